@@ -1,0 +1,42 @@
+# tfmc: the two commands a fresh machine needs are `make demo` and
+# `make check`; both install what is missing first.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+CMAKE ?= cmake
+
+.PHONY: all deps configure build demo check docs format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then \
+	  $(CMAKE) -G Ninja -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE); \
+	fi
+
+build: configure
+	@$(CMAKE) --build $(BUILD_DIR)
+
+# Main job on the bundled default: the tfm graph pipeline on the example
+# transformer layers.
+demo: build
+	@bash scripts/demo.sh $(BUILD_DIR)
+
+# Every test suite (lit + unit); ends with "N passed, N failed".
+check: build
+	@bash scripts/run-tests.sh $(BUILD_DIR)
+
+# Regenerates the op and pass reference in docs/reference/ from ODS.
+docs: build
+	@$(CMAKE) --build $(BUILD_DIR) --target tfm-doc
+	@cp $(BUILD_DIR)/docs/TfmDialect.md $(BUILD_DIR)/docs/TfmPasses.md docs/reference/
+	@echo "docs/reference/ updated"
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)
