@@ -1,0 +1,95 @@
+//===- ContractionOps.cpp - matmul and linear -----------------------------===//
+
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "TypeRules.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::detail;
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto lhs = dyn_cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto rhs = dyn_cast<RankedTensorType>(adaptor.getRhs().getType());
+  if (!lhs || !rhs)
+    return failure();
+  StringRef name = getOperationName();
+  if (lhs.getRank() < 2 || rhs.getRank() < 2)
+    return violation(location, name, 1,
+                     "operands must have rank >= 2, got lhs ", lhs, " and rhs ",
+                     rhs);
+  if (lhs.getElementType() != rhs.getElementType())
+    return violation(location, name, 2, "lhs element type ",
+                     lhs.getElementType(), " differs from rhs element type ",
+                     rhs.getElementType());
+  ArrayRef<int64_t> lhsShape = lhs.getShape(), rhsShape = rhs.getShape();
+  int64_t k1 = lhsShape.back(), k2 = rhsShape[rhsShape.size() - 2];
+  if (!dimsAgree(k1, k2))
+    return violation(location, name, 3, "contracted dimensions differ: lhs ",
+                     formatShape(lhsShape), " has K = ", k1, ", rhs ",
+                     formatShape(rhsShape), " has K = ", k2);
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcastShapes({lhsShape.drop_back(2), rhsShape.drop_back(2)});
+  if (failed(batch))
+    return violation(location, name, 4, "batch dimensions of lhs ",
+                     formatShape(lhsShape), " and rhs ", formatShape(rhsShape),
+                     " are not broadcast-compatible");
+  SmallVector<int64_t> shape = *batch;
+  shape.push_back(lhsShape[lhsShape.size() - 2]);
+  shape.push_back(rhsShape.back());
+  inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// linear
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto weight = dyn_cast<RankedTensorType>(adaptor.getWeight().getType());
+  if (!input || !weight)
+    return failure();
+  StringRef name = getOperationName();
+  if (weight.getRank() != 2)
+    return violation(location, name, 1, "weight must have rank 2 [N, K], got ",
+                     weight);
+  if (input.getRank() < 1)
+    return violation(location, name, 2, "input must have rank >= 1, got ",
+                     input);
+  Type elementType = input.getElementType();
+  auto bias = adaptor.getBias()
+                  ? dyn_cast<RankedTensorType>(adaptor.getBias().getType())
+                  : RankedTensorType();
+  if (weight.getElementType() != elementType)
+    return violation(location, name, 3, "weight element type ",
+                     weight.getElementType(),
+                     " differs from input element type ", elementType);
+  if (bias && bias.getElementType() != elementType)
+    return violation(location, name, 3, "bias element type ",
+                     bias.getElementType(), " differs from input element type ",
+                     elementType);
+  int64_t n = weight.getDimSize(0), k = weight.getDimSize(1);
+  if (!dimsAgree(input.getShape().back(), k))
+    return violation(location, name, 4, "input ", formatShape(input.getShape()),
+                     " does not end in the weight's K = ", k, " (weight ",
+                     formatShape(weight.getShape()), ")");
+  if (bias && (bias.getRank() != 1 || !dimsAgree(bias.getDimSize(0), n)))
+    return violation(location, name, 5, "bias shape ",
+                     formatShape(bias.getShape()), " must be [", n,
+                     "] to match weight ", formatShape(weight.getShape()));
+  SmallVector<int64_t> shape(input.getShape().drop_back());
+  shape.push_back(n);
+  inferred.push_back(RankedTensorType::get(shape, elementType));
+  return success();
+}

@@ -1,0 +1,38 @@
+//===- ReductionOps.cpp - reductions and softmax --------------------------===//
+
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "TypeRules.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::detail;
+
+/// A reduction whose axes all have size 1 and keeps them is the identity.
+template <typename OpTy> static OpFoldResult foldTrivialReduction(OpTy op) {
+  if (!op.getKeepdims() || op.getInput().getType() != op.getType())
+    return {};
+  ArrayRef<int64_t> shape = op.getInput().getType().getShape();
+  for (int64_t axis : op.getAxes())
+    if (shape[axis] != 1)
+      return {};
+  return op.getInput();
+}
+
+OpFoldResult ReduceSumOp::fold(FoldAdaptor) {
+  return foldTrivialReduction(*this);
+}
+OpFoldResult ReduceMeanOp::fold(FoldAdaptor) {
+  return foldTrivialReduction(*this);
+}
+OpFoldResult ReduceMaxOp::fold(FoldAdaptor) {
+  return foldTrivialReduction(*this);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitViolation(*this, 1)
+           << "axis " << getAxis() << " is out of range [0, " << rank << ")";
+  return success();
+}

@@ -1,0 +1,75 @@
+//===- TfmContractionOps.td - matmul and linear ------------*- tablegen -*-===//
+
+#ifndef TFM_CONTRACTION_OPS_TD
+#define TFM_CONTRACTION_OPS_TD
+
+include "TfmBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Tfm_MatmulOp : Tfm_Op<"matmul",
+    [Pure, Tfm_InferTensorTypes<5>]> {
+  let summary = "batched matrix multiplication with broadcast batch dimensions";
+  let description = [{
+    Multiplies the matrices in the two innermost dimensions of `lhs`
+    (`[..., M, K]`) and `rhs` (`[..., K, N]`), giving `[..., M, N]`. The
+    leading (batch) dimensions broadcast NumPy-style, as in `numpy.matmul`
+    for operands of rank 2 or more. Accumulation is in the element type.
+
+    Constraints:
+    * (matmul_c1) `lhs` and `rhs` have rank 2 or more.
+    * (matmul_c2) `lhs` and `rhs` have the same element type.
+    * (matmul_c3) the contracted dimensions agree: `lhs[-1] == rhs[-2]`.
+    * (matmul_c4) the batch dimensions `lhs[:-2]` and `rhs[:-2]` are
+      broadcast-compatible.
+    * (matmul_c5) `result` has the element type of the operands and shape
+      `broadcast(lhs[:-2], rhs[:-2]) + [M, N]`.
+
+    Example (attention scores, `Q · Kᵀ`):
+
+    ```mlir
+    %s = tfm.matmul %q, %kt : (tensor<1x12x128x64xf32>, tensor<1x12x64x128xf32>)
+        -> tensor<1x12x128x128xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_NumericTensor:$lhs, Tfm_NumericTensor:$rhs);
+  let results = (outs Tfm_NumericTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def Tfm_LinearOp : Tfm_Op<"linear",
+    [Pure, Tfm_InferTensorTypes<6>]> {
+  let summary = "fully connected layer: `input · weightᵀ + bias`";
+  let description = [{
+    Applies a linear layer to the innermost dimension of `input`
+    (`[..., K]`) with `weight` in PyTorch's `nn.Linear` layout `[N, K]` and
+    an optional `bias` of shape `[N]`, giving `[..., N]`:
+
+    `result[..., n] = sum_k input[..., k] * weight[n, k] + bias[n]`
+
+    Constraints:
+    * (linear_c1) `weight` has rank 2.
+    * (linear_c2) `input` has rank 1 or more.
+    * (linear_c3) `input`, `weight` and `bias` have the same element type.
+    * (linear_c4) the contracted dimensions agree: `input[-1] == weight[1]`.
+    * (linear_c5) `bias`, when present, has shape `[weight[0]]`.
+    * (linear_c6) `result` has the element type of `input` and shape
+      `input[:-1] + [weight[0]]`.
+
+    Example:
+
+    ```mlir
+    %h = tfm.linear %x, %w, %b
+        : (tensor<1x128x768xf32>, tensor<3072x768xf32>, tensor<3072xf32>)
+        -> tensor<1x128x3072xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$weight,
+                       Optional<Tfm_FloatTensor>:$bias);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+#endif // TFM_CONTRACTION_OPS_TD

@@ -1,0 +1,233 @@
+//===- TfmElementwiseOps.td - elementwise tfm ops ----------*- tablegen -*-===//
+//
+// Binary arithmetic with NumPy broadcasting, unary math and activations,
+// `cast` and `where`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_ELEMENTWISE_OPS_TD
+#define TFM_ELEMENTWISE_OPS_TD
+
+include "TfmBase.td"
+include "TfmAttrs.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Binary ops
+//===----------------------------------------------------------------------===//
+
+class Tfm_BinaryOp<string mnemonic, string opSummary, string semantics,
+                   list<Trait> traits = []>
+    : Tfm_Op<mnemonic, !listconcat(traits,
+                                   [Pure, Tfm_InferTensorTypes<3>])> {
+  let summary = opSummary;
+  let description = "\n    " # semantics # [{
+
+    `lhs` and `rhs` broadcast NumPy-style: shapes align at their trailing
+    dimension, and each pair of dimensions is equal or one of them is 1.
+
+    Constraints:
+    * (}] # mnemonic # [{_c1) `lhs` and `rhs` have the same element type.
+    * (}] # mnemonic # [{_c2) the shapes of `lhs` and `rhs` are
+      broadcast-compatible.
+    * (}] # mnemonic # [{_c3) `result` has the element type of the operands
+      and their broadcast shape.
+
+    Example:
+
+    ```mlir
+    %r = tfm.}] # mnemonic # [{ %a, %b : (tensor<2x128x768xf32>, tensor<768xf32>) -> tensor<2x128x768xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_NumericTensor:$lhs, Tfm_NumericTensor:$rhs);
+  let results = (outs Tfm_NumericTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return ::mlir::tfm::detail::inferBinaryType(
+          getOperationName(), location, adaptor.getLhs().getType(),
+          adaptor.getRhs().getType(), inferred);
+    }
+  }];
+}
+
+def Tfm_AddOp : Tfm_BinaryOp<"add", "elementwise addition",
+    "Computes `lhs + rhs` elementwise. Integer overflow wraps.",
+    [Commutative]>;
+def Tfm_SubOp : Tfm_BinaryOp<"sub", "elementwise subtraction",
+    "Computes `lhs - rhs` elementwise. Integer overflow wraps.">;
+def Tfm_MulOp : Tfm_BinaryOp<"mul", "elementwise multiplication",
+    "Computes `lhs * rhs` elementwise. Integer overflow wraps.",
+    [Commutative]>;
+def Tfm_DivOp : Tfm_BinaryOp<"div", "elementwise division",
+    "Computes `lhs / rhs` elementwise. Integer division truncates toward "
+    "zero; integer division by zero is undefined.">;
+def Tfm_PowOp : Tfm_BinaryOp<"pow", "elementwise power",
+    "Computes `lhs` raised to the power `rhs` elementwise (C `pow` for "
+    "floats; for integers, repeated multiplication with a non-negative "
+    "exponent, and 0 for a negative one unless the base is 1 or -1).">;
+def Tfm_MaxOp : Tfm_BinaryOp<"max", "elementwise maximum",
+    "Computes the larger of `lhs` and `rhs` elementwise. For floats a NaN "
+    "operand gives NaN.",
+    [Commutative]>;
+def Tfm_MinOp : Tfm_BinaryOp<"min", "elementwise minimum",
+    "Computes the smaller of `lhs` and `rhs` elementwise. For floats a NaN "
+    "operand gives NaN.",
+    [Commutative]>;
+
+//===----------------------------------------------------------------------===//
+// Unary ops
+//===----------------------------------------------------------------------===//
+
+class Tfm_UnaryOp<string mnemonic, Type tensorType, string elementKind,
+                  string opSummary, string semantics, list<Trait> traits = []>
+    : Tfm_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
+  let summary = opSummary;
+  let description = "\n    " # semantics # [{
+
+    Constraints:
+    * (}] # mnemonic # [{_c1) `input` is a tensor of }] # elementKind # [{.
+    * (}] # mnemonic # [{_c2) `result` has the type of `input`.
+
+    Example:
+
+    ```mlir
+    %r = tfm.}] # mnemonic # [{ %x : tensor<2x128x768xf32>
+    ```
+  }];
+  let arguments = (ins tensorType:$input);
+  let results = (outs tensorType:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasFolder = 1;
+}
+
+class Tfm_FloatUnaryOp<string mnemonic, string opSummary, string semantics>
+    : Tfm_UnaryOp<mnemonic, Tfm_FloatTensor, "floating-point type", opSummary,
+                  semantics>;
+
+def Tfm_NegOp : Tfm_UnaryOp<"neg", Tfm_SignedTensor,
+    "floating-point or signed integer type", "elementwise negation",
+    "Computes `-input` elementwise. Integer overflow wraps.">;
+def Tfm_ReluOp : Tfm_UnaryOp<"relu", Tfm_SignedTensor,
+    "floating-point or signed integer type", "rectified linear unit",
+    "Computes `max(input, 0)` elementwise.">;
+def Tfm_ExpOp : Tfm_FloatUnaryOp<"exp", "elementwise exponential",
+    "Computes `e^input` elementwise.">;
+def Tfm_LogOp : Tfm_FloatUnaryOp<"log", "elementwise natural logarithm",
+    "Computes `ln(input)` elementwise: NaN for negative inputs, -inf at 0.">;
+def Tfm_SqrtOp : Tfm_FloatUnaryOp<"sqrt", "elementwise square root",
+    "Computes `sqrt(input)` elementwise: NaN for negative inputs.">;
+def Tfm_RsqrtOp : Tfm_FloatUnaryOp<"rsqrt", "elementwise reciprocal square root",
+    "Computes `1 / sqrt(input)` elementwise.">;
+def Tfm_TanhOp : Tfm_FloatUnaryOp<"tanh", "elementwise hyperbolic tangent",
+    "Computes `tanh(input)` elementwise.">;
+def Tfm_ErfOp : Tfm_FloatUnaryOp<"erf", "elementwise Gauss error function",
+    "Computes `erf(input)` elementwise.">;
+def Tfm_SigmoidOp : Tfm_FloatUnaryOp<"sigmoid", "elementwise logistic sigmoid",
+    "Computes `1 / (1 + e^-input)` elementwise.">;
+def Tfm_SiluOp : Tfm_FloatUnaryOp<"silu", "sigmoid linear unit (swish)",
+    "Computes `input * sigmoid(input)` elementwise.">;
+
+def Tfm_GeluOp : Tfm_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    Computes `x * Φ(x)` elementwise, where Φ is the standard normal CDF.
+    `approximate` selects how Φ is evaluated:
+
+    * `none` (default): `Φ(x) = 0.5 * (1 + erf(x / sqrt(2)))`, as BERT and
+      `torch.nn.GELU()`.
+    * `tanh`: `Φ(x) ≈ 0.5 * (1 + tanh(sqrt(2/π) * (x + 0.044715 x³)))`, as
+      GPT-2 and `torch.nn.GELU(approximate="tanh")`.
+
+    Constraints:
+    * (gelu_c1) `input` is a tensor of floating-point type.
+    * (gelu_c2) `result` has the type of `input`.
+
+    Example:
+
+    ```mlir
+    %r = tfm.gelu %x approximate = tanh : tensor<1x128x3072xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input,
+                       DefaultValuedAttr<Tfm_GeluApproximationAttr,
+                           "::mlir::tfm::GeluApproximation::none">:$approximate);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat =
+      "$input (`approximate` `=` `` $approximate^)? attr-dict `:` type($input)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// cast
+//===----------------------------------------------------------------------===//
+
+def Tfm_CastOp : Tfm_Op<"cast", [Pure]> {
+  let summary = "elementwise element-type conversion";
+  let description = [{
+    Converts each element of `input` to the element type of `result`:
+
+    * float to float rounds to nearest-even;
+    * float to integer truncates toward zero (out-of-range values are
+      undefined); NaN is undefined;
+    * integer to float rounds to nearest-even; signedness follows the source
+      type (`ui*` zero-extends, `i*` sign-extends);
+    * integer to integer truncates or extends by the source signedness;
+    * to `i1`: non-zero becomes true; from `i1`: true becomes 1.
+
+    Constraints:
+    * (cast_c1) `input` and `result` have the same shape.
+
+    Example:
+
+    ```mlir
+    %r = tfm.cast %mask : tensor<1x128xi64> to tensor<1x128xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// where
+//===----------------------------------------------------------------------===//
+
+def Tfm_WhereOp : Tfm_Op<"where",
+    [Pure, Tfm_InferTensorTypes<4>]> {
+  let summary = "elementwise choice between two tensors";
+  let description = [{
+    Computes `condition ? true_value : false_value` elementwise. The three
+    operands broadcast NumPy-style.
+
+    Constraints:
+    * (where_c1) `condition` is a tensor of `i1`.
+    * (where_c2) `true_value` and `false_value` have the same element type.
+    * (where_c3) the shapes of the three operands are broadcast-compatible.
+    * (where_c4) `result` has the element type of `true_value` and the
+      broadcast shape of the three operands.
+
+    Example:
+
+    ```mlir
+    %r = tfm.where %causal, %scores, %neg_inf
+        : (tensor<128x128xi1>, tensor<1x12x128x128xf32>, tensor<f32>)
+        -> tensor<1x12x128x128xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_BoolTensor:$condition, Tfm_Tensor:$true_value,
+                       Tfm_Tensor:$false_value);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$condition `,` $true_value `,` $false_value attr-dict "
+                       "`:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+#endif // TFM_ELEMENTWISE_OPS_TD

@@ -1,0 +1,80 @@
+//===- TfmReductionOps.td - reductions and softmax ---------*- tablegen -*-===//
+
+#ifndef TFM_REDUCTION_OPS_TD
+#define TFM_REDUCTION_OPS_TD
+
+include "TfmBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class Tfm_ReductionOp<string mnemonic, Type tensorType, string opSummary,
+                      string semantics>
+    : Tfm_Op<mnemonic, [Pure, Tfm_InferTensorTypes<2>]> {
+  let summary = opSummary;
+  let description = "\n    " # semantics # [{
+
+    `axes` lists the reduced dimensions. With `keepdims` they stay in the
+    result with size 1; without it they are removed.
+
+    Constraints:
+    * (}] # mnemonic # [{_c1) `axes` is non-empty, strictly increasing, and
+      each axis is in `[0, rank(input))`.
+    * (}] # mnemonic # [{_c2) `result` has the element type of `input` and
+      its shape with `axes` set to 1 (`keepdims`) or removed.
+
+    Example:
+
+    ```mlir
+    %m = tfm.}] # mnemonic # [{ %x axes = [2] keepdims
+        : (tensor<1x128x768xf32>) -> tensor<1x128x1xf32>
+    ```
+  }];
+  let arguments = (ins tensorType:$input, DenseI64ArrayAttr:$axes,
+                       UnitAttr:$keepdims);
+  let results = (outs tensorType:$result);
+  let assemblyFormat = "$input `axes` `=` $axes (`keepdims` $keepdims^)? "
+                       "attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return ::mlir::tfm::detail::inferReductionType(
+          getOperationName(), location, adaptor.getInput().getType(),
+          adaptor.getAxes(), adaptor.getKeepdims(), inferred);
+    }
+  }];
+}
+
+def Tfm_ReduceSumOp : Tfm_ReductionOp<"reduce_sum", Tfm_NumericTensor,
+    "sum over axes", "Sums `input` over `axes`, accumulating in the element "
+    "type.">;
+def Tfm_ReduceMeanOp : Tfm_ReductionOp<"reduce_mean", Tfm_FloatTensor,
+    "arithmetic mean over axes", "Averages `input` over `axes`.">;
+def Tfm_ReduceMaxOp : Tfm_ReductionOp<"reduce_max", Tfm_NumericTensor,
+    "maximum over axes", "Takes the maximum of `input` over `axes`; for "
+    "floats a NaN element gives NaN.">;
+
+def Tfm_SoftmaxOp : Tfm_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "softmax along one axis";
+  let description = [{
+    Computes `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis`. The
+    maximum is subtracted so that large logits do not overflow.
+
+    Constraints:
+    * (softmax_c1) `axis` is in `[0, rank(input))`.
+    * (softmax_c2) `result` has the type of `input`.
+
+    Example:
+
+    ```mlir
+    %p = tfm.softmax %scores axis = 3 : tensor<1x12x128x128xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_I64Attr:$axis);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+#endif // TFM_REDUCTION_OPS_TD

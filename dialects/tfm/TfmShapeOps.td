@@ -1,0 +1,239 @@
+//===- TfmShapeOps.td - data movement and shape ops --------*- tablegen -*-===//
+//
+// transpose, reshape, expand, concat, split, slice, gather, select.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_SHAPE_OPS_TD
+#define TFM_SHAPE_OPS_TD
+
+include "TfmBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Tfm_TransposeOp : Tfm_Op<"transpose",
+    [Pure, Tfm_InferTensorTypes<2>]> {
+  let summary = "permutes dimensions";
+  let description = [{
+    Dimension `d` of `result` is dimension `perm[d]` of `input`, as
+    `numpy.transpose(input, perm)`.
+
+    Constraints:
+    * (transpose_c1) `perm` is a permutation of `[0, rank(input))`.
+    * (transpose_c2) `result` has the element type of `input` and shape
+      `result[d] = input[perm[d]]`.
+
+    Example (split heads `[B, S, H, D]` to `[B, H, S, D]`):
+
+    ```mlir
+    %t = tfm.transpose %x perm = [0, 2, 1, 3]
+        : tensor<1x128x12x64xf32> -> tensor<1x12x128x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat =
+      "$input `perm` `=` $perm attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Tfm_ReshapeOp : Tfm_Op<"reshape", [Pure]> {
+  let summary = "reinterprets the shape, keeping row-major element order";
+  let description = [{
+    Gives `input`'s elements, in row-major order, the shape of `result`.
+
+    Constraints:
+    * (reshape_c1) `result` has the element type of `input`.
+    * (reshape_c2) when both shapes are static, they have the same number of
+      elements.
+
+    Example:
+
+    ```mlir
+    %r = tfm.reshape %x : tensor<1x128x768xf32> -> tensor<1x128x12x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tfm_ExpandOp : Tfm_Op<"expand", [Pure]> {
+  let summary = "broadcasts to a larger shape";
+  let description = [{
+    Broadcasts `input` NumPy-style to the shape of `result`: shapes align at
+    the trailing dimension, each input dimension is 1 (repeated) or equal to
+    the result dimension, and missing leading dimensions are added.
+
+    Constraints:
+    * (expand_c1) `result` has the element type of `input` and at least its
+      rank.
+    * (expand_c2) each dimension of `input` is 1 or equal to the
+      corresponding (trailing-aligned) dimension of `result`.
+
+    Example:
+
+    ```mlir
+    %e = tfm.expand %pos : tensor<1x128xi64> -> tensor<4x128xi64>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tfm_ConcatOp : Tfm_Op<"concat",
+    [Pure, Tfm_InferTensorTypes<4>]> {
+  let summary = "joins tensors along an axis";
+  let description = [{
+    Concatenates `inputs` along `axis`.
+
+    Constraints:
+    * (concat_c1) there is at least one input; all inputs have the same rank
+      and element type.
+    * (concat_c2) `axis` is in `[0, rank)`.
+    * (concat_c3) the inputs agree on every dimension except `axis`.
+    * (concat_c4) `result` has the inputs' element type and shape, with
+      dimension `axis` the sum of theirs.
+
+    Example:
+
+    ```mlir
+    %c = tfm.concat %a, %b axis = 1
+        : (tensor<1x64xf32>, tensor<1x64xf32>) -> tensor<1x128xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Tfm_Tensor>:$inputs, Tfm_I64Attr:$axis);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$inputs `axis` `=` $axis attr-dict `:` "
+                       "functional-type($inputs, results)";
+  let hasFolder = 1;
+}
+
+def Tfm_SplitOp : Tfm_Op<"split", [Pure]> {
+  let summary = "cuts a tensor into consecutive pieces along an axis";
+  let description = [{
+    Splits `input` along `axis` into consecutive pieces whose sizes are the
+    results' dimensions `axis`, in order.
+
+    Constraints:
+    * (split_c1) `axis` is in `[0, rank(input))` and there is at least one
+      result.
+    * (split_c2) every result has the element type and rank of `input` and
+      agrees with it on every dimension except `axis`.
+    * (split_c3) the results' sizes along `axis` sum to `input[axis]`.
+
+    Example (a merged QKV projection):
+
+    ```mlir
+    %q, %k, %v = tfm.split %qkv axis = 2 : tensor<1x128x2304xf32>
+        -> tensor<1x128x768xf32>, tensor<1x128x768xf32>, tensor<1x128x768xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, Tfm_I64Attr:$axis);
+  let results = (outs Variadic<Tfm_Tensor>:$results);
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input) "
+                       "`->` type($results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tfm_SliceOp : Tfm_Op<"slice", [Pure, Tfm_InferTensorTypes<3>]> {
+  let summary = "strided slice";
+  let description = [{
+    Takes, along every dimension `d`, the elements
+    `starts[d], starts[d] + strides[d], ...` below `limits[d]`, so that
+    `result[d] = ceil((limits[d] - starts[d]) / strides[d])`.
+
+    Constraints:
+    * (slice_c1) `starts`, `limits` and `strides` have one entry per
+      dimension of `input`.
+    * (slice_c2) `strides` are positive and `0 <= starts[d] <= limits[d]`,
+      with `limits[d] <= input[d]` where that dimension is static.
+    * (slice_c3) `result` has the element type of `input` and the shape
+      above.
+
+    Example (the first half of the last dimension):
+
+    ```mlir
+    %h = tfm.slice %x starts = [0, 0, 0] limits = [1, 128, 32] strides = [1, 1, 1]
+        : tensor<1x128x64xf32> -> tensor<1x128x32xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$limits, DenseI64ArrayAttr:$strides);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = [{
+    $input `starts` `=` $starts `limits` `=` $limits `strides` `=` $strides
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Tfm_GatherOp : Tfm_Op<"gather", [Pure, Tfm_InferTensorTypes<2>]> {
+  let summary = "gathers slices by index along an axis (embedding lookup)";
+  let description = [{
+    Indexes dimension `axis` of `input` with every element of `indices`, as
+    ONNX `Gather` and `numpy.take`:
+
+    `result[p..., i..., q...] = input[p..., indices[i...], q...]`
+
+    so `result` has shape `input[:axis] + indices.shape + input[axis+1:]`.
+    An embedding lookup is `gather` with `axis = 0`. Negative indices count
+    from the end of the axis; indices outside `[-input[axis], input[axis])`
+    give undefined values.
+
+    Constraints:
+    * (gather_c1) `axis` is in `[0, rank(input))`.
+    * (gather_c2) `result` has the element type of `input` and the shape
+      above.
+
+    Example (token embedding):
+
+    ```mlir
+    %e = tfm.gather %table, %ids axis = 0
+        : (tensor<30522x768xf32>, tensor<1x128xi64>) -> tensor<1x128x768xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, Tfm_IndexTensor:$indices,
+                       Tfm_I64Attr:$axis);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices `axis` `=` $axis attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Tfm_SelectOp : Tfm_Op<"select", [Pure, Tfm_InferTensorTypes<3>]> {
+  let summary = "picks one index along an axis, dropping the axis";
+  let description = [{
+    Takes index `index` of dimension `axis` and removes that dimension, as
+    `torch.select(input, axis, index)` or `x[:, index]`. A classifier reads
+    the `[CLS]` token with `select` on the sequence axis.
+
+    Constraints:
+    * (select_c1) `axis` is in `[0, rank(input))`.
+    * (select_c2) `index` is non-negative and, where `input[axis]` is
+      static, smaller than it.
+    * (select_c3) `result` has the element type of `input` and its shape
+      without dimension `axis`.
+
+    Example:
+
+    ```mlir
+    %cls = tfm.select %h axis = 1 index = 0
+        : tensor<1x128x768xf32> -> tensor<1x768xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, Tfm_I64Attr:$axis, Tfm_I64Attr:$index);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis `index` `=` $index attr-dict "
+                       "`:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+#endif // TFM_SHAPE_OPS_TD
