@@ -1,0 +1,279 @@
+// Folders and canonicalization patterns of the tfm ops.
+// RUN: tfm-opt %s -split-input-file -canonicalize | FileCheck %s
+
+// Adding zero, multiplying by one, ... return the other operand.
+// CHECK-LABEL: func.func @arithmetic_identities
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32>)
+// CHECK-NOT: tfm.
+// CHECK: return %[[X]], %[[X]], %[[X]], %[[X]], %[[X]], %[[X]], %[[X]]
+func.func @arithmetic_identities(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>) {
+  %zero = tfm.constant dense<0.0> : tensor<8xf32>
+  %one = tfm.constant dense<1.0> : tensor<f32>
+  %0 = tfm.add %x, %zero : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %1 = tfm.add %zero, %x : (tensor<8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %2 = tfm.sub %x, %zero : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %3 = tfm.mul %x, %one : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %4 = tfm.div %x, %one : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %5 = tfm.pow %x, %one : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %6 = tfm.max %x, %x : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0, %1, %2, %3, %4, %5, %6 : tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// An identity operand that broadcasting would grow is not dropped, and
+// 0 - x is not x.
+// CHECK-LABEL: func.func @identities_that_do_not_apply
+// CHECK: tfm.add
+// CHECK: tfm.sub
+func.func @identities_that_do_not_apply(%x: tensor<8xf32>) -> (tensor<2x8xf32>, tensor<8xf32>) {
+  %zero = tfm.constant dense<0.0> : tensor<2x8xf32>
+  %zero1 = tfm.constant dense<0.0> : tensor<8xf32>
+  %0 = tfm.add %x, %zero : (tensor<8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %1 = tfm.sub %zero1, %x : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  return %0, %1 : tensor<2x8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Binary ops on constants fold, with broadcasting.
+// CHECK-LABEL: func.func @binary_constants
+// CHECK-DAG: %[[F:.*]] = tfm.constant dense<{{\[}}[1.100000e+01, 2.200000e+01], [1.300000e+01, 2.400000e+01]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[I:.*]] = tfm.constant dense<[3, -3, 9, 0]> : tensor<4xi64>
+// CHECK-DAG: %[[P:.*]] = tfm.constant dense<[8, 1, 0, -1]> : tensor<4xi32>
+// CHECK-DAG: %[[M:.*]] = tfm.constant dense<[2.000000e+00, 5.000000e+00]> : tensor<2xf32>
+// CHECK: return %[[F]], %[[I]], %[[P]], %[[M]]
+func.func @binary_constants() -> (tensor<2x2xf32>, tensor<4xi64>, tensor<4xi32>, tensor<2xf32>) {
+  %a = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %b = tfm.constant dense<[10.0, 20.0]> : tensor<2xf32>
+  %0 = tfm.add %a, %b : (tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+  %i = tfm.constant dense<[7, -7, 27, 0]> : tensor<4xi64>
+  %j = tfm.constant dense<[2, 2, 3, 5]> : tensor<4xi64>
+  %1 = tfm.div %i, %j : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %base = tfm.constant dense<[2, 1, 3, -1]> : tensor<4xi32>
+  %exp = tfm.constant dense<[3, -2, -1, -3]> : tensor<4xi32>
+  %2 = tfm.pow %base, %exp : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %c = tfm.constant dense<[2.0, -1.0]> : tensor<2xf32>
+  %d = tfm.constant dense<[0.5, 5.0]> : tensor<2xf32>
+  %3 = tfm.max %c, %d : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0, %1, %2, %3 : tensor<2x2xf32>, tensor<4xi64>, tensor<4xi32>, tensor<2xf32>
+}
+
+// -----
+
+// Integer division by zero is undefined: it is left to run time.
+// CHECK-LABEL: func.func @no_fold_division_by_zero
+// CHECK: tfm.div
+func.func @no_fold_division_by_zero() -> tensor<2xi32> {
+  %a = tfm.constant dense<[1, 2]> : tensor<2xi32>
+  %b = tfm.constant dense<[1, 0]> : tensor<2xi32>
+  %0 = tfm.div %a, %b : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// -----
+
+// Splat operands give splat results at any size.
+// CHECK-LABEL: func.func @splat_constants
+// CHECK: %[[C:.*]] = tfm.constant dense<-1.000000e+04> : tensor<1x1x128x128xf32>
+// CHECK: return %[[C]]
+func.func @splat_constants() -> tensor<1x1x128x128xf32> {
+  %one = tfm.constant dense<1.0> : tensor<1x1x128x128xf32>
+  %big = tfm.constant dense<-10000.0> : tensor<f32>
+  %0 = tfm.mul %one, %big : (tensor<1x1x128x128xf32>, tensor<f32>) -> tensor<1x1x128x128xf32>
+  return %0 : tensor<1x1x128x128xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @unary_involutions
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+// CHECK: %[[R:.*]] = tfm.relu %[[X]]
+// CHECK-NOT: tfm.
+// CHECK: return %[[X]], %[[R]]
+func.func @unary_involutions(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %0 = tfm.neg %x : tensor<4xf32>
+  %1 = tfm.neg %0 : tensor<4xf32>
+  %2 = tfm.relu %x : tensor<4xf32>
+  %3 = tfm.relu %2 : tensor<4xf32>
+  return %1, %3 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @unary_constants
+// CHECK-DAG: tfm.constant dense<[1.000000e+00, 2.71828175]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[0.000000e+00, 3.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[0.000000e+00, 0.841344773]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[0.000000e+00, 8.411920e-01]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[0, 5]> : tensor<2xi32>
+// CHECK-DAG: tfm.constant dense<[5.000000e-01, 0.731058597]> : tensor<2xf32>
+// CHECK-NOT: tfm.exp
+// CHECK-NOT: tfm.gelu
+func.func @unary_constants() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xi32>, tensor<2xf32>) {
+  %x = tfm.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %sq = tfm.constant dense<[0.0, 9.0]> : tensor<2xf32>
+  %i = tfm.constant dense<[2, -5]> : tensor<2xi32>
+  %0 = tfm.exp %x : tensor<2xf32>
+  %1 = tfm.sqrt %sq : tensor<2xf32>
+  %2 = tfm.gelu %x : tensor<2xf32>
+  %3 = tfm.gelu %x approximate = tanh : tensor<2xf32>
+  %n = tfm.neg %i : tensor<2xi32>
+  %4 = tfm.relu %n : tensor<2xi32>
+  %5 = tfm.sigmoid %x : tensor<2xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xi32>, tensor<2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @casts
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+// CHECK-DAG: %[[T:.*]] = tfm.constant dense<[1, -1, 0, 3]> : tensor<4xi32>
+// CHECK-DAG: %[[B:.*]] = tfm.constant dense<[0.000000e+00, 1.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: %[[M:.*]] = tfm.constant dense<-1.000000e+04> : tensor<1x128xf32>
+// CHECK: return %[[X]], %[[T]], %[[B]], %[[M]]
+func.func @casts(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi32>, tensor<2xf32>, tensor<1x128xf32>) {
+  %0 = tfm.cast %x : tensor<4xf32> to tensor<4xf32>
+  %f = tfm.constant dense<[1.7, -1.7, 0.2, 3.0]> : tensor<4xf32>
+  %1 = tfm.cast %f : tensor<4xf32> to tensor<4xi32>
+  %b = tfm.constant dense<[false, true]> : tensor<2xi1>
+  %2 = tfm.cast %b : tensor<2xi1> to tensor<2xf32>
+  // BERT's extended attention mask, (1 - mask) * -10000, of an all-ones mask.
+  %mask = tfm.constant dense<0> : tensor<1x128xi64>
+  %mf = tfm.cast %mask : tensor<1x128xi64> to tensor<1x128xf32>
+  %neg = tfm.constant dense<-10000.0> : tensor<f32>
+  %one = tfm.constant dense<1.0> : tensor<f32>
+  %inv = tfm.sub %one, %mf : (tensor<f32>, tensor<1x128xf32>) -> tensor<1x128xf32>
+  %3 = tfm.mul %inv, %neg : (tensor<1x128xf32>, tensor<f32>) -> tensor<1x128xf32>
+  return %0, %1, %2, %3 : tensor<4xf32>, tensor<4xi32>, tensor<2xf32>, tensor<1x128xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @where
+// CHECK-SAME: (%[[C:.*]]: tensor<4xi1>, %[[X:.*]]: tensor<4xf32>, %[[Y:.*]]: tensor<4xf32>)
+// CHECK-DAG: %[[K:.*]] = tfm.constant dense<[1.000000e+00, 0.000000e+00, 0.000000e+00, 4.000000e+00]> : tensor<4xf32>
+// CHECK: return %[[X]], %[[Y]], %[[X]], %[[K]]
+func.func @where(%c: tensor<4xi1>, %x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %t = tfm.constant dense<true> : tensor<i1>
+  %f = tfm.constant dense<false> : tensor<1xi1>
+  %0 = tfm.where %t, %x, %y : (tensor<i1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %1 = tfm.where %f, %x, %y : (tensor<1xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %2 = tfm.where %c, %x, %x : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %cc = tfm.constant dense<[true, false, false, true]> : tensor<4xi1>
+  %a = tfm.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %z = tfm.constant dense<0.0> : tensor<f32>
+  %3 = tfm.where %cc, %a, %z : (tensor<4xi1>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return %0, %1, %2, %3 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Reducing size-1 axes with keepdims changes nothing.
+// CHECK-LABEL: func.func @trivial_reductions
+// CHECK-SAME: (%[[X:.*]]: tensor<2x1x8xf32>)
+// CHECK: %[[S:.*]] = tfm.reduce_sum %[[X]] axes = [1] : (tensor<2x1x8xf32>) -> tensor<2x8xf32>
+// CHECK: %[[M:.*]] = tfm.reduce_max %[[X]] axes = [2] keepdims
+// CHECK: return %[[X]], %[[S]], %[[M]]
+func.func @trivial_reductions(%x: tensor<2x1x8xf32>) -> (tensor<2x1x8xf32>, tensor<2x8xf32>, tensor<2x1x1xf32>) {
+  %0 = tfm.reduce_mean %x axes = [1] keepdims : (tensor<2x1x8xf32>) -> tensor<2x1x8xf32>
+  %1 = tfm.reduce_sum %x axes = [1] : (tensor<2x1x8xf32>) -> tensor<2x8xf32>
+  %2 = tfm.reduce_max %x axes = [2] keepdims : (tensor<2x1x8xf32>) -> tensor<2x1x1xf32>
+  return %0, %1, %2 : tensor<2x1x8xf32>, tensor<2x8xf32>, tensor<2x1x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transposes
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK-DAG: %[[K:.*]] = tfm.constant dense<{{\[}}[1, 3], [2, 4]]> : tensor<2x2xi32>
+// CHECK-DAG: %[[T:.*]] = tfm.transpose %[[X]] perm = [2, 0, 1] : tensor<2x3x4xf32> -> tensor<4x2x3xf32>
+// CHECK: return %[[X]], %[[X]], %[[T]], %[[K]]
+func.func @transposes(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<4x2x3xf32>, tensor<2x2xi32>) {
+  %0 = tfm.transpose %x perm = [0, 1, 2] : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  // Inverse permutations cancel.
+  %a = tfm.transpose %x perm = [0, 2, 1] : tensor<2x3x4xf32> -> tensor<2x4x3xf32>
+  %1 = tfm.transpose %a perm = [0, 2, 1] : tensor<2x4x3xf32> -> tensor<2x3x4xf32>
+  // Others compose into one.
+  %b = tfm.transpose %x perm = [1, 2, 0] : tensor<2x3x4xf32> -> tensor<3x4x2xf32>
+  %2 = tfm.transpose %b perm = [1, 2, 0] : tensor<3x4x2xf32> -> tensor<4x2x3xf32>
+  %c = tfm.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>
+  %3 = tfm.transpose %c perm = [1, 0] : tensor<2x2xi32> -> tensor<2x2xi32>
+  return %0, %1, %2, %3 : tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<4x2x3xf32>, tensor<2x2xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshapes_and_expands
+// CHECK-SAME: (%[[X:.*]]: tensor<2x6xf32>, %[[P:.*]]: tensor<1x4xi64>)
+// CHECK-DAG: %[[R:.*]] = tfm.reshape %[[X]] : tensor<2x6xf32> -> tensor<12xf32>
+// CHECK-DAG: %[[E:.*]] = tfm.expand %[[P]] : tensor<1x4xi64> -> tensor<2x3x4xi64>
+// CHECK-DAG: %[[K:.*]] = tfm.constant dense<{{\[}}[0, 1, 2], [0, 1, 2]]> : tensor<2x3xi64>
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<{{\[}}[1, 2], [3, 4]]> : tensor<2x2xi64>
+// CHECK: return %[[X]], %[[R]], %[[X]], %[[E]], %[[K]], %[[S]]
+func.func @reshapes_and_expands(%x: tensor<2x6xf32>, %p: tensor<1x4xi64>) -> (tensor<2x6xf32>, tensor<12xf32>, tensor<2x6xf32>, tensor<2x3x4xi64>, tensor<2x3xi64>, tensor<2x2xi64>) {
+  %0 = tfm.reshape %x : tensor<2x6xf32> -> tensor<2x6xf32>
+  %a = tfm.reshape %x : tensor<2x6xf32> -> tensor<3x4xf32>
+  %1 = tfm.reshape %a : tensor<3x4xf32> -> tensor<12xf32>
+  %2 = tfm.expand %x : tensor<2x6xf32> -> tensor<2x6xf32>
+  %b = tfm.expand %p : tensor<1x4xi64> -> tensor<3x4xi64>
+  %3 = tfm.expand %b : tensor<3x4xi64> -> tensor<2x3x4xi64>
+  %r = tfm.constant dense<[0, 1, 2]> : tensor<3xi64>
+  %4 = tfm.expand %r : tensor<3xi64> -> tensor<2x3xi64>
+  %s = tfm.constant dense<[1, 2, 3, 4]> : tensor<4xi64>
+  %5 = tfm.reshape %s : tensor<4xi64> -> tensor<2x2xi64>
+  return %0, %1, %2, %3, %4, %5 : tensor<2x6xf32>, tensor<12xf32>, tensor<2x6xf32>, tensor<2x3x4xi64>, tensor<2x3xi64>, tensor<2x2xi64>
+}
+
+// -----
+
+// A shape computation of the kind exporters emit folds to one constant:
+// gather two dims of a shape, then concat with constants.
+// CHECK-LABEL: func.func @shape_subgraph
+// CHECK: %[[S:.*]] = tfm.constant dense<[1, 128, 12, 64]> : tensor<4xi64>
+// CHECK-NEXT: return %[[S]]
+func.func @shape_subgraph() -> tensor<4xi64> {
+  %shape = tfm.constant dense<[1, 128, 768]> : tensor<3xi64>
+  %idx = tfm.constant dense<[0, -2]> : tensor<2xi64>
+  %bs = tfm.gather %shape, %idx axis = 0 : (tensor<3xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %heads = tfm.constant dense<[12, 64]> : tensor<2xi64>
+  %0 = tfm.concat %bs, %heads axis = 0 : (tensor<2xi64>, tensor<2xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @concat_split_slice_select
+// CHECK-SAME: (%[[X:.*]]: tensor<2x6xf32>)
+// CHECK-DAG: %[[C:.*]] = tfm.constant dense<{{\[}}[1, 2, 5], [3, 4, 6]]> : tensor<2x3xi32>
+// CHECK-DAG: %[[P0:.*]] = tfm.constant dense<{{\[}}[1], [4]]> : tensor<2x1xi32>
+// CHECK-DAG: %[[P1:.*]] = tfm.constant dense<{{\[}}[2, 3], [5, 6]]> : tensor<2x2xi32>
+// CHECK-DAG: %[[SL:.*]] = tfm.constant dense<[2, 5]> : tensor<2xi32>
+// CHECK-DAG: %[[SE:.*]] = tfm.constant dense<[4, 5, 6]> : tensor<3xi32>
+// CHECK: return %[[X]], %[[X]], %[[X]], %[[C]], %[[P0]], %[[P1]], %[[SL]], %[[SE]]
+func.func @concat_split_slice_select(%x: tensor<2x6xf32>) -> (tensor<2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>, tensor<2x3xi32>, tensor<2x1xi32>, tensor<2x2xi32>, tensor<2xi32>, tensor<3xi32>) {
+  %0 = tfm.concat %x axis = 1 : (tensor<2x6xf32>) -> tensor<2x6xf32>
+  %1 = tfm.split %x axis = 1 : tensor<2x6xf32> -> tensor<2x6xf32>
+  %2 = tfm.slice %x starts = [0, 0] limits = [2, 6] strides = [1, 1] : tensor<2x6xf32> -> tensor<2x6xf32>
+  %a = tfm.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>
+  %b = tfm.constant dense<[[5], [6]]> : tensor<2x1xi32>
+  %3 = tfm.concat %a, %b axis = 1 : (tensor<2x2xi32>, tensor<2x1xi32>) -> tensor<2x3xi32>
+  %m = tfm.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32>
+  %4:2 = tfm.split %m axis = 1 : tensor<2x3xi32> -> tensor<2x1xi32>, tensor<2x2xi32>
+  %5 = tfm.slice %m starts = [0, 1] limits = [2, 3] strides = [1, 2] : tensor<2x3xi32> -> tensor<2x1xi32>
+  %6 = tfm.reshape %5 : tensor<2x1xi32> -> tensor<2xi32>
+  %7 = tfm.select %m axis = 0 index = 1 : tensor<2x3xi32> -> tensor<3xi32>
+  return %0, %1, %2, %3, %4#0, %4#1, %6, %7 : tensor<2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>, tensor<2x3xi32>, tensor<2x1xi32>, tensor<2x2xi32>, tensor<2xi32>, tensor<3xi32>
+}
+
+// -----
+
+// Out-of-range gather indices are undefined; they are not folded.
+// CHECK-LABEL: func.func @no_fold_gather_out_of_range
+// CHECK: tfm.gather
+func.func @no_fold_gather_out_of_range() -> tensor<1xi64> {
+  %shape = tfm.constant dense<[1, 128, 768]> : tensor<3xi64>
+  %idx = tfm.constant dense<[3]> : tensor<1xi64>
+  %0 = tfm.gather %shape, %idx axis = 0 : (tensor<3xi64>, tensor<1xi64>) -> tensor<1xi64>
+  return %0 : tensor<1xi64>
+}

@@ -1,0 +1,45 @@
+// Round-trip of matmul and linear: custom form, then generic form.
+// RUN: tfm-opt %s -split-input-file | tfm-opt -split-input-file | FileCheck %s
+// RUN: tfm-opt %s -split-input-file -mlir-print-op-generic | tfm-opt -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @matmul_batched
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x12x128x64xf32>, %[[K:.*]]: tensor<1x12x64x128xf32>)
+func.func @matmul_batched(%q: tensor<1x12x128x64xf32>, %k: tensor<1x12x64x128xf32>) -> tensor<1x12x128x128xf32> {
+  // CHECK: tfm.matmul %[[Q]], %[[K]] : (tensor<1x12x128x64xf32>, tensor<1x12x64x128xf32>) -> tensor<1x12x128x128xf32>
+  %0 = tfm.matmul %q, %k : (tensor<1x12x128x64xf32>, tensor<1x12x64x128xf32>) -> tensor<1x12x128x128xf32>
+  return %0 : tensor<1x12x128x128xf32>
+}
+
+// -----
+
+// Batch dimensions broadcast; a rank-2 rhs is shared by every batch.
+// CHECK-LABEL: func.func @matmul_broadcast
+func.func @matmul_broadcast(%a: tensor<3x1x4x8xf16>, %b: tensor<5x8x2xf16>, %w: tensor<8x16xf16>) -> (tensor<3x5x4x2xf16>, tensor<3x1x4x16xf16>) {
+  // CHECK: tfm.matmul %{{.*}}, %{{.*}} : (tensor<3x1x4x8xf16>, tensor<5x8x2xf16>) -> tensor<3x5x4x2xf16>
+  %0 = tfm.matmul %a, %b : (tensor<3x1x4x8xf16>, tensor<5x8x2xf16>) -> tensor<3x5x4x2xf16>
+  // CHECK: tfm.matmul %{{.*}}, %{{.*}} : (tensor<3x1x4x8xf16>, tensor<8x16xf16>) -> tensor<3x1x4x16xf16>
+  %1 = tfm.matmul %a, %w : (tensor<3x1x4x8xf16>, tensor<8x16xf16>) -> tensor<3x1x4x16xf16>
+  return %0, %1 : tensor<3x5x4x2xf16>, tensor<3x1x4x16xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @linear
+// CHECK-SAME: (%[[X:.*]]: tensor<1x128x768xf32>, %[[W:.*]]: tensor<3072x768xf32>, %[[B:.*]]: tensor<3072xf32>)
+func.func @linear(%x: tensor<1x128x768xf32>, %w: tensor<3072x768xf32>, %b: tensor<3072xf32>) -> (tensor<1x128x3072xf32>, tensor<1x128x3072xf32>) {
+  // CHECK: tfm.linear %[[X]], %[[W]], %[[B]] : (tensor<1x128x768xf32>, tensor<3072x768xf32>, tensor<3072xf32>) -> tensor<1x128x3072xf32>
+  %0 = tfm.linear %x, %w, %b : (tensor<1x128x768xf32>, tensor<3072x768xf32>, tensor<3072xf32>) -> tensor<1x128x3072xf32>
+  // CHECK: tfm.linear %[[X]], %[[W]] : (tensor<1x128x768xf32>, tensor<3072x768xf32>) -> tensor<1x128x3072xf32>
+  %1 = tfm.linear %x, %w : (tensor<1x128x768xf32>, tensor<3072x768xf32>) -> tensor<1x128x3072xf32>
+  return %0, %1 : tensor<1x128x3072xf32>, tensor<1x128x3072xf32>
+}
+
+// -----
+
+// A rank-1 input is a single vector.
+// CHECK-LABEL: func.func @linear_vector
+func.func @linear_vector(%x: tensor<8xbf16>, %w: tensor<4x8xbf16>) -> tensor<4xbf16> {
+  // CHECK: tfm.linear %{{.*}}, %{{.*}} : (tensor<8xbf16>, tensor<4x8xbf16>) -> tensor<4xbf16>
+  %0 = tfm.linear %x, %w : (tensor<8xbf16>, tensor<4x8xbf16>) -> tensor<4xbf16>
+  return %0 : tensor<4xbf16>
+}

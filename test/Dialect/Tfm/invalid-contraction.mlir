@@ -1,0 +1,108 @@
+// Verifier errors of matmul and linear, one case per labelled constraint.
+// RUN: tfm-opt %s -split-input-file -verify-diagnostics
+
+// matmul_c1: operands have rank 2 or more.
+func.func @matmul_c1(%a: tensor<8xf32>, %b: tensor<8x4xf32>) {
+  // expected-error @+1 {{'tfm.matmul' op matmul_c1: operands must have rank >= 2, got lhs 'tensor<8xf32>' and rhs 'tensor<8x4xf32>'}}
+  %0 = "tfm.matmul"(%a, %b) : (tensor<8xf32>, tensor<8x4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// matmul_c2: operands share an element type.
+func.func @matmul_c2(%a: tensor<2x8xf32>, %b: tensor<8x4xbf16>) {
+  // expected-error @+1 {{'tfm.matmul' op matmul_c2: lhs element type 'f32' differs from rhs element type 'bf16'}}
+  %0 = "tfm.matmul"(%a, %b) : (tensor<2x8xf32>, tensor<8x4xbf16>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// matmul_c3: contracted dimensions agree.
+func.func @matmul_c3(%a: tensor<2x8xf32>, %b: tensor<6x4xf32>) {
+  // expected-error @+1 {{'tfm.matmul' op matmul_c3: contracted dimensions differ: lhs [2, 8] has K = 8, rhs [6, 4] has K = 6}}
+  %0 = tfm.matmul %a, %b : (tensor<2x8xf32>, tensor<6x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// matmul_c4: batch dimensions broadcast.
+func.func @matmul_c4(%a: tensor<3x2x8xf32>, %b: tensor<5x8x4xf32>) {
+  // expected-error @+1 {{'tfm.matmul' op matmul_c4: batch dimensions of lhs [3, 2, 8] and rhs [5, 8, 4] are not broadcast-compatible}}
+  %0 = tfm.matmul %a, %b : (tensor<3x2x8xf32>, tensor<5x8x4xf32>) -> tensor<3x2x4xf32>
+  return
+}
+
+// -----
+
+// matmul_c5: the result shape is batch + [M, N].
+func.func @matmul_c5(%a: tensor<3x2x8xf32>, %b: tensor<8x4xf32>) {
+  // expected-error @+1 {{'tfm.matmul' op matmul_c5: result type 'tensor<3x4x2xf32>' differs from the inferred type 'tensor<3x2x4xf32>'}}
+  %0 = tfm.matmul %a, %b : (tensor<3x2x8xf32>, tensor<8x4xf32>) -> tensor<3x4x2xf32>
+  return
+}
+
+// -----
+
+// linear_c1: the weight is [N, K].
+func.func @linear_c1(%x: tensor<2x8xf32>, %w: tensor<1x4x8xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c1: weight must have rank 2 [N, K], got 'tensor<1x4x8xf32>'}}
+  %0 = tfm.linear %x, %w : (tensor<2x8xf32>, tensor<1x4x8xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// linear_c2: the input has rank 1 or more.
+func.func @linear_c2(%x: tensor<f32>, %w: tensor<4x1xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c2: input must have rank >= 1, got 'tensor<f32>'}}
+  %0 = "tfm.linear"(%x, %w) : (tensor<f32>, tensor<4x1xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// linear_c3: input, weight and bias share an element type.
+func.func @linear_c3(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf16>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c3: bias element type 'f16' differs from input element type 'f32'}}
+  %0 = tfm.linear %x, %w, %b : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf16>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// linear_c3: input, weight and bias share an element type.
+func.func @linear_c3_weight(%x: tensor<2x8xf32>, %w: tensor<4x8xbf16>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c3: weight element type 'bf16' differs from input element type 'f32'}}
+  %0 = tfm.linear %x, %w : (tensor<2x8xf32>, tensor<4x8xbf16>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// linear_c4: the input ends in the weight's K.
+func.func @linear_c4(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c4: input [2, 8] does not end in the weight's K = 4 (weight [8, 4])}}
+  %0 = tfm.linear %x, %w : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+// linear_c5: the bias is [N].
+func.func @linear_c5(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c5: bias shape [8] must be [4] to match weight [4, 8]}}
+  %0 = tfm.linear %x, %w, %b : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// linear_c6: the result is input[:-1] + [N].
+func.func @linear_c6(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c6: result type 'tensor<2x8xf32>' differs from the inferred type 'tensor<2x4xf32>'}}
+  %0 = tfm.linear %x, %w : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x8xf32>
+  return
+}

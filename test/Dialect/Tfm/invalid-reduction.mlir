@@ -1,0 +1,81 @@
+// Verifier errors of reductions and softmax, one case per labelled constraint.
+// RUN: tfm-opt %s -split-input-file -verify-diagnostics
+
+// reduce_sum_c1: axes are non-empty, increasing and in range.
+func.func @reduce_sum_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_sum' op reduce_sum_c1: axes [1, 0] must be non-empty, strictly increasing and within [0, 2)}}
+  %0 = tfm.reduce_sum %x axes = [1, 0] : (tensor<2x3xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+// reduce_sum_c2: the result drops (or keeps as 1) the reduced axes.
+func.func @reduce_sum_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_sum' op reduce_sum_c2: result type 'tensor<2xf32>' differs from the inferred type 'tensor<2x1xf32>'}}
+  %0 = tfm.reduce_sum %x axes = [1] keepdims : (tensor<2x3xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// reduce_mean_c1: axes are non-empty, increasing and in range.
+func.func @reduce_mean_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_mean' op reduce_mean_c1: axes [2] must be non-empty, strictly increasing and within [0, 2)}}
+  %0 = tfm.reduce_mean %x axes = [2] : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// reduce_mean_c2: the result drops (or keeps as 1) the reduced axes.
+func.func @reduce_mean_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_mean' op reduce_mean_c2: result type 'tensor<2x1xf32>' differs from the inferred type 'tensor<2xf32>'}}
+  %0 = tfm.reduce_mean %x axes = [1] : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+// reduce_max_c1: axes are non-empty, increasing and in range.
+func.func @reduce_max_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_max' op reduce_max_c1: axes [] must be non-empty, strictly increasing and within [0, 2)}}
+  %0 = tfm.reduce_max %x axes = [] : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// reduce_max_c2: the result drops (or keeps as 1) the reduced axes.
+func.func @reduce_max_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_max' op reduce_max_c2: result type 'tensor<3xf16>' differs from the inferred type 'tensor<3xf32>'}}
+  %0 = "tfm.reduce_max"(%x) <{axes = array<i64: 0>}> : (tensor<2x3xf32>) -> tensor<3xf16>
+  return
+}
+
+// -----
+
+// reduce_mean only averages floats.
+func.func @reduce_mean_int(%x: tensor<2x3xi32>) {
+  // expected-error @+1 {{'tfm.reduce_mean' op operand #0 must be ranked tensor of f16, bf16, f32 or f64 values, but got 'tensor<2x3xi32>'}}
+  %0 = "tfm.reduce_mean"(%x) <{axes = array<i64: 0>}> : (tensor<2x3xi32>) -> tensor<3xi32>
+  return
+}
+
+// -----
+
+// softmax_c1: the axis is in range.
+func.func @softmax_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.softmax' op softmax_c1: axis -1 is out of range [0, 2)}}
+  %0 = tfm.softmax %x axis = -1 : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// softmax_c2: the result has the input's type.
+func.func @softmax_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.softmax' op requires the same type for all operands and results}}
+  %0 = "tfm.softmax"(%x) <{axis = 1 : i64}> : (tensor<2x3xf32>) -> tensor<2x3xf16>
+  return
+}

@@ -1,0 +1,216 @@
+// Verifier errors of the data-movement ops, one case per labelled constraint.
+// RUN: tfm-opt %s -split-input-file -verify-diagnostics
+
+// transpose_c1: perm is a permutation.
+func.func @transpose_c1(%x: tensor<2x3x4xf32>) {
+  // expected-error @+1 {{'tfm.transpose' op transpose_c1: perm [0, 0, 1] is not a permutation of [0, 3)}}
+  %0 = tfm.transpose %x perm = [0, 0, 1] : tensor<2x3x4xf32> -> tensor<2x2x3xf32>
+  return
+}
+
+// -----
+
+// transpose_c2: result[d] = input[perm[d]].
+func.func @transpose_c2(%x: tensor<2x3x4xf32>) {
+  // expected-error @+1 {{'tfm.transpose' op transpose_c2: result type 'tensor<2x3x4xf32>' differs from the inferred type 'tensor<4x3x2xf32>'}}
+  %0 = tfm.transpose %x perm = [2, 1, 0] : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+// reshape_c1: the element type is kept.
+func.func @reshape_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reshape' op reshape_c1: result element type 'f16' differs from input element type 'f32'}}
+  %0 = tfm.reshape %x : tensor<2x3xf32> -> tensor<6xf16>
+  return
+}
+
+// -----
+
+// reshape_c2: the element count is kept.
+func.func @reshape_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reshape' op reshape_c2: input shape [2, 3] has 6 elements but result shape [7] has 7}}
+  %0 = tfm.reshape %x : tensor<2x3xf32> -> tensor<7xf32>
+  return
+}
+
+// -----
+
+// expand_c1: the result keeps the element type and at least the rank.
+func.func @expand_c1(%x: tensor<1x2x3xf32>) {
+  // expected-error @+1 {{'tfm.expand' op expand_c1: result 'tensor<2x3xf32>' must have the element type of input 'tensor<1x2x3xf32>' and at least its rank}}
+  %0 = tfm.expand %x : tensor<1x2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// expand_c2: each input dimension is 1 or the result's.
+func.func @expand_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.expand' op expand_c2: input shape [2, 3] does not broadcast to result shape [4, 3]}}
+  %0 = tfm.expand %x : tensor<2x3xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+// concat_c1: inputs share rank and element type.
+func.func @concat_c1(%a: tensor<2x3xf32>, %b: tensor<2x3xf16>) {
+  // expected-error @+1 {{'tfm.concat' op concat_c1: input #1 'tensor<2x3xf16>' differs in rank or element type from input #0 'tensor<2x3xf32>'}}
+  %0 = tfm.concat %a, %b axis = 0 : (tensor<2x3xf32>, tensor<2x3xf16>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+// concat_c1: there is at least one input.
+func.func @concat_c1_empty() {
+  // expected-error @+1 {{'tfm.concat' op concat_c1: needs at least one input}}
+  %0 = "tfm.concat"() <{axis = 0 : i64}> : () -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// concat_c2: the axis is in range.
+func.func @concat_c2(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.concat' op concat_c2: axis 2 is out of range [0, 2)}}
+  %0 = tfm.concat %a, %a axis = 2 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+// concat_c3: inputs agree off the axis.
+func.func @concat_c3(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+1 {{'tfm.concat' op concat_c3: input #1 shape [2, 4] differs from input #0 shape [2, 3] in dimension 1}}
+  %0 = tfm.concat %a, %b axis = 0 : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+// concat_c4: the result sums the axis.
+func.func @concat_c4(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.concat' op concat_c4: result type 'tensor<2x3xf32>' differs from the inferred type 'tensor<4x3xf32>'}}
+  %0 = tfm.concat %a, %a axis = 0 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// split_c1: the axis is in range.
+func.func @split_c1(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tfm.split' op split_c1: axis 2 must be in [0, 2) and there must be at least one result}}
+  %0:2 = tfm.split %x axis = 2 : tensor<2x6xf32> -> tensor<2x3xf32>, tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// split_c2: results match the input off the axis.
+func.func @split_c2(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tfm.split' op split_c2: result #1 'tensor<3x3xf32>' must match input 'tensor<2x6xf32>' except in dimension 1}}
+  %0:2 = tfm.split %x axis = 1 : tensor<2x6xf32> -> tensor<2x3xf32>, tensor<3x3xf32>
+  return
+}
+
+// -----
+
+// split_c3: the pieces cover the input exactly.
+func.func @split_c3(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tfm.split' op split_c3: result sizes along axis 1 sum to 5 but input [2, 6] has 6}}
+  %0:2 = tfm.split %x axis = 1 : tensor<2x6xf32> -> tensor<2x3xf32>, tensor<2x2xf32>
+  return
+}
+
+// -----
+
+// slice_c1: one start, limit and stride per dimension.
+func.func @slice_c1(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tfm.slice' op slice_c1: starts, limits and strides have 1, 2 and 2 entries; input [2, 6] has rank 2}}
+  %0 = tfm.slice %x starts = [0] limits = [2, 3] strides = [1, 1] : tensor<2x6xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// slice_c2: bounds stay within the input.
+func.func @slice_c2(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tfm.slice' op slice_c2: dimension 1 of input [2, 6]: start 2, limit 7, stride 1 must satisfy 0 <= start <= limit <= size, stride > 0}}
+  %0 = tfm.slice %x starts = [0, 2] limits = [2, 7] strides = [1, 1] : tensor<2x6xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+// slice_c2: strides are positive.
+func.func @slice_c2_stride(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tfm.slice' op slice_c2: dimension 0 of input [2, 6]: start 0, limit 2, stride 0 must satisfy 0 <= start <= limit <= size, stride > 0}}
+  %0 = tfm.slice %x starts = [0, 0] limits = [2, 6] strides = [0, 1] : tensor<2x6xf32> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+// slice_c3: the result has ceil((limit - start) / stride) elements per dimension.
+func.func @slice_c3(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tfm.slice' op slice_c3: result type 'tensor<2x2xf32>' differs from the inferred type 'tensor<2x3xf32>'}}
+  %0 = tfm.slice %x starts = [0, 0] limits = [2, 5] strides = [1, 2] : tensor<2x6xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+// gather_c1: the axis is in range.
+func.func @gather_c1(%x: tensor<10x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{'tfm.gather' op gather_c1: axis 2 is out of range [0, 2) for input [10, 4]}}
+  %0 = tfm.gather %x, %i axis = 2 : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+// gather_c2: result = input[:axis] + indices + input[axis+1:].
+func.func @gather_c2(%x: tensor<10x4xf32>, %i: tensor<2x3xi64>) {
+  // expected-error @+1 {{'tfm.gather' op gather_c2: result type 'tensor<6x4xf32>' differs from the inferred type 'tensor<2x3x4xf32>'}}
+  %0 = tfm.gather %x, %i axis = 0 : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<6x4xf32>
+  return
+}
+
+// -----
+
+// Indices are i32 or i64.
+func.func @gather_indices(%x: tensor<10x4xf32>, %i: tensor<3xf32>) {
+  // expected-error @+1 {{'tfm.gather' op operand #1 must be ranked tensor of i32 or i64 values, but got 'tensor<3xf32>'}}
+  %0 = tfm.gather %x, %i axis = 0 : (tensor<10x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+// select_c1: the axis is in range.
+func.func @select_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.select' op select_c1: axis -1 is out of range [0, 2) for input [2, 3]}}
+  %0 = tfm.select %x axis = -1 index = 0 : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// select_c2: the index is in range.
+func.func @select_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.select' op select_c2: index 3 is out of range for dimension 1 of input [2, 3]}}
+  %0 = tfm.select %x axis = 1 index = 3 : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// select_c3: the result drops the axis.
+func.func @select_c3(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.select' op select_c3: result type 'tensor<3xf32>' differs from the inferred type 'tensor<2xf32>'}}
+  %0 = tfm.select %x axis = 1 index = 0 : tensor<2x3xf32> -> tensor<3xf32>
+  return
+}

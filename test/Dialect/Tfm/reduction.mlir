@@ -1,0 +1,36 @@
+// Round-trip of reductions and softmax: custom form, then generic form.
+// RUN: tfm-opt %s -split-input-file | tfm-opt -split-input-file | FileCheck %s
+// RUN: tfm-opt %s -split-input-file -mlir-print-op-generic | tfm-opt -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @reductions
+// CHECK-SAME: (%[[X:.*]]: tensor<2x128x768xf32>, %[[I:.*]]: tensor<4x5xi64>)
+func.func @reductions(%x: tensor<2x128x768xf32>, %i: tensor<4x5xi64>) -> (tensor<2x128x1xf32>, tensor<768xf32>, tensor<2x1x1xf32>, tensor<4xi64>) {
+  // CHECK: tfm.reduce_mean %[[X]] axes = [2] keepdims : (tensor<2x128x768xf32>) -> tensor<2x128x1xf32>
+  %0 = tfm.reduce_mean %x axes = [2] keepdims : (tensor<2x128x768xf32>) -> tensor<2x128x1xf32>
+  // CHECK: tfm.reduce_sum %[[X]] axes = [0, 1] : (tensor<2x128x768xf32>) -> tensor<768xf32>
+  %1 = tfm.reduce_sum %x axes = [0, 1] : (tensor<2x128x768xf32>) -> tensor<768xf32>
+  // CHECK: tfm.reduce_max %[[X]] axes = [1, 2] keepdims : (tensor<2x128x768xf32>) -> tensor<2x1x1xf32>
+  %2 = tfm.reduce_max %x axes = [1, 2] keepdims : (tensor<2x128x768xf32>) -> tensor<2x1x1xf32>
+  // CHECK: tfm.reduce_sum %[[I]] axes = [1] : (tensor<4x5xi64>) -> tensor<4xi64>
+  %3 = tfm.reduce_sum %i axes = [1] : (tensor<4x5xi64>) -> tensor<4xi64>
+  return %0, %1, %2, %3 : tensor<2x128x1xf32>, tensor<768xf32>, tensor<2x1x1xf32>, tensor<4xi64>
+}
+
+// -----
+
+// Reducing every axis without keepdims gives a rank-0 tensor.
+// CHECK-LABEL: func.func @reduce_to_scalar
+func.func @reduce_to_scalar(%x: tensor<3x4xf16>) -> tensor<f16> {
+  // CHECK: tfm.reduce_max %{{.*}} axes = [0, 1] : (tensor<3x4xf16>) -> tensor<f16>
+  %0 = tfm.reduce_max %x axes = [0, 1] : (tensor<3x4xf16>) -> tensor<f16>
+  return %0 : tensor<f16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax
+func.func @softmax(%s: tensor<1x12x128x128xf32>) -> tensor<1x12x128x128xf32> {
+  // CHECK: tfm.softmax %{{.*}} axis = 3 : tensor<1x12x128x128xf32>
+  %0 = tfm.softmax %s axis = 3 : tensor<1x12x128x128xf32>
+  return %0 : tensor<1x12x128x128xf32>
+}

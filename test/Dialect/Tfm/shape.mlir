@@ -1,0 +1,71 @@
+// Round-trip of the data-movement ops: custom form, then generic form.
+// RUN: tfm-opt %s -split-input-file | tfm-opt -split-input-file | FileCheck %s
+// RUN: tfm-opt %s -split-input-file -mlir-print-op-generic | tfm-opt -split-input-file | FileCheck %s
+
+// Head plumbing: [B, S, H*D] -> [B, S, H, D] -> [B, H, S, D].
+// CHECK-LABEL: func.func @reshape_transpose
+// CHECK-SAME: (%[[X:.*]]: tensor<1x128x768xf32>)
+func.func @reshape_transpose(%x: tensor<1x128x768xf32>) -> tensor<1x12x128x64xf32> {
+  // CHECK: %[[R:.*]] = tfm.reshape %[[X]] : tensor<1x128x768xf32> -> tensor<1x128x12x64xf32>
+  %0 = tfm.reshape %x : tensor<1x128x768xf32> -> tensor<1x128x12x64xf32>
+  // CHECK: tfm.transpose %[[R]] perm = [0, 2, 1, 3] : tensor<1x128x12x64xf32> -> tensor<1x12x128x64xf32>
+  %1 = tfm.transpose %0 perm = [0, 2, 1, 3] : tensor<1x128x12x64xf32> -> tensor<1x12x128x64xf32>
+  return %1 : tensor<1x12x128x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @expand
+func.func @expand(%p: tensor<1x128xi64>, %s: tensor<f32>) -> (tensor<4x128xi64>, tensor<2x3xf32>) {
+  // CHECK: tfm.expand %{{.*}} : tensor<1x128xi64> -> tensor<4x128xi64>
+  %0 = tfm.expand %p : tensor<1x128xi64> -> tensor<4x128xi64>
+  // CHECK: tfm.expand %{{.*}} : tensor<f32> -> tensor<2x3xf32>
+  %1 = tfm.expand %s : tensor<f32> -> tensor<2x3xf32>
+  return %0, %1 : tensor<4x128xi64>, tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @concat_split
+// CHECK-SAME: (%[[A:.*]]: tensor<1x64xf32>, %[[B:.*]]: tensor<1x32xf32>)
+func.func @concat_split(%a: tensor<1x64xf32>, %b: tensor<1x32xf32>) -> (tensor<1x40xf32>, tensor<1x56xf32>) {
+  // CHECK: %[[C:.*]] = tfm.concat %[[A]], %[[B]] axis = 1 : (tensor<1x64xf32>, tensor<1x32xf32>) -> tensor<1x96xf32>
+  %0 = tfm.concat %a, %b axis = 1 : (tensor<1x64xf32>, tensor<1x32xf32>) -> tensor<1x96xf32>
+  // CHECK: %{{.*}}:2 = tfm.split %[[C]] axis = 1 : tensor<1x96xf32> -> tensor<1x40xf32>, tensor<1x56xf32>
+  %1:2 = tfm.split %0 axis = 1 : tensor<1x96xf32> -> tensor<1x40xf32>, tensor<1x56xf32>
+  return %1#0, %1#1 : tensor<1x40xf32>, tensor<1x56xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @slice
+func.func @slice(%x: tensor<1x128x64xf32>) -> (tensor<1x128x32xf32>, tensor<1x64x22xf32>) {
+  // CHECK: tfm.slice %{{.*}} starts = [0, 0, 0] limits = [1, 128, 32] strides = [1, 1, 1] : tensor<1x128x64xf32> -> tensor<1x128x32xf32>
+  %0 = tfm.slice %x starts = [0, 0, 0] limits = [1, 128, 32] strides = [1, 1, 1] : tensor<1x128x64xf32> -> tensor<1x128x32xf32>
+  // Strides round sizes up: ceil(128 / 2) = 64 rows, ceil(64 / 3) = 22 columns.
+  // CHECK: tfm.slice %{{.*}} starts = [0, 0, 0] limits = [1, 128, 64] strides = [1, 2, 3] : tensor<1x128x64xf32> -> tensor<1x64x22xf32>
+  %1 = tfm.slice %x starts = [0, 0, 0] limits = [1, 128, 64] strides = [1, 2, 3] : tensor<1x128x64xf32> -> tensor<1x64x22xf32>
+  return %0, %1 : tensor<1x128x32xf32>, tensor<1x64x22xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @gather
+func.func @gather(%table: tensor<30522x768xf32>, %ids: tensor<1x128xi64>, %x: tensor<2x5x7xf32>, %i: tensor<3xi32>) -> (tensor<1x128x768xf32>, tensor<2x3x7xf32>) {
+  // Embedding lookup.
+  // CHECK: tfm.gather %{{.*}}, %{{.*}} axis = 0 : (tensor<30522x768xf32>, tensor<1x128xi64>) -> tensor<1x128x768xf32>
+  %0 = tfm.gather %table, %ids axis = 0 : (tensor<30522x768xf32>, tensor<1x128xi64>) -> tensor<1x128x768xf32>
+  // CHECK: tfm.gather %{{.*}}, %{{.*}} axis = 1 : (tensor<2x5x7xf32>, tensor<3xi32>) -> tensor<2x3x7xf32>
+  %1 = tfm.gather %x, %i axis = 1 : (tensor<2x5x7xf32>, tensor<3xi32>) -> tensor<2x3x7xf32>
+  return %0, %1 : tensor<1x128x768xf32>, tensor<2x3x7xf32>
+}
+
+// -----
+
+// The [CLS] token of every sequence.
+// CHECK-LABEL: func.func @select
+func.func @select(%h: tensor<4x128x768xf32>) -> tensor<4x768xf32> {
+  // CHECK: tfm.select %{{.*}} axis = 1 index = 0 : tensor<4x128x768xf32> -> tensor<4x768xf32>
+  %0 = tfm.select %h axis = 1 index = 0 : tensor<4x128x768xf32> -> tensor<4x768xf32>
+  return %0 : tensor<4x768xf32>
+}

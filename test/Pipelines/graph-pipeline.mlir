@@ -1,0 +1,26 @@
+// The graph-level pipeline at each optimization level.
+// RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline | FileCheck %s
+// RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline=opt-level=0 | FileCheck %s --check-prefix=O0
+
+// Level 0 only refines shapes; higher levels also fold constants, drop
+// identities and merge duplicates.
+// CHECK-LABEL: func.func @cleanup
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32>) -> tensor<2x8xf32>
+// CHECK: %[[E:.*]] = tfm.exp %[[X]] : tensor<2x8xf32>
+// CHECK-NEXT: %[[S:.*]] = tfm.add %[[E]], %[[E]]
+// CHECK-NEXT: return %[[S]]
+// O0-LABEL: func.func @cleanup
+// O0-SAME: -> tensor<2x8xf32>
+// O0-COUNT-2: tfm.mul
+// O0-COUNT-2: tfm.exp
+func.func @cleanup(%x: tensor<2x8xf32>) -> tensor<?x8xf32> {
+  %one = tfm.constant dense<1.0> : tensor<f32>
+  %half = tfm.constant dense<0.5> : tensor<f32>
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %unit = tfm.mul %half, %two : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %0 = tfm.mul %x, %unit : (tensor<2x8xf32>, tensor<f32>) -> tensor<?x8xf32>
+  %1 = tfm.exp %0 : tensor<?x8xf32>
+  %2 = tfm.exp %0 : tensor<?x8xf32>
+  %3 = tfm.add %1, %2 : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %3 : tensor<?x8xf32>
+}
