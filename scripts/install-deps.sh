@@ -14,7 +14,7 @@ packages=(
   # Unit tests.
   libgtest-dev
   # Exporter scripts and test-model generation (run with /usr/bin/python3).
-  python3-onnx python3-numpy
+  python3-onnx python3-numpy python3-torch
 )
 
 missing=()

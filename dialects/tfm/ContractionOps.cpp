@@ -93,3 +93,81 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
   inferred.push_back(RankedTensorType::get(shape, elementType));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// conv
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> location,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto weight = dyn_cast<RankedTensorType>(adaptor.getWeight().getType());
+  if (!input || !weight)
+    return failure();
+  StringRef name = getOperationName();
+  int64_t rank = input.getRank();
+  if (rank < 3 || weight.getRank() != rank)
+    return violation(location, name, 1, "input ", input, " and weight ",
+                     weight, " must have the same rank, at least 3");
+  int64_t spatial = rank - 2;
+  ArrayRef<int64_t> strides = adaptor.getStrides(),
+                    padding = adaptor.getPadding(),
+                    dilations = adaptor.getDilations();
+  auto positive = [](int64_t v) { return v > 0; };
+  if (static_cast<int64_t>(strides.size()) != spatial ||
+      static_cast<int64_t>(dilations.size()) != spatial ||
+      static_cast<int64_t>(padding.size()) != 2 * spatial ||
+      !llvm::all_of(strides, positive) || !llvm::all_of(dilations, positive) ||
+      llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return violation(location, name, 2, "strides ", formatShape(strides),
+                     " and dilations ", formatShape(dilations), " need ",
+                     spatial, " positive entries and padding ",
+                     formatShape(padding), " ", 2 * spatial,
+                     " non-negative ones");
+  int64_t groups = adaptor.getGroups();
+  int64_t channels = input.getDimSize(1), outChannels = weight.getDimSize(0);
+  bool groupsOk = groups > 0;
+  if (groupsOk && !ShapedType::isDynamic(outChannels))
+    groupsOk = outChannels % groups == 0;
+  if (groupsOk && !ShapedType::isDynamic(channels) &&
+      !ShapedType::isDynamic(weight.getDimSize(1)))
+    groupsOk = channels == weight.getDimSize(1) * groups;
+  if (!groupsOk)
+    return violation(location, name, 3, "groups = ", groups,
+                     " must divide the ", outChannels,
+                     " output channels, and input channels ", channels,
+                     " must equal weight[1] = ", weight.getDimSize(1),
+                     " times groups");
+  Type elementType = input.getElementType();
+  if (weight.getElementType() != elementType)
+    return violation(location, name, 4, "weight element type ",
+                     weight.getElementType(), " differs from input element type ",
+                     elementType);
+  if (Value biasValue = adaptor.getBias()) {
+    auto bias = cast<RankedTensorType>(biasValue.getType());
+    if (bias.getElementType() != elementType || bias.getRank() != 1 ||
+        !dimsAgree(bias.getDimSize(0), outChannels))
+      return violation(location, name, 4, "bias ", bias, " must be [",
+                       outChannels, "] of element type ", elementType);
+  }
+  SmallVector<int64_t> shape = {input.getDimSize(0), outChannels};
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = input.getDimSize(2 + i), k = weight.getDimSize(2 + i);
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k)) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t span = in + padding[i] + padding[spatial + i] -
+                   dilations[i] * (k - 1) - 1;
+    if (span < 0)
+      return violation(location, name, 5, "spatial dimension ", i,
+                       " of input ", formatShape(input.getShape()),
+                       " is smaller than the dilated kernel ",
+                       formatShape(weight.getShape()));
+    shape.push_back(span / strides[i] + 1);
+  }
+  inferred.push_back(RankedTensorType::get(shape, elementType));
+  return success();
+}

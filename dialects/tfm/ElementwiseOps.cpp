@@ -162,6 +162,109 @@ OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
   return foldElementwise(adaptor.getOperands(), getType(), {onFloats, onInts});
 }
 
+OpFoldResult AndOp::fold(FoldAdaptor adaptor) {
+  if (getLhs() == getRhs())
+    return getLhs();
+  auto onInts = [](ArrayRef<APInt> a, bool) -> std::optional<APInt> {
+    return a[0] & a[1];
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
+}
+
+OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
+  if (getLhs() == getRhs())
+    return getLhs();
+  auto onInts = [](ArrayRef<APInt> a, bool) -> std::optional<APInt> {
+    return a[0] | a[1];
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
+}
+
+OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
+  auto onInts = [](ArrayRef<APInt> a, bool) -> std::optional<APInt> {
+    return a[0] ^ a[1];
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
+}
+
+//===----------------------------------------------------------------------===//
+// compare
+//===----------------------------------------------------------------------===//
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  SmallVector<Type, 1> operandResult;
+  if (failed(inferBinaryType(getOperationName(), location,
+                             adaptor.getLhs().getType(),
+                             adaptor.getRhs().getType(), operandResult)))
+    return failure();
+  inferred.push_back(cast<RankedTensorType>(operandResult.front())
+                         .clone(IntegerType::get(context, 1)));
+  return success();
+}
+
+/// Evaluates `predicate` on an ordering result (-1, 0, 1; nullopt when
+/// unordered, i.e. a NaN took part).
+static bool evaluatePredicate(ComparisonPredicate predicate,
+                              std::optional<int> order) {
+  if (!order)
+    return predicate == ComparisonPredicate::ne;
+  switch (predicate) {
+  case ComparisonPredicate::eq:
+    return *order == 0;
+  case ComparisonPredicate::ne:
+    return *order != 0;
+  case ComparisonPredicate::lt:
+    return *order < 0;
+  case ComparisonPredicate::le:
+    return *order <= 0;
+  case ComparisonPredicate::gt:
+    return *order > 0;
+  case ComparisonPredicate::ge:
+    return *order >= 0;
+  }
+  llvm_unreachable("unknown comparison predicate");
+}
+
+OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
+  auto lhs = dyn_cast_if_present<DenseElementsAttr>(adaptor.getLhs());
+  auto rhs = dyn_cast_if_present<DenseElementsAttr>(adaptor.getRhs());
+  if (!lhs || !rhs ||
+      !isFoldableResult(getType(), lhs.isSplat() && rhs.isSplat()))
+    return {};
+  ArrayRef<int64_t> shape = getType().getShape();
+  SmallVector<int64_t> li = broadcastIndices(lhs.getType().getShape(), shape);
+  SmallVector<int64_t> ri = broadcastIndices(rhs.getType().getShape(), shape);
+  Type elementType = lhs.getElementType();
+  SmallVector<bool> out;
+  if (isa<FloatType>(elementType)) {
+    auto l = llvm::to_vector(lhs.getValues<APFloat>());
+    auto r = llvm::to_vector(rhs.getValues<APFloat>());
+    for (size_t i = 0; i < li.size(); ++i) {
+      APFloat::cmpResult c = l[li[i]].compare(r[ri[i]]);
+      std::optional<int> order;
+      if (c != APFloat::cmpUnordered)
+        order = c == APFloat::cmpLessThan ? -1 : c == APFloat::cmpEqual ? 0 : 1;
+      out.push_back(evaluatePredicate(getPredicate(), order));
+    }
+  } else {
+    bool isUnsigned =
+        elementType.isUnsignedInteger() || elementType.isInteger(1);
+    auto l = llvm::to_vector(lhs.getValues<APInt>());
+    auto r = llvm::to_vector(rhs.getValues<APInt>());
+    for (size_t i = 0; i < li.size(); ++i) {
+      const APInt &a = l[li[i]], &b = r[ri[i]];
+      int order = a == b ? 0
+                  : (isUnsigned ? a.ult(b) : a.slt(b)) ? -1
+                                                        : 1;
+      out.push_back(evaluatePredicate(getPredicate(), order));
+    }
+  }
+  return DenseElementsAttr::get(getType(), out);
+}
+
 //===----------------------------------------------------------------------===//
 // Unary ops
 //===----------------------------------------------------------------------===//
@@ -189,6 +292,32 @@ OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
     return a[0].isNegative() ? APInt(a[0].getBitWidth(), 0) : a[0];
   };
   return foldElementwise(adaptor.getOperands(), getType(), {onFloats, onInts});
+}
+
+OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
+  if (auto inner = getInput().getDefiningOp<AbsOp>())
+    return inner.getResult();
+  auto onFloats = [](ArrayRef<APFloat> a) { return llvm::abs(a[0]); };
+  auto onInts = [](ArrayRef<APInt> a, bool) -> std::optional<APInt> {
+    return a[0].abs();
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {onFloats, onInts});
+}
+
+OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
+  if (auto inner = getInput().getDefiningOp<NotOp>())
+    return inner.getInput();
+  auto onInts = [](ArrayRef<APInt> a, bool) -> std::optional<APInt> {
+    return ~a[0];
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
+}
+
+OpFoldResult SinOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(), [](double x) { return std::sin(x); });
+}
+OpFoldResult CosOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(), [](double x) { return std::cos(x); });
 }
 
 static double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }

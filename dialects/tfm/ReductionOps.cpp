@@ -29,10 +29,15 @@ OpFoldResult ReduceMaxOp::fold(FoldAdaptor) {
   return foldTrivialReduction(*this);
 }
 
-LogicalResult SoftmaxOp::verify() {
-  int64_t rank = getInput().getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitViolation(*this, 1)
-           << "axis " << getAxis() << " is out of range [0, " << rank << ")";
+/// Softmax-like ops normalize along one axis (constraint 1).
+template <typename OpTy>
+static LogicalResult verifySoftmaxAxis(OpTy op) {
+  int64_t rank = op.getInput().getType().getRank();
+  if (op.getAxis() < 0 || op.getAxis() >= rank)
+    return emitViolation(op, 1) << "axis " << op.getAxis()
+                                << " is out of range [0, " << rank << ")";
   return success();
 }
+
+LogicalResult SoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
+LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxAxis(*this); }

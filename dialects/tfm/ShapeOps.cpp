@@ -490,3 +490,67 @@ OpFoldResult SelectOp::fold(FoldAdaptor adaptor) {
   });
   return pickElements(source, getType(), indices);
 }
+
+//===----------------------------------------------------------------------===//
+// gather_elements
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherElementsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto indices = dyn_cast<RankedTensorType>(adaptor.getIndices().getType());
+  if (!input || !indices)
+    return failure();
+  StringRef name = getOperationName();
+  int64_t axis = adaptor.getAxis(), rank = input.getRank();
+  if (axis < 0 || axis >= rank || indices.getRank() != rank)
+    return violation(location, name, 1, "axis ", axis, " must be in [0, ",
+                     rank, ") and indices ", formatShape(indices.getShape()),
+                     " must have the rank of input ",
+                     formatShape(input.getShape()));
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t i = indices.getDimSize(d), n = input.getDimSize(d);
+    if (d != axis && !ShapedType::isDynamic(i) && !ShapedType::isDynamic(n) &&
+        i > n)
+      return violation(location, name, 2, "indices ",
+                       formatShape(indices.getShape()),
+                       " exceed input ", formatShape(input.getShape()),
+                       " in dimension ", d);
+  }
+  inferred.push_back(indices.clone(input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// reverse
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReverseOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (!isValidAxisList(getAxes(), rank))
+    return emitViolation(*this, 1)
+           << "axes " << formatShape(getAxes())
+           << " must be non-empty, strictly increasing and within [0, "
+           << rank << ")";
+  return success();
+}
+
+OpFoldResult ReverseOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> shape = getType().getShape();
+  // Reversing size-1 axes changes nothing.
+  if (llvm::all_of(getAxes(), [&](int64_t a) { return shape[a] == 1; }))
+    return getInput();
+  DenseElementsAttr source = getFoldableSource(adaptor.getInput(), getType());
+  if (!source)
+    return {};
+  SmallVector<int64_t> strides = computeStrides(shape);
+  SmallVector<int64_t> indices;
+  forEachIndex(shape, [&](int64_t, ArrayRef<int64_t> coords) {
+    SmallVector<int64_t> from(coords);
+    for (int64_t a : getAxes())
+      from[a] = shape[a] - 1 - coords[a];
+    indices.push_back(linearize(from, strides));
+  });
+  return pickElements(source, getType(), indices);
+}

@@ -18,4 +18,20 @@ def Tfm_GeluApproximation : I32EnumAttr<"GeluApproximation",
 def Tfm_GeluApproximationAttr
     : EnumAttr<Tfm_Dialect, Tfm_GeluApproximation, "gelu_approximation">;
 
+def Tfm_ComparisonPredicate : I32EnumAttr<"ComparisonPredicate",
+    "the relation `tfm.compare` tests", [
+      I32EnumAttrCase<"eq", 0>,
+      I32EnumAttrCase<"ne", 1>,
+      I32EnumAttrCase<"lt", 2>,
+      I32EnumAttrCase<"le", 3>,
+      I32EnumAttrCase<"gt", 4>,
+      I32EnumAttrCase<"ge", 5>
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::tfm";
+}
+
+def Tfm_ComparisonPredicateAttr
+    : EnumAttr<Tfm_Dialect, Tfm_ComparisonPredicate, "comparison_predicate">;
+
 #endif // TFM_ATTRS_TD

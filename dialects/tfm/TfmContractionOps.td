@@ -72,4 +72,50 @@ def Tfm_LinearOp : Tfm_Op<"linear",
                        "functional-type(operands, results)";
 }
 
+def Tfm_ConvOp : Tfm_Op<"conv", [Pure, Tfm_InferTensorTypes<6>]> {
+  let summary = "N-dimensional grouped convolution (channels first)";
+  let description = [{
+    Cross-correlates `input` `[N, C, x1, ..., xd]` with `weight`
+    `[M, C/groups, k1, ..., kd]`, adding the optional `bias` `[M]`, as ONNX
+    `Conv` and `torch.nn.ConvNd` (ViT patch embeddings, Whisper's audio
+    stem). For spatial dimension `i` the input is padded with
+    `padding[i]` zeros before and `padding[d + i]` after, and
+
+    `out_i = floor((x_i + padding[i] + padding[d+i] - dilations[i]·(k_i - 1) - 1) / strides[i]) + 1`.
+
+    Input channels are split into `groups` groups; output channel `m` reads
+    group `m / (M / groups)`.
+
+    Constraints:
+    * (conv_c1) `input` and `weight` have the same rank, at least 3.
+    * (conv_c2) `strides` and `dilations` have `d` positive entries and
+      `padding` has `2d` non-negative entries.
+    * (conv_c3) `groups` is positive, divides `M`, and
+      `C == weight[1] · groups`.
+    * (conv_c4) `input`, `weight` and `bias` share an element type, and
+      `bias`, when present, has shape `[M]`.
+    * (conv_c5) every output size `out_i` is at least 1.
+    * (conv_c6) `result` has shape `[N, M, out_1, ..., out_d]`.
+
+    Example (ViT-B/16 patch embedding):
+
+    ```mlir
+    %p = tfm.conv %img, %w, %b strides = [16, 16] padding = [0, 0, 0, 0]
+        dilations = [1, 1] groups = 1
+        : (tensor<1x3x224x224xf32>, tensor<768x3x16x16xf32>, tensor<768xf32>)
+        -> tensor<1x768x14x14xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$weight,
+                       Optional<Tfm_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilations, Tfm_I64Attr:$groups);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `strides` `=` $strides
+    `padding` `=` $padding `dilations` `=` $dilations `groups` `=` $groups
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 #endif // TFM_CONTRACTION_OPS_TD

@@ -18,7 +18,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 //===----------------------------------------------------------------------===//
 
 class Tfm_BinaryOp<string mnemonic, string opSummary, string semantics,
-                   list<Trait> traits = []>
+                   list<Trait> traits = [], Type tensorType = Tfm_NumericTensor>
     : Tfm_Op<mnemonic, !listconcat(traits,
                                    [Pure, Tfm_InferTensorTypes<3>])> {
   let summary = opSummary;
@@ -40,8 +40,8 @@ class Tfm_BinaryOp<string mnemonic, string opSummary, string semantics,
     %r = tfm.}] # mnemonic # [{ %a, %b : (tensor<2x128x768xf32>, tensor<768xf32>) -> tensor<2x128x768xf32>
     ```
   }];
-  let arguments = (ins Tfm_NumericTensor:$lhs, Tfm_NumericTensor:$rhs);
-  let results = (outs Tfm_NumericTensor:$result);
+  let arguments = (ins tensorType:$lhs, tensorType:$rhs);
+  let results = (outs tensorType:$result);
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
@@ -80,6 +80,43 @@ def Tfm_MinOp : Tfm_BinaryOp<"min", "elementwise minimum",
     "operand gives NaN.",
     [Commutative]>;
 
+def Tfm_AndOp : Tfm_BinaryOp<"and", "elementwise logical and",
+    "Computes `lhs && rhs` elementwise on booleans.", [Commutative],
+    Tfm_BoolTensor>;
+def Tfm_OrOp : Tfm_BinaryOp<"or", "elementwise logical or",
+    "Computes `lhs || rhs` elementwise on booleans.", [Commutative],
+    Tfm_BoolTensor>;
+def Tfm_XorOp : Tfm_BinaryOp<"xor", "elementwise logical exclusive or",
+    "Computes `lhs != rhs` elementwise on booleans.", [Commutative],
+    Tfm_BoolTensor>;
+
+def Tfm_CompareOp : Tfm_Op<"compare", [Pure, Tfm_InferTensorTypes<3>]> {
+  let summary = "elementwise comparison";
+  let description = [{
+    Compares `lhs` with `rhs` elementwise under `predicate` (`eq`, `ne`, `lt`,
+    `le`, `gt`, `ge`), giving booleans. Operands broadcast NumPy-style.
+    Integers compare by their signedness; a float comparison with NaN is
+    false except `ne`, which is true.
+
+    Constraints:
+    * (compare_c1) `lhs` and `rhs` have the same element type.
+    * (compare_c2) the shapes of `lhs` and `rhs` are broadcast-compatible.
+    * (compare_c3) `result` is a tensor of `i1` with the broadcast shape.
+
+    Example:
+
+    ```mlir
+    %m = tfm.compare lt, %pos, %len : (tensor<128xi64>, tensor<4x1xi64>) -> tensor<4x128xi1>
+    ```
+  }];
+  let arguments = (ins Tfm_ComparisonPredicateAttr:$predicate,
+                       Tfm_Tensor:$lhs, Tfm_Tensor:$rhs);
+  let results = (outs Tfm_BoolTensor:$result);
+  let assemblyFormat = "$predicate `,` $lhs `,` $rhs attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Unary ops
 //===----------------------------------------------------------------------===//
@@ -116,6 +153,16 @@ def Tfm_NegOp : Tfm_UnaryOp<"neg", Tfm_SignedTensor,
 def Tfm_ReluOp : Tfm_UnaryOp<"relu", Tfm_SignedTensor,
     "floating-point or signed integer type", "rectified linear unit",
     "Computes `max(input, 0)` elementwise.">;
+def Tfm_AbsOp : Tfm_UnaryOp<"abs", Tfm_SignedTensor,
+    "floating-point or signed integer type", "elementwise absolute value",
+    "Computes `|input|` elementwise. The most negative integer maps to "
+    "itself.">;
+def Tfm_NotOp : Tfm_UnaryOp<"not", Tfm_BoolTensor, "`i1`",
+    "elementwise logical negation", "Computes `!input` elementwise.">;
+def Tfm_SinOp : Tfm_FloatUnaryOp<"sin", "elementwise sine",
+    "Computes `sin(input)` elementwise (radians).">;
+def Tfm_CosOp : Tfm_FloatUnaryOp<"cos", "elementwise cosine",
+    "Computes `cos(input)` elementwise (radians).">;
 def Tfm_ExpOp : Tfm_FloatUnaryOp<"exp", "elementwise exponential",
     "Computes `e^input` elementwise.">;
 def Tfm_LogOp : Tfm_FloatUnaryOp<"log", "elementwise natural logarithm",

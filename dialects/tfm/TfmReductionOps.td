@@ -77,4 +77,26 @@ def Tfm_SoftmaxOp : Tfm_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def Tfm_LogSoftmaxOp : Tfm_Op<"log_softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "logarithm of softmax along one axis";
+  let description = [{
+    Computes `x - max(x) - log(sum(exp(x - max(x))))` along `axis`, the
+    logarithm of `tfm.softmax` without forming the softmax itself.
+
+    Constraints:
+    * (log_softmax_c1) `axis` is in `[0, rank(input))`.
+    * (log_softmax_c2) `result` has the type of `input`.
+
+    Example:
+
+    ```mlir
+    %lp = tfm.log_softmax %logits axis = 2 : tensor<1x128x50257xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_I64Attr:$axis);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 #endif // TFM_REDUCTION_OPS_TD

@@ -236,4 +236,62 @@ def Tfm_SelectOp : Tfm_Op<"select", [Pure, Tfm_InferTensorTypes<3>]> {
   let hasFolder = 1;
 }
 
+def Tfm_GatherElementsOp : Tfm_Op<"gather_elements",
+    [Pure, Tfm_InferTensorTypes<3>]> {
+  let summary = "gathers single elements by index along an axis";
+  let description = [{
+    Picks, for every position of `indices`, one element of `input` along
+    `axis`, as ONNX `GatherElements` and `torch.gather`:
+
+    `result[p] = input[p with p[axis] replaced by indices[p]]`
+
+    Negative indices count from the end of the axis; indices outside
+    `[-input[axis], input[axis])` give undefined values.
+
+    Constraints:
+    * (gather_elements_c1) `axis` is in `[0, rank(input))` and `indices` has
+      the rank of `input`.
+    * (gather_elements_c2) every dimension of `indices` other than `axis` is
+      at most the corresponding dimension of `input`.
+    * (gather_elements_c3) `result` has the element type of `input` and the
+      shape of `indices`.
+
+    Example:
+
+    ```mlir
+    %g = tfm.gather_elements %x, %idx axis = 1
+        : (tensor<2x5xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, Tfm_IndexTensor:$indices,
+                       Tfm_I64Attr:$axis);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices `axis` `=` $axis attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+def Tfm_ReverseOp : Tfm_Op<"reverse", [Pure, SameOperandsAndResultType]> {
+  let summary = "reverses the order of elements along axes";
+  let description = [{
+    Reverses `input` along each of `axes`, as `numpy.flip`. Strided slices
+    with negative steps import as `reverse` followed by `slice`.
+
+    Constraints:
+    * (reverse_c1) `axes` is non-empty, strictly increasing and within
+      `[0, rank(input))`.
+    * (reverse_c2) `result` has the type of `input`.
+
+    Example:
+
+    ```mlir
+    %r = tfm.reverse %x axes = [1] : tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = "$input `axes` `=` $axes attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 #endif // TFM_SHAPE_OPS_TD

@@ -277,3 +277,63 @@ func.func @no_fold_gather_out_of_range() -> tensor<1xi64> {
   %0 = tfm.gather %shape, %idx axis = 0 : (tensor<3xi64>, tensor<1xi64>) -> tensor<1xi64>
   return %0 : tensor<1xi64>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @logical_and_compare_folds
+// CHECK-SAME: (%[[B:.*]]: tensor<4xi1>)
+// CHECK-DAG: %[[LT:.*]] = tfm.constant dense<[true, false, false]> : tensor<3xi1>
+// CHECK-DAG: %[[NE:.*]] = tfm.constant dense<[true, false]> : tensor<2xi1>
+// CHECK-DAG: %[[X:.*]] = tfm.constant dense<[false, true]> : tensor<2xi1>
+// CHECK: return %[[B]], %[[B]], %[[LT]], %[[NE]], %[[X]]
+func.func @logical_and_compare_folds(%b: tensor<4xi1>) -> (tensor<4xi1>, tensor<4xi1>, tensor<3xi1>, tensor<2xi1>, tensor<2xi1>) {
+  %0 = tfm.not %b : tensor<4xi1>
+  %1 = tfm.not %0 : tensor<4xi1>
+  %2 = tfm.and %b, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  %p = tfm.constant dense<[0, 1, 2]> : tensor<3xi64>
+  %l = tfm.constant dense<1> : tensor<i64>
+  %3 = tfm.compare lt, %p, %l : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>
+  // NaN compares unequal.
+  %f = tfm.constant dense<[0x7FC00000, 1.0]> : tensor<2xf32>
+  %one = tfm.constant dense<1.0> : tensor<f32>
+  %4 = tfm.compare ne, %f, %one : (tensor<2xf32>, tensor<f32>) -> tensor<2xi1>
+  %t = tfm.constant dense<[true, false]> : tensor<2xi1>
+  %u = tfm.constant dense<true> : tensor<2xi1>
+  %5 = tfm.xor %t, %u : (tensor<2xi1>, tensor<2xi1>) -> tensor<2xi1>
+  return %1, %2, %3, %4, %5 : tensor<4xi1>, tensor<4xi1>, tensor<3xi1>, tensor<2xi1>, tensor<2xi1>
+}
+
+// -----
+
+// Unsigned integers compare by magnitude.
+// CHECK-LABEL: func.func @unsigned_compare
+// CHECK: tfm.constant dense<true> : tensor<1xi1>
+func.func @unsigned_compare() -> tensor<1xi1> {
+  %a = tfm.constant dense<200> : tensor<1xui8>
+  %b = tfm.constant dense<100> : tensor<1xui8>
+  %0 = tfm.compare gt, %a, %b : (tensor<1xui8>, tensor<1xui8>) -> tensor<1xi1>
+  return %0 : tensor<1xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @abs_sin_cos_reverse
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4xf32>)
+// CHECK-DAG: %[[A:.*]] = tfm.constant dense<[2.000000e+00, 0.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<[0.000000e+00, 1.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: %[[R:.*]] = tfm.constant dense<{{\[}}[3, 2, 1], [6, 5, 4]]> : tensor<2x3xi32>
+// CHECK: return %[[A]], %[[S]], %[[R]], %[[X]]
+func.func @abs_sin_cos_reverse(%x: tensor<1x4xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2x3xi32>, tensor<1x4xf32>) {
+  %v = tfm.constant dense<[-2.0, 0.0]> : tensor<2xf32>
+  %0 = tfm.abs %v : tensor<2xf32>
+  %z = tfm.constant dense<[0.0, 0.0]> : tensor<2xf32>
+  %s = tfm.sin %z : tensor<2xf32>
+  %c = tfm.cos %z : tensor<2xf32>
+  %sc = tfm.concat %s, %c axis = 0 : (tensor<2xf32>, tensor<2xf32>) -> tensor<4xf32>
+  %1 = tfm.slice %sc starts = [1] limits = [3] strides = [1] : tensor<4xf32> -> tensor<2xf32>
+  %m = tfm.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32>
+  %2 = tfm.reverse %m axes = [1] : tensor<2x3xi32>
+  // Reversing a size-1 axis changes nothing.
+  %3 = tfm.reverse %x axes = [0] : tensor<1x4xf32>
+  return %0, %1, %2, %3 : tensor<2xf32>, tensor<2xf32>, tensor<2x3xi32>, tensor<1x4xf32>
+}

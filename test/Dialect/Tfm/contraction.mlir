@@ -43,3 +43,19 @@ func.func @linear_vector(%x: tensor<8xbf16>, %w: tensor<4x8xbf16>) -> tensor<4xb
   %0 = tfm.linear %x, %w : (tensor<8xbf16>, tensor<4x8xbf16>) -> tensor<4xbf16>
   return %0 : tensor<4xbf16>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @conv
+func.func @conv(%img: tensor<1x3x224x224xf32>, %w: tensor<768x3x16x16xf32>, %b: tensor<768xf32>, %mel: tensor<1x80x3000xf32>, %w1: tensor<384x80x3xf32>, %dw: tensor<80x1x3xf32>) -> (tensor<1x768x14x14xf32>, tensor<1x384x1500xf32>, tensor<1x80x3000xf32>) {
+  // ViT patch embedding.
+  // CHECK: tfm.conv %{{.*}}, %{{.*}}, %{{.*}} strides = [16, 16] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x224x224xf32>, tensor<768x3x16x16xf32>, tensor<768xf32>) -> tensor<1x768x14x14xf32>
+  %0 = tfm.conv %img, %w, %b strides = [16, 16] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x224x224xf32>, tensor<768x3x16x16xf32>, tensor<768xf32>) -> tensor<1x768x14x14xf32>
+  // Whisper's second stem conv: kernel 3, stride 2, padding 1.
+  // CHECK: tfm.conv %{{.*}}, %{{.*}} strides = [2] padding = [1, 1] dilations = [1] groups = 1 : (tensor<1x80x3000xf32>, tensor<384x80x3xf32>) -> tensor<1x384x1500xf32>
+  %1 = tfm.conv %mel, %w1 strides = [2] padding = [1, 1] dilations = [1] groups = 1 : (tensor<1x80x3000xf32>, tensor<384x80x3xf32>) -> tensor<1x384x1500xf32>
+  // Depthwise.
+  // CHECK: tfm.conv %{{.*}}, %{{.*}} strides = [1] padding = [2, 2] dilations = [2] groups = 80
+  %2 = tfm.conv %mel, %dw strides = [1] padding = [2, 2] dilations = [2] groups = 80 : (tensor<1x80x3000xf32>, tensor<80x1x3xf32>) -> tensor<1x80x3000xf32>
+  return %0, %1, %2 : tensor<1x768x14x14xf32>, tensor<1x384x1500xf32>, tensor<1x80x3000xf32>
+}

@@ -108,3 +108,36 @@ func.func @where(%c: tensor<128x128xi1>, %s: tensor<1x12x128x128xf32>, %n: tenso
   %0 = tfm.where %c, %s, %n : (tensor<128x128xi1>, tensor<1x12x128x128xf32>, tensor<f32>) -> tensor<1x12x128x128xf32>
   return %0 : tensor<1x12x128x128xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @logical_and_compare
+// CHECK-SAME: (%[[A:.*]]: tensor<4xi1>, %[[B:.*]]: tensor<2x4xi1>, %[[P:.*]]: tensor<128xi64>, %[[L:.*]]: tensor<4x1xi64>)
+func.func @logical_and_compare(%a: tensor<4xi1>, %b: tensor<2x4xi1>, %p: tensor<128xi64>, %l: tensor<4x1xi64>) -> (tensor<2x4xi1>, tensor<4x128xi1>) {
+  // CHECK: %[[AND:.*]] = tfm.and %[[A]], %[[B]] : (tensor<4xi1>, tensor<2x4xi1>) -> tensor<2x4xi1>
+  %0 = tfm.and %a, %b : (tensor<4xi1>, tensor<2x4xi1>) -> tensor<2x4xi1>
+  // CHECK: %[[OR:.*]] = tfm.or %[[AND]], %[[A]]
+  %1 = tfm.or %0, %a : (tensor<2x4xi1>, tensor<4xi1>) -> tensor<2x4xi1>
+  // CHECK: %[[XOR:.*]] = tfm.xor %[[OR]], %[[B]]
+  %2 = tfm.xor %1, %b : (tensor<2x4xi1>, tensor<2x4xi1>) -> tensor<2x4xi1>
+  // CHECK: %[[NOT:.*]] = tfm.not %[[XOR]] : tensor<2x4xi1>
+  %3 = tfm.not %2 : tensor<2x4xi1>
+  // CHECK: tfm.compare lt, %[[P]], %[[L]] : (tensor<128xi64>, tensor<4x1xi64>) -> tensor<4x128xi1>
+  %4 = tfm.compare lt, %p, %l : (tensor<128xi64>, tensor<4x1xi64>) -> tensor<4x128xi1>
+  return %3, %4 : tensor<2x4xi1>, tensor<4x128xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @more_unary
+func.func @more_unary(%x: tensor<8xf32>, %i: tensor<8xi32>) -> (tensor<8xf32>, tensor<8xi32>) {
+  // CHECK: tfm.abs %{{.*}} : tensor<8xf32>
+  %0 = tfm.abs %x : tensor<8xf32>
+  // CHECK: tfm.sin %{{.*}} : tensor<8xf32>
+  %1 = tfm.sin %0 : tensor<8xf32>
+  // CHECK: tfm.cos %{{.*}} : tensor<8xf32>
+  %2 = tfm.cos %1 : tensor<8xf32>
+  // CHECK: tfm.abs %{{.*}} : tensor<8xi32>
+  %3 = tfm.abs %i : tensor<8xi32>
+  return %2, %3 : tensor<8xf32>, tensor<8xi32>
+}

@@ -106,3 +106,57 @@ func.func @linear_c6(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>) {
   %0 = tfm.linear %x, %w : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x8xf32>
   return
 }
+
+// -----
+
+// conv_c1: input and weight share a rank of at least 3.
+func.func @conv_c1(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3xf32>) {
+  // expected-error @+1 {{'tfm.conv' op conv_c1: input 'tensor<1x3x8x8xf32>' and weight 'tensor<4x3x3xf32>' must have the same rank, at least 3}}
+  %0 = tfm.conv %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+// conv_c2: one stride and dilation per spatial dimension, two paddings.
+func.func @conv_c2(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'tfm.conv' op conv_c2: strides [1] and dilations [1, 1] need 2 positive entries and padding [0, 0, 0, 0] 4 non-negative ones}}
+  %0 = tfm.conv %x, %w strides = [1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+// conv_c3: groups split the channels evenly.
+func.func @conv_c3(%x: tensor<1x6x8xf32>, %w: tensor<4x3x3xf32>) {
+  // expected-error @+1 {{'tfm.conv' op conv_c3: groups = 3 must divide the 4 output channels, and input channels 6 must equal weight[1] = 3 times groups}}
+  %0 = tfm.conv %x, %w strides = [1] padding = [0, 0] dilations = [1] groups = 3 : (tensor<1x6x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x6xf32>
+  return
+}
+
+// -----
+
+// conv_c4: the bias is [M] with the input's element type.
+func.func @conv_c4(%x: tensor<1x3x8xf32>, %w: tensor<4x3x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'tfm.conv' op conv_c4: bias 'tensor<3xf32>' must be [4] of element type 'f32'}}
+  %0 = tfm.conv %x, %w, %b strides = [1] padding = [0, 0] dilations = [1] groups = 1 : (tensor<1x3x8xf32>, tensor<4x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6xf32>
+  return
+}
+
+// -----
+
+// conv_c5: the kernel fits the padded input.
+func.func @conv_c5(%x: tensor<1x3x2xf32>, %w: tensor<4x3x5xf32>) {
+  // expected-error @+1 {{'tfm.conv' op conv_c5: spatial dimension 0 of input [1, 3, 2] is smaller than the dilated kernel [4, 3, 5]}}
+  %0 = tfm.conv %x, %w strides = [1] padding = [0, 0] dilations = [1] groups = 1 : (tensor<1x3x2xf32>, tensor<4x3x5xf32>) -> tensor<1x4x1xf32>
+  return
+}
+
+// -----
+
+// conv_c6: the result is [N, M, out...].
+func.func @conv_c6(%x: tensor<1x3x8xf32>, %w: tensor<4x3x3xf32>) {
+  // expected-error @+1 {{'tfm.conv' op conv_c6: result type 'tensor<1x4x8xf32>' differs from the inferred type 'tensor<1x4x6xf32>'}}
+  %0 = tfm.conv %x, %w strides = [1] padding = [0, 0] dilations = [1] groups = 1 : (tensor<1x3x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x8xf32>
+  return
+}

@@ -430,3 +430,175 @@ func.func @where_c4(%c: tensor<2x1xi1>, %x: tensor<4xf32>) {
   %0 = tfm.where %c, %x, %x : (tensor<2x1xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf16>
   return
 }
+
+// -----
+
+// and_c1..c3 / or / xor share the binary rules; operands are booleans.
+func.func @and_bool_only(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tfm.and' op operand #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<4xi32>'}}
+  %0 = "tfm.and"(%a, %a) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return
+}
+
+// -----
+
+// and_c2: shapes broadcast.
+func.func @and_c2(%a: tensor<3xi1>, %b: tensor<4xi1>) {
+  // expected-error @+1 {{'tfm.and' op and_c2: shapes lhs [3], rhs [4] are not broadcast-compatible}}
+  %0 = tfm.and %a, %b : (tensor<3xi1>, tensor<4xi1>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// and_c3: the result has the broadcast shape.
+func.func @and_c3(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tfm.and' op and_c3: result type 'tensor<2x4xi1>' differs from the inferred type 'tensor<4xi1>'}}
+  %0 = tfm.and %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<2x4xi1>
+  return
+}
+
+// -----
+
+// or_c2: shapes broadcast.
+func.func @or_c2(%a: tensor<3xi1>, %b: tensor<4xi1>) {
+  // expected-error @+1 {{'tfm.or' op or_c2: shapes lhs [3], rhs [4] are not broadcast-compatible}}
+  %0 = tfm.or %a, %b : (tensor<3xi1>, tensor<4xi1>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// or_c3: the result has the broadcast shape.
+func.func @or_c3(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tfm.or' op or_c3: result type 'tensor<1xi1>' differs from the inferred type 'tensor<4xi1>'}}
+  %0 = tfm.or %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<1xi1>
+  return
+}
+
+// -----
+
+// xor_c2: shapes broadcast.
+func.func @xor_c2(%a: tensor<3xi1>, %b: tensor<4xi1>) {
+  // expected-error @+1 {{'tfm.xor' op xor_c2: shapes lhs [3], rhs [4] are not broadcast-compatible}}
+  %0 = tfm.xor %a, %b : (tensor<3xi1>, tensor<4xi1>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// xor_c3: the result has the broadcast shape.
+func.func @xor_c3(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tfm.xor' op xor_c3: result type 'tensor<4x1xi1>' differs from the inferred type 'tensor<4xi1>'}}
+  %0 = tfm.xor %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4x1xi1>
+  return
+}
+
+// -----
+
+// compare_c1: operands share an element type.
+func.func @compare_c1(%a: tensor<4xi64>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{'tfm.compare' op compare_c1: lhs element type 'i64' differs from rhs element type 'i32'}}
+  %0 = tfm.compare eq, %a, %b : (tensor<4xi64>, tensor<4xi32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// compare_c2: shapes broadcast.
+func.func @compare_c2(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.compare' op compare_c2: shapes lhs [3], rhs [4] are not broadcast-compatible}}
+  %0 = tfm.compare gt, %a, %b : (tensor<3xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// compare_c3: the result is i1 with the broadcast shape.
+func.func @compare_c3(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.compare' op compare_c3: result type 'tensor<3xi1>' differs from the inferred type 'tensor<4xi1>'}}
+  %0 = tfm.compare ge, %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+// An unknown predicate names the allowed ones.
+func.func @compare_predicate(%a: tensor<4xf32>) {
+  // expected-error @+2 {{expected ::mlir::tfm::ComparisonPredicate to be one of: eq, ne, lt, le, gt, ge}}
+  // expected-error @+1 {{failed to parse Tfm_ComparisonPredicateAttr parameter 'value'}}
+  %0 = tfm.compare lessthan, %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// abs_c1: the input has an accepted element type.
+func.func @abs_c1(%x: tensor<4xui8>) {
+  // expected-error @+1 {{'tfm.abs' op operand #0 must be ranked tensor of f16, bf16, f32 or f64 or i8, i16, i32 or i64 values, but got 'tensor<4xui8>'}}
+  %0 = "tfm.abs"(%x) : (tensor<4xui8>) -> tensor<4xui8>
+  return
+}
+
+// -----
+
+// abs_c2: the result has the input's type.
+func.func @abs_c2(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.abs' op requires the same type for all operands and results}}
+  %0 = "tfm.abs"(%x) : (tensor<4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+// not_c1: the input has an accepted element type.
+func.func @not_c1(%x: tensor<4xi8>) {
+  // expected-error @+1 {{'tfm.not' op operand #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<4xi8>'}}
+  %0 = "tfm.not"(%x) : (tensor<4xi8>) -> tensor<4xi8>
+  return
+}
+
+// -----
+
+// not_c2: the result has the input's type.
+func.func @not_c2(%x: tensor<4xi1>) {
+  // expected-error @+1 {{'tfm.not' op requires the same type for all operands and results}}
+  %0 = "tfm.not"(%x) : (tensor<4xi1>) -> tensor<2x2xi1>
+  return
+}
+
+// -----
+
+// sin_c1: the input has an accepted element type.
+func.func @sin_c1(%x: tensor<4xi32>) {
+  // expected-error @+1 {{'tfm.sin' op operand #0 must be ranked tensor of f16, bf16, f32 or f64 values, but got 'tensor<4xi32>'}}
+  %0 = "tfm.sin"(%x) : (tensor<4xi32>) -> tensor<4xi32>
+  return
+}
+
+// -----
+
+// sin_c2: the result has the input's type.
+func.func @sin_c2(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.sin' op requires the same type for all operands and results}}
+  %0 = "tfm.sin"(%x) : (tensor<4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+// cos_c1: the input has an accepted element type.
+func.func @cos_c1(%x: tensor<4xi32>) {
+  // expected-error @+1 {{'tfm.cos' op operand #0 must be ranked tensor of f16, bf16, f32 or f64 values, but got 'tensor<4xi32>'}}
+  %0 = "tfm.cos"(%x) : (tensor<4xi32>) -> tensor<4xi32>
+  return
+}
+
+// -----
+
+// cos_c2: the result has the input's type.
+func.func @cos_c2(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.cos' op requires the same type for all operands and results}}
+  %0 = "tfm.cos"(%x) : (tensor<4xf32>) -> tensor<2x2xf32>
+  return
+}

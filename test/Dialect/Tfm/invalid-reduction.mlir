@@ -79,3 +79,21 @@ func.func @softmax_c2(%x: tensor<2x3xf32>) {
   %0 = "tfm.softmax"(%x) <{axis = 1 : i64}> : (tensor<2x3xf32>) -> tensor<2x3xf16>
   return
 }
+
+// -----
+
+// log_softmax_c1: the axis is in range.
+func.func @log_softmax_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.log_softmax' op log_softmax_c1: axis 2 is out of range [0, 2)}}
+  %0 = tfm.log_softmax %x axis = 2 : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// log_softmax_c2: the result has the input's type.
+func.func @log_softmax_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.log_softmax' op requires the same type for all operands and results}}
+  %0 = "tfm.log_softmax"(%x) <{axis = 1 : i64}> : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}

@@ -214,3 +214,48 @@ func.func @select_c3(%x: tensor<2x3xf32>) {
   %0 = tfm.select %x axis = 1 index = 0 : tensor<2x3xf32> -> tensor<3xf32>
   return
 }
+
+// -----
+
+// gather_elements_c1: indices have the input's rank.
+func.func @gather_elements_c1(%x: tensor<2x5xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{'tfm.gather_elements' op gather_elements_c1: axis 0 must be in [0, 2) and indices [3] must have the rank of input [2, 5]}}
+  %0 = tfm.gather_elements %x, %i axis = 0 : (tensor<2x5xf32>, tensor<3xi64>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+// gather_elements_c2: indices fit the input off the axis.
+func.func @gather_elements_c2(%x: tensor<2x5xf32>, %i: tensor<3x5xi64>) {
+  // expected-error @+1 {{'tfm.gather_elements' op gather_elements_c2: indices [3, 5] exceed input [2, 5] in dimension 0}}
+  %0 = tfm.gather_elements %x, %i axis = 1 : (tensor<2x5xf32>, tensor<3x5xi64>) -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+// gather_elements_c3: the result has the shape of indices.
+func.func @gather_elements_c3(%x: tensor<2x5xf32>, %i: tensor<2x3xi64>) {
+  // expected-error @+1 {{'tfm.gather_elements' op gather_elements_c3: result type 'tensor<2x5xf32>' differs from the inferred type 'tensor<2x3xf32>'}}
+  %0 = tfm.gather_elements %x, %i axis = 1 : (tensor<2x5xf32>, tensor<2x3xi64>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+// reverse_c1: axes are valid.
+func.func @reverse_c1(%x: tensor<2x5xf32>) {
+  // expected-error @+1 {{'tfm.reverse' op reverse_c1: axes [1, 1] must be non-empty, strictly increasing and within [0, 2)}}
+  %0 = tfm.reverse %x axes = [1, 1] : tensor<2x5xf32>
+  return
+}
+
+// -----
+
+// reverse_c2: the result has the input's type.
+func.func @reverse_c2(%x: tensor<2x5xf32>) {
+  // expected-error @+1 {{'tfm.reverse' op requires the same type for all operands and results}}
+  %0 = "tfm.reverse"(%x) <{axes = array<i64: 0>}> : (tensor<2x5xf32>) -> tensor<5x2xf32>
+  return
+}

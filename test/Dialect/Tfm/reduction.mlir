@@ -34,3 +34,12 @@ func.func @softmax(%s: tensor<1x12x128x128xf32>) -> tensor<1x12x128x128xf32> {
   %0 = tfm.softmax %s axis = 3 : tensor<1x12x128x128xf32>
   return %0 : tensor<1x12x128x128xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @log_softmax
+func.func @log_softmax(%s: tensor<1x8x100xf32>) -> tensor<1x8x100xf32> {
+  // CHECK: tfm.log_softmax %{{.*}} axis = 2 : tensor<1x8x100xf32>
+  %0 = tfm.log_softmax %s axis = 2 : tensor<1x8x100xf32>
+  return %0 : tensor<1x8x100xf32>
+}

@@ -69,3 +69,14 @@ func.func @select(%h: tensor<4x128x768xf32>) -> tensor<4x768xf32> {
   %0 = tfm.select %h axis = 1 index = 0 : tensor<4x128x768xf32> -> tensor<4x768xf32>
   return %0 : tensor<4x768xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @gather_elements_reverse
+func.func @gather_elements_reverse(%x: tensor<2x5xf32>, %i: tensor<2x3xi64>) -> (tensor<2x3xf32>, tensor<2x5xf32>) {
+  // CHECK: tfm.gather_elements %{{.*}}, %{{.*}} axis = 1 : (tensor<2x5xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+  %0 = tfm.gather_elements %x, %i axis = 1 : (tensor<2x5xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+  // CHECK: tfm.reverse %{{.*}} axes = [0, 1] : tensor<2x5xf32>
+  %1 = tfm.reverse %x axes = [0, 1] : tensor<2x5xf32>
+  return %0, %1 : tensor<2x3xf32>, tensor<2x5xf32>
+}
