@@ -8,17 +8,21 @@ from lit.llvm import llvm_config
 
 config.name = "TFM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".onnxtxt"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tfm_obj_root, "test")
 # Unit/ is a nested suite with its own site configuration (GoogleTest).
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py"]
+                   "lit.site.cfg.py", "Inputs"]
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%tfm_src", config.tfm_src_root))
 config.substitutions.append(("%tfm_build", config.tfm_obj_root))
 
+# Debian's Python, which has python3-onnx, numpy and torch.
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["tfm-opt"], tool_dirs)
+llvm_config.add_tool_substitutions(["tfm-opt", "tfm-translate", "tfmc"],
+                                   tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -28,6 +28,9 @@ OpFoldResult ReduceMeanOp::fold(FoldAdaptor) {
 OpFoldResult ReduceMaxOp::fold(FoldAdaptor) {
   return foldTrivialReduction(*this);
 }
+OpFoldResult ReduceMinOp::fold(FoldAdaptor) {
+  return foldTrivialReduction(*this);
+}
 
 /// Softmax-like ops normalize along one axis (constraint 1).
 template <typename OpTy>

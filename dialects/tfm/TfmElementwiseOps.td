@@ -112,7 +112,7 @@ def Tfm_CompareOp : Tfm_Op<"compare", [Pure, Tfm_InferTensorTypes<3>]> {
   let arguments = (ins Tfm_ComparisonPredicateAttr:$predicate,
                        Tfm_Tensor:$lhs, Tfm_Tensor:$rhs);
   let results = (outs Tfm_BoolTensor:$result);
-  let assemblyFormat = "$predicate `,` $lhs `,` $rhs attr-dict `:` "
+  let assemblyFormat = "`` $predicate `,` $lhs `,` $rhs attr-dict `:` "
                        "functional-type(operands, results)";
   let hasFolder = 1;
 }

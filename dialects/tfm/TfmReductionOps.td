@@ -55,6 +55,10 @@ def Tfm_ReduceMaxOp : Tfm_ReductionOp<"reduce_max", Tfm_NumericTensor,
     "maximum over axes", "Takes the maximum of `input` over `axes`; for "
     "floats a NaN element gives NaN.">;
 
+def Tfm_ReduceMinOp : Tfm_ReductionOp<"reduce_min", Tfm_NumericTensor,
+    "minimum over axes", "Takes the minimum of `input` over `axes`; for "
+    "floats a NaN element gives NaN.">;
+
 def Tfm_SoftmaxOp : Tfm_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "softmax along one axis";
   let description = [{

@@ -18,6 +18,107 @@ InFlightDiagnostic emitViolation(Operation *op, unsigned constraint) {
   return op->emitOpError() << mnemonic << "_c" << constraint << ": ";
 }
 
+
+
+LogicalResult inferBroadcastType(StringRef opName, std::optional<Location> loc,
+                                 ArrayRef<Type> operandTypes,
+                                 ArrayRef<StringRef> names, Type elementType,
+                                 unsigned shapeConstraint,
+                                 SmallVectorImpl<Type> &inferred) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Type type : operandTypes) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor)
+      return failure(); // Reported by the ODS type constraints.
+    shapes.push_back(tensor.getShape());
+  }
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(shapes);
+  if (failed(shape)) {
+    std::string list;
+    for (auto [i, s] : llvm::enumerate(shapes))
+      list += (i ? ", " : "") + names[i].str() + " " + formatShape(s);
+    return violation(loc, opName, shapeConstraint, "shapes ", list,
+                     " are not broadcast-compatible");
+  }
+  inferred.push_back(RankedTensorType::get(*shape, elementType));
+  return success();
+}
+
+LogicalResult inferBinaryType(StringRef opName, std::optional<Location> loc,
+                              Type lhs, Type rhs,
+                              SmallVectorImpl<Type> &inferred) {
+  auto lhsType = dyn_cast<RankedTensorType>(lhs);
+  auto rhsType = dyn_cast<RankedTensorType>(rhs);
+  if (!lhsType || !rhsType)
+    return failure();
+  if (lhsType.getElementType() != rhsType.getElementType())
+    return violation(
+        loc, opName, 1, "lhs element type ", lhsType.getElementType(),
+        " differs from rhs element type ", rhsType.getElementType());
+  return inferBroadcastType(opName, loc, {lhs, rhs}, {"lhs", "rhs"},
+                            lhsType.getElementType(), 2, inferred);
+}
+
+LogicalResult inferReductionType(StringRef opName, std::optional<Location> loc,
+                                 Type inputType, ArrayRef<int64_t> axes,
+                                 bool keepdims,
+                                 SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(inputType);
+  if (!input)
+    return failure();
+  if (!isValidAxisList(axes, input.getRank()))
+    return violation(loc, opName, 1, "axes ", formatShape(axes),
+                     " must be non-empty, strictly increasing and within [0, ",
+                     input.getRank(), ")");
+  SmallVector<int64_t> shape;
+  for (auto [d, dim] : llvm::enumerate(input.getShape())) {
+    if (!llvm::is_contained(axes, static_cast<int64_t>(d)))
+      shape.push_back(dim);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult verifyResultTypes(Operation *op, TypeRange inferred,
+                                unsigned resultConstraint) {
+  if (areCompatibleTensorTypes(inferred, op->getResultTypes()))
+    return success();
+  InFlightDiagnostic diag = emitViolation(op, resultConstraint);
+  diag << "result type ";
+  llvm::interleaveComma(op->getResultTypes(), diag);
+  diag << " differs from the inferred type ";
+  llvm::interleaveComma(inferred, diag);
+  return diag;
+}
+
+} // namespace mlir::tfm::detail
+
+bool mlir::tfm::areCompatibleTensorTypes(TypeRange lhs, TypeRange rhs) {
+  if (lhs.size() != rhs.size())
+    return false;
+  for (auto [l, r] : llvm::zip_equal(lhs, rhs)) {
+    auto lt = dyn_cast<RankedTensorType>(l);
+    auto rt = dyn_cast<RankedTensorType>(r);
+    if (!lt || !rt)
+      return l == r;
+    if (lt.getElementType() != rt.getElementType() ||
+        lt.getRank() != rt.getRank())
+      return false;
+    for (auto [a, b] : llvm::zip_equal(lt.getShape(), rt.getShape()))
+      if (!dimsAgree(a, b))
+        return false;
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// ShapeUtils.h
+//===----------------------------------------------------------------------===//
+
+namespace mlir::tfm {
+
 FailureOr<SmallVector<int64_t>>
 broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes) {
   size_t rank = 0;
@@ -81,102 +182,6 @@ bool isPermutation(ArrayRef<int64_t> perm, int64_t rank) {
   return true;
 }
 
-LogicalResult inferBroadcastType(StringRef opName, std::optional<Location> loc,
-                                 ArrayRef<Type> operandTypes,
-                                 ArrayRef<StringRef> names, Type elementType,
-                                 unsigned shapeConstraint,
-                                 SmallVectorImpl<Type> &inferred) {
-  SmallVector<ArrayRef<int64_t>> shapes;
-  for (Type type : operandTypes) {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor)
-      return failure(); // Reported by the ODS type constraints.
-    shapes.push_back(tensor.getShape());
-  }
-  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(shapes);
-  if (failed(shape)) {
-    std::string list;
-    for (auto [i, s] : llvm::enumerate(shapes))
-      list += (i ? ", " : "") + names[i].str() + " " + formatShape(s);
-    return violation(loc, opName, shapeConstraint, "shapes ", list,
-                     " are not broadcast-compatible");
-  }
-  inferred.push_back(RankedTensorType::get(*shape, elementType));
-  return success();
-}
-
-LogicalResult inferBinaryType(StringRef opName, std::optional<Location> loc,
-                              Type lhs, Type rhs,
-                              SmallVectorImpl<Type> &inferred) {
-  auto lhsType = dyn_cast<RankedTensorType>(lhs);
-  auto rhsType = dyn_cast<RankedTensorType>(rhs);
-  if (!lhsType || !rhsType)
-    return failure();
-  if (lhsType.getElementType() != rhsType.getElementType())
-    return violation(
-        loc, opName, 1, "lhs element type ", lhsType.getElementType(),
-        " differs from rhs element type ", rhsType.getElementType());
-  return inferBroadcastType(opName, loc, {lhs, rhs}, {"lhs", "rhs"},
-                            lhsType.getElementType(), 2, inferred);
-}
-
-LogicalResult inferReductionType(StringRef opName, std::optional<Location> loc,
-                                 Type inputType, ArrayRef<int64_t> axes,
-                                 bool keepdims,
-                                 SmallVectorImpl<Type> &inferred) {
-  auto input = dyn_cast<RankedTensorType>(inputType);
-  if (!input)
-    return failure();
-  if (!isValidAxisList(axes, input.getRank()))
-    return violation(loc, opName, 1, "axes ", formatShape(axes),
-                     " must be non-empty, strictly increasing and within [0, ",
-                     input.getRank(), ")");
-  SmallVector<int64_t> shape;
-  for (auto [d, dim] : llvm::enumerate(input.getShape())) {
-    if (!llvm::is_contained(axes, static_cast<int64_t>(d)))
-      shape.push_back(dim);
-    else if (keepdims)
-      shape.push_back(1);
-  }
-  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
-  return success();
-}
-
-} // namespace mlir::tfm::detail
-
-bool mlir::tfm::areCompatibleTensorTypes(TypeRange lhs, TypeRange rhs) {
-  using detail::dimsAgree;
-  if (lhs.size() != rhs.size())
-    return false;
-  for (auto [l, r] : llvm::zip_equal(lhs, rhs)) {
-    auto lt = dyn_cast<RankedTensorType>(l);
-    auto rt = dyn_cast<RankedTensorType>(r);
-    if (!lt || !rt)
-      return l == r;
-    if (lt.getElementType() != rt.getElementType() ||
-        lt.getRank() != rt.getRank())
-      return false;
-    for (auto [a, b] : llvm::zip_equal(lt.getShape(), rt.getShape()))
-      if (!dimsAgree(a, b))
-        return false;
-  }
-  return true;
-}
-
-namespace mlir::tfm::detail {
-
-LogicalResult verifyResultTypes(Operation *op, TypeRange inferred,
-                                unsigned resultConstraint) {
-  if (areCompatibleTensorTypes(inferred, op->getResultTypes()))
-    return success();
-  InFlightDiagnostic diag = emitViolation(op, resultConstraint);
-  diag << "result type ";
-  llvm::interleaveComma(op->getResultTypes(), diag);
-  diag << " differs from the inferred type ";
-  llvm::interleaveComma(inferred, diag);
-  return diag;
-}
-
 std::string formatShape(ArrayRef<int64_t> shape) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -198,4 +203,4 @@ int64_t getNumElements(ArrayRef<int64_t> shape) {
   return n;
 }
 
-} // namespace mlir::tfm::detail
+} // namespace mlir::tfm

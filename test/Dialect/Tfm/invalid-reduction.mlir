@@ -55,6 +55,24 @@ func.func @reduce_max_c2(%x: tensor<2x3xf32>) {
 
 // -----
 
+// reduce_min_c1: axes are non-empty, increasing and in range.
+func.func @reduce_min_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_min' op reduce_min_c1: axes [0, 0] must be non-empty, strictly increasing and within [0, 2)}}
+  %0 = tfm.reduce_min %x axes = [0, 0] : (tensor<2x3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+// reduce_min_c2: the result drops (or keeps as 1) the reduced axes.
+func.func @reduce_min_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.reduce_min' op reduce_min_c2: result type 'tensor<2xf32>' differs from the inferred type 'tensor<3xf32>'}}
+  %0 = tfm.reduce_min %x axes = [0] : (tensor<2x3xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
 // reduce_mean only averages floats.
 func.func @reduce_mean_int(%x: tensor<2x3xi32>) {
   // expected-error @+1 {{'tfm.reduce_mean' op operand #0 must be ranked tensor of f16, bf16, f32 or f64 values, but got 'tensor<2x3xi32>'}}

@@ -13,6 +13,8 @@ func.func @reductions(%x: tensor<2x128x768xf32>, %i: tensor<4x5xi64>) -> (tensor
   %2 = tfm.reduce_max %x axes = [1, 2] keepdims : (tensor<2x128x768xf32>) -> tensor<2x1x1xf32>
   // CHECK: tfm.reduce_sum %[[I]] axes = [1] : (tensor<4x5xi64>) -> tensor<4xi64>
   %3 = tfm.reduce_sum %i axes = [1] : (tensor<4x5xi64>) -> tensor<4xi64>
+  // CHECK: tfm.reduce_min %[[I]] axes = [0] keepdims : (tensor<4x5xi64>) -> tensor<1x5xi64>
+  %4 = tfm.reduce_min %i axes = [0] keepdims : (tensor<4x5xi64>) -> tensor<1x5xi64>
   return %0, %1, %2, %3 : tensor<2x128x1xf32>, tensor<768xf32>, tensor<2x1x1xf32>, tensor<4xi64>
 }
 

@@ -1,0 +1,59 @@
+//===- OnnxImporter.h - ONNX models to the tfm dialect ----------*- C++ -*-===//
+//
+// Imports an ONNX model (binary protobuf or ONNX text syntax) into a module
+// holding one func.func of tfm ops. Shapes are specialized while importing:
+// symbolic input dimensions are fixed by OnnxImportOptions::inputShapes, and
+// shape computations (Shape, Gather, Concat, Range, ...) fold to constants,
+// so that the imported graph is fully static.
+//
+// Errors are reported through the context's diagnostic handler at the
+// location of the offending node (a NameLoc holding the node's name).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_FRONTEND_ONNX_ONNXIMPORTER_H
+#define TFM_FRONTEND_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <string>
+
+namespace mlir::tfm {
+
+struct OnnxImportOptions {
+  /// Shapes for graph inputs by name; they replace the declared shapes and
+  /// must agree with every static dimension declared.
+  llvm::StringMap<SmallVector<int64_t>> inputShapes;
+  /// Initializers and constants with more elements than this are imported as
+  /// `dense_resource` blobs; smaller ones as `dense` literals.
+  int64_t maxInlineElements = 1024;
+  /// Name of the imported function; empty takes the ONNX graph's name (or
+  /// "main" when the graph has none).
+  std::string functionName;
+};
+
+/// Parses a `--input-shape` value, `NAME=D1xD2x...` (a scalar is `NAME=`),
+/// into `options`. Returns an error message on malformed input.
+std::optional<std::string> parseInputShape(StringRef spec,
+                                           OnnxImportOptions &options);
+
+/// Imports the model in `path`. External data files are resolved relative to
+/// the model's directory. Returns null after reporting errors.
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext *context, StringRef path,
+                                     const OnnxImportOptions &options);
+
+/// Imports a model held in memory. `bufferName` names it in diagnostics and
+/// `baseDir` resolves external data. Returns null after reporting errors.
+OwningOpRef<ModuleOp> importOnnxBuffer(MLIRContext *context, StringRef buffer,
+                                       StringRef bufferName, StringRef baseDir,
+                                       const OnnxImportOptions &options);
+
+/// Registers the dialects an imported module uses.
+void registerOnnxImportDialects(DialectRegistry &registry);
+
+} // namespace mlir::tfm
+
+#endif // TFM_FRONTEND_ONNX_ONNXIMPORTER_H

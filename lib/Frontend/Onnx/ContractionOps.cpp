@@ -1,0 +1,308 @@
+//===- ContractionOps.cpp - MatMul, Gemm, Einsum and Conv -----------------===//
+
+#include "Importer.h"
+
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::onnx_import;
+
+static LogicalResult convertMatMul(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  Value a = n.input(0), b = n.input(1);
+  RankedTensorType aType = NodeImporter::getType(a);
+  RankedTensorType bType = NodeImporter::getType(b);
+  if (aType.getRank() == 0 || bType.getRank() == 0)
+    return n.emitError() << "operands must have rank 1 or more, got " << aType
+                         << " and " << bType;
+  // numpy.matmul promotes 1-D operands to matrices and drops the added
+  // dimension from the result.
+  bool vectorLhs = aType.getRank() == 1, vectorRhs = bType.getRank() == 1;
+  if (vectorLhs)
+    a = n.reshape(a, {1, aType.getDimSize(0)});
+  if (vectorRhs)
+    b = n.reshape(b, {bType.getDimSize(0), 1});
+  Value y = n.create<MatmulOp>(a, b);
+  if (y && (vectorLhs || vectorRhs)) {
+    SmallVector<int64_t> shape(NodeImporter::getType(y).getShape());
+    if (vectorRhs)
+      shape.pop_back();
+    if (vectorLhs)
+      shape.erase(shape.end() - (vectorRhs ? 1 : 2));
+    y = n.reshape(y, shape);
+  }
+  n.setOutput(0, y);
+  return n.finish();
+}
+
+static LogicalResult convertGemm(NodeImporter &n) {
+  if (failed(n.expectArity(2, 3, 1, 1)))
+    return failure();
+  double alpha = n.floatAttr("alpha", 1.0), beta = n.floatAttr("beta", 1.0);
+  bool transA = n.intAttr("transA", 0) != 0;
+  bool transB = n.intAttr("transB", 0) != 0;
+  if (n.failed())
+    return failure();
+  Value a = n.input(0), b = n.input(1), c = n.input(2);
+  RankedTensorType aType = NodeImporter::getType(a);
+  RankedTensorType bType = NodeImporter::getType(b);
+  if (aType.getRank() != 2 || bType.getRank() != 2)
+    return n.emitError() << "A and B must be matrices, got " << aType
+                         << " and " << bType;
+  Type elementType = aType.getElementType();
+  int64_t outFeatures = transB ? bType.getDimSize(0) : bType.getDimSize(1);
+
+  // The common layer form, x · Wᵀ + b with W as [N, K], is tfm.linear.
+  bool biasIsRow = false;
+  if (c) {
+    ArrayRef<int64_t> shape = NodeImporter::getType(c).getShape();
+    biasIsRow = (shape.size() == 1 && shape[0] == outFeatures) ||
+                (shape.size() == 2 && shape[0] == 1 && shape[1] == outFeatures);
+  }
+  if (transB && !transA && alpha == 1.0 && (!c || (biasIsRow && beta == 1.0))) {
+    Value bias = c ? n.reshape(c, {outFeatures}) : Value();
+    n.setOutput(0, n.create<LinearOp>(a, b, MaybeValue{bias}));
+    return n.finish();
+  }
+
+  if (transA)
+    a = n.transpose(a, {1, 0});
+  if (transB)
+    b = n.transpose(b, {1, 0});
+  Value y = n.create<MatmulOp>(a, b);
+  if (alpha != 1.0)
+    y = n.create<MulOp>(y, n.scalar(elementType, alpha));
+  if (c && beta != 0.0) {
+    if (beta != 1.0)
+      c = n.create<MulOp>(c, n.scalar(elementType, beta));
+    y = n.create<AddOp>(y, c);
+  }
+  n.setOutput(0, y);
+  return n.finish();
+}
+
+//===----------------------------------------------------------------------===//
+// Einsum
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// An Einsum operand after its private labels were summed away.
+struct Term {
+  Value value;
+  std::string labels;
+};
+} // namespace
+
+/// Sums `term` over its labels that appear in neither `keep1` nor `keep2`.
+static Term sumPrivateLabels(NodeImporter &n, Term term, StringRef keep1,
+                             StringRef keep2) {
+  SmallVector<int64_t> axes;
+  std::string kept;
+  for (auto [i, c] : llvm::enumerate(term.labels)) {
+    if (keep1.contains(c) || keep2.contains(c))
+      kept.push_back(c);
+    else
+      axes.push_back(i);
+  }
+  if (axes.empty())
+    return term;
+  return {n.create<ReduceSumOp>(term.value, axes, /*keepdims=*/false), kept};
+}
+
+/// Transposes `term` so that its labels read `order`.
+static Value permuteTo(NodeImporter &n, const Term &term, StringRef order) {
+  SmallVector<int64_t> perm;
+  for (char c : order)
+    perm.push_back(StringRef(term.labels).find(c));
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    return term.value;
+  return n.transpose(term.value, perm);
+}
+
+static LogicalResult convertEinsum(NodeImporter &n) {
+  if (failed(n.expectArity(1, 2, 1, 1)))
+    return failure();
+  std::string equation = n.stringAttr("equation", std::nullopt);
+  if (n.failed())
+    return failure();
+  equation.erase(llvm::remove_if(equation, llvm::isSpace), equation.end());
+  if (StringRef(equation).contains("..."))
+    return n.emitError() << "equation '" << equation
+                         << "': ellipses are not supported";
+  auto [lhs, output] = StringRef(equation).split("->");
+  SmallVector<StringRef> operandLabels;
+  lhs.split(operandLabels, ',');
+  if (operandLabels.size() != n.numInputs())
+    return n.emitError() << "equation '" << equation << "' names "
+                         << operandLabels.size() << " operands, the node has "
+                         << n.numInputs();
+  std::string out = output.str();
+  if (!StringRef(equation).contains("->")) {
+    // Implicit output: labels used once, in alphabetical order.
+    std::string all = lhs.str();
+    for (char c : all)
+      if (llvm::isAlpha(c) && llvm::count(all, c) == 1)
+        out.push_back(c);
+    llvm::sort(out);
+  }
+
+  SmallVector<Term> terms;
+  for (auto [i, labels] : llvm::enumerate(operandLabels)) {
+    Value value = n.input(i);
+    RankedTensorType type = NodeImporter::getType(value);
+    if (static_cast<int64_t>(labels.size()) != type.getRank())
+      return n.emitError() << "equation '" << equation << "' gives operand #"
+                           << i << " " << labels.size() << " labels, but it is "
+                           << type;
+    for (char c : labels)
+      if (!llvm::isAlpha(c) || llvm::count(labels, c) != 1)
+        return n.emitError() << "equation '" << equation
+                             << "': only distinct letters per operand are "
+                                "supported (no diagonals)";
+    terms.push_back({value, labels.str()});
+  }
+  for (char c : out)
+    if (llvm::none_of(terms, [&](const Term &t) {
+          return StringRef(t.labels).contains(c);
+        }))
+      return n.emitError() << "equation '" << equation << "': output label '"
+                           << c << "' appears in no operand";
+
+  if (terms.size() == 1) {
+    Term term = sumPrivateLabels(n, terms[0], out, "");
+    if (!term.value)
+      return failure();
+    n.setOutput(0, permuteTo(n, term, out));
+    return n.finish();
+  }
+
+  // Labels summed in one operand only are reduced first; the rest are batch
+  // (in both and the output), contracted (in both, not the output) or free.
+  Term a = sumPrivateLabels(n, terms[0], out, terms[1].labels);
+  Term b = sumPrivateLabels(n, terms[1], out, terms[0].labels);
+  if (!a.value || !b.value)
+    return failure();
+  std::string batch, contract, freeA, freeB;
+  for (char c : a.labels) {
+    bool inB = StringRef(b.labels).contains(c), inOut = StringRef(out).contains(c);
+    if (inB && inOut)
+      batch.push_back(c);
+    else if (inB)
+      contract.push_back(c);
+    else
+      freeA.push_back(c);
+  }
+  for (char c : b.labels)
+    if (!StringRef(a.labels).contains(c))
+      freeB.push_back(c);
+
+  auto sizeOf = [&](const Term &t, char c) {
+    return NodeImporter::getType(t.value).getDimSize(
+        StringRef(t.labels).find(c));
+  };
+  auto product = [&](const Term &t, StringRef labels) {
+    int64_t p = 1;
+    for (char c : labels)
+      p *= sizeOf(t, c);
+    return p;
+  };
+  for (char c : batch + contract)
+    if (sizeOf(a, c) != sizeOf(b, c))
+      return n.emitError() << "equation '" << equation << "': label '" << c
+                           << "' has size " << sizeOf(a, c)
+                           << " in one operand and " << sizeOf(b, c)
+                           << " in the other";
+
+  SmallVector<int64_t> batchShape;
+  for (char c : batch)
+    batchShape.push_back(sizeOf(a, c));
+  int64_t m = product(a, freeA), k = product(a, contract),
+          nDim = product(b, freeB);
+  auto withBatch = [&](std::initializer_list<int64_t> tail) {
+    SmallVector<int64_t> shape(batchShape);
+    shape.append(tail);
+    return shape;
+  };
+  Value lhsMatrix = n.reshape(permuteTo(n, a, batch + freeA + contract),
+                              withBatch({m, k}));
+  Value rhsMatrix = n.reshape(permuteTo(n, b, batch + contract + freeB),
+                              withBatch({k, nDim}));
+  Value product2 = n.create<MatmulOp>(lhsMatrix, rhsMatrix);
+  SmallVector<int64_t> resultShape(batchShape);
+  for (char c : freeA)
+    resultShape.push_back(sizeOf(a, c));
+  for (char c : freeB)
+    resultShape.push_back(sizeOf(b, c));
+  Value result = n.reshape(product2, resultShape);
+  if (!result)
+    return failure();
+  n.setOutput(0, permuteTo(n, {result, batch + freeA + freeB}, out));
+  return n.finish();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+static LogicalResult convertConv(NodeImporter &n) {
+  if (failed(n.expectArity(2, 3, 1, 1)))
+    return failure();
+  Value x = n.input(0), w = n.input(1);
+  RankedTensorType xType = NodeImporter::getType(x);
+  RankedTensorType wType = NodeImporter::getType(w);
+  int64_t spatial = xType.getRank() - 2;
+  if (spatial < 1 || wType.getRank() != xType.getRank())
+    return n.emitError() << "input " << xType << " and weight " << wType
+                         << " must have the same rank, at least 3";
+  SmallVector<int64_t> ones(spatial, 1), zeros(2 * spatial, 0);
+  SmallVector<int64_t> strides = n.intsAttr("strides", ArrayRef<int64_t>(ones));
+  SmallVector<int64_t> dilations =
+      n.intsAttr("dilations", ArrayRef<int64_t>(ones));
+  SmallVector<int64_t> pads = n.intsAttr("pads", ArrayRef<int64_t>(zeros));
+  int64_t group = n.intAttr("group", 1);
+  std::string autoPad = n.stringAttr("auto_pad", StringRef("NOTSET"));
+  SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
+  if (n.hasAttr("kernel_shape") &&
+      n.intsAttr("kernel_shape", std::nullopt) != kernel)
+    return n.emitError() << "attribute 'kernel_shape' contradicts weight "
+                         << wType;
+  if (n.failed())
+    return failure();
+  if (static_cast<int64_t>(strides.size()) != spatial ||
+      static_cast<int64_t>(dilations.size()) != spatial ||
+      static_cast<int64_t>(pads.size()) != 2 * spatial)
+    return n.emitError() << "strides, dilations and pads need " << spatial
+                         << ", " << spatial << " and " << 2 * spatial
+                         << " entries";
+  if (autoPad == "VALID") {
+    pads.assign(2 * spatial, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t in = xType.getDimSize(2 + i);
+      int64_t out = llvm::divideCeil(in, strides[i]);
+      int64_t total = std::max<int64_t>(
+          0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in);
+      int64_t small = total / 2;
+      pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
+      pads[spatial + i] = total - pads[i];
+    }
+  } else if (autoPad != "NOTSET") {
+    return n.emitError() << "attribute 'auto_pad' has unknown value '"
+                         << autoPad << "'";
+  }
+  n.setOutput(0, n.create<ConvOp>(x, w, MaybeValue{n.input(2)}, strides, pads,
+                                  dilations, group));
+  return n.finish();
+}
+
+void mlir::tfm::onnx_import::populateContractionConverters(
+    ConverterRegistry &r) {
+  StringRef onnx = kDefaultDomain;
+  r.add(onnx, "MatMul", 1, convertMatMul);
+  r.add(onnx, "Gemm", 1, convertGemm);
+  r.add(onnx, "Einsum", 12, convertEinsum);
+  r.add(onnx, "Conv", 1, convertConv);
+}

@@ -1,0 +1,344 @@
+//===- NodeImporter.cpp - the converters' view of one ONNX node -----------===//
+
+#include "Importer.h"
+
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::onnx_import;
+
+NodeImporter::NodeImporter(GraphState &graph, const onnx::NodeProto &node,
+                           int64_t opset, Location loc)
+    : node(node), opset(opset), loc(loc), b(graph.builder),
+      context(graph.builder.getContext()), graph(graph) {}
+
+InFlightDiagnostic NodeImporter::emitError() {
+  hasFailed = true;
+  InFlightDiagnostic diag = mlir::emitError(loc);
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    diag << node.domain() << ".";
+  diag << node.op_type() << " (opset " << opset << "): ";
+  return diag;
+}
+
+//===----------------------------------------------------------------------===//
+// Inputs and outputs
+//===----------------------------------------------------------------------===//
+
+/// Number of entries up to the last named one: trailing omitted optional
+/// inputs or outputs do not count.
+template <typename Names>
+static int countPresent(const Names &names) {
+  int n = names.size();
+  while (n > 0 && names[n - 1].empty())
+    --n;
+  return n;
+}
+
+LogicalResult NodeImporter::expectArity(int minInputs, int maxInputs,
+                                        int minOutputs, int maxOutputs) {
+  auto describe = [](int lo, int hi) {
+    if (lo == hi)
+      return std::to_string(lo);
+    if (hi < 0)
+      return "at least " + std::to_string(lo);
+    return std::to_string(lo) + " to " + std::to_string(hi);
+  };
+  int inputs = countPresent(node.input());
+  int outputs = countPresent(node.output());
+  if (inputs < minInputs || (maxInputs >= 0 && inputs > maxInputs)) {
+    emitError() << "takes " << describe(minInputs, maxInputs)
+                << " inputs, got " << inputs;
+    return failure();
+  }
+  if (outputs < minOutputs || (maxOutputs >= 0 && outputs > maxOutputs)) {
+    emitError() << "has " << describe(minOutputs, maxOutputs)
+                << " outputs, got " << outputs;
+    return failure();
+  }
+  for (int i = 0; i < minInputs; ++i)
+    if (node.input(i).empty()) {
+      emitError() << "required input #" << i << " is omitted";
+      return failure();
+    }
+  return success();
+}
+
+bool NodeImporter::hasInput(unsigned i) const {
+  return i < numInputs() && !node.input(i).empty();
+}
+
+Value NodeImporter::input(unsigned i) const {
+  if (!hasInput(i))
+    return {};
+  return graph.values.lookup(node.input(i));
+}
+
+bool NodeImporter::hasOutput(unsigned i) const {
+  return i < numOutputs() && !node.output(i).empty();
+}
+
+void NodeImporter::setOutput(unsigned i, Value value) {
+  if (!value || !hasOutput(i))
+    return;
+  graph.values[node.output(i)] = value;
+}
+
+void NodeImporter::rejectOutput(unsigned i, StringRef what) {
+  if (hasOutput(i))
+    emitError() << "output #" << i << " (" << what
+                << ") is not supported; only inference outputs are";
+}
+
+//===----------------------------------------------------------------------===//
+// Constant inputs
+//===----------------------------------------------------------------------===//
+
+DenseElementsAttr NodeImporter::constantInput(unsigned i) const {
+  Value value = input(i);
+  DenseElementsAttr attr;
+  if (value && matchPattern(value, m_Constant(&attr)))
+    return attr;
+  return {};
+}
+
+std::optional<SmallVector<int64_t>>
+NodeImporter::requireConstantInts(unsigned i, StringRef what) {
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr || !isa<IntegerType>(attr.getElementType())) {
+    emitError() << "input #" << i << " (" << what
+                << ") must be an integer constant once input shapes are "
+                   "fixed, but it is computed at run time";
+    return std::nullopt;
+  }
+  SmallVector<int64_t> values;
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(isUnsigned ? static_cast<int64_t>(v.getZExtValue())
+                                : v.getSExtValue());
+  return values;
+}
+
+std::optional<double> NodeImporter::requireConstantScalar(unsigned i,
+                                                          StringRef what) {
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr || attr.getNumElements() != 1) {
+    emitError() << "input #" << i << " (" << what
+                << ") must be a one-element constant once input shapes are "
+                   "fixed";
+    return std::nullopt;
+  }
+  Type elementType = attr.getElementType();
+  if (isa<FloatType>(elementType))
+    return (*attr.getValues<APFloat>().begin()).convertToDouble();
+  APInt v = *attr.getValues<APInt>().begin();
+  if (elementType.isUnsignedInteger() || elementType.isInteger(1))
+    return static_cast<double>(v.getZExtValue());
+  return static_cast<double>(v.getSExtValue());
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+const onnx::AttributeProto *NodeImporter::findAttr(StringRef name) const {
+  for (const auto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+void NodeImporter::badAttr(const onnx::AttributeProto &attr,
+                           StringRef expected) {
+  emitError() << "attribute '" << attr.name() << "' must be " << expected;
+}
+
+int64_t NodeImporter::intAttr(StringRef name,
+                              std::optional<int64_t> defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (!defaultValue)
+      emitError() << "required attribute '" << name << "' is missing";
+    return defaultValue.value_or(0);
+  }
+  if (attr->type() != onnx::AttributeProto::INT) {
+    badAttr(*attr, "an int");
+    return defaultValue.value_or(0);
+  }
+  return attr->i();
+}
+
+double NodeImporter::floatAttr(StringRef name,
+                               std::optional<double> defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (!defaultValue)
+      emitError() << "required attribute '" << name << "' is missing";
+    return defaultValue.value_or(0.0);
+  }
+  if (attr->type() != onnx::AttributeProto::FLOAT) {
+    badAttr(*attr, "a float");
+    return defaultValue.value_or(0.0);
+  }
+  return attr->f();
+}
+
+std::string NodeImporter::stringAttr(StringRef name,
+                                     std::optional<StringRef> defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (!defaultValue)
+      emitError() << "required attribute '" << name << "' is missing";
+    return defaultValue.value_or("").str();
+  }
+  if (attr->type() != onnx::AttributeProto::STRING) {
+    badAttr(*attr, "a string");
+    return defaultValue.value_or("").str();
+  }
+  return attr->s();
+}
+
+SmallVector<int64_t>
+NodeImporter::intsAttr(StringRef name,
+                       std::optional<ArrayRef<int64_t>> defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (!defaultValue)
+      emitError() << "required attribute '" << name << "' is missing";
+    return SmallVector<int64_t>(defaultValue.value_or(ArrayRef<int64_t>()));
+  }
+  if (attr->type() != onnx::AttributeProto::INTS) {
+    badAttr(*attr, "a list of ints");
+    return SmallVector<int64_t>(defaultValue.value_or(ArrayRef<int64_t>()));
+  }
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+const onnx::TensorProto *NodeImporter::tensorAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return nullptr;
+  if (attr->type() != onnx::AttributeProto::TENSOR) {
+    badAttr(*attr, "a tensor");
+    return nullptr;
+  }
+  return &attr->t();
+}
+
+ElementsAttr NodeImporter::importTensorAttr(StringRef name,
+                                           const onnx::TensorProto &tensor) {
+  std::string error;
+  ElementsAttr value = importTensor(context, tensor, graph.baseDir,
+                                    graph.maxInlineElements, error);
+  if (!value)
+    emitError() << "attribute '" << name << "' " << error;
+  return value;
+}
+
+//===----------------------------------------------------------------------===//
+// Building
+//===----------------------------------------------------------------------===//
+
+Value NodeImporter::finishOp(Operation *op) {
+  if (mlir::failed(mlir::verify(op))) {
+    op->erase();
+    hasFailed = true;
+    return {};
+  }
+  SmallVector<Value, 1> folded;
+  if (mlir::succeeded(b.tryFold(op, folded)) && !folded.empty()) {
+    op->erase();
+    return folded.front();
+  }
+  return op->getResult(0);
+}
+
+SmallVector<Value> NodeImporter::finishResults(Operation *op) {
+  if (mlir::failed(mlir::verify(op))) {
+    op->erase();
+    hasFailed = true;
+    return {};
+  }
+  SmallVector<Value> folded;
+  if (mlir::succeeded(b.tryFold(op, folded)) && !folded.empty()) {
+    op->erase();
+    return folded;
+  }
+  return SmallVector<Value>(op->getResults());
+}
+
+Value NodeImporter::constant(ElementsAttr value) {
+  if (hasFailed)
+    return {};
+  return ConstantOp::create(b, loc, value);
+}
+
+Value NodeImporter::splat(RankedTensorType type, double value) {
+  Type elementType = type.getElementType();
+  Attribute element;
+  if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    element = b.getFloatAttr(floatType, value);
+  } else if (elementType.isInteger(1)) {
+    element = b.getBoolAttr(value != 0);
+  } else {
+    element = b.getIntegerAttr(elementType, static_cast<int64_t>(value));
+  }
+  return constant(DenseElementsAttr::get(type, element));
+}
+
+Value NodeImporter::scalar(Type elementType, double value) {
+  return splat(RankedTensorType::get({}, elementType), value);
+}
+
+Value NodeImporter::int64s(ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    b.getI64Type());
+  return constant(DenseElementsAttr::get(type, values));
+}
+
+Value NodeImporter::reshape(Value value, ArrayRef<int64_t> shape) {
+  if (!value)
+    return createTyped<ReshapeOp>(Type(), value);
+  return createTyped<ReshapeOp>(getType(value).clone(shape), value);
+}
+
+Value NodeImporter::cast(Value value, Type elementType) {
+  if (!value)
+    return createTyped<CastOp>(Type(), value);
+  return createTyped<CastOp>(getType(value).clone(elementType), value);
+}
+
+Value NodeImporter::transpose(Value value, ArrayRef<int64_t> perm) {
+  return create<TransposeOp>(value, perm);
+}
+
+Value NodeImporter::sliceAxis(Value value, int64_t axis, int64_t start,
+                              int64_t size) {
+  if (!value)
+    return create<SliceOp>(value, ArrayRef<int64_t>(), ArrayRef<int64_t>(),
+                           ArrayRef<int64_t>());
+  RankedTensorType type = getType(value);
+  SmallVector<int64_t> starts(type.getRank(), 0);
+  SmallVector<int64_t> limits(type.getShape());
+  SmallVector<int64_t> strides(type.getRank(), 1);
+  starts[axis] = start;
+  limits[axis] = start + size;
+  return create<SliceOp>(value, starts, limits, strides);
+}
+
+Value NodeImporter::expand(Value value, ArrayRef<int64_t> shape) {
+  if (!value)
+    return createTyped<ExpandOp>(Type(), value);
+  return createTyped<ExpandOp>(getType(value).clone(shape), value);
+}
+
+std::optional<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
+                                                   StringRef what) {
+  if (axis < -rank || axis >= rank) {
+    emitError() << what << " " << axis << " is out of range [" << -rank
+                << ", " << rank << ") for rank " << rank;
+    return std::nullopt;
+  }
+  return axis < 0 ? axis + rank : axis;
+}

@@ -1,0 +1,174 @@
+//===- NormalizationOps.cpp - layer and RMS normalization -----------------===//
+//
+// LayerNormalization, RMSNormalization, ONNX Runtime's
+// SimplifiedLayerNormalization (registered in the default domain), and the
+// com.microsoft fusions SkipLayerNormalization,
+// SkipSimplifiedLayerNormalization and EmbedLayerNormalization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::onnx_import;
+
+/// ONNX Runtime's default epsilon of its fused BERT-style norms.
+constexpr double kSkipLayerNormEpsilon = 1e-12;
+
+/// The normalized axes [axis, rank) of an input of rank `rank`.
+static std::optional<SmallVector<int64_t>>
+getNormalizedAxes(NodeImporter &n, int64_t axisAttr, int64_t rank) {
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, rank);
+  if (!axis)
+    return std::nullopt;
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  return axes;
+}
+
+/// Gives an affine parameter (scale or bias) the normalized shape tfm
+/// expects: equal element counts reshape, broadcastable ones expand.
+static Value shapeParameter(NodeImporter &n, Value param,
+                            ArrayRef<int64_t> normalized, StringRef name) {
+  if (!param)
+    return param;
+  RankedTensorType type = NodeImporter::getType(param);
+  if (type.getShape() == normalized)
+    return param;
+  if (type.getNumElements() == getNumElements(normalized))
+    return n.reshape(param, normalized);
+  if (broadcastsTo(type.getShape(), normalized))
+    return n.expand(param, normalized);
+  n.emitError() << name << " " << type
+                << " does not fit the normalized shape "
+                << formatShape(normalized);
+  return {};
+}
+
+/// Builds layer_norm (withMean) or rms_norm of `x` over trailing `axes`.
+static Value normalize(NodeImporter &n, Value x, Value scale, Value bias,
+                       ArrayRef<int64_t> axes, double epsilon, bool withMean) {
+  if (!x)
+    return x;
+  RankedTensorType type = NodeImporter::getType(x);
+  ArrayRef<int64_t> normalized = type.getShape().take_back(axes.size());
+  scale = shapeParameter(n, scale, normalized, "scale");
+  bias = shapeParameter(n, bias, normalized, "bias");
+  if (n.failed())
+    return {};
+  llvm::APFloat eps(static_cast<float>(epsilon));
+  if (withMean)
+    return n.create<LayerNormOp>(x, MaybeValue{scale}, MaybeValue{bias}, axes,
+                                 eps);
+  Value normalizedX = n.create<RmsNormOp>(x, MaybeValue{scale}, axes, eps);
+  return bias ? n.create<AddOp>(normalizedX, bias) : normalizedX;
+}
+
+/// LayerNormalization-17, RMSNormalization-23 and SimplifiedLayerNormalization.
+template <bool withMean>
+static LogicalResult convertNorm(NodeImporter &n) {
+  if (failed(n.expectArity(2, withMean ? 3 : 2, 1, 3)))
+    return failure();
+  int64_t axisAttr = n.intAttr("axis", -1);
+  double epsilon = n.floatAttr("epsilon", 1e-5);
+  if (n.failed())
+    return failure();
+  n.rejectOutput(1, withMean ? "Mean" : "InvStdDev");
+  n.rejectOutput(2, "InvStdDev");
+  Value x = n.input(0);
+  std::optional<SmallVector<int64_t>> axes =
+      getNormalizedAxes(n, axisAttr, NodeImporter::getType(x).getRank());
+  if (!axes || n.failed())
+    return failure();
+  n.setOutput(0, normalize(n, x, n.input(1), n.input(2), *axes, epsilon,
+                           withMean));
+  return n.finish();
+}
+
+/// SkipLayerNormalization(input, skip, gamma, beta?, bias?) and
+/// SkipSimplifiedLayerNormalization(input, skip, gamma, bias?): normalize
+/// input + skip (+ bias); output #3 is that sum.
+template <bool withMean>
+static LogicalResult convertSkipNorm(NodeImporter &n) {
+  if (failed(n.expectArity(3, withMean ? 5 : 4, 1, 4)))
+    return failure();
+  double epsilon = n.floatAttr("epsilon", kSkipLayerNormEpsilon);
+  if (n.failed())
+    return failure();
+  n.rejectOutput(1, "mean");
+  n.rejectOutput(2, "inv_std_var");
+  Value x = n.input(0);
+  Value beta = withMean ? n.input(3) : Value();
+  Value bias = n.input(withMean ? 4 : 3);
+  Value sum = n.create<AddOp>(x, n.input(1));
+  if (bias)
+    sum = n.create<AddOp>(sum, bias);
+  if (!sum)
+    return failure();
+  int64_t rank = NodeImporter::getType(sum).getRank();
+  n.setOutput(0, normalize(n, sum, n.input(2), beta, {rank - 1}, epsilon,
+                           withMean));
+  n.setOutput(3, sum);
+  return n.finish();
+}
+
+/// EmbedLayerNormalization: LayerNorm(word[ids] + position[pos] +
+/// segment[segment_ids]) and the number of unmasked tokens per sequence.
+static LogicalResult convertEmbedLayerNorm(NodeImporter &n) {
+  if (failed(n.expectArity(7, 9, 1, 3)))
+    return failure();
+  double epsilon = n.floatAttr("epsilon", kSkipLayerNormEpsilon);
+  if (n.failed())
+    return failure();
+  Value ids = n.input(0), segmentIds = n.input(1), words = n.input(2),
+        positions = n.input(3), segments = n.input(4), gamma = n.input(5),
+        beta = n.input(6), mask = n.input(7), positionIds = n.input(8);
+  RankedTensorType idsType = NodeImporter::getType(ids);
+  if (idsType.getRank() != 2)
+    return n.emitError() << "input_ids must be [batch, sequence], got "
+                         << idsType;
+  int64_t batch = idsType.getDimSize(0), seq = idsType.getDimSize(1);
+  if (!positionIds) {
+    positionIds = n.int64s(llvm::to_vector(llvm::seq<int64_t>(0, seq)));
+  }
+  Value sum = n.create<AddOp>(n.create<GatherOp>(words, ids, int64_t(0)),
+                              n.create<GatherOp>(positions, positionIds,
+                                                 int64_t(0)));
+  if (segmentIds && segments)
+    sum = n.create<AddOp>(sum,
+                          n.create<GatherOp>(segments, segmentIds, int64_t(0)));
+  if (!sum)
+    return failure();
+  int64_t rank = NodeImporter::getType(sum).getRank();
+  n.setOutput(0, normalize(n, sum, gamma, beta, {rank - 1}, epsilon,
+                           /*withMean=*/true));
+  if (n.hasOutput(1)) {
+    Type i32 = n.b.getI32Type();
+    Value count =
+        mask ? n.cast(n.create<ReduceSumOp>(n.cast(mask, i32),
+                                            ArrayRef<int64_t>{1}, false),
+                      i32)
+             : n.splat(RankedTensorType::get({batch}, i32), seq);
+    n.setOutput(1, count);
+  }
+  n.setOutput(2, sum);
+  return n.finish();
+}
+
+void mlir::tfm::onnx_import::populateNormalizationConverters(
+    ConverterRegistry &r) {
+  StringRef onnx = kDefaultDomain;
+  r.add(onnx, "LayerNormalization", 17, convertNorm<true>);
+  r.add(onnx, "RMSNormalization", 23, convertNorm<false>);
+  // ONNX Runtime registers SimplifiedLayerNormalization in the default domain.
+  r.add(onnx, "SimplifiedLayerNormalization", 1, convertNorm<false>);
+
+  StringRef ms = kMicrosoftDomain;
+  r.add(ms, "SkipLayerNormalization", 1, convertSkipNorm<true>);
+  r.add(ms, "SkipSimplifiedLayerNormalization", 1, convertSkipNorm<false>);
+  r.add(ms, "EmbedLayerNormalization", 1, convertEmbedLayerNorm);
+}

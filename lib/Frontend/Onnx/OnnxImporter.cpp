@@ -1,0 +1,644 @@
+//===- OnnxImporter.cpp - ONNX models to the tfm dialect ------------------===//
+//
+// Loads a model (binary protobuf or ONNX text syntax), checks it as a whole
+// (opsets, supported ops, dangling names, cycles, ONNX schemas), then builds
+// one func.func by converting nodes in topological order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/Frontend/Onnx/OnnxImporter.h"
+
+#include "Importer.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include "onnx/defs/parser.h"
+#include "onnx/defs/schema.h"
+
+#include <google/protobuf/io/coded_stream.h>
+
+#include <climits>
+#include <map>
+#include <queue>
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::onnx_import;
+
+//===----------------------------------------------------------------------===//
+// Registry
+//===----------------------------------------------------------------------===//
+
+static std::string registryKey(StringRef domain, StringRef opType) {
+  return (domain + "::" + opType).str();
+}
+
+void ConverterRegistry::add(StringRef domain, StringRef opType,
+                            int64_t sinceVersion, ConvertFn fn) {
+  entries[registryKey(domain, opType)] = Entry{sinceVersion, fn};
+}
+
+const ConverterRegistry::Entry *
+ConverterRegistry::lookup(StringRef domain, StringRef opType) const {
+  auto it = entries.find(registryKey(domain, opType));
+  return it == entries.end() ? nullptr : &it->second;
+}
+
+const ConverterRegistry &mlir::tfm::onnx_import::getConverterRegistry() {
+  static const ConverterRegistry registry = [] {
+    ConverterRegistry r;
+    populateElementwiseConverters(r);
+    populateConstantConverters(r);
+    populateShapeConverters(r);
+    populateContractionConverters(r);
+    populateReductionConverters(r);
+    populateNormalizationConverters(r);
+    populateAttentionConverters(r);
+    return r;
+  }();
+  return registry;
+}
+
+//===----------------------------------------------------------------------===//
+// Options
+//===----------------------------------------------------------------------===//
+
+std::optional<std::string>
+mlir::tfm::parseInputShape(StringRef spec, OnnxImportOptions &options) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || !spec.contains('='))
+    return "--input-shape expects NAME=D1xD2x..., got '" + spec.str() + "'";
+  SmallVector<int64_t> shape;
+  if (!dims.empty()) {
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    for (StringRef part : parts) {
+      int64_t dim;
+      if (part.getAsInteger(10, dim) || dim < 0)
+        return "--input-shape " + spec.str() + ": '" + part.str() +
+               "' is not a non-negative dimension";
+      shape.push_back(dim);
+    }
+  }
+  if (!options.inputShapes.try_emplace(name, shape).second)
+    return "--input-shape gives input '" + name.str() + "' twice";
+  return std::nullopt;
+}
+
+void mlir::tfm::registerOnnxImportDialects(DialectRegistry &registry) {
+  registry.insert<TfmDialect, func::FuncDialect, tensor::TensorDialect>();
+}
+
+//===----------------------------------------------------------------------===//
+// Model loading
+//===----------------------------------------------------------------------===//
+
+/// True when `buffer` holds ONNX text syntax: after blanks and `#` comment
+/// lines, a model starts with its `<...>` header.
+static bool isTextModel(StringRef buffer) {
+  while (true) {
+    buffer = buffer.ltrim();
+    if (!buffer.starts_with("#"))
+      return buffer.starts_with("<");
+    buffer = buffer.drop_until([](char c) { return c == '\n'; });
+  }
+}
+
+/// Parses a model from bytes, as ONNX text syntax or binary protobuf.
+static LogicalResult parseModel(StringRef buffer, Location loc,
+                                onnx::ModelProto &model) {
+  if (isTextModel(buffer)) {
+    std::string text = buffer.str();
+    try {
+      onnx::Status status = onnx::OnnxParser::Parse(model, text.c_str());
+      if (!status.IsOK())
+        return emitError(loc) << "cannot parse ONNX text: "
+                              << status.ErrorMessage();
+    } catch (const std::exception &e) {
+      return emitError(loc) << "cannot parse ONNX text: " << e.what();
+    }
+    return success();
+  }
+  if (buffer.empty())
+    return emitError(loc) << "is empty, not an ONNX model";
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(buffer.data()),
+      static_cast<int>(std::min<size_t>(buffer.size(), INT_MAX)));
+  stream.SetTotalBytesLimit(INT_MAX);
+  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
+    return emitError(loc) << "is not an ONNX model (the protobuf is "
+                             "malformed or truncated)";
+  if (!model.has_graph())
+    return emitError(loc) << "is not an ONNX model (it holds no graph)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The canonical name of a domain ("ai.onnx" is the default domain).
+StringRef canonicalDomain(StringRef domain) {
+  return domain == "ai.onnx" ? StringRef(kDefaultDomain) : domain;
+}
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *context, const onnx::ModelProto &model,
+                StringRef modelName, StringRef baseDir,
+                const OnnxImportOptions &options)
+      : context(context), model(model), graph(model.graph()),
+        modelLoc(FileLineColLoc::get(context, modelName, 0, 0)),
+        baseDir(baseDir), options(options) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  LogicalResult readOpsets();
+  LogicalResult checkNodes();
+  LogicalResult orderNodes();
+  FailureOr<RankedTensorType> getInputType(const onnx::ValueInfoProto &input);
+  LogicalResult importInitializers(GraphState &state);
+  LogicalResult importNodes(GraphState &state);
+  Location nodeLoc(int index) const;
+  std::string nodeName(int index) const;
+
+  MLIRContext *context;
+  const onnx::ModelProto &model;
+  const onnx::GraphProto &graph;
+  Location modelLoc;
+  StringRef baseDir;
+  const OnnxImportOptions &options;
+
+  llvm::StringMap<int64_t> opsets;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  SmallVector<int> order;
+};
+
+} // namespace
+
+std::string GraphImporter::nodeName(int index) const {
+  const onnx::NodeProto &node = graph.node(index);
+  if (!node.name().empty())
+    return node.name();
+  return node.op_type() + "_" + std::to_string(index);
+}
+
+Location GraphImporter::nodeLoc(int index) const {
+  return NameLoc::get(StringAttr::get(context, nodeName(index)));
+}
+
+LogicalResult GraphImporter::readOpsets() {
+  for (const auto &opset : model.opset_import())
+    opsets[canonicalDomain(opset.domain())] = opset.version();
+  auto it = opsets.find(kDefaultDomain);
+  if (it == opsets.end())
+    return emitError(modelLoc)
+           << "imports no opset of the default ONNX domain";
+  if (it->second < kMinOpset || it->second > kMaxOpset)
+    return emitError(modelLoc)
+           << "imports opset " << it->second
+           << " of the default ONNX domain; supported opsets are "
+           << kMinOpset << " to " << kMaxOpset;
+  // Optimized models may use com.microsoft ops without importing the domain.
+  opsets.try_emplace(kMicrosoftDomain, 1);
+  return success();
+}
+
+LogicalResult GraphImporter::checkNodes() {
+  const ConverterRegistry &registry = getConverterRegistry();
+  // Unsupported ops are grouped by kind so that each kind is one line.
+  struct Users {
+    int64_t opset;
+    SmallVector<std::string> names;
+  };
+  llvm::MapVector<std::string, Users, std::map<std::string, unsigned>>
+      unsupported;
+  bool failed = false;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    StringRef domain = canonicalDomain(node.domain());
+    std::string kind =
+        (domain.empty() ? "" : domain + ".").str() + node.op_type();
+    auto opset = opsets.find(domain);
+    if (opset == opsets.end()) {
+      emitError(nodeLoc(i)) << kind << ": domain '" << domain
+                            << "' is not supported (only the default ONNX "
+                               "domain and com.microsoft are)";
+      failed = true;
+      continue;
+    }
+    const ConverterRegistry::Entry *entry =
+        registry.lookup(domain, node.op_type());
+    if (!entry) {
+      Users &users = unsupported[kind];
+      users.opset = opset->second;
+      users.names.push_back(nodeName(i));
+      continue;
+    }
+    if (opset->second < entry->sinceVersion) {
+      emitError(nodeLoc(i)) << kind << " exists from opset "
+                            << entry->sinceVersion
+                            << ", but the model imports opset "
+                            << opset->second << " of its domain";
+      failed = true;
+      continue;
+    }
+    // ONNX's own schemas (opsets up to 17 in this ONNX release) check input
+    // and output counts and attribute kinds.
+    if (domain.empty() && opset->second <= 17) {
+      const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+          node.op_type(), static_cast<int>(opset->second), "");
+      if (schema) {
+        try {
+          schema->Verify(node);
+        } catch (const std::exception &e) {
+          emitError(nodeLoc(i)) << kind << " (opset " << opset->second
+                                << ") does not match its ONNX schema: "
+                                << e.what();
+          failed = true;
+        }
+      }
+    }
+  }
+  for (auto &[kind, users] : unsupported) {
+    ArrayRef<std::string> names = users.names;
+    InFlightDiagnostic diag = emitError(modelLoc);
+    diag << "unsupported operator " << kind << " (opset " << users.opset
+         << ") used by " << names.size() << " node"
+         << (names.size() == 1 ? "" : "s") << ": ";
+    for (size_t i = 0; i < std::min<size_t>(names.size(), 3); ++i)
+      diag << (i ? ", " : "") << "'" << names[i] << "'";
+    if (names.size() > 3)
+      diag << ", ...";
+    failed = true;
+  }
+  return failure(failed);
+}
+
+LogicalResult GraphImporter::orderNodes() {
+  // Producers of every value: graph inputs and initializers (-1) or nodes.
+  llvm::StringMap<int> producer;
+  for (const auto &input : graph.input())
+    producer[input.name()] = -1;
+  for (const auto &init : graph.initializer())
+    producer[init.name()] = -1;
+  bool failed = false;
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const std::string &output : graph.node(i).output()) {
+      if (output.empty())
+        continue;
+      auto [it, inserted] = producer.try_emplace(output, i);
+      if (!inserted) {
+        emitError(nodeLoc(i)) << "output '" << output
+                              << "' is already produced by "
+                              << (it->second < 0 ? "a graph input or "
+                                                   "initializer"
+                                                 : "node '" +
+                                                       nodeName(it->second) +
+                                                       "'");
+        failed = true;
+      }
+    }
+  SmallVector<SmallVector<int>> consumers(graph.node_size());
+  SmallVector<int> pending(graph.node_size(), 0);
+  for (int i = 0; i < graph.node_size(); ++i) {
+    llvm::SmallSetVector<int, 4> deps;
+    for (const std::string &input : graph.node(i).input()) {
+      if (input.empty())
+        continue;
+      auto it = producer.find(input);
+      if (it == producer.end()) {
+        emitError(nodeLoc(i)) << "input '" << input
+                              << "' is not produced by any node, graph "
+                                 "input or initializer";
+        failed = true;
+        continue;
+      }
+      if (it->second >= 0)
+        deps.insert(it->second);
+    }
+    pending[i] = deps.size();
+    for (int dep : deps)
+      consumers[dep].push_back(i);
+  }
+  for (const auto &output : graph.output())
+    if (!producer.count(output.name())) {
+      emitError(modelLoc) << "graph output '" << output.name()
+                          << "' is not produced by any node, input or "
+                             "initializer";
+      failed = true;
+    }
+  if (failed)
+    return failure();
+
+  // Kahn's algorithm taking the earliest ready node first, so that a graph
+  // already in topological order keeps the file's order.
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (pending[i] == 0)
+      ready.push(i);
+  while (!ready.empty()) {
+    int i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (int next : consumers[i])
+      if (--pending[next] == 0)
+        ready.push(next);
+  }
+  if (static_cast<int>(order.size()) != graph.node_size()) {
+    // Unordered nodes are on a cycle or downstream of one; peel off those
+    // whose outputs no unordered node reads until only cycles remain.
+    SmallVector<bool> onCycle(graph.node_size());
+    for (int i = 0; i < graph.node_size(); ++i)
+      onCycle[i] = pending[i] > 0;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (int i = 0; i < graph.node_size(); ++i)
+        if (onCycle[i] &&
+            llvm::none_of(consumers[i], [&](int c) { return onCycle[c]; })) {
+          onCycle[i] = false;
+          changed = true;
+        }
+    }
+    InFlightDiagnostic diag = emitError(modelLoc);
+    diag << "the graph has a cycle through nodes ";
+    int listed = 0;
+    for (int i = 0; i < graph.node_size() && listed < 5; ++i)
+      if (onCycle[i])
+        diag << (listed++ ? ", " : "") << "'" << nodeName(i) << "'";
+    return failure();
+  }
+  return success();
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
+  Location loc = NameLoc::get(StringAttr::get(context, input.name()));
+  if (!input.type().has_tensor_type())
+    return emitError(loc) << "graph input '" << input.name()
+                          << "' is not a tensor";
+  const auto &tensorType = input.type().tensor_type();
+  Type elementType = getElementType(context, tensorType.elem_type());
+  if (!elementType)
+    return emitError(loc) << "graph input '" << input.name()
+                          << "' has unsupported element type "
+                          << getDataTypeName(tensorType.elem_type());
+
+  // Declared dimensions: a size, a symbol, or unknown.
+  bool hasShape = tensorType.has_shape();
+  SmallVector<std::string> symbols;
+  SmallVector<int64_t> declared;
+  if (hasShape)
+    for (const auto &dim : tensorType.shape().dim()) {
+      if (dim.has_dim_value() && dim.dim_value() >= 0) {
+        declared.push_back(dim.dim_value());
+        symbols.push_back("");
+      } else {
+        declared.push_back(ShapedType::kDynamic);
+        symbols.push_back(dim.has_dim_param() ? dim.dim_param() : "?");
+      }
+    }
+
+  auto given = options.inputShapes.find(input.name());
+  if (given != options.inputShapes.end()) {
+    ArrayRef<int64_t> shape = given->second;
+    if (hasShape && shape.size() != declared.size())
+      return emitError(loc) << "--input-shape gives input '" << input.name()
+                            << "' rank " << shape.size()
+                            << ", but the model declares rank "
+                            << declared.size();
+    for (auto [i, dim] : llvm::enumerate(declared))
+      if (!ShapedType::isDynamic(dim) && dim != shape[i])
+        return emitError(loc) << "--input-shape gives input '" << input.name()
+                              << "' dimension " << i << " = " << shape[i]
+                              << ", but the model declares " << dim;
+    return RankedTensorType::get(shape, elementType);
+  }
+
+  auto suggestion = [&]() {
+    std::string text = "--input-shape " + input.name() + "=";
+    for (size_t i = 0; i < declared.size(); ++i)
+      text += (i ? "x" : "") + (ShapedType::isDynamic(declared[i])
+                                     ? "<" + symbols[i] + ">"
+                                     : std::to_string(declared[i]));
+    return text;
+  };
+  if (!hasShape)
+    return emitError(loc) << "graph input '" << input.name()
+                          << "' has no declared shape; give it with "
+                             "--input-shape "
+                          << input.name() << "=D1xD2x...";
+  for (auto [i, dim] : llvm::enumerate(declared))
+    if (ShapedType::isDynamic(dim))
+      return emitError(loc) << "graph input '" << input.name()
+                            << "' dimension " << i << " ('" << symbols[i]
+                            << "') is not fixed; give its shape with "
+                            << suggestion();
+  return RankedTensorType::get(declared, elementType);
+}
+
+LogicalResult GraphImporter::importInitializers(GraphState &state) {
+  for (const auto &init : graph.initializer()) {
+    std::string error;
+    ElementsAttr value = importTensor(context, init, baseDir,
+                                      options.maxInlineElements, error);
+    if (!value)
+      return emitError(modelLoc)
+             << "initializer '" << init.name() << "' " << error;
+    Location loc = NameLoc::get(StringAttr::get(context, init.name()));
+    state.values[init.name()] =
+        ConstantOp::create(state.builder, loc, value).getResult();
+  }
+  for (const auto &sparse : graph.sparse_initializer())
+    return emitError(modelLoc) << "sparse initializer '"
+                               << sparse.values().name()
+                               << "' is not supported";
+  return success();
+}
+
+LogicalResult GraphImporter::importNodes(GraphState &state) {
+  const ConverterRegistry &registry = getConverterRegistry();
+  bool anyFailed = false;
+  for (int i : order) {
+    const onnx::NodeProto &node = graph.node(i);
+    // A node downstream of a failed one has nothing to work on.
+    if (llvm::any_of(node.input(), [&](const std::string &name) {
+          return !name.empty() && !state.values.lookup(name);
+        }))
+      continue;
+    StringRef domain = canonicalDomain(node.domain());
+    NodeImporter importer(state, node, opsets.lookup(domain), nodeLoc(i));
+    const ConverterRegistry::Entry *entry =
+        registry.lookup(domain, node.op_type());
+    if (failed(entry->fn(importer))) {
+      anyFailed = true;
+      continue;
+    }
+    for (int o = 0; o < node.output_size(); ++o)
+      if (!node.output(o).empty() && !state.values.lookup(node.output(o))) {
+        importer.emitError() << "output #" << o << " ('" << node.output(o)
+                             << "') is not produced";
+        anyFailed = true;
+      }
+  }
+  return failure(anyFailed);
+}
+
+/// Erases pure ops whose results are unused: folding while importing leaves
+/// the intermediate values of shape computations behind.
+static void eraseDeadOps(Block &block) {
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+    if (op.getNumResults() > 0 && op.use_empty() && isPure(&op))
+      op.erase();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run() {
+  if (failed(readOpsets()) || failed(checkNodes()) || failed(orderNodes()))
+    return {};
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
+  OpBuilder builder(context);
+  builder.setInsertionPointToEnd(module->getBody());
+
+  // Arguments: graph inputs that are not initializers (IR < 4 lists both).
+  SmallVector<const onnx::ValueInfoProto *> inputs;
+  SmallVector<Type> argTypes;
+  bool failed = false;
+  llvm::StringSet<> initNames;
+  for (const auto &init : graph.initializer())
+    initNames.insert(init.name());
+  for (const auto &input : graph.input()) {
+    if (initNames.contains(input.name()))
+      continue;
+    FailureOr<RankedTensorType> type = getInputType(input);
+    if (mlir::failed(type)) {
+      failed = true;
+      continue;
+    }
+    inputs.push_back(&input);
+    argTypes.push_back(*type);
+  }
+  for (const auto &given : options.inputShapes)
+    if (llvm::none_of(inputs, [&](const onnx::ValueInfoProto *input) {
+          return input->name() == given.getKey();
+        }) &&
+        !failed) {
+      InFlightDiagnostic diag = emitError(modelLoc);
+      diag << "--input-shape names '" << given.getKey()
+           << "', which is not a graph input; the inputs are ";
+      for (auto [i, input] : llvm::enumerate(inputs))
+        diag << (i ? ", " : "") << "'" << input->name() << "'";
+      failed = true;
+    }
+  if (failed)
+    return {};
+
+  std::string name = options.functionName;
+  if (name.empty())
+    name = graph.name().empty() ? "main" : graph.name();
+  auto func = func::FuncOp::create(builder, modelLoc, name,
+                                   builder.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  GraphState state{builder, {}, baseDir, options.maxInlineElements};
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    func.setArgAttr(i, "tfm.name", builder.getStringAttr(input->name()));
+    state.values[input->name()] = body->getArgument(i);
+  }
+
+  if (mlir::failed(importInitializers(state)) ||
+      mlir::failed(importNodes(state)))
+    return {};
+
+  // Results, checked against the declared output types.
+  SmallVector<Value> results;
+  for (const auto &output : graph.output()) {
+    Value value = state.values.lookup(output.name());
+    auto type = cast<RankedTensorType>(value.getType());
+    if (output.type().has_tensor_type()) {
+      const auto &declared = output.type().tensor_type();
+      Type elementType = getElementType(context, declared.elem_type());
+      if (declared.elem_type() != 0 && elementType != type.getElementType()) {
+        emitError(modelLoc) << "graph output '" << output.name()
+                            << "' is declared "
+                            << getDataTypeName(declared.elem_type())
+                            << " but computes " << type.getElementType();
+        failed = true;
+      }
+      if (declared.has_shape()) {
+        const auto &dims = declared.shape().dim();
+        bool rankOk = dims.size() == type.getRank();
+        for (int d = 0; rankOk && d < dims.size(); ++d)
+          if (dims[d].has_dim_value() &&
+              dims[d].dim_value() != type.getDimSize(d))
+            rankOk = false;
+        if (!rankOk) {
+          emitError(modelLoc) << "graph output '" << output.name()
+                              << "' computes shape " << type
+                              << ", which contradicts its declared shape";
+          failed = true;
+        }
+      }
+    }
+    results.push_back(value);
+  }
+  if (failed)
+    return {};
+  func::ReturnOp::create(builder, modelLoc, results);
+  SmallVector<Type> resultTypes;
+  for (Value v : results)
+    resultTypes.push_back(v.getType());
+  func.setType(builder.getFunctionType(argTypes, resultTypes));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "tfm.name", builder.getStringAttr(output.name()));
+
+  eraseDeadOps(*body);
+  if (mlir::failed(verify(*module)))
+    return {};
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> mlir::tfm::importOnnxBuffer(
+    MLIRContext *context, StringRef buffer, StringRef bufferName,
+    StringRef baseDir, const OnnxImportOptions &options) {
+  context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect>();
+  Location loc = FileLineColLoc::get(context, bufferName, 0, 0);
+  onnx::ModelProto model;
+  if (failed(parseModel(buffer, loc, model)))
+    return {};
+  GraphImporter importer(context, model, bufferName, baseDir, options);
+  return importer.run();
+}
+
+OwningOpRef<ModuleOp>
+mlir::tfm::importOnnxFile(MLIRContext *context, StringRef path,
+                          const OnnxImportOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(context, path, 0, 0))
+        << "cannot read: " << buffer.getError().message();
+    return {};
+  }
+  SmallString<256> baseDir(path);
+  llvm::sys::path::remove_filename(baseDir);
+  if (baseDir.empty())
+    baseDir = ".";
+  return importOnnxBuffer(context, (*buffer)->getBuffer(), path, baseDir,
+                          options);
+}

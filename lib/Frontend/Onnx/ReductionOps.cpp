@@ -1,0 +1,101 @@
+//===- ReductionOps.cpp - ONNX reductions, Softmax and LogSoftmax ---------===//
+
+#include "Importer.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::onnx_import;
+
+/// The opset from which a reduction takes its axes as an input instead of
+/// an attribute: 13 for ReduceSum, 18 for the others.
+template <typename OpTy>
+static constexpr int64_t axesInputSince() {
+  return std::is_same_v<OpTy, ReduceSumOp> ? 13 : 18;
+}
+
+template <typename OpTy>
+static LogicalResult convertReduce(NodeImporter &n) {
+  if (failed(n.expectArity(1, 2, 1, 1)))
+    return failure();
+  bool keepdims = n.intAttr("keepdims", 1) != 0;
+  bool axesAsInput = n.opset >= axesInputSince<OpTy>();
+  bool noopWithEmptyAxes =
+      axesAsInput && n.intAttr("noop_with_empty_axes", 0) != 0;
+  SmallVector<int64_t> axes;
+  if (!axesAsInput) {
+    axes = n.intsAttr("axes", ArrayRef<int64_t>());
+  } else if (n.hasInput(1)) {
+    std::optional<SmallVector<int64_t>> given = n.requireConstantInts(1, "axes");
+    if (!given)
+      return failure();
+    axes = *given;
+  }
+  if (n.failed())
+    return failure();
+  Value data = n.input(0);
+  int64_t rank = NodeImporter::getType(data).getRank();
+  if (axes.empty()) {
+    if (noopWithEmptyAxes || rank == 0) {
+      n.setOutput(0, data);
+      return n.finish();
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  for (int64_t &axis : axes) {
+    std::optional<int64_t> a = n.normalizeAxis(axis, rank);
+    if (!a)
+      return failure();
+    axis = *a;
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return n.emitError() << "axes repeat a dimension";
+  n.setOutput(0, n.create<OpTy>(data, axes, keepdims));
+  return n.finish();
+}
+
+/// Softmax and LogSoftmax: one axis since opset 13; before, the input is
+/// seen as a matrix [prod(dims[:axis]), prod(dims[axis:])] normalized along
+/// its rows.
+template <typename OpTy>
+static LogicalResult convertSoftmax(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  bool coerced = n.opset < 13;
+  int64_t axisAttr = n.intAttr("axis", coerced ? 1 : -1);
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t rank = type.getRank();
+  if (rank == 0)
+    return n.emitError() << "input must have rank 1 or more";
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, rank);
+  if (!axis)
+    return failure();
+  if (!coerced || *axis == rank - 1) {
+    n.setOutput(0, n.createTyped<OpTy>(type, x, *axis));
+    return n.finish();
+  }
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < *axis ? outer : inner) *= type.getDimSize(d);
+  Value matrix = n.reshape(x, {outer, inner});
+  if (!matrix)
+    return failure();
+  Value normalized =
+      n.createTyped<OpTy>(NodeImporter::getType(matrix), matrix, int64_t(1));
+  n.setOutput(0, n.reshape(normalized, type.getShape()));
+  return n.finish();
+}
+
+void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
+  StringRef onnx = kDefaultDomain;
+  r.add(onnx, "ReduceSum", 1, convertReduce<ReduceSumOp>);
+  r.add(onnx, "ReduceMean", 1, convertReduce<ReduceMeanOp>);
+  r.add(onnx, "ReduceMax", 1, convertReduce<ReduceMaxOp>);
+  r.add(onnx, "ReduceMin", 1, convertReduce<ReduceMinOp>);
+  r.add(onnx, "Softmax", 1, convertSoftmax<SoftmaxOp>);
+  r.add(onnx, "LogSoftmax", 1, convertSoftmax<LogSoftmaxOp>);
+}

@@ -1,0 +1,429 @@
+//===- ShapeOps.cpp - ONNX data movement ops ------------------------------===//
+//
+// Reshape, Flatten, Squeeze, Unsqueeze, Concat, Split, Slice, Gather,
+// GatherElements, Expand, Tile and Transpose. Shape operands must be
+// constants by the time they are used (input shapes are fixed first).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::onnx_import;
+
+static LogicalResult convertReshape(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  bool allowZero = n.opset >= 14 && n.intAttr("allowzero", 0) != 0;
+  std::optional<SmallVector<int64_t>> spec = n.requireConstantInts(1, "shape");
+  if (!spec || n.failed())
+    return failure();
+  Value data = n.input(0);
+  RankedTensorType type = NodeImporter::getType(data);
+  SmallVector<int64_t> shape;
+  std::optional<size_t> inferred;
+  int64_t known = 1;
+  for (auto [i, dim] : llvm::enumerate(*spec)) {
+    if (dim == 0 && !allowZero) {
+      if (i >= static_cast<size_t>(type.getRank()))
+        return n.emitError() << "shape entry " << i
+                             << " is 0 (copy the input dimension), but the "
+                                "input has rank "
+                             << type.getRank();
+      dim = type.getDimSize(i);
+    } else if (dim == -1) {
+      if (inferred)
+        return n.emitError() << "shape has more than one -1";
+      inferred = i;
+      shape.push_back(1);
+      continue;
+    } else if (dim < 0) {
+      return n.emitError() << "shape entry " << i << " is " << dim;
+    }
+    shape.push_back(dim);
+    known *= dim;
+  }
+  if (inferred) {
+    if (known == 0 || type.getNumElements() % known != 0)
+      return n.emitError() << "cannot reshape " << type.getNumElements()
+                           << " elements with a -1 dimension into "
+                           << formatShape(*spec);
+    shape[*inferred] = type.getNumElements() / known;
+  }
+  n.setOutput(0, n.reshape(data, shape));
+  return n.finish();
+}
+
+static LogicalResult convertFlatten(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  Value data = n.input(0);
+  RankedTensorType type = NodeImporter::getType(data);
+  int64_t rank = type.getRank();
+  int64_t axis = n.intAttr("axis", 1);
+  if (n.failed())
+    return failure();
+  if (axis < -rank || axis > rank)
+    return n.emitError() << "axis " << axis << " is out of range [" << -rank
+                         << ", " << rank << "]";
+  if (axis < 0)
+    axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < axis ? outer : inner) *= type.getDimSize(d);
+  n.setOutput(0, n.reshape(data, {outer, inner}));
+  return n.finish();
+}
+
+/// The axes of Squeeze and Unsqueeze: an attribute before opset 13, an
+/// input since.
+static std::optional<SmallVector<int64_t>> getAxes(NodeImporter &n,
+                                                   bool required) {
+  if (n.opset < 13) {
+    if (!n.hasAttr("axes") && !required)
+      return SmallVector<int64_t>();
+    SmallVector<int64_t> axes = n.intsAttr("axes", std::nullopt);
+    if (n.failed())
+      return std::nullopt;
+    return axes;
+  }
+  if (!n.hasInput(1)) {
+    if (required) {
+      n.emitError() << "input #1 (axes) is required";
+      return std::nullopt;
+    }
+    return SmallVector<int64_t>();
+  }
+  return n.requireConstantInts(1, "axes");
+}
+
+static LogicalResult convertSqueeze(NodeImporter &n) {
+  if (failed(n.expectArity(1, 2, 1, 1)))
+    return failure();
+  std::optional<SmallVector<int64_t>> axes = getAxes(n, /*required=*/false);
+  if (!axes)
+    return failure();
+  Value data = n.input(0);
+  RankedTensorType type = NodeImporter::getType(data);
+  int64_t rank = type.getRank();
+  llvm::SmallBitVector drop(rank);
+  if (axes->empty()) {
+    for (int64_t d = 0; d < rank; ++d)
+      drop[d] = type.getDimSize(d) == 1;
+  }
+  for (int64_t axis : *axes) {
+    std::optional<int64_t> a = n.normalizeAxis(axis, rank);
+    if (!a)
+      return failure();
+    if (type.getDimSize(*a) != 1)
+      return n.emitError() << "cannot squeeze dimension " << *a << " of "
+                           << type << ": its size is not 1";
+    drop[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!drop[d])
+      shape.push_back(type.getDimSize(d));
+  n.setOutput(0, n.reshape(data, shape));
+  return n.finish();
+}
+
+static LogicalResult convertUnsqueeze(NodeImporter &n) {
+  if (failed(n.expectArity(1, 2, 1, 1)))
+    return failure();
+  std::optional<SmallVector<int64_t>> axes = getAxes(n, /*required=*/true);
+  if (!axes)
+    return failure();
+  Value data = n.input(0);
+  RankedTensorType type = NodeImporter::getType(data);
+  int64_t rank = type.getRank() + axes->size();
+  llvm::SmallBitVector inserted(rank);
+  for (int64_t axis : *axes) {
+    std::optional<int64_t> a = n.normalizeAxis(axis, rank);
+    if (!a)
+      return failure();
+    if (inserted[*a])
+      return n.emitError() << "axis " << axis << " is repeated";
+    inserted[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> dims = type.getShape();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (inserted[d]) {
+      shape.push_back(1);
+    } else {
+      shape.push_back(dims.front());
+      dims = dims.drop_front();
+    }
+  }
+  n.setOutput(0, n.reshape(data, shape));
+  return n.finish();
+}
+
+static LogicalResult convertConcat(NodeImporter &n) {
+  if (failed(n.expectArity(1, -1, 1, 1)))
+    return failure();
+  int64_t axis = n.intAttr("axis", std::nullopt);
+  if (n.failed())
+    return failure();
+  SmallVector<Value> inputs;
+  for (unsigned i = 0; i < n.numInputs(); ++i)
+    if (n.hasInput(i))
+      inputs.push_back(n.input(i));
+  std::optional<int64_t> a =
+      n.normalizeAxis(axis, NodeImporter::getType(inputs.front()).getRank());
+  if (!a)
+    return failure();
+  n.setOutput(0, n.create<ConcatOp>(inputs, *a));
+  return n.finish();
+}
+
+static LogicalResult convertSplit(NodeImporter &n) {
+  if (failed(n.expectArity(1, 2, 1, -1)))
+    return failure();
+  Value data = n.input(0);
+  RankedTensorType type = NodeImporter::getType(data);
+  int64_t axisAttr = n.intAttr("axis", 0);
+  if (n.failed())
+    return failure();
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, type.getRank());
+  if (!axis)
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  unsigned outputs = n.numOutputs();
+
+  SmallVector<int64_t> sizes;
+  if (n.opset < 13 && n.hasAttr("split")) {
+    sizes = n.intsAttr("split", std::nullopt);
+  } else if (n.opset >= 13 && n.hasInput(1)) {
+    std::optional<SmallVector<int64_t>> given =
+        n.requireConstantInts(1, "split");
+    if (!given)
+      return failure();
+    sizes = *given;
+  } else {
+    // Equal pieces; since opset 18 num_outputs allows a smaller last piece.
+    int64_t count = outputs;
+    if (n.opset >= 18 && n.hasAttr("num_outputs"))
+      count = n.intAttr("num_outputs", std::nullopt);
+    if (n.failed())
+      return failure();
+    if (count <= 0)
+      return n.emitError() << "cannot split into " << count << " pieces";
+    bool uneven = n.opset >= 18 && n.hasAttr("num_outputs");
+    if (!uneven && size % count != 0)
+      return n.emitError() << "cannot split dimension " << *axis << " of "
+                           << type << " into " << count << " equal pieces";
+    int64_t piece = uneven ? llvm::divideCeil(size, count) : size / count;
+    for (int64_t i = 0, left = size; i < count; ++i, left -= piece)
+      sizes.push_back(std::min(piece, left));
+  }
+  if (n.failed())
+    return failure();
+  if (sizes.size() != outputs)
+    return n.emitError() << "splits into " << sizes.size() << " pieces but has "
+                         << outputs << " outputs";
+  SmallVector<Type> types;
+  for (int64_t s : sizes) {
+    if (s < 0)
+      return n.emitError() << "split size " << s << " is negative";
+    SmallVector<int64_t> shape(type.getShape());
+    shape[*axis] = s;
+    types.push_back(type.clone(shape));
+  }
+  auto op = SplitOp::create(n.b, n.loc, types, data, *axis);
+  SmallVector<Value> results = n.finishResults(op);
+  for (auto [i, result] : llvm::enumerate(results))
+    n.setOutput(i, result);
+  return n.finish();
+}
+
+static LogicalResult convertSlice(NodeImporter &n) {
+  if (failed(n.expectArity(3, 5, 1, 1)))
+    return failure();
+  Value data = n.input(0);
+  RankedTensorType type = NodeImporter::getType(data);
+  int64_t rank = type.getRank();
+  std::optional<SmallVector<int64_t>> starts = n.requireConstantInts(1, "starts");
+  std::optional<SmallVector<int64_t>> ends = n.requireConstantInts(2, "ends");
+  if (!starts || !ends)
+    return failure();
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  if (n.hasInput(3)) {
+    std::optional<SmallVector<int64_t>> given = n.requireConstantInts(3, "axes");
+    if (!given)
+      return failure();
+    axes = *given;
+  } else {
+    for (size_t i = 0; i < starts->size(); ++i)
+      axes.push_back(i);
+  }
+  if (n.hasInput(4)) {
+    std::optional<SmallVector<int64_t>> given = n.requireConstantInts(4, "steps");
+    if (!given)
+      return failure();
+    steps = *given;
+  }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return n.emitError() << "starts, ends, axes and steps have "
+                         << starts->size() << ", " << ends->size() << ", "
+                         << axes.size() << " and " << steps.size()
+                         << " entries";
+
+  SmallVector<int64_t> begin(rank, 0), limit(type.getShape()),
+      stride(rank, 1);
+  SmallVector<int64_t> reversed;
+  llvm::SmallBitVector seen(rank);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    std::optional<int64_t> axis = n.normalizeAxis(axes[i], rank);
+    if (!axis)
+      return failure();
+    if (seen[*axis])
+      return n.emitError() << "axis " << *axis << " is sliced twice";
+    seen[*axis] = true;
+    int64_t dim = type.getDimSize(*axis);
+    int64_t start = (*starts)[i], end = (*ends)[i], step = steps[i];
+    if (step == 0)
+      return n.emitError() << "step of axis " << *axis << " is 0";
+    // ONNX clamps like Python: negative indices count from the end.
+    if (start < 0)
+      start += dim;
+    if (end < 0)
+      end += dim;
+    int64_t count;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+      count = std::max<int64_t>(0, llvm::divideCeil(end - start, step));
+    } else {
+      start = std::clamp<int64_t>(start, 0, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+      count = std::max<int64_t>(0, llvm::divideCeil(start - end, -step));
+      // Read the reversed axis forwards: position p there is dim - 1 - p.
+      reversed.push_back(*axis);
+      start = dim - 1 - start;
+      step = -step;
+    }
+    begin[*axis] = count == 0 ? 0 : start;
+    stride[*axis] = step;
+    limit[*axis] = count == 0 ? 0 : start + (count - 1) * step + 1;
+  }
+  llvm::sort(reversed);
+  Value source = data;
+  if (!reversed.empty())
+    source = n.create<ReverseOp>(data, reversed);
+  n.setOutput(0, n.create<SliceOp>(source, begin, limit, stride));
+  return n.finish();
+}
+
+static LogicalResult convertGather(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  Value data = n.input(0);
+  int64_t axisAttr = n.intAttr("axis", 0);
+  if (n.failed())
+    return failure();
+  std::optional<int64_t> axis =
+      n.normalizeAxis(axisAttr, NodeImporter::getType(data).getRank());
+  if (!axis)
+    return failure();
+  n.setOutput(0, n.create<GatherOp>(data, n.input(1), *axis));
+  return n.finish();
+}
+
+static LogicalResult convertGatherElements(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  Value data = n.input(0);
+  int64_t axisAttr = n.intAttr("axis", 0);
+  if (n.failed())
+    return failure();
+  std::optional<int64_t> axis =
+      n.normalizeAxis(axisAttr, NodeImporter::getType(data).getRank());
+  if (!axis)
+    return failure();
+  n.setOutput(0, n.create<GatherElementsOp>(data, n.input(1), *axis));
+  return n.finish();
+}
+
+static LogicalResult convertExpand(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  std::optional<SmallVector<int64_t>> shape = n.requireConstantInts(1, "shape");
+  if (!shape)
+    return failure();
+  Value data = n.input(0);
+  ArrayRef<int64_t> dims = NodeImporter::getType(data).getShape();
+  // Expand broadcasts both ways: the result is the broadcast of both shapes.
+  FailureOr<SmallVector<int64_t>> result =
+      broadcastShapes({dims, *shape});
+  if (failed(result))
+    return n.emitError() << "input shape " << formatShape(dims)
+                         << " does not broadcast with shape "
+                         << formatShape(*shape);
+  n.setOutput(0, n.expand(data, *result));
+  return n.finish();
+}
+
+static LogicalResult convertTile(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  std::optional<SmallVector<int64_t>> repeats =
+      n.requireConstantInts(1, "repeats");
+  if (!repeats)
+    return failure();
+  Value data = n.input(0);
+  RankedTensorType type = NodeImporter::getType(data);
+  if (static_cast<int64_t>(repeats->size()) != type.getRank())
+    return n.emitError() << "repeats has " << repeats->size()
+                         << " entries for an input of rank " << type.getRank();
+  // tile(x) = reshape(expand(x as [1, d0, 1, d1, ...] to [r0, d0, r1, d1, ...]))
+  SmallVector<int64_t> interleaved, expanded, result;
+  for (auto [dim, r] : llvm::zip_equal(type.getShape(), *repeats)) {
+    if (r < 0)
+      return n.emitError() << "repeat count " << r << " is negative";
+    interleaved.append({1, dim});
+    expanded.append({r, dim});
+    result.push_back(r * dim);
+  }
+  Value tiled = n.expand(n.reshape(data, interleaved), expanded);
+  n.setOutput(0, n.reshape(tiled, result));
+  return n.finish();
+}
+
+static LogicalResult convertTranspose(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  Value data = n.input(0);
+  int64_t rank = NodeImporter::getType(data).getRank();
+  SmallVector<int64_t> reversed;
+  for (int64_t d = rank - 1; d >= 0; --d)
+    reversed.push_back(d);
+  SmallVector<int64_t> perm = n.intsAttr("perm", ArrayRef<int64_t>(reversed));
+  if (n.failed())
+    return failure();
+  n.setOutput(0, n.transpose(data, perm));
+  return n.finish();
+}
+
+void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
+  StringRef onnx = kDefaultDomain;
+  r.add(onnx, "Reshape", 5, convertReshape);
+  r.add(onnx, "Flatten", 1, convertFlatten);
+  r.add(onnx, "Squeeze", 1, convertSqueeze);
+  r.add(onnx, "Unsqueeze", 1, convertUnsqueeze);
+  r.add(onnx, "Concat", 4, convertConcat);
+  r.add(onnx, "Split", 2, convertSplit);
+  r.add(onnx, "Slice", 10, convertSlice);
+  r.add(onnx, "Gather", 1, convertGather);
+  r.add(onnx, "GatherElements", 11, convertGatherElements);
+  r.add(onnx, "Expand", 8, convertExpand);
+  r.add(onnx, "Tile", 6, convertTile);
+  r.add(onnx, "Transpose", 1, convertTranspose);
+}
