@@ -19,6 +19,10 @@ llvm_config.use_default_substitutions()
 config.substitutions.append(("%tfm_src", config.tfm_src_root))
 config.substitutions.append(("%tfm_build", config.tfm_obj_root))
 
+# ONNX's backend node tests (libonnx-testdata).
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")
+
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 

@@ -165,6 +165,153 @@ static LogicalResult convertGelu(NodeImporter &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Activations composed from tfm ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Builds the composite activations: constants of the input's element type
+/// and the usual comparisons.
+struct Composer {
+  NodeImporter &n;
+  Value x;
+  Type elementType;
+
+  Composer(NodeImporter &n, Value x)
+      : n(n), x(x), elementType(NodeImporter::getType(x).getElementType()) {}
+
+  Value c(double v) { return n.scalar(elementType, v); }
+  Value add(Value a, Value b) { return n.create<AddOp>(a, b); }
+  Value sub(Value a, Value b) { return n.create<SubOp>(a, b); }
+  Value mul(Value a, Value b) { return n.create<MulOp>(a, b); }
+  Value div(Value a, Value b) { return n.create<DivOp>(a, b); }
+  Value max(Value a, Value b) { return n.create<MaxOp>(a, b); }
+  Value min(Value a, Value b) { return n.create<MinOp>(a, b); }
+  Value cmp(ComparisonPredicate p, Value a, Value b) {
+    return n.create<CompareOp>(p, a, b);
+  }
+  Value where(Value cond, Value a, Value b) {
+    return n.create<WhereOp>(cond, a, b);
+  }
+  Value expm1(Value v) { return sub(n.create<ExpOp>(v), c(1.0)); }
+  /// log(1 + e^v) without overflow: max(v, 0) + log(1 + e^-|v|).
+  Value softplus(Value v) {
+    Value tail = n.create<LogOp>(
+        add(c(1.0), n.create<ExpOp>(n.create<NegOp>(n.create<AbsOp>(v)))));
+    return add(max(v, c(0.0)), tail);
+  }
+};
+} // namespace
+
+/// Reads the float attributes `names` (with their defaults), then builds the
+/// activation `build(composer, values)`.
+template <typename Build>
+static LogicalResult convertActivation(
+    NodeImporter &n, ArrayRef<std::pair<StringRef, double>> attributes,
+    Build build, int maxInputs = 1) {
+  if (failed(n.expectArity(1, maxInputs, 1, 1)))
+    return failure();
+  SmallVector<double> values;
+  for (auto [name, defaultValue] : attributes)
+    values.push_back(n.floatAttr(name, defaultValue));
+  if (n.failed())
+    return failure();
+  Composer k(n, n.input(0));
+  n.setOutput(0, build(k, values));
+  return n.finish();
+}
+
+static LogicalResult convertLeakyRelu(NodeImporter &n) {
+  return convertActivation(n, {{"alpha", 0.01}}, [](Composer &k, auto a) {
+    return k.where(k.cmp(ComparisonPredicate::lt, k.x, k.c(0)),
+                   k.mul(k.x, k.c(a[0])), k.x);
+  });
+}
+
+static LogicalResult convertPRelu(NodeImporter &n) {
+  return convertActivation(
+      n, {},
+      [&](Composer &k, auto) {
+        return k.where(k.cmp(ComparisonPredicate::lt, k.x, k.c(0)),
+                       k.mul(k.x, n.input(1)), k.x);
+      },
+      /*maxInputs=*/2);
+}
+
+static LogicalResult convertElu(NodeImporter &n) {
+  return convertActivation(n, {{"alpha", 1.0}}, [](Composer &k, auto a) {
+    return k.where(k.cmp(ComparisonPredicate::lt, k.x, k.c(0)),
+                   k.mul(k.c(a[0]), k.expm1(k.x)), k.x);
+  });
+}
+
+static LogicalResult convertSelu(NodeImporter &n) {
+  return convertActivation(
+      n, {{"alpha", 1.67326319217681884765625}, {"gamma", 1.05070102214813232421875}},
+      [](Composer &k, auto a) {
+        Value inner = k.where(k.cmp(ComparisonPredicate::le, k.x, k.c(0)),
+                              k.mul(k.c(a[0]), k.expm1(k.x)), k.x);
+        return k.mul(k.c(a[1]), inner);
+      });
+}
+
+static LogicalResult convertCelu(NodeImporter &n) {
+  return convertActivation(n, {{"alpha", 1.0}}, [](Composer &k, auto a) {
+    Value negative =
+        k.mul(k.c(a[0]), k.expm1(k.div(k.x, k.c(a[0]))));
+    return k.add(k.max(k.x, k.c(0)), k.min(negative, k.c(0)));
+  });
+}
+
+static LogicalResult convertHardSigmoid(NodeImporter &n) {
+  return convertActivation(
+      n, {{"alpha", 0.2}, {"beta", 0.5}}, [](Composer &k, auto a) {
+        Value line = k.add(k.mul(k.x, k.c(a[0])), k.c(a[1]));
+        return k.max(k.c(0), k.min(k.c(1), line));
+      });
+}
+
+static LogicalResult convertHardSwish(NodeImporter &n) {
+  return convertActivation(n, {}, [](Composer &k, auto) {
+    Value line = k.add(k.mul(k.x, k.c(1.0 / 6.0)), k.c(0.5));
+    return k.mul(k.x, k.max(k.c(0), k.min(k.c(1), line)));
+  });
+}
+
+static LogicalResult convertSoftplus(NodeImporter &n) {
+  return convertActivation(n, {},
+                           [](Composer &k, auto) { return k.softplus(k.x); });
+}
+
+static LogicalResult convertSoftsign(NodeImporter &n) {
+  return convertActivation(n, {}, [&](Composer &k, auto) {
+    return k.div(k.x, k.add(k.c(1), n.create<AbsOp>(k.x)));
+  });
+}
+
+static LogicalResult convertMish(NodeImporter &n) {
+  return convertActivation(n, {}, [&](Composer &k, auto) {
+    return k.mul(k.x, n.create<TanhOp>(k.softplus(k.x)));
+  });
+}
+
+static LogicalResult convertThresholdedRelu(NodeImporter &n) {
+  return convertActivation(n, {{"alpha", 1.0}}, [](Composer &k, auto a) {
+    return k.where(k.cmp(ComparisonPredicate::gt, k.x, k.c(a[0])), k.x,
+                   k.c(0));
+  });
+}
+
+static LogicalResult convertShrink(NodeImporter &n) {
+  return convertActivation(
+      n, {{"bias", 0.0}, {"lambd", 0.5}}, [](Composer &k, auto a) {
+        Value above = k.where(k.cmp(ComparisonPredicate::gt, k.x, k.c(a[1])),
+                              k.sub(k.x, k.c(a[0])), k.c(0));
+        return k.where(k.cmp(ComparisonPredicate::lt, k.x, k.c(-a[1])),
+                       k.add(k.x, k.c(a[0])), above);
+      });
+}
+
+//===----------------------------------------------------------------------===//
 // com.microsoft activations
 //===----------------------------------------------------------------------===//
 
@@ -250,6 +397,18 @@ void mlir::tfm::onnx_import::populateElementwiseConverters(
   r.add(onnx, "Identity", 1, convertIdentity);
   r.add(onnx, "Dropout", 1, convertDropout);
   r.add(onnx, "Gelu", 20, convertGelu);
+  r.add(onnx, "LeakyRelu", 6, convertLeakyRelu);
+  r.add(onnx, "PRelu", 9, convertPRelu);
+  r.add(onnx, "Elu", 6, convertElu);
+  r.add(onnx, "Selu", 6, convertSelu);
+  r.add(onnx, "Celu", 12, convertCelu);
+  r.add(onnx, "HardSigmoid", 6, convertHardSigmoid);
+  r.add(onnx, "HardSwish", 14, convertHardSwish);
+  r.add(onnx, "Softplus", 1, convertSoftplus);
+  r.add(onnx, "Softsign", 1, convertSoftsign);
+  r.add(onnx, "Mish", 18, convertMish);
+  r.add(onnx, "ThresholdedRelu", 10, convertThresholdedRelu);
+  r.add(onnx, "Shrink", 9, convertShrink);
 
   StringRef ms = kMicrosoftDomain;
   r.add(ms, "FastGelu", 1, convertFastGelu);

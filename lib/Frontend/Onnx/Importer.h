@@ -54,6 +54,13 @@ ElementsAttr importTensor(MLIRContext *context, const onnx::TensorProto &tensor,
                           StringRef baseDir, int64_t maxInlineElements,
                           std::string &error);
 
+/// As above, but a blob takes over the tensor's raw bytes instead of copying
+/// them (the tensor's raw_data is left empty): initializers of large models
+/// then exist once in memory.
+ElementsAttr importTensor(MLIRContext *context, onnx::TensorProto &&tensor,
+                          StringRef baseDir, int64_t maxInlineElements,
+                          std::string &error);
+
 //===----------------------------------------------------------------------===//
 // Converters
 //===----------------------------------------------------------------------===//

@@ -109,7 +109,8 @@ NodeImporter::requireConstantInts(unsigned i, StringRef what) {
   if (!attr || !isa<IntegerType>(attr.getElementType())) {
     emitError() << "input #" << i << " (" << what
                 << ") must be an integer constant once input shapes are "
-                   "fixed, but it is computed at run time";
+                   "fixed, but it is computed at run time; run-time shape "
+                   "operands are not supported";
     return std::nullopt;
   }
   SmallVector<int64_t> values;
@@ -126,7 +127,7 @@ std::optional<double> NodeImporter::requireConstantScalar(unsigned i,
   if (!attr || attr.getNumElements() != 1) {
     emitError() << "input #" << i << " (" << what
                 << ") must be a one-element constant once input shapes are "
-                   "fixed";
+                   "fixed; run-time values here are not supported";
     return std::nullopt;
   }
   Type elementType = attr.getElementType();

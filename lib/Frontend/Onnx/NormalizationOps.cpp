@@ -68,17 +68,37 @@ static Value normalize(NodeImporter &n, Value x, Value scale, Value bias,
   return bias ? n.create<AddOp>(normalizedX, bias) : normalizedX;
 }
 
+/// The statistics a normalization can also return, computed in the stash
+/// type: the mean (layer norm only) and the inverse standard deviation (of
+/// the centred input, or the root mean square), with normalized axes kept.
+static std::pair<Value, Value> computeStatistics(NodeImporter &n, Value x,
+                                                 ArrayRef<int64_t> axes,
+                                                 double epsilon, bool withMean,
+                                                 Type stashType) {
+  Value xs = n.getType(x).getElementType() == stashType ? x
+                                                        : n.cast(x, stashType);
+  Value mean, centred = xs;
+  if (withMean) {
+    mean = n.create<ReduceMeanOp>(xs, axes, /*keepdims=*/true);
+    centred = n.create<SubOp>(xs, mean);
+  }
+  Value variance = n.create<ReduceMeanOp>(n.create<MulOp>(centred, centred),
+                                          axes, /*keepdims=*/true);
+  Value invStd = n.create<RsqrtOp>(
+      n.create<AddOp>(variance, n.scalar(stashType, epsilon)));
+  return {mean, invStd};
+}
+
 /// LayerNormalization-17, RMSNormalization-23 and SimplifiedLayerNormalization.
 template <bool withMean>
 static LogicalResult convertNorm(NodeImporter &n) {
-  if (failed(n.expectArity(2, withMean ? 3 : 2, 1, 3)))
+  if (failed(n.expectArity(2, withMean ? 3 : 2, 1, withMean ? 3 : 2)))
     return failure();
   int64_t axisAttr = n.intAttr("axis", -1);
   double epsilon = n.floatAttr("epsilon", 1e-5);
+  int64_t stash = n.intAttr("stash_type", 1);
   if (n.failed())
     return failure();
-  n.rejectOutput(1, withMean ? "Mean" : "InvStdDev");
-  n.rejectOutput(2, "InvStdDev");
   Value x = n.input(0);
   std::optional<SmallVector<int64_t>> axes =
       getNormalizedAxes(n, axisAttr, NodeImporter::getType(x).getRank());
@@ -86,6 +106,21 @@ static LogicalResult convertNorm(NodeImporter &n) {
     return failure();
   n.setOutput(0, normalize(n, x, n.input(1), n.input(2), *axes, epsilon,
                            withMean));
+  // Optional outputs: layer norm's Mean and InvStdDev, RMS norm's InvStdDev.
+  if (n.hasOutput(1) || n.hasOutput(2)) {
+    Type stashType = getElementType(n.context, static_cast<int32_t>(stash));
+    if (!stashType || !isa<FloatType>(stashType))
+      return n.emitError() << "stash_type " << stash
+                           << " is not a floating-point type";
+    auto [mean, invStd] =
+        computeStatistics(n, x, *axes, epsilon, withMean, stashType);
+    if (withMean) {
+      n.setOutput(1, mean);
+      n.setOutput(2, invStd);
+    } else {
+      n.setOutput(1, invStd);
+    }
+  }
   return n.finish();
 }
 

@@ -155,7 +155,7 @@ StringRef canonicalDomain(StringRef domain) {
 
 class GraphImporter {
 public:
-  GraphImporter(MLIRContext *context, const onnx::ModelProto &model,
+  GraphImporter(MLIRContext *context, onnx::ModelProto &model,
                 StringRef modelName, StringRef baseDir,
                 const OnnxImportOptions &options)
       : context(context), model(model), graph(model.graph()),
@@ -175,7 +175,7 @@ private:
   std::string nodeName(int index) const;
 
   MLIRContext *context;
-  const onnx::ModelProto &model;
+  onnx::ModelProto &model;
   const onnx::GraphProto &graph;
   Location modelLoc;
   StringRef baseDir;
@@ -202,11 +202,11 @@ Location GraphImporter::nodeLoc(int index) const {
 LogicalResult GraphImporter::readOpsets() {
   for (const auto &opset : model.opset_import())
     opsets[canonicalDomain(opset.domain())] = opset.version();
+  // A model whose nodes all belong to other domains need not import the
+  // default one; checkNodes reports default-domain nodes without it.
   auto it = opsets.find(kDefaultDomain);
-  if (it == opsets.end())
-    return emitError(modelLoc)
-           << "imports no opset of the default ONNX domain";
-  if (it->second < kMinOpset || it->second > kMaxOpset)
+  if (it != opsets.end() &&
+      (it->second < kMinOpset || it->second > kMaxOpset))
     return emitError(modelLoc)
            << "imports opset " << it->second
            << " of the default ONNX domain; supported opsets are "
@@ -233,9 +233,13 @@ LogicalResult GraphImporter::checkNodes() {
         (domain.empty() ? "" : domain + ".").str() + node.op_type();
     auto opset = opsets.find(domain);
     if (opset == opsets.end()) {
-      emitError(nodeLoc(i)) << kind << ": domain '" << domain
-                            << "' is not supported (only the default ONNX "
-                               "domain and com.microsoft are)";
+      if (domain.empty())
+        emitError(nodeLoc(i)) << kind << ": the model imports no opset of the "
+                                         "default ONNX domain";
+      else
+        emitError(nodeLoc(i)) << kind << ": domain '" << domain
+                              << "' is not supported (only the default ONNX "
+                                 "domain and com.microsoft are)";
       failed = true;
       continue;
     }
@@ -388,7 +392,8 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
   Location loc = NameLoc::get(StringAttr::get(context, input.name()));
   if (!input.type().has_tensor_type())
     return emitError(loc) << "graph input '" << input.name()
-                          << "' is not a tensor";
+                          << "' is not a tensor; sequences, maps and "
+                             "optionals are not supported";
   const auto &tensorType = input.type().tensor_type();
   Type elementType = getElementType(context, tensorType.elem_type());
   if (!elementType)
@@ -450,15 +455,16 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
 }
 
 LogicalResult GraphImporter::importInitializers(GraphState &state) {
-  for (const auto &init : graph.initializer()) {
+  // The model is not read again after this: blobs take over its bytes.
+  for (onnx::TensorProto &init : *model.mutable_graph()->mutable_initializer()) {
     std::string error;
-    ElementsAttr value = importTensor(context, init, baseDir,
+    std::string name = init.name();
+    ElementsAttr value = importTensor(context, std::move(init), baseDir,
                                       options.maxInlineElements, error);
     if (!value)
-      return emitError(modelLoc)
-             << "initializer '" << init.name() << "' " << error;
-    Location loc = NameLoc::get(StringAttr::get(context, init.name()));
-    state.values[init.name()] =
+      return emitError(modelLoc) << "initializer '" << name << "' " << error;
+    Location loc = NameLoc::get(StringAttr::get(context, name));
+    state.values[name] =
         ConstantOp::create(state.builder, loc, value).getResult();
   }
   for (const auto &sparse : graph.sparse_initializer())
@@ -622,8 +628,7 @@ OwningOpRef<ModuleOp> mlir::tfm::importOnnxBuffer(
   onnx::ModelProto model;
   if (failed(parseModel(buffer, loc, model)))
     return {};
-  GraphImporter importer(context, model, bufferName, baseDir, options);
-  return importer.run();
+  return GraphImporter(context, model, bufferName, baseDir, options).run();
 }
 
 OwningOpRef<ModuleOp>
@@ -639,6 +644,12 @@ mlir::tfm::importOnnxFile(MLIRContext *context, StringRef path,
   llvm::sys::path::remove_filename(baseDir);
   if (baseDir.empty())
     baseDir = ".";
-  return importOnnxBuffer(context, (*buffer)->getBuffer(), path, baseDir,
-                          options);
+  context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect>();
+  onnx::ModelProto model;
+  if (failed(parseModel((*buffer)->getBuffer(),
+                        FileLineColLoc::get(context, path, 0, 0), model)))
+    return {};
+  // The protobuf holds copies of every byte it needs; drop the file first.
+  buffer->reset();
+  return GraphImporter(context, model, path, baseDir, options).run();
 }

@@ -13,12 +13,23 @@ static constexpr int64_t axesInputSince() {
   return std::is_same_v<OpTy, ReduceSumOp> ? 13 : 18;
 }
 
-template <typename OpTy>
-static LogicalResult convertReduce(NodeImporter &n) {
+/// A reduction's operand, normalized sorted axes and keepdims; no axes with
+/// noop_with_empty_axes means the input passes through (`passThrough`).
+struct ReductionSpec {
+  Value data;
+  SmallVector<int64_t> axes;
+  bool keepdims;
+  bool passThrough = false;
+};
+
+/// Reads a reduction's axes, an attribute before `axesInputSince` and an
+/// input from then on.
+static std::optional<ReductionSpec> readReduction(NodeImporter &n,
+                                                  int64_t axesInputSince) {
   if (failed(n.expectArity(1, 2, 1, 1)))
-    return failure();
+    return std::nullopt;
   bool keepdims = n.intAttr("keepdims", 1) != 0;
-  bool axesAsInput = n.opset >= axesInputSince<OpTy>();
+  bool axesAsInput = n.opset >= axesInputSince;
   bool noopWithEmptyAxes =
       axesAsInput && n.intAttr("noop_with_empty_axes", 0) != 0;
   SmallVector<int64_t> axes;
@@ -27,31 +38,89 @@ static LogicalResult convertReduce(NodeImporter &n) {
   } else if (n.hasInput(1)) {
     std::optional<SmallVector<int64_t>> given = n.requireConstantInts(1, "axes");
     if (!given)
-      return failure();
+      return std::nullopt;
     axes = *given;
   }
   if (n.failed())
-    return failure();
+    return std::nullopt;
   Value data = n.input(0);
   int64_t rank = NodeImporter::getType(data).getRank();
   if (axes.empty()) {
-    if (noopWithEmptyAxes || rank == 0) {
-      n.setOutput(0, data);
-      return n.finish();
-    }
+    if (noopWithEmptyAxes || rank == 0)
+      return ReductionSpec{data, {}, keepdims, /*passThrough=*/true};
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
   }
   for (int64_t &axis : axes) {
     std::optional<int64_t> a = n.normalizeAxis(axis, rank);
     if (!a)
-      return failure();
+      return std::nullopt;
     axis = *a;
   }
   llvm::sort(axes);
-  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
-    return n.emitError() << "axes repeat a dimension";
-  n.setOutput(0, n.create<OpTy>(data, axes, keepdims));
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end()) {
+    n.emitError() << "axes repeat a dimension";
+    return std::nullopt;
+  }
+  return ReductionSpec{data, axes, keepdims};
+}
+
+template <typename OpTy>
+static LogicalResult convertReduce(NodeImporter &n) {
+  std::optional<ReductionSpec> r = readReduction(n, axesInputSince<OpTy>());
+  if (!r)
+    return failure();
+  n.setOutput(0, r->passThrough
+                     ? r->data
+                     : n.create<OpTy>(r->data, r->axes, r->keepdims));
+  return n.finish();
+}
+
+/// Reductions composed from tfm ops; their axes became inputs in opset 18.
+enum class Composite { SumSquare, L1, L2, LogSum, LogSumExp };
+
+template <Composite kind>
+static LogicalResult convertCompositeReduce(NodeImporter &n) {
+  std::optional<ReductionSpec> r = readReduction(n, 18);
+  if (!r)
+    return failure();
+  Value x = r->data;
+  if (r->passThrough) {
+    n.setOutput(0, x);
+    return n.finish();
+  }
+  auto sum = [&](Value v) {
+    return n.create<ReduceSumOp>(v, r->axes, r->keepdims);
+  };
+  Value y;
+  switch (kind) {
+  case Composite::SumSquare:
+    y = sum(n.create<MulOp>(x, x));
+    break;
+  case Composite::L1:
+    y = sum(n.create<AbsOp>(x));
+    break;
+  case Composite::L2:
+    y = n.create<SqrtOp>(sum(n.create<MulOp>(x, x)));
+    break;
+  case Composite::LogSum:
+    y = n.create<LogOp>(sum(x));
+    break;
+  case Composite::LogSumExp: {
+    // log(sum(exp(x - m))) + m with m the maximum, so that exp cannot
+    // overflow.
+    Value m = n.create<ReduceMaxOp>(x, r->axes, /*keepdims=*/true);
+    Value shifted = n.create<ExpOp>(n.create<SubOp>(x, m));
+    Value logSum = n.create<LogOp>(sum(shifted));
+    if (!logSum)
+      return failure();
+    if (!r->keepdims)
+      m = n.reshape(m, NodeImporter::getType(logSum).getShape());
+    y = n.create<AddOp>(logSum, m);
+    break;
+  }
+  }
+  n.setOutput(0, y);
   return n.finish();
 }
 
@@ -96,6 +165,13 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "ReduceMean", 1, convertReduce<ReduceMeanOp>);
   r.add(onnx, "ReduceMax", 1, convertReduce<ReduceMaxOp>);
   r.add(onnx, "ReduceMin", 1, convertReduce<ReduceMinOp>);
+  r.add(onnx, "ReduceSumSquare", 1,
+        convertCompositeReduce<Composite::SumSquare>);
+  r.add(onnx, "ReduceL1", 1, convertCompositeReduce<Composite::L1>);
+  r.add(onnx, "ReduceL2", 1, convertCompositeReduce<Composite::L2>);
+  r.add(onnx, "ReduceLogSum", 1, convertCompositeReduce<Composite::LogSum>);
+  r.add(onnx, "ReduceLogSumExp", 1,
+        convertCompositeReduce<Composite::LogSumExp>);
   r.add(onnx, "Softmax", 1, convertSoftmax<SoftmaxOp>);
   r.add(onnx, "LogSoftmax", 1, convertSoftmax<LogSoftmaxOp>);
 }

@@ -243,9 +243,13 @@ static std::string getBlobName(StringRef name) {
   return key;
 }
 
-ElementsAttr mlir::tfm::onnx_import::importTensor(
-    MLIRContext *context, const onnx::TensorProto &tensor, StringRef baseDir,
-    int64_t maxInlineElements, std::string &error) {
+/// Shared by both forms of importTensor: `owned`, when given, is raw data
+/// whose ownership the blob may take.
+static ElementsAttr importTensorImpl(MLIRContext *context,
+                                     const onnx::TensorProto &tensor,
+                                     StringRef baseDir,
+                                     int64_t maxInlineElements,
+                                     std::string *owned, std::string &error) {
   Type elementType = getElementType(context, tensor.data_type());
   if (!elementType) {
     error = "has unsupported element type " +
@@ -265,12 +269,17 @@ ElementsAttr mlir::tfm::onnx_import::importTensor(
   auto type = RankedTensorType::get(shape, elementType);
   size_t width = getStorageBytes(elementType);
   size_t expectedBytes = count * width;
+  size_t alignment = std::max<size_t>(width, alignof(uint64_t));
 
+  // The bytes, in place in the tensor's raw data or read into `bytes`.
   std::vector<char> bytes;
-  if (tensor.has_data_location() &&
-      tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+  ArrayRef<char> data;
+  bool external = tensor.has_data_location() &&
+                  tensor.data_location() == onnx::TensorProto::EXTERNAL;
+  if (external) {
     if (!readExternalData(tensor, baseDir, expectedBytes, bytes, error))
       return {};
+    data = bytes;
   } else if (tensor.has_raw_data()) {
     if (tensor.raw_data().size() != expectedBytes) {
       error = "has " + std::to_string(tensor.raw_data().size()) +
@@ -278,23 +287,52 @@ ElementsAttr mlir::tfm::onnx_import::importTensor(
               std::to_string(expectedBytes);
       return {};
     }
-    bytes.assign(tensor.raw_data().begin(), tensor.raw_data().end());
-  } else if (!readTypedFields(tensor, count, width, bytes, error)) {
-    return {};
+    data = ArrayRef<char>(tensor.raw_data().data(), expectedBytes);
+  } else {
+    if (!readTypedFields(tensor, count, width, bytes, error))
+      return {};
+    data = bytes;
   }
 
   if (elementType.isInteger(1)) {
     // Booleans are bit-packed in dense attributes; go through bool values.
     SmallVector<bool> values;
-    for (char c : bytes)
+    for (char c : data)
       values.push_back(c != 0);
     return DenseElementsAttr::get(type, values);
   }
   if (count <= maxInlineElements)
-    return DenseElementsAttr::getFromRawBuffer(type, bytes);
+    return DenseElementsAttr::getFromRawBuffer(type, data);
+
+  StringRef name = tensor.name();
+  // Heap strings are 16-byte aligned; the blob then adopts them as they are.
+  if (owned && !external && tensor.has_raw_data() &&
+      reinterpret_cast<uintptr_t>(tensor.raw_data().data()) % alignment == 0) {
+    auto *adopted = new std::string(std::move(*owned));
+    AsmResourceBlob blob(
+        ArrayRef<char>(adopted->data(), expectedBytes), alignment,
+        [adopted](void *, size_t, size_t) { delete adopted; },
+        /*dataIsMutable=*/false);
+    return DenseResourceElementsAttr::get(type, getBlobName(name),
+                                          std::move(blob));
+  }
   AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-      bytes, std::max<size_t>(width, alignof(uint64_t)),
-      /*dataIsMutable=*/false);
-  return DenseResourceElementsAttr::get(type, getBlobName(tensor.name()),
+      data, alignment, /*dataIsMutable=*/false);
+  return DenseResourceElementsAttr::get(type, getBlobName(name),
                                         std::move(blob));
+}
+
+ElementsAttr mlir::tfm::onnx_import::importTensor(
+    MLIRContext *context, const onnx::TensorProto &tensor, StringRef baseDir,
+    int64_t maxInlineElements, std::string &error) {
+  return importTensorImpl(context, tensor, baseDir, maxInlineElements,
+                          /*owned=*/nullptr, error);
+}
+
+ElementsAttr mlir::tfm::onnx_import::importTensor(
+    MLIRContext *context, onnx::TensorProto &&tensor, StringRef baseDir,
+    int64_t maxInlineElements, std::string &error) {
+  std::string *raw = tensor.has_raw_data() ? tensor.mutable_raw_data() : nullptr;
+  return importTensorImpl(context, tensor, baseDir, maxInlineElements, raw,
+                          error);
 }
