@@ -157,6 +157,10 @@ public:
   LogicalResult expectArity(int minInputs, int maxInputs, int minOutputs,
                             int maxOutputs);
 
+  /// Checks that the inputs at `indices` are present (for ops whose optional
+  /// inputs sit between required ones).
+  LogicalResult requireInputs(ArrayRef<unsigned> indices);
+
   unsigned numInputs() const { return node.input_size(); }
   unsigned numOutputs() const { return node.output_size(); }
   /// True when input `i` exists and is not the empty (omitted) name.

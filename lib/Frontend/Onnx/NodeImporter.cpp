@@ -38,27 +38,35 @@ static int countPresent(const Names &names) {
 
 LogicalResult NodeImporter::expectArity(int minInputs, int maxInputs,
                                         int minOutputs, int maxOutputs) {
-  auto describe = [](int lo, int hi) {
+  auto describe = [](int lo, int hi, StringRef noun) {
+    std::string count;
     if (lo == hi)
-      return std::to_string(lo);
-    if (hi < 0)
-      return "at least " + std::to_string(lo);
-    return std::to_string(lo) + " to " + std::to_string(hi);
+      count = std::to_string(lo);
+    else if (hi < 0)
+      count = "at least " + std::to_string(lo);
+    else
+      count = std::to_string(lo) + " to " + std::to_string(hi);
+    return count + " " + noun.str() + (lo == 1 && hi == 1 ? "" : "s");
   };
   int inputs = countPresent(node.input());
   int outputs = countPresent(node.output());
   if (inputs < minInputs || (maxInputs >= 0 && inputs > maxInputs)) {
-    emitError() << "takes " << describe(minInputs, maxInputs)
-                << " inputs, got " << inputs;
+    emitError() << "takes " << describe(minInputs, maxInputs, "input")
+                << ", got " << inputs;
     return failure();
   }
   if (outputs < minOutputs || (maxOutputs >= 0 && outputs > maxOutputs)) {
-    emitError() << "has " << describe(minOutputs, maxOutputs)
-                << " outputs, got " << outputs;
+    emitError() << "produces " << describe(minOutputs, maxOutputs, "output")
+                << ", got " << outputs;
     return failure();
   }
-  for (int i = 0; i < minInputs; ++i)
-    if (node.input(i).empty()) {
+  SmallVector<unsigned> required = llvm::to_vector(llvm::seq<unsigned>(0, minInputs));
+  return requireInputs(required);
+}
+
+LogicalResult NodeImporter::requireInputs(ArrayRef<unsigned> indices) {
+  for (unsigned i : indices)
+    if (!hasInput(i)) {
       emitError() << "required input #" << i << " is omitted";
       return failure();
     }

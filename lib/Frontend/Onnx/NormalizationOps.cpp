@@ -154,7 +154,9 @@ static LogicalResult convertSkipNorm(NodeImporter &n) {
 /// EmbedLayerNormalization: LayerNorm(word[ids] + position[pos] +
 /// segment[segment_ids]) and the number of unmasked tokens per sequence.
 static LogicalResult convertEmbedLayerNorm(NodeImporter &n) {
-  if (failed(n.expectArity(7, 9, 1, 3)))
+  // segment_ids (#1) and segment_embedding (#4) are optional.
+  if (failed(n.expectArity(1, 9, 1, 3)) ||
+      failed(n.requireInputs({0, 2, 3, 5, 6})))
     return failure();
   double epsilon = n.floatAttr("epsilon", kSkipLayerNormEpsilon);
   if (n.failed())
