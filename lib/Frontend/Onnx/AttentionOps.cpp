@@ -51,6 +51,13 @@ static Heads describeSplit(Value split) {
           type.getDimSize(3)};
 }
 
+/// The optional `scale` attribute of the attention ops, or null.
+static FloatAttr getScaleAttr(NodeImporter &n) {
+  if (!n.hasAttr("scale"))
+    return {};
+  return n.b.getF32FloatAttr(n.floatAttr("scale", std::nullopt));
+}
+
 /// Sums two optional additive masks.
 static Value addMasks(NodeImporter &n, Value a, Value b) {
   if (!a)
@@ -130,9 +137,7 @@ static LogicalResult convertAttention(NodeImporter &n) {
   if (failed(n.expectArity(3, 7, 1, 4)))
     return failure();
   bool causal = n.intAttr("is_causal", 0) != 0;
-  std::optional<double> scale;
-  if (n.hasAttr("scale"))
-    scale = n.floatAttr("scale", std::nullopt);
+  FloatAttr scale = getScaleAttr(n);
   double softcap = n.floatAttr("softcap", 0.0);
   if (n.failed())
     return failure();
@@ -216,16 +221,12 @@ static LogicalResult convertAttention(NodeImporter &n) {
   Value out;
   if (needSplit) {
     out = n.create<AttentionOp>(qs.value, ks.value, vs.value, MaybeValue{mask},
-                                qHeads, kvHeads, tfmCausal,
-                                scale ? n.b.getF32FloatAttr(*scale)
-                                      : FloatAttr());
+                                qHeads, kvHeads, tfmCausal, scale);
     if (rank == 3)
       out = mergeHeads(n, out);
   } else {
     out = n.create<AttentionOp>(q, k, v, MaybeValue{mask}, qHeads, kvHeads,
-                                tfmCausal,
-                                scale ? n.b.getF32FloatAttr(*scale)
-                                      : FloatAttr());
+                                tfmCausal, scale);
   }
   n.setOutput(0, out);
   n.setOutput(1, ks.value);
@@ -357,9 +358,7 @@ static LogicalResult convertMicrosoftAttention(NodeImporter &n) {
   int64_t heads = n.intAttr("num_heads", std::nullopt);
   bool unidirectional = n.intAttr("unidirectional", 0) != 0;
   double filter = n.floatAttr("mask_filter_value", -10000.0);
-  std::optional<double> scale;
-  if (n.hasAttr("scale"))
-    scale = n.floatAttr("scale", std::nullopt);
+  FloatAttr scale = getScaleAttr(n);
   SmallVector<int64_t> qkvSizes = n.intsAttr("qkv_hidden_sizes",
                                              ArrayRef<int64_t>());
   bool rotary = n.intAttr("do_rotary", 0) != 0;
@@ -402,10 +401,9 @@ static LogicalResult convertMicrosoftAttention(NodeImporter &n) {
   if (Value index = n.input(3))
     mask = importMaskIndex(n, index, batch, seq, seq, elementType, filter);
   mask = addMasks(n, mask, n.input(5));
-  n.setOutput(0, n.create<AttentionOp>(
-                     qkvParts[0], qkvParts[1], qkvParts[2], MaybeValue{mask},
-                     heads, heads, unidirectional,
-                     scale ? n.b.getF32FloatAttr(*scale) : FloatAttr()));
+  n.setOutput(0, n.create<AttentionOp>(qkvParts[0], qkvParts[1], qkvParts[2],
+                                       MaybeValue{mask}, heads, heads,
+                                       unidirectional, scale));
   return n.finish();
 }
 
@@ -419,9 +417,7 @@ static LogicalResult convertMultiHeadAttention(NodeImporter &n) {
   int64_t heads = n.intAttr("num_heads", std::nullopt);
   bool unidirectional = n.intAttr("unidirectional", 0) != 0;
   double filter = n.floatAttr("mask_filter_value", -10000.0);
-  std::optional<double> scale;
-  if (n.hasAttr("scale"))
-    scale = n.floatAttr("scale", std::nullopt);
+  FloatAttr scale = getScaleAttr(n);
   if (n.failed())
     return failure();
   if (!n.hasInput(1) || !n.hasInput(2))
@@ -474,10 +470,9 @@ static LogicalResult convertMultiHeadAttention(NodeImporter &n) {
     mask = importMaskIndex(n, padding, qType.getDimSize(0), sq, skv,
                            elementType, filter);
   mask = addMasks(n, mask, n.input(5));
-  FloatAttr scaleAttr = scale ? n.b.getF32FloatAttr(*scale) : FloatAttr();
   Value out = n.create<AttentionOp>(qs.value, ks.value, vs.value,
                                     MaybeValue{mask}, heads, heads,
-                                    unidirectional, scaleAttr);
+                                    unidirectional, scale);
   n.setOutput(0, split ? mergeHeads(n, out) : out);
   n.setOutput(1, ks.value);
   n.setOutput(2, vs.value);
@@ -502,9 +497,7 @@ static LogicalResult convertGroupQueryAttention(NodeImporter &n) {
   bool interleaved = n.intAttr("rotary_interleaved", 0) != 0;
   double softcap = n.floatAttr("softcap", 0.0);
   bool smooth = n.intAttr("smooth_softmax", 0) != 0;
-  std::optional<double> scale;
-  if (n.hasAttr("scale"))
-    scale = n.floatAttr("scale", std::nullopt);
+  FloatAttr scale = getScaleAttr(n);
   if (n.failed())
     return failure();
   if (softcap != 0.0 || smooth)
@@ -582,9 +575,8 @@ static LogicalResult convertGroupQueryAttention(NodeImporter &n) {
                                    return j > i + past - window;
                                  }));
   mask = addMasks(n, mask, n.input(10));
-  FloatAttr scaleAttr = scale ? n.b.getF32FloatAttr(*scale) : FloatAttr();
   Value out = n.create<AttentionOp>(qa, ka, va, MaybeValue{mask}, heads,
-                                    kvHeads, causal, scaleAttr);
+                                    kvHeads, causal, scale);
   n.setOutput(0, split ? mergeHeads(n, out) : out);
   n.setOutput(1, ka);
   n.setOutput(2, va);

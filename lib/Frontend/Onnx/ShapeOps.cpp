@@ -322,6 +322,8 @@ static LogicalResult convertSlice(NodeImporter &n) {
   return n.finish();
 }
 
+/// Gather and GatherElements: the same operands and axis, different ops.
+template <typename OpTy>
 static LogicalResult convertGather(NodeImporter &n) {
   if (failed(n.expectArity(2, 2, 1, 1)))
     return failure();
@@ -333,22 +335,7 @@ static LogicalResult convertGather(NodeImporter &n) {
       n.normalizeAxis(axisAttr, NodeImporter::getType(data).getRank());
   if (!axis)
     return failure();
-  n.setOutput(0, n.create<GatherOp>(data, n.input(1), *axis));
-  return n.finish();
-}
-
-static LogicalResult convertGatherElements(NodeImporter &n) {
-  if (failed(n.expectArity(2, 2, 1, 1)))
-    return failure();
-  Value data = n.input(0);
-  int64_t axisAttr = n.intAttr("axis", 0);
-  if (n.failed())
-    return failure();
-  std::optional<int64_t> axis =
-      n.normalizeAxis(axisAttr, NodeImporter::getType(data).getRank());
-  if (!axis)
-    return failure();
-  n.setOutput(0, n.create<GatherElementsOp>(data, n.input(1), *axis));
+  n.setOutput(0, n.create<OpTy>(data, n.input(1), *axis));
   return n.finish();
 }
 
@@ -421,8 +408,8 @@ void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   r.add(onnx, "Concat", 4, convertConcat);
   r.add(onnx, "Split", 2, convertSplit);
   r.add(onnx, "Slice", 10, convertSlice);
-  r.add(onnx, "Gather", 1, convertGather);
-  r.add(onnx, "GatherElements", 11, convertGatherElements);
+  r.add(onnx, "Gather", 1, convertGather<GatherOp>);
+  r.add(onnx, "GatherElements", 11, convertGather<GatherElementsOp>);
   r.add(onnx, "Expand", 8, convertExpand);
   r.add(onnx, "Tile", 6, convertTile);
   r.add(onnx, "Transpose", 1, convertTranspose);
