@@ -3,6 +3,8 @@
 #ifndef TFM_INITTFM_H
 #define TFM_INITTFM_H
 
+#include "tfm/Codegen/Passes.h"
+#include "tfm/Conversion/Passes.h"
 #include "tfm/Dialect/Tfm/TfmDialect.h"
 #include "tfm/Passes/Passes.h"
 #include "tfm/Pipelines/Pipelines.h"
@@ -20,6 +22,8 @@ inline void registerAllTfmDialects(DialectRegistry &registry) {
 /// Registers every tfm pass and pipeline for textual pass pipelines.
 inline void registerAllTfmPasses() {
   registerTfmPasses();
+  registerTfmConversionPasses();
+  registerTfmCodegenPasses();
   registerPipelines();
 }
 

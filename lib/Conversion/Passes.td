@@ -1,0 +1,45 @@
+//===- Passes.td - conversions out of the tfm dialect -------*- tablegen -*-===//
+
+#ifndef TFM_CONVERSION_PASSES_TD
+#define TFM_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTfmToLinalgPass : Pass<"convert-tfm-to-linalg", "ModuleOp"> {
+  let summary = "Lowers tfm ops to linalg, tensor, arith, math and scf on tensors";
+  let description = [{
+    Rewrites every tfm op into destination-style linalg ops on tensors, the
+    form that tiling, fusion, vectorization and bufferization work on:
+
+    * elementwise ops, casts and activations: one all-parallel
+      `linalg.generic` each, operands broadcast through indexing maps;
+    * `matmul`: `linalg.matmul` (batch folded into rows for 2-D weights),
+      `linalg.batch_matmul`, or a contraction generic for broadcast batch
+      dimensions; `linear` transposes a constant weight to `[K, N]` at
+      compile time; `conv`: a grouped contraction generic on the padded
+      input;
+    * reductions, `softmax` and the norms: numerically stable multi-pass
+      generics accumulating f16/bf16 in f32;
+    * `attention`: a tiled kernel with online softmax (`scf.forall` over
+      batch, heads and query blocks, `scf.for` over key tiles) that never
+      materializes the full score matrix; `rope`: a generic over the
+      rotated pairs;
+    * shape ops: `tensor` views (`collapse_shape`, `expand_shape`,
+      `extract_slice`) where the layout allows, copies otherwise; gathers
+      read through `tensor.extract` with wrapped and clamped indices.
+
+    Unsigned integer types become signless; the arithmetic chosen keeps
+    their unsigned semantics. Function signatures are converted alike.
+    Code generation needs static shapes: an op with a dynamic dimension is
+    reported and the pass fails.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // TFM_CONVERSION_PASSES_TD

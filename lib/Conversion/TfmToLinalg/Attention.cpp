@@ -1,0 +1,460 @@
+//===- Attention.cpp - attention and rope to tiled linalg -----------------===//
+//
+// `tfm.attention` becomes a flash-attention style kernel: an scf.forall over
+// (batch, query head, query block) whose body walks the keys in tiles of T
+// with an online softmax (running row maximum m, row sum l and output
+// accumulator acc, rescaled by exp(m_old - m_new) per tile), so that the
+// Sq x Skv score matrix never exists beyond one [Bq, T] tile. With `causal`
+// the key loop stops at the block's diagonal. Per-tile work is linalg ops
+// that the CPU pipeline vectorizes like any other.
+//
+// `tfm.rope` becomes one generic over the two rotated halves (or the even
+// and odd elements) of each head, written back with insert_slice.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::lowering;
+
+namespace {
+
+/// The tile size for a dimension of `size`: the largest power of two up to
+/// `preferred` that divides it, the whole dimension when it is small, else
+/// its largest divisor up to `preferred`.
+int64_t pickTile(int64_t size, int64_t preferred, int64_t wholeLimit) {
+  for (int64_t t = preferred; t >= 8; t /= 2)
+    if (size % t == 0)
+      return t;
+  if (size <= wholeLimit)
+    return size;
+  for (int64_t t = preferred; t > 1; --t)
+    if (size % t == 0)
+      return t;
+  return 1;
+}
+
+SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> xs) {
+  return llvm::map_to_vector(
+      xs, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); });
+}
+
+/// A [B, *, *, D] view of an attention operand with the positions of its
+/// head and sequence dimensions: rank-4 operands are [B, H, S, D]; rank-3
+/// packed operands are expanded to [B, S, H, D].
+struct HeadView {
+  Value value;
+  int64_t headAxis, seqAxis;
+  int64_t seqLen, headDim;
+};
+
+HeadView viewHeads(OpBuilder &b, Location loc, Value operand, int64_t heads) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  if (type.getRank() == 4)
+    return {operand, 1, 2, type.getDimSize(2), type.getDimSize(3)};
+  int64_t headDim = type.getDimSize(2) / heads;
+  Value expanded =
+      reshapeTo(b, loc, operand,
+                {type.getDimSize(0), type.getDimSize(1), heads, headDim});
+  return {expanded, 2, 1, type.getDimSize(1), headDim};
+}
+
+/// Offsets and sizes of the [rows, headDim] tile at (batch, head, row0).
+void tileCoordinates(OpBuilder &b, const HeadView &view, Value batch,
+                     Value head, Value row0, int64_t rows,
+                     SmallVectorImpl<OpFoldResult> &offsets,
+                     SmallVectorImpl<OpFoldResult> &sizes) {
+  offsets.assign(4, b.getIndexAttr(0));
+  sizes.assign(4, b.getIndexAttr(1));
+  offsets[0] = batch;
+  offsets[view.headAxis] = head;
+  offsets[view.seqAxis] = row0;
+  sizes[view.seqAxis] = b.getIndexAttr(rows);
+  sizes[3] = b.getIndexAttr(view.headDim);
+}
+
+Value extractTile(OpBuilder &b, Location loc, const HeadView &view, Value batch,
+                  Value head, Value row0, int64_t rows) {
+  SmallVector<OpFoldResult> offsets, sizes;
+  tileCoordinates(b, view, batch, head, row0, rows, offsets, sizes);
+  auto type = cast<RankedTensorType>(view.value.getType());
+  auto tileType =
+      RankedTensorType::get({rows, view.headDim}, type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, tileType, view.value, offsets,
+                                        sizes, indexAttrs(b, {1, 1, 1, 1}));
+}
+
+Value widenTo(OpBuilder &b, Location loc, Value x, Type type) {
+  return x.getType() == type ? x : arith::ExtFOp::create(b, loc, type, x);
+}
+
+/// acc[i, j] += sum_k lhs[i, k] * rhs(k, j), with rhs read as [K, N]
+/// (`rhsTransposed` = false) or [N, K] (true).
+Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       bool rhsTransposed, Value acc) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(3, 0, {i, k}, ctx),
+      AffineMap::get(3, 0,
+                     rhsTransposed ? ArrayRef<AffineExpr>{j, k}
+                                   : ArrayRef<AffineExpr>{k, j},
+                     ctx),
+      AffineMap::get(3, 0, {i, j}, ctx)};
+  Type accType = getElementTypeOrSelf(acc.getType());
+  return buildGeneric(b, loc, ValueRange{lhs, rhs}, acc, maps,
+                      {utils::IteratorType::parallel,
+                       utils::IteratorType::parallel,
+                       utils::IteratorType::reduction},
+                      [&](OpBuilder &nb, Location l,
+                          ValueRange args) -> SmallVector<Value> {
+                        Value prod = arith::MulFOp::create(
+                            nb, l, widenTo(nb, l, args[0], accType),
+                            widenTo(nb, l, args[1], accType));
+                        return {arith::AddFOp::create(nb, l, args[2], prod)};
+                      })
+      .front();
+}
+
+/// Row reduction of a [rows, cols] tile into `init` [rows].
+Value buildRowReduction(OpBuilder &b, Location loc, Value tile, Value init,
+                        bool isMax) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+  return buildGeneric(
+             b, loc, tile, init,
+             {AffineMap::get(2, 0, {i, j}, ctx),
+              AffineMap::get(2, 0, {i}, ctx)},
+             {utils::IteratorType::parallel, utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               if (isMax)
+                 return {arith::MaximumFOp::create(nb, l, args[1], args[0])};
+               return {arith::AddFOp::create(nb, l, args[1], args[0])};
+             })
+      .front();
+}
+
+struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> resultType = getStaticResultType(op, rewriter);
+    if (failed(resultType))
+      return failure();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    int64_t heads = op.getNumHeads();
+    int64_t kvHeads = op.getNumKvHeads();
+    int64_t group = heads / kvHeads;
+    HeadView q = viewHeads(b, loc, adaptor.getQuery(), heads);
+    HeadView k = viewHeads(b, loc, adaptor.getKey(), kvHeads);
+    HeadView v = viewHeads(b, loc, adaptor.getValue(), kvHeads);
+    auto queryType = cast<RankedTensorType>(adaptor.getQuery().getType());
+    int64_t batch = queryType.getDimSize(0);
+    int64_t sq = q.seqLen, skv = k.seqLen, dv = v.headDim;
+    Type elementType = resultType->getElementType();
+    Type f = getComputeType(elementType);
+    double scale = op.getScaleOrDefault();
+    bool causal = op.getCausal();
+
+    int64_t bq = pickTile(sq, 64, 64);
+    int64_t tk = pickTile(skv, 128, 512);
+    int64_t numQBlocks = sq / bq;
+
+    // The mask as a rank-4 tensor broadcasting to [B, Hq, Sq, Skv].
+    Value mask = adaptor.getMask();
+    SmallVector<int64_t> maskShape;
+    if (mask) {
+      auto maskType = cast<RankedTensorType>(mask.getType());
+      maskShape.assign(4 - maskType.getRank(), 1);
+      llvm::append_range(maskShape, maskType.getShape());
+      mask = reshapeTo(b, loc, mask, maskShape);
+    }
+
+    // The result, in the operands' layout: [B, Hq, Sq, Dv] or
+    // [B, Sq, Hq, Dv].
+    SmallVector<int64_t> outShape =
+        q.headAxis == 1 ? SmallVector<int64_t>{batch, heads, sq, dv}
+                        : SmallVector<int64_t>{batch, sq, heads, dv};
+    HeadView out{createEmpty(b, loc, outShape, elementType), q.headAxis,
+                 q.seqAxis, sq, dv};
+
+    auto forall =
+        scf::ForallOp::create(b, loc, indexAttrs(b, {batch, heads, numQBlocks}),
+                              out.value, std::nullopt);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(forall.getBody());
+      Value bIv = forall.getInductionVar(0);
+      Value hIv = forall.getInductionVar(1);
+      Value qBlock = forall.getInductionVar(2);
+      Value q0 = arith::MulIOp::create(
+          b, loc, qBlock, arith::ConstantIndexOp::create(b, loc, bq));
+      Value kvHead = arith::DivUIOp::create(
+          b, loc, hIv, arith::ConstantIndexOp::create(b, loc, group));
+      Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq);
+
+      Value negInf = arith::ConstantOp::create(b, loc, getLowestValue(f, f));
+      Value zero = createScalar(b, loc, f, 0.0);
+      Value mInit = createFilled(b, loc, {bq}, negInf);
+      Value lInit = createFilled(b, loc, {bq}, zero);
+      Value accInit = createFilled(b, loc, {bq, dv}, zero);
+
+      // Keys past the block's causal diagonal are never visible: stop at
+      // the first tile boundary after q0 + bq - 1 + (skv - sq).
+      Value kvEnd = arith::ConstantIndexOp::create(b, loc, skv);
+      if (causal) {
+        int64_t reach = bq + (skv - sq) + tk - 1;
+        Value lastVisible = arith::AddIOp::create(
+            b, loc, q0, arith::ConstantIndexOp::create(b, loc, reach));
+        Value tileCount = arith::DivSIOp::create(
+            b, loc, lastVisible, arith::ConstantIndexOp::create(b, loc, tk));
+        Value bound = arith::MulIOp::create(
+            b, loc, tileCount, arith::ConstantIndexOp::create(b, loc, tk));
+        bound = arith::MaxSIOp::create(
+            b, loc, bound, arith::ConstantIndexOp::create(b, loc, 0));
+        kvEnd = arith::MinSIOp::create(b, loc, bound, kvEnd);
+      }
+
+      auto loop = scf::ForOp::create(
+          b, loc, arith::ConstantIndexOp::create(b, loc, 0), kvEnd,
+          arith::ConstantIndexOp::create(b, loc, tk),
+          ValueRange{mInit, lInit, accInit},
+          [&](OpBuilder &lb, Location l, Value j, ValueRange iterArgs) {
+            Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
+            Value kTile = extractTile(lb, l, k, bIv, kvHead, j, tk);
+            Value vTile = extractTile(lb, l, v, bIv, kvHead, j, tk);
+            // s = scale * q k^T (+ mask), causal positions at -inf.
+            Value sInit =
+                createFilled(lb, l, {bq, tk}, createScalar(lb, l, f, 0.0));
+            Value s = buildTileProduct(lb, l, qTile, kTile,
+                                       /*rhsTransposed=*/true, sInit);
+            SmallVector<Value> scoreInputs = {s};
+            if (mask) {
+              SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
+              SmallVector<OpFoldResult> sizes(4, lb.getIndexAttr(1));
+              SmallVector<int64_t> tileShape;
+              if (maskShape[0] != 1)
+                offsets[0] = bIv;
+              if (maskShape[1] != 1)
+                offsets[1] = hIv;
+              if (maskShape[2] != 1) {
+                offsets[2] = q0;
+                sizes[2] = lb.getIndexAttr(bq);
+              }
+              tileShape.push_back(maskShape[2] != 1 ? bq : 1);
+              if (maskShape[3] != 1) {
+                offsets[3] = j;
+                sizes[3] = lb.getIndexAttr(tk);
+              }
+              tileShape.push_back(maskShape[3] != 1 ? tk : 1);
+              auto maskTileType = RankedTensorType::get(
+                  tileShape, getElementTypeOrSelf(mask.getType()));
+              scoreInputs.push_back(tensor::ExtractSliceOp::create(
+                  lb, l, maskTileType, mask, offsets, sizes,
+                  indexAttrs(lb, {1, 1, 1, 1})));
+            }
+            Value diagonalShift =
+                arith::ConstantIndexOp::create(lb, l, skv - sq);
+            Value scores = buildElementwise(
+                lb, l, {bq, tk}, f, scoreInputs,
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value x = arith::MulFOp::create(
+                      nb, nl, args[0], createScalar(nb, nl, f, scale));
+                  if (args.size() > 1)
+                    x = arith::AddFOp::create(nb, nl, x,
+                                              widenTo(nb, nl, args[1], f));
+                  if (!causal)
+                    return x;
+                  Value row = arith::AddIOp::create(
+                      nb, nl, q0, linalg::IndexOp::create(nb, nl, 0));
+                  Value col = arith::AddIOp::create(
+                      nb, nl, j, linalg::IndexOp::create(nb, nl, 1));
+                  Value limit =
+                      arith::AddIOp::create(nb, nl, row, diagonalShift);
+                  Value hidden = arith::CmpIOp::create(
+                      nb, nl, arith::CmpIPredicate::sgt, col, limit);
+                  Value ninf =
+                      arith::ConstantOp::create(nb, nl, getLowestValue(f, f));
+                  return arith::SelectOp::create(nb, nl, hidden, ninf, x);
+                });
+            // Online softmax update.
+            Value mNew = buildRowReduction(lb, l, scores, m, /*isMax=*/true);
+            // A row that has seen only -inf keeps a finite shift of 0.
+            Value shift = buildElementwise(
+                lb, l, {bq}, f, mNew,
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value isInf = arith::CmpFOp::create(
+                      nb, nl, arith::CmpFPredicate::OEQ, args[0],
+                      arith::ConstantOp::create(nb, nl, getLowestValue(f, f)));
+                  return arith::SelectOp::create(
+                      nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
+                });
+            Value shiftCol = reshapeTo(lb, l, shift, {bq, 1});
+            Value p = buildElementwise(
+                lb, l, {bq, tk}, f, ValueRange{scores, shiftCol},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  return math::ExpOp::create(
+                      nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
+                });
+            Value alpha = buildElementwise(
+                lb, l, {bq}, f, ValueRange{m, shift},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  return math::ExpOp::create(
+                      nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
+                });
+            Value lScaled = buildElementwise(
+                lb, l, {bq}, f, ValueRange{lsum, alpha},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  return arith::MulFOp::create(nb, nl, args[0], args[1]);
+                });
+            Value lNew = buildRowReduction(lb, l, p, lScaled, /*isMax=*/false);
+            Value alphaCol = reshapeTo(lb, l, alpha, {bq, 1});
+            Value accScaled = buildElementwise(
+                lb, l, {bq, dv}, f, ValueRange{acc, alphaCol},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  return arith::MulFOp::create(nb, nl, args[0], args[1]);
+                });
+            Value accNew = buildTileProduct(lb, l, p, vTile,
+                                            /*rhsTransposed=*/false, accScaled);
+            scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
+          });
+
+      Value lCol = reshapeTo(b, loc, loop.getResult(1), {bq, 1});
+      Value outTile = buildElementwise(
+          b, loc, {bq, dv}, elementType, ValueRange{loop.getResult(2), lCol},
+          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+            Value y = arith::DivFOp::create(nb, nl, args[0], args[1]);
+            if (y.getType() != elementType)
+              y = arith::TruncFOp::create(nb, nl, elementType, y);
+            return y;
+          });
+
+      SmallVector<OpFoldResult> offsets, sizes;
+      HeadView dest = out;
+      dest.value = forall.getRegionIterArgs().front();
+      tileCoordinates(b, dest, bIv, hIv, q0, bq, offsets, sizes);
+      b.setInsertionPointToStart(forall.getTerminator().getBody());
+      tensor::ParallelInsertSliceOp::create(b, loc, outTile, dest.value,
+                                            offsets, sizes,
+                                            indexAttrs(b, {1, 1, 1, 1}));
+    }
+    rewriter.replaceOp(
+        op, reshapeTo(b, loc, forall.getResult(0), resultType->getShape()));
+    return success();
+  }
+};
+
+struct RopeOpLowering : OpConversionPattern<RopeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RopeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> resultType = getStaticResultType(op, rewriter);
+    if (failed(resultType))
+      return failure();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t heads =
+        inputType.getRank() == 4 ? inputType.getDimSize(1) : *op.getNumHeads();
+    HeadView x = viewHeads(b, loc, adaptor.getInput(), heads);
+    auto viewType = cast<RankedTensorType>(x.value.getType());
+    auto cosType = cast<RankedTensorType>(adaptor.getCos().getType());
+    int64_t half = cosType.getDimSize(cosType.getRank() - 1);
+    int64_t rotary = 2 * half;
+    bool interleaved = op.getInterleaved();
+    Type elementType = resultType->getElementType();
+    Type f = getComputeType(elementType);
+
+    // The two members of each rotated pair, as strided views of x.
+    SmallVector<int64_t> halfShape(viewType.getShape());
+    halfShape[3] = half;
+    auto halfType = viewType.clone(halfShape);
+    auto sliceAt = [&](Value source, int64_t start, int64_t stride, bool insert,
+                       Value into = {}) -> Value {
+      SmallVector<OpFoldResult> offsets = indexAttrs(b, {0, 0, 0, start});
+      SmallVector<OpFoldResult> sizes = indexAttrs(b, halfShape);
+      SmallVector<OpFoldResult> strides = indexAttrs(b, {1, 1, 1, stride});
+      if (insert)
+        return tensor::InsertSliceOp::create(b, loc, source, into, offsets,
+                                             sizes, strides);
+      return tensor::ExtractSliceOp::create(b, loc, halfType, source, offsets,
+                                            sizes, strides);
+    };
+    int64_t firstStart = 0, secondStart = interleaved ? 1 : half;
+    int64_t stride = interleaved ? 2 : 1;
+    Value first = sliceAt(x.value, firstStart, stride, /*insert=*/false);
+    Value second = sliceAt(x.value, secondStart, stride, /*insert=*/false);
+
+    // cos/sin indexed by (sequence, pair) and, when per batch, batch.
+    auto tableAccess = [&](Value table) -> std::pair<Value, AffineMap> {
+      auto type = cast<RankedTensorType>(table.getType());
+      SmallVector<AffineExpr> exprs;
+      if (type.getRank() == 3) {
+        if (type.getDimSize(0) == 1)
+          table = reshapeTo(b, loc, table,
+                            {type.getDimSize(1), type.getDimSize(2)});
+        else
+          exprs.push_back(b.getAffineDimExpr(0));
+      }
+      exprs.push_back(b.getAffineDimExpr(x.seqAxis));
+      exprs.push_back(b.getAffineDimExpr(3));
+      return {table, AffineMap::get(4, 0, exprs, b.getContext())};
+    };
+    auto [cosTable, cosMap] = tableAccess(adaptor.getCos());
+    auto [sinTable, sinMap] = tableAccess(adaptor.getSin());
+    AffineMap identity = b.getMultiDimIdentityMap(4);
+    SmallVector<Value> rotated = buildGeneric(
+        b, loc, ValueRange{first, second, cosTable, sinTable},
+        ValueRange{createEmpty(b, loc, halfShape, elementType),
+                   createEmpty(b, loc, halfShape, elementType)},
+        {identity, identity, cosMap, sinMap, identity, identity},
+        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+        [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
+          Value x1 = widenTo(nb, l, args[0], f),
+                x2 = widenTo(nb, l, args[1], f);
+          Value c = widenTo(nb, l, args[2], f), s = widenTo(nb, l, args[3], f);
+          Value y1 =
+              arith::SubFOp::create(nb, l, arith::MulFOp::create(nb, l, x1, c),
+                                    arith::MulFOp::create(nb, l, x2, s));
+          Value y2 =
+              arith::AddFOp::create(nb, l, arith::MulFOp::create(nb, l, x2, c),
+                                    arith::MulFOp::create(nb, l, x1, s));
+          if (f != elementType) {
+            y1 = arith::TruncFOp::create(nb, l, elementType, y1);
+            y2 = arith::TruncFOp::create(nb, l, elementType, y2);
+          }
+          return {y1, y2};
+        });
+    // Elements past the rotary size pass through unchanged.
+    Value result = rotary == x.headDim
+                       ? createEmpty(b, loc, viewType.getShape(), elementType)
+                       : x.value;
+    result = sliceAt(rotated[0], firstStart, stride, /*insert=*/true, result);
+    result = sliceAt(rotated[1], secondStart, stride, /*insert=*/true, result);
+    rewriter.replaceOp(op, reshapeTo(b, loc, result, resultType->getShape()));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateAttentionToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<AttentionOpLowering, RopeOpLowering>(converter,
+                                                    patterns.getContext());
+}

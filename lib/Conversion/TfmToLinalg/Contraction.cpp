@@ -1,0 +1,398 @@
+//===- Contraction.cpp - matmul, linear and conv to linalg ----------------===//
+//
+// Matrix products take the named linalg.matmul/batch_matmul form whenever
+// the batch dimensions allow it (a matmul by a 2-D weight folds its batch
+// into M), and a contraction linalg.generic otherwise. f16/bf16 products
+// accumulate in f32. `linear` reads its PyTorch-layout [N, K] weight
+// transposed: a constant weight is transposed once at compile time, so the
+// product streams rows of a [K, N] matrix.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::lowering;
+
+namespace {
+
+/// acc + a * b in the accumulator's type.
+Value buildMultiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                              Value acc) {
+  Type accType = acc.getType();
+  if (isa<FloatType>(accType)) {
+    if (lhs.getType() != accType)
+      lhs = arith::ExtFOp::create(b, loc, accType, lhs);
+    if (rhs.getType() != accType)
+      rhs = arith::ExtFOp::create(b, loc, accType, rhs);
+    return arith::AddFOp::create(b, loc, acc,
+                                 arith::MulFOp::create(b, loc, lhs, rhs));
+  }
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::MulIOp::create(b, loc, lhs, rhs));
+}
+
+/// Truncates an f32 accumulator tensor back to a narrow float type.
+Value truncateTo(OpBuilder &b, Location loc, Value value, Type elementType) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == elementType)
+    return value;
+  return buildElementwise(
+      b, loc, type.getShape(), elementType, value,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        return arith::TruncFOp::create(nb, l, elementType, args[0]).getResult();
+      });
+}
+
+/// [M, K] x [K, N] accumulated into `init` [M, N].
+Value buildMatmul2D(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                    Value init) {
+  Type accType = getElementTypeOrSelf(init.getType());
+  if (getElementTypeOrSelf(lhs.getType()) == accType &&
+      getElementTypeOrSelf(rhs.getType()) == accType)
+    return linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                    ValueRange{lhs, rhs}, ValueRange{init})
+        .getResult(0);
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, k}, ctx),
+                                 AffineMap::get(3, 0, {k, n}, ctx),
+                                 AffineMap::get(3, 0, {m, n}, ctx)};
+  return buildGeneric(b, loc, ValueRange{lhs, rhs}, init, maps,
+                      {utils::IteratorType::parallel,
+                       utils::IteratorType::parallel,
+                       utils::IteratorType::reduction},
+                      [&](OpBuilder &nb, Location l,
+                          ValueRange args) -> SmallVector<Value> {
+                        return {buildMultiplyAccumulate(nb, l, args[0], args[1],
+                                                        args[2])};
+                      })
+      .front();
+}
+
+/// Reads a matmul operand `[batch..., r, c]` in a loop nest whose leading
+/// dimensions are the result's batch dimensions `batchShape`: broadcast
+/// batch dimensions are collapsed away, the last two are indexed by
+/// `rowExpr` and `colExpr`.
+BroadcastOperand matmulOperand(OpBuilder &b, Location loc, Value operand,
+                               ArrayRef<int64_t> batchShape, int64_t numLoops,
+                               AffineExpr rowExpr, AffineExpr colExpr) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  int64_t rank = type.getRank();
+  int64_t batchRank = rank - 2;
+  int64_t offset = static_cast<int64_t>(batchShape.size()) - batchRank;
+  SmallVector<AffineExpr> exprs;
+  SmallVector<int64_t> keptShape;
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (int64_t i = 0; i < rank; ++i) {
+    pending.push_back(i);
+    bool isBatch = i < batchRank;
+    if (isBatch && type.getDimSize(i) == 1 && batchShape[offset + i] != 1)
+      continue;
+    groups.push_back(pending);
+    pending.clear();
+    keptShape.push_back(type.getDimSize(i));
+    if (isBatch)
+      exprs.push_back(b.getAffineDimExpr(offset + i));
+  }
+  exprs.push_back(rowExpr);
+  exprs.push_back(colExpr);
+  Value value = operand;
+  if (static_cast<int64_t>(keptShape.size()) != rank)
+    value = tensor::CollapseShapeOp::create(b, loc, type.clone(keptShape),
+                                            operand, groups);
+  return {value, AffineMap::get(numLoops, 0, exprs, b.getContext())};
+}
+
+struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    Type elementType = lhsType.getElementType();
+    Type accType = getComputeType(elementType);
+    ArrayRef<int64_t> shape = type->getShape();
+    int64_t rank = type->getRank();
+    int64_t m = shape[rank - 2], n = shape[rank - 1];
+    int64_t k = lhsType.getDimSize(lhsType.getRank() - 1);
+    ArrayRef<int64_t> batchShape = shape.drop_back(2);
+    int64_t batch = getNumElements(batchShape);
+    Value zero = createScalar(rewriter, loc, accType, 0);
+
+    Value result;
+    if (rhsType.getRank() == 2) {
+      // [batch..., M, K] x [K, N]: the batch folds into the rows.
+      Value lhs2D = reshapeTo(rewriter, loc, lhs, {batch * m, k});
+      Value init = createFilled(rewriter, loc, {batch * m, n}, zero);
+      result = buildMatmul2D(rewriter, loc, lhs2D, rhs, init);
+    } else if (lhsType.getShape().drop_back(2) == batchShape &&
+               rhsType.getShape().drop_back(2) == batchShape &&
+               accType == elementType) {
+      Value lhs3D = reshapeTo(rewriter, loc, lhs, {batch, m, k});
+      Value rhs3D = reshapeTo(rewriter, loc, rhs, {batch, k, n});
+      Value init = createFilled(rewriter, loc, {batch, m, n}, zero);
+      result = linalg::BatchMatmulOp::create(
+                   rewriter, loc, TypeRange{init.getType()},
+                   ValueRange{lhs3D, rhs3D}, ValueRange{init})
+                   .getResult(0);
+    } else {
+      // Broadcast batch dimensions: a contraction generic over
+      // [batch..., M, N, K].
+      int64_t numLoops = rank + 1;
+      AffineExpr mExpr = rewriter.getAffineDimExpr(rank - 2);
+      AffineExpr nExpr = rewriter.getAffineDimExpr(rank - 1);
+      AffineExpr kExpr = rewriter.getAffineDimExpr(rank);
+      BroadcastOperand lhsAccess =
+          matmulOperand(rewriter, loc, lhs, batchShape, numLoops, mExpr, kExpr);
+      BroadcastOperand rhsAccess =
+          matmulOperand(rewriter, loc, rhs, batchShape, numLoops, kExpr, nExpr);
+      SmallVector<AffineExpr> outExprs;
+      for (int64_t i = 0; i < rank; ++i)
+        outExprs.push_back(rewriter.getAffineDimExpr(i));
+      AffineMap outMap =
+          AffineMap::get(numLoops, 0, outExprs, rewriter.getContext());
+      SmallVector<utils::IteratorType> iterators(numLoops,
+                                                 utils::IteratorType::parallel);
+      iterators.back() = utils::IteratorType::reduction;
+      Value init = createFilled(rewriter, loc, shape, zero);
+      result = buildGeneric(rewriter, loc,
+                            ValueRange{lhsAccess.value, rhsAccess.value}, init,
+                            {lhsAccess.map, rhsAccess.map, outMap}, iterators,
+                            [&](OpBuilder &b, Location l,
+                                ValueRange args) -> SmallVector<Value> {
+                              return {buildMultiplyAccumulate(
+                                  b, l, args[0], args[1], args[2])};
+                            })
+                   .front();
+    }
+    result = reshapeTo(rewriter, loc, result, shape);
+    rewriter.replaceOp(op, truncateTo(rewriter, loc, result, elementType));
+    return success();
+  }
+};
+
+/// The [N, K] constant `weight` transposed to [K, N], or null when its bytes
+/// are not available.
+TypedAttr transposeConstantMatrix(Attribute weight, RankedTensorType type) {
+  auto transposedType = type.clone({type.getDimSize(1), type.getDimSize(0)});
+  ArrayRef<char> bytes;
+  StringRef name = "weight";
+  if (auto dense = dyn_cast<DenseElementsAttr>(weight)) {
+    if (dense.isSplat())
+      return dense.reshape(transposedType);
+    bytes = dense.getRawData();
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(weight)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return nullptr;
+    bytes = blob->getData();
+    name = resource.getRawHandle().getKey();
+  } else {
+    return nullptr;
+  }
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  int64_t width = type.getElementTypeBitWidth() / 8;
+  if (static_cast<int64_t>(bytes.size()) != rows * cols * width)
+    return nullptr;
+  AsmResourceBlob transposed = HeapAsmResourceBlob::allocate(
+      bytes.size(), /*align=*/64, /*dataIsMutable=*/true);
+  MutableArrayRef<char> out = transposed.getMutableData();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      std::memcpy(&out[(c * rows + r) * width], &bytes[(r * cols + c) * width],
+                  width);
+  return DenseResourceElementsAttr::get(
+      transposedType, (name + ".transposed").str(), std::move(transposed));
+}
+
+struct LinearOpLowering : OpConversionPattern<LinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
+    int64_t n = weightType.getDimSize(0), k = weightType.getDimSize(1);
+    int64_t m = getNumElements(
+        cast<RankedTensorType>(op.getInput().getType()).getShape().drop_back());
+    Type elementType = type->getElementType();
+    Type accType = getComputeType(elementType);
+
+    Value weightT;
+    Attribute weightAttr;
+    if (matchPattern(op.getWeight(), m_Constant(&weightAttr)))
+      if (TypedAttr transposed =
+              transposeConstantMatrix(weightAttr, weightType))
+        weightT = arith::ConstantOp::create(rewriter, loc, transposed);
+    if (!weightT) {
+      Value init = createEmpty(rewriter, loc, {k, n}, elementType);
+      weightT = linalg::TransposeOp::create(rewriter, loc, adaptor.getWeight(),
+                                            init, ArrayRef<int64_t>{1, 0})
+                    .getResult()
+                    .front();
+    }
+    Value input2D = reshapeTo(rewriter, loc, adaptor.getInput(), {m, k});
+    Value init;
+    if (Value bias = adaptor.getBias()) {
+      init = buildElementwise(
+          rewriter, loc, {m, n}, accType, bias,
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            if (args[0].getType() == accType)
+              return args[0];
+            return arith::ExtFOp::create(b, l, accType, args[0]);
+          });
+    } else {
+      init = createFilled(rewriter, loc, {m, n},
+                          createScalar(rewriter, loc, accType, 0));
+    }
+    Value result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
+    result = reshapeTo(rewriter, loc, result, type->getShape());
+    rewriter.replaceOp(op, truncateTo(rewriter, loc, result, elementType));
+    return success();
+  }
+};
+
+/// Grouped N-d convolution as one generic over
+/// [n, g, m/g, out..., c/g, kernel...] on the zero-padded input.
+struct ConvOpLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
+    int64_t d = inputType.getRank() - 2;
+    int64_t groups = op.getGroups();
+    int64_t batch = inputType.getDimSize(0);
+    int64_t channels = inputType.getDimSize(1);
+    int64_t outChannels = weightType.getDimSize(0);
+    int64_t cg = channels / groups, mg = outChannels / groups;
+    ArrayRef<int64_t> strides = op.getStrides();
+    ArrayRef<int64_t> padding = op.getPadding();
+    ArrayRef<int64_t> dilations = op.getDilations();
+    Type elementType = type->getElementType();
+    Type accType = getComputeType(elementType);
+
+    // Zero padding.
+    Value input = adaptor.getInput();
+    SmallVector<int64_t> low(2, 0), high(2, 0);
+    SmallVector<int64_t> paddedShape(inputType.getShape().take_front(2));
+    bool padded = false;
+    for (int64_t i = 0; i < d; ++i) {
+      low.push_back(padding[i]);
+      high.push_back(padding[d + i]);
+      paddedShape.push_back(inputType.getDimSize(2 + i) + padding[i] +
+                            padding[d + i]);
+      padded |= padding[i] != 0 || padding[d + i] != 0;
+    }
+    if (padded) {
+      SmallVector<OpFoldResult> lowFold, highFold;
+      for (auto [lo, hi] : llvm::zip(low, high)) {
+        lowFold.push_back(rewriter.getIndexAttr(lo));
+        highFold.push_back(rewriter.getIndexAttr(hi));
+      }
+      input = tensor::PadOp::create(
+          rewriter, loc, inputType.clone(paddedShape), input, lowFold, highFold,
+          createScalar(rewriter, loc, elementType, 0));
+    }
+    // Split the channels by group.
+    SmallVector<int64_t> groupedInputShape = {batch, groups, cg};
+    llvm::append_range(groupedInputShape, ArrayRef(paddedShape).drop_front(2));
+    input = reshapeTo(rewriter, loc, input, groupedInputShape);
+    SmallVector<int64_t> groupedWeightShape = {groups, mg, cg};
+    llvm::append_range(groupedWeightShape, weightType.getShape().drop_front(2));
+    Value weight =
+        reshapeTo(rewriter, loc, adaptor.getWeight(), groupedWeightShape);
+
+    // Loops: n, g, mg, out_0..out_{d-1}, cg, k_0..k_{d-1}.
+    int64_t numLoops = 4 + 2 * d;
+    auto dim = [&](int64_t i) { return rewriter.getAffineDimExpr(i); };
+    SmallVector<AffineExpr> inExprs = {dim(0), dim(1), dim(3 + d)};
+    SmallVector<AffineExpr> wExprs = {dim(1), dim(2), dim(3 + d)};
+    SmallVector<AffineExpr> outExprs = {dim(0), dim(1), dim(2)};
+    for (int64_t i = 0; i < d; ++i) {
+      inExprs.push_back(dim(3 + i) * strides[i] +
+                        dim(4 + d + i) * dilations[i]);
+      wExprs.push_back(dim(4 + d + i));
+      outExprs.push_back(dim(3 + i));
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, inExprs, ctx),
+                                   AffineMap::get(numLoops, 0, wExprs, ctx),
+                                   AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(3 + d,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + d, utils::IteratorType::reduction);
+
+    SmallVector<int64_t> groupedOutShape = {batch, groups, mg};
+    llvm::append_range(groupedOutShape, type->getShape().drop_front(2));
+    Value init;
+    if (Value bias = adaptor.getBias()) {
+      Value groupedBias = reshapeTo(rewriter, loc, bias, {groups, mg});
+      SmallVector<AffineExpr> biasExprs = {dim(1), dim(2)};
+      int64_t outRank = 3 + d;
+      AffineMap biasMap = AffineMap::get(outRank, 0, biasExprs, ctx);
+      init =
+          buildGeneric(rewriter, loc, groupedBias,
+                       createEmpty(rewriter, loc, groupedOutShape, accType),
+                       {biasMap, rewriter.getMultiDimIdentityMap(outRank)},
+                       SmallVector<utils::IteratorType>(
+                           outRank, utils::IteratorType::parallel),
+                       [&](OpBuilder &b, Location l,
+                           ValueRange args) -> SmallVector<Value> {
+                         if (args[0].getType() == accType)
+                           return {args[0]};
+                         return {arith::ExtFOp::create(b, l, accType, args[0])};
+                       })
+              .front();
+    } else {
+      init = createFilled(rewriter, loc, groupedOutShape,
+                          createScalar(rewriter, loc, accType, 0));
+    }
+    Value result =
+        buildGeneric(
+            rewriter, loc, ValueRange{input, weight}, init, maps, iterators,
+            [&](OpBuilder &b, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              return {buildMultiplyAccumulate(b, l, args[0], args[1], args[2])};
+            })
+            .front();
+    result = reshapeTo(rewriter, loc, result, type->getShape());
+    rewriter.replaceOp(op, truncateTo(rewriter, loc, result, elementType));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateContractionToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<MatmulOpLowering, LinearOpLowering, ConvOpLowering>(
+      converter, patterns.getContext());
+}

@@ -1,0 +1,325 @@
+//===- DataMovement.cpp - shape and indexing ops to tensor/linalg ---------===//
+//
+// Views stay views where the tensor dialect has one (reshape, slice, split,
+// select become collapse/expand/extract_slice, which bufferize to
+// subviews); copies that rearrange elements are linalg ops (transpose,
+// broadcast) or generics that read through tensor.extract (gather,
+// gather_elements). Gathered indices are wrapped when negative and clamped
+// to the axis, so that an out-of-range id cannot read outside the tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::lowering;
+
+namespace {
+
+SmallVector<OpFoldResult> getIndexAttrs(OpBuilder &b, ArrayRef<int64_t> xs) {
+  return llvm::map_to_vector(
+      xs, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); });
+}
+
+/// An index into an axis of `size` elements from an i32/i64 element:
+/// negative values count from the end, the result is clamped to the axis.
+Value normalizeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value sizeValue = arith::ConstantIndexOp::create(b, loc, size);
+  Value isNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
+  idx = arith::SelectOp::create(
+      b, loc, isNegative, arith::AddIOp::create(b, loc, idx, sizeValue), idx);
+  Value last =
+      arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(size - 1, 0));
+  idx = arith::MaxSIOp::create(b, loc, idx, zero);
+  return arith::MinSIOp::create(b, loc, idx, last);
+}
+
+struct TransposeOpLowering : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Value init = createEmpty(rewriter, op.getLoc(), type->getShape(),
+                             toSignless(type->getElementType()));
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       adaptor.getInput(), init,
+                                                       op.getPerm())
+                               .getResult());
+    return success();
+  }
+};
+
+struct ReshapeOpLowering : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), adaptor.getInput(),
+                                     type->getShape()));
+    return success();
+  }
+};
+
+struct ExpandOpLowering : OpConversionPattern<ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    rewriter.replaceOp(
+        op,
+        buildElementwise(
+            rewriter, op.getLoc(), type->getShape(),
+            toSignless(type->getElementType()), adaptor.getInput(),
+            [](OpBuilder &, Location, ValueRange args) { return args[0]; }));
+    return success();
+  }
+};
+
+struct ConcatOpLowering : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t axis = op.getAxis();
+    int64_t rank = type->getRank();
+    Value result = createEmpty(rewriter, loc, type->getShape(),
+                               toSignless(type->getElementType()));
+    int64_t offset = 0;
+    for (Value input : adaptor.getInputs()) {
+      auto inputType = cast<RankedTensorType>(input.getType());
+      int64_t size = inputType.getDimSize(axis);
+      if (size == 0)
+        continue;
+      SmallVector<int64_t> offsets(rank, 0);
+      offsets[axis] = offset;
+      result = tensor::InsertSliceOp::create(
+          rewriter, loc, input, result, getIndexAttrs(rewriter, offsets),
+          getIndexAttrs(rewriter, inputType.getShape()),
+          getIndexAttrs(rewriter, SmallVector<int64_t>(rank, 1)));
+      offset += size;
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SplitOpLowering : OpConversionPattern<SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(getStaticResultType(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t axis = op.getAxis();
+    SmallVector<Value> pieces;
+    int64_t offset = 0;
+    for (Value result : op.getResults()) {
+      auto type = cast<RankedTensorType>(toSignless(result.getType()));
+      if (!type.hasStaticShape())
+        return rewriter.notifyMatchFailure(op, "dynamic result shape");
+      SmallVector<int64_t> offsets(type.getRank(), 0);
+      offsets[axis] = offset;
+      pieces.push_back(tensor::ExtractSliceOp::create(
+          rewriter, loc, type, adaptor.getInput(),
+          getIndexAttrs(rewriter, offsets),
+          getIndexAttrs(rewriter, type.getShape()),
+          getIndexAttrs(rewriter, SmallVector<int64_t>(type.getRank(), 1))));
+      offset += type.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, pieces);
+    return success();
+  }
+};
+
+struct SliceOpLowering : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, cast<RankedTensorType>(toSignless(*type)), adaptor.getInput(),
+        getIndexAttrs(rewriter, op.getStarts()),
+        getIndexAttrs(rewriter, type->getShape()),
+        getIndexAttrs(rewriter, op.getStrides()));
+    return success();
+  }
+};
+
+struct SelectOpLowering : OpConversionPattern<SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t rank = inputType.getRank();
+    SmallVector<int64_t> offsets(rank, 0);
+    offsets[op.getAxis()] = op.getIndex();
+    SmallVector<int64_t> sizes(inputType.getShape());
+    sizes[op.getAxis()] = 1;
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, cast<RankedTensorType>(toSignless(*type)), adaptor.getInput(),
+        getIndexAttrs(rewriter, offsets), getIndexAttrs(rewriter, sizes),
+        getIndexAttrs(rewriter, SmallVector<int64_t>(rank, 1)));
+    return success();
+  }
+};
+
+/// result[p..., i..., q...] = input[p..., indices[i...], q...]
+struct GatherOpLowering : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
+    int64_t axis = op.getAxis();
+    int64_t indicesRank = indicesType.getRank();
+    int64_t rank = type->getRank();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t i = 0; i < indicesRank; ++i)
+      indexExprs.push_back(rewriter.getAffineDimExpr(axis + i));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, indexExprs, rewriter.getContext()),
+        rewriter.getMultiDimIdentityMap(rank)};
+    int64_t axisSize = inputType.getDimSize(axis);
+    Value init = createEmpty(rewriter, loc, type->getShape(),
+                             inputType.getElementType());
+    Value result =
+        buildGeneric(
+            rewriter, loc, adaptor.getIndices(), init, maps,
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              SmallVector<Value> coords;
+              for (int64_t i = 0; i < axis; ++i)
+                coords.push_back(linalg::IndexOp::create(b, l, i));
+              coords.push_back(normalizeIndex(b, l, args[0], axisSize));
+              for (int64_t i = axis + indicesRank; i < rank; ++i)
+                coords.push_back(linalg::IndexOp::create(b, l, i));
+              return {tensor::ExtractOp::create(b, l, input, coords)};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// result[i...] = input[i... with indices[i...] at axis]
+struct GatherElementsOpLowering : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    int64_t axis = op.getAxis();
+    int64_t rank = type->getRank();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    int64_t axisSize = inputType.getDimSize(axis);
+    Value init = createEmpty(rewriter, loc, type->getShape(),
+                             inputType.getElementType());
+    Value result =
+        buildGeneric(
+            rewriter, loc, adaptor.getIndices(), init, {identity, identity},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              SmallVector<Value> coords;
+              for (int64_t i = 0; i < rank; ++i)
+                coords.push_back(
+                    i == axis ? normalizeIndex(b, l, args[0], axisSize)
+                              : linalg::IndexOp::create(b, l, i).getResult());
+              return {tensor::ExtractOp::create(b, l, input, coords)};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// A copy that reads reversed axes through `size - 1 - d`.
+struct ReverseOpLowering : OpConversionPattern<ReverseOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReverseOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    int64_t rank = type->getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < rank; ++i) {
+      AffineExpr d = rewriter.getAffineDimExpr(i);
+      if (llvm::is_contained(op.getAxes(), i))
+        d = rewriter.getAffineConstantExpr(type->getDimSize(i) - 1) - d;
+      exprs.push_back(d);
+    }
+    AffineMap inputMap = AffineMap::get(rank, 0, exprs, rewriter.getContext());
+    Value init = createEmpty(rewriter, op.getLoc(), type->getShape(),
+                             toSignless(type->getElementType()));
+    Value result =
+        buildGeneric(
+            rewriter, op.getLoc(), adaptor.getInput(), init,
+            {inputMap, rewriter.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [](OpBuilder &, Location, ValueRange args) -> SmallVector<Value> {
+              return {args[0]};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateDataMovementToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns
+      .add<TransposeOpLowering, ReshapeOpLowering, ExpandOpLowering,
+           ConcatOpLowering, SplitOpLowering, SliceOpLowering, SelectOpLowering,
+           GatherOpLowering, GatherElementsOpLowering, ReverseOpLowering>(
+          converter, patterns.getContext());
+}

@@ -1,0 +1,478 @@
+//===- Elementwise.cpp - elementwise tfm ops to linalg.generic ------------===//
+//
+// Every elementwise op becomes one all-parallel linalg.generic whose operands
+// broadcast through their indexing maps; later elementwise fusion merges
+// chains of them. Transcendental functions on f16/bf16 compute in f32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::lowering;
+
+//===----------------------------------------------------------------------===//
+// Scalar bodies
+//===----------------------------------------------------------------------===//
+
+/// Applies `fn` in the compute type of `type` (f32 for f16/bf16).
+static Value computeWidened(OpBuilder &b, Location loc, Value x,
+                            function_ref<Value(Value)> fn) {
+  Type type = x.getType();
+  if (!isNarrowFloat(type))
+    return fn(x);
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+  return arith::TruncFOp::create(b, loc, type, fn(wide));
+}
+
+static Value buildSigmoid(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value one = createScalar(b, loc, type, 1.0);
+  Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, negExp));
+}
+
+static Value buildGelu(OpBuilder &b, Location loc, Value x,
+                       GeluApproximation approximation) {
+  Type type = x.getType();
+  Value half = createScalar(b, loc, type, 0.5);
+  Value one = createScalar(b, loc, type, 1.0);
+  Value inner;
+  if (approximation == GeluApproximation::tanh) {
+    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    Value cubic =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value poly = arith::AddFOp::create(
+        b, loc, x,
+        arith::MulFOp::create(b, loc, createScalar(b, loc, type, 0.044715),
+                              cubic));
+    Value scaled = arith::MulFOp::create(
+        b, loc, createScalar(b, loc, type, std::sqrt(2.0 / M_PI)), poly);
+    inner = math::TanhOp::create(b, loc, scaled);
+  } else {
+    // 0.5 x (1 + erf(x / sqrt(2)))
+    Value scaled = arith::MulFOp::create(
+        b, loc, x, createScalar(b, loc, type, 1.0 / std::sqrt(2.0)));
+    inner = math::ErfOp::create(b, loc, scaled);
+  }
+  return arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, half, x),
+                               arith::AddFOp::create(b, loc, one, inner));
+}
+
+/// Integer division that never traps: a zero divisor reads as 1, and so
+/// does -1 under the most negative dividend (whose quotient wraps to itself).
+static Value buildIntegerDivision(OpBuilder &b, Location loc, Value lhs,
+                                  Value rhs, bool isUnsigned) {
+  Type type = lhs.getType();
+  Value zero = createScalar(b, loc, type, 0);
+  Value one = createScalar(b, loc, type, 1);
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, zero);
+  Value divisor = arith::SelectOp::create(b, loc, isZero, one, rhs);
+  if (isUnsigned)
+    return arith::DivUIOp::create(b, loc, lhs, divisor);
+  unsigned width = type.getIntOrFloatBitWidth();
+  Value minValue = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, APInt::getSignedMinValue(width)));
+  Value minusOne = createScalar(b, loc, type, -1);
+  Value overflows = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lhs, minValue),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, divisor,
+                            minusOne));
+  divisor = arith::SelectOp::create(b, loc, overflows, one, divisor);
+  return arith::DivSIOp::create(b, loc, lhs, divisor);
+}
+
+static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
+                         Type originalType, Value lhs, Value rhs) {
+  bool isFloat = isa<FloatType>(lhs.getType());
+  bool isUnsigned = isUnsignedInteger(originalType);
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AddOp) -> Value {
+        if (isFloat)
+          return arith::AddFOp::create(b, loc, lhs, rhs);
+        return arith::AddIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](SubOp) -> Value {
+        if (isFloat)
+          return arith::SubFOp::create(b, loc, lhs, rhs);
+        return arith::SubIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](MulOp) -> Value {
+        if (isFloat)
+          return arith::MulFOp::create(b, loc, lhs, rhs);
+        return arith::MulIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](DivOp) -> Value {
+        if (isFloat)
+          return arith::DivFOp::create(b, loc, lhs, rhs);
+        return buildIntegerDivision(b, loc, lhs, rhs, isUnsigned);
+      })
+      .Case([&](PowOp) -> Value {
+        if (isFloat)
+          return computeWidened(b, loc, lhs, [&](Value x) -> Value {
+            Value y = rhs;
+            if (x.getType() != y.getType())
+              y = arith::ExtFOp::create(b, loc, x.getType(), y);
+            return math::PowFOp::create(b, loc, x, y);
+          });
+        return math::IPowIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](MaxOp) -> Value {
+        if (isFloat)
+          return arith::MaximumFOp::create(b, loc, lhs, rhs);
+        if (isUnsigned)
+          return arith::MaxUIOp::create(b, loc, lhs, rhs);
+        return arith::MaxSIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](MinOp) -> Value {
+        if (isFloat)
+          return arith::MinimumFOp::create(b, loc, lhs, rhs);
+        if (isUnsigned)
+          return arith::MinUIOp::create(b, loc, lhs, rhs);
+        return arith::MinSIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](AndOp) -> Value {
+        return arith::AndIOp::create(b, loc, lhs, rhs);
+      })
+      .Case(
+          [&](OrOp) -> Value { return arith::OrIOp::create(b, loc, lhs, rhs); })
+      .Case([&](XorOp) -> Value {
+        return arith::XOrIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](CompareOp compare) -> Value {
+        ComparisonPredicate predicate = compare.getPredicate();
+        if (isFloat) {
+          arith::CmpFPredicate pred;
+          switch (predicate) {
+          case ComparisonPredicate::eq:
+            pred = arith::CmpFPredicate::OEQ;
+            break;
+          case ComparisonPredicate::ne:
+            pred = arith::CmpFPredicate::UNE;
+            break;
+          case ComparisonPredicate::lt:
+            pred = arith::CmpFPredicate::OLT;
+            break;
+          case ComparisonPredicate::le:
+            pred = arith::CmpFPredicate::OLE;
+            break;
+          case ComparisonPredicate::gt:
+            pred = arith::CmpFPredicate::OGT;
+            break;
+          case ComparisonPredicate::ge:
+            pred = arith::CmpFPredicate::OGE;
+            break;
+          }
+          return arith::CmpFOp::create(b, loc, pred, lhs, rhs);
+        }
+        bool asUnsigned = isUnsigned || lhs.getType().isInteger(1);
+        arith::CmpIPredicate pred;
+        switch (predicate) {
+        case ComparisonPredicate::eq:
+          pred = arith::CmpIPredicate::eq;
+          break;
+        case ComparisonPredicate::ne:
+          pred = arith::CmpIPredicate::ne;
+          break;
+        case ComparisonPredicate::lt:
+          pred = asUnsigned ? arith::CmpIPredicate::ult
+                            : arith::CmpIPredicate::slt;
+          break;
+        case ComparisonPredicate::le:
+          pred = asUnsigned ? arith::CmpIPredicate::ule
+                            : arith::CmpIPredicate::sle;
+          break;
+        case ComparisonPredicate::gt:
+          pred = asUnsigned ? arith::CmpIPredicate::ugt
+                            : arith::CmpIPredicate::sgt;
+          break;
+        case ComparisonPredicate::ge:
+          pred = asUnsigned ? arith::CmpIPredicate::uge
+                            : arith::CmpIPredicate::sge;
+          break;
+        }
+        return arith::CmpIOp::create(b, loc, pred, lhs, rhs);
+      });
+}
+
+static Value buildUnary(Operation *op, OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  bool isFloat = isa<FloatType>(type);
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](NegOp) -> Value {
+        if (isFloat)
+          return arith::NegFOp::create(b, loc, x);
+        return arith::SubIOp::create(b, loc, createScalar(b, loc, type, 0), x);
+      })
+      .Case([&](ReluOp) -> Value {
+        if (isFloat)
+          return arith::MaximumFOp::create(b, loc, x,
+                                           createScalar(b, loc, type, 0));
+        return arith::MaxSIOp::create(b, loc, x, createScalar(b, loc, type, 0));
+      })
+      .Case([&](AbsOp) -> Value {
+        if (isFloat)
+          return math::AbsFOp::create(b, loc, x);
+        return math::AbsIOp::create(b, loc, x);
+      })
+      .Case([&](NotOp) -> Value {
+        return arith::XOrIOp::create(b, loc, x, createScalar(b, loc, type, 1));
+      })
+      .Case([&](SinOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::SinOp::create(b, loc, v);
+        });
+      })
+      .Case([&](CosOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::CosOp::create(b, loc, v);
+        });
+      })
+      .Case([&](ExpOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::ExpOp::create(b, loc, v);
+        });
+      })
+      .Case([&](LogOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::LogOp::create(b, loc, v);
+        });
+      })
+      .Case([&](SqrtOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::SqrtOp::create(b, loc, v);
+        });
+      })
+      .Case([&](RsqrtOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::RsqrtOp::create(b, loc, v);
+        });
+      })
+      .Case([&](TanhOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::TanhOp::create(b, loc, v);
+        });
+      })
+      .Case([&](ErfOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return math::ErfOp::create(b, loc, v);
+        });
+      })
+      .Case([&](SigmoidOp) {
+        return computeWidened(b, loc, x,
+                              [&](Value v) { return buildSigmoid(b, loc, v); });
+      })
+      .Case([&](SiluOp) {
+        return computeWidened(b, loc, x, [&](Value v) -> Value {
+          return arith::MulFOp::create(b, loc, v, buildSigmoid(b, loc, v));
+        });
+      })
+      .Case([&](GeluOp gelu) {
+        return computeWidened(b, loc, x, [&](Value v) {
+          return buildGelu(b, loc, v, gelu.getApproximate());
+        });
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+template <typename OpTy> struct BinaryOpLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Type originalType = getElementTypeOrSelf(op.getLhs().getType());
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type->getShape(),
+        toSignless(type->getElementType()),
+        {adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return buildBinary(op, b, loc, originalType, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+template <typename OpTy> struct UnaryOpLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type->getShape(),
+        toSignless(type->getElementType()), {adaptor.getInput()},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return buildUnary(op, b, loc, args[0]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// `pow` by a constant exponent that is a small integer or +-1/2 becomes
+/// multiplications or a square root: exact for negative bases, where
+/// exp(y log x) is not, and far cheaper than a call to powf.
+struct PowByConstantLowering : OpConversionPattern<PowOp> {
+  PowByConstantLowering(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern<PowOp>(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(PowOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    if (!isa<FloatType>(type->getElementType()) ||
+        op.getLhs().getType() != *type)
+      return rewriter.notifyMatchFailure(op, "not a float power of the base");
+    DenseFPElementsAttr exponentAttr;
+    if (!matchPattern(op.getRhs(), m_Constant(&exponentAttr)) ||
+        !exponentAttr.isSplat())
+      return rewriter.notifyMatchFailure(op, "exponent is not a constant");
+    double exponent = exponentAttr.getSplatValue<APFloat>().convertToDouble();
+    static constexpr double kSupported[] = {-1.0, -0.5, 0.0, 0.5,
+                                            1.0,  2.0,  3.0, 4.0};
+    if (!llvm::is_contained(kSupported, exponent))
+      return rewriter.notifyMatchFailure(op, "no cheaper form of exponent");
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type->getShape(), type->getElementType(),
+        {adaptor.getLhs()}, [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value x = args[0];
+          Type elementType = x.getType();
+          if (exponent == 0.0)
+            return createScalar(b, loc, elementType, 1.0);
+          if (exponent == 1.0)
+            return x;
+          if (exponent == 0.5)
+            return computeWidened(b, loc, x, [&](Value v) -> Value {
+              return math::SqrtOp::create(b, loc, v);
+            });
+          if (exponent == -0.5)
+            return computeWidened(b, loc, x, [&](Value v) -> Value {
+              return math::RsqrtOp::create(b, loc, v);
+            });
+          if (exponent == -1.0)
+            return Value(arith::DivFOp::create(
+                b, loc, createScalar(b, loc, elementType, 1.0), x));
+          Value square = arith::MulFOp::create(b, loc, x, x);
+          if (exponent == 2.0)
+            return square;
+          if (exponent == 3.0)
+            return Value(arith::MulFOp::create(b, loc, square, x));
+          return Value(arith::MulFOp::create(b, loc, square, square));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct CastOpLowering : OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Type srcType = getElementTypeOrSelf(op.getInput().getType());
+    Type dstType = type->getElementType();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type->getShape(), toSignless(dstType),
+        {adaptor.getInput()}, [&](OpBuilder &b, Location loc, ValueRange args) {
+          return convertScalar(b, loc, args[0], srcType, dstType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct WhereOpLowering : OpConversionPattern<WhereOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(WhereOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type->getShape(),
+        toSignless(type->getElementType()),
+        {adaptor.getCondition(), adaptor.getTrueValue(),
+         adaptor.getFalseValue()},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Literals and weights become arith.constant with signless element types;
+/// weights keep their dense_resource blob, shared rather than copied.
+struct ConstantOpLowering : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto signlessType = cast<RankedTensorType>(toSignless(type));
+    TypedAttr value;
+    if (auto dense = dyn_cast<DenseElementsAttr>(op.getValue()))
+      value = type == signlessType
+                  ? dense
+                  : dense.bitcast(signlessType.getElementType());
+    else if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
+      value =
+          DenseResourceElementsAttr::get(signlessType, resource.getRawHandle());
+    else
+      return rewriter.notifyMatchFailure(op, "unsupported constant attribute");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, signlessType, value);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateElementwiseToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<
+      BinaryOpLowering<AddOp>, BinaryOpLowering<SubOp>, BinaryOpLowering<MulOp>,
+      BinaryOpLowering<DivOp>, BinaryOpLowering<PowOp>, BinaryOpLowering<MaxOp>,
+      BinaryOpLowering<MinOp>, BinaryOpLowering<AndOp>, BinaryOpLowering<OrOp>,
+      BinaryOpLowering<XorOp>, BinaryOpLowering<CompareOp>>(converter, ctx);
+  patterns.add<
+      UnaryOpLowering<NegOp>, UnaryOpLowering<ReluOp>, UnaryOpLowering<AbsOp>,
+      UnaryOpLowering<NotOp>, UnaryOpLowering<SinOp>, UnaryOpLowering<CosOp>,
+      UnaryOpLowering<ExpOp>, UnaryOpLowering<LogOp>, UnaryOpLowering<SqrtOp>,
+      UnaryOpLowering<RsqrtOp>, UnaryOpLowering<TanhOp>, UnaryOpLowering<ErfOp>,
+      UnaryOpLowering<SigmoidOp>, UnaryOpLowering<SiluOp>,
+      UnaryOpLowering<GeluOp>>(converter, ctx);
+  patterns.add<PowByConstantLowering, CastOpLowering, WhereOpLowering,
+               ConstantOpLowering>(converter, ctx);
+}

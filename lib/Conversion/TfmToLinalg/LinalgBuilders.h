@@ -1,0 +1,104 @@
+//===- LinalgBuilders.h - building blocks of the tfm-to-linalg patterns --===//
+//
+// Helpers shared by the op-family files of the TfmToLinalg conversion: empty
+// and filled tensors, NumPy broadcasting as indexing maps, static reshapes,
+// element conversions with the signedness of the original tfm type, and
+// linalg.generic construction.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_CONVERSION_TFMTOLINALG_LINALGBUILDERS_H
+#define TFM_CONVERSION_TFMTOLINALG_LINALGBUILDERS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::tfm::lowering {
+
+/// True for the `ui*` element types, whose arithmetic is unsigned.
+inline bool isUnsignedInteger(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  return intType && intType.isUnsigned();
+}
+
+/// `type` with `ui*`/`si*` element types made signless, as lowered code sees
+/// it.
+Type toSignless(Type type);
+
+/// f16 and bf16 compute in f32 (accumulations, transcendental functions).
+inline bool isNarrowFloat(Type type) { return type.isF16() || type.isBF16(); }
+
+/// The type arithmetic on elements of `type` is carried out in.
+inline Type getComputeType(Type type) {
+  return isNarrowFloat(type) ? Float32Type::get(type.getContext()) : type;
+}
+
+/// The type of `op`'s first result, or a match failure naming the problem
+/// when its shape is not static: code generation needs static shapes.
+FailureOr<RankedTensorType> getStaticResultType(Operation *op,
+                                                PatternRewriter &rewriter);
+
+/// A `tensor.empty` of a static shape.
+Value createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  Type elementType);
+
+/// A tensor of `shape` filled with the scalar `value` (`linalg.fill`).
+Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                   Value value);
+
+/// A scalar constant of `type` (float or signless integer) holding `value`.
+Value createScalar(OpBuilder &b, Location loc, Type type, double value);
+
+/// The identity (0 for sums) or the neutral element of a max/min reduction
+/// for element type `type`, signedness taken from `originalType`.
+TypedAttr getLowestValue(Type type, Type originalType);
+TypedAttr getHighestValue(Type type, Type originalType);
+
+/// How an operand is read by a loop nest of `loopShape` under NumPy
+/// broadcasting: `value` is the operand with its broadcast unit dimensions
+/// collapsed away, `map` its indexing map.
+struct BroadcastOperand {
+  Value value;
+  AffineMap map;
+};
+BroadcastOperand broadcastOperand(OpBuilder &b, Location loc, Value operand,
+                                  ArrayRef<int64_t> loopShape);
+
+/// The map (d0..dn-1) -> (dims not in `dropped`).
+AffineMap getDropDimsMap(MLIRContext *ctx, int64_t numDims,
+                         ArrayRef<int64_t> dropped);
+
+/// Reshapes a statically shaped tensor to `shape` with collapse/expand ops.
+Value reshapeTo(OpBuilder &b, Location loc, Value value,
+                ArrayRef<int64_t> shape);
+
+/// Converts a scalar between element types with tfm.cast semantics; the
+/// original (possibly unsigned) types give the signedness.
+Value convertScalar(OpBuilder &b, Location loc, Value value, Type srcOriginal,
+                    Type dstOriginal);
+
+/// Body of a generic: receives the block arguments, returns the yielded
+/// values.
+using GenericBodyFn =
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>;
+
+/// A linalg.generic over all-parallel loops of `shape` whose `operands`
+/// broadcast NumPy-style into one result of `resultElementType`; `body` maps
+/// the operand elements to the result element.
+Value buildElementwise(
+    OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type resultElementType,
+    ValueRange operands,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+
+/// A linalg.generic with explicit maps and iterator types.
+SmallVector<Value> buildGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                                ValueRange outputs, ArrayRef<AffineMap> maps,
+                                ArrayRef<utils::IteratorType> iterators,
+                                GenericBodyFn body);
+
+} // namespace mlir::tfm::lowering
+
+#endif // TFM_CONVERSION_TFMTOLINALG_LINALGBUILDERS_H

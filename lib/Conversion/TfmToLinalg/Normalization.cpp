@@ -1,0 +1,222 @@
+//===- Normalization.cpp - layer_norm and rms_norm to linalg.generic ------===//
+//
+// Two-pass, numerically stable forms accumulated in the compute type:
+// layer_norm sums x, then (x - mean)^2, then normalizes; rms_norm sums x^2,
+// then scales. The normalized axes are the trailing ones, so statistics are
+// indexed by the leading dimensions and scale/bias by the trailing ones.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::lowering;
+
+namespace {
+
+/// Loop-nest bookkeeping shared by both norms: the input is `[outer...,
+/// inner...]` with the normalized `inner` dimensions trailing.
+struct NormLoops {
+  int64_t rank;
+  int64_t numOuter;
+  int64_t count; // elements per normalized group
+  SmallVector<int64_t> outerShape;
+  AffineMap identity, outerMap, innerMap;
+  SmallVector<utils::IteratorType> reduceIterators, parallelIterators;
+
+  NormLoops(OpBuilder &b, RankedTensorType type, ArrayRef<int64_t> axes) {
+    rank = type.getRank();
+    numOuter = rank - static_cast<int64_t>(axes.size());
+    count = 1;
+    for (int64_t i = numOuter; i < rank; ++i)
+      count *= type.getDimSize(i);
+    outerShape = llvm::to_vector(type.getShape().take_front(numOuter));
+    MLIRContext *ctx = b.getContext();
+    identity = b.getMultiDimIdentityMap(rank);
+    outerMap = getDropDimsMap(ctx, rank, axes);
+    SmallVector<int64_t> outerDims =
+        llvm::to_vector(llvm::seq<int64_t>(0, numOuter));
+    innerMap = getDropDimsMap(ctx, rank, outerDims);
+    parallelIterators.assign(rank, utils::IteratorType::parallel);
+    reduceIterators = parallelIterators;
+    for (int64_t i = numOuter; i < rank; ++i)
+      reduceIterators[i] = utils::IteratorType::reduction;
+  }
+};
+
+Value widen(OpBuilder &b, Location loc, Value x, Type computeType) {
+  if (x.getType() == computeType)
+    return x;
+  return arith::ExtFOp::create(b, loc, computeType, x);
+}
+
+/// sum over the normalized axes of f(x, stats...).
+Value buildGroupSum(
+    OpBuilder &b, Location loc, const NormLoops &loops, Type computeType,
+    ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
+  Value init = createFilled(b, loc, loops.outerShape,
+                            createScalar(b, loc, computeType, 0));
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(loops.outerMap);
+  return buildGeneric(b, loc, inputs, init, maps, loops.reduceIterators,
+                      [&](OpBuilder &nb, Location l,
+                          ValueRange args) -> SmallVector<Value> {
+                        Value t = term(nb, l, args.drop_back());
+                        return {arith::AddFOp::create(nb, l, args.back(), t)};
+                      })
+      .front();
+}
+
+struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    NormLoops loops(rewriter, *type, op.getAxes());
+    Type elementType = type->getElementType();
+    Type computeType = getComputeType(elementType);
+    Value input = adaptor.getInput();
+    double invCount = 1.0 / static_cast<double>(loops.count);
+
+    Value sum =
+        buildGroupSum(rewriter, loc, loops, computeType, input, loops.identity,
+                      [&](OpBuilder &b, Location l, ValueRange args) {
+                        return widen(b, l, args[0], computeType);
+                      });
+    Value sumSq = buildGroupSum(
+        rewriter, loc, loops, computeType, ValueRange{input, sum},
+        {loops.identity, loops.outerMap},
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value mean = arith::MulFOp::create(
+              b, l, args[1], createScalar(b, l, computeType, invCount));
+          Value d = arith::SubFOp::create(
+              b, l, widen(b, l, args[0], computeType), mean);
+          return arith::MulFOp::create(b, l, d, d);
+        });
+
+    SmallVector<Value> inputs = {input, sum, sumSq};
+    SmallVector<AffineMap> maps = {loops.identity, loops.outerMap,
+                                   loops.outerMap};
+    if (adaptor.getScale()) {
+      inputs.push_back(adaptor.getScale());
+      maps.push_back(loops.innerMap);
+    }
+    if (adaptor.getBias()) {
+      inputs.push_back(adaptor.getBias());
+      maps.push_back(loops.innerMap);
+    }
+    maps.push_back(loops.identity);
+    bool hasScale = static_cast<bool>(adaptor.getScale());
+    bool hasBias = static_cast<bool>(adaptor.getBias());
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value init = createEmpty(rewriter, loc, type->getShape(), elementType);
+    Value result =
+        buildGeneric(
+            rewriter, loc, inputs, init, maps, loops.parallelIterators,
+            [&](OpBuilder &b, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              Value invN = createScalar(b, l, computeType, invCount);
+              Value mean = arith::MulFOp::create(b, l, args[1], invN);
+              Value var = arith::MulFOp::create(b, l, args[2], invN);
+              Value rstd = math::RsqrtOp::create(
+                  b, l,
+                  arith::AddFOp::create(
+                      b, l, var, createScalar(b, l, computeType, epsilon)));
+              Value y = arith::MulFOp::create(
+                  b, l,
+                  arith::SubFOp::create(b, l, widen(b, l, args[0], computeType),
+                                        mean),
+                  rstd);
+              unsigned next = 3;
+              if (hasScale)
+                y = arith::MulFOp::create(
+                    b, l, y, widen(b, l, args[next++], computeType));
+              if (hasBias)
+                y = arith::AddFOp::create(
+                    b, l, y, widen(b, l, args[next++], computeType));
+              if (computeType != elementType)
+                y = arith::TruncFOp::create(b, l, elementType, y);
+              return {y};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct RmsNormOpLowering : OpConversionPattern<RmsNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RmsNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    NormLoops loops(rewriter, *type, op.getAxes());
+    Type elementType = type->getElementType();
+    Type computeType = getComputeType(elementType);
+    Value input = adaptor.getInput();
+    double invCount = 1.0 / static_cast<double>(loops.count);
+
+    Value sumSq =
+        buildGroupSum(rewriter, loc, loops, computeType, input, loops.identity,
+                      [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                        Value x = widen(b, l, args[0], computeType);
+                        return arith::MulFOp::create(b, l, x, x);
+                      });
+    SmallVector<Value> inputs = {input, sumSq};
+    SmallVector<AffineMap> maps = {loops.identity, loops.outerMap};
+    bool hasScale = static_cast<bool>(adaptor.getScale());
+    if (hasScale) {
+      inputs.push_back(adaptor.getScale());
+      maps.push_back(loops.innerMap);
+    }
+    maps.push_back(loops.identity);
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value init = createEmpty(rewriter, loc, type->getShape(), elementType);
+    Value result =
+        buildGeneric(
+            rewriter, loc, inputs, init, maps, loops.parallelIterators,
+            [&](OpBuilder &b, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              Value meanSq = arith::MulFOp::create(
+                  b, l, args[1], createScalar(b, l, computeType, invCount));
+              Value rms = math::RsqrtOp::create(
+                  b, l,
+                  arith::AddFOp::create(
+                      b, l, meanSq, createScalar(b, l, computeType, epsilon)));
+              Value y = arith::MulFOp::create(
+                  b, l, widen(b, l, args[0], computeType), rms);
+              if (hasScale)
+                y = arith::MulFOp::create(b, l, y,
+                                          widen(b, l, args[2], computeType));
+              if (computeType != elementType)
+                y = arith::TruncFOp::create(b, l, elementType, y);
+              return {y};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateNormalizationToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<LayerNormOpLowering, RmsNormOpLowering>(converter,
+                                                       patterns.getContext());
+}

@@ -1,0 +1,32 @@
+//===- Patterns.h - tfm-to-linalg patterns by op family ---------*- C++ -*-===//
+
+#ifndef TFM_CONVERSION_TFMTOLINALG_PATTERNS_H
+#define TFM_CONVERSION_TFMTOLINALG_PATTERNS_H
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::tfm {
+
+/// constant, binary/unary arithmetic, activations, compare, cast, where.
+void populateElementwiseToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns);
+/// matmul, linear, conv.
+void populateContractionToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns);
+/// reduce_*, softmax, log_softmax.
+void populateReductionToLinalgPatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns);
+/// layer_norm, rms_norm.
+void populateNormalizationToLinalgPatterns(const TypeConverter &converter,
+                                           RewritePatternSet &patterns);
+/// attention (tiled, online softmax) and rope.
+void populateAttentionToLinalgPatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns);
+/// transpose, reshape, expand, concat, split, slice, gather, select,
+/// gather_elements, reverse.
+void populateDataMovementToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns);
+
+} // namespace mlir::tfm
+
+#endif // TFM_CONVERSION_TFMTOLINALG_PATTERNS_H

@@ -1,0 +1,62 @@
+//===- TfmToLinalg.cpp - the convert-tfm-to-linalg pass -------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "tfm/Conversion/Passes.h"
+#include "tfm/Dialect/Tfm/TfmDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_CONVERTTFMTOLINALGPASS
+#include "tfm/Conversion/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+TfmToLinalgTypeConverter::TfmToLinalgTypeConverter() {
+  addConversion([](Type type) { return lowering::toSignless(type); });
+}
+
+void mlir::tfm::populateTfmToLinalgConversionPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  populateElementwiseToLinalgPatterns(converter, patterns);
+  populateContractionToLinalgPatterns(converter, patterns);
+  populateReductionToLinalgPatterns(converter, patterns);
+  populateNormalizationToLinalgPatterns(converter, patterns);
+  populateAttentionToLinalgPatterns(converter, patterns);
+  populateDataMovementToLinalgPatterns(converter, patterns);
+}
+
+namespace {
+struct ConvertTfmToLinalgPass
+    : public tfm::impl::ConvertTfmToLinalgPassBase<ConvertTfmToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    TfmToLinalgTypeConverter converter;
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<TfmDialect>();
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
+        [&](Operation *op) { return converter.isLegal(op); });
+
+    RewritePatternSet patterns(ctx);
+    populateTfmToLinalgConversionPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
