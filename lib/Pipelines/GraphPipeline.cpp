@@ -19,10 +19,3 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
 }
-
-void mlir::tfm::registerPipelines() {
-  PassPipelineRegistration<GraphPipelineOptions>(
-      "tfm-graph-pipeline",
-      "Graph-level optimization of tfm functions (tfmc's `graph` phase)",
-      buildGraphPipeline);
-}

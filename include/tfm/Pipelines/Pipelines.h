@@ -3,12 +3,19 @@
 // Pipelines are C++ builders with options; tfm-opt registers them under their
 // names and tfmc calls the builders directly.
 //
+// The CPU compilation is a sequence of named phases; every phase is also
+// registered as a pipeline of its own (`tfm-cpu-<phase>`) that continues
+// from the previous phase's output, so that any stage can be reproduced
+// from a dump with tfm-opt.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TFM_PIPELINES_PIPELINES_H
 #define TFM_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassOptions.h"
+
+#include <optional>
 
 namespace mlir {
 class OpPassManager;
@@ -27,6 +34,57 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
 
 /// Graph-level optimization of a module of tfm functions (the `graph` phase).
 void buildGraphPipeline(OpPassManager &pm, const GraphPipelineOptions &options);
+
+/// The phases of CPU code generation, in order.
+enum class CpuPhase {
+  Graph,      // tfm, shapes refined and folded
+  Linalg,     // linalg on tensors, elementwise ops fused
+  Vectorized, // tiled for threads and vector registers, vectorized
+  Bufferized, // buffers: outputs as arguments, arena and weights planned
+  Llvm,       // the LLVM dialect
+};
+
+/// The phase called `name`, if any.
+std::optional<CpuPhase> parseCpuPhase(StringRef name);
+StringRef getCpuPhaseName(CpuPhase phase);
+/// Every phase name, in order, for help texts.
+ArrayRef<StringRef> getCpuPhaseNames();
+
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  Option<unsigned> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("0: no graph optimization or vectorization; 1-3: all"),
+      llvm::cl::init(2)};
+  Option<std::string> compileTo{
+      *this, "compile-to",
+      llvm::cl::desc("Last phase to run: graph, linalg, vectorized, "
+                     "bufferized or llvm"),
+      llvm::cl::init("llvm")};
+  Option<std::string> entryName{
+      *this, "entry-name",
+      llvm::cl::desc("Symbol of the generated entry function (empty: keep "
+                     "the model's function name)"),
+      llvm::cl::init("")};
+  Option<int64_t> weightsMinBytes{
+      *this, "weights-min-bytes",
+      llvm::cl::desc("Constants of at least this many bytes go to the "
+                     "weights blob"),
+      llvm::cl::init(4096)};
+  Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("Threads the parallel loops are tiled for"),
+      llvm::cl::init(2)};
+};
+
+/// Adds the passes of one CPU phase, which continues from the output of the
+/// phase before it.
+void buildCpuPhase(OpPassManager &pm, CpuPhase phase,
+                   const CpuPipelineOptions &options);
+
+/// Adds the phases from the tfm graph up to `options.compileTo`; fails for
+/// an unknown phase name.
+LogicalResult buildCpuPipeline(OpPassManager &pm,
+                               const CpuPipelineOptions &options);
 
 /// Registers every tfm pipeline with the pass registry (`tfm-opt`).
 void registerPipelines();

@@ -1,0 +1,76 @@
+//===- Bufferize.cpp - One-Shot Bufferize for generated code --------------===//
+
+#include "tfm/Codegen/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_BUFFERIZEPASS
+#include "tfm/Codegen/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+
+namespace {
+
+/// True for ops whose only role is to provide a fresh destination tensor.
+bool isFreshDestination(Operation *op) {
+  if (isa<tensor::EmptyOp>(op))
+    return true;
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() != nullptr;
+  return false;
+}
+
+/// Gives every user of a shared fresh destination its own copy of it, so
+/// that CSE'd `tensor.empty`/`linalg.fill` ops do not make bufferization
+/// copy one writer's buffer away from the next.
+void duplicateSharedDestinations(ModuleOp module) {
+  SmallVector<Operation *> shared;
+  module.walk([&](Operation *op) {
+    if (isFreshDestination(op) && !op->getResult(0).hasOneUse() &&
+        !op->getResult(0).use_empty())
+      shared.push_back(op);
+  });
+  for (Operation *op : shared) {
+    SmallVector<OpOperand *> uses = llvm::map_to_vector(
+        op->getResult(0).getUses(), [](OpOperand &use) { return &use; });
+    for (OpOperand *use : llvm::drop_begin(uses)) {
+      OpBuilder b(use->getOwner());
+      IRMapping mapping;
+      if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+        Operation *empty = fill.getDpsInits()[0].getDefiningOp();
+        mapping.map(empty->getResult(0), b.clone(*empty)->getResult(0));
+      }
+      use->set(b.clone(*op, mapping)->getResult(0));
+    }
+  }
+}
+
+struct BufferizePass : public tfm::impl::BufferizePassBase<BufferizePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    duplicateSharedDestinations(module);
+
+    bufferization::OneShotBufferizationOptions options;
+    options.bufferizeFunctionBoundaries = true;
+    options.setFunctionBoundaryTypeConversion(
+        bufferization::LayoutMapOption::IdentityLayoutMap);
+    options.allowReturnAllocsFromLoops = true;
+    options.bufferAlignment = 64;
+    options.memCpyFn = [](OpBuilder &b, Location loc, Value from,
+                          Value to) -> LogicalResult {
+      linalg::CopyOp::create(b, loc, from, to);
+      return success();
+    };
+    bufferization::BufferizationState state;
+    if (failed(
+            bufferization::runOneShotModuleBufferize(module, options, state)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,87 @@
+//===- OutputsToDestinations.cpp - results become output buffers ----------===//
+
+#include "tfm/Codegen/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_OUTPUTSTODESTINATIONSPASS
+#include "tfm/Codegen/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+struct OutputsToDestinationsPass
+    : public tfm::impl::OutputsToDestinationsPassBase<
+          OutputsToDestinationsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> entries;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        entries.push_back(func);
+    if (!entryName.empty() && entries.size() != 1) {
+      module.emitError() << "tfm-outputs-to-destinations: entry-name needs "
+                            "exactly one public function, found "
+                         << entries.size();
+      return signalPassFailure();
+    }
+    for (func::FuncOp func : entries)
+      if (failed(convert(func)))
+        return signalPassFailure();
+  }
+
+  LogicalResult convert(func::FuncOp func) {
+    FunctionType type = func.getFunctionType();
+    unsigned numInputs = type.getNumInputs();
+    SmallVector<Type> outputTypes;
+    for (Type result : type.getResults()) {
+      auto tensorType = dyn_cast<RankedTensorType>(result);
+      if (!tensorType || !tensorType.hasStaticShape())
+        return func.emitError()
+               << "model outputs must be statically shaped tensors, got "
+               << result;
+      outputTypes.push_back(
+          MemRefType::get(tensorType.getShape(), tensorType.getElementType()));
+    }
+    SmallVector<DictionaryAttr> resultAttrs;
+    func.getAllResultAttrs(resultAttrs);
+
+    // New trailing arguments carry the results' attributes.
+    SmallVector<unsigned> indices(outputTypes.size(), numInputs);
+    SmallVector<DictionaryAttr> argAttrs = llvm::map_to_vector(
+        resultAttrs, [](DictionaryAttr attrs) { return attrs; });
+    argAttrs.resize(outputTypes.size());
+    SmallVector<Location> locs(outputTypes.size(), func.getLoc());
+    if (failed(func.insertArguments(indices, outputTypes, argAttrs, locs)))
+      return failure();
+    SmallVector<Value> outputs(func.getArguments().drop_front(numInputs));
+    llvm::BitVector allResults(type.getNumResults(), true);
+    if (failed(func.eraseResults(allResults)))
+      return failure();
+
+    // Every return stores its operands into the outputs.
+    SmallVector<func::ReturnOp> returns;
+    func.walk([&](func::ReturnOp op) { returns.push_back(op); });
+    for (func::ReturnOp ret : returns) {
+      OpBuilder b(ret);
+      for (auto [value, output] : llvm::zip(ret.getOperands(), outputs))
+        bufferization::MaterializeInDestinationOp::create(
+            b, ret.getLoc(), TypeRange{}, value, output, /*restrict=*/true,
+            /*writable=*/true);
+      func::ReturnOp::create(b, ret.getLoc());
+      ret.erase();
+    }
+    if (!entryName.empty())
+      func.setSymName(entryName);
+    func->setAttr(kEntryAttrName, UnitAttr::get(&getContext()));
+    return success();
+  }
+};
+
+} // namespace

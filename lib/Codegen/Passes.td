@@ -1,0 +1,125 @@
+//===- Passes.td - code generation passes --------------------*- tablegen -*-===//
+//
+// Passes of the code generation pipelines, below the tfm dialect: on linalg
+// and tensors, on buffers, and for the CPU target.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_CODEGEN_PASSES_TD
+#define TFM_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FuseElementwisePass : Pass<"tfm-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuses elementwise linalg.generic producers into their consumers";
+  let description = [{
+    Merges a producing `linalg.generic` whose loops are all parallel into
+    the `linalg.generic` that consumes it, when the consumer is its only
+    user, so that chains of elementwise ops (bias, activation, residual,
+    scaling) and the elementwise prologue of a reduction run as one loop
+    nest without intermediate tensors. Unlike upstream
+    `linalg-fuse-elementwise-ops` it does not propagate reshapes through
+    contractions: a matmul keeps its named, 2-D form for tiling.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def OutputsToDestinationsPass
+    : Pass<"tfm-outputs-to-destinations", "ModuleOp"> {
+  let summary = "Makes model outputs caller-provided buffers";
+  let description = [{
+    Rewrites each public function that returns tensors into one that writes
+    them into trailing `memref` arguments provided by the caller (the
+    runtime's output buffers) and returns nothing. The results are stored
+    with `bufferization.materialize_in_destination`, so that bufferization
+    computes them directly in the output buffers. Result attributes
+    (`tfm.name`) move to the new arguments. The function is renamed to
+    `entry-name` when given and marked `tfm.entry`.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+  let options = [
+    Option<"entryName", "entry-name", "std::string", /*default=*/"\"\"",
+           "New name of the entry function (empty: keep the name)">
+  ];
+}
+
+def BufferizePass : Pass<"tfm-bufferize", "ModuleOp"> {
+  let summary = "One-Shot Bufferize with the conventions of generated code";
+  let description = [{
+    Runs One-Shot Module Bufferize with function boundaries, identity
+    layouts at the boundaries, 64-byte aligned allocations and copies as
+    `linalg.copy` (so that they are vectorized and lowered like any other
+    linalg op rather than calling a runtime library). Before the analysis,
+    destination tensors (`tensor.empty`, and `linalg.fill` of one) that
+    several ops write into are duplicated per writer: sharing one would
+    force bufferization to copy.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def PlanMemoryPass : Pass<"tfm-plan-memory", "ModuleOp"> {
+  let summary = "Places intermediate buffers in one arena by liveness";
+  let description = [{
+    Computes, for every statically shaped `memref.alloc` in the entry
+    block of an entry function (`tfm.entry`), the span of top-level
+    operations during which it or any view of it is used, then assigns
+    64-byte aligned offsets in a single arena so that buffers whose spans
+    overlap never overlap in memory (greedy, largest first, lowest fitting
+    offset). Each allocation becomes a `memref.view` of a new leading
+    `memref<Nxi8>` argument marked `tfm.arena`, and the function gets
+    `tfm.arena_size` = N. The caller provides the arena; allocations that
+    remain (nested in loops, or dynamically shaped) are left for the
+    deallocation pipeline.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def ExternalizeWeightsPass : Pass<"tfm-externalize-weights", "ModuleOp"> {
+  let summary = "Moves large constants into a weights blob read through an argument";
+  let description = [{
+    Every constant `memref.global` of at least `min-bytes` bytes used by an
+    entry function is given a 64-byte aligned offset in one weights blob;
+    its `memref.get_global` uses become `memref.view`s of a new leading
+    `memref<Nxi8>` argument marked `tfm.weights`. The module records the
+    layout in `tfm.weights`, an array of `{name, offset, value}`
+    dictionaries, from which the driver writes the blob (into the object
+    file or a side file); the globals are removed. Smaller constants stay
+    as globals in the generated code's read-only data.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"4096",
+           "Smallest constant, in bytes, moved into the weights blob">
+  ];
+}
+
+def ApproximateMathPass : Pass<"tfm-approximate-math", "func::FuncOp"> {
+  let summary = "Expands transcendental math ops into vectorizable polynomials";
+  let description = [{
+    Rewrites `math.exp`, `math.log`, `math.tanh`, `math.erf`, `math.sin`,
+    `math.cos` and friends on f32 (scalars and vectors) into the polynomial
+    approximations of MLIR's math dialect, which compile to straight-line
+    FMA code instead of per-element libm calls. f16/bf16 math is first
+    extended to f32; remaining math ops lower to LLVM intrinsics or libm.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+#endif // TFM_CODEGEN_PASSES_TD

@@ -1,0 +1,156 @@
+//===- CpuPipeline.cpp - tfm to LLVM for x86-64 CPUs ----------------------===//
+//
+// graph -> linalg -> vectorized -> bufferized -> llvm. Each phase is a
+// pipeline of its own; see docs/architecture.md for what each produces.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/Codegen/Passes.h"
+#include "tfm/Conversion/Passes.h"
+#include "tfm/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+static constexpr StringRef kPhaseNames[] = {"graph", "linalg", "vectorized",
+                                            "bufferized", "llvm"};
+
+std::optional<CpuPhase> mlir::tfm::parseCpuPhase(StringRef name) {
+  for (auto [i, phaseName] : llvm::enumerate(kPhaseNames))
+    if (phaseName == name)
+      return static_cast<CpuPhase>(i);
+  return std::nullopt;
+}
+
+StringRef mlir::tfm::getCpuPhaseName(CpuPhase phase) {
+  return kPhaseNames[static_cast<size_t>(phase)];
+}
+
+ArrayRef<StringRef> mlir::tfm::getCpuPhaseNames() { return kPhaseNames; }
+
+static void addCleanups(OpPassManager &pm) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createCSEPass());
+}
+
+static void buildLinalgPhase(OpPassManager &pm,
+                             const CpuPipelineOptions &options) {
+  pm.addPass(createConvertTfmToLinalgPass());
+  addCleanups(pm);
+  if (options.optLevel > 0)
+    pm.nest<func::FuncOp>().addPass(createFuseElementwisePass());
+}
+
+static void buildBufferizedPhase(OpPassManager &pm,
+                                 const CpuPipelineOptions &options) {
+  OutputsToDestinationsPassOptions outputs;
+  outputs.entryName = options.entryName;
+  pm.addPass(createOutputsToDestinationsPass(outputs));
+  pm.addPass(createBufferizePass());
+  pm.nest<func::FuncOp>().addPass(createCanonicalizerPass());
+  pm.addPass(createPlanMemoryPass());
+  ExternalizeWeightsPassOptions weights;
+  weights.minBytes = options.weightsMinBytes;
+  pm.addPass(createExternalizeWeightsPass(weights));
+  // Buffers the arena does not hold (those allocated inside loops) are
+  // freed by ownership-based deallocation.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  addCleanups(pm);
+}
+
+static void buildLlvmPhase(OpPassManager &pm,
+                           const CpuPipelineOptions &options) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createConvertLinalgToLoopsPass());
+  funcPm.addPass(createForallToParallelLoopPass());
+  pm.addPass(createConvertSCFToOpenMPPass());
+  pm.nest<func::FuncOp>().addPass(createApproximateMathPass());
+  pm.addPass(createConvertMathToFuncs());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  // Buffers cross the entry point as bare pointers: every shape is static.
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
+                              const CpuPipelineOptions &options) {
+  switch (phase) {
+  case CpuPhase::Graph: {
+    GraphPipelineOptions graph;
+    graph.optLevel = options.optLevel;
+    buildGraphPipeline(pm, graph);
+    return;
+  }
+  case CpuPhase::Linalg:
+    buildLinalgPhase(pm, options);
+    return;
+  case CpuPhase::Vectorized:
+    return;
+  case CpuPhase::Bufferized:
+    buildBufferizedPhase(pm, options);
+    return;
+  case CpuPhase::Llvm:
+    buildLlvmPhase(pm, options);
+    return;
+  }
+}
+
+LogicalResult mlir::tfm::buildCpuPipeline(OpPassManager &pm,
+                                          const CpuPipelineOptions &options) {
+  std::optional<CpuPhase> last = parseCpuPhase(options.compileTo);
+  if (!last)
+    return failure();
+  for (size_t i = 0; i <= static_cast<size_t>(*last); ++i)
+    buildCpuPhase(pm, static_cast<CpuPhase>(i), options);
+  return success();
+}
+
+void mlir::tfm::registerPipelines() {
+  PassPipelineRegistration<GraphPipelineOptions>(
+      "tfm-graph-pipeline",
+      "Graph-level optimization of tfm functions (tfmc's `graph` phase)",
+      buildGraphPipeline);
+  PassPipelineRegistration<CpuPipelineOptions>(
+      "tfm-cpu-pipeline",
+      "Compiles tfm to the LLVM dialect for the CPU, stopping after the "
+      "phase named by compile-to",
+      [](OpPassManager &pm, const CpuPipelineOptions &options) {
+        if (failed(buildCpuPipeline(pm, options)))
+          llvm::report_fatal_error("tfm-cpu-pipeline: unknown phase '" +
+                                   Twine(options.compileTo) + "'");
+      });
+  for (StringRef name : getCpuPhaseNames().drop_front()) {
+    CpuPhase phase = *parseCpuPhase(name);
+    PassPipelineRegistration<CpuPipelineOptions>(
+        ("tfm-cpu-" + name).str(),
+        ("The `" + name +
+         "` phase of tfm-cpu-pipeline, from the output of "
+         "the phase before it")
+            .str(),
+        [phase](OpPassManager &pm, const CpuPipelineOptions &options) {
+          buildCpuPhase(pm, phase, options);
+        });
+  }
+}
