@@ -1,0 +1,168 @@
+/*===- tfm_runtime.h - the tfmc runtime C API -----------------------------===*
+ *
+ * Models compiled by tfmc are driven through this header:
+ *
+ *   tfm_model *model;
+ *   if (tfm_model_create(my_model_descriptor(), NULL, &model) != TFM_OK) {
+ *     fprintf(stderr, "%s\n", tfm_last_error());
+ *     return 1;
+ *   }
+ *   const void *inputs[] = {input_ids};
+ *   void *outputs[] = {logits};
+ *   tfm_model_run(model, inputs, outputs);
+ *   tfm_model_destroy(model);
+ *
+ * Inputs and outputs are dense row-major buffers of the types and shapes
+ * that tfm_model_input()/tfm_model_output() describe; the caller owns them.
+ * A model handle owns its intermediate-tensor arena and its view of the
+ * weights; one handle runs one inference at a time (use one handle per
+ * concurrent caller). Functions that can fail return a tfm_status and leave
+ * a message for tfm_last_error() in the calling thread.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef TFM_RUNTIME_H
+#define TFM_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Symbols of the API: exported from shared libraries that tfmc builds,
+ * whose other runtime symbols stay hidden. */
+#if defined(__GNUC__)
+#define TFM_API __attribute__((visibility("default")))
+#else
+#define TFM_API
+#endif
+
+/* Version of the descriptor layout below; bumped when it changes. */
+#define TFM_ABI_VERSION 1
+
+/*===-- Element types ----------------------------------------------------===*/
+
+typedef enum tfm_dtype {
+  TFM_DTYPE_INVALID = 0,
+  TFM_DTYPE_F32 = 1,
+  TFM_DTYPE_F16 = 2,
+  TFM_DTYPE_BF16 = 3,
+  TFM_DTYPE_F64 = 4,
+  TFM_DTYPE_I8 = 5,
+  TFM_DTYPE_I16 = 6,
+  TFM_DTYPE_I32 = 7,
+  TFM_DTYPE_I64 = 8,
+  TFM_DTYPE_U8 = 9,
+  TFM_DTYPE_U16 = 10,
+  TFM_DTYPE_U32 = 11,
+  TFM_DTYPE_U64 = 12,
+  TFM_DTYPE_BOOL = 13, /* one byte per element, 0 or 1 */
+} tfm_dtype;
+
+/* Bytes per element (0 for an invalid type). */
+TFM_API size_t tfm_dtype_size(tfm_dtype dtype);
+/* Lower-case name as in NumPy ("float32", "int64", "bool", ...). */
+TFM_API const char *tfm_dtype_name(tfm_dtype dtype);
+
+/*===-- Tensor descriptions ----------------------------------------------===*/
+
+typedef struct tfm_tensor_info {
+  const char *name; /* the ONNX graph input/output name */
+  int32_t dtype;    /* a tfm_dtype */
+  int32_t rank;
+  const int64_t *shape; /* rank dimensions, all static */
+  /* For integer inputs used as indices into a table (token ids): the number
+   * of rows, so that valid ids are [0, index_limit). 0 when unknown. */
+  int64_t index_limit;
+} tfm_tensor_info;
+
+/* Number of elements, and of bytes, of a described tensor. */
+TFM_API size_t tfm_tensor_info_num_elements(const tfm_tensor_info *info);
+TFM_API size_t tfm_tensor_info_num_bytes(const tfm_tensor_info *info);
+
+/*===-- Compiled models --------------------------------------------------===*/
+
+/* What tfmc emits into every compiled model; opaque to most callers, who
+ * pass it from NAME_descriptor() (or tfm_model_descriptor()) to
+ * tfm_model_create(). */
+typedef struct tfm_model_desc {
+  uint32_t abi_version; /* TFM_ABI_VERSION */
+  const char *name;
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const tfm_tensor_info *inputs;
+  const tfm_tensor_info *outputs;
+  uint64_t arena_size;      /* bytes of intermediate tensors */
+  uint64_t weights_size;    /* bytes of the weights blob */
+  const uint8_t *weights;   /* the blob in read-only data, or NULL when it is */
+  const char *weights_file; /* ... in this side file, next to the module */
+  /* args: weights, arena, inputs..., outputs... */
+  void (*entry)(void *const *args);
+} tfm_model_desc;
+
+typedef enum tfm_status {
+  TFM_OK = 0,
+  TFM_ERROR_INVALID_ARGUMENT = 1,
+  TFM_ERROR_IO = 2,
+  TFM_ERROR_OUT_OF_MEMORY = 3,
+  TFM_ERROR_ABI_MISMATCH = 4,
+} tfm_status;
+
+/* The message of the last failure in the calling thread ("" if none). */
+TFM_API const char *tfm_last_error(void);
+
+typedef struct tfm_model_options {
+  /* Path of the weights side file; NULL looks next to the module that holds
+   * the descriptor (the executable or shared library). */
+  const char *weights_path;
+  /* Worker threads for this process (0: all cores, or OMP_NUM_THREADS). */
+  int32_t num_threads;
+} tfm_model_options;
+
+typedef struct tfm_model tfm_model;
+
+/* Loads the weights (mapping a side file read-only) and allocates the
+ * arena. `options` may be NULL. */
+TFM_API tfm_status tfm_model_create(const tfm_model_desc *desc,
+                                    const tfm_model_options *options,
+                                    tfm_model **model);
+TFM_API void tfm_model_destroy(tfm_model *model);
+
+TFM_API const tfm_model_desc *tfm_model_get_desc(const tfm_model *model);
+TFM_API int32_t tfm_model_num_inputs(const tfm_model *model);
+TFM_API int32_t tfm_model_num_outputs(const tfm_model *model);
+/* NULL when `index` is out of range. */
+TFM_API const tfm_tensor_info *tfm_model_input(const tfm_model *model,
+                                               int32_t index);
+TFM_API const tfm_tensor_info *tfm_model_output(const tfm_model *model,
+                                                int32_t index);
+/* Index of the input/output called `name`, or -1. */
+TFM_API int32_t tfm_model_find_input(const tfm_model *model, const char *name);
+TFM_API int32_t tfm_model_find_output(const tfm_model *model, const char *name);
+
+/* Runs one inference. inputs[i] and outputs[i] point to buffers of the
+ * described sizes; outputs must not overlap inputs. */
+TFM_API tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
+                                 void *const *outputs);
+
+/*===-- Timing -----------------------------------------------------------===*/
+
+/* A monotonic clock in nanoseconds. */
+TFM_API uint64_t tfm_now_ns(void);
+/* Wall time of the model's last tfm_model_run, in nanoseconds. */
+TFM_API uint64_t tfm_model_last_run_ns(const tfm_model *model);
+
+/* Called around every run when set: `event` is "run_begin" or "run_end",
+ * `ns` the tfm_now_ns() at that point. */
+typedef void (*tfm_timing_hook)(void *user_data, const char *event,
+                                uint64_t ns);
+TFM_API void tfm_model_set_timing_hook(tfm_model *model, tfm_timing_hook hook,
+                                       void *user_data);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TFM_RUNTIME_H */

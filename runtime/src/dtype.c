@@ -1,0 +1,74 @@
+/*===- dtype.c - element types and tensor sizes --------------------------===*/
+
+#include "tfm_runtime.h"
+
+size_t tfm_dtype_size(tfm_dtype dtype) {
+  switch (dtype) {
+  case TFM_DTYPE_F64:
+  case TFM_DTYPE_I64:
+  case TFM_DTYPE_U64:
+    return 8;
+  case TFM_DTYPE_F32:
+  case TFM_DTYPE_I32:
+  case TFM_DTYPE_U32:
+    return 4;
+  case TFM_DTYPE_F16:
+  case TFM_DTYPE_BF16:
+  case TFM_DTYPE_I16:
+  case TFM_DTYPE_U16:
+    return 2;
+  case TFM_DTYPE_I8:
+  case TFM_DTYPE_U8:
+  case TFM_DTYPE_BOOL:
+    return 1;
+  case TFM_DTYPE_INVALID:
+    break;
+  }
+  return 0;
+}
+
+const char *tfm_dtype_name(tfm_dtype dtype) {
+  switch (dtype) {
+  case TFM_DTYPE_F32:
+    return "float32";
+  case TFM_DTYPE_F16:
+    return "float16";
+  case TFM_DTYPE_BF16:
+    return "bfloat16";
+  case TFM_DTYPE_F64:
+    return "float64";
+  case TFM_DTYPE_I8:
+    return "int8";
+  case TFM_DTYPE_I16:
+    return "int16";
+  case TFM_DTYPE_I32:
+    return "int32";
+  case TFM_DTYPE_I64:
+    return "int64";
+  case TFM_DTYPE_U8:
+    return "uint8";
+  case TFM_DTYPE_U16:
+    return "uint16";
+  case TFM_DTYPE_U32:
+    return "uint32";
+  case TFM_DTYPE_U64:
+    return "uint64";
+  case TFM_DTYPE_BOOL:
+    return "bool";
+  case TFM_DTYPE_INVALID:
+    break;
+  }
+  return "invalid";
+}
+
+size_t tfm_tensor_info_num_elements(const tfm_tensor_info *info) {
+  size_t count = 1;
+  for (int32_t i = 0; i < info->rank; ++i)
+    count *= (size_t)info->shape[i];
+  return count;
+}
+
+size_t tfm_tensor_info_num_bytes(const tfm_tensor_info *info) {
+  return tfm_tensor_info_num_elements(info) *
+         tfm_dtype_size((tfm_dtype)info->dtype);
+}

@@ -1,0 +1,446 @@
+/*===- main.c - the driver of executables compiled by tfmc ---------------===*
+ *
+ * Linked into `tfmc MODEL -o NAME` executables: reads inputs from .npy
+ * files (or makes deterministic random ones), runs the model, writes and
+ * summarizes its outputs, and benchmarks it.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#define _GNU_SOURCE
+#include "npy.h"
+#include "tfm_runtime.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+/* Provided by the compiled model. */
+const tfm_model_desc *tfm_model_descriptor(void);
+
+static const char *program = "model";
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: %s [options]\n"
+          "  --input NAME=FILE.npy  value of input NAME (repeatable); inputs\n"
+          "                         not given are generated (--seed)\n"
+          "  --output-dir DIR       write each output to DIR/<name>.npy\n"
+          "  --bench N              time N runs: min/median/p90 latency, "
+          "peak RSS\n"
+          "  --warmup N             untimed runs before --bench (default 3)\n"
+          "  --threads N            worker threads (default: all cores)\n"
+          "  --weights PATH         weights side file (default: next to the "
+          "executable)\n"
+          "  --seed N               seed of generated inputs (default 0)\n"
+          "  --quiet                do not print the output summary\n"
+          "  --info                 print the model's inputs and outputs\n",
+          program);
+}
+
+static int fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  fprintf(stderr, "%s: error: ", program);
+  vfprintf(stderr, format, args);
+  fputc('\n', stderr);
+  va_end(args);
+  return 1;
+}
+
+static void format_shape(char *out, size_t capacity, int32_t rank,
+                         const int64_t *shape) {
+  size_t used = (size_t)snprintf(out, capacity, "[");
+  for (int32_t i = 0; i < rank && used < capacity; ++i)
+    used += (size_t)snprintf(out + used, capacity - used, "%s%lld",
+                             i ? ", " : "", (long long)shape[i]);
+  if (used < capacity)
+    snprintf(out + used, capacity - used, "]");
+}
+
+/* splitmix64: deterministic inputs across platforms. */
+static uint64_t next_random(uint64_t *state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+static uint16_t f32_to_f16(float value) {
+  uint32_t bits;
+  memcpy(&bits, &value, sizeof(bits));
+  uint32_t sign = (bits >> 16) & 0x8000u;
+  int32_t exponent = (int32_t)((bits >> 23) & 0xff) - 127 + 15;
+  uint32_t mantissa = bits & 0x7fffffu;
+  if (exponent <= 0)
+    return (uint16_t)sign; /* generated values never need subnormals */
+  if (exponent >= 31)
+    return (uint16_t)(sign | 0x7c00u);
+  return (uint16_t)(sign | ((uint32_t)exponent << 10) | (mantissa >> 13));
+}
+
+static void generate_input(const tfm_tensor_info *info, void *data,
+                           uint64_t *state) {
+  size_t count = tfm_tensor_info_num_elements(info);
+  int is_mask = info->name && strstr(info->name, "mask") != NULL;
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t r = next_random(state);
+    double unit = (double)(r >> 11) * (1.0 / 9007199254740992.0);
+    double real = 2.0 * unit - 1.0;
+    int64_t integer = 0;
+    if (is_mask)
+      integer = 1;
+    else if (info->index_limit > 0)
+      integer = (int64_t)(r % (uint64_t)info->index_limit);
+    switch ((tfm_dtype)info->dtype) {
+    case TFM_DTYPE_F32:
+      ((float *)data)[i] = (float)real;
+      break;
+    case TFM_DTYPE_F64:
+      ((double *)data)[i] = real;
+      break;
+    case TFM_DTYPE_F16:
+      ((uint16_t *)data)[i] = f32_to_f16((float)real);
+      break;
+    case TFM_DTYPE_BF16:
+      ((uint16_t *)data)[i] = tfm_f32_to_bf16((float)real);
+      break;
+    case TFM_DTYPE_I8:
+      ((int8_t *)data)[i] = (int8_t)integer;
+      break;
+    case TFM_DTYPE_I16:
+      ((int16_t *)data)[i] = (int16_t)integer;
+      break;
+    case TFM_DTYPE_I32:
+      ((int32_t *)data)[i] = (int32_t)integer;
+      break;
+    case TFM_DTYPE_I64:
+      ((int64_t *)data)[i] = integer;
+      break;
+    case TFM_DTYPE_U8:
+      ((uint8_t *)data)[i] = (uint8_t)integer;
+      break;
+    case TFM_DTYPE_U16:
+      ((uint16_t *)data)[i] = (uint16_t)integer;
+      break;
+    case TFM_DTYPE_U32:
+      ((uint32_t *)data)[i] = (uint32_t)integer;
+      break;
+    case TFM_DTYPE_U64:
+      ((uint64_t *)data)[i] = (uint64_t)integer;
+      break;
+    case TFM_DTYPE_BOOL:
+      ((uint8_t *)data)[i] = 1;
+      break;
+    case TFM_DTYPE_INVALID:
+      break;
+    }
+  }
+}
+
+static double element_as_double(const void *data, tfm_dtype dtype, size_t i) {
+  switch (dtype) {
+  case TFM_DTYPE_F32:
+    return ((const float *)data)[i];
+  case TFM_DTYPE_F64:
+    return ((const double *)data)[i];
+  case TFM_DTYPE_F16:
+    return tfm_f16_to_f32(((const uint16_t *)data)[i]);
+  case TFM_DTYPE_BF16:
+    return tfm_bf16_to_f32(((const uint16_t *)data)[i]);
+  case TFM_DTYPE_I8:
+    return ((const int8_t *)data)[i];
+  case TFM_DTYPE_I16:
+    return ((const int16_t *)data)[i];
+  case TFM_DTYPE_I32:
+    return ((const int32_t *)data)[i];
+  case TFM_DTYPE_I64:
+    return (double)((const int64_t *)data)[i];
+  case TFM_DTYPE_U8:
+    return ((const uint8_t *)data)[i];
+  case TFM_DTYPE_U16:
+    return ((const uint16_t *)data)[i];
+  case TFM_DTYPE_U32:
+    return ((const uint32_t *)data)[i];
+  case TFM_DTYPE_U64:
+    return (double)((const uint64_t *)data)[i];
+  case TFM_DTYPE_BOOL:
+    return ((const uint8_t *)data)[i] ? 1.0 : 0.0;
+  case TFM_DTYPE_INVALID:
+    break;
+  }
+  return 0.0;
+}
+
+static void summarize(const tfm_tensor_info *info, const void *data) {
+  size_t count = tfm_tensor_info_num_elements(info);
+  tfm_dtype dtype = (tfm_dtype)info->dtype;
+  double sum = 0, sum_sq = 0, lo = INFINITY, hi = -INFINITY;
+  size_t non_finite = 0;
+  for (size_t i = 0; i < count; ++i) {
+    double v = element_as_double(data, dtype, i);
+    if (!isfinite(v)) {
+      ++non_finite;
+      continue;
+    }
+    sum += v;
+    sum_sq += v * v;
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  size_t finite = count - non_finite;
+  double mean = finite ? sum / (double)finite : 0.0;
+  double var = finite ? sum_sq / (double)finite - mean * mean : 0.0;
+  char shape[256];
+  format_shape(shape, sizeof(shape), info->rank, info->shape);
+  printf("output '%s': %s %s\n", info->name, tfm_dtype_name(dtype), shape);
+  if (finite)
+    printf("  mean %.6g  std %.6g  min %.6g  max %.6g", mean,
+           sqrt(var > 0 ? var : 0), lo, hi);
+  if (non_finite)
+    printf("%s%zu non-finite", finite ? "  " : "  ", non_finite);
+  printf("\n  first:");
+  for (size_t i = 0; i < count && i < 6; ++i)
+    printf(" %.6g", element_as_double(data, dtype, i));
+  printf("%s\n", count > 6 ? " ..." : "");
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void sanitize(char *out, size_t capacity, const char *name) {
+  size_t n = 0;
+  for (; name[n] && n + 1 < capacity; ++n) {
+    char c = name[n];
+    int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    out[n] = keep ? c : '_';
+  }
+  out[n] = '\0';
+}
+
+/* Reads FILE into the buffer of input `info`, checking type and shape. */
+static int load_input(const tfm_tensor_info *info, const char *file,
+                      void *buffer) {
+  tfm_npy_array array;
+  if (tfm_npy_read(file, &array) != TFM_OK)
+    return fail("input '%s': %s", info->name, tfm_last_error());
+  int same_shape = array.rank == info->rank;
+  for (int32_t d = 0; same_shape && d < info->rank; ++d)
+    same_shape = array.shape[d] == info->shape[d];
+  int bf16_from_f32 =
+      info->dtype == TFM_DTYPE_BF16 && array.dtype == TFM_DTYPE_F32;
+  if (!same_shape ||
+      (array.dtype != (tfm_dtype)info->dtype && !bf16_from_f32)) {
+    char want[256], got[256];
+    format_shape(want, sizeof(want), info->rank, info->shape);
+    format_shape(got, sizeof(got), array.rank, array.shape);
+    int status = fail("input '%s' expects %s %s; '%s' holds %s %s", info->name,
+                      tfm_dtype_name((tfm_dtype)info->dtype), want, file,
+                      tfm_dtype_name(array.dtype), got);
+    tfm_npy_free(&array);
+    return status;
+  }
+  if (bf16_from_f32) {
+    size_t count = tfm_tensor_info_num_elements(info);
+    for (size_t i = 0; i < count; ++i)
+      ((uint16_t *)buffer)[i] = tfm_f32_to_bf16(((float *)array.data)[i]);
+  } else {
+    memcpy(buffer, array.data, array.num_bytes);
+  }
+  tfm_npy_free(&array);
+  return 0;
+}
+
+static int parse_count(const char *flag, const char *text, long *value) {
+  char *end;
+  errno = 0;
+  long parsed = strtol(text, &end, 10);
+  if (errno || *end || end == text || parsed < 0)
+    return fail("%s expects a non-negative integer, got '%s'", flag, text);
+  *value = parsed;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *slash = strrchr(argv[0], '/');
+  program = slash ? slash + 1 : argv[0];
+  const tfm_model_desc *desc = tfm_model_descriptor();
+
+  const char **input_names = calloc((size_t)argc, sizeof(char *));
+  const char **input_files = calloc((size_t)argc, sizeof(char *));
+  int num_given = 0;
+  const char *output_dir = NULL;
+  const char *weights = NULL;
+  long bench = 0, warmup = 3, threads = 0, seed = 0;
+  int quiet = 0, info_only = 0;
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    int takes_value =
+        strcmp(arg, "--input") == 0 || strcmp(arg, "--output-dir") == 0 ||
+        strcmp(arg, "--bench") == 0 || strcmp(arg, "--warmup") == 0 ||
+        strcmp(arg, "--threads") == 0 || strcmp(arg, "--weights") == 0 ||
+        strcmp(arg, "--seed") == 0;
+    if (takes_value && !value)
+      return fail("%s needs a value (see --help)", arg);
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (strcmp(arg, "--input") == 0) {
+      const char *eq = strchr(value, '=');
+      if (!eq || eq == value || !eq[1])
+        return fail("--input expects NAME=FILE.npy, got '%s'", value);
+      input_names[num_given] = strndup(value, (size_t)(eq - value));
+      input_files[num_given++] = eq + 1;
+    } else if (strcmp(arg, "--output-dir") == 0) {
+      output_dir = value;
+    } else if (strcmp(arg, "--weights") == 0) {
+      weights = value;
+    } else if (strcmp(arg, "--bench") == 0) {
+      if (parse_count(arg, value, &bench))
+        return 1;
+    } else if (strcmp(arg, "--warmup") == 0) {
+      if (parse_count(arg, value, &warmup))
+        return 1;
+    } else if (strcmp(arg, "--threads") == 0) {
+      if (parse_count(arg, value, &threads))
+        return 1;
+    } else if (strcmp(arg, "--seed") == 0) {
+      if (parse_count(arg, value, &seed))
+        return 1;
+    } else if (strcmp(arg, "--quiet") == 0) {
+      quiet = 1;
+      continue;
+    } else if (strcmp(arg, "--info") == 0) {
+      info_only = 1;
+      continue;
+    } else {
+      fail("unknown option '%s'", arg);
+      usage(stderr);
+      return 1;
+    }
+    ++i;
+  }
+
+  tfm_model_options options = {weights, (int32_t)threads};
+  tfm_model *model;
+  if (tfm_model_create(desc, &options, &model) != TFM_OK)
+    return fail("%s", tfm_last_error());
+  int32_t num_inputs = tfm_model_num_inputs(model);
+  int32_t num_outputs = tfm_model_num_outputs(model);
+
+  if (info_only) {
+    printf("model '%s': arena %llu bytes, weights %llu bytes\n", desc->name,
+           (unsigned long long)desc->arena_size,
+           (unsigned long long)desc->weights_size);
+    for (int pass = 0; pass < 2; ++pass) {
+      int32_t count = pass ? num_outputs : num_inputs;
+      for (int32_t i = 0; i < count; ++i) {
+        const tfm_tensor_info *t =
+            pass ? tfm_model_output(model, i) : tfm_model_input(model, i);
+        char shape[256];
+        format_shape(shape, sizeof(shape), t->rank, t->shape);
+        printf("%s '%s': %s %s\n", pass ? "output" : "input", t->name,
+               tfm_dtype_name((tfm_dtype)t->dtype), shape);
+      }
+    }
+    tfm_model_destroy(model);
+    return 0;
+  }
+
+  for (int g = 0; g < num_given; ++g)
+    if (tfm_model_find_input(model, input_names[g]) < 0) {
+      fprintf(stderr,
+              "%s: error: the model has no input '%s'; its inputs:", program,
+              input_names[g]);
+      for (int32_t i = 0; i < num_inputs; ++i)
+        fprintf(stderr, " '%s'", tfm_model_input(model, i)->name);
+      fputc('\n', stderr);
+      return 1;
+    }
+
+  void **inputs = calloc((size_t)num_inputs + 1, sizeof(void *));
+  void **outputs = calloc((size_t)num_outputs + 1, sizeof(void *));
+  uint64_t state = (uint64_t)seed;
+  for (int32_t i = 0; i < num_inputs; ++i) {
+    const tfm_tensor_info *info = tfm_model_input(model, i);
+    size_t bytes = tfm_tensor_info_num_bytes(info);
+    inputs[i] = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+    const char *file = NULL;
+    for (int g = 0; g < num_given; ++g)
+      if (strcmp(input_names[g], info->name) == 0)
+        file = input_files[g];
+    if (file) {
+      if (load_input(info, file, inputs[i]))
+        return 1;
+    } else {
+      generate_input(info, inputs[i], &state);
+      if (!quiet)
+        fprintf(stderr, "%s: generated input '%s' (seed %ld)\n", program,
+                info->name, seed);
+    }
+  }
+  for (int32_t i = 0; i < num_outputs; ++i) {
+    size_t bytes = tfm_tensor_info_num_bytes(tfm_model_output(model, i));
+    outputs[i] = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+  }
+
+  for (long w = 0; bench > 0 && w < warmup; ++w)
+    tfm_model_run(model, (const void *const *)inputs, outputs);
+  long runs = bench > 0 ? bench : 1;
+  double *times = calloc((size_t)runs, sizeof(double));
+  for (long r = 0; r < runs; ++r) {
+    if (tfm_model_run(model, (const void *const *)inputs, outputs) != TFM_OK)
+      return fail("%s", tfm_last_error());
+    times[r] = (double)tfm_model_last_run_ns(model) * 1e-6;
+  }
+
+  if (output_dir) {
+    if (mkdir(output_dir, 0755) != 0 && errno != EEXIST)
+      return fail("cannot create output directory '%s': %s", output_dir,
+                  strerror(errno));
+    for (int32_t i = 0; i < num_outputs; ++i) {
+      const tfm_tensor_info *info = tfm_model_output(model, i);
+      char name[256], path[4096];
+      sanitize(name, sizeof(name), info->name);
+      snprintf(path, sizeof(path), "%s/%s.npy", output_dir, name);
+      if (tfm_npy_write(path, (tfm_dtype)info->dtype, info->rank, info->shape,
+                        outputs[i]) != TFM_OK)
+        return fail("%s", tfm_last_error());
+    }
+  }
+  if (!quiet)
+    for (int32_t i = 0; i < num_outputs; ++i)
+      summarize(tfm_model_output(model, i), outputs[i]);
+
+  struct rusage usage_info;
+  getrusage(RUSAGE_SELF, &usage_info);
+  double peak_mib = (double)usage_info.ru_maxrss / 1024.0;
+  if (bench > 0) {
+    qsort(times, (size_t)runs, sizeof(double), compare_doubles);
+    size_t p90 = (size_t)ceil(0.9 * (double)runs) - 1;
+    printf("latency over %ld runs: min %.3f ms  median %.3f ms  p90 %.3f ms\n",
+           runs, times[0], times[runs / 2], times[p90]);
+    printf("peak RSS: %.1f MiB\n", peak_mib);
+  } else if (!quiet) {
+    printf("latency: %.3f ms (one run; --bench N for statistics)\n", times[0]);
+  }
+
+  tfm_model_destroy(model);
+  for (int32_t i = 0; i < num_inputs; ++i)
+    free(inputs[i]);
+  for (int32_t i = 0; i < num_outputs; ++i)
+    free(outputs[i]);
+  free(inputs);
+  free(outputs);
+  free(times);
+  return 0;
+}

@@ -1,0 +1,117 @@
+/*===- weights.c - embedded and memory-mapped weights --------------------===*
+ *
+ * Small models carry their weights in the read-only data of the executable
+ * or shared library; large ones (tfmc's --weights=auto switches at 64 MiB)
+ * keep them in a side file that is mapped read-only and private: the page
+ * cache shares it between processes, and pages load on first touch.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool tfm_weights_resolve_path(const tfm_model_desc *desc,
+                              const char *explicit_path, char *out,
+                              size_t capacity) {
+  const char *path = explicit_path;
+  char module_dir[4096] = "";
+  if (!path) {
+    Dl_info info;
+    const char *module = NULL;
+    if (dladdr((const void *)desc, &info) && info.dli_fname &&
+        info.dli_fname[0])
+      module = info.dli_fname;
+    char exe[4096], absolute[4096];
+    /* Canonical, so that messages name the file plainly. A relative module
+     * name is relative to the working directory at load time, which is
+     * still current unless the program changed it. */
+    if (module && strchr(module, '/') && realpath(module, absolute))
+      module = absolute;
+    if (!module || !strchr(module, '/')) {
+      /* The main executable reports its bare name; ask the kernel. */
+      ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+      if (n > 0) {
+        exe[n] = '\0';
+        module = exe;
+      }
+    }
+    if (module) {
+      const char *slash = strrchr(module, '/');
+      if (slash) {
+        size_t length = (size_t)(slash - module) + 1;
+        if (length < sizeof(module_dir)) {
+          memcpy(module_dir, module, length);
+          module_dir[length] = '\0';
+        }
+      }
+    }
+  }
+  int written =
+      path ? snprintf(out, capacity, "%s", path)
+           : snprintf(out, capacity, "%s%s", module_dir, desc->weights_file);
+  return written >= 0 && (size_t)written < capacity;
+}
+
+tfm_status tfm_weights_load(const tfm_model_desc *desc, const char *path,
+                            tfm_weights *weights) {
+  memset(weights, 0, sizeof(*weights));
+  weights->size = (size_t)desc->weights_size;
+  if (desc->weights_size == 0)
+    return TFM_OK;
+  if (desc->weights && !path) {
+    weights->data = desc->weights;
+    return TFM_OK;
+  }
+  if (!desc->weights_file && !path)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s' names no weights file", desc->name);
+
+  char resolved[4096];
+  if (!tfm_weights_resolve_path(desc, path, resolved, sizeof(resolved)))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "weights path is too long");
+  int fd = open(resolved, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return tfm_fail(TFM_ERROR_IO, "cannot open weights file '%s': %s", resolved,
+                    strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int error = errno;
+    close(fd);
+    return tfm_fail(TFM_ERROR_IO, "cannot stat weights file '%s': %s", resolved,
+                    strerror(error));
+  }
+  if ((uint64_t)st.st_size != desc->weights_size) {
+    close(fd);
+    return tfm_fail(TFM_ERROR_IO,
+                    "weights file '%s' has %lld bytes; model '%s' expects "
+                    "%llu (was it written by the same compilation?)",
+                    resolved, (long long)st.st_size, desc->name,
+                    (unsigned long long)desc->weights_size);
+  }
+  void *mapping = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int error = errno;
+  close(fd);
+  if (mapping == MAP_FAILED)
+    return tfm_fail(TFM_ERROR_IO, "cannot map weights file '%s': %s", resolved,
+                    strerror(error));
+  weights->data = (const uint8_t *)mapping;
+  weights->mapping = mapping;
+  weights->mapping_size = (size_t)st.st_size;
+  return TFM_OK;
+}
+
+void tfm_weights_release(tfm_weights *weights) {
+  if (weights->mapping)
+    munmap(weights->mapping, weights->mapping_size);
+  memset(weights, 0, sizeof(*weights));
+}

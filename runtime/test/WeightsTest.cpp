@@ -1,0 +1,100 @@
+//===- WeightsTest.cpp - embedded and side-file weights -------------------===//
+
+#include "internal.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+void noEntry(void *const *) {}
+
+tfm_model_desc makeDesc(uint64_t size, const char *file) {
+  tfm_model_desc desc = {};
+  desc.abi_version = TFM_ABI_VERSION;
+  desc.name = "w";
+  desc.weights_size = size;
+  desc.weights_file = file;
+  desc.entry = noEntry;
+  return desc;
+}
+
+std::string writeTempFile(const std::string &contents) {
+  char path[] = "/tmp/tfm-weights-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(write(fd, contents.data(), contents.size()),
+            static_cast<ssize_t>(contents.size()));
+  close(fd);
+  return path;
+}
+
+TEST(Weights, MapsASideFile) {
+  std::string path = writeTempFile("0123456789abcdef");
+  tfm_model_desc desc = makeDesc(16, "unused.weights");
+  tfm_weights weights;
+  ASSERT_EQ(tfm_weights_load(&desc, path.c_str(), &weights), TFM_OK)
+      << tfm_last_error();
+  ASSERT_NE(weights.mapping, nullptr);
+  EXPECT_EQ(std::memcmp(weights.data, "0123456789abcdef", 16), 0);
+  tfm_weights_release(&weights);
+  EXPECT_EQ(weights.data, nullptr);
+  std::remove(path.c_str());
+}
+
+TEST(Weights, RejectsASideFileOfTheWrongSize) {
+  std::string path = writeTempFile("short");
+  tfm_model_desc desc = makeDesc(64, "unused.weights");
+  tfm_weights weights;
+  EXPECT_EQ(tfm_weights_load(&desc, path.c_str(), &weights), TFM_ERROR_IO);
+  EXPECT_NE(std::string(tfm_last_error()).find("expects 64"),
+            std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(Weights, ReportsAMissingFile) {
+  tfm_model_desc desc = makeDesc(8, "does-not-exist.weights");
+  tfm_weights weights;
+  EXPECT_EQ(tfm_weights_load(&desc, nullptr, &weights), TFM_ERROR_IO);
+  EXPECT_NE(std::string(tfm_last_error()).find("does-not-exist.weights"),
+            std::string::npos);
+}
+
+TEST(Weights, BorrowsEmbeddedData) {
+  static const uint8_t blob[4] = {1, 2, 3, 4};
+  tfm_model_desc desc = makeDesc(4, nullptr);
+  desc.weights = blob;
+  tfm_weights weights;
+  ASSERT_EQ(tfm_weights_load(&desc, nullptr, &weights), TFM_OK);
+  EXPECT_EQ(weights.data, blob);
+  EXPECT_EQ(weights.mapping, nullptr);
+  tfm_weights_release(&weights);
+}
+
+TEST(Weights, EmptyBlobNeedsNoFile) {
+  tfm_model_desc desc = makeDesc(0, nullptr);
+  tfm_weights weights;
+  EXPECT_EQ(tfm_weights_load(&desc, nullptr, &weights), TFM_OK);
+}
+
+TEST(Weights, ResolvesNextToTheModule) {
+  static tfm_model_desc desc = makeDesc(8, "model.weights");
+  char path[4096];
+  ASSERT_TRUE(tfm_weights_resolve_path(&desc, nullptr, path, sizeof(path)));
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  ASSERT_GT(n, 0);
+  exe[n] = '\0';
+  std::string dir(exe, std::strrchr(exe, '/') + 1);
+  EXPECT_EQ(std::string(path), dir + "model.weights");
+  ASSERT_TRUE(
+      tfm_weights_resolve_path(&desc, "/x/y.weights", path, sizeof(path)));
+  EXPECT_STREQ(path, "/x/y.weights");
+  EXPECT_FALSE(tfm_weights_resolve_path(&desc, "/a/long/path", path, 4));
+}
+
+} // namespace
