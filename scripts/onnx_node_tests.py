@@ -67,7 +67,7 @@ def run_one(tfmc, test_dir, timeout):
     except Exception as e:  # pragma: no cover - broken test data
         return name, "failed", "cannot read the test: %s" % e
     try:
-        proc = subprocess.run([tfmc, model_path, "-o", os.devnull] + flags,
+        proc = subprocess.run([tfmc, model_path, "--emit=tfm", "-o", os.devnull] + flags,
                               capture_output=True, text=True,
                               timeout=timeout)
     except subprocess.TimeoutExpired:

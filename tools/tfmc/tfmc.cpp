@@ -1,61 +1,117 @@
 //===- tfmc.cpp - the tfm compiler driver ---------------------------------===//
 //
-// tfmc MODEL.onnx --emit=tfm [-o OUT.mlir] [--input-shape NAME=1x128 ...]
+// tfmc MODEL.onnx -o NAME                 an executable (the default)
+// tfmc MODEL.onnx --emit=lib -o NAME.so   a shared library and NAME.h
+// tfmc MODEL.onnx --emit=obj|asm|llvm     machine code or LLVM IR
+// tfmc MODEL.onnx --emit=tfm|linalg       MLIR; --compile-to=PHASE for any
 //
-// Imports an ONNX model into the tfm dialect. Later phases (optimization,
-// code generation, linking) attach to the same driver.
+// Parses flags, imports the model and hands it to compileModel().
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfm/Driver/CompileModel.h"
 #include "tfm/Driver/Diagnostics.h"
 #include "tfm/Frontend/Onnx/OnnxImporter.h"
+#include "tfm/InitTfm.h"
 
-#include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Support/FileUtilities.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/Process.h"
+
+#include <thread>
 
 using namespace mlir;
+using namespace mlir::tfm;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { Tfm };
+enum class Emit { Exe, Lib, Obj, Asm, Llvm, Tfm, Linalg };
 
 cl::OptionCategory category("tfmc options");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::Required,
-                               cl::desc("<model.onnx>"), cl::cat(category));
+                               cl::desc("<model.onnx | model.mlir>"),
+                               cl::cat(category));
 cl::opt<std::string> outputFile(
-    "o", cl::desc("Output file ('-' for stdout); defaults to the model's name "
-                  "with the extension of the emitted form"),
+    "o",
+    cl::desc("Output file ('-' for stdout, text forms only); defaults to the "
+             "model's name with the extension of the emitted form"),
     cl::value_desc("file"), cl::cat(category));
-cl::opt<Emit> emit("emit", cl::desc("What to produce"), cl::init(Emit::Tfm),
-                   cl::values(clEnumValN(Emit::Tfm, "tfm",
-                                         "the imported model in the tfm "
-                                         "dialect (.mlir)")),
-                   cl::cat(category));
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to produce"), cl::init(Emit::Exe),
+    cl::values(clEnumValN(Emit::Exe, "exe",
+                          "an executable that runs the model (default)"),
+               clEnumValN(Emit::Lib, "lib",
+                          "a shared library NAME.so with its C header NAME.h"),
+               clEnumValN(Emit::Obj, "obj", "an object file"),
+               clEnumValN(Emit::Asm, "asm", "assembly"),
+               clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
+               clEnumValN(Emit::Tfm, "tfm",
+                          "the imported model in the tfm dialect"),
+               clEnumValN(Emit::Linalg, "linalg",
+                          "the model lowered to linalg on tensors")),
+    cl::cat(category));
+cl::opt<std::string> compileTo(
+    "compile-to",
+    cl::desc("Print the MLIR after this phase: graph, linalg, vectorized, "
+             "bufferized or llvm"),
+    cl::value_desc("phase"), cl::cat(category));
+cl::opt<char> optLevel("O", cl::Prefix, cl::init('2'),
+                       cl::desc("Optimization level (-O0 .. -O3)"),
+                       cl::cat(category));
 cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Shape of a graph input, fixing its symbolic dimensions "
              "(repeatable), e.g. input_ids=1x128"),
     cl::value_desc("NAME=D1xD2x..."), cl::cat(category));
+cl::opt<std::string>
+    targetCpu("target-cpu",
+              cl::desc("CPU to generate code for (default: this host)"),
+              cl::value_desc("name"), cl::cat(category));
+cl::opt<std::string> targetFeatures(
+    "target-features",
+    cl::desc("CPU features, e.g. +avx2,+fma (default: the CPU's)"),
+    cl::value_desc("features"), cl::cat(category));
+cl::opt<WeightsMode> weightsMode(
+    "weights", cl::desc("Where the weights go"), cl::init(WeightsMode::Auto),
+    cl::values(clEnumValN(WeightsMode::Auto, "auto",
+                          "embedded up to 64 MiB, else a side file (default)"),
+               clEnumValN(WeightsMode::Embed, "embed",
+                          "into the executable or library's read-only data"),
+               clEnumValN(WeightsMode::File, "file",
+                          "into NAME.weights beside the output, mapped at run "
+                          "time")),
+    cl::cat(category));
+cl::opt<unsigned>
+    threads("num-threads",
+            cl::desc("Threads to partition parallel loops for (default: this "
+                     "host's cores)"),
+            cl::init(0), cl::cat(category));
+cl::opt<bool> timing("timing", cl::desc("Print the time of each phase"),
+                     cl::cat(category));
 cl::opt<bool> emitWeights(
     "emit-weights",
-    cl::desc("Print large weights in full (by default blobs over 1 KiB are "
-             "elided from --emit=tfm output)"),
+    cl::desc("Print large weights in full in MLIR output (by default blobs "
+             "over 1 KiB are elided)"),
     cl::cat(category));
 } // namespace
 
-/// The default output: the model's name with `extension`.
 static std::string defaultOutput(StringRef model, StringRef extension) {
   SmallString<256> path(llvm::sys::path::filename(model));
   llvm::sys::path::replace_extension(path, extension);
   return std::string(path);
+}
+
+static int fail(const Twine &message) {
+  llvm::errs() << "tfmc: error: " << message << "\n";
+  return 1;
 }
 
 int main(int argc, char **argv) {
@@ -63,37 +119,121 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "tfmc: the tfm compiler\n");
 
-  tfm::OnnxImportOptions options;
+  CompileOptions options;
+  switch (emit) {
+  case Emit::Exe:
+    options.output = OutputKind::Executable;
+    break;
+  case Emit::Lib:
+    options.output = OutputKind::SharedLibrary;
+    break;
+  case Emit::Obj:
+    options.output = OutputKind::Object;
+    break;
+  case Emit::Asm:
+    options.output = OutputKind::Assembly;
+    break;
+  case Emit::Llvm:
+    options.output = OutputKind::LlvmIR;
+    break;
+  case Emit::Tfm:
+    options.output = OutputKind::Mlir;
+    break;
+  case Emit::Linalg:
+    options.output = OutputKind::Mlir;
+    options.mlirPhase = CpuPhase::Linalg;
+    break;
+  }
+  if (!compileTo.empty()) {
+    options.mlirPhase = parseCpuPhase(compileTo);
+    if (!options.mlirPhase)
+      return fail("--compile-to=" + compileTo +
+                  ": unknown phase; the phases "
+                  "are " +
+                  llvm::join(getCpuPhaseNames(), ", "));
+    options.output = OutputKind::Mlir;
+  }
+  if (optLevel < '0' || optLevel > '3')
+    return fail(Twine("-O") + Twine(optLevel) + ": expected -O0 to -O3");
+  options.optLevel = optLevel - '0';
+
+  StringRef extension;
+  switch (options.output) {
+  case OutputKind::Mlir:
+    extension = ".mlir";
+    break;
+  case OutputKind::LlvmIR:
+    extension = ".ll";
+    break;
+  case OutputKind::Assembly:
+    extension = ".s";
+    break;
+  case OutputKind::Object:
+    extension = ".o";
+    break;
+  case OutputKind::Executable:
+    extension = "";
+    break;
+  case OutputKind::SharedLibrary:
+    extension = ".so";
+    break;
+  }
+  options.outputPath =
+      outputFile.empty() ? defaultOutput(inputFile, extension) : outputFile;
+  bool binary = options.output == OutputKind::Object ||
+                options.output == OutputKind::Executable ||
+                options.output == OutputKind::SharedLibrary;
+  if (binary && options.outputPath == "-")
+    return fail("-o -: binary outputs need a file name");
+  options.symbolPrefix = makeSymbolPrefix(
+      options.outputPath == "-" ? StringRef(inputFile) : options.outputPath);
+  options.sourceName = llvm::sys::path::filename(inputFile).str();
+  options.target.cpu = targetCpu;
+  options.target.features = targetFeatures;
+  options.target.optLevel = options.optLevel;
+  options.weights = weightsMode;
+  options.numThreads =
+      threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  options.timing = timing;
+  options.elideWeights = !emitWeights;
+
+  // The toolchain around tfmc: the runtime beside it, the C driver it was
+  // built with (or $TFMC_CC).
+  SmallString<256> libDir(
+      llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail));
+  llvm::sys::path::remove_filename(libDir);
+  llvm::sys::path::append(libDir, "..", "lib");
+  options.link.runtimeLibraryDir = std::string(libDir);
+  std::optional<std::string> cc = llvm::sys::Process::GetEnv("TFMC_CC");
+  options.link.compiler = cc ? *cc : TFM_DEFAULT_CC;
+  options.link.openmpLibrary = TFM_OMP_LIBRARY;
+  options.runtimeIncludeDir = TFM_RUNTIME_INCLUDE_DIR;
+
+  OnnxImportOptions importOptions;
   for (const std::string &spec : inputShapes)
-    if (std::optional<std::string> error = tfm::parseInputShape(spec, options)) {
-      llvm::errs() << "tfmc: error: " << *error << "\n";
-      return 1;
-    }
+    if (std::optional<std::string> error = parseInputShape(spec, importOptions))
+      return fail(*error);
 
   DialectRegistry registry;
-  tfm::registerOnnxImportDialects(registry);
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllTfmDialects(registry);
+  registerOnnxImportDialects(registry);
   MLIRContext context(registry);
-  tfm::ToolDiagnosticHandler diagnostics(&context, "tfmc");
+  ToolDiagnosticHandler diagnostics(&context, "tfmc");
 
-  OwningOpRef<ModuleOp> module =
-      tfm::importOnnxFile(&context, inputFile, options);
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputFile).ends_with(".mlir")) {
+    if (!inputShapes.empty())
+      return fail("--input-shape applies to ONNX models; '" + inputFile +
+                  "' is MLIR");
+    module = parseSourceFile<ModuleOp>(inputFile, &context);
+  } else {
+    module = importOnnxFile(&context, inputFile, importOptions);
+  }
   if (!module)
     return 1;
-
-  std::string outputPath =
-      outputFile.empty() ? defaultOutput(inputFile, ".mlir") : outputFile;
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(outputPath, &error);
-  if (!output) {
-    llvm::errs() << "tfmc: error: -o " << outputPath << ": " << error << "\n";
+  if (failed(compileModel(*module, options, llvm::errs())))
     return 1;
-  }
-  OpPrintingFlags flags;
-  if (!emitWeights)
-    flags.elideLargeResourceString(1024);
-  module->print(output->os(), flags);
-  output->os() << "\n";
-  output->keep();
   return 0;
 }

@@ -1,4 +1,5 @@
-//===- Diagnostics.h - diagnostics of the tfm command-line tools -*- C++ -*-===//
+//===- Diagnostics.h - diagnostics of the tfm command-line tools -*- C++
+//-*-===//
 
 #ifndef TFM_DRIVER_DIAGNOSTICS_H
 #define TFM_DRIVER_DIAGNOSTICS_H

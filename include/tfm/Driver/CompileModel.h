@@ -1,0 +1,69 @@
+//===- CompileModel.h - the compilation behind tfmc -------------*- C++ -*-===//
+//
+// Takes an imported tfm module through the CPU pipeline's phases and the
+// CPU back end to the requested output: IR at a phase, LLVM IR, assembly,
+// an object, an executable, or a shared library with its C header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_DRIVER_COMPILEMODEL_H
+#define TFM_DRIVER_COMPILEMODEL_H
+
+#include "tfm/Pipelines/Pipelines.h"
+#include "tfm/Target/CPU/CpuTarget.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::tfm {
+
+enum class OutputKind {
+  Mlir,          // the IR after `mlirPhase` (none: as imported)
+  LlvmIR,        // optimized LLVM IR (.ll)
+  Assembly,      // .s
+  Object,        // .o, plus NAME.weights when not embedded
+  Executable,    // NAME, with the runtime's driver main()
+  SharedLibrary, // NAME.so and NAME.h
+};
+
+enum class WeightsMode { Auto, Embed, File };
+
+struct CompileOptions {
+  OutputKind output = OutputKind::Executable;
+  /// For OutputKind::Mlir: the last phase to run; none prints the import.
+  std::optional<CpuPhase> mlirPhase;
+  /// Path of the main output ("-" for stdout, text outputs only).
+  std::string outputPath;
+  /// Symbol prefix of the generated code (a C identifier).
+  std::string symbolPrefix = "model";
+  /// Name of the source model, for generated comments.
+  std::string sourceName;
+  unsigned optLevel = 2;
+  cpu::TargetOptions target;
+  WeightsMode weights = WeightsMode::Auto;
+  /// Weights up to this size are embedded under WeightsMode::Auto.
+  int64_t embedLimitBytes = 64ll << 20;
+  unsigned numThreads = 2;
+  /// Print the time of every phase at the end.
+  bool timing = false;
+  /// Elide weight blobs from printed MLIR.
+  bool elideWeights = true;
+  cpu::LinkOptions link;
+  /// Directory of tfm_runtime.h, copied beside NAME.h.
+  std::string runtimeIncludeDir;
+};
+
+/// Compiles `module` as `options` ask; diagnostics go to the context's
+/// handler, progress and timing lines to `log` (prefixed "tfmc: ").
+LogicalResult compileModel(ModuleOp module, const CompileOptions &options,
+                           llvm::raw_ostream &log);
+
+/// A C identifier made from a file name: "bert-base.so" -> "bert_base".
+std::string makeSymbolPrefix(StringRef outputPath);
+
+} // namespace mlir::tfm
+
+#endif // TFM_DRIVER_COMPILEMODEL_H

@@ -1,0 +1,105 @@
+//===- CpuTarget.h - LLVM IR, object code and linking for x86-64 -*- C++
+//-*-===//
+//
+// The back end of tfmc for CPUs: translates the LLVM-dialect module that
+// tfm-cpu-pipeline produces into LLVM IR, adds the glue the runtime calls
+// (tensor descriptions, an entry wrapper, the tfm_model_desc), optimizes,
+// emits object code for a target CPU, and links executables or shared
+// libraries against the runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_TARGET_CPU_CPUTARGET_H
+#define TFM_TARGET_CPU_CPUTARGET_H
+
+#include "tfm/Target/ModelDescription.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace mlir::tfm::cpu {
+
+struct TargetOptions {
+  /// LLVM CPU name; empty for the host CPU.
+  std::string cpu;
+  /// LLVM feature string ("+avx2,+fma"); empty for the host CPU's features
+  /// (or the CPU's defaults when `cpu` is set).
+  std::string features;
+  /// LLVM optimization level, 0-3.
+  unsigned optLevel = 2;
+};
+
+/// A target machine for x86-64 code, position independent. Returns null and
+/// sets `error` when the CPU or features are unknown.
+std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const TargetOptions &options, std::string &error);
+
+/// Where the weights blob goes.
+struct WeightsPlacement {
+  /// True: into the read-only data of the object; false: into a side file.
+  bool embedded = true;
+  /// The side file's name, looked up next to the executable or library.
+  std::string fileName;
+};
+
+/// Writes the weights blob recorded in `module` (tfm-externalize-weights'
+/// `tfm.weights` layout) to `os`; the blob has `getWeightsSize` bytes.
+LogicalResult writeWeightsBlob(ModuleOp module, llvm::raw_ostream &os);
+int64_t getWeightsSize(ModuleOp module);
+/// Drops the weights layout (and with it the last references to the weight
+/// values) once the blob has been written.
+void dropWeights(ModuleOp module);
+
+/// Translates an LLVM-dialect module to LLVM IR and adds the model glue:
+/// `<prefix>_descriptor()`, a weak `tfm_model_descriptor()`, the wrapper
+/// that unpacks the runtime's argument array, and the embedded weights
+/// (`embeddedWeights`, when placed in the object). Fails with diagnostics.
+std::unique_ptr<llvm::Module>
+translateModel(ModuleOp module, llvm::LLVMContext &context,
+               const ModelDescription &model, StringRef entryName,
+               StringRef prefix, const WeightsPlacement &weights,
+               StringRef embeddedWeights);
+
+/// Runs LLVM's optimization pipeline at `optLevel`.
+LogicalResult optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
+                             unsigned optLevel, std::string &error);
+
+/// Emits `module` as an object file, or as assembly text.
+LogicalResult emitMachineCode(llvm::Module &module,
+                              llvm::TargetMachine &machine,
+                              llvm::raw_pwrite_stream &os, bool assembly,
+                              std::string &error);
+
+/// Writes NAME.h: the runtime API (by inclusion) and the model's own
+/// declarations, with its inputs and outputs documented.
+void writeModelHeader(llvm::raw_ostream &os, const ModelDescription &model,
+                      StringRef prefix, StringRef sourceName);
+
+struct LinkOptions {
+  /// The C compiler driver that links (clang); see tfmc --help.
+  std::string compiler;
+  /// Directory of libtfm_runtime.a and libtfm_runtime_main.a.
+  std::string runtimeLibraryDir;
+  /// The OpenMP runtime generated code calls into.
+  std::string openmpLibrary;
+};
+
+/// Links an object into an executable (with the runtime's main()) or a
+/// shared library exporting the runtime API and the model's descriptor.
+LogicalResult linkExecutable(StringRef object, StringRef output,
+                             const LinkOptions &options, std::string &error);
+LogicalResult linkSharedLibrary(StringRef object, StringRef output,
+                                const LinkOptions &options, std::string &error);
+
+} // namespace mlir::tfm::cpu
+
+#endif // TFM_TARGET_CPU_CPUTARGET_H

@@ -1,0 +1,261 @@
+//===- CompileModel.cpp - the compilation behind tfmc ---------------------===//
+
+#include "tfm/Driver/CompileModel.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+std::string mlir::tfm::makeSymbolPrefix(StringRef outputPath) {
+  StringRef stem = llvm::sys::path::stem(outputPath);
+  std::string prefix;
+  for (char c : stem)
+    prefix += llvm::isAlnum(c) ? c : '_';
+  if (prefix.empty() || llvm::isDigit(prefix.front()))
+    prefix = "model_" + prefix;
+  return prefix;
+}
+
+namespace {
+
+/// Phase timing and progress lines.
+class PhaseClock {
+public:
+  PhaseClock(llvm::raw_ostream &log, bool timing) : log(log), timing(timing) {
+    start = last = Clock::now();
+  }
+
+  /// Records the end of `phase`; once the compilation has run for a while,
+  /// says so, so that long compiles show where they are.
+  void finished(StringRef phase) {
+    auto now = Clock::now();
+    double seconds = std::chrono::duration<double>(now - last).count();
+    double total = std::chrono::duration<double>(now - start).count();
+    phases.push_back({phase.str(), seconds});
+    last = now;
+    if (total >= kProgressAfterSeconds && !timing)
+      log << "tfmc: " << phase << " done (" << llvm::format("%.1f", total)
+          << " s elapsed)\n";
+  }
+
+  void report() {
+    if (!timing)
+      return;
+    double total = 0;
+    log << "tfmc: time per phase:\n";
+    for (auto &[name, seconds] : phases) {
+      log << llvm::format("  %-12s %8.3f s\n", name.c_str(), seconds);
+      total += seconds;
+    }
+    log << llvm::format("  %-12s %8.3f s\n", "total", total);
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr double kProgressAfterSeconds = 5.0;
+  llvm::raw_ostream &log;
+  bool timing;
+  Clock::time_point start, last;
+  std::vector<std::pair<std::string, double>> phases;
+};
+
+std::string replaceExtension(StringRef path, StringRef extension) {
+  SmallString<256> result(path);
+  llvm::sys::path::replace_extension(result, extension);
+  return std::string(result);
+}
+
+LogicalResult writeTextFile(StringRef path,
+                            function_ref<void(llvm::raw_ostream &)> write,
+                            Operation *anchor) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file)
+    return anchor->emitError() << "cannot write '" << path << "': " << error;
+  write(file->os());
+  file->keep();
+  return success();
+}
+
+} // namespace
+
+LogicalResult mlir::tfm::compileModel(ModuleOp module,
+                                      const CompileOptions &options,
+                                      llvm::raw_ostream &log) {
+  MLIRContext *ctx = module.getContext();
+  PhaseClock clock(log, options.timing);
+
+  OpPrintingFlags printFlags;
+  if (options.elideWeights)
+    printFlags.elideLargeResourceString(1024);
+  auto printModule = [&]() {
+    return writeTextFile(
+        options.outputPath,
+        [&](llvm::raw_ostream &os) {
+          module->print(os, printFlags);
+          os << "\n";
+        },
+        module);
+  };
+  if (options.output == OutputKind::Mlir && !options.mlirPhase)
+    return printModule();
+
+  CpuPipelineOptions pipeline;
+  pipeline.optLevel = options.optLevel;
+  pipeline.entryName = options.symbolPrefix + "_main";
+  pipeline.numThreads = options.numThreads;
+  CpuPhase lastPhase =
+      options.output == OutputKind::Mlir ? *options.mlirPhase : CpuPhase::Llvm;
+  std::optional<ModelDescription> model;
+  for (size_t i = 0; i <= static_cast<size_t>(lastPhase); ++i) {
+    auto phase = static_cast<CpuPhase>(i);
+    PassManager pm(ctx, ModuleOp::getOperationName());
+    buildCpuPhase(pm, phase, pipeline);
+    if (failed(pm.run(module)))
+      return failure();
+    clock.finished(getCpuPhaseName(phase));
+    // What the runtime needs to know is read while the model is still tfm.
+    if (phase == CpuPhase::Graph && options.output != OutputKind::Mlir) {
+      FailureOr<ModelDescription> described = describeModel(module);
+      if (failed(described))
+        return failure();
+      model = std::move(*described);
+    }
+  }
+  if (options.output == OutputKind::Mlir) {
+    clock.report();
+    return printModule();
+  }
+
+  // Weights: embedded in the object, or a side file beside the output.
+  int64_t weightsSize = cpu::getWeightsSize(module);
+  cpu::WeightsPlacement placement;
+  placement.embedded = options.weights == WeightsMode::Embed ||
+                       (options.weights == WeightsMode::Auto &&
+                        weightsSize <= options.embedLimitBytes);
+  std::string embedded;
+  if (weightsSize > 0 && placement.embedded) {
+    embedded.reserve(weightsSize);
+    llvm::raw_string_ostream os(embedded);
+    if (failed(cpu::writeWeightsBlob(module, os)))
+      return failure();
+  } else if (weightsSize > 0) {
+    std::string weightsPath =
+        replaceExtension(options.output == OutputKind::Executable
+                             ? options.outputPath + ".weights"
+                             : options.outputPath,
+                         ".weights");
+    placement.fileName = llvm::sys::path::filename(weightsPath).str();
+    std::error_code ec;
+    llvm::raw_fd_ostream os(weightsPath, ec);
+    if (ec)
+      return module.emitError()
+             << "cannot write '" << weightsPath << "': " << ec.message();
+    if (failed(cpu::writeWeightsBlob(module, os)))
+      return failure();
+  }
+  cpu::dropWeights(module);
+  clock.finished("weights");
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      cpu::translateModel(module, llvmContext, *model, pipeline.entryName,
+                          options.symbolPrefix, placement, embedded);
+  if (!llvmModule)
+    return failure();
+  embedded.clear();
+  embedded.shrink_to_fit();
+  clock.finished("translate");
+
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      cpu::createTargetMachine(options.target, error);
+  if (!machine)
+    return module.emitError() << error;
+  if (failed(
+          cpu::optimizeModule(*llvmModule, *machine, options.optLevel, error)))
+    return module.emitError() << "LLVM optimization failed: " << error;
+  clock.finished("optimize");
+
+  if (options.output == OutputKind::LlvmIR) {
+    LogicalResult written = writeTextFile(
+        options.outputPath,
+        [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); }, module);
+    clock.report();
+    return written;
+  }
+
+  // Machine code, to the output itself or to a temporary object to link.
+  bool links = options.output == OutputKind::Executable ||
+               options.output == OutputKind::SharedLibrary;
+  std::string objectPath = options.outputPath;
+  if (links) {
+    SmallString<128> temp;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("tfmc", "o", temp))
+      return module.emitError()
+             << "cannot create a temporary object: " << ec.message();
+    objectPath = std::string(temp);
+  }
+  {
+    std::error_code ec;
+    llvm::ToolOutputFile file(objectPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return module.emitError()
+             << "cannot write '" << objectPath << "': " << ec.message();
+    if (failed(cpu::emitMachineCode(*llvmModule, *machine, file.os(),
+                                    options.output == OutputKind::Assembly,
+                                    error)))
+      return module.emitError() << error;
+    file.keep();
+  }
+  llvmModule.reset();
+  clock.finished("codegen");
+  if (!links) {
+    clock.report();
+    return success();
+  }
+
+  LogicalResult linked =
+      options.output == OutputKind::Executable
+          ? cpu::linkExecutable(objectPath, options.outputPath, options.link,
+                                error)
+          : cpu::linkSharedLibrary(objectPath, options.outputPath, options.link,
+                                   error);
+  llvm::sys::fs::remove(objectPath);
+  if (failed(linked))
+    return module.emitError() << error;
+  if (options.output == OutputKind::SharedLibrary) {
+    std::string headerPath = replaceExtension(options.outputPath, ".h");
+    if (failed(writeTextFile(
+            headerPath,
+            [&](llvm::raw_ostream &os) {
+              cpu::writeModelHeader(os, *model, options.symbolPrefix,
+                                    options.sourceName);
+            },
+            module)))
+      return failure();
+    SmallString<256> runtimeHeader(options.runtimeIncludeDir);
+    llvm::sys::path::append(runtimeHeader, "tfm_runtime.h");
+    SmallString<256> copy(headerPath);
+    llvm::sys::path::remove_filename(copy);
+    llvm::sys::path::append(copy, "tfm_runtime.h");
+    if (std::error_code ec = llvm::sys::fs::copy_file(runtimeHeader, copy))
+      return module.emitError() << "cannot copy '" << runtimeHeader
+                                << "' beside the header: " << ec.message();
+  }
+  clock.finished("link");
+  clock.report();
+  return success();
+}

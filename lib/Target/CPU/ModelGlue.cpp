@@ -1,0 +1,214 @@
+//===- ModelGlue.cpp - LLVM IR for the runtime's view of a model ----------===//
+//
+// The generated entry function takes (weights, arena, inputs..., outputs...)
+// as bare pointers. The runtime calls every model the same way, through
+// `void entry(void *const *args)`; this file emits that wrapper and the
+// constant tfm_model_desc (see runtime/include/tfm_runtime.h) describing
+// the model, laid out with the C ABI of the struct.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/Target/CPU/CpuTarget.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Module.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+constexpr uint32_t kAbiVersion = 1;
+
+class GlueBuilder {
+public:
+  GlueBuilder(llvm::Module &module, StringRef prefix)
+      : module(module), ctx(module.getContext()), prefix(prefix.str()),
+        ptrType(llvm::PointerType::getUnqual(ctx)),
+        i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)) {
+    // struct tfm_tensor_info { const char *name; int32_t dtype;
+    //   int32_t rank; const int64_t *shape; int64_t index_limit; }
+    tensorInfoType = llvm::StructType::create(
+        ctx, {ptrType, i32, i32, ptrType, i64}, "tfm_tensor_info");
+    // struct tfm_model_desc { uint32_t abi_version; const char *name;
+    //   int32_t num_inputs, num_outputs; inputs; outputs;
+    //   uint64_t arena_size, weights_size; weights; weights_file; entry; }
+    descType =
+        llvm::StructType::create(ctx,
+                                 {i32, ptrType, i32, i32, ptrType, ptrType, i64,
+                                  i64, ptrType, ptrType, ptrType},
+                                 "tfm_model_desc");
+  }
+
+  llvm::Constant *string(StringRef value, StringRef name) {
+    auto *init = llvm::ConstantDataArray::getString(ctx, value);
+    auto *global = new llvm::GlobalVariable(
+        module, init->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::PrivateLinkage, init, prefix + "." + name.str());
+    global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    return global;
+  }
+
+  llvm::Constant *tensorInfos(ArrayRef<TensorDescription> tensors,
+                              StringRef kind) {
+    if (tensors.empty())
+      return llvm::ConstantPointerNull::get(ptrType);
+    SmallVector<llvm::Constant *> infos;
+    for (auto [i, tensor] : llvm::enumerate(tensors)) {
+      std::string tag = (kind + Twine(i)).str();
+      llvm::Constant *shape = llvm::ConstantPointerNull::get(ptrType);
+      if (!tensor.shape.empty()) {
+        SmallVector<uint64_t> dims(tensor.shape.begin(), tensor.shape.end());
+        auto *init = llvm::ConstantDataArray::get(ctx, dims);
+        shape = new llvm::GlobalVariable(module, init->getType(), true,
+                                         llvm::GlobalValue::PrivateLinkage,
+                                         init, prefix + "." + tag + ".shape");
+      }
+      infos.push_back(llvm::ConstantStruct::get(
+          tensorInfoType,
+          {string(tensor.name, tag + ".name"),
+           llvm::ConstantInt::get(i32, static_cast<int32_t>(tensor.dtype)),
+           llvm::ConstantInt::get(i32, tensor.shape.size()), shape,
+           llvm::ConstantInt::get(i64, tensor.indexLimit)}));
+    }
+    auto *arrayType = llvm::ArrayType::get(tensorInfoType, infos.size());
+    return new llvm::GlobalVariable(
+        module, arrayType, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(arrayType, infos), prefix + "." + kind.str());
+  }
+
+  /// void wrapper(void *const *args) { entry(args[0], ..., args[n-1]); }
+  llvm::Function *wrapper(llvm::Function *entry) {
+    auto *type =
+        llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrType}, false);
+    auto *function = llvm::Function::Create(
+        type, llvm::GlobalValue::InternalLinkage, prefix + "_run_args", module);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", function));
+    SmallVector<llvm::Value *> args;
+    for (unsigned i = 0, e = entry->arg_size(); i < e; ++i) {
+      llvm::Value *slot =
+          b.CreateConstInBoundsGEP1_64(ptrType, function->getArg(0), i);
+      args.push_back(b.CreateLoad(ptrType, slot));
+    }
+    b.CreateCall(entry, args);
+    b.CreateRetVoid();
+    return function;
+  }
+
+  /// `const tfm_model_desc *name(void) { return &desc; }`
+  void accessor(StringRef name, llvm::GlobalVariable *desc,
+                llvm::GlobalValue::LinkageTypes linkage) {
+    auto *type = llvm::FunctionType::get(ptrType, {}, false);
+    auto *function = llvm::Function::Create(type, linkage, name, module);
+    function->setVisibility(llvm::GlobalValue::DefaultVisibility);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", function));
+    b.CreateRet(desc);
+  }
+
+  llvm::Module &module;
+  llvm::LLVMContext &ctx;
+  std::string prefix;
+  llvm::PointerType *ptrType;
+  llvm::IntegerType *i32, *i64;
+  llvm::StructType *tensorInfoType, *descType;
+};
+
+} // namespace
+
+std::unique_ptr<llvm::Module>
+cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
+                    const ModelDescription &model, StringRef entryName,
+                    StringRef prefix, const WeightsPlacement &weights,
+                    StringRef embeddedWeights) {
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+
+  auto arenaSize = module->getAttrOfType<IntegerAttr>("tfm.arena_size");
+  auto entryOp = module.lookupSymbol(entryName);
+  if (entryOp)
+    arenaSize = entryOp->getAttrOfType<IntegerAttr>("tfm.arena_size");
+  int64_t weightsSize = getWeightsSize(module);
+
+  // tfm.* attributes annotate buffers for the passes; LLVM has no use for
+  // them (and would warn about unknown parameter attributes).
+  auto isTfmAttr = [](NamedAttribute attr) {
+    return attr.getName().getValue().starts_with("tfm.");
+  };
+  module.walk([&](LLVM::LLVMFuncOp func) {
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      SmallVector<NamedAttribute> kept;
+      for (NamedAttribute attr : function_interface_impl::getArgAttrs(func, i))
+        if (!isTfmAttr(attr))
+          kept.push_back(attr);
+      func.setArgAttrs(i, kept);
+    }
+    SmallVector<StringAttr> dropped;
+    for (NamedAttribute attr : func->getDiscardableAttrs())
+      if (isTfmAttr(attr))
+        dropped.push_back(attr.getName());
+    for (StringAttr name : dropped)
+      func->removeAttr(name);
+  });
+
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context, prefix);
+  if (!llvmModule)
+    return nullptr;
+  llvm::Function *entry = llvmModule->getFunction(entryName);
+  size_t expectedArgs = 2 + model.inputs.size() + model.outputs.size();
+  if (!entry || entry->arg_size() != expectedArgs) {
+    module.emitError() << "the lowered module has no entry function '"
+                       << entryName << "' taking " << expectedArgs
+                       << " buffers";
+    return nullptr;
+  }
+
+  GlueBuilder glue(*llvmModule, prefix);
+  llvm::Constant *weightsData = llvm::ConstantPointerNull::get(glue.ptrType);
+  llvm::Constant *weightsFile = llvm::ConstantPointerNull::get(glue.ptrType);
+  if (weightsSize > 0 && weights.embedded) {
+    auto *init =
+        llvm::ConstantDataArray::getRaw(embeddedWeights, embeddedWeights.size(),
+                                        llvm::Type::getInt8Ty(context));
+    auto *global = new llvm::GlobalVariable(*llvmModule, init->getType(), true,
+                                            llvm::GlobalValue::PrivateLinkage,
+                                            init, prefix + ".weights");
+    global->setAlignment(llvm::Align(64));
+    weightsData = global;
+  } else if (weightsSize > 0) {
+    weightsFile = glue.string(weights.fileName, "weights_file");
+  }
+
+  llvm::Constant *fields[] = {
+      llvm::ConstantInt::get(glue.i32, kAbiVersion),
+      glue.string(prefix, "name"),
+      llvm::ConstantInt::get(glue.i32, model.inputs.size()),
+      llvm::ConstantInt::get(glue.i32, model.outputs.size()),
+      glue.tensorInfos(model.inputs, "inputs"),
+      glue.tensorInfos(model.outputs, "outputs"),
+      llvm::ConstantInt::get(glue.i64, arenaSize ? arenaSize.getInt() : 0),
+      llvm::ConstantInt::get(glue.i64, weightsSize),
+      weightsData,
+      weightsFile,
+      glue.wrapper(entry)};
+  auto *desc = new llvm::GlobalVariable(
+      *llvmModule, glue.descType, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantStruct::get(glue.descType, fields), prefix + ".desc");
+  glue.accessor((prefix + "_descriptor").str(), desc,
+                llvm::GlobalValue::ExternalLinkage);
+  // Generic tools (tfm-run, the executable's main) find any model here;
+  // weak, so that several models can be linked into one program.
+  glue.accessor("tfm_model_descriptor", desc,
+                llvm::GlobalValue::WeakAnyLinkage);
+  return llvmModule;
+}
