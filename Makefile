@@ -36,7 +36,7 @@ docs: build
 	@echo "docs/reference/ updated"
 
 format:
-	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+	@git ls-files '*.cpp' '*.h' '*.c' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,0 +1,138 @@
+// ort_run.mjs - runs an ONNX model with ONNX Runtime (onnxruntime-node), the
+// reference tfmc's numerical tests and benchmarks compare against.
+//
+//   node scripts/ort_run.mjs MODEL.onnx --input NAME=FILE.npy ...
+//        [--output-dir DIR] [--threads N] [--bench N] [--warmup N]
+//
+// Inputs and outputs are .npy files; outputs go to DIR/<name>.npy. With
+// --bench it prints one JSON line: {"median_ms", "min_ms", "p90_ms",
+// "peak_rss_mib"}. ONNX Runtime is found in $TFM_ORT_DIR (default
+// build/deps/ort), where scripts/install-deps.sh installs it.
+
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ortDir = process.env.TFM_ORT_DIR || path.join(here, '..', 'build', 'deps', 'ort');
+const require = createRequire(path.join(ortDir, 'package.json'));
+
+function fail(message) {
+  process.stderr.write(`ort_run: error: ${message}\n`);
+  process.exit(1);
+}
+
+let ort;
+try {
+  ort = require('onnxruntime-node');
+} catch (e) {
+  fail(`cannot load onnxruntime-node from ${ortDir} (run scripts/install-deps.sh): ${e.message}`);
+}
+
+const kDtypes = {
+  '<f4': ['float32', Float32Array], '<f8': ['float64', Float64Array],
+  '<f2': ['float16', Uint16Array], '|i1': ['int8', Int8Array],
+  '<i2': ['int16', Int16Array], '<i4': ['int32', Int32Array],
+  '<i8': ['int64', BigInt64Array], '|u1': ['uint8', Uint8Array],
+  '<u2': ['uint16', Uint16Array], '<u4': ['uint32', Uint32Array],
+  '<u8': ['uint64', BigUint64Array], '|b1': ['bool', Uint8Array],
+};
+
+function readNpy(file) {
+  const bytes = fs.readFileSync(file);
+  if (bytes.toString('latin1', 0, 6) !== '\x93NUMPY') fail(`${file}: not a .npy file`);
+  const major = bytes[6];
+  const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
+  const offset = major === 1 ? 10 : 12;
+  const header = bytes.toString('latin1', offset, offset + headerLength);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1]
+    .split(',').map((s) => s.trim()).filter((s) => s.length).map(Number);
+  if (!(descr in kDtypes)) fail(`${file}: unsupported element type ${descr}`);
+  const [type, ArrayType] = kDtypes[descr];
+  const count = shape.reduce((a, b) => a * b, 1);
+  const start = offset + headerLength;
+  const copy = bytes.buffer.slice(bytes.byteOffset + start,
+    bytes.byteOffset + start + count * ArrayType.BYTES_PER_ELEMENT);
+  let data = new ArrayType(copy);
+  if (type === 'bool') data = Uint8Array.from(data, (v) => (v ? 1 : 0));
+  return new ort.Tensor(type, type === 'bool' ? Array.from(data, Boolean) : data, shape);
+}
+
+function writeNpy(file, tensor) {
+  const entry = Object.entries(kDtypes).find(([, [type]]) => type === tensor.type);
+  if (!entry) fail(`cannot write output of type ${tensor.type}`);
+  const [descr, [, ArrayType]] = entry;
+  const shape = tensor.dims.length === 1 ? `${tensor.dims[0]},` : tensor.dims.join(', ');
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat(Math.ceil(total / 64) * 64 - total) + '\n';
+  const preamble = Buffer.alloc(10);
+  preamble.write('\x93NUMPY', 0, 'latin1');
+  preamble[6] = 1;
+  preamble[7] = 0;
+  preamble.writeUInt16LE(header.length, 8);
+  const values = tensor.type === 'bool'
+    ? Uint8Array.from(tensor.data, (v) => (v ? 1 : 0))
+    : ArrayType.from(tensor.data);
+  fs.writeFileSync(file, Buffer.concat([preamble, Buffer.from(header, 'latin1'),
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength)]));
+}
+
+const args = process.argv.slice(2);
+if (args.length === 0 || args[0].startsWith('-')) fail('usage: ort_run.mjs MODEL.onnx --input NAME=FILE.npy ...');
+const model = args[0];
+const feeds = {};
+let outputDir = null;
+let threads = 0;
+let bench = 0;
+let warmup = 3;
+for (let i = 1; i < args.length; i += 2) {
+  const value = args[i + 1];
+  if (value === undefined) fail(`${args[i]} needs a value`);
+  if (args[i] === '--input') {
+    const eq = value.indexOf('=');
+    if (eq <= 0) fail(`--input expects NAME=FILE.npy, got ${value}`);
+    feeds[value.slice(0, eq)] = readNpy(value.slice(eq + 1));
+  } else if (args[i] === '--output-dir') {
+    outputDir = value;
+  } else if (args[i] === '--threads') {
+    threads = Number(value);
+  } else if (args[i] === '--bench') {
+    bench = Number(value);
+  } else if (args[i] === '--warmup') {
+    warmup = Number(value);
+  } else {
+    fail(`unknown option ${args[i]}`);
+  }
+}
+
+const options = { graphOptimizationLevel: 'all' };
+if (threads > 0) {
+  options.intraOpNumThreads = threads;
+  options.interOpNumThreads = 1;
+}
+const session = await ort.InferenceSession.create(model, options);
+let results = await session.run(feeds);
+if (bench > 0) {
+  for (let i = 0; i < warmup; ++i) await session.run(feeds);
+  const times = [];
+  for (let i = 0; i < bench; ++i) {
+    const begin = process.hrtime.bigint();
+    results = await session.run(feeds);
+    times.push(Number(process.hrtime.bigint() - begin) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const rssMib = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({
+    median_ms: times[Math.floor(bench / 2)], min_ms: times[0],
+    p90_ms: times[Math.ceil(0.9 * bench) - 1], peak_rss_mib: rssMib,
+  }));
+}
+if (outputDir) {
+  fs.mkdirSync(outputDir, { recursive: true });
+  for (const [name, tensor] of Object.entries(results)) {
+    writeNpy(path.join(outputDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`), tensor);
+  }
+}
