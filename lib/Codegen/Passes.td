@@ -106,6 +106,53 @@ def ExternalizeWeightsPass : Pass<"tfm-externalize-weights", "ModuleOp"> {
   ];
 }
 
+def TileAndVectorizePass
+    : Pass<"tfm-cpu-tile-and-vectorize", "func::FuncOp"> {
+  let summary = "Tiles linalg ops for threads and vector registers, then vectorizes";
+  let description = [{
+    Distributes each top-level linalg op with enough work over about
+    `num-threads` equal tiles of its parallel loops (`scf.forall`, fusing
+    the fill or broadcast that initializes its output), then tiles every op
+    for registers: contractions to 4 x (512 bits) micro-tiles with the
+    reduction stepped by one (an outer product per step), other ops to one
+    1024-bit vector along their innermost loop. Partial tiles are peeled so
+    that every tile is static, and the tiles are vectorized with linalg's
+    vectorizer. Ops it cannot vectorize (non-projected indexing maps, i1
+    buffers) are left to become scalar loops.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+  let options = [
+    Option<"numThreads", "num-threads", "unsigned", /*default=*/"2",
+           "Threads to distribute parallel loops over">,
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"32768",
+           "Smallest iteration space (points) worth running in parallel">
+  ];
+}
+
+def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
+  let summary = "Lowers vector ops on buffers to the forms LLVM compiles well";
+  let description = [{
+    After bufferization: hoists loop-invariant vector transfers out of
+    loops (keeping a contraction's accumulator in registers across its
+    reduction loop) and forwards stores to loads, then lowers
+    `vector.contract` to outer products and FMAs, multi-reductions,
+    transposes, broadcasts, masks and shape casts to 1-D vector
+    operations, and transfers to plain vector loads and stores (unrolled
+    loops for n-D transfers).
+  }];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def ApproximateMathPass : Pass<"tfm-approximate-math", "func::FuncOp"> {
   let summary = "Expands transcendental math ops into vectorizable polynomials";
   let description = [{

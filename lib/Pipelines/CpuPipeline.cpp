@@ -52,6 +52,16 @@ static void buildLinalgPhase(OpPassManager &pm,
     pm.nest<func::FuncOp>().addPass(createFuseElementwisePass());
 }
 
+static void buildVectorizedPhase(OpPassManager &pm,
+                                 const CpuPipelineOptions &options) {
+  if (options.optLevel == 0)
+    return;
+  TileAndVectorizePassOptions tiling;
+  tiling.numThreads = options.numThreads;
+  pm.nest<func::FuncOp>().addPass(createTileAndVectorizePass(tiling));
+  addCleanups(pm);
+}
+
 static void buildBufferizedPhase(OpPassManager &pm,
                                  const CpuPipelineOptions &options) {
   OutputsToDestinationsPassOptions outputs;
@@ -72,6 +82,7 @@ static void buildBufferizedPhase(OpPassManager &pm,
 static void buildLlvmPhase(OpPassManager &pm,
                            const CpuPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createLowerVectorsPass());
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createForallToParallelLoopPass());
   pm.addPass(createConvertSCFToOpenMPPass());
@@ -79,6 +90,7 @@ static void buildLlvmPhase(OpPassManager &pm,
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
@@ -90,6 +102,7 @@ static void buildLlvmPhase(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -107,6 +120,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
     buildLinalgPhase(pm, options);
     return;
   case CpuPhase::Vectorized:
+    buildVectorizedPhase(pm, options);
     return;
   case CpuPhase::Bufferized:
     buildBufferizedPhase(pm, options);

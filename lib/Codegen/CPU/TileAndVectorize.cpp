@@ -1,0 +1,385 @@
+//===- TileAndVectorize.cpp - thread and register tiling, vectorization ---===//
+//
+// Two levels of tiling on linalg ops, then vectorization:
+//
+// 1. Threads. Each top-level linalg op with enough work becomes an
+//    scf.forall over about `num-threads` tiles of its parallel loops (later
+//    an OpenMP parallel loop). Tile counts divide the loop sizes so that
+//    tiles are equal and static. A contraction splits its batch, then N
+//    (each thread streams its part of the weights), then M. The fill or
+//    bias broadcast that initializes an op's output is fused into its tiles.
+//
+// 2. Registers. Inside, a contraction is tiled to mr x nr micro-tiles (N
+//    outer, so that a K x nr panel of the right operand stays in cache
+//    while the rows of the left one stream past) with K stepped by one:
+//    vectorized, each step is an outer product of an mr-vector and an
+//    nr-vector accumulated into mr x nr registers. Other ops are tiled to
+//    one vector along their innermost loop. Loops whose size the tile does
+//    not divide are peeled, so that every tile has a static shape.
+//
+// Ops the vectorizer does not handle (non-projected indexing maps, i1
+// buffers whose bytes LLVM would bit-pack) stay scalar and become loops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/Codegen/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_TILEANDVECTORIZEPASS
+#include "tfm/Codegen/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+
+namespace {
+
+/// Rows and columns of a contraction's register tile (f32: 4 x 16 is eight
+/// 8-lane accumulators, leaving AVX2 registers for operands).
+constexpr int64_t kMicroTileRows = 4;
+constexpr int64_t kMicroTileBits = 512;
+/// Bits of data one vectorized elementwise tile covers (four AVX2 vectors).
+constexpr int64_t kVectorTileBits = 1024;
+
+int64_t getElementBits(linalg::LinalgOp op) {
+  int64_t bits = 0;
+  for (Value operand : op->getOperands())
+    if (auto shaped = dyn_cast<ShapedType>(operand.getType()))
+      if (shaped.getElementType().isIntOrFloat())
+        bits = std::max<int64_t>(bits, shaped.getElementTypeBitWidth());
+  return std::max<int64_t>(bits, 8);
+}
+
+bool hasBooleanOperand(linalg::LinalgOp op) {
+  for (Value operand : op->getOperands())
+    if (getElementTypeOrSelf(operand.getType()).isInteger(1))
+      return true;
+  for (Value result : op->getResults())
+    if (getElementTypeOrSelf(result.getType()).isInteger(1))
+      return true;
+  return false;
+}
+
+/// An op whose only role is to initialize another linalg op's output: a
+/// fill, or an all-parallel generic (a broadcast bias), used once as a
+/// destination. It is fused into the tiles of its consumer.
+bool isFusableInit(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || op->getNumResults() != 1 || !op->hasOneUse())
+    return false;
+  if (!isa<linalg::FillOp>(op) &&
+      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops())
+    return false;
+  OpOperand &use = *op->getResult(0).getUses().begin();
+  auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+  return consumer && consumer.isDpsInit(&use) &&
+         consumer->getBlock() == op->getBlock();
+}
+
+bool isContraction(linalg::LinalgOp op) {
+  return linalg::isaContractionOpInterface(op) &&
+         succeeded(linalg::inferContractionDims(op));
+}
+
+/// The largest divisor of `size` that is at most `limit`.
+int64_t largestDivisorAtMost(int64_t size, int64_t limit) {
+  for (int64_t d = std::min(size, limit); d > 1; --d)
+    if (size % d == 0)
+      return d;
+  return 1;
+}
+
+scf::SCFTileAndFuseOptions::ControlFnTy fuseDestinationProducers() {
+  return [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+    if (!isDestination || !isFusableInit(producer.getOwner()))
+      return std::nullopt;
+    return scf::SCFTileAndFuseOptions::ControlFnResult{};
+  };
+}
+
+struct TileAndVectorizePass
+    : public tfm::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+private:
+  SmallVector<int64_t> chooseThreadTiles(linalg::LinalgOp op);
+  LogicalResult distribute(RewriterBase &rewriter, linalg::LinalgOp op);
+  LogicalResult tileForRegisters(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 SmallVectorImpl<scf::ForOp> &loops);
+};
+
+/// Tile sizes (0: not split) giving about num-threads equal tiles.
+SmallVector<int64_t>
+TileAndVectorizePass::chooseThreadTiles(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> tiles(ranges.size(), 0);
+  int64_t need = numThreads;
+
+  SmallVector<unsigned> order;
+  if (isContraction(op)) {
+    linalg::ContractionDimensions dims = *linalg::inferContractionDims(op);
+    llvm::append_range(order, dims.batch);
+    llvm::append_range(order, dims.n);
+    llvm::append_range(order, dims.m);
+  } else {
+    for (unsigned i = 0; i < ranges.size(); ++i)
+      if (iterators[i] == utils::IteratorType::parallel)
+        order.push_back(i);
+  }
+  unsigned innermost = ranges.size() - 1;
+  for (unsigned dim : order) {
+    if (need <= 1)
+      break;
+    int64_t size = ranges[dim];
+    if (ShapedType::isDynamic(size) || size <= 1)
+      continue;
+    int64_t count = largestDivisorAtMost(size, need);
+    // Splitting the innermost loop must keep whole vectors per tile.
+    while (count > 1 && dim == innermost && (size / count) % 16 != 0)
+      count = largestDivisorAtMost(size, count - 1);
+    if (count <= 1)
+      continue;
+    tiles[dim] = size / count;
+    need = (need + count - 1) / count;
+  }
+  return tiles;
+}
+
+LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
+                                               linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t work = 1;
+  for (int64_t size : ranges) {
+    if (ShapedType::isDynamic(size))
+      return success();
+    work *= size;
+  }
+  if (numThreads <= 1 || work < minParallelWork)
+    return success();
+  SmallVector<int64_t> tiles = chooseThreadTiles(op);
+  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    return success();
+
+  scf::SCFTilingOptions tiling;
+  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(fuseDestinationProducers());
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(result))
+    return op->emitError("cannot distribute over threads");
+  for (OpResult value : op->getResults())
+    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  return success();
+}
+
+/// Collects the scf.for loops of a tiling result.
+void appendForLoops(ArrayRef<LoopLikeOpInterface> loops,
+                    SmallVectorImpl<scf::ForOp> &out) {
+  for (LoopLikeOpInterface loop : loops)
+    if (auto forOp = dyn_cast<scf::ForOp>(loop.getOperation()))
+      out.push_back(forOp);
+}
+
+LogicalResult
+TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
+                                       linalg::LinalgOp op,
+                                       SmallVectorImpl<scf::ForOp> &loops) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges.empty())
+    return success();
+  int64_t bits = getElementBits(op);
+  MLIRContext *ctx = op->getContext();
+  rewriter.setInsertionPoint(op);
+
+  if (isContraction(op)) {
+    linalg::ContractionDimensions dims = *linalg::inferContractionDims(op);
+    SmallVector<int64_t> tiles(ranges.size(), 1);
+    for (unsigned k : dims.k)
+      tiles[k] = 0;
+    unsigned mDim = dims.m.back(), nDim = dims.n.back();
+    tiles[mDim] = std::min(ranges[mDim], kMicroTileRows);
+    tiles[nDim] = std::min(ranges[nDim], kMicroTileBits / bits);
+    // Loop order: batch, N, M (then K, tiled below).
+    SmallVector<int64_t> interchange;
+    llvm::append_range(interchange, dims.batch);
+    llvm::append_range(interchange, dims.n);
+    llvm::append_range(interchange, dims.m);
+    llvm::append_range(interchange, dims.k);
+    for (unsigned i = 0; i < ranges.size(); ++i)
+      if (!llvm::is_contained(interchange, static_cast<int64_t>(i)))
+        interchange.push_back(i);
+
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(getAsIndexOpFoldResult(ctx, tiles));
+    tiling.setInterchange(interchange);
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    options.setFusionControlFn(fuseDestinationProducers());
+    FailureOr<scf::SCFTileAndFuseResult> result =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(result))
+      return op->emitError("cannot tile for registers");
+    for (OpResult value : op->getResults())
+      rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+    appendForLoops(result->loops, loops);
+
+    // K one step at a time: each step is an outer product.
+    auto tiled = cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
+    SmallVector<int64_t> kTiles(ranges.size(), 0);
+    for (unsigned k : dims.k)
+      kTiles[k] = 1;
+    scf::SCFTilingOptions kTiling;
+    kTiling.setTileSizes(getAsIndexOpFoldResult(ctx, kTiles));
+    rewriter.setInsertionPoint(tiled);
+    FailureOr<scf::SCFTilingResult> kResult = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(tiled.getOperation()), kTiling);
+    if (failed(kResult))
+      return tiled->emitError("cannot tile the reduction");
+    rewriter.replaceOp(tiled, kResult->replacements);
+    appendForLoops(kResult->loops, loops);
+    return success();
+  }
+
+  // One vector along the innermost loop, one element along the others.
+  SmallVector<int64_t> tiles(ranges.size(), 1);
+  tiles.back() = std::min(ranges.back(), kVectorTileBits / bits);
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(ctx, tiles));
+  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+  if (failed(result))
+    return op->emitError("cannot tile for vectors");
+  rewriter.replaceOp(op, result->replacements);
+  appendForLoops(result->loops, loops);
+  return success();
+}
+
+void TileAndVectorizePass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  MLIRContext *ctx = &getContext();
+  IRRewriter rewriter(ctx);
+
+  // 1. Threads: top-level ops, consumers first so that their initializers
+  //    are still in place to be fused.
+  SmallVector<linalg::LinalgOp> roots;
+  for (Operation &op : func.getBody().front())
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
+      if (!isFusableInit(&op))
+        roots.push_back(linalgOp);
+  for (linalg::LinalgOp op : llvm::reverse(roots))
+    if (failed(distribute(rewriter, op)))
+      return signalPassFailure();
+
+  // 2. Registers: contractions first (they absorb their initializers), then
+  //    every op that is not yet inside a register tile.
+  SmallVector<linalg::LinalgOp> contractions;
+  func.walk([&](linalg::LinalgOp op) {
+    if (isContraction(op))
+      contractions.push_back(op);
+  });
+  SmallVector<scf::ForOp> loops;
+  for (linalg::LinalgOp op : contractions)
+    if (failed(tileForRegisters(rewriter, op, loops)))
+      return signalPassFailure();
+  DenseSet<Operation *> inTiles;
+  for (scf::ForOp loop : loops)
+    loop.walk([&](linalg::LinalgOp op) { inTiles.insert(op); });
+  SmallVector<linalg::LinalgOp> others;
+  func.walk([&](linalg::LinalgOp op) {
+    if (!inTiles.contains(op))
+      others.push_back(op);
+  });
+  for (linalg::LinalgOp op : others)
+    if (failed(tileForRegisters(rewriter, op, loops)))
+      return signalPassFailure();
+
+  // 3. Peel the partial last tile of every loop the tile does not divide,
+  //    so that both the main loop and the remainder have static tiles.
+  for (scf::ForOp loop : loops) {
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!lb || !ub || !step || (*ub - *lb) % *step == 0)
+      continue;
+    scf::ForOp remainder;
+    rewriter.setInsertionPoint(loop);
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
+  }
+  {
+    RewritePatternSet patterns(ctx);
+    scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
+    affine::AffineMinOp::getCanonicalizationPatterns(patterns, ctx);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, ctx);
+    linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+
+  // 4. Vectorize every statically shaped tile the vectorizer accepts.
+  SmallVector<linalg::LinalgOp> candidates;
+  func.walk([&](linalg::LinalgOp op) {
+    if (!hasBooleanOperand(op) && op.hasPureTensorSemantics())
+      candidates.push_back(op);
+  });
+  for (linalg::LinalgOp op : candidates) {
+    bool isStatic = llvm::all_of(op->getOperands(), [](Value v) {
+      auto type = dyn_cast<ShapedType>(v.getType());
+      return !type || type.hasStaticShape();
+    });
+    if (!isStatic ||
+        failed(linalg::vectorizeOpPrecondition(op, {}, {},
+                                               /*vectorizeNDExtract=*/true)))
+      continue;
+    rewriter.setInsertionPoint(op);
+    // Contractions become one vector.contract on operand-shaped vectors
+    // (rather than a multiply-reduce over the broadcast iteration space).
+    FailureOr<linalg::VectorizationResult> result =
+        linalg::vectorize(rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
+                          /*flatten1DDepthwiseConv=*/false,
+                          /*assumeDynamicDimsMatchVecSizes=*/false,
+                          /*createNamedContraction=*/isContraction(op));
+    if (succeeded(result))
+      rewriter.replaceOp(op, result->replacements);
+  }
+
+  RewritePatternSet patterns(ctx);
+  tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  vector::populateVectorReductionToContractPatterns(patterns);
+  vector::populateSinkVectorOpsPatterns(patterns);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName name : ctx->getRegisteredOperations())
+    name.getCanonicalizationPatterns(patterns, ctx);
+  if (failed(applyPatternsGreedily(func, std::move(patterns))))
+    return signalPassFailure();
+
+  // A contraction's accumulator is read and written by every step of its
+  // reduction loop: carry it in registers instead (innermost loops first).
+  SmallVector<scf::ForOp> forOps;
+  func.walk([&](scf::ForOp loop) { forOps.push_back(loop); });
+  for (scf::ForOp loop : forOps)
+    hoistLoopInvariantSubsets(rewriter, loop);
+}
+
+} // namespace
