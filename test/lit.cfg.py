@@ -27,6 +27,7 @@ if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["tfm-opt", "tfm-translate", "tfmc"],
+llvm_config.add_tool_substitutions(["tfm-opt", "tfm-translate", "tfmc",
+                                    "tfm-run"],
                                    tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -1,0 +1,491 @@
+//===- tfm-run.cpp - run, check and benchmark a compiled model ------------===//
+//
+// tfm-run NAME.so [--input NAME=FILE.npy ...] [--test-dir DIR]
+//         [--expect NAME=FILE.npy ...] [--rtol R] [--atol A]
+//         [--output-dir DIR] [--bench N] [--threads N]
+//
+// Loads a shared library built by `tfmc --emit=lib`, feeds it .npy files or
+// the input_*.pb of an ONNX test case folder (generated inputs for the
+// rest), compares its outputs with expected ones (.npy or output_*.pb)
+// within |actual - expected| <= atol + rtol * |expected|, and benchmarks
+// it. Exits 0 when every compared output matches.
+//
+//===----------------------------------------------------------------------===//
+
+#include "inputs.h"
+#include "npy.h"
+#include "tfm_runtime.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <dlfcn.h>
+#include <map>
+#include <optional>
+#include <sys/resource.h>
+#include <vector>
+
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory category("tfm-run options");
+cl::opt<std::string> libraryPath(cl::Positional, cl::Required,
+                                 cl::desc("<model.so>"), cl::cat(category));
+cl::list<std::string>
+    inputFlags("input",
+               cl::desc("Value of an input (repeatable); others are generated"),
+               cl::value_desc("NAME=FILE.npy"), cl::cat(category));
+cl::list<std::string>
+    expectFlags("expect", cl::desc("Expected value of an output (repeatable)"),
+                cl::value_desc("NAME=FILE.npy"), cl::cat(category));
+cl::opt<std::string> testDir(
+    "test-dir",
+    cl::desc("An ONNX test case folder: inputs from input_*.pb, expected "
+             "outputs from output_*.pb"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<double> rtol("rtol", cl::desc("Relative tolerance (default 1e-3)"),
+                     cl::init(1e-3), cl::cat(category));
+cl::opt<double> atol("atol", cl::desc("Absolute tolerance (default 1e-5)"),
+                     cl::init(1e-5), cl::cat(category));
+cl::opt<std::string> outputDir("output-dir",
+                               cl::desc("Write each output to DIR/NAME.npy"),
+                               cl::value_desc("dir"), cl::cat(category));
+cl::opt<unsigned> bench("bench", cl::desc("Time N runs"), cl::init(0),
+                        cl::cat(category));
+cl::opt<unsigned> warmup("warmup",
+                         cl::desc("Untimed runs before --bench (default 3)"),
+                         cl::init(3), cl::cat(category));
+cl::opt<unsigned> threads("num-threads",
+                          cl::desc("Worker threads (default: all cores)"),
+                          cl::init(0), cl::cat(category));
+cl::opt<std::string> weightsPath("weights",
+                                 cl::desc("Weights side file to use"),
+                                 cl::value_desc("file"), cl::cat(category));
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "tfm-run: error: " << message << "\n";
+  return 1;
+}
+
+std::string formatShape(llvm::ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  return text + "]";
+}
+
+/// A host tensor: element type, shape and row-major bytes.
+struct Tensor {
+  tfm_dtype dtype = TFM_DTYPE_INVALID;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+};
+
+std::optional<tfm_dtype> fromOnnxType(int32_t type) {
+  switch (type) {
+  case onnx::TensorProto::FLOAT:
+    return TFM_DTYPE_F32;
+  case onnx::TensorProto::FLOAT16:
+    return TFM_DTYPE_F16;
+  case onnx::TensorProto::BFLOAT16:
+    return TFM_DTYPE_BF16;
+  case onnx::TensorProto::DOUBLE:
+    return TFM_DTYPE_F64;
+  case onnx::TensorProto::INT8:
+    return TFM_DTYPE_I8;
+  case onnx::TensorProto::INT16:
+    return TFM_DTYPE_I16;
+  case onnx::TensorProto::INT32:
+    return TFM_DTYPE_I32;
+  case onnx::TensorProto::INT64:
+    return TFM_DTYPE_I64;
+  case onnx::TensorProto::UINT8:
+    return TFM_DTYPE_U8;
+  case onnx::TensorProto::UINT16:
+    return TFM_DTYPE_U16;
+  case onnx::TensorProto::UINT32:
+    return TFM_DTYPE_U32;
+  case onnx::TensorProto::UINT64:
+    return TFM_DTYPE_U64;
+  case onnx::TensorProto::BOOL:
+    return TFM_DTYPE_BOOL;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Reads a serialized onnx.TensorProto (raw_data or typed fields).
+std::optional<Tensor> readTensorProto(llvm::StringRef path, std::string &name,
+                                      std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    error = "cannot read '" + path.str() + "'";
+    return std::nullopt;
+  }
+  onnx::TensorProto proto;
+  if (!proto.ParseFromArray((*buffer)->getBufferStart(),
+                            (*buffer)->getBufferSize())) {
+    error = "'" + path.str() + "' is not a TensorProto";
+    return std::nullopt;
+  }
+  std::optional<tfm_dtype> dtype = fromOnnxType(proto.data_type());
+  if (!dtype) {
+    error = "'" + path.str() + "' has an unsupported element type";
+    return std::nullopt;
+  }
+  Tensor tensor;
+  tensor.dtype = *dtype;
+  size_t count = 1;
+  for (int64_t d : proto.dims()) {
+    tensor.shape.push_back(d);
+    count *= static_cast<size_t>(d);
+  }
+  size_t width = tfm_dtype_size(*dtype);
+  tensor.bytes.resize(count * width);
+  name = proto.name();
+  if (proto.has_raw_data()) {
+    if (proto.raw_data().size() != tensor.bytes.size()) {
+      error = "'" + path.str() + "' has the wrong amount of raw data";
+      return std::nullopt;
+    }
+    std::memcpy(tensor.bytes.data(), proto.raw_data().data(),
+                tensor.bytes.size());
+    return tensor;
+  }
+  auto store = [&](size_t i, auto value) {
+    std::memcpy(tensor.bytes.data() + i * width, &value, width);
+  };
+  size_t available = 0;
+  switch (proto.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    available = proto.float_data_size();
+    for (size_t i = 0; i < std::min(count, available); ++i)
+      store(i, proto.float_data(i));
+    break;
+  case onnx::TensorProto::DOUBLE:
+    available = proto.double_data_size();
+    for (size_t i = 0; i < std::min(count, available); ++i)
+      store(i, proto.double_data(i));
+    break;
+  case onnx::TensorProto::INT64:
+    available = proto.int64_data_size();
+    for (size_t i = 0; i < std::min(count, available); ++i)
+      store(i, proto.int64_data(i));
+    break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    available = proto.uint64_data_size();
+    for (size_t i = 0; i < std::min(count, available); ++i) {
+      uint64_t v = proto.uint64_data(i);
+      std::memcpy(tensor.bytes.data() + i * width, &v, width);
+    }
+    break;
+  default: // int32_data holds every narrower type, f16/bf16 as bits.
+    available = proto.int32_data_size();
+    for (size_t i = 0; i < std::min(count, available); ++i) {
+      int32_t v = proto.int32_data(i);
+      std::memcpy(tensor.bytes.data() + i * width, &v, width);
+    }
+    break;
+  }
+  if (available != count) {
+    error = "'" + path.str() + "' holds " + std::to_string(available) +
+            " values for " + std::to_string(count) + " elements";
+    return std::nullopt;
+  }
+  return tensor;
+}
+
+std::optional<Tensor> readNpy(llvm::StringRef path, std::string &error) {
+  tfm_npy_array array;
+  if (tfm_npy_read(path.str().c_str(), &array) != TFM_OK) {
+    error = tfm_last_error();
+    return std::nullopt;
+  }
+  Tensor tensor;
+  tensor.dtype = array.dtype;
+  tensor.shape.assign(array.shape, array.shape + array.rank);
+  auto *data = static_cast<uint8_t *>(array.data);
+  tensor.bytes.assign(data, data + array.num_bytes);
+  tfm_npy_free(&array);
+  return tensor;
+}
+
+/// The files of an ONNX test case folder named `prefix`_0.pb, _1.pb, ...
+std::vector<std::string> numberedFiles(llvm::StringRef dir,
+                                       llvm::StringRef prefix) {
+  std::vector<std::string> files;
+  for (unsigned i = 0;; ++i) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, prefix + "_" + std::to_string(i) + ".pb");
+    if (!llvm::sys::fs::exists(path))
+      break;
+    files.push_back(std::string(path));
+  }
+  return files;
+}
+
+bool isFloat(tfm_dtype dtype) {
+  return dtype == TFM_DTYPE_F32 || dtype == TFM_DTYPE_F64 ||
+         dtype == TFM_DTYPE_F16 || dtype == TFM_DTYPE_BF16;
+}
+
+double elementAt(const uint8_t *data, tfm_dtype dtype, size_t i) {
+  switch (dtype) {
+  case TFM_DTYPE_F32:
+    return reinterpret_cast<const float *>(data)[i];
+  case TFM_DTYPE_F64:
+    return reinterpret_cast<const double *>(data)[i];
+  case TFM_DTYPE_F16:
+    return tfm_f16_to_f32(reinterpret_cast<const uint16_t *>(data)[i]);
+  case TFM_DTYPE_BF16:
+    return tfm_bf16_to_f32(reinterpret_cast<const uint16_t *>(data)[i]);
+  case TFM_DTYPE_I8:
+    return reinterpret_cast<const int8_t *>(data)[i];
+  case TFM_DTYPE_I16:
+    return reinterpret_cast<const int16_t *>(data)[i];
+  case TFM_DTYPE_I32:
+    return reinterpret_cast<const int32_t *>(data)[i];
+  case TFM_DTYPE_I64:
+    return static_cast<double>(reinterpret_cast<const int64_t *>(data)[i]);
+  case TFM_DTYPE_U8:
+  case TFM_DTYPE_BOOL:
+    return data[i];
+  case TFM_DTYPE_U16:
+    return reinterpret_cast<const uint16_t *>(data)[i];
+  case TFM_DTYPE_U32:
+    return reinterpret_cast<const uint32_t *>(data)[i];
+  case TFM_DTYPE_U64:
+    return static_cast<double>(reinterpret_cast<const uint64_t *>(data)[i]);
+  case TFM_DTYPE_INVALID:
+    break;
+  }
+  return 0;
+}
+
+/// Compares an output with its expected value; prints one line.
+bool compare(const tfm_tensor_info &info, const uint8_t *actual,
+             const Tensor &expected) {
+  auto dtype = static_cast<tfm_dtype>(info.dtype);
+  std::vector<int64_t> shape(info.shape, info.shape + info.rank);
+  llvm::outs() << "output '" << info.name << "': ";
+  // bf16 outputs compare with float32 .npy files, which hold them exactly.
+  bool widened = dtype == TFM_DTYPE_BF16 && expected.dtype == TFM_DTYPE_F32;
+  if ((expected.dtype != dtype && !widened) || expected.shape != shape) {
+    llvm::outs() << "expected " << tfm_dtype_name(expected.dtype) << " "
+                 << formatShape(expected.shape) << ", the model produces "
+                 << tfm_dtype_name(dtype) << " " << formatShape(shape)
+                 << ": FAIL\n";
+    return false;
+  }
+  size_t count = tfm_tensor_info_num_elements(&info);
+  size_t bad = 0;
+  double maxError = 0;
+  for (size_t i = 0; i < count; ++i) {
+    double a = elementAt(actual, dtype, i);
+    double e = elementAt(expected.bytes.data(), expected.dtype, i);
+    bool ok;
+    if (!isFloat(dtype)) {
+      ok = a == e;
+    } else if (std::isnan(e) || std::isnan(a)) {
+      ok = std::isnan(e) && std::isnan(a);
+    } else if (std::isinf(e) || std::isinf(a)) {
+      ok = a == e;
+    } else {
+      double error = std::fabs(a - e);
+      maxError = std::max(maxError, error);
+      ok = error <= atol + rtol * std::fabs(e);
+    }
+    bad += !ok;
+  }
+  llvm::outs() << tfm_dtype_name(dtype) << " " << formatShape(shape)
+               << ", max abs error " << llvm::format("%.3g", maxError) << ": ";
+  if (bad)
+    llvm::outs() << "FAIL (" << bad << " of " << count
+                 << " elements outside tolerance)\n";
+  else
+    llvm::outs() << "ok\n";
+  return bad == 0;
+}
+
+std::pair<std::string, std::string> splitAssignment(llvm::StringRef flag) {
+  auto [name, file] = flag.split('=');
+  return {name.str(), file.str()};
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "tfm-run: run and check a compiled model\n");
+
+  std::string absolute = libraryPath;
+  if (!llvm::StringRef(absolute).contains('/'))
+    absolute = "./" + absolute;
+  void *library = dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    return fail("cannot load '" + libraryPath + "': " + dlerror());
+  using DescriptorFn = const tfm_model_desc *(*)();
+  auto descriptor =
+      reinterpret_cast<DescriptorFn>(dlsym(library, "tfm_model_descriptor"));
+  if (!descriptor)
+    return fail("'" + libraryPath +
+                "' is not a model built by tfmc "
+                "--emit=lib (no tfm_model_descriptor)");
+
+  tfm_model_options options = {weightsPath.empty() ? nullptr
+                                                   : weightsPath.c_str(),
+                               static_cast<int32_t>(threads)};
+  tfm_model *model;
+  if (tfm_model_create(descriptor(), &options, &model) != TFM_OK)
+    return fail(tfm_last_error());
+  int32_t numInputs = tfm_model_num_inputs(model);
+  int32_t numOutputs = tfm_model_num_outputs(model);
+
+  // Inputs: named .npy files, then a test folder, then generated values.
+  std::vector<std::optional<Tensor>> given(numInputs);
+  std::map<int32_t, Tensor> expected;
+  std::string error;
+  for (const std::string &flag : inputFlags) {
+    auto [name, file] = splitAssignment(flag);
+    int32_t index = tfm_model_find_input(model, name.c_str());
+    if (index < 0)
+      return fail("the model has no input '" + name + "'");
+    if (!(given[index] = readNpy(file, error)))
+      return fail("input '" + name + "': " + error);
+  }
+  for (const std::string &flag : expectFlags) {
+    auto [name, file] = splitAssignment(flag);
+    int32_t index = tfm_model_find_output(model, name.c_str());
+    if (index < 0)
+      return fail("the model has no output '" + name + "'");
+    std::optional<Tensor> tensor = readNpy(file, error);
+    if (!tensor)
+      return fail("output '" + name + "': " + error);
+    expected[index] = std::move(*tensor);
+  }
+  if (!testDir.empty()) {
+    for (auto [kind, files] :
+         {std::make_pair(0, numberedFiles(testDir, "input")),
+          std::make_pair(1, numberedFiles(testDir, "output"))}) {
+      int32_t count = kind ? numOutputs : numInputs;
+      if (files.size() != static_cast<size_t>(count))
+        return fail("'" + testDir + "' holds " + std::to_string(files.size()) +
+                    (kind ? " outputs" : " inputs") + "; the model has " +
+                    std::to_string(count));
+      for (auto [i, file] : llvm::enumerate(files)) {
+        std::string name;
+        std::optional<Tensor> tensor = readTensorProto(file, name, error);
+        if (!tensor)
+          return fail(error);
+        int32_t index = static_cast<int32_t>(i);
+        int32_t byName = kind ? tfm_model_find_output(model, name.c_str())
+                              : tfm_model_find_input(model, name.c_str());
+        if (!name.empty() && byName >= 0)
+          index = byName;
+        // ONNX's test data stores bfloat16 tensors as uint16 bit patterns.
+        const tfm_tensor_info *info = kind ? tfm_model_output(model, index)
+                                           : tfm_model_input(model, index);
+        if (info && info->dtype == TFM_DTYPE_BF16 &&
+            tensor->dtype == TFM_DTYPE_U16)
+          tensor->dtype = TFM_DTYPE_BF16;
+        if (kind)
+          expected[index] = std::move(*tensor);
+        else
+          given[index] = std::move(*tensor);
+      }
+    }
+  }
+
+  std::vector<std::vector<uint8_t>> inputBuffers(numInputs);
+  std::vector<const void *> inputs(numInputs);
+  uint64_t state = 0;
+  for (int32_t i = 0; i < numInputs; ++i) {
+    const tfm_tensor_info *info = tfm_model_input(model, i);
+    std::vector<int64_t> shape(info->shape, info->shape + info->rank);
+    inputBuffers[i].resize(tfm_tensor_info_num_bytes(info) + 64);
+    if (given[i]) {
+      auto dtype = static_cast<tfm_dtype>(info->dtype);
+      if (given[i]->dtype != dtype || given[i]->shape != shape)
+        return fail(llvm::Twine("input '") + info->name + "' expects " +
+                    tfm_dtype_name(dtype) + " " + formatShape(shape) +
+                    ", given " + tfm_dtype_name(given[i]->dtype) + " " +
+                    formatShape(given[i]->shape));
+      std::memcpy(inputBuffers[i].data(), given[i]->bytes.data(),
+                  given[i]->bytes.size());
+    } else {
+      tfm_generate_input(info, inputBuffers[i].data(), &state);
+    }
+    inputs[i] = inputBuffers[i].data();
+  }
+  std::vector<std::vector<uint8_t>> outputBuffers(numOutputs);
+  std::vector<void *> outputs(numOutputs);
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    outputBuffers[i].resize(
+        tfm_tensor_info_num_bytes(tfm_model_output(model, i)) + 64);
+    outputs[i] = outputBuffers[i].data();
+  }
+
+  if (tfm_model_run(model, inputs.data(), outputs.data()) != TFM_OK)
+    return fail(tfm_last_error());
+  std::vector<double> times;
+  if (bench > 0) {
+    for (unsigned i = 0; i < warmup; ++i)
+      tfm_model_run(model, inputs.data(), outputs.data());
+    for (unsigned i = 0; i < bench; ++i) {
+      tfm_model_run(model, inputs.data(), outputs.data());
+      times.push_back(tfm_model_last_run_ns(model) * 1e-6);
+    }
+  }
+
+  bool ok = true;
+  for (auto &[index, tensor] : expected)
+    ok &= compare(*tfm_model_output(model, index), outputBuffers[index].data(),
+                  tensor);
+  if (!outputDir.empty()) {
+    llvm::sys::fs::create_directories(outputDir.getValue());
+    for (int32_t i = 0; i < numOutputs; ++i) {
+      const tfm_tensor_info *info = tfm_model_output(model, i);
+      llvm::SmallString<256> path(outputDir.getValue());
+      std::string file = info->name;
+      for (char &c : file)
+        if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' &&
+            c != '.')
+          c = '_';
+      llvm::sys::path::append(path, file + ".npy");
+      if (tfm_npy_write(path.c_str(), static_cast<tfm_dtype>(info->dtype),
+                        info->rank, info->shape, outputs[i]) != TFM_OK)
+        return fail(tfm_last_error());
+    }
+  }
+  if (!times.empty()) {
+    std::sort(times.begin(), times.end());
+    size_t p90 = static_cast<size_t>(std::ceil(0.9 * times.size())) - 1;
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    llvm::outs() << llvm::format(
+        "latency over %u runs: min %.3f ms  median %.3f ms  p90 %.3f ms\n"
+        "peak RSS: %.1f MiB\n",
+        static_cast<unsigned>(times.size()), times.front(),
+        times[times.size() / 2], times[p90], usage.ru_maxrss / 1024.0);
+  }
+  if (!expected.empty())
+    llvm::outs() << (ok ? "PASS" : "FAIL") << "\n";
+  tfm_model_destroy(model);
+  return ok ? 0 : 1;
+}
