@@ -23,6 +23,13 @@ config.substitutions.append(("%tfm_build", config.tfm_obj_root))
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 
+# ONNX Runtime (npm onnxruntime-node), installed by scripts/install-deps.sh.
+ort_dir = os.environ.get("TFM_ORT_DIR",
+                         os.path.join(config.tfm_obj_root, "deps", "ort"))
+if os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+    config.environment["TFM_ORT_DIR"] = ort_dir
+
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 

@@ -80,6 +80,9 @@ struct OutputsToDestinationsPass
     if (!entryName.empty())
       func.setSymName(entryName);
     func->setAttr(kEntryAttrName, UnitAttr::get(&getContext()));
+    // Every buffer crossing the entry point is statically shaped: it takes
+    // bare pointers, which the runtime can pass without descriptors.
+    func->setAttr("llvm.bareptr", UnitAttr::get(&getContext()));
     return success();
   }
 };

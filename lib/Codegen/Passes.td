@@ -34,7 +34,8 @@ def OutputsToDestinationsPass
     with `bufferization.materialize_in_destination`, so that bufferization
     computes them directly in the output buffers. Result attributes
     (`tfm.name`) move to the new arguments. The function is renamed to
-    `entry-name` when given and marked `tfm.entry`.
+    `entry-name` when given and marked `tfm.entry` and `llvm.bareptr` (its
+    statically shaped buffers cross the entry point as bare pointers).
   }];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",

@@ -220,6 +220,10 @@ TypedAttr transposeConstantMatrix(Attribute weight, RankedTensorType type) {
     for (int64_t c = 0; c < cols; ++c)
       std::memcpy(&out[(c * rows + r) * width], &bytes[(r * cols + c) * width],
                   width);
+  // Literals stay literals; weights stay blobs.
+  if (isa<DenseElementsAttr>(weight))
+    return DenseElementsAttr::getFromRawBuffer(
+        transposedType, ArrayRef<char>(out.data(), out.size()));
   return DenseResourceElementsAttr::get(
       transposedType, (name + ".transposed").str(), std::move(transposed));
 }

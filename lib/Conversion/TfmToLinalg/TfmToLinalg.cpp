@@ -36,6 +36,25 @@ struct ConvertTfmToLinalgPass
     : public tfm::impl::ConvertTfmToLinalgPassBase<ConvertTfmToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // Code generation works on static shapes; say so at the op rather than
+    // as a failure to legalize.
+    WalkResult dynamic = getOperation().walk([](Operation *op) {
+      if (!isa<TfmDialect>(op->getDialect()))
+        return WalkResult::advance();
+      auto isDynamic = [](Type type) {
+        auto shaped = dyn_cast<ShapedType>(type);
+        return shaped && !shaped.hasStaticShape();
+      };
+      if (llvm::any_of(op->getOperandTypes(), isDynamic) ||
+          llvm::any_of(op->getResultTypes(), isDynamic)) {
+        op->emitOpError("has a dynamic shape; code generation needs static "
+                        "shapes (fix the model's inputs with --input-shape)");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (dynamic.wasInterrupted())
+      return signalPassFailure();
     TfmToLinalgTypeConverter converter;
     ConversionTarget target(*ctx);
     target.addIllegalDialect<TfmDialect>();

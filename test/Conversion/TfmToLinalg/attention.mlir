@@ -1,0 +1,87 @@
+// RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+
+// Attention is a forall over (batch, query head, query block of 64) with
+// an online-softmax loop over key tiles of 128: no 128x256 score matrix.
+// Query head h reads KV head h / 2; with `causal` the key loop stops at the
+// first tile boundary past the block's diagonal (aligned bottom-right:
+// offset Skv - Sq = 128).
+// CHECK-LABEL: func.func @attention_causal_gqa
+// CHECK: scf.forall (%[[B:.*]], %[[H:.*]], %[[QB:.*]]) in (1, 4, 2) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<1x4x128x16xf32>)
+// CHECK: %[[Q0:.*]] = arith.muli %[[QB]], %{{.*}} : index
+// CHECK: %[[KVH:.*]] = arith.divui %[[H]], %{{.*}} : index
+// CHECK: %[[QT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[H]], %[[Q0]], 0] [1, 1, 64, 16] [1, 1, 1, 1] : tensor<1x4x128x16xf32> to tensor<64x16xf32>
+// CHECK: %[[REACH:.*]] = arith.addi %[[Q0]], %{{.*}} : index
+// CHECK: %[[END:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
+// CHECK: %[[LOOP:.*]]:3 = scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args(%[[M:.*]] = %{{.*}}, %[[L:.*]] = %{{.*}}, %[[ACC:.*]] = %{{.*}}) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x16xf32>)
+// CHECK: %[[KT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
+// CHECK: %[[VT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[QT]], %[[KT]] : tensor<64x16xf32>, tensor<128x16xf32>) outs(%{{.*}} : tensor<64x128xf32>)
+// CHECK: %[[MASK:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, %[[J]]] [1, 1, 1, 128]
+// CHECK: linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<64x128xf32>, tensor<128xf32>)
+// CHECK: arith.constant 2.500000e-01 : f32
+// CHECK: arith.cmpi sgt
+// CHECK: arith.select
+// CHECK: %[[MNEW:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<64x128xf32>) outs(%[[M]] : tensor<64xf32>)
+// CHECK: arith.maximumf
+// CHECK: math.exp
+// CHECK: math.exp
+// CHECK: %[[LNEW:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]}
+// CHECK: %[[ACCNEW:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[VT]] : tensor<64x128xf32>, tensor<128x16xf32>)
+// CHECK: scf.yield %[[MNEW]], %[[LNEW]], %[[ACCNEW]]
+// CHECK: %[[TILE:.*]] = linalg.generic {{.*}} ins(%[[LOOP]]#2, %{{.*}} : tensor<64x16xf32>, tensor<64xf32>)
+// CHECK: arith.divf
+// CHECK: scf.forall.in_parallel
+// CHECK: tensor.parallel_insert_slice %[[TILE]] into %[[OUT]][%[[B]], %[[H]], %[[Q0]], 0] [1, 1, 64, 16]
+func.func @attention_causal_gqa(%q: tensor<1x4x128x16xf32>, %k: tensor<1x2x256x16xf32>, %v: tensor<1x2x256x16xf32>, %m: tensor<1x1x1x256xf32>) -> tensor<1x4x128x16xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%m) heads = 4 kv_heads = 2 causal
+      : (tensor<1x4x128x16xf32>, tensor<1x2x256x16xf32>, tensor<1x2x256x16xf32>, tensor<1x1x1x256xf32>) -> tensor<1x4x128x16xf32>
+  return %0 : tensor<1x4x128x16xf32>
+}
+
+// -----
+
+// Packed heads [B, S, H*D] are viewed as [B, S, H, D]; a small key length
+// is one tile.
+// CHECK-LABEL: func.func @attention_packed
+// CHECK: tensor.expand_shape %{{.*}} output_shape [2, 10, 3, 4] : tensor<2x10x12xf32> into tensor<2x10x3x4xf32>
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 3, 1)
+// CHECK: tensor.extract_slice %{{.*}} [1, 10, 1, 4] [1, 1, 1, 1] : tensor<2x10x3x4xf32> to tensor<10x4xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}}
+// CHECK-NOT: arith.cmpi sgt
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<2x10x3x4xf32> into tensor<2x10x12xf32>
+func.func @attention_packed(%q: tensor<2x10x12xf32>, %k: tensor<2x10x12xf32>, %v: tensor<2x10x12xf32>) -> tensor<2x10x12xf32> {
+  %0 = tfm.attention %q, %k, %v heads = 3 kv_heads = 3 scale = 5.000000e-01
+      : (tensor<2x10x12xf32>, tensor<2x10x12xf32>, tensor<2x10x12xf32>) -> tensor<2x10x12xf32>
+  return %0 : tensor<2x10x12xf32>
+}
+
+// -----
+
+// rope (half split): x[:R/2] and x[R/2:R] rotate into two halves written
+// back in place of the input; the last D - R elements pass through.
+// CHECK-LABEL: func.func @rope_partial
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x8x16xf32>, %[[C:.*]]: tensor<8x4xf32>, %[[S:.*]]: tensor<8x4xf32>)
+// CHECK: %[[X1:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 2, 8, 4] [1, 1, 1, 1]
+// CHECK: %[[X2:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 4] [1, 2, 8, 4] [1, 1, 1, 1]
+// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}} ins(%[[X1]], %[[X2]], %[[C]], %[[S]] : {{.*}}) outs(%{{.*}}, %{{.*}} : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>)
+// CHECK: %[[A:.*]] = tensor.insert_slice %[[R]]#0 into %[[X]][0, 0, 0, 0] [1, 2, 8, 4] [1, 1, 1, 1]
+// CHECK: tensor.insert_slice %[[R]]#1 into %[[A]][0, 0, 0, 4] [1, 2, 8, 4] [1, 1, 1, 1]
+func.func @rope_partial(%x: tensor<1x2x8x16xf32>, %c: tensor<8x4xf32>, %s: tensor<8x4xf32>) -> tensor<1x2x8x16xf32> {
+  %0 = tfm.rope %x, %c, %s : (tensor<1x2x8x16xf32>, tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+// Interleaved rope on packed heads: even and odd elements, stride 2.
+// CHECK-LABEL: func.func @rope_interleaved
+// CHECK: tensor.expand_shape %{{.*}} output_shape [1, 8, 2, 8]
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 8, 2, 4] [1, 1, 1, 2]
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 1] [1, 8, 2, 4] [1, 1, 1, 2]
+// CHECK: tensor.empty() : tensor<1x8x2x8xf32>
+// CHECK: tensor.insert_slice %{{.*}}[0, 0, 0, 0] [1, 8, 2, 4] [1, 1, 1, 2]
+// CHECK: tensor.insert_slice %{{.*}}[0, 0, 0, 1] [1, 8, 2, 4] [1, 1, 1, 2]
+func.func @rope_interleaved(%x: tensor<1x8x16xf32>, %c: tensor<1x8x4xf32>, %s: tensor<1x8x4xf32>) -> tensor<1x8x16xf32> {
+  %0 = tfm.rope %x, %c, %s heads = 2 interleaved : (tensor<1x8x16xf32>, tensor<1x8x4xf32>, tensor<1x8x4xf32>) -> tensor<1x8x16xf32>
+  return %0 : tensor<1x8x16xf32>
+}

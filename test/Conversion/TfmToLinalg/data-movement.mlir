@@ -1,0 +1,78 @@
+// RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+
+// Reshapes, slices and selects are views: collapse/expand (through a flat
+// vector when no reassociation exists), strided and rank-reducing slices.
+// CHECK-LABEL: func.func @views
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK: tensor.collapse_shape %[[X]] {{\[}}[0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>
+// CHECK: tensor.expand_shape %[[X]] {{\[}}[0], [1], [2, 3]] output_shape [2, 3, 2, 2]
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1, 2]] : tensor<2x3x4xf32> into tensor<24xf32>
+// CHECK: tensor.expand_shape %[[FLAT]] {{\[}}[0, 1]] output_shape [4, 6]
+// CHECK: tensor.extract_slice %[[X]][0, 0, 0] [2, 2, 4] [1, 2, 1] : tensor<2x3x4xf32> to tensor<2x2x4xf32>
+// CHECK: tensor.extract_slice %[[X]][1, 0, 0] [1, 3, 4] [1, 1, 1] : tensor<2x3x4xf32> to tensor<3x4xf32>
+func.func @views(%x: tensor<2x3x4xf32>) -> (tensor<6x4xf32>, tensor<2x3x2x2xf32>, tensor<4x6xf32>, tensor<2x2x4xf32>, tensor<3x4xf32>) {
+  %0 = tfm.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
+  %1 = tfm.reshape %x : tensor<2x3x4xf32> -> tensor<2x3x2x2xf32>
+  %2 = tfm.reshape %x : tensor<2x3x4xf32> -> tensor<4x6xf32>
+  %3 = tfm.slice %x starts = [0, 0, 0] limits = [2, 3, 4] strides = [1, 2, 1] : tensor<2x3x4xf32> -> tensor<2x2x4xf32>
+  %4 = tfm.select %x axis = 0 index = 1 : tensor<2x3x4xf32> -> tensor<3x4xf32>
+  return %0, %1, %2, %3, %4 : tensor<6x4xf32>, tensor<2x3x2x2xf32>, tensor<4x6xf32>, tensor<2x2x4xf32>, tensor<3x4xf32>
+}
+
+// -----
+
+// Copies: transpose, broadcast, concat into one destination, and reverse
+// reading through `size - 1 - d`.
+// CHECK: #[[BCAST:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK: #[[REV:.*]] = affine_map<(d0, d1) -> (d0, -d1 + 2)>
+// CHECK-LABEL: func.func @copies
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>, %[[Y:.*]]: tensor<2x5xf32>)
+// CHECK: linalg.transpose ins(%[[X]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<3x2xf32>) permutation = [1, 0]
+// CHECK: linalg.generic {indexing_maps = [#[[BCAST]], #{{.*}}]{{.*}} ins(%[[X]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<4x2x3xf32>)
+// CHECK: %[[C0:.*]] = tensor.insert_slice %[[X]] into %{{.*}}[0, 0] [2, 3] [1, 1]
+// CHECK: tensor.insert_slice %[[Y]] into %[[C0]][0, 3] [2, 5] [1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[REV]], #{{.*}}]
+func.func @copies(%x: tensor<2x3xf32>, %y: tensor<2x5xf32>) -> (tensor<3x2xf32>, tensor<4x2x3xf32>, tensor<2x8xf32>, tensor<2x3xf32>) {
+  %0 = tfm.transpose %x perm = [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  %1 = tfm.expand %x : tensor<2x3xf32> -> tensor<4x2x3xf32>
+  %2 = tfm.concat %x, %y axis = 1 : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+  %3 = tfm.reverse %x axes = [1] : tensor<2x3xf32>
+  return %0, %1, %2, %3 : tensor<3x2xf32>, tensor<4x2x3xf32>, tensor<2x8xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// split: consecutive slices along the axis.
+// CHECK-LABEL: func.func @split
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [2, 4] [1, 1]
+// CHECK: tensor.extract_slice %{{.*}}[0, 4] [2, 8] [1, 1]
+func.func @split(%x: tensor<2x12xf32>) -> (tensor<2x4xf32>, tensor<2x8xf32>) {
+  %0:2 = tfm.split %x axis = 1 : tensor<2x12xf32> -> tensor<2x4xf32>, tensor<2x8xf32>
+  return %0#0, %0#1 : tensor<2x4xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// gather reads the table through tensor.extract at an index that wraps
+// when negative and is clamped to the axis; gather_elements likewise.
+// CHECK: #[[IDX:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @gathers
+// CHECK-SAME: (%[[T:.*]]: tensor<10x4xf32>, %[[IDS:.*]]: tensor<2x3xi64>, %[[X:.*]]: tensor<3x4xf32>, %[[I:.*]]: tensor<3x2xi32>)
+// CHECK: linalg.generic {indexing_maps = [#[[IDX]], #{{.*}}]{{.*}} ins(%[[IDS]] : tensor<2x3xi64>) outs(%{{.*}} : tensor<2x3x4xf32>)
+// CHECK: ^bb0(%[[ID:.*]]: i64, %{{.*}}: f32):
+// CHECK: %[[RAW:.*]] = arith.index_cast %[[ID]] : i64 to index
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[RAW]]
+// CHECK: %[[WRAP:.*]] = arith.select %[[NEG]]
+// CHECK: %[[LO:.*]] = arith.maxsi %[[WRAP]]
+// CHECK: %[[ROW:.*]] = arith.minsi %[[LO]]
+// CHECK: %[[COL:.*]] = linalg.index 2 : index
+// CHECK: tensor.extract %[[T]][%[[ROW]], %[[COL]]] : tensor<10x4xf32>
+// CHECK: ins(%[[I]] : tensor<3x2xi32>)
+// CHECK: %[[R:.*]] = linalg.index 0 : index
+// CHECK: %[[C:.*]] = arith.minsi
+// CHECK: tensor.extract %[[X]][%[[R]], %[[C]]] : tensor<3x4xf32>
+func.func @gathers(%t: tensor<10x4xf32>, %ids: tensor<2x3xi64>, %x: tensor<3x4xf32>, %idx: tensor<3x2xi32>) -> (tensor<2x3x4xf32>, tensor<3x2xf32>) {
+  %0 = tfm.gather %t, %ids axis = 0 : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  %1 = tfm.gather_elements %x, %idx axis = 1 : (tensor<3x4xf32>, tensor<3x2xi32>) -> tensor<3x2xf32>
+  return %0, %1 : tensor<2x3x4xf32>, tensor<3x2xf32>
+}

@@ -1,0 +1,86 @@
+// RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+
+// A reduction drops its axes; keepdims restores them as unit dimensions.
+// CHECK: #[[IN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @reduce_sum_keepdims
+// CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK-SAME: outs(%[[ZERO]] : tensor<2x4xf32>)
+// CHECK: arith.addf
+// CHECK: tensor.expand_shape %[[SUM]] {{\[}}[0], [1, 2]] output_shape [2, 1, 4]
+func.func @reduce_sum_keepdims(%x: tensor<2x3x4xf32>) -> tensor<2x1x4xf32> {
+  %0 = tfm.reduce_sum %x axes = [1] keepdims : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  return %0 : tensor<2x1x4xf32>
+}
+
+// -----
+
+// f16 sums accumulate in f32; the mean divides by the count, then rounds.
+// CHECK-LABEL: func.func @reduce_mean
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2xf32>)
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.constant 8.000000e+00 : f32
+// CHECK: arith.divf
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @reduce_mean(%x: tensor<2x8xf16>) -> tensor<2xf16> {
+  %0 = tfm.reduce_mean %x axes = [1] : (tensor<2x8xf16>) -> tensor<2xf16>
+  return %0 : tensor<2xf16>
+}
+
+// -----
+
+// max/min start from the type's extreme value, with signed or unsigned
+// comparison.
+// CHECK-LABEL: func.func @reduce_max_min
+// CHECK: %[[MIN:.*]] = arith.constant -2147483648 : i32
+// CHECK: linalg.fill ins(%[[MIN]] : i32) outs(%{{.*}} : tensor<i32>)
+// CHECK: iterator_types = ["reduction", "reduction"]
+// CHECK: arith.maxsi
+// CHECK: %[[UMAX:.*]] = arith.constant -1 : i8
+// CHECK: linalg.fill ins(%[[UMAX]] : i8)
+// CHECK: arith.minui
+func.func @reduce_max_min(%x: tensor<4x5xi32>, %u: tensor<4x5xui8>) -> (tensor<i32>, tensor<4xui8>) {
+  %0 = tfm.reduce_max %x axes = [0, 1] : (tensor<4x5xi32>) -> tensor<i32>
+  %1 = tfm.reduce_min %u axes = [1] : (tensor<4x5xui8>) -> tensor<4xui8>
+  return %0, %1 : tensor<i32>, tensor<4xui8>
+}
+
+// -----
+
+// softmax: row maximum, sum of exp(x - max), then exp(x - max) / sum.
+// CHECK: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK: #[[ROW:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @softmax
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32>)
+// CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[MINIT:.*]] = linalg.fill ins(%[[NEGINF]] : f32)
+// CHECK: %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<2x8xf32>) outs(%[[MINIT]] : tensor<2xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[MAX]] : tensor<2x8xf32>, tensor<2xf32>)
+// CHECK: arith.subf
+// CHECK: math.exp
+// CHECK: arith.addf
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MAX]], %[[SUM]] : tensor<2x8xf32>, tensor<2xf32>, tensor<2xf32>)
+// CHECK: %[[E:.*]] = math.exp
+// CHECK: arith.divf %[[E]]
+func.func @softmax(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = tfm.softmax %x axis = 1 : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// log_softmax along a leading axis: x - max - log(sum).
+// CHECK: #[[COL:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @log_softmax
+// CHECK: iterator_types = ["reduction", "parallel"]
+// CHECK: iterator_types = ["reduction", "parallel"]
+// CHECK: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[SHIFTED:.*]] = arith.subf %[[IN]], %[[M]]
+// CHECK: %[[LOG:.*]] = math.log %[[S]]
+// CHECK: arith.subf %[[SHIFTED]], %[[LOG]]
+func.func @log_softmax(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = tfm.log_softmax %x axis = 0 : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
