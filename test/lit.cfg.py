@@ -33,6 +33,9 @@ if os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
+# The C compiler that links test programs against tfmc-built libraries.
+config.substitutions.append(("%host_cc", config.host_cc))
+
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tfm-opt", "tfm-translate", "tfmc",
                                     "tfm-run"],

@@ -55,8 +55,10 @@ def BufferizePass : Pass<"tfm-bufferize", "ModuleOp"> {
     `linalg.copy` (so that they are vectorized and lowered like any other
     linalg op rather than calling a runtime library). Before the analysis,
     destination tensors (`tensor.empty`, and `linalg.fill` of one) that
-    several ops write into are duplicated per writer: sharing one would
-    force bufferization to copy.
+    several ops write into are duplicated per writer, since sharing one
+    would force bufferization to copy, and empty tensors whose contents end
+    up in an output buffer are replaced by that buffer, so that results are
+    computed in place.
   }];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",

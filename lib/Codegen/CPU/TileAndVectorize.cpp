@@ -187,6 +187,7 @@ LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
     return op->emitError("cannot distribute over threads");
   for (OpResult value : op->getResults())
     rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  rewriter.eraseOp(op);
   return success();
 }
 
@@ -278,16 +279,21 @@ void TileAndVectorizePass::runOnOperation() {
   MLIRContext *ctx = &getContext();
   IRRewriter rewriter(ctx);
 
-  // 1. Threads: top-level ops, consumers first so that their initializers
-  //    are still in place to be fused.
+  // 1. Threads: top-level ops, consumers first. An initializer the tiling
+  //    could not fuse into its consumer's scf.forall is distributed itself.
   SmallVector<linalg::LinalgOp> roots;
   for (Operation &op : func.getBody().front())
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
-      if (!isFusableInit(&op))
-        roots.push_back(linalgOp);
-  for (linalg::LinalgOp op : llvm::reverse(roots))
+      roots.push_back(linalgOp);
+  for (linalg::LinalgOp op : llvm::reverse(roots)) {
+    // Fused into its consumer's tiles, the initializer has no use left.
+    if (op->use_empty()) {
+      rewriter.eraseOp(op);
+      continue;
+    }
     if (failed(distribute(rewriter, op)))
       return signalPassFailure();
+  }
 
   // 2. Registers: contractions first (they absorb their initializers), then
   //    every op that is not yet inside a register tile.

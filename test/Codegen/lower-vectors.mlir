@@ -1,0 +1,46 @@
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors))" --split-input-file | FileCheck %s
+
+// An accumulator read and written by every step of a loop moves into the
+// loop's iteration arguments; the contraction becomes broadcast + FMA rows
+// on 1-D vectors loaded and stored as plain vectors.
+// CHECK-LABEL: func.func @micro_kernel
+// CHECK: %[[INIT:.*]] = vector.load %{{.*}} : memref<2x8xf32>, vector<8xf32>
+// CHECK: scf.for {{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<2x8xf32>)
+// CHECK: %[[B:.*]] = vector.load %{{.*}} : memref<16x8xf32>, vector<8xf32>
+// CHECK: %[[A0:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK: vector.fma %[[A0]], %[[B]], %{{.*}} : vector<8xf32>
+// CHECK: vector.fma %{{.*}}, %[[B]], %{{.*}} : vector<8xf32>
+// CHECK-NOT: vector.contract
+// CHECK: vector.store %{{.*}} : memref<2x8xf32>, vector<8xf32>
+#lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
+#rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
+#acc = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @micro_kernel(%a: memref<2x16xf32>, %b: memref<16x8xf32>, %c: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %k = %c0 to %c16 step %c1 {
+    %lhs = vector.transfer_read %a[%c0, %k], %pad {in_bounds = [true, true]} : memref<2x16xf32>, vector<2x1xf32>
+    %rhs = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]} : memref<16x8xf32>, vector<1x8xf32>
+    %acc = vector.transfer_read %c[%c0, %c0], %pad {in_bounds = [true, true]} : memref<2x8xf32>, vector<2x8xf32>
+    %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %lhs, %rhs, %acc : vector<2x1xf32>, vector<1x8xf32> into vector<2x8xf32>
+    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<2x8xf32>, memref<2x8xf32>
+  }
+  return
+}
+
+// -----
+
+// A row reduction with unit leading dimensions becomes one vector.reduction.
+// CHECK-LABEL: func.func @reduce
+// CHECK: %[[ROW:.*]] = memref.subview %{{.*}}[0, 0] [1, 32] [1, 1] : memref<1x32xf32> to memref<32xf32, strided<[1]>>
+// CHECK: %[[V:.*]] = vector.load %[[ROW]][%{{.*}}] : memref<32xf32, strided<[1]>>, vector<32xf32>
+// CHECK: vector.reduction <add>, %[[V]]
+func.func @reduce(%x: memref<1x32xf32>, %acc: vector<1xf32>) -> vector<1xf32> {
+  %c0 = arith.constant 0 : index
+  %pad = arith.constant 0.0 : f32
+  %v = vector.transfer_read %x[%c0, %c0], %pad {in_bounds = [true, true]} : memref<1x32xf32>, vector<1x32xf32>
+  %r = vector.multi_reduction <add>, %v, %acc [1] : vector<1x32xf32> to vector<1xf32>
+  return %r : vector<1xf32>
+}

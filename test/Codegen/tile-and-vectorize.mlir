@@ -1,0 +1,88 @@
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{num-threads=2 min-parallel-work=1024}))" --split-input-file | FileCheck %s
+
+// A matmul splits N over two threads, then walks 4x16 register tiles, N
+// outer, with K stepped by one: each step is a 4x1 by 1x16 contraction
+// into an accumulator carried in registers across the K loop.
+// CHECK-LABEL: func.func @matmul
+// CHECK: %[[ZERO:.*]] = scf.forall (%{{.*}}) = (0) to (64) step (32)
+// CHECK: vector.transfer_write %{{.*}} : vector<1x32xf32>, tensor<32x64xf32>
+// CHECK: scf.forall (%[[N0:.*]]) = (0) to (64) step (32) shared_outs(%{{.*}} = %[[ZERO]])
+// CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
+// CHECK: scf.for %[[M:.*]] = %c0 to %c64 step %c4
+// CHECK: %[[ACC0:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ACC:.*]] = %[[ACC0]]) -> (tensor<4x16xf32>, vector<4x16xf32>)
+// CHECK: %[[LHS:.*]] = vector.transfer_read {{.*}} : tensor<64x32xf32>, vector<4x1xf32>
+// CHECK: %[[RHS:.*]] = vector.transfer_read {{.*}} : tensor<32x64xf32>, vector<1x16xf32>
+// CHECK: vector.contract {{.*}} %[[LHS]], %[[RHS]], %[[ACC]] : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK: scf.forall.in_parallel
+func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<64x32xf32>, tensor<32x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+
+// An elementwise op splits its rows over threads and is vectorized 32
+// lanes at a time along the innermost loop; the partial last vector of a
+// 40-wide row is peeled into an 8-wide remainder.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: scf.forall (%{{.*}}) = (0) to (64) step (32)
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
+// CHECK: math.exp %{{.*}} : vector<1x32xf32>
+// CHECK: math.exp %{{.*}} : vector<1x8xf32>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @elementwise(%x: tensor<64x40xf32>) -> tensor<64x40xf32> {
+  %e = tensor.empty() : tensor<64x40xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x40xf32>) outs(%e : tensor<64x40xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = math.exp %a : f32
+    linalg.yield %t : f32
+  } -> tensor<64x40xf32>
+  return %0 : tensor<64x40xf32>
+}
+
+// -----
+
+// Too little work to fork threads for; booleans stay scalar (LLVM would
+// bit-pack i1 vectors in memory).
+// CHECK-LABEL: func.func @small_boolean
+// CHECK-NOT: scf.forall
+// CHECK: linalg.generic
+// CHECK: arith.xori
+// CHECK-NOT: vector.
+#id = affine_map<(d0) -> (d0)>
+func.func @small_boolean(%x: tensor<16xi1>) -> tensor<16xi1> {
+  %true = arith.constant true
+  %e = tensor.empty() : tensor<16xi1>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<16xi1>) outs(%e : tensor<16xi1>) {
+  ^bb0(%a: i1, %o: i1):
+    %n = arith.xori %a, %true : i1
+    linalg.yield %n : i1
+  } -> tensor<16xi1>
+  return %0 : tensor<16xi1>
+}
+
+// -----
+
+// A row reduction keeps whole rows per thread and reduces 32 lanes at a
+// time into its accumulator.
+// CHECK-LABEL: func.func @row_sum
+// CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64)
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
+func.func @row_sum(%x: tensor<128x64xf32>) -> tensor<128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<128xf32>) -> tensor<128xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<128x64xf32>) outs(%f : tensor<128xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %o, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<128xf32>
+  return %0 : tensor<128xf32>
+}
