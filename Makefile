@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE ?= cmake
 
-.PHONY: all deps configure build demo check docs format clean
+.PHONY: all deps configure build demo check bench docs format clean
 
 all: build
 
@@ -28,6 +28,10 @@ demo: build
 # Every test suite (lit + unit); ends with "N passed, N failed".
 check: build
 	@bash scripts/run-tests.sh $(BUILD_DIR)
+
+# tfmc against ONNX Runtime on BERT-base, MiniLM-L6 and GPT-2 small.
+bench: build
+	@bash bench/run.sh
 
 # Regenerates the op and pass reference in docs/reference/ from ODS.
 docs: build

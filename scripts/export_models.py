@@ -11,6 +11,8 @@ real exports; compile with --input-shape.
 
     /usr/bin/python3 scripts/export_models.py --config tiny --out test/Models
     /usr/bin/python3 scripts/export_models.py --config full --out build/models
+    /usr/bin/python3 scripts/export_models.py --config demo --opset 17 \
+        --out examples/models
 
 Run with Debian's Python (python3-torch 1.13, python3-onnx).
 """
@@ -32,6 +34,11 @@ CONFIGS = {
         "gpt2": dict(vocab=128, hidden=32, layers=2, heads=4, positions=64),
         "llama": dict(vocab=128, hidden=32, layers=2, heads=4, kv_heads=2,
                       ffn=64, theta=10000.0),
+    },
+    # The bundled default model of `make demo` (examples/models/): a small
+    # GPT-2-style decoder, 0.9M parameters.
+    "demo": {
+        "gpt2": dict(vocab=512, hidden=128, layers=4, heads=4, positions=128),
     },
     "full": {
         "bert": dict(vocab=30522, hidden=768, layers=12, heads=12, ffn=3072,

@@ -124,7 +124,9 @@ if (bench > 0) {
     times.push(Number(process.hrtime.bigint() - begin) / 1e6);
   }
   times.sort((a, b) => a - b);
-  const rssMib = process.resourceUsage().maxRSS / 1024;
+  // VmHWM: unlike maxRSS, not inflated by the parent's memory at fork.
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  const rssMib = (hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) / 1024;
   console.log(JSON.stringify({
     median_ms: times[Math.floor(bench / 2)], min_ms: times[0],
     p90_ms: times[Math.ceil(0.9 * bench) - 1], peak_rss_mib: rssMib,

@@ -131,6 +131,26 @@ static void summarize(const tfm_tensor_info *info, const void *data) {
   printf("%s\n", count > 6 ? " ..." : "");
 }
 
+/* The process's peak resident set. VmHWM belongs to this process image;
+ * getrusage's ru_maxrss also counts the parent's memory at fork on Linux,
+ * which misreports a small program started by a large one. */
+static double peak_rss_mib(void) {
+  FILE *status = fopen("/proc/self/status", "r");
+  if (status) {
+    char line[256];
+    long kib = -1;
+    while (fgets(line, sizeof(line), status))
+      if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+        break;
+    fclose(status);
+    if (kib >= 0)
+      return (double)kib / 1024.0;
+  }
+  struct rusage usage_info;
+  getrusage(RUSAGE_SELF, &usage_info);
+  return (double)usage_info.ru_maxrss / 1024.0;
+}
+
 static int compare_doubles(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -342,9 +362,7 @@ int main(int argc, char **argv) {
     for (int32_t i = 0; i < num_outputs; ++i)
       summarize(tfm_model_output(model, i), outputs[i]);
 
-  struct rusage usage_info;
-  getrusage(RUSAGE_SELF, &usage_info);
-  double peak_mib = (double)usage_info.ru_maxrss / 1024.0;
+  double peak_mib = peak_rss_mib();
   if (bench > 0) {
     qsort(times, (size_t)runs, sizeof(double), compare_doubles);
     size_t p90 = (size_t)ceil(0.9 * (double)runs) - 1;

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make bench`: tfmc against ONNX Runtime on BERT-base, MiniLM-L6 and GPT-2
+# small (sequence 128), then the fork/join cost of a parallel loop under
+# libomp and under a plain thread pool (the measurement behind the choice
+# of OpenMP, docs/architecture.md). Options pass through to run_bench.py.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+/usr/bin/python3 "$root/bench/run_bench.py" "$@"
+
+echo
+echo "fork/join cost of one parallel loop:"
+mkdir -p "$root/build/bench"
+cc=/usr/lib/llvm-22/bin/clang
+"$cc" -O2 -fopenmp -L/usr/lib/llvm-22/lib -Wl,-rpath,/usr/lib/llvm-22/lib \
+  "$root/bench/parallel_overhead.c" -o "$root/build/bench/parallel_overhead"
+"$root/build/bench/parallel_overhead" "$(nproc)"

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""Benchmarks tfmc-compiled models against ONNX Runtime on this machine.
+
+For each model (exported by scripts/export_models.py when missing) it
+compiles an executable with tfmc, timing the compilation, then alternates
+rounds of tfmc and ONNX Runtime runs on the same inputs with the same
+thread count, so that both see the same machine state. It prints, per
+model, the median latency of each (the median of the rounds' medians), the
+ratio tfmc / ORT, the peak RSS of each process, and the compile time.
+
+    /usr/bin/python3 bench/run_bench.py [--models bert,minilm,gpt2]
+        [--rounds 3] [--runs 10] [--threads N] [--json FILE]
+
+ORT's peak RSS is that of the Node.js process running it, which includes
+the Node.js runtime itself.
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import compare_with_ort  # noqa: E402  (inputs shared with the ORT checks)
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+
+# name -> (exporter family, graph inputs with their shapes)
+MODELS = {
+    "bert": ("BERT-base", "bert", {"input_ids": [1, 128],
+                                   "attention_mask": [1, 128]}),
+    "minilm": ("MiniLM-L6", "minilm", {"input_ids": [1, 128],
+                                       "attention_mask": [1, 128]}),
+    "gpt2": ("GPT-2 small", "gpt2", {"input_ids": [1, 128]}),
+}
+
+
+def run(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.exit("run_bench: %s failed:\n%s%s" % (" ".join(command),
+                                                  result.stdout,
+                                                  result.stderr))
+    return result.stdout
+
+
+def ensure_model(family, models_dir):
+    path = os.path.join(models_dir, "%s_full_opset17.onnx" % family)
+    if not os.path.exists(path):
+        print("exporting %s ..." % family, flush=True)
+        run(["/usr/bin/python3", os.path.join(ROOT, "scripts",
+                                              "export_models.py"),
+             "--config", "full", "--out", models_dir, "--family", family,
+             "--opset", "17"])
+    return path
+
+
+def bench_model(key, args, work):
+    title, family, shapes = MODELS[key]
+    model = ensure_model(family, args.models_dir)
+    model_work = os.path.join(work, key)
+    os.makedirs(model_work, exist_ok=True)
+
+    exe = os.path.join(model_work, key)
+    command = [args.tfmc, model, "-o", exe]
+    command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
+                for n, s in shapes.items()]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    run(command)
+    compile_seconds = time.perf_counter() - start
+    compile_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    compile_rss_mib = compile_rss / 1024.0 if compile_rss > before else None
+
+    graph = onnx.load(model, load_external_data=False).graph
+    flags = []
+    for name, data in compare_with_ort.make_inputs(graph, shapes, 0).items():
+        path = os.path.join(model_work, "%s.npy" % name)
+        np.save(path, data)
+        flags += ["--input", "%s=%s" % (name, path)]
+
+    tfm_medians, ort_medians, tfm_rss, ort_rss = [], [], [], []
+    for _ in range(args.rounds):
+        out = run([exe, "--quiet", "--bench", str(args.runs), "--warmup",
+                   str(args.warmup), "--num-threads", str(args.threads)] +
+                  flags)
+        tfm_medians.append(float(re.search(r"median ([0-9.]+) ms",
+                                           out).group(1)))
+        tfm_rss.append(float(re.search(r"peak RSS: ([0-9.]+) MiB",
+                                       out).group(1)))
+        out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
+                   model, "--bench", str(args.runs), "--warmup",
+                   str(args.warmup), "--threads", str(args.threads)] + flags)
+        stats = json.loads(out.strip().splitlines()[-1])
+        ort_medians.append(stats["median_ms"])
+        ort_rss.append(stats["peak_rss_mib"])
+    tfm = statistics.median(tfm_medians)
+    ort = statistics.median(ort_medians)
+    return {"model": title, "tfmc_ms": tfm, "ort_ms": ort,
+            "ratio": tfm / ort, "tfmc_rss_mib": max(tfm_rss),
+            "ort_rss_mib": max(ort_rss), "compile_s": compile_seconds,
+            "compile_rss_mib": compile_rss_mib}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", default="bert,minilm,gpt2")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--tfmc", default=os.path.join(ROOT, "build", "bin",
+                                                       "tfmc"))
+    parser.add_argument("--models-dir",
+                        default=os.path.join(ROOT, "build", "models"))
+    parser.add_argument("--work", default=os.path.join(ROOT, "build",
+                                                       "bench"))
+    parser.add_argument("--json")
+    args = parser.parse_args()
+
+    rows = []
+    for key in args.models.split(","):
+        if key not in MODELS:
+            sys.exit("run_bench: unknown model '%s' (known: %s)" %
+                     (key, ", ".join(MODELS)))
+        print("benchmarking %s ..." % MODELS[key][0], flush=True)
+        rows.append(bench_model(key, args, args.work))
+
+    print("\n%d threads, %d rounds of %d runs (median of round medians)" %
+          (args.threads, args.rounds, args.runs))
+    header = ("model", "tfmc ms", "ORT ms", "tfmc/ORT", "tfmc RSS MiB",
+              "ORT RSS MiB", "compile s")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for r in rows:
+        print("| %s | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f |" % (
+            r["model"], r["tfmc_ms"], r["ort_ms"], r["ratio"],
+            r["tfmc_rss_mib"], r["ort_rss_mib"], r["compile_s"]))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
