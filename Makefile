@@ -20,8 +20,9 @@ configure: deps
 build: configure
 	@$(CMAKE) --build $(BUILD_DIR)
 
-# Main job on the bundled default: the tfm graph pipeline on the example
-# transformer layers.
+# Main job on the bundled default model: compile the small GPT-2-style
+# decoder in examples/models to an executable, run it, check it against
+# ONNX Runtime.
 demo: build
 	@bash scripts/demo.sh $(BUILD_DIR)
 
@@ -36,7 +37,9 @@ bench: build
 # Regenerates the op and pass reference in docs/reference/ from ODS.
 docs: build
 	@$(CMAKE) --build $(BUILD_DIR) --target tfm-doc
-	@cp $(BUILD_DIR)/docs/TfmDialect.md $(BUILD_DIR)/docs/TfmPasses.md docs/reference/
+	@cp $(BUILD_DIR)/docs/TfmDialect.md $(BUILD_DIR)/docs/TfmPasses.md \
+	  $(BUILD_DIR)/docs/TfmConversionPasses.md \
+	  $(BUILD_DIR)/docs/TfmCodegenPasses.md docs/reference/
 	@echo "docs/reference/ updated"
 
 format:

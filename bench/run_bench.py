@@ -19,10 +19,10 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -50,6 +50,22 @@ def run(command, **kwargs):
     return result.stdout
 
 
+def run_measured(command):
+    """Runs `command`; returns its wall time and peak RSS (MiB, from wait4:
+    at least the parent's RSS at fork, which tfmc far exceeds)."""
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=log, stderr=log)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            sys.exit("run_bench: %s failed:\n%s" % (
+                " ".join(command), log.read().decode(errors="replace")))
+    return seconds, usage.ru_maxrss / 1024.0
+
+
 def ensure_model(family, models_dir):
     path = os.path.join(models_dir, "%s_full_opset17.onnx" % family)
     if not os.path.exists(path):
@@ -71,12 +87,7 @@ def bench_model(key, args, work):
     command = [args.tfmc, model, "-o", exe]
     command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
                 for n, s in shapes.items()]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    run(command)
-    compile_seconds = time.perf_counter() - start
-    compile_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    compile_rss_mib = compile_rss / 1024.0 if compile_rss > before else None
+    compile_seconds, compile_rss_mib = run_measured(command)
 
     graph = onnx.load(model, load_external_data=False).graph
     flags = []
@@ -135,13 +146,14 @@ def main():
     print("\n%d threads, %d rounds of %d runs (median of round medians)" %
           (args.threads, args.rounds, args.runs))
     header = ("model", "tfmc ms", "ORT ms", "tfmc/ORT", "tfmc RSS MiB",
-              "ORT RSS MiB", "compile s")
+              "ORT RSS MiB", "compile s", "compile RSS MiB")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for r in rows:
-        print("| %s | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f |" % (
+        print("| %s | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f | %.0f |" % (
             r["model"], r["tfmc_ms"], r["ort_ms"], r["ratio"],
-            r["tfmc_rss_mib"], r["ort_rss_mib"], r["compile_s"]))
+            r["tfmc_rss_mib"], r["ort_rss_mib"], r["compile_s"],
+            r["compile_rss_mib"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)
