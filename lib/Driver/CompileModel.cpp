@@ -139,24 +139,30 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   }
 
   // Weights: embedded in the object, or a side file beside the output.
+  // LLVM IR and assembly are for reading: they name a side file but
+  // neither embed nor write the blob.
   int64_t weightsSize = cpu::getWeightsSize(module);
+  bool forReading = options.output == OutputKind::LlvmIR ||
+                    options.output == OutputKind::Assembly;
   cpu::WeightsPlacement placement;
-  placement.embedded = options.weights == WeightsMode::Embed ||
-                       (options.weights == WeightsMode::Auto &&
-                        weightsSize <= options.embedLimitBytes);
+  placement.embedded =
+      !forReading && (options.weights == WeightsMode::Embed ||
+                      (options.weights == WeightsMode::Auto &&
+                       weightsSize <= options.embedLimitBytes));
   std::string embedded;
+  std::string weightsPath =
+      replaceExtension(options.output == OutputKind::Executable
+                           ? options.outputPath + ".weights"
+                           : (options.outputPath == "-" ? options.symbolPrefix
+                                                        : options.outputPath),
+                       ".weights");
+  placement.fileName = llvm::sys::path::filename(weightsPath).str();
   if (weightsSize > 0 && placement.embedded) {
     embedded.reserve(weightsSize);
     llvm::raw_string_ostream os(embedded);
     if (failed(cpu::writeWeightsBlob(module, os)))
       return failure();
-  } else if (weightsSize > 0) {
-    std::string weightsPath =
-        replaceExtension(options.output == OutputKind::Executable
-                             ? options.outputPath + ".weights"
-                             : options.outputPath,
-                         ".weights");
-    placement.fileName = llvm::sys::path::filename(weightsPath).str();
+  } else if (weightsSize > 0 && !forReading) {
     std::error_code ec;
     llvm::raw_fd_ostream os(weightsPath, ec);
     if (ec)

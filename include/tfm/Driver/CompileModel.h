@@ -21,11 +21,11 @@
 namespace mlir::tfm {
 
 enum class OutputKind {
-  Mlir,          // the IR after `mlirPhase` (none: as imported)
-  LlvmIR,        // optimized LLVM IR (.ll)
-  Assembly,      // .s
-  Object,        // .o, plus NAME.weights when not embedded
-  Executable,    // NAME, with the runtime's driver main()
+  Mlir,       // the IR after `mlirPhase` (none: as imported)
+  LlvmIR,     // optimized LLVM IR (.ll); weights neither embedded nor written
+  Assembly,   // .s; likewise
+  Object,     // .o, plus NAME.weights when not embedded
+  Executable, // NAME, with the runtime's driver main()
   SharedLibrary, // NAME.so and NAME.h
 };
 

@@ -94,10 +94,6 @@ Value extractTile(OpBuilder &b, Location loc, const HeadView &view, Value batch,
                                         sizes, indexAttrs(b, {1, 1, 1, 1}));
 }
 
-Value widenTo(OpBuilder &b, Location loc, Value x, Type type) {
-  return x.getType() == type ? x : arith::ExtFOp::create(b, loc, type, x);
-}
-
 /// acc[i, j] += sum_k lhs[i, k] * rhs(k, j), with rhs read as [K, N]
 /// (`rhsTransposed` = false) or [N, K] (true).
 Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
@@ -120,8 +116,8 @@ Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
                       [&](OpBuilder &nb, Location l,
                           ValueRange args) -> SmallVector<Value> {
                         Value prod = arith::MulFOp::create(
-                            nb, l, widenTo(nb, l, args[0], accType),
-                            widenTo(nb, l, args[1], accType));
+                            nb, l, extendTo(nb, l, args[0], accType),
+                            extendTo(nb, l, args[1], accType));
                         return {arith::AddFOp::create(nb, l, args[2], prod)};
                       })
       .front();
@@ -276,7 +272,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                       nb, nl, args[0], createScalar(nb, nl, f, scale));
                   if (args.size() > 1)
                     x = arith::AddFOp::create(nb, nl, x,
-                                              widenTo(nb, nl, args[1], f));
+                                              extendTo(nb, nl, args[1], f));
                   if (!causal)
                     return x;
                   Value row = arith::AddIOp::create(
@@ -425,9 +421,10 @@ struct RopeOpLowering : OpConversionPattern<RopeOp> {
         {identity, identity, cosMap, sinMap, identity, identity},
         SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
         [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
-          Value x1 = widenTo(nb, l, args[0], f),
-                x2 = widenTo(nb, l, args[1], f);
-          Value c = widenTo(nb, l, args[2], f), s = widenTo(nb, l, args[3], f);
+          Value x1 = extendTo(nb, l, args[0], f),
+                x2 = extendTo(nb, l, args[1], f);
+          Value c = extendTo(nb, l, args[2], f),
+                s = extendTo(nb, l, args[3], f);
           Value y1 =
               arith::SubFOp::create(nb, l, arith::MulFOp::create(nb, l, x1, c),
                                     arith::MulFOp::create(nb, l, x2, s));

@@ -31,12 +31,10 @@ Value buildMultiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
                               Value acc) {
   Type accType = acc.getType();
   if (isa<FloatType>(accType)) {
-    if (lhs.getType() != accType)
-      lhs = arith::ExtFOp::create(b, loc, accType, lhs);
-    if (rhs.getType() != accType)
-      rhs = arith::ExtFOp::create(b, loc, accType, rhs);
-    return arith::AddFOp::create(b, loc, acc,
-                                 arith::MulFOp::create(b, loc, lhs, rhs));
+    return arith::AddFOp::create(
+        b, loc, acc,
+        arith::MulFOp::create(b, loc, extendTo(b, loc, lhs, accType),
+                              extendTo(b, loc, rhs, accType)));
   }
   return arith::AddIOp::create(b, loc, acc,
                                arith::MulIOp::create(b, loc, lhs, rhs));
@@ -260,13 +258,10 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     Value input2D = reshapeTo(rewriter, loc, adaptor.getInput(), {m, k});
     Value init;
     if (Value bias = adaptor.getBias()) {
-      init = buildElementwise(
-          rewriter, loc, {m, n}, accType, bias,
-          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-            if (args[0].getType() == accType)
-              return args[0];
-            return arith::ExtFOp::create(b, l, accType, args[0]);
-          });
+      init = buildElementwise(rewriter, loc, {m, n}, accType, bias,
+                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                return extendTo(b, l, args[0], accType);
+                              });
     } else {
       init = createFilled(rewriter, loc, {m, n},
                           createScalar(rewriter, loc, accType, 0));
@@ -362,19 +357,16 @@ struct ConvOpLowering : OpConversionPattern<ConvOp> {
       SmallVector<AffineExpr> biasExprs = {dim(1), dim(2)};
       int64_t outRank = 3 + d;
       AffineMap biasMap = AffineMap::get(outRank, 0, biasExprs, ctx);
-      init =
-          buildGeneric(rewriter, loc, groupedBias,
-                       createEmpty(rewriter, loc, groupedOutShape, accType),
-                       {biasMap, rewriter.getMultiDimIdentityMap(outRank)},
-                       SmallVector<utils::IteratorType>(
-                           outRank, utils::IteratorType::parallel),
-                       [&](OpBuilder &b, Location l,
-                           ValueRange args) -> SmallVector<Value> {
-                         if (args[0].getType() == accType)
-                           return {args[0]};
-                         return {arith::ExtFOp::create(b, l, accType, args[0])};
-                       })
-              .front();
+      init = buildGeneric(rewriter, loc, groupedBias,
+                          createEmpty(rewriter, loc, groupedOutShape, accType),
+                          {biasMap, rewriter.getMultiDimIdentityMap(outRank)},
+                          SmallVector<utils::IteratorType>(
+                              outRank, utils::IteratorType::parallel),
+                          [&](OpBuilder &b, Location l,
+                              ValueRange args) -> SmallVector<Value> {
+                            return {extendTo(b, l, args[0], accType)};
+                          })
+                 .front();
     } else {
       init = createFilled(rewriter, loc, groupedOutShape,
                           createScalar(rewriter, loc, accType, 0));

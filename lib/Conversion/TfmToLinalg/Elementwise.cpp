@@ -37,6 +37,13 @@ static Value computeWidened(OpBuilder &b, Location loc, Value x,
   return arith::TruncFOp::create(b, loc, type, fn(wide));
 }
 
+/// A math op applied in the compute type of `x`.
+template <typename MathOp>
+static Value widenedMath(OpBuilder &b, Location loc, Value x) {
+  return computeWidened(
+      b, loc, x, [&](Value v) -> Value { return MathOp::create(b, loc, v); });
+}
+
 static Value buildSigmoid(OpBuilder &b, Location loc, Value x) {
   Type type = x.getType();
   Value one = createScalar(b, loc, type, 1.0);
@@ -125,10 +132,8 @@ static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
       .Case([&](PowOp) -> Value {
         if (isFloat)
           return computeWidened(b, loc, lhs, [&](Value x) -> Value {
-            Value y = rhs;
-            if (x.getType() != y.getType())
-              y = arith::ExtFOp::create(b, loc, x.getType(), y);
-            return math::PowFOp::create(b, loc, x, y);
+            return math::PowFOp::create(b, loc, x,
+                                        extendTo(b, loc, rhs, x.getType()));
           });
         return math::IPowIOp::create(b, loc, lhs, rhs);
       })
@@ -233,46 +238,14 @@ static Value buildUnary(Operation *op, OpBuilder &b, Location loc, Value x) {
       .Case([&](NotOp) -> Value {
         return arith::XOrIOp::create(b, loc, x, createScalar(b, loc, type, 1));
       })
-      .Case([&](SinOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::SinOp::create(b, loc, v);
-        });
-      })
-      .Case([&](CosOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::CosOp::create(b, loc, v);
-        });
-      })
-      .Case([&](ExpOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::ExpOp::create(b, loc, v);
-        });
-      })
-      .Case([&](LogOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::LogOp::create(b, loc, v);
-        });
-      })
-      .Case([&](SqrtOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::SqrtOp::create(b, loc, v);
-        });
-      })
-      .Case([&](RsqrtOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::RsqrtOp::create(b, loc, v);
-        });
-      })
-      .Case([&](TanhOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::TanhOp::create(b, loc, v);
-        });
-      })
-      .Case([&](ErfOp) {
-        return computeWidened(b, loc, x, [&](Value v) -> Value {
-          return math::ErfOp::create(b, loc, v);
-        });
-      })
+      .Case([&](SinOp) { return widenedMath<math::SinOp>(b, loc, x); })
+      .Case([&](CosOp) { return widenedMath<math::CosOp>(b, loc, x); })
+      .Case([&](ExpOp) { return widenedMath<math::ExpOp>(b, loc, x); })
+      .Case([&](LogOp) { return widenedMath<math::LogOp>(b, loc, x); })
+      .Case([&](SqrtOp) { return widenedMath<math::SqrtOp>(b, loc, x); })
+      .Case([&](RsqrtOp) { return widenedMath<math::RsqrtOp>(b, loc, x); })
+      .Case([&](TanhOp) { return widenedMath<math::TanhOp>(b, loc, x); })
+      .Case([&](ErfOp) { return widenedMath<math::ErfOp>(b, loc, x); })
       .Case([&](SigmoidOp) {
         return computeWidened(b, loc, x,
                               [&](Value v) { return buildSigmoid(b, loc, v); });
@@ -369,13 +342,9 @@ struct PowByConstantLowering : OpConversionPattern<PowOp> {
           if (exponent == 1.0)
             return x;
           if (exponent == 0.5)
-            return computeWidened(b, loc, x, [&](Value v) -> Value {
-              return math::SqrtOp::create(b, loc, v);
-            });
+            return widenedMath<math::SqrtOp>(b, loc, x);
           if (exponent == -0.5)
-            return computeWidened(b, loc, x, [&](Value v) -> Value {
-              return math::RsqrtOp::create(b, loc, v);
-            });
+            return widenedMath<math::RsqrtOp>(b, loc, x);
           if (exponent == -1.0)
             return Value(arith::DivFOp::create(
                 b, loc, createScalar(b, loc, elementType, 1.0), x));

@@ -34,6 +34,12 @@ lowering::getStaticResultType(Operation *op, PatternRewriter &rewriter) {
   return type;
 }
 
+Value lowering::extendTo(OpBuilder &b, Location loc, Value x, Type type) {
+  if (x.getType() == type)
+    return x;
+  return arith::ExtFOp::create(b, loc, type, x);
+}
+
 Value lowering::createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                             Type elementType) {
   return tensor::EmptyOp::create(b, loc, shape, elementType);

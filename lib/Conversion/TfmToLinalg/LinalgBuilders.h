@@ -31,6 +31,9 @@ Type toSignless(Type type);
 /// f16 and bf16 compute in f32 (accumulations, transcendental functions).
 inline bool isNarrowFloat(Type type) { return type.isF16() || type.isBF16(); }
 
+/// `x` extended to the wider float type `type` (itself when it has it).
+Value extendTo(OpBuilder &b, Location loc, Value x, Type type);
+
 /// The type arithmetic on elements of `type` is carried out in.
 inline Type getComputeType(Type type) {
   return isNarrowFloat(type) ? Float32Type::get(type.getContext()) : type;

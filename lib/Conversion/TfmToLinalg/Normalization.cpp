@@ -51,12 +51,6 @@ struct NormLoops {
   }
 };
 
-Value widen(OpBuilder &b, Location loc, Value x, Type computeType) {
-  if (x.getType() == computeType)
-    return x;
-  return arith::ExtFOp::create(b, loc, computeType, x);
-}
-
 /// sum over the normalized axes of f(x, stats...).
 Value buildGroupSum(
     OpBuilder &b, Location loc, const NormLoops &loops, Type computeType,
@@ -93,7 +87,7 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
     Value sum =
         buildGroupSum(rewriter, loc, loops, computeType, input, loops.identity,
                       [&](OpBuilder &b, Location l, ValueRange args) {
-                        return widen(b, l, args[0], computeType);
+                        return extendTo(b, l, args[0], computeType);
                       });
     Value sumSq = buildGroupSum(
         rewriter, loc, loops, computeType, ValueRange{input, sum},
@@ -102,7 +96,7 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
           Value mean = arith::MulFOp::create(
               b, l, args[1], createScalar(b, l, computeType, invCount));
           Value d = arith::SubFOp::create(
-              b, l, widen(b, l, args[0], computeType), mean);
+              b, l, extendTo(b, l, args[0], computeType), mean);
           return arith::MulFOp::create(b, l, d, d);
         });
 
@@ -136,16 +130,16 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
                       b, l, var, createScalar(b, l, computeType, epsilon)));
               Value y = arith::MulFOp::create(
                   b, l,
-                  arith::SubFOp::create(b, l, widen(b, l, args[0], computeType),
-                                        mean),
+                  arith::SubFOp::create(
+                      b, l, extendTo(b, l, args[0], computeType), mean),
                   rstd);
               unsigned next = 3;
               if (hasScale)
                 y = arith::MulFOp::create(
-                    b, l, y, widen(b, l, args[next++], computeType));
+                    b, l, y, extendTo(b, l, args[next++], computeType));
               if (hasBias)
                 y = arith::AddFOp::create(
-                    b, l, y, widen(b, l, args[next++], computeType));
+                    b, l, y, extendTo(b, l, args[next++], computeType));
               if (computeType != elementType)
                 y = arith::TruncFOp::create(b, l, elementType, y);
               return {y};
@@ -174,7 +168,7 @@ struct RmsNormOpLowering : OpConversionPattern<RmsNormOp> {
     Value sumSq =
         buildGroupSum(rewriter, loc, loops, computeType, input, loops.identity,
                       [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                        Value x = widen(b, l, args[0], computeType);
+                        Value x = extendTo(b, l, args[0], computeType);
                         return arith::MulFOp::create(b, l, x, x);
                       });
     SmallVector<Value> inputs = {input, sumSq};
@@ -199,10 +193,10 @@ struct RmsNormOpLowering : OpConversionPattern<RmsNormOp> {
                   arith::AddFOp::create(
                       b, l, meanSq, createScalar(b, l, computeType, epsilon)));
               Value y = arith::MulFOp::create(
-                  b, l, widen(b, l, args[0], computeType), rms);
+                  b, l, extendTo(b, l, args[0], computeType), rms);
               if (hasScale)
                 y = arith::MulFOp::create(b, l, y,
-                                          widen(b, l, args[2], computeType));
+                                          extendTo(b, l, args[2], computeType));
               if (computeType != elementType)
                 y = arith::TruncFOp::create(b, l, elementType, y);
               return {y};

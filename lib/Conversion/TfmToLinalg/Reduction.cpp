@@ -83,8 +83,8 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
                      [&](OpBuilder &b, Location l,
                          ValueRange args) -> SmallVector<Value> {
                        Value x = args[0], acc = args[1];
-                       if (x.getType() != accType)
-                         x = arith::ExtFOp::create(b, l, accType, x);
+                       if (isa<FloatType>(accType))
+                         x = extendTo(b, l, x, accType);
                        switch (Kind) {
                        case ReductionKind::Sum:
                        case ReductionKind::Mean:
@@ -149,11 +149,6 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
     SmallVector<int64_t> rowShape = dropAxes(resultType->getShape(), axis);
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap rowMap = getDropDimsMap(rewriter.getContext(), rank, axis);
-    auto widen = [&](OpBuilder &b, Location l, Value x) -> Value {
-      return x.getType() == computeType
-                 ? x
-                 : arith::ExtFOp::create(b, l, computeType, x).getResult();
-    };
 
     // m = max(x) along the axis.
     Value maxInit = createFilled(
@@ -165,7 +160,8 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
                                 [&](OpBuilder &b, Location l,
                                     ValueRange args) -> SmallVector<Value> {
                                   return {arith::MaximumFOp::create(
-                                      b, l, args[1], widen(b, l, args[0]))};
+                                      b, l, args[1],
+                                      extendTo(b, l, args[0], computeType))};
                                 })
                        .front();
     // s = sum(exp(x - m)) along the axis.
@@ -177,7 +173,7 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
                      [&](OpBuilder &b, Location l,
                          ValueRange args) -> SmallVector<Value> {
                        Value shifted = arith::SubFOp::create(
-                           b, l, widen(b, l, args[0]), args[1]);
+                           b, l, extendTo(b, l, args[0], computeType), args[1]);
                        return {arith::AddFOp::create(
                            b, l, args[2], math::ExpOp::create(b, l, shifted))};
                      })
@@ -193,7 +189,7 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
                      [&](OpBuilder &b, Location l,
                          ValueRange args) -> SmallVector<Value> {
                        Value shifted = arith::SubFOp::create(
-                           b, l, widen(b, l, args[0]), args[1]);
+                           b, l, extendTo(b, l, args[0], computeType), args[1]);
                        Value v;
                        if (IsLog)
                          v = arith::SubFOp::create(
