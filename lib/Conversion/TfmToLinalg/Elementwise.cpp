@@ -104,6 +104,45 @@ static Value buildIntegerDivision(OpBuilder &b, Location loc, Value lhs,
   return arith::DivSIOp::create(b, loc, lhs, divisor);
 }
 
+/// Ordered comparisons, except `ne`, which is true for NaN.
+static arith::CmpFPredicate getFloatPredicate(ComparisonPredicate predicate) {
+  switch (predicate) {
+  case ComparisonPredicate::eq:
+    return arith::CmpFPredicate::OEQ;
+  case ComparisonPredicate::ne:
+    return arith::CmpFPredicate::UNE;
+  case ComparisonPredicate::lt:
+    return arith::CmpFPredicate::OLT;
+  case ComparisonPredicate::le:
+    return arith::CmpFPredicate::OLE;
+  case ComparisonPredicate::gt:
+    return arith::CmpFPredicate::OGT;
+  case ComparisonPredicate::ge:
+    return arith::CmpFPredicate::OGE;
+  }
+  llvm_unreachable("unknown comparison");
+}
+
+static arith::CmpIPredicate getIntegerPredicate(ComparisonPredicate predicate,
+                                                bool isUnsigned) {
+  using P = arith::CmpIPredicate;
+  switch (predicate) {
+  case ComparisonPredicate::eq:
+    return P::eq;
+  case ComparisonPredicate::ne:
+    return P::ne;
+  case ComparisonPredicate::lt:
+    return isUnsigned ? P::ult : P::slt;
+  case ComparisonPredicate::le:
+    return isUnsigned ? P::ule : P::sle;
+  case ComparisonPredicate::gt:
+    return isUnsigned ? P::ugt : P::sgt;
+  case ComparisonPredicate::ge:
+    return isUnsigned ? P::uge : P::sge;
+  }
+  llvm_unreachable("unknown comparison");
+}
+
 static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
                          Type originalType, Value lhs, Value rhs) {
   bool isFloat = isa<FloatType>(lhs.getType());
@@ -160,58 +199,13 @@ static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
         return arith::XOrIOp::create(b, loc, lhs, rhs);
       })
       .Case([&](CompareOp compare) -> Value {
-        ComparisonPredicate predicate = compare.getPredicate();
-        if (isFloat) {
-          arith::CmpFPredicate pred;
-          switch (predicate) {
-          case ComparisonPredicate::eq:
-            pred = arith::CmpFPredicate::OEQ;
-            break;
-          case ComparisonPredicate::ne:
-            pred = arith::CmpFPredicate::UNE;
-            break;
-          case ComparisonPredicate::lt:
-            pred = arith::CmpFPredicate::OLT;
-            break;
-          case ComparisonPredicate::le:
-            pred = arith::CmpFPredicate::OLE;
-            break;
-          case ComparisonPredicate::gt:
-            pred = arith::CmpFPredicate::OGT;
-            break;
-          case ComparisonPredicate::ge:
-            pred = arith::CmpFPredicate::OGE;
-            break;
-          }
-          return arith::CmpFOp::create(b, loc, pred, lhs, rhs);
-        }
+        if (isFloat)
+          return arith::CmpFOp::create(
+              b, loc, getFloatPredicate(compare.getPredicate()), lhs, rhs);
         bool asUnsigned = isUnsigned || lhs.getType().isInteger(1);
-        arith::CmpIPredicate pred;
-        switch (predicate) {
-        case ComparisonPredicate::eq:
-          pred = arith::CmpIPredicate::eq;
-          break;
-        case ComparisonPredicate::ne:
-          pred = arith::CmpIPredicate::ne;
-          break;
-        case ComparisonPredicate::lt:
-          pred = asUnsigned ? arith::CmpIPredicate::ult
-                            : arith::CmpIPredicate::slt;
-          break;
-        case ComparisonPredicate::le:
-          pred = asUnsigned ? arith::CmpIPredicate::ule
-                            : arith::CmpIPredicate::sle;
-          break;
-        case ComparisonPredicate::gt:
-          pred = asUnsigned ? arith::CmpIPredicate::ugt
-                            : arith::CmpIPredicate::sgt;
-          break;
-        case ComparisonPredicate::ge:
-          pred = asUnsigned ? arith::CmpIPredicate::uge
-                            : arith::CmpIPredicate::sge;
-          break;
-        }
-        return arith::CmpIOp::create(b, loc, pred, lhs, rhs);
+        return arith::CmpIOp::create(
+            b, loc, getIntegerPredicate(compare.getPredicate(), asUnsigned),
+            lhs, rhs);
       });
 }
 
