@@ -173,6 +173,18 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   }
   cpu::dropWeights(module);
   clock.finished("weights");
+  if (options.timing) {
+    int64_t arena = 0;
+    if (Operation *entry = module.lookupSymbol(pipeline.entryName.getValue()))
+      if (auto size = entry->getAttrOfType<IntegerAttr>("tfm.arena_size"))
+        arena = size.getInt();
+    log << "tfmc: memory: " << arena << " bytes of intermediates (arena), "
+        << weightsSize << " bytes of weights"
+        << (weightsSize == 0 || forReading ? ""
+            : placement.embedded           ? " (embedded)"
+                                           : " (in " + placement.fileName + ")")
+        << "\n";
+  }
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

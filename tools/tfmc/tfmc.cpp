@@ -220,6 +220,8 @@ int main(int argc, char **argv) {
   registerAllTfmDialects(registry);
   registerOnnxImportDialects(registry);
   MLIRContext context(registry);
+  // A diagnostic names its node; printing the op would dump whole models.
+  context.printOpOnDiagnostic(false);
   ToolDiagnosticHandler diagnostics(&context, "tfmc");
 
   OwningOpRef<ModuleOp> module;
