@@ -90,7 +90,24 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
                      "] to match weight ", formatShape(weight.getShape()));
   SmallVector<int64_t> shape(input.getShape().drop_back());
   shape.push_back(n);
-  inferred.push_back(RankedTensorType::get(shape, elementType));
+  auto result = RankedTensorType::get(shape, elementType);
+  if (Value residualValue = adaptor.getResidual()) {
+    auto residual = dyn_cast<RankedTensorType>(residualValue.getType());
+    if (!residual)
+      return failure();
+    if (residual.getElementType() != elementType)
+      return violation(location, name, 3, "residual element type ",
+                       residual.getElementType(),
+                       " differs from input element type ", elementType);
+    if (residual.getRank() != result.getRank() ||
+        !llvm::all_of(llvm::zip(residual.getShape(), shape), [](auto dims) {
+          return dimsAgree(std::get<0>(dims), std::get<1>(dims));
+        }))
+      return violation(location, name, 7, "residual shape ",
+                       formatShape(residual.getShape()),
+                       " differs from the result shape ", formatShape(shape));
+  }
+  inferred.push_back(result);
   return success();
 }
 
@@ -109,8 +126,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   StringRef name = getOperationName();
   int64_t rank = input.getRank();
   if (rank < 3 || weight.getRank() != rank)
-    return violation(location, name, 1, "input ", input, " and weight ",
-                     weight, " must have the same rank, at least 3");
+    return violation(location, name, 1, "input ", input, " and weight ", weight,
+                     " must have the same rank, at least 3");
   int64_t spatial = rank - 2;
   ArrayRef<int64_t> strides = adaptor.getStrides(),
                     padding = adaptor.getPadding(),
@@ -135,16 +152,15 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
       !ShapedType::isDynamic(weight.getDimSize(1)))
     groupsOk = channels == weight.getDimSize(1) * groups;
   if (!groupsOk)
-    return violation(location, name, 3, "groups = ", groups,
-                     " must divide the ", outChannels,
-                     " output channels, and input channels ", channels,
-                     " must equal weight[1] = ", weight.getDimSize(1),
-                     " times groups");
+    return violation(
+        location, name, 3, "groups = ", groups, " must divide the ",
+        outChannels, " output channels, and input channels ", channels,
+        " must equal weight[1] = ", weight.getDimSize(1), " times groups");
   Type elementType = input.getElementType();
   if (weight.getElementType() != elementType)
     return violation(location, name, 4, "weight element type ",
-                     weight.getElementType(), " differs from input element type ",
-                     elementType);
+                     weight.getElementType(),
+                     " differs from input element type ", elementType);
   if (Value biasValue = adaptor.getBias()) {
     auto bias = cast<RankedTensorType>(biasValue.getType());
     if (bias.getElementType() != elementType || bias.getRank() != 1 ||
@@ -159,11 +175,11 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
       shape.push_back(ShapedType::kDynamic);
       continue;
     }
-    int64_t span = in + padding[i] + padding[spatial + i] -
-                   dilations[i] * (k - 1) - 1;
+    int64_t span =
+        in + padding[i] + padding[spatial + i] - dilations[i] * (k - 1) - 1;
     if (span < 0)
-      return violation(location, name, 5, "spatial dimension ", i,
-                       " of input ", formatShape(input.getShape()),
+      return violation(location, name, 5, "spatial dimension ", i, " of input ",
+                       formatShape(input.getShape()),
                        " is smaller than the dilated kernel ",
                        formatShape(weight.getShape()));
     shape.push_back(span / strides[i] + 1);

@@ -18,6 +18,19 @@ def Tfm_GeluApproximation : I32EnumAttr<"GeluApproximation",
 def Tfm_GeluApproximationAttr
     : EnumAttr<Tfm_Dialect, Tfm_GeluApproximation, "gelu_approximation">;
 
+def Tfm_Activation : I32EnumAttr<"Activation",
+    "the activation a fused `tfm.linear` applies before its residual", [
+      I32EnumAttrCase<"relu", 0>,
+      I32EnumAttrCase<"gelu", 1>,
+      I32EnumAttrCase<"gelu_tanh", 2>,
+      I32EnumAttrCase<"silu", 3>
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::tfm";
+}
+
+def Tfm_ActivationAttr : EnumAttr<Tfm_Dialect, Tfm_Activation, "activation">;
+
 def Tfm_ComparisonPredicate : I32EnumAttr<"ComparisonPredicate",
     "the relation `tfm.compare` tests", [
       I32EnumAttrCase<"eq", 0>,

@@ -39,37 +39,54 @@ def Tfm_MatmulOp : Tfm_Op<"matmul",
 }
 
 def Tfm_LinearOp : Tfm_Op<"linear",
-    [Pure, Tfm_InferTensorTypes<6>]> {
-  let summary = "fully connected layer: `input · weightᵀ + bias`";
+    [Pure, AttrSizedOperandSegments, Tfm_InferTensorTypes<6>]> {
+  let summary = "fully connected layer with a fused epilogue";
   let description = [{
     Applies a linear layer to the innermost dimension of `input`
     (`[..., K]`) with `weight` in PyTorch's `nn.Linear` layout `[N, K]` and
-    an optional `bias` of shape `[N]`, giving `[..., N]`:
+    an optional `bias` of shape `[N]`, giving `[..., N]`, then the optional
+    epilogue: an `activation` and a `residual` added last:
 
-    `result[..., n] = sum_k input[..., k] * weight[n, k] + bias[n]`
+    `result[..., n] = act(sum_k input[..., k] * weight[n, k] + bias[n])
+                      + residual[..., n]`
+
+    The graph optimizer folds the bias `Add`, the activation and the
+    residual `Add` that exporters emit after a `MatMul` into this op, so
+    that the backend can apply them while the product is still in
+    registers.
 
     Constraints:
     * (linear_c1) `weight` has rank 2.
     * (linear_c2) `input` has rank 1 or more.
-    * (linear_c3) `input`, `weight` and `bias` have the same element type.
+    * (linear_c3) `input`, `weight`, `bias` and `residual` have the same
+      element type.
     * (linear_c4) the contracted dimensions agree: `input[-1] == weight[1]`.
     * (linear_c5) `bias`, when present, has shape `[weight[0]]`.
     * (linear_c6) `result` has the element type of `input` and shape
       `input[:-1] + [weight[0]]`.
+    * (linear_c7) `residual`, when present, has the shape of `result`.
 
-    Example:
+    Example (a BERT output projection with its residual connection):
 
     ```mlir
-    %h = tfm.linear %x, %w, %b
+    %h = tfm.linear %x, %w, %b residual(%r)
+        : (tensor<1x128x3072xf32>, tensor<768x3072xf32>, tensor<768xf32>,
+           tensor<1x128x768xf32>) -> tensor<1x128x768xf32>
+    %g = tfm.linear %x, %w2, %b2 activation = gelu
         : (tensor<1x128x768xf32>, tensor<3072x768xf32>, tensor<3072xf32>)
         -> tensor<1x128x3072xf32>
     ```
   }];
   let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$weight,
-                       Optional<Tfm_FloatTensor>:$bias);
+                       Optional<Tfm_FloatTensor>:$bias,
+                       Optional<Tfm_FloatTensor>:$residual,
+                       OptionalAttr<Tfm_ActivationAttr>:$activation);
   let results = (outs Tfm_FloatTensor:$result);
-  let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` "
-                       "functional-type(operands, results)";
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`residual` `(` $residual^ `)`)?
+    (`activation` `=` $activation^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
 }
 
 def Tfm_ConvOp : Tfm_Op<"conv", [Pure, Tfm_InferTensorTypes<6>]> {

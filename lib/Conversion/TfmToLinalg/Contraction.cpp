@@ -242,9 +242,15 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     Type elementType = type->getElementType();
     Type accType = getComputeType(elementType);
 
+    // The [K, N] layout the product streams: a weight the graph built as
+    // transpose(W) (MatMul + bias fused into linear) is W itself; a
+    // constant one is transposed at compile time.
     Value weightT;
     Attribute weightAttr;
-    if (matchPattern(op.getWeight(), m_Constant(&weightAttr)))
+    if (auto transpose = op.getWeight().getDefiningOp<TransposeOp>();
+        transpose && transpose.getPerm() == ArrayRef<int64_t>{1, 0})
+      weightT = rewriter.getRemappedValue(transpose.getInput());
+    if (!weightT && matchPattern(op.getWeight(), m_Constant(&weightAttr)))
       if (TypedAttr transposed =
               transposeConstantMatrix(weightAttr, weightType))
         weightT = arith::ConstantOp::create(rewriter, loc, transposed);
@@ -267,6 +273,25 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
                           createScalar(rewriter, loc, accType, 0));
     }
     Value result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
+    // The epilogue: activation, then the residual, in the compute type.
+    std::optional<Activation> activation = op.getActivation();
+    Value residual = adaptor.getResidual();
+    if (activation || residual) {
+      SmallVector<Value> operands = {result};
+      if (residual)
+        operands.push_back(reshapeTo(rewriter, loc, residual, {m, n}));
+      result =
+          buildElementwise(rewriter, loc, {m, n}, accType, operands,
+                           [&](OpBuilder &b, Location l, ValueRange args) {
+                             Value v = args[0];
+                             if (activation)
+                               v = buildActivation(b, l, v, *activation);
+                             if (residual)
+                               v = arith::AddFOp::create(
+                                   b, l, v, extendTo(b, l, args[1], accType));
+                             return v;
+                           });
+    }
     result = reshapeTo(rewriter, loc, result, type->getShape());
     rewriter.replaceOp(op, truncateTo(rewriter, loc, result, elementType));
     return success();

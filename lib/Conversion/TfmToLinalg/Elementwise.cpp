@@ -44,41 +44,6 @@ static Value widenedMath(OpBuilder &b, Location loc, Value x) {
       b, loc, x, [&](Value v) -> Value { return MathOp::create(b, loc, v); });
 }
 
-static Value buildSigmoid(OpBuilder &b, Location loc, Value x) {
-  Type type = x.getType();
-  Value one = createScalar(b, loc, type, 1.0);
-  Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(b, loc, one,
-                               arith::AddFOp::create(b, loc, one, negExp));
-}
-
-static Value buildGelu(OpBuilder &b, Location loc, Value x,
-                       GeluApproximation approximation) {
-  Type type = x.getType();
-  Value half = createScalar(b, loc, type, 0.5);
-  Value one = createScalar(b, loc, type, 1.0);
-  Value inner;
-  if (approximation == GeluApproximation::tanh) {
-    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-    Value cubic =
-        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
-    Value poly = arith::AddFOp::create(
-        b, loc, x,
-        arith::MulFOp::create(b, loc, createScalar(b, loc, type, 0.044715),
-                              cubic));
-    Value scaled = arith::MulFOp::create(
-        b, loc, createScalar(b, loc, type, std::sqrt(2.0 / M_PI)), poly);
-    inner = math::TanhOp::create(b, loc, scaled);
-  } else {
-    // 0.5 x (1 + erf(x / sqrt(2)))
-    Value scaled = arith::MulFOp::create(
-        b, loc, x, createScalar(b, loc, type, 1.0 / std::sqrt(2.0)));
-    inner = math::ErfOp::create(b, loc, scaled);
-  }
-  return arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, half, x),
-                               arith::AddFOp::create(b, loc, one, inner));
-}
-
 /// Integer division that never traps: a zero divisor reads as 1, and so
 /// does -1 under the most negative dividend (whose quotient wraps to itself).
 static Value buildIntegerDivision(OpBuilder &b, Location loc, Value lhs,

@@ -3,6 +3,7 @@
 #include "LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
@@ -260,4 +261,55 @@ Value lowering::buildElementwise(
                         return {body(nested, nestedLoc, args.drop_back())};
                       })
       .front();
+}
+
+Value lowering::buildSigmoid(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value one = createScalar(b, loc, type, 1.0);
+  Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, negExp));
+}
+
+Value lowering::buildGelu(OpBuilder &b, Location loc, Value x,
+                          GeluApproximation approximation) {
+  Type type = x.getType();
+  Value half = createScalar(b, loc, type, 0.5);
+  Value one = createScalar(b, loc, type, 1.0);
+  Value inner;
+  if (approximation == GeluApproximation::tanh) {
+    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    Value cubic =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value poly = arith::AddFOp::create(
+        b, loc, x,
+        arith::MulFOp::create(b, loc, createScalar(b, loc, type, 0.044715),
+                              cubic));
+    Value scaled = arith::MulFOp::create(
+        b, loc, createScalar(b, loc, type, std::sqrt(2.0 / M_PI)), poly);
+    inner = math::TanhOp::create(b, loc, scaled);
+  } else {
+    // 0.5 x (1 + erf(x / sqrt(2)))
+    Value scaled = arith::MulFOp::create(
+        b, loc, x, createScalar(b, loc, type, 1.0 / std::sqrt(2.0)));
+    inner = math::ErfOp::create(b, loc, scaled);
+  }
+  return arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, half, x),
+                               arith::AddFOp::create(b, loc, one, inner));
+}
+
+Value lowering::buildActivation(OpBuilder &b, Location loc, Value x,
+                                Activation activation) {
+  switch (activation) {
+  case Activation::relu:
+    return arith::MaximumFOp::create(b, loc, x,
+                                     createScalar(b, loc, x.getType(), 0));
+  case Activation::gelu:
+    return buildGelu(b, loc, x, GeluApproximation::none);
+  case Activation::gelu_tanh:
+    return buildGelu(b, loc, x, GeluApproximation::tanh);
+  case Activation::silu:
+    return arith::MulFOp::create(b, loc, x, buildSigmoid(b, loc, x));
+  }
+  llvm_unreachable("unknown activation");
 }

@@ -10,6 +10,8 @@
 #ifndef TFM_CONVERSION_TFMTOLINALG_LINALGBUILDERS_H
 #define TFM_CONVERSION_TFMTOLINALG_LINALGBUILDERS_H
 
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
@@ -101,6 +103,14 @@ SmallVector<Value> buildGeneric(OpBuilder &b, Location loc, ValueRange inputs,
                                 ValueRange outputs, ArrayRef<AffineMap> maps,
                                 ArrayRef<utils::IteratorType> iterators,
                                 GenericBodyFn body);
+
+/// Scalar activations, on float values of their compute type.
+Value buildSigmoid(OpBuilder &b, Location loc, Value x);
+Value buildGelu(OpBuilder &b, Location loc, Value x,
+                GeluApproximation approximation);
+/// The activation a fused `tfm.linear` applies.
+Value buildActivation(OpBuilder &b, Location loc, Value x,
+                      Activation activation);
 
 } // namespace mlir::tfm::lowering
 

@@ -50,8 +50,8 @@ static LogicalResult convertGemm(NodeImporter &n) {
   RankedTensorType aType = NodeImporter::getType(a);
   RankedTensorType bType = NodeImporter::getType(b);
   if (aType.getRank() != 2 || bType.getRank() != 2)
-    return n.emitError() << "A and B must be matrices, got " << aType
-                         << " and " << bType;
+    return n.emitError() << "A and B must be matrices, got " << aType << " and "
+                         << bType;
   Type elementType = aType.getElementType();
   int64_t outFeatures = transB ? bType.getDimSize(0) : bType.getDimSize(1);
 
@@ -64,7 +64,8 @@ static LogicalResult convertGemm(NodeImporter &n) {
   }
   if (transB && !transA && alpha == 1.0 && (!c || (biasIsRow && beta == 1.0))) {
     Value bias = c ? n.reshape(c, {outFeatures}) : Value();
-    n.setOutput(0, n.create<LinearOp>(a, b, MaybeValue{bias}));
+    n.setOutput(0, n.create<LinearOp>(a, b, MaybeValue{bias}, MaybeValue{},
+                                      ActivationAttr()));
     return n.finish();
   }
 
@@ -187,7 +188,8 @@ static LogicalResult convertEinsum(NodeImporter &n) {
     return failure();
   std::string batch, contract, freeA, freeB;
   for (char c : a.labels) {
-    bool inB = StringRef(b.labels).contains(c), inOut = StringRef(out).contains(c);
+    bool inB = StringRef(b.labels).contains(c),
+         inOut = StringRef(out).contains(c);
     if (inB && inOut)
       batch.push_back(c);
     else if (inB)
@@ -226,8 +228,8 @@ static LogicalResult convertEinsum(NodeImporter &n) {
     shape.append(tail);
     return shape;
   };
-  Value lhsMatrix = n.reshape(permuteTo(n, a, batch + freeA + contract),
-                              withBatch({m, k}));
+  Value lhsMatrix =
+      n.reshape(permuteTo(n, a, batch + freeA + contract), withBatch({m, k}));
   Value rhsMatrix = n.reshape(permuteTo(n, b, batch + contract + freeB),
                               withBatch({k, nDim}));
   Value product2 = n.create<MatmulOp>(lhsMatrix, rhsMatrix);

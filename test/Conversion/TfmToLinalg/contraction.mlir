@@ -88,6 +88,36 @@ func.func @linear_dynamic_weight(%x: tensor<4x3xf32>, %w: tensor<2x3xf32>) -> te
 
 // -----
 
+// A weight built as transpose(W) (a fused MatMul) is read as W, [K, N],
+// without a copy.
+// CHECK-LABEL: func.func @linear_transposed_weight
+// CHECK-SAME: (%[[X:.*]]: tensor<4x3xf32>, %[[W:.*]]: tensor<3x2xf32>)
+// CHECK: linalg.matmul ins(%[[X]], %[[W]] : tensor<4x3xf32>, tensor<3x2xf32>)
+func.func @linear_transposed_weight(%x: tensor<4x3xf32>, %w: tensor<3x2xf32>) -> tensor<4x2xf32> {
+  %wt = tfm.transpose %w perm = [1, 0] : tensor<3x2xf32> -> tensor<2x3xf32>
+  %0 = tfm.linear %x, %wt : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// The epilogue runs on the product in the compute type: the activation,
+// then the residual, then the truncation to f16.
+// CHECK-LABEL: func.func @linear_epilogue
+// CHECK-SAME: (%[[X:.*]]: tensor<4x3xf16>, %[[W:.*]]: tensor<2x3xf16>, %[[R:.*]]: tensor<4x2xf16>)
+// CHECK: %[[P:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: linalg.generic {{.*}} ins(%[[P]], %[[R]] : tensor<4x2xf32>, tensor<4x2xf16>)
+// CHECK: math.erf
+// CHECK: %[[E:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.addf %{{.*}}, %[[E]] : f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @linear_epilogue(%x: tensor<4x3xf16>, %w: tensor<2x3xf16>, %r: tensor<4x2xf16>) -> tensor<4x2xf16> {
+  %0 = tfm.linear %x, %w residual(%r) activation = gelu : (tensor<4x3xf16>, tensor<2x3xf16>, tensor<4x2xf16>) -> tensor<4x2xf16>
+  return %0 : tensor<4x2xf16>
+}
+
+// -----
+
 // Grouped, strided, padded conv: the padded input and the weight are split
 // by group; the input map walks out * stride + kernel * dilation.
 // CHECK: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d5, d3 * 2 + d6, d4 * 2 + d7)>

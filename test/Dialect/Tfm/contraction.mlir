@@ -46,6 +46,20 @@ func.func @linear_vector(%x: tensor<8xbf16>, %w: tensor<4x8xbf16>) -> tensor<4xb
 
 // -----
 
+// Epilogues: an activation, a residual, or both.
+// CHECK-LABEL: func.func @linear_epilogue
+func.func @linear_epilogue(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>, %r: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
+  // CHECK: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} residual(%{{.*}}) activation = gelu_tanh : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %0 = tfm.linear %x, %w, %b residual(%r) activation = gelu_tanh : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  // CHECK: tfm.linear %{{.*}}, %{{.*}} residual(%{{.*}}) : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %1 = tfm.linear %x, %w residual(%r) : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  // CHECK: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} activation = silu : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %2 = tfm.linear %x, %w, %b activation = silu : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0, %1, %2 : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @conv
 func.func @conv(%img: tensor<1x3x224x224xf32>, %w: tensor<768x3x16x16xf32>, %b: tensor<768xf32>, %mel: tensor<1x80x3000xf32>, %w1: tensor<384x80x3xf32>, %dw: tensor<80x1x3xf32>) -> (tensor<1x768x14x14xf32>, tensor<1x384x1500xf32>, tensor<1x80x3000xf32>) {
   // ViT patch embedding.

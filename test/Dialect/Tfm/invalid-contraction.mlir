@@ -58,7 +58,7 @@ func.func @linear_c1(%x: tensor<2x8xf32>, %w: tensor<1x4x8xf32>) {
 // linear_c2: the input has rank 1 or more.
 func.func @linear_c2(%x: tensor<f32>, %w: tensor<4x1xf32>) {
   // expected-error @+1 {{'tfm.linear' op linear_c2: input must have rank >= 1, got 'tensor<f32>'}}
-  %0 = "tfm.linear"(%x, %w) : (tensor<f32>, tensor<4x1xf32>) -> tensor<4xf32>
+  %0 = "tfm.linear"(%x, %w) <{operandSegmentSizes = array<i32: 1, 1, 0, 0>}> : (tensor<f32>, tensor<4x1xf32>) -> tensor<4xf32>
   return
 }
 
@@ -158,5 +158,14 @@ func.func @conv_c5(%x: tensor<1x3x2xf32>, %w: tensor<4x3x5xf32>) {
 func.func @conv_c6(%x: tensor<1x3x8xf32>, %w: tensor<4x3x3xf32>) {
   // expected-error @+1 {{'tfm.conv' op conv_c6: result type 'tensor<1x4x8xf32>' differs from the inferred type 'tensor<1x4x6xf32>'}}
   %0 = tfm.conv %x, %w strides = [1] padding = [0, 0] dilations = [1] groups = 1 : (tensor<1x3x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+// linear_c7: the residual has the result's shape.
+func.func @linear_c7(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %r: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c7: residual shape [4] differs from the result shape [2, 4]}}
+  %0 = tfm.linear %x, %w residual(%r) : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return
 }
