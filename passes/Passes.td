@@ -42,4 +42,131 @@ def RefineShapesPass : Pass<"tfm-refine-shapes", "ModuleOp"> {
   ];
 }
 
+def EliminateDeadNodesPass : Pass<"tfm-eliminate-dead-nodes", "::mlir::func::FuncOp"> {
+  let summary = "Removes ops that do not affect the graph outputs";
+  let description = [{
+    Removes, until nothing changes:
+    * ops without side effects whose results are unused, unused weights
+      (`tfm.constant`) among them;
+    * identities, through the ops' folders: `x + 0`, `x · 1`, casts,
+      reshapes, expands, transposes and slices that change nothing,
+      single-input concats and splits (Dropout and Identity never reach tfm:
+      the importer forwards their inputs);
+    * chains the folders compose: `transpose∘transpose`, `reshape∘reshape`,
+      `expand∘expand`, `neg∘neg`;
+    * duplicate subexpressions (upstream CSE).
+
+    Function arguments and results (the graph's inputs and outputs) are
+    kept. Folds that would create constants are left to
+    `tfm-fold-constants`.
+  }];
+}
+
+def FoldConstantsPass : Pass<"tfm-fold-constants", "::mlir::func::FuncOp"> {
+  let summary = "Evaluates ops over constants at compile time";
+  let description = [{
+    Evaluates every tfm op whose operands are all constants with the ops'
+    folders, weights (resource blobs) included, and replaces it with the
+    result: shape subgraphs, masks, rotary tables, and weight layout
+    changes such as the concatenated weights of merged linears or scaled
+    weights. Canonicalization folds only results of up to 16 Ki elements;
+    this pass folds up to `max-elements`.
+
+    A `transpose(W, [1, 0])` that only feeds `tfm.linear` weights is the
+    backend's layout already (the CPU lowering reads `W` as `[K, N]` in
+    place) and stays.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"1 << 24",
+           "Largest result, in elements, to materialize">
+  ];
+}
+
+def FuseNormsPass : Pass<"tfm-fuse-norms", "::mlir::func::FuncOp"> {
+  let summary = "Fuses LayerNorm and RMSNorm spelled out in primitives";
+  let description = [{
+    Recognizes the norms as exporters below opset 17 emit them:
+    `x / sqrt(mean(x²) + ε)` (also `x · rsqrt(..)` and `x · (1 / sqrt(..))`,
+    with `x²` as `Pow(x, 2)` or `x · x`) becomes `tfm.rms_norm`, and
+    `rms_norm(x - mean(x))` over the same trailing axes `tfm.layer_norm`; a
+    following `· γ` and (layer norm) `+ β` of the normalized shape become
+    the `scale` and `bias` operands. Every intermediate must have no other
+    user, the means must keep dimensions over trailing axes, and ε must be
+    added inside the square root; anything else stays as it is.
+  }];
+}
+
+def FuseActivationsPass : Pass<"tfm-fuse-activations", "::mlir::func::FuncOp"> {
+  let summary = "Fuses GELU (erf and tanh forms) and SiLU";
+  let description = [{
+    `0.5 · x · (1 + erf(x / √2))` (or `x · (1/√2)`) becomes `tfm.gelu`,
+    `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))` (`x³` as `Pow` or
+    two products) `tfm.gelu` with `approximate = tanh`, and `x · sigmoid(x)`
+    `tfm.silu`. The three factors of the outer product may come in any
+    association and order; constants match to a relative 1e-4.
+  }];
+}
+
+def FuseLinearPass : Pass<"tfm-fuse-linear", "::mlir::func::FuncOp"> {
+  let summary = "Turns MatMul by a weight into linear and folds its epilogue in";
+  let description = [{
+    `matmul(x, W)` by a constant 2-D `W` becomes
+    `tfm.linear(x, transpose(W))`; then a bias `Add` of shape `[N]`, a
+    following `gelu`/`silu`/`relu`, a residual `Add` of the result's shape
+    and a scalar `Mul`/`Div` (folded into the weight and bias) join it, each
+    only while the linear's result has no other user and in the order
+    bias, activation, residual.
+  }];
+}
+
+def MergeLinearsPass : Pass<"tfm-merge-linears", "::mlir::func::FuncOp"> {
+  let summary = "Merges linears that share an input into one wide linear";
+  let description = [{
+    Linears reading the same input with the same activation and no residual
+    (the Q, K and V projections; the gate and up projections once their
+    epilogues are settled) become one linear over the concatenated weights
+    and biases, followed by a `tfm.split`. Only linears whose results feed
+    data movement, attention or rope merge, so that epilogue fusions always
+    go first.
+  }];
+}
+
+def FuseAttentionPass : Pass<"tfm-fuse-attention", "::mlir::func::FuncOp"> {
+  let summary = "Fuses scaled dot-product attention and its head plumbing";
+  let description = [{
+    `softmax(mask(scale · Q·Kᵀ)) · V` on `[B, H, S, D]` heads becomes
+    `tfm.attention`: the scale may be a `Mul`/`Div` on the scores, on Q or
+    on Kᵀ; the mask an additive tensor, a `Where(cond, scores, fill)` or
+    both, and a constant one that hides exactly the keys after the causal
+    diagonal becomes the `causal` flag. Keys and values repeated for grouped
+    heads (reshape/expand/reshape) are read at their own head count. The
+    softmax must be over the last axis and every intermediate used once.
+    Attention whose inputs come from `transpose(reshape(x, [B, S, H, D]),
+    [0, 2, 1, 3])` and whose result is merged back the same way then reads
+    the packed `[B, S, H·D]` tensors directly, and a `tfm.rope` on split
+    heads moves before the split.
+  }];
+}
+
+def FuseRopePass : Pass<"tfm-fuse-rope", "::mlir::func::FuncOp"> {
+  let summary = "Fuses rotary position embedding in its rotate-half form";
+  let description = [{
+    `x · cos + concat(-x[..., D/2:], x[..., :D/2]) · sin` on `[B, H, S, D]`
+    heads becomes `tfm.rope`, when the `[..., S, D]` cos and sin tables are
+    known to repeat their first half (constants, or `concat(f, f)`): the
+    rope reads the `[S, D/2]` halves.
+  }];
+}
+
+def FusePass : Pass<"tfm-fuse", "::mlir::func::FuncOp"> {
+  let summary = "Runs every graph fusion together to a fixed point";
+  let description = [{
+    The patterns of `tfm-fuse-norms`, `tfm-fuse-activations`,
+    `tfm-fuse-linear`, `tfm-merge-linears`, `tfm-fuse-attention` and
+    `tfm-fuse-rope`, with the tfm ops' canonicalizations, applied together
+    until none applies. The patterns are written so that the result does
+    not depend on the order they fire in.
+  }];
+}
+
 #endif // TFM_PASSES_TD

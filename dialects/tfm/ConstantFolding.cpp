@@ -3,6 +3,7 @@
 #include "ConstantFolding.h"
 
 #include "TypeRules.h"
+#include "tfm/Dialect/Tfm/Folding.h"
 
 #include "llvm/ADT/APSInt.h"
 
@@ -12,11 +13,25 @@ using namespace mlir;
 using llvm::APFloat;
 using llvm::APInt;
 
+namespace mlir::tfm {
+
+/// The limit in force on this thread (passes may run on several threads).
+static thread_local int64_t foldingLimit = detail::kMaxFoldedElements;
+
+FoldingLimitScope::FoldingLimitScope(int64_t maxElements)
+    : previous(foldingLimit) {
+  foldingLimit = maxElements;
+}
+
+FoldingLimitScope::~FoldingLimitScope() { foldingLimit = previous; }
+
+} // namespace mlir::tfm
+
 namespace mlir::tfm::detail {
 
 bool isFoldableResult(ShapedType type, bool isSplat) {
   return type.hasStaticShape() &&
-         (isSplat || type.getNumElements() <= kMaxFoldedElements);
+         (isSplat || type.getNumElements() <= foldingLimit);
 }
 
 SmallVector<int64_t> computeStrides(ArrayRef<int64_t> shape) {

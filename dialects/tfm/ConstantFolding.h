@@ -20,9 +20,10 @@
 
 namespace mlir::tfm::detail {
 
-/// Largest non-splat result, in elements, that an op's folder materializes.
-/// Folders run inside every canonicalization; larger constant subgraphs (for
-/// example weight transforms) are the job of a dedicated folding pass.
+/// Largest non-splat result, in elements, that an op's folder materializes
+/// by default. Folders run inside every canonicalization; larger constant
+/// subgraphs (for example weight transforms) are the job of
+/// `tfm-fold-constants`, which raises the limit with a FoldingLimitScope.
 constexpr int64_t kMaxFoldedElements = 1 << 14;
 
 /// True when a folder may produce a constant of `type`.

@@ -84,7 +84,7 @@ def Tfm_LinearOp : Tfm_Op<"linear",
   let results = (outs Tfm_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? (`residual` `(` $residual^ `)`)?
-    (`activation` `=` $activation^)? attr-dict `:`
+    (`activation` `=` `` $activation^)? attr-dict `:`
     functional-type(operands, results)
   }];
 }

@@ -15,7 +15,17 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   pm.addPass(createRefineShapesPass());
   if (options.optLevel == 0)
     return;
+  // -O1: cleanups.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
+  funcPm.addPass(createEliminateDeadNodesPass());
+  funcPm.addPass(createFoldConstantsPass());
+  if (options.optLevel == 1)
+    return;
+  // -O2 and up: every fusion, to a fixed point, then the cleanups again
+  // (merged weights fold into one constant, plumbing left unused goes).
+  funcPm.addPass(createFusePass());
+  funcPm.addPass(createEliminateDeadNodesPass());
+  funcPm.addPass(createFoldConstantsPass());
 }

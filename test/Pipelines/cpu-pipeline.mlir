@@ -10,8 +10,9 @@
 // RUN: tfm-opt %s --tfm-cpu-pipeline="compile-to=bufferized opt-level=0" | FileCheck %s --check-prefix=O0
 
 // GRAPH-LABEL: func.func @mlp
+// GRAPH: tfm.linear {{.*}} activation = gelu
+// GRAPH-NOT: tfm.gelu
 // GRAPH: tfm.linear
-// GRAPH: tfm.gelu
 
 // LINALG-LABEL: func.func @mlp
 // LINALG-NOT: = tfm.

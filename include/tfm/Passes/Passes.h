@@ -3,7 +3,9 @@
 #ifndef TFM_PASSES_PASSES_H
 #define TFM_PASSES_PASSES_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 #include <memory>
@@ -12,6 +14,16 @@ namespace mlir::tfm {
 
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"
+
+/// The patterns of each fusion pass, for drivers that combine them.
+void populateFuseNormsPatterns(RewritePatternSet &patterns);
+void populateFuseActivationsPatterns(RewritePatternSet &patterns);
+void populateFuseLinearPatterns(RewritePatternSet &patterns);
+void populateMergeLinearsPatterns(RewritePatternSet &patterns);
+void populateFuseAttentionPatterns(RewritePatternSet &patterns);
+void populateFuseRopePatterns(RewritePatternSet &patterns);
+/// All of the above.
+void populateAllFusionPatterns(RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "tfm/Passes/Passes.h.inc"

@@ -27,8 +27,9 @@ namespace mlir::tfm {
 struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
   Option<unsigned> optLevel{
       *this, "opt-level",
-      llvm::cl::desc("0: shape refinement only; 1 or more: also folding, "
-                     "canonicalization and common-subexpression elimination"),
+      llvm::cl::desc("0: shape refinement only; 1: also canonicalization, "
+                     "CSE, dead-node elimination and constant folding; 2 "
+                     "and 3: also every fusion (tfm-fuse)"),
       llvm::cl::init(2)};
 };
 

@@ -1,0 +1,46 @@
+//===- Fuse.cpp - every graph fusion, run together to a fixed point ------===//
+
+#include "tfm/Passes/Passes.h"
+
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_FUSEPASS
+#include "tfm/Passes/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+struct FusePass : tfm::impl::FusePassBase<FusePass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    populateAllFusionPatterns(patterns);
+    // The ops' own canonicalizations (identities, transpose/reshape chains)
+    // expose more fusions as the fusions expose more of them.
+    for (RegisteredOperationName name : ctx->getRegisteredOperations())
+      if (name.getDialectNamespace() == TfmDialect::getDialectNamespace())
+        name.getCanonicalizationPatterns(patterns, ctx);
+    GreedyRewriteConfig config;
+    config.setMaxIterations(GreedyRewriteConfig::kNoLimit);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateAllFusionPatterns(RewritePatternSet &patterns) {
+  populateFuseNormsPatterns(patterns);
+  populateFuseActivationsPatterns(patterns);
+  populateFuseLinearPatterns(patterns);
+  populateMergeLinearsPatterns(patterns);
+  populateFuseAttentionPatterns(patterns);
+  populateFuseRopePatterns(patterns);
+}

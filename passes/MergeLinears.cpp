@@ -1,0 +1,202 @@
+//===- MergeLinears.cpp - linears sharing an input -> one wide linear ----===//
+//
+//   q = linear(x, Wq, bq); k = linear(x, Wk, bk); v = linear(x, Wv, bv)
+//     -> qkv = linear(x, concat(Wq, Wk, Wv), concat(bq, bk, bv))
+//        q, k, v = split(qkv)
+//
+// One product over the concatenated weights reads `x` once and gives the
+// backend a wider N. Only linears whose results feed data movement,
+// attention or rope merge: a result that still feeds an op an epilogue
+// could absorb (a bias, an activation, a residual) waits for that fusion,
+// which keeps the outcome independent of the order the fusions run in.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FusionUtils.h"
+#include "tfm/Passes/Passes.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_MERGELINEARSPASS
+#include "tfm/Passes/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::fusion;
+
+namespace {
+
+/// True when every user of the linear's result is one the fusions leave
+/// alone: data movement, attention, rope.
+bool feedsOnlyDataMovement(LinearOp linear) {
+  return llvm::all_of(linear->getUsers(), [](Operation *user) {
+    return isa<ReshapeOp, TransposeOp, SplitOp, SliceOp, AttentionOp, RopeOp>(
+        user);
+  });
+}
+
+/// True when the weight is built as transpose(W) of a [K, N] matrix W.
+bool isTransposedWeight(LinearOp linear) {
+  auto transpose = linear.getWeight().getDefiningOp<TransposeOp>();
+  return transpose && transpose.getPerm() == ArrayRef<int64_t>{1, 0};
+}
+
+/// True when `value` is a constant, or data movement of one: merged weights
+/// then concatenate at compile time rather than on every run.
+bool isConstantDerived(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (isa_and_nonnull<ConstantOp>(def))
+    return true;
+  if (isa_and_nonnull<TransposeOp, ReshapeOp>(def))
+    return isConstantDerived(def->getOperand(0));
+  return false;
+}
+
+/// True when `a` and `b` can share one product.
+bool areMergeable(LinearOp a, LinearOp b) {
+  auto hasConstantParameters = [](LinearOp linear) {
+    return isConstantDerived(linear.getWeight()) &&
+           (!linear.getBias() || isConstantDerived(linear.getBias()));
+  };
+  return a.getInput() == b.getInput() && hasConstantParameters(a) &&
+         hasConstantParameters(b) &&
+         a.getWeight().getType().getElementType() ==
+             b.getWeight().getType().getElementType() &&
+         a.getActivation() == b.getActivation() && !a.getResidual() &&
+         !b.getResidual() &&
+         static_cast<bool>(a.getBias()) == static_cast<bool>(b.getBias()) &&
+         isTransposedWeight(a) == isTransposedWeight(b);
+}
+
+/// split(split(x)#i) along one axis -> one split of x.
+struct FlattenNestedSplits : OpRewritePattern<SplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SplitOp op,
+                                PatternRewriter &rewriter) const override {
+    auto outer = op.getInput().getDefiningOp<SplitOp>();
+    if (!outer || outer.getAxis() != op.getAxis() ||
+        !isOnlyUsedBy(op.getInput(), op))
+      return failure();
+    unsigned index = cast<OpResult>(op.getInput()).getResultNumber();
+    SmallVector<Type> types;
+    for (auto [i, type] : llvm::enumerate(outer.getResultTypes())) {
+      if (i == index)
+        llvm::append_range(types, op.getResultTypes());
+      else
+        types.push_back(type);
+    }
+    rewriter.setInsertionPoint(outer);
+    auto flat = SplitOp::create(rewriter, op.getLoc(), types, outer.getInput(),
+                                outer.getAxis());
+    unsigned inner = op.getNumResults();
+    SmallVector<Value> outerValues;
+    for (unsigned i = 0, e = outer.getNumResults(); i < e; ++i) {
+      if (i == index)
+        outerValues.push_back(Value());
+      else
+        outerValues.push_back(flat.getResult(i < index ? i : i + inner - 1));
+    }
+    rewriter.replaceOp(op, flat.getResults().slice(index, inner));
+    for (unsigned i = 0, e = outer.getNumResults(); i < e; ++i)
+      if (i != index)
+        rewriter.replaceAllUsesWith(outer.getResult(i), outerValues[i]);
+    rewriter.eraseOp(outer);
+    return success();
+  }
+};
+
+/// Makes `value` available before `point`: it already is, or it is
+/// computed from constants by ops that can move up.
+bool hoistBefore(PatternRewriter &rewriter, Value value, Operation *point) {
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != point->getBlock() ||
+      def->isBeforeInBlock(point))
+    return true;
+  if (!isa<ConstantOp, TransposeOp, ReshapeOp>(def))
+    return false;
+  for (Value operand : def->getOperands())
+    if (!hoistBefore(rewriter, operand, point))
+      return false;
+  rewriter.moveOpBefore(def, point);
+  return true;
+}
+
+struct MergeSiblingLinears : OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!feedsOnlyDataMovement(op))
+      return failure();
+    // The siblings, in program order; `op` anchors only the first one.
+    SmallVector<LinearOp> group;
+    for (Operation *user : op.getInput().getUsers()) {
+      auto sibling = dyn_cast<LinearOp>(user);
+      if (sibling && sibling.getInput() == op.getInput() &&
+          areMergeable(op, sibling) && feedsOnlyDataMovement(sibling) &&
+          !llvm::is_contained(group, sibling))
+        group.push_back(sibling);
+    }
+    if (group.size() < 2)
+      return failure();
+    llvm::sort(group,
+               [](LinearOp a, LinearOp b) { return a->isBeforeInBlock(b); });
+    if (group.front() != op)
+      return failure();
+    for (LinearOp linear : group) {
+      if (linear->getBlock() != op->getBlock())
+        return failure();
+    }
+    for (LinearOp linear : llvm::drop_begin(group)) {
+      for (Value operand : {linear.getWeight(), linear.getBias()})
+        if (operand && !hoistBefore(rewriter, operand, op))
+          return failure();
+    }
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    bool transposed = isTransposedWeight(op);
+    SmallVector<Value> weights, biases;
+    SmallVector<Type> pieceTypes;
+    for (LinearOp linear : group) {
+      Value weight = linear.getWeight();
+      // Concatenate [K, N] weights along N under one transpose.
+      if (transposed)
+        weight = weight.getDefiningOp<TransposeOp>().getInput();
+      weights.push_back(weight);
+      if (linear.getBias())
+        biases.push_back(linear.getBias());
+      pieceTypes.push_back(linear.getType());
+    }
+    Value weight = ConcatOp::create(rewriter, loc, weights, transposed ? 1 : 0);
+    if (transposed)
+      weight = TransposeOp::create(rewriter, loc, weight, {1, 0});
+    Value bias = biases.empty()
+                     ? Value()
+                     : ConcatOp::create(rewriter, loc, biases, 0).getResult();
+    auto merged =
+        LinearOp::create(rewriter, loc, op.getInput(), weight, bias,
+                         /*residual=*/Value(), op.getActivationAttr());
+    int64_t axis = merged.getType().getRank() - 1;
+    auto split = SplitOp::create(rewriter, loc, pieceTypes, merged, axis);
+    for (auto [linear, piece] : llvm::zip(group, split.getResults()))
+      rewriter.replaceOp(linear, piece);
+    return success();
+  }
+};
+
+struct MergeLinearsPass : tfm::impl::MergeLinearsPassBase<MergeLinearsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMergeLinearsPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateMergeLinearsPatterns(RewritePatternSet &patterns) {
+  patterns.add<MergeSiblingLinears, FlattenNestedSplits>(patterns.getContext());
+}
