@@ -6,8 +6,10 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_ELIMINATEDEADNODESPASS
@@ -31,9 +33,15 @@ bool forwardIdentities(func::FuncOp func, RewriterBase &rewriter) {
   });
   bool changed = false;
   for (Operation *op : ops) {
-    SmallVector<Attribute> noConstants(op->getNumOperands());
+    // Folders recognize identities by their constant operands (`x + 0`).
+    SmallVector<Attribute> constants;
+    for (Value operand : op->getOperands()) {
+      Attribute attr;
+      constants.push_back(matchPattern(operand, m_Constant(&attr)) ? attr
+                                                                   : nullptr);
+    }
     SmallVector<OpFoldResult> results;
-    if (failed(op->fold(noConstants, results)))
+    if (failed(op->fold(constants, results)))
       continue;
     if (results.empty() ||
         llvm::equal(results, op->getResults(), [](OpFoldResult r, Value v) {
@@ -70,12 +78,29 @@ bool eraseUnused(func::FuncOp func, RewriterBase &rewriter) {
 
 struct EliminateDeadNodesPass
     : tfm::impl::EliminateDeadNodesPassBase<EliminateDeadNodesPass> {
+  LogicalResult initialize(MLIRContext *ctx) override {
+    // The ops' canonicalization patterns compose chains (transposes), with
+    // folding off so that no constant is computed here.
+    RewritePatternSet patterns(ctx);
+    for (RegisteredOperationName name : ctx->getRegisteredOperations())
+      if (name.getDialectNamespace() == TfmDialect::getDialectNamespace())
+        name.getCanonicalizationPatterns(patterns, ctx);
+    chainPatterns = std::move(patterns);
+    return success();
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
     bool changed = true;
     while (changed) {
-      changed = forwardIdentities(func, rewriter);
+      changed = false;
+      bool composed = false;
+      (void)applyPatternsGreedily(func, chainPatterns, config, &composed);
+      changed |= composed;
+      changed |= forwardIdentities(func, rewriter);
       changed |= eraseUnused(func, rewriter);
       DominanceInfo dominance(func);
       bool merged = false;
@@ -83,6 +108,8 @@ struct EliminateDeadNodesPass
       changed |= merged;
     }
   }
+
+  FrozenRewritePatternSet chainPatterns;
 };
 
 } // namespace

@@ -15,6 +15,7 @@
 #include "FusionUtils.h"
 #include "tfm/Passes/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tfm {
@@ -29,11 +30,11 @@ using namespace mlir::tfm::fusion;
 namespace {
 
 /// True when every user of the linear's result is one the fusions leave
-/// alone: data movement, attention, rope.
+/// alone: data movement, attention, rope, the graph outputs.
 bool feedsOnlyDataMovement(LinearOp linear) {
   return llvm::all_of(linear->getUsers(), [](Operation *user) {
-    return isa<ReshapeOp, TransposeOp, SplitOp, SliceOp, AttentionOp, RopeOp>(
-        user);
+    return isa<ReshapeOp, TransposeOp, SplitOp, SliceOp, AttentionOp, RopeOp,
+               func::ReturnOp>(user);
   });
 }
 

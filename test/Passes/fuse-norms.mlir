@@ -1,0 +1,127 @@
+// RUN: tfm-opt %s --tfm-fuse-norms --split-input-file | FileCheck %s
+
+// Opset < 17 LayerNorm: ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32>, %[[G:.*]]: tensor<8xf32>, %[[B:.*]]: tensor<8xf32>)
+// CHECK-NEXT: %[[Y:.*]] = tfm.layer_norm %[[X]] scale(%[[G]]) bias(%[[B]]) axes = [1] epsilon = 9.99999974E-6
+// CHECK-NEXT: return %[[Y]]
+func.func @layer_norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x8xf32> {
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %m = tfm.reduce_mean %x axes = [1] keepdims : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %d = tfm.sub %x, %m : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %p = tfm.pow %d, %two : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %v = tfm.reduce_mean %p axes = [1] keepdims : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %a = tfm.add %v, %eps : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %s = tfm.sqrt %a : tensor<2x1xf32>
+  %n = tfm.div %d, %s : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %y0 = tfm.mul %n, %g : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %y = tfm.add %y0, %b : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+// LLaMA's RMSNorm: x · (1 / sqrt(mean(x²) + ε)) · γ, with operands swapped.
+// CHECK-LABEL: func.func @rms_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x8xf32>, %[[G:.*]]: tensor<8xf32>)
+// CHECK-NEXT: %[[Y:.*]] = tfm.rms_norm %[[X]] scale(%[[G]]) axes = [2] epsilon = 9.99999997E-7
+// CHECK-NEXT: return %[[Y]]
+func.func @rms_norm(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>) -> tensor<1x4x8xf32> {
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %one = tfm.constant dense<1.0> : tensor<f32>
+  %eps = tfm.constant dense<1.0e-6> : tensor<f32>
+  %p = tfm.pow %x, %two : (tensor<1x4x8xf32>, tensor<f32>) -> tensor<1x4x8xf32>
+  %v = tfm.reduce_mean %p axes = [2] keepdims : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %a = tfm.add %eps, %v : (tensor<f32>, tensor<1x4x1xf32>) -> tensor<1x4x1xf32>
+  %s = tfm.sqrt %a : tensor<1x4x1xf32>
+  %r = tfm.div %one, %s : (tensor<f32>, tensor<1x4x1xf32>) -> tensor<1x4x1xf32>
+  %n = tfm.mul %r, %x : (tensor<1x4x1xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %y = tfm.mul %g, %n : (tensor<8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  return %y : tensor<1x4x8xf32>
+}
+
+// -----
+
+// x · rsqrt(mean(x · x) + ε), no scale.
+// CHECK-LABEL: func.func @rms_norm_rsqrt
+// CHECK-NEXT: tfm.rms_norm %{{.*}} axes = [1] epsilon = 9.99999974E-6 :
+// CHECK-NEXT: return
+func.func @rms_norm_rsqrt(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %p = tfm.mul %x, %x : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %v = tfm.reduce_mean %p axes = [1] keepdims : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %a = tfm.add %v, %eps : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %r = tfm.rsqrt %a : tensor<2x1xf32>
+  %n = tfm.mul %x, %r : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  return %n : tensor<2x8xf32>
+}
+
+// -----
+
+// Negative: ε added outside the square root.
+// CHECK-LABEL: func.func @eps_outside_sqrt
+// CHECK-NOT: tfm.rms_norm
+// CHECK-NOT: tfm.layer_norm
+// CHECK: tfm.sqrt
+func.func @eps_outside_sqrt(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %p = tfm.pow %x, %two : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %v = tfm.reduce_mean %p axes = [1] keepdims : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %s = tfm.sqrt %v : tensor<2x1xf32>
+  %a = tfm.add %s, %eps : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %n = tfm.div %x, %a : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  return %n : tensor<2x8xf32>
+}
+
+// -----
+
+// Negative: the mean is over a leading axis, not the trailing one.
+// CHECK-LABEL: func.func @wrong_axis
+// CHECK-NOT: tfm.rms_norm
+// CHECK: tfm.reduce_mean
+func.func @wrong_axis(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %p = tfm.pow %x, %two : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %v = tfm.reduce_mean %p axes = [0] keepdims : (tensor<2x8xf32>) -> tensor<1x8xf32>
+  %a = tfm.add %v, %eps : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  %s = tfm.sqrt %a : tensor<1x8xf32>
+  %n = tfm.div %x, %s : (tensor<2x8xf32>, tensor<1x8xf32>) -> tensor<2x8xf32>
+  return %n : tensor<2x8xf32>
+}
+
+// -----
+
+// Negative: the variance is also a graph output, so it must stay; and the
+// centered value's mean has another consumer, so no layer_norm either.
+// CHECK-LABEL: func.func @extra_consumer
+// CHECK-NOT: tfm.rms_norm
+// CHECK-NOT: tfm.layer_norm
+func.func @extra_consumer(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>) {
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %m = tfm.reduce_mean %x axes = [1] keepdims : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %d = tfm.sub %x, %m : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %p = tfm.pow %d, %two : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %v = tfm.reduce_mean %p axes = [1] keepdims : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %a = tfm.add %v, %eps : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %s = tfm.sqrt %a : tensor<2x1xf32>
+  %n = tfm.div %d, %s : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  return %n, %v : tensor<2x8xf32>, tensor<2x1xf32>
+}
+
+// -----
+
+// Negative: a centered RMS norm whose mean is also used elsewhere stays an
+// rms_norm of the difference.
+// CHECK-LABEL: func.func @shared_mean
+// CHECK: tfm.rms_norm
+// CHECK-NOT: tfm.layer_norm
+func.func @shared_mean(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>) {
+  %m = tfm.reduce_mean %x axes = [1] keepdims : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %d = tfm.sub %x, %m : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %n = tfm.rms_norm %d axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %n, %m : tensor<2x8xf32>, tensor<2x1xf32>
+}

@@ -1,0 +1,56 @@
+// RUN: tfm-opt %s --tfm-fuse-rope --split-input-file | FileCheck %s
+
+// LLaMA's rotate_half with constant [1, 1, S, D] tables whose halves repeat.
+// CHECK-LABEL: func.func @rotate_half
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x2x4xf32>)
+// CHECK-DAG: %[[C:.*]] = tfm.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<{{\[}}[5.000000e+00, 6.000000e+00], [7.000000e+00, 8.000000e+00]]> : tensor<2x2xf32>
+// CHECK: %[[Y:.*]] = tfm.rope %[[X]], %[[C]], %[[S]] :
+// CHECK-NEXT: return %[[Y]]
+func.func @rotate_half(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %cos = tfm.constant dense<[[[[1.0, 2.0, 1.0, 2.0], [3.0, 4.0, 3.0, 4.0]]]]> : tensor<1x1x2x4xf32>
+  %sin = tfm.constant dense<[[[[5.0, 6.0, 5.0, 6.0], [7.0, 8.0, 7.0, 8.0]]]]> : tensor<1x1x2x4xf32>
+  %a = tfm.mul %x, %cos : (tensor<1x2x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %hi = tfm.slice %x starts = [0, 0, 0, 2] limits = [1, 2, 2, 4] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %n = tfm.neg %hi : tensor<1x2x2x2xf32>
+  %lo = tfm.slice %x starts = [0, 0, 0, 0] limits = [1, 2, 2, 2] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %r = tfm.concat %n, %lo axis = 3 : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
+  %b = tfm.mul %sin, %r : (tensor<1x1x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %y = tfm.add %b, %a : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  return %y : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+// Negative: the halves of the table differ, so it is not a rotary table of
+// the half-split form.
+// CHECK-LABEL: func.func @unequal_halves
+// CHECK-NOT: tfm.rope
+func.func @unequal_halves(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %cos = tfm.constant dense<[[[[1.0, 2.0, 1.0, 9.0], [3.0, 4.0, 3.0, 4.0]]]]> : tensor<1x1x2x4xf32>
+  %sin = tfm.constant dense<[[[[5.0, 6.0, 5.0, 6.0], [7.0, 8.0, 7.0, 8.0]]]]> : tensor<1x1x2x4xf32>
+  %a = tfm.mul %x, %cos : (tensor<1x2x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %hi = tfm.slice %x starts = [0, 0, 0, 2] limits = [1, 2, 2, 4] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %n = tfm.neg %hi : tensor<1x2x2x2xf32>
+  %lo = tfm.slice %x starts = [0, 0, 0, 0] limits = [1, 2, 2, 2] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %r = tfm.concat %n, %lo axis = 3 : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
+  %b = tfm.mul %r, %sin : (tensor<1x2x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %y = tfm.add %a, %b : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  return %y : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+// Negative: the negated half is the lower one (rotation the other way).
+// CHECK-LABEL: func.func @wrong_half_negated
+// CHECK-NOT: tfm.rope
+func.func @wrong_half_negated(%x: tensor<1x2x2x4xf32>, %cos: tensor<1x1x2x4xf32>, %sin: tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %a = tfm.mul %x, %cos : (tensor<1x2x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %lo = tfm.slice %x starts = [0, 0, 0, 0] limits = [1, 2, 2, 2] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %n = tfm.neg %lo : tensor<1x2x2x2xf32>
+  %hi = tfm.slice %x starts = [0, 0, 0, 2] limits = [1, 2, 2, 4] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %r = tfm.concat %n, %hi axis = 3 : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
+  %b = tfm.mul %r, %sin : (tensor<1x2x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %y = tfm.add %a, %b : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  return %y : tensor<1x2x2x4xf32>
+}

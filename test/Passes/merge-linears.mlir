@@ -1,0 +1,58 @@
+// RUN: tfm-opt %s --tfm-merge-linears --split-input-file | FileCheck %s
+
+// Q, K and V projections of one input with constant weights: one linear
+// over the weights concatenated along N (folded here), then a split.
+// CHECK-LABEL: func.func @qkv
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>)
+// CHECK: %[[W:.*]] = tfm.constant dense<{{\[}}[1.000000e+00, {{.*}}[3.000000e+00, 3.000000e+00, 3.000000e+00, 3.000000e+00]]> : tensor<8x4xf32>
+// CHECK: %[[B:.*]] = tfm.constant dense<[1.000000e-01, 1.000000e-01, 1.000000e-01, 1.000000e-01, 2.000000e-01, 2.000000e-01, 3.000000e-01, 3.000000e-01]> : tensor<8xf32>
+// CHECK: %[[L:.*]] = tfm.linear %[[X]], %[[W]], %[[B]]
+// CHECK: tfm.split %[[L]] axis = 1 : tensor<2x8xf32> -> tensor<2x4xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+// CHECK-NOT: tfm.linear
+func.func @qkv(%x: tensor<2x4xf32>) -> (tensor<2x2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+  %wq = tfm.constant dense<1.0> : tensor<4x4xf32>
+  %wk = tfm.constant dense<2.0> : tensor<4x2xf32>
+  %wv = tfm.constant dense<3.0> : tensor<4x2xf32>
+  %bq = tfm.constant dense<0.1> : tensor<4xf32>
+  %bk = tfm.constant dense<0.2> : tensor<2xf32>
+  %bv = tfm.constant dense<0.3> : tensor<2xf32>
+  %wqt = tfm.transpose %wq perm = [1, 0] : tensor<4x4xf32> -> tensor<4x4xf32>
+  %wkt = tfm.transpose %wk perm = [1, 0] : tensor<4x2xf32> -> tensor<2x4xf32>
+  %wvt = tfm.transpose %wv perm = [1, 0] : tensor<4x2xf32> -> tensor<2x4xf32>
+  %q = tfm.linear %x, %wqt, %bq : (tensor<2x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %k = tfm.linear %x, %wkt, %bk : (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+  %v = tfm.linear %x, %wvt, %bv : (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+  %q1 = tfm.reshape %q : tensor<2x4xf32> -> tensor<2x2x2xf32>
+  return %q1, %k, %v : tensor<2x2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// Negative: weights computed at run time would be concatenated on every
+// run; such linears stay apart.
+// CHECK-LABEL: func.func @runtime_weights
+// CHECK-COUNT-2: tfm.linear
+// CHECK-NOT: tfm.split
+func.func @runtime_weights(%x: tensor<2x4xf32>, %w1: tensor<4x4xf32>, %w2: tensor<4x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %a = tfm.linear %x, %w1 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %b = tfm.linear %x, %w2 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  return %a, %b : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Negative: a linear whose result still feeds an activation waits for the
+// epilogue fusion (here the gate of a SwiGLU), and different activations
+// never merge.
+// CHECK-LABEL: func.func @pending_epilogue
+// CHECK-COUNT-2: tfm.linear
+// CHECK-NOT: tfm.split
+func.func @pending_epilogue(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %w1 = tfm.constant dense<1.0> : tensor<4x4xf32>
+  %w2 = tfm.constant dense<2.0> : tensor<4x4xf32>
+  %a = tfm.linear %x, %w1 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %b = tfm.linear %x, %w2 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %g = tfm.silu %a : tensor<2x4xf32>
+  %y = tfm.mul %g, %b : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
