@@ -2,6 +2,10 @@
 
 #include "tfm/Driver/CompileModel.h"
 
+#include "tfm/Dialect/Tfm/TfmDialect.h"
+
+#include <map>
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -90,6 +94,42 @@ LogicalResult writeTextFile(StringRef path,
 
 } // namespace
 
+/// tfm ops in `module` by kind (constants included).
+static std::map<std::string, int64_t> countTfmOps(ModuleOp module) {
+  std::map<std::string, int64_t> counts;
+  module.walk([&](Operation *op) {
+    if (op->getDialect() &&
+        op->getDialect()->getNamespace() == TfmDialect::getDialectNamespace())
+      ++counts[op->getName().getStringRef().str()];
+  });
+  return counts;
+}
+
+/// The `--stats` table: op counts before and after the graph pipeline.
+static void printOpCounts(llvm::raw_ostream &log,
+                          const std::map<std::string, int64_t> &before,
+                          const std::map<std::string, int64_t> &after) {
+  std::map<std::string, std::pair<int64_t, int64_t>> rows;
+  int64_t totalBefore = 0, totalAfter = 0;
+  for (auto &[name, n] : before) {
+    rows[name].first = n;
+    totalBefore += n;
+  }
+  for (auto &[name, n] : after) {
+    rows[name].second = n;
+    totalAfter += n;
+  }
+  log << "tfmc: op counts before and after the graph pipeline:\n";
+  log << llvm::format("tfmc:   %-22s %8s %8s\n", "op", "before", "after");
+  for (auto &[name, counts] : rows)
+    log << llvm::format("tfmc:   %-22s %8lld %8lld\n", name.c_str(),
+                        static_cast<long long>(counts.first),
+                        static_cast<long long>(counts.second));
+  log << llvm::format("tfmc:   %-22s %8lld %8lld\n", "total",
+                      static_cast<long long>(totalBefore),
+                      static_cast<long long>(totalAfter));
+}
+
 LogicalResult mlir::tfm::compileModel(ModuleOp module,
                                       const CompileOptions &options,
                                       llvm::raw_ostream &log) {
@@ -118,6 +158,9 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   CpuPhase lastPhase =
       options.output == OutputKind::Mlir ? *options.mlirPhase : CpuPhase::Llvm;
   std::optional<ModelDescription> model;
+  std::map<std::string, int64_t> importedCounts;
+  if (options.stats)
+    importedCounts = countTfmOps(module);
   for (size_t i = 0; i <= static_cast<size_t>(lastPhase); ++i) {
     auto phase = static_cast<CpuPhase>(i);
     PassManager pm(ctx, ModuleOp::getOperationName());
@@ -125,6 +168,8 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     if (failed(pm.run(module)))
       return failure();
     clock.finished(getCpuPhaseName(phase));
+    if (phase == CpuPhase::Graph && options.stats)
+      printOpCounts(log, importedCounts, countTfmOps(module));
     // What the runtime needs to know is read while the model is still tfm.
     if (phase == CpuPhase::Graph && options.output != OutputKind::Mlir) {
       FailureOr<ModelDescription> described = describeModel(module);

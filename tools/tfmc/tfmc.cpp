@@ -117,6 +117,14 @@ static int fail(const Twine &message) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
+  // LLVM registers its own --stats (pass statistics) on first use of the
+  // option registry; ours prints op counts, so it takes the name over.
+  if (cl::Option *llvmStats = cl::getRegisteredOptions().lookup("stats"))
+    llvmStats->removeArgument();
+  static cl::opt<bool> stats("stats",
+                             cl::desc("Print the tfm op counts by kind before "
+                                      "and after the graph pipeline"),
+                             cl::cat(category));
   cl::ParseCommandLineOptions(argc, argv, "tfmc: the tfm compiler\n");
 
   CompileOptions options;
@@ -195,6 +203,7 @@ int main(int argc, char **argv) {
   options.numThreads =
       threads ? threads : std::max(1u, std::thread::hardware_concurrency());
   options.timing = timing;
+  options.stats = stats;
   options.elideWeights = !emitWeights;
 
   // The toolchain around tfmc: the runtime beside it, the C driver it was

@@ -49,6 +49,8 @@ struct CompileOptions {
   unsigned numThreads = 2;
   /// Print the time of every phase at the end.
   bool timing = false;
+  /// Print the tfm op counts by kind before and after the graph pipeline.
+  bool stats = false;
   /// Elide weight blobs from printed MLIR.
   bool elideWeights = true;
   cpu::LinkOptions link;
