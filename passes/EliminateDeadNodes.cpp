@@ -1,5 +1,6 @@
 //===- EliminateDeadNodes.cpp - drop what does not affect the outputs ----===//
 
+#include "FusionUtils.h"
 #include "tfm/Passes/Passes.h"
 
 #include "tfm/Dialect/Tfm/TfmOps.h"
@@ -82,9 +83,7 @@ struct EliminateDeadNodesPass
     // The ops' canonicalization patterns compose chains (transposes), with
     // folding off so that no constant is computed here.
     RewritePatternSet patterns(ctx);
-    for (RegisteredOperationName name : ctx->getRegisteredOperations())
-      if (name.getDialectNamespace() == TfmDialect::getDialectNamespace())
-        name.getCanonicalizationPatterns(patterns, ctx);
+    fusion::populateTfmCanonicalizationPatterns(patterns);
     chainPatterns = std::move(patterns);
     return success();
   }

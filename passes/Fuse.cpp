@@ -1,5 +1,6 @@
 //===- Fuse.cpp - every graph fusion, run together to a fixed point ------===//
 
+#include "FusionUtils.h"
 #include "tfm/Passes/Passes.h"
 
 #include "tfm/Dialect/Tfm/TfmOps.h"
@@ -23,9 +24,7 @@ struct FusePass : tfm::impl::FusePassBase<FusePass> {
     populateAllFusionPatterns(patterns);
     // The ops' own canonicalizations (identities, transpose/reshape chains)
     // expose more fusions as the fusions expose more of them.
-    for (RegisteredOperationName name : ctx->getRegisteredOperations())
-      if (name.getDialectNamespace() == TfmDialect::getDialectNamespace())
-        name.getCanonicalizationPatterns(patterns, ctx);
+    fusion::populateTfmCanonicalizationPatterns(patterns);
     GreedyRewriteConfig config;
     config.setMaxIterations(GreedyRewriteConfig::kNoLimit);
     if (failed(

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FusionUtils.h"
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
 #include "tfm/Passes/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -202,16 +203,12 @@ bool isCausalCondition(Value cond, int64_t sq, int64_t skv) {
       sq, skv, [&](int64_t i, int64_t j) { return values[i * skv + j]; });
 }
 
-/// True when `mask` broadcasts to [b, h, sq, skv].
-bool broadcastsTo(Value mask, ArrayRef<int64_t> scores, Type elementType) {
+/// True when `mask` is a static tensor of `elementType` that broadcasts to
+/// the `scores` shape [B, H, Sq, Skv].
+bool isMaskFor(Value mask, ArrayRef<int64_t> scores, Type elementType) {
   auto type = cast<RankedTensorType>(mask.getType());
-  if (type.getElementType() != elementType || type.getRank() > 4)
-    return false;
-  ArrayRef<int64_t> shape = type.getShape();
-  ArrayRef<int64_t> target = scores.take_back(shape.size());
-  return llvm::all_of(llvm::zip(shape, target), [](auto dims) {
-    return std::get<0>(dims) == 1 || std::get<0>(dims) == std::get<1>(dims);
-  });
+  return type.getElementType() == elementType && type.hasStaticShape() &&
+         broadcastsTo(type.getShape(), scores);
 }
 
 /// [B, H, S, D] keys or values repeated from [B, Hkv, S, D] for grouped
@@ -295,7 +292,7 @@ struct FuseScaledDotProductAttention : OpRewritePattern<MatmulOp> {
       causal = true;
       mask = Value();
     }
-    if (mask && !broadcastsTo(mask, scores, elementType))
+    if (mask && !isMaskFor(mask, scores, elementType))
       return failure();
     bool whereCausal = false;
     if (chain.whereCond) {
@@ -303,7 +300,7 @@ struct FuseScaledDotProductAttention : OpRewritePattern<MatmulOp> {
       whereCausal = *fill <= kHiddenScore && !causal &&
                     isCausalCondition(chain.whereCond, sq, skv);
       if (!whereCausal &&
-          !broadcastsTo(chain.whereCond, scores, rewriter.getI1Type()))
+          !isMaskFor(chain.whereCond, scores, rewriter.getI1Type()))
         return failure();
       if (cast<RankedTensorType>(chain.whereFill.getType()).getElementType() !=
           elementType)

@@ -30,12 +30,15 @@ namespace {
 
 /// True when `axes` are the trailing dimensions of a rank-`rank` value.
 bool areTrailingAxes(ArrayRef<int64_t> axes, int64_t rank) {
-  if (axes.empty() || static_cast<int64_t>(axes.size()) > rank)
+  int64_t count = axes.size();
+  if (count == 0 || count > rank)
     return false;
-  for (auto [i, axis] : llvm::enumerate(axes))
-    if (axis != rank - static_cast<int64_t>(axes.size()) + i &&
-        axis != static_cast<int64_t>(i) - static_cast<int64_t>(axes.size()))
+  for (int64_t i = 0; i < count; ++i) {
+    // Axis i is rank - count + i, or that minus rank when negative.
+    int64_t expected = rank - count + i;
+    if (axes[i] != expected && axes[i] != expected - rank)
       return false;
+  }
   return true;
 }
 

@@ -65,15 +65,23 @@ Value matchRotateHalf(Value value, Operation *user) {
   return x;
 }
 
-/// The [S, D/2] table behind a [..., S, D] cos or sin whose halves are
-/// equal, built before `point`; null when the halves are not known equal.
-Value getHalfTable(PatternRewriter &rewriter, Location loc, Value table,
-                   int64_t s, int64_t d) {
+/// Where the [S, D/2] half of a [..., S, D] cos or sin table comes from:
+/// the `f` of `cat(f, f)`, or the first halves of a constant whose two
+/// halves are equal.
+struct HalfTable {
+  Value repeated;
+  DenseElementsAttr constant;
+  explicit operator bool() const { return repeated || constant; }
+};
+
+/// Finds the half table of `table`; empty when its halves are not known to
+/// be equal. Changes nothing.
+HalfTable findHalfTable(Value table, int64_t s, int64_t d) {
   auto type = cast<RankedTensorType>(table.getType());
   ArrayRef<int64_t> shape = type.getShape();
   if (shape.size() < 2 || shape.take_back(2) != ArrayRef<int64_t>{s, d} ||
       !llvm::all_of(shape.drop_back(2), [](int64_t v) { return v == 1; }))
-    return Value();
+    return {};
   auto halfType = RankedTensorType::get({s, d / 2}, type.getElementType());
   // cat(f, f) along the last axis, possibly reshaped.
   Value source = table;
@@ -87,23 +95,34 @@ Value getHalfTable(PatternRewriter &rewriter, Location loc, Value table,
          concat.getAxis() == -1)) {
       Value half = concat.getInputs()[0];
       if (cast<RankedTensorType>(half.getType()).getNumElements() != s * d / 2)
-        return Value();
-      return ReshapeOp::create(rewriter, loc, halfType, half);
+        return {};
+      return {half, nullptr};
     }
   }
   DenseElementsAttr attr;
   if (!matchPattern(table, m_Constant(&attr)))
-    return Value();
+    return {};
   SmallVector<Attribute> values(attr.getValues<Attribute>());
   SmallVector<Attribute> half;
   for (int64_t i = 0; i < s; ++i)
     for (int64_t j = 0; j < d / 2; ++j) {
       if (values[i * d + j] != values[i * d + j + d / 2])
-        return Value();
+        return {};
       half.push_back(values[i * d + j]);
     }
-  return ConstantOp::create(rewriter, loc,
-                            DenseElementsAttr::get(halfType, half));
+  return {Value(), DenseElementsAttr::get(halfType, half)};
+}
+
+/// Materializes a half table found by findHalfTable as [S, D/2].
+Value buildHalfTable(PatternRewriter &rewriter, Location loc,
+                     const HalfTable &table, int64_t s, int64_t d) {
+  if (table.constant)
+    return ConstantOp::create(rewriter, loc, table.constant);
+  auto elementType =
+      cast<RankedTensorType>(table.repeated.getType()).getElementType();
+  return ReshapeOp::create(rewriter, loc,
+                           RankedTensorType::get({s, d / 2}, elementType),
+                           table.repeated);
 }
 
 struct FuseRotateHalfRope : OpRewritePattern<AddOp> {
@@ -130,14 +149,12 @@ struct FuseRotateHalfRope : OpRewritePattern<AddOp> {
                 direct, [&](Value v) { return v == x; }, cos) != x)
           continue;
         Location loc = op.getLoc();
-        Value cosTable = getHalfTable(rewriter, loc, cos, s, d);
-        if (!cosTable)
+        HalfTable cosHalf = findHalfTable(cos, s, d);
+        HalfTable sinHalf = findHalfTable(sin, s, d);
+        if (!cosHalf || !sinHalf)
           continue;
-        Value sinTable = getHalfTable(rewriter, loc, sin, s, d);
-        if (!sinTable) {
-          rewriter.eraseOp(cosTable.getDefiningOp());
-          continue;
-        }
+        Value cosTable = buildHalfTable(rewriter, loc, cosHalf, s, d);
+        Value sinTable = buildHalfTable(rewriter, loc, sinHalf, s, d);
         rewriter.replaceOpWithNewOp<RopeOp>(op, x, cosTable, sinTable,
                                             /*num_heads=*/IntegerAttr(),
                                             /*interleaved=*/false);

@@ -66,6 +66,13 @@ Value fusion::transposeLastTwo(PatternRewriter &rewriter, Location loc,
   return TransposeOp::create(rewriter, loc, source, perm);
 }
 
+void fusion::populateTfmCanonicalizationPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  for (RegisteredOperationName name : ctx->getRegisteredOperations())
+    if (name.getDialectNamespace() == TfmDialect::getDialectNamespace())
+      name.getCanonicalizationPatterns(patterns, ctx);
+}
+
 Value fusion::createSplat(PatternRewriter &rewriter, Location loc,
                           RankedTensorType type, double value) {
   auto elementType = cast<FloatType>(type.getElementType());

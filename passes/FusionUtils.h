@@ -49,6 +49,9 @@ template <typename OpTy> OpTy matchOperand(Operation *op, Value &other) {
 /// transpose that produced it (so that transpose(transpose(x)) is x).
 Value transposeLastTwo(PatternRewriter &rewriter, Location loc, Value value);
 
+/// Adds the canonicalization patterns of every tfm op.
+void populateTfmCanonicalizationPatterns(RewritePatternSet &patterns);
+
 /// A splat constant of `type` holding `value`.
 Value createSplat(PatternRewriter &rewriter, Location loc,
                   RankedTensorType type, double value);

@@ -91,37 +91,41 @@ struct FlattenNestedSplits : OpRewritePattern<SplitOp> {
     rewriter.setInsertionPoint(outer);
     auto flat = SplitOp::create(rewriter, op.getLoc(), types, outer.getInput(),
                                 outer.getAxis());
+    // The flat split's results: outer's before `index`, op's, then outer's
+    // after it.
     unsigned inner = op.getNumResults();
-    SmallVector<Value> outerValues;
-    for (unsigned i = 0, e = outer.getNumResults(); i < e; ++i) {
-      if (i == index)
-        outerValues.push_back(Value());
-      else
-        outerValues.push_back(flat.getResult(i < index ? i : i + inner - 1));
-    }
     rewriter.replaceOp(op, flat.getResults().slice(index, inner));
     for (unsigned i = 0, e = outer.getNumResults(); i < e; ++i)
       if (i != index)
-        rewriter.replaceAllUsesWith(outer.getResult(i), outerValues[i]);
+        rewriter.replaceAllUsesWith(
+            outer.getResult(i), flat.getResult(i < index ? i : i + inner - 1));
     rewriter.eraseOp(outer);
     return success();
   }
 };
 
-/// Makes `value` available before `point`: it already is, or it is
-/// computed from constants by ops that can move up.
-bool hoistBefore(PatternRewriter &rewriter, Value value, Operation *point) {
+/// True when `value` is available before `point`, or is computed from
+/// constants by ops that can move there.
+bool canHoistBefore(Value value, Operation *point) {
   Operation *def = value.getDefiningOp();
   if (!def || def->getBlock() != point->getBlock() ||
       def->isBeforeInBlock(point))
     return true;
-  if (!isa<ConstantOp, TransposeOp, ReshapeOp>(def))
-    return false;
+  return isa<ConstantOp, TransposeOp, ReshapeOp>(def) &&
+         llvm::all_of(def->getOperands(), [&](Value operand) {
+           return canHoistBefore(operand, point);
+         });
+}
+
+/// Moves what computes `value` before `point`; canHoistBefore holds.
+void hoistBefore(PatternRewriter &rewriter, Value value, Operation *point) {
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != point->getBlock() ||
+      def->isBeforeInBlock(point))
+    return;
   for (Value operand : def->getOperands())
-    if (!hoistBefore(rewriter, operand, point))
-      return false;
+    hoistBefore(rewriter, operand, point);
   rewriter.moveOpBefore(def, point);
-  return true;
 }
 
 struct MergeSiblingLinears : OpRewritePattern<LinearOp> {
@@ -149,11 +153,16 @@ struct MergeSiblingLinears : OpRewritePattern<LinearOp> {
       if (linear->getBlock() != op->getBlock())
         return failure();
     }
-    for (LinearOp linear : llvm::drop_begin(group)) {
+    SmallVector<Value> parameters;
+    for (LinearOp linear : llvm::drop_begin(group))
       for (Value operand : {linear.getWeight(), linear.getBias()})
-        if (operand && !hoistBefore(rewriter, operand, op))
-          return failure();
-    }
+        if (operand)
+          parameters.push_back(operand);
+    if (!llvm::all_of(parameters,
+                      [&](Value v) { return canHoistBefore(v, op); }))
+      return failure();
+    for (Value parameter : parameters)
+      hoistBefore(rewriter, parameter, op);
 
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);

@@ -1,6 +1,7 @@
 //===- ContractionOps.cpp - matmul and linear -----------------------------===//
 
 #include "tfm/Dialect/Tfm/TfmOps.h"
+#include "tfm/Dialect/Tfm/TfmTraits.h"
 
 #include "TypeRules.h"
 
@@ -99,10 +100,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
       return violation(location, name, 3, "residual element type ",
                        residual.getElementType(),
                        " differs from input element type ", elementType);
-    if (residual.getRank() != result.getRank() ||
-        !llvm::all_of(llvm::zip(residual.getShape(), shape), [](auto dims) {
-          return dimsAgree(std::get<0>(dims), std::get<1>(dims));
-        }))
+    if (!areCompatibleTensorTypes(residual, result))
       return violation(location, name, 7, "residual shape ",
                        formatShape(residual.getShape()),
                        " differs from the result shape ", formatShape(shape));
