@@ -44,14 +44,17 @@ bool isTransposedWeight(LinearOp linear) {
   return transpose && transpose.getPerm() == ArrayRef<int64_t>{1, 0};
 }
 
-/// True when `value` is a constant, or data movement of one: merged weights
-/// then concatenate at compile time rather than on every run.
+/// True when `value` is a constant, or data movement or a concatenation of
+/// constants: merged weights then concatenate at compile time rather than on
+/// every run. A concatenation counts before it is folded (canonicalization
+/// folds only small ones; tfm-fold-constants the rest), so that a linear
+/// merges with an already merged group whichever order they meet in.
 bool isConstantDerived(Value value) {
   Operation *def = value.getDefiningOp();
   if (isa_and_nonnull<ConstantOp>(def))
     return true;
-  if (isa_and_nonnull<TransposeOp, ReshapeOp>(def))
-    return isConstantDerived(def->getOperand(0));
+  if (isa_and_nonnull<TransposeOp, ReshapeOp, ConcatOp>(def))
+    return llvm::all_of(def->getOperands(), isConstantDerived);
   return false;
 }
 
@@ -111,7 +114,7 @@ bool canHoistBefore(Value value, Operation *point) {
   if (!def || def->getBlock() != point->getBlock() ||
       def->isBeforeInBlock(point))
     return true;
-  return isa<ConstantOp, TransposeOp, ReshapeOp>(def) &&
+  return isa<ConstantOp, TransposeOp, ReshapeOp, ConcatOp>(def) &&
          llvm::all_of(def->getOperands(), [&](Value operand) {
            return canHoistBefore(operand, point);
          });

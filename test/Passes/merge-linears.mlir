@@ -28,6 +28,29 @@ func.func @qkv(%x: tensor<2x4xf32>) -> (tensor<2x2x2xf32>, tensor<2x2xf32>, tens
 
 // -----
 
+// A linear meets a group merged before it whose concatenated weights are
+// too large for canonicalization to fold: the unfolded concatenation still
+// counts as constant, so all three end in one linear (the result of the
+// merge is the same whichever pair met first).
+// CHECK-LABEL: func.func @merge_into_merged
+// CHECK: %[[L:.*]] = tfm.linear %{{.*}}, %{{.*}} : (tensor<2x128xf32>, tensor<384x128xf32>) -> tensor<2x384xf32>
+// CHECK: tfm.split %[[L]] axis = 1 : tensor<2x384xf32> -> tensor<2x128xf32>, tensor<2x128xf32>, tensor<2x128xf32>
+// CHECK-NOT: tfm.linear
+func.func @merge_into_merged(%x: tensor<2x128xf32>) -> (tensor<2x128xf32>, tensor<2x128xf32>, tensor<2x128xf32>) {
+  %wq = tfm.constant dense<1.0> : tensor<128x128xf32>
+  %wk = tfm.constant dense<2.0> : tensor<128x128xf32>
+  %wv = tfm.constant dense<3.0> : tensor<128x128xf32>
+  %wkv = tfm.concat %wk, %wv axis = 1 : (tensor<128x128xf32>, tensor<128x128xf32>) -> tensor<128x256xf32>
+  %wqt = tfm.transpose %wq perm = [1, 0] : tensor<128x128xf32> -> tensor<128x128xf32>
+  %wkvt = tfm.transpose %wkv perm = [1, 0] : tensor<128x256xf32> -> tensor<256x128xf32>
+  %q = tfm.linear %x, %wqt : (tensor<2x128xf32>, tensor<128x128xf32>) -> tensor<2x128xf32>
+  %kv = tfm.linear %x, %wkvt : (tensor<2x128xf32>, tensor<256x128xf32>) -> tensor<2x256xf32>
+  %s:2 = tfm.split %kv axis = 1 : tensor<2x256xf32> -> tensor<2x128xf32>, tensor<2x128xf32>
+  return %q, %s#0, %s#1 : tensor<2x128xf32>, tensor<2x128xf32>, tensor<2x128xf32>
+}
+
+// -----
+
 // Negative: weights computed at run time would be concatenated on every
 // run; such linears stay apart.
 // CHECK-LABEL: func.func @runtime_weights

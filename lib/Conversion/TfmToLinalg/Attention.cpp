@@ -19,6 +19,7 @@
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -94,33 +95,14 @@ Value extractTile(OpBuilder &b, Location loc, const HeadView &view, Value batch,
                                         sizes, indexAttrs(b, {1, 1, 1, 1}));
 }
 
-/// acc[i, j] += sum_k lhs[i, k] * rhs(k, j), with rhs read as [K, N]
-/// (`rhsTransposed` = false) or [N, K] (true).
+/// acc[i, j] += sum_k lhs[i, k] * rhs[k, j], as a named matmul: the CPU
+/// pipeline vectorizes it into outer products (a generic contraction would
+/// be vectorized over its broadcast iteration space instead).
 Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                       bool rhsTransposed, Value acc) {
-  MLIRContext *ctx = b.getContext();
-  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(3, 0, {i, k}, ctx),
-      AffineMap::get(3, 0,
-                     rhsTransposed ? ArrayRef<AffineExpr>{j, k}
-                                   : ArrayRef<AffineExpr>{k, j},
-                     ctx),
-      AffineMap::get(3, 0, {i, j}, ctx)};
-  Type accType = getElementTypeOrSelf(acc.getType());
-  return buildGeneric(b, loc, ValueRange{lhs, rhs}, acc, maps,
-                      {utils::IteratorType::parallel,
-                       utils::IteratorType::parallel,
-                       utils::IteratorType::reduction},
-                      [&](OpBuilder &nb, Location l,
-                          ValueRange args) -> SmallVector<Value> {
-                        Value prod = arith::MulFOp::create(
-                            nb, l, extendTo(nb, l, args[0], accType),
-                            extendTo(nb, l, args[1], accType));
-                        return {arith::AddFOp::create(nb, l, args[2], prod)};
-                      })
-      .front();
+                       Value acc) {
+  return linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
+                                  ValueRange{lhs, rhs}, ValueRange{acc})
+      .getResult(0);
 }
 
 /// Row reduction of a [rows, cols] tile into `init` [rows].
@@ -236,8 +218,17 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             // s = scale * q k^T (+ mask), causal positions at -inf.
             Value sInit =
                 createFilled(lb, l, {bq, tk}, createScalar(lb, l, f, 0.0));
-            Value s = buildTileProduct(lb, l, qTile, kTile,
-                                       /*rhsTransposed=*/true, sInit);
+            // K^T once per tile, so that the product streams contiguous
+            // rows of it (rather than gathering a column per step).
+            auto kTileType = cast<RankedTensorType>(kTile.getType());
+            Value kTileT = linalg::TransposeOp::create(
+                               lb, l, kTile,
+                               createEmpty(lb, l, {k.headDim, tk},
+                                           kTileType.getElementType()),
+                               ArrayRef<int64_t>{1, 0})
+                               .getResult()
+                               .front();
+            Value s = buildTileProduct(lb, l, qTile, kTileT, sInit);
             SmallVector<Value> scoreInputs = {s};
             if (mask) {
               SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
@@ -324,8 +315,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   return arith::MulFOp::create(nb, nl, args[0], args[1]);
                 });
-            Value accNew = buildTileProduct(lb, l, p, vTile,
-                                            /*rhsTransposed=*/false, accScaled);
+            Value accNew = buildTileProduct(lb, l, p, vTile, accScaled);
             scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
           });
 

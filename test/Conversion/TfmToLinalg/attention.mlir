@@ -2,6 +2,7 @@
 
 // Attention is a forall over (batch, query head, query block of 64) with
 // an online-softmax loop over key tiles of 128: no 128x256 score matrix.
+// Both tile products are named matmuls, the key tile transposed first.
 // Query head h reads KV head h / 2; with `causal` the key loop stops at the
 // first tile boundary past the block's diagonal (aligned bottom-right:
 // offset Skv - Sq = 128).
@@ -15,7 +16,8 @@
 // CHECK: %[[LOOP:.*]]:3 = scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args(%[[M:.*]] = %{{.*}}, %[[L:.*]] = %{{.*}}, %[[ACC:.*]] = %{{.*}}) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x16xf32>)
 // CHECK: %[[KT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
 // CHECK: %[[VT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
-// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[QT]], %[[KT]] : tensor<64x16xf32>, tensor<128x16xf32>) outs(%{{.*}} : tensor<64x128xf32>)
+// CHECK: %[[KTT:.*]] = linalg.transpose ins(%[[KT]] : tensor<128x16xf32>) outs(%{{.*}} : tensor<16x128xf32>) permutation = [1, 0]
+// CHECK: %[[S:.*]] = linalg.matmul ins(%[[QT]], %[[KTT]] : tensor<64x16xf32>, tensor<16x128xf32>) outs(%{{.*}} : tensor<64x128xf32>)
 // CHECK: %[[MASK:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, %[[J]]] [1, 1, 1, 128]
 // CHECK: linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<64x128xf32>, tensor<128xf32>)
 // CHECK: arith.constant 2.500000e-01 : f32
@@ -26,7 +28,7 @@
 // CHECK: math.exp
 // CHECK: math.exp
 // CHECK: %[[LNEW:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]}
-// CHECK: %[[ACCNEW:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[VT]] : tensor<64x128xf32>, tensor<128x16xf32>)
+// CHECK: %[[ACCNEW:.*]] = linalg.matmul ins(%{{.*}}, %[[VT]] : tensor<64x128xf32>, tensor<128x16xf32>)
 // CHECK: scf.yield %[[MNEW]], %[[LNEW]], %[[ACCNEW]]
 // CHECK: %[[TILE:.*]] = linalg.generic {{.*}} ins(%[[LOOP]]#2, %{{.*}} : tensor<64x16xf32>, tensor<64xf32>)
 // CHECK: arith.divf
