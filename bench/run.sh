@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: tfmc against ONNX Runtime on BERT-base, MiniLM-L6 and GPT-2
-# small (sequence 128), then the fork/join cost of a parallel loop under
+# `make bench`: tfmc at -O1 and -O2 against ONNX Runtime on BERT-base
+# (sequences 128 and 16), MiniLM-L6 and GPT-2 small (sequence 128), then the fork/join cost of a parallel loop under
 # libomp and under a plain thread pool (the measurement behind the choice
 # of OpenMP, docs/architecture.md). Options pass through to run_bench.py.
 set -euo pipefail

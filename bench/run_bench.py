@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Benchmarks tfmc-compiled models against ONNX Runtime on this machine.
 
-For each model (exported by scripts/export_models.py when missing) it
-compiles an executable with tfmc, timing the compilation, then alternates
-rounds of tfmc and ONNX Runtime runs on the same inputs with the same
-thread count, so that both see the same machine state. It prints, per
-model, the median latency of each (the median of the rounds' medians), the
-ratio tfmc / ORT, the peak RSS of each process, and the compile time.
+For each case (a model, exported by scripts/export_models.py when missing,
+at one sequence length) it compiles two executables with tfmc, at -O1
+(cleanups only) and at -O2 (tfmc's default: + the graph fusions), timing
+the compilations, then alternates rounds of tfmc -O1, tfmc -O2 and ONNX
+Runtime runs on the same inputs with the same thread count, so that all
+see the same machine state. It prints, per case, the median latency of
+each (the median of the rounds' medians), the ratios -O2 / -O1 and
+-O2 / ORT, the peak RSS of tfmc -O2 and of ORT, and the compile time.
 
-    /usr/bin/python3 bench/run_bench.py [--models bert,minilm,gpt2]
+    /usr/bin/python3 bench/run_bench.py [--models bert,bert16,minilm,gpt2]
         [--rounds 3] [--runs 10] [--threads N] [--json FILE]
 
 ORT's peak RSS is that of the Node.js process running it, which includes
@@ -31,13 +33,20 @@ import compare_with_ort  # noqa: E402  (inputs shared with the ORT checks)
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
-# name -> (exporter family, graph inputs with their shapes)
+# -O1: cleanups only; -O2: tfmc's default, with the graph fusions.
+OPT_LEVELS = (1, 2)
+
+# name -> (title, exporter family, graph inputs with their shapes)
 MODELS = {
-    "bert": ("BERT-base", "bert", {"input_ids": [1, 128],
-                                   "attention_mask": [1, 128]}),
-    "minilm": ("MiniLM-L6", "minilm", {"input_ids": [1, 128],
+    "bert": ("BERT-base, seq 128", "bert", {"input_ids": [1, 128],
+                                             "attention_mask": [1, 128]}),
+    # Short sequences: weights dominate, and the fusions' savings in
+    # intermediate traffic and loop overhead weigh most.
+    "bert16": ("BERT-base, seq 16", "bert", {"input_ids": [1, 16],
+                                              "attention_mask": [1, 16]}),
+    "minilm": ("MiniLM-L6, seq 128", "minilm", {"input_ids": [1, 128],
                                        "attention_mask": [1, 128]}),
-    "gpt2": ("GPT-2 small", "gpt2", {"input_ids": [1, 128]}),
+    "gpt2": ("GPT-2 small, 128 tokens", "gpt2", {"input_ids": [1, 128]}),
 }
 
 
@@ -83,11 +92,14 @@ def bench_model(key, args, work):
     model_work = os.path.join(work, key)
     os.makedirs(model_work, exist_ok=True)
 
-    exe = os.path.join(model_work, key)
-    command = [args.tfmc, model, "-o", exe]
-    command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
-                for n, s in shapes.items()]
-    compile_seconds, compile_rss_mib = run_measured(command)
+    exes, compile_seconds, compile_rss_mib = {}, {}, {}
+    for level in OPT_LEVELS:
+        exe = os.path.join(model_work, "%s_O%d" % (key, level))
+        command = [args.tfmc, model, "-O%d" % level, "-o", exe]
+        command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
+                    for n, s in shapes.items()]
+        compile_seconds[level], compile_rss_mib[level] = run_measured(command)
+        exes[level] = exe
 
     graph = onnx.load(model, load_external_data=False).graph
     flags = []
@@ -96,32 +108,37 @@ def bench_model(key, args, work):
         np.save(path, data)
         flags += ["--input", "%s=%s" % (name, path)]
 
-    tfm_medians, ort_medians, tfm_rss, ort_rss = [], [], [], []
+    tfm_medians = {level: [] for level in OPT_LEVELS}
+    tfm_rss = {level: [] for level in OPT_LEVELS}
+    ort_medians, ort_rss = [], []
     for _ in range(args.rounds):
-        out = run([exe, "--quiet", "--bench", str(args.runs), "--warmup",
-                   str(args.warmup), "--num-threads", str(args.threads)] +
-                  flags)
-        tfm_medians.append(float(re.search(r"median ([0-9.]+) ms",
-                                           out).group(1)))
-        tfm_rss.append(float(re.search(r"peak RSS: ([0-9.]+) MiB",
-                                       out).group(1)))
+        for level in OPT_LEVELS:
+            out = run([exes[level], "--quiet", "--bench", str(args.runs),
+                       "--warmup", str(args.warmup), "--num-threads",
+                       str(args.threads)] + flags)
+            tfm_medians[level].append(float(re.search(
+                r"median ([0-9.]+) ms", out).group(1)))
+            tfm_rss[level].append(float(re.search(
+                r"peak RSS: ([0-9.]+) MiB", out).group(1)))
         out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
                    model, "--bench", str(args.runs), "--warmup",
                    str(args.warmup), "--threads", str(args.threads)] + flags)
         stats = json.loads(out.strip().splitlines()[-1])
         ort_medians.append(stats["median_ms"])
         ort_rss.append(stats["peak_rss_mib"])
-    tfm = statistics.median(tfm_medians)
+    o1 = statistics.median(tfm_medians[1])
+    o2 = statistics.median(tfm_medians[2])
     ort = statistics.median(ort_medians)
-    return {"model": title, "tfmc_ms": tfm, "ort_ms": ort,
-            "ratio": tfm / ort, "tfmc_rss_mib": max(tfm_rss),
-            "ort_rss_mib": max(ort_rss), "compile_s": compile_seconds,
-            "compile_rss_mib": compile_rss_mib}
+    return {"model": title, "tfmc_O1_ms": o1, "tfmc_ms": o2, "ort_ms": ort,
+            "O2_over_O1": o2 / o1, "ratio": o2 / ort,
+            "tfmc_rss_mib": max(tfm_rss[2]), "ort_rss_mib": max(ort_rss),
+            "compile_O1_s": compile_seconds[1], "compile_s": compile_seconds[2],
+            "compile_rss_mib": compile_rss_mib[2]}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", default="bert,minilm,gpt2")
+    parser.add_argument("--models", default="bert,bert16,minilm,gpt2")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
@@ -145,15 +162,18 @@ def main():
 
     print("\n%d threads, %d rounds of %d runs (median of round medians)" %
           (args.threads, args.rounds, args.runs))
-    header = ("model", "tfmc ms", "ORT ms", "tfmc/ORT", "tfmc RSS MiB",
-              "ORT RSS MiB", "compile s", "compile RSS MiB")
+    header = ("model", "tfmc -O1 ms", "tfmc -O2 ms", "-O2/-O1", "ORT ms",
+              "-O2/ORT", "tfmc RSS MiB", "ORT RSS MiB", "compile -O1 s",
+              "compile -O2 s", "compile RSS MiB")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for r in rows:
-        print("| %s | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f | %.0f |" % (
-            r["model"], r["tfmc_ms"], r["ort_ms"], r["ratio"],
-            r["tfmc_rss_mib"], r["ort_rss_mib"], r["compile_s"],
-            r["compile_rss_mib"]))
+        print("| %s | %.1f | %.1f | %.2f | %.1f | %.2f | %.0f | %.0f | %.1f "
+              "| %.1f | %.0f |" % (
+                  r["model"], r["tfmc_O1_ms"], r["tfmc_ms"], r["O2_over_O1"],
+                  r["ort_ms"], r["ratio"], r["tfmc_rss_mib"],
+                  r["ort_rss_mib"], r["compile_O1_s"], r["compile_s"],
+                  r["compile_rss_mib"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)
