@@ -19,17 +19,22 @@ namespace {
 
 struct FusePass : tfm::impl::FusePassBase<FusePass> {
   void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
-    RewritePatternSet patterns(ctx);
-    populateAllFusionPatterns(patterns);
-    // The ops' own canonicalizations (identities, transpose/reshape chains)
-    // expose more fusions as the fusions expose more of them.
-    fusion::populateTfmCanonicalizationPatterns(patterns);
-    GreedyRewriteConfig config;
-    config.setMaxIterations(GreedyRewriteConfig::kNoLimit);
-    if (failed(
-            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
-      signalPassFailure();
+    // Stage 2 adds the skip-norms, which must not take a residual add that
+    // an epilogue of stage 1 would take.
+    for (bool skipNorms : {false, true}) {
+      RewritePatternSet patterns(&getContext());
+      populateAllFusionPatterns(patterns);
+      if (skipNorms)
+        populateFuseSkipNormsPatterns(patterns);
+      // The ops' own canonicalizations (identities, transpose/reshape
+      // chains) expose more fusions as the fusions expose more of them.
+      fusion::populateTfmCanonicalizationPatterns(patterns);
+      GreedyRewriteConfig config;
+      config.setMaxIterations(GreedyRewriteConfig::kNoLimit);
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                       config)))
+        return signalPassFailure();
+    }
   }
 };
 

@@ -131,7 +131,8 @@ struct FuseRmsNorm : RewritePattern {
         return failure();
       user = step;
     }
-    rewriter.replaceOpWithNewOp<RmsNormOp>(op, x, /*scale=*/Value(), *axes,
+    rewriter.replaceOpWithNewOp<RmsNormOp>(op, x, /*residual=*/Value(),
+                                           /*scale=*/Value(), *axes,
                                            APFloat(static_cast<float>(*eps)));
     return success();
   }
@@ -143,17 +144,18 @@ struct LayerNormFromCenteredRms : OpRewritePattern<RmsNormOp> {
   LogicalResult matchAndRewrite(RmsNormOp op,
                                 PatternRewriter &rewriter) const override {
     auto sub = op.getInput().getDefiningOp<SubOp>();
-    if (!sub || !isOnlyUsedBy(sub, op))
+    if (op.getResidual() || !sub || !isOnlyUsedBy(sub, op))
       return failure();
     auto mean = sub.getRhs().getDefiningOp<ReduceMeanOp>();
     Value x = sub.getLhs();
     std::optional<SmallVector<int64_t>> axes = getMeanAxes(mean, x);
     if (!axes || !isOnlyUsedBy(mean, sub) ||
-        ArrayRef<int64_t>(*axes) != op.getAxes() || x.getType() != op.getType())
+        ArrayRef<int64_t>(*axes) != op.getAxes() ||
+        x.getType() != op.getResult().getType())
       return failure();
-    rewriter.replaceOpWithNewOp<LayerNormOp>(op, x, op.getScale(),
-                                             /*bias=*/Value(), op.getAxes(),
-                                             op.getEpsilon());
+    rewriter.replaceOpWithNewOp<LayerNormOp>(op, x, /*residual=*/Value(),
+                                             op.getScale(), /*bias=*/Value(),
+                                             op.getAxes(), op.getEpsilon());
     return success();
   }
 };
@@ -177,6 +179,14 @@ Value asNormalizedOperand(PatternRewriter &rewriter, Location loc, Value value,
   return ReshapeOp::create(rewriter, loc, type.clone(normalized), value);
 }
 
+/// True when `value` is the normalized result of a norm (not the sum of a
+/// norm with a residual).
+bool isNormalized(Value value) {
+  Operation *def = value.getDefiningOp();
+  return isa_and_nonnull<LayerNormOp, RmsNormOp>(def) &&
+         cast<OpResult>(value).getResultNumber() == 0;
+}
+
 /// norm(x) · γ -> norm(x) scale(γ).
 struct AbsorbNormScale : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -186,10 +196,11 @@ struct AbsorbNormScale : OpRewritePattern<MulOp> {
     Value norm = matchEither(
         op,
         [](Value v) {
-          Operation *def = v.getDefiningOp();
-          if (auto ln = dyn_cast_or_null<LayerNormOp>(def))
+          if (!isNormalized(v))
+            return false;
+          if (auto ln = v.getDefiningOp<LayerNormOp>())
             return !ln.getBias();
-          return isa_and_nonnull<RmsNormOp>(def);
+          return true;
         },
         gamma);
     if (!norm || !isOnlyUsedBy(norm, op) || op.getType() != norm.getType())
@@ -231,7 +242,7 @@ struct AbsorbNormBias : OpRewritePattern<AddOp> {
         op,
         [](Value v) {
           auto ln = v.getDefiningOp<LayerNormOp>();
-          return ln && !ln.getBias();
+          return ln && isNormalized(v) && !ln.getBias();
         },
         beta);
     if (!norm || !isOnlyUsedBy(norm, op) || op.getType() != norm.getType())

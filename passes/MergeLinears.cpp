@@ -4,6 +4,8 @@
 //     -> qkv = linear(x, concat(Wq, Wk, Wv), concat(bq, bk, bv))
 //        q, k, v = split(qkv)
 //
+//   silu(linear(x, Wg)) * linear(x, Wu) -> swiglu(linear(x, concat(Wg, Wu)))
+//
 // One product over the concatenated weights reads `x` once and gives the
 // backend a wider N. Only linears whose results feed data movement,
 // attention or rope merge: a result that still feeds an op an epilogue
@@ -58,21 +60,100 @@ bool isConstantDerived(Value value) {
   return false;
 }
 
-/// True when `a` and `b` can share one product.
-bool areMergeable(LinearOp a, LinearOp b) {
+/// True when the weights and biases of `a` and `b` (constant, alike in
+/// type, presence and layout) can be concatenated at compile time.
+bool haveMergeableParameters(LinearOp a, LinearOp b) {
   auto hasConstantParameters = [](LinearOp linear) {
     return isConstantDerived(linear.getWeight()) &&
            (!linear.getBias() || isConstantDerived(linear.getBias()));
   };
-  return a.getInput() == b.getInput() && hasConstantParameters(a) &&
-         hasConstantParameters(b) &&
+  return hasConstantParameters(a) && hasConstantParameters(b) &&
          a.getWeight().getType().getElementType() ==
              b.getWeight().getType().getElementType() &&
-         a.getActivation() == b.getActivation() && !a.getResidual() &&
-         !b.getResidual() &&
          static_cast<bool>(a.getBias()) == static_cast<bool>(b.getBias()) &&
          isTransposedWeight(a) == isTransposedWeight(b);
 }
+
+/// True when `a` and `b` can share one product.
+bool areMergeable(LinearOp a, LinearOp b) {
+  return a.getInput() == b.getInput() && haveMergeableParameters(a, b) &&
+         a.getActivation() == b.getActivation() && !a.getResidual() &&
+         !b.getResidual();
+}
+
+/// One linear over the concatenated weights and biases of `group` (same
+/// input, areMergeable), with `activation`, at the insertion point.
+LinearOp createMergedLinear(PatternRewriter &rewriter, Location loc,
+                            ArrayRef<LinearOp> group,
+                            ActivationAttr activation) {
+  bool transposed = isTransposedWeight(LinearOp(group.front()));
+  SmallVector<Value> weights, biases;
+  for (LinearOp linear : group) {
+    Value weight = linear.getWeight();
+    // Concatenate [K, N] weights along N under one transpose.
+    if (transposed)
+      weight = weight.getDefiningOp<TransposeOp>().getInput();
+    weights.push_back(weight);
+    if (linear.getBias())
+      biases.push_back(linear.getBias());
+  }
+  Value weight = ConcatOp::create(rewriter, loc, weights, transposed ? 1 : 0);
+  if (transposed)
+    weight = TransposeOp::create(rewriter, loc, weight, {1, 0});
+  Value bias = biases.empty()
+                   ? Value()
+                   : ConcatOp::create(rewriter, loc, biases, 0).getResult();
+  LinearOp first = group.front();
+  return LinearOp::create(rewriter, loc, first.getInput(), weight, bias,
+                          /*residual=*/Value(), activation);
+}
+
+/// The linear of a SiLU gate: `linear(x) activation = silu`, or
+/// `silu(linear(x))`, each intermediate used only by `user`.
+LinearOp getSiluGatedLinear(Value gate, Operation *user) {
+  if (!isOnlyUsedBy(gate, user))
+    return nullptr;
+  if (auto linear = gate.getDefiningOp<LinearOp>())
+    return linear.getActivation() == Activation::silu && !linear.getResidual()
+               ? linear
+               : nullptr;
+  auto silu = gate.getDefiningOp<SiluOp>();
+  if (!silu)
+    return nullptr;
+  auto linear = silu.getInput().getDefiningOp<LinearOp>();
+  if (!linear || linear.getActivation() || linear.getResidual() ||
+      !isOnlyUsedBy(linear.getResult(), silu) ||
+      linear.getType() != silu.getType())
+    return nullptr;
+  return linear;
+}
+
+/// silu(x Wg) * (x Wu) -> swiglu(x [Wg | Wu]): the gate and up projections
+/// of a LLaMA-style feed-forward layer as one product, gated on the way
+/// out. The silu may already be the gate linear's activation.
+struct MergeSwiGlu : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp op,
+                                PatternRewriter &rewriter) const override {
+    for (unsigned i = 0; i < 2; ++i) {
+      Value gateValue = op->getOperand(i), upValue = op->getOperand(1 - i);
+      LinearOp gate = getSiluGatedLinear(gateValue, op);
+      auto up = upValue.getDefiningOp<LinearOp>();
+      if (!gate || !up || up.getActivation() || up.getResidual() ||
+          !isOnlyUsedBy(upValue, op) || gate.getInput() != up.getInput() ||
+          gateValue.getType() != op.getType() ||
+          upValue.getType() != op.getType() ||
+          !haveMergeableParameters(gate, up))
+        continue;
+      rewriter.setInsertionPoint(op);
+      LinearOp merged = createMergedLinear(rewriter, op.getLoc(), {gate, up},
+                                           /*activation=*/nullptr);
+      rewriter.replaceOpWithNewOp<SwigluOp>(op, merged);
+      return success();
+    }
+    return failure();
+  }
+};
 
 /// split(split(x)#i) along one axis -> one split of x.
 struct FlattenNestedSplits : OpRewritePattern<SplitOp> {
@@ -167,32 +248,14 @@ struct MergeSiblingLinears : OpRewritePattern<LinearOp> {
     for (Value parameter : parameters)
       hoistBefore(rewriter, parameter, op);
 
-    Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);
-    bool transposed = isTransposedWeight(op);
-    SmallVector<Value> weights, biases;
-    SmallVector<Type> pieceTypes;
-    for (LinearOp linear : group) {
-      Value weight = linear.getWeight();
-      // Concatenate [K, N] weights along N under one transpose.
-      if (transposed)
-        weight = weight.getDefiningOp<TransposeOp>().getInput();
-      weights.push_back(weight);
-      if (linear.getBias())
-        biases.push_back(linear.getBias());
-      pieceTypes.push_back(linear.getType());
-    }
-    Value weight = ConcatOp::create(rewriter, loc, weights, transposed ? 1 : 0);
-    if (transposed)
-      weight = TransposeOp::create(rewriter, loc, weight, {1, 0});
-    Value bias = biases.empty()
-                     ? Value()
-                     : ConcatOp::create(rewriter, loc, biases, 0).getResult();
-    auto merged =
-        LinearOp::create(rewriter, loc, op.getInput(), weight, bias,
-                         /*residual=*/Value(), op.getActivationAttr());
+    LinearOp merged = createMergedLinear(rewriter, op.getLoc(), group,
+                                         op.getActivationAttr());
+    SmallVector<Type> pieceTypes = llvm::map_to_vector(
+        group, [](LinearOp linear) -> Type { return linear.getType(); });
     int64_t axis = merged.getType().getRank() - 1;
-    auto split = SplitOp::create(rewriter, loc, pieceTypes, merged, axis);
+    auto split =
+        SplitOp::create(rewriter, op.getLoc(), pieceTypes, merged, axis);
     for (auto [linear, piece] : llvm::zip(group, split.getResults()))
       rewriter.replaceOp(linear, piece);
     return success();
@@ -211,5 +274,6 @@ struct MergeLinearsPass : tfm::impl::MergeLinearsPassBase<MergeLinearsPass> {
 } // namespace
 
 void mlir::tfm::populateMergeLinearsPatterns(RewritePatternSet &patterns) {
-  patterns.add<MergeSiblingLinears, FlattenNestedSplits>(patterns.getContext());
+  patterns.add<MergeSiblingLinears, MergeSwiGlu, FlattenNestedSplits>(
+      patterns.getContext());
 }

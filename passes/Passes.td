@@ -96,6 +96,18 @@ def FuseNormsPass : Pass<"tfm-fuse-norms", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FuseSkipNormsPass : Pass<"tfm-fuse-skip-norms", "::mlir::func::FuncOp"> {
+  let summary = "Fuses a residual add into the norm that reads it";
+  let description = [{
+    `layer_norm(a + b)` becomes `layer_norm(a) residual(b)` (rms_norm
+    alike), the skip-norm of ONNX Runtime's `SkipLayerNormalization`: the
+    add's other users read the norm's second result, the sum. Both operands
+    must have the sum's type (no broadcasting). An add whose operand comes
+    from a matmul or from a linear without a residual is left to the
+    linear's epilogue (`tfm-fuse-linear`), which `tfm-fuse` runs first.
+  }];
+}
+
 def FuseActivationsPass : Pass<"tfm-fuse-activations", "::mlir::func::FuncOp"> {
   let summary = "Fuses GELU (erf and tanh forms) and SiLU";
   let description = [{
@@ -164,8 +176,10 @@ def FusePass : Pass<"tfm-fuse", "::mlir::func::FuncOp"> {
     The patterns of `tfm-fuse-norms`, `tfm-fuse-activations`,
     `tfm-fuse-linear`, `tfm-merge-linears`, `tfm-fuse-attention` and
     `tfm-fuse-rope`, with the tfm ops' canonicalizations, applied together
-    until none applies. The patterns are written so that the result does
-    not depend on the order they fire in.
+    until none applies; then, with `tfm-fuse-skip-norms` added, again, so
+    that a residual add goes into a norm only when no linear's epilogue
+    took it. The patterns are written so that the result does not depend on
+    the order they fire in.
   }];
 }
 

@@ -256,9 +256,7 @@ OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
     auto r = llvm::to_vector(rhs.getValues<APInt>());
     for (size_t i = 0; i < li.size(); ++i) {
       const APInt &a = l[li[i]], &b = r[ri[i]];
-      int order = a == b ? 0
-                  : (isUnsigned ? a.ult(b) : a.slt(b)) ? -1
-                                                        : 1;
+      int order = a == b ? 0 : (isUnsigned ? a.ult(b) : a.slt(b)) ? -1 : 1;
       out.push_back(evaluatePredicate(getPredicate(), order));
     }
   }
@@ -314,10 +312,12 @@ OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult SinOp::fold(FoldAdaptor adaptor) {
-  return foldFloatUnary(adaptor.getInput(), [](double x) { return std::sin(x); });
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::sin(x); });
 }
 OpFoldResult CosOp::fold(FoldAdaptor adaptor) {
-  return foldFloatUnary(adaptor.getInput(), [](double x) { return std::cos(x); });
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::cos(x); });
 }
 
 static double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
@@ -447,4 +447,30 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
     picks.push_back(flags[c[i]] ? std::make_pair(0u, t[i])
                                 : std::make_pair(1u, f[i]));
   return pickElements({trueValue, falseValue}, getType(), picks);
+}
+
+//===----------------------------------------------------------------------===//
+// swiglu
+//===----------------------------------------------------------------------===//
+
+LogicalResult SwigluOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  if (!type)
+    return failure();
+  if (type.getRank() < 1)
+    return violation(location, getOperationName(), 1,
+                     "input must have rank at least 1");
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t last = shape.back();
+  if (!ShapedType::isDynamic(last)) {
+    if (last % 2 != 0)
+      return violation(location, getOperationName(), 2, "last dimension ", last,
+                       " of the input is odd");
+    shape.back() = last / 2;
+  }
+  inferred.push_back(type.clone(shape));
+  return success();
 }

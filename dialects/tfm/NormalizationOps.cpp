@@ -10,14 +10,24 @@ using namespace mlir::tfm::detail;
 
 /// Shared rules of the normalization ops: trailing `axes` (c1), affine
 /// parameters shaped like the normalized dimensions (c2), non-negative
-/// epsilon (c3). The result has the input's type.
+/// epsilon (c3), a residual of the input's type (c5). The result, and the
+/// sum when there is a residual, have the input's type.
 static LogicalResult inferNormalizationType(
-    StringRef opName, std::optional<Location> loc, Value input,
+    StringRef opName, std::optional<Location> loc, Value input, Value residual,
     ArrayRef<int64_t> axes, ArrayRef<std::pair<StringRef, Value>> params,
     const llvm::APFloat &epsilon, SmallVectorImpl<Type> &inferred) {
   auto inputType = dyn_cast<RankedTensorType>(input.getType());
   if (!inputType)
     return failure();
+  if (residual) {
+    auto residualType = dyn_cast<RankedTensorType>(residual.getType());
+    if (!residualType)
+      return failure();
+    if (!areCompatibleTensorTypes(TypeRange{residualType},
+                                  TypeRange{inputType}))
+      return violation(loc, opName, 5, "residual type ", residualType,
+                       " differs from input type ", inputType);
+  }
   int64_t rank = inputType.getRank();
   int64_t k = axes.size();
   bool trailing = k > 0 && k <= rank;
@@ -50,6 +60,8 @@ static LogicalResult inferNormalizationType(
     return violation(loc, opName, 3, "epsilon ", epsilon.convertToDouble(),
                      " is negative");
   inferred.push_back(inputType);
+  if (residual)
+    inferred.push_back(inputType);
   return success();
 }
 
@@ -58,7 +70,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   return inferNormalizationType(
-      getOperationName(), location, adaptor.getInput(), adaptor.getAxes(),
+      getOperationName(), location, adaptor.getInput(), adaptor.getResidual(),
+      adaptor.getAxes(),
       {{"scale", adaptor.getScale()}, {"bias", adaptor.getBias()}},
       adaptor.getEpsilon(), inferred);
 }
@@ -68,6 +81,7 @@ LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   return inferNormalizationType(
-      getOperationName(), location, adaptor.getInput(), adaptor.getAxes(),
-      {{"scale", adaptor.getScale()}}, adaptor.getEpsilon(), inferred);
+      getOperationName(), location, adaptor.getInput(), adaptor.getResidual(),
+      adaptor.getAxes(), {{"scale", adaptor.getScale()}}, adaptor.getEpsilon(),
+      inferred);
 }

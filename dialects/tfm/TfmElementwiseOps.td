@@ -180,6 +180,34 @@ def Tfm_SigmoidOp : Tfm_FloatUnaryOp<"sigmoid", "elementwise logistic sigmoid",
 def Tfm_SiluOp : Tfm_FloatUnaryOp<"silu", "sigmoid linear unit (swish)",
     "Computes `input * sigmoid(input)` elementwise.">;
 
+def Tfm_SwigluOp : Tfm_Op<"swiglu", [Pure, Tfm_InferTensorTypes<3>]> {
+  let summary = "SiLU-gated product of the two halves of the last dimension";
+  let description = [{
+    The gated linear unit of LLaMA-style feed-forward layers,
+    `silu(x W_gate) * (x W_up)`, applied to the output of one linear over
+    the concatenated weights: with `input[..., :n]` the gate and
+    `input[..., n:]` the up projection,
+
+    `result[..., i] = silu(input[..., i]) * input[..., n + i]`
+
+    Constraints:
+    * (swiglu_c1) `input` is a float tensor of rank at least 1.
+    * (swiglu_c2) the last dimension of `input` is even: `2n`.
+    * (swiglu_c3) `result` has the shape of `input` with the last dimension
+      `n`, and its element type.
+
+    Example:
+
+    ```mlir
+    %h = tfm.swiglu %gate_up : tensor<1x16x11008xf32> -> tensor<1x16x5504xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($result)";
+}
+
 def Tfm_GeluOp : Tfm_Op<"gelu", [Pure, SameOperandsAndResultType]> {
   let summary = "Gaussian error linear unit";
   let description = [{

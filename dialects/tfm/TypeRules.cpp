@@ -18,8 +18,6 @@ InFlightDiagnostic emitViolation(Operation *op, unsigned constraint) {
   return op->emitOpError() << mnemonic << "_c" << constraint << ": ";
 }
 
-
-
 LogicalResult inferBroadcastType(StringRef opName, std::optional<Location> loc,
                                  ArrayRef<Type> operandTypes,
                                  ArrayRef<StringRef> names, Type elementType,
@@ -86,6 +84,9 @@ LogicalResult verifyResultTypes(Operation *op, TypeRange inferred,
   if (areCompatibleTensorTypes(inferred, op->getResultTypes()))
     return success();
   InFlightDiagnostic diag = emitViolation(op, resultConstraint);
+  if (inferred.size() != op->getNumResults())
+    return diag << op->getNumResults() << " result(s) where " << inferred.size()
+                << " are inferred";
   diag << "result type ";
   llvm::interleaveComma(op->getResultTypes(), diag);
   diag << " differs from the inferred type ";

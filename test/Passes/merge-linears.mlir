@@ -64,18 +64,52 @@ func.func @runtime_weights(%x: tensor<2x4xf32>, %w1: tensor<4x4xf32>, %w2: tenso
 
 // -----
 
-// Negative: a linear whose result still feeds an activation waits for the
-// epilogue fusion (here the gate of a SwiGLU), and different activations
-// never merge.
-// CHECK-LABEL: func.func @pending_epilogue
-// CHECK-COUNT-2: tfm.linear
+// SwiGLU: silu(x Wg) * (x Wu) is one linear over [Wg | Wu] and a swiglu,
+// with the silu still apart or already the gate linear's activation, and
+// the product in either order.
+// CHECK-LABEL: func.func @swiglu
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>)
+// CHECK: %[[W:.*]] = tfm.constant dense<{{\[}}[1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00], {{.*}}[2.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00]]> : tensor<6x4xf32>
+// CHECK: %[[B:.*]] = tfm.constant dense<[1.000000e-01, 1.000000e-01, 1.000000e-01, 2.000000e-01, 2.000000e-01, 2.000000e-01]> : tensor<6xf32>
+// CHECK: %[[L:.*]] = tfm.linear %[[X]], %[[W]], %[[B]] : (tensor<2x4xf32>, tensor<6x4xf32>, tensor<6xf32>) -> tensor<2x6xf32>
+// CHECK: %[[Y:.*]] = tfm.swiglu %[[L]] : tensor<2x6xf32> -> tensor<2x3xf32>
+// CHECK: %[[L2:.*]] = tfm.linear %[[X]], %{{.*}}, %{{.*}} : (tensor<2x4xf32>, tensor<6x4xf32>, tensor<6xf32>) -> tensor<2x6xf32>
+// CHECK: %[[Y2:.*]] = tfm.swiglu %[[L2]]
+// CHECK-NOT: tfm.linear
+// CHECK: return %[[Y]], %[[Y2]]
+func.func @swiglu(%x: tensor<2x4xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %wg = tfm.constant dense<1.0> : tensor<3x4xf32>
+  %wu = tfm.constant dense<2.0> : tensor<3x4xf32>
+  %bg = tfm.constant dense<0.1> : tensor<3xf32>
+  %bu = tfm.constant dense<0.2> : tensor<3xf32>
+  %g = tfm.linear %x, %wg, %bg : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %u = tfm.linear %x, %wu, %bu : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %s = tfm.silu %g : tensor<2x3xf32>
+  %y = tfm.mul %s, %u : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %g2 = tfm.linear %x, %wg, %bg activation = silu : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %u2 = tfm.linear %x, %wu, %bu : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %y2 = tfm.mul %u2, %g2 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %y, %y2 : tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// Negative: a gate read by another op as well, a gate whose activation is
+// not SiLU, and a gate and up projection of different inputs stay apart.
+// CHECK-LABEL: func.func @not_swiglu
+// CHECK-NOT: tfm.swiglu
 // CHECK-NOT: tfm.split
-func.func @pending_epilogue(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+func.func @not_swiglu(%x: tensor<2x4xf32>, %z: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
   %w1 = tfm.constant dense<1.0> : tensor<4x4xf32>
   %w2 = tfm.constant dense<2.0> : tensor<4x4xf32>
-  %a = tfm.linear %x, %w1 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %a = tfm.linear %x, %w1 activation = silu : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
   %b = tfm.linear %x, %w2 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
-  %g = tfm.silu %a : tensor<2x4xf32>
-  %y = tfm.mul %g, %b : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
-  return %y : tensor<2x4xf32>
+  %y = tfm.mul %a, %b : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %c = tfm.linear %x, %w1 activation = gelu : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %d = tfm.linear %x, %w2 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %y2 = tfm.mul %c, %d : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %e = tfm.linear %x, %w1 activation = silu : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %f = tfm.linear %z, %w2 : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %y3 = tfm.mul %e, %f : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %y, %a, %y2, %y3 : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
 }

@@ -17,6 +17,7 @@ namespace mlir::tfm {
 
 /// The patterns of each fusion pass, for drivers that combine them.
 void populateFuseNormsPatterns(RewritePatternSet &patterns);
+void populateFuseSkipNormsPatterns(RewritePatternSet &patterns);
 void populateFuseActivationsPatterns(RewritePatternSet &patterns);
 void populateFuseLinearPatterns(RewritePatternSet &patterns);
 void populateMergeLinearsPatterns(RewritePatternSet &patterns);

@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -267,6 +268,50 @@ template <typename OpTy> struct UnaryOpLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// swiglu: the gate and up halves as slices of the input, read by one
+/// elementwise loop (the slices stay views after bufferization).
+struct SwigluOpLowering : OpConversionPattern<SwigluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SwigluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    int64_t rank = type->getRank();
+    int64_t half = type->getShape().back();
+    auto halfAt = [&](int64_t start) -> Value {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets.back() = rewriter.getIndexAttr(start);
+      SmallVector<OpFoldResult> sizes =
+          llvm::map_to_vector(type->getShape(), [&](int64_t d) -> OpFoldResult {
+            return rewriter.getIndexAttr(d);
+          });
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      return tensor::ExtractSliceOp::create(rewriter, loc, *type, input,
+                                            offsets, sizes, strides);
+    };
+    Value gate = halfAt(0), up = halfAt(half);
+    Type elementType = type->getElementType();
+    Type computeType = getComputeType(elementType);
+    Value result = buildElementwise(
+        rewriter, loc, type->getShape(), elementType, ValueRange{gate, up},
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value g = extendTo(b, l, args[0], computeType);
+          Value u = extendTo(b, l, args[1], computeType);
+          Value y = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, g, buildSigmoid(b, l, g)), u);
+          if (computeType != elementType)
+            y = arith::TruncFOp::create(b, l, elementType, y);
+          return y;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// `pow` by a constant exponent that is a small integer or +-1/2 becomes
 /// multiplications or a square root: exact for negative bases, where
 /// exp(y log x) is not, and far cheaper than a call to powf.
@@ -399,7 +444,7 @@ void mlir::tfm::populateElementwiseToLinalgPatterns(
       UnaryOpLowering<NotOp>, UnaryOpLowering<SinOp>, UnaryOpLowering<CosOp>,
       UnaryOpLowering<ExpOp>, UnaryOpLowering<LogOp>, UnaryOpLowering<SqrtOp>,
       UnaryOpLowering<RsqrtOp>, UnaryOpLowering<TanhOp>, UnaryOpLowering<ErfOp>,
-      UnaryOpLowering<SigmoidOp>, UnaryOpLowering<SiluOp>,
+      UnaryOpLowering<SigmoidOp>, UnaryOpLowering<SiluOp>, SwigluOpLowering,
       UnaryOpLowering<GeluOp>>(converter, ctx);
   patterns.add<PowByConstantLowering, CastOpLowering, WhereOpLowering,
                ConstantOpLowering>(converter, ctx);

@@ -4,6 +4,8 @@
 // layer_norm sums x, then (x - mean)^2, then normalizes; rms_norm sums x^2,
 // then scales. The normalized axes are the trailing ones, so statistics are
 // indexed by the leading dimensions and scale/bias by the trailing ones.
+// With a residual, the sum is computed first (it is also a result); the
+// linalg elementwise fusion folds it into the statistics' loops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,6 +53,29 @@ struct NormLoops {
   }
 };
 
+/// The norm's input, plus its residual when it has one; the sum is added to
+/// `results` (the norm's second result).
+Value buildNormInput(OpBuilder &b, Location loc, RankedTensorType type,
+                     Value input, Value residual,
+                     SmallVectorImpl<Value> &results) {
+  if (!residual)
+    return input;
+  Type elementType = type.getElementType();
+  Type computeType = getComputeType(elementType);
+  Value sum = buildElementwise(
+      b, loc, type.getShape(), elementType, ValueRange{input, residual},
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value x =
+            arith::AddFOp::create(nb, l, extendTo(nb, l, args[0], computeType),
+                                  extendTo(nb, l, args[1], computeType));
+        if (computeType != elementType)
+          x = arith::TruncFOp::create(nb, l, elementType, x);
+        return x;
+      });
+  results.push_back(sum);
+  return sum;
+}
+
 /// sum over the normalized axes of f(x, stats...).
 Value buildGroupSum(
     OpBuilder &b, Location loc, const NormLoops &loops, Type computeType,
@@ -81,7 +106,9 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
     NormLoops loops(rewriter, *type, op.getAxes());
     Type elementType = type->getElementType();
     Type computeType = getComputeType(elementType);
-    Value input = adaptor.getInput();
+    SmallVector<Value> sums;
+    Value input = buildNormInput(rewriter, loc, *type, adaptor.getInput(),
+                                 adaptor.getResidual(), sums);
     double invCount = 1.0 / static_cast<double>(loops.count);
 
     Value sum =
@@ -145,7 +172,9 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
               return {y};
             })
             .front();
-    rewriter.replaceOp(op, result);
+    SmallVector<Value> results = {result};
+    llvm::append_range(results, sums);
+    rewriter.replaceOp(op, results);
     return success();
   }
 };
@@ -162,7 +191,9 @@ struct RmsNormOpLowering : OpConversionPattern<RmsNormOp> {
     NormLoops loops(rewriter, *type, op.getAxes());
     Type elementType = type->getElementType();
     Type computeType = getComputeType(elementType);
-    Value input = adaptor.getInput();
+    SmallVector<Value> sums;
+    Value input = buildNormInput(rewriter, loc, *type, adaptor.getInput(),
+                                 adaptor.getResidual(), sums);
     double invCount = 1.0 / static_cast<double>(loops.count);
 
     Value sumSq =
@@ -202,7 +233,9 @@ struct RmsNormOpLowering : OpConversionPattern<RmsNormOp> {
               return {y};
             })
             .front();
-    rewriter.replaceOp(op, result);
+    SmallVector<Value> results = {result};
+    llvm::append_range(results, sums);
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

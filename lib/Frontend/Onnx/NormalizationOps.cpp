@@ -62,9 +62,10 @@ static Value normalize(NodeImporter &n, Value x, Value scale, Value bias,
     return {};
   llvm::APFloat eps(static_cast<float>(epsilon));
   if (withMean)
-    return n.create<LayerNormOp>(x, MaybeValue{scale}, MaybeValue{bias}, axes,
-                                 eps);
-  Value normalizedX = n.create<RmsNormOp>(x, MaybeValue{scale}, axes, eps);
+    return n.create<LayerNormOp>(x, MaybeValue{}, MaybeValue{scale},
+                                 MaybeValue{bias}, axes, eps);
+  Value normalizedX =
+      n.create<RmsNormOp>(x, MaybeValue{}, MaybeValue{scale}, axes, eps);
   return bias ? n.create<AddOp>(normalizedX, bias) : normalizedX;
 }
 

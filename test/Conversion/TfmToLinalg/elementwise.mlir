@@ -250,3 +250,19 @@ func.func @constants() -> (tensor<2xf32>, tensor<2xui8>) {
   %1 = tfm.constant dense<[200, 7]> : tensor<2xui8>
   return %0, %1 : tensor<2xf32>, tensor<2xui8>
 }
+
+// -----
+
+// swiglu reads the gate and up halves as slices of its input in one loop.
+// CHECK-LABEL: func.func @swiglu
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32>)
+// CHECK: %[[G:.*]] = tensor.extract_slice %[[X]][0, 0] [2, 4] [1, 1]
+// CHECK: %[[U:.*]] = tensor.extract_slice %[[X]][0, 4] [2, 4] [1, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[G]], %[[U]] : tensor<2x4xf32>, tensor<2x4xf32>) outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: math.exp
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+func.func @swiglu(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %0 = tfm.swiglu %x : tensor<2x8xf32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

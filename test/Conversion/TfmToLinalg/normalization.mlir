@@ -49,3 +49,33 @@ func.func @rms_norm(%x: tensor<2x8xf16>, %g: tensor<8xf16>) -> tensor<2x8xf16> {
   %0 = tfm.rms_norm %x scale(%g) axes = [1] epsilon = 1.0e-6 : (tensor<2x8xf16>, tensor<8xf16>) -> tensor<2x8xf16>
   return %0 : tensor<2x8xf16>
 }
+
+// -----
+
+// A skip-norm adds the residual first (the sum is the second result), then
+// normalizes the sum.
+// CHECK-LABEL: func.func @skip_layer_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32>, %[[R:.*]]: tensor<2x8xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[R]] : tensor<2x8xf32>, tensor<2x8xf32>)
+// CHECK: arith.addf
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x8xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[SUM]], %{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<2xf32>, tensor<2xf32>)
+// CHECK: return %[[Y]], %[[SUM]]
+func.func @skip_layer_norm(%x: tensor<2x8xf32>, %r: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+  %0:2 = tfm.layer_norm %x residual(%r) axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>, tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
+  return %0#0, %0#1 : tensor<2x8xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @skip_rms_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xf16>, %[[R:.*]]: tensor<2x8xf16>)
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[R]] : tensor<2x8xf16>, tensor<2x8xf16>)
+// CHECK: arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK: arith.truncf
+// CHECK: %[[SS:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x8xf16>)
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %[[SS]] : tensor<2x8xf16>, tensor<2xf32>)
+func.func @skip_rms_norm(%x: tensor<2x8xf16>, %r: tensor<2x8xf16>) -> tensor<2x8xf16> {
+  %0:2 = tfm.rms_norm %x residual(%r) axes = [1] epsilon = 1.0e-6 : (tensor<2x8xf16>, tensor<2x8xf16>) -> (tensor<2x8xf16>, tensor<2x8xf16>)
+  return %0#0 : tensor<2x8xf16>
+}

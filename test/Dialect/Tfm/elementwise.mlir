@@ -141,3 +141,14 @@ func.func @more_unary(%x: tensor<8xf32>, %i: tensor<8xi32>) -> (tensor<8xf32>, t
   %3 = tfm.abs %i : tensor<8xi32>
   return %2, %3 : tensor<8xf32>, tensor<8xi32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @swiglu
+// CHECK: tfm.swiglu %{{.*}} : tensor<2x16x8xf32> -> tensor<2x16x4xf32>
+// CHECK: tfm.swiglu %{{.*}} : tensor<?x8xf16> -> tensor<?x4xf16>
+func.func @swiglu(%x: tensor<2x16x8xf32>, %y: tensor<?x8xf16>) -> (tensor<2x16x4xf32>, tensor<?x4xf16>) {
+  %0 = tfm.swiglu %x : tensor<2x16x8xf32> -> tensor<2x16x4xf32>
+  %1 = tfm.swiglu %y : tensor<?x8xf16> -> tensor<?x4xf16>
+  return %0, %1 : tensor<2x16x4xf32>, tensor<?x4xf16>
+}

@@ -602,3 +602,30 @@ func.func @cos_c2(%x: tensor<4xf32>) {
   %0 = "tfm.cos"(%x) : (tensor<4xf32>) -> tensor<2x2xf32>
   return
 }
+
+// -----
+
+// swiglu_c1: the input has rank at least 1.
+func.func @swiglu_c1(%x: tensor<f32>) {
+  // expected-error @+1 {{'tfm.swiglu' op swiglu_c1: input must have rank at least 1}}
+  %0 = tfm.swiglu %x : tensor<f32> -> tensor<f32>
+  return
+}
+
+// -----
+
+// swiglu_c2: the last dimension splits into two halves.
+func.func @swiglu_c2(%x: tensor<2x7xf32>) {
+  // expected-error @+1 {{'tfm.swiglu' op swiglu_c2: last dimension 7 of the input is odd}}
+  %0 = tfm.swiglu %x : tensor<2x7xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// swiglu_c3: the result is half the input along the last dimension.
+func.func @swiglu_c3(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'tfm.swiglu' op swiglu_c3: result type 'tensor<2x8xf32>' differs from the inferred type 'tensor<2x4xf32>'}}
+  %0 = tfm.swiglu %x : tensor<2x8xf32> -> tensor<2x8xf32>
+  return
+}

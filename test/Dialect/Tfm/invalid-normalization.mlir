@@ -88,3 +88,30 @@ func.func @rms_norm_c4(%x: tensor<2x8xf32>) {
   %0 = tfm.rms_norm %x axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>) -> tensor<8x2xf32>
   return
 }
+
+// -----
+
+// layer_norm_c5: the residual has the input's type.
+func.func @layer_norm_c5(%x: tensor<2x8xf32>, %r: tensor<1x8xf32>) {
+  // expected-error @+1 {{'tfm.layer_norm' op layer_norm_c5: residual type 'tensor<1x8xf32>' differs from input type 'tensor<2x8xf32>'}}
+  %0:2 = tfm.layer_norm %x residual(%r) axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>, tensor<1x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
+  return
+}
+
+// -----
+
+// layer_norm_c5: with a residual, the op returns the sum as well.
+func.func @layer_norm_c5_sum(%x: tensor<2x8xf32>, %r: tensor<2x8xf32>) {
+  // expected-error @+1 {{'tfm.layer_norm' op layer_norm_c4: 1 result(s) where 2 are inferred}}
+  %0 = tfm.layer_norm %x residual(%r) axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+// rms_norm_c5: the residual has the input's type.
+func.func @rms_norm_c5(%x: tensor<2x8xf32>, %r: tensor<2x8xf16>) {
+  // expected-error @+1 {{'tfm.rms_norm' op rms_norm_c5: residual type 'tensor<2x8xf16>' differs from input type 'tensor<2x8xf32>'}}
+  %0:2 = tfm.rms_norm %x residual(%r) axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>, tensor<2x8xf16>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
+  return
+}

@@ -38,3 +38,15 @@ func.func @rms_norm(%x: tensor<1x128x2048xbf16>, %g: tensor<2048xbf16>) -> tenso
   %1 = tfm.rms_norm %0 axes = [2] epsilon = 1.0e-6 : (tensor<1x128x2048xbf16>) -> tensor<1x128x2048xbf16>
   return %1 : tensor<1x128x2048xbf16>
 }
+
+// -----
+
+// With a residual, the norms also return the sum.
+// CHECK-LABEL: func.func @skip_norms
+// CHECK: %{{.*}}, %{{.*}} = tfm.layer_norm %{{.*}} residual(%{{.*}}) scale(%{{.*}}) axes = [1] epsilon = 9.99999974E-6 : (tensor<2x8xf32>, tensor<2x8xf32>, tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
+// CHECK: %{{.*}}, %{{.*}} = tfm.rms_norm %{{.*}} residual(%{{.*}}) axes = [1] epsilon = 9.99999997E-7 : (tensor<2x8xf32>, tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
+func.func @skip_norms(%x: tensor<2x8xf32>, %r: tensor<2x8xf32>, %g: tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+  %0:2 = tfm.layer_norm %x residual(%r) scale(%g) axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>, tensor<2x8xf32>, tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
+  %1:2 = tfm.rms_norm %0#0 residual(%0#1) axes = [1] epsilon = 1.0e-6 : (tensor<2x8xf32>, tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
+  return %1#0, %1#1 : tensor<2x8xf32>, tensor<2x8xf32>
+}
