@@ -119,8 +119,11 @@ def TileAndVectorizePass
     for registers: contractions to 4 x (512 bits) micro-tiles with the
     reduction stepped by one (an outer product per step), other ops to one
     1024-bit vector along their innermost loop. Partial tiles are peeled so
-    that every tile is static, and the tiles are vectorized with linalg's
-    vectorizer. Ops it cannot vectorize (non-projected indexing maps, i1
+    that every tile is static. A contraction tile that is not a plain
+    matmul (a product by a weight in the panel layout, a batched or 4-D
+    product) has its unit loops dropped and becomes a `linalg.matmul`, so
+    that it vectorizes to one operand-shaped `vector.contract`. The tiles
+    are vectorized with linalg's vectorizer. Ops it cannot vectorize (non-projected indexing maps, i1
     buffers) are left to become scalar loops.
   }];
   let dependentDialects = [

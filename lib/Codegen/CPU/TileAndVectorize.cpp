@@ -15,7 +15,9 @@
 //    vectorized, each step is an outer product of an mr-vector and an
 //    nr-vector accumulated into mr x nr registers. Other ops are tiled to
 //    one vector along their innermost loop. Loops whose size the tile does
-//    not divide are peeled, so that every tile has a static shape.
+//    not divide are peeled, so that every tile has a static shape. A
+//    contraction tile that is not a plain matmul (a product by a weight in
+//    the panel layout, [P, K, 16]) drops its unit loops and becomes one.
 //
 // Ops the vectorizer does not handle (non-projected indexing maps, i1
 // buffers whose bytes LLVM would bit-pack) stay scalar and become loops.
@@ -105,6 +107,54 @@ scf::SCFTileAndFuseOptions::ControlFnTy fuseDestinationProducers() {
       return std::nullopt;
     return scf::SCFTileAndFuseOptions::ControlFnResult{};
   };
+}
+
+/// Rewrites a register tile of a contraction that is not a plain 2-D matmul
+/// (a product with packed operands, or with batch or tiled-away outer
+/// dimensions) as `linalg.matmul`: every unit loop except the tile's
+/// innermost M, N and K dimensions is dropped, and the remaining
+/// [M, K] x [K, N] generic is specialized. The vectorizer turns a named
+/// matmul into one operand-shaped `vector.contract`, which lowers to outer
+/// products; a generic contraction would instead be broadcast over its
+/// whole iteration space.
+void specializeContractionTile(RewriterBase &rewriter, linalg::LinalgOp op) {
+  if (isa<linalg::MatmulOp>(op) || !isContraction(op))
+    return;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  linalg::ContractionDimensions dims = *linalg::inferContractionDims(op);
+  SmallVector<unsigned> kept = {dims.m.back(), dims.n.back(), dims.k.back()};
+  SmallVector<unsigned> dropped;
+  for (unsigned i = 0; i < ranges.size(); ++i) {
+    if (llvm::is_contained(kept, i))
+      continue;
+    if (ranges[i] != 1)
+      return;
+    dropped.push_back(i);
+  }
+  rewriter.setInsertionPoint(op);
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic) {
+    FailureOr<linalg::GenericOp> generalized =
+        linalg::generalizeNamedOp(rewriter, op);
+    if (failed(generalized))
+      return;
+    generic = *generalized;
+  }
+  if (!dropped.empty()) {
+    rewriter.setInsertionPoint(generic);
+    linalg::ControlDropUnitDims control;
+    control.rankReductionStrategy =
+        linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
+    control.controlFn = [&](Operation *) { return dropped; };
+    FailureOr<linalg::DropUnitDimsResult> reduced =
+        linalg::dropUnitDims(rewriter, generic, control);
+    if (failed(reduced))
+      return;
+    rewriter.replaceOp(generic, reduced->replacements);
+    generic = cast<linalg::GenericOp>(reduced->resultOp.getOperation());
+  }
+  rewriter.setInsertionPoint(generic);
+  (void)linalg::specializeGenericOp(rewriter, generic);
 }
 
 struct TileAndVectorizePass
@@ -343,6 +393,10 @@ void TileAndVectorizePass::runOnOperation() {
   }
 
   // 4. Vectorize every statically shaped tile the vectorizer accepts.
+  SmallVector<linalg::LinalgOp> tiles;
+  func.walk([&](linalg::LinalgOp op) { tiles.push_back(op); });
+  for (linalg::LinalgOp op : tiles)
+    specializeContractionTile(rewriter, op);
   SmallVector<linalg::LinalgOp> candidates;
   func.walk([&](linalg::LinalgOp op) {
     if (!hasBooleanOperand(op) && op.hasPureTensorSemantics())
