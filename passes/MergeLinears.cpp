@@ -64,7 +64,7 @@ bool isConstantDerived(Value value) {
 /// type, presence and layout) can be concatenated at compile time.
 bool haveMergeableParameters(LinearOp a, LinearOp b) {
   auto hasConstantParameters = [](LinearOp linear) {
-    return isConstantDerived(linear.getWeight()) &&
+    return !linear.hasPackedWeight() && isConstantDerived(linear.getWeight()) &&
            (!linear.getBias() || isConstantDerived(linear.getBias()));
   };
   return hasConstantParameters(a) && hasConstantParameters(b) &&

@@ -82,6 +82,30 @@ def FoldConstantsPass : Pass<"tfm-fold-constants", "::mlir::func::FuncOp"> {
   ];
 }
 
+def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
+  let summary = "Packs constant linear weights into the CPU's panel layout";
+  let description = [{
+    The `-O3` layout decision. Rewrites every `tfm.linear` whose weight is a
+    constant `[N, K]` matrix (or `transpose` of a constant `[K, N]` one)
+    with at least `panel-width` output features to read the weight in the
+    panel layout `[ceil(N / w), K, w]`, `w = panel-width`, computed at
+    compile time: panel `p` holds output features `p·w .. p·w + w - 1`
+    (zero-padded past N), and each step along K reads `w` contiguous
+    elements. The CPU's register tiles are `w` features wide, so the
+    product streams each panel from memory in order instead of striding
+    through a `[K, N]` matrix. A weight several linears share is packed
+    once.
+
+    Run it last: the fusions and `tfm-merge-linears` leave linears with a
+    packed weight alone.
+  }];
+  let options = [
+    Option<"panelWidth", "panel-width", "int64_t", /*default=*/"16",
+           "Output features per panel (the register tile width: 16 f32 "
+           "lanes for AVX2)">
+  ];
+}
+
 def FuseNormsPass : Pass<"tfm-fuse-norms", "::mlir::func::FuncOp"> {
   let summary = "Fuses LayerNorm and RMSNorm spelled out in primitives";
   let description = [{

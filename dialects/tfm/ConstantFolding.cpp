@@ -5,6 +5,8 @@
 #include "TypeRules.h"
 #include "tfm/Dialect/Tfm/Folding.h"
 
+#include "mlir/IR/DialectResourceBlobManager.h"
+
 #include "llvm/ADT/APSInt.h"
 
 #include <cmath>
@@ -24,6 +26,52 @@ FoldingLimitScope::FoldingLimitScope(int64_t maxElements)
 }
 
 FoldingLimitScope::~FoldingLimitScope() { foldingLimit = previous; }
+
+FailureOr<ArrayRef<char>> getConstantBytes(Attribute value,
+                                           SmallVectorImpl<char> &storage) {
+  auto type = dyn_cast<ShapedType>(cast<TypedAttr>(value).getType());
+  if (!type || !type.hasStaticShape() ||
+      !type.getElementType().isIntOrFloat() ||
+      type.getElementType().isInteger(1) ||
+      type.getElementTypeBitWidth() % 8 != 0)
+    return failure();
+  int64_t width = type.getElementTypeBitWidth() / 8;
+  int64_t size = type.getNumElements() * width;
+  ArrayRef<char> bytes;
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    bytes = dense.getRawData();
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    bytes = blob->getData();
+  } else {
+    return failure();
+  }
+  if (static_cast<int64_t>(bytes.size()) == size)
+    return bytes;
+  // A splat holds one element.
+  if (static_cast<int64_t>(bytes.size()) != width)
+    return failure();
+  storage.clear();
+  storage.reserve(size);
+  for (int64_t i = 0; i < type.getNumElements(); ++i)
+    storage.append(bytes.begin(), bytes.end());
+  return ArrayRef<char>(storage);
+}
+
+ElementsAttr createConstantLike(Attribute like, ShapedType type,
+                                StringRef suffix, ArrayRef<char> bytes) {
+  if (isa<DenseElementsAttr>(like))
+    return DenseElementsAttr::getFromRawBuffer(type, bytes);
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      bytes, /*align=*/64, /*dataIsMutable=*/false);
+  StringRef name = "weight";
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(like))
+    name = resource.getRawHandle().getKey();
+  return DenseResourceElementsAttr::get(type, (name + suffix).str(),
+                                        std::move(blob));
+}
 
 } // namespace mlir::tfm
 

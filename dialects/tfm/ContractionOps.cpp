@@ -62,9 +62,28 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
   if (!input || !weight)
     return failure();
   StringRef name = getOperationName();
-  if (weight.getRank() != 2)
-    return violation(location, name, 1, "weight must have rank 2 [N, K], got ",
-                     weight);
+  std::optional<uint64_t> outFeatures = adaptor.getOutFeatures();
+  if (weight.getRank() != (outFeatures ? 3 : 2))
+    return violation(location, name, 1,
+                     outFeatures ? "a weight in the panel layout "
+                                   "(out_features) must have rank 3 [P, K, w]"
+                                 : "weight must have rank 2 [N, K]",
+                     ", got ", weight);
+  int64_t n = weight.getDimSize(0), k = weight.getDimSize(1);
+  if (outFeatures) {
+    int64_t features = static_cast<int64_t>(*outFeatures);
+    int64_t width = weight.getDimSize(2);
+    if (features <= 0)
+      return violation(location, name, 8, "out_features must be positive, got ",
+                       features);
+    if (!ShapedType::isDynamic(width) &&
+        !dimsAgree(weight.getDimSize(0), llvm::divideCeil(features, width)))
+      return violation(location, name, 8, "out_features = ", features,
+                       " needs ceil(", features, " / ", width,
+                       ") panels, the weight ", formatShape(weight.getShape()),
+                       " has ", weight.getDimSize(0));
+    n = features;
+  }
   if (input.getRank() < 1)
     return violation(location, name, 2, "input must have rank >= 1, got ",
                      input);
@@ -80,7 +99,6 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
     return violation(location, name, 3, "bias element type ",
                      bias.getElementType(), " differs from input element type ",
                      elementType);
-  int64_t n = weight.getDimSize(0), k = weight.getDimSize(1);
   if (!dimsAgree(input.getShape().back(), k))
     return violation(location, name, 4, "input ", formatShape(input.getShape()),
                      " does not end in the weight's K = ", k, " (weight ",
@@ -88,7 +106,8 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
   if (bias && (bias.getRank() != 1 || !dimsAgree(bias.getDimSize(0), n)))
     return violation(location, name, 5, "bias shape ",
                      formatShape(bias.getShape()), " must be [", n,
-                     "] to match weight ", formatShape(weight.getShape()));
+                     "] to match ", outFeatures ? "out_features" : "weight ",
+                     outFeatures ? "" : formatShape(weight.getShape()));
   SmallVector<int64_t> shape(input.getShape().drop_back());
   shape.push_back(n);
   auto result = RankedTensorType::get(shape, elementType);
@@ -107,6 +126,12 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
   }
   inferred.push_back(result);
   return success();
+}
+
+int64_t LinearOp::getNumOutputFeatures() {
+  if (std::optional<uint64_t> features = getOutFeatures())
+    return static_cast<int64_t>(*features);
+  return getWeight().getType().getDimSize(0);
 }
 
 //===----------------------------------------------------------------------===//

@@ -55,16 +55,27 @@ def Tfm_LinearOp : Tfm_Op<"linear",
     that the backend can apply them while the product is still in
     registers.
 
+    With `out_features = N` the weight is in the *panel layout* that
+    `tfm-pack-weights` chooses at `-O3`: `[P, K, w]`, `P = ceil(N / w)`
+    panels of `w` output features each, `weight[p, k, j] = W[p·w + j, k]`
+    (zero where `p·w + j >= N`). Each step along K of a panel is `w`
+    contiguous elements, which is what the CPU's register tiles read.
+
     Constraints:
-    * (linear_c1) `weight` has rank 2.
+    * (linear_c1) `weight` has rank 2 (`[N, K]`), or rank 3 (`[P, K, w]`,
+      panel layout) with `out_features`.
     * (linear_c2) `input` has rank 1 or more.
     * (linear_c3) `input`, `weight`, `bias` and `residual` have the same
       element type.
     * (linear_c4) the contracted dimensions agree: `input[-1] == weight[1]`.
-    * (linear_c5) `bias`, when present, has shape `[weight[0]]`.
+    * (linear_c5) `bias`, when present, has shape `[N]`.
     * (linear_c6) `result` has the element type of `input` and shape
-      `input[:-1] + [weight[0]]`.
+      `input[:-1] + [N]`.
     * (linear_c7) `residual`, when present, has the shape of `result`.
+    * (linear_c8) `out_features`, when present, is positive, the weight has
+      rank 3, and `P == ceil(out_features / w)`.
+
+    `N` is `out_features` in the panel layout and `weight[0]` otherwise.
 
     Example (a BERT output projection with its residual connection):
 
@@ -75,17 +86,36 @@ def Tfm_LinearOp : Tfm_Op<"linear",
     %g = tfm.linear %x, %w2, %b2 activation = gelu
         : (tensor<1x128x768xf32>, tensor<3072x768xf32>, tensor<3072xf32>)
         -> tensor<1x128x3072xf32>
+    // GPT-2's LM head, its weight packed in panels of 16 features.
+    %l = tfm.linear %h, %wp {out_features = 50257 : i64}
+        : (tensor<1x128x768xf32>, tensor<3142x768x16xf32>)
+        -> tensor<1x128x50257xf32>
     ```
   }];
   let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$weight,
                        Optional<Tfm_FloatTensor>:$bias,
                        Optional<Tfm_FloatTensor>:$residual,
-                       OptionalAttr<Tfm_ActivationAttr>:$activation);
+                       OptionalAttr<Tfm_ActivationAttr>:$activation,
+                       OptionalAttr<I64Attr>:$out_features);
   let results = (outs Tfm_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? (`residual` `(` $residual^ `)`)?
     (`activation` `=` `` $activation^)? attr-dict `:`
     functional-type(operands, results)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$weight,
+                   "::mlir::Value":$bias, "::mlir::Value":$residual,
+                   "::mlir::tfm::ActivationAttr":$activation), [{
+      build($_builder, $_state, input, weight, bias, residual, activation,
+            /*out_features=*/::mlir::IntegerAttr());
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// True when the weight is in the panel layout `[P, K, w]`.
+    bool hasPackedWeight() { return getOutFeatures().has_value(); }
+    /// The number of output features, N.
+    int64_t getNumOutputFeatures();
   }];
 }
 

@@ -28,4 +28,9 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   funcPm.addPass(createFusePass());
   funcPm.addPass(createEliminateDeadNodesPass());
   funcPm.addPass(createFoldConstantsPass());
+  if (options.optLevel == 2)
+    return;
+  // -O3: layout decisions, on the final graph (the fusions leave linears
+  // with a packed weight alone).
+  funcPm.addPass(createPackWeightsPass());
 }

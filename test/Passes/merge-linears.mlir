@@ -64,6 +64,21 @@ func.func @runtime_weights(%x: tensor<2x4xf32>, %w1: tensor<4x4xf32>, %w2: tenso
 
 // -----
 
+// Negative: weights already in the panel layout (-O3 packs after the
+// merges) stay apart; concatenating panels would need the padding undone.
+// CHECK-LABEL: func.func @packed_weights
+// CHECK-COUNT-2: tfm.linear
+// CHECK-NOT: tfm.split
+func.func @packed_weights(%x: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %w1 = tfm.constant dense<1.0> : tensor<1x4x16xf32>
+  %w2 = tfm.constant dense<2.0> : tensor<1x4x16xf32>
+  %a = tfm.linear %x, %w1 {out_features = 4 : i64} : (tensor<2x4xf32>, tensor<1x4x16xf32>) -> tensor<2x4xf32>
+  %b = tfm.linear %x, %w2 {out_features = 4 : i64} : (tensor<2x4xf32>, tensor<1x4x16xf32>) -> tensor<2x4xf32>
+  return %a, %b : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
 // SwiGLU: silu(x Wg) * (x Wu) is one linear over [Wg | Wu] and a swiglu,
 // with the silu still apart or already the gate linear's activation, and
 // the product in either order.

@@ -1,6 +1,7 @@
 // The graph-level pipeline at each optimization level.
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline | FileCheck %s
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline=opt-level=0 | FileCheck %s --check-prefix=O0
+// RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline=opt-level=3 | FileCheck %s --check-prefix=O3
 
 // Level 0 only refines shapes; higher levels also fold constants, drop
 // identities and merge duplicates.
@@ -23,4 +24,23 @@ func.func @cleanup(%x: tensor<2x8xf32>) -> tensor<?x8xf32> {
   %2 = tfm.exp %0 : tensor<?x8xf32>
   %3 = tfm.add %1, %2 : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
   return %3 : tensor<?x8xf32>
+}
+
+// -----
+
+// -O3 adds the layout decisions: after the fusions (matmul + bias ->
+// linear), the constant weight is packed in panels of 16 features. -O2
+// keeps the [N, K] layout.
+// CHECK-LABEL: func.func @layout
+// CHECK: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<32x8xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+// O3-LABEL: func.func @layout
+// O3-NOT: tfm.transpose
+// O3: %[[WP:.*]] = tfm.constant {{.*}} : tensor<2x8x16xf32>
+// O3: tfm.linear %{{.*}}, %[[WP]], %{{.*}} {out_features = 32 : i64} : (tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+func.func @layout(%x: tensor<2x8xf32>) -> tensor<2x32xf32> {
+  %w = tfm.constant dense<0.5> : tensor<8x32xf32>
+  %b = tfm.constant dense<0.25> : tensor<32xf32>
+  %0 = tfm.matmul %x, %w : (tensor<2x8xf32>, tensor<8x32xf32>) -> tensor<2x32xf32>
+  %1 = tfm.add %0, %b : (tensor<2x32xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+  return %1 : tensor<2x32xf32>
 }

@@ -28,8 +28,9 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
   Option<unsigned> optLevel{
       *this, "opt-level",
       llvm::cl::desc("0: shape refinement only; 1: also canonicalization, "
-                     "CSE, dead-node elimination and constant folding; 2 "
-                     "and 3: also every fusion (tfm-fuse)"),
+                     "CSE, dead-node elimination and constant folding; 2: "
+                     "also every fusion (tfm-fuse); 3: also the weight "
+                     "layout decisions (tfm-pack-weights)"),
       llvm::cl::init(2)};
 };
 

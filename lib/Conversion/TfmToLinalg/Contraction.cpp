@@ -5,19 +5,21 @@
 // into M), and a contraction linalg.generic otherwise. f16/bf16 products
 // accumulate in f32. `linear` reads its PyTorch-layout [N, K] weight
 // transposed: a constant weight is transposed once at compile time, so the
-// product streams rows of a [K, N] matrix.
+// product streams rows of a [K, N] matrix. A weight in the panel layout
+// ([P, K, w], chosen by tfm-pack-weights) is contracted as it is, into
+// [M, P, w] = [M, P·w].
 //
 //===----------------------------------------------------------------------===//
 
 #include "LinalgBuilders.h"
 #include "Patterns.h"
 
+#include "tfm/Dialect/Tfm/Folding.h"
 #include "tfm/Dialect/Tfm/ShapeUtils.h"
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -192,38 +194,99 @@ struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
 /// are not available.
 TypedAttr transposeConstantMatrix(Attribute weight, RankedTensorType type) {
   auto transposedType = type.clone({type.getDimSize(1), type.getDimSize(0)});
-  ArrayRef<char> bytes;
-  StringRef name = "weight";
-  if (auto dense = dyn_cast<DenseElementsAttr>(weight)) {
-    if (dense.isSplat())
-      return dense.reshape(transposedType);
-    bytes = dense.getRawData();
-  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(weight)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return nullptr;
-    bytes = blob->getData();
-    name = resource.getRawHandle().getKey();
-  } else {
+  if (auto dense = dyn_cast<DenseElementsAttr>(weight);
+      dense && dense.isSplat())
+    return dense.reshape(transposedType);
+  SmallVector<char> storage;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(weight, storage);
+  if (failed(bytes))
     return nullptr;
-  }
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
   int64_t width = type.getElementTypeBitWidth() / 8;
-  if (static_cast<int64_t>(bytes.size()) != rows * cols * width)
-    return nullptr;
-  AsmResourceBlob transposed = HeapAsmResourceBlob::allocate(
-      bytes.size(), /*align=*/64, /*dataIsMutable=*/true);
-  MutableArrayRef<char> out = transposed.getMutableData();
+  SmallVector<char> out(bytes->size());
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
-      std::memcpy(&out[(c * rows + r) * width], &bytes[(r * cols + c) * width],
-                  width);
-  // Literals stay literals; weights stay blobs.
-  if (isa<DenseElementsAttr>(weight))
-    return DenseElementsAttr::getFromRawBuffer(
-        transposedType, ArrayRef<char>(out.data(), out.size()));
-  return DenseResourceElementsAttr::get(
-      transposedType, (name + ".transposed").str(), std::move(transposed));
+      std::memcpy(&out[(c * rows + r) * width],
+                  &(*bytes)[(r * cols + c) * width], width);
+  return createConstantLike(weight, transposedType, ".transposed", out);
+}
+
+/// The [K, N] matrix a `linear` with an [N, K] weight streams: a weight the
+/// graph built as transpose(W) (MatMul + bias fused into linear) is W
+/// itself; a constant one is transposed at compile time.
+Value getTransposedWeight(ConversionPatternRewriter &rewriter, Location loc,
+                          LinearOp op, Value weight) {
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (auto transpose = op.getWeight().getDefiningOp<TransposeOp>();
+      transpose && transpose.getPerm() == ArrayRef<int64_t>{1, 0})
+    return rewriter.getRemappedValue(transpose.getInput());
+  Attribute weightAttr;
+  if (matchPattern(op.getWeight(), m_Constant(&weightAttr)))
+    if (TypedAttr transposed = transposeConstantMatrix(weightAttr, weightType))
+      return arith::ConstantOp::create(rewriter, loc, transposed);
+  Value init = createEmpty(rewriter, loc,
+                           {weightType.getDimSize(1), weightType.getDimSize(0)},
+                           weightType.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, weight, init,
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()
+      .front();
+}
+
+/// input [M, K] x the panel weight [P, K, w] + the bias (zero-padded to
+/// whole panels), as one contraction over (m, p, j, k) into [M, P, w];
+/// returned collapsed to [M, P·w], the padding columns last.
+Value buildPanelProduct(OpBuilder &b, Location loc, Value input, Value weight,
+                        Value bias, Type accType) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t m = inputType.getDimSize(0);
+  int64_t panels = weightType.getDimSize(0), width = weightType.getDimSize(2);
+  MLIRContext *ctx = b.getContext();
+  AffineExpr mE = getAffineDimExpr(0, ctx), pE = getAffineDimExpr(1, ctx),
+             jE = getAffineDimExpr(2, ctx), kE = getAffineDimExpr(3, ctx);
+  Value init;
+  if (bias) {
+    // Padded with zeros to whole panels, then broadcast over the rows.
+    int64_t n = cast<RankedTensorType>(bias.getType()).getDimSize(0);
+    if (n != panels * width) {
+      Type elementType = getElementTypeOrSelf(bias.getType());
+      bias = tensor::PadOp::create(
+          b, loc, RankedTensorType::get({panels * width}, elementType), bias,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(panels * width - n)},
+          createScalar(b, loc, elementType, 0));
+    }
+    bias = reshapeTo(b, loc, bias, {panels, width});
+    init =
+        buildGeneric(
+            b, loc, bias, createEmpty(b, loc, {m, panels, width}, accType),
+            {AffineMap::get(3, 0, {pE, jE}, ctx),
+             AffineMap::getMultiDimIdentityMap(3, ctx)},
+            SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              return {extendTo(nb, l, args[0], accType)};
+            })
+            .front();
+  } else {
+    init = createFilled(b, loc, {m, panels, width},
+                        createScalar(b, loc, accType, 0));
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {mE, kE}, ctx),
+                                 AffineMap::get(4, 0, {pE, kE, jE}, ctx),
+                                 AffineMap::get(4, 0, {mE, pE, jE}, ctx)};
+  Value product =
+      buildGeneric(
+          b, loc, ValueRange{input, weight}, init, maps,
+          {utils::IteratorType::parallel, utils::IteratorType::parallel,
+           utils::IteratorType::parallel, utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l,
+              ValueRange args) -> SmallVector<Value> {
+            return {buildMultiplyAccumulate(nb, l, args[0], args[1], args[2])};
+          })
+          .front();
+  return reshapeTo(b, loc, product, {m, panels * width});
 }
 
 struct LinearOpLowering : OpConversionPattern<LinearOp> {
@@ -236,43 +299,39 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
       return failure();
     Location loc = op.getLoc();
     auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
-    int64_t n = weightType.getDimSize(0), k = weightType.getDimSize(1);
+    int64_t n = op.getNumOutputFeatures(), k = weightType.getDimSize(1);
     int64_t m = getNumElements(
         cast<RankedTensorType>(op.getInput().getType()).getShape().drop_back());
     Type elementType = type->getElementType();
     Type accType = getComputeType(elementType);
-
-    // The [K, N] layout the product streams: a weight the graph built as
-    // transpose(W) (MatMul + bias fused into linear) is W itself; a
-    // constant one is transposed at compile time.
-    Value weightT;
-    Attribute weightAttr;
-    if (auto transpose = op.getWeight().getDefiningOp<TransposeOp>();
-        transpose && transpose.getPerm() == ArrayRef<int64_t>{1, 0})
-      weightT = rewriter.getRemappedValue(transpose.getInput());
-    if (!weightT && matchPattern(op.getWeight(), m_Constant(&weightAttr)))
-      if (TypedAttr transposed =
-              transposeConstantMatrix(weightAttr, weightType))
-        weightT = arith::ConstantOp::create(rewriter, loc, transposed);
-    if (!weightT) {
-      Value init = createEmpty(rewriter, loc, {k, n}, elementType);
-      weightT = linalg::TransposeOp::create(rewriter, loc, adaptor.getWeight(),
-                                            init, ArrayRef<int64_t>{1, 0})
-                    .getResult()
-                    .front();
-    }
     Value input2D = reshapeTo(rewriter, loc, adaptor.getInput(), {m, k});
-    Value init;
-    if (Value bias = adaptor.getBias()) {
-      init = buildElementwise(rewriter, loc, {m, n}, accType, bias,
-                              [&](OpBuilder &b, Location l, ValueRange args) {
-                                return extendTo(b, l, args[0], accType);
-                              });
+
+    Value result;
+    if (op.hasPackedWeight()) {
+      result = buildPanelProduct(rewriter, loc, input2D, adaptor.getWeight(),
+                                 adaptor.getBias(), accType);
+      int64_t padded = cast<RankedTensorType>(result.getType()).getDimSize(1);
+      if (padded != n)
+        result = tensor::ExtractSliceOp::create(
+            rewriter, loc, result,
+            getAsIndexOpFoldResult(rewriter.getContext(), {0, 0}),
+            getAsIndexOpFoldResult(rewriter.getContext(), {m, n}),
+            getAsIndexOpFoldResult(rewriter.getContext(), {1, 1}));
     } else {
-      init = createFilled(rewriter, loc, {m, n},
-                          createScalar(rewriter, loc, accType, 0));
+      Value weightT =
+          getTransposedWeight(rewriter, loc, op, adaptor.getWeight());
+      Value init;
+      if (Value bias = adaptor.getBias()) {
+        init = buildElementwise(rewriter, loc, {m, n}, accType, bias,
+                                [&](OpBuilder &b, Location l, ValueRange args) {
+                                  return extendTo(b, l, args[0], accType);
+                                });
+      } else {
+        init = createFilled(rewriter, loc, {m, n},
+                            createScalar(rewriter, loc, accType, 0));
+      }
+      result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
     }
-    Value result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
     // The epilogue: activation, then the residual, in the compute type.
     std::optional<Activation> activation = op.getActivation();
     Value residual = adaptor.getResidual();

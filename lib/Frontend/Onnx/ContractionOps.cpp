@@ -65,7 +65,7 @@ static LogicalResult convertGemm(NodeImporter &n) {
   if (transB && !transA && alpha == 1.0 && (!c || (biasIsRow && beta == 1.0))) {
     Value bias = c ? n.reshape(c, {outFeatures}) : Value();
     n.setOutput(0, n.create<LinearOp>(a, b, MaybeValue{bias}, MaybeValue{},
-                                      ActivationAttr()));
+                                      ActivationAttr(), IntegerAttr()));
     return n.finish();
   }
 

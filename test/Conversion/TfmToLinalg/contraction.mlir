@@ -64,8 +64,8 @@ func.func @matmul_f16(%a: tensor<8x16xf16>, %b: tensor<16x8xf16>) -> tensor<8x8x
 // CHECK: #[[BIAS:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @linear_constant
 // CHECK-SAME: (%[[X:.*]]: tensor<2x4x3xf32>, %[[B:.*]]: tensor<2xf32>)
-// CHECK: %[[WT:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
-// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[X]]
+// CHECK-DAG: %[[WT:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK-DAG: %[[ROWS:.*]] = tensor.collapse_shape %[[X]]
 // CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #{{.*}}]{{.*}} ins(%[[B]] : tensor<2xf32>) outs(%{{.*}} : tensor<8x2xf32>)
 // CHECK: linalg.matmul ins(%[[ROWS]], %[[WT]] : tensor<8x3xf32>, tensor<3x2xf32>) outs(%[[INIT]] : tensor<8x2xf32>)
 func.func @linear_constant(%x: tensor<2x4x3xf32>, %b: tensor<2xf32>) -> tensor<2x4x2xf32> {
@@ -97,6 +97,31 @@ func.func @linear_transposed_weight(%x: tensor<4x3xf32>, %w: tensor<3x2xf32>) ->
   %wt = tfm.transpose %w perm = [1, 0] : tensor<3x2xf32> -> tensor<2x3xf32>
   %0 = tfm.linear %x, %wt : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// A weight in the panel layout [P, K, w] is contracted as it is, into
+// [M, P, w]; the bias is padded to whole panels, and the padding columns
+// are sliced off before the epilogue.
+// CHECK-DAG: #[[BIASP:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3, d2)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @linear_panels
+// CHECK-SAME: (%[[X:.*]]: tensor<4x3xf32>, %[[W:.*]]: tensor<2x3x2xf32>, %[[B:.*]]: tensor<3xf32>)
+// CHECK: %[[PB:.*]] = tensor.pad %[[B]] low[0] high[1]
+// CHECK: %[[B2:.*]] = tensor.expand_shape %[[PB]] {{\[}}[0, 1]] output_shape [2, 2]
+// CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[BIASP]], #{{.*}}]{{.*}} ins(%[[B2]] : tensor<2x2xf32>) outs(%{{.*}} : tensor<4x2x2xf32>)
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%[[X]], %[[W]] : tensor<4x3xf32>, tensor<2x3x2xf32>) outs(%[[INIT]] : tensor<4x2x2xf32>)
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1, 2]] : tensor<4x2x2xf32> into tensor<4x4xf32>
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[FLAT]][0, 0] [4, 3] [1, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[S]] : tensor<4x3xf32>)
+// CHECK: arith.maximumf
+func.func @linear_panels(%x: tensor<4x3xf32>, %w: tensor<2x3x2xf32>, %b: tensor<3xf32>) -> tensor<4x3xf32> {
+  %0 = tfm.linear %x, %w, %b activation = relu {out_features = 3 : i64} : (tensor<4x3xf32>, tensor<2x3x2xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
 }
 
 // -----

@@ -36,6 +36,16 @@ func.func @linear(%x: tensor<1x128x768xf32>, %w: tensor<3072x768xf32>, %b: tenso
 
 // -----
 
+// The panel layout: 50257 features in ceil(50257 / 16) = 3142 panels.
+// CHECK-LABEL: func.func @linear_panels
+func.func @linear_panels(%x: tensor<1x4x768xf32>, %w: tensor<3142x768x16xf32>, %b: tensor<50257xf32>) -> tensor<1x4x50257xf32> {
+  // CHECK: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} activation = gelu {out_features = 50257 : i64} : (tensor<1x4x768xf32>, tensor<3142x768x16xf32>, tensor<50257xf32>) -> tensor<1x4x50257xf32>
+  %0 = tfm.linear %x, %w, %b activation = gelu {out_features = 50257 : i64} : (tensor<1x4x768xf32>, tensor<3142x768x16xf32>, tensor<50257xf32>) -> tensor<1x4x50257xf32>
+  return %0 : tensor<1x4x50257xf32>
+}
+
+// -----
+
 // A rank-1 input is a single vector.
 // CHECK-LABEL: func.func @linear_vector
 func.func @linear_vector(%x: tensor<8xbf16>, %w: tensor<4x8xbf16>) -> tensor<4xbf16> {

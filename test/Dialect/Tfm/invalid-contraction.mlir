@@ -55,6 +55,15 @@ func.func @linear_c1(%x: tensor<2x8xf32>, %w: tensor<1x4x8xf32>) {
 
 // -----
 
+// linear_c1: a weight in the panel layout (out_features) is [P, K, w].
+func.func @linear_c1_panels(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c1: a weight in the panel layout (out_features) must have rank 3 [P, K, w], got 'tensor<4x8xf32>'}}
+  %0 = tfm.linear %x, %w {out_features = 4 : i64} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
 // linear_c2: the input has rank 1 or more.
 func.func @linear_c2(%x: tensor<f32>, %w: tensor<4x1xf32>) {
   // expected-error @+1 {{'tfm.linear' op linear_c2: input must have rank >= 1, got 'tensor<f32>'}}
@@ -167,5 +176,32 @@ func.func @conv_c6(%x: tensor<1x3x8xf32>, %w: tensor<4x3x3xf32>) {
 func.func @linear_c7(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %r: tensor<4xf32>) {
   // expected-error @+1 {{'tfm.linear' op linear_c7: residual shape [4] differs from the result shape [2, 4]}}
   %0 = tfm.linear %x, %w residual(%r) : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// linear_c5: in the panel layout the bias is [out_features].
+func.func @linear_c5_panels(%x: tensor<2x8xf32>, %w: tensor<2x8x16xf32>, %b: tensor<32xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c5: bias shape [32] must be [20] to match out_features}}
+  %0 = tfm.linear %x, %w, %b {out_features = 20 : i64} : (tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<32xf32>) -> tensor<2x20xf32>
+  return
+}
+
+// -----
+
+// linear_c8: the weight has ceil(out_features / w) panels.
+func.func @linear_c8(%x: tensor<2x8xf32>, %w: tensor<2x8x16xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c8: out_features = 40 needs ceil(40 / 16) panels, the weight [2, 8, 16] has 2}}
+  %0 = tfm.linear %x, %w {out_features = 40 : i64} : (tensor<2x8xf32>, tensor<2x8x16xf32>) -> tensor<2x40xf32>
+  return
+}
+
+// -----
+
+// linear_c8: out_features is positive.
+func.func @linear_c8_positive(%x: tensor<2x8xf32>, %w: tensor<0x8x16xf32>) {
+  // expected-error @+1 {{'tfm.linear' op linear_c8: out_features must be positive, got 0}}
+  %0 = tfm.linear %x, %w {out_features = 0 : i64} : (tensor<2x8xf32>, tensor<0x8x16xf32>) -> tensor<2x0xf32>
   return
 }

@@ -137,6 +137,59 @@ def rope_case(name, x_shape, cos_shape, heads=None, interleaved=False):
     return module, {"x": x, "c": cos, "s": sin}, expected
 
 
+def dense_literal(array):
+    return "dense<%s>" % np.array2string(
+        array, separator=", ", threshold=sys.maxsize,
+        formatter={"float_kind": lambda v: "%.9e" % v}).replace("\n", "")
+
+
+def linear_case(name, x_shape, n, transposed=False):
+    """A linear with constant weights, a bias, GELU and a residual; with
+    `transposed`, spelled as a MatMul by a [K, N] matrix plus a bias, as
+    exporters emit it. -O3 packs the weight in panels of 16 (zero-padded
+    when 16 does not divide N)."""
+    rng = np.random.RandomState(len(name))
+    k = x_shape[-1]
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    r = rng.standard_normal(x_shape[:-1] + [n]).astype(np.float32)
+    w = (rng.standard_normal([n, k]) / np.sqrt(k)).astype(np.float32)
+    bias = rng.standard_normal([n]).astype(np.float32)
+    h = x.astype(np.float64) @ w.T.astype(np.float64) + bias
+    if transposed:
+        expected = h
+    else:
+        from math import erf
+        gelu = np.vectorize(lambda v: 0.5 * v * (1 + erf(v / np.sqrt(2))))
+        expected = gelu(h) + r
+    out = x_shape[:-1] + [n]
+    if transposed:
+        body = """  %%w = tfm.constant %s : %s
+  %%b = tfm.constant %s : %s
+  %%p = tfm.matmul %%x, %%w : (%s, %s) -> %s
+  %%0 = tfm.add %%p, %%b : (%s, %s) -> %s
+""" % (dense_literal(w.T), ttype([k, n]), dense_literal(bias), ttype([n]),
+           ttype(x_shape), ttype([k, n]), ttype(out), ttype(out), ttype([n]),
+           ttype(out))
+    else:
+        body = """  %%w = tfm.constant %s : %s
+  %%b = tfm.constant %s : %s
+  %%0 = tfm.linear %%x, %%w, %%b residual(%%r) activation = gelu : (%s, %s, %s, %s) -> %s
+""" % (dense_literal(w), ttype([n, k]), dense_literal(bias), ttype([n]),
+           ttype(x_shape), ttype([n, k]), ttype([n]), ttype(out), ttype(out))
+    module = """func.func @%s(%%x: %s {tfm.name = "x"}, %%r: %s {tfm.name = "r"}) -> (%s {tfm.name = "out"}) {
+%s  return %%0 : %s
+}
+""" % (name, ttype(x_shape), ttype(out), ttype(out), body, ttype(out))
+    inputs = {"x": x, "r": r}
+    return module, inputs, expected.astype(np.float32)
+
+
+# Extra tfmc flags per case (default: none, i.e. -O2).
+CASE_FLAGS = {
+    "linear_O2": [], "linear_panels_O3": ["-O3"],
+    "linear_panels_transposed_O3": ["-O3"],
+}
+
 CASES = {
     # 128 queries in blocks of 64, 128 keys in one tile.
     "attention_mha": lambda: attention_case(
@@ -163,6 +216,13 @@ CASES = {
         interleaved=True),
     "rope_half_packed": lambda: rope_case(
         "rope_half_packed", [1, 12, 2 * 16], [1, 12, 8], heads=2),
+    # 50 features: three whole panels of 16 and a padded one; 14 rows, not
+    # a multiple of the 4-row register tile.
+    "linear_O2": lambda: linear_case("linear_O2", [2, 7, 40], 50),
+    "linear_panels_O3": lambda: linear_case("linear_panels_O3", [2, 7, 40],
+                                            50),
+    "linear_panels_transposed_O3": lambda: linear_case(
+        "linear_panels_transposed_O3", [3, 24], 48, transposed=True),
 }
 
 
@@ -186,7 +246,8 @@ def main():
             f.write(module)
         library = os.path.join(case_dir, name + ".so")
         compiled = subprocess.run(
-            [args.tfmc, source, "--emit=lib", "-o", library],
+            [args.tfmc, source, "--emit=lib", "-o", library] +
+            CASE_FLAGS.get(name, []),
             capture_output=True, text=True)
         if compiled.returncode != 0:
             print("%s: FAIL (tfmc)\n%s" % (name, compiled.stderr))

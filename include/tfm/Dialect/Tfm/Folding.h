@@ -1,11 +1,26 @@
-//===- Folding.h - limits of tfm's constant folders -------------*- C++ -*-===//
+//===- Folding.h - tfm's constant folders and weight bytes ------*- C++ -*-===//
 
 #ifndef TFM_DIALECT_TFM_FOLDING_H
 #define TFM_DIALECT_TFM_FOLDING_H
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Support/LLVM.h"
+
 #include <cstdint>
 
 namespace mlir::tfm {
+
+/// The elements of the constant `value` (a dense literal or a resource
+/// blob, not of type i1) as row-major bytes; a splat is expanded into
+/// `storage`. Fails when the bytes are not available (an elided blob).
+FailureOr<ArrayRef<char>> getConstantBytes(Attribute value,
+                                           SmallVectorImpl<char> &storage);
+
+/// A constant of `type` holding `bytes`, in the form of `like`: a dense
+/// literal stays a literal, a weight blob becomes a new blob named
+/// `<like's name><suffix>`.
+ElementsAttr createConstantLike(Attribute like, ShapedType type,
+                                StringRef suffix, ArrayRef<char> bytes);
 
 /// While alive, lets the folders of tfm ops on this thread materialize
 /// non-splat constants of up to `maxElements` elements instead of the

@@ -1,0 +1,120 @@
+//===- PackWeights.cpp - linear weights in the panel layout ---------------===//
+//
+//   linear(x, W [N, K] constant)
+//     -> linear(x, Wp [ceil(N/w), K, w] constant) {out_features = N}
+//
+// with Wp[p, k, j] = W[p·w + j, k], zero past N, computed at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/Passes/Passes.h"
+
+#include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_PACKWEIGHTSPASS
+#include "tfm/Passes/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+/// Where a linear's [N, K] weight comes from: a constant, read as [N, K] or
+/// (under a transpose) as [K, N].
+struct WeightSource {
+  Attribute value;
+  bool isTransposed;
+};
+
+std::optional<WeightSource> getWeightSource(LinearOp linear) {
+  Value weight = linear.getWeight();
+  bool isTransposed = false;
+  if (auto transpose = weight.getDefiningOp<TransposeOp>()) {
+    if (transpose.getPerm() != ArrayRef<int64_t>{1, 0})
+      return std::nullopt;
+    weight = transpose.getInput();
+    isTransposed = true;
+  }
+  Attribute value;
+  if (!matchPattern(weight, m_Constant(&value)))
+    return std::nullopt;
+  return WeightSource{value, isTransposed};
+}
+
+/// The panel layout of the [N, K] weight in `source`, or null when its
+/// bytes are not available.
+ElementsAttr packPanels(const WeightSource &source, RankedTensorType type,
+                        int64_t width) {
+  SmallVector<char> storage;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(source.value, storage);
+  if (failed(bytes))
+    return nullptr;
+  int64_t n = type.getDimSize(0), k = type.getDimSize(1);
+  int64_t panels = llvm::divideCeil(n, width);
+  int64_t size = type.getElementTypeBitWidth() / 8;
+  SmallVector<char> packed(panels * k * width * size, 0);
+  for (int64_t row = 0; row < n; ++row) {
+    int64_t panel = row / width, lane = row % width;
+    for (int64_t col = 0; col < k; ++col) {
+      int64_t from = source.isTransposed ? col * n + row : row * k + col;
+      int64_t to = (panel * k + col) * width + lane;
+      std::memcpy(&packed[to * size], &(*bytes)[from * size], size);
+    }
+  }
+  auto packedType =
+      RankedTensorType::get({panels, k, width}, type.getElementType());
+  return createConstantLike(source.value, packedType, ".panels", packed);
+}
+
+struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (panelWidth < 1) {
+      getOperation().emitError("tfm-pack-weights: panel-width must be "
+                               "positive, got ")
+          << static_cast<int64_t>(panelWidth);
+      return signalPassFailure();
+    }
+    IRRewriter rewriter(&getContext());
+    DenseMap<Value, Value> packedWeights;
+    SmallVector<LinearOp> linears;
+    getOperation().walk([&](LinearOp linear) { linears.push_back(linear); });
+    for (LinearOp linear : linears) {
+      auto type = cast<RankedTensorType>(linear.getWeight().getType());
+      if (linear.hasPackedWeight() || !type.hasStaticShape() ||
+          type.getDimSize(0) < panelWidth)
+        continue;
+      std::optional<WeightSource> source = getWeightSource(linear);
+      if (!source)
+        continue;
+      Value &packed = packedWeights[linear.getWeight()];
+      if (!packed) {
+        ElementsAttr panels = packPanels(*source, type, panelWidth);
+        if (!panels)
+          continue;
+        rewriter.setInsertionPointAfterValue(linear.getWeight());
+        packed = ConstantOp::create(rewriter, linear.getLoc(), panels);
+      }
+      rewriter.modifyOpInPlace(linear, [&] {
+        linear.getWeightMutable().assign(packed);
+        linear.setOutFeatures(type.getDimSize(0));
+      });
+    }
+    // The [N, K] weights (and their transposes) the linears read before.
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) { ops.push_back(op); });
+    for (Operation *op : llvm::reverse(ops))
+      if (isa<ConstantOp, TransposeOp>(op) && op->use_empty())
+        rewriter.eraseOp(op);
+  }
+};
+
+} // namespace

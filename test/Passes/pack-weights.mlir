@@ -1,0 +1,70 @@
+// RUN: tfm-opt %s --tfm-pack-weights="panel-width=2" --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --tfm-pack-weights --split-input-file | FileCheck %s --check-prefix=W16
+// RUN: not tfm-opt %s --tfm-pack-weights="panel-width=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: error: tfm-pack-weights: panel-width must be positive, got 0
+
+// A constant [N, K] = [3, 2] weight becomes ceil(3 / 2) = 2 panels of 2
+// features: panel 0 holds rows 0 and 1, panel 1 row 2 and a zero row,
+// each K step one contiguous pair. The old weight goes.
+// CHECK-LABEL: func.func @constant
+// CHECK-SAME: (%[[X:.*]]: tensor<4x2xf32>, %[[B:.*]]: tensor<3xf32>)
+// CHECK: %[[WP:.*]] = tfm.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]], {{\[\[}}5.000000e+00, 0.000000e+00], [6.000000e+00, 0.000000e+00]]]> : tensor<2x2x2xf32>
+// CHECK-NOT: tensor<3x2xf32>
+// CHECK: %[[Y:.*]] = tfm.linear %[[X]], %[[WP]], %[[B]] activation = relu {out_features = 3 : i64} : (tensor<4x2xf32>, tensor<2x2x2xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+// CHECK: return %[[Y]]
+// W16-LABEL: func.func @constant
+// W16: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} activation = relu : (tensor<4x2xf32>, tensor<3x2xf32>, tensor<3xf32>)
+func.func @constant(%x: tensor<4x2xf32>, %b: tensor<3xf32>) -> tensor<4x3xf32> {
+  %w = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %y = tfm.linear %x, %w, %b activation = relu : (tensor<4x2xf32>, tensor<3x2xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+// A weight read through transpose([K, N]) (a fused MatMul) packs from the
+// [K, N] matrix: the same panels as above. Both the transpose and the
+// matrix go.
+// CHECK-LABEL: func.func @transposed
+// CHECK-NOT: tfm.transpose
+// CHECK: %[[WP:.*]] = tfm.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]], {{\[\[}}5.000000e+00, 0.000000e+00], [6.000000e+00, 0.000000e+00]]]> : tensor<2x2x2xf32>
+// CHECK-NOT: tfm.transpose
+// CHECK: tfm.linear %{{.*}}, %[[WP]] {out_features = 3 : i64}
+func.func @transposed(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %kn = tfm.constant dense<[[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]]> : tensor<2x3xf32>
+  %w = tfm.transpose %kn perm = [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  %y = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+// Linears sharing a weight share its packed form.
+// CHECK-LABEL: func.func @shared
+// CHECK: %[[WP:.*]] = tfm.constant dense<{{.*}}> : tensor<1x2x2xf32>
+// CHECK-NOT: tfm.constant
+// CHECK: tfm.linear %{{.*}}, %[[WP]] {out_features = 2 : i64}
+// CHECK: tfm.linear %{{.*}}, %[[WP]] {out_features = 2 : i64}
+func.func @shared(%x: tensor<4x2xf32>, %z: tensor<4x2xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %w = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %a = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  %b = tfm.linear %z, %w : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  return %a, %b : tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// Left alone: a weight computed at run time, a weight with fewer features
+// than a panel, and one already packed.
+// CHECK-LABEL: func.func @not_packed
+// CHECK: tfm.linear %{{.*}}, %{{.*}} : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+// CHECK: tfm.linear %{{.*}}, %{{.*}} : (tensor<4x2xf32>, tensor<1x2xf32>) -> tensor<4x1xf32>
+// CHECK: tfm.linear %{{.*}}, %{{.*}} {out_features = 3 : i64} : (tensor<4x2xf32>, tensor<2x2x2xf32>) -> tensor<4x3xf32>
+func.func @not_packed(%x: tensor<4x2xf32>, %w: tensor<3x2xf32>, %p: tensor<2x2x2xf32>) -> (tensor<4x3xf32>, tensor<4x1xf32>, tensor<4x3xf32>) {
+  %a = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  %narrow = tfm.constant dense<[[1.0, 2.0]]> : tensor<1x2xf32>
+  %b = tfm.linear %x, %narrow : (tensor<4x2xf32>, tensor<1x2xf32>) -> tensor<4x1xf32>
+  %c = tfm.linear %x, %p {out_features = 3 : i64} : (tensor<4x2xf32>, tensor<2x2x2xf32>) -> tensor<4x3xf32>
+  return %a, %b, %c : tensor<4x3xf32>, tensor<4x1xf32>, tensor<4x3xf32>
+}
