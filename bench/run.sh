@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# `make bench`: tfmc at -O1 and -O2 against ONNX Runtime on BERT-base
-# (sequences 128 and 16), MiniLM-L6 and GPT-2 small (sequence 128), then the fork/join cost of a parallel loop under
-# libomp and under a plain thread pool (the measurement behind the choice
-# of OpenMP, docs/architecture.md). Options pass through to run_bench.py.
+# `make bench`: tfmc at -O1, -O2 and -O3 against ONNX Runtime on BERT-base
+# (sequences 128 and 16), MiniLM-L6 and GPT-2 small (sequence 128); the
+# fp32 GEMM kernel against OpenBLAS and the machine's peak; then the
+# fork/join cost of a parallel loop under libomp and under a plain thread
+# pool (the measurement behind the choice of OpenMP, docs/architecture.md).
+# Options pass through to run_bench.py.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 /usr/bin/python3 "$root/bench/run_bench.py" "$@"
+
+echo
+echo "fp32 GEMM against OpenBLAS:"
+/usr/bin/python3 "$root/bench/gemm_bench.py"
 
 echo
 echo "fork/join cost of one parallel loop:"

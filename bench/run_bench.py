@@ -2,13 +2,14 @@
 """Benchmarks tfmc-compiled models against ONNX Runtime on this machine.
 
 For each case (a model, exported by scripts/export_models.py when missing,
-at one sequence length) it compiles two executables with tfmc, at -O1
-(cleanups only) and at -O2 (tfmc's default: + the graph fusions), timing
-the compilations, then alternates rounds of tfmc -O1, tfmc -O2 and ONNX
-Runtime runs on the same inputs with the same thread count, so that all
-see the same machine state. It prints, per case, the median latency of
-each (the median of the rounds' medians), the ratios -O2 / -O1 and
--O2 / ORT, the peak RSS of tfmc -O2 and of ORT, and the compile time.
+at one sequence length) it compiles three executables with tfmc, at -O1
+(cleanups only), -O2 (tfmc's default: + the graph fusions) and -O3 (+ the
+weights packed in panels), timing the compilations, then alternates rounds
+of tfmc -O1, -O2, -O3 and ONNX Runtime runs on the same inputs with the
+same thread count, so that all see the same machine state. It prints, per
+case, the median latency of each (the median of the rounds' medians), the
+ratios -O2 / -O1, -O2 / ORT and -O3 / ORT, the peak RSS of tfmc -O3 and of
+ORT, and the compile times.
 
     /usr/bin/python3 bench/run_bench.py [--models bert,bert16,minilm,gpt2]
         [--rounds 3] [--runs 10] [--threads N] [--json FILE]
@@ -33,8 +34,9 @@ import compare_with_ort  # noqa: E402  (inputs shared with the ORT checks)
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
-# -O1: cleanups only; -O2: tfmc's default, with the graph fusions.
-OPT_LEVELS = (1, 2)
+# -O1: cleanups only; -O2: tfmc's default, with the graph fusions; -O3:
+# + weights packed in panels.
+OPT_LEVELS = (1, 2, 3)
 
 # name -> (title, exporter family, graph inputs with their shapes)
 MODELS = {
@@ -128,12 +130,15 @@ def bench_model(key, args, work):
         ort_rss.append(stats["peak_rss_mib"])
     o1 = statistics.median(tfm_medians[1])
     o2 = statistics.median(tfm_medians[2])
+    o3 = statistics.median(tfm_medians[3])
     ort = statistics.median(ort_medians)
-    return {"model": title, "tfmc_O1_ms": o1, "tfmc_ms": o2, "ort_ms": ort,
-            "O2_over_O1": o2 / o1, "ratio": o2 / ort,
-            "tfmc_rss_mib": max(tfm_rss[2]), "ort_rss_mib": max(ort_rss),
-            "compile_O1_s": compile_seconds[1], "compile_s": compile_seconds[2],
-            "compile_rss_mib": compile_rss_mib[2]}
+    return {"model": title, "tfmc_O1_ms": o1, "tfmc_O2_ms": o2,
+            "tfmc_O3_ms": o3, "ort_ms": ort, "O2_over_O1": o2 / o1,
+            "O2_over_ort": o2 / ort, "O3_over_ort": o3 / ort,
+            "tfmc_rss_mib": max(tfm_rss[3]), "ort_rss_mib": max(ort_rss),
+            "compile_s": {level: compile_seconds[level]
+                          for level in OPT_LEVELS},
+            "compile_rss_mib": compile_rss_mib[3]}
 
 
 def main():
@@ -162,18 +167,20 @@ def main():
 
     print("\n%d threads, %d rounds of %d runs (median of round medians)" %
           (args.threads, args.rounds, args.runs))
-    header = ("model", "tfmc -O1 ms", "tfmc -O2 ms", "-O2/-O1", "ORT ms",
-              "-O2/ORT", "tfmc RSS MiB", "ORT RSS MiB", "compile -O1 s",
-              "compile -O2 s", "compile RSS MiB")
+    header = ("model", "-O1 ms", "-O2 ms", "-O3 ms", "ORT ms", "-O2/-O1",
+              "-O2/ORT", "-O3/ORT", "-O3 RSS MiB", "ORT RSS MiB",
+              "compile -O1/-O2/-O3 s", "compile RSS MiB")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for r in rows:
-        print("| %s | %.1f | %.1f | %.2f | %.1f | %.2f | %.0f | %.0f | %.1f "
-              "| %.1f | %.0f |" % (
-                  r["model"], r["tfmc_O1_ms"], r["tfmc_ms"], r["O2_over_O1"],
-                  r["ort_ms"], r["ratio"], r["tfmc_rss_mib"],
-                  r["ort_rss_mib"], r["compile_O1_s"], r["compile_s"],
-                  r["compile_rss_mib"]))
+        compile_s = "/".join("%.1f" % r["compile_s"][level]
+                             for level in OPT_LEVELS)
+        print("| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %.0f "
+              "| %.0f | %s | %.0f |" % (
+                  r["model"], r["tfmc_O1_ms"], r["tfmc_O2_ms"],
+                  r["tfmc_O3_ms"], r["ort_ms"], r["O2_over_O1"],
+                  r["O2_over_ort"], r["O3_over_ort"], r["tfmc_rss_mib"],
+                  r["ort_rss_mib"], compile_s, r["compile_rss_mib"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)

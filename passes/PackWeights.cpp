@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 
+#include "llvm/ADT/SetVector.h"
+
 #include <cstring>
 
 namespace mlir::tfm {
@@ -108,12 +110,21 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
         linear.setOutFeatures(type.getDimSize(0));
       });
     }
-    // The [N, K] weights (and their transposes) the linears read before.
-    SmallVector<Operation *> ops;
-    getOperation().walk([&](Operation *op) { ops.push_back(op); });
-    for (Operation *op : llvm::reverse(ops))
-      if (isa<ConstantOp, TransposeOp>(op) && op->use_empty())
-        rewriter.eraseOp(op);
+    // The [N, K] weights (and the transposes they were read through) no
+    // linear reads any more: transposes first, then the constants.
+    llvm::SetVector<Operation *> transposes, constants;
+    for (Value weight : llvm::make_first_range(packedWeights)) {
+      if (auto transpose = weight.getDefiningOp<TransposeOp>()) {
+        transposes.insert(transpose);
+        weight = transpose.getInput();
+      }
+      if (auto constant = weight.getDefiningOp<ConstantOp>())
+        constants.insert(constant);
+    }
+    for (auto *ops : {&transposes, &constants})
+      for (Operation *op : *ops)
+        if (op->use_empty())
+          rewriter.eraseOp(op);
   }
 };
 

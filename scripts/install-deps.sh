@@ -21,6 +21,9 @@ packages=(
   python3-onnx python3-numpy python3-torch
   # ONNX Runtime through onnxruntime-node (npm: below).
   nodejs
+  # `make bench` only: OpenBLAS, the GEMM benchmark's peer (nothing tfmc
+  # builds links it).
+  libopenblas-dev
 )
 
 missing=()

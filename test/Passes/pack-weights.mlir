@@ -68,3 +68,23 @@ func.func @not_packed(%x: tensor<4x2xf32>, %w: tensor<3x2xf32>, %p: tensor<2x2x2
   %c = tfm.linear %x, %p {out_features = 3 : i64} : (tensor<4x2xf32>, tensor<2x2x2xf32>) -> tensor<4x3xf32>
   return %a, %b, %c : tensor<4x3xf32>, tensor<4x1xf32>, tensor<4x3xf32>
 }
+
+// -----
+
+// One square constant read both directly and through a transpose: two
+// packed forms (the panels of W and of Wᵀ), and the constant and the
+// transpose go.
+// CHECK-LABEL: func.func @direct_and_transposed
+// CHECK-NOT: tensor<2x2xf32>
+// CHECK-DAG: %[[P1:.*]] = tfm.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]]]> : tensor<1x2x2xf32>
+// CHECK-DAG: %[[P2:.*]] = tfm.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]]> : tensor<1x2x2xf32>
+// CHECK-NOT: tfm.transpose
+// CHECK: tfm.linear %{{.*}}, %[[P1]] {out_features = 2 : i64}
+// CHECK: tfm.linear %{{.*}}, %[[P2]] {out_features = 2 : i64}
+func.func @direct_and_transposed(%x: tensor<4x2xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %w = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %wt = tfm.transpose %w perm = [1, 0] : tensor<2x2xf32> -> tensor<2x2xf32>
+  %a = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  %b = tfm.linear %x, %wt : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  return %a, %b : tensor<4x2xf32>, tensor<4x2xf32>
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""fp32 GEMM: tfmc's generated code against OpenBLAS and the machine's peak.
+
+For each size M x N x K it compiles, with tfmc, a `tfm.linear` of an
+[M, K] input by an [N, K] weight given in the panel layout `[N/16, K, 16]`
+that -O3 packs constant weights into at compile time (so the kernel timed
+is the one -O3 models run; the packing itself costs nothing at run time).
+It then alternates rounds of tfmc (tfm-run --bench) and OpenBLAS's
+row-major sgemm (bench/gemm_peers.c) on the same thread count, and prints
+the median GFLOP/s of each, their ratio, and each as a fraction of the fp32
+peak measured by gemm_peers (independent FMAs from registers on every
+thread: 2 FMA x 8 lanes x 2 flops per cycle per core).
+
+    /usr/bin/python3 bench/gemm_bench.py [--sizes 128x768x768,...]
+        [--threads N] [--rounds 3] [--runs 20] [--json FILE]
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SIZES = "128x768x768,128x3072x768,128x768x3072,1024x1024x1024"
+PANEL = 16
+
+
+def run(command):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit("gemm_bench: %s failed:\n%s%s" % (
+            " ".join(command), result.stdout, result.stderr))
+    return result.stdout
+
+
+def build_peers(work):
+    exe = os.path.join(work, "gemm_peers")
+    run(["/usr/lib/llvm-22/bin/clang", "-O2", "-mavx2", "-mfma", "-fopenmp",
+         "-L/usr/lib/llvm-22/lib", "-Wl,-rpath,/usr/lib/llvm-22/lib",
+         os.path.join(ROOT, "bench", "gemm_peers.c"), "-lopenblas", "-o",
+         exe])
+    return exe
+
+
+def compile_linear(tfmc, m, n, k, threads, work):
+    if n % PANEL:
+        sys.exit("gemm_bench: N = %d is not a multiple of %d" % (n, PANEL))
+    name = "linear_%dx%dx%d" % (m, n, k)
+    x, w, y = ("tensor<%dx%dxf32>" % (m, k),
+               "tensor<%dx%dx%dxf32>" % (n // PANEL, k, PANEL),
+               "tensor<%dx%dxf32>" % (m, n))
+    source = os.path.join(work, name + ".mlir")
+    with open(source, "w") as f:
+        f.write("func.func @%s(%%x: %s, %%w: %s) -> %s {\n"
+                "  %%y = tfm.linear %%x, %%w {out_features = %d : i64} : "
+                "(%s, %s) -> %s\n  return %%y : %s\n}\n" % (
+                    name, x, w, y, n, x, w, y, y))
+    library = os.path.join(work, name + ".so")
+    run([tfmc, source, "--emit=lib", "--num-threads", str(threads), "-o",
+         library])
+    return library
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=SIZES)
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    bin_dir = os.path.join(ROOT, "build", "bin")
+    parser.add_argument("--tfmc", default=os.path.join(bin_dir, "tfmc"))
+    parser.add_argument("--tfm-run", default=os.path.join(bin_dir, "tfm-run"))
+    parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench",
+                                                       "gemm"))
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+
+    peers = build_peers(args.work)
+    peak = float(run([peers, "peak", str(args.threads), "1"]))
+    rows = []
+    for size in args.sizes.split(","):
+        m, n, k = (int(d) for d in size.split("x"))
+        library = compile_linear(args.tfmc, m, n, k, args.threads, args.work)
+        flops = 2.0 * m * n * k
+        ours, blas = [], []
+        for _ in range(args.rounds):
+            out = run([args.tfm_run, library, "--bench", str(args.runs),
+                       "--warmup", str(args.warmup), "--num-threads",
+                       str(args.threads)])
+            ours.append(float(re.search(r"median ([0-9.]+) ms",
+                                        out).group(1)))
+            blas.append(float(run([peers, "sgemm", str(m), str(n), str(k),
+                                   str(args.threads), str(args.runs),
+                                   str(args.warmup)])))
+        ours_gflops = flops / statistics.median(ours) / 1e6
+        blas_gflops = flops / statistics.median(blas) / 1e6
+        rows.append({"size": "%dx%dx%d" % (m, n, k),
+                     "tfmc_gflops": ours_gflops,
+                     "openblas_gflops": blas_gflops,
+                     "ratio": ours_gflops / blas_gflops,
+                     "tfmc_peak": ours_gflops / peak,
+                     "openblas_peak": blas_gflops / peak})
+
+    print("%d threads, fp32 peak %.1f GFLOP/s (measured), %d rounds of %d "
+          "runs (median)" % (args.threads, peak, args.rounds, args.runs))
+    header = ("M x N x K", "tfmc GFLOP/s", "OpenBLAS GFLOP/s",
+              "tfmc/OpenBLAS", "tfmc % peak", "OpenBLAS % peak")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for r in rows:
+        print("| %s | %.1f | %.1f | %.2f | %.0f%% | %.0f%% |" % (
+            r["size"], r["tfmc_gflops"], r["openblas_gflops"], r["ratio"],
+            100 * r["tfmc_peak"], 100 * r["openblas_peak"]))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"threads": args.threads, "peak_gflops": peak,
+                       "rows": rows}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
