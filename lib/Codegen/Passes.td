@@ -116,7 +116,7 @@ def TileAndVectorizePass
     Distributes each top-level linalg op with enough work over about
     `num-threads` equal tiles of its parallel loops (`scf.forall`, fusing
     the fill or broadcast that initializes its output), then tiles every op
-    for registers: contractions to 4 x (512 bits) micro-tiles with the
+    for registers: contractions to 6 x (512 bits) micro-tiles with the
     reduction stepped by one (an outer product per step), other ops to one
     1024-bit vector along their innermost loop. Partial tiles are peeled so
     that every tile is static. A contraction tile that is not a plain

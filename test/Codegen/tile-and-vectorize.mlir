@@ -1,19 +1,22 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{num-threads=2 min-parallel-work=1024}))" --split-input-file | FileCheck %s
 
-// A matmul splits N over two threads, then walks 4x16 register tiles, N
-// outer, with K stepped by one: each step is a 4x1 by 1x16 contraction
-// into an accumulator carried in registers across the K loop.
+// A matmul splits N over two threads, then walks 6x16 register tiles, N
+// outer, with K stepped by one: each step is a 6x1 by 1x16 contraction
+// into an accumulator carried in registers across the K loop. The 64 rows
+// are ten tiles of 6 and a peeled remainder of 4.
 // CHECK-LABEL: func.func @matmul
 // CHECK: %[[ZERO:.*]] = scf.forall (%{{.*}}) = (0) to (64) step (32)
 // CHECK: vector.transfer_write %{{.*}} : vector<1x32xf32>, tensor<32x64xf32>
 // CHECK: scf.forall (%[[N0:.*]]) = (0) to (64) step (32) shared_outs(%{{.*}} = %[[ZERO]])
 // CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
-// CHECK: scf.for %[[M:.*]] = %c0 to %c64 step %c4
-// CHECK: %[[ACC0:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
-// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ACC:.*]] = %[[ACC0]]) -> (tensor<4x16xf32>, vector<4x16xf32>)
-// CHECK: %[[LHS:.*]] = vector.transfer_read {{.*}} : tensor<64x32xf32>, vector<4x1xf32>
+// CHECK: scf.for %[[M:.*]] = %c0 to %c60 step %c6
+// CHECK: %[[ACC0:.*]] = vector.transfer_read {{.*}} : tensor<6x16xf32>, vector<6x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ACC:.*]] = %[[ACC0]]) -> (tensor<6x16xf32>, vector<6x16xf32>)
+// CHECK: %[[LHS:.*]] = vector.transfer_read {{.*}} : tensor<64x32xf32>, vector<6x1xf32>
 // CHECK: %[[RHS:.*]] = vector.transfer_read {{.*}} : tensor<32x64xf32>, vector<1x16xf32>
-// CHECK: vector.contract {{.*}} %[[LHS]], %[[RHS]], %[[ACC]] : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK: vector.contract {{.*}} %[[LHS]], %[[RHS]], %[[ACC]] : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: tensor.extract_slice %{{.*}}[60, %[[N]]] [4, 16]
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
 // CHECK: scf.forall.in_parallel
 func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>) -> tensor<64x64xf32> {
   %zero = arith.constant 0.0 : f32
@@ -26,32 +29,32 @@ func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>) -> tensor<64x64x
 // -----
 
 // A product by a weight in the panel layout [P, K, 16] splits the panels
-// over two threads; its 4 x 1 x 16 register tile (one panel) drops the unit
+// over two threads; its 6 x 1 x 16 register tile (one panel) drops the unit
 // panel dimension and becomes a matmul, vectorized like one: each K step
-// reads a 4x1 column of the input and 16 contiguous weights.
+// reads a 6x1 column of the input and 16 contiguous weights.
 // CHECK-LABEL: func.func @panel_product
 // CHECK: scf.forall (%[[P0:.*]]) = (0) to (4) step (2)
 // CHECK: scf.for %[[P:.*]] = %c0 to %c2 step %c1
-// CHECK: scf.for %[[M:.*]] = %c0 to %c64 step %c4
-// CHECK: %[[ACC0:.*]] = vector.transfer_read {{.*}} : tensor<4x1x16xf32>, vector<4x16xf32>
+// CHECK: scf.for %[[M:.*]] = %c0 to %c48 step %c6
+// CHECK: %[[ACC0:.*]] = vector.transfer_read {{.*}} : tensor<6x1x16xf32>, vector<6x16xf32>
 // CHECK: scf.for %[[K:.*]] = %c0 to %c32 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ACC:.*]] = %[[ACC0]])
-// CHECK: %[[LHS:.*]] = vector.transfer_read %{{.*}}[%[[M]], %[[K]]], {{.*}} : tensor<64x32xf32>, vector<4x1xf32>
+// CHECK: %[[LHS:.*]] = vector.transfer_read %{{.*}}[%[[M]], %[[K]]], {{.*}} : tensor<48x32xf32>, vector<6x1xf32>
 // CHECK: %[[RHS:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %[[K]], %c0], {{.*}} : tensor<4x32x16xf32>, vector<1x16xf32>
-// CHECK: vector.contract {{.*}} %[[LHS]], %[[RHS]], %[[ACC]] : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK: vector.contract {{.*}} %[[LHS]], %[[RHS]], %[[ACC]] : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
 #lhs = affine_map<(m, p, j, k) -> (m, k)>
 #rhs = affine_map<(m, p, j, k) -> (p, k, j)>
 #out = affine_map<(m, p, j, k) -> (m, p, j)>
-func.func @panel_product(%a: tensor<64x32xf32>, %w: tensor<4x32x16xf32>) -> tensor<64x4x16xf32> {
+func.func @panel_product(%a: tensor<48x32xf32>, %w: tensor<4x32x16xf32>) -> tensor<48x4x16xf32> {
   %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<64x4x16xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x4x16xf32>) -> tensor<64x4x16xf32>
-  %0 = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %w : tensor<64x32xf32>, tensor<4x32x16xf32>) outs(%f : tensor<64x4x16xf32>) {
+  %e = tensor.empty() : tensor<48x4x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<48x4x16xf32>) -> tensor<48x4x16xf32>
+  %0 = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %w : tensor<48x32xf32>, tensor<4x32x16xf32>) outs(%f : tensor<48x4x16xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
-  } -> tensor<64x4x16xf32>
-  return %0 : tensor<64x4x16xf32>
+  } -> tensor<48x4x16xf32>
+  return %0 : tensor<48x4x16xf32>
 }
 
 // -----
