@@ -11,6 +11,12 @@ the median GFLOP/s of each, their ratio, and each as a fraction of the fp32
 peak measured by gemm_peers (independent FMAs from registers on every
 thread: 2 FMA x 8 lanes x 2 flops per cycle per core).
 
+Then it times `tfm.attention` (12 heads of 64, no mask) at sequence
+lengths 128 and 512, and prints its rate in GEMM-equivalent flops
+(4·H·S²·D: the two products) and how many times slower that is than the
+largest GEMM above. The attention is the tiled online-softmax lowering: its
+scores take one 64 x 128 tile per query block, O(S · tile), never S x S.
+
     /usr/bin/python3 bench/gemm_bench.py [--sizes 128x768x768,...]
         [--threads N] [--rounds 3] [--runs 20] [--json FILE]
 """
@@ -64,6 +70,27 @@ def compile_linear(tfmc, m, n, k, threads, work):
     return library
 
 
+def compile_attention(tfmc, seq, heads, dim, threads, work):
+    name = "attention_%d" % seq
+    t = "tensor<1x%dx%dx%dxf32>" % (heads, seq, dim)
+    source = os.path.join(work, name + ".mlir")
+    with open(source, "w") as f:
+        f.write("func.func @%s(%%q: %s, %%k: %s, %%v: %s) -> %s {\n"
+                "  %%o = tfm.attention %%q, %%k, %%v heads = %d kv_heads = %d"
+                " : (%s, %s, %s) -> %s\n  return %%o : %s\n}\n" % (
+                    name, t, t, t, t, heads, heads, t, t, t, t, t))
+    library = os.path.join(work, name + ".so")
+    run([tfmc, source, "--emit=lib", "--num-threads", str(threads), "-o",
+         library])
+    return library
+
+
+def time_library(args, library):
+    out = run([args.tfm_run, library, "--bench", str(args.runs), "--warmup",
+               str(args.warmup), "--num-threads", str(args.threads)])
+    return float(re.search(r"median ([0-9.]+) ms", out).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=SIZES)
@@ -89,11 +116,7 @@ def main():
         flops = 2.0 * m * n * k
         ours, blas = [], []
         for _ in range(args.rounds):
-            out = run([args.tfm_run, library, "--bench", str(args.runs),
-                       "--warmup", str(args.warmup), "--num-threads",
-                       str(args.threads)])
-            ours.append(float(re.search(r"median ([0-9.]+) ms",
-                                        out).group(1)))
+            ours.append(time_library(args, library))
             blas.append(float(run([peers, "sgemm", str(m), str(n), str(k),
                                    str(args.threads), str(args.runs),
                                    str(args.warmup)])))
@@ -116,10 +139,30 @@ def main():
         print("| %s | %.1f | %.1f | %.2f | %.0f%% | %.0f%% |" % (
             r["size"], r["tfmc_gflops"], r["openblas_gflops"], r["ratio"],
             100 * r["tfmc_peak"], 100 * r["openblas_peak"]))
+
+    heads, dim = 12, 64
+    gemm_gflops = max(r["tfmc_gflops"] for r in rows)
+    attention = []
+    for seq in (128, 512):
+        library = compile_attention(args.tfmc, seq, heads, dim, args.threads,
+                                    args.work)
+        ms = statistics.median(time_library(args, library)
+                               for _ in range(args.rounds))
+        gflops = 4.0 * heads * seq * seq * dim / ms / 1e6
+        attention.append({"seq": seq, "ms": ms, "gflops": gflops,
+                          "gemm_over_attention": gemm_gflops / gflops})
+    print("\nattention, 12 heads x 64, GEMM-equivalent flops (4·H·S²·D), "
+          "against the best GEMM above (%.1f GFLOP/s)" % gemm_gflops)
+    header = ("seq", "ms", "GFLOP/s", "GEMM rate / attention rate")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for a in attention:
+        print("| %d | %.2f | %.1f | %.2f |" % (a["seq"], a["ms"], a["gflops"],
+                                               a["gemm_over_attention"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"threads": args.threads, "peak_gflops": peak,
-                       "rows": rows}, f, indent=2)
+                       "rows": rows, "attention": attention}, f, indent=2)
 
 
 if __name__ == "__main__":

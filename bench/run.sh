@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: tfmc at -O1, -O2 and -O3 against ONNX Runtime on BERT-base
 # (sequences 128 and 16), MiniLM-L6 and GPT-2 small (sequence 128); the
-# fp32 GEMM kernel against OpenBLAS and the machine's peak; then the
+# fp32 GEMM kernel against OpenBLAS and the machine's peak, and attention
+# against the GEMM rate; then the
 # fork/join cost of a parallel loop under libomp and under a plain thread
 # pool (the measurement behind the choice of OpenMP, docs/architecture.md).
 # Options pass through to run_bench.py.
@@ -10,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 /usr/bin/python3 "$root/bench/run_bench.py" "$@"
 
 echo
-echo "fp32 GEMM against OpenBLAS:"
+echo "fp32 GEMM against OpenBLAS, attention against the GEMM rate:"
 /usr/bin/python3 "$root/bench/gemm_bench.py"
 
 echo
