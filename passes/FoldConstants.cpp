@@ -6,7 +6,6 @@
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -29,18 +28,13 @@ DenseElementsAttr getFoldableValue(Value value, int64_t maxElements) {
   if (auto dense = dyn_cast<DenseElementsAttr>(attr))
     return dense;
   auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-  if (!resource || resource.getType().getNumElements() > maxElements ||
-      resource.getType().getElementType().isInteger(1))
+  if (!resource || resource.getType().getNumElements() > maxElements)
     return nullptr;
-  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-  if (!blob)
+  SmallVector<char> storage;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(resource, storage);
+  if (failed(bytes))
     return nullptr;
-  ArrayRef<char> data = blob->getData();
-  auto type = cast<ShapedType>(resource.getType());
-  if (static_cast<int64_t>(data.size()) * 8 !=
-      type.getNumElements() * type.getElementTypeBitWidth())
-    return nullptr;
-  return DenseElementsAttr::getFromRawBuffer(type, data);
+  return DenseElementsAttr::getFromRawBuffer(resource.getType(), *bytes);
 }
 
 /// True when `op` transposes a [K, N] matrix into the [N, K] weight of

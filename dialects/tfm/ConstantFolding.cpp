@@ -35,24 +35,20 @@ FailureOr<ArrayRef<char>> getConstantBytes(Attribute value,
       type.getElementType().isInteger(1) ||
       type.getElementTypeBitWidth() % 8 != 0)
     return failure();
-  int64_t width = type.getElementTypeBitWidth() / 8;
-  int64_t size = type.getNumElements() * width;
-  ArrayRef<char> bytes;
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    bytes = dense.getRawData();
-  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+  int64_t size = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
+    if (!blob || static_cast<int64_t>(blob->getData().size()) != size)
       return failure();
-    bytes = blob->getData();
-  } else {
-    return failure();
+    return blob->getData();
   }
-  if (static_cast<int64_t>(bytes.size()) == size)
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (!dense)
+    return failure();
+  ArrayRef<char> bytes = dense.getRawData();
+  if (!dense.isSplat() || static_cast<int64_t>(bytes.size()) == size)
     return bytes;
   // A splat holds one element.
-  if (static_cast<int64_t>(bytes.size()) != width)
-    return failure();
   storage.clear();
   storage.reserve(size);
   for (int64_t i = 0; i < type.getNumElements(); ++i)

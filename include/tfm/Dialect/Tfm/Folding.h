@@ -11,8 +11,9 @@
 namespace mlir::tfm {
 
 /// The elements of the constant `value` (a dense literal or a resource
-/// blob, not of type i1) as row-major bytes; a splat is expanded into
-/// `storage`. Fails when the bytes are not available (an elided blob).
+/// blob, not of type i1) as row-major bytes; a splat literal is expanded
+/// into `storage`. Fails when the bytes are not available (an elided blob,
+/// or one whose size does not match its type).
 FailureOr<ArrayRef<char>> getConstantBytes(Attribute value,
                                            SmallVectorImpl<char> &storage);
 
