@@ -45,11 +45,6 @@ int64_t pickTile(int64_t size, int64_t preferred, int64_t wholeLimit) {
   return 1;
 }
 
-SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> xs) {
-  return llvm::map_to_vector(
-      xs, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); });
-}
-
 /// A [B, *, *, D] view of an attention operand with the positions of its
 /// head and sequence dimensions: rank-4 operands are [B, H, S, D]; rank-3
 /// packed operands are expanded to [B, S, H, D].
@@ -91,8 +86,9 @@ Value extractTile(OpBuilder &b, Location loc, const HeadView &view, Value batch,
   auto type = cast<RankedTensorType>(view.value.getType());
   auto tileType =
       RankedTensorType::get({rows, view.headDim}, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, tileType, view.value, offsets,
-                                        sizes, indexAttrs(b, {1, 1, 1, 1}));
+  return tensor::ExtractSliceOp::create(
+      b, loc, tileType, view.value, offsets, sizes,
+      getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
 }
 
 /// acc[i, j] += sum_k lhs[i, k] * rhs[k, j], as a named matmul: the CPU
@@ -170,9 +166,10 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     HeadView out{createEmpty(b, loc, outShape, elementType), q.headAxis,
                  q.seqAxis, sq, dv};
 
-    auto forall =
-        scf::ForallOp::create(b, loc, indexAttrs(b, {batch, heads, numQBlocks}),
-                              out.value, std::nullopt);
+    auto forall = scf::ForallOp::create(
+        b, loc,
+        getAsIndexOpFoldResult(b.getContext(), {batch, heads, numQBlocks}),
+        out.value, std::nullopt);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(forall.getBody());
@@ -252,7 +249,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                   tileShape, getElementTypeOrSelf(mask.getType()));
               scoreInputs.push_back(tensor::ExtractSliceOp::create(
                   lb, l, maskTileType, mask, offsets, sizes,
-                  indexAttrs(lb, {1, 1, 1, 1})));
+                  getAsIndexOpFoldResult(lb.getContext(), {1, 1, 1, 1})));
             }
             Value diagonalShift =
                 arith::ConstantIndexOp::create(lb, l, skv - sq);
@@ -334,9 +331,9 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       dest.value = forall.getRegionIterArgs().front();
       tileCoordinates(b, dest, bIv, hIv, q0, bq, offsets, sizes);
       b.setInsertionPointToStart(forall.getTerminator().getBody());
-      tensor::ParallelInsertSliceOp::create(b, loc, outTile, dest.value,
-                                            offsets, sizes,
-                                            indexAttrs(b, {1, 1, 1, 1}));
+      tensor::ParallelInsertSliceOp::create(
+          b, loc, outTile, dest.value, offsets, sizes,
+          getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
     }
     rewriter.replaceOp(
         op, reshapeTo(b, loc, forall.getResult(0), resultType->getShape()));
@@ -372,9 +369,12 @@ struct RopeOpLowering : OpConversionPattern<RopeOp> {
     auto halfType = viewType.clone(halfShape);
     auto sliceAt = [&](Value source, int64_t start, int64_t stride, bool insert,
                        Value into = {}) -> Value {
-      SmallVector<OpFoldResult> offsets = indexAttrs(b, {0, 0, 0, start});
-      SmallVector<OpFoldResult> sizes = indexAttrs(b, halfShape);
-      SmallVector<OpFoldResult> strides = indexAttrs(b, {1, 1, 1, stride});
+      SmallVector<OpFoldResult> offsets =
+          getAsIndexOpFoldResult(b.getContext(), {0, 0, 0, start});
+      SmallVector<OpFoldResult> sizes =
+          getAsIndexOpFoldResult(b.getContext(), halfShape);
+      SmallVector<OpFoldResult> strides =
+          getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, stride});
       if (insert)
         return tensor::InsertSliceOp::create(b, loc, source, into, offsets,
                                              sizes, strides);

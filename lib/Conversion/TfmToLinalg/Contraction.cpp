@@ -312,11 +312,7 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
                                  adaptor.getBias(), accType);
       int64_t padded = cast<RankedTensorType>(result.getType()).getDimSize(1);
       if (padded != n)
-        result = tensor::ExtractSliceOp::create(
-            rewriter, loc, result,
-            getAsIndexOpFoldResult(rewriter.getContext(), {0, 0}),
-            getAsIndexOpFoldResult(rewriter.getContext(), {m, n}),
-            getAsIndexOpFoldResult(rewriter.getContext(), {1, 1}));
+        result = extractStaticSlice(rewriter, loc, result, {0, 0}, {m, n});
     } else {
       Value weightT =
           getTransposedWeight(rewriter, loc, op, adaptor.getWeight());

@@ -23,11 +23,6 @@ using namespace mlir::tfm::lowering;
 
 namespace {
 
-SmallVector<OpFoldResult> getIndexAttrs(OpBuilder &b, ArrayRef<int64_t> xs) {
-  return llvm::map_to_vector(
-      xs, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); });
-}
-
 /// An index into an axis of `size` elements from an i32/i64 element:
 /// negative values count from the end, the result is clamped to the axis.
 Value normalizeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
@@ -116,9 +111,11 @@ struct ConcatOpLowering : OpConversionPattern<ConcatOp> {
       SmallVector<int64_t> offsets(rank, 0);
       offsets[axis] = offset;
       result = tensor::InsertSliceOp::create(
-          rewriter, loc, input, result, getIndexAttrs(rewriter, offsets),
-          getIndexAttrs(rewriter, inputType.getShape()),
-          getIndexAttrs(rewriter, SmallVector<int64_t>(rank, 1)));
+          rewriter, loc, input, result,
+          getAsIndexOpFoldResult(rewriter.getContext(), offsets),
+          getAsIndexOpFoldResult(rewriter.getContext(), inputType.getShape()),
+          getAsIndexOpFoldResult(rewriter.getContext(),
+                                 SmallVector<int64_t>(rank, 1)));
       offset += size;
     }
     rewriter.replaceOp(op, result);
@@ -143,11 +140,8 @@ struct SplitOpLowering : OpConversionPattern<SplitOp> {
         return rewriter.notifyMatchFailure(op, "dynamic result shape");
       SmallVector<int64_t> offsets(type.getRank(), 0);
       offsets[axis] = offset;
-      pieces.push_back(tensor::ExtractSliceOp::create(
-          rewriter, loc, type, adaptor.getInput(),
-          getIndexAttrs(rewriter, offsets),
-          getIndexAttrs(rewriter, type.getShape()),
-          getIndexAttrs(rewriter, SmallVector<int64_t>(type.getRank(), 1))));
+      pieces.push_back(extractStaticSlice(rewriter, loc, adaptor.getInput(),
+                                          offsets, type.getShape()));
       offset += type.getDimSize(axis);
     }
     rewriter.replaceOp(op, pieces);
@@ -165,9 +159,9 @@ struct SliceOpLowering : OpConversionPattern<SliceOp> {
       return failure();
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, cast<RankedTensorType>(toSignless(*type)), adaptor.getInput(),
-        getIndexAttrs(rewriter, op.getStarts()),
-        getIndexAttrs(rewriter, type->getShape()),
-        getIndexAttrs(rewriter, op.getStrides()));
+        getAsIndexOpFoldResult(rewriter.getContext(), op.getStarts()),
+        getAsIndexOpFoldResult(rewriter.getContext(), type->getShape()),
+        getAsIndexOpFoldResult(rewriter.getContext(), op.getStrides()));
     return success();
   }
 };
@@ -188,8 +182,10 @@ struct SelectOpLowering : OpConversionPattern<SelectOp> {
     sizes[op.getAxis()] = 1;
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, cast<RankedTensorType>(toSignless(*type)), adaptor.getInput(),
-        getIndexAttrs(rewriter, offsets), getIndexAttrs(rewriter, sizes),
-        getIndexAttrs(rewriter, SmallVector<int64_t>(rank, 1)));
+        getAsIndexOpFoldResult(rewriter.getContext(), offsets),
+        getAsIndexOpFoldResult(rewriter.getContext(), sizes),
+        getAsIndexOpFoldResult(rewriter.getContext(),
+                               SmallVector<int64_t>(rank, 1)));
     return success();
   }
 };

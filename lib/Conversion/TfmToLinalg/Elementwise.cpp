@@ -282,16 +282,11 @@ struct SwigluOpLowering : OpConversionPattern<SwigluOp> {
     Value input = adaptor.getInput();
     int64_t rank = type->getRank();
     int64_t half = type->getShape().back();
-    auto halfAt = [&](int64_t start) -> Value {
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets.back() = rewriter.getIndexAttr(start);
-      SmallVector<OpFoldResult> sizes =
-          llvm::map_to_vector(type->getShape(), [&](int64_t d) -> OpFoldResult {
-            return rewriter.getIndexAttr(d);
-          });
-      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
-      return tensor::ExtractSliceOp::create(rewriter, loc, *type, input,
-                                            offsets, sizes, strides);
+    auto halfAt = [&](int64_t start) {
+      SmallVector<int64_t> offsets(rank, 0);
+      offsets.back() = start;
+      return extractStaticSlice(rewriter, loc, input, offsets,
+                                type->getShape());
     };
     Value gate = halfAt(0), up = halfAt(half);
     Type elementType = type->getElementType();

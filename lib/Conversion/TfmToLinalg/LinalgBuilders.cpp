@@ -135,6 +135,16 @@ AffineMap lowering::getDropDimsMap(MLIRContext *ctx, int64_t numDims,
   return AffineMap::get(numDims, 0, exprs, ctx);
 }
 
+Value lowering::extractStaticSlice(OpBuilder &b, Location loc, Value source,
+                                   ArrayRef<int64_t> offsets,
+                                   ArrayRef<int64_t> sizes) {
+  MLIRContext *ctx = b.getContext();
+  return tensor::ExtractSliceOp::create(
+      b, loc, source, getAsIndexOpFoldResult(ctx, offsets),
+      getAsIndexOpFoldResult(ctx, sizes),
+      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(sizes.size(), 1)));
+}
+
 Value lowering::reshapeTo(OpBuilder &b, Location loc, Value value,
                           ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(value.getType());

@@ -80,6 +80,11 @@ AffineMap getDropDimsMap(MLIRContext *ctx, int64_t numDims,
 Value reshapeTo(OpBuilder &b, Location loc, Value value,
                 ArrayRef<int64_t> shape);
 
+/// The unit-stride slice of `source` at static `offsets` with static
+/// `sizes`, of the same rank.
+Value extractStaticSlice(OpBuilder &b, Location loc, Value source,
+                         ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes);
+
 /// Converts a scalar between element types with tfm.cast semantics; the
 /// original (possibly unsigned) types give the signedness.
 Value convertScalar(OpBuilder &b, Location loc, Value value, Type srcOriginal,
