@@ -44,3 +44,19 @@ func.func @reduce(%x: memref<1x32xf32>, %acc: vector<1xf32>) -> vector<1xf32> {
   %r = vector.multi_reduction <add>, %v, %acc [1] : vector<1x32xf32> to vector<1xf32>
   return %r : vector<1xf32>
 }
+
+// -----
+
+// A transposed read of an 8x8 block is eight row loads and one register
+// transpose (a shuffle LLVM lowers to unpack/permute), not 64 scalar loads.
+// CHECK-LABEL: func.func @transposed_block
+// CHECK-COUNT-8: vector.load %{{.*}} : memref<64x64xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8, 16, 24, 32, 40, 48, 56, 1, 9,
+// CHECK-NOT: memref.load
+// CHECK-COUNT-8: vector.store %{{.*}} : memref<64x64xf32>, vector<8xf32>
+func.func @transposed_block(%src: memref<64x64xf32>, %dst: memref<64x64xf32>, %i: index, %j: index) {
+  %pad = ub.poison : f32
+  %0 = vector.transfer_read %src[%j, %i], %pad {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d1, d0)>} : memref<64x64xf32>, vector<8x8xf32>
+  vector.transfer_write %0, %dst[%i, %j] {in_bounds = [true, true]} : vector<8x8xf32>, memref<64x64xf32>
+  return
+}

@@ -59,6 +59,34 @@ func.func @panel_product(%a: tensor<48x32xf32>, %w: tensor<4x32x16xf32>) -> tens
 
 // -----
 
+// A product whose left operand is stored transposed (attention's p^T v)
+// keeps its maps through the register tile: split over N between the two
+// threads, the 6 x 16 tile reads a 1x6 row
+// of the transposed operand per K step, and the contraction pairs its
+// dimensions as the generic did.
+// CHECK-DAG: #[[LHST:.*]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// CHECK-LABEL: func.func @transposed_lhs_product
+// CHECK: scf.forall (%[[N:.*]]) = (0) to (32) step (16)
+// CHECK: scf.for %[[M:.*]] = %c0 to %c60 step %c6
+// CHECK: scf.for %[[K:.*]] = %c0 to %c32 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ACC:.*]] = %{{.*}})
+// CHECK: %[[LHS:.*]] = vector.transfer_read %{{.*}}[%[[K]], %{{.*}}], {{.*}} : tensor<32x64xf32>, vector<1x6xf32>
+// CHECK: %[[RHS:.*]] = vector.transfer_read %{{.*}}[%[[K]], %{{.*}}], {{.*}} : tensor<32x32xf32>, vector<1x16xf32>
+// CHECK: vector.contract {indexing_maps = [#[[LHST]], {{.*}} %[[LHS]], %[[RHS]], %[[ACC]] : vector<1x6xf32>, vector<1x16xf32> into vector<6x16xf32>
+#at = affine_map<(m, n, k) -> (k, m)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @transposed_lhs_product(%at: tensor<32x64xf32>, %b: tensor<32x32xf32>, %c: tensor<64x32xf32>) -> tensor<64x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#at, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%at, %b : tensor<32x64xf32>, tensor<32x32xf32>) outs(%c : tensor<64x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x32xf32>
+  return %0 : tensor<64x32xf32>
+}
+
+// -----
+
 // An elementwise op splits its rows over threads and is vectorized 32
 // lanes at a time along the innermost loop; the partial last vector of a
 // 40-wide row is peeled into an 8-wide remainder.
@@ -119,4 +147,28 @@ func.func @row_sum(%x: tensor<128x64xf32>) -> tensor<128xf32> {
     linalg.yield %s : f32
   } -> tensor<128xf32>
   return %0 : tensor<128xf32>
+}
+
+// -----
+
+// An op that reads its input transposed is tiled to 8x8 blocks (each read
+// as rows and transposed in registers by tfm-cpu-lower-vectors), not to
+// one-row vectors that would gather a column; the 10 rows of a thread are a
+// block of 8 and a peeled block of 2.
+// CHECK-LABEL: func.func @transposed_read
+// CHECK: scf.forall (%[[R:.*]]) = (0) to (20) step (10)
+// CHECK: scf.for %[[C:.*]] = %c0 to %c64 step %c8
+// CHECK: vector.transfer_read %{{.*}}[%[[C]], %[[R]]], %{{.*}} {in_bounds = [true, true], permutation_map = #{{.*}}} : tensor<64x20xf32>, vector<8x8xf32>
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<8x8xf32>
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<64x20xf32>, vector<2x8xf32>
+func.func @transposed_read(%x: tensor<64x20xf32>) -> tensor<20x64xf32> {
+  %e = tensor.empty() : tensor<20x64xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<64x20xf32>) outs(%e : tensor<20x64xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %c = arith.constant 2.0 : f32
+    %m = arith.mulf %a, %c : f32
+    linalg.yield %m : f32
+  } -> tensor<20x64xf32>
+  return %0 : tensor<20x64xf32>
 }

@@ -51,6 +51,14 @@ struct LowerVectorsPass
         })))
       return signalPassFailure();
 
+    // A transfer that reads or writes transposed becomes a plain transfer
+    // and a vector.transpose, lowered with the other transposes below.
+    if (failed(apply([&](RewritePatternSet &patterns) {
+          vector::populateVectorTransferPermutationMapLoweringPatterns(
+              patterns);
+        })))
+      return signalPassFailure();
+
     // Contractions to outer products (broadcast + FMA), reductions and
     // transposes to 1-D operations.
     if (failed(apply([&](RewritePatternSet &patterns) {

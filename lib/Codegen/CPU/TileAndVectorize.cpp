@@ -17,7 +17,9 @@
 //    one vector along their innermost loop. Loops whose size the tile does
 //    not divide are peeled, so that every tile has a static shape. A
 //    contraction tile that is not a plain matmul (a product by a weight in
-//    the panel layout, [P, K, 16]) drops its unit loops and becomes one.
+//    the panel layout, [P, K, 16]) drops its unit loops and becomes one,
+//    keeping its maps when an operand is transposed. An op that reads an
+//    operand transposed is tiled to 8 x 8 blocks, transposed in registers.
 //
 // Ops the vectorizer does not handle (non-projected indexing maps, i1
 // buffers whose bytes LLVM would bit-pack) stay scalar and become loops.
@@ -33,6 +35,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -55,6 +58,10 @@ constexpr int64_t kMicroTileRows = 6;
 constexpr int64_t kMicroTileBits = 512;
 /// Bits of data one vectorized elementwise tile covers (four AVX2 vectors).
 constexpr int64_t kVectorTileBits = 1024;
+/// Rows and columns of the block an op reading a transposed operand is
+/// tiled to: an 8 x 8 f32 block is eight AVX2 loads and a register
+/// transpose.
+constexpr int64_t kTransposeBlock = 8;
 
 int64_t getElementBits(linalg::LinalgOp op) {
   int64_t bits = 0;
@@ -89,6 +96,21 @@ bool isFusableInit(Operation *op) {
   auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
   return consumer && consumer.isDpsInit(&use) &&
          consumer->getBlock() == op->getBlock();
+}
+
+/// The loop that an input of `op` reads contiguously when it is not the
+/// innermost loop (the input is read transposed), if any input does.
+std::optional<unsigned> getTransposedReadLoop(linalg::LinalgOp op) {
+  unsigned innermost = op.getNumLoops() - 1;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() < 2 || !map.isProjectedPermutation())
+      continue;
+    unsigned contiguous = map.getDimPosition(map.getNumResults() - 1);
+    if (contiguous != innermost && map.isFunctionOfDim(innermost))
+      return contiguous;
+  }
+  return std::nullopt;
 }
 
 bool isContraction(linalg::LinalgOp op) {
@@ -158,7 +180,22 @@ void specializeContractionTile(RewriterBase &rewriter, linalg::LinalgOp op) {
     generic = cast<linalg::GenericOp>(reduced->resultOp.getOperation());
   }
   rewriter.setInsertionPoint(generic);
-  (void)linalg::specializeGenericOp(rewriter, generic);
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  if (maps == linalg::MatmulOp::getDefaultIndexingMaps(generic.getContext())) {
+    (void)linalg::specializeGenericOp(rewriter, generic);
+    return;
+  }
+  // A transposed operand: a matmul with the generic's own maps (upstream's
+  // specialization would drop them and pair the wrong dimensions).
+  auto matmul = linalg::MatmulOp::create(
+      rewriter, generic.getLoc(), generic.getResultTypes(),
+      generic.getDpsInputs(), generic.getDpsInits());
+  matmul.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+  if (failed(mlir::verify(matmul))) {
+    rewriter.eraseOp(matmul);
+    return;
+  }
+  rewriter.replaceOp(generic, matmul->getResults());
 }
 
 struct TileAndVectorizePass
@@ -314,9 +351,17 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     return success();
   }
 
-  // One vector along the innermost loop, one element along the others.
+  // One vector along the innermost loop, one element along the others; an
+  // op that reads an operand transposed takes square blocks instead, so
+  // that the block is read in rows and transposed in registers (a
+  // one-row tile would gather a column element by element).
   SmallVector<int64_t> tiles(ranges.size(), 1);
-  tiles.back() = std::min(ranges.back(), kVectorTileBits / bits);
+  if (std::optional<unsigned> dim = getTransposedReadLoop(op)) {
+    tiles.back() = std::min(ranges.back(), kTransposeBlock);
+    tiles[*dim] = std::min(ranges[*dim], kTransposeBlock);
+  } else {
+    tiles.back() = std::min(ranges.back(), kVectorTileBits / bits);
+  }
   scf::SCFTilingOptions tiling;
   tiling.setTileSizes(getAsIndexOpFoldResult(ctx, tiles));
   FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
