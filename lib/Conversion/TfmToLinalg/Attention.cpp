@@ -4,9 +4,15 @@
 // (batch, query head, query block) whose body walks the keys in tiles of T
 // with an online softmax (running row maximum m, row sum l and output
 // accumulator acc, rescaled by exp(m_old - m_new) per tile), so that the
-// Sq x Skv score matrix never exists beyond one [Bq, T] tile. With `causal`
+// Sq x Skv score matrix never exists beyond one [T, Bq] tile. With `causal`
 // the key loop stops at the block's diagonal. Per-tile work is linalg ops
 // that the CPU pipeline vectorizes like any other.
+//
+// Scores are computed transposed, sT = k (scale q)^T: the query block is
+// transposed once per block, where s = q k^T would transpose a key tile
+// for every block and tile; the softmax then reduces over keys along rows
+// (elementwise across vectors rather than a horizontal reduction per row),
+// and p v reads p transposed, which costs an outer product nothing.
 //
 // `tfm.rope` becomes one generic over the two rotated halves (or the even
 // and odd elements) of each head, written back with insert_slice.
@@ -101,16 +107,44 @@ Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
       .getResult(0);
 }
 
-/// Row reduction of a [rows, cols] tile into `init` [rows].
-Value buildRowReduction(OpBuilder &b, Location loc, Value tile, Value init,
-                        bool isMax) {
+/// acc[i, j] += sum_k lhsT[k, i] * rhs[k, j]: a product whose left operand
+/// is stored transposed. Its register tiles read a row of `lhsT` per K step,
+/// which is as cheap as the column of a row-major operand: each element is
+/// broadcast on its own.
+Value buildTransposedLhsProduct(OpBuilder &b, Location loc, Value lhsT,
+                                Value rhs, Value acc) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  Type f = getElementTypeOrSelf(acc.getType());
+  return buildGeneric(
+             b, loc, ValueRange{lhsT, rhs}, acc,
+             {AffineMap::get(3, 0, {k, i}, ctx),
+              AffineMap::get(3, 0, {k, j}, ctx),
+              AffineMap::get(3, 0, {i, j}, ctx)},
+             {utils::IteratorType::parallel, utils::IteratorType::parallel,
+              utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               Value product =
+                   arith::MulFOp::create(nb, l, extendTo(nb, l, args[0], f),
+                                         extendTo(nb, l, args[1], f));
+               return {arith::AddFOp::create(nb, l, args[2], product)};
+             })
+      .front();
+}
+
+/// Column reduction of a [rows, cols] tile into `init` [cols]: vectorized
+/// along the columns, each row is one elementwise max or add.
+Value buildColumnReduction(OpBuilder &b, Location loc, Value tile, Value init,
+                           bool isMax) {
   MLIRContext *ctx = b.getContext();
   AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
   return buildGeneric(
              b, loc, tile, init,
              {AffineMap::get(2, 0, {i, j}, ctx),
-              AffineMap::get(2, 0, {i}, ctx)},
-             {utils::IteratorType::parallel, utils::IteratorType::reduction},
+              AffineMap::get(2, 0, {j}, ctx)},
+             {utils::IteratorType::reduction, utils::IteratorType::parallel},
              [&](OpBuilder &nb, Location l,
                  ValueRange args) -> SmallVector<Value> {
                if (isMax)
@@ -180,7 +214,25 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
           b, loc, qBlock, arith::ConstantIndexOp::create(b, loc, bq));
       Value kvHead = arith::DivUIOp::create(
           b, loc, hIv, arith::ConstantIndexOp::create(b, loc, group));
+      // The query block transposed and scaled once, qT[d, i] = scale *
+      // q[i, d]: every key tile's scores are then sT = k qT, a plain
+      // product whose rows stream contiguous rows of qT (a transposed key
+      // tile per block and tile would cost Skv / Bq times as much).
       Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq);
+      Value qT =
+          buildGeneric(
+              b, loc, qTile, createEmpty(b, loc, {q.headDim, bq}, f),
+              {AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0},
+                                            b.getContext()),
+               b.getMultiDimIdentityMap(2)},
+              {utils::IteratorType::parallel, utils::IteratorType::parallel},
+              [&](OpBuilder &nb, Location nl,
+                  ValueRange args) -> SmallVector<Value> {
+                return {arith::MulFOp::create(nb, nl,
+                                              extendTo(nb, nl, args[0], f),
+                                              createScalar(nb, nl, f, scale))};
+              })
+              .front();
 
       Value negInf = arith::ConstantOp::create(b, loc, getLowestValue(f, f));
       Value zero = createScalar(b, loc, f, 0.0);
@@ -204,6 +256,8 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
         kvEnd = arith::MinSIOp::create(b, loc, bound, kvEnd);
       }
 
+      // Scores are kept transposed, sT[j, i] for key j and query i, so that
+      // the softmax's reductions over keys are elementwise across rows.
       auto loop = scf::ForOp::create(
           b, loc, arith::ConstantIndexOp::create(b, loc, 0), kvEnd,
           arith::ConstantIndexOp::create(b, loc, tk),
@@ -212,20 +266,10 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
             Value kTile = extractTile(lb, l, k, bIv, kvHead, j, tk);
             Value vTile = extractTile(lb, l, v, bIv, kvHead, j, tk);
-            // s = scale * q k^T (+ mask), causal positions at -inf.
+            // sT = k (scale q)^T (+ mask^T), causal positions at -inf.
             Value sInit =
-                createFilled(lb, l, {bq, tk}, createScalar(lb, l, f, 0.0));
-            // K^T once per tile, so that the product streams contiguous
-            // rows of it (rather than gathering a column per step).
-            auto kTileType = cast<RankedTensorType>(kTile.getType());
-            Value kTileT = linalg::TransposeOp::create(
-                               lb, l, kTile,
-                               createEmpty(lb, l, {k.headDim, tk},
-                                           kTileType.getElementType()),
-                               ArrayRef<int64_t>{1, 0})
-                               .getResult()
-                               .front();
-            Value s = buildTileProduct(lb, l, qTile, kTileT, sInit);
+                createFilled(lb, l, {tk, bq}, createScalar(lb, l, f, 0.0));
+            Value s = buildTileProduct(lb, l, kTile, qT, sInit);
             SmallVector<Value> scoreInputs = {s};
             if (mask) {
               SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
@@ -235,48 +279,60 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 offsets[0] = bIv;
               if (maskShape[1] != 1)
                 offsets[1] = hIv;
-              if (maskShape[2] != 1) {
+              int64_t rows = maskShape[2] != 1 ? bq : 1;
+              int64_t cols = maskShape[3] != 1 ? tk : 1;
+              if (rows != 1) {
                 offsets[2] = q0;
                 sizes[2] = lb.getIndexAttr(bq);
               }
-              tileShape.push_back(maskShape[2] != 1 ? bq : 1);
-              if (maskShape[3] != 1) {
+              if (cols != 1) {
                 offsets[3] = j;
                 sizes[3] = lb.getIndexAttr(tk);
               }
-              tileShape.push_back(maskShape[3] != 1 ? tk : 1);
-              auto maskTileType = RankedTensorType::get(
-                  tileShape, getElementTypeOrSelf(mask.getType()));
-              scoreInputs.push_back(tensor::ExtractSliceOp::create(
-                  lb, l, maskTileType, mask, offsets, sizes,
-                  getAsIndexOpFoldResult(lb.getContext(), {1, 1, 1, 1})));
+              Type maskElement = getElementTypeOrSelf(mask.getType());
+              Value maskTile = tensor::ExtractSliceOp::create(
+                  lb, l, RankedTensorType::get({rows, cols}, maskElement), mask,
+                  offsets, sizes,
+                  getAsIndexOpFoldResult(lb.getContext(), {1, 1, 1, 1}));
+              // [rows, cols] -> [cols, rows]: a reshape when either is 1.
+              if (rows == 1 || cols == 1)
+                maskTile = reshapeTo(lb, l, maskTile, {cols, rows});
+              else
+                maskTile = linalg::TransposeOp::create(
+                               lb, l, maskTile,
+                               createEmpty(lb, l, {cols, rows}, maskElement),
+                               ArrayRef<int64_t>{1, 0})
+                               .getResult()
+                               .front();
+              scoreInputs.push_back(maskTile);
             }
             Value diagonalShift =
                 arith::ConstantIndexOp::create(lb, l, skv - sq);
-            Value scores = buildElementwise(
-                lb, l, {bq, tk}, f, scoreInputs,
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  Value x = arith::MulFOp::create(
-                      nb, nl, args[0], createScalar(nb, nl, f, scale));
-                  if (args.size() > 1)
-                    x = arith::AddFOp::create(nb, nl, x,
-                                              extendTo(nb, nl, args[1], f));
-                  if (!causal)
-                    return x;
-                  Value row = arith::AddIOp::create(
-                      nb, nl, q0, linalg::IndexOp::create(nb, nl, 0));
-                  Value col = arith::AddIOp::create(
-                      nb, nl, j, linalg::IndexOp::create(nb, nl, 1));
-                  Value limit =
-                      arith::AddIOp::create(nb, nl, row, diagonalShift);
-                  Value hidden = arith::CmpIOp::create(
-                      nb, nl, arith::CmpIPredicate::sgt, col, limit);
-                  Value ninf =
-                      arith::ConstantOp::create(nb, nl, getLowestValue(f, f));
-                  return arith::SelectOp::create(nb, nl, hidden, ninf, x);
-                });
+            Value scores = s;
+            if (mask || causal)
+              scores = buildElementwise(
+                  lb, l, {tk, bq}, f, scoreInputs,
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value x = args[0];
+                    if (args.size() > 1)
+                      x = arith::AddFOp::create(nb, nl, x,
+                                                extendTo(nb, nl, args[1], f));
+                    if (!causal)
+                      return x;
+                    Value col = arith::AddIOp::create(
+                        nb, nl, j, linalg::IndexOp::create(nb, nl, 0));
+                    Value row = arith::AddIOp::create(
+                        nb, nl, q0, linalg::IndexOp::create(nb, nl, 1));
+                    Value limit =
+                        arith::AddIOp::create(nb, nl, row, diagonalShift);
+                    Value hidden = arith::CmpIOp::create(
+                        nb, nl, arith::CmpIPredicate::sgt, col, limit);
+                    Value ninf =
+                        arith::ConstantOp::create(nb, nl, getLowestValue(f, f));
+                    return arith::SelectOp::create(nb, nl, hidden, ninf, x);
+                  });
             // Online softmax update.
-            Value mNew = buildRowReduction(lb, l, scores, m, /*isMax=*/true);
+            Value mNew = buildColumnReduction(lb, l, scores, m, /*isMax=*/true);
             // A row that has seen only -inf keeps a finite shift of 0.
             Value shift = buildElementwise(
                 lb, l, {bq}, f, mNew,
@@ -287,9 +343,9 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                   return arith::SelectOp::create(
                       nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
                 });
-            Value shiftCol = reshapeTo(lb, l, shift, {bq, 1});
+            Value shiftRow = reshapeTo(lb, l, shift, {1, bq});
             Value p = buildElementwise(
-                lb, l, {bq, tk}, f, ValueRange{scores, shiftCol},
+                lb, l, {tk, bq}, f, ValueRange{scores, shiftRow},
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   return math::ExpOp::create(
                       nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
@@ -305,14 +361,16 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   return arith::MulFOp::create(nb, nl, args[0], args[1]);
                 });
-            Value lNew = buildRowReduction(lb, l, p, lScaled, /*isMax=*/false);
+            Value lNew =
+                buildColumnReduction(lb, l, p, lScaled, /*isMax=*/false);
             Value alphaCol = reshapeTo(lb, l, alpha, {bq, 1});
             Value accScaled = buildElementwise(
                 lb, l, {bq, dv}, f, ValueRange{acc, alphaCol},
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   return arith::MulFOp::create(nb, nl, args[0], args[1]);
                 });
-            Value accNew = buildTileProduct(lb, l, p, vTile, accScaled);
+            Value accNew =
+                buildTransposedLhsProduct(lb, l, p, vTile, accScaled);
             scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
           });
 

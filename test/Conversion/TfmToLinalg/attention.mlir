@@ -2,33 +2,38 @@
 
 // Attention is a forall over (batch, query head, query block of 64) with
 // an online-softmax loop over key tiles of 128: no 128x256 score matrix.
-// Both tile products are named matmuls, the key tile transposed first.
+// The query block is transposed and scaled once; scores are kept
+// transposed, sT = k qT (a plain matmul per key tile), so that the
+// softmax reduces over keys along dim 0, and p v reads p transposed.
 // Query head h reads KV head h / 2; with `causal` the key loop stops at the
 // first tile boundary past the block's diagonal (aligned bottom-right:
 // offset Skv - Sq = 128).
+// CHECK-DAG: #[[TRANSPOSE:.*]] = affine_map<(d0, d1) -> (d1, d0)>
+// CHECK-DAG: #[[PT:.*]] = affine_map<(d0, d1, d2) -> (d2, d0)>
 // CHECK-LABEL: func.func @attention_causal_gqa
 // CHECK: scf.forall (%[[B:.*]], %[[H:.*]], %[[QB:.*]]) in (1, 4, 2) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<1x4x128x16xf32>)
 // CHECK: %[[Q0:.*]] = arith.muli %[[QB]], %{{.*}} : index
 // CHECK: %[[KVH:.*]] = arith.divui %[[H]], %{{.*}} : index
-// CHECK: %[[QT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[H]], %[[Q0]], 0] [1, 1, 64, 16] [1, 1, 1, 1] : tensor<1x4x128x16xf32> to tensor<64x16xf32>
+// CHECK: %[[QTILE:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[H]], %[[Q0]], 0] [1, 1, 64, 16] [1, 1, 1, 1] : tensor<1x4x128x16xf32> to tensor<64x16xf32>
+// CHECK: %[[QT:.*]] = linalg.generic {indexing_maps = [#[[TRANSPOSE]], #{{.*}}], {{.*}} ins(%[[QTILE]] : tensor<64x16xf32>) outs(%{{.*}} : tensor<16x64xf32>)
+// CHECK: arith.constant 2.500000e-01 : f32
 // CHECK: %[[REACH:.*]] = arith.addi %[[Q0]], %{{.*}} : index
 // CHECK: %[[END:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
 // CHECK: %[[LOOP:.*]]:3 = scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args(%[[M:.*]] = %{{.*}}, %[[L:.*]] = %{{.*}}, %[[ACC:.*]] = %{{.*}}) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x16xf32>)
 // CHECK: %[[KT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
 // CHECK: %[[VT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
-// CHECK: %[[KTT:.*]] = linalg.transpose ins(%[[KT]] : tensor<128x16xf32>) outs(%{{.*}} : tensor<16x128xf32>) permutation = [1, 0]
-// CHECK: %[[S:.*]] = linalg.matmul ins(%[[QT]], %[[KTT]] : tensor<64x16xf32>, tensor<16x128xf32>) outs(%{{.*}} : tensor<64x128xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[S:.*]] = linalg.matmul ins(%[[KT]], %[[QT]] : tensor<128x16xf32>, tensor<16x64xf32>) outs(%{{.*}} : tensor<128x64xf32>)
 // CHECK: %[[MASK:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, %[[J]]] [1, 1, 1, 128]
-// CHECK: linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<64x128xf32>, tensor<128xf32>)
-// CHECK: arith.constant 2.500000e-01 : f32
+// CHECK: linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<128x64xf32>, tensor<128xf32>)
 // CHECK: arith.cmpi sgt
 // CHECK: arith.select
-// CHECK: %[[MNEW:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<64x128xf32>) outs(%[[M]] : tensor<64xf32>)
+// CHECK: %[[MNEW:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<128x64xf32>) outs(%[[M]] : tensor<64xf32>)
 // CHECK: arith.maximumf
 // CHECK: math.exp
 // CHECK: math.exp
-// CHECK: %[[LNEW:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]}
-// CHECK: %[[ACCNEW:.*]] = linalg.matmul ins(%{{.*}}, %[[VT]] : tensor<64x128xf32>, tensor<128x16xf32>)
+// CHECK: %[[LNEW:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]}
+// CHECK: %[[ACCNEW:.*]] = linalg.generic {indexing_maps = [#[[PT]], {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[VT]] : tensor<128x64xf32>, tensor<128x16xf32>)
 // CHECK: scf.yield %[[MNEW]], %[[LNEW]], %[[ACCNEW]]
 // CHECK: %[[TILE:.*]] = linalg.generic {{.*}} ins(%[[LOOP]]#2, %{{.*}} : tensor<64x16xf32>, tensor<64xf32>)
 // CHECK: arith.divf
