@@ -3,14 +3,18 @@
 // A matmul splits N over two threads, then walks 6x16 register tiles, N
 // outer, with K stepped by one: each step is a 6x1 by 1x16 contraction
 // into an accumulator carried in registers across the K loop. The 64 rows
-// are ten tiles of 6 and a peeled remainder of 4.
+// are ten tiles of 6 and a peeled remainder of 4. The zero fill is fused
+// into each register tile (no parallel loop of its own): the shared output
+// starts from the uninitialized tensor.
 // CHECK-LABEL: func.func @matmul
-// CHECK: %[[ZERO:.*]] = scf.forall (%{{.*}}) = (0) to (64) step (32)
-// CHECK: vector.transfer_write %{{.*}} : vector<1x32xf32>, tensor<32x64xf32>
-// CHECK: scf.forall (%[[N0:.*]]) = (0) to (64) step (32) shared_outs(%{{.*}} = %[[ZERO]])
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<64x64xf32>
+// CHECK-NOT: scf.forall
+// CHECK: scf.forall (%[[N0:.*]]) = (0) to (64) step (32) shared_outs(%{{.*}} = %[[EMPTY]])
 // CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
 // CHECK: scf.for %[[M:.*]] = %c0 to %c60 step %c6
-// CHECK: %[[ACC0:.*]] = vector.transfer_read {{.*}} : tensor<6x16xf32>, vector<6x16xf32>
+// CHECK: %[[TILE:.*]] = tensor.extract_slice %{{.*}}[%[[M]], %[[N]]] [6, 16]
+// CHECK: %[[ZERO:.*]] = vector.transfer_write %{{.*}}, %[[TILE]][%c0, %c0] {{.*}} : vector<6x16xf32>, tensor<6x16xf32>
+// CHECK: %[[ACC0:.*]] = vector.transfer_read %[[ZERO]]{{.*}} : tensor<6x16xf32>, vector<6x16xf32>
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ACC:.*]] = %[[ACC0]]) -> (tensor<6x16xf32>, vector<6x16xf32>)
 // CHECK: %[[LHS:.*]] = vector.transfer_read {{.*}} : tensor<64x32xf32>, vector<6x1xf32>
 // CHECK: %[[RHS:.*]] = vector.transfer_read {{.*}} : tensor<32x64xf32>, vector<1x16xf32>
@@ -23,6 +27,32 @@ func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>) -> tensor<64x64x
   %e = tensor.empty() : tensor<64x64xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
   %0 = linalg.matmul ins(%a, %b : tensor<64x32xf32>, tensor<32x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+
+// A bias broadcast initializing a matmul is fused into each register tile:
+// the accumulators start from the 16 bias values of the tile's columns,
+// read once per tile, with no parallel loop writing the broadcast first.
+// CHECK-LABEL: func.func @matmul_bias
+// CHECK-SAME: %[[BIAS:[a-z0-9]+]]: tensor<64xf32>
+// CHECK-NOT: scf.forall
+// CHECK: scf.forall (%[[N0:.*]]) = (0) to (64) step (32)
+// CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
+// CHECK: scf.for %[[M:.*]] = %c0 to %c60 step %c6
+// CHECK: %[[COL:.*]] = affine.apply #{{.*}}()[%[[N0]], %[[N]]]
+// CHECK: %[[B:.*]] = vector.transfer_read %[[BIAS]][%[[COL]]], {{.*}} : tensor<64xf32>, vector<6x16xf32>
+// CHECK: vector.transfer_write %[[B]], {{.*}} : vector<6x16xf32>, tensor<6x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
+// CHECK: vector.contract
+func.func @matmul_bias(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>, %bias: tensor<64xf32>) -> tensor<64x64xf32> {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(m, n) -> (n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]} ins(%bias : tensor<64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  } -> tensor<64x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<64x32xf32>, tensor<32x64xf32>) outs(%init : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %0 : tensor<64x64xf32>
 }
 

@@ -85,12 +85,16 @@ bool hasBooleanOperand(linalg::LinalgOp op) {
 /// An op whose only role is to initialize another linalg op's output: a
 /// fill, or an all-parallel generic (a broadcast bias), used once as a
 /// destination. It is fused into the tiles of its consumer.
-bool isFusableInit(Operation *op) {
+bool isInitializer(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || op->getNumResults() != 1 || !op->hasOneUse())
     return false;
-  if (!isa<linalg::FillOp>(op) &&
-      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops())
+  return isa<linalg::FillOp>(op) ||
+         linalgOp.getNumParallelLoops() == linalgOp.getNumLoops();
+}
+
+bool isFusableInit(Operation *op) {
+  if (!isInitializer(op))
     return false;
   OpOperand &use = *op->getResult(0).getUses().begin();
   auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
@@ -133,6 +137,58 @@ scf::SCFTileAndFuseOptions::ControlFnTy fuseDestinationProducers() {
       return std::nullopt;
     return scf::SCFTileAndFuseOptions::ControlFnResult{};
   };
+}
+
+/// Fuses into the loop nest that `tiled` was tiled in the initializers
+/// (fills, bias broadcasts) of its outputs: each tile then initializes its
+/// own part of the output (in registers, once vectorized) instead of a
+/// separate parallel loop writing the whole output first. The loops carry
+/// the output through shared outputs and iteration arguments, which
+/// upstream's producer fusion does not follow to the initializer.
+void fuseInitializers(RewriterBase &rewriter, linalg::LinalgOp tiled) {
+  for (OpOperand &init : tiled.getDpsInitsMutable()) {
+    auto slice = init.get().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || !slice->hasOneUse())
+      continue;
+    // Walk out through the loops to the value the outermost one starts
+    // from; every loop on the way must only carry the output.
+    Value carried = slice.getSource();
+    OpOperand *outermost = nullptr;
+    while (auto arg = dyn_cast<BlockArgument>(carried)) {
+      Operation *owner = arg.getOwner()->getParentOp();
+      OpOperand *tied = nullptr;
+      if (auto forall = dyn_cast<scf::ForallOp>(owner))
+        tied = forall.getTiedOpOperand(arg);
+      else if (auto loop = dyn_cast<scf::ForOp>(owner))
+        tied = loop.getTiedLoopInit(arg);
+      if (!tied)
+        break;
+      outermost = tied;
+      carried = tied->get();
+    }
+    if (!outermost)
+      continue;
+    auto producer = carried.getDefiningOp<linalg::LinalgOp>();
+    Operation *loop = outermost->getOwner();
+    if (!producer || !isInitializer(producer) ||
+        producer->getBlock() != loop->getBlock())
+      continue;
+    rewriter.setInsertionPoint(tiled);
+    FailureOr<TilingResult> fused =
+        tensor::replaceExtractSliceWithTiledProducer(rewriter, slice,
+                                                     cast<OpResult>(carried));
+    if (failed(fused) || fused->tiledOps.size() != 1 ||
+        fused->tiledValues.size() != 1)
+      continue;
+    // The tile initializes the slice of the carried output in place.
+    auto tiledInit = cast<DestinationStyleOpInterface>(fused->tiledOps[0]);
+    rewriter.modifyOpInPlace(
+        tiledInit, [&] { tiledInit.getDpsInitsMutable()[0].set(slice); });
+    rewriter.modifyOpInPlace(tiled, [&] { init.set(fused->tiledValues[0]); });
+    // The outermost loop now starts from the initializer's destination.
+    rewriter.modifyOpInPlace(
+        loop, [&] { outermost->set(producer.getDpsInits()[0]); });
+  }
 }
 
 /// Rewrites a register tile of a contraction that is not a plain 2-D matmul
@@ -279,6 +335,8 @@ LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
   for (OpResult value : op->getResults())
     rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
   rewriter.eraseOp(op);
+  fuseInitializers(rewriter,
+                   cast<linalg::LinalgOp>(result->tiledAndFusedOps.front()));
   return success();
 }
 
@@ -333,9 +391,11 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     for (OpResult value : op->getResults())
       rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
     appendForLoops(result->loops, loops);
+    rewriter.eraseOp(op);
+    auto tiled = cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
+    fuseInitializers(rewriter, tiled);
 
     // K one step at a time: each step is an outer product.
-    auto tiled = cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
     SmallVector<int64_t> kTiles(ranges.size(), 0);
     for (unsigned k : dims.k)
       kTiles[k] = 1;
@@ -437,6 +497,11 @@ void TileAndVectorizePass::runOnOperation() {
     tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
     tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, ctx);
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+    // A fused initializer tile created before peeling reads its slice
+    // through a tensor.cast once the slice is static: fold it in.
+    ctx->getLoadedDialect<tensor::TensorDialect>()->getCanonicalizationPatterns(
+        patterns);
+    tensor::CastOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
   }
