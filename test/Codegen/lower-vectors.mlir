@@ -60,3 +60,48 @@ func.func @transposed_block(%src: memref<64x64xf32>, %dst: memref<64x64xf32>, %i
   vector.transfer_write %0, %dst[%i, %j] {in_bounds = [true, true]} : vector<8x8xf32>, memref<64x64xf32>
   return
 }
+
+// -----
+
+// A register tile streaming a weight panel [P, K, 16] for few rows (16: three
+// tiles of 6 share each panel) prefetches the same row of the next panel,
+// clamped to the last one, into L2.
+// CHECK-LABEL: func.func @panel_prefetch
+// CHECK-SAME: (%{{.*}}: memref<16x768xf32>, %[[W:.*]]: memref<48x768x16xf32>, %[[P:[a-z0-9]+]]: index
+// CHECK: %[[NEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
+// CHECK: %[[CLAMPED:.*]] = arith.minui %[[NEXT]], %{{.*}} : index
+// CHECK: scf.for %[[K:[a-z0-9]+]] =
+// CHECK: memref.prefetch %[[W]][%[[CLAMPED]], %[[K]], %{{.*}}], read, locality<2>, data
+func.func @panel_prefetch(%x: memref<16x768xf32>, %w: memref<48x768x16xf32>, %p: index, %m: index, %acc0: vector<6x16xf32>) -> vector<6x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<6x16xf32>) {
+    %a = vector.transfer_read %x[%m, %k], %pad {in_bounds = [true, true]} : memref<16x768xf32>, vector<6x1xf32>
+    %b = vector.transfer_read %w[%p, %k, %c0], %pad {in_bounds = [true, true]} : memref<48x768x16xf32>, vector<1x16xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+    scf.yield %c : vector<6x16xf32>
+  }
+  return %r : vector<6x16xf32>
+}
+
+// -----
+
+// With 128 rows, 22 tiles share each panel: no prefetch.
+// CHECK-LABEL: func.func @panel_no_prefetch
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @panel_no_prefetch(%x: memref<128x768xf32>, %w: memref<48x768x16xf32>, %p: index, %m: index, %acc0: vector<6x16xf32>) -> vector<6x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<6x16xf32>) {
+    %a = vector.transfer_read %x[%m, %k], %pad {in_bounds = [true, true]} : memref<128x768xf32>, vector<6x1xf32>
+    %b = vector.transfer_read %w[%p, %k, %c0], %pad {in_bounds = [true, true]} : memref<48x768x16xf32>, vector<1x16xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+    scf.yield %c : vector<6x16xf32>
+  }
+  return %r : vector<6x16xf32>
+}
