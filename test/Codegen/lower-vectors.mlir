@@ -88,20 +88,31 @@ func.func @panel_prefetch(%x: memref<16x768xf32>, %w: memref<48x768x16xf32>, %p:
 
 // -----
 
-// With 128 rows, 22 tiles share each panel: no prefetch.
-// CHECK-LABEL: func.func @panel_no_prefetch
+// With 128 rows, 22 tiles share each panel: the loop over row tiles is
+// peeled and only its first tile prefetches the next panel.
+// CHECK-LABEL: func.func @panel_first_tile_prefetch
+// CHECK: scf.for %{{.*}} = %c0 to %c6 step %c6
+// CHECK: scf.for %[[K0:[a-z0-9]+]] =
+// CHECK: memref.prefetch %{{.*}}[%{{.*}}, %[[K0]], %{{.*}}], read, locality<2>, data
+// CHECK: scf.for %[[M:[a-z0-9]+]] = %c6 to %c126 step %c6
 // CHECK-NOT: memref.prefetch
 // CHECK: return
-func.func @panel_no_prefetch(%x: memref<128x768xf32>, %w: memref<48x768x16xf32>, %p: index, %m: index, %acc0: vector<6x16xf32>) -> vector<6x16xf32> {
+func.func @panel_first_tile_prefetch(%x: memref<128x768xf32>, %w: memref<48x768x16xf32>, %p: index, %out: memref<128x16xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
+  %c6 = arith.constant 6 : index
+  %c126 = arith.constant 126 : index
   %c768 = arith.constant 768 : index
   %pad = arith.constant 0.0 : f32
-  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<6x16xf32>) {
-    %a = vector.transfer_read %x[%m, %k], %pad {in_bounds = [true, true]} : memref<128x768xf32>, vector<6x1xf32>
-    %b = vector.transfer_read %w[%p, %k, %c0], %pad {in_bounds = [true, true]} : memref<48x768x16xf32>, vector<1x16xf32>
-    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
-    scf.yield %c : vector<6x16xf32>
+  %zero = arith.constant dense<0.0> : vector<6x16xf32>
+  scf.for %m = %c0 to %c126 step %c6 {
+    %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %zero) -> (vector<6x16xf32>) {
+      %a = vector.transfer_read %x[%m, %k], %pad {in_bounds = [true, true]} : memref<128x768xf32>, vector<6x1xf32>
+      %b = vector.transfer_read %w[%p, %k, %c0], %pad {in_bounds = [true, true]} : memref<48x768x16xf32>, vector<1x16xf32>
+      %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+      scf.yield %c : vector<6x16xf32>
+    }
+    vector.transfer_write %r, %out[%m, %c0] {in_bounds = [true, true]} : vector<6x16xf32>, memref<128x16xf32>
   }
-  return %r : vector<6x16xf32>
+  return
 }

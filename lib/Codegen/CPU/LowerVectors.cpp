@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
@@ -30,60 +31,105 @@ using namespace mlir;
 
 namespace {
 
-/// Register tiles sharing a weight panel up to which the next panel is
-/// prefetched.
+/// Register tiles sharing a weight panel up to which every tile prefetches
+/// the next panel; with more, only the first tile does.
 constexpr int64_t kMaxTilesPerPrefetchedPanel = 4;
 /// Into L2 (prefetcht1): a 768-row panel of 48 KiB does not fit in L1, and
 /// its tiles re-read it from L2 anyway.
 constexpr uint32_t kPanelPrefetchLocality = 2;
 
-/// In a register tile's K loop over a weight in the panel layout
-/// [P, K, 16], prefetches the same row of the next panel. The tiles of a
-/// panel re-read it from cache; the first tile of the next panel would
-/// otherwise wait on memory, since the hardware prefetcher does not run
-/// ahead across the restart of each tile's stream.
-void prefetchNextPanels(func::FuncOp func) {
-  SmallVector<vector::ContractionOp> contracts;
-  func.walk([&](vector::ContractionOp op) { contracts.push_back(op); });
-  for (vector::ContractionOp contract : contracts) {
-    auto read = contract.getRhs().getDefiningOp<vector::TransferReadOp>();
-    auto loop = contract->getParentOfType<scf::ForOp>();
-    if (!read || !loop || read->getParentOp() != loop)
+/// A register tile's K loop over a weight in the panel layout [P, K, 16]:
+/// the read of the panel row, and how many tiles of rows share the panel
+/// (the rows of the left operand over the tile's rows).
+struct PanelLoop {
+  scf::ForOp kLoop;
+  vector::TransferReadOp panelRead;
+  vector::TransferReadOp rowsRead;
+  int64_t tilesPerPanel;
+};
+
+std::optional<PanelLoop> matchPanelLoop(vector::ContractionOp contract) {
+  auto read = contract.getRhs().getDefiningOp<vector::TransferReadOp>();
+  auto rowsRead = contract.getLhs().getDefiningOp<vector::TransferReadOp>();
+  auto loop = contract->getParentOfType<scf::ForOp>();
+  if (!read || !rowsRead || !loop || read->getParentOp() != loop)
+    return std::nullopt;
+  auto type = dyn_cast<MemRefType>(read.getBase().getType());
+  if (!type || type.getRank() != 3 || !type.hasStaticShape() ||
+      type.getDimSize(0) < 2)
+    return std::nullopt;
+  ValueRange indices = read.getIndices();
+  if (indices[1] != loop.getInductionVar() ||
+      getConstantIntValue(indices[2]) != 0)
+    return std::nullopt;
+  auto rowsType = dyn_cast<MemRefType>(rowsRead.getBase().getType());
+  auto tileType = dyn_cast<VectorType>(contract.getLhsType());
+  if (!rowsType || !rowsType.hasStaticShape() || rowsType.getRank() != 2 ||
+      !tileType || tileType.getRank() != 2)
+    return std::nullopt;
+  return PanelLoop{loop, read, rowsRead,
+                   static_cast<int64_t>(llvm::divideCeil(
+                       rowsType.getDimSize(0), tileType.getDimSize(0)))};
+}
+
+/// Prefetches, in the K loop, the row of the next panel (clamped to the
+/// last) that the loop reads of its own.
+void insertPanelPrefetch(scf::ForOp kLoop) {
+  vector::TransferReadOp read;
+  kLoop.getBody()->walk([&](vector::ContractionOp contract) {
+    if (std::optional<PanelLoop> match = matchPanelLoop(contract))
+      if (match->kLoop == kLoop)
+        read = match->panelRead;
+  });
+  if (!read)
+    return;
+  auto type = cast<MemRefType>(read.getBase().getType());
+  ValueRange indices = read.getIndices();
+  OpBuilder b(read);
+  Location loc = read.getLoc();
+  Value next = arith::AddIOp::create(b, loc, indices[0],
+                                     arith::ConstantIndexOp::create(b, loc, 1));
+  next = arith::MinUIOp::create(
+      b, loc, next,
+      arith::ConstantIndexOp::create(b, loc, type.getDimSize(0) - 1));
+  memref::PrefetchOp::create(
+      b, loc, read.getBase(), ValueRange{next, indices[1], indices[2]},
+      /*isWrite=*/false, /*localityHint=*/kPanelPrefetchLocality,
+      /*isDataCache=*/true);
+}
+
+/// Prefetches the next weight panel while a product streams the current
+/// one: the tiles of a panel re-read it from cache, but the first tile of
+/// the next panel would wait on memory, since the hardware prefetcher does
+/// not run ahead across the restart of each tile's stream. Where few tiles
+/// share a panel, every tile prefetches; where many do, the loop over row
+/// tiles is peeled and only its first tile prefetches (an instruction per
+/// K step in every tile cost BERT-base at 128 rows 2 %).
+void prefetchNextPanels(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<PanelLoop> panelLoops;
+  func.walk([&](vector::ContractionOp contract) {
+    if (std::optional<PanelLoop> match = matchPanelLoop(contract))
+      panelLoops.push_back(*match);
+  });
+  for (PanelLoop &panelLoop : panelLoops) {
+    if (panelLoop.tilesPerPanel <= kMaxTilesPerPrefetchedPanel) {
+      insertPanelPrefetch(panelLoop.kLoop);
       continue;
-    auto type = dyn_cast<MemRefType>(read.getBase().getType());
-    if (!type || type.getRank() != 3 || !type.hasStaticShape() ||
-        type.getDimSize(0) < 2)
+    }
+    // The loop over row tiles: the tile's first row is its induction
+    // variable (a peeled remainder tile, at a constant row, is left alone).
+    auto rowLoop = panelLoop.kLoop->getParentOfType<scf::ForOp>();
+    if (!rowLoop ||
+        panelLoop.rowsRead.getIndices()[0] != rowLoop.getInductionVar())
       continue;
-    // Only where few tiles share a panel (small M): with many, the panel's
-    // first tile is a small part of its time and the extra instruction in
-    // every K step costs more than it saves (BERT-base at 128 rows: 2 %
-    // slower; at 16 rows: 12 % faster).
-    auto lhsRead = contract.getLhs().getDefiningOp<vector::TransferReadOp>();
-    auto lhsType = lhsRead ? dyn_cast<MemRefType>(lhsRead.getBase().getType())
-                           : MemRefType();
-    auto lhsVector = dyn_cast<VectorType>(contract.getLhsType());
-    if (!lhsType || !lhsType.hasStaticShape() || lhsType.getRank() != 2 ||
-        !lhsVector || lhsVector.getRank() != 2)
+    scf::ForOp firstTile;
+    rewriter.setInsertionPoint(rowLoop);
+    if (failed(scf::peelForLoopFirstIteration(rewriter, rowLoop, firstTile)))
       continue;
-    int64_t rows = lhsType.getDimSize(0);
-    int64_t tileRows = lhsVector.getDimSize(0);
-    if (llvm::divideCeil(rows, tileRows) > kMaxTilesPerPrefetchedPanel)
-      continue;
-    ValueRange indices = read.getIndices();
-    if (indices[1] != loop.getInductionVar() ||
-        getConstantIntValue(indices[2]) != 0)
-      continue;
-    OpBuilder b(read);
-    Location loc = read.getLoc();
-    Value next = arith::AddIOp::create(
-        b, loc, indices[0], arith::ConstantIndexOp::create(b, loc, 1));
-    next = arith::MinUIOp::create(
-        b, loc, next,
-        arith::ConstantIndexOp::create(b, loc, type.getDimSize(0) - 1));
-    memref::PrefetchOp::create(
-        b, loc, read.getBase(), ValueRange{next, indices[1], indices[2]},
-        /*isWrite=*/false, /*localityHint=*/kPanelPrefetchLocality,
-        /*isDataCache=*/true);
+    firstTile.getBody()->walk([&](scf::ForOp loop) {
+      if (loop->getParentOp() == firstTile)
+        insertPanelPrefetch(loop);
+    });
   }
 }
 
@@ -93,11 +139,11 @@ struct LowerVectorsPass
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
 
-    prefetchNextPanels(func);
+    IRRewriter rewriter(ctx);
+    prefetchNextPanels(rewriter, func);
 
     // Accumulators stay in registers across reduction loops.
     linalg::hoistRedundantVectorTransfers(func);
-    IRRewriter rewriter(ctx);
     vector::transferOpflowOpt(rewriter, func);
 
     auto apply = [&](function_ref<void(RewritePatternSet &)> populate) {
