@@ -161,17 +161,25 @@ func.func @small_boolean(%x: tensor<16xi1>) -> tensor<16xi1> {
 
 // -----
 
-// A row reduction keeps whole rows per thread and reduces 32 lanes at a
-// time into its accumulator.
+// A row reduction is split into 32 lanes: each thread keeps whole rows and
+// accumulates a row's 12 vectors of 32 elementwise into 32 partial sums
+// carried in registers; one horizontal reduction per row then adds the
+// lanes (instead of one per vector of the row).
 // CHECK-LABEL: func.func @row_sum
+// CHECK: %[[LANES:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [128, 12, 32]
 // CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64)
+// CHECK: scf.for %{{.*}} = %c0 to %c12 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[PARTIAL:.*]] = %{{.*}})
+// CHECK: %[[V:.*]] = vector.transfer_read %[[LANES]]
+// CHECK: %[[C:.*]] = vector.shape_cast %[[V]] : vector<1x1x32xf32> to vector<1x32xf32>
+// CHECK: arith.addf %[[PARTIAL]], %[[C]] : vector<1x32xf32>
+// CHECK: scf.forall.in_parallel
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
-func.func @row_sum(%x: tensor<128x64xf32>) -> tensor<128xf32> {
+func.func @row_sum(%x: tensor<128x384xf32>) -> tensor<128xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<128xf32>) -> tensor<128xf32>
   %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<128x64xf32>) outs(%f : tensor<128xf32>) {
+      ins(%x : tensor<128x384xf32>) outs(%f : tensor<128xf32>) {
   ^bb0(%a: f32, %o: f32):
     %s = arith.addf %o, %a : f32
     linalg.yield %s : f32

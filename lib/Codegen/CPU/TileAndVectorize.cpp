@@ -20,6 +20,8 @@
 //    the panel layout, [P, K, 16]) drops its unit loops and becomes one,
 //    keeping its maps when an operand is transposed. An op that reads an
 //    operand transposed is tiled to 8 x 8 blocks, transposed in registers.
+//    A row reduction is first split into 32 partial sums per row, which
+//    accumulate elementwise in registers.
 //
 // Ops the vectorizer does not handle (non-projected indexing maps, i1
 // buffers whose bytes LLVM would bit-pack) stay scalar and become loops.
@@ -115,6 +117,40 @@ std::optional<unsigned> getTransposedReadLoop(linalg::LinalgOp op) {
       return contiguous;
   }
   return std::nullopt;
+}
+
+/// Lanes a row reduction is split into (four AVX2 vectors of f32).
+constexpr int64_t kReductionLanes = 32;
+
+/// An op reducing its innermost loop only (a norm's statistics), long
+/// enough to be split into kReductionLanes partial results.
+bool isInnermostRowReduction(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.empty() || op.getNumReductionLoops() != 1 ||
+      op.getNumDpsInits() != 1 || isaContractionOpInterface(op) ||
+      op.hasIndexSemantics() || llvm::any_of(ranges, ShapedType::isDynamic))
+    return false;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  if (iterators.back() != utils::IteratorType::reduction)
+    return false;
+  int64_t size = ranges.back();
+  return size >= 2 * kReductionLanes && size % kReductionLanes == 0 &&
+         getElementBits(op) == 32;
+}
+
+/// Splits a row reduction into a partial reduction into kReductionLanes
+/// lanes per row ([rows, N / lanes, lanes] -> [rows, lanes], accumulated
+/// elementwise in vector registers) and a final reduction of the lanes.
+/// Vectorized as it is, every vector of the row would be reduced
+/// horizontally on its own.
+void splitRowReduction(RewriterBase &rewriter, linalg::LinalgOp op) {
+  unsigned outputRank =
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0)).getNumResults();
+  rewriter.setInsertionPoint(op);
+  (void)linalg::splitReduction(rewriter, op, [&](linalg::LinalgOp) {
+    return linalg::SplitReductionOptions{kReductionLanes, outputRank,
+                                         /*innerParallel=*/true};
+  });
 }
 
 bool isContraction(linalg::LinalgOp op) {
@@ -437,6 +473,15 @@ void TileAndVectorizePass::runOnOperation() {
   func::FuncOp func = getOperation();
   MLIRContext *ctx = &getContext();
   IRRewriter rewriter(ctx);
+
+  // 0. Row reductions accumulate in vector lanes.
+  SmallVector<linalg::LinalgOp> reductions;
+  for (Operation &op : func.getBody().front())
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
+      if (isInnermostRowReduction(linalgOp))
+        reductions.push_back(linalgOp);
+  for (linalg::LinalgOp op : reductions)
+    splitRowReduction(rewriter, op);
 
   // 1. Threads: top-level ops, consumers first. An initializer the tiling
   //    could not fuse into its consumer's scf.forall is distributed itself.
