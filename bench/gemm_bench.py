@@ -19,6 +19,9 @@ scores take one 64 x 128 tile per query block, O(S · tile), never S x S.
 
     /usr/bin/python3 bench/gemm_bench.py [--sizes 128x768x768,...]
         [--threads N] [--rounds 3] [--runs 20] [--json FILE]
+
+Each measurement is the median of at least --runs runs and of 0.5 s of
+runs, after at least 0.3 s of warm-up; everything is compiled first.
 """
 
 import argparse
@@ -85,10 +88,20 @@ def compile_attention(tfmc, seq, heads, dim, threads, work):
     return library
 
 
-def time_library(args, library):
-    out = run([args.tfm_run, library, "--bench", str(args.runs), "--warmup",
-               str(args.warmup), "--num-threads", str(args.threads)])
+def median_ms(args, library, runs, warmup):
+    out = run([args.tfm_run, library, "--bench", str(runs), "--warmup",
+               str(warmup), "--num-threads", str(args.threads)])
     return float(re.search(r"median ([0-9.]+) ms", out).group(1))
+
+
+def run_counts(args, library):
+    """Timed and warm-up runs for `library`: at least --runs and --warmup,
+    and at least 0.5 s timed after 0.3 s of warm-up. A kernel of a fraction
+    of a millisecond timed over 20 runs read up to 2x slow while the
+    machine settled from the process before it."""
+    estimate = max(median_ms(args, library, 3, 1), 1e-3)
+    return (max(args.runs, int(500 / estimate)),
+            max(args.warmup, int(300 / estimate)))
 
 
 def main():
@@ -109,17 +122,28 @@ def main():
 
     peers = build_peers(args.work)
     peak = float(run([peers, "peak", str(args.threads), "1"]))
+    # Everything is compiled before anything is timed: a run right after a
+    # compile was measured up to 2x slower (the attention at seq 128: 0.81
+    # against 0.37 ms), while the machine settles from it.
+    sizes = [tuple(int(d) for d in size.split("x"))
+             for size in args.sizes.split(",")]
+    linears = {size: compile_linear(args.tfmc, *size, args.threads,
+                                    args.work) for size in sizes}
+    heads, dim = 12, 64
+    attentions = {seq: compile_attention(args.tfmc, seq, heads, dim,
+                                         args.threads, args.work)
+                  for seq in (128, 512)}
+
     rows = []
-    for size in args.sizes.split(","):
-        m, n, k = (int(d) for d in size.split("x"))
-        library = compile_linear(args.tfmc, m, n, k, args.threads, args.work)
+    for (m, n, k), library in linears.items():
         flops = 2.0 * m * n * k
         ours, blas = [], []
+        runs, warmup = run_counts(args, library)
         for _ in range(args.rounds):
-            ours.append(time_library(args, library))
+            ours.append(median_ms(args, library, runs, warmup))
             blas.append(float(run([peers, "sgemm", str(m), str(n), str(k),
-                                   str(args.threads), str(args.runs),
-                                   str(args.warmup)])))
+                                   str(args.threads), str(runs),
+                                   str(warmup)])))
         ours_gflops = flops / statistics.median(ours) / 1e6
         blas_gflops = flops / statistics.median(blas) / 1e6
         rows.append({"size": "%dx%dx%d" % (m, n, k),
@@ -129,8 +153,9 @@ def main():
                      "tfmc_peak": ours_gflops / peak,
                      "openblas_peak": blas_gflops / peak})
 
-    print("%d threads, fp32 peak %.1f GFLOP/s (measured), %d rounds of %d "
-          "runs (median)" % (args.threads, peak, args.rounds, args.runs))
+    print("%d threads, fp32 peak %.1f GFLOP/s (measured), %d rounds, each "
+          "the median of at least %d runs and 0.5 s (warm-up at least 0.3 s)"
+          % (args.threads, peak, args.rounds, args.runs))
     header = ("M x N x K", "tfmc GFLOP/s", "OpenBLAS GFLOP/s",
               "tfmc/OpenBLAS", "tfmc % peak", "OpenBLAS % peak")
     print("| " + " | ".join(header) + " |")
@@ -140,13 +165,11 @@ def main():
             r["size"], r["tfmc_gflops"], r["openblas_gflops"], r["ratio"],
             100 * r["tfmc_peak"], 100 * r["openblas_peak"]))
 
-    heads, dim = 12, 64
     gemm_gflops = max(r["tfmc_gflops"] for r in rows)
     attention = []
-    for seq in (128, 512):
-        library = compile_attention(args.tfmc, seq, heads, dim, args.threads,
-                                    args.work)
-        ms = statistics.median(time_library(args, library)
+    for seq, library in attentions.items():
+        runs, warmup = run_counts(args, library)
+        ms = statistics.median(median_ms(args, library, runs, warmup)
                                for _ in range(args.rounds))
         gflops = 4.0 * heads * seq * seq * dim / ms / 1e6
         attention.append({"seq": seq, "ms": ms, "gflops": gflops,
