@@ -6,7 +6,10 @@ at one sequence length) it compiles three executables with tfmc, at -O1
 (cleanups only), -O2 (tfmc's default: + the graph fusions) and -O3 (+ the
 weights packed in panels), timing the compilations, then alternates rounds
 of tfmc -O1, -O2, -O3 and ONNX Runtime runs on the same inputs with the
-same thread count, so that all see the same machine state. It prints, per
+same thread count, so that all see the same machine state. Each round
+times at least --runs runs and 0.5 s of them, after at least --warmup runs
+and 0.3 s of warm-up (the counts sized on the -O3 executable, and the same
+for all four). It prints, per
 case, the median latency of each (the median of the rounds' medians), the
 ratios -O2 / -O1, -O2 / ORT and -O3 / ORT, the peak RSS of tfmc -O3 and of
 ORT, and the compile times.
@@ -110,21 +113,31 @@ def bench_model(key, args, work):
         np.save(path, data)
         flags += ["--input", "%s=%s" % (name, path)]
 
+    # At least --runs runs and 0.5 s of them, after at least --warmup runs
+    # and 0.3 s, sized on the -O3 executable: a few short runs read slow
+    # while the machine settles from the process before them.
+    out = run([exes[3], "--quiet", "--bench", "3", "--warmup", "1",
+               "--num-threads", str(args.threads)] + flags)
+    estimate = max(float(re.search(r"median ([0-9.]+) ms", out).group(1)),
+                   1e-3)
+    runs = max(args.runs, int(500 / estimate))
+    warmup = max(args.warmup, int(300 / estimate))
+
     tfm_medians = {level: [] for level in OPT_LEVELS}
     tfm_rss = {level: [] for level in OPT_LEVELS}
     ort_medians, ort_rss = [], []
     for _ in range(args.rounds):
         for level in OPT_LEVELS:
-            out = run([exes[level], "--quiet", "--bench", str(args.runs),
-                       "--warmup", str(args.warmup), "--num-threads",
+            out = run([exes[level], "--quiet", "--bench", str(runs),
+                       "--warmup", str(warmup), "--num-threads",
                        str(args.threads)] + flags)
             tfm_medians[level].append(float(re.search(
                 r"median ([0-9.]+) ms", out).group(1)))
             tfm_rss[level].append(float(re.search(
                 r"peak RSS: ([0-9.]+) MiB", out).group(1)))
         out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
-                   model, "--bench", str(args.runs), "--warmup",
-                   str(args.warmup), "--threads", str(args.threads)] + flags)
+                   model, "--bench", str(runs), "--warmup",
+                   str(warmup), "--threads", str(args.threads)] + flags)
         stats = json.loads(out.strip().splitlines()[-1])
         ort_medians.append(stats["median_ms"])
         ort_rss.append(stats["peak_rss_mib"])
@@ -165,8 +178,9 @@ def main():
         print("benchmarking %s ..." % MODELS[key][0], flush=True)
         rows.append(bench_model(key, args, args.work))
 
-    print("\n%d threads, %d rounds of %d runs (median of round medians)" %
-          (args.threads, args.rounds, args.runs))
+    print("\n%d threads, %d rounds (median of round medians), each of at "
+          "least %d runs and 0.5 s (warm-up at least %d runs and 0.3 s)" %
+          (args.threads, args.rounds, args.runs, args.warmup))
     header = ("model", "-O1 ms", "-O2 ms", "-O3 ms", "ORT ms", "-O2/-O1",
               "-O2/ORT", "-O3/ORT", "-O3 RSS MiB", "ORT RSS MiB",
               "compile -O1/-O2/-O3 s", "compile RSS MiB")
