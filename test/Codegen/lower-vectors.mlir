@@ -116,3 +116,26 @@ func.func @panel_first_tile_prefetch(%x: memref<128x768xf32>, %w: memref<48x768x
   }
   return
 }
+
+// -----
+
+// In a K block, the panel row is the block start plus the K loop's induction
+// variable: the next panel's same row is prefetched.
+// CHECK-LABEL: func.func @panel_prefetch_k_block
+// CHECK: scf.for %[[K:[a-z0-9]+]] =
+// CHECK: %[[ROW:.*]] = affine.apply #{{.*}}()[%{{.*}}, %[[K]]]
+// CHECK: memref.prefetch %{{.*}}[%{{.*}}, %[[ROW]], %{{.*}}], read, locality<2>, data
+func.func @panel_prefetch_k_block(%x: memref<16x3072xf32>, %w: memref<48x3072x16xf32>, %p: index, %m: index, %kb: index, %acc0: vector<6x16xf32>) -> vector<6x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<6x16xf32>) {
+    %row = affine.apply affine_map<()[s0, s1] -> (s0 + s1)>()[%kb, %k]
+    %a = vector.transfer_read %x[%m, %row], %pad {in_bounds = [true, true]} : memref<16x3072xf32>, vector<6x1xf32>
+    %b = vector.transfer_read %w[%p, %row, %c0], %pad {in_bounds = [true, true]} : memref<48x3072x16xf32>, vector<1x16xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+    scf.yield %c : vector<6x16xf32>
+  }
+  return %r : vector<6x16xf32>
+}

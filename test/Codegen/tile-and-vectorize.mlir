@@ -210,3 +210,26 @@ func.func @transposed_read(%x: tensor<64x20xf32>) -> tensor<20x64xf32> {
   } -> tensor<20x64xf32>
   return %0 : tensor<20x64xf32>
 }
+
+// -----
+
+// A contraction with K > 1024 walks K in blocks of 768, outermost in each
+// thread, so that the rows of a block stay in L2 while the panels stream
+// past. The zero fill cannot move into the register tiles (they run once per
+// block): it stays a pass over the thread's slice before the blocks.
+// CHECK-LABEL: func.func @blocked_k
+// CHECK: scf.forall (%{{.*}}) = (0) to (32) step (16)
+// CHECK: %[[ZERO:.*]] = scf.for %{{.*}} = %c0 to %c12 step %c1
+// CHECK: vector.transfer_write %{{.*}} : vector<1x16xf32>, tensor<12x16xf32>
+// CHECK: scf.for %[[KB:.*]] = %c0 to %c1536 step %c768 iter_args(%{{.*}} = %[[ZERO]])
+// CHECK: scf.for %{{.*}} = %c0 to %c12 step %c6
+// CHECK-NOT: vector.transfer_write %cst
+// CHECK: scf.for %{{.*}} = %c0 to %c768 step %c1
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+func.func @blocked_k(%a: tensor<12x1536xf32>, %b: tensor<1536x32xf32>) -> tensor<12x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<12x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<12x32xf32>) -> tensor<12x32xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<12x1536xf32>, tensor<1536x32xf32>) outs(%f : tensor<12x32xf32>) -> tensor<12x32xf32>
+  return %0 : tensor<12x32xf32>
+}

@@ -12,6 +12,7 @@
 #include "tfm/Codegen/Passes.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -59,8 +60,17 @@ std::optional<PanelLoop> matchPanelLoop(vector::ContractionOp contract) {
       type.getDimSize(0) < 2)
     return std::nullopt;
   ValueRange indices = read.getIndices();
-  if (indices[1] != loop.getInductionVar() ||
-      getConstantIntValue(indices[2]) != 0)
+  // The panel row is the K loop's induction variable, offset by the start
+  // of the K block when the reduction is blocked.
+  Value row = indices[1];
+  auto isLoopRow = [&](Value v) {
+    if (v == loop.getInductionVar())
+      return true;
+    auto apply = v.getDefiningOp<affine::AffineApplyOp>();
+    return apply &&
+           llvm::is_contained(apply.getMapOperands(), loop.getInductionVar());
+  };
+  if (!isLoopRow(row) || getConstantIntValue(indices[2]) != 0)
     return std::nullopt;
   auto rowsType = dyn_cast<MemRefType>(rowsRead.getBase().getType());
   auto tileType = dyn_cast<VectorType>(contract.getLhsType());
