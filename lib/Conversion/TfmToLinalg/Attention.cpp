@@ -266,11 +266,11 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
             Value kTile = extractTile(lb, l, k, bIv, kvHead, j, tk);
             Value vTile = extractTile(lb, l, v, bIv, kvHead, j, tk);
-            // sT = k (scale q)^T (+ mask^T), causal positions at -inf.
-            Value sInit =
-                createFilled(lb, l, {tk, bq}, createScalar(lb, l, f, 0.0));
-            Value s = buildTileProduct(lb, l, kTile, qT, sInit);
-            SmallVector<Value> scoreInputs = {s};
+            // sT = mask^T + k (scale q)^T, causal positions at -inf: the
+            // product accumulates onto the mask (zeros without one), an
+            // initializer that the CPU pipeline computes in each register
+            // tile rather than as a pass of its own over the scores.
+            SmallVector<Value> scoreInputs;
             if (mask) {
               SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
               SmallVector<OpFoldResult> sizes(4, lb.getIndexAttr(1));
@@ -308,15 +308,16 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             }
             Value diagonalShift =
                 arith::ConstantIndexOp::create(lb, l, skv - sq);
-            Value scores = s;
-            if (mask || causal)
-              scores = buildElementwise(
+            Value sInit;
+            if (!mask && !causal)
+              sInit =
+                  createFilled(lb, l, {tk, bq}, createScalar(lb, l, f, 0.0));
+            else
+              sInit = buildElementwise(
                   lb, l, {tk, bq}, f, scoreInputs,
                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    Value x = args[0];
-                    if (args.size() > 1)
-                      x = arith::AddFOp::create(nb, nl, x,
-                                                extendTo(nb, nl, args[1], f));
+                    Value x = args.empty() ? createScalar(nb, nl, f, 0.0)
+                                           : extendTo(nb, nl, args[0], f);
                     if (!causal)
                       return x;
                     Value col = arith::AddIOp::create(
@@ -331,6 +332,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                         arith::ConstantOp::create(nb, nl, getLowestValue(f, f));
                     return arith::SelectOp::create(nb, nl, hidden, ninf, x);
                   });
+            Value scores = buildTileProduct(lb, l, kTile, qT, sInit);
             // Online softmax update.
             Value mNew = buildColumnReduction(lb, l, scores, m, /*isMax=*/true);
             // A row that has seen only -inf keeps a finite shift of 0.

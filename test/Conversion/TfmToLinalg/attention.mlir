@@ -3,8 +3,9 @@
 // Attention is a forall over (batch, query head, query block of 64) with
 // an online-softmax loop over key tiles of 128: no 128x256 score matrix.
 // The query block is transposed and scaled once; scores are kept
-// transposed, sT = k qT (a plain matmul per key tile), so that the
-// softmax reduces over keys along dim 0, and p v reads p transposed.
+// transposed, sT = k qT (a plain matmul per key tile, accumulated onto the
+// mask with causal positions at -inf), so that the softmax reduces over
+// keys along dim 0, and p v reads p transposed.
 // Query head h reads KV head h / 2; with `causal` the key loop stops at the
 // first tile boundary past the block's diagonal (aligned bottom-right:
 // offset Skv - Sq = 128).
@@ -23,12 +24,12 @@
 // CHECK: %[[KT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
 // CHECK: %[[VT:.*]] = tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %[[J]], 0] [1, 1, 128, 16]
 // CHECK-NOT: linalg.transpose
-// CHECK: %[[S:.*]] = linalg.matmul ins(%[[KT]], %[[QT]] : tensor<128x16xf32>, tensor<16x64xf32>) outs(%{{.*}} : tensor<128x64xf32>)
 // CHECK: %[[MASK:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, %[[J]]] [1, 1, 1, 128]
-// CHECK: linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<128x64xf32>, tensor<128xf32>)
+// CHECK: %[[SINIT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<128xf32>) outs(%{{.*}} : tensor<128x64xf32>)
 // CHECK: arith.cmpi sgt
 // CHECK: arith.select
-// CHECK: %[[MNEW:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<128x64xf32>) outs(%[[M]] : tensor<64xf32>)
+// CHECK: %[[S:.*]] = linalg.matmul ins(%[[KT]], %[[QT]] : tensor<128x16xf32>, tensor<16x64xf32>) outs(%[[SINIT]] : tensor<128x64xf32>)
+// CHECK: %[[MNEW:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[S]] : tensor<128x64xf32>) outs(%[[M]] : tensor<64xf32>)
 // CHECK: arith.maximumf
 // CHECK: math.exp
 // CHECK: math.exp
