@@ -253,6 +253,12 @@ void fuseInitializers(RewriterBase &rewriter, linalg::LinalgOp tiled,
 void specializeContractionTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   if (isa<linalg::MatmulOp>(op) || !isContraction(op))
     return;
+  // Operands of different element types (an f32 probability tile by f16
+  // values) stay a generic: the named contraction's vectorization would
+  // pair them in one vector.contract, which requires equal types.
+  if (getElementTypeOrSelf(op.getDpsInputs()[0].getType()) !=
+      getElementTypeOrSelf(op.getDpsInputs()[1].getType()))
+    return;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   linalg::ContractionDimensions dims = *linalg::inferContractionDims(op);
   SmallVector<unsigned> kept = {dims.m.back(), dims.n.back(), dims.k.back()};

@@ -218,19 +218,26 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       // q[i, d]: every key tile's scores are then sT = k qT, a plain
       // product whose rows stream contiguous rows of qT (a transposed key
       // tile per block and tile would cost Skv / Bq times as much).
+      // It keeps the keys' element type, so that the product's operands
+      // match (f16 operands, f32 accumulation); the scale is applied in the
+      // compute type before rounding.
       Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq);
+      Type keyElement = getElementTypeOrSelf(k.value.getType());
       Value qT =
           buildGeneric(
-              b, loc, qTile, createEmpty(b, loc, {q.headDim, bq}, f),
+              b, loc, qTile, createEmpty(b, loc, {q.headDim, bq}, keyElement),
               {AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0},
                                             b.getContext()),
                b.getMultiDimIdentityMap(2)},
               {utils::IteratorType::parallel, utils::IteratorType::parallel},
               [&](OpBuilder &nb, Location nl,
                   ValueRange args) -> SmallVector<Value> {
-                return {arith::MulFOp::create(nb, nl,
-                                              extendTo(nb, nl, args[0], f),
-                                              createScalar(nb, nl, f, scale))};
+                Value scaled =
+                    arith::MulFOp::create(nb, nl, extendTo(nb, nl, args[0], f),
+                                          createScalar(nb, nl, f, scale));
+                if (keyElement != f)
+                  scaled = arith::TruncFOp::create(nb, nl, keyElement, scaled);
+                return {scaled};
               })
               .front();
 

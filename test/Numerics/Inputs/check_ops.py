@@ -73,30 +73,34 @@ def rope_reference(x, cos, sin, heads=None, interleaved=False):
     return out.astype(np.float32)
 
 
-def ttype(shape):
-    return "tensor<%sxf32>" % "x".join(map(str, shape))
+def ttype(shape, element="f32"):
+    return "tensor<%sx%s>" % ("x".join(map(str, shape)), element)
 
 
 def attention_case(name, q_shape, kv_shape, heads, kv_heads, mask_shape=None,
-                   causal=False, scale=None):
+                   causal=False, scale=None, element="f32"):
     rng = np.random.RandomState(len(name))
-    q = rng.standard_normal(q_shape).astype(np.float32)
-    k = rng.standard_normal(kv_shape).astype(np.float32)
-    v = rng.standard_normal(kv_shape).astype(np.float32)
+    dtype = np.float16 if element == "f16" else np.float32
+    q = rng.standard_normal(q_shape).astype(dtype)
+    k = rng.standard_normal(kv_shape).astype(dtype)
+    v = rng.standard_normal(kv_shape).astype(dtype)
     inputs = {"q": q, "k": k, "v": v}
     args = ["%q", "%k", "%v"]
-    types = [ttype(q_shape), ttype(kv_shape), ttype(kv_shape)]
+    types = [ttype(q_shape, element), ttype(kv_shape, element),
+             ttype(kv_shape, element)]
     mask = None
     if mask_shape:
-        mask = np.where(rng.rand(*mask_shape) < 0.2, -1e4, 0).astype(
-            np.float32)
+        mask = np.where(rng.rand(*mask_shape) < 0.2, -1e4, 0).astype(dtype)
         # Keep a visible key in every row.
         mask[..., 0] = 0
         inputs["m"] = mask
-        types.append(ttype(mask_shape))
+        types.append(ttype(mask_shape, element))
     out_shape = list(q_shape)
-    expected = attention_reference(q, k, v, heads, kv_heads, mask, causal,
-                                   scale)
+    expected = attention_reference(q.astype(np.float32), k.astype(np.float32),
+                                   v.astype(np.float32), heads, kv_heads,
+                                   None if mask is None else
+                                   mask.astype(np.float32), causal,
+                                   scale).astype(dtype)
     attrs = "heads = %d kv_heads = %d" % (heads, kv_heads)
     if causal:
         attrs += " causal"
@@ -109,8 +113,8 @@ def attention_case(name, q_shape, kv_shape, heads, kv_heads, mask_shape=None,
   %%0 = tfm.attention %%q, %%k, %%v%s %s : (%s) -> %s
   return %%0 : %s
 }
-""" % (name, signature, ttype(out_shape), mask_text, attrs, ", ".join(types),
-       ttype(out_shape), ttype(out_shape))
+""" % (name, signature, ttype(out_shape, element), mask_text, attrs,
+       ", ".join(types), ttype(out_shape, element), ttype(out_shape, element))
     return module, inputs, expected
 
 
@@ -206,6 +210,11 @@ CASES = {
     "attention_cache": lambda: attention_case(
         "attention_cache", [2, 3, 4, 8], [2, 3, 256, 8], 3, 3,
         mask_shape=[2, 1, 4, 256], causal=True, scale=0.3),
+    # f16 operands (f32 scores and accumulation), causal, with a mask; the
+    # result is rounded to f16.
+    "attention_f16": lambda: attention_case(
+        "attention_f16", [1, 2, 96, 32], [1, 2, 160, 32], 2, 2,
+        mask_shape=[160], causal=True, element="f16"),
     # Multi-query attention over long keys (5 tiles of 128).
     "attention_mqa_long": lambda: attention_case(
         "attention_mqa_long", [1, 4, 16, 64], [1, 1, 640, 64], 4, 1,
@@ -224,6 +233,10 @@ CASES = {
     "linear_panels_transposed_O3": lambda: linear_case(
         "linear_panels_transposed_O3", [3, 24], 48, transposed=True),
 }
+
+
+# f16 results: about two f16 ulps (2^-10 relative) of the rounded reference.
+CASE_TOLERANCES = {"attention_f16": ("4e-3", "4e-3")}
 
 
 def main():
@@ -260,9 +273,10 @@ def main():
             flags += ["--input", "%s=%s" % (input_name, path)]
         expected_path = os.path.join(case_dir, "expected.npy")
         np.save(expected_path, expected)
+        rtol, atol = CASE_TOLERANCES.get(name, ("1e-4", "1e-5"))
         run = subprocess.run(
             [args.tfm_run, library, "--expect", "out=" + expected_path,
-             "--rtol", "1e-4", "--atol", "1e-5"] + flags,
+             "--rtol", rtol, "--atol", atol] + flags,
             capture_output=True, text=True)
         verdict = "ok" if run.returncode == 0 else "FAIL"
         print("%s: %s %s" % (name, verdict,
