@@ -92,9 +92,9 @@ bool hasBooleanOperand(linalg::LinalgOp op) {
   return false;
 }
 
-/// An op whose only role is to initialize another linalg op's output: a
-/// fill, or an all-parallel generic (a broadcast bias), used once as a
-/// destination. It is fused into the tiles of its consumer.
+/// A fill, or an all-parallel generic (a broadcast bias, attention's mask),
+/// with a single use: when that use is as an output, its only role is to
+/// initialize the output, and it can be computed tile by tile with it.
 bool isInitializer(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || op->getNumResults() != 1 || !op->hasOneUse())
@@ -103,6 +103,8 @@ bool isInitializer(Operation *op) {
          linalgOp.getNumParallelLoops() == linalgOp.getNumLoops();
 }
 
+/// An initializer used as the output of a linalg op in its block, which
+/// tiling fuses into that op's tiles.
 bool isFusableInit(Operation *op) {
   if (!isInitializer(op))
     return false;

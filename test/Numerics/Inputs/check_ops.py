@@ -192,6 +192,7 @@ def linear_case(name, x_shape, n, transposed=False):
 CASE_FLAGS = {
     "linear_O2": [], "linear_panels_O3": ["-O3"],
     "linear_panels_transposed_O3": ["-O3"],
+    "linear_blocked_k_O3": ["-O3"],
 }
 
 CASES = {
@@ -232,6 +233,10 @@ CASES = {
                                             50),
     "linear_panels_transposed_O3": lambda: linear_case(
         "linear_panels_transposed_O3", [3, 24], 48, transposed=True),
+    # K = 1536 walked in two blocks of 768 after the bias initializes the
+    # output; 14 rows (few tiles per panel: the next panel is prefetched).
+    "linear_blocked_k_O3": lambda: linear_case(
+        "linear_blocked_k_O3", [2, 7, 1536], 40),
 }
 
 
