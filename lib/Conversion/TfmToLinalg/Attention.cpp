@@ -281,7 +281,6 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             if (mask) {
               SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
               SmallVector<OpFoldResult> sizes(4, lb.getIndexAttr(1));
-              SmallVector<int64_t> tileShape;
               if (maskShape[0] != 1)
                 offsets[0] = bIv;
               if (maskShape[1] != 1)
@@ -317,8 +316,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 arith::ConstantIndexOp::create(lb, l, skv - sq);
             Value sInit;
             if (!mask && !causal)
-              sInit =
-                  createFilled(lb, l, {tk, bq}, createScalar(lb, l, f, 0.0));
+              sInit = createFilled(lb, l, {tk, bq}, zero);
             else
               sInit = buildElementwise(
                   lb, l, {tk, bq}, f, scoreInputs,
