@@ -400,6 +400,23 @@ LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
   return success();
 }
 
+/// Tiles `op` with scf.for loops of `sizes` (0: not tiled) and replaces it
+/// with the tiled loops' results; on failure reports "cannot <what>".
+FailureOr<scf::SCFTilingResult> tileAndReplace(RewriterBase &rewriter,
+                                               linalg::LinalgOp op,
+                                               ArrayRef<int64_t> sizes,
+                                               StringRef what) {
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+  if (failed(result))
+    return op->emitError("cannot ") << what;
+  rewriter.replaceOp(op, result->replacements);
+  return result;
+}
+
 /// Collects the scf.for loops of a tiling result.
 void appendForLoops(ArrayRef<LoopLikeOpInterface> loops,
                     SmallVectorImpl<scf::ForOp> &out) {
@@ -430,13 +447,10 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
         ranges[kDim] % kKBlock == 0) {
       SmallVector<int64_t> blocks(ranges.size(), 0);
       blocks[kDim] = kKBlock;
-      scf::SCFTilingOptions blocking;
-      blocking.setTileSizes(getAsIndexOpFoldResult(ctx, blocks));
-      FailureOr<scf::SCFTilingResult> blocked = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), blocking);
+      FailureOr<scf::SCFTilingResult> blocked =
+          tileAndReplace(rewriter, op, blocks, "block the reduction");
       if (failed(blocked))
-        return op->emitError("cannot block the reduction");
-      rewriter.replaceOp(op, blocked->replacements);
+        return failure();
       op = cast<linalg::LinalgOp>(blocked->tiledOps.front());
       ranges = op.getStaticLoopRanges();
       rewriter.setInsertionPoint(op);
@@ -479,14 +493,10 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     SmallVector<int64_t> kTiles(ranges.size(), 0);
     for (unsigned k : dims.k)
       kTiles[k] = 1;
-    scf::SCFTilingOptions kTiling;
-    kTiling.setTileSizes(getAsIndexOpFoldResult(ctx, kTiles));
-    rewriter.setInsertionPoint(tiled);
-    FailureOr<scf::SCFTilingResult> kResult = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(tiled.getOperation()), kTiling);
+    FailureOr<scf::SCFTilingResult> kResult =
+        tileAndReplace(rewriter, tiled, kTiles, "tile the reduction");
     if (failed(kResult))
-      return tiled->emitError("cannot tile the reduction");
-    rewriter.replaceOp(tiled, kResult->replacements);
+      return failure();
     appendForLoops(kResult->loops, loops);
     return success();
   }
@@ -502,13 +512,10 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
   } else {
     tiles.back() = std::min(ranges.back(), kVectorTileBits / bits);
   }
-  scf::SCFTilingOptions tiling;
-  tiling.setTileSizes(getAsIndexOpFoldResult(ctx, tiles));
-  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+  FailureOr<scf::SCFTilingResult> result =
+      tileAndReplace(rewriter, op, tiles, "tile for vectors");
   if (failed(result))
-    return op->emitError("cannot tile for vectors");
-  rewriter.replaceOp(op, result->replacements);
+    return failure();
   appendForLoops(result->loops, loops);
   return success();
 }
