@@ -82,17 +82,9 @@ std::optional<PanelLoop> matchPanelLoop(vector::ContractionOp contract) {
                        rowsType.getDimSize(0), tileType.getDimSize(0)))};
 }
 
-/// Prefetches, in the K loop, the row of the next panel (clamped to the
-/// last) that the loop reads of its own.
-void insertPanelPrefetch(scf::ForOp kLoop) {
-  vector::TransferReadOp read;
-  kLoop.getBody()->walk([&](vector::ContractionOp contract) {
-    if (std::optional<PanelLoop> match = matchPanelLoop(contract))
-      if (match->kLoop == kLoop)
-        read = match->panelRead;
-  });
-  if (!read)
-    return;
+/// Prefetches, before the panel read `read`, the same row of the next
+/// panel (clamped to the last).
+void insertPanelPrefetch(vector::TransferReadOp read) {
   auto type = cast<MemRefType>(read.getBase().getType());
   ValueRange indices = read.getIndices();
   OpBuilder b(read);
@@ -123,7 +115,7 @@ void prefetchNextPanels(RewriterBase &rewriter, func::FuncOp func) {
   });
   for (PanelLoop &panelLoop : panelLoops) {
     if (panelLoop.tilesPerPanel <= kMaxTilesPerPrefetchedPanel) {
-      insertPanelPrefetch(panelLoop.kLoop);
+      insertPanelPrefetch(panelLoop.panelRead);
       continue;
     }
     // The loop over row tiles: the tile's first row is its induction
@@ -136,10 +128,13 @@ void prefetchNextPanels(RewriterBase &rewriter, func::FuncOp func) {
     rewriter.setInsertionPoint(rowLoop);
     if (failed(scf::peelForLoopFirstIteration(rewriter, rowLoop, firstTile)))
       continue;
-    firstTile.getBody()->walk([&](scf::ForOp loop) {
-      if (loop->getParentOp() == firstTile)
-        insertPanelPrefetch(loop);
+    SmallVector<vector::TransferReadOp> firstTileReads;
+    firstTile.getBody()->walk([&](vector::ContractionOp contract) {
+      if (std::optional<PanelLoop> match = matchPanelLoop(contract))
+        firstTileReads.push_back(match->panelRead);
     });
+    for (vector::TransferReadOp read : firstTileReads)
+      insertPanelPrefetch(read);
   }
 }
 
