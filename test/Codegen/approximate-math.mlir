@@ -23,3 +23,36 @@ func.func @double(%x: f64) -> f64 {
   %0 = math.exp %x : f64
   return %0 : f64
 }
+
+// f32 erf is one rational function of the clamped input: x·P(x²) / Q(x²),
+// five FMAs each, one division, no interval selects.
+// CHECK-LABEL: func.func @erf_rational
+// CHECK-DAG: %[[C:.*]] = arith.constant dense<3.925000e+00> : vector<8xf32>
+// CHECK-DAG: %[[NEG_C:.*]] = arith.constant dense<-3.925000e+00> : vector<8xf32>
+// CHECK: %[[ABOVE:.*]] = arith.cmpf olt, %[[C]], %[[X:.*]] : vector<8xf32>
+// CHECK: %[[HIGH:.*]] = arith.select %[[ABOVE]], %[[C]], %[[X]]
+// CHECK: %[[BELOW:.*]] = arith.cmpf ogt, %[[NEG_C]], %[[HIGH]]
+// CHECK: %[[CLAMPED:.*]] = arith.select %[[BELOW]], %[[NEG_C]], %[[HIGH]]
+// CHECK: %[[S:.*]] = arith.mulf %[[CLAMPED]], %[[CLAMPED]]
+// CHECK-COUNT-5: math.fma %{{.*}}, %[[S]], %{{.*}}
+// CHECK: %[[NUM:.*]] = arith.mulf %[[CLAMPED]], %{{.*}}
+// CHECK-COUNT-4: math.fma %{{.*}}, %[[S]], %{{.*}}
+// CHECK: %[[DEN:.*]] = math.fma %{{.*}}, %[[S]], %{{.*}}
+// CHECK: %[[R:.*]] = arith.divf %[[NUM]], %[[DEN]] : vector<8xf32>
+// CHECK-NOT: arith.select
+// CHECK: return %[[R]]
+func.func @erf_rational(%x: vector<8xf32>) -> vector<8xf32> {
+  %0 = math.erf %x : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// f16 erf is computed in f32 by the same function.
+// CHECK-LABEL: func.func @erf_f16
+// CHECK: %[[X:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.cmpf olt, %{{.*}}, %[[X]] : f32
+// CHECK: %[[R:.*]] = arith.divf
+// CHECK: arith.truncf %[[R]] : f32 to f16
+func.func @erf_f16(%x: f16) -> f16 {
+  %0 = math.erf %x : f16
+  return %0 : f16
+}

@@ -188,6 +188,31 @@ def linear_case(name, x_shape, n, transposed=False):
     return module, inputs, expected.astype(np.float32)
 
 
+def unary_case(name, op, reference):
+    """One f32 unary op over a dense grid of [-8, 8] (both saturations, and
+    every interval an approximation could split) against a float64
+    reference."""
+    x = np.linspace(-8, 8, 64001).astype(np.float32)
+    expected = np.vectorize(reference)(x.astype(np.float64))
+    module = """func.func @%s(%%x: %s {tfm.name = "x"}) -> (%s {tfm.name = "out"}) {
+  %%0 = tfm.%s %%x : %s
+  return %%0 : %s
+}
+""" % (name, ttype(x.shape), ttype(x.shape), op, ttype(x.shape),
+       ttype(x.shape))
+    return module, {"x": x}, expected.astype(np.float32)
+
+
+def erf(v):
+    from math import erf
+    return erf(v)
+
+
+def gelu(v):
+    from math import erf, sqrt
+    return 0.5 * v * (1 + erf(v / sqrt(2)))
+
+
 # Extra tfmc flags per case (default: none, i.e. -O2).
 CASE_FLAGS = {
     "linear_O2": [], "linear_panels_O3": ["-O3"],
@@ -237,11 +262,17 @@ CASES = {
     # output; 14 rows (few tiles per panel: the next panel is prefetched).
     "linear_blocked_k_O3": lambda: linear_case(
         "linear_blocked_k_O3", [2, 7, 1536], 40),
+    "erf": lambda: unary_case("erf", "erf", erf),
+    "gelu": lambda: unary_case("gelu", "gelu", gelu),
 }
 
 
 # f16 results: about two f16 ulps (2^-10 relative) of the rounded reference.
-CASE_TOLERANCES = {"attention_f16": ("4e-3", "4e-3")}
+# erf: within 6 ulp of 1 (its f32 approximation measures 5.5 at most);
+# GELU: 3 ulp relative, and for large negative inputs, where 1 + erf
+# cancels, the erf's error times |x| / 2.
+CASE_TOLERANCES = {"attention_f16": ("4e-3", "4e-3"), "erf": ("0", "3.6e-7"),
+                   "gelu": ("3.6e-7", "1.4e-6")}
 
 
 def main():
