@@ -156,8 +156,11 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
     reduction loops of products by weights in the panel layout (every row
     tile when at most four share a panel, else the first, peeled), hoists
     loop-invariant vector transfers out of loops (keeping a contraction's
-    accumulator in registers across its reduction loop) and forwards
-    stores to loads, then lowers permuted transfers to plain ones and
+    accumulator in registers across its reduction loop), forwards stores
+    to loads, and unrolls a reduction loop whose accumulator has fewer than
+    eight vector registers (the last rows of a product) into partial
+    accumulators summed after it, so that eight FMA chains cover the FMA
+    latency on both pipes; it then lowers permuted transfers to plain ones and
     transposes, `vector.contract` to outer products and FMAs, multi-reductions,
     transposes, broadcasts, masks and shape casts to 1-D vector
     operations, and transfers to plain vector loads and stores (unrolled

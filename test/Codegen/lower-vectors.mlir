@@ -2,30 +2,73 @@
 
 // An accumulator read and written by every step of a loop moves into the
 // loop's iteration arguments; the contraction becomes broadcast + FMA rows
-// on 1-D vectors loaded and stored as plain vectors.
+// on 1-D vectors loaded and stored as plain vectors. Eight accumulator
+// vectors are enough independent FMA chains: the loop is not unrolled.
 // CHECK-LABEL: func.func @micro_kernel
-// CHECK: %[[INIT:.*]] = vector.load %{{.*}} : memref<2x8xf32>, vector<8xf32>
-// CHECK: scf.for {{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<2x8xf32>)
-// CHECK: %[[B:.*]] = vector.load %{{.*}} : memref<16x8xf32>, vector<8xf32>
-// CHECK: %[[A0:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
-// CHECK: vector.fma %[[A0]], %[[B]], %{{.*}} : vector<8xf32>
-// CHECK: vector.fma %{{.*}}, %[[B]], %{{.*}} : vector<8xf32>
+// CHECK: %[[INIT:.*]] = vector.load %{{.*}} : memref<4x16xf32>, vector<16xf32>
+// CHECK: scf.for {{.*}} step %c1 iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<4x16xf32>)
+// CHECK: %[[B:.*]] = vector.load %{{.*}} : memref<16x16xf32>, vector<16xf32>
+// CHECK: %[[A0:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK: vector.fma %[[A0]], %[[B]], %{{.*}} : vector<16xf32>
+// CHECK: vector.fma %{{.*}}, %[[B]], %{{.*}} : vector<16xf32>
 // CHECK-NOT: vector.contract
-// CHECK: vector.store %{{.*}} : memref<2x8xf32>, vector<8xf32>
+// CHECK: vector.store %{{.*}} : memref<4x16xf32>, vector<16xf32>
 #lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
 #rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
 #acc = affine_map<(d0, d1, d2) -> (d0, d1)>
-func.func @micro_kernel(%a: memref<2x16xf32>, %b: memref<16x8xf32>, %c: memref<2x8xf32>) {
+func.func @micro_kernel(%a: memref<4x16xf32>, %b: memref<16x16xf32>, %c: memref<4x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %k = %c0 to %c16 step %c1 {
+    %lhs = vector.transfer_read %a[%c0, %k], %pad {in_bounds = [true, true]} : memref<4x16xf32>, vector<4x1xf32>
+    %rhs = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]} : memref<16x16xf32>, vector<1x16xf32>
+    %acc = vector.transfer_read %c[%c0, %c0], %pad {in_bounds = [true, true]} : memref<4x16xf32>, vector<4x16xf32>
+    %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %lhs, %rhs, %acc : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<4x16xf32>, memref<4x16xf32>
+  }
+  return
+}
+
+// -----
+
+// A tile of two rows has four accumulator vectors, too few FMA chains to
+// cover the FMA latency on both pipes: the K loop is unrolled by two, the
+// second step accumulating into its own zeroed accumulator, and the two
+// partial sums are added after the loop.
+// CHECK-LABEL: func.func @split_accumulators
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<2x16xf32>
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: %[[R:.*]]:2 = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %[[C2]] iter_args(%[[ACC0:.*]] = %{{.*}}, %[[ACC1:.*]] = %[[ZERO]]) -> (vector<2x16xf32>, vector<2x16xf32>)
+// CHECK: vector.load %{{.*}}[%[[K]], %{{.*}}] : memref<16x16xf32>
+// CHECK: vector.fma
+// CHECK: vector.extract %[[ACC0]][1]
+// CHECK: vector.fma
+// CHECK: %[[K1:.*]] = arith.addi %[[K]], %c1
+// CHECK: vector.load %{{.*}}[%[[K1]], %{{.*}}] : memref<16x16xf32>
+// CHECK: vector.extract %[[ACC1]][0]
+// CHECK: vector.fma
+// CHECK: vector.extract %[[ACC1]][1]
+// CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: %[[SUM:.*]] = arith.addf %[[R]]#0, %[[R]]#1 : vector<2x16xf32>
+// CHECK: vector.extract %[[SUM]][0]
+// CHECK: vector.store
+#lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
+#rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
+#acc = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @split_accumulators(%a: memref<2x16xf32>, %b: memref<16x16xf32>, %c: memref<2x16xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c16 = arith.constant 16 : index
   %pad = arith.constant 0.0 : f32
   scf.for %k = %c0 to %c16 step %c1 {
     %lhs = vector.transfer_read %a[%c0, %k], %pad {in_bounds = [true, true]} : memref<2x16xf32>, vector<2x1xf32>
-    %rhs = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]} : memref<16x8xf32>, vector<1x8xf32>
-    %acc = vector.transfer_read %c[%c0, %c0], %pad {in_bounds = [true, true]} : memref<2x8xf32>, vector<2x8xf32>
-    %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %lhs, %rhs, %acc : vector<2x1xf32>, vector<1x8xf32> into vector<2x8xf32>
-    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<2x8xf32>, memref<2x8xf32>
+    %rhs = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]} : memref<16x16xf32>, vector<1x16xf32>
+    %acc = vector.transfer_read %c[%c0, %c0], %pad {in_bounds = [true, true]} : memref<2x16xf32>, vector<2x16xf32>
+    %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %lhs, %rhs, %acc : vector<2x1xf32>, vector<1x16xf32> into vector<2x16xf32>
+    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<2x16xf32>, memref<2x16xf32>
   }
   return
 }

@@ -5,7 +5,9 @@
 // 1-D ones (contractions become outer products, i.e. broadcast + FMA), and
 // last turn transfers into plain (or masked) vector loads and stores.
 // Before that, a register tile streaming a packed weight panel for few
-// rows prefetches the next panel.
+// rows prefetches the next panel, and a reduction loop with too few
+// accumulator registers to hide the FMA latency is split into partial
+// accumulators.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +23,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tfm {
@@ -138,6 +141,101 @@ void prefetchNextPanels(RewriterBase &rewriter, func::FuncOp func) {
   }
 }
 
+/// Independent FMA chains that keep both of the core's FMA pipes busy: two
+/// pipes times a four-cycle latency (Zen 3, and Intel cores since Skylake).
+constexpr int64_t kMinFmaChains = 8;
+/// Bits of one vector register (AVX2).
+constexpr int64_t kRegisterBits = 256;
+
+/// Splits the accumulator of a reduction loop that has too few independent
+/// FMA chains: a register tile of few rows (the last rows of a product when
+/// its tile height does not divide M, or a single row) updates its
+/// accumulator's vectors each K step, and with fewer than kMinFmaChains of
+/// them every step waits for the previous one's FMAs. The loop is unrolled
+/// by the factor that brings the chains to kMinFmaChains, each copy
+/// accumulating into its own zero-initialized accumulator (the first into
+/// the loop's), and the partial sums are added after the loop: the
+/// reassociation every BLAS kernel makes. The 2-row tail of a 128-row
+/// product by 6-row tiles: 2.9 -> 1.8 % of MiniLM's FFN-up time (1.6 % of
+/// its work); a 128 x 768 x 768 linear 0.804 -> 0.799 ms.
+void splitAccumulatorChains(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<std::pair<scf::ForOp, int64_t>> candidates;
+  func.walk([&](scf::ForOp loop) {
+    if (loop.getNumRegionIterArgs() != 1)
+      return;
+    BlockArgument acc = loop.getRegionIterArgs()[0];
+    auto type = dyn_cast<VectorType>(acc.getType());
+    if (!type || !type.getElementType().isF32() || !acc.hasOneUse())
+      return;
+    auto contract = dyn_cast<vector::ContractionOp>(*acc.user_begin());
+    Operation *yield = loop.getBody()->getTerminator();
+    if (!contract || contract.getAcc() != acc ||
+        contract.getKind() != vector::CombiningKind::ADD ||
+        contract->getParentOp() != loop ||
+        yield->getOperand(0) != contract.getResult() ||
+        !contract.getResult().hasOneUse())
+      return;
+    int64_t chains = llvm::divideCeil(
+        type.getNumElements() * type.getElementTypeBitWidth(), kRegisterBits);
+    int64_t factor = 1;
+    while (chains * factor * 2 <= kMinFmaChains)
+      factor *= 2;
+    std::optional<APInt> trips = loop.getStaticTripCount();
+    if (factor < 2 || !trips || trips->getSExtValue() % factor != 0 ||
+        trips->getSExtValue() < 2 * factor ||
+        !getConstantIntValue(loop.getStep()))
+      return;
+    candidates.emplace_back(loop, factor);
+  });
+
+  for (auto &candidate : candidates) {
+    scf::ForOp loop = candidate.first;
+    int64_t factor = candidate.second;
+    Location loc = loop.getLoc();
+    rewriter.setInsertionPoint(loop);
+    auto type = cast<VectorType>(loop.getRegionIterArgs()[0].getType());
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, type, cast<TypedAttr>(rewriter.getZeroAttr(type)));
+    SmallVector<Value> inits(factor, zero);
+    inits[0] = loop.getInitArgs()[0];
+    int64_t step = *getConstantIntValue(loop.getStep());
+    Value newStep =
+        arith::ConstantIndexOp::create(rewriter, loc, step * factor);
+    Value yielded = loop.getBody()->getTerminator()->getOperand(0);
+    auto unrolled = scf::ForOp::create(
+        rewriter, loc, loop.getLowerBound(), loop.getUpperBound(), newStep,
+        inits, [&](OpBuilder &b, Location loc, Value iv, ValueRange accs) {
+          SmallVector<Value> results;
+          for (int64_t copy = 0; copy < factor; ++copy) {
+            IRMapping mapping;
+            Value copyIv = iv;
+            if (copy > 0)
+              copyIv = arith::AddIOp::create(
+                  b, loc, iv,
+                  arith::ConstantIndexOp::create(b, loc, copy * step));
+            mapping.map(loop.getInductionVar(), copyIv);
+            mapping.map(loop.getRegionIterArgs()[0], accs[copy]);
+            for (Operation &op : loop.getBody()->without_terminator())
+              b.clone(op, mapping);
+            results.push_back(mapping.lookup(yielded));
+          }
+          scf::YieldOp::create(b, loc, results);
+        });
+    // Pairwise sums of the partial accumulators.
+    SmallVector<Value> partial(unrolled.getResults());
+    while (partial.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i + 1 < partial.size(); i += 2)
+        next.push_back(
+            arith::AddFOp::create(rewriter, loc, partial[i], partial[i + 1]));
+      if (partial.size() % 2)
+        next.push_back(partial.back());
+      partial = std::move(next);
+    }
+    rewriter.replaceOp(loop, partial.front());
+  }
+}
+
 struct LowerVectorsPass
     : public tfm::impl::LowerVectorsPassBase<LowerVectorsPass> {
   void runOnOperation() override {
@@ -150,6 +248,7 @@ struct LowerVectorsPass
     // Accumulators stay in registers across reduction loops.
     linalg::hoistRedundantVectorTransfers(func);
     vector::transferOpflowOpt(rewriter, func);
+    splitAccumulatorChains(rewriter, func);
 
     auto apply = [&](function_ref<void(RewritePatternSet &)> populate) {
       RewritePatternSet patterns(ctx);
