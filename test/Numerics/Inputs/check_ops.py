@@ -5,7 +5,9 @@ Covers the ops that ONNX node tests and the exported models do not reach
 (tfm.attention and tfm.rope come from fusion, which the frontend does not
 emit for these models) and the shapes that exercise the tilings: blocks that
 divide, a whole odd-sized tile, causal masks aligned bottom-right, grouped
-KV heads, packed heads, partial rotary.
+KV heads, packed heads, partial rotary. It also checks erf and GELU,
+whose f32 approximation the node tests sample at a few points only, over a
+dense grid of their whole range.
 
     check_ops.py --tfmc tfmc --tfm-run tfm-run --work DIR [--filter NAME]
 """
