@@ -32,6 +32,8 @@ import statistics
 import subprocess
 import sys
 
+import measure
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZES = "128x768x768,128x3072x768,128x768x3072,1024x1024x1024"
 PANEL = 16
@@ -95,13 +97,9 @@ def median_ms(args, library, runs, warmup):
 
 
 def run_counts(args, library):
-    """Timed and warm-up runs for `library`: at least --runs and --warmup,
-    and at least 0.5 s timed after 0.3 s of warm-up. A kernel of a fraction
-    of a millisecond timed over 20 runs read up to 2x slow while the
-    machine settled from the process before it."""
-    estimate = max(median_ms(args, library, 3, 1), 1e-3)
-    return (max(args.runs, int(500 / estimate)),
-            max(args.warmup, int(300 / estimate)))
+    """Timed and warm-up runs for `library` (bench/measure.py's rule)."""
+    return measure.run_counts(median_ms(args, library, 3, 1), args.runs,
+                              args.warmup)
 
 
 def main():

@@ -34,6 +34,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import compare_with_ort  # noqa: E402  (inputs shared with the ORT checks)
+import measure  # noqa: E402  (bench/, the script's own directory)
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
@@ -113,15 +114,13 @@ def bench_model(key, args, work):
         np.save(path, data)
         flags += ["--input", "%s=%s" % (name, path)]
 
-    # At least --runs runs and 0.5 s of them, after at least --warmup runs
-    # and 0.3 s, sized on the -O3 executable: a few short runs read slow
-    # while the machine settles from the process before them.
+    # Run counts (bench/measure.py's rule), sized on the -O3 executable and
+    # the same for all four.
     out = run([exes[3], "--quiet", "--bench", "3", "--warmup", "1",
                "--num-threads", str(args.threads)] + flags)
-    estimate = max(float(re.search(r"median ([0-9.]+) ms", out).group(1)),
-                   1e-3)
-    runs = max(args.runs, int(500 / estimate))
-    warmup = max(args.warmup, int(300 / estimate))
+    runs, warmup = measure.run_counts(
+        float(re.search(r"median ([0-9.]+) ms", out).group(1)), args.runs,
+        args.warmup)
 
     tfm_medians = {level: [] for level in OPT_LEVELS}
     tfm_rss = {level: [] for level in OPT_LEVELS}
