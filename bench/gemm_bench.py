@@ -2,14 +2,16 @@
 """fp32 GEMM: tfmc's generated code against OpenBLAS and the machine's peak.
 
 For each size M x N x K it compiles, with tfmc, a `tfm.linear` of an
-[M, K] input by an [N, K] weight given in the panel layout `[N/16, K, 16]`
-that -O3 packs constant weights into at compile time (so the kernel timed
-is the one -O3 models run; the packing itself costs nothing at run time).
-It then alternates rounds of tfmc (tfm-run --bench) and OpenBLAS's
-row-major sgemm (bench/gemm_peers.c) on the same thread count, and prints
-the median GFLOP/s of each, their ratio, and each as a fraction of the fp32
-peak measured by gemm_peers (independent FMAs from registers on every
-thread: 2 FMA x 8 lanes x 2 flops per cycle per core).
+[M, K] input by an [N, K] weight given in the panel layout `[N/w, K, w]`
+that -O3 packs constant weights into at compile time (w is the panel
+width tfmc uses on this machine, `tfmc --print-target`: 16, or 32 with
+AVX-512; so the kernel timed is the one -O3 models run, and the packing
+itself costs nothing at run time). It then alternates rounds of tfmc
+(tfm-run --bench) and OpenBLAS's row-major sgemm (bench/gemm_peers.c) on
+the same thread count, and prints the median GFLOP/s of each, their ratio,
+and each as a fraction of the fp32 peak measured by gemm_peers
+(independent FMAs from registers on every thread: 2 FMA x 8 lanes x 2
+flops per cycle per core with AVX2, 16 lanes where the CPU has AVX-512).
 
 Then it times `tfm.attention` (12 heads of 64, no mask) at sequence
 lengths 128 and 512, and prints its rate in GEMM-equivalent flops
@@ -36,7 +38,6 @@ import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZES = "128x768x768,128x3072x768,128x768x3072,1024x1024x1024"
-PANEL = 16
 
 
 def run(command):
@@ -56,12 +57,20 @@ def build_peers(work):
     return exe
 
 
-def compile_linear(tfmc, m, n, k, threads, work):
-    if n % PANEL:
-        sys.exit("gemm_bench: N = %d is not a multiple of %d" % (n, PANEL))
+def panel_width(tfmc):
+    """The width of -O3's weight panels for this machine."""
+    for line in run([tfmc, "--print-target"]).splitlines():
+        if line.startswith("panel-width:"):
+            return int(line.split(":")[1])
+    sys.exit("gemm_bench: tfmc --print-target names no panel width")
+
+
+def compile_linear(tfmc, m, n, k, threads, work, panel):
+    if n % panel:
+        sys.exit("gemm_bench: N = %d is not a multiple of %d" % (n, panel))
     name = "linear_%dx%dx%d" % (m, n, k)
     x, w, y = ("tensor<%dx%dxf32>" % (m, k),
-               "tensor<%dx%dx%dxf32>" % (n // PANEL, k, PANEL),
+               "tensor<%dx%dx%dxf32>" % (n // panel, k, panel),
                "tensor<%dx%dxf32>" % (m, n))
     source = os.path.join(work, name + ".mlir")
     with open(source, "w") as f:
@@ -119,14 +128,20 @@ def main():
     os.makedirs(args.work, exist_ok=True)
 
     peers = build_peers(args.work)
-    peak = float(run([peers, "peak", str(args.threads), "1"]))
+    # The widest vectors the CPU has (16 lanes with AVX-512) set the peak.
+    peaks = dict(tuple(float(v) for v in line.split())
+                 for line in run([peers, "peak", str(args.threads),
+                                  "1"]).splitlines())
+    lanes = max(peaks)
+    peak = peaks[lanes]
+    panel = panel_width(args.tfmc)
     # Everything is compiled before anything is timed: a run right after a
     # compile was measured up to 2x slower (the attention at seq 128: 0.81
     # against 0.37 ms), while the machine settles from it.
     sizes = [tuple(int(d) for d in size.split("x"))
              for size in args.sizes.split(",")]
     linears = {size: compile_linear(args.tfmc, *size, args.threads,
-                                    args.work) for size in sizes}
+                                    args.work, panel) for size in sizes}
     heads, dim = 12, 64
     attentions = {seq: compile_attention(args.tfmc, seq, heads, dim,
                                          args.threads, args.work)
@@ -151,9 +166,13 @@ def main():
                      "tfmc_peak": ours_gflops / peak,
                      "openblas_peak": blas_gflops / peak})
 
-    print("%d threads, fp32 peak %.1f GFLOP/s (measured), %d rounds, each "
-          "the median of at least %d runs and 0.5 s (warm-up at least 0.3 s)"
-          % (args.threads, peak, args.rounds, args.runs))
+    others = "".join("; %d-lane FMAs: %.1f" % (l, g)
+                     for l, g in sorted(peaks.items()) if l != lanes)
+    print("%d threads, fp32 peak %.1f GFLOP/s (measured, %d-lane FMAs%s), "
+          "weight panels of %d, %d rounds, each the median of at least %d "
+          "runs and 0.5 s (warm-up at least 0.3 s)"
+          % (args.threads, peak, lanes, others, panel, args.rounds,
+             args.runs))
     header = ("M x N x K", "tfmc GFLOP/s", "OpenBLAS GFLOP/s",
               "tfmc/OpenBLAS", "tfmc % peak", "OpenBLAS % peak")
     print("| " + " | ".join(header) + " |")
@@ -183,6 +202,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"threads": args.threads, "peak_gflops": peak,
+                       "peak_lanes": lanes, "panel_width": panel,
                        "rows": rows, "attention": attention}, f, indent=2)
 
 

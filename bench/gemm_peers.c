@@ -3,9 +3,10 @@
  * The peers of bench/gemm_bench.py, in one program:
  *
  *   gemm_peers peak THREADS SECONDS
- *     GFLOP/s of THREADS threads each issuing independent 8-lane FMAs from
- *     registers only: 2 FMA x 8 lanes x 2 flops per cycle per core at the
- *     clock the cores run at now.
+ *     GFLOP/s of THREADS threads each issuing independent FMAs from
+ *     registers only, one line "LANES GFLOPS" per vector width the CPU
+ *     has: 8 lanes (AVX2: 2 FMA x 8 lanes x 2 flops per cycle per core at
+ *     the clock the cores run at now) and, with AVX-512F, 16 lanes.
  *   gemm_peers sgemm M N K THREADS RUNS WARMUP
  *     Median milliseconds of OpenBLAS's C = A B (row-major, A [M, K],
  *     B [K, N]) on THREADS threads.
@@ -33,7 +34,7 @@ static double now_s(void) {
 }
 
 /* Twelve independent FMA chains hide the FMA latency on both pipes. */
-static double fma_chains(long iterations) {
+static double fma_chains8(long iterations) {
   __m256 acc[12];
   __m256 x = _mm256_set1_ps(1.0000001f), y = _mm256_set1_ps(0.9999999f);
   for (int j = 0; j < 12; ++j)
@@ -51,20 +52,44 @@ static double fma_chains(long iterations) {
   return sum;
 }
 
-static int peak(int threads, double seconds) {
+__attribute__((target("avx512f"))) static double fma_chains16(long iterations) {
+  __m512 acc[12];
+  __m512 x = _mm512_set1_ps(1.0000001f), y = _mm512_set1_ps(0.9999999f);
+  for (int j = 0; j < 12; ++j)
+    acc[j] = _mm512_set1_ps((float)j);
+  for (long i = 0; i < iterations; ++i) {
+#pragma clang loop unroll(full)
+    for (int j = 0; j < 12; ++j)
+      acc[j] = _mm512_fmadd_ps(acc[j], x, y);
+  }
+  float sum = 0;
+  for (int j = 0; j < 12; ++j)
+    sum += _mm512_reduce_add_ps(acc[j]);
+  return sum;
+}
+
+/* GFLOP/s of `threads` threads running `chains` for about `seconds`. */
+static double measure_peak(double (*chains)(long), int lanes, int threads,
+                           double seconds) {
   long iterations = 1000000;
   /* Calibrate to about `seconds` on one thread. */
   double t0 = now_s();
-  volatile double sink = fma_chains(iterations);
+  volatile double sink = chains(iterations);
   double once = now_s() - t0;
   if (once > 0)
     iterations = (long)(iterations * seconds / once);
   double start = now_s();
 #pragma omp parallel num_threads(threads)
-  sink += fma_chains(iterations);
+  sink += chains(iterations);
   double elapsed = now_s() - start;
   (void)sink;
-  printf("%.2f\n", threads * iterations * 12.0 * 16.0 / elapsed / 1e9);
+  return threads * iterations * 12.0 * 2.0 * lanes / elapsed / 1e9;
+}
+
+static int peak(int threads, double seconds) {
+  printf("8 %.2f\n", measure_peak(fma_chains8, 8, threads, seconds));
+  if (__builtin_cpu_supports("avx512f"))
+    printf("16 %.2f\n", measure_peak(fma_chains16, 16, threads, seconds));
   return 0;
 }
 
@@ -89,8 +114,8 @@ static int sgemm(long m, long n, long k, int threads, int runs, int warmup) {
   openblas_set_num_threads(threads);
   for (int r = -warmup; r < runs; ++r) {
     double t0 = now_s();
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a,
-                k, b, n, 0.0f, c, n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k,
+                b, n, 0.0f, c, n);
     if (r >= 0)
       times[r] = (now_s() - t0) * 1e3;
   }

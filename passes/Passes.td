@@ -102,7 +102,7 @@ def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
   let options = [
     Option<"panelWidth", "panel-width", "int64_t", /*default=*/"16",
            "Output features per panel (the register tile width: 16 f32 "
-           "lanes for AVX2)">
+           "lanes for AVX2, 32 for AVX-512)">
   ];
 }
 

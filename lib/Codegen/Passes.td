@@ -117,11 +117,12 @@ def TileAndVectorizePass
     (accumulated elementwise) and a final reduction of the lanes. Then
     distributes each top-level linalg op with enough work over about
     `num-threads` equal tiles of its parallel loops (`scf.forall`), then
-    tiles every op for registers: contractions to 6 x (512 bits)
-    micro-tiles with the reduction stepped by one (an outer product per
+    tiles every op for registers: contractions to micro-tiles two vector
+    registers wide (`vector-bits`) and 6 rows high (8 with AVX-512's 32
+    registers), with the reduction stepped by one (an outer product per
     step) and, when longer than 1024, walked in blocks of 768 outermost;
-    ops reading an operand transposed to 8 x 8 blocks; other ops to one
-    1024-bit vector along their innermost loop. At both levels the fill or
+    ops reading an operand transposed to 8 x 8 blocks; other ops to four
+    vector registers along their innermost loop. At both levels the fill or
     broadcast that initializes an output is tiled into the output's tiles.
     Partial tiles are peeled so that every tile is static. A contraction
     tile that is not a plain matmul (a product by a weight in the panel
@@ -145,7 +146,10 @@ def TileAndVectorizePass
            /*default=*/"8192",
            "Smallest iteration space (points) worth running in parallel "
            "(8192: BERT-base at seq 16, whose norms on [16, 768] ran "
-           "serially at 32768, 7 % faster; seq 128 unchanged)">
+           "serially at 32768, 7 % faster; seq 128 unchanged)">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Bits of the target's vector registers: 128 (SSE), 256 (AVX2, "
+           "16 registers) or 512 (AVX-512, 32 registers)">
   ];
 }
 
@@ -158,8 +162,8 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
     loop-invariant vector transfers out of loops (keeping a contraction's
     accumulator in registers across its reduction loop), forwards stores
     to loads, and unrolls a reduction loop whose accumulator has fewer than
-    eight vector registers (the last rows of a product) into partial
-    accumulators summed after it, so that eight FMA chains cover the FMA
+    eight vector registers of `vector-bits` (the last rows of a product)
+    into partial accumulators summed after it, so that eight FMA chains cover the FMA
     latency on both pipes; it then lowers permuted transfers to plain ones and
     transposes, `vector.contract` to outer products and FMAs, multi-reductions,
     transposes, broadcasts, masks and shape casts to 1-D vector
@@ -171,6 +175,10 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
+  ];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Bits of the target's vector registers (128, 256 or 512)">
   ];
 }
 

@@ -151,8 +151,17 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   if (options.output == OutputKind::Mlir && !options.mlirPhase)
     return printModule();
 
+  // The target decides the register tiles (and -O3's weight panels), so
+  // it is known before the first phase, and a bad CPU name fails early.
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      cpu::createTargetMachine(options.target, error);
+  if (!machine)
+    return module.emitError() << error;
+
   CpuPipelineOptions pipeline;
   pipeline.optLevel = options.optLevel;
+  pipeline.vectorBits = cpu::getVectorRegisterBits(*machine);
   pipeline.entryName = options.symbolPrefix + "_main";
   pipeline.numThreads = options.numThreads;
   CpuPhase lastPhase =
@@ -241,11 +250,6 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   embedded.shrink_to_fit();
   clock.finished("translate");
 
-  std::string error;
-  std::unique_ptr<llvm::TargetMachine> machine =
-      cpu::createTargetMachine(options.target, error);
-  if (!machine)
-    return module.emitError() << error;
   if (failed(
           cpu::optimizeModule(*llvmModule, *machine, options.optLevel, error)))
     return module.emitError() << "LLVM optimization failed: " << error;

@@ -59,6 +59,7 @@ static void buildVectorizedPhase(OpPassManager &pm,
     return;
   TileAndVectorizePassOptions tiling;
   tiling.numThreads = options.numThreads;
+  tiling.vectorBits = options.vectorBits;
   pm.nest<func::FuncOp>().addPass(createTileAndVectorizePass(tiling));
   addCleanups(pm);
 }
@@ -83,7 +84,9 @@ static void buildBufferizedPhase(OpPassManager &pm,
 static void buildLlvmPhase(OpPassManager &pm,
                            const CpuPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createLowerVectorsPass());
+  LowerVectorsPassOptions vectors;
+  vectors.vectorBits = options.vectorBits;
+  funcPm.addPass(createLowerVectorsPass(vectors));
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createForallToParallelLoopPass());
   pm.addPass(createConvertSCFToOpenMPPass());
@@ -118,6 +121,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
   case CpuPhase::Graph: {
     GraphPipelineOptions graph;
     graph.optLevel = options.optLevel;
+    graph.vectorBits = options.vectorBits;
     buildGraphPipeline(pm, graph);
     return;
   }

@@ -1,4 +1,5 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors))" --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512}))" --split-input-file | FileCheck %s --check-prefix=V512
 
 // An accumulator read and written by every step of a loop moves into the
 // loop's iteration arguments; the contraction becomes broadcast + FMA rows
@@ -13,6 +14,9 @@
 // CHECK: vector.fma %{{.*}}, %[[B]], %{{.*}} : vector<16xf32>
 // CHECK-NOT: vector.contract
 // CHECK: vector.store %{{.*}} : memref<4x16xf32>, vector<16xf32>
+// In 512-bit registers the same tile is four accumulators: split in two.
+// V512-LABEL: func.func @micro_kernel
+// V512: scf.for {{.*}} step %c2 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<4x16xf32>, vector<4x16xf32>)
 #lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
 #rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
 #acc = affine_map<(d0, d1, d2) -> (d0, d1)>
@@ -55,6 +59,8 @@ func.func @micro_kernel(%a: memref<4x16xf32>, %b: memref<16x16xf32>, %c: memref<
 // CHECK: %[[SUM:.*]] = arith.addf %[[R]]#0, %[[R]]#1 : vector<2x16xf32>
 // CHECK: vector.extract %[[SUM]][0]
 // CHECK: vector.store
+// V512-LABEL: func.func @split_accumulators
+// V512: scf.for {{.*}} step %c4 iter_args({{.*}}) -> (vector<2x16xf32>, vector<2x16xf32>, vector<2x16xf32>, vector<2x16xf32>)
 #lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
 #rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
 #acc = affine_map<(d0, d1, d2) -> (d0, d1)>

@@ -1,4 +1,7 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{num-threads=2 min-parallel-work=1024}))" --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{num-threads=2 min-parallel-work=1024 vector-bits=512}))" --split-input-file | FileCheck %s --check-prefix=V512
+// RUN: not tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{vector-bits=300}))" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADBITS
+// BADBITS: error: tfm-cpu-tile-and-vectorize: vector-bits must be 128, 256 or 512, got 300
 
 // A matmul splits N over two threads, then walks 6x16 register tiles, N
 // outer, with K stepped by one: each step is a 6x1 by 1x16 contraction
@@ -22,6 +25,14 @@
 // CHECK: tensor.extract_slice %{{.*}}[60, %[[N]]] [4, 16]
 // CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
 // CHECK: scf.forall.in_parallel
+// With AVX-512's 32 registers of 16 lanes, the tile is two registers wide
+// and 8 rows high (sixteen accumulators), and divides the 64 rows.
+// V512-LABEL: func.func @matmul
+// V512: scf.forall (%{{.*}}) = (0) to (64) step (32)
+// V512: scf.for %{{.*}} = %c0 to %c64 step %c8
+// V512: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// V512-NOT: vector.contract
+// V512: scf.forall.in_parallel
 func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>) -> tensor<64x64xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x64xf32>
@@ -125,6 +136,8 @@ func.func @transposed_lhs_product(%at: tensor<32x64xf32>, %b: tensor<32x32xf32>,
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
 // CHECK: math.exp %{{.*}} : vector<1x32xf32>
 // CHECK: math.exp %{{.*}} : vector<1x8xf32>
+// V512-LABEL: func.func @elementwise
+// V512: math.exp %{{.*}} : vector<1x40xf32>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @elementwise(%x: tensor<64x40xf32>) -> tensor<64x40xf32> {
   %e = tensor.empty() : tensor<64x40xf32>

@@ -2,6 +2,7 @@
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline | FileCheck %s
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline=opt-level=0 | FileCheck %s --check-prefix=O0
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline=opt-level=3 | FileCheck %s --check-prefix=O3
+// RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline="opt-level=3 vector-bits=512" | FileCheck %s --check-prefix=O3-512
 
 // Level 0 only refines shapes; higher levels also fold constants, drop
 // identities and merge duplicates.
@@ -37,6 +38,9 @@ func.func @cleanup(%x: tensor<2x8xf32>) -> tensor<?x8xf32> {
 // O3-NOT: tfm.transpose
 // O3: %[[WP:.*]] = tfm.constant {{.*}} : tensor<2x8x16xf32>
 // O3: tfm.linear %{{.*}}, %[[WP]], %{{.*}} {out_features = 32 : i64} : (tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+// With 512-bit vectors the panels are 32 features wide.
+// O3-512-LABEL: func.func @layout
+// O3-512: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} {out_features = 32 : i64} : (tensor<2x8xf32>, tensor<1x8x32xf32>, tensor<32xf32>) -> tensor<2x32xf32>
 func.func @layout(%x: tensor<2x8xf32>) -> tensor<2x32xf32> {
   %w = tfm.constant dense<0.5> : tensor<8x32xf32>
   %b = tfm.constant dense<0.25> : tensor<32xf32>

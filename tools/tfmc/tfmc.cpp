@@ -13,6 +13,8 @@
 #include "tfm/Driver/Diagnostics.h"
 #include "tfm/Frontend/Onnx/OnnxImporter.h"
 #include "tfm/InitTfm.h"
+#include "tfm/Pipelines/Pipelines.h"
+#include "tfm/Target/CPU/CpuTarget.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -24,6 +26,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <thread>
 
@@ -36,9 +39,14 @@ enum class Emit { Exe, Lib, Obj, Asm, Llvm, Tfm, Linalg };
 
 cl::OptionCategory category("tfmc options");
 
-cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+cl::opt<std::string> inputFile(cl::Positional,
                                cl::desc("<model.onnx | model.mlir>"),
                                cl::cat(category));
+cl::opt<bool> printTarget(
+    "print-target",
+    cl::desc("Print the CPU code is generated for, its vector width and the "
+             "width of -O3's weight panels, then exit"),
+    cl::cat(category));
 cl::opt<std::string> outputFile(
     "o",
     cl::desc("Output file ('-' for stdout, text forms only); defaults to the "
@@ -126,6 +134,24 @@ int main(int argc, char **argv) {
                                       "and after the graph pipeline"),
                              cl::cat(category));
   cl::ParseCommandLineOptions(argc, argv, "tfmc: the tfm compiler\n");
+
+  if (printTarget) {
+    cpu::TargetOptions target;
+    target.cpu = targetCpu;
+    target.features = targetFeatures;
+    std::string error;
+    std::unique_ptr<llvm::TargetMachine> machine =
+        cpu::createTargetMachine(target, error);
+    if (!machine)
+      return fail(error);
+    int64_t bits = cpu::getVectorRegisterBits(*machine);
+    llvm::outs() << "cpu: " << machine->getTargetCPU() << "\n"
+                 << "vector-bits: " << bits << "\n"
+                 << "panel-width: " << getWeightPanelWidth(bits) << "\n";
+    return 0;
+  }
+  if (inputFile.empty())
+    return fail("no model given (tfmc MODEL.onnx|MODEL.mlir [options])");
 
   CompileOptions options;
   switch (emit) {

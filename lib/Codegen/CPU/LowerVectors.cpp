@@ -144,8 +144,6 @@ void prefetchNextPanels(RewriterBase &rewriter, func::FuncOp func) {
 /// Independent FMA chains that keep both of the core's FMA pipes busy: two
 /// pipes times a four-cycle latency (Zen 3, and Intel cores since Skylake).
 constexpr int64_t kMinFmaChains = 8;
-/// Bits of one vector register (AVX2).
-constexpr int64_t kRegisterBits = 256;
 
 /// Splits the accumulator of a reduction loop that has too few independent
 /// FMA chains: a register tile of few rows (the last rows of a product when
@@ -158,7 +156,8 @@ constexpr int64_t kRegisterBits = 256;
 /// reassociation every BLAS kernel makes. The 2-row tail of a 128-row
 /// product by 6-row tiles: 2.9 -> 1.8 % of MiniLM's FFN-up time (1.6 % of
 /// its work); a 128 x 768 x 768 linear 0.804 -> 0.799 ms.
-void splitAccumulatorChains(RewriterBase &rewriter, func::FuncOp func) {
+void splitAccumulatorChains(RewriterBase &rewriter, func::FuncOp func,
+                            int64_t registerBits) {
   SmallVector<std::pair<scf::ForOp, int64_t>> candidates;
   func.walk([&](scf::ForOp loop) {
     if (loop.getNumRegionIterArgs() != 1)
@@ -176,7 +175,7 @@ void splitAccumulatorChains(RewriterBase &rewriter, func::FuncOp func) {
         !contract.getResult().hasOneUse())
       return;
     int64_t chains = llvm::divideCeil(
-        type.getNumElements() * type.getElementTypeBitWidth(), kRegisterBits);
+        type.getNumElements() * type.getElementTypeBitWidth(), registerBits);
     int64_t factor = 1;
     while (chains * factor * 2 <= kMinFmaChains)
       factor *= 2;
@@ -238,6 +237,7 @@ void splitAccumulatorChains(RewriterBase &rewriter, func::FuncOp func) {
 
 struct LowerVectorsPass
     : public tfm::impl::LowerVectorsPassBase<LowerVectorsPass> {
+  using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
@@ -248,7 +248,7 @@ struct LowerVectorsPass
     // Accumulators stay in registers across reduction loops.
     linalg::hoistRedundantVectorTransfers(func);
     vector::transferOpflowOpt(rewriter, func);
-    splitAccumulatorChains(rewriter, func);
+    splitAccumulatorChains(rewriter, func, vectorBits);
 
     auto apply = [&](function_ref<void(RewritePatternSet &)> populate) {
       RewritePatternSet patterns(ctx);

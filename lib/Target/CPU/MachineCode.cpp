@@ -74,6 +74,15 @@ cpu::createTargetMachine(const TargetOptions &options, std::string &error) {
   return machine;
 }
 
+int64_t cpu::getVectorRegisterBits(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  if (info->checkFeatures("+avx512f"))
+    return 512;
+  if (info->checkFeatures("+avx"))
+    return 256;
+  return 128;
+}
+
 LogicalResult cpu::optimizeModule(llvm::Module &module,
                                   llvm::TargetMachine &machine,
                                   unsigned optLevel, std::string &error) {

@@ -152,8 +152,8 @@ def dense_literal(array):
 def linear_case(name, x_shape, n, transposed=False):
     """A linear with constant weights, a bias, GELU and a residual; with
     `transposed`, spelled as a MatMul by a [K, N] matrix plus a bias, as
-    exporters emit it. -O3 packs the weight in panels of 16 (zero-padded
-    when 16 does not divide N)."""
+    exporters emit it. -O3 packs the weight in panels of 16 features, 32
+    with AVX-512 (zero-padded when the width does not divide N)."""
     rng = np.random.RandomState(len(name))
     k = x_shape[-1]
     x = rng.standard_normal(x_shape).astype(np.float32)
@@ -253,8 +253,8 @@ CASES = {
         interleaved=True),
     "rope_half_packed": lambda: rope_case(
         "rope_half_packed", [1, 12, 2 * 16], [1, 12, 8], heads=2),
-    # 50 features: three whole panels of 16 and a padded one; 14 rows, not
-    # a multiple of the 4-row register tile.
+    # 50 features: whole panels of 16 (or 32) and a padded one; 14 rows, not
+    # a multiple of the 6- or 8-row register tile.
     "linear_O2": lambda: linear_case("linear_O2", [2, 7, 40], 50),
     "linear_panels_O3": lambda: linear_case("linear_panels_O3", [2, 7, 40],
                                             50),
@@ -283,6 +283,8 @@ def main():
     parser.add_argument("--tfm-run", default="tfm-run")
     parser.add_argument("--work", required=True)
     parser.add_argument("--filter", default="")
+    parser.add_argument("--tfmc-arg", action="append", default=[],
+                        help="extra tfmc flag for every case (repeatable)")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     failures = 0
@@ -298,7 +300,7 @@ def main():
         library = os.path.join(case_dir, name + ".so")
         compiled = subprocess.run(
             [args.tfmc, source, "--emit=lib", "-o", library] +
-            CASE_FLAGS.get(name, []),
+            CASE_FLAGS.get(name, []) + args.tfmc_arg,
             capture_output=True, text=True)
         if compiled.returncode != 0:
             print("%s: FAIL (tfmc)\n%s" % (name, compiled.stderr))

@@ -43,6 +43,10 @@ struct TargetOptions {
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const TargetOptions &options, std::string &error);
 
+/// Bits of the vector registers `machine` computes with: 512 with
+/// AVX-512F, 256 with AVX, else 128.
+int64_t getVectorRegisterBits(const llvm::TargetMachine &machine);
+
 /// Where the weights blob goes.
 struct WeightsPlacement {
   /// True: into the read-only data of the object; false: into a side file.
