@@ -26,9 +26,18 @@ bool isFreshDestination(Operation *op) {
   return false;
 }
 
+/// A use of a destination by a slice of it that is written and inserted
+/// back (the parts of a product split over its panels): the parts must
+/// share the destination's buffer.
+bool isSliceUse(OpOperand &use) {
+  return isa<tensor::ExtractSliceOp>(use.getOwner()) ||
+         (isa<tensor::InsertSliceOp>(use.getOwner()) &&
+          use.getOperandNumber() == 1);
+}
+
 /// Gives every user of a shared fresh destination its own copy of it, so
 /// that CSE'd `tensor.empty`/`linalg.fill` ops do not make bufferization
-/// copy one writer's buffer away from the next.
+/// copy one writer's buffer away from the next. Slices of it keep it.
 void duplicateSharedDestinations(ModuleOp module) {
   SmallVector<Operation *> shared;
   module.walk([&](Operation *op) {
@@ -37,8 +46,13 @@ void duplicateSharedDestinations(ModuleOp module) {
       shared.push_back(op);
   });
   for (Operation *op : shared) {
-    SmallVector<OpOperand *> uses = llvm::map_to_vector(
-        op->getResult(0).getUses(), [](OpOperand &use) { return &use; });
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : op->getResult(0).getUses())
+      if (!isSliceUse(use))
+        uses.push_back(&use);
+    // The first user (or the slices) keeps the original.
+    if (uses.size() < op->getResult(0).getNumUses())
+      uses.insert(uses.begin(), nullptr);
     for (OpOperand *use : llvm::drop_begin(uses)) {
       OpBuilder b(use->getOwner());
       IRMapping mapping;

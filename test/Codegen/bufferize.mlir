@@ -1,4 +1,4 @@
-// RUN: tfm-opt %s --tfm-bufferize --canonicalize --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --tfm-bufferize --canonicalize --cse --canonicalize --split-input-file | FileCheck %s
 
 // One CSE'd fill initializes two products: each gets its own, and both
 // products are computed in their output buffers, without copies.
@@ -48,4 +48,28 @@ func.func @copy_and_alloc(%x: tensor<8xf32>, %o1: memref<8xf32>, %o2: memref<8xf
   bufferization.materialize_in_destination %x in restrict writable %o1 : (tensor<8xf32>, memref<8xf32>) -> ()
   bufferization.materialize_in_destination %1 in restrict writable %o2 : (tensor<8xf32>, memref<8xf32>) -> ()
   return
+}
+
+// -----
+
+// The two parts of a product split over its panels write slices of one
+// fresh destination and insert them back: the destination is not
+// duplicated, so both parts write one buffer in place, without copies.
+// CHECK-LABEL: func.func @split_parts
+// CHECK: %[[DEST:.*]] = memref.alloc() {{.*}} : memref<4x8xf32>
+// CHECK: %[[LEFT:.*]] = memref.subview %[[DEST]][0, 0] [4, 4] [1, 1]
+// CHECK: linalg.matmul {{.*}} outs(%[[LEFT]]
+// CHECK: %[[RIGHT:.*]] = memref.subview %[[DEST]][0, 4] [4, 4] [1, 1]
+// CHECK: linalg.matmul {{.*}} outs(%[[RIGHT]]
+// CHECK-NOT: linalg.copy
+// CHECK: return %[[DEST]]
+func.func @split_parts(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s0 = tensor.extract_slice %e[0, 0] [4, 4] [1, 1] : tensor<4x8xf32> to tensor<4x4xf32>
+  %p0 = linalg.matmul ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%s0 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %i0 = tensor.insert_slice %p0 into %e[0, 0] [4, 4] [1, 1] : tensor<4x4xf32> into tensor<4x8xf32>
+  %s1 = tensor.extract_slice %i0[0, 4] [4, 4] [1, 1] : tensor<4x8xf32> to tensor<4x4xf32>
+  %p1 = linalg.matmul ins(%b, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%s1 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %i1 = tensor.insert_slice %p1 into %i0[0, 4] [4, 4] [1, 1] : tensor<4x4xf32> into tensor<4x8xf32>
+  return %i1 : tensor<4x8xf32>
 }

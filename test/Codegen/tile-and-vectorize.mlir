@@ -246,3 +246,36 @@ func.func @blocked_k(%a: tensor<12x1536xf32>, %b: tensor<1536x32xf32>) -> tensor
   %0 = linalg.matmul ins(%a, %b : tensor<12x1536xf32>, tensor<1536x32xf32>) outs(%f : tensor<12x32xf32>) -> tensor<12x32xf32>
   return %0 : tensor<12x32xf32>
 }
+
+// -----
+
+// Five panels do not split evenly over two threads: the product is cut at
+// four panels, which split two by two (each thread streams its own
+// weights), and the fifth splits its rows. The zero fill is cut with it and
+// fused into each part's register tiles; the parts write their slices of
+// the one output.
+// CHECK-LABEL: func.func @uneven_panels
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<48x5x16xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[BULK:.*]] = scf.forall (%{{.*}}) = (0) to (4) step (2) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<48x4x16xf32>)
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: %[[PART:.*]] = tensor.insert_slice %[[BULK]] into %[[EMPTY]][0, 0, 0] [48, 4, 16]
+// CHECK: %[[REST:.*]] = scf.forall (%{{.*}}) = (0) to (48) step (24) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<48x1x16xf32>)
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: %[[ALL:.*]] = tensor.insert_slice %[[REST]] into %[[PART]][0, 4, 0] [48, 1, 16]
+// CHECK: return %[[ALL]]
+#lhs = affine_map<(m, p, j, k) -> (m, k)>
+#rhs = affine_map<(m, p, j, k) -> (p, k, j)>
+#out = affine_map<(m, p, j, k) -> (m, p, j)>
+func.func @uneven_panels(%a: tensor<48x32xf32>, %w: tensor<5x32x16xf32>) -> tensor<48x5x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<48x5x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<48x5x16xf32>) -> tensor<48x5x16xf32>
+  %0 = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %w : tensor<48x32xf32>, tensor<5x32x16xf32>) outs(%f : tensor<48x5x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<48x5x16xf32>
+  return %0 : tensor<48x5x16xf32>
+}

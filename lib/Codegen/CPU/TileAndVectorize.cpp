@@ -174,6 +174,21 @@ void splitRowReduction(RewriterBase &rewriter, linalg::LinalgOp op) {
   });
 }
 
+/// The loop a thread split must keep whole register tiles of: for a
+/// contraction, the one along the output's contiguous dimension (for a
+/// product by a weight in the panel layout, the panel's lanes rather than
+/// the reduction, which is the last loop); for other ops the last loop.
+bool isContraction(linalg::LinalgOp op);
+unsigned getOutputInnermostLoop(linalg::LinalgOp op) {
+  if (!isContraction(op))
+    return op.getNumLoops() - 1;
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (map.getNumResults() > 0)
+    if (auto dim = dyn_cast<AffineDimExpr>(map.getResults().back()))
+      return dim.getPosition();
+  return op.getNumLoops() - 1;
+}
+
 bool isContraction(linalg::LinalgOp op) {
   return linalg::isaContractionOpInterface(op) &&
          succeeded(linalg::inferContractionDims(op));
@@ -332,6 +347,8 @@ struct TileAndVectorizePass
 
 private:
   SmallVector<int64_t> chooseThreadTiles(linalg::LinalgOp op);
+  std::optional<std::pair<unsigned, int64_t>>
+  chooseUnevenSplit(linalg::LinalgOp op);
   LogicalResult distribute(RewriterBase &rewriter, linalg::LinalgOp op);
   LogicalResult tileForRegisters(RewriterBase &rewriter, linalg::LinalgOp op,
                                  SmallVectorImpl<scf::ForOp> &loops);
@@ -356,7 +373,7 @@ TileAndVectorizePass::chooseThreadTiles(linalg::LinalgOp op) {
       if (iterators[i] == utils::IteratorType::parallel)
         order.push_back(i);
   }
-  unsigned innermost = ranges.size() - 1;
+  unsigned innermost = getOutputInnermostLoop(op);
   for (unsigned dim : order) {
     if (need <= 1)
       break;
@@ -376,8 +393,112 @@ TileAndVectorizePass::chooseThreadTiles(linalg::LinalgOp op) {
   return tiles;
 }
 
+/// Where to cut a contraction whose outermost N loop the threads cannot
+/// share evenly (GPT-2's 50257-word output projection is 1571 panels of
+/// 32): at the largest point that they can, so that the bulk splits over N
+/// (each thread streams its own weights) and only the rest splits over M.
+std::optional<std::pair<unsigned, int64_t>>
+TileAndVectorizePass::chooseUnevenSplit(linalg::LinalgOp op) {
+  if (numThreads <= 1 || !isContraction(op) || op->getNumResults() != 1)
+    return std::nullopt;
+  linalg::ContractionDimensions dims = *linalg::inferContractionDims(op);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (dims.n.empty() ||
+      llvm::any_of(dims.batch, [&](unsigned d) { return ranges[d] != 1; }))
+    return std::nullopt;
+  unsigned dim = dims.n.front();
+  int64_t size = ranges[dim];
+  if (ShapedType::isDynamic(size) ||
+      largestDivisorAtMost(size, numThreads) == numThreads)
+    return std::nullopt;
+  // Each thread's share of the cut part keeps whole register tiles when
+  // the loop is the innermost one.
+  int64_t quantum = numThreads;
+  if (dim == getOutputInnermostLoop(op))
+    quantum *= getMicroTile(vectorBits).bits / getElementBits(op);
+  int64_t cut = size / quantum * quantum;
+  if (cut == 0 || cut < size / 2)
+    return std::nullopt;
+  return std::make_pair(dim, cut);
+}
+
+/// Splits `op` along `dim` at `cut` into two ops on the two parts of its
+/// iteration space, each writing its part of the output into the output's
+/// destination. An initializer of the output (a fill, a bias broadcast) is
+/// split with it, so that each part can still fuse its own.
+std::pair<linalg::LinalgOp, linalg::LinalgOp> splitAt(RewriterBase &rewriter,
+                                                      linalg::LinalgOp op,
+                                                      unsigned dim,
+                                                      int64_t cut) {
+  auto tilingOp = cast<TilingInterface>(op.getOperation());
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<Range> domain = tilingOp.getIterationDomain(rewriter);
+  Value init = op.getDpsInits()[0];
+  auto initializer = init.getDefiningOp<linalg::LinalgOp>();
+  if (initializer && !isInitializer(initializer))
+    initializer = nullptr;
+  Value dest = initializer ? initializer.getDpsInits()[0] : init;
+  SmallVector<linalg::LinalgOp> parts;
+  int64_t size = *getConstantIntValue(domain[dim].size);
+  for (auto [begin, length] :
+       {std::make_pair(int64_t{0}, cut), std::make_pair(cut, size - cut)}) {
+    SmallVector<OpFoldResult> offsets, sizes;
+    for (auto [i, range] : llvm::enumerate(domain)) {
+      offsets.push_back(i == dim ? rewriter.getIndexAttr(begin) : range.offset);
+      sizes.push_back(i == dim ? rewriter.getIndexAttr(length) : range.size);
+    }
+    FailureOr<TilingResult> tiled =
+        tilingOp.getTiledImplementation(rewriter, offsets, sizes);
+    assert(succeeded(tiled) && tiled->tiledOps.size() == 1);
+    auto part = cast<linalg::LinalgOp>(tiled->tiledOps.front());
+    // The part starts from, and is inserted into, its slice of the one
+    // destination, so that bufferization writes it in place.
+    rewriter.setInsertionPoint(part);
+    SmallVector<OpFoldResult> resultOffsets, resultSizes;
+    (void)tilingOp.getResultTilePosition(rewriter, 0, offsets, sizes,
+                                         resultOffsets, resultSizes);
+    SmallVector<OpFoldResult> strides(resultOffsets.size(),
+                                      rewriter.getIndexAttr(1));
+    Value destSlice = tensor::ExtractSliceOp::create(
+        rewriter, loc, dest, resultOffsets, resultSizes, strides);
+    OpOperand &partInit = part.getDpsInitsMutable()[0];
+    FailureOr<TilingResult> initTile = failure();
+    if (initializer)
+      initTile = tensor::replaceExtractSliceWithTiledProducer(
+          rewriter, partInit.get().getDefiningOp<tensor::ExtractSliceOp>(),
+          cast<OpResult>(init));
+    if (succeeded(initTile) && initTile->tiledOps.size() == 1 &&
+        initTile->tiledValues.size() == 1) {
+      auto tiledInit = cast<DestinationStyleOpInterface>(initTile->tiledOps[0]);
+      rewriter.modifyOpInPlace(
+          tiledInit, [&] { tiledInit.getDpsInitsMutable()[0].set(destSlice); });
+      rewriter.modifyOpInPlace(part,
+                               [&] { partInit.set(initTile->tiledValues[0]); });
+    } else {
+      rewriter.modifyOpInPlace(part, [&] { partInit.set(destSlice); });
+    }
+    rewriter.setInsertionPointAfter(part);
+    dest =
+        tensor::InsertSliceOp::create(rewriter, loc, part->getResult(0), dest,
+                                      resultOffsets, resultSizes, strides);
+    parts.push_back(part);
+  }
+  rewriter.replaceOp(op, dest);
+  if (initializer && initializer->use_empty())
+    rewriter.eraseOp(initializer);
+  return {parts[0], parts[1]};
+}
+
 LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
                                                linalg::LinalgOp op) {
+  if (std::optional<std::pair<unsigned, int64_t>> split =
+          chooseUnevenSplit(op)) {
+    auto [bulk, rest] = splitAt(rewriter, op, split->first, split->second);
+    if (failed(distribute(rewriter, bulk)))
+      return failure();
+    return distribute(rewriter, rest);
+  }
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t work = 1;
   for (int64_t size : ranges) {
