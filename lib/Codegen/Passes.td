@@ -156,7 +156,8 @@ def TileAndVectorizePass
 def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
   let summary = "Lowers vector ops on buffers to the forms LLVM compiles well";
   let description = [{
-    After bufferization: adds a prefetch of the next weight panel to the
+    After bufferization: adds prefetches of the next weight panel (each
+    cache line of its row) to the
     reduction loops of products by weights in the panel layout (every row
     tile when at most four share a panel, else the first, peeled), hoists
     loop-invariant vector transfers out of loops (keeping a contraction's

@@ -168,6 +168,31 @@ func.func @panel_first_tile_prefetch(%x: memref<128x768xf32>, %w: memref<48x768x
 
 // -----
 
+// A panel of 32 f32 (AVX-512) spans two cache lines per K step: both lines
+// of the next panel's row are prefetched.
+// CHECK-LABEL: func.func @wide_panel_prefetch
+// CHECK-SAME: (%{{.*}}: memref<16x768xf32>, %[[W:.*]]: memref<24x768x32xf32>
+// CHECK: scf.for %[[K:[a-z0-9]+]] =
+// CHECK: memref.prefetch %[[W]][%[[NEXT:.*]], %[[K]], %c0], read, locality<2>, data
+// CHECK: memref.prefetch %[[W]][%[[NEXT]], %[[K]], %c16], read, locality<2>, data
+// CHECK-NOT: memref.prefetch
+// CHECK: scf.yield
+func.func @wide_panel_prefetch(%x: memref<16x768xf32>, %w: memref<24x768x32xf32>, %p: index, %m: index, %acc0: vector<8x32xf32>) -> vector<8x32xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<8x32xf32>) {
+    %a = vector.transfer_read %x[%m, %k], %pad {in_bounds = [true, true]} : memref<16x768xf32>, vector<8x1xf32>
+    %b = vector.transfer_read %w[%p, %k, %c0], %pad {in_bounds = [true, true]} : memref<24x768x32xf32>, vector<1x32xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+    scf.yield %c : vector<8x32xf32>
+  }
+  return %r : vector<8x32xf32>
+}
+
+// -----
+
 // In a K block, the panel row is the block start plus the K loop's induction
 // variable: the next panel's same row is prefetched.
 // CHECK-LABEL: func.func @panel_prefetch_k_block

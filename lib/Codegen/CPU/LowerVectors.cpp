@@ -85,8 +85,12 @@ std::optional<PanelLoop> matchPanelLoop(vector::ContractionOp contract) {
                        rowsType.getDimSize(0), tileType.getDimSize(0)))};
 }
 
+/// Bytes of a cache line, the unit of a prefetch.
+constexpr int64_t kCacheLineBytes = 64;
+
 /// Prefetches, before the panel read `read`, the same row of the next
-/// panel (clamped to the last).
+/// panel (clamped to the last): every cache line of it (two for a panel
+/// of 32 f32).
 void insertPanelPrefetch(vector::TransferReadOp read) {
   auto type = cast<MemRefType>(read.getBase().getType());
   ValueRange indices = read.getIndices();
@@ -97,10 +101,16 @@ void insertPanelPrefetch(vector::TransferReadOp read) {
   next = arith::MinUIOp::create(
       b, loc, next,
       arith::ConstantIndexOp::create(b, loc, type.getDimSize(0) - 1));
-  memref::PrefetchOp::create(
-      b, loc, read.getBase(), ValueRange{next, indices[1], indices[2]},
-      /*isWrite=*/false, /*localityHint=*/kPanelPrefetchLocality,
-      /*isDataCache=*/true);
+  int64_t lanesPerLine =
+      std::max<int64_t>(1, kCacheLineBytes * 8 / type.getElementTypeBitWidth());
+  for (int64_t lane = 0; lane < type.getDimSize(2); lane += lanesPerLine)
+    memref::PrefetchOp::create(
+        b, loc, read.getBase(),
+        ValueRange{next, indices[1],
+                   lane == 0 ? indices[2]
+                             : arith::ConstantIndexOp::create(b, loc, lane)},
+        /*isWrite=*/false, /*localityHint=*/kPanelPrefetchLocality,
+        /*isDataCache=*/true);
 }
 
 /// Prefetches the next weight panel while a product streams the current
