@@ -426,10 +426,9 @@ TileAndVectorizePass::chooseUnevenSplit(linalg::LinalgOp op) {
 /// iteration space, each writing its part of the output into the output's
 /// destination. An initializer of the output (a fill, a bias broadcast) is
 /// split with it, so that each part can still fuse its own.
-std::pair<linalg::LinalgOp, linalg::LinalgOp> splitAt(RewriterBase &rewriter,
-                                                      linalg::LinalgOp op,
-                                                      unsigned dim,
-                                                      int64_t cut) {
+FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>>
+splitAt(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
+        int64_t cut) {
   auto tilingOp = cast<TilingInterface>(op.getOperation());
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
@@ -450,8 +449,11 @@ std::pair<linalg::LinalgOp, linalg::LinalgOp> splitAt(RewriterBase &rewriter,
     }
     FailureOr<TilingResult> tiled =
         tilingOp.getTiledImplementation(rewriter, offsets, sizes);
-    assert(succeeded(tiled) && tiled->tiledOps.size() == 1);
-    auto part = cast<linalg::LinalgOp>(tiled->tiledOps.front());
+    if (failed(tiled) || tiled->tiledOps.size() != 1)
+      return failure();
+    auto part = dyn_cast<linalg::LinalgOp>(tiled->tiledOps.front());
+    if (!part)
+      return failure();
     // The part starts from, and is inserted into, its slice of the one
     // destination, so that bufferization writes it in place.
     rewriter.setInsertionPoint(part);
@@ -464,10 +466,10 @@ std::pair<linalg::LinalgOp, linalg::LinalgOp> splitAt(RewriterBase &rewriter,
         rewriter, loc, dest, resultOffsets, resultSizes, strides);
     OpOperand &partInit = part.getDpsInitsMutable()[0];
     FailureOr<TilingResult> initTile = failure();
-    if (initializer)
+    auto initSlice = partInit.get().getDefiningOp<tensor::ExtractSliceOp>();
+    if (initializer && initSlice)
       initTile = tensor::replaceExtractSliceWithTiledProducer(
-          rewriter, partInit.get().getDefiningOp<tensor::ExtractSliceOp>(),
-          cast<OpResult>(init));
+          rewriter, initSlice, cast<OpResult>(init));
     if (succeeded(initTile) && initTile->tiledOps.size() == 1 &&
         initTile->tiledValues.size() == 1) {
       auto tiledInit = cast<DestinationStyleOpInterface>(initTile->tiledOps[0]);
@@ -475,7 +477,9 @@ std::pair<linalg::LinalgOp, linalg::LinalgOp> splitAt(RewriterBase &rewriter,
           tiledInit, [&] { tiledInit.getDpsInitsMutable()[0].set(destSlice); });
       rewriter.modifyOpInPlace(part,
                                [&] { partInit.set(initTile->tiledValues[0]); });
-    } else {
+    } else if (!initializer) {
+      // Without an initializer the destination is the output's initial
+      // value; the earlier parts wrote only their own slices of it.
       rewriter.modifyOpInPlace(part, [&] { partInit.set(destSlice); });
     }
     rewriter.setInsertionPointAfter(part);
@@ -487,17 +491,20 @@ std::pair<linalg::LinalgOp, linalg::LinalgOp> splitAt(RewriterBase &rewriter,
   rewriter.replaceOp(op, dest);
   if (initializer && initializer->use_empty())
     rewriter.eraseOp(initializer);
-  return {parts[0], parts[1]};
+  return std::make_pair(parts[0], parts[1]);
 }
 
 LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
                                                linalg::LinalgOp op) {
   if (std::optional<std::pair<unsigned, int64_t>> split =
           chooseUnevenSplit(op)) {
-    auto [bulk, rest] = splitAt(rewriter, op, split->first, split->second);
-    if (failed(distribute(rewriter, bulk)))
-      return failure();
-    return distribute(rewriter, rest);
+    FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>> parts =
+        splitAt(rewriter, op, split->first, split->second);
+    if (succeeded(parts)) {
+      if (failed(distribute(rewriter, parts->first)))
+        return failure();
+      return distribute(rewriter, parts->second);
+    }
   }
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t work = 1;

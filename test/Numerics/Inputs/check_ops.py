@@ -219,7 +219,7 @@ def gelu(v):
 CASE_FLAGS = {
     "linear_O2": [], "linear_panels_O3": ["-O3"],
     "linear_panels_transposed_O3": ["-O3"],
-    "linear_blocked_k_O3": ["-O3"],
+    "linear_blocked_k_O3": ["-O3"], "linear_uneven_panels_O3": ["-O3"],
 }
 
 CASES = {
@@ -260,6 +260,11 @@ CASES = {
                                             50),
     "linear_panels_transposed_O3": lambda: linear_case(
         "linear_panels_transposed_O3", [3, 24], 48, transposed=True),
+    # 80 features: an odd number of panels (3 of 32, or 5 of 16, the last
+    # one padded), which the threads cannot share evenly: the product is
+    # cut, the bias initializer with it.
+    "linear_uneven_panels_O3": lambda: linear_case(
+        "linear_uneven_panels_O3", [2, 7, 40], 80),
     # K = 1536 walked in two blocks of 768 after the bias initializes the
     # output; 14 rows (few tiles per panel: the next panel is prefetched).
     "linear_blocked_k_O3": lambda: linear_case(
