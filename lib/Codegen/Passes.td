@@ -123,7 +123,9 @@ def TileAndVectorizePass
     step) and, when longer than 1024, walked in blocks of 768 outermost;
     ops reading an operand transposed to 8 x 8 blocks; other ops to four
     vector registers along their innermost loop. At both levels the fill or
-    broadcast that initializes an output is tiled into the output's tiles.
+    broadcast that initializes an output is tiled into the output's tiles;
+    a thread tile also computes the reductions its op reads (a norm's
+    statistics) for its own rows, so that a norm is one parallel loop.
     Partial tiles are peeled so that every tile is static. A contraction
     tile that is not a plain matmul (a product by a weight in the panel
     layout, a batched or 4-D product, a transposed operand) has its unit

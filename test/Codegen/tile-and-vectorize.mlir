@@ -177,7 +177,7 @@ func.func @small_boolean(%x: tensor<16xi1>) -> tensor<16xi1> {
 // A row reduction is split into 32 lanes: each thread keeps whole rows and
 // accumulates a row's 12 vectors of 32 elementwise into 32 partial sums
 // carried in registers; one horizontal reduction per row then adds the
-// lanes (instead of one per vector of the row).
+// lanes (instead of one per vector of the row), in the same thread tile.
 // CHECK-LABEL: func.func @row_sum
 // CHECK: %[[LANES:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [128, 12, 32]
 // CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64)
@@ -185,8 +185,9 @@ func.func @small_boolean(%x: tensor<16xi1>) -> tensor<16xi1> {
 // CHECK: %[[V:.*]] = vector.transfer_read %[[LANES]]
 // CHECK: %[[C:.*]] = vector.shape_cast %[[V]] : vector<1x1x32xf32> to vector<1x32xf32>
 // CHECK: arith.addf %[[PARTIAL]], %[[C]] : vector<1x32xf32>
-// CHECK: scf.forall.in_parallel
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
 func.func @row_sum(%x: tensor<128x384xf32>) -> tensor<128xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128xf32>
@@ -278,4 +279,37 @@ func.func @uneven_panels(%a: tensor<48x32xf32>, %w: tensor<5x32x16xf32>) -> tens
     linalg.yield %s : f32
   } -> tensor<48x5x16xf32>
   return %0 : tensor<48x5x16xf32>
+}
+
+// -----
+
+// A norm's statistic and the op that reads it run in one thread tile: the
+// tile over 64 rows computes the sums of its own rows (partial lanes, then
+// their reduction) and then normalizes those rows, one parallel loop in
+// all. The input, read whole by every statistic, is not fused.
+// CHECK-LABEL: func.func @norm_rows
+// CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64)
+// CHECK: arith.addf %{{.*}}, %{{.*}} : vector<1x32xf32>
+// CHECK: vector.multi_reduction <add>
+// CHECK: arith.divf %{{.*}}, %{{.*}} : vector<1x32xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
+func.func @norm_rows(%x: tensor<128x384xf32>) -> tensor<128x384xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<128xf32>) -> tensor<128xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<128x384xf32>) outs(%f : tensor<128xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %o, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<128xf32>
+  %e2 = tensor.empty() : tensor<128x384xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %sum : tensor<128x384xf32>, tensor<128xf32>) outs(%e2 : tensor<128x384xf32>) {
+  ^bb0(%a: f32, %t: f32, %o: f32):
+    %d = arith.divf %a, %t : f32
+    linalg.yield %d : f32
+  } -> tensor<128x384xf32>
+  return %0 : tensor<128x384xf32>
 }

@@ -202,6 +202,29 @@ int64_t largestDivisorAtMost(int64_t size, int64_t limit) {
   return 1;
 }
 
+/// Thread tiles also take in the statistics their op reads (a norm's sums
+/// and their partial sums), computed for the tile's rows only: each
+/// thread then makes one pass over its rows instead of one parallel loop
+/// (and a serial one) per statistic. A producer that every tile would
+/// need whole, or a product, is left alone.
+scf::SCFTileAndFuseOptions::ControlFnTy fuseStatisticsAndDestinations() {
+  return [](tensor::ExtractSliceOp slice, OpResult producer, bool isDestination)
+             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+    Operation *owner = producer.getOwner();
+    if (isDestination) {
+      if (!isFusableInit(owner))
+        return std::nullopt;
+      return scf::SCFTileAndFuseOptions::ControlFnResult{};
+    }
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(owner);
+    if (!linalgOp || isContraction(linalgOp) ||
+        linalgOp.getNumReductionLoops() == 0 ||
+        slice.getSourceType().getShape() == slice.getResultType().getShape())
+      return std::nullopt;
+    return scf::SCFTileAndFuseOptions::ControlFnResult{};
+  };
+}
+
 scf::SCFTileAndFuseOptions::ControlFnTy fuseDestinationProducers() {
   return [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
@@ -524,7 +547,7 @@ LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
   tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
-  options.setFusionControlFn(fuseDestinationProducers());
+  options.setFusionControlFn(fuseStatisticsAndDestinations());
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTileAndFuseResult> result =
       scf::tileConsumerAndFuseProducersUsingSCF(
