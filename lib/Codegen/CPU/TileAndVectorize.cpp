@@ -174,11 +174,15 @@ void splitRowReduction(RewriterBase &rewriter, linalg::LinalgOp op) {
   });
 }
 
+bool isContraction(linalg::LinalgOp op) {
+  return linalg::isaContractionOpInterface(op) &&
+         succeeded(linalg::inferContractionDims(op));
+}
+
 /// The loop a thread split must keep whole register tiles of: for a
 /// contraction, the one along the output's contiguous dimension (for a
 /// product by a weight in the panel layout, the panel's lanes rather than
 /// the reduction, which is the last loop); for other ops the last loop.
-bool isContraction(linalg::LinalgOp op);
 unsigned getOutputInnermostLoop(linalg::LinalgOp op) {
   if (!isContraction(op))
     return op.getNumLoops() - 1;
@@ -189,17 +193,21 @@ unsigned getOutputInnermostLoop(linalg::LinalgOp op) {
   return op.getNumLoops() - 1;
 }
 
-bool isContraction(linalg::LinalgOp op) {
-  return linalg::isaContractionOpInterface(op) &&
-         succeeded(linalg::inferContractionDims(op));
-}
-
 /// The largest divisor of `size` that is at most `limit`.
 int64_t largestDivisorAtMost(int64_t size, int64_t limit) {
   for (int64_t d = std::min(size, limit); d > 1; --d)
     if (size % d == 0)
       return d;
   return 1;
+}
+
+scf::SCFTileAndFuseOptions::ControlFnTy fuseDestinationProducers() {
+  return [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+    if (!isDestination || !isFusableInit(producer.getOwner()))
+      return std::nullopt;
+    return scf::SCFTileAndFuseOptions::ControlFnResult{};
+  };
 }
 
 /// Thread tiles also take in the statistics their op reads (a norm's sums
@@ -210,25 +218,12 @@ int64_t largestDivisorAtMost(int64_t size, int64_t limit) {
 scf::SCFTileAndFuseOptions::ControlFnTy fuseStatisticsAndDestinations() {
   return [](tensor::ExtractSliceOp slice, OpResult producer, bool isDestination)
              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-    Operation *owner = producer.getOwner();
-    if (isDestination) {
-      if (!isFusableInit(owner))
-        return std::nullopt;
-      return scf::SCFTileAndFuseOptions::ControlFnResult{};
-    }
-    auto linalgOp = dyn_cast<linalg::LinalgOp>(owner);
+    if (isDestination)
+      return fuseDestinationProducers()(slice, producer, isDestination);
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
     if (!linalgOp || isContraction(linalgOp) ||
         linalgOp.getNumReductionLoops() == 0 ||
         slice.getSourceType().getShape() == slice.getResultType().getShape())
-      return std::nullopt;
-    return scf::SCFTileAndFuseOptions::ControlFnResult{};
-  };
-}
-
-scf::SCFTileAndFuseOptions::ControlFnTy fuseDestinationProducers() {
-  return [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
-             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-    if (!isDestination || !isFusableInit(producer.getOwner()))
       return std::nullopt;
     return scf::SCFTileAndFuseOptions::ControlFnResult{};
   };
