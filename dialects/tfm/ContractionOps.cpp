@@ -198,8 +198,15 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
       shape.push_back(ShapedType::kDynamic);
       continue;
     }
-    int64_t span =
-        in + padding[i] + padding[spatial + i] - dilations[i] * (k - 1) - 1;
+    // In 128 bits: attributes from a model may be as large as int64_t.
+    __int128 wide = static_cast<__int128>(in) + padding[i] +
+                    padding[spatial + i] -
+                    static_cast<__int128>(dilations[i]) * (k - 1) - 1;
+    if (wide > INT64_MAX)
+      return violation(location, name, 5, "spatial dimension ", i,
+                       " padded by ", padding[i], " and ", padding[spatial + i],
+                       " exceeds 64-bit sizes");
+    int64_t span = wide < 0 ? -1 : static_cast<int64_t>(wide);
     if (span < 0)
       return violation(location, name, 5, "spatial dimension ", i, " of input ",
                        formatShape(input.getShape()),

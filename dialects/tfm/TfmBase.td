@@ -102,7 +102,13 @@ class Tfm_InferTensorTypes<int resultConstraint> : TraitList<
 // Base op class
 //===----------------------------------------------------------------------===//
 
+// Every op's results fit in 64-bit size arithmetic and the address space
+// (`tensor<8589934592x8589934592xf32>` is rejected where it is made).
+def Tfm_TensorSizesFit : NativeOpTrait<"TensorSizesFit"> {
+  let cppNamespace = "::mlir::tfm";
+}
+
 class Tfm_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Tfm_Dialect, mnemonic, traits>;
+    : Op<Tfm_Dialect, mnemonic, !listconcat(traits, [Tfm_TensorSizesFit])>;
 
 #endif // TFM_BASE_TD

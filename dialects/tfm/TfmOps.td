@@ -27,6 +27,9 @@ def Tfm_ConstantOp : Tfm_Op<"constant",
     Constraints:
     * (constant_c1) `value` is a ranked tensor of a `tfm` element type
       (checked on the result type, which is the type of `value`).
+    * (constant_c2) a `dense_resource` value whose bytes are present holds
+      exactly the bytes its type needs (booleans one byte each), so that
+      no read of the weight runs past its blob.
 
     Example:
 
@@ -39,6 +42,7 @@ def Tfm_ConstantOp : Tfm_Op<"constant",
   let results = (outs Tfm_Tensor:$result);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 include "TfmElementwiseOps.td"

@@ -6,6 +6,7 @@
 
 #include "mlir/IR/OpDefinition.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -92,6 +93,18 @@ LogicalResult verifyResultTypes(Operation *op, TypeRange inferred,
   diag << " differs from the inferred type ";
   llvm::interleaveComma(inferred, diag);
   return diag;
+}
+
+LogicalResult verifyTensorSizes(Operation *op) {
+  for (auto [i, type] : llvm::enumerate(op->getResultTypes())) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped)
+      continue;
+    if (std::optional<std::string> reason = checkTensorSize(shaped))
+      return op->emitOpError() << "result #" << i << " of type " << type
+                               << " is too large: " << *reason;
+  }
+  return success();
 }
 
 } // namespace mlir::tfm::detail
@@ -202,6 +215,50 @@ int64_t getNumElements(ArrayRef<int64_t> shape) {
   for (int64_t dim : shape)
     n *= dim;
   return n;
+}
+
+std::optional<int64_t> getCheckedNumElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0 || llvm::MulOverflow(n, dim, n))
+      return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<int64_t> getCheckedNumBytes(ArrayRef<int64_t> shape,
+                                          Type elementType) {
+  std::optional<int64_t> count = getCheckedNumElements(shape);
+  if (!count)
+    return std::nullopt;
+  int64_t width = 1;
+  if (elementType.isIntOrFloat())
+    width = std::max<int64_t>(
+        1, llvm::divideCeil(elementType.getIntOrFloatBitWidth(), 8));
+  int64_t bytes;
+  if (llvm::MulOverflow(*count, width, bytes))
+    return std::nullopt;
+  return bytes;
+}
+
+std::optional<std::string> checkTensorSize(ShapedType type) {
+  if (!type.hasRank())
+    return std::nullopt;
+  SmallVector<int64_t> dims;
+  for (int64_t dim : type.getShape())
+    if (!ShapedType::isDynamic(dim))
+      dims.push_back(dim);
+  std::optional<int64_t> count = getCheckedNumElements(dims);
+  if (!count)
+    return "shape " + formatShape(type.getShape()) +
+           " has more elements than a 64-bit count holds";
+  std::optional<int64_t> bytes =
+      getCheckedNumBytes(dims, type.getElementType());
+  if (!bytes || *bytes > kMaxTensorBytes)
+    return "it needs " +
+           (bytes ? std::to_string(*bytes) : std::string("more than 2^63")) +
+           " bytes, more than the 2^48 bytes of the address space";
+  return std::nullopt;
 }
 
 } // namespace mlir::tfm

@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::tfm {
@@ -40,6 +41,27 @@ std::string formatShape(ArrayRef<int64_t> shape);
 
 /// Number of elements of a static shape.
 int64_t getNumElements(ArrayRef<int64_t> shape);
+
+/// Number of elements of a static shape, or nullopt when the product
+/// overflows int64_t (or a dimension is negative or dynamic).
+std::optional<int64_t> getCheckedNumElements(ArrayRef<int64_t> shape);
+
+/// Bytes of a statically shaped tensor of `elementType` as the runtime and
+/// the weights blob store it (booleans and other sub-byte types take one
+/// byte per element), or nullopt when the count overflows int64_t.
+std::optional<int64_t> getCheckedNumBytes(ArrayRef<int64_t> shape,
+                                          Type elementType);
+
+/// Largest byte size of one tensor that tfm accepts: 2^48 bytes, the size of
+/// x86-64's user address space. Larger static shapes are rejected where they
+/// are made (the importer, shape refinement) rather than wrap around in the
+/// size arithmetic of the code generator and the runtime.
+constexpr int64_t kMaxTensorBytes = int64_t(1) << 48;
+
+/// Checks that `type` is a tensor tfm can hold (static dimensions multiply
+/// without overflow and the tensor fits kMaxTensorBytes); returns a reason
+/// for diagnostics otherwise.
+std::optional<std::string> checkTensorSize(ShapedType type);
 
 } // namespace mlir::tfm
 

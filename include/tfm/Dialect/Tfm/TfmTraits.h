@@ -16,7 +16,22 @@ namespace detail {
 /// are incompatible with `inferred`.
 LogicalResult verifyResultTypes(Operation *op, TypeRange inferred,
                                 unsigned resultConstraint);
+/// Reports results of `op` whose tensor types tfm cannot hold
+/// (checkTensorSize).
+LogicalResult verifyTensorSizes(Operation *op);
 } // namespace detail
+
+/// Every tfm op: its results are tensors whose element counts and byte
+/// sizes fit in 64-bit arithmetic and in the address space, so that no
+/// later size computation (folders, memory planning, the runtime's
+/// descriptors) can wrap around.
+template <typename ConcreteType>
+class TensorSizesFit : public OpTrait::TraitBase<ConcreteType, TensorSizesFit> {
+public:
+  static LogicalResult verifyTrait(Operation *op) {
+    return detail::verifyTensorSizes(op);
+  }
+};
 
 /// Verifies an op with inferred result types: its type inference runs with
 /// diagnostics (each violated constraint reports its own label), then the
