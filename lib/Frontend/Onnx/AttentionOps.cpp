@@ -117,6 +117,10 @@ static Value binaryToAdditive(NodeImporter &n, Value mask, Type elementType,
 /// Gathers the rotary tables of `positions` from caches [max, R/2].
 static std::pair<Value, Value> gatherRotary(NodeImporter &n, Value cos,
                                             Value sin, Value positions) {
+  if (cos &&
+      failed(n.checkConstantIndices(
+          positions, NodeImporter::getType(cos).getDimSize(0), "position id")))
+    return {};
   return {n.create<GatherOp>(cos, positions, int64_t(0)),
           n.create<GatherOp>(sin, positions, int64_t(0))};
 }
@@ -255,6 +259,10 @@ static Value applyRope(NodeImporter &n, Value x, Value cos, Value sin,
 static std::optional<int64_t> inferHeads(NodeImporter &n, Value x, Value cos,
                                          int64_t numHeads, int64_t rotaryDim) {
   RankedTensorType type = NodeImporter::getType(x);
+  if (numHeads < 0) {
+    n.emitError() << "num_heads is " << numHeads << "; it must be positive";
+    return std::nullopt;
+  }
   if (type.getRank() != 3 || numHeads > 0)
     return numHeads;
   if (rotaryDim > 0) {
@@ -270,6 +278,43 @@ static std::optional<int64_t> inferHeads(NodeImporter &n, Value x, Value cos,
   return type.getDimSize(2) / headDim;
 }
 
+/// Checks rotary_embedding_dim, when given, against the head size and the
+/// caches: an even number of at most the head size, twice the caches' last
+/// dimension.
+static LogicalResult checkRotaryDim(NodeImporter &n, Value x, Value cos,
+                                    int64_t numHeads, int64_t rotaryDim) {
+  RankedTensorType type = NodeImporter::getType(x);
+  RankedTensorType cacheType = NodeImporter::getType(cos);
+  int64_t half = cacheType.getDimSize(cacheType.getRank() - 1);
+  int64_t headDim = type.getRank() == 4 ? type.getDimSize(3)
+                    : numHeads > 0      ? type.getDimSize(2) / numHeads
+                                        : ShapedType::kDynamic;
+  if (type.getRank() == 3 && numHeads > 0 &&
+      type.getDimSize(2) % numHeads != 0) {
+    n.emitError() << "num_heads " << numHeads << " does not divide the hidden "
+                  << "size " << type.getDimSize(2) << " of " << type;
+    return failure();
+  }
+  if (rotaryDim < 0 || rotaryDim % 2 != 0) {
+    n.emitError() << "rotary_embedding_dim " << rotaryDim
+                  << " must be a non-negative even number";
+    return failure();
+  }
+  int64_t rotated = rotaryDim > 0 ? rotaryDim : 2 * half;
+  if (!ShapedType::isDynamic(headDim) && rotated > headDim) {
+    n.emitError() << "rotates " << rotated << " elements of each head, more "
+                  << "than the head size " << headDim;
+    return failure();
+  }
+  if (rotaryDim > 0 && rotaryDim != 2 * half) {
+    n.emitError() << "rotary_embedding_dim " << rotaryDim << " needs caches of "
+                  << rotaryDim / 2 << " values per position; they hold "
+                  << half;
+    return failure();
+  }
+  return success();
+}
+
 static LogicalResult convertRotaryEmbedding(NodeImporter &n) {
   if (failed(n.expectArity(3, 4, 1, 1)))
     return failure();
@@ -281,8 +326,10 @@ static LogicalResult convertRotaryEmbedding(NodeImporter &n) {
   Value x = n.input(0), cos = n.input(1), sin = n.input(2);
   if (Value positions = n.input(3))
     std::tie(cos, sin) = gatherRotary(n, cos, sin, positions);
+  if (!cos)
+    return failure();
   std::optional<int64_t> heads = inferHeads(n, x, cos, numHeads, rotaryDim);
-  if (!heads)
+  if (!heads || failed(checkRotaryDim(n, x, cos, *heads, rotaryDim)))
     return failure();
   n.setOutput(0, applyRope(n, x, cos, sin, *heads, interleaved));
   return n.finish();
@@ -315,7 +362,7 @@ static LogicalResult convertMicrosoftRotaryEmbedding(NodeImporter &n) {
   if (!cos)
     return failure();
   std::optional<int64_t> heads = inferHeads(n, x, cos, numHeads, rotaryDim);
-  if (!heads)
+  if (!heads || failed(checkRotaryDim(n, x, cos, *heads, rotaryDim)))
     return failure();
   n.setOutput(0, applyRope(n, x, cos, sin, *heads, interleaved));
   return n.finish();

@@ -8,6 +8,7 @@
 #include "Importer.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -73,32 +74,98 @@ static LogicalResult convertConstantOfShape(NodeImporter &n) {
     return failure();
   auto type =
       RankedTensorType::get(*shape, cast<TypedAttr>(element).getType());
+  // A splat: one value whatever the shape, as long as the shape is sane.
+  if (failed(n.checkConstantSize(type, /*isSplat=*/true, "output")))
+    return failure();
   n.setOutput(0, n.constant(DenseElementsAttr::get(type, element)));
   return n.finish();
+}
+
+/// The element count of Range(start, limit, delta) on integers, computed
+/// exactly (limit - start may not fit in 64 bits).
+static int64_t getIntegerRangeCount(int64_t start, int64_t limit,
+                                    int64_t delta) {
+  // In 128 bits, the span and the count are exact.
+  __int128 span = static_cast<__int128>(limit) - start;
+  __int128 count =
+      delta > 0 ? (span + delta - 1) / delta : (span + delta + 1) / delta;
+  if (count <= 0)
+    return 0;
+  return count > INT64_MAX ? INT64_MAX : static_cast<int64_t>(count);
 }
 
 static LogicalResult convertRange(NodeImporter &n) {
   if (failed(n.expectArity(3, 3, 1, 1)))
     return failure();
-  std::optional<double> start = n.requireConstantScalar(0, "start");
-  std::optional<double> limit = n.requireConstantScalar(1, "limit");
-  std::optional<double> delta = n.requireConstantScalar(2, "delta");
-  if (!start || !limit || !delta)
-    return failure();
-  if (*delta == 0)
-    return n.emitError() << "delta is 0";
-  int64_t count = std::max<int64_t>(
-      0, static_cast<int64_t>(std::ceil((*limit - *start) / *delta)));
-  Type elementType = NodeImporter::getType(n.input(0)).getElementType();
-  auto type = RankedTensorType::get({count}, elementType);
-  SmallVector<Attribute> values;
-  for (int64_t i = 0; i < count; ++i) {
-    double v = *start + i * *delta;
-    values.push_back(isa<FloatType>(elementType)
-                         ? Attribute(n.b.getFloatAttr(elementType, v))
-                         : Attribute(n.b.getIntegerAttr(
-                               elementType, static_cast<int64_t>(v))));
+  DenseElementsAttr operands[3];
+  const char *names[] = {"start", "limit", "delta"};
+  for (unsigned i = 0; i < 3; ++i) {
+    operands[i] = n.constantInput(i);
+    if (!operands[i] || operands[i].getNumElements() != 1)
+      return n.emitError() << "input #" << i << " (" << names[i]
+                           << ") must be a one-element constant once input "
+                              "shapes are fixed; run-time values here are "
+                              "not supported";
   }
+  Type elementType = NodeImporter::getType(n.input(0)).getElementType();
+  int64_t count;
+  SmallVector<Attribute> values;
+  if (isa<FloatType>(elementType)) {
+    double start =
+        (*operands[0].getValues<APFloat>().begin()).convertToDouble();
+    double limit =
+        (*operands[1].getValues<APFloat>().begin()).convertToDouble();
+    double delta =
+        (*operands[2].getValues<APFloat>().begin()).convertToDouble();
+    auto show = [](double v) {
+      char text[32];
+      snprintf(text, sizeof(text), "%g", v);
+      return std::string(text);
+    };
+    if (!std::isfinite(start) || !std::isfinite(limit) || !std::isfinite(delta))
+      return n.emitError() << "start " << show(start) << ", limit "
+                           << show(limit) << " and delta " << show(delta)
+                           << " must be finite numbers";
+    if (delta == 0)
+      return n.emitError() << "delta is 0";
+    double steps = std::ceil((limit - start) / delta);
+    if (!(steps < 9.2e18))
+      return n.emitError() << "Range(" << show(start) << ", " << show(limit)
+                           << ", " << show(delta)
+                           << ") has more elements than a 64-bit count holds";
+    count = std::max<int64_t>(0, static_cast<int64_t>(steps));
+    auto type = RankedTensorType::get({count}, elementType);
+    if (failed(n.checkConstantSize(type, count <= 1, "output")))
+      return failure();
+    for (int64_t i = 0; i < count; ++i)
+      values.push_back(n.b.getFloatAttr(elementType, start + i * delta));
+  } else {
+    bool isUnsigned = elementType.isUnsignedInteger();
+    auto read = [&](DenseElementsAttr attr) {
+      APInt v = *attr.getValues<APInt>().begin();
+      return isUnsigned ? static_cast<int64_t>(v.getZExtValue())
+                        : v.getSExtValue();
+    };
+    int64_t start = read(operands[0]), limit = read(operands[1]),
+            delta = read(operands[2]);
+    if (delta == 0)
+      return n.emitError() << "delta is 0";
+    count = getIntegerRangeCount(start, limit, delta);
+    auto type = RankedTensorType::get({count}, elementType);
+    if (failed(n.checkConstantSize(type, count <= 1, "output")))
+      return failure();
+    // Every value start + i * delta, i < count, lies in [start, limit), so
+    // none overflows the element type once the count is known.
+    unsigned width = elementType.getIntOrFloatBitWidth();
+    for (int64_t i = 0; i < count; ++i)
+      values.push_back(n.b.getIntegerAttr(
+          elementType,
+          APInt(width,
+                static_cast<uint64_t>(start) +
+                    static_cast<uint64_t>(i) * static_cast<uint64_t>(delta),
+                /*isSigned=*/false, /*implicitTrunc=*/true)));
+  }
+  auto type = RankedTensorType::get({count}, elementType);
   n.setOutput(0, n.constant(DenseElementsAttr::get(type, values)));
   return n.finish();
 }
@@ -137,10 +204,13 @@ static LogicalResult convertTrilu(NodeImporter &n) {
   bool upper = n.intAttr("upper", 1) != 0;
   int64_t k = 0;
   if (n.hasInput(1)) {
-    std::optional<double> diagonal = n.requireConstantScalar(1, "k");
+    std::optional<SmallVector<int64_t>> diagonal =
+        n.requireConstantInts(1, "k");
     if (!diagonal)
       return failure();
-    k = static_cast<int64_t>(*diagonal);
+    if (diagonal->size() != 1)
+      return n.emitError() << "k must hold one value, got " << diagonal->size();
+    k = diagonal->front();
   }
   if (n.failed())
     return failure();
@@ -148,15 +218,23 @@ static LogicalResult convertTrilu(NodeImporter &n) {
   RankedTensorType type = NodeImporter::getType(x);
   if (type.getRank() < 2)
     return n.emitError() << "input must have rank 2 or more, got " << type;
-  // The kept triangle as a boolean mask over the last two dimensions.
+  // The kept triangle is {(i, j) : j - i >= k} (upper) or j - i <= k: a
+  // comparison of a [rows, cols] difference of iotas with k, clamped to
+  // the range j - i spans so that k = INT64_MAX keeps nothing (upper)
+  // rather than wrapping around.
   int64_t rows = type.getDimSize(type.getRank() - 2);
   int64_t cols = type.getDimSize(type.getRank() - 1);
-  SmallVector<bool> keep;
+  k = std::clamp<int64_t>(k, -rows - 1, cols + 1);
+  SmallVector<int64_t> rowIds, colIds;
   for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j)
-      keep.push_back(upper ? j - i >= k : j - i <= k);
-  auto maskType = RankedTensorType::get({rows, cols}, n.b.getI1Type());
-  Value mask = n.constant(DenseElementsAttr::get(maskType, keep));
+    rowIds.push_back(i);
+  for (int64_t j = 0; j < cols; ++j)
+    colIds.push_back(j);
+  Value diff = n.create<SubOp>(n.reshape(n.int64s(colIds), {1, cols}),
+                               n.reshape(n.int64s(rowIds), {rows, 1}));
+  Value mask = n.create<CompareOp>(
+      upper ? ComparisonPredicate::ge : ComparisonPredicate::le, diff,
+      n.scalar(n.b.getI64Type(), static_cast<double>(k)));
   Value zero = n.scalar(type.getElementType(), 0);
   n.setOutput(0, n.create<WhereOp>(mask, x, zero));
   return n.finish();

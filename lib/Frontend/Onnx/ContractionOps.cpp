@@ -2,6 +2,8 @@
 
 #include "Importer.h"
 
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -279,6 +281,13 @@ static LogicalResult convertConv(NodeImporter &n) {
     return n.emitError() << "strides, dilations and pads need " << spatial
                          << ", " << spatial << " and " << 2 * spatial
                          << " entries";
+  // Checked here because SAME padding divides by the strides; tfm.conv
+  // checks the rest (conv_c2).
+  auto positive = [](int64_t v) { return v > 0 && v <= (int64_t(1) << 32); };
+  if (!llvm::all_of(strides, positive) || !llvm::all_of(dilations, positive))
+    return n.emitError() << "strides " << formatShape(strides)
+                         << " and dilations " << formatShape(dilations)
+                         << " must be positive (and at most 2^32)";
   if (autoPad == "VALID") {
     pads.assign(2 * spatial, 0);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {

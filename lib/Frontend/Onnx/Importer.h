@@ -116,6 +116,7 @@ struct GraphState {
   llvm::StringMap<Value> values;
   StringRef baseDir;
   int64_t maxInlineElements;
+  int64_t maxConstantBytes;
 };
 
 /// The view of one node that converters work through.
@@ -249,6 +250,17 @@ public:
   /// Verifies and folds a freshly built multi-result op (split); returns its
   /// results, or an empty list after an error.
   SmallVector<Value> finishResults(Operation *op);
+
+  /// Checks, before it is computed, that a constant of `type` stays within
+  /// the import's constant limit (splats always do); reports otherwise.
+  LogicalResult checkConstantSize(RankedTensorType type, bool isSplat,
+                                  StringRef what);
+
+  /// Checks that constant indices into an axis of `size` elements lie in
+  /// [-size, size), as ONNX's Gather requires; run-time indices are checked
+  /// by the runtime. Reports otherwise.
+  LogicalResult checkConstantIndices(Value indices, int64_t size,
+                                     StringRef what);
 
   /// A constant tensor.
   Value constant(ElementsAttr value);

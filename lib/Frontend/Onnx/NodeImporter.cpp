@@ -2,6 +2,8 @@
 
 #include "Importer.h"
 
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -275,6 +277,56 @@ SmallVector<Value> NodeImporter::finishResults(Operation *op) {
     return folded;
   }
   return SmallVector<Value>(op->getResults());
+}
+
+LogicalResult NodeImporter::checkConstantSize(RankedTensorType type,
+                                              bool isSplat, StringRef what) {
+  if (std::optional<std::string> reason = checkTensorSize(type)) {
+    emitError() << what << " of shape " << formatShape(type.getShape())
+                << " is too large: " << *reason;
+    return failure();
+  }
+  if (isSplat)
+    return success();
+  int64_t bytes = *getCheckedNumBytes(type.getShape(), type.getElementType());
+  if (bytes > graph.maxConstantBytes) {
+    emitError() << what << " of shape " << formatShape(type.getShape())
+                << " would be a constant of " << bytes
+                << " bytes, over the limit of " << graph.maxConstantBytes
+                << " (raise it with --max-constant-bytes)";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult NodeImporter::checkConstantIndices(Value indices, int64_t size,
+                                                 StringRef what) {
+  DenseElementsAttr attr;
+  if (!indices || ShapedType::isDynamic(size) ||
+      !matchPattern(indices, m_Constant(&attr)) ||
+      !isa<IntegerType>(attr.getElementType()))
+    return success();
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
+  int64_t position = 0;
+  for (const APInt &v : attr.getValues<APInt>()) {
+    bool inRange = isUnsigned
+                       ? v.getZExtValue() < static_cast<uint64_t>(size)
+                       : v.getSExtValue() >= -size && v.getSExtValue() < size;
+    if (!inRange) {
+      InFlightDiagnostic diag = emitError();
+      diag << what << " ";
+      if (isUnsigned)
+        diag << v.getZExtValue();
+      else
+        diag << v.getSExtValue();
+      return diag << " (element " << position << ") is out of range [" << -size
+                  << ", " << size << ")";
+    }
+    if (attr.isSplat())
+      break;
+    ++position;
+  }
+  return success();
 }
 
 Value NodeImporter::constant(ElementsAttr value) {

@@ -10,6 +10,8 @@
 
 #include "Importer.h"
 
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
@@ -18,6 +20,7 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -33,6 +36,9 @@
 using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::onnx_import;
+
+/// Largest model file read: protobuf messages are limited to 2 GiB.
+static constexpr uint64_t kMaxModelFileBytes = uint64_t(INT_MAX);
 
 //===----------------------------------------------------------------------===//
 // Registry
@@ -169,6 +175,8 @@ private:
   LogicalResult checkNodes();
   LogicalResult orderNodes();
   FailureOr<RankedTensorType> getInputType(const onnx::ValueInfoProto &input);
+  FailureOr<RankedTensorType> checkInputSize(const onnx::ValueInfoProto &input,
+                                             RankedTensorType type);
   LogicalResult importInitializers(GraphState &state);
   LogicalResult importNodes(GraphState &state);
   Location nodeLoc(int index) const;
@@ -294,11 +302,28 @@ LogicalResult GraphImporter::checkNodes() {
 LogicalResult GraphImporter::orderNodes() {
   // Producers of every value: graph inputs and initializers (-1) or nodes.
   llvm::StringMap<int> producer;
+  bool failed = false;
+  // Names are single assignments: a graph input or initializer listed twice
+  // would leave which value a node reads to the order of the file. (An
+  // input may share its name with an initializer: before IR version 4
+  // every initializer was also listed as an input.)
+  llvm::StringSet<> inputNames, initNames;
+  for (const auto &input : graph.input())
+    if (!inputNames.insert(input.name()).second) {
+      emitError(modelLoc) << "graph input '" << input.name()
+                          << "' is declared twice";
+      failed = true;
+    }
+  for (const auto &init : graph.initializer())
+    if (!initNames.insert(init.name()).second) {
+      emitError(modelLoc) << "initializer '" << init.name()
+                          << "' is defined twice";
+      failed = true;
+    }
   for (const auto &input : graph.input())
     producer[input.name()] = -1;
   for (const auto &init : graph.initializer())
     producer[init.name()] = -1;
-  bool failed = false;
   for (int i = 0; i < graph.node_size(); ++i)
     for (const std::string &output : graph.node(i).output()) {
       if (output.empty())
@@ -389,7 +414,7 @@ LogicalResult GraphImporter::orderNodes() {
 
 FailureOr<RankedTensorType>
 GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
-  Location loc = NameLoc::get(StringAttr::get(context, input.name()));
+  Location loc = modelLoc;
   if (!input.type().has_tensor_type())
     return emitError(loc) << "graph input '" << input.name()
                           << "' is not a tensor; sequences, maps and "
@@ -407,7 +432,13 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
   SmallVector<int64_t> declared;
   if (hasShape)
     for (const auto &dim : tensorType.shape().dim()) {
-      if (dim.has_dim_value() && dim.dim_value() >= 0) {
+      if (dim.has_dim_value() && dim.dim_value() < 0)
+        return emitError(loc)
+               << "graph input '" << input.name() << "' declares dimension "
+               << declared.size() << " as " << dim.dim_value()
+               << "; dimensions are sizes or symbols, never "
+                  "negative";
+      if (dim.has_dim_value()) {
         declared.push_back(dim.dim_value());
         symbols.push_back("");
       } else {
@@ -429,7 +460,7 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
         return emitError(loc) << "--input-shape gives input '" << input.name()
                               << "' dimension " << i << " = " << shape[i]
                               << ", but the model declares " << dim;
-    return RankedTensorType::get(shape, elementType);
+    return checkInputSize(input, RankedTensorType::get(shape, elementType));
   }
 
   auto suggestion = [&]() {
@@ -451,7 +482,17 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
                             << "' dimension " << i << " ('" << symbols[i]
                             << "') is not fixed; give its shape with "
                             << suggestion();
-  return RankedTensorType::get(declared, elementType);
+  return checkInputSize(input, RankedTensorType::get(declared, elementType));
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::checkInputSize(const onnx::ValueInfoProto &input,
+                              RankedTensorType type) {
+  if (std::optional<std::string> reason = checkTensorSize(type))
+    return emitError(modelLoc)
+           << "graph input '" << input.name() << "' has shape "
+           << formatShape(type.getShape()) << ", too large: " << *reason;
+  return type;
 }
 
 LogicalResult GraphImporter::importInitializers(GraphState &state) {
@@ -558,7 +599,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                                    builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
-  GraphState state{builder, {}, baseDir, options.maxInlineElements};
+  GraphState state{builder,
+                   {},
+                   baseDir,
+                   options.maxInlineElements,
+                   options.maxConstantBytes};
   for (auto [i, input] : llvm::enumerate(inputs)) {
     func.setArgAttr(i, "tfm.name", builder.getStringAttr(input->name()));
     state.values[input->name()] = body->getArgument(i);
@@ -631,25 +676,79 @@ OwningOpRef<ModuleOp> mlir::tfm::importOnnxBuffer(
   return GraphImporter(context, model, bufferName, baseDir, options).run();
 }
 
+// Directories, devices and pipes that never end are refused, not read.
+std::unique_ptr<llvm::MemoryBuffer>
+mlir::tfm::readModelFile(MLIRContext *context, StringRef path) {
+  Location loc = FileLineColLoc::get(context, path, 0, 0);
+  if (path == "-") {
+    // Read in chunks up to the limit: stdin may be endless.
+    std::string data;
+    char chunk[1 << 16];
+    while (true) {
+      llvm::Expected<size_t> got = llvm::sys::fs::readNativeFile(
+          llvm::sys::fs::getStdinHandle(), llvm::MutableArrayRef(chunk));
+      if (!got) {
+        emitError(loc) << "cannot read stdin: "
+                       << llvm::toString(got.takeError());
+        return nullptr;
+      }
+      if (*got == 0)
+        break;
+      data.append(chunk, *got);
+      if (data.size() > kMaxModelFileBytes) {
+        emitError(loc) << "stdin holds more than " << kMaxModelFileBytes
+                       << " bytes, more than an ONNX protobuf can";
+        return nullptr;
+      }
+    }
+    return llvm::MemoryBuffer::getMemBufferCopy(data, "<stdin>");
+  }
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+    emitError(loc) << "cannot read: " << ec.message();
+    return nullptr;
+  }
+  if (llvm::sys::fs::is_directory(status)) {
+    emitError(loc) << "is a directory; give the model file (.onnx, "
+                      ".onnxtxt or .mlir) inside it";
+    return nullptr;
+  }
+  if (!llvm::sys::fs::is_regular_file(status)) {
+    emitError(loc) << "is not a regular file (a device, pipe or socket); "
+                      "give a model file";
+    return nullptr;
+  }
+  if (status.getSize() > kMaxModelFileBytes) {
+    emitError(loc) << "is " << status.getSize()
+                   << " bytes; an ONNX protobuf holds at most 2 GiB (larger "
+                      "models keep their weights in external data files)";
+    return nullptr;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(loc) << "cannot read: " << buffer.getError().message();
+    return nullptr;
+  }
+  return std::move(*buffer);
+}
+
 OwningOpRef<ModuleOp>
 mlir::tfm::importOnnxFile(MLIRContext *context, StringRef path,
                           const OnnxImportOptions &options) {
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
-  if (!buffer) {
-    emitError(FileLineColLoc::get(context, path, 0, 0))
-        << "cannot read: " << buffer.getError().message();
+  std::unique_ptr<llvm::MemoryBuffer> buffer = readModelFile(context, path);
+  if (!buffer)
     return {};
-  }
   SmallString<256> baseDir(path);
   llvm::sys::path::remove_filename(baseDir);
   if (baseDir.empty())
     baseDir = ".";
   context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect>();
   onnx::ModelProto model;
-  if (failed(parseModel((*buffer)->getBuffer(),
+  if (failed(parseModel(buffer->getBuffer(),
                         FileLineColLoc::get(context, path, 0, 0), model)))
     return {};
   // The protobuf holds copies of every byte it needs; drop the file first.
-  buffer->reset();
+  buffer.reset();
   return GraphImporter(context, model, path, baseDir, options).run();
 }

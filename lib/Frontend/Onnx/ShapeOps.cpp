@@ -11,6 +11,7 @@
 #include "tfm/Dialect/Tfm/ShapeUtils.h"
 
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -46,7 +47,9 @@ static LogicalResult convertReshape(NodeImporter &n) {
       return n.emitError() << "shape entry " << i << " is " << dim;
     }
     shape.push_back(dim);
-    known *= dim;
+    if (llvm::MulOverflow(known, dim, known))
+      return n.emitError() << "shape " << formatShape(*spec)
+                           << " has more elements than a 64-bit count holds";
   }
   if (inferred) {
     if (known == 0 || type.getNumElements() % known != 0)
@@ -207,7 +210,11 @@ static LogicalResult convertSplit(NodeImporter &n) {
       return failure();
     sizes = *given;
   } else {
-    // Equal pieces; since opset 18 num_outputs allows a smaller last piece.
+    // Equal pieces; since opset 18 num_outputs allows smaller last pieces:
+    // ceil(size / count) each while the axis lasts, as ONNX's reference
+    // does (4 into 3 is 2, 2, 0; ONNX Runtime 1.30 rejects that model), and
+    // empty pieces after the axis ends (5 into 4 is 2, 2, 1, 0) where the
+    // reference fails.
     int64_t count = outputs;
     if (n.opset >= 18 && n.hasAttr("num_outputs"))
       count = n.intAttr("num_outputs", std::nullopt);
@@ -215,13 +222,16 @@ static LogicalResult convertSplit(NodeImporter &n) {
       return failure();
     if (count <= 0)
       return n.emitError() << "cannot split into " << count << " pieces";
+    if (count != static_cast<int64_t>(outputs))
+      return n.emitError() << "splits into " << count << " pieces but has "
+                           << outputs << " outputs";
     bool uneven = n.opset >= 18 && n.hasAttr("num_outputs");
     if (!uneven && size % count != 0)
       return n.emitError() << "cannot split dimension " << *axis << " of "
                            << type << " into " << count << " equal pieces";
     int64_t piece = uneven ? llvm::divideCeil(size, count) : size / count;
     for (int64_t i = 0, left = size; i < count; ++i, left -= piece)
-      sizes.push_back(std::min(piece, left));
+      sizes.push_back(std::clamp<int64_t>(left, 0, piece));
   }
   if (n.failed())
     return failure();
@@ -335,6 +345,9 @@ static LogicalResult convertGather(NodeImporter &n) {
       n.normalizeAxis(axisAttr, NodeImporter::getType(data).getRank());
   if (!axis)
     return failure();
+  if (failed(n.checkConstantIndices(
+          n.input(1), NodeImporter::getType(data).getDimSize(*axis), "index")))
+    return failure();
   n.setOutput(0, n.create<OpTy>(data, n.input(1), *axis));
   return n.finish();
 }
@@ -375,9 +388,13 @@ static LogicalResult convertTile(NodeImporter &n) {
   for (auto [dim, r] : llvm::zip_equal(type.getShape(), *repeats)) {
     if (r < 0)
       return n.emitError() << "repeat count " << r << " is negative";
+    int64_t tiled;
+    if (llvm::MulOverflow(r, dim, tiled))
+      return n.emitError() << "repeating dimension " << dim << " " << r
+                           << " times overflows a 64-bit size";
     interleaved.append({1, dim});
     expanded.append({r, dim});
-    result.push_back(r * dim);
+    result.push_back(tiled);
   }
   Value tiled = n.expand(n.reshape(data, interleaved), expanded);
   n.setOutput(0, n.reshape(tiled, result));

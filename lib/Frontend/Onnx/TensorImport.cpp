@@ -2,16 +2,21 @@
 
 #include "Importer.h"
 
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <cstring>
 
 using namespace mlir;
+using namespace mlir::tfm;
 using namespace mlir::tfm::onnx_import;
 
 namespace {
@@ -117,42 +122,71 @@ static size_t getStorageBytes(Type elementType) {
   return std::max<size_t>(1, elementType.getIntOrFloatBitWidth() / 8);
 }
 
+/// Number of values in the typed field that holds `dataType`'s elements.
+static int64_t getTypedFieldSize(const onnx::TensorProto &tensor) {
+  switch (tensor.data_type()) {
+  case kFloat:
+    return tensor.float_data_size();
+  case kDouble:
+    return tensor.double_data_size();
+  case kInt64:
+    return tensor.int64_data_size();
+  case kUint32:
+  case kUint64:
+    return tensor.uint64_data_size();
+  default:
+    return tensor.int32_data_size();
+  }
+}
+
+/// True when any typed data field holds values.
+static bool hasTypedFields(const onnx::TensorProto &tensor) {
+  return tensor.float_data_size() || tensor.double_data_size() ||
+         tensor.int32_data_size() || tensor.int64_data_size() ||
+         tensor.uint64_data_size() || tensor.string_data_size();
+}
+
 /// Copies the values of ONNX's typed repeated fields into raw little-endian
-/// storage of `elementType`.
+/// storage of `elementType`. Values that do not fit the element type (an
+/// int8 of 300, a float16 bit pattern over 16 bits) are errors: storing them
+/// would silently truncate.
 static bool readTypedFields(const onnx::TensorProto &tensor, int64_t count,
                             size_t width, std::vector<char> &bytes,
                             std::string &error) {
+  int64_t have = getTypedFieldSize(tensor);
+  if (have != count) {
+    error = "holds " + std::to_string(have) + " values for " +
+            std::to_string(count) + " elements";
+    return false;
+  }
   bytes.resize(count * width);
   auto store = [&](int64_t i, uint64_t bits) {
     std::memcpy(bytes.data() + i * width, &bits, width);
   };
-  auto mismatch = [&](int64_t have) {
-    error = "holds " + std::to_string(have) + " values for " +
-            std::to_string(count) + " elements";
+  auto outOfRange = [&](int64_t i, auto value) {
+    error = "holds " + std::to_string(value) + " at element " +
+            std::to_string(i) + ", outside the range of " +
+            getDataTypeName(tensor.data_type());
     return false;
   };
   switch (tensor.data_type()) {
   case kFloat:
-    if (tensor.float_data_size() != count)
-      return mismatch(tensor.float_data_size());
     std::memcpy(bytes.data(), tensor.float_data().data(), count * 4);
     return true;
   case kDouble:
-    if (tensor.double_data_size() != count)
-      return mismatch(tensor.double_data_size());
     std::memcpy(bytes.data(), tensor.double_data().data(), count * 8);
     return true;
   case kInt64:
-    if (tensor.int64_data_size() != count)
-      return mismatch(tensor.int64_data_size());
     std::memcpy(bytes.data(), tensor.int64_data().data(), count * 8);
     return true;
   case kUint32:
   case kUint64:
-    if (tensor.uint64_data_size() != count)
-      return mismatch(tensor.uint64_data_size());
-    for (int64_t i = 0; i < count; ++i)
-      store(i, tensor.uint64_data(i));
+    for (int64_t i = 0; i < count; ++i) {
+      uint64_t v = tensor.uint64_data(i);
+      if (tensor.data_type() == kUint32 && v > UINT32_MAX)
+        return outOfRange(i, v);
+      store(i, v);
+    }
     return true;
   case kInt32:
   case kInt16:
@@ -161,18 +195,110 @@ static bool readTypedFields(const onnx::TensorProto &tensor, int64_t count,
   case kUint8:
   case kBool:
   case kFloat16:
-  case kBFloat16:
+  case kBFloat16: {
     // One value (or the 16 bits of a half) per int32 entry.
-    if (tensor.int32_data_size() != count)
-      return mismatch(tensor.int32_data_size());
-    for (int64_t i = 0; i < count; ++i)
-      store(i, static_cast<uint64_t>(static_cast<int64_t>(tensor.int32_data(i))));
+    int64_t lo = INT32_MIN, hi = INT32_MAX;
+    switch (tensor.data_type()) {
+    case kInt16:
+      lo = INT16_MIN, hi = INT16_MAX;
+      break;
+    case kInt8:
+      lo = INT8_MIN, hi = INT8_MAX;
+      break;
+    case kUint16:
+    case kFloat16:
+    case kBFloat16:
+      lo = 0, hi = UINT16_MAX;
+      break;
+    case kUint8:
+      lo = 0, hi = UINT8_MAX;
+      break;
+    case kBool:
+      lo = 0, hi = 1;
+      break;
+    default:
+      break;
+    }
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t v = tensor.int32_data(i);
+      if (v < lo || v > hi)
+        return outOfRange(i, v);
+      store(i, static_cast<uint64_t>(v));
+    }
     return true;
+  }
   default:
     error = "has unsupported element type " +
             getDataTypeName(tensor.data_type());
     return false;
   }
+}
+
+/// Resolves an external data location inside the model's folder. As ONNX
+/// Runtime does, a location may not be absolute nor resolve (through `..` or
+/// symbolic links) outside `baseDir`: a model must not make the compiler read
+/// and embed other files of the machine.
+static bool resolveExternalLocation(StringRef baseDir, StringRef location,
+                                    SmallVectorImpl<char> &resolved,
+                                    std::string &error) {
+  std::string shown = llvm::StringRef(location).str();
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::sys::path::has_root_name(location)) {
+    error = "names external data file '" + shown +
+            "' by an absolute path; locations must be relative to the "
+            "model's folder";
+    return false;
+  }
+  if (location.contains('\0')) {
+    error = "has an external data location with a NUL character";
+    return false;
+  }
+  // `..` that climbs out of the folder is refused before the file system
+  // is asked anything (so that a model cannot probe which files exist);
+  // symbolic links are resolved below.
+  SmallString<256> lexical(location);
+  llvm::sys::path::remove_dots(lexical, /*remove_dot_dot=*/true);
+  if (lexical == ".." || StringRef(lexical).starts_with("../")) {
+    error =
+        "names external data file '" + shown + "' outside the model's folder";
+    return false;
+  }
+  SmallString<256> path(baseDir);
+  llvm::sys::path::append(path, location);
+  SmallString<256> realBase;
+  if (std::error_code ec = llvm::sys::fs::real_path(baseDir, realBase)) {
+    error = "cannot resolve the model's folder '" + baseDir.str() +
+            "': " + ec.message();
+    return false;
+  }
+  if (std::error_code ec = llvm::sys::fs::real_path(path, resolved)) {
+    error = "cannot open external data file '" + std::string(path) +
+            "': " + ec.message();
+    return false;
+  }
+  StringRef real(resolved.data(), resolved.size());
+  // Inside: realBase followed by a separator (realBase is "/" itself when
+  // the model sits in the root folder) and at least one more character.
+  bool inside = real.size() > realBase.size() && real.starts_with(realBase) &&
+                (llvm::sys::path::is_separator(realBase.back()) ||
+                 llvm::sys::path::is_separator(real[realBase.size()]));
+  if (!inside) {
+    error = "names external data file '" + shown + "', which resolves to '" +
+            real.str() + "' outside the model's folder '" +
+            realBase.str().str() + "'";
+    return false;
+  }
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(real, status)) {
+    error =
+        "cannot open external data file '" + real.str() + "': " + ec.message();
+    return false;
+  }
+  if (!llvm::sys::fs::is_regular_file(status)) {
+    error = "names external data '" + shown + "', which is not a regular file";
+    return false;
+  }
+  return true;
 }
 
 /// Reads a tensor stored in an external data file.
@@ -210,10 +336,28 @@ static bool readExternalData(const onnx::TensorProto &tensor, StringRef baseDir,
             " bytes its shape needs";
     return false;
   }
-  SmallString<256> path(baseDir);
-  llvm::sys::path::append(path, location);
+  SmallString<256> path;
+  if (!resolveExternalLocation(baseDir, location, path, error))
+    return false;
+  // The slice must lie inside the file: checked before reading, so that a
+  // short file is an error rather than zeros (or SIGBUS on a mapping).
+  uint64_t fileSize = 0;
+  if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize)) {
+    error = "cannot read external data file '" + std::string(path) +
+            "': " + ec.message();
+    return false;
+  }
+  if (offset > fileSize || expectedBytes > fileSize - offset) {
+    error = "needs " + std::to_string(expectedBytes) + " bytes at offset " +
+            std::to_string(offset) + " of external data file '" +
+            std::string(path) + "', which has " + std::to_string(fileSize) +
+            " bytes";
+    return false;
+  }
+  // Read, not mapped (IsVolatile): the bytes are copied anyway, and a file
+  // truncated while we read it cannot fault.
   auto buffer = llvm::MemoryBuffer::getFileSlice(path, expectedBytes, offset,
-                                                 /*IsVolatile=*/false);
+                                                 /*IsVolatile=*/true);
   if (!buffer) {
     error = "cannot read " + std::to_string(expectedBytes) +
             " bytes at offset " + std::to_string(offset) +
@@ -257,25 +401,36 @@ static ElementsAttr importTensorImpl(MLIRContext *context,
     return {};
   }
   SmallVector<int64_t> shape;
-  int64_t count = 1;
   for (int64_t dim : tensor.dims()) {
     if (dim < 0) {
       error = "has a negative dimension " + std::to_string(dim);
       return {};
     }
     shape.push_back(dim);
-    count *= dim;
   }
   auto type = RankedTensorType::get(shape, elementType);
+  if (std::optional<std::string> reason = checkTensorSize(type)) {
+    error = "has shape " + formatShape(shape) + ", too large: " + *reason;
+    return {};
+  }
+  int64_t count = *getCheckedNumElements(shape);
   size_t width = getStorageBytes(elementType);
   size_t expectedBytes = count * width;
   size_t alignment = std::max<size_t>(width, alignof(uint64_t));
 
-  // The bytes, in place in the tensor's raw data or read into `bytes`.
+  // The bytes, in place in the tensor's raw data or read into `bytes`. A
+  // tensor holds its values in exactly one place.
   std::vector<char> bytes;
   ArrayRef<char> data;
   bool external = tensor.has_data_location() &&
                   tensor.data_location() == onnx::TensorProto::EXTERNAL;
+  int sources = external + tensor.has_raw_data() + hasTypedFields(tensor);
+  if (sources > 1) {
+    error = std::string("holds its values in more than one of ") +
+            "external data, raw_data and typed data fields; which one is "
+            "meant is ambiguous";
+    return {};
+  }
   if (external) {
     if (!readExternalData(tensor, baseDir, expectedBytes, bytes, error))
       return {};

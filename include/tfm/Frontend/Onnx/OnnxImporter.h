@@ -18,6 +18,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <string>
 
@@ -30,6 +31,10 @@ struct OnnxImportOptions {
   /// Initializers and constants with more elements than this are imported as
   /// `dense_resource` blobs; smaller ones as `dense` literals.
   int64_t maxInlineElements = 1024;
+  /// Largest constant, in bytes, that importing may compute (Range, Trilu,
+  /// folded shape computations). Splats are exempt: they are kept as one
+  /// value however large their shape.
+  int64_t maxConstantBytes = int64_t(1) << 30;
   /// Name of the imported function; empty takes the ONNX graph's name (or
   /// "main" when the graph has none).
   std::string functionName;
@@ -50,6 +55,11 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext *context, StringRef path,
 OwningOpRef<ModuleOp> importOnnxBuffer(MLIRContext *context, StringRef buffer,
                                        StringRef bufferName, StringRef baseDir,
                                        const OnnxImportOptions &options);
+
+/// Reads a model file, or stdin for "-", refusing directories, devices,
+/// pipes and files beyond protobuf's 2 GiB with an error at `path`.
+std::unique_ptr<llvm::MemoryBuffer> readModelFile(MLIRContext *context,
+                                                  StringRef path);
 
 /// Registers the dialects an imported module uses.
 void registerOnnxImportDialects(DialectRegistry &registry);
