@@ -62,6 +62,39 @@ def EliminateDeadNodesPass : Pass<"tfm-eliminate-dead-nodes", "::mlir::func::Fun
   }];
 }
 
+def FoldEmptyTensorsPass
+    : Pass<"tfm-fold-empty-tensors", "::mlir::func::FuncOp"> {
+  let summary = "Replaces computations on zero-element tensors by their value";
+  let description = [{
+    A tensor with a zero dimension has no elements, so every op producing
+    one is a constant (`dense<>`), and an op that reads one but produces
+    elements computes over an empty set. This pass rewrites both, so that
+    no zero-size computation reaches code generation, at every optimization
+    level:
+
+    * results with no elements, and graph inputs with none, become
+      `tfm.constant dense<>` for their users;
+    * products whose reduced dimension is empty (`matmul` with K = 0,
+      `linear`, `conv` over zero input channels, `attention` over zero keys)
+      become zeros, plus the bias where there is one;
+    * reductions over an empty axis become ONNX's value for an empty set:
+      0 for `reduce_sum`, NaN for `reduce_mean`, -inf (or the lowest
+      integer) for `reduce_max`, +inf (or the highest) for `reduce_min`;
+    * `concat` drops empty operands.
+
+    An op that reads an empty tensor in a way that has no value (`gather`
+    from an empty axis with indices to read) is reported.
+
+    Example:
+
+    ```mlir
+    %0 = tfm.matmul %a, %b : (tensor<3x0xf32>, tensor<0x4xf32>) -> tensor<3x4xf32>
+    ```
+
+    becomes `%0 = tfm.constant dense<0.0> : tensor<3x4xf32>`.
+  }];
+}
+
 def FoldConstantsPass : Pass<"tfm-fold-constants", "::mlir::func::FuncOp"> {
   let summary = "Evaluates ops over constants at compile time";
   let description = [{

@@ -2,6 +2,7 @@
 
 #include "tfm/Codegen/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::tfm {
@@ -36,6 +37,15 @@ struct OutputsToDestinationsPass
         return signalPassFailure();
   }
 
+  /// Buffers without elements cross the entry point as one-dimensional
+  /// `0xT` buffers: the bare-pointer convention (and the runtime) need no
+  /// more, and upstream lowers `3x0xT` descriptors differently.
+  static Type getBoundaryType(RankedTensorType type) {
+    if (type.getNumElements() == 0)
+      return type.clone(ArrayRef<int64_t>{0});
+    return type;
+  }
+
   LogicalResult convert(func::FuncOp func) {
     FunctionType type = func.getFunctionType();
     unsigned numInputs = type.getNumInputs();
@@ -46,8 +56,30 @@ struct OutputsToDestinationsPass
         return func.emitError()
                << "model outputs must be statically shaped tensors, got "
                << result;
+      auto boundary = cast<RankedTensorType>(getBoundaryType(tensorType));
       outputTypes.push_back(
-          MemRefType::get(tensorType.getShape(), tensorType.getElementType()));
+          MemRefType::get(boundary.getShape(), boundary.getElementType()));
+    }
+    // Inputs without elements: their users (if any are left) read an empty
+    // tensor of the original shape, which holds nothing to read.
+    if (!func.isExternal()) {
+      OpBuilder b(func.getContext());
+      b.setInsertionPointToStart(&func.front());
+      for (BlockArgument arg : func.getArguments()) {
+        auto tensorType = dyn_cast<RankedTensorType>(arg.getType());
+        if (!tensorType || !tensorType.hasStaticShape() ||
+            tensorType.getNumElements() != 0 || tensorType.getRank() == 1)
+          continue;
+        Value empty =
+            tensor::EmptyOp::create(b, arg.getLoc(), tensorType.getShape(),
+                                    tensorType.getElementType());
+        arg.replaceAllUsesWith(empty);
+        arg.setType(getBoundaryType(tensorType));
+      }
+      SmallVector<Type> inputTypes(func.front().getArgumentTypes());
+      func.setFunctionType(
+          FunctionType::get(func.getContext(), inputTypes, type.getResults()));
+      type = func.getFunctionType();
     }
     SmallVector<DictionaryAttr> resultAttrs;
     func.getAllResultAttrs(resultAttrs);
@@ -70,10 +102,13 @@ struct OutputsToDestinationsPass
     func.walk([&](func::ReturnOp op) { returns.push_back(op); });
     for (func::ReturnOp ret : returns) {
       OpBuilder b(ret);
-      for (auto [value, output] : llvm::zip(ret.getOperands(), outputs))
+      for (auto [value, output] : llvm::zip(ret.getOperands(), outputs)) {
+        if (cast<MemRefType>(output.getType()).getNumElements() == 0)
+          continue; // Nothing to store.
         bufferization::MaterializeInDestinationOp::create(
             b, ret.getLoc(), TypeRange{}, value, output, /*restrict=*/true,
             /*writable=*/true);
+      }
       func::ReturnOp::create(b, ret.getLoc());
       ret.erase();
     }

@@ -13,10 +13,13 @@ using namespace mlir;
 void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
                                    const GraphPipelineOptions &options) {
   pm.addPass(createRefineShapesPass());
+  // Zero-element tensors become constants at every level: code generation
+  // never sees an empty iteration space.
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createFoldEmptyTensorsPass());
   if (options.optLevel == 0)
     return;
   // -O1: cleanups.
-  OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
   funcPm.addPass(createEliminateDeadNodesPass());

@@ -48,3 +48,17 @@ module {
     return %x : tensor<2xf32>
   }
 }
+
+// -----
+
+// Buffers without elements cross the entry point as 0xT: an input's users
+// read an empty tensor of its shape, and nothing is stored into an output.
+// CHECK-LABEL: func.func @model_main
+// CHECK-SAME: (%{{.*}}: tensor<0xf32> {tfm.name = "x"}, %{{.*}}: memref<0xf32> {tfm.name = "y"})
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<3x0xf32>
+// CHECK-NOT: materialize_in_destination
+// CHECK: return
+func.func @empty(%x: tensor<3x0xf32> {tfm.name = "x"}) -> (tensor<3x0xf32> {tfm.name = "y"}) {
+  %0 = math.exp %x : tensor<3x0xf32>
+  return %0 : tensor<3x0xf32>
+}

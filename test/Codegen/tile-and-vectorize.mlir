@@ -313,3 +313,22 @@ func.func @norm_rows(%x: tensor<128x384xf32>) -> tensor<128x384xf32> {
   } -> tensor<128x384xf32>
   return %0 : tensor<128x384xf32>
 }
+
+// -----
+
+// An op whose iteration space is empty (K = 0) leaves its output as it is:
+// its result is its init, the zero fill, which alone is tiled.
+// CHECK-LABEL: func.func @empty_reduction
+// CHECK-NOT: linalg.matmul
+// CHECK-NOT: vector.contract
+// CHECK: %[[FILL:.*]] = scf.for
+// CHECK: vector.transfer_write %cst
+// CHECK-NOT: vector.contract
+// CHECK: return %[[FILL]]
+func.func @empty_reduction(%a: tensor<3x0xf32>, %b: tensor<0x4xf32>) -> tensor<3x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<3x4xf32>) -> tensor<3x4xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<3x0xf32>, tensor<0x4xf32>) outs(%f : tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

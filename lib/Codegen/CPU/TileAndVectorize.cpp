@@ -691,7 +691,18 @@ void TileAndVectorizePass::runOnOperation() {
     return signalPassFailure();
   }
 
-  // 0. Row reductions accumulate in vector lanes.
+  // 0. An op that iterates over nothing leaves its outputs as they are:
+  //    its results are its inits (tiling cannot divide an empty range).
+  SmallVector<linalg::LinalgOp> emptyOps;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() &&
+        llvm::is_contained(op.getStaticLoopRanges(), 0))
+      emptyOps.push_back(op);
+  });
+  for (linalg::LinalgOp op : emptyOps)
+    rewriter.replaceOp(op, op.getDpsInits());
+
+  //    Row reductions accumulate in vector lanes.
   SmallVector<linalg::LinalgOp> reductions;
   for (Operation &op : func.getBody().front())
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))

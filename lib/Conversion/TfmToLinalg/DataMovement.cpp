@@ -138,6 +138,13 @@ struct SplitOpLowering : OpConversionPattern<SplitOp> {
       auto type = cast<RankedTensorType>(toSignless(result.getType()));
       if (!type.hasStaticShape())
         return rewriter.notifyMatchFailure(op, "dynamic result shape");
+      // An empty piece may start at the end of the axis, where a slice's
+      // offset would be out of bounds: it reads nothing anyway.
+      if (type.getNumElements() == 0) {
+        pieces.push_back(
+            createEmpty(rewriter, loc, type.getShape(), type.getElementType()));
+        continue;
+      }
       SmallVector<int64_t> offsets(type.getRank(), 0);
       offsets[axis] = offset;
       pieces.push_back(extractStaticSlice(rewriter, loc, adaptor.getInput(),
@@ -157,6 +164,12 @@ struct SliceOpLowering : OpConversionPattern<SliceOp> {
     FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
     if (failed(type))
       return failure();
+    if (type->getNumElements() == 0) {
+      rewriter.replaceOp(op,
+                         createEmpty(rewriter, op.getLoc(), type->getShape(),
+                                     toSignless(type->getElementType())));
+      return success();
+    }
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, cast<RankedTensorType>(toSignless(*type)), adaptor.getInput(),
         getAsIndexOpFoldResult(rewriter.getContext(), op.getStarts()),

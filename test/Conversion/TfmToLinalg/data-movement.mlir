@@ -76,3 +76,19 @@ func.func @gathers(%t: tensor<10x4xf32>, %ids: tensor<2x3xi64>, %x: tensor<3x4xf
   %1 = tfm.gather_elements %x, %idx axis = 1 : (tensor<3x4xf32>, tensor<3x2xi32>) -> tensor<3x2xf32>
   return %0, %1 : tensor<2x3x4xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// Pieces without elements are empty tensors, not slices: an empty last
+// piece starts at the end of the axis, out of a slice's bounds (Split-18
+// of 4 into 3 gives 2, 2 and 0).
+// CHECK-LABEL: func.func @empty_pieces
+// CHECK: tensor.extract_slice %{{.*}}[0] [2] [1]
+// CHECK: tensor.extract_slice %{{.*}}[2] [2] [1]
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<0xf32>
+// CHECK: %[[S:.*]] = tensor.empty() : tensor<0x4xf32>
+func.func @empty_pieces(%x: tensor<4xf32>, %y: tensor<2x4xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<0xf32>, tensor<0x4xf32>) {
+  %0:3 = tfm.split %x axis = 0 : tensor<4xf32> -> tensor<2xf32>, tensor<2xf32>, tensor<0xf32>
+  %1 = tfm.slice %y starts = [2, 0] limits = [2, 4] strides = [1, 1] : tensor<2x4xf32> -> tensor<0x4xf32>
+  return %0#0, %0#1, %0#2, %1 : tensor<2xf32>, tensor<2xf32>, tensor<0xf32>, tensor<0x4xf32>
+}
