@@ -287,7 +287,10 @@ struct GatherElementsOpLowering : OpConversionPattern<GatherElementsOp> {
   }
 };
 
-/// A copy that reads reversed axes through `size - 1 - d`.
+/// A copy that reads reversed axes at `size - 1 - d`, through
+/// tensor.extract: an indexing map with a negative coefficient would be
+/// simpler, but upstream's tiling sizes operand slices for increasing maps
+/// only.
 struct ReverseOpLowering : OpConversionPattern<ReverseOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -297,24 +300,28 @@ struct ReverseOpLowering : OpConversionPattern<ReverseOp> {
     if (failed(type))
       return failure();
     int64_t rank = type->getRank();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < rank; ++i) {
-      AffineExpr d = rewriter.getAffineDimExpr(i);
-      if (llvm::is_contained(op.getAxes(), i))
-        d = rewriter.getAffineConstantExpr(type->getDimSize(i) - 1) - d;
-      exprs.push_back(d);
-    }
-    AffineMap inputMap = AffineMap::get(rank, 0, exprs, rewriter.getContext());
+    Value input = adaptor.getInput();
     Value init = createEmpty(rewriter, op.getLoc(), type->getShape(),
                              toSignless(type->getElementType()));
     Value result =
         buildGeneric(
-            rewriter, op.getLoc(), adaptor.getInput(), init,
-            {inputMap, rewriter.getMultiDimIdentityMap(rank)},
+            rewriter, op.getLoc(), ValueRange(), init,
+            {rewriter.getMultiDimIdentityMap(rank)},
             SmallVector<utils::IteratorType>(rank,
                                              utils::IteratorType::parallel),
-            [](OpBuilder &, Location, ValueRange args) -> SmallVector<Value> {
-              return {args[0]};
+            [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
+              SmallVector<Value> coords;
+              for (int64_t i = 0; i < rank; ++i) {
+                Value index = linalg::IndexOp::create(b, l, i);
+                if (llvm::is_contained(op.getAxes(), i))
+                  index =
+                      arith::SubIOp::create(b, l,
+                                            arith::ConstantIndexOp::create(
+                                                b, l, type->getDimSize(i) - 1),
+                                            index);
+                coords.push_back(index);
+              }
+              return {tensor::ExtractOp::create(b, l, input, coords)};
             })
             .front();
     rewriter.replaceOp(op, result);

@@ -400,8 +400,14 @@ struct WhereOpLowering : OpConversionPattern<WhereOp> {
   }
 };
 
+/// Splats with more elements than this are filled at run time rather than
+/// stored: a `ConstantOfShape` of 2^40 elements is one value, never a
+/// 4 TiB weight.
+constexpr int64_t kMaxStoredSplatElements = 1024;
+
 /// Literals and weights become arith.constant with signless element types;
-/// weights keep their dense_resource blob, shared rather than copied.
+/// weights keep their dense_resource blob, shared rather than copied. Large
+/// splats become linalg.fill.
 struct ConstantOpLowering : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -410,7 +416,23 @@ struct ConstantOpLowering : OpConversionPattern<ConstantOp> {
     auto type = cast<RankedTensorType>(op.getType());
     auto signlessType = cast<RankedTensorType>(toSignless(type));
     TypedAttr value;
-    if (auto dense = dyn_cast<DenseElementsAttr>(op.getValue()))
+    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (dense && dense.isSplat() &&
+        type.getNumElements() > kMaxStoredSplatElements) {
+      Location loc = op.getLoc();
+      Type elementType = signlessType.getElementType();
+      Attribute element = dense.getSplatValue<Attribute>();
+      if (auto integer = dyn_cast<IntegerAttr>(element))
+        element = IntegerAttr::get(elementType, integer.getValue());
+      Value scalar =
+          arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(element));
+      Value init =
+          createEmpty(rewriter, loc, signlessType.getShape(), elementType);
+      rewriter.replaceOp(
+          op, linalg::FillOp::create(rewriter, loc, scalar, init).result());
+      return success();
+    }
+    if (dense)
       value = type == signlessType
                   ? dense
                   : dense.bitcast(signlessType.getElementType());

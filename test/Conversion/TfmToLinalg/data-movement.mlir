@@ -22,16 +22,20 @@ func.func @views(%x: tensor<2x3x4xf32>) -> (tensor<6x4xf32>, tensor<2x3x2x2xf32>
 // -----
 
 // Copies: transpose, broadcast, concat into one destination, and reverse
-// reading through `size - 1 - d`.
+// reading element `size - 1 - d` (through tensor.extract, which tiles).
 // CHECK: #[[BCAST:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK: #[[REV:.*]] = affine_map<(d0, d1) -> (d0, -d1 + 2)>
 // CHECK-LABEL: func.func @copies
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>, %[[Y:.*]]: tensor<2x5xf32>)
 // CHECK: linalg.transpose ins(%[[X]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<3x2xf32>) permutation = [1, 0]
 // CHECK: linalg.generic {indexing_maps = [#[[BCAST]], #{{.*}}]{{.*}} ins(%[[X]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<4x2x3xf32>)
 // CHECK: %[[C0:.*]] = tensor.insert_slice %[[X]] into %{{.*}}[0, 0] [2, 3] [1, 1]
 // CHECK: tensor.insert_slice %[[Y]] into %[[C0]][0, 3] [2, 5] [1, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[REV]], #{{.*}}]
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}], {{.*}} outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK: %[[I:.*]] = linalg.index 0
+// CHECK: %[[J:.*]] = linalg.index 1
+// CHECK: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: %[[RJ:.*]] = arith.subi %[[C2]], %[[J]]
+// CHECK: tensor.extract %[[X]][%[[I]], %[[RJ]]]
 func.func @copies(%x: tensor<2x3xf32>, %y: tensor<2x5xf32>) -> (tensor<3x2xf32>, tensor<4x2x3xf32>, tensor<2x8xf32>, tensor<2x3xf32>) {
   %0 = tfm.transpose %x perm = [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
   %1 = tfm.expand %x : tensor<2x3xf32> -> tensor<4x2x3xf32>

@@ -266,3 +266,19 @@ func.func @swiglu(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %0 = tfm.swiglu %x : tensor<2x8xf32> -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// Splats of more than 1024 elements are filled at run time, never stored:
+// a ConstantOfShape of 2^40 elements is one value. Small ones stay literals.
+// CHECK-LABEL: func.func @large_splat
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1099511627776xf32>
+// CHECK: %[[F:.*]] = linalg.fill ins(%[[ONE]] : f32) outs(%[[E]] : tensor<1099511627776xf32>)
+// CHECK: %[[S:.*]] = arith.constant dense<7> : tensor<1024xi32>
+// CHECK: return %[[F]], %[[S]]
+func.func @large_splat() -> (tensor<1099511627776xf32>, tensor<1024xui32>) {
+  %0 = tfm.constant dense<1.0> : tensor<1099511627776xf32>
+  %1 = tfm.constant dense<7> : tensor<1024xui32>
+  return %0, %1 : tensor<1099511627776xf32>, tensor<1024xui32>
+}
