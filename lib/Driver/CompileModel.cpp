@@ -74,6 +74,20 @@ private:
   std::vector<std::pair<std::string, double>> phases;
 };
 
+/// Fails, naming the flag to change, when writing `path` would overwrite
+/// the model being compiled.
+LogicalResult checkNotInput(StringRef path, const CompileOptions &options,
+                            Operation *anchor) {
+  if (options.inputPath.empty() || path == "-")
+    return success();
+  bool same = false;
+  if (llvm::sys::fs::equivalent(path, options.inputPath, same) || !same)
+    return success();
+  return anchor->emitError()
+         << "the output '" << path << "' is the model being compiled ('"
+         << options.inputPath << "'); choose another name with -o";
+}
+
 std::string replaceExtension(StringRef path, StringRef extension) {
   SmallString<256> result(path);
   llvm::sys::path::replace_extension(result, extension);
@@ -148,6 +162,8 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
         },
         module);
   };
+  if (failed(checkNotInput(options.outputPath, options, module)))
+    return failure();
   if (options.output == OutputKind::Mlir && !options.mlirPhase)
     return printModule();
 
@@ -217,13 +233,21 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     if (failed(cpu::writeWeightsBlob(module, os)))
       return failure();
   } else if (weightsSize > 0 && !forReading) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(weightsPath, ec);
-    if (ec)
-      return module.emitError()
-             << "cannot write '" << weightsPath << "': " << ec.message();
-    if (failed(cpu::writeWeightsBlob(module, os)))
+    if (failed(checkNotInput(weightsPath, options, module)))
       return failure();
+    {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(weightsPath, ec);
+      if (ec)
+        return module.emitError()
+               << "cannot write '" << weightsPath << "': " << ec.message();
+      if (failed(cpu::writeWeightsBlob(module, os)))
+        return failure();
+      os.close();
+      if (os.has_error())
+        return module.emitError() << "cannot write '" << weightsPath
+                                  << "': " << os.error().message();
+    }
   }
   cpu::dropWeights(module);
   clock.finished("weights");
@@ -305,6 +329,8 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     return module.emitError() << error;
   if (options.output == OutputKind::SharedLibrary) {
     std::string headerPath = replaceExtension(options.outputPath, ".h");
+    if (failed(checkNotInput(headerPath, options, module)))
+      return failure();
     if (failed(writeTextFile(
             headerPath,
             [&](llvm::raw_ostream &os) {

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -27,6 +28,26 @@ static std::string describe(Location loc) {
     return describe(callSite.getCallee());
   }
   return text;
+}
+
+std::string mlir::tfm::escapeControlCharacters(StringRef text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      escaped += c;
+    } else if (c == '\n') {
+      escaped += "\\n";
+    } else if (c == '\t') {
+      escaped += "\\t";
+    } else {
+      escaped += "\\x";
+      escaped += llvm::hexdigit(byte >> 4, /*LowerCase=*/true);
+      escaped += llvm::hexdigit(byte & 15, /*LowerCase=*/true);
+    }
+  }
+  return escaped;
 }
 
 ToolDiagnosticHandler::ToolDiagnosticHandler(MLIRContext *context,
@@ -59,8 +80,8 @@ void ToolDiagnosticHandler::print(Diagnostic &diag) {
   os << toolName << ": " << severity << ": ";
   std::string where = describe(diag.getLocation());
   if (!where.empty())
-    os << where << ": ";
-  os << diag.str() << "\n";
+    os << escapeControlCharacters(where) << ": ";
+  os << escapeControlCharacters(diag.str()) << "\n";
   for (Diagnostic &note : diag.getNotes())
     print(note);
   os.flush();

@@ -140,14 +140,11 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
   }
 }
 
-LogicalResult mlir::tfm::buildCpuPipeline(OpPassManager &pm,
-                                          const CpuPipelineOptions &options) {
-  std::optional<CpuPhase> last = parseCpuPhase(options.compileTo);
-  if (!last)
-    return failure();
-  for (size_t i = 0; i <= static_cast<size_t>(*last); ++i)
+void mlir::tfm::buildCpuPipeline(OpPassManager &pm,
+                                 const CpuPipelineOptions &options) {
+  CpuPhase last = options.compileTo;
+  for (size_t i = 0; i <= static_cast<size_t>(last); ++i)
     buildCpuPhase(pm, static_cast<CpuPhase>(i), options);
-  return success();
 }
 
 void mlir::tfm::registerPipelines() {
@@ -159,11 +156,7 @@ void mlir::tfm::registerPipelines() {
       "tfm-cpu-pipeline",
       "Compiles tfm to the LLVM dialect for the CPU, stopping after the "
       "phase named by compile-to",
-      [](OpPassManager &pm, const CpuPipelineOptions &options) {
-        if (failed(buildCpuPipeline(pm, options)))
-          llvm::report_fatal_error("tfm-cpu-pipeline: unknown phase '" +
-                                   Twine(options.compileTo) + "'");
-      });
+      buildCpuPipeline);
   for (StringRef name : getCpuPhaseNames().drop_front()) {
     CpuPhase phase = *parseCpuPhase(name);
     PassPipelineRegistration<CpuPipelineOptions>(

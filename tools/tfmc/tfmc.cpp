@@ -26,6 +26,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <thread>
@@ -66,14 +67,18 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::Linalg, "linalg",
                           "the model lowered to linalg on tensors")),
     cl::cat(category));
-cl::opt<std::string> compileTo(
-    "compile-to",
-    cl::desc("Print the MLIR after this phase: graph, linalg, vectorized, "
-             "bufferized or llvm"),
-    cl::value_desc("phase"), cl::cat(category));
-cl::opt<char> optLevel("O", cl::Prefix, cl::init('2'),
-                       cl::desc("Optimization level (-O0 .. -O3)"),
-                       cl::cat(category));
+cl::opt<CpuPhase> compileTo("compile-to",
+                            cl::desc("Print the MLIR after this phase"),
+                            cl::value_desc("phase"), TFM_CPU_PHASE_VALUES,
+                            cl::cat(category));
+cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2),
+                           cl::desc("Optimization level (-O0 .. -O3)"),
+                           cl::value_desc("level"), cl::cat(category));
+cl::opt<int64_t> maxConstantBytes(
+    "max-constant-bytes",
+    cl::desc("Largest constant, in bytes, that importing may compute (Range, "
+             "Trilu, folded shape subgraphs; default 1 GiB)"),
+    cl::init(int64_t(1) << 30), cl::value_desc("bytes"), cl::cat(category));
 cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Shape of a graph input, fixing its symbolic dimensions "
@@ -118,9 +123,14 @@ static std::string defaultOutput(StringRef model, StringRef extension) {
 }
 
 static int fail(const Twine &message) {
-  llvm::errs() << "tfmc: error: " << message << "\n";
+  llvm::errs() << "tfmc: error: " << escapeControlCharacters(message.str())
+               << "\n";
   return 1;
 }
+
+/// Most threads a parallel loop is partitioned for: beyond any machine tfmc
+/// targets, and far below what would exhaust memory in tiling.
+constexpr unsigned kMaxThreads = 1024;
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -178,18 +188,19 @@ int main(int argc, char **argv) {
     options.mlirPhase = CpuPhase::Linalg;
     break;
   }
-  if (!compileTo.empty()) {
-    options.mlirPhase = parseCpuPhase(compileTo);
-    if (!options.mlirPhase)
-      return fail("--compile-to=" + compileTo +
-                  ": unknown phase; the phases "
-                  "are " +
-                  llvm::join(getCpuPhaseNames(), ", "));
+  if (compileTo.getNumOccurrences()) {
+    options.mlirPhase = compileTo.getValue();
     options.output = OutputKind::Mlir;
   }
-  if (optLevel < '0' || optLevel > '3')
-    return fail(Twine("-O") + Twine(optLevel) + ": expected -O0 to -O3");
-  options.optLevel = optLevel - '0';
+  if (optLevel > 3)
+    return fail("-O" + Twine(optLevel) + ": expected -O0 to -O3");
+  options.optLevel = optLevel;
+  if (threads > kMaxThreads)
+    return fail("--num-threads=" + Twine(threads) + ": expected 1 to " +
+                Twine(kMaxThreads) + " (0: this host's cores)");
+  if (maxConstantBytes <= 0)
+    return fail("--max-constant-bytes=" + Twine(maxConstantBytes) +
+                ": expected a positive size");
 
   StringRef extension;
   switch (options.output) {
@@ -219,6 +230,9 @@ int main(int argc, char **argv) {
                 options.output == OutputKind::SharedLibrary;
   if (binary && options.outputPath == "-")
     return fail("-o -: binary outputs need a file name");
+  // The model is never overwritten (`tfmc m.onnx --emit=obj -o m.onnx`):
+  // compileModel checks this output and every side file against it.
+  options.inputPath = inputFile;
   options.symbolPrefix = makeSymbolPrefix(
       options.outputPath == "-" ? StringRef(inputFile) : options.outputPath);
   options.sourceName = llvm::sys::path::filename(inputFile).str();
@@ -245,6 +259,7 @@ int main(int argc, char **argv) {
   options.runtimeIncludeDir = TFM_RUNTIME_INCLUDE_DIR;
 
   OnnxImportOptions importOptions;
+  importOptions.maxConstantBytes = maxConstantBytes;
   for (const std::string &spec : inputShapes)
     if (std::optional<std::string> error = parseInputShape(spec, importOptions))
       return fail(*error);
@@ -264,7 +279,13 @@ int main(int argc, char **argv) {
     if (!inputShapes.empty())
       return fail("--input-shape applies to ONNX models; '" + inputFile +
                   "' is MLIR");
-    module = parseSourceFile<ModuleOp>(inputFile, &context);
+    std::unique_ptr<llvm::MemoryBuffer> buffer =
+        readModelFile(&context, inputFile);
+    if (!buffer)
+      return 1;
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   } else {
     module = importOnnxFile(&context, inputFile, importOptions);
   }

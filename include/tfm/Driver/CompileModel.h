@@ -41,6 +41,8 @@ struct CompileOptions {
   std::string symbolPrefix = "model";
   /// Name of the source model, for generated comments.
   std::string sourceName;
+  /// Path of the model file, which no output may overwrite.
+  std::string inputPath;
   unsigned optLevel = 2;
   cpu::TargetOptions target;
   WeightsMode weights = WeightsMode::Auto;

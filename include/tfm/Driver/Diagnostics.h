@@ -9,6 +9,11 @@
 
 namespace mlir::tfm {
 
+/// `text` with control characters (newlines, escapes, NUL) written as `\n`,
+/// `\t` or `\xNN`, so that names from a model cannot forge or garble the
+/// lines a tool prints.
+std::string escapeControlCharacters(StringRef text);
+
 /// Prints diagnostics as one line each, "<tool>: error: <where>: <message>",
 /// where <where> is "node 'name'" for a node of a model, "file:line:col" for
 /// text, and the file name for a whole model. Notes follow their error.

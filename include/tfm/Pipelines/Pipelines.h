@@ -58,6 +58,19 @@ enum class CpuPhase {
   Llvm,       // the LLVM dialect
 };
 
+/// The phases as the values of an enum command-line or pass option.
+#define TFM_CPU_PHASE_VALUES                                                   \
+  llvm::cl::values(                                                            \
+      clEnumValN(::mlir::tfm::CpuPhase::Graph, "graph",                        \
+                 "tfm, shapes refined and folded"),                            \
+      clEnumValN(::mlir::tfm::CpuPhase::Linalg, "linalg",                      \
+                 "linalg on tensors, elementwise ops fused"),                  \
+      clEnumValN(::mlir::tfm::CpuPhase::Vectorized, "vectorized",              \
+                 "tiled for threads and registers, vectorized"),               \
+      clEnumValN(::mlir::tfm::CpuPhase::Bufferized, "bufferized",              \
+                 "buffers, arena and weights planned"),                        \
+      clEnumValN(::mlir::tfm::CpuPhase::Llvm, "llvm", "the LLVM dialect"))
+
 /// The phase called `name`, if any.
 std::optional<CpuPhase> parseCpuPhase(StringRef name);
 StringRef getCpuPhaseName(CpuPhase phase);
@@ -69,11 +82,9 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "opt-level",
       llvm::cl::desc("0: no graph optimization or vectorization; 1-3: all"),
       llvm::cl::init(2)};
-  Option<std::string> compileTo{
-      *this, "compile-to",
-      llvm::cl::desc("Last phase to run: graph, linalg, vectorized, "
-                     "bufferized or llvm"),
-      llvm::cl::init("llvm")};
+  Option<CpuPhase> compileTo{
+      *this, "compile-to", llvm::cl::desc("Last phase to run"),
+      llvm::cl::init(CpuPhase::Llvm), TFM_CPU_PHASE_VALUES};
   Option<std::string> entryName{
       *this, "entry-name",
       llvm::cl::desc("Symbol of the generated entry function (empty: keep "
@@ -101,10 +112,8 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
 void buildCpuPhase(OpPassManager &pm, CpuPhase phase,
                    const CpuPipelineOptions &options);
 
-/// Adds the phases from the tfm graph up to `options.compileTo`; fails for
-/// an unknown phase name.
-LogicalResult buildCpuPipeline(OpPassManager &pm,
-                               const CpuPipelineOptions &options);
+/// Adds the phases from the tfm graph up to `options.compileTo`.
+void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
 
 /// Registers every tfm pipeline with the pass registry (`tfm-opt`).
 void registerPipelines();

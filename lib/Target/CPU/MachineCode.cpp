@@ -50,6 +50,33 @@ cpu::createTargetMachine(const TargetOptions &options, std::string &error) {
       return nullptr;
     }
   }
+  // Every feature is "+name" or "-name" and known to the target: LLVM
+  // would warn about and ignore anything else.
+  if (!options.features.empty()) {
+    const llvm::MCSubtargetInfo *info =
+        target->createMCSubtargetInfo(triple, "generic", "");
+    SmallVector<StringRef> parts;
+    StringRef(options.features).split(parts, ',', -1, /*KeepEmpty=*/false);
+    std::string bad;
+    for (StringRef part : parts) {
+      StringRef name = part.drop_front();
+      bool known = (part.starts_with("+") || part.starts_with("-")) &&
+                   llvm::any_of(info->getAllProcessorFeatures(),
+                                [&](const llvm::SubtargetFeatureKV &kv) {
+                                  return name == kv.Key;
+                                });
+      if (!known) {
+        bad = part.str();
+        break;
+      }
+    }
+    delete info;
+    if (!bad.empty()) {
+      error = "unknown CPU feature '" + bad +
+              "' (features are +name or -name, e.g. +avx2,+fma)";
+      return nullptr;
+    }
+  }
   llvm::CodeGenOptLevel level;
   switch (options.optLevel) {
   case 0:
@@ -69,8 +96,24 @@ cpu::createTargetMachine(const TargetOptions &options, std::string &error) {
   std::unique_ptr<llvm::TargetMachine> machine(
       target->createTargetMachine(triple, cpu, features, targetOptions,
                                   llvm::Reloc::PIC_, std::nullopt, level));
-  if (!machine)
+  if (!machine) {
     error = "cannot create a target machine for " + triple.str();
+    return nullptr;
+  }
+  // Generated code is x86-64 with SSE2 (f64 returns, the runtime's ABI):
+  // a 32-bit CPU or a feature list that takes either away would end in an
+  // LLVM fatal error deep in code generation.
+  const llvm::MCSubtargetInfo *info = machine->getMCSubtargetInfo();
+  if (triple.getArch() == llvm::Triple::x86_64 &&
+      (!info->checkFeatures("+64bit") || !info->checkFeatures("+sse2"))) {
+    error = "CPU '" + cpu + "'" +
+            (features.empty() || options.features.empty()
+                 ? std::string()
+                 : " with features '" + features + "'") +
+            " cannot run x86-64 code (it lacks 64-bit mode or SSE2); choose "
+            "an x86-64 CPU such as x86-64-v3 or znver4";
+    return nullptr;
+  }
   return machine;
 }
 
