@@ -12,6 +12,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
@@ -248,6 +249,15 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
         return module.emitError() << "cannot write '" << weightsPath
                                   << "': " << os.error().message();
     }
+    // Read back (from the page cache) for the checksum the runtime checks.
+    auto written =
+        llvm::MemoryBuffer::getFile(weightsPath, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!written)
+      return module.emitError() << "cannot read back '" << weightsPath
+                                << "': " << written.getError().message();
+    placement.checksum = cpu::checksumWeights(ArrayRef<char>(
+        (*written)->getBufferStart(), (*written)->getBufferSize()));
   }
   cpu::dropWeights(module);
   clock.finished("weights");

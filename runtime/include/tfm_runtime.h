@@ -40,7 +40,11 @@ extern "C" {
 #endif
 
 /* Version of the descriptor layout below; bumped when it changes. */
-#define TFM_ABI_VERSION 1
+#define TFM_ABI_VERSION 2
+
+/* Most worker threads a model accepts (tfm_model_options.num_threads,
+ * OMP_NUM_THREADS). */
+#define TFM_MAX_THREADS 1024
 
 /*===-- Element types ----------------------------------------------------===*/
 
@@ -73,12 +77,15 @@ typedef struct tfm_tensor_info {
   int32_t dtype;    /* a tfm_dtype */
   int32_t rank;
   const int64_t *shape; /* rank dimensions, all static */
-  /* For integer inputs used as indices into a table (token ids): the number
-   * of rows, so that valid ids are [0, index_limit). 0 when unknown. */
+  /* For integer inputs used as indices into a table (token ids, position
+   * ids): the number of rows. ONNX's Gather takes ids in [-index_limit,
+   * index_limit), negative ones counting from the end; tfm_model_run
+   * rejects others (see tfm_model_set_check_indices). 0 when unknown. */
   int64_t index_limit;
 } tfm_tensor_info;
 
-/* Number of elements, and of bytes, of a described tensor. */
+/* Number of elements, and of bytes, of a described tensor; SIZE_MAX when
+ * the count does not fit in size_t (no buffer can hold such a tensor). */
 TFM_API size_t tfm_tensor_info_num_elements(const tfm_tensor_info *info);
 TFM_API size_t tfm_tensor_info_num_bytes(const tfm_tensor_info *info);
 
@@ -100,6 +107,9 @@ typedef struct tfm_model_desc {
   const char *weights_file; /* ... in this side file, next to the module */
   /* args: weights, arena, inputs..., outputs... */
   void (*entry)(void *const *args);
+  /* The side file's checksum (runtime/src/checksum.h), checked when it is
+   * mapped; 0 for embedded weights. */
+  uint64_t weights_checksum;
 } tfm_model_desc;
 
 typedef enum tfm_status {
@@ -117,7 +127,8 @@ typedef struct tfm_model_options {
   /* Path of the weights side file; NULL looks next to the module that holds
    * the descriptor (the executable or shared library). */
   const char *weights_path;
-  /* Worker threads for this process (0: all cores, or OMP_NUM_THREADS). */
+  /* Worker threads for this process (0: all cores, or OMP_NUM_THREADS),
+   * at most TFM_MAX_THREADS. */
   int32_t num_threads;
 } tfm_model_options;
 
@@ -143,9 +154,17 @@ TFM_API int32_t tfm_model_find_input(const tfm_model *model, const char *name);
 TFM_API int32_t tfm_model_find_output(const tfm_model *model, const char *name);
 
 /* Runs one inference. inputs[i] and outputs[i] point to buffers of the
- * described sizes; outputs must not overlap inputs. */
+ * described sizes; outputs must not overlap inputs. Inputs with an
+ * index_limit are checked first: an id outside [-index_limit, index_limit)
+ * fails the run with TFM_ERROR_INVALID_ARGUMENT, naming the input, the
+ * position and the value. */
 TFM_API tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
                                  void *const *outputs);
+
+/* Turns the index check of tfm_model_run off (0) or on (1, the default).
+ * Off, out-of-range ids read the nearest row of the table instead: never
+ * outside memory, but not what the model means. */
+TFM_API void tfm_model_set_check_indices(tfm_model *model, int enabled);
 
 /*===-- Timing -----------------------------------------------------------===*/
 

@@ -2,6 +2,8 @@
 
 #include "tfm_runtime.h"
 
+#include <stdint.h>
+
 size_t tfm_dtype_size(tfm_dtype dtype) {
   switch (dtype) {
   case TFM_DTYPE_F64:
@@ -63,12 +65,19 @@ const char *tfm_dtype_name(tfm_dtype dtype) {
 
 size_t tfm_tensor_info_num_elements(const tfm_tensor_info *info) {
   size_t count = 1;
-  for (int32_t i = 0; i < info->rank; ++i)
-    count *= (size_t)info->shape[i];
+  for (int32_t i = 0; i < info->rank; ++i) {
+    if (info->shape[i] < 0 ||
+        __builtin_mul_overflow(count, (size_t)info->shape[i], &count))
+      return SIZE_MAX;
+  }
   return count;
 }
 
 size_t tfm_tensor_info_num_bytes(const tfm_tensor_info *info) {
-  return tfm_tensor_info_num_elements(info) *
-         tfm_dtype_size((tfm_dtype)info->dtype);
+  size_t count = tfm_tensor_info_num_elements(info), bytes;
+  if (count == SIZE_MAX ||
+      __builtin_mul_overflow(count, tfm_dtype_size((tfm_dtype)info->dtype),
+                             &bytes))
+    return SIZE_MAX;
+  return bytes;
 }

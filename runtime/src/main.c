@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,20 +39,53 @@ static void usage(FILE *out) {
           "  --weights PATH         weights side file (default: next to the "
           "executable)\n"
           "  --seed N               seed of generated inputs (default 0)\n"
+          "  --no-check-indices     do not check that token and position ids\n"
+          "                         lie inside the tables they index\n"
           "  --quiet                do not print the output summary\n"
           "  --info                 print the model's inputs and outputs\n",
           program);
 }
 
+/* Writes `text` with control characters escaped (\n, \t, \xNN): names
+ * come from the model and must not forge or garble the lines printed. */
+static void print_escaped(FILE *out, const char *text) {
+  for (const unsigned char *c = (const unsigned char *)text; *c; ++c) {
+    if (*c >= 0x20 && *c != 0x7f)
+      fputc(*c, out);
+    else if (*c == '\n')
+      fputs("\\n", out);
+    else if (*c == '\t')
+      fputs("\\t", out);
+    else
+      fprintf(out, "\\x%02x", *c);
+  }
+}
+
 static int fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *format, ...) {
+  char message[4096];
   va_list args;
   va_start(args, format);
-  fprintf(stderr, "%s: error: ", program);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
+  vsnprintf(message, sizeof(message), format, args);
   va_end(args);
+  fprintf(stderr, "%s: error: ", program);
+  print_escaped(stderr, message);
+  fputc('\n', stderr);
   return 1;
+}
+
+/* A 64-byte aligned buffer of `bytes` (plus slack for vector tails), or
+ * NULL after reporting why. */
+static void *allocate(size_t bytes, const char *kind, const char *name) {
+  size_t rounded;
+  if (bytes == SIZE_MAX || __builtin_add_overflow(bytes, 127, &rounded)) {
+    fail("%s '%s' is too large to allocate", kind, name);
+    return NULL;
+  }
+  void *buffer = aligned_alloc(64, rounded / 64 * 64);
+  if (!buffer)
+    fail("cannot allocate %zu bytes for %s '%s'", bytes, kind, name);
+  return buffer;
 }
 
 static void format_shape(char *out, size_t capacity, int32_t rank,
@@ -119,7 +153,9 @@ static void summarize(const tfm_tensor_info *info, const void *data) {
   double var = finite ? sum_sq / (double)finite - mean * mean : 0.0;
   char shape[256];
   format_shape(shape, sizeof(shape), info->rank, info->shape);
-  printf("output '%s': %s %s\n", info->name, tfm_dtype_name(dtype), shape);
+  printf("output '");
+  print_escaped(stdout, info->name);
+  printf("': %s %s\n", tfm_dtype_name(dtype), shape);
   if (finite)
     printf("  mean %.6g  std %.6g  min %.6g  max %.6g", mean,
            sqrt(var > 0 ? var : 0), lo, hi);
@@ -221,7 +257,7 @@ int main(int argc, char **argv) {
   const char *output_dir = NULL;
   const char *weights = NULL;
   long bench = 0, warmup = 3, threads = 0, seed = 0;
-  int quiet = 0, info_only = 0;
+  int quiet = 0, info_only = 0, check_indices = 1;
   for (int i = 1; i < argc; ++i) {
     const char *arg = argv[i];
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -239,7 +275,11 @@ int main(int argc, char **argv) {
       const char *eq = strchr(value, '=');
       if (!eq || eq == value || !eq[1])
         return fail("--input expects NAME=FILE.npy, got '%s'", value);
-      input_names[num_given] = strndup(value, (size_t)(eq - value));
+      char *name = strndup(value, (size_t)(eq - value));
+      for (int g = 0; g < num_given; ++g)
+        if (strcmp(input_names[g], name) == 0)
+          return fail("--input gives '%s' twice", name);
+      input_names[num_given] = name;
       input_files[num_given++] = eq + 1;
     } else if (strcmp(arg, "--output-dir") == 0) {
       output_dir = value;
@@ -254,9 +294,15 @@ int main(int argc, char **argv) {
     } else if (strcmp(arg, "--num-threads") == 0) {
       if (parse_count(arg, value, &threads))
         return 1;
+      if (threads > TFM_MAX_THREADS)
+        return fail("--num-threads %ld: expected 1 to %d (0: all cores)",
+                    threads, TFM_MAX_THREADS);
     } else if (strcmp(arg, "--seed") == 0) {
       if (parse_count(arg, value, &seed))
         return 1;
+    } else if (strcmp(arg, "--no-check-indices") == 0) {
+      check_indices = 0;
+      continue;
     } else if (strcmp(arg, "--quiet") == 0) {
       quiet = 1;
       continue;
@@ -275,6 +321,7 @@ int main(int argc, char **argv) {
   tfm_model *model;
   if (tfm_model_create(desc, &options, &model) != TFM_OK)
     return fail("%s", tfm_last_error());
+  tfm_model_set_check_indices(model, check_indices);
   int32_t num_inputs = tfm_model_num_inputs(model);
   int32_t num_outputs = tfm_model_num_outputs(model);
 
@@ -289,8 +336,9 @@ int main(int argc, char **argv) {
             pass ? tfm_model_output(model, i) : tfm_model_input(model, i);
         char shape[256];
         format_shape(shape, sizeof(shape), t->rank, t->shape);
-        printf("%s '%s': %s %s\n", pass ? "output" : "input", t->name,
-               tfm_dtype_name((tfm_dtype)t->dtype), shape);
+        printf("%s '", pass ? "output" : "input");
+        print_escaped(stdout, t->name);
+        printf("': %s %s\n", tfm_dtype_name((tfm_dtype)t->dtype), shape);
       }
     }
     tfm_model_destroy(model);
@@ -299,11 +347,14 @@ int main(int argc, char **argv) {
 
   for (int g = 0; g < num_given; ++g)
     if (tfm_model_find_input(model, input_names[g]) < 0) {
-      fprintf(stderr,
-              "%s: error: the model has no input '%s'; its inputs:", program,
-              input_names[g]);
-      for (int32_t i = 0; i < num_inputs; ++i)
-        fprintf(stderr, " '%s'", tfm_model_input(model, i)->name);
+      fprintf(stderr, "%s: error: the model has no input '", program);
+      print_escaped(stderr, input_names[g]);
+      fprintf(stderr, "'; its inputs:");
+      for (int32_t i = 0; i < num_inputs; ++i) {
+        fputs(" '", stderr);
+        print_escaped(stderr, tfm_model_input(model, i)->name);
+        fputc('\'', stderr);
+      }
       fputc('\n', stderr);
       return 1;
     }
@@ -313,8 +364,9 @@ int main(int argc, char **argv) {
   uint64_t state = (uint64_t)seed;
   for (int32_t i = 0; i < num_inputs; ++i) {
     const tfm_tensor_info *info = tfm_model_input(model, i);
-    size_t bytes = tfm_tensor_info_num_bytes(info);
-    inputs[i] = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+    inputs[i] = allocate(tfm_tensor_info_num_bytes(info), "input", info->name);
+    if (!inputs[i])
+      return 1;
     const char *file = NULL;
     for (int g = 0; g < num_given; ++g)
       if (strcmp(input_names[g], info->name) == 0)
@@ -324,18 +376,24 @@ int main(int argc, char **argv) {
         return 1;
     } else {
       tfm_generate_input(info, inputs[i], &state);
-      if (!quiet)
-        fprintf(stderr, "%s: generated input '%s' (seed %ld)\n", program,
-                info->name, seed);
+      if (!quiet) {
+        fprintf(stderr, "%s: generated input '", program);
+        print_escaped(stderr, info->name);
+        fprintf(stderr, "' (seed %ld)\n", seed);
+      }
     }
   }
   for (int32_t i = 0; i < num_outputs; ++i) {
-    size_t bytes = tfm_tensor_info_num_bytes(tfm_model_output(model, i));
-    outputs[i] = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+    const tfm_tensor_info *info = tfm_model_output(model, i);
+    outputs[i] =
+        allocate(tfm_tensor_info_num_bytes(info), "output", info->name);
+    if (!outputs[i])
+      return 1;
   }
 
   for (long w = 0; bench > 0 && w < warmup; ++w)
-    tfm_model_run(model, (const void *const *)inputs, outputs);
+    if (tfm_model_run(model, (const void *const *)inputs, outputs) != TFM_OK)
+      return fail("%s", tfm_last_error());
   long runs = bench > 0 ? bench : 1;
   double *times = calloc((size_t)runs, sizeof(double));
   for (long r = 0; r < runs; ++r) {

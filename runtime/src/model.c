@@ -2,6 +2,7 @@
 
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +18,7 @@ struct tfm_model {
   uint64_t last_run_ns;
   tfm_timing_hook hook;
   void *hook_data;
+  int check_indices;
 };
 
 uint64_t tfm_now_ns(void) {
@@ -31,11 +33,43 @@ static tfm_status check_tensor_infos(const tfm_model_desc *desc,
   if (count < 0 || (count > 0 && !infos))
     return tfm_fail(TFM_ERROR_ABI_MISMATCH,
                     "model '%s' has a malformed %s list", desc->name, kind);
-  for (int32_t i = 0; i < count; ++i)
-    if (tfm_dtype_size((tfm_dtype)infos[i].dtype) == 0 || infos[i].rank < 0)
+  for (int32_t i = 0; i < count; ++i) {
+    if (tfm_dtype_size((tfm_dtype)infos[i].dtype) == 0 || infos[i].rank < 0 ||
+        (infos[i].rank > 0 && !infos[i].shape))
       return tfm_fail(TFM_ERROR_ABI_MISMATCH,
                       "model '%s' %s %d has an invalid type or rank",
                       desc->name, kind, (int)i);
+    if (tfm_tensor_info_num_bytes(&infos[i]) == SIZE_MAX)
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "model '%s' %s %d is too large for this machine's "
+                      "address space",
+                      desc->name, kind, (int)i);
+  }
+  return TFM_OK;
+}
+
+/* The thread count this process will use: an explicit one, else
+ * OMP_NUM_THREADS, which libomp would otherwise abort on when it is
+ * beyond what the system can create. */
+static tfm_status check_threads(const tfm_model_options *options) {
+  if (options && options->num_threads != 0) {
+    if (options->num_threads < 0 || options->num_threads > TFM_MAX_THREADS)
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "num_threads is %d; expected 1 to %d (0: all cores)",
+                      (int)options->num_threads, TFM_MAX_THREADS);
+    return TFM_OK;
+  }
+  const char *env = getenv("OMP_NUM_THREADS");
+  if (env && *env) {
+    char *end;
+    long value = strtol(env, &end, 10);
+    if (*end == ',' || *end == '\0') {
+      if (value < 1 || value > TFM_MAX_THREADS)
+        return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                        "OMP_NUM_THREADS is '%s'; expected 1 to %d", env,
+                        TFM_MAX_THREADS);
+    }
+  }
   return TFM_OK;
 }
 
@@ -57,13 +91,19 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
   if ((status = check_tensor_infos(desc, desc->inputs, desc->num_inputs,
                                    "input")) != TFM_OK ||
       (status = check_tensor_infos(desc, desc->outputs, desc->num_outputs,
-                                   "output")) != TFM_OK)
+                                   "output")) != TFM_OK ||
+      (status = check_threads(options)) != TFM_OK)
     return status;
+  if (desc->arena_size > SIZE_MAX - 63)
+    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY,
+                    "model '%s' needs %llu bytes for intermediate tensors",
+                    desc->name, (unsigned long long)desc->arena_size);
 
   tfm_model *model = (tfm_model *)calloc(1, sizeof(tfm_model));
   if (!model)
     return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
   model->desc = desc;
+  model->check_indices = 1;
   status = tfm_weights_load(desc, options ? options->weights_path : NULL,
                             &model->weights);
   if (status != TFM_OK) {
@@ -148,6 +188,60 @@ int32_t tfm_model_find_output(const tfm_model *model, const char *name) {
   return find_tensor(model->desc->outputs, model->desc->num_outputs, name);
 }
 
+/* Element `i` of an integer input as int64 (uint64 values past INT64_MAX
+ * are out of any table's range anyway). */
+static int64_t integer_at(const void *data, tfm_dtype dtype, size_t i) {
+  switch (dtype) {
+  case TFM_DTYPE_I8:
+    return ((const int8_t *)data)[i];
+  case TFM_DTYPE_I16:
+    return ((const int16_t *)data)[i];
+  case TFM_DTYPE_I32:
+    return ((const int32_t *)data)[i];
+  case TFM_DTYPE_I64:
+    return ((const int64_t *)data)[i];
+  case TFM_DTYPE_U8:
+    return ((const uint8_t *)data)[i];
+  case TFM_DTYPE_U16:
+    return ((const uint16_t *)data)[i];
+  case TFM_DTYPE_U32:
+    return ((const uint32_t *)data)[i];
+  case TFM_DTYPE_U64: {
+    uint64_t v = ((const uint64_t *)data)[i];
+    return v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
+  }
+  default:
+    return 0;
+  }
+}
+
+/* Ids outside [-limit, limit) of inputs that index a table. */
+static tfm_status check_indices(const tfm_model_desc *desc,
+                                const void *const *inputs) {
+  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+    const tfm_tensor_info *info = &desc->inputs[i];
+    int64_t limit = info->index_limit;
+    if (limit <= 0)
+      continue;
+    tfm_dtype dtype = (tfm_dtype)info->dtype;
+    size_t count = tfm_tensor_info_num_elements(info);
+    for (size_t e = 0; e < count; ++e) {
+      int64_t v = integer_at(inputs[i], dtype, e);
+      if (v < -limit || v >= limit)
+        return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                        "input '%s' holds %lld at element %zu, outside "
+                        "[%lld, %lld): it indexes a table of %lld rows",
+                        info->name, (long long)v, e, (long long)-limit,
+                        (long long)limit, (long long)limit);
+    }
+  }
+  return TFM_OK;
+}
+
+void tfm_model_set_check_indices(tfm_model *model, int enabled) {
+  model->check_indices = enabled != 0;
+}
+
 tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
                          void *const *outputs) {
   tfm_clear_error();
@@ -168,6 +262,11 @@ tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
       return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "output '%s' is NULL",
                       desc->outputs[i].name);
     *slot++ = outputs[i];
+  }
+  if (model->check_indices) {
+    tfm_status status = check_indices(desc, inputs);
+    if (status != TFM_OK)
+      return status;
   }
   uint64_t begin = tfm_now_ns();
   if (model->hook)

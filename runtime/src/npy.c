@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct {
   const char *descr;
@@ -160,7 +161,13 @@ tfm_status tfm_npy_parse(const void *bytes, size_t size, tfm_npy_array *array) {
   }
   size_t count = 1;
   for (int32_t i = 0; i < array->rank; ++i)
-    count *= (size_t)array->shape[i];
+    if (__builtin_mul_overflow(count, (size_t)array->shape[i], &count) ||
+        __builtin_mul_overflow(count, tfm_dtype_size(array->dtype),
+                               &array->num_bytes)) {
+      status = tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                        ".npy shape has more elements than memory can hold");
+      goto done;
+    }
   array->num_bytes = count * tfm_dtype_size(array->dtype);
   size_t data_offset = offset + header_length;
   if (size - data_offset < array->num_bytes) {
@@ -182,6 +189,16 @@ done:
 
 tfm_status tfm_npy_read(const char *path, tfm_npy_array *array) {
   memset(array, 0, sizeof(*array));
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return tfm_fail(TFM_ERROR_IO, "cannot open '%s': %s", path,
+                    strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return tfm_fail(TFM_ERROR_IO, "'%s' is a directory, not a .npy file", path);
+  if (!S_ISREG(st.st_mode))
+    return tfm_fail(TFM_ERROR_IO,
+                    "'%s' is not a regular file (a device, pipe or socket)",
+                    path);
   FILE *file = fopen(path, "rb");
   if (!file)
     return tfm_fail(TFM_ERROR_IO, "cannot open '%s': %s", path,

@@ -8,6 +8,7 @@
  *===----------------------------------------------------------------------===*/
 
 #define _GNU_SOURCE
+#include "checksum.h"
 #include "internal.h"
 
 #include <dlfcn.h>
@@ -79,7 +80,7 @@ tfm_status tfm_weights_load(const tfm_model_desc *desc, const char *path,
   char resolved[4096];
   if (!tfm_weights_resolve_path(desc, path, resolved, sizeof(resolved)))
     return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "weights path is too long");
-  int fd = open(resolved, O_RDONLY | O_CLOEXEC);
+  int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return tfm_fail(TFM_ERROR_IO, "cannot open weights file '%s': %s", resolved,
                     strerror(errno));
@@ -89,6 +90,11 @@ tfm_status tfm_weights_load(const tfm_model_desc *desc, const char *path,
     close(fd);
     return tfm_fail(TFM_ERROR_IO, "cannot stat weights file '%s': %s", resolved,
                     strerror(error));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return tfm_fail(TFM_ERROR_IO, "weights file '%s' is not a regular file",
+                    resolved);
   }
   if ((uint64_t)st.st_size != desc->weights_size) {
     close(fd);
@@ -104,6 +110,19 @@ tfm_status tfm_weights_load(const tfm_model_desc *desc, const char *path,
   if (mapping == MAP_FAILED)
     return tfm_fail(TFM_ERROR_IO, "cannot map weights file '%s': %s", resolved,
                     strerror(error));
+  /* A file of the right size from another compilation (or a damaged one)
+   * would run with the wrong weights: the descriptor records the checksum
+   * of the file tfmc wrote. */
+  uint64_t checksum = tfm_checksum(mapping, (size_t)st.st_size);
+  if (checksum != desc->weights_checksum) {
+    munmap(mapping, (size_t)st.st_size);
+    return tfm_fail(TFM_ERROR_IO,
+                    "weights file '%s' does not match model '%s' (checksum "
+                    "%016llx, expected %016llx): it was written by another "
+                    "compilation or has been modified",
+                    resolved, desc->name, (unsigned long long)checksum,
+                    (unsigned long long)desc->weights_checksum);
+  }
   weights->data = (const uint8_t *)mapping;
   weights->mapping = mapping;
   weights->mapping_size = (size_t)st.st_size;

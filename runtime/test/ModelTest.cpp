@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -143,6 +144,96 @@ TEST(Model, ReportsTimingThroughTheHook) {
   tfm_model_destroy(model);
 }
 
+// A gather-like model: out[i] = table[ids[i]], ids checked against 4 rows.
+const int64_t kIdsShape[] = {3};
+const tfm_tensor_info kIdInputs[] = {{"ids", TFM_DTYPE_I64, 1, kIdsShape, 4}};
+const tfm_tensor_info kIdOutputs[] = {{"y", TFM_DTYPE_F32, 1, kIdsShape, 0}};
+
+void gatherEntry(void *const *args) {
+  static const float table[4] = {10, 11, 12, 13};
+  auto *ids = static_cast<const int64_t *>(args[2]);
+  auto *out = static_cast<float *>(args[3]);
+  for (int i = 0; i < 3; ++i)
+    out[i] = table[ids[i] < 0 ? ids[i] + 4 : ids[i]];
+}
+
+tfm_model_desc makeGatherDesc() {
+  tfm_model_desc desc = {};
+  desc.abi_version = TFM_ABI_VERSION;
+  desc.name = "gather";
+  desc.num_inputs = 1;
+  desc.num_outputs = 1;
+  desc.inputs = kIdInputs;
+  desc.outputs = kIdOutputs;
+  desc.entry = gatherEntry;
+  return desc;
+}
+
+TEST(Model, RejectsIdsOutsideTheirTable) {
+  tfm_model_desc desc = makeGatherDesc();
+  tfm_model *model = nullptr;
+  ASSERT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_OK);
+  float out[3] = {};
+  void *outputs[] = {out};
+  // ONNX's Gather takes negative ids from the end: [-4, 4) is valid.
+  int64_t valid[3] = {0, 3, -4};
+  const void *inputs[] = {valid};
+  ASSERT_EQ(tfm_model_run(model, inputs, outputs), TFM_OK) << tfm_last_error();
+  EXPECT_EQ(out[2], 10.0f);
+  for (int64_t bad : {int64_t(4), int64_t(-5), INT64_MAX, INT64_MIN}) {
+    int64_t ids[3] = {1, bad, 2};
+    inputs[0] = ids;
+    EXPECT_EQ(tfm_model_run(model, inputs, outputs),
+              TFM_ERROR_INVALID_ARGUMENT);
+    std::string message = tfm_last_error();
+    EXPECT_NE(message.find("input 'ids' holds " + std::to_string(bad) +
+                           " at element 1, outside [-4, 4)"),
+              std::string::npos)
+        << message;
+  }
+  // Opted out, the run goes ahead (the generated code clamps).
+  tfm_model_set_check_indices(model, 0);
+  int64_t ids[3] = {1, 9, 2};
+  inputs[0] = ids;
+  EXPECT_EQ(tfm_model_run(model, inputs, outputs), TFM_OK);
+  tfm_model_destroy(model);
+}
+
+TEST(Model, RejectsThreadCountsBeyondTheLimit) {
+  tfm_model_desc desc = makeDesc();
+  tfm_model *model = nullptr;
+  tfm_model_options options = {nullptr, TFM_MAX_THREADS + 1};
+  EXPECT_EQ(tfm_model_create(&desc, &options, &model),
+            TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(tfm_last_error()).find("num_threads is 1025"),
+            std::string::npos);
+  options.num_threads = -1;
+  EXPECT_EQ(tfm_model_create(&desc, &options, &model),
+            TFM_ERROR_INVALID_ARGUMENT);
+  options.num_threads = 0;
+  setenv("OMP_NUM_THREADS", "100000", 1);
+  EXPECT_EQ(tfm_model_create(&desc, &options, &model),
+            TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(tfm_last_error()).find("OMP_NUM_THREADS"),
+            std::string::npos);
+  unsetenv("OMP_NUM_THREADS");
+  EXPECT_EQ(model, nullptr);
+}
+
+TEST(Model, RejectsTensorsLargerThanMemory) {
+  const int64_t huge[] = {INT64_MAX / 2, 4};
+  const tfm_tensor_info inputs[] = {{"x", TFM_DTYPE_F32, 2, huge, 0}};
+  tfm_model_desc desc = makeDesc();
+  desc.inputs = inputs;
+  tfm_model *model = nullptr;
+  EXPECT_EQ(tfm_model_create(&desc, nullptr, &model),
+            TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(tfm_last_error()).find("too large"), std::string::npos);
+  desc = makeDesc();
+  desc.arena_size = UINT64_MAX - 1;
+  EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_OUT_OF_MEMORY);
+}
+
 TEST(Dtype, SizesAndNames) {
   EXPECT_EQ(tfm_dtype_size(TFM_DTYPE_F32), 4u);
   EXPECT_EQ(tfm_dtype_size(TFM_DTYPE_BF16), 2u);
@@ -157,6 +248,15 @@ TEST(Dtype, SizesAndNames) {
   EXPECT_EQ(tfm_tensor_info_num_bytes(&info), 60u);
   tfm_tensor_info scalar = {"s", TFM_DTYPE_F64, 0, nullptr, 0};
   EXPECT_EQ(tfm_tensor_info_num_bytes(&scalar), 8u);
+  // Sizes that wrap around report SIZE_MAX, never a small number.
+  const int64_t wrapping[] = {int64_t(1) << 31, int64_t(1) << 31, 4};
+  tfm_tensor_info huge = {"h", TFM_DTYPE_F32, 3, wrapping, 0};
+  EXPECT_EQ(tfm_tensor_info_num_elements(&huge), SIZE_MAX);
+  EXPECT_EQ(tfm_tensor_info_num_bytes(&huge), SIZE_MAX);
+  const int64_t big[] = {int64_t(1) << 62};
+  tfm_tensor_info wide = {"w", TFM_DTYPE_F32, 1, big, 0};
+  EXPECT_EQ(tfm_tensor_info_num_elements(&wide), size_t(1) << 62);
+  EXPECT_EQ(tfm_tensor_info_num_bytes(&wide), SIZE_MAX);
 }
 
 } // namespace

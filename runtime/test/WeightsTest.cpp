@@ -1,5 +1,6 @@
 //===- WeightsTest.cpp - embedded and side-file weights -------------------===//
 
+#include "checksum.h"
 #include "internal.h"
 
 #include <gtest/gtest.h>
@@ -36,6 +37,7 @@ std::string writeTempFile(const std::string &contents) {
 TEST(Weights, MapsASideFile) {
   std::string path = writeTempFile("0123456789abcdef");
   tfm_model_desc desc = makeDesc(16, "unused.weights");
+  desc.weights_checksum = tfm_checksum("0123456789abcdef", 16);
   tfm_weights weights;
   ASSERT_EQ(tfm_weights_load(&desc, path.c_str(), &weights), TFM_OK)
       << tfm_last_error();
@@ -54,6 +56,46 @@ TEST(Weights, RejectsASideFileOfTheWrongSize) {
   EXPECT_NE(std::string(tfm_last_error()).find("expects 64"),
             std::string::npos);
   std::remove(path.c_str());
+}
+
+TEST(Weights, RejectsASideFileWithAnotherChecksum) {
+  // Same size, one byte changed: another compilation's file, or damage.
+  std::string path = writeTempFile("0123456789abcdeF");
+  tfm_model_desc desc = makeDesc(16, "unused.weights");
+  desc.weights_checksum = tfm_checksum("0123456789abcdef", 16);
+  tfm_weights weights;
+  EXPECT_EQ(tfm_weights_load(&desc, path.c_str(), &weights), TFM_ERROR_IO);
+  EXPECT_NE(std::string(tfm_last_error()).find("does not match model 'w'"),
+            std::string::npos)
+      << tfm_last_error();
+  std::remove(path.c_str());
+}
+
+TEST(Weights, RejectsADirectory) {
+  tfm_model_desc desc = makeDesc(16, "unused.weights");
+  tfm_weights weights;
+  EXPECT_EQ(tfm_weights_load(&desc, "/tmp", &weights), TFM_ERROR_IO);
+  EXPECT_NE(std::string(tfm_last_error()).find("not a regular file"),
+            std::string::npos)
+      << tfm_last_error();
+}
+
+TEST(Checksum, ChangesWithEveryWordAndTheLength) {
+  std::string data(100, '\0');
+  for (size_t i = 0; i < data.size(); ++i)
+    data[i] = static_cast<char>(i * 7);
+  uint64_t base = tfm_checksum(data.data(), data.size());
+  EXPECT_EQ(base, tfm_checksum(data.data(), data.size()));
+  // One flipped bit anywhere, in the 32-byte blocks and in the tail.
+  for (size_t i = 0; i < data.size(); ++i) {
+    std::string flipped = data;
+    flipped[i] ^= 1;
+    EXPECT_NE(tfm_checksum(flipped.data(), flipped.size()), base) << i;
+  }
+  // Trailing zeros are not padding.
+  std::string longer = data + std::string(1, '\0');
+  EXPECT_NE(tfm_checksum(longer.data(), longer.size()), base);
+  EXPECT_NE(tfm_checksum(nullptr, 0), base);
 }
 
 TEST(Weights, ReportsAMissingFile) {

@@ -19,6 +19,7 @@
 #include "onnx/onnx_pb.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -71,13 +72,29 @@ cl::opt<unsigned> warmup("warmup",
 cl::opt<unsigned> threads("num-threads",
                           cl::desc("Worker threads (default: all cores)"),
                           cl::init(0), cl::cat(category));
+cl::opt<bool> noCheckIndices(
+    "no-check-indices",
+    cl::desc("Do not check that token and position ids lie inside the "
+             "tables they index"),
+    cl::cat(category));
 cl::opt<std::string> weightsPath("weights",
                                  cl::desc("Weights side file to use"),
                                  cl::value_desc("file"), cl::cat(category));
 
+/// Messages name tensors of the model: control characters in them are
+/// escaped so that they cannot forge or garble lines.
 int fail(const llvm::Twine &message) {
-  llvm::errs() << "tfm-run: error: " << message << "\n";
+  llvm::errs() << "tfm-run: error: ";
+  llvm::printEscapedString(message.str(), llvm::errs());
+  llvm::errs() << "\n";
   return 1;
+}
+
+std::string escaped(llvm::StringRef text) {
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  llvm::printEscapedString(text, os);
+  return result;
 }
 
 std::string formatShape(llvm::ArrayRef<int64_t> shape) {
@@ -149,11 +166,46 @@ std::optional<Tensor> readTensorProto(llvm::StringRef path, std::string &name,
   Tensor tensor;
   tensor.dtype = *dtype;
   size_t count = 1;
+  size_t width = tfm_dtype_size(*dtype);
+  size_t bytes = 0;
   for (int64_t d : proto.dims()) {
     tensor.shape.push_back(d);
-    count *= static_cast<size_t>(d);
+    if (d < 0 ||
+        __builtin_mul_overflow(count, static_cast<size_t>(d), &count) ||
+        __builtin_mul_overflow(count, width, &bytes)) {
+      error = "'" + path.str() + "' has an invalid shape";
+      return std::nullopt;
+    }
   }
-  size_t width = tfm_dtype_size(*dtype);
+  // The values the file holds bound the tensor: checked before allocating.
+  size_t available = 0;
+  switch (proto.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    available = proto.float_data_size();
+    break;
+  case onnx::TensorProto::DOUBLE:
+    available = proto.double_data_size();
+    break;
+  case onnx::TensorProto::INT64:
+    available = proto.int64_data_size();
+    break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    available = proto.uint64_data_size();
+    break;
+  default:
+    available = proto.int32_data_size();
+    break;
+  }
+  if (proto.has_raw_data() ? proto.raw_data().size() != count * width
+                           : available != count) {
+    error = "'" + path.str() + "' holds " +
+            std::to_string(proto.has_raw_data() ? proto.raw_data().size()
+                                                : available) +
+            (proto.has_raw_data() ? " bytes" : " values") + " for " +
+            std::to_string(count) + " elements";
+    return std::nullopt;
+  }
   tensor.bytes.resize(count * width);
   name = proto.name();
   if (proto.has_raw_data()) {
@@ -168,43 +220,32 @@ std::optional<Tensor> readTensorProto(llvm::StringRef path, std::string &name,
   auto store = [&](size_t i, auto value) {
     std::memcpy(tensor.bytes.data() + i * width, &value, width);
   };
-  size_t available = 0;
   switch (proto.data_type()) {
   case onnx::TensorProto::FLOAT:
-    available = proto.float_data_size();
     for (size_t i = 0; i < std::min(count, available); ++i)
       store(i, proto.float_data(i));
     break;
   case onnx::TensorProto::DOUBLE:
-    available = proto.double_data_size();
     for (size_t i = 0; i < std::min(count, available); ++i)
       store(i, proto.double_data(i));
     break;
   case onnx::TensorProto::INT64:
-    available = proto.int64_data_size();
     for (size_t i = 0; i < std::min(count, available); ++i)
       store(i, proto.int64_data(i));
     break;
   case onnx::TensorProto::UINT32:
   case onnx::TensorProto::UINT64:
-    available = proto.uint64_data_size();
     for (size_t i = 0; i < std::min(count, available); ++i) {
       uint64_t v = proto.uint64_data(i);
       std::memcpy(tensor.bytes.data() + i * width, &v, width);
     }
     break;
   default: // int32_data holds every narrower type, f16/bf16 as bits.
-    available = proto.int32_data_size();
     for (size_t i = 0; i < std::min(count, available); ++i) {
       int32_t v = proto.int32_data(i);
       std::memcpy(tensor.bytes.data() + i * width, &v, width);
     }
     break;
-  }
-  if (available != count) {
-    error = "'" + path.str() + "' holds " + std::to_string(available) +
-            " values for " + std::to_string(count) + " elements";
-    return std::nullopt;
   }
   return tensor;
 }
@@ -281,7 +322,7 @@ bool compare(const tfm_tensor_info &info, const uint8_t *actual,
              const Tensor &expected) {
   auto dtype = static_cast<tfm_dtype>(info.dtype);
   std::vector<int64_t> shape(info.shape, info.shape + info.rank);
-  llvm::outs() << "output '" << info.name << "': ";
+  llvm::outs() << "output '" << escaped(info.name) << "': ";
   // bf16 outputs compare with float32 .npy files, which hold them exactly.
   bool widened = dtype == TFM_DTYPE_BF16 && expected.dtype == TFM_DTYPE_F32;
   if ((expected.dtype != dtype && !widened) || expected.shape != shape) {
@@ -348,12 +389,16 @@ int main(int argc, char **argv) {
                 "' is not a model built by tfmc "
                 "--emit=lib (no tfm_model_descriptor)");
 
+  if (threads > TFM_MAX_THREADS)
+    return fail("--num-threads=" + llvm::Twine(threads) + ": expected 1 to " +
+                llvm::Twine(TFM_MAX_THREADS) + " (0: all cores)");
   tfm_model_options options = {weightsPath.empty() ? nullptr
                                                    : weightsPath.c_str(),
                                static_cast<int32_t>(threads)};
   tfm_model *model;
   if (tfm_model_create(descriptor(), &options, &model) != TFM_OK)
     return fail(tfm_last_error());
+  tfm_model_set_check_indices(model, !noCheckIndices);
   int32_t numInputs = tfm_model_num_inputs(model);
   int32_t numOutputs = tfm_model_num_outputs(model);
 
@@ -366,6 +411,8 @@ int main(int argc, char **argv) {
     int32_t index = tfm_model_find_input(model, name.c_str());
     if (index < 0)
       return fail("the model has no input '" + name + "'");
+    if (given[index])
+      return fail("--input gives '" + name + "' twice");
     if (!(given[index] = readNpy(file, error)))
       return fail("input '" + name + "': " + error);
   }
@@ -374,6 +421,8 @@ int main(int argc, char **argv) {
     int32_t index = tfm_model_find_output(model, name.c_str());
     if (index < 0)
       return fail("the model has no output '" + name + "'");
+    if (expected.count(index))
+      return fail("--expect gives '" + name + "' twice");
     std::optional<Tensor> tensor = readNpy(file, error);
     if (!tensor)
       return fail("output '" + name + "': " + error);
@@ -418,7 +467,11 @@ int main(int argc, char **argv) {
   for (int32_t i = 0; i < numInputs; ++i) {
     const tfm_tensor_info *info = tfm_model_input(model, i);
     std::vector<int64_t> shape(info->shape, info->shape + info->rank);
-    inputBuffers[i].resize(tfm_tensor_info_num_bytes(info) + 64);
+    size_t bytes = tfm_tensor_info_num_bytes(info);
+    if (bytes == SIZE_MAX || bytes > (size_t(1) << 48))
+      return fail(llvm::Twine("input '") + info->name +
+                  "' is too large to allocate");
+    inputBuffers[i].resize(bytes + 64);
     if (given[i]) {
       auto dtype = static_cast<tfm_dtype>(info->dtype);
       if (given[i]->dtype != dtype || given[i]->shape != shape)
@@ -436,8 +489,12 @@ int main(int argc, char **argv) {
   std::vector<std::vector<uint8_t>> outputBuffers(numOutputs);
   std::vector<void *> outputs(numOutputs);
   for (int32_t i = 0; i < numOutputs; ++i) {
-    outputBuffers[i].resize(
-        tfm_tensor_info_num_bytes(tfm_model_output(model, i)) + 64);
+    const tfm_tensor_info *info = tfm_model_output(model, i);
+    size_t bytes = tfm_tensor_info_num_bytes(info);
+    if (bytes == SIZE_MAX || bytes > (size_t(1) << 48))
+      return fail(llvm::Twine("output '") + info->name +
+                  "' is too large to allocate");
+    outputBuffers[i].resize(bytes + 64);
     outputs[i] = outputBuffers[i].data();
   }
 
@@ -446,9 +503,11 @@ int main(int argc, char **argv) {
   std::vector<double> times;
   if (bench > 0) {
     for (unsigned i = 0; i < warmup; ++i)
-      tfm_model_run(model, inputs.data(), outputs.data());
+      if (tfm_model_run(model, inputs.data(), outputs.data()) != TFM_OK)
+        return fail(tfm_last_error());
     for (unsigned i = 0; i < bench; ++i) {
-      tfm_model_run(model, inputs.data(), outputs.data());
+      if (tfm_model_run(model, inputs.data(), outputs.data()) != TFM_OK)
+        return fail(tfm_last_error());
       times.push_back(tfm_model_last_run_ns(model) * 1e-6);
     }
   }

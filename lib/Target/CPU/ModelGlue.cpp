@@ -25,7 +25,7 @@ using namespace mlir::tfm;
 
 namespace {
 
-constexpr uint32_t kAbiVersion = 1;
+constexpr uint32_t kAbiVersion = 2;
 
 class GlueBuilder {
 public:
@@ -39,11 +39,12 @@ public:
         ctx, {ptrType, i32, i32, ptrType, i64}, "tfm_tensor_info");
     // struct tfm_model_desc { uint32_t abi_version; const char *name;
     //   int32_t num_inputs, num_outputs; inputs; outputs;
-    //   uint64_t arena_size, weights_size; weights; weights_file; entry; }
+    //   uint64_t arena_size, weights_size; weights; weights_file; entry;
+    //   uint64_t weights_checksum; }
     descType =
         llvm::StructType::create(ctx,
                                  {i32, ptrType, i32, i32, ptrType, ptrType, i64,
-                                  i64, ptrType, ptrType, ptrType},
+                                  i64, ptrType, ptrType, ptrType, i64},
                                  "tfm_model_desc");
   }
 
@@ -200,7 +201,9 @@ cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
       llvm::ConstantInt::get(glue.i64, weightsSize),
       weightsData,
       weightsFile,
-      glue.wrapper(entry)};
+      glue.wrapper(entry),
+      llvm::ConstantInt::get(glue.i64,
+                             weights.embedded ? 0 : weights.checksum)};
   auto *desc = new llvm::GlobalVariable(
       *llvmModule, glue.descType, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantStruct::get(glue.descType, fields), prefix + ".desc");

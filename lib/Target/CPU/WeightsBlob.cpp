@@ -6,8 +6,14 @@
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include "checksum.h"
+
 using namespace mlir;
 using namespace mlir::tfm;
+
+uint64_t cpu::checksumWeights(ArrayRef<char> bytes) {
+  return tfm_checksum(bytes.data(), bytes.size());
+}
 
 int64_t cpu::getWeightsSize(ModuleOp module) {
   auto size = module->getAttrOfType<IntegerAttr>("tfm.weights_size");

@@ -32,6 +32,9 @@ with open(out + "/affine.mlir", "w") as f:
 
 np.save(out + "/x.npy", np.full((2, 128), 0.5, dtype=np.float32))
 np.save(out + "/ids.npy", np.array([3, 49], dtype=np.int64))
+# Token ids outside the 50-row table (-50 is the first row, as in Gather).
+np.save(out + "/ids_past.npy", np.array([3, 50], dtype=np.int64))
+np.save(out + "/ids_negative.npy", np.array([-50, -51], dtype=np.int64))
 np.save(out + "/x_f64.npy", np.zeros((2, 128), dtype=np.float64))
 np.save(out + "/x_shape.npy", np.zeros((128, 2), dtype=np.float32))
 np.save(out + "/y_expected.npy", np.full((2, 128), 97.0, dtype=np.float32))

@@ -53,7 +53,13 @@ struct WeightsPlacement {
   bool embedded = true;
   /// The side file's name, looked up next to the executable or library.
   std::string fileName;
+  /// tfm_checksum of the side file's bytes, which the runtime checks when it
+  /// maps the file.
+  uint64_t checksum = 0;
 };
+
+/// The checksum of a weights side file (the runtime's tfm_checksum).
+uint64_t checksumWeights(ArrayRef<char> bytes);
 
 /// Writes the weights blob recorded in `module` (tfm-externalize-weights'
 /// `tfm.weights` layout) to `os`; the blob has `getWeightsSize` bytes.
