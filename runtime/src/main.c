@@ -246,13 +246,43 @@ static int parse_count(const char *flag, const char *text, long *value) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+/* What run() allocates, released by main() on every exit path. */
+static struct {
+  char **input_names; /* of --input flags, strndup'ed */
+  const char **input_files;
+  int num_given;
+  tfm_model *model;
+  void **inputs, **outputs;
+  int32_t num_inputs, num_outputs;
+  double *times;
+} owned;
+
+static void release_state(void) {
+  for (int g = 0; g < owned.num_given; ++g)
+    free(owned.input_names[g]);
+  free(owned.input_names);
+  free(owned.input_files);
+  for (int32_t i = 0; owned.inputs && i < owned.num_inputs; ++i)
+    free(owned.inputs[i]);
+  for (int32_t i = 0; owned.outputs && i < owned.num_outputs; ++i)
+    free(owned.outputs[i]);
+  free(owned.inputs);
+  free(owned.outputs);
+  free(owned.times);
+  tfm_model_destroy(owned.model);
+  memset(&owned, 0, sizeof(owned));
+}
+
+static int run(int argc, char **argv) {
   const char *slash = strrchr(argv[0], '/');
   program = slash ? slash + 1 : argv[0];
   const tfm_model_desc *desc = tfm_model_descriptor();
 
-  const char **input_names = calloc((size_t)argc, sizeof(char *));
-  const char **input_files = calloc((size_t)argc, sizeof(char *));
+  char **input_names = owned.input_names = calloc((size_t)argc, sizeof(char *));
+  const char **input_files = owned.input_files =
+      calloc((size_t)argc, sizeof(char *));
+  if (!input_names || !input_files)
+    return fail("out of memory");
   int num_given = 0;
   const char *output_dir = NULL;
   const char *weights = NULL;
@@ -276,10 +306,13 @@ int main(int argc, char **argv) {
       if (!eq || eq == value || !eq[1])
         return fail("--input expects NAME=FILE.npy, got '%s'", value);
       char *name = strndup(value, (size_t)(eq - value));
+      if (!name)
+        return fail("out of memory");
+      input_names[num_given] = name;
+      owned.num_given = num_given + 1;
       for (int g = 0; g < num_given; ++g)
         if (strcmp(input_names[g], name) == 0)
           return fail("--input gives '%s' twice", name);
-      input_names[num_given] = name;
       input_files[num_given++] = eq + 1;
     } else if (strcmp(arg, "--output-dir") == 0) {
       output_dir = value;
@@ -321,6 +354,7 @@ int main(int argc, char **argv) {
   tfm_model *model;
   if (tfm_model_create(desc, &options, &model) != TFM_OK)
     return fail("%s", tfm_last_error());
+  owned.model = model;
   tfm_model_set_check_indices(model, check_indices);
   int32_t num_inputs = tfm_model_num_inputs(model);
   int32_t num_outputs = tfm_model_num_outputs(model);
@@ -341,7 +375,6 @@ int main(int argc, char **argv) {
         printf("': %s %s\n", tfm_dtype_name((tfm_dtype)t->dtype), shape);
       }
     }
-    tfm_model_destroy(model);
     return 0;
   }
 
@@ -359,8 +392,13 @@ int main(int argc, char **argv) {
       return 1;
     }
 
-  void **inputs = calloc((size_t)num_inputs + 1, sizeof(void *));
-  void **outputs = calloc((size_t)num_outputs + 1, sizeof(void *));
+  void **inputs = owned.inputs = calloc((size_t)num_inputs + 1, sizeof(void *));
+  void **outputs = owned.outputs =
+      calloc((size_t)num_outputs + 1, sizeof(void *));
+  if (!inputs || !outputs)
+    return fail("out of memory");
+  owned.num_inputs = num_inputs;
+  owned.num_outputs = num_outputs;
   uint64_t state = (uint64_t)seed;
   for (int32_t i = 0; i < num_inputs; ++i) {
     const tfm_tensor_info *info = tfm_model_input(model, i);
@@ -395,7 +433,9 @@ int main(int argc, char **argv) {
     if (tfm_model_run(model, (const void *const *)inputs, outputs) != TFM_OK)
       return fail("%s", tfm_last_error());
   long runs = bench > 0 ? bench : 1;
-  double *times = calloc((size_t)runs, sizeof(double));
+  double *times = owned.times = calloc((size_t)runs, sizeof(double));
+  if (!times)
+    return fail("out of memory");
   for (long r = 0; r < runs; ++r) {
     if (tfm_model_run(model, (const void *const *)inputs, outputs) != TFM_OK)
       return fail("%s", tfm_last_error());
@@ -431,13 +471,11 @@ int main(int argc, char **argv) {
     printf("latency: %.3f ms (one run; --bench N for statistics)\n", times[0]);
   }
 
-  tfm_model_destroy(model);
-  for (int32_t i = 0; i < num_inputs; ++i)
-    free(inputs[i]);
-  for (int32_t i = 0; i < num_outputs; ++i)
-    free(outputs[i]);
-  free(inputs);
-  free(outputs);
-  free(times);
   return 0;
+}
+
+int main(int argc, char **argv) {
+  int status = run(argc, argv);
+  release_state();
+  return status;
 }

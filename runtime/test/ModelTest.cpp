@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -149,12 +150,15 @@ const int64_t kIdsShape[] = {3};
 const tfm_tensor_info kIdInputs[] = {{"ids", TFM_DTYPE_I64, 1, kIdsShape, 4}};
 const tfm_tensor_info kIdOutputs[] = {{"y", TFM_DTYPE_F32, 1, kIdsShape, 0}};
 
+// Wraps negative ids and clamps, as generated gathers do.
 void gatherEntry(void *const *args) {
   static const float table[4] = {10, 11, 12, 13};
   auto *ids = static_cast<const int64_t *>(args[2]);
   auto *out = static_cast<float *>(args[3]);
-  for (int i = 0; i < 3; ++i)
-    out[i] = table[ids[i] < 0 ? ids[i] + 4 : ids[i]];
+  for (int i = 0; i < 3; ++i) {
+    int64_t id = ids[i] < 0 ? ids[i] + 4 : ids[i];
+    out[i] = table[std::clamp<int64_t>(id, 0, 3)];
+  }
 }
 
 tfm_model_desc makeGatherDesc() {
