@@ -5,7 +5,8 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE ?= cmake
 
-.PHONY: all deps configure build demo check bench docs format clean
+.PHONY: all deps configure build demo check bench docs format clean \
+	asan-build check-asan fuzz difftest
 
 all: build
 
@@ -29,6 +30,36 @@ demo: build
 # Every test suite (lit + unit); ends with "N passed, N failed".
 check: build
 	@bash scripts/run-tests.sh $(BUILD_DIR)
+
+# The sanitizer build (ASan + UBSan, and libFuzzer coverage) in its own
+# folder; check-asan runs every test on it, fuzz runs the ONNX importer's
+# fuzzer for FUZZ_SECONDS on every core.
+ASAN_BUILD_DIR ?= build-asan
+FUZZ_SECONDS ?= 300
+# malloc returning NULL is what the runtime handles (ASan would abort).
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:allocator_may_return_null=1 \
+	UBSAN_OPTIONS=print_stacktrace=1 TFM_ORT_DIR=$(CURDIR)/$(BUILD_DIR)/deps/ort
+
+asan-build:
+	@bash scripts/install-deps.sh --sanitizers
+	@if [ ! -f $(ASAN_BUILD_DIR)/build.ninja ]; then \
+	  $(CMAKE) -G Ninja -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release \
+	    -DTFM_SANITIZERS=address,undefined -DTFM_FUZZERS=ON; \
+	fi
+	@$(CMAKE) --build $(ASAN_BUILD_DIR)
+
+check-asan: asan-build
+	@$(ASAN_ENV) bash scripts/run-tests.sh $(ASAN_BUILD_DIR)
+
+fuzz: asan-build
+	@bash scripts/fuzz.sh $(ASAN_BUILD_DIR) $(FUZZ_SECONDS)
+
+# The differential tester: DIFFTEST_GRAPHS random transformer-like graphs at
+# -O0..-O3 against ONNX Runtime.
+DIFFTEST_GRAPHS ?= 1000
+difftest: build
+	@/usr/bin/python3 scripts/difftest.py --graphs $(DIFFTEST_GRAPHS) \
+	  --tfmc $(BUILD_DIR)/bin/tfmc --tfm-run $(BUILD_DIR)/bin/tfm-run
 
 # tfmc against ONNX Runtime on BERT-base, MiniLM-L6 and GPT-2 small.
 bench: build

@@ -26,6 +26,12 @@ packages=(
   libopenblas-dev
 )
 
+# `install-deps.sh --sanitizers` (make check-asan, make fuzz): clang's
+# sanitizer and libFuzzer runtimes too.
+if [ "${1:-}" = "--sanitizers" ]; then
+  packages+=(libclang-rt-22-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

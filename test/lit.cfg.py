@@ -33,8 +33,17 @@ if os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
-# The C compiler that links test programs against tfmc-built libraries.
-config.substitutions.append(("%host_cc", config.host_cc))
+# The C compiler that links test programs against tfmc-built libraries (an
+# instrumented runtime needs its sanitizers' runtimes).
+host_cc = config.host_cc
+if config.tfm_sanitizers:
+    host_cc += " -fsanitize=" + config.tfm_sanitizers
+    config.available_features.add("sanitizers")
+    # Every report is fatal and names the test; leaks are checked too.
+    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if var in os.environ:
+            config.environment[var] = os.environ[var]
+config.substitutions.append(("%host_cc", host_cc))
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tfm-opt", "tfm-translate", "tfmc",

@@ -256,6 +256,7 @@ int main(int argc, char **argv) {
   std::optional<std::string> cc = llvm::sys::Process::GetEnv("TFMC_CC");
   options.link.compiler = cc ? *cc : TFM_DEFAULT_CC;
   options.link.openmpLibrary = TFM_OMP_LIBRARY;
+  options.link.runtimeLinkFlags = TFM_RUNTIME_LINK_FLAGS;
   options.runtimeIncludeDir = TFM_RUNTIME_INCLUDE_DIR;
 
   OnnxImportOptions importOptions;

@@ -59,6 +59,10 @@ static void addRuntimeDependencies(const cpu::LinkOptions &options,
   args.push_back("-Wl,-rpath," + std::string(ompDir));
   args.push_back("-ldl");
   args.push_back("-lm");
+  SmallVector<StringRef> flags;
+  StringRef(options.runtimeLinkFlags).split(flags, ' ', -1, false);
+  for (StringRef flag : flags)
+    args.push_back(flag.str());
 }
 
 LogicalResult cpu::linkExecutable(StringRef object, StringRef output,

@@ -101,6 +101,9 @@ struct LinkOptions {
   std::string runtimeLibraryDir;
   /// The OpenMP runtime generated code calls into.
   std::string openmpLibrary;
+  /// Flags the runtime archives need at link time (a sanitizer build's
+  /// -fsanitize=...), space-separated; empty for a normal build.
+  std::string runtimeLinkFlags;
 };
 
 /// Links an object into an executable (with the runtime's main()) or a
