@@ -3,6 +3,7 @@
 //
 //   node scripts/ort_run.mjs MODEL.onnx --input NAME=FILE.npy ...
 //        [--output-dir DIR] [--threads N] [--bench N] [--warmup N]
+//   node scripts/ort_run.mjs --batch JOBS.json
 //
 // Inputs and outputs are .npy files; outputs go to DIR/<name>.npy. With
 // --bench it prints one JSON line: {"median_ms", "min_ms", "p90_ms",
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ortDir = process.env.TFM_ORT_DIR || path.join(here, '..', 'build', 'deps', 'ort');
+const ortDir = path.resolve(process.env.TFM_ORT_DIR || path.join(here, '..', 'build', 'deps', 'ort'));
 const require = createRequire(path.join(ortDir, 'package.json'));
 
 function fail(message) {
@@ -80,7 +81,36 @@ function writeNpy(file, tensor) {
     Buffer.from(values.buffer, values.byteOffset, values.byteLength)]));
 }
 
+function writeOutputs(outputDir, results) {
+  fs.mkdirSync(outputDir, { recursive: true });
+  for (const [name, tensor] of Object.entries(results)) {
+    writeNpy(path.join(outputDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`), tensor);
+  }
+}
+
 const args = process.argv.slice(2);
+
+// --batch JOBS.json: many models in one process (the differential tester).
+// Each job is {"model", "inputs": {NAME: FILE.npy}, "output_dir"}; one
+// thread each, so that results do not depend on the machine. A job that
+// fails writes its message to OUTPUT_DIR/ERROR.txt and the others go on.
+if (args[0] === '--batch') {
+  const jobs = JSON.parse(fs.readFileSync(args[1], 'utf8'));
+  const options = { graphOptimizationLevel: 'all', intraOpNumThreads: 1,
+    interOpNumThreads: 1, logSeverityLevel: 3 };
+  for (const job of jobs) {
+    try {
+      const session = await ort.InferenceSession.create(job.model, options);
+      const feeds = {};
+      for (const [name, file] of Object.entries(job.inputs)) feeds[name] = readNpy(file);
+      writeOutputs(job.output_dir, await session.run(feeds));
+    } catch (e) {
+      fs.mkdirSync(job.output_dir, { recursive: true });
+      fs.writeFileSync(path.join(job.output_dir, 'ERROR.txt'), `${e.message}\n`);
+    }
+  }
+  process.exit(0);
+}
 if (args.length === 0 || args[0].startsWith('-')) fail('usage: ort_run.mjs MODEL.onnx --input NAME=FILE.npy ...');
 const model = args[0];
 const feeds = {};
@@ -132,9 +162,4 @@ if (bench > 0) {
     p90_ms: times[Math.ceil(0.9 * bench) - 1], peak_rss_mib: rssMib,
   }));
 }
-if (outputDir) {
-  fs.mkdirSync(outputDir, { recursive: true });
-  for (const [name, tensor] of Object.entries(results)) {
-    writeNpy(path.join(outputDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`), tensor);
-  }
-}
+if (outputDir) writeOutputs(outputDir, results);

@@ -20,8 +20,8 @@ import numpy as np
 
 # Signs of a crash that an exit status of 1 can hide.
 CRASH_MARKERS = ("Stack dump", "LLVM ERROR", "PLEASE submit a bug report",
-                 "Assertion", "AddressSanitizer", "runtime error:",
-                 "LeakSanitizer", "terminate called")
+                 "Assertion", "ERROR: AddressSanitizer", "runtime error:",
+                 "ERROR: LeakSanitizer", "terminate called")
 
 
 class Failure(Exception):
