@@ -46,7 +46,10 @@ if config.tfm_sanitizers:
 config.substitutions.append(("%host_cc", host_cc))
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["tfm-opt", "tfm-translate", "tfmc",
-                                    "tfm-run"],
-                                   tool_dirs)
+tools = ["tfm-opt", "tfm-translate", "tfmc", "tfm-run"]
+# The importer's fuzz target, in builds with -DTFM_FUZZERS=ON.
+if os.path.exists(os.path.join(config.tfm_tools_dir, "tfm-fuzz-onnx")):
+    config.available_features.add("fuzzers")
+    tools.append("tfm-fuzz-onnx")
+llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -142,6 +142,10 @@ static LogicalResult convertEinsum(NodeImporter &n) {
     return n.emitError() << "equation '" << equation << "' names "
                          << operandLabels.size() << " operands, the node has "
                          << n.numInputs();
+  SmallVector<unsigned> all =
+      llvm::to_vector(llvm::seq<unsigned>(0, n.numInputs()));
+  if (failed(n.requireInputs(all)))
+    return failure();
   std::string out = output.str();
   if (!StringRef(equation).contains("->")) {
     // Implicit output: labels used once, in alphabetical order.

@@ -146,6 +146,9 @@ public:
   /// Starts an error at the node: "<Op> (opset N): ". Marks the node failed.
   InFlightDiagnostic emitError();
   bool failed() const { return hasFailed; }
+  /// True once a diagnostic was emitted for the node (a failure without
+  /// one came from an omitted or failed input).
+  bool reported() const { return hasReported; }
   /// The converter's result: failure if anything was reported.
   LogicalResult finish() const { return failure(hasFailed); }
 
@@ -154,7 +157,8 @@ public:
   //===--------------------------------------------------------------------===//
 
   /// Checks the number of inputs and outputs (absent optional trailing ones
-  /// count as absent). `max = -1` means unbounded.
+  /// count as absent). `max = -1` means unbounded, and then no input up to
+  /// the last may be omitted.
   LogicalResult expectArity(int minInputs, int maxInputs, int minOutputs,
                             int maxOutputs);
 
@@ -229,7 +233,7 @@ public:
             context, loc, op->getOperands(), op->getRawDictionaryAttrs(),
             op->getPropertiesStorage(), op->getRegions(), inferred))) {
       op->erase();
-      hasFailed = true;
+      hasFailed = hasReported = true;
       return {};
     }
     op->getResult(0).setType(inferred.front());
@@ -307,6 +311,7 @@ private:
 
   GraphState &graph;
   bool hasFailed = false;
+  bool hasReported = false;
 };
 
 } // namespace mlir::tfm::onnx_import

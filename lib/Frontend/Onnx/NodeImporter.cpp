@@ -16,7 +16,7 @@ NodeImporter::NodeImporter(GraphState &graph, const onnx::NodeProto &node,
       context(graph.builder.getContext()), graph(graph) {}
 
 InFlightDiagnostic NodeImporter::emitError() {
-  hasFailed = true;
+  hasFailed = hasReported = true;
   InFlightDiagnostic diag = mlir::emitError(loc);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     diag << node.domain() << ".";
@@ -62,7 +62,8 @@ LogicalResult NodeImporter::expectArity(int minInputs, int maxInputs,
                 << ", got " << outputs;
     return failure();
   }
-  SmallVector<unsigned> required = llvm::to_vector(llvm::seq<unsigned>(0, minInputs));
+  SmallVector<unsigned> required = llvm::to_vector(
+      llvm::seq<unsigned>(0, maxInputs < 0 ? inputs : minInputs));
   return requireInputs(required);
 }
 
@@ -254,7 +255,7 @@ ElementsAttr NodeImporter::importTensorAttr(StringRef name,
 Value NodeImporter::finishOp(Operation *op) {
   if (mlir::failed(mlir::verify(op))) {
     op->erase();
-    hasFailed = true;
+    hasFailed = hasReported = true;
     return {};
   }
   SmallVector<Value, 1> folded;
@@ -268,7 +269,7 @@ Value NodeImporter::finishOp(Operation *op) {
 SmallVector<Value> NodeImporter::finishResults(Operation *op) {
   if (mlir::failed(mlir::verify(op))) {
     op->erase();
-    hasFailed = true;
+    hasFailed = hasReported = true;
     return {};
   }
   SmallVector<Value> folded;

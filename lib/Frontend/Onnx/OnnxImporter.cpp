@@ -530,6 +530,11 @@ LogicalResult GraphImporter::importNodes(GraphState &state) {
     const ConverterRegistry::Entry *entry =
         registry.lookup(domain, node.op_type());
     if (failed(entry->fn(importer))) {
+      // Converters report what they reject; one that failed on a value it
+      // could not use (an omitted input, say) says so here.
+      if (!importer.reported())
+        importer.emitError() << "cannot be converted: an input it needs is "
+                                "omitted or could not be computed";
       anyFailed = true;
       continue;
     }

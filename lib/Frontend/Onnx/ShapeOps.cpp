@@ -306,20 +306,25 @@ static LogicalResult convertSlice(NodeImporter &n) {
       start += dim;
     if (end < 0)
       end += dim;
+    // Counts in unsigned arithmetic: a step of INT64_MIN has no negation,
+    // and a step near INT64_MAX would overflow a rounded-up division.
     int64_t count;
+    uint64_t magnitude = step > 0 ? static_cast<uint64_t>(step)
+                                  : 0 - static_cast<uint64_t>(step);
     if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
-      count = std::max<int64_t>(0, llvm::divideCeil(end - start, step));
+      count = end <= start ? 0 : 1 + (end - start - 1) / magnitude;
     } else {
       start = std::clamp<int64_t>(start, 0, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
-      count = std::max<int64_t>(0, llvm::divideCeil(start - end, -step));
+      count = start <= end ? 0 : 1 + (start - end - 1) / magnitude;
       // Read the reversed axis forwards: position p there is dim - 1 - p.
       reversed.push_back(*axis);
       start = dim - 1 - start;
-      step = -step;
     }
+    // Two or more elements are at most dim apart, so the stride fits.
+    step = count <= 1 ? 1 : static_cast<int64_t>(magnitude);
     begin[*axis] = count == 0 ? 0 : start;
     stride[*axis] = step;
     limit[*axis] = count == 0 ? 0 : start + (count - 1) * step + 1;

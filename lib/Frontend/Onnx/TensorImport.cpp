@@ -171,13 +171,16 @@ static bool readTypedFields(const onnx::TensorProto &tensor, int64_t count,
   };
   switch (tensor.data_type()) {
   case kFloat:
-    std::memcpy(bytes.data(), tensor.float_data().data(), count * 4);
+    if (count)
+      std::memcpy(bytes.data(), tensor.float_data().data(), count * 4);
     return true;
   case kDouble:
-    std::memcpy(bytes.data(), tensor.double_data().data(), count * 8);
+    if (count)
+      std::memcpy(bytes.data(), tensor.double_data().data(), count * 8);
     return true;
   case kInt64:
-    std::memcpy(bytes.data(), tensor.int64_data().data(), count * 8);
+    if (count)
+      std::memcpy(bytes.data(), tensor.int64_data().data(), count * 8);
     return true;
   case kUint32:
   case kUint64:
