@@ -11,7 +11,7 @@ seconds=${2:-300}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$build/fuzz
 mkdir -p "$work/corpus" "$work/findings"
-/usr/bin/python3 "$root/scripts/fuzz_seeds.py" "$work/seeds"
+/usr/bin/python3 "$root/scripts/fuzz_seeds.py" "$work/seeds" || exit 1
 jobs=$(nproc)
 log=$work/fuzz.log
 echo "fuzz: $jobs jobs for $seconds s; log in $log"

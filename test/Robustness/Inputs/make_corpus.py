@@ -21,6 +21,7 @@ Run with Debian's /usr/bin/python3 (python3-onnx, numpy).
 
 import json
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -52,7 +53,9 @@ class Case:
     def __init__(self, out, name, kind, expect=None, levels=(0, 2),
                  args=(), exe_args=()):
         self.dir = os.path.join(out, name)
-        os.makedirs(os.path.join(self.dir, "expected"), exist_ok=True)
+        # A rerun starts the case afresh (its links and pipes included).
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(os.path.join(self.dir, "expected"))
         self.entry = {"name": name, "kind": kind, "model": "model.onnx",
                       "expect": expect, "levels": list(levels),
                       "args": list(args), "exe_args": list(exe_args),
