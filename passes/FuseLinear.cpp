@@ -87,10 +87,14 @@ struct AbsorbAdd : OpRewritePattern<AddOp> {
         continue;
       auto resultType = cast<RankedTensorType>(op.getType());
       int64_t n = resultType.getShape().back();
+      // The linear takes a new operand, defined before the add but maybe
+      // after the linear: the linear moves down to the add (its only user,
+      // so its own operands are still defined before it).
       // A bias goes in before the activation.
       if (LinearOp linear = getOpenLinear(value, op, Stage::bias)) {
         if (Value bias = asBias(rewriter, op.getLoc(), other, n,
                                 resultType.getElementType())) {
+          rewriter.moveOpBefore(linear, op);
           rewriter.modifyOpInPlace(
               linear, [&] { linear.getBiasMutable().assign(bias); });
           rewriter.replaceOp(op, value);
@@ -101,6 +105,7 @@ struct AbsorbAdd : OpRewritePattern<AddOp> {
       if (LinearOp linear = getOpenLinear(value, op, Stage::residual)) {
         if (other.getType() == op.getType() &&
             !getSplatFloat(other).has_value()) {
+          rewriter.moveOpBefore(linear, op);
           rewriter.modifyOpInPlace(
               linear, [&] { linear.getResidualMutable().assign(other); });
           rewriter.replaceOp(op, value);
@@ -190,6 +195,9 @@ struct AbsorbScale : RewritePattern {
     else
       weight = scaleOf(weight);
     Value bias = linear.getBias() ? scaleOf(linear.getBias()) : Value();
+    // The scaled operands are created at `op`, after the linear: the linear
+    // moves down to its only user.
+    rewriter.moveOpBefore(linear, op);
     rewriter.modifyOpInPlace(linear, [&] {
       linear.getWeightMutable().assign(weight);
       if (bias)

@@ -221,6 +221,9 @@ struct AbsorbNormScale : OpRewritePattern<MulOp> {
                          : cast<RmsNormOp>(normOp).getScale();
     if (oldScale)
       scale = MulOp::create(rewriter, op.getLoc(), oldScale, scale);
+    // The scale is made (or defined) before `op`, maybe after the norm:
+    // the norm moves down to `op`, its only user.
+    rewriter.moveOpBefore(normOp, op);
     rewriter.modifyOpInPlace(normOp, [&] {
       if (auto ln = dyn_cast<LayerNormOp>(normOp))
         ln.getScaleMutable().assign(scale);
@@ -254,6 +257,7 @@ struct AbsorbNormBias : OpRewritePattern<AddOp> {
                             op.getType().getElementType());
     if (!bias)
       return failure();
+    rewriter.moveOpBefore(ln, op);
     rewriter.modifyOpInPlace(ln, [&] { ln.getBiasMutable().assign(bias); });
     rewriter.replaceOp(op, norm);
     return success();

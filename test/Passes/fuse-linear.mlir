@@ -75,3 +75,53 @@ func.func @activation_product(%x: tensor<4x8xf32>, %y: tensor<8x16xf32>) -> tens
   %0 = tfm.matmul %x, %y : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
 }
+
+// -----
+
+// A residual computed after the product (here from the product's own
+// input): the linear moves down to the add, so that every operand it takes
+// is defined before it (found by the differential tester).
+// CHECK-LABEL: func.func @residual_defined_later
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>)
+// CHECK: %[[R:.*]] = tfm.tanh %[[X]]
+// CHECK-NEXT: %[[Y:.*]] = tfm.linear %[[X]], %{{.*}} residual(%[[R]])
+// CHECK-NEXT: return %[[Y]]
+func.func @residual_defined_later(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %w = tfm.constant dense<0.5> : tensor<4x4xf32>
+  %0 = tfm.matmul %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %r = tfm.tanh %x : tensor<2x4xf32>
+  %1 = tfm.add %0, %r : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %1 : tensor<2x4xf32>
+}
+
+// -----
+
+// With one row, a [1, 1, N] tensor is a bias; its [N] view is made before
+// the linear, which moves down to the add.
+// CHECK-LABEL: func.func @row_as_bias
+// CHECK-SAME: (%[[X:.*]]: tensor<1x1x4xf32>)
+// CHECK: %[[B:.*]] = tfm.reshape %[[X]] : tensor<1x1x4xf32> -> tensor<4xf32>
+// CHECK-NEXT: %[[Y:.*]] = tfm.linear %[[X]], %{{.*}}, %[[B]] :
+// CHECK-NEXT: return %[[Y]]
+func.func @row_as_bias(%x: tensor<1x1x4xf32>) -> tensor<1x1x4xf32> {
+  %w = tfm.constant dense<0.5> : tensor<4x4xf32>
+  %0 = tfm.matmul %x, %w : (tensor<1x1x4xf32>, tensor<4x4xf32>) -> tensor<1x1x4xf32>
+  %1 = tfm.add %0, %x : (tensor<1x1x4xf32>, tensor<1x1x4xf32>) -> tensor<1x1x4xf32>
+  return %1 : tensor<1x1x4xf32>
+}
+
+// -----
+
+// A scale after a linear with a bias: the scaled operands are made at the
+// scale, and the linear moves down to them.
+// CHECK-LABEL: func.func @scale_after_bias
+// CHECK: %[[W:.*]] = tfm.mul
+// CHECK: %[[B:.*]] = tfm.mul
+// CHECK-NEXT: %[[Y:.*]] = tfm.linear %{{.*}}, %[[W]], %[[B]] :
+// CHECK-NEXT: return %[[Y]]
+func.func @scale_after_bias(%x: tensor<2x4xf32>, %w: tensor<4x4xf32>, %b: tensor<4xf32>) -> tensor<2x4xf32> {
+  %c = tfm.constant dense<0.5> : tensor<f32>
+  %0 = tfm.linear %x, %w, %b : (tensor<2x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %1 = tfm.mul %0, %c : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x4xf32>
+  return %1 : tensor<2x4xf32>
+}

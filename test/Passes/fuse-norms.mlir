@@ -125,3 +125,23 @@ func.func @shared_mean(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>
   %n = tfm.rms_norm %d axes = [1] epsilon = 1.0e-5 : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %n, %m : tensor<2x8xf32>, tensor<2x1xf32>
 }
+
+// -----
+
+// A scale and a bias computed after the norm, in a shape that needs a
+// reshape: the norm moves down to them, so that its operands are defined
+// before it.
+// CHECK-LABEL: func.func @affine_defined_later
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>, %[[G:.*]]: tensor<1x4xf32>, %[[B:.*]]: tensor<1x4xf32>)
+// CHECK: %[[G2:.*]] = tfm.exp %[[G]]
+// CHECK: %[[B2:.*]] = tfm.tanh %[[B]]
+// CHECK: %[[Y:.*]] = tfm.layer_norm %[[X]] scale(%{{.*}}) bias(%{{.*}})
+// CHECK-NEXT: return %[[Y]]
+func.func @affine_defined_later(%x: tensor<2x4xf32>, %g: tensor<1x4xf32>, %b: tensor<1x4xf32>) -> tensor<2x4xf32> {
+  %0 = tfm.layer_norm %x axes = [1] epsilon = 1.0e-5 : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %g2 = tfm.exp %g : tensor<1x4xf32>
+  %1 = tfm.mul %0, %g2 : (tensor<2x4xf32>, tensor<1x4xf32>) -> tensor<2x4xf32>
+  %b2 = tfm.tanh %b : tensor<1x4xf32>
+  %2 = tfm.add %1, %b2 : (tensor<2x4xf32>, tensor<1x4xf32>) -> tensor<2x4xf32>
+  return %2 : tensor<2x4xf32>
+}
