@@ -51,5 +51,6 @@ include "TfmReductionOps.td"
 include "TfmNormalizationOps.td"
 include "TfmAttentionOps.td"
 include "TfmShapeOps.td"
+include "TfmQuantizationOps.td"
 
 #endif // TFM_OPS_TD
