@@ -213,3 +213,37 @@ func.func @panel_prefetch_k_block(%x: memref<16x3072xf32>, %w: memref<48x3072x16
   }
   return %r : vector<6x16xf32>
 }
+
+// -----
+
+// A contraction by an int8 weight, vectorized over its whole iteration
+// space (its operands differ in type, so it has no named form): the
+// conversion of the weight row moves below the broadcast over the tile's
+// rows and the broadcasts fold into the contraction, which becomes the
+// same broadcast + FMA rows: one conversion per K step, not one per row.
+// CHECK-LABEL: func.func @int8_weight_tile
+// CHECK: scf.for
+// CHECK: vector.load %{{.*}} : memref<16x16xi8>, vector<16xi8>
+// CHECK: arith.sitofp %{{.*}} : vector<1x16xi8> to vector<1x16xf32>
+// CHECK-NOT: arith.sitofp
+// CHECK: %[[B:.*]] = vector.extract %{{.*}}[0] : vector<16xf32> from vector<1x16xf32>
+// CHECK-NOT: arith.sitofp
+// CHECK: vector.fma %{{.*}}, %[[B]], %{{.*}} : vector<16xf32>
+// CHECK: vector.fma %{{.*}}, %[[B]], %{{.*}} : vector<16xf32>
+// CHECK-NOT: vector.contract
+func.func @int8_weight_tile(%a: memref<4x16xf32>, %b: memref<16x16xi8>, %c: memref<4x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %pad = arith.constant 0.0 : f32
+  %zero = arith.constant 0 : i8
+  scf.for %k = %c0 to %c16 step %c1 {
+    %lhs = vector.transfer_read %a[%c0, %k], %pad {in_bounds = [true, true, true], permutation_map = affine_map<(d0, d1) -> (d0, 0, d1)>} : memref<4x16xf32>, vector<4x16x1xf32>
+    %rhs = vector.transfer_read %b[%k, %c0], %zero {in_bounds = [true, true, true], permutation_map = affine_map<(d0, d1) -> (0, d1, d0)>} : memref<16x16xi8>, vector<4x16x1xi8>
+    %rhsf = arith.sitofp %rhs : vector<4x16x1xi8> to vector<4x16x1xf32>
+    %acc = vector.transfer_read %c[%c0, %c0], %pad {in_bounds = [true, true]} : memref<4x16xf32>, vector<4x16xf32>
+    %r = vector.contract {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %lhs, %rhsf, %acc : vector<4x16x1xf32>, vector<4x16x1xf32> into vector<4x16xf32>
+    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<4x16xf32>, memref<4x16xf32>
+  }
+  return
+}

@@ -277,9 +277,16 @@ struct LowerVectorsPass
 
     // A transfer that reads or writes transposed becomes a plain transfer
     // and a vector.transpose, lowered with the other transposes below.
+    // A contraction whose operands differ in element type (an int8 weight
+    // converted to float in the product) was vectorized over its whole
+    // iteration space, its operands broadcast: the conversion moves below
+    // the broadcast, and the broadcasts fold into the contraction's maps,
+    // which lowers to outer products like any matmul tile.
     if (failed(apply([&](RewritePatternSet &patterns) {
           vector::populateVectorTransferPermutationMapLoweringPatterns(
               patterns);
+          vector::populateSinkVectorOpsPatterns(patterns);
+          vector::populateVectorReductionToContractPatterns(patterns);
         })))
       return signalPassFailure();
 

@@ -28,15 +28,24 @@ using namespace mlir::tfm::lowering;
 
 namespace {
 
-/// acc + a * b in the accumulator's type.
+/// `x` as a float of `type`: extended, or converted from a (signed)
+/// integer.
+Value toFloat(OpBuilder &b, Location loc, Value x, Type type) {
+  if (isa<IntegerType>(x.getType()))
+    return arith::SIToFPOp::create(b, loc, type, x);
+  return extendTo(b, loc, x, type);
+}
+
+/// acc + a * b in the accumulator's type; a float accumulation reads a
+/// signed integer operand (a quantized weight) as a float.
 Value buildMultiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
                               Value acc) {
   Type accType = acc.getType();
   if (isa<FloatType>(accType)) {
     return arith::AddFOp::create(
         b, loc, acc,
-        arith::MulFOp::create(b, loc, extendTo(b, loc, lhs, accType),
-                              extendTo(b, loc, rhs, accType)));
+        arith::MulFOp::create(b, loc, toFloat(b, loc, lhs, accType),
+                              toFloat(b, loc, rhs, accType)));
   }
   return arith::AddIOp::create(b, loc, acc,
                                arith::MulIOp::create(b, loc, lhs, rhs));
@@ -233,6 +242,28 @@ Value getTransposedWeight(ConversionPatternRewriter &rewriter, Location loc,
       .front();
 }
 
+/// The integer weight of a linear whose weight is `dequantize` of a
+/// constant [N, K] i8 matrix with one scale per output feature (or one for
+/// all) and no zero point: W = Q · S, so x·Wᵀ = (x·Qᵀ) · S, and the product
+/// reads Q (a quarter of the bytes) and scales its accumulators.
+struct QuantizedWeight {
+  DequantizeOp dequantize;
+  Attribute values;
+};
+
+std::optional<QuantizedWeight> getQuantizedWeight(LinearOp op) {
+  auto dequantize = op.getWeight().getDefiningOp<DequantizeOp>();
+  if (!dequantize || op.hasPackedWeight() || dequantize.getZeroPoint() ||
+      dequantize.getBlockSize() ||
+      (!dequantize.isPerTensor() && *dequantize.getAxis() != 0) ||
+      !dequantize.getInput().getType().getElementType().isSignlessInteger(8))
+    return std::nullopt;
+  Attribute values;
+  if (!matchPattern(dequantize.getInput(), m_Constant(&values)))
+    return std::nullopt;
+  return QuantizedWeight{dequantize, values};
+}
+
 /// input [M, K] x the panel weight [P, K, w] + the bias (zero-padded to
 /// whole panels), as one contraction over (m, p, j, k) into [M, P, w];
 /// returned collapsed to [M, P·w], the padding columns last.
@@ -307,7 +338,48 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     Value input2D = reshapeTo(rewriter, loc, adaptor.getInput(), {m, k});
 
     Value result;
-    if (op.hasPackedWeight()) {
+    Value bias = adaptor.getBias();
+    std::optional<QuantizedWeight> quantized = getQuantizedWeight(op);
+    TypedAttr quantizedT;
+    if (quantized)
+      quantizedT = transposeConstantMatrix(
+          quantized->values, quantized->dequantize.getInput().getType());
+    if (quantizedT) {
+      // (x · Qᵀ) · S + b: the product accumulates from zero, its epilogue
+      // scales, adds the bias and goes on as a float linear's.
+      Value weightT = arith::ConstantOp::create(rewriter, loc, quantizedT);
+      Value init = createFilled(rewriter, loc, {m, n},
+                                createScalar(rewriter, loc, accType, 0));
+      result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
+      Value scale = rewriter.getRemappedValue(quantized->dequantize.getScale());
+      SmallVector<Value> inputs = {result, scale};
+      MLIRContext *ctx = op.getContext();
+      SmallVector<AffineMap> maps = {
+          AffineMap::getMultiDimIdentityMap(2, ctx),
+          quantized->dequantize.isPerTensor()
+              ? AffineMap::get(2, 0, {}, ctx)
+              : AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)};
+      if (bias) {
+        inputs.push_back(bias);
+        maps.push_back(AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx));
+      }
+      maps.push_back(AffineMap::getMultiDimIdentityMap(2, ctx));
+      result =
+          buildGeneric(rewriter, loc, inputs,
+                       createEmpty(rewriter, loc, {m, n}, accType), maps,
+                       SmallVector<utils::IteratorType>(
+                           2, utils::IteratorType::parallel),
+                       [&](OpBuilder &b, Location l,
+                           ValueRange args) -> SmallVector<Value> {
+                         Value v = arith::MulFOp::create(
+                             b, l, args[0], extendTo(b, l, args[1], accType));
+                         if (bias)
+                           v = arith::AddFOp::create(
+                               b, l, v, extendTo(b, l, args[2], accType));
+                         return {v};
+                       })
+              .front();
+    } else if (op.hasPackedWeight()) {
       result = buildPanelProduct(rewriter, loc, input2D, adaptor.getWeight(),
                                  adaptor.getBias(), accType);
       int64_t padded = cast<RankedTensorType>(result.getType()).getDimSize(1);

@@ -27,6 +27,10 @@ void populateAttentionToLinalgPatterns(const TypeConverter &converter,
 void populateDataMovementToLinalgPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
 
+/// quantize, dequantize.
+void populateQuantizationToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns);
+
 } // namespace mlir::tfm
 
 #endif // TFM_CONVERSION_TFMTOLINALG_PATTERNS_H

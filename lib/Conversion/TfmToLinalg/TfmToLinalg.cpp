@@ -29,6 +29,7 @@ void mlir::tfm::populateTfmToLinalgConversionPatterns(
   populateNormalizationToLinalgPatterns(converter, patterns);
   populateAttentionToLinalgPatterns(converter, patterns);
   populateDataMovementToLinalgPatterns(converter, patterns);
+  populateQuantizationToLinalgPatterns(converter, patterns);
 }
 
 namespace {

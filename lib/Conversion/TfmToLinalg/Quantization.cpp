@@ -1,0 +1,167 @@
+//===- Quantization.cpp - quantize and dequantize to linalg ---------------===//
+//
+// Each op is one elementwise linalg.generic; the scale (and zero point) is
+// read through a map of the scheme: no dimension per tensor, the axis per
+// axis, the axis divided by the block size (other dimensions kept) per
+// block. Arithmetic is in f32 for f16/bf16 tensors.
+//
+// A dequantized weight feeding a `linear` does not go through here: the
+// contraction reads the integer weight itself (Contraction.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "tfm/Dialect/Tfm/Quantization.h"
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::lowering;
+
+namespace {
+
+/// The map of a scale (or zero point) of `op` in a loop nest over the
+/// tensor's dimensions.
+template <typename OpTy> AffineMap getScaleMap(OpTy op, int64_t rank) {
+  MLIRContext *ctx = op.getContext();
+  if (op.isPerTensor())
+    return AffineMap::get(rank, 0, {}, ctx);
+  int64_t axis = *op.getAxis();
+  if (!op.getBlockSize())
+    return AffineMap::get(rank, 0, {getAffineDimExpr(axis, ctx)}, ctx);
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    exprs.push_back(d == axis
+                        ? getAffineDimExpr(d, ctx).floorDiv(*op.getBlockSize())
+                        : getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// An integer scalar as a float of `type`, by the signedness of its
+/// original type.
+Value intToFloat(OpBuilder &b, Location loc, Value value, Type originalType,
+                 Type type) {
+  if (isUnsignedInteger(originalType))
+    return arith::UIToFPOp::create(b, loc, type, value);
+  return arith::SIToFPOp::create(b, loc, type, value);
+}
+
+struct QuantizeOpLowering : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t rank = type->getRank();
+    MLIRContext *ctx = op.getContext();
+    Type intType = toSignless(type->getElementType());
+    Type originalInt = type->getElementType();
+    auto [lowest, highest] =
+        getQuantizedRange(cast<IntegerType>(type->getElementType()));
+    double low = lowest, high = highest;
+    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
+    AffineMap scaleMap = getScaleMap(op, rank);
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                   scaleMap};
+    if (Value zeroPoint = adaptor.getZeroPoint()) {
+      inputs.push_back(zeroPoint);
+      maps.push_back(scaleMap);
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+    Value init = createEmpty(rewriter, loc, type->getShape(), intType);
+    bool hasZeroPoint = static_cast<bool>(adaptor.getZeroPoint());
+    Value result =
+        buildGeneric(
+            rewriter, loc, inputs, init, maps,
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              Type computeType =
+                  getComputeType(op.getInput().getType().getElementType());
+              Value x = extendTo(b, l, args[0], computeType);
+              Value scale = extendTo(b, l, args[1], computeType);
+              Value v = math::RoundEvenOp::create(
+                  b, l, arith::DivFOp::create(b, l, x, scale));
+              if (hasZeroPoint)
+                v = arith::AddFOp::create(
+                    b, l, v,
+                    intToFloat(b, l, args[2], originalInt, computeType));
+              // Saturate; NaN becomes the lowest value (maxnum drops it).
+              v = arith::MaxNumFOp::create(
+                  b, l, v, createScalar(b, l, computeType, low));
+              v = arith::MinNumFOp::create(
+                  b, l, v, createScalar(b, l, computeType, high));
+              Value wide = arith::FPToSIOp::create(b, l, b.getI32Type(), v);
+              return {arith::TruncIOp::create(b, l, intType, wide)};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeOpLowering : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t rank = type->getRank();
+    MLIRContext *ctx = op.getContext();
+    Type floatType = type->getElementType();
+    Type originalInt = op.getInput().getType().getElementType();
+    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
+    AffineMap scaleMap = getScaleMap(op, rank);
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                   scaleMap};
+    if (Value zeroPoint = adaptor.getZeroPoint()) {
+      inputs.push_back(zeroPoint);
+      maps.push_back(scaleMap);
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+    Value init = createEmpty(rewriter, loc, type->getShape(), floatType);
+    bool hasZeroPoint = static_cast<bool>(adaptor.getZeroPoint());
+    Value result =
+        buildGeneric(
+            rewriter, loc, inputs, init, maps,
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              Type computeType = getComputeType(floatType);
+              Value v = intToFloat(b, l, args[0], originalInt, computeType);
+              if (hasZeroPoint)
+                v = arith::SubFOp::create(
+                    b, l, v,
+                    intToFloat(b, l, args[2], originalInt, computeType));
+              v = arith::MulFOp::create(b, l, v,
+                                        extendTo(b, l, args[1], computeType));
+              if (floatType != computeType)
+                v = arith::TruncFOp::create(b, l, floatType, v);
+              return {v};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tfm::populateQuantizationToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<QuantizeOpLowering, DequantizeOpLowering>(converter,
+                                                         patterns.getContext());
+}

@@ -1,0 +1,122 @@
+// RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+
+// Quantize: x / s rounded half to even, plus the zero point (ui8: read
+// unsigned), saturated to [0, 255] (maxnum first: NaN becomes 0), to i8
+// storage. The per-axis scale and zero point are read along d0.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[AXIS:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @quantize_per_axis
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>, %[[S:.*]]: tensor<2xf32>, %[[Z:.*]]: tensor<2xi8>) -> tensor<2x4xi8>
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[AXIS]], #[[AXIS]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[S]], %[[Z]] : tensor<2x4xf32>, tensor<2xf32>, tensor<2xi8>)
+// CHECK: ^bb0(%[[XV:.*]]: f32, %[[SV:.*]]: f32, %[[ZV:.*]]: i8, %{{.*}}: i8):
+// CHECK: %[[DIV:.*]] = arith.divf %[[XV]], %[[SV]] : f32
+// CHECK: %[[ROUND:.*]] = math.roundeven %[[DIV]] : f32
+// CHECK: %[[ZF:.*]] = arith.uitofp %[[ZV]] : i8 to f32
+// CHECK: %[[SUM:.*]] = arith.addf %[[ROUND]], %[[ZF]] : f32
+// CHECK: %[[LO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[MAX:.*]] = arith.maxnumf %[[SUM]], %[[LO]] : f32
+// CHECK: %[[HI:.*]] = arith.constant 2.550000e+02 : f32
+// CHECK: %[[MIN:.*]] = arith.minnumf %[[MAX]], %[[HI]] : f32
+// CHECK: %[[I:.*]] = arith.fptosi %[[MIN]] : f32 to i32
+// CHECK: %[[T:.*]] = arith.trunci %[[I]] : i32 to i8
+// CHECK: linalg.yield %[[T]] : i8
+func.func @quantize_per_axis(%x: tensor<2x4xf32>, %s: tensor<2xf32>, %z: tensor<2xui8>) -> tensor<2x4xui8> {
+  %q = tfm.quantize %x, %s, %z {axis = 0 : i64} : (tensor<2x4xf32>, tensor<2xf32>, tensor<2xui8>) -> tensor<2x4xui8>
+  return %q : tensor<2x4xui8>
+}
+
+// -----
+
+// Dequantize in blocks of 2 along d1: the scale is read at d1 floordiv 2;
+// f16 arithmetic in f32.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[BLOCK:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 2)>
+// CHECK-LABEL: func.func @dequantize_blocked
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[BLOCK]], #[[ID]]]
+// CHECK: ^bb0(%[[Q:.*]]: i8, %[[S:.*]]: f16, %{{.*}}: f16):
+// CHECK: %[[QF:.*]] = arith.sitofp %[[Q]] : i8 to f32
+// CHECK: %[[SF:.*]] = arith.extf %[[S]] : f16 to f32
+// CHECK: %[[P:.*]] = arith.mulf %[[QF]], %[[SF]] : f32
+// CHECK: %[[R:.*]] = arith.truncf %[[P]] : f32 to f16
+// CHECK: linalg.yield %[[R]] : f16
+func.func @dequantize_blocked(%q: tensor<2x5xi8>, %s: tensor<2x3xf16>) -> tensor<2x5xf16> {
+  %d = tfm.dequantize %q, %s {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x5xi8>, tensor<2x3xf16>) -> tensor<2x5xf16>
+  return %d : tensor<2x5xf16>
+}
+
+// -----
+
+// Per tensor with a zero point: (q - z) · s, the scalars read through
+// empty maps.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0) -> (d0)>
+// CHECK-DAG: #[[SCALAR:.*]] = affine_map<(d0) -> ()>
+// CHECK-LABEL: func.func @dequantize_per_tensor
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[SCALAR]], #[[SCALAR]], #[[ID]]]
+// CHECK: arith.sitofp
+// CHECK: arith.sitofp
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK-NOT: arith.truncf
+func.func @dequantize_per_tensor(%q: tensor<6xi32>, %s: tensor<f32>, %z: tensor<i32>) -> tensor<6xf32> {
+  %d = tfm.dequantize %q, %s, %z : (tensor<6xi32>, tensor<f32>, tensor<i32>) -> tensor<6xf32>
+  return %d : tensor<6xf32>
+}
+
+// -----
+
+// A linear on a per-channel int8 weight: the product reads the int8
+// matrix (transposed at compile time) and converts it in the body; the
+// epilogue scales each feature's sum and adds the bias, then the
+// activation and the residual follow as for a float weight. The
+// dequantized float weight is left unused.
+// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[N:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @linear_int8
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>, %[[BIAS:.*]]: tensor<3xf32>, %[[R:.*]]: tensor<2x3xf32>)
+// CHECK-DAG: %[[S:.*]] = arith.constant dense<[1.000000e+00, 5.000000e-01, 2.500000e-01]> : tensor<3xf32>
+// CHECK-DAG: %[[QT:.*]] = arith.constant dense<{{\[\[}}127, 0, -127], [-63, 0, 20], [0, 0, 60], [13, 0, 2]]> : tensor<4x3xi8>
+// CHECK: %[[ZERO:.*]] = linalg.fill
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[QT]] : tensor<2x4xf32>, tensor<4x3xi8>) outs(%[[ZERO]] : tensor<2x3xf32>)
+// CHECK: ^bb0(%[[XV:.*]]: f32, %[[QV:.*]]: i8, %[[ACC:.*]]: f32):
+// CHECK: %[[QF:.*]] = arith.sitofp %[[QV]] : i8 to f32
+// CHECK: %[[M:.*]] = arith.mulf %[[XV]], %[[QF]] : f32
+// CHECK: arith.addf %[[ACC]], %[[M]] : f32
+// CHECK: %[[E:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[N]], #[[N]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[P]], %[[S]], %[[BIAS]] : tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %[[R]] : tensor<2x3xf32>, tensor<2x3xf32>)
+// CHECK: arith.maximumf
+// CHECK: arith.addf
+func.func @linear_int8(%x: tensor<2x4xf32>, %b: tensor<3xf32>, %r: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %q = tfm.constant dense<[[127, -63, 0, 13], [0, 0, 0, 0], [-127, 20, 60, 2]]> : tensor<3x4xi8>
+  %s = tfm.constant dense<[1.0, 0.5, 0.25]> : tensor<3xf32>
+  %w = tfm.dequantize %q, %s {axis = 0 : i64} : (tensor<3x4xi8>, tensor<3xf32>) -> tensor<3x4xf32>
+  %y = tfm.linear %x, %w, %b residual(%r) activation = relu : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// A per-tensor scale is read through an empty map; a weight with a zero
+// point takes the general path: dequantized, transposed, multiplied.
+// CHECK-LABEL: func.func @linear_int8_per_tensor
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<4x3xi8>)
+// CHECK-LABEL: func.func @linear_zero_point
+// CHECK: %[[D:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<3x4xi8>, tensor<3xf32>, tensor<3xi8>)
+// CHECK: arith.uitofp
+// CHECK: linalg.transpose ins(%[[D]] : tensor<3x4xf32>)
+func.func @linear_int8_per_tensor(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %q = tfm.constant dense<1> : tensor<3x4xi8>
+  %s = tfm.constant dense<0.5> : tensor<f32>
+  %w = tfm.dequantize %q, %s : (tensor<3x4xi8>, tensor<f32>) -> tensor<3x4xf32>
+  %y = tfm.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+func.func @linear_zero_point(%x: tensor<2x4xf32>, %q: tensor<3x4xui8>, %s: tensor<3xf32>, %z: tensor<3xui8>) -> tensor<2x3xf32> {
+  %w = tfm.dequantize %q, %s, %z {axis = 0 : i64} : (tensor<3x4xui8>, tensor<3xf32>, tensor<3xui8>) -> tensor<3x4xf32>
+  %y = tfm.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
