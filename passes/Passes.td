@@ -139,6 +139,62 @@ def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
   ];
 }
 
+def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Quantizes the constant weights of linear layers";
+  let description = [{
+    Replaces the float weight of every `tfm.linear` (and of every
+    `tfm.matmul` by a constant 2-D matrix, which becomes a linear) by a
+    quantized constant and a `tfm.dequantize`, computed at compile time:
+
+    * `none`: nothing changes;
+    * `int8-weights`: symmetric per-output-channel int8, scale
+      `max_k |W[n, k]| / 127` (1 for an all-zero row), values rounded half
+      to even; activations stay in float.
+
+    The backend contracts the int8 weight directly and applies the scales
+    after the product (`convert-tfm-to-linalg`), so the weight stays a
+    quarter of its f32 size in the weights file and in memory bandwidth.
+
+    A linear is left in float when its node name or its weight's name
+    contains one of the `exclude` strings, or when its op kind (`linear`,
+    `matmul`) is listed there. Weights already in the panel layout are
+    left alone: run it before `tfm-pack-weights`. A weight several linears
+    share is quantized once.
+
+    Example (`mode=int8-weights`):
+
+    ```mlir
+    %y = tfm.linear %x, %w, %b : (tensor<8x64xf32>, tensor<32x64xf32>,
+        tensor<32xf32>) -> tensor<8x32xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %q = tfm.constant dense_resource<w.int8> : tensor<32x64xi8>
+    %s = tfm.constant dense<...> : tensor<32xf32>
+    %wd = tfm.dequantize %q, %s {axis = 0 : i64}
+        : (tensor<32x64xi8>, tensor<32xf32>) -> tensor<32x64xf32>
+    %y = tfm.linear %x, %wd, %b : (...) -> tensor<8x32xf32>
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "::mlir::tfm::QuantizationMode",
+           "::mlir::tfm::QuantizationMode::Int8Weights",
+           "The quantization scheme", "TFM_QUANTIZATION_MODE_VALUES">,
+    ListOption<"exclude", "exclude", "std::string",
+               "Leave linears in float whose node or weight name contains "
+               "one of these strings, or whose op kind (linear, matmul) is "
+               "one of them">
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "num-quantized",
+              "Linears whose weight was quantized">,
+    Statistic<"numExcluded", "num-excluded",
+              "Linears left in float by `exclude`">
+  ];
+}
+
 def FuseNormsPass : Pass<"tfm-fuse-norms", "::mlir::func::FuncOp"> {
   let summary = "Fuses LayerNorm and RMSNorm spelled out in primitives";
   let description = [{

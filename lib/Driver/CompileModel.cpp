@@ -181,6 +181,8 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   pipeline.vectorBits = cpu::getVectorRegisterBits(*machine);
   pipeline.entryName = options.symbolPrefix + "_main";
   pipeline.numThreads = options.numThreads;
+  pipeline.quantize = options.quantize;
+  pipeline.quantizeExclude = options.quantizeExclude;
   CpuPhase lastPhase =
       options.output == OutputKind::Mlir ? *options.mlirPhase : CpuPhase::Llvm;
   std::optional<ModelDescription> model;

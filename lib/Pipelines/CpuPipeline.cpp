@@ -122,6 +122,8 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
     GraphPipelineOptions graph;
     graph.optLevel = options.optLevel;
     graph.vectorBits = options.vectorBits;
+    graph.quantize = options.quantize;
+    graph.quantizeExclude = options.quantizeExclude;
     buildGraphPipeline(pm, graph);
     return;
   }

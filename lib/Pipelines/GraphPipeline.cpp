@@ -10,6 +10,19 @@
 
 using namespace mlir;
 
+/// Quantization, on the final graph: after the fusions and merges (which
+/// see float weights), before the layout decisions.
+static void addQuantization(OpPassManager &funcPm,
+                            const mlir::tfm::GraphPipelineOptions &options) {
+  if (options.quantize == mlir::tfm::QuantizationMode::None)
+    return;
+  mlir::tfm::QuantizePassOptions quantize;
+  quantize.mode = options.quantize;
+  quantize.exclude.assign(options.quantizeExclude.begin(),
+                          options.quantizeExclude.end());
+  funcPm.addPass(mlir::tfm::createQuantizePass(quantize));
+}
+
 void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
                                    const GraphPipelineOptions &options) {
   pm.addPass(createRefineShapesPass());
@@ -17,20 +30,25 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   // never sees an empty iteration space.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createFoldEmptyTensorsPass());
-  if (options.optLevel == 0)
+  if (options.optLevel == 0) {
+    addQuantization(funcPm, options);
     return;
+  }
   // -O1: cleanups.
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
   funcPm.addPass(createEliminateDeadNodesPass());
   funcPm.addPass(createFoldConstantsPass());
-  if (options.optLevel == 1)
+  if (options.optLevel == 1) {
+    addQuantization(funcPm, options);
     return;
+  }
   // -O2 and up: every fusion, to a fixed point, then the cleanups again
   // (merged weights fold into one constant, plumbing left unused goes).
   funcPm.addPass(createFusePass());
   funcPm.addPass(createEliminateDeadNodesPass());
   funcPm.addPass(createFoldConstantsPass());
+  addQuantization(funcPm, options);
   if (options.optLevel == 2)
     return;
   // -O3: layout decisions, on the final graph (the fusions leave linears

@@ -74,6 +74,15 @@ cl::opt<CpuPhase> compileTo("compile-to",
 cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2),
                            cl::desc("Optimization level (-O0 .. -O3)"),
                            cl::value_desc("level"), cl::cat(category));
+cl::opt<QuantizationMode>
+    quantize("quantize", cl::desc("Quantize the weights of linear layers"),
+             cl::init(QuantizationMode::None), cl::value_desc("mode"),
+             TFM_QUANTIZATION_MODE_VALUES, cl::cat(category));
+cl::list<std::string> quantizeExclude(
+    "quantize-exclude",
+    cl::desc("Leave linears in float whose node or weight name contains one "
+             "of these strings, or whose op kind (linear, matmul) is listed"),
+    cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category));
 cl::opt<int64_t> maxConstantBytes(
     "max-constant-bytes",
     cl::desc("Largest constant, in bytes, that importing may compute (Range, "
@@ -195,6 +204,9 @@ int main(int argc, char **argv) {
   if (optLevel > 3)
     return fail("-O" + Twine(optLevel) + ": expected -O0 to -O3");
   options.optLevel = optLevel;
+  options.quantize = quantize;
+  options.quantizeExclude.assign(quantizeExclude.begin(),
+                                 quantizeExclude.end());
   if (threads > kMaxThreads)
     return fail("--num-threads=" + Twine(threads) + ": expected 1 to " +
                 Twine(kMaxThreads) + " (0: this host's cores)");

@@ -44,6 +44,9 @@ struct CompileOptions {
   /// Path of the model file, which no output may overwrite.
   std::string inputPath;
   unsigned optLevel = 2;
+  /// Weight quantization (tfm-quantize) and the linears it leaves alone.
+  QuantizationMode quantize = QuantizationMode::None;
+  std::vector<std::string> quantizeExclude;
   cpu::TargetOptions target;
   WeightsMode weights = WeightsMode::Auto;
   /// Weights up to this size are embedded under WeightsMode::Auto.

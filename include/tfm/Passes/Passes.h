@@ -12,6 +12,21 @@
 
 namespace mlir::tfm {
 
+/// The schemes of `tfm-quantize`.
+enum class QuantizationMode {
+  None,        // weights stay in float
+  Int8Weights, // per-output-channel symmetric int8 weights
+};
+
+/// The modes as the values of an enum command-line or pass option.
+#define TFM_QUANTIZATION_MODE_VALUES                                           \
+  llvm::cl::values(                                                            \
+      clEnumValN(::mlir::tfm::QuantizationMode::None, "none",                  \
+                 "weights stay in float"),                                     \
+      clEnumValN(::mlir::tfm::QuantizationMode::Int8Weights, "int8-weights",   \
+                 "per-output-channel symmetric int8 weights, float "           \
+                 "activations"))
+
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"
 

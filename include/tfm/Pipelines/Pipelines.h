@@ -13,6 +13,8 @@
 #ifndef TFM_PIPELINES_PIPELINES_H
 #define TFM_PIPELINES_PIPELINES_H
 
+#include "tfm/Passes/Passes.h"
+
 #include "mlir/Pass/PassOptions.h"
 
 #include <optional>
@@ -38,6 +40,15 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
                      "512: AVX-512); -O3 packs weights in panels of two "
                      "registers of f32"),
       llvm::cl::init(256)};
+  Option<QuantizationMode> quantize{
+      *this, "quantize",
+      llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "
+                     "fusions, before -O3's packing"),
+      llvm::cl::init(QuantizationMode::None), TFM_QUANTIZATION_MODE_VALUES};
+  ListOption<std::string> quantizeExclude{
+      *this, "quantize-exclude",
+      llvm::cl::desc("Linears tfm-quantize leaves in float: node or weight "
+                     "names containing one of these, or op kinds")};
 };
 
 /// Output features per weight panel at -O3: the CPU's register tiles are
@@ -105,6 +116,15 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "256 (AVX2) or 512 (AVX-512); sizes register tiles and "
                      "weight panels"),
       llvm::cl::init(256)};
+  Option<QuantizationMode> quantize{
+      *this, "quantize",
+      llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "
+                     "fusions, before -O3's packing"),
+      llvm::cl::init(QuantizationMode::None), TFM_QUANTIZATION_MODE_VALUES};
+  ListOption<std::string> quantizeExclude{
+      *this, "quantize-exclude",
+      llvm::cl::desc("Linears tfm-quantize leaves in float: node or weight "
+                     "names containing one of these, or op kinds")};
 };
 
 /// Adds the passes of one CPU phase, which continues from the output of the

@@ -149,18 +149,30 @@ def dense_literal(array):
         formatter={"float_kind": lambda v: "%.9e" % v}).replace("\n", "")
 
 
-def linear_case(name, x_shape, n, transposed=False):
+def int8_weights(w):
+    """The weight tfmc --quantize=int8-weights computes with: per output
+    feature (row) a scale max|w| / 127 in f32, values rounded half to even
+    and saturated, dequantized."""
+    scale = np.abs(w).max(axis=1) / np.float32(127)
+    scale = np.where(scale > 0, scale, np.float32(1)).astype(np.float32)
+    q = np.clip(np.rint(w.astype(np.float64) / scale[:, None]), -128, 127)
+    return q * scale[:, None].astype(np.float64)
+
+
+def linear_case(name, x_shape, n, transposed=False, quantized=False):
     """A linear with constant weights, a bias, GELU and a residual; with
     `transposed`, spelled as a MatMul by a [K, N] matrix plus a bias, as
     exporters emit it. -O3 packs the weight in panels of 16 features, 32
-    with AVX-512 (zero-padded when the width does not divide N)."""
+    with AVX-512 (zero-padded when the width does not divide N). With
+    `quantized` the reference uses the int8 weight of int8_weights()."""
     rng = np.random.RandomState(len(name))
     k = x_shape[-1]
     x = rng.standard_normal(x_shape).astype(np.float32)
     r = rng.standard_normal(x_shape[:-1] + [n]).astype(np.float32)
     w = (rng.standard_normal([n, k]) / np.sqrt(k)).astype(np.float32)
     bias = rng.standard_normal([n]).astype(np.float32)
-    h = x.astype(np.float64) @ w.T.astype(np.float64) + bias
+    used = int8_weights(w) if quantized else w.astype(np.float64)
+    h = x.astype(np.float64) @ used.T + bias
     if transposed:
         expected = h
     else:
@@ -205,6 +217,38 @@ def unary_case(name, op, reference):
     return module, {"x": x}, expected.astype(np.float32)
 
 
+def quantization_case(name):
+    """Quantize per axis into ui8 with zero points (ties, saturation both
+    ways), then dequantize the result in blocks of 3 along a last axis of
+    8 (the last block of 2) with i8 zero points, from an input."""
+    rng = np.random.RandomState(7)
+    x = (rng.standard_normal([4, 8]) * 40).astype(np.float32)
+    x[0, :3] = [2.5, 3.5, -1000.0]
+    scale = np.array([0.5, 1.0, 2.0, 0.25], np.float32)
+    zero = np.array([128, 0, 255, 10], np.uint8)
+    q = np.clip(np.rint(x.astype(np.float64) / scale[:, None]) +
+                zero[:, None], 0, 255)
+    qi = rng.randint(-128, 128, size=[4, 8]).astype(np.int8)
+    bscale = (rng.random_sample([4, 3]) + 0.1).astype(np.float32)
+    bzero = rng.randint(-5, 5, size=[4, 3]).astype(np.int8)
+    blocks = np.arange(8) // 3
+    d = (qi.astype(np.float64) - bzero[:, blocks]) * bscale[:, blocks]
+    module = """func.func @%s(%%x: tensor<4x8xf32> {tfm.name = "x"}, %%qi: tensor<4x8xi8> {tfm.name = "qi"}) -> (tensor<4x8xf32> {tfm.name = "out"}, tensor<4x8xf32> {tfm.name = "deq"}) {
+  %%s = tfm.constant %s : tensor<4xf32>
+  %%z = tfm.constant %s : tensor<4xui8>
+  %%q = tfm.quantize %%x, %%s, %%z {axis = 0 : i64} : (tensor<4x8xf32>, tensor<4xf32>, tensor<4xui8>) -> tensor<4x8xui8>
+  %%out = tfm.cast %%q : tensor<4x8xui8> to tensor<4x8xf32>
+  %%bs = tfm.constant %s : tensor<4x3xf32>
+  %%bz = tfm.constant %s : tensor<4x3xi8>
+  %%deq = tfm.dequantize %%qi, %%bs, %%bz {axis = 1 : i64, block_size = 3 : i64} : (tensor<4x8xi8>, tensor<4x3xf32>, tensor<4x3xi8>) -> tensor<4x8xf32>
+  return %%out, %%deq : tensor<4x8xf32>, tensor<4x8xf32>
+}
+""" % (name, dense_literal(scale), dense_literal(zero.astype(np.int64)),
+       dense_literal(bscale), dense_literal(bzero.astype(np.int64)))
+    return module, {"x": x, "qi": qi}, {"out": q.astype(np.float32),
+                                        "deq": d.astype(np.float32)}
+
+
 def erf(v):
     from math import erf
     return erf(v)
@@ -220,6 +264,9 @@ CASE_FLAGS = {
     "linear_O2": [], "linear_panels_O3": ["-O3"],
     "linear_panels_transposed_O3": ["-O3"],
     "linear_blocked_k_O3": ["-O3"], "linear_uneven_panels_O3": ["-O3"],
+    "linear_int8_O2": ["--quantize=int8-weights"],
+    "linear_int8_transposed_O3": ["-O3", "--quantize=int8-weights"],
+    "linear_int8_O0": ["-O0", "--quantize=int8-weights"],
 }
 
 CASES = {
@@ -269,6 +316,17 @@ CASES = {
     # output; 14 rows (few tiles per panel: the next panel is prefetched).
     "linear_blocked_k_O3": lambda: linear_case(
         "linear_blocked_k_O3", [2, 7, 1536], 40),
+    # int8 weights (tfmc --quantize=int8-weights): the product reads the
+    # int8 matrix and scales its sums; the epilogue as above. -O3 leaves
+    # the quantized weight unpacked; -O0 quantizes the MatMul itself.
+    "linear_int8_O2": lambda: linear_case(
+        "linear_int8_O2", [2, 7, 40], 50, quantized=True),
+    "linear_int8_transposed_O3": lambda: linear_case(
+        "linear_int8_transposed_O3", [3, 24], 48, transposed=True,
+        quantized=True),
+    "linear_int8_O0": lambda: linear_case(
+        "linear_int8_O0", [3, 24], 48, transposed=True, quantized=True),
+    "quantize_dequantize": lambda: quantization_case("quantize_dequantize"),
     "erf": lambda: unary_case("erf", "erf", erf),
     "gelu": lambda: unary_case("gelu", "gelu", gelu),
 }
@@ -316,12 +374,15 @@ def main():
             path = os.path.join(case_dir, input_name + ".npy")
             np.save(path, value)
             flags += ["--input", "%s=%s" % (input_name, path)]
-        expected_path = os.path.join(case_dir, "expected.npy")
-        np.save(expected_path, expected)
+        if not isinstance(expected, dict):
+            expected = {"out": expected}
+        for output, value in expected.items():
+            expected_path = os.path.join(case_dir, output + ".expected.npy")
+            np.save(expected_path, value)
+            flags += ["--expect", "%s=%s" % (output, expected_path)]
         rtol, atol = CASE_TOLERANCES.get(name, ("1e-4", "1e-5"))
         run = subprocess.run(
-            [args.tfm_run, library, "--expect", "out=" + expected_path,
-             "--rtol", rtol, "--atol", atol] + flags,
+            [args.tfm_run, library, "--rtol", rtol, "--atol", atol] + flags,
             capture_output=True, text=True)
         verdict = "ok" if run.returncode == 0 else "FAIL"
         print("%s: %s %s" % (name, verdict,

@@ -1,0 +1,227 @@
+//===- Quantize.cpp - quantized weights for linear layers -----------------===//
+//
+//   linear(x, W [N, K] constant)
+//     -> linear(x, dequantize(Q [N, K] i8 constant, S [N]) {axis = 0})
+//
+// with S[n] = max_k |W[n, k]| / 127 and Q = round_half_even(W / S), computed
+// at compile time. A matmul by a constant [K, N] matrix becomes such a
+// linear first.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/Passes/Passes.h"
+
+#include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/Quantization.h"
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+#include "llvm/ADT/SetVector.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_QUANTIZEPASS
+#include "tfm/Passes/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+/// The names a location carries (node names, fused ones included).
+void collectNames(Location loc, SmallVectorImpl<StringRef> &names) {
+  loc->walk([&](Location inner) {
+    if (auto name = dyn_cast<NameLoc>(inner))
+      names.push_back(name.getName().getValue());
+    return WalkResult::advance();
+  });
+}
+
+/// A float weight to quantize: the constant holding it and whether it is
+/// stored as [K, N] (the transpose of the [N, K] weight a linear reads).
+struct WeightSource {
+  Value constant;
+  Attribute value;
+  bool isTransposed;
+};
+
+std::optional<WeightSource> getConstantWeight(Value weight, bool isTransposed) {
+  if (auto transpose = weight.getDefiningOp<TransposeOp>()) {
+    if (transpose.getPerm() != ArrayRef<int64_t>{1, 0})
+      return std::nullopt;
+    weight = transpose.getInput();
+    isTransposed = !isTransposed;
+  }
+  auto type = dyn_cast<RankedTensorType>(weight.getType());
+  Attribute value;
+  if (!type || type.getRank() != 2 || !type.hasStaticShape() ||
+      !isa<FloatType>(type.getElementType()) ||
+      !matchPattern(weight, m_Constant(&value)))
+    return std::nullopt;
+  return WeightSource{weight, value, isTransposed};
+}
+
+/// The name of a weight constant (its blob's), or "".
+StringRef getWeightName(Attribute value) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    return resource.getRawHandle().getKey();
+  return "";
+}
+
+struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
+  using Base::Base;
+
+  /// The dequantized [N, K] weight of `source`, made once per constant.
+  FailureOr<Value> getQuantizedWeight(OpBuilder &builder,
+                                      const WeightSource &source) {
+    auto key = std::make_pair(source.constant, int(source.isTransposed));
+    if (auto it = cache.find(key); it != cache.end())
+      return it->second;
+    auto type = cast<RankedTensorType>(source.constant.getType());
+    FailureOr<SmallVector<float>> values = getConstantFloats(source.value);
+    if (failed(values))
+      return failure();
+    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+    int64_t n = source.isTransposed ? cols : rows;
+    int64_t k = source.isTransposed ? rows : cols;
+    // The [N, K] weight, row by row.
+    SmallVector<float> weight(n * k);
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t c = 0; c < k; ++c)
+        weight[r * k + c] =
+            source.isTransposed ? (*values)[c * n + r] : (*values)[r * k + c];
+    SmallVector<float> scales(n);
+    for (int64_t r = 0; r < n; ++r) {
+      float maxAbs = 0;
+      for (int64_t c = 0; c < k; ++c)
+        maxAbs = std::max(maxAbs, std::fabs(weight[r * k + c]));
+      // A row of zeros (or of non-finite values, kept as their saturation)
+      // gets scale 1.
+      scales[r] = (maxAbs > 0 && std::isfinite(maxAbs)) ? maxAbs / 127.0f : 1;
+    }
+    Type floatType = type.getElementType();
+    // Scales in the weight's own type: round them there first, so that the
+    // values are quantized with the scale the backend multiplies by.
+    auto scaleType = RankedTensorType::get({n}, floatType);
+    auto scaleAttr = DenseElementsAttr::get(
+        scaleType, llvm::map_to_vector(scales, [&](float s) {
+          APFloat value(s);
+          bool losesInfo;
+          value.convert(cast<FloatType>(floatType).getFloatSemantics(),
+                        APFloat::rmNearestTiesToEven, &losesInfo);
+          return value;
+        }));
+    scales = *getConstantFloats(scaleAttr);
+    QuantizationScheme scheme{/*axis=*/0, /*blockSize=*/0};
+    auto i8 = IntegerType::get(&getContext(), 8);
+    SmallVector<char> bytes =
+        quantizeValues(weight, {n, k}, scheme, scales, {}, i8);
+    auto quantizedType = RankedTensorType::get({n, k}, i8);
+    Location loc = source.constant.getLoc();
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointAfter(source.constant.getDefiningOp());
+    Value quantized = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source.value, quantizedType, ".int8", bytes));
+    Value scale = ConstantOp::create(builder, loc, scaleAttr);
+    Value dequantized = DequantizeOp::create(
+        builder, loc, RankedTensorType::get({n, k}, floatType), quantized,
+        scale, /*zero_point=*/Value(), builder.getI64IntegerAttr(0),
+        /*block_size=*/IntegerAttr());
+    cache[key] = dequantized;
+    return dequantized;
+  }
+
+  bool isExcluded(Operation *op, Attribute weight, StringRef kind) {
+    SmallVector<StringRef> names;
+    collectNames(op->getLoc(), names);
+    if (StringRef name = getWeightName(weight); !name.empty())
+      names.push_back(name);
+    for (const std::string &pattern : exclude) {
+      if (pattern == kind)
+        return true;
+      for (StringRef name : names)
+        if (name.contains(pattern))
+          return true;
+    }
+    return false;
+  }
+
+  void runOnOperation() override {
+    if (mode == QuantizationMode::None)
+      return;
+    cache.clear();
+    SmallVector<Operation *> candidates;
+    getOperation().walk([&](Operation *op) {
+      if (isa<LinearOp, MatmulOp>(op))
+        candidates.push_back(op);
+    });
+    OpBuilder builder(&getContext());
+    for (Operation *op : candidates) {
+      std::optional<WeightSource> source;
+      StringRef kind;
+      if (auto linear = dyn_cast<LinearOp>(op)) {
+        if (linear.hasPackedWeight())
+          continue;
+        kind = "linear";
+        source = getConstantWeight(linear.getWeight(), /*isTransposed=*/false);
+      } else {
+        auto matmul = cast<MatmulOp>(op);
+        kind = "matmul";
+        if (isa<FloatType>(matmul.getType().getElementType()))
+          source = getConstantWeight(matmul.getRhs(), /*isTransposed=*/true);
+      }
+      if (!source)
+        continue;
+      if (isExcluded(op, source->value, kind)) {
+        ++numExcluded;
+        continue;
+      }
+      FailureOr<Value> weight = getQuantizedWeight(builder, *source);
+      if (failed(weight))
+        continue;
+      if (Operation *def = op->getOperand(1).getDefiningOp())
+        replaced.insert(def);
+      if (auto linear = dyn_cast<LinearOp>(op)) {
+        linear.getWeightMutable().assign(*weight);
+      } else {
+        auto matmul = cast<MatmulOp>(op);
+        builder.setInsertionPoint(matmul);
+        Value result =
+            LinearOp::create(builder, matmul.getLoc(), matmul.getLhs(), *weight,
+                             Value(), Value(), ActivationAttr());
+        matmul.replaceAllUsesWith(result);
+        matmul.erase();
+      }
+      ++numQuantized;
+    }
+    // Float weights (and their transposes) nothing reads any more.
+    // Each op is erased once, after every user it had in the set.
+    for (size_t i = 0; i < replaced.size(); ++i) {
+      Operation *def = replaced[i];
+      if (!def->use_empty() || !isa<ConstantOp, TransposeOp>(def))
+        continue;
+      for (Value operand : def->getOperands())
+        if (Operation *producer = operand.getDefiningOp())
+          replaced.insert(producer);
+      def->dropAllReferences();
+    }
+    for (Operation *def : llvm::reverse(replaced))
+      if (def->use_empty() && isa<ConstantOp, TransposeOp>(def))
+        def->erase();
+    replaced.clear();
+    cache.clear();
+  }
+
+  llvm::DenseMap<std::pair<Value, int>, Value> cache;
+  llvm::SetVector<Operation *> replaced;
+};
+
+} // namespace

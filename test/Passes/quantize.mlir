@@ -1,0 +1,78 @@
+// RUN: tfm-opt %s --tfm-quantize --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --tfm-quantize="exclude=fc2,matmul" --split-input-file | FileCheck %s --check-prefix=EXCLUDE
+// RUN: tfm-opt %s --tfm-quantize="mode=none" --split-input-file | FileCheck %s --check-prefix=NONE
+// RUN: not tfm-opt %s --tfm-quantize="mode=int3" 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: for the --mode option: Cannot find option named 'int3'!
+
+// One scale per output feature, max |W[n, :]| / 127 (1 for a row of
+// zeros); values rounded to nearest. The float weight goes.
+// CHECK-LABEL: func.func @linear
+// CHECK-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[}}127, -63, 0, 13], [0, 0, 0, 0], [-127, 20, 60, 2]]> : tensor<3x4xi8>
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<[1.000000e+00, 1.000000e+00, {{.*}}]> : tensor<3xf32>
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S]] {axis = 0 : i64} : (tensor<3x4xi8>, tensor<3xf32>) -> tensor<3x4xf32>
+// CHECK: tfm.linear %{{.*}}, %[[W]], %{{.*}} activation = gelu
+// CHECK-NOT: tfm.constant {{.*}} : tensor<3x4xf32>
+// NONE-LABEL: func.func @linear
+// NONE-NOT: tfm.dequantize
+func.func @linear(%x: tensor<2x4xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %w = tfm.constant dense<[[127.0, -63.0, 0.0, 12.7], [0.0, 0.0, 0.0, 0.0], [-6.35, 1.0, 3.0, 0.1]]> : tensor<3x4xf32>
+  %y = tfm.linear %x, %w, %b activation = gelu : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// A matmul by a constant [K, N] matrix becomes a linear on the quantized
+// [N, K] weight ([[1, 3], [2, 4]]: scales 3/127 and 4/127); so does a linear reading transpose([K, N]). A weight two
+// ops read is quantized once.
+// CHECK-LABEL: func.func @transposed
+// CHECK: %[[Q:.*]] = tfm.constant dense<{{\[\[}}42, 127], [64, 127]]> : tensor<2x2xi8>
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]]
+// CHECK-NOT: tfm.dequantize
+// CHECK-NOT: tfm.transpose
+// CHECK-NOT: tfm.matmul
+// CHECK: %[[A:.*]] = tfm.linear %{{.*}}, %[[W]] : (tensor<1x3x2xf32>, tensor<2x2xf32>) -> tensor<1x3x2xf32>
+// CHECK: %[[B:.*]] = tfm.linear %{{.*}}, %[[W]] : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+// EXCLUDE-LABEL: func.func @transposed
+// EXCLUDE: tfm.dequantize
+// EXCLUDE: tfm.matmul
+// EXCLUDE-NOT: tfm.transpose
+// EXCLUDE: tfm.linear
+func.func @transposed(%x: tensor<1x3x2xf32>, %y: tensor<3x2xf32>) -> (tensor<1x3x2xf32>, tensor<3x2xf32>) {
+  %w = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %a = tfm.matmul %x, %w : (tensor<1x3x2xf32>, tensor<2x2xf32>) -> tensor<1x3x2xf32>
+  %t = tfm.transpose %w perm = [1, 0] : tensor<2x2xf32> -> tensor<2x2xf32>
+  %b = tfm.linear %y, %t : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  return %a, %b : tensor<1x3x2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// Excluded by node name; by weight name; weights that are not constant, or
+// already in the panel layout, stay as they are.
+// CHECK-LABEL: func.func @kept
+// CHECK: tfm.dequantize %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<2x2xi8>
+// CHECK: tfm.dequantize %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<2x2xi8>
+// CHECK-NOT: tfm.dequantize
+// EXCLUDE-LABEL: func.func @kept
+// EXCLUDE-NOT: tfm.dequantize
+func.func @kept(%x: tensor<3x2xf32>, %v: tensor<2x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>) {
+  %w1 = tfm.constant dense_resource<layer.dense.weight> : tensor<2x2xf32>
+  %a = tfm.linear %x, %w1 : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32> loc("fc2")
+  %w2 = tfm.constant dense_resource<layer.fc2.weight> : tensor<2x2xf32>
+  %b = tfm.linear %x, %w2 : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32> loc("other")
+  %c = tfm.linear %x, %v : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %p = tfm.constant dense<1.0> : tensor<1x2x16xf32>
+  %d = tfm.linear %x, %p {out_features = 2 : i64} : (tensor<3x2xf32>, tensor<1x2x16xf32>) -> tensor<3x2xf32>
+  return %a, %b, %c, %d : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      layer.dense.weight: "0x40000000000080BF0000803F0000004000000040",
+      layer.fc2.weight: "0x40000000000080BF0000803F0000004000000040"
+    }
+  }
+#-}
