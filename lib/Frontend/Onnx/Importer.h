@@ -101,6 +101,7 @@ void populateContractionConverters(ConverterRegistry &registry);
 void populateReductionConverters(ConverterRegistry &registry);
 void populateNormalizationConverters(ConverterRegistry &registry);
 void populateAttentionConverters(ConverterRegistry &registry);
+void populateQuantizationConverters(ConverterRegistry &registry);
 
 /// The registry with every converter; built once.
 const ConverterRegistry &getConverterRegistry();

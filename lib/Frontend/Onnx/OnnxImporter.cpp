@@ -69,6 +69,7 @@ const ConverterRegistry &mlir::tfm::onnx_import::getConverterRegistry() {
     populateReductionConverters(r);
     populateNormalizationConverters(r);
     populateAttentionConverters(r);
+    populateQuantizationConverters(r);
     return r;
   }();
   return registry;
