@@ -10,6 +10,7 @@
 #include "tfm/Passes/Passes.h"
 
 #include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/Quantization.h"
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -76,6 +77,51 @@ ElementsAttr packPanels(const WeightSource &source, RankedTensorType type,
   return createConstantLike(source.value, packedType, ".panels", packed);
 }
 
+/// A quantized weight `dequantize(Q [N, K], S)` with one scale per output
+/// feature (or one for all) and no zero point, packed as
+/// `dequantize(Qp [P, K, w], Sp)`: Q in panels like a float weight, and a
+/// per-feature S as the blocked scale [P, 1, w] (block K along axis 1, so
+/// that each panel column keeps its feature's scale; 1 past N).
+Value packQuantized(IRRewriter &rewriter, DequantizeOp dequantize,
+                    int64_t width) {
+  RankedTensorType qType = dequantize.getInput().getType();
+  Attribute q, scale;
+  if (dequantize.getZeroPoint() || dequantize.getBlockSize() ||
+      qType.getRank() != 2 || !qType.hasStaticShape() ||
+      (!dequantize.isPerTensor() && *dequantize.getAxis() != 0) ||
+      !matchPattern(dequantize.getInput(), m_Constant(&q)) ||
+      !matchPattern(dequantize.getScale(), m_Constant(&scale)))
+    return nullptr;
+  ElementsAttr panels = packPanels({q, /*isTransposed=*/false}, qType, width);
+  if (!panels)
+    return nullptr;
+  int64_t n = qType.getDimSize(0), k = qType.getDimSize(1);
+  int64_t numPanels = llvm::divideCeil(n, width);
+  Type floatType = dequantize.getType().getElementType();
+  Location loc = dequantize.getLoc();
+  rewriter.setInsertionPointAfter(dequantize);
+  Value packedScale = dequantize.getScale();
+  IntegerAttr axis, blockSize;
+  if (!dequantize.isPerTensor()) {
+    FailureOr<SmallVector<float>> scales = getConstantFloats(scale);
+    if (failed(scales) || !floatType.isF32())
+      return nullptr;
+    SmallVector<float> padded(numPanels * width, 1.0f);
+    llvm::copy(*scales, padded.begin());
+    packedScale = ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({numPanels, 1, width}, floatType),
+            ArrayRef<float>(padded)));
+    axis = rewriter.getI64IntegerAttr(1);
+    blockSize = rewriter.getI64IntegerAttr(k);
+  }
+  Value packedQ = ConstantOp::create(rewriter, loc, panels);
+  return DequantizeOp::create(
+      rewriter, loc, RankedTensorType::get({numPanels, k, width}, floatType),
+      packedQ, packedScale, /*zero_point=*/Value(), axis, blockSize);
+}
+
 struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
   using Base::Base;
   void runOnOperation() override {
@@ -95,10 +141,15 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
           type.getDimSize(0) < panelWidth)
         continue;
       std::optional<WeightSource> source = getWeightSource(linear);
-      if (!source)
+      auto dequantize = linear.getWeight().getDefiningOp<DequantizeOp>();
+      if (!source && !dequantize)
         continue;
       Value &packed = packedWeights[linear.getWeight()];
-      if (!packed) {
+      if (!packed && dequantize) {
+        packed = packQuantized(rewriter, dequantize, panelWidth);
+        if (!packed)
+          continue;
+      } else if (!packed) {
         ElementsAttr panels = packPanels(*source, type, panelWidth);
         if (!panels)
           continue;
@@ -114,6 +165,15 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
     // linear reads any more: transposes first, then the constants.
     llvm::SetVector<Operation *> transposes, constants;
     for (Value weight : llvm::make_first_range(packedWeights)) {
+      if (auto dequantize = weight.getDefiningOp<DequantizeOp>()) {
+        // The quantized weight's unpacked form goes first, then its
+        // constants.
+        transposes.insert(dequantize);
+        for (Value operand : dequantize->getOperands())
+          if (auto constant = operand.getDefiningOp<ConstantOp>())
+            constants.insert(constant);
+        continue;
+      }
       if (auto transpose = weight.getDefiningOp<TransposeOp>()) {
         transposes.insert(transpose);
         weight = transpose.getInput();

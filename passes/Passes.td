@@ -116,7 +116,7 @@ def FoldConstantsPass : Pass<"tfm-fold-constants", "::mlir::func::FuncOp"> {
 }
 
 def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
-  let summary = "Packs constant linear weights into the CPU's panel layout";
+  let summary = "Packs constant (or int8) linear weights into the CPU's panel layout";
   let description = [{
     The `-O3` layout decision. Rewrites every `tfm.linear` whose weight is a
     constant `[N, K]` matrix (or `transpose` of a constant `[K, N]` one)
@@ -128,6 +128,11 @@ def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
     product streams each panel from memory in order instead of striding
     through a `[K, N]` matrix. A weight several linears share is packed
     once.
+
+    A quantized weight, `dequantize` of a constant int8 `[N, K]` matrix
+    with one scale per feature (or one for all) and no zero point, packs
+    the same way: the int8 panels, and the per-feature scales as a blocked
+    scale `[P, 1, w]` (blocks of K along axis 1; 1 in the padding).
 
     Run it last: the fusions and `tfm-merge-linears` leave linears with a
     packed weight alone.

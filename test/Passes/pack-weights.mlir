@@ -88,3 +88,28 @@ func.func @direct_and_transposed(%x: tensor<4x2xf32>) -> (tensor<4x2xf32>, tenso
   %b = tfm.linear %x, %wt : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
   return %a, %b : tensor<4x2xf32>, tensor<4x2xf32>
 }
+
+// -----
+
+// A per-feature int8 weight packs like a float one: Q in panels, its
+// scales as [P, 1, w] blocks of K along axis 1 (1 past N), a new
+// dequantize of the panels; the old Q, S and dequantize go. A per-tensor
+// scale stays as it is.
+// CHECK-LABEL: func.func @quantized
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<{{\[\[\[}}5.000000e-01, 2.500000e-01]], {{\[\[}}1.250000e-01, 1.000000e+00]]]> : tensor<2x1x2xf32>
+// CHECK-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[\[}}1, 3], [2, 4]], {{\[\[}}5, 0], [6, 0]]]> : tensor<2x2x2xi8>
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S]] {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x2x2xi8>, tensor<2x1x2xf32>) -> tensor<2x2x2xf32>
+// CHECK: tfm.linear %{{.*}}, %[[W]] {out_features = 3 : i64} : (tensor<4x2xf32>, tensor<2x2x2xf32>) -> tensor<4x3xf32>
+// CHECK: %[[T:.*]] = tfm.dequantize %{{.*}}, %{{.*}} : (tensor<2x2x2xi8>, tensor<f32>) -> tensor<2x2x2xf32>
+// CHECK: tfm.linear %{{.*}}, %[[T]] {out_features = 3 : i64}
+// CHECK-NOT: tensor<3x2xi8>
+func.func @quantized(%x: tensor<4x2xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>) {
+  %q = tfm.constant dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xi8>
+  %s = tfm.constant dense<[0.5, 0.25, 0.125]> : tensor<3xf32>
+  %w = tfm.dequantize %q, %s {axis = 0 : i64} : (tensor<3x2xi8>, tensor<3xf32>) -> tensor<3x2xf32>
+  %a = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  %t = tfm.constant dense<0.5> : tensor<f32>
+  %wt = tfm.dequantize %q, %t : (tensor<3x2xi8>, tensor<f32>) -> tensor<3x2xf32>
+  %b = tfm.linear %x, %wt : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  return %a, %b : tensor<4x3xf32>, tensor<4x3xf32>
+}

@@ -243,9 +243,11 @@ Value getTransposedWeight(ConversionPatternRewriter &rewriter, Location loc,
 }
 
 /// The integer weight of a linear whose weight is `dequantize` of a
-/// constant [N, K] i8 matrix with one scale per output feature (or one for
-/// all) and no zero point: W = Q · S, so x·Wᵀ = (x·Qᵀ) · S, and the product
-/// reads Q (a quarter of the bytes) and scales its accumulators.
+/// constant i8 matrix with one scale per output feature (or one for all)
+/// and no zero point: W = Q · S, so x·Wᵀ = (x·Qᵀ) · S, and the product
+/// reads Q (a quarter of the bytes) and scales its accumulators. Q is
+/// [N, K] (axis 0 scales [N]), or [P, K, w] in the panel layout (scales
+/// [P, 1, w] in blocks of K along axis 1, as tfm-pack-weights makes them).
 struct QuantizedWeight {
   DequantizeOp dequantize;
   Attribute values;
@@ -253,10 +255,19 @@ struct QuantizedWeight {
 
 std::optional<QuantizedWeight> getQuantizedWeight(LinearOp op) {
   auto dequantize = op.getWeight().getDefiningOp<DequantizeOp>();
-  if (!dequantize || op.hasPackedWeight() || dequantize.getZeroPoint() ||
-      dequantize.getBlockSize() ||
-      (!dequantize.isPerTensor() && *dequantize.getAxis() != 0) ||
+  if (!dequantize || dequantize.getZeroPoint() ||
       !dequantize.getInput().getType().getElementType().isSignlessInteger(8))
+    return std::nullopt;
+  RankedTensorType type = dequantize.getInput().getType();
+  if (op.hasPackedWeight()) {
+    bool perFeature = dequantize.getBlockSize() && *dequantize.getAxis() == 1 &&
+                      *dequantize.getBlockSize() == type.getDimSize(1);
+    if (!dequantize.isPerTensor() && !perFeature)
+      return std::nullopt;
+    return QuantizedWeight{dequantize, Attribute()};
+  }
+  if (dequantize.getBlockSize() ||
+      (!dequantize.isPerTensor() && *dequantize.getAxis() != 0))
     return std::nullopt;
   Attribute values;
   if (!matchPattern(dequantize.getInput(), m_Constant(&values)))
@@ -341,17 +352,32 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     Value bias = adaptor.getBias();
     std::optional<QuantizedWeight> quantized = getQuantizedWeight(op);
     TypedAttr quantizedT;
-    if (quantized)
+    if (quantized && quantized->values)
       quantizedT = transposeConstantMatrix(
           quantized->values, quantized->dequantize.getInput().getType());
-    if (quantizedT) {
+    if (quantizedT || (quantized && op.hasPackedWeight())) {
       // (x · Qᵀ) · S + b: the product accumulates from zero, its epilogue
       // scales, adds the bias and goes on as a float linear's.
-      Value weightT = arith::ConstantOp::create(rewriter, loc, quantizedT);
-      Value init = createFilled(rewriter, loc, {m, n},
-                                createScalar(rewriter, loc, accType, 0));
-      result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
       Value scale = rewriter.getRemappedValue(quantized->dequantize.getScale());
+      if (quantizedT) {
+        Value weightT = arith::ConstantOp::create(rewriter, loc, quantizedT);
+        Value init = createFilled(rewriter, loc, {m, n},
+                                  createScalar(rewriter, loc, accType, 0));
+        result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
+      } else {
+        Value panels =
+            rewriter.getRemappedValue(quantized->dequantize.getInput());
+        result = buildPanelProduct(rewriter, loc, input2D, panels,
+                                   /*bias=*/Value(), accType);
+        int64_t padded = cast<RankedTensorType>(result.getType()).getDimSize(1);
+        if (padded != n)
+          result = extractStaticSlice(rewriter, loc, result, {0, 0}, {m, n});
+        if (!quantized->dequantize.isPerTensor()) {
+          scale = reshapeTo(rewriter, loc, scale, {padded});
+          if (padded != n)
+            scale = extractStaticSlice(rewriter, loc, scale, {0}, {n});
+        }
+      }
       SmallVector<Value> inputs = {result, scale};
       MLIRContext *ctx = op.getContext();
       SmallVector<AffineMap> maps = {

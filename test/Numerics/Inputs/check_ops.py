@@ -267,6 +267,7 @@ CASE_FLAGS = {
     "linear_int8_O2": ["--quantize=int8-weights"],
     "linear_int8_transposed_O3": ["-O3", "--quantize=int8-weights"],
     "linear_int8_O0": ["-O0", "--quantize=int8-weights"],
+    "linear_int8_uneven_panels_O3": ["-O3", "--quantize=int8-weights"],
 }
 
 CASES = {
@@ -317,8 +318,8 @@ CASES = {
     "linear_blocked_k_O3": lambda: linear_case(
         "linear_blocked_k_O3", [2, 7, 1536], 40),
     # int8 weights (tfmc --quantize=int8-weights): the product reads the
-    # int8 matrix and scales its sums; the epilogue as above. -O3 leaves
-    # the quantized weight unpacked; -O0 quantizes the MatMul itself.
+    # int8 matrix and scales its sums; the epilogue as above. -O3 packs the
+    # int8 weight in panels; -O0 quantizes the MatMul itself.
     "linear_int8_O2": lambda: linear_case(
         "linear_int8_O2", [2, 7, 40], 50, quantized=True),
     "linear_int8_transposed_O3": lambda: linear_case(
@@ -326,6 +327,9 @@ CASES = {
         quantized=True),
     "linear_int8_O0": lambda: linear_case(
         "linear_int8_O0", [3, 24], 48, transposed=True, quantized=True),
+    # int8 panels (-O3): 80 features, the last panel padded (its scales 1).
+    "linear_int8_uneven_panels_O3": lambda: linear_case(
+        "linear_int8_uneven_panels_O3", [2, 7, 40], 80, quantized=True),
     "quantize_dequantize": lambda: quantization_case("quantize_dequantize"),
     "erf": lambda: unary_case("erf", "erf", erf),
     "gelu": lambda: unary_case("gelu", "gelu", gelu),
