@@ -139,6 +139,41 @@ LogicalResult convertDequantizeLinear(NodeImporter &n) {
   return n.finish();
 }
 
+/// DynamicQuantizeLinear: uint8 with a range computed at run time, as
+/// ONNX defines it: [min(0, min x), max(0, max x)] mapped onto [0, 255],
+///   scale = (hi - lo) / 255, zero point = saturate(round(-lo / scale)),
+///   y = saturate(round(x / scale) + zero point);
+/// the rounding and saturation are tfm.quantize's.
+LogicalResult convertDynamicQuantizeLinear(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 3, 3)))
+    return failure();
+  Value x = n.input(0);
+  if (!x)
+    return n.finish();
+  RankedTensorType type = NodeImporter::getType(x);
+  if (!type.getElementType().isF32())
+    return n.emitError() << "quantizing " << type.getElementType()
+                         << " is not supported (float)";
+  auto allAxes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  Type f32 = type.getElementType();
+  Value zero = n.scalar(f32, 0);
+  Value lo = n.create<MinOp>(
+      n.create<ReduceMinOp>(x, allAxes, /*keepdims=*/false), zero);
+  Value hi = n.create<MaxOp>(
+      n.create<ReduceMaxOp>(x, allAxes, /*keepdims=*/false), zero);
+  Value scale = n.create<DivOp>(n.create<SubOp>(hi, lo), n.scalar(f32, 255));
+  auto u8 = IntegerType::get(n.context, 8, IntegerType::Unsigned);
+  Value zeroPoint = n.createTyped<QuantizeOp>(
+      RankedTensorType::get({}, u8), n.create<NegOp>(lo), scale,
+      MaybeValue{Value()}, IntegerAttr(), IntegerAttr());
+  n.setOutput(0, n.createTyped<QuantizeOp>(type.clone(u8), x, scale,
+                                           MaybeValue{zeroPoint}, IntegerAttr(),
+                                           IntegerAttr()));
+  n.setOutput(1, scale);
+  n.setOutput(2, zeroPoint);
+  return n.finish();
+}
+
 } // namespace
 
 void mlir::tfm::onnx_import::populateQuantizationConverters(
@@ -146,4 +181,5 @@ void mlir::tfm::onnx_import::populateQuantizationConverters(
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "QuantizeLinear", 10, convertQuantizeLinear);
   r.add(onnx, "DequantizeLinear", 10, convertDequantizeLinear);
+  r.add(onnx, "DynamicQuantizeLinear", 11, convertDynamicQuantizeLinear);
 }
