@@ -119,6 +119,10 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
           return value;
         }));
     scales = *getConstantFloats(scaleAttr);
+    // A scale that underflows the weight's type (f16 weights below 2^-24 ·
+    // 127) cannot represent the row: leave the weight in float.
+    if (llvm::any_of(scales, [](float s) { return !(s > 0) || std::isinf(s); }))
+      return failure();
     QuantizationScheme scheme{/*axis=*/0, /*blockSize=*/0};
     auto i8 = IntegerType::get(&getContext(), 8);
     SmallVector<char> bytes =
@@ -130,7 +134,13 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     Value quantized = ConstantOp::create(
         builder, loc,
         createConstantLike(source.value, quantizedType, ".int8", bytes));
-    Value scale = ConstantOp::create(builder, loc, scaleAttr);
+    // A weight blob's scales are a blob too (`<name>.scale`): printed IR
+    // stays small for wide layers.
+    SmallVector<char> storage; // a splat's expanded bytes
+    Value scale = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source.value, scaleType, ".scale",
+                           *getConstantBytes(scaleAttr, storage)));
     Value dequantized = DequantizeOp::create(
         builder, loc, RankedTensorType::get({n, k}, floatType), quantized,
         scale, /*zero_point=*/Value(), builder.getI64IntegerAttr(0),

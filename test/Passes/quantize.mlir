@@ -49,6 +49,27 @@ func.func @transposed(%x: tensor<1x3x2xf32>, %y: tensor<3x2xf32>) -> (tensor<1x3
 
 // -----
 
+// A weight blob's scales are a blob too, expanded when they are all equal.
+// CHECK-LABEL: func.func @blob_scales
+// CHECK-DAG: %[[Q:.*]] = tfm.constant dense_resource<equal.rows.int8> : tensor<2x2xi8>
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense_resource<equal.rows.scale> : tensor<2xf32>
+// CHECK: tfm.dequantize %[[Q]], %[[S]] {axis = 0 : i64}
+func.func @blob_scales(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %w = tfm.constant dense_resource<equal.rows> : tensor<2x2xf32>
+  %a = tfm.linear %x, %w : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  return %a : tensor<3x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      equal.rows: "0x400000000000803F000080BF0000803F0000803F"
+    }
+  }
+#-}
+
+// -----
+
 // Excluded by node name; by weight name; weights that are not constant, or
 // already in the panel layout, stay as they are.
 // CHECK-LABEL: func.func @kept
