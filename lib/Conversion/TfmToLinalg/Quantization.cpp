@@ -51,6 +51,32 @@ Value intToFloat(OpBuilder &b, Location loc, Value value, Type originalType,
   return arith::SIToFPOp::create(b, loc, type, value);
 }
 
+/// The elementwise generic of a quantize or dequantize of `type` into
+/// elements of `elementType`: the body gets the tensor's element, its
+/// scale and, when there is one, its zero point (args[2]).
+template <typename OpTy, typename Adaptor>
+Value buildQuantizationGeneric(OpBuilder &b, OpTy op, Adaptor adaptor,
+                               RankedTensorType type, Type elementType,
+                               GenericBodyFn body) {
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = op.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap scaleMap = getScaleMap(op, rank);
+  SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
+  SmallVector<AffineMap> maps = {identity, scaleMap};
+  if (Value zeroPoint = adaptor.getZeroPoint()) {
+    inputs.push_back(zeroPoint);
+    maps.push_back(scaleMap);
+  }
+  maps.push_back(identity);
+  Value init = createEmpty(b, op.getLoc(), type.getShape(), elementType);
+  return buildGeneric(b, op.getLoc(), inputs, init, maps,
+                      SmallVector<utils::IteratorType>(
+                          rank, utils::IteratorType::parallel),
+                      body)
+      .front();
+}
+
 struct QuantizeOpLowering : OpConversionPattern<QuantizeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -59,51 +85,30 @@ struct QuantizeOpLowering : OpConversionPattern<QuantizeOp> {
     FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
     if (failed(type))
       return failure();
-    Location loc = op.getLoc();
-    int64_t rank = type->getRank();
-    MLIRContext *ctx = op.getContext();
-    Type intType = toSignless(type->getElementType());
     Type originalInt = type->getElementType();
-    auto [lowest, highest] =
-        getQuantizedRange(cast<IntegerType>(type->getElementType()));
+    Type intType = toSignless(originalInt);
+    auto [lowest, highest] = getQuantizedRange(cast<IntegerType>(originalInt));
     double low = lowest, high = highest;
-    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
-    AffineMap scaleMap = getScaleMap(op, rank);
-    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                   scaleMap};
-    if (Value zeroPoint = adaptor.getZeroPoint()) {
-      inputs.push_back(zeroPoint);
-      maps.push_back(scaleMap);
-    }
-    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-    Value init = createEmpty(rewriter, loc, type->getShape(), intType);
+    Type computeType = getComputeType(op.getInput().getType().getElementType());
     bool hasZeroPoint = static_cast<bool>(adaptor.getZeroPoint());
-    Value result =
-        buildGeneric(
-            rewriter, loc, inputs, init, maps,
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l,
-                ValueRange args) -> SmallVector<Value> {
-              Type computeType =
-                  getComputeType(op.getInput().getType().getElementType());
-              Value x = extendTo(b, l, args[0], computeType);
-              Value scale = extendTo(b, l, args[1], computeType);
-              Value v = math::RoundEvenOp::create(
-                  b, l, arith::DivFOp::create(b, l, x, scale));
-              if (hasZeroPoint)
-                v = arith::AddFOp::create(
-                    b, l, v,
-                    intToFloat(b, l, args[2], originalInt, computeType));
-              // Saturate; NaN becomes the lowest value (maxnum drops it).
-              v = arith::MaxNumFOp::create(
-                  b, l, v, createScalar(b, l, computeType, low));
-              v = arith::MinNumFOp::create(
-                  b, l, v, createScalar(b, l, computeType, high));
-              Value wide = arith::FPToSIOp::create(b, l, b.getI32Type(), v);
-              return {arith::TruncIOp::create(b, l, intType, wide)};
-            })
-            .front();
+    Value result = buildQuantizationGeneric(
+        rewriter, op, adaptor, *type, intType,
+        [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+          Value x = extendTo(b, l, args[0], computeType);
+          Value scale = extendTo(b, l, args[1], computeType);
+          Value v = math::RoundEvenOp::create(
+              b, l, arith::DivFOp::create(b, l, x, scale));
+          if (hasZeroPoint)
+            v = arith::AddFOp::create(
+                b, l, v, intToFloat(b, l, args[2], originalInt, computeType));
+          // Saturate; NaN becomes the lowest value (maxnum drops it).
+          v = arith::MaxNumFOp::create(b, l, v,
+                                       createScalar(b, l, computeType, low));
+          v = arith::MinNumFOp::create(b, l, v,
+                                       createScalar(b, l, computeType, high));
+          Value wide = arith::FPToSIOp::create(b, l, b.getI32Type(), v);
+          return {arith::TruncIOp::create(b, l, intType, wide)};
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -117,42 +122,23 @@ struct DequantizeOpLowering : OpConversionPattern<DequantizeOp> {
     FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
     if (failed(type))
       return failure();
-    Location loc = op.getLoc();
-    int64_t rank = type->getRank();
-    MLIRContext *ctx = op.getContext();
     Type floatType = type->getElementType();
+    Type computeType = getComputeType(floatType);
     Type originalInt = op.getInput().getType().getElementType();
-    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
-    AffineMap scaleMap = getScaleMap(op, rank);
-    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                   scaleMap};
-    if (Value zeroPoint = adaptor.getZeroPoint()) {
-      inputs.push_back(zeroPoint);
-      maps.push_back(scaleMap);
-    }
-    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-    Value init = createEmpty(rewriter, loc, type->getShape(), floatType);
     bool hasZeroPoint = static_cast<bool>(adaptor.getZeroPoint());
-    Value result =
-        buildGeneric(
-            rewriter, loc, inputs, init, maps,
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l,
-                ValueRange args) -> SmallVector<Value> {
-              Type computeType = getComputeType(floatType);
-              Value v = intToFloat(b, l, args[0], originalInt, computeType);
-              if (hasZeroPoint)
-                v = arith::SubFOp::create(
-                    b, l, v,
-                    intToFloat(b, l, args[2], originalInt, computeType));
-              v = arith::MulFOp::create(b, l, v,
-                                        extendTo(b, l, args[1], computeType));
-              if (floatType != computeType)
-                v = arith::TruncFOp::create(b, l, floatType, v);
-              return {v};
-            })
-            .front();
+    Value result = buildQuantizationGeneric(
+        rewriter, op, adaptor, *type, floatType,
+        [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+          Value v = intToFloat(b, l, args[0], originalInt, computeType);
+          if (hasZeroPoint)
+            v = arith::SubFOp::create(
+                b, l, v, intToFloat(b, l, args[2], originalInt, computeType));
+          v = arith::MulFOp::create(b, l, v,
+                                    extendTo(b, l, args[1], computeType));
+          if (floatType != computeType)
+            v = arith::TruncFOp::create(b, l, floatType, v);
+          return {v};
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
