@@ -332,3 +332,45 @@ func.func @empty_reduction(%a: tensor<3x0xf32>, %b: tensor<0x4xf32>) -> tensor<3
   %0 = linalg.matmul ins(%a, %b : tensor<3x0xf32>, tensor<0x4xf32>) outs(%f : tensor<3x4xf32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+// A u8 x s8 product in the 4-way dot product layout (loops m, p, g, j, t):
+// register tiles keep the group of four whole and are vectorized by hand,
+// per row and 16 lanes: the row's four activation bytes broadcast, times
+// the lanes' weight bytes (one 64-byte load), reduced over the group into
+// the 32-bit sums; the accumulator tile stays in registers across K.
+// V512-LABEL: func.func @dot_group
+// V512: scf.forall (%{{.*}}) in (2)
+// V512: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<8x1x32xi32>, vector<8x1x32xi32>
+// V512: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %[[SUMS:.*]] = %[[ACC]]) -> (tensor<8x1x32xi32>, vector<8x1x32xi32>)
+// V512: vector.transfer_read %{{.*}} {in_bounds = [true, true], permutation_map = #{{.*}}} : tensor<8x1x4xi8>, vector<8x4xi8>
+// V512: %[[W:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3]] : tensor<1x1x32x4xi8> into tensor<128xi8>
+// V512: %[[W0:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<128xi8>, vector<64xi8>
+// V512: %[[W0G:.*]] = vector.shape_cast %[[W0]] : vector<64xi8> to vector<16x4xi8>
+// V512: %[[W0E:.*]] = arith.extsi %[[W0G]] : vector<16x4xi8> to vector<16x4xi32>
+// V512: %[[A0:.*]] = vector.broadcast %{{.*}} : vector<4xi8> to vector<16x4xi8>
+// V512: %[[A0E:.*]] = arith.extui %[[A0]] : vector<16x4xi8> to vector<16x4xi32>
+// V512: %[[P:.*]] = arith.muli %[[A0E]], %[[W0E]] : vector<16x4xi32>
+// V512: vector.multi_reduction <add>, %[[P]], %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
+// V512-COUNT-15: vector.multi_reduction <add>
+// V512-NOT: vector.multi_reduction
+// V512: scf.yield
+#dot_a = affine_map<(m, p, g, j, t) -> (m, g, t)>
+#dot_w = affine_map<(m, p, g, j, t) -> (p, g, j, t)>
+#dot_c = affine_map<(m, p, g, j, t) -> (m, p, j)>
+func.func @dot_group(%a: tensor<16x8x4xi8>, %w: tensor<2x8x32x4xi8>) -> tensor<16x2x32xi32> {
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<16x2x32xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<16x2x32xi32>) -> tensor<16x2x32xi32>
+  %r = linalg.generic {indexing_maps = [#dot_a, #dot_w, #dot_c], iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction"]}
+      ins(%a, %w : tensor<16x8x4xi8>, tensor<2x8x32x4xi8>) outs(%f : tensor<16x2x32xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %x32 = arith.extui %x : i8 to i32
+    %y32 = arith.extsi %y : i8 to i32
+    %p = arith.muli %x32, %y32 : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<16x2x32xi32>
+  return %r : tensor<16x2x32xi32>
+}

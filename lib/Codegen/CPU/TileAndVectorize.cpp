@@ -32,6 +32,7 @@
 #include "tfm/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
@@ -91,6 +92,172 @@ int64_t getElementBits(linalg::LinalgOp op) {
       if (shaped.getElementType().isIntOrFloat())
         bits = std::max<int64_t>(bits, shaped.getElementTypeBitWidth());
   return std::max<int64_t>(bits, 8);
+}
+
+/// Elements of a K group that an integer dot product instruction sums into
+/// one 32-bit lane (VNNI's vpdpbusd, AVX2's vpmaddubsw + vpmaddwd).
+constexpr int64_t kDotGroup = 4;
+
+/// True when loop `dim` of the integer contraction `op` is the innermost
+/// loop and a group of kDotGroup 8-bit elements of both operands.
+bool isDotGroupLoop(linalg::LinalgOp op, unsigned dim) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (dim + 1 != ranges.size() || ranges[dim] != kDotGroup)
+    return false;
+  return llvm::all_of(op.getDpsInputs(), [](Value input) {
+    return getElementTypeOrSelf(input.getType()).isInteger(8);
+  });
+}
+
+/// True when the body of `op` is `acc + zext(a) * sext(w)` on its inputs
+/// (a, w) and output (acc).
+bool isUnsignedSignedDotBody(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add || add.getLhs() != body.getArgument(2))
+    return false;
+  auto mul = add.getRhs().getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return false;
+  auto zext = mul.getLhs().getDefiningOp<arith::ExtUIOp>();
+  auto sext = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
+  return zext && sext && zext.getIn() == body.getArgument(0) &&
+         sext.getIn() == body.getArgument(1) &&
+         body.getOperations().size() == 5;
+}
+
+/// True when `op` is a register tile of the 4-way dot product layout:
+/// loops (m, p, g, j, t) over uint8 A[m, g, t] and int8 W[p, g, j, t] into
+/// i32 C[m, p, j], with one step of p and g, output features in whole
+/// registers of `lanes` and the group t of four whole.
+bool isDotGroupTile(linalg::LinalgOp linalgOp, int64_t lanes) {
+  auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
+  if (!op)
+    return false;
+  MLIRContext *ctx = op.getContext();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.size() != 5 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || ranges[1] != 1 || ranges[2] != 1 ||
+      ranges[4] != kDotGroup || ShapedType::isDynamic(ranges[0]) ||
+      ShapedType::isDynamic(ranges[3]) || ranges[3] % lanes != 0 ||
+      !op.hasPureTensorSemantics() || !isUnsignedSignedDotBody(op))
+    return false;
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> expected = {
+      AffineMap::get(5, 0, {dim(0), dim(2), dim(4)}, ctx),
+      AffineMap::get(5, 0, {dim(1), dim(2), dim(3), dim(4)}, ctx),
+      AffineMap::get(5, 0, {dim(0), dim(1), dim(3)}, ctx)};
+  return op.getIndexingMapsArray() == expected;
+}
+
+/// Vectorizes a dot-group tile (isDotGroupTile) register by register: for
+/// each row and each `lanes` output features,
+///
+///   acc[j] += Σ_t zext(a[t]) · sext(W[j, t])
+///
+/// with W's register read as one 32-bit word per feature (its four
+/// bytes), as a multi_reduction over t. This is the exact form of one
+/// vpdpbusd, which tfm-cpu-lower-vectors emits on targets that have it
+/// (the four activation bytes broadcast to every lane).
+void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
+                           int64_t lanes) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t rows = ranges[0], width = ranges[3];
+  Location loc = op.getLoc();
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  // Constants at the function's entry: the accumulator's transfers must
+  // have loop-invariant operands to be hoisted out of the K loop.
+  rewriter.setInsertionPointToStart(
+      &op->getParentOfType<func::FuncOp>().getBody().front());
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value zeroI8 = arith::ConstantIntOp::create(rewriter, loc, i8, 0);
+  Value zeroI32 = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
+  SmallVector<Value> offsets;
+  for (int64_t c = 0; c < ranges[3]; c += lanes)
+    offsets.push_back(
+        arith::ConstantIndexOp::create(rewriter, loc, c * kDotGroup));
+  rewriter.setInsertionPoint(op);
+  auto read = [&](Value source, VectorType type, AffineMap map, Value pad) {
+    int64_t rank = cast<ShapedType>(source.getType()).getRank();
+    return vector::TransferReadOp::create(
+               rewriter, loc, type, source, SmallVector<Value>(rank, zero), pad,
+               map, SmallVector<bool>(type.getRank(), true))
+        .getResult();
+  };
+  // Each operand's tile without its unit dimensions.
+  Value activations =
+      read(op.getDpsInputs()[0], VectorType::get({rows, kDotGroup}, i8),
+           AffineMap::get(3, 0, {dim(0), dim(2)}, ctx), zeroI8);
+  // The accumulator tile is read and written whole (a transfer pair that
+  // loop hoisting keeps in registers across the K loop).
+  auto accTileType = VectorType::get({rows, 1, width}, i32);
+  AffineMap accMap = AffineMap::getMultiDimIdentityMap(3, ctx);
+  Value acc = vector::ShapeCastOp::create(
+      rewriter, loc, VectorType::get({rows, width}, i32),
+      read(op.getDpsInits()[0], accTileType, accMap, zeroI32));
+  // The weight tile is `width` x 4 contiguous bytes: one plain load per
+  // register.
+  Value weights = tensor::CollapseShapeOp::create(
+      rewriter, loc, op.getDpsInputs()[1],
+      SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+  auto groupType = VectorType::get({lanes, kDotGroup}, i32);
+  SmallVector<Value> panelRegisters;
+  for (Value offset : offsets) {
+    Value bytes = vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get({lanes * kDotGroup}, i8), weights,
+        ValueRange{offset}, zeroI8, ArrayRef<bool>{true});
+    Value groups = vector::ShapeCastOp::create(
+        rewriter, loc, VectorType::get({lanes, kDotGroup}, i8), bytes);
+    panelRegisters.push_back(
+        arith::ExtSIOp::create(rewriter, loc, groupType, groups));
+  }
+  Value result = acc;
+  for (int64_t r = 0; r < rows; ++r) {
+    Value bytes = vector::ExtractOp::create(rewriter, loc, activations,
+                                            ArrayRef<int64_t>{r});
+    Value broadcast = arith::ExtUIOp::create(
+        rewriter, loc, groupType,
+        vector::BroadcastOp::create(
+            rewriter, loc, VectorType::get({lanes, kDotGroup}, i8), bytes));
+    Value row =
+        vector::ExtractOp::create(rewriter, loc, acc, ArrayRef<int64_t>{r});
+    for (auto [c, panel] : llvm::enumerate(panelRegisters)) {
+      int64_t offset = static_cast<int64_t>(c) * lanes;
+      Value sums = vector::ExtractStridedSliceOp::create(
+          rewriter, loc, row, ArrayRef<int64_t>{offset},
+          ArrayRef<int64_t>{lanes}, ArrayRef<int64_t>{1});
+      Value products = arith::MulIOp::create(rewriter, loc, broadcast, panel);
+      Value dot = vector::MultiDimReductionOp::create(
+          rewriter, loc, products, sums, ArrayRef<bool>{false, true},
+          vector::CombiningKind::ADD);
+      row = vector::InsertStridedSliceOp::create(rewriter, loc, dot, row,
+                                                 ArrayRef<int64_t>{offset},
+                                                 ArrayRef<int64_t>{1});
+    }
+    result = vector::InsertOp::create(rewriter, loc, row, result,
+                                      ArrayRef<int64_t>{r});
+  }
+  Value written =
+      vector::TransferWriteOp::create(
+          rewriter, loc,
+          vector::ShapeCastOp::create(rewriter, loc, accTileType, result),
+          op.getDpsInits()[0], SmallVector<Value>(3, zero), accMap,
+          SmallVector<bool>(3, true))
+          .getResult();
+  rewriter.replaceOp(op, written);
+}
+
+/// True when the body widens an operand as unsigned (a uint8 activation):
+/// vector.contract sign-extends narrower operands, so such a contraction
+/// must keep its extensions and not become a named matmul or a direct
+/// vector.contract.
+bool hasUnsignedExtension(linalg::LinalgOp op) {
+  return llvm::any_of(op.getBlock()->getOperations(), [](Operation &bodyOp) {
+    return isa<arith::ExtUIOp, arith::UIToFPOp>(bodyOp);
+  });
 }
 
 bool hasBooleanOperand(linalg::LinalgOp op) {
@@ -297,7 +464,8 @@ void fuseInitializers(RewriterBase &rewriter, linalg::LinalgOp tiled,
 /// products; a generic contraction would instead be broadcast over its
 /// whole iteration space.
 void specializeContractionTile(RewriterBase &rewriter, linalg::LinalgOp op) {
-  if (isa<linalg::MatmulOp>(op) || !isContraction(op))
+  if (isa<linalg::MatmulOp>(op) || !isContraction(op) ||
+      hasUnsignedExtension(op))
     return;
   // Operands of different element types (an f32 probability tile by f16
   // values) stay a generic: the named contraction's vectorization would
@@ -648,10 +816,14 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     auto tiled = cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
     fuseInitializers(rewriter, tiled, result->loops);
 
-    // K one step at a time: each step is an outer product.
+    // K one step at a time: each step is an outer product. A group of
+    // four 8-bit K elements innermost (the operand layout of the CPU's
+    // 4-way integer dot products) stays whole.
     SmallVector<int64_t> kTiles(ranges.size(), 0);
     for (unsigned k : dims.k)
       kTiles[k] = 1;
+    if (isDotGroupLoop(tiled, dims.k.back()))
+      kTiles[dims.k.back()] = 0;
     FailureOr<scf::SCFTilingResult> kResult =
         tileAndReplace(rewriter, tiled, kTiles, "tile the reduction");
     if (failed(kResult))
@@ -784,9 +956,14 @@ void TileAndVectorizePass::runOnOperation() {
   func.walk([&](linalg::LinalgOp op) { tiles.push_back(op); });
   for (linalg::LinalgOp op : tiles)
     specializeContractionTile(rewriter, op);
+  // Dot-group tiles are vectorized by hand, after the patterns below.
+  int64_t lanes = vectorBits / 32;
+  SmallVector<linalg::GenericOp> dotTiles;
   SmallVector<linalg::LinalgOp> candidates;
   func.walk([&](linalg::LinalgOp op) {
-    if (!hasBooleanOperand(op) && op.hasPureTensorSemantics())
+    if (isDotGroupTile(op, lanes))
+      dotTiles.push_back(cast<linalg::GenericOp>(op.getOperation()));
+    else if (!hasBooleanOperand(op) && op.hasPureTensorSemantics())
       candidates.push_back(op);
   });
   for (linalg::LinalgOp op : candidates) {
@@ -805,7 +982,8 @@ void TileAndVectorizePass::runOnOperation() {
         linalg::vectorize(rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
                           /*flatten1DDepthwiseConv=*/false,
                           /*assumeDynamicDimsMatchVecSizes=*/false,
-                          /*createNamedContraction=*/isContraction(op));
+                          /*createNamedContraction=*/isContraction(op) &&
+                              !hasUnsignedExtension(op));
     if (succeeded(result))
       rewriter.replaceOp(op, result->replacements);
   }
@@ -820,6 +998,8 @@ void TileAndVectorizePass::runOnOperation() {
     name.getCanonicalizationPatterns(patterns, ctx);
   if (failed(applyPatternsGreedily(func, std::move(patterns))))
     return signalPassFailure();
+  for (linalg::GenericOp op : dotTiles)
+    vectorizeDotGroupTile(rewriter, op, lanes);
 
   // A contraction's accumulator is read and written by every step of its
   // reduction loop: carry it in registers instead (innermost loops first).
