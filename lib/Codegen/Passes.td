@@ -134,6 +134,16 @@ def TileAndVectorizePass
     are vectorized with linalg's vectorizer. Ops it cannot vectorize
     (non-projected indexing maps, i1 buffers) are left to become scalar
     loops.
+
+    An integer contraction in the 4-way dot product layout (uint8
+    activations `[M, K/4, 4]` by int8 panels `[P, K/4, w, 4]`, as
+    `convert-tfm-to-linalg` builds W8A8 linears) keeps its group of four
+    K elements whole in each register tile, and is vectorized register by
+    register: per row and register of output features, the four
+    activation bytes broadcast to every lane, times each lane's four
+    weight bytes, summed into the lane's 32-bit accumulator (a
+    `vector.multi_reduction` over the group: the exact form of one
+    `vpdpbusd`, which `tfm-cpu-lower-vectors{vnni}` emits).
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -172,8 +182,16 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
     transposes, broadcasts, masks and shape casts to 1-D vector
     operations, and transfers to plain vector loads and stores (unrolled
     loops for n-D transfers).
+
+    With `vnni`, first: each 4-way dot product of a register (a
+    `vector.multi_reduction` adding, per 32-bit lane, the four products of
+    broadcast uint8 activation bytes and the lane's int8 weight bytes, as
+    `tfm-cpu-tile-and-vectorize` vectorizes W8A8 tiles) becomes one call of
+    the `vpdpbusd` intrinsic (`llvm.x86.avx512.vpdpbusd.512`, or `.256`
+    for AVX-VNNI): LLVM does not select it from the generic form.
   }];
   let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
@@ -181,7 +199,10 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
   ];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
-           "Bits of the target's vector registers (128, 256 or 512)">
+           "Bits of the target's vector registers (128, 256 or 512)">,
+    Option<"vnni", "vnni", "bool", /*default=*/"false",
+           "The target has vpdpbusd at `vector-bits` (AVX-512 VNNI at 512; "
+           "AVX-VNNI, or AVX-512 VNNI with VL, at 256)">
   ];
 }
 

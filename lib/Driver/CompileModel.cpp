@@ -179,6 +179,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   CpuPipelineOptions pipeline;
   pipeline.optLevel = options.optLevel;
   pipeline.vectorBits = cpu::getVectorRegisterBits(*machine);
+  pipeline.vnni = cpu::hasDotProductInt8(*machine, pipeline.vectorBits);
   pipeline.entryName = options.symbolPrefix + "_main";
   pipeline.numThreads = options.numThreads;
   pipeline.quantize = options.quantize;

@@ -86,6 +86,7 @@ static void buildLlvmPhase(OpPassManager &pm,
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   LowerVectorsPassOptions vectors;
   vectors.vectorBits = options.vectorBits;
+  vectors.vnni = options.vnni;
   funcPm.addPass(createLowerVectorsPass(vectors));
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createForallToParallelLoopPass());

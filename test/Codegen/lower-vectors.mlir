@@ -1,5 +1,7 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors))" --split-input-file | FileCheck %s
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512}))" --split-input-file | FileCheck %s --check-prefix=V512
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512 vnni}))" --split-input-file | FileCheck %s --check-prefix=VNNI
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=256 vnni}))" --split-input-file | FileCheck %s --check-prefix=VNNI256
 
 // An accumulator read and written by every step of a loop moves into the
 // loop's iteration arguments; the contraction becomes broadcast + FMA rows
@@ -246,4 +248,61 @@ func.func @int8_weight_tile(%a: memref<4x16xf32>, %b: memref<16x16xi8>, %c: memr
     vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<4x16xf32>, memref<4x16xf32>
   }
   return
+}
+
+// -----
+
+// A 4-way dot product per 32-bit lane (W8A8 tiles): with vnni, one
+// vpdpbusd, its byte operands as vectors of i8: the four activation bytes
+// as one word broadcast to every lane, the lanes' weight bytes in order
+// (this 2-D argument's shape cast lowers to inserts; the pipeline's comes
+// from a 1-D load and folds away).
+// Without it the multi-reduction is lowered like any other.
+// VNNI-LABEL: func.func @dot_group_512
+// VNNI-SAME: (%[[A:.*]]: vector<4xi8>, %[[W:.*]]: vector<16x4xi8>, %[[ACC:.*]]: vector<16xi32>)
+// VNNI: %[[WORD:.*]] = vector.bitcast %[[A]] : vector<4xi8> to vector<1xi32>
+// VNNI: %[[E:.*]] = vector.extract %[[WORD]][0] : i32 from vector<1xi32>
+// VNNI: %[[B:.*]] = vector.broadcast %[[E]] : i32 to vector<16xi32>
+// VNNI: %[[BB:.*]] = vector.bitcast %[[B]] : vector<16xi32> to vector<64xi8>
+// VNNI: %[[R:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%[[ACC]], %[[BB]], %{{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// VNNI: return %[[R]]
+// CHECK-LABEL: func.func @dot_group_512
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: return
+// VNNI256-LABEL: func.func @dot_group_512
+// VNNI256-NOT: llvm.call_intrinsic
+// VNNI256: return
+func.func @dot_group_512(%a: vector<4xi8>, %w: vector<16x4xi8>, %acc: vector<16xi32>) -> vector<16xi32> {
+  %b = vector.broadcast %a : vector<4xi8> to vector<16x4xi8>
+  %be = arith.extui %b : vector<16x4xi8> to vector<16x4xi32>
+  %we = arith.extsi %w : vector<16x4xi8> to vector<16x4xi32>
+  %p = arith.muli %be, %we : vector<16x4xi32>
+  %r = vector.multi_reduction <add>, %p, %acc [1] : vector<16x4xi32> to vector<16xi32>
+  return %r : vector<16xi32>
+}
+
+// -----
+
+// AVX-VNNI: 8 lanes of 256 bits. A signed activation (sign extension) is
+// not the instruction's u8 x s8 product.
+// VNNI256-LABEL: func.func @dot_group_256
+// VNNI256: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+// VNNI256-LABEL: func.func @dot_group_signed
+// VNNI256-NOT: llvm.call_intrinsic
+// VNNI256: return
+func.func @dot_group_256(%a: vector<4xi8>, %w: vector<8x4xi8>, %acc: vector<8xi32>) -> vector<8xi32> {
+  %b = vector.broadcast %a : vector<4xi8> to vector<8x4xi8>
+  %be = arith.extui %b : vector<8x4xi8> to vector<8x4xi32>
+  %we = arith.extsi %w : vector<8x4xi8> to vector<8x4xi32>
+  %p = arith.muli %we, %be : vector<8x4xi32>
+  %r = vector.multi_reduction <add>, %p, %acc [1] : vector<8x4xi32> to vector<8xi32>
+  return %r : vector<8xi32>
+}
+func.func @dot_group_signed(%a: vector<4xi8>, %w: vector<8x4xi8>, %acc: vector<8xi32>) -> vector<8xi32> {
+  %b = vector.broadcast %a : vector<4xi8> to vector<8x4xi8>
+  %be = arith.extsi %b : vector<8x4xi8> to vector<8x4xi32>
+  %we = arith.extsi %w : vector<8x4xi8> to vector<8x4xi32>
+  %p = arith.muli %be, %we : vector<8x4xi32>
+  %r = vector.multi_reduction <add>, %p, %acc [1] : vector<8x4xi32> to vector<8xi32>
+  return %r : vector<8xi32>
 }

@@ -166,7 +166,11 @@ int main(int argc, char **argv) {
     int64_t bits = cpu::getVectorRegisterBits(*machine);
     llvm::outs() << "cpu: " << machine->getTargetCPU() << "\n"
                  << "vector-bits: " << bits << "\n"
-                 << "panel-width: " << getWeightPanelWidth(bits) << "\n";
+                 << "panel-width: " << getWeightPanelWidth(bits) << "\n"
+                 << "int8-dot: "
+                 << (cpu::hasDotProductInt8(*machine, bits) ? "vpdpbusd"
+                                                            : "none")
+                 << "\n";
     return 0;
   }
   if (inputFile.empty())

@@ -116,6 +116,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "256 (AVX2) or 512 (AVX-512); sizes register tiles and "
                      "weight panels"),
       llvm::cl::init(256)};
+  Option<bool> vnni{
+      *this, "vnni",
+      llvm::cl::desc("The target has vpdpbusd at vector-bits: W8A8 "
+                     "products use it"),
+      llvm::cl::init(false)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "

@@ -16,6 +16,7 @@
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -245,6 +246,72 @@ void splitAccumulatorChains(RewriterBase &rewriter, func::FuncOp func,
   }
 }
 
+/// One vpdpbusd: the multi_reduction over the group of four of
+///
+///   zext(broadcast(a : vector<4xi8>)) * sext(w : vector<L x 4 x i8>)
+///
+/// into acc : vector<L x i32>, with L lanes of 32 bits filling a register.
+struct DotGroupToVnni : OpRewritePattern<vector::MultiDimReductionOp> {
+  DotGroupToVnni(MLIRContext *ctx, int64_t vectorBits)
+      : OpRewritePattern(ctx), vectorBits(vectorBits) {}
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType sourceType = op.getSourceVectorType();
+    int64_t lanes = vectorBits / 32;
+    if (op.getKind() != vector::CombiningKind::ADD ||
+        sourceType.getShape() != ArrayRef<int64_t>{lanes, 4} ||
+        !sourceType.getElementType().isInteger(32) ||
+        op.getReductionMask() != ArrayRef<bool>{false, true})
+      return failure();
+    auto mul = op.getSource().getDefiningOp<arith::MulIOp>();
+    if (!mul)
+      return failure();
+    Value bytes, weights;
+    for (auto [lhs, rhs] : {std::make_pair(mul.getLhs(), mul.getRhs()),
+                            std::make_pair(mul.getRhs(), mul.getLhs())}) {
+      auto zext = lhs.getDefiningOp<arith::ExtUIOp>();
+      auto sext = rhs.getDefiningOp<arith::ExtSIOp>();
+      if (!zext || !sext)
+        continue;
+      auto broadcast = zext.getIn().getDefiningOp<vector::BroadcastOp>();
+      auto sourceVector =
+          broadcast ? dyn_cast<VectorType>(broadcast.getSourceType()) : nullptr;
+      if (!sourceVector || sourceVector.getShape() != ArrayRef<int64_t>{4} ||
+          !sourceVector.getElementType().isInteger(8) ||
+          !getElementTypeOrSelf(sext.getIn().getType()).isInteger(8))
+        continue;
+      bytes = broadcast.getSource();
+      weights = sext.getIn();
+    }
+    if (!bytes)
+      return failure();
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    auto laneType = VectorType::get({lanes}, i32);
+    Value word = vector::ExtractOp::create(
+        rewriter, loc,
+        vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32),
+                                  bytes),
+        ArrayRef<int64_t>{0});
+    // The intrinsic takes both byte operands as vectors of i8.
+    auto byteType = VectorType::get({lanes * 4}, i8);
+    Value broadcast = vector::BitCastOp::create(
+        rewriter, loc, byteType,
+        vector::BroadcastOp::create(rewriter, loc, laneType, word));
+    Value weightBytes =
+        vector::ShapeCastOp::create(rewriter, loc, byteType, weights);
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, laneType,
+        rewriter.getStringAttr("llvm.x86.avx512.vpdpbusd." +
+                               std::to_string(vectorBits)),
+        ValueRange{op.getAcc(), broadcast, weightBytes});
+    return success();
+  }
+
+  int64_t vectorBits;
+};
+
 struct LowerVectorsPass
     : public tfm::impl::LowerVectorsPassBase<LowerVectorsPass> {
   using Base::Base;
@@ -265,6 +332,13 @@ struct LowerVectorsPass
       populate(patterns);
       return applyPatternsGreedily(func, std::move(patterns));
     };
+
+    // 4-way integer dot products to the instruction that does them.
+    if (vnni && (vectorBits == 256 || vectorBits == 512) &&
+        failed(apply([&](RewritePatternSet &patterns) {
+          patterns.add<DotGroupToVnni>(ctx, vectorBits);
+        })))
+      return signalPassFailure();
 
     // Canonical forms: no leading unit dimensions.
     if (failed(apply([&](RewritePatternSet &patterns) {

@@ -126,6 +126,16 @@ int64_t cpu::getVectorRegisterBits(const llvm::TargetMachine &machine) {
   return 128;
 }
 
+bool cpu::hasDotProductInt8(const llvm::TargetMachine &machine, int64_t bits) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  if (bits == 512)
+    return info->checkFeatures("+avx512vnni");
+  if (bits == 256)
+    return info->checkFeatures("+avxvnni") ||
+           info->checkFeatures("+avx512vnni,+avx512vl");
+  return false;
+}
+
 LogicalResult cpu::optimizeModule(llvm::Module &module,
                                   llvm::TargetMachine &machine,
                                   unsigned optLevel, std::string &error) {

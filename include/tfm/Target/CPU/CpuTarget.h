@@ -47,6 +47,11 @@ createTargetMachine(const TargetOptions &options, std::string &error);
 /// AVX-512F, 256 with AVX, else 128.
 int64_t getVectorRegisterBits(const llvm::TargetMachine &machine);
 
+/// True when `machine` has vpdpbusd (the u8 x s8 4-way dot product) on
+/// vector registers of `bits`: AVX-512 VNNI at 512; AVX-VNNI, or AVX-512
+/// VNNI with VL, at 256.
+bool hasDotProductInt8(const llvm::TargetMachine &machine, int64_t bits);
+
 /// Where the weights blob goes.
 struct WeightsPlacement {
   /// True: into the read-only data of the object; false: into a side file.
