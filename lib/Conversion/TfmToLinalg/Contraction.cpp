@@ -275,6 +275,199 @@ std::optional<QuantizedWeight> getQuantizedWeight(LinearOp op) {
   return QuantizedWeight{dequantize, values};
 }
 
+/// A linear's input `dequantize(Qa, Sa[, Za])` of 8-bit integers with one
+/// scale (and zero point) for the whole tensor, or one per row (blocked
+/// along the last axis in one block: per-token quantization). With a
+/// quantized weight the product is then integer:
+///
+///   y[m, n] = (Σ_k Qa[m, k]·Q[n, k] - Za[m]·Σ_k Q[n, k]) · Sa[m] · S[n]
+///
+/// The activations enter the product as uint8 (an int8 one is offset by
+/// 128, its zero point with it), the operand order of the 4-way
+/// u8 x s8 integer dot products of CPUs; the zero point's share is a
+/// compile-time column sum of the weight.
+struct QuantizedInput {
+  DequantizeOp dequantize;
+  bool isUnsigned;
+  bool isPerRow;
+};
+
+std::optional<QuantizedInput> getQuantizedInput(LinearOp op, int64_t k) {
+  auto dequantize = op.getInput().getDefiningOp<DequantizeOp>();
+  if (!dequantize)
+    return std::nullopt;
+  RankedTensorType type = dequantize.getInput().getType();
+  auto intType = cast<IntegerType>(type.getElementType());
+  if (intType.getWidth() != 8)
+    return std::nullopt;
+  bool isPerRow = dequantize.getBlockSize() &&
+                  *dequantize.getAxis() == type.getRank() - 1 &&
+                  *dequantize.getBlockSize() >= k;
+  if (!dequantize.isPerTensor() && !isPerRow)
+    return std::nullopt;
+  return QuantizedInput{dequantize, intType.isUnsigned(), isPerRow};
+}
+
+/// acc + zext(a) · sext(w) in the i32 accumulator.
+Value buildUnsignedSignedMultiplyAccumulate(OpBuilder &b, Location loc, Value a,
+                                            Value w, Value acc) {
+  Type accType = acc.getType();
+  Value product =
+      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, accType, a),
+                            arith::ExtSIOp::create(b, loc, accType, w));
+  return arith::AddIOp::create(b, loc, acc, product);
+}
+
+/// The signed bytes of the constant int8 weight `value` (any layout).
+FailureOr<SmallVector<int8_t>> getWeightBytes(Value weight) {
+  Attribute value;
+  if (!matchPattern(weight, m_Constant(&value)))
+    return failure();
+  SmallVector<char> storage;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(value, storage);
+  if (failed(bytes))
+    return failure();
+  auto type = cast<RankedTensorType>(weight.getType());
+  SmallVector<int8_t> result(type.getNumElements());
+  if (bytes->size() == 1)
+    llvm::fill(result, static_cast<int8_t>((*bytes)[0]));
+  else
+    llvm::transform(*bytes, result.begin(),
+                    [](char c) { return static_cast<int8_t>(c); });
+  return result;
+}
+
+/// Σ_k Q[n, k] for the n < `n` output features of the [N, K] or panel
+/// [P, K, w] int8 weight `bytes` of `type`.
+SmallVector<int32_t> getColumnSums(ArrayRef<int8_t> bytes,
+                                   RankedTensorType type, int64_t n) {
+  SmallVector<int32_t> sums(n, 0);
+  int64_t k = type.getDimSize(1);
+  if (type.getRank() == 2) {
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        sums[i] += bytes[i * k + j];
+    return sums;
+  }
+  int64_t width = type.getDimSize(2);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      sums[i] += bytes[((i / width) * k + j) * width + i % width];
+  return sums;
+}
+
+/// The uint8 activations [M, K] of a quantized input, and the zero point
+/// that goes with them (i32, one per row or one for all; null when 0).
+std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
+                                               const QuantizedInput &input,
+                                               Value quantized, Value zeroPoint,
+                                               int64_t m, int64_t k) {
+  Value activations = reshapeTo(b, loc, quantized, {m, k});
+  Type i8 = b.getIntegerType(8), i32 = b.getI32Type();
+  if (zeroPoint) {
+    zeroPoint =
+        reshapeTo(b, loc, zeroPoint,
+                  input.isPerRow ? ArrayRef<int64_t>{m} : ArrayRef<int64_t>{});
+  }
+  if (input.isUnsigned) {
+    if (!zeroPoint)
+      return {activations, Value()};
+    auto type = cast<RankedTensorType>(zeroPoint.getType());
+    return {
+        activations,
+        buildElementwise(
+            b, loc, type.getShape(), i32, zeroPoint,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              return arith::ExtUIOp::create(nb, l, i32, args[0]).getResult();
+            })};
+  }
+  // int8 q as uint8 q + 128 (its sign bit flipped), zero point z + 128.
+  Value signBit = createScalar(b, loc, i8, -128);
+  activations = buildElementwise(
+      b, loc, {m, k}, i8, activations,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        return arith::XOrIOp::create(nb, l, args[0], signBit).getResult();
+      });
+  Value offset = createScalar(b, loc, i32, 128);
+  if (!zeroPoint)
+    return {activations, createFilled(b, loc, {}, offset)};
+  auto type = cast<RankedTensorType>(zeroPoint.getType());
+  return {activations,
+          buildElementwise(
+              b, loc, type.getShape(), i32, zeroPoint,
+              [&](OpBuilder &nb, Location l, ValueRange args) {
+                Value z = arith::ExtSIOp::create(nb, l, i32, args[0]);
+                return arith::AddIOp::create(nb, l, z, offset).getResult();
+              })};
+}
+
+/// uint8 activations [M, K] x the int8 panel weight [P, K, w] in i32,
+/// [M, P·w]. With K a multiple of four the panels are laid out as
+/// [P, K/4, w, 4] at compile time (four consecutive K elements of a feature
+/// together, what one 32-bit lane of a 4-way dot product reads) and the
+/// activations read as [M, K/4, 4].
+Value buildIntegerPanelProduct(OpBuilder &b, Location loc, Value activations,
+                               Value panels, ArrayRef<int8_t> panelBytes) {
+  auto type = cast<RankedTensorType>(panels.getType());
+  int64_t m = cast<RankedTensorType>(activations.getType()).getDimSize(0);
+  int64_t p = type.getDimSize(0), k = type.getDimSize(1),
+          w = type.getDimSize(2);
+  MLIRContext *ctx = b.getContext();
+  Type i32 = b.getI32Type();
+  Value init = createFilled(b, loc, {m, p, w}, createScalar(b, loc, i32, 0));
+  auto body = [&](OpBuilder &nb, Location l,
+                  ValueRange args) -> SmallVector<Value> {
+    return {buildUnsignedSignedMultiplyAccumulate(nb, l, args[0], args[1],
+                                                  args[2])};
+  };
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  Value product;
+  if (k % 4 == 0) {
+    int64_t groups = k / 4;
+    SmallVector<char> grouped(panelBytes.size());
+    for (int64_t panel = 0; panel < p; ++panel)
+      for (int64_t g = 0; g < groups; ++g)
+        for (int64_t j = 0; j < w; ++j)
+          for (int64_t t = 0; t < 4; ++t)
+            grouped[((panel * groups + g) * w + j) * 4 + t] =
+                panelBytes[(panel * k + 4 * g + t) * w + j];
+    Attribute like;
+    (void)matchPattern(panels, m_Constant(&like));
+    auto groupedType = RankedTensorType::get({p, groups, w, 4}, b.getI8Type());
+    Value weight =
+        arith::ConstantOp::create(b, loc,
+                                  cast<TypedAttr>(createConstantLike(
+                                      like, groupedType, ".dot4", grouped)));
+    Value input = reshapeTo(b, loc, activations, {m, groups, 4});
+    // Loops (m, p, g, j, t).
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(5, 0, {dim(0), dim(2), dim(4)}, ctx),
+        AffineMap::get(5, 0, {dim(1), dim(2), dim(3), dim(4)}, ctx),
+        AffineMap::get(5, 0, {dim(0), dim(1), dim(3)}, ctx)};
+    product =
+        buildGeneric(
+            b, loc, ValueRange{input, weight}, init, maps,
+            {utils::IteratorType::parallel, utils::IteratorType::parallel,
+             utils::IteratorType::reduction, utils::IteratorType::parallel,
+             utils::IteratorType::reduction},
+            body)
+            .front();
+  } else {
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {dim(0), dim(3)}, ctx),
+        AffineMap::get(4, 0, {dim(1), dim(3), dim(2)}, ctx),
+        AffineMap::get(4, 0, {dim(0), dim(1), dim(2)}, ctx)};
+    product =
+        buildGeneric(
+            b, loc, ValueRange{activations, panels}, init, maps,
+            {utils::IteratorType::parallel, utils::IteratorType::parallel,
+             utils::IteratorType::parallel, utils::IteratorType::reduction},
+            body)
+            .front();
+  }
+  return reshapeTo(b, loc, product, {m, p * w});
+}
+
 /// input [M, K] x the panel weight [P, K, w] + the bias (zero-padded to
 /// whole panels), as one contraction over (m, p, j, k) into [M, P, w];
 /// returned collapsed to [M, P·w], the padding columns last.
@@ -331,6 +524,113 @@ Value buildPanelProduct(OpBuilder &b, Location loc, Value input, Value weight,
   return reshapeTo(b, loc, product, {m, panels * width});
 }
 
+/// The float [M, N] result of a linear with a quantized input and weight:
+/// the integer product, then its epilogue (zero point compensation, the
+/// scales, the bias). `quantizedT` is the transposed [K, N] weight when it
+/// is not in panels.
+Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
+                         LinearOp op, const QuantizedInput &input,
+                         const QuantizedWeight &weight, TypedAttr quantizedT,
+                         ArrayRef<int8_t> weightBytes, Value bias, int64_t m,
+                         int64_t n, int64_t k) {
+  DequantizeOp inputDequantize = input.dequantize;
+  Value zeroPoint = inputDequantize.getZeroPoint();
+  auto [activations, zeroPoint32] = getUnsignedActivations(
+      rewriter, loc, input,
+      rewriter.getRemappedValue(inputDequantize.getInput()),
+      zeroPoint ? rewriter.getRemappedValue(zeroPoint) : Value(), m, k);
+  DequantizeOp weightDequantize = weight.dequantize;
+  RankedTensorType qType = weightDequantize.getInput().getType();
+  Type i32 = rewriter.getI32Type();
+  Value weightScale = rewriter.getRemappedValue(weightDequantize.getScale());
+  Value product;
+  if (op.hasPackedWeight()) {
+    product = buildIntegerPanelProduct(
+        rewriter, loc, activations,
+        rewriter.getRemappedValue(weightDequantize.getInput()), weightBytes);
+    int64_t padded = cast<RankedTensorType>(product.getType()).getDimSize(1);
+    if (padded != n)
+      product = extractStaticSlice(rewriter, loc, product, {0, 0}, {m, n});
+    if (!weightDequantize.isPerTensor()) {
+      weightScale = reshapeTo(rewriter, loc, weightScale, {padded});
+      if (padded != n)
+        weightScale = extractStaticSlice(rewriter, loc, weightScale, {0}, {n});
+    }
+  } else {
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr mE = getAffineDimExpr(0, ctx), nE = getAffineDimExpr(1, ctx),
+               kE = getAffineDimExpr(2, ctx);
+    Value weightT = arith::ConstantOp::create(rewriter, loc, quantizedT);
+    product = buildGeneric(rewriter, loc, ValueRange{activations, weightT},
+                           createFilled(rewriter, loc, {m, n},
+                                        createScalar(rewriter, loc, i32, 0)),
+                           {AffineMap::get(3, 0, {mE, kE}, ctx),
+                            AffineMap::get(3, 0, {kE, nE}, ctx),
+                            AffineMap::get(3, 0, {mE, nE}, ctx)},
+                           {utils::IteratorType::parallel,
+                            utils::IteratorType::parallel,
+                            utils::IteratorType::reduction},
+                           [&](OpBuilder &b, Location l,
+                               ValueRange args) -> SmallVector<Value> {
+                             return {buildUnsignedSignedMultiplyAccumulate(
+                                 b, l, args[0], args[1], args[2])};
+                           })
+                  .front();
+  }
+
+  // The epilogue over (m, n).
+  MLIRContext *ctx = rewriter.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap rows = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  AffineMap cols = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  AffineMap scalar = AffineMap::get(2, 0, {}, ctx);
+  Value inputScale = rewriter.getRemappedValue(inputDequantize.getScale());
+  if (input.isPerRow)
+    inputScale = reshapeTo(rewriter, loc, inputScale, {m});
+  SmallVector<Value> inputs = {product, inputScale, weightScale};
+  SmallVector<AffineMap> maps = {identity, input.isPerRow ? rows : scalar,
+                                 weightDequantize.isPerTensor() ? scalar
+                                                                : cols};
+  if (zeroPoint32) {
+    SmallVector<int32_t> sums = getColumnSums(weightBytes, qType, n);
+    inputs.push_back(zeroPoint32);
+    maps.push_back(input.isPerRow ? rows : scalar);
+    inputs.push_back(arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, i32),
+                               ArrayRef<int32_t>(sums))));
+    maps.push_back(cols);
+  }
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(cols);
+  }
+  maps.push_back(identity);
+  Type accType = rewriter.getF32Type();
+  bool hasZeroPoint = static_cast<bool>(zeroPoint32);
+  return buildGeneric(
+             rewriter, loc, inputs, createEmpty(rewriter, loc, {m, n}, accType),
+             maps,
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               Value acc = args[0];
+               if (hasZeroPoint)
+                 acc = arith::SubIOp::create(
+                     b, l, acc, arith::MulIOp::create(b, l, args[3], args[4]));
+               Value v = arith::SIToFPOp::create(b, l, accType, acc);
+               v = arith::MulFOp::create(b, l, v,
+                                         extendTo(b, l, args[1], accType));
+               v = arith::MulFOp::create(b, l, v,
+                                         extendTo(b, l, args[2], accType));
+               if (bias)
+                 v = arith::AddFOp::create(
+                     b, l, v, extendTo(b, l, args.drop_back().back(), accType));
+               return {v};
+             })
+      .front();
+}
+
 struct LinearOpLowering : OpConversionPattern<LinearOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -355,7 +655,17 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     if (quantized && quantized->values)
       quantizedT = transposeConstantMatrix(
           quantized->values, quantized->dequantize.getInput().getType());
-    if (quantizedT || (quantized && op.hasPackedWeight())) {
+    std::optional<QuantizedInput> quantizedInput;
+    FailureOr<SmallVector<int8_t>> weightBytes = failure();
+    if (quantized && (quantizedT || op.hasPackedWeight()))
+      quantizedInput = getQuantizedInput(op, k);
+    if (quantizedInput)
+      weightBytes = getWeightBytes(quantized->dequantize.getInput());
+    if (quantizedInput && succeeded(weightBytes)) {
+      result =
+          buildIntegerLinear(rewriter, loc, op, *quantizedInput, *quantized,
+                             quantizedT, *weightBytes, bias, m, n, k);
+    } else if (quantizedT || (quantized && op.hasPackedWeight())) {
       // (x · Qᵀ) · S + b: the product accumulates from zero, its epilogue
       // scales, adds the bias and goes on as a float linear's.
       Value scale = rewriter.getRemappedValue(quantized->dequantize.getScale());

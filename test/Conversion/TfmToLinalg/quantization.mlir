@@ -120,3 +120,81 @@ func.func @linear_zero_point(%x: tensor<2x4xf32>, %q: tensor<3x4xui8>, %s: tenso
   %y = tfm.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
+
+// -----
+
+// W8A8: a uint8 input with one scale and zero point per row by the int8
+// weight: an integer product (zero-extended activations, sign-extended
+// weights into i32), then one epilogue: the zero point times the weight's
+// column sums (127 - 63 + 0 + 13 = 77, 0, -127 + 20 + 60 + 2 = -45)
+// subtracted, both scales, the bias. (The input's own dequantize is left
+// to dead-code elimination.)
+// CHECK-LABEL: func.func @linear_w8a8
+// CHECK-SAME: (%[[A:.*]]: tensor<2x4xi8>, %[[SA:.*]]: tensor<2x1xf32>, %[[ZA:.*]]: tensor<2x1xi8>, %[[BIAS:.*]]: tensor<3xf32>)
+// CHECK: %[[SW:.*]] = arith.constant dense<[1.000000e+00, 5.000000e-01, 2.500000e-01]> : tensor<3xf32>
+// CHECK: %[[Z32:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2xi8>) outs(%{{.*}} : tensor<2xi32>)
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: %[[QT:.*]] = arith.constant dense<{{\[\[}}127, 0, -127], [-63, 0, 20], [0, 0, 60], [13, 0, 2]]> : tensor<4x3xi8>
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[A]], %[[QT]] : tensor<2x4xi8>, tensor<4x3xi8>) outs(%{{.*}} : tensor<2x3xi32>)
+// CHECK: ^bb0(%[[AV:.*]]: i8, %[[WV:.*]]: i8, %[[ACC:.*]]: i32):
+// CHECK: %[[AE:.*]] = arith.extui %[[AV]] : i8 to i32
+// CHECK: %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
+// CHECK: %[[M:.*]] = arith.muli %[[AE]], %[[WE]] : i32
+// CHECK: arith.addi %[[ACC]], %[[M]] : i32
+// CHECK: %[[SUMS:.*]] = arith.constant dense<[77, 0, -45]> : tensor<3xi32>
+// CHECK: linalg.generic {{.*}} ins(%[[P]], %{{.*}}, %[[SW]], %[[Z32]], %[[SUMS]], %[[BIAS]] : tensor<2x3xi32>, tensor<2xf32>, tensor<3xf32>, tensor<2xi32>, tensor<3xi32>, tensor<3xf32>)
+// CHECK: ^bb0(%[[PV:.*]]: i32, %[[SAV:.*]]: f32, %[[SWV:.*]]: f32, %[[ZV:.*]]: i32, %[[CV:.*]]: i32, %[[BV:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[ZC:.*]] = arith.muli %[[ZV]], %[[CV]] : i32
+// CHECK: %[[D:.*]] = arith.subi %[[PV]], %[[ZC]] : i32
+// CHECK: %[[F:.*]] = arith.sitofp %[[D]] : i32 to f32
+// CHECK: %[[F1:.*]] = arith.mulf %[[F]], %[[SAV]] : f32
+// CHECK: %[[F2:.*]] = arith.mulf %[[F1]], %[[SWV]] : f32
+// CHECK: arith.addf %[[F2]], %[[BV]] : f32
+func.func @linear_w8a8(%q: tensor<2x4xui8>, %sa: tensor<2x1xf32>, %za: tensor<2x1xui8>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %x = tfm.dequantize %q, %sa, %za {axis = 1 : i64, block_size = 4 : i64} : (tensor<2x4xui8>, tensor<2x1xf32>, tensor<2x1xui8>) -> tensor<2x4xf32>
+  %qw = tfm.constant dense<[[127, -63, 0, 13], [0, 0, 0, 0], [-127, 20, 60, 2]]> : tensor<3x4xi8>
+  %sw = tfm.constant dense<[1.0, 0.5, 0.25]> : tensor<3xf32>
+  %w = tfm.dequantize %qw, %sw {axis = 0 : i64} : (tensor<3x4xi8>, tensor<3xf32>) -> tensor<3x4xf32>
+  %y = tfm.linear %x, %w, %b : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// An int8 input (one scale for all, no zero point) enters the product as
+// uint8: its sign bit flipped (q + 128), and 128 as its zero point.
+// CHECK-LABEL: func.func @linear_w8a8_signed
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x4xi8>)
+// CHECK: arith.xori %{{.*}}, %{{.*}} : i8
+// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : i32) outs(%{{.*}} : tensor<i32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x3xi32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z]], %{{.*}} : tensor<2x3xi32>, tensor<f32>, tensor<3xf32>, tensor<i32>, tensor<3xi32>)
+func.func @linear_w8a8_signed(%q: tensor<2x4xi8>, %sa: tensor<f32>) -> tensor<2x3xf32> {
+  %x = tfm.dequantize %q, %sa : (tensor<2x4xi8>, tensor<f32>) -> tensor<2x4xf32>
+  %qw = tfm.constant dense<[[127, -63, 0, 13], [0, 0, 0, 0], [-127, 20, 60, 2]]> : tensor<3x4xi8>
+  %sw = tfm.constant dense<[1.0, 0.5, 0.25]> : tensor<3xf32>
+  %w = tfm.dequantize %qw, %sw {axis = 0 : i64} : (tensor<3x4xi8>, tensor<3xf32>) -> tensor<3x4xf32>
+  %y = tfm.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// Panels: the int8 panels [P, K, w] are laid out as [P, K/4, w, 4] at
+// compile time (weight[p, g, j, t] = panels[p, 4g + t, j]) and contracted
+// with the activations read as [M, K/4, 4] over (m, p, g, j, t).
+// CHECK-DAG: #[[DA:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d4)>
+// CHECK-DAG: #[[DW:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3, d4)>
+// CHECK-DAG: #[[DC:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3)>
+// CHECK-LABEL: func.func @linear_w8a8_panels
+// CHECK: %[[G:.*]] = arith.constant dense<{{\[\[\[\[}}1, 5, 9, 13], [2, 6, 10, 14]]]]> : tensor<1x1x2x4xi8>
+// CHECK: %[[A:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [3, 1, 4] : tensor<3x4xi8> into tensor<3x1x4xi8>
+// CHECK: linalg.generic {indexing_maps = [#[[DA]], #[[DW]], #[[DC]]], iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[A]], %[[G]] : tensor<3x1x4xi8>, tensor<1x1x2x4xi8>) outs(%{{.*}} : tensor<3x1x2xi32>)
+func.func @linear_w8a8_panels(%q: tensor<3x4xui8>, %sa: tensor<3x1xf32>) -> tensor<3x2xf32> {
+  %x = tfm.dequantize %q, %sa {axis = 1 : i64, block_size = 4 : i64} : (tensor<3x4xui8>, tensor<3x1xf32>) -> tensor<3x4xf32>
+  %qw = tfm.constant dense<[[[1, 2], [5, 6], [9, 10], [13, 14]]]> : tensor<1x4x2xi8>
+  %sw = tfm.constant dense<[[[0.5, 0.25]]]> : tensor<1x1x2xf32>
+  %w = tfm.dequantize %qw, %sw {axis = 1 : i64, block_size = 4 : i64} : (tensor<1x4x2xi8>, tensor<1x1x2xf32>) -> tensor<1x4x2xf32>
+  %y = tfm.linear %x, %w {out_features = 2 : i64} : (tensor<3x4xf32>, tensor<1x4x2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
