@@ -154,7 +154,12 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
     * `none`: nothing changes;
     * `int8-weights`: symmetric per-output-channel int8, scale
       `max_k |W[n, k]| / 127` (1 for an all-zero row), values rounded half
-      to even; activations stay in float.
+      to even; activations stay in float;
+    * `w8a8-dynamic`: weights as `int8-weights`, and the linear's f32 input
+      quantized at run time, per token (each row of its last axis), into
+      uint8 around a zero point of 128 with scale `max_k |x[..., k]| / 127`:
+      `dequantize(quantize(x, s, 128), s, 128)` in one block of K along
+      the last axis. Products are then integer (u8 x s8 into i32).
 
     The backend contracts the int8 weight directly and applies the scales
     after the product (`convert-tfm-to-linalg`), so the weight stays a

@@ -5,7 +5,13 @@
 //
 // with S[n] = max_k |W[n, k]| / 127 and Q = round_half_even(W / S), computed
 // at compile time. A matmul by a constant [K, N] matrix becomes such a
-// linear first.
+// linear first. In w8a8-dynamic mode the input is quantized too, per token
+// (row of K) at run time, symmetrically into uint8 around 128:
+//
+//   s = max(max_k |x[..., k]|, tiny) / 127
+//   x -> dequantize(quantize(x, s, 128), s, 128)   (blocks of K, last axis)
+//
+// which the backend contracts in integers with the int8 weight.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +30,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_QUANTIZEPASS
@@ -149,6 +156,44 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     return dequantized;
   }
 
+  /// `x` [..., K] through per-token uint8 quantization (w8a8-dynamic).
+  static Value quantizeTokens(OpBuilder &builder, Location loc, Value x) {
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 1 ||
+        !type.getElementType().isF32())
+      return x;
+    int64_t last = type.getRank() - 1;
+    int64_t k = type.getDimSize(last);
+    Type f32 = type.getElementType();
+    auto scalar = [&](float value) {
+      return ConstantOp::create(
+          builder, loc,
+          DenseElementsAttr::get(RankedTensorType::get({}, f32), value));
+    };
+    Value maxAbs =
+        ReduceMaxOp::create(builder, loc, AbsOp::create(builder, loc, x),
+                            builder.getDenseI64ArrayAttr({last}),
+                            /*keepdims=*/true);
+    // An all-zero row keeps a positive scale (its values quantize to 0).
+    Value scale =
+        MulOp::create(builder, loc,
+                      MaxOp::create(builder, loc, maxAbs,
+                                    scalar(std::numeric_limits<float>::min())),
+                      scalar(1.0f / 127.0f));
+    auto scaleType = cast<RankedTensorType>(scale.getType());
+    auto u8 = IntegerType::get(builder.getContext(), 8, IntegerType::Unsigned);
+    Value zeroPoint = ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(scaleType.clone(u8),
+                               APInt(8, 128, /*isSigned=*/false)));
+    IntegerAttr axis = builder.getI64IntegerAttr(last);
+    IntegerAttr blockSize = builder.getI64IntegerAttr(k);
+    Value quantized = QuantizeOp::create(builder, loc, type.clone(u8), x, scale,
+                                         zeroPoint, axis, blockSize);
+    return DequantizeOp::create(builder, loc, type, quantized, scale, zeroPoint,
+                                axis, blockSize);
+  }
+
   bool isExcluded(Operation *op, Attribute weight, StringRef kind) {
     SmallVector<StringRef> names;
     collectNames(op->getLoc(), names);
@@ -199,14 +244,18 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         continue;
       if (Operation *def = op->getOperand(1).getDefiningOp())
         replaced.insert(def);
+      builder.setInsertionPoint(op);
+      Value input = op->getOperand(0);
+      if (mode == QuantizationMode::W8A8Dynamic)
+        input = quantizeTokens(builder, op->getLoc(), input);
       if (auto linear = dyn_cast<LinearOp>(op)) {
         linear.getWeightMutable().assign(*weight);
+        linear.getInputMutable().assign(input);
       } else {
         auto matmul = cast<MatmulOp>(op);
-        builder.setInsertionPoint(matmul);
         Value result =
-            LinearOp::create(builder, matmul.getLoc(), matmul.getLhs(), *weight,
-                             Value(), Value(), ActivationAttr());
+            LinearOp::create(builder, matmul.getLoc(), input, *weight, Value(),
+                             Value(), ActivationAttr());
         matmul.replaceAllUsesWith(result);
         matmul.erase();
       }

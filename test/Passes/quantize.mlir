@@ -1,6 +1,7 @@
 // RUN: tfm-opt %s --tfm-quantize --split-input-file | FileCheck %s
 // RUN: tfm-opt %s --tfm-quantize="exclude=fc2,matmul" --split-input-file | FileCheck %s --check-prefix=EXCLUDE
 // RUN: tfm-opt %s --tfm-quantize="mode=none" --split-input-file | FileCheck %s --check-prefix=NONE
+// RUN: tfm-opt %s --tfm-quantize="mode=w8a8-dynamic" --split-input-file | FileCheck %s --check-prefix=W8A8
 // RUN: not tfm-opt %s --tfm-quantize="mode=int3" 2>&1 | FileCheck %s --check-prefix=BAD
 
 // BAD: for the --mode option: Cannot find option named 'int3'!
@@ -15,6 +16,22 @@
 // CHECK-NOT: tfm.constant {{.*}} : tensor<3x4xf32>
 // NONE-LABEL: func.func @linear
 // NONE-NOT: tfm.dequantize
+// w8a8-dynamic: the same weight, and the input quantized per row at run
+// time: scale max(max |x|, FLT_MIN) / 127, uint8 around 128, one block of
+// K = 4 along the last axis.
+// W8A8-LABEL: func.func @linear
+// W8A8-SAME: (%[[X:.*]]: tensor<2x4xf32>
+// W8A8: %[[W:.*]] = tfm.dequantize %{{.*}} {axis = 0 : i64} : (tensor<3x4xi8>, tensor<3xf32>) -> tensor<3x4xf32>
+// W8A8: %[[ABS:.*]] = tfm.abs %[[X]]
+// W8A8: %[[MAX:.*]] = tfm.reduce_max %[[ABS]] axes = [1] keepdims : (tensor<2x4xf32>) -> tensor<2x1xf32>
+// W8A8: %[[TINY:.*]] = tfm.constant dense<1.17549435E-38> : tensor<f32>
+// W8A8: %[[POS:.*]] = tfm.max %[[MAX]], %[[TINY]]
+// W8A8: %[[R:.*]] = tfm.constant dense<0.00787401571> : tensor<f32>
+// W8A8: %[[S:.*]] = tfm.mul %[[POS]], %[[R]]
+// W8A8: %[[Z:.*]] = tfm.constant dense<128> : tensor<2x1xui8>
+// W8A8: %[[Q:.*]] = tfm.quantize %[[X]], %[[S]], %[[Z]] {axis = 1 : i64, block_size = 4 : i64} : (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xui8>) -> tensor<2x4xui8>
+// W8A8: %[[D:.*]] = tfm.dequantize %[[Q]], %[[S]], %[[Z]] {axis = 1 : i64, block_size = 4 : i64} : (tensor<2x4xui8>, tensor<2x1xf32>, tensor<2x1xui8>) -> tensor<2x4xf32>
+// W8A8: tfm.linear %[[D]], %[[W]], %{{.*}} activation = gelu
 func.func @linear(%x: tensor<2x4xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
   %w = tfm.constant dense<[[127.0, -63.0, 0.0, 12.7], [0.0, 0.0, 0.0, 0.0], [-6.35, 1.0, 3.0, 0.1]]> : tensor<3x4xf32>
   %y = tfm.linear %x, %w, %b activation = gelu : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>

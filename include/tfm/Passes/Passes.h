@@ -16,6 +16,7 @@ namespace mlir::tfm {
 enum class QuantizationMode {
   None,        // weights stay in float
   Int8Weights, // per-output-channel symmetric int8 weights
+  W8A8Dynamic, // int8 weights and per-token uint8 activations at run time
 };
 
 /// The modes as the values of an enum command-line or pass option.
@@ -25,7 +26,10 @@ enum class QuantizationMode {
                  "weights stay in float"),                                     \
       clEnumValN(::mlir::tfm::QuantizationMode::Int8Weights, "int8-weights",   \
                  "per-output-channel symmetric int8 weights, float "           \
-                 "activations"))
+                 "activations"),                                               \
+      clEnumValN(::mlir::tfm::QuantizationMode::W8A8Dynamic, "w8a8-dynamic",   \
+                 "int8 weights as int8-weights, activations quantized per "    \
+                 "token at run time; integer products"))
 
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"

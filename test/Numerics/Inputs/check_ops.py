@@ -159,12 +159,25 @@ def int8_weights(w):
     return q * scale[:, None].astype(np.float64)
 
 
-def linear_case(name, x_shape, n, transposed=False, quantized=False):
+def uint8_tokens(x):
+    """The input tfmc --quantize=w8a8-dynamic computes with: per row (token)
+    a scale max(max|x|, FLT_MIN) * (1/127) in f32, x / scale rounded half
+    to even around 128 and saturated to uint8, dequantized."""
+    amax = np.maximum(np.abs(x).max(axis=-1, keepdims=True),
+                      np.finfo(np.float32).tiny).astype(np.float32)
+    scale = amax * np.float32(1.0 / 127.0)
+    q = np.clip(np.rint(x.astype(np.float32) / scale) + 128, 0, 255)
+    return (q - 128) * scale.astype(np.float64)
+
+
+def linear_case(name, x_shape, n, transposed=False, quantized=False,
+                activations=False):
     """A linear with constant weights, a bias, GELU and a residual; with
     `transposed`, spelled as a MatMul by a [K, N] matrix plus a bias, as
     exporters emit it. -O3 packs the weight in panels of 16 features, 32
     with AVX-512 (zero-padded when the width does not divide N). With
-    `quantized` the reference uses the int8 weight of int8_weights()."""
+    `quantized` the reference uses the int8 weight of int8_weights(); with
+    `activations` also the uint8 input of uint8_tokens()."""
     rng = np.random.RandomState(len(name))
     k = x_shape[-1]
     x = rng.standard_normal(x_shape).astype(np.float32)
@@ -172,7 +185,8 @@ def linear_case(name, x_shape, n, transposed=False, quantized=False):
     w = (rng.standard_normal([n, k]) / np.sqrt(k)).astype(np.float32)
     bias = rng.standard_normal([n]).astype(np.float32)
     used = int8_weights(w) if quantized else w.astype(np.float64)
-    h = x.astype(np.float64) @ used.T + bias
+    used_x = uint8_tokens(x) if activations else x.astype(np.float64)
+    h = used_x @ used.T + bias
     if transposed:
         expected = h
     else:
@@ -268,6 +282,11 @@ CASE_FLAGS = {
     "linear_int8_transposed_O3": ["-O3", "--quantize=int8-weights"],
     "linear_int8_O0": ["-O0", "--quantize=int8-weights"],
     "linear_int8_uneven_panels_O3": ["-O3", "--quantize=int8-weights"],
+    "linear_w8a8_O2": ["--quantize=w8a8-dynamic"],
+    "linear_w8a8_transposed_O3": ["-O3", "--quantize=w8a8-dynamic"],
+    "linear_w8a8_uneven_panels_O3": ["-O3", "--quantize=w8a8-dynamic"],
+    "linear_w8a8_odd_k_O3": ["-O3", "--quantize=w8a8-dynamic"],
+    "linear_w8a8_O0": ["-O0", "--quantize=w8a8-dynamic"],
 }
 
 CASES = {
@@ -330,6 +349,25 @@ CASES = {
     # int8 panels (-O3): 80 features, the last panel padded (its scales 1).
     "linear_int8_uneven_panels_O3": lambda: linear_case(
         "linear_int8_uneven_panels_O3", [2, 7, 40], 80, quantized=True),
+    # W8A8 (tfmc --quantize=w8a8-dynamic): rows quantized to uint8 at run
+    # time, integer products with the int8 weight, the zero point's share
+    # from the weight's column sums. -O3: the u8 x s8 dot-product layout
+    # (K in groups of 4), or plain panels for an odd K (42); -O0 quantizes
+    # the MatMul itself.
+    "linear_w8a8_O2": lambda: linear_case(
+        "linear_w8a8_O2", [2, 7, 40], 50, quantized=True, activations=True),
+    "linear_w8a8_transposed_O3": lambda: linear_case(
+        "linear_w8a8_transposed_O3", [3, 24], 48, transposed=True,
+        quantized=True, activations=True),
+    "linear_w8a8_uneven_panels_O3": lambda: linear_case(
+        "linear_w8a8_uneven_panels_O3", [2, 7, 40], 80, quantized=True,
+        activations=True),
+    "linear_w8a8_odd_k_O3": lambda: linear_case(
+        "linear_w8a8_odd_k_O3", [5, 42], 64, quantized=True,
+        activations=True),
+    "linear_w8a8_O0": lambda: linear_case(
+        "linear_w8a8_O0", [3, 24], 48, transposed=True, quantized=True,
+        activations=True),
     "quantize_dequantize": lambda: quantization_case("quantize_dequantize"),
     "erf": lambda: unary_case("erf", "erf", erf),
     "gelu": lambda: unary_case("gelu", "gelu", gelu),
