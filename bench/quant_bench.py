@@ -1,11 +1,16 @@
 #!/usr/bin/python3
-"""tfmc's int8-weight linears against its fp32 ones, interleaved.
+"""tfmc's quantized linears against its fp32 ones, interleaved.
 
 Compiles one BERT-base FFN linear (128 x 768 -> 3072, bias, GELU) with
-f32 weights and with `--quantize=int8-weights`, at -O2 and -O3, and times
-them in interleaved rounds with tfm-run (medians); prints each median and
-the int8/fp32 ratio per level. Ratios, not milliseconds, are the figure:
-both run in the same rounds on the same machine.
+f32 weights, with `--quantize=int8-weights` and with
+`--quantize=w8a8-dynamic`, at -O2 and -O3, and times them in interleaved
+rounds with tfm-run (medians); prints each median, the ratio of each mode
+to fp32 per level, and the integer rate of the W8A8 product (2·M·K·N
+operations over its median, quantization and epilogue included) against
+this machine's vpdpbusd peak on the same threads, measured by
+bench/vnni_peak.c in the same run (compiled with clang-22; skipped on a
+CPU without AVX-512 VNNI). Ratios, not milliseconds, are the figure: all
+run in the same rounds on the same machine.
 
     quant_bench.py --tfmc build/bin/tfmc --tfm-run build/bin/tfm-run \\
         --work /tmp/quant-bench [--rounds 3]
@@ -22,6 +27,7 @@ import numpy as np
 from measure import run_counts
 
 M, K, N = 128, 768, 3072
+MODES = ("none", "int8-weights", "w8a8-dynamic")
 
 
 def write_model(path):
@@ -60,23 +66,41 @@ def median_ms(tfm_run, library, runs, warmup):
     return float(re.search(r"median ([0-9.]+) ms", out).group(1))
 
 
+def vnni_peak(cc, work, threads):
+    """The measured vpdpbusd rate in GOP/s, or None without AVX-512 VNNI."""
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "vnni_peak.c")
+    binary = os.path.join(work, "vnni_peak")
+    subprocess.run([cc, "-O2", "-pthread", source, "-o", binary], check=True)
+    run = subprocess.run([binary, "--threads", str(threads)],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        return None
+    return float(re.search(r"peak: ([0-9.]+) GOP/s", run.stdout).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tfmc", required=True)
     parser.add_argument("--tfm-run", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--cc", default="clang-22",
+                        help="C compiler for bench/vnni_peak.c")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     source = os.path.join(args.work, "ffn.mlir")
     write_model(source)
     variants = []
     for level in ("-O2", "-O3"):
-        for mode in ("none", "int8-weights"):
+        for mode in MODES:
             library = os.path.join(args.work, "ffn%s_%s.so" % (level, mode))
             subprocess.run([args.tfmc, source, level, "--quantize=" + mode,
+                            "--num-threads=%d" % args.threads,
                             "--emit=lib", "-o", library], check=True)
             variants.append((level, mode, library))
+    peak = vnni_peak(args.cc, args.work, args.threads)
     times = {v: [] for v in variants}
     estimate = median_ms(args.tfm_run, variants[0][2], 5, 2)
     runs, warmup = run_counts(estimate, 20, 3)
@@ -87,13 +111,25 @@ def main():
     print("FFN linear %dx%d -> %d, GELU; medians of %d runs, %d rounds (ms)"
           % (M, K, N, runs, args.rounds))
     for level in ("-O2", "-O3"):
-        fp32 = [times[v] for v in variants if v[:2] == (level, "none")][0]
-        int8 = [times[v] for v in variants
-                if v[:2] == (level, "int8-weights")][0]
-        print("%s fp32 %s  int8-weights %s  ratio %.2f" % (
-            level, " / ".join("%.3f" % t for t in fp32),
-            " / ".join("%.3f" % t for t in int8),
-            float(np.median(int8) / np.median(fp32))))
+        by_mode = {v[1]: times[v] for v in variants if v[0] == level}
+        fp32 = float(np.median(by_mode["none"]))
+        line = level
+        for mode in MODES:
+            line += "  %s %s" % (mode, " / ".join(
+                "%.3f" % t for t in by_mode[mode]))
+            if mode != "none":
+                line += " (%.2fx fp32)" % (
+                    float(np.median(by_mode[mode])) / fp32)
+        print(line)
+        w8a8 = float(np.median(by_mode["w8a8-dynamic"]))
+        gops = 2.0 * M * K * N / (w8a8 * 1e-3) / 1e9
+        rate = "%s w8a8-dynamic: %.0f GOP/s" % (level, gops)
+        if peak:
+            rate += ", %.0f %% of the measured vpdpbusd peak (%.0f GOP/s, " \
+                    "%d threads)" % (100 * gops / peak, peak, args.threads)
+        else:
+            rate += " (no AVX-512 VNNI here: no peak)"
+        print(rate)
     return 0
 
 

@@ -2,7 +2,8 @@
 # `make bench`: tfmc at -O1, -O2 and -O3 against ONNX Runtime on BERT-base
 # (sequences 128 and 16), MiniLM-L6 and GPT-2 small (sequence 128); the
 # fp32 GEMM kernel against OpenBLAS and the machine's peak, and attention
-# against the GEMM rate; tfmc's int8-weight linears against its fp32 ones;
+# against the GEMM rate; tfmc's quantized linears (int8 weights, W8A8)
+# against its fp32 ones and the measured vpdpbusd peak;
 # then the
 # fork/join cost of a parallel loop under libomp and under a plain thread
 # pool (the measurement behind the choice of OpenMP, docs/architecture.md).
@@ -16,7 +17,7 @@ echo "fp32 GEMM against OpenBLAS, attention against the GEMM rate:"
 /usr/bin/python3 "$root/bench/gemm_bench.py"
 
 echo
-echo "int8-weight linears against fp32 ones (tfmc --quantize=int8-weights):"
+echo "quantized linears against fp32 ones (tfmc --quantize=int8-weights, w8a8-dynamic):"
 /usr/bin/python3 "$root/bench/quant_bench.py" --tfmc "$root/build/bin/tfmc" \
   --tfm-run "$root/build/bin/tfm-run" --work "$root/build/bench/quant"
 

@@ -12,10 +12,13 @@ and 0.3 s of warm-up (the counts sized on the -O3 executable, and the same
 for all four). It prints, per
 case, the median latency of each (the median of the rounds' medians), the
 ratios -O2 / -O1, -O2 / ORT and -O3 / ORT, the peak RSS of tfmc -O3 and of
-ORT, and the compile times.
+ORT, and the compile times. With --quantize (default w8a8-dynamic), each
+mode's -O3 executable runs in the same rounds too, and a second table
+gives its latency against tfmc -O3 fp32 and ONNX Runtime fp32.
 
     /usr/bin/python3 bench/run_bench.py [--models bert,bert16,minilm,gpt2]
-        [--rounds 3] [--runs 10] [--threads N] [--json FILE]
+        [--rounds 3] [--runs 10] [--threads N] [--quantize MODES]
+        [--json FILE]
 
 ORT's peak RSS is that of the Node.js process running it, which includes
 the Node.js runtime itself.
@@ -106,6 +109,14 @@ def bench_model(key, args, work):
                     for n, s in shapes.items()]
         compile_seconds[level], compile_rss_mib[level] = run_measured(command)
         exes[level] = exe
+    modes = [m for m in args.quantize.split(",") if m]
+    for mode in modes:
+        exe = os.path.join(model_work, "%s_O3_%s" % (key, mode))
+        command = [args.tfmc, model, "-O3", "--quantize=" + mode, "-o", exe]
+        command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
+                    for n, s in shapes.items()]
+        compile_seconds[mode], _ = run_measured(command)
+        exes[mode] = exe
 
     graph = onnx.load(model, load_external_data=False).graph
     flags = []
@@ -122,7 +133,7 @@ def bench_model(key, args, work):
         float(re.search(r"median ([0-9.]+) ms", out).group(1)), args.runs,
         args.warmup)
 
-    tfm_medians = {level: [] for level in OPT_LEVELS}
+    tfm_medians = {level: [] for level in OPT_LEVELS + tuple(modes)}
     tfm_rss = {level: [] for level in OPT_LEVELS}
     ort_medians, ort_rss = [], []
     for _ in range(args.rounds):
@@ -134,6 +145,12 @@ def bench_model(key, args, work):
                 r"median ([0-9.]+) ms", out).group(1)))
             tfm_rss[level].append(float(re.search(
                 r"peak RSS: ([0-9.]+) MiB", out).group(1)))
+        for mode in modes:
+            out = run([exes[mode], "--quiet", "--bench", str(runs),
+                       "--warmup", str(warmup), "--num-threads",
+                       str(args.threads)] + flags)
+            tfm_medians[mode].append(float(re.search(
+                r"median ([0-9.]+) ms", out).group(1)))
         out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
                    model, "--bench", str(runs), "--warmup",
                    str(warmup), "--threads", str(args.threads)] + flags)
@@ -150,7 +167,14 @@ def bench_model(key, args, work):
             "tfmc_rss_mib": max(tfm_rss[3]), "ort_rss_mib": max(ort_rss),
             "compile_s": {level: compile_seconds[level]
                           for level in OPT_LEVELS},
-            "compile_rss_mib": compile_rss_mib[3]}
+            "compile_rss_mib": compile_rss_mib[3],
+            "quantized": {mode: {"ms": statistics.median(tfm_medians[mode]),
+                                 "over_O3": statistics.median(
+                                     tfm_medians[mode]) / o3,
+                                 "over_ort": statistics.median(
+                                     tfm_medians[mode]) / ort,
+                                 "compile_s": compile_seconds[mode]}
+                          for mode in modes}}
 
 
 def main():
@@ -166,6 +190,9 @@ def main():
                         default=os.path.join(ROOT, "build", "models"))
     parser.add_argument("--work", default=os.path.join(ROOT, "build",
                                                        "bench"))
+    parser.add_argument("--quantize", default="w8a8-dynamic",
+                        help="comma-separated tfmc --quantize modes also "
+                        "timed at -O3 ('' for none)")
     parser.add_argument("--json")
     args = parser.parse_args()
 
@@ -194,6 +221,17 @@ def main():
                   r["tfmc_O3_ms"], r["ort_ms"], r["O2_over_O1"],
                   r["O2_over_ort"], r["O3_over_ort"], r["tfmc_rss_mib"],
                   r["ort_rss_mib"], compile_s, r["compile_rss_mib"]))
+    if any(r["quantized"] for r in rows):
+        print()
+        header = ("model", "tfmc -O3 mode", "ms", "/ tfmc -O3 fp32",
+                  "/ ORT fp32", "compile s")
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join("---" for _ in header) + "|")
+        for r in rows:
+            for mode, q in r["quantized"].items():
+                print("| %s | %s | %.1f | %.2f | %.2f | %.1f |" % (
+                    r["model"], mode, q["ms"], q["over_O3"], q["over_ort"],
+                    q["compile_s"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)
