@@ -62,9 +62,29 @@ Value buildQuantizationGeneric(OpBuilder &b, OpTy op, Adaptor adaptor,
   MLIRContext *ctx = op.getContext();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
   AffineMap scaleMap = getScaleMap(op, rank);
-  SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
+  Value scale = adaptor.getScale(), zeroPoint = adaptor.getZeroPoint();
+  // One block over the whole axis (per-token activations): the scale's
+  // unit dimension is dropped, and its map is a projection (which
+  // vectorizes) rather than a division.
+  if (op.getBlockSize() &&
+      *op.getBlockSize() >= type.getDimSize(*op.getAxis())) {
+    int64_t axis = *op.getAxis();
+    SmallVector<int64_t> shape;
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis)
+        continue;
+      shape.push_back(type.getDimSize(d));
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    scaleMap = AffineMap::get(rank, 0, exprs, ctx);
+    scale = reshapeTo(b, op.getLoc(), scale, shape);
+    if (zeroPoint)
+      zeroPoint = reshapeTo(b, op.getLoc(), zeroPoint, shape);
+  }
+  SmallVector<Value> inputs = {adaptor.getInput(), scale};
   SmallVector<AffineMap> maps = {identity, scaleMap};
-  if (Value zeroPoint = adaptor.getZeroPoint()) {
+  if (zeroPoint) {
     inputs.push_back(zeroPoint);
     maps.push_back(scaleMap);
   }

@@ -198,3 +198,19 @@ func.func @linear_w8a8_panels(%q: tensor<3x4xui8>, %sa: tensor<3x1xf32>) -> tens
   %y = tfm.linear %x, %w {out_features = 2 : i64} : (tensor<3x4xf32>, tensor<1x4x2xf32>) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
 }
+
+// -----
+
+// One block over the whole last axis (per-token scales [2, 3, 1]): the
+// scale and zero point drop their unit dimension and are read through a
+// projection, which vectorizes, rather than through a floordiv.
+// CHECK-DAG: #[[ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @quantize_per_token
+// CHECK: %[[S:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2]] : tensor<2x3x1xf32> into tensor<2x3xf32>
+// CHECK: %[[Z:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2]] : tensor<2x3x1xi8> into tensor<2x3xi8>
+// CHECK: linalg.generic {indexing_maps = [#[[ID3]], #[[ROWS]], #[[ROWS]], #[[ID3]]], {{.*}} ins(%{{.*}}, %[[S]], %[[Z]] : tensor<2x3x8xf32>, tensor<2x3xf32>, tensor<2x3xi8>)
+func.func @quantize_per_token(%x: tensor<2x3x8xf32>, %s: tensor<2x3x1xf32>, %z: tensor<2x3x1xui8>) -> tensor<2x3x8xui8> {
+  %q = tfm.quantize %x, %s, %z {axis = 2 : i64, block_size = 8 : i64} : (tensor<2x3x8xf32>, tensor<2x3x1xf32>, tensor<2x3x1xui8>) -> tensor<2x3x8xui8>
+  return %q : tensor<2x3x8xui8>
+}
