@@ -374,3 +374,24 @@ func.func @dot_group(%a: tensor<16x8x4xi8>, %w: tensor<2x8x32x4xi8>) -> tensor<1
   } -> tensor<16x2x32xi32>
   return %r : tensor<16x2x32xi32>
 }
+
+// -----
+
+// One zero fill initializing two products (CSE merges equal fills) is
+// cloned per product, and each clone fused into its product's tiles: no
+// fill is left to compute once and copy into both outputs.
+// CHECK-LABEL: func.func @shared_fill
+// CHECK-NOT: linalg.fill
+// CHECK: scf.forall
+// CHECK: vector.transfer_write %{{.*}} : vector<6x16xf32>, tensor<6x16xf32>
+// CHECK: scf.forall
+// CHECK: vector.transfer_write %{{.*}} : vector<6x16xf32>, tensor<6x16xf32>
+// CHECK-NOT: linalg.fill
+func.func @shared_fill(%a: tensor<16x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> (tensor<16x64xf32>, tensor<16x64xf32>) {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x64xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x64xf32>) outs(%f : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %1 = linalg.matmul ins(%a, %c : tensor<16x64xf32>, tensor<64x64xf32>) outs(%f : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %0, %1 : tensor<16x64xf32>, tensor<16x64xf32>
+}

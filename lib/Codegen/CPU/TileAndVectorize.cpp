@@ -874,6 +874,30 @@ void TileAndVectorizePass::runOnOperation() {
   for (linalg::LinalgOp op : emptyOps)
     rewriter.replaceOp(op, op.getDpsInits());
 
+  //    A fill that initializes several outputs (CSE merges the equal
+  //    zero fills of same-shaped products) is cloned per output, so that
+  //    each can be fused into its own op's tiles instead of being computed
+  //    once and copied into every output buffer.
+  SmallVector<linalg::FillOp> sharedFills;
+  func.walk([&](linalg::FillOp fill) {
+    if (fill.hasPureTensorSemantics() && !fill->hasOneUse() &&
+        !fill->use_empty())
+      sharedFills.push_back(fill);
+  });
+  for (linalg::FillOp fill : sharedFills) {
+    SmallVector<OpOperand *> uses = llvm::map_to_vector(
+        fill->getResult(0).getUses(), [](OpOperand &use) { return &use; });
+    for (OpOperand *use : llvm::drop_begin(uses)) {
+      auto consumer = dyn_cast<linalg::LinalgOp>(use->getOwner());
+      if (!consumer || !consumer.isDpsInit(use))
+        continue;
+      rewriter.setInsertionPoint(consumer);
+      Operation *clone = rewriter.clone(*fill);
+      rewriter.modifyOpInPlace(consumer,
+                               [&] { use->set(clone->getResult(0)); });
+    }
+  }
+
   //    Row reductions accumulate in vector lanes.
   SmallVector<linalg::LinalgOp> reductions;
   for (Operation &op : func.getBody().front())
