@@ -13,8 +13,11 @@ for all four). It prints, per
 case, the median latency of each (the median of the rounds' medians), the
 ratios -O2 / -O1, -O2 / ORT and -O3 / ORT, the peak RSS of tfmc -O3 and of
 ORT, and the compile times. With --quantize (default w8a8-dynamic), each
-mode's -O3 executable runs in the same rounds too, and a second table
-gives its latency against tfmc -O3 fp32 and ONNX Runtime fp32.
+mode's -O3 executable runs in the same rounds too, with ONNX Runtime on
+the model's dynamic int8 form (scripts/quantize_ort_dynamic.py: the
+DynamicQuantizeLinear + MatMulInteger graph of ORT's own quantizer), and a
+second table gives each mode's latency against tfmc -O3 fp32, ONNX Runtime
+fp32 and ONNX Runtime int8.
 
     /usr/bin/python3 bench/run_bench.py [--models bert,bert16,minilm,gpt2]
         [--rounds 3] [--runs 10] [--threads N] [--quantize MODES]
@@ -110,6 +113,13 @@ def bench_model(key, args, work):
         compile_seconds[level], compile_rss_mib[level] = run_measured(command)
         exes[level] = exe
     modes = [m for m in args.quantize.split(",") if m]
+    ort_int8 = None
+    if modes:
+        ort_int8 = model.replace(".onnx", "_ort_int8.onnx")
+        if not os.path.exists(ort_int8):
+            run(["/usr/bin/python3", os.path.join(ROOT, "scripts",
+                                                  "quantize_ort_dynamic.py"),
+                 model, ort_int8])
     for mode in modes:
         exe = os.path.join(model_work, "%s_O3_%s" % (key, mode))
         command = [args.tfmc, model, "-O3", "--quantize=" + mode, "-o", exe]
@@ -135,7 +145,7 @@ def bench_model(key, args, work):
 
     tfm_medians = {level: [] for level in OPT_LEVELS + tuple(modes)}
     tfm_rss = {level: [] for level in OPT_LEVELS}
-    ort_medians, ort_rss = [], []
+    ort_medians, ort_rss, ort_int8_medians = [], [], []
     for _ in range(args.rounds):
         for level in OPT_LEVELS:
             out = run([exes[level], "--quiet", "--bench", str(runs),
@@ -157,6 +167,12 @@ def bench_model(key, args, work):
         stats = json.loads(out.strip().splitlines()[-1])
         ort_medians.append(stats["median_ms"])
         ort_rss.append(stats["peak_rss_mib"])
+        if ort_int8:
+            out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
+                       ort_int8, "--bench", str(runs), "--warmup",
+                       str(warmup), "--threads", str(args.threads)] + flags)
+            ort_int8_medians.append(
+                json.loads(out.strip().splitlines()[-1])["median_ms"])
     o1 = statistics.median(tfm_medians[1])
     o2 = statistics.median(tfm_medians[2])
     o3 = statistics.median(tfm_medians[3])
@@ -173,6 +189,11 @@ def bench_model(key, args, work):
                                      tfm_medians[mode]) / o3,
                                  "over_ort": statistics.median(
                                      tfm_medians[mode]) / ort,
+                                 "ort_int8_ms": statistics.median(
+                                     ort_int8_medians),
+                                 "over_ort_int8": statistics.median(
+                                     tfm_medians[mode]) / statistics.median(
+                                         ort_int8_medians),
                                  "compile_s": compile_seconds[mode]}
                           for mode in modes}}
 
@@ -223,15 +244,15 @@ def main():
                   r["ort_rss_mib"], compile_s, r["compile_rss_mib"]))
     if any(r["quantized"] for r in rows):
         print()
-        header = ("model", "tfmc -O3 mode", "ms", "/ tfmc -O3 fp32",
-                  "/ ORT fp32", "compile s")
+        header = ("model", "tfmc -O3 mode", "ms", "ORT int8 ms",
+                  "/ tfmc -O3 fp32", "/ ORT fp32", "/ ORT int8", "compile s")
         print("| " + " | ".join(header) + " |")
         print("|" + "|".join("---" for _ in header) + "|")
         for r in rows:
             for mode, q in r["quantized"].items():
-                print("| %s | %s | %.1f | %.2f | %.2f | %.1f |" % (
-                    r["model"], mode, q["ms"], q["over_O3"], q["over_ort"],
-                    q["compile_s"]))
+                print("| %s | %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.1f |" % (
+                    r["model"], mode, q["ms"], q["ort_int8_ms"], q["over_O3"],
+                    q["over_ort"], q["over_ort_int8"], q["compile_s"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)
