@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::lowering;
@@ -298,7 +300,9 @@ std::optional<QuantizedInput> getQuantizedInput(LinearOp op, int64_t k) {
     return std::nullopt;
   RankedTensorType type = dequantize.getInput().getType();
   auto intType = cast<IntegerType>(type.getElementType());
-  if (intType.getWidth() != 8)
+  // The i32 sums hold K products of 255 · 128 at most without overflow.
+  if (intType.getWidth() != 8 ||
+      k > std::numeric_limits<int32_t>::max() / (255 * 128))
     return std::nullopt;
   bool isPerRow = dequantize.getBlockSize() &&
                   *dequantize.getAxis() == type.getRank() - 1 &&
