@@ -176,7 +176,7 @@ void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
   Value zeroI8 = arith::ConstantIntOp::create(rewriter, loc, i8, 0);
   Value zeroI32 = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
   SmallVector<Value> offsets;
-  for (int64_t c = 0; c < ranges[3]; c += lanes)
+  for (int64_t c = 0; c < width; c += lanes)
     offsets.push_back(
         arith::ConstantIndexOp::create(rewriter, loc, c * kDotGroup));
   rewriter.setInsertionPoint(op);

@@ -53,6 +53,20 @@ Value buildMultiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
                                arith::MulIOp::create(b, loc, lhs, rhs));
 }
 
+/// acc + zext(a) · sext(w) in the i32 accumulator.
+Value buildUnsignedSignedMultiplyAccumulate(OpBuilder &b, Location loc, Value a,
+                                            Value w, Value acc) {
+  Type accType = acc.getType();
+  Value product =
+      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, accType, a),
+                            arith::ExtSIOp::create(b, loc, accType, w));
+  return arith::AddIOp::create(b, loc, acc, product);
+}
+
+/// The body of a product: acc + lhs · rhs for one element of each.
+using MultiplyAccumulateFn = Value (*)(OpBuilder &, Location, Value, Value,
+                                       Value);
+
 /// Truncates an f32 accumulator tensor back to a narrow float type.
 Value truncateTo(OpBuilder &b, Location loc, Value value, Type elementType) {
   auto type = cast<RankedTensorType>(value.getType());
@@ -65,9 +79,10 @@ Value truncateTo(OpBuilder &b, Location loc, Value value, Type elementType) {
       });
 }
 
-/// [M, K] x [K, N] accumulated into `init` [M, N].
-Value buildMatmul2D(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                    Value init) {
+/// [M, K] x [K, N] accumulated into `init` [M, N] by `multiplyAccumulate`.
+Value buildMatmul2D(
+    OpBuilder &b, Location loc, Value lhs, Value rhs, Value init,
+    MultiplyAccumulateFn multiplyAccumulate = buildMultiplyAccumulate) {
   Type accType = getElementTypeOrSelf(init.getType());
   if (getElementTypeOrSelf(lhs.getType()) == accType &&
       getElementTypeOrSelf(rhs.getType()) == accType)
@@ -80,15 +95,14 @@ Value buildMatmul2D(OpBuilder &b, Location loc, Value lhs, Value rhs,
   SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, k}, ctx),
                                  AffineMap::get(3, 0, {k, n}, ctx),
                                  AffineMap::get(3, 0, {m, n}, ctx)};
-  return buildGeneric(b, loc, ValueRange{lhs, rhs}, init, maps,
-                      {utils::IteratorType::parallel,
-                       utils::IteratorType::parallel,
-                       utils::IteratorType::reduction},
-                      [&](OpBuilder &nb, Location l,
-                          ValueRange args) -> SmallVector<Value> {
-                        return {buildMultiplyAccumulate(nb, l, args[0], args[1],
-                                                        args[2])};
-                      })
+  return buildGeneric(
+             b, loc, ValueRange{lhs, rhs}, init, maps,
+             {utils::IteratorType::parallel, utils::IteratorType::parallel,
+              utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               return {multiplyAccumulate(nb, l, args[0], args[1], args[2])};
+             })
       .front();
 }
 
@@ -312,17 +326,8 @@ std::optional<QuantizedInput> getQuantizedInput(LinearOp op, int64_t k) {
   return QuantizedInput{dequantize, intType.isUnsigned(), isPerRow};
 }
 
-/// acc + zext(a) · sext(w) in the i32 accumulator.
-Value buildUnsignedSignedMultiplyAccumulate(OpBuilder &b, Location loc, Value a,
-                                            Value w, Value acc) {
-  Type accType = acc.getType();
-  Value product =
-      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, accType, a),
-                            arith::ExtSIOp::create(b, loc, accType, w));
-  return arith::AddIOp::create(b, loc, acc, product);
-}
-
-/// The signed bytes of the constant int8 weight `value` (any layout).
+/// The signed bytes of the constant int8 `weight` (any layout; a splat
+/// expanded).
 FailureOr<SmallVector<int8_t>> getWeightBytes(Value weight) {
   Attribute value;
   if (!matchPattern(weight, m_Constant(&value)))
@@ -331,14 +336,8 @@ FailureOr<SmallVector<int8_t>> getWeightBytes(Value weight) {
   FailureOr<ArrayRef<char>> bytes = getConstantBytes(value, storage);
   if (failed(bytes))
     return failure();
-  auto type = cast<RankedTensorType>(weight.getType());
-  SmallVector<int8_t> result(type.getNumElements());
-  if (bytes->size() == 1)
-    llvm::fill(result, static_cast<int8_t>((*bytes)[0]));
-  else
-    llvm::transform(*bytes, result.begin(),
-                    [](char c) { return static_cast<int8_t>(c); });
-  return result;
+  return llvm::map_to_vector(*bytes,
+                             [](char c) { return static_cast<int8_t>(c); });
 }
 
 /// Σ_k Q[n, k] for the n < `n` output features of the [N, K] or panel
@@ -405,78 +404,13 @@ std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
               })};
 }
 
-/// uint8 activations [M, K] x the int8 panel weight [P, K, w] in i32,
-/// [M, P·w]. With K a multiple of four the panels are laid out as
-/// [P, K/4, w, 4] at compile time (four consecutive K elements of a feature
-/// together, what one 32-bit lane of a 4-way dot product reads) and the
-/// activations read as [M, K/4, 4].
-Value buildIntegerPanelProduct(OpBuilder &b, Location loc, Value activations,
-                               Value panels, ArrayRef<int8_t> panelBytes) {
-  auto type = cast<RankedTensorType>(panels.getType());
-  int64_t m = cast<RankedTensorType>(activations.getType()).getDimSize(0);
-  int64_t p = type.getDimSize(0), k = type.getDimSize(1),
-          w = type.getDimSize(2);
-  MLIRContext *ctx = b.getContext();
-  Type i32 = b.getI32Type();
-  Value init = createFilled(b, loc, {m, p, w}, createScalar(b, loc, i32, 0));
-  auto body = [&](OpBuilder &nb, Location l,
-                  ValueRange args) -> SmallVector<Value> {
-    return {buildUnsignedSignedMultiplyAccumulate(nb, l, args[0], args[1],
-                                                  args[2])};
-  };
-  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  Value product;
-  if (k % 4 == 0) {
-    int64_t groups = k / 4;
-    SmallVector<char> grouped(panelBytes.size());
-    for (int64_t panel = 0; panel < p; ++panel)
-      for (int64_t g = 0; g < groups; ++g)
-        for (int64_t j = 0; j < w; ++j)
-          for (int64_t t = 0; t < 4; ++t)
-            grouped[((panel * groups + g) * w + j) * 4 + t] =
-                panelBytes[(panel * k + 4 * g + t) * w + j];
-    Attribute like;
-    (void)matchPattern(panels, m_Constant(&like));
-    auto groupedType = RankedTensorType::get({p, groups, w, 4}, b.getI8Type());
-    Value weight =
-        arith::ConstantOp::create(b, loc,
-                                  cast<TypedAttr>(createConstantLike(
-                                      like, groupedType, ".dot4", grouped)));
-    Value input = reshapeTo(b, loc, activations, {m, groups, 4});
-    // Loops (m, p, g, j, t).
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(5, 0, {dim(0), dim(2), dim(4)}, ctx),
-        AffineMap::get(5, 0, {dim(1), dim(2), dim(3), dim(4)}, ctx),
-        AffineMap::get(5, 0, {dim(0), dim(1), dim(3)}, ctx)};
-    product =
-        buildGeneric(
-            b, loc, ValueRange{input, weight}, init, maps,
-            {utils::IteratorType::parallel, utils::IteratorType::parallel,
-             utils::IteratorType::reduction, utils::IteratorType::parallel,
-             utils::IteratorType::reduction},
-            body)
-            .front();
-  } else {
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(4, 0, {dim(0), dim(3)}, ctx),
-        AffineMap::get(4, 0, {dim(1), dim(3), dim(2)}, ctx),
-        AffineMap::get(4, 0, {dim(0), dim(1), dim(2)}, ctx)};
-    product =
-        buildGeneric(
-            b, loc, ValueRange{activations, panels}, init, maps,
-            {utils::IteratorType::parallel, utils::IteratorType::parallel,
-             utils::IteratorType::parallel, utils::IteratorType::reduction},
-            body)
-            .front();
-  }
-  return reshapeTo(b, loc, product, {m, p * w});
-}
-
 /// input [M, K] x the panel weight [P, K, w] + the bias (zero-padded to
 /// whole panels), as one contraction over (m, p, j, k) into [M, P, w];
 /// returned collapsed to [M, P·w], the padding columns last.
-Value buildPanelProduct(OpBuilder &b, Location loc, Value input, Value weight,
-                        Value bias, Type accType) {
+Value buildPanelProduct(
+    OpBuilder &b, Location loc, Value input, Value weight, Value bias,
+    Type accType,
+    MultiplyAccumulateFn multiplyAccumulate = buildMultiplyAccumulate) {
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   int64_t m = inputType.getDimSize(0);
@@ -522,10 +456,66 @@ Value buildPanelProduct(OpBuilder &b, Location loc, Value input, Value weight,
            utils::IteratorType::parallel, utils::IteratorType::reduction},
           [&](OpBuilder &nb, Location l,
               ValueRange args) -> SmallVector<Value> {
-            return {buildMultiplyAccumulate(nb, l, args[0], args[1], args[2])};
+            return {multiplyAccumulate(nb, l, args[0], args[1], args[2])};
           })
           .front();
   return reshapeTo(b, loc, product, {m, panels * width});
+}
+
+/// uint8 activations [M, K] x the int8 panel weight [P, K, w] in i32,
+/// [M, P·w]. With K a multiple of four the panels are laid out as
+/// [P, K/4, w, 4] at compile time (four consecutive K elements of a feature
+/// together, what one 32-bit lane of a 4-way dot product reads) and the
+/// activations read as [M, K/4, 4].
+Value buildIntegerPanelProduct(OpBuilder &b, Location loc, Value activations,
+                               Value panels, ArrayRef<int8_t> panelBytes) {
+  auto type = cast<RankedTensorType>(panels.getType());
+  int64_t m = cast<RankedTensorType>(activations.getType()).getDimSize(0);
+  int64_t p = type.getDimSize(0), k = type.getDimSize(1),
+          w = type.getDimSize(2);
+  MLIRContext *ctx = b.getContext();
+  Type i32 = b.getI32Type();
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  if (k % 4 == 0) {
+    int64_t groups = k / 4;
+    SmallVector<char> grouped(panelBytes.size());
+    for (int64_t panel = 0; panel < p; ++panel)
+      for (int64_t g = 0; g < groups; ++g)
+        for (int64_t j = 0; j < w; ++j)
+          for (int64_t t = 0; t < 4; ++t)
+            grouped[((panel * groups + g) * w + j) * 4 + t] =
+                panelBytes[(panel * k + 4 * g + t) * w + j];
+    Attribute like;
+    (void)matchPattern(panels, m_Constant(&like));
+    auto groupedType = RankedTensorType::get({p, groups, w, 4}, b.getI8Type());
+    Value weight =
+        arith::ConstantOp::create(b, loc,
+                                  cast<TypedAttr>(createConstantLike(
+                                      like, groupedType, ".dot4", grouped)));
+    Value input = reshapeTo(b, loc, activations, {m, groups, 4});
+    // Loops (m, p, g, j, t).
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(5, 0, {dim(0), dim(2), dim(4)}, ctx),
+        AffineMap::get(5, 0, {dim(1), dim(2), dim(3), dim(4)}, ctx),
+        AffineMap::get(5, 0, {dim(0), dim(1), dim(3)}, ctx)};
+    Value init = createFilled(b, loc, {m, p, w}, createScalar(b, loc, i32, 0));
+    Value product =
+        buildGeneric(
+            b, loc, ValueRange{input, weight}, init, maps,
+            {utils::IteratorType::parallel, utils::IteratorType::parallel,
+             utils::IteratorType::reduction, utils::IteratorType::parallel,
+             utils::IteratorType::reduction},
+            [&](OpBuilder &nb, Location l,
+                ValueRange args) -> SmallVector<Value> {
+              return {buildUnsignedSignedMultiplyAccumulate(nb, l, args[0],
+                                                            args[1], args[2])};
+            })
+            .front();
+    return reshapeTo(b, loc, product, {m, p * w});
+  }
+  // K not in groups of four: the plain panels.
+  return buildPanelProduct(b, loc, activations, panels, /*bias=*/Value(), i32,
+                           buildUnsignedSignedMultiplyAccumulate);
 }
 
 /// The float [M, N] result of a linear with a quantized input and weight:
@@ -561,25 +551,11 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
         weightScale = extractStaticSlice(rewriter, loc, weightScale, {0}, {n});
     }
   } else {
-    MLIRContext *ctx = rewriter.getContext();
-    AffineExpr mE = getAffineDimExpr(0, ctx), nE = getAffineDimExpr(1, ctx),
-               kE = getAffineDimExpr(2, ctx);
     Value weightT = arith::ConstantOp::create(rewriter, loc, quantizedT);
-    product = buildGeneric(rewriter, loc, ValueRange{activations, weightT},
-                           createFilled(rewriter, loc, {m, n},
-                                        createScalar(rewriter, loc, i32, 0)),
-                           {AffineMap::get(3, 0, {mE, kE}, ctx),
-                            AffineMap::get(3, 0, {kE, nE}, ctx),
-                            AffineMap::get(3, 0, {mE, nE}, ctx)},
-                           {utils::IteratorType::parallel,
-                            utils::IteratorType::parallel,
-                            utils::IteratorType::reduction},
-                           [&](OpBuilder &b, Location l,
-                               ValueRange args) -> SmallVector<Value> {
-                             return {buildUnsignedSignedMultiplyAccumulate(
-                                 b, l, args[0], args[1], args[2])};
-                           })
-                  .front();
+    product = buildMatmul2D(rewriter, loc, activations, weightT,
+                            createFilled(rewriter, loc, {m, n},
+                                         createScalar(rewriter, loc, i32, 0)),
+                            buildUnsignedSignedMultiplyAccumulate);
   }
 
   // The epilogue over (m, n).
