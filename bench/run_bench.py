@@ -104,14 +104,19 @@ def bench_model(key, args, work):
     model_work = os.path.join(work, key)
     os.makedirs(model_work, exist_ok=True)
 
+    # Executables by level (1-3) or quantization mode (at -O3).
     exes, compile_seconds, compile_rss_mib = {}, {}, {}
-    for level in OPT_LEVELS:
-        exe = os.path.join(model_work, "%s_O%d" % (key, level))
-        command = [args.tfmc, model, "-O%d" % level, "-o", exe]
+
+    def compile_tfmc(variant, name, flags):
+        exes[variant] = os.path.join(model_work, name)
+        command = [args.tfmc, model] + flags + ["-o", exes[variant]]
         command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
                     for n, s in shapes.items()]
-        compile_seconds[level], compile_rss_mib[level] = run_measured(command)
-        exes[level] = exe
+        compile_seconds[variant], compile_rss_mib[variant] = run_measured(
+            command)
+
+    for level in OPT_LEVELS:
+        compile_tfmc(level, "%s_O%d" % (key, level), ["-O%d" % level])
     modes = [m for m in args.quantize.split(",") if m]
     ort_int8 = None
     if modes:
@@ -121,12 +126,8 @@ def bench_model(key, args, work):
                                                   "quantize_ort_dynamic.py"),
                  model, ort_int8])
     for mode in modes:
-        exe = os.path.join(model_work, "%s_O3_%s" % (key, mode))
-        command = [args.tfmc, model, "-O3", "--quantize=" + mode, "-o", exe]
-        command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
-                    for n, s in shapes.items()]
-        compile_seconds[mode], _ = run_measured(command)
-        exes[mode] = exe
+        compile_tfmc(mode, "%s_O3_%s" % (key, mode),
+                     ["-O3", "--quantize=" + mode])
 
     graph = onnx.load(model, load_external_data=False).graph
     flags = []
@@ -143,36 +144,30 @@ def bench_model(key, args, work):
         float(re.search(r"median ([0-9.]+) ms", out).group(1)), args.runs,
         args.warmup)
 
-    tfm_medians = {level: [] for level in OPT_LEVELS + tuple(modes)}
-    tfm_rss = {level: [] for level in OPT_LEVELS}
+    def time_ort(path):
+        out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
+                   path, "--bench", str(runs), "--warmup",
+                   str(warmup), "--threads", str(args.threads)] + flags)
+        return json.loads(out.strip().splitlines()[-1])
+
+    variants = OPT_LEVELS + tuple(modes)
+    tfm_medians = {variant: [] for variant in variants}
+    tfm_rss = {variant: [] for variant in variants}
     ort_medians, ort_rss, ort_int8_medians = [], [], []
     for _ in range(args.rounds):
-        for level in OPT_LEVELS:
-            out = run([exes[level], "--quiet", "--bench", str(runs),
+        for variant in variants:
+            out = run([exes[variant], "--quiet", "--bench", str(runs),
                        "--warmup", str(warmup), "--num-threads",
                        str(args.threads)] + flags)
-            tfm_medians[level].append(float(re.search(
+            tfm_medians[variant].append(float(re.search(
                 r"median ([0-9.]+) ms", out).group(1)))
-            tfm_rss[level].append(float(re.search(
+            tfm_rss[variant].append(float(re.search(
                 r"peak RSS: ([0-9.]+) MiB", out).group(1)))
-        for mode in modes:
-            out = run([exes[mode], "--quiet", "--bench", str(runs),
-                       "--warmup", str(warmup), "--num-threads",
-                       str(args.threads)] + flags)
-            tfm_medians[mode].append(float(re.search(
-                r"median ([0-9.]+) ms", out).group(1)))
-        out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
-                   model, "--bench", str(runs), "--warmup",
-                   str(warmup), "--threads", str(args.threads)] + flags)
-        stats = json.loads(out.strip().splitlines()[-1])
+        stats = time_ort(model)
         ort_medians.append(stats["median_ms"])
         ort_rss.append(stats["peak_rss_mib"])
         if ort_int8:
-            out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
-                       ort_int8, "--bench", str(runs), "--warmup",
-                       str(warmup), "--threads", str(args.threads)] + flags)
-            ort_int8_medians.append(
-                json.loads(out.strip().splitlines()[-1])["median_ms"])
+            ort_int8_medians.append(time_ort(ort_int8)["median_ms"])
     o1 = statistics.median(tfm_medians[1])
     o2 = statistics.median(tfm_medians[2])
     o3 = statistics.median(tfm_medians[3])
