@@ -164,6 +164,9 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       return x;
     int64_t last = type.getRank() - 1;
     int64_t k = type.getDimSize(last);
+    // An empty row has nothing to quantize (and no block size to give).
+    if (k == 0)
+      return x;
     Type f32 = type.getElementType();
     auto scalar = [&](float value) {
       return ConstantOp::create(

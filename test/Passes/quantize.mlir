@@ -114,3 +114,29 @@ func.func @kept(%x: tensor<3x2xf32>, %v: tensor<2x2xf32>) -> (tensor<3x2xf32>, t
     }
   }
 #-}
+
+// -----
+
+// w8a8-dynamic on a linear over an empty K: the weight is quantized, the
+// input (rows of no elements) is left as it is.
+// CHECK-LABEL: func.func @empty_k
+// EXCLUDE-LABEL: func.func @empty_k
+// W8A8-LABEL: func.func @empty_k
+// W8A8-NOT: tfm.quantize
+// W8A8: tfm.linear %arg0, %{{.*}} : (tensor<3x0xf32>, tensor<4x0xf32>) -> tensor<3x4xf32>
+func.func @empty_k(%x: tensor<3x0xf32>) -> tensor<3x4xf32> {
+  %w = tfm.constant dense<0.0> : tensor<4x0xf32>
+  %0 = tfm.linear %x, %w : (tensor<3x0xf32>, tensor<4x0xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// And over no rows: the input is quantized (a [0, 1] scale), nothing runs.
+// W8A8-LABEL: func.func @empty_m
+// W8A8: tfm.quantize %arg0, %{{.*}}, %{{.*}} {axis = 1 : i64, block_size = 8 : i64} : (tensor<0x8xf32>, tensor<0x1xf32>, tensor<0x1xui8>) -> tensor<0x8xui8>
+func.func @empty_m(%x: tensor<0x8xf32>) -> tensor<0x4xf32> {
+  %w = tfm.constant dense<0.5> : tensor<4x8xf32>
+  %0 = tfm.linear %x, %w : (tensor<0x8xf32>, tensor<4x8xf32>) -> tensor<0x4xf32>
+  return %0 : tensor<0x4xf32>
+}
