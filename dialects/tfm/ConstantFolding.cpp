@@ -32,10 +32,12 @@ FailureOr<ArrayRef<char>> getConstantBytes(Attribute value,
   auto type = dyn_cast<ShapedType>(cast<TypedAttr>(value).getType());
   if (!type || !type.hasStaticShape() ||
       !type.getElementType().isIntOrFloat() ||
-      type.getElementType().isInteger(1) ||
-      type.getElementTypeBitWidth() % 8 != 0)
+      type.getElementType().isInteger(1))
     return failure();
-  int64_t size = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+  int64_t elementBytes = getStorageBytes(type.getElementType());
+  if (elementBytes == 0)
+    return failure();
+  int64_t size = type.getNumElements() * elementBytes;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob || static_cast<int64_t>(blob->getData().size()) != size)
@@ -54,6 +56,15 @@ FailureOr<ArrayRef<char>> getConstantBytes(Attribute value,
   for (int64_t i = 0; i < type.getNumElements(); ++i)
     storage.append(bytes.begin(), bytes.end());
   return ArrayRef<char>(storage);
+}
+
+int64_t getStorageBytes(Type elementType) {
+  if (!elementType.isIntOrFloat())
+    return 0;
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  if (bits == 4)
+    return 1;
+  return bits % 8 == 0 ? bits / 8 : 0;
 }
 
 ElementsAttr createConstantLike(Attribute like, ShapedType type,

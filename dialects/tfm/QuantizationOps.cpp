@@ -62,7 +62,10 @@ SmallVector<char> mlir::tfm::quantizeValues(ArrayRef<float> values,
                                             ArrayRef<int64_t> zeroPoints,
                                             IntegerType resultType) {
   auto [low, high] = getQuantizedRange(resultType);
-  unsigned width = resultType.getWidth() / 8;
+  int64_t width = getStorageBytes(resultType);
+  uint64_t mask = resultType.getWidth() >= 64
+                      ? ~uint64_t{0}
+                      : (uint64_t{1} << resultType.getWidth()) - 1;
   SmallVector<char> out(values.size() * width);
   for (size_t i = 0, e = values.size(); i < e; ++i) {
     int64_t s = scheme.getScaleIndex(shape, static_cast<int64_t>(i));
@@ -75,7 +78,8 @@ SmallVector<char> mlir::tfm::quantizeValues(ArrayRef<float> values,
     if (std::isnan(q))
       q = static_cast<double>(low);
     q = std::min<double>(std::max<double>(q, low), high);
-    auto bits = static_cast<uint64_t>(static_cast<int64_t>(q));
+    // A 4-bit value keeps its own bits only (the low nibble).
+    auto bits = static_cast<uint64_t>(static_cast<int64_t>(q)) & mask;
     std::memcpy(&out[i * width], &bits, width); // little endian
   }
   return out;
@@ -125,13 +129,15 @@ FailureOr<SmallVector<int64_t>> mlir::tfm::getConstantInts(Attribute value) {
   if (failed(bytes))
     return failure();
   auto intType = cast<IntegerType>(type.getElementType());
-  unsigned width = intType.getWidth() / 8;
+  int64_t width = getStorageBytes(intType);
+  unsigned bitWidth = intType.getWidth();
+  uint64_t mask = bitWidth >= 64 ? ~uint64_t{0} : (uint64_t{1} << bitWidth) - 1;
   int64_t n = type.getNumElements();
   SmallVector<int64_t> out(n);
   for (int64_t i = 0; i < n; ++i) {
     uint64_t raw = 0;
     std::memcpy(&raw, bytes->data() + width * i, width); // little endian
-    llvm::APInt bits(intType.getWidth(), raw);
+    llvm::APInt bits(bitWidth, raw & mask);
     out[i] = intType.isUnsigned() ? static_cast<int64_t>(bits.getZExtValue())
                                   : bits.getSExtValue();
   }

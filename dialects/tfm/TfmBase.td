@@ -55,6 +55,10 @@ def Tfm_Integer : AnyTypeOf<[Tfm_SignedInt, Tfm_UnsignedInt], "integer">;
 def Tfm_Index : AnyTypeOf<[I32, I64], "i32 or i64">;
 
 def Tfm_Tensor : RankedTensorOf<[Tfm_Float, Tfm_Integer, I1]>;
+// Constants also hold 4-bit quantized weights (one element per byte, the
+// value in the low nibble), which only tfm.dequantize reads.
+def Tfm_ConstantTensor
+    : RankedTensorOf<[Tfm_Float, Tfm_Integer, I1, I<4>, UI<4>]>;
 def Tfm_FloatTensor : RankedTensorOf<[Tfm_Float]>;
 def Tfm_NumericTensor : RankedTensorOf<[Tfm_Float, Tfm_Integer]>;
 def Tfm_SignedTensor : RankedTensorOf<[Tfm_Float, Tfm_SignedInt]>;

@@ -28,8 +28,8 @@ def Tfm_ConstantOp : Tfm_Op<"constant",
     * (constant_c1) `value` is a ranked tensor of a `tfm` element type
       (checked on the result type, which is the type of `value`).
     * (constant_c2) a `dense_resource` value whose bytes are present holds
-      exactly the bytes its type needs (booleans one byte each), so that
-      no read of the weight runs past its blob.
+      exactly the bytes its type needs (booleans and 4-bit integers one
+      byte each), so that no read of the weight runs past its blob.
 
     Example:
 
@@ -39,7 +39,7 @@ def Tfm_ConstantOp : Tfm_Op<"constant",
     ```
   }];
   let arguments = (ins ElementsAttr:$value);
-  let results = (outs Tfm_Tensor:$result);
+  let results = (outs Tfm_ConstantTensor:$result);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
   let hasVerifier = 1;

@@ -13,10 +13,13 @@
 include "TfmBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-// Storage types of quantized values.
 // Storage types of quantized values; dequantize also reads i32 (the
-// biases of QDQ graphs, quantized with the product of two scales).
-def Tfm_QuantizedInt : AnyTypeOf<[I8, UI8, I16, UI16], "i8, ui8, i16 or ui16">;
+// biases of QDQ graphs, quantized with the product of two scales). A 4-bit
+// constant holds one element per byte (the value in the low nibble) until
+// the backend packs two per byte.
+def Tfm_QuantizedInt
+    : AnyTypeOf<[I<4>, UI<4>, I8, UI8, I16, UI16],
+                "i4, ui4, i8, ui8, i16 or ui16">;
 def Tfm_QuantizedTensor : RankedTensorOf<[Tfm_QuantizedInt]>;
 def Tfm_DequantizableTensor : RankedTensorOf<[Tfm_QuantizedInt, I32]>;
 

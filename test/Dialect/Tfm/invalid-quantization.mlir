@@ -128,9 +128,27 @@ func.func @dequantize_c4(%q: tensor<4x2xi8>, %s: tensor<f32>) {
 
 // -----
 
-// Storage types: i8, ui8, i16 or ui16 (ODS; dequantize also reads i32).
+// Storage types: i4, ui4, i8, ui8, i16 or ui16 (ODS; dequantize also reads i32).
 func.func @storage_type(%x: tensor<4xf32>, %s: tensor<f32>) {
-  // expected-error @+1 {{'tfm.quantize' op result #0 must be ranked tensor of i8, ui8, i16 or ui16 values}}
+  // expected-error @+1 {{'tfm.quantize' op result #0 must be ranked tensor of i4, ui4, i8, ui8, i16 or ui16 values}}
   %0 = tfm.quantize %x, %s : (tensor<4xf32>, tensor<f32>) -> tensor<4xi32>
+  return
+}
+
+// -----
+
+// dequantize_c3: 4-bit codes take zero points of their own type.
+func.func @dequantize_c3_four_bit(%q: tensor<2x4xui4>, %s: tensor<2x2xf32>, %z: tensor<2x2xui8>) {
+  // expected-error @+1 {{'tfm.dequantize' op dequantize_c3: zero point 'tensor<2x2xui8>' differs from the scale's shape [2, 2] with element type 'ui4'}}
+  %0 = tfm.dequantize %q, %s, %z {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x4xui4>, tensor<2x2xf32>, tensor<2x2xui8>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// 4-bit values exist only as quantized tensors.
+func.func @four_bit_add(%a: tensor<4xi4>) {
+  // expected-error @+1 {{'tfm.add' op operand #0 must be ranked tensor of}}
+  %0 = tfm.add %a, %a : (tensor<4xi4>, tensor<4xi4>) -> tensor<4xi4>
   return
 }

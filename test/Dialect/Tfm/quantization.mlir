@@ -89,3 +89,26 @@ func.func @no_fold_dequantize() -> tensor<2xf32> {
   %d = tfm.dequantize %q, %s : (tensor<2xi8>, tensor<f32>) -> tensor<2xf32>
   return %d : tensor<2xf32>
 }
+
+// -----
+
+// 4-bit codes (int4-weights, MatMulNBits): constants of ui4 and i4, one
+// value per byte; blocked along K with zero points of the codes' type.
+// CHECK-LABEL: func.func @four_bit
+// CHECK: tfm.constant dense<{{\[\[}}0, 15, 7, 8]]> : tensor<1x4xui4>
+// CHECK: tfm.dequantize %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64, block_size = 2 : i64} : (tensor<1x4xui4>, tensor<1x2xf32>, tensor<1x2xui4>) -> tensor<1x4xf32>
+// CHECK: tfm.constant dense<{{\[\[}}-8, 7, 0, -1]]> : tensor<1x4xi4>
+// FOLD-LABEL: func.func @four_bit
+// FOLD: tfm.constant dense<[-8, 7, 2, -1]> : tensor<4xi4>
+func.func @four_bit(%s: tensor<1x2xf32>) -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<4xi4>) {
+  %q = tfm.constant dense<[[0, 15, 7, 8]]> : tensor<1x4xui4>
+  %z = tfm.constant dense<[[8, 3]]> : tensor<1x2xui4>
+  %d = tfm.dequantize %q, %s, %z {axis = 1 : i64, block_size = 2 : i64} : (tensor<1x4xui4>, tensor<1x2xf32>, tensor<1x2xui4>) -> tensor<1x4xf32>
+  %qi = tfm.constant dense<[[-8, 7, 0, -1]]> : tensor<1x4xi4>
+  %e = tfm.dequantize %qi, %s {axis = 1 : i64, block_size = 2 : i64} : (tensor<1x4xi4>, tensor<1x2xf32>) -> tensor<1x4xf32>
+  // Saturated to [-8, 7].
+  %x = tfm.constant dense<[-100.0, 100.0, 2.0, -1.0]> : tensor<4xf32>
+  %one = tfm.constant dense<1.0> : tensor<f32>
+  %f = tfm.quantize %x, %one : (tensor<4xf32>, tensor<f32>) -> tensor<4xi4>
+  return %d, %e, %f : tensor<1x4xf32>, tensor<1x4xf32>, tensor<4xi4>
+}

@@ -10,10 +10,15 @@
 
 namespace mlir::tfm {
 
+/// Bytes one element of `elementType` takes in a constant's storage: its
+/// width in bytes, 1 for the 4-bit integers (the value in the low nibble,
+/// as MLIR stores them), 0 for types without byte storage (i1, odd widths).
+int64_t getStorageBytes(Type elementType);
+
 /// The elements of the constant `value` (a dense literal or a resource
-/// blob, not of type i1) as row-major bytes; a splat literal is expanded
-/// into `storage`. Fails when the bytes are not available (an elided blob,
-/// or one whose size does not match its type).
+/// blob, not of type i1) as row-major bytes (getStorageBytes each); a splat
+/// literal is expanded into `storage`. Fails when the bytes are not available
+/// (an elided blob, or one whose size does not match its type).
 FailureOr<ArrayRef<char>> getConstantBytes(Attribute value,
                                            SmallVectorImpl<char> &storage);
 
