@@ -62,7 +62,7 @@ ElementsAttr packPanels(const WeightSource &source, RankedTensorType type,
     return nullptr;
   int64_t n = type.getDimSize(0), k = type.getDimSize(1);
   int64_t panels = llvm::divideCeil(n, width);
-  int64_t size = type.getElementTypeBitWidth() / 8;
+  int64_t size = getStorageBytes(type.getElementType());
   SmallVector<char> packed(panels * k * width * size, 0);
   for (int64_t row = 0; row < n; ++row) {
     int64_t panel = row / width, lane = row % width;
@@ -82,12 +82,54 @@ ElementsAttr packPanels(const WeightSource &source, RankedTensorType type,
 /// `dequantize(Qp [P, K, w], Sp)`: Q in panels like a float weight, and a
 /// per-feature S as the blocked scale [P, 1, w] (block K along axis 1, so
 /// that each panel column keeps its feature's scale; 1 past N).
+///
+/// A weight quantized in blocks along K (`axis = 1`, scales and zero points
+/// [N, K/b]) packs its scales and zero points in panels too, [P, K/b, w]
+/// (zero past N), still blocked along axis 1.
+Value packBlockQuantized(IRRewriter &rewriter, DequantizeOp dequantize,
+                         int64_t width) {
+  RankedTensorType qType = dequantize.getInput().getType();
+  Attribute q, scale, zeroPoint;
+  if (qType.getRank() != 2 || !qType.hasStaticShape() ||
+      *dequantize.getAxis() != 1 ||
+      !matchPattern(dequantize.getInput(), m_Constant(&q)) ||
+      !matchPattern(dequantize.getScale(), m_Constant(&scale)) ||
+      (dequantize.getZeroPoint() &&
+       !matchPattern(dequantize.getZeroPoint(), m_Constant(&zeroPoint))))
+    return nullptr;
+  SmallVector<ElementsAttr> packed;
+  for (Attribute value : {q, scale, zeroPoint}) {
+    if (!value)
+      continue;
+    packed.push_back(packPanels(
+        {value, /*isTransposed=*/false},
+        cast<RankedTensorType>(cast<TypedAttr>(value).getType()), width));
+    if (!packed.back())
+      return nullptr;
+  }
+  rewriter.setInsertionPointAfter(dequantize);
+  Location loc = dequantize.getLoc();
+  SmallVector<Value> operands =
+      llvm::map_to_vector(packed, [&](ElementsAttr v) -> Value {
+        return ConstantOp::create(rewriter, loc, v).getResult();
+      });
+  int64_t numPanels = llvm::divideCeil(qType.getDimSize(0), width);
+  return DequantizeOp::create(
+      rewriter, loc,
+      RankedTensorType::get({numPanels, qType.getDimSize(1), width},
+                            dequantize.getType().getElementType()),
+      operands[0], operands[1], operands.size() > 2 ? operands[2] : Value(),
+      dequantize.getAxisAttr(), dequantize.getBlockSizeAttr());
+}
+
 Value packQuantized(IRRewriter &rewriter, DequantizeOp dequantize,
                     int64_t width) {
+  if (dequantize.getBlockSize())
+    return packBlockQuantized(rewriter, dequantize, width);
   RankedTensorType qType = dequantize.getInput().getType();
   Attribute q, scale;
-  if (dequantize.getZeroPoint() || dequantize.getBlockSize() ||
-      qType.getRank() != 2 || !qType.hasStaticShape() ||
+  if (dequantize.getZeroPoint() || qType.getRank() != 2 ||
+      !qType.hasStaticShape() ||
       (!dequantize.isPerTensor() && *dequantize.getAxis() != 0) ||
       !matchPattern(dequantize.getInput(), m_Constant(&q)) ||
       !matchPattern(dequantize.getScale(), m_Constant(&scale)))

@@ -159,7 +159,15 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
       quantized at run time, per token (each row of its last axis), into
       uint8 around a zero point of 128 with scale `max_k |x[..., k]| / 127`:
       `dequantize(quantize(x, s, 128), s, 128)` in one block of K along
-      the last axis. Products are then integer (u8 x s8 into i32).
+      the last axis. Products are then integer (u8 x s8 into i32);
+    * `int4-weights`: asymmetric uint4 in blocks of `block-size` elements
+      of K, each block with its scale and zero point:
+      `s = (max(0, max W) - min(0, min W)) / 15`, `z = round(-min / s)`,
+      values rounded half to even and clamped to [0, 15]; the weight
+      becomes `dequantize(Q [N, K] ui4, S [N, K/b], Z [N, K/b] ui4)
+      {axis = 1, block_size = b}`. A linear whose K is not a multiple of
+      the block size gets int8-weights instead. The backend packs two
+      values per byte and dequantizes them in registers.
 
     The backend contracts the int8 weight directly and applies the scales
     after the product (`convert-tfm-to-linalg`), so the weight stays a
@@ -195,7 +203,10 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
     ListOption<"exclude", "exclude", "std::string",
                "Leave linears in float whose node or weight name contains "
                "one of these strings, or whose op kind (linear, matmul) is "
-               "one of them">
+               "one of them">,
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"32",
+           "Elements of K per scale and zero point in int4-weights mode "
+           "(even, 2 to 4096)">
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",

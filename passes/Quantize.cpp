@@ -11,7 +11,13 @@
 //   s = max(max_k |x[..., k]|, tiny) / 127
 //   x -> dequantize(quantize(x, s, 128), s, 128)   (blocks of K, last axis)
 //
-// which the backend contracts in integers with the int8 weight.
+// which the backend contracts in integers with the int8 weight. In
+// int4-weights mode the weight is quantized in blocks of b elements of K,
+// asymmetrically into uint4:
+//
+//   lo = min(0, min W[n, block]), hi = max(0, max W[n, block])
+//   S = (hi - lo) / 15, Z = round(-lo / S), Q = clamp(round(W / S) + Z)
+//   W -> dequantize(Q ui4, S [N, K/b], Z ui4 [N, K/b]) {axis 1, block b}
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +34,7 @@
 
 #include "llvm/ADT/SetVector.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -104,6 +111,15 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       for (int64_t c = 0; c < k; ++c)
         weight[r * k + c] =
             source.isTransposed ? (*values)[c * n + r] : (*values)[r * k + c];
+    Location loc = source.constant.getLoc();
+    Type floatType = type.getElementType();
+    if (mode == QuantizationMode::Int4Weights && k % blockSize == 0) {
+      FailureOr<Value> dequantized =
+          createInt4Weight(builder, source, weight, n, k, floatType);
+      if (succeeded(dequantized))
+        cache[key] = *dequantized;
+      return dequantized;
+    }
     SmallVector<float> scales(n);
     for (int64_t r = 0; r < n; ++r) {
       float maxAbs = 0;
@@ -113,19 +129,8 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       // gets scale 1.
       scales[r] = (maxAbs > 0 && std::isfinite(maxAbs)) ? maxAbs / 127.0f : 1;
     }
-    Type floatType = type.getElementType();
-    // Scales in the weight's own type: round them there first, so that the
-    // values are quantized with the scale the backend multiplies by.
     auto scaleType = RankedTensorType::get({n}, floatType);
-    auto scaleAttr = DenseElementsAttr::get(
-        scaleType, llvm::map_to_vector(scales, [&](float s) {
-          APFloat value(s);
-          bool losesInfo;
-          value.convert(cast<FloatType>(floatType).getFloatSemantics(),
-                        APFloat::rmNearestTiesToEven, &losesInfo);
-          return value;
-        }));
-    scales = *getConstantFloats(scaleAttr);
+    DenseElementsAttr scaleAttr = roundScales(scales, scaleType);
     // A scale that underflows the weight's type (f16 weights below 2^-24 ·
     // 127) cannot represent the row: leave the weight in float.
     if (llvm::any_of(scales, [](float s) { return !(s > 0) || std::isinf(s); }))
@@ -135,7 +140,6 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     SmallVector<char> bytes =
         quantizeValues(weight, {n, k}, scheme, scales, {}, i8);
     auto quantizedType = RankedTensorType::get({n, k}, i8);
-    Location loc = source.constant.getLoc();
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointAfter(source.constant.getDefiningOp());
     Value quantized = ConstantOp::create(
@@ -154,6 +158,87 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         /*block_size=*/IntegerAttr());
     cache[key] = dequantized;
     return dequantized;
+  }
+
+  /// Scales in the weight's own type `type`: rounded there first (into
+  /// `scales`, in place), so that the values are quantized with the scale
+  /// the backend multiplies by.
+  static DenseElementsAttr roundScales(SmallVectorImpl<float> &scales,
+                                       RankedTensorType type) {
+    auto floatType = cast<FloatType>(type.getElementType());
+    auto attr = DenseElementsAttr::get(
+        type, llvm::map_to_vector(scales, [&](float s) {
+          APFloat value(s);
+          bool losesInfo;
+          value.convert(floatType.getFloatSemantics(),
+                        APFloat::rmNearestTiesToEven, &losesInfo);
+          return value;
+        }));
+    scales.assign(*getConstantFloats(attr));
+    return attr;
+  }
+
+  /// The int4-weights form of the [N, K] `weight` (row by row): uint4 in
+  /// blocks of blockSize along K, each with a scale and a zero point.
+  FailureOr<Value> createInt4Weight(OpBuilder &builder,
+                                    const WeightSource &source,
+                                    ArrayRef<float> weight, int64_t n,
+                                    int64_t k, Type floatType) {
+    int64_t blocks = k / blockSize;
+    SmallVector<float> scales(n * blocks);
+    SmallVector<float> lows(n * blocks);
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t b = 0; b < blocks; ++b) {
+        // The range always holds 0, so that zeros stay exact.
+        float lo = 0, hi = 0;
+        for (int64_t c = b * blockSize; c < (b + 1) * blockSize; ++c) {
+          lo = std::min(lo, weight[r * k + c]);
+          hi = std::max(hi, weight[r * k + c]);
+        }
+        float range = hi - lo;
+        // An all-zero block (or a non-finite one, kept as its saturation)
+        // gets scale 1.
+        bool usable = range > 0 && std::isfinite(range);
+        scales[r * blocks + b] = usable ? range / 15.0f : 1.0f;
+        lows[r * blocks + b] = usable ? lo : 0.0f;
+      }
+    }
+    auto scaleType = RankedTensorType::get({n, blocks}, floatType);
+    DenseElementsAttr scaleAttr = roundScales(scales, scaleType);
+    if (llvm::any_of(scales, [](float s) { return !(s > 0) || std::isinf(s); }))
+      return failure();
+    SmallVector<int64_t> zeroPoints(n * blocks);
+    for (auto [z, s, lo] : llvm::zip_equal(zeroPoints, scales, lows))
+      z = std::clamp<int64_t>(
+          static_cast<int64_t>(std::nearbyint(-static_cast<double>(lo) / s)), 0,
+          15);
+    QuantizationScheme scheme{/*axis=*/1, blockSize};
+    auto u4 = IntegerType::get(&getContext(), 4, IntegerType::Unsigned);
+    SmallVector<char> bytes =
+        quantizeValues(weight, {n, k}, scheme, scales, zeroPoints, u4);
+    SmallVector<char> zeroBytes = llvm::map_to_vector(
+        zeroPoints, [](int64_t z) { return static_cast<char>(z); });
+    Location loc = source.constant.getLoc();
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointAfter(source.constant.getDefiningOp());
+    Value quantized = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source.value, RankedTensorType::get({n, k}, u4),
+                           ".int4", bytes));
+    SmallVector<char> storage;
+    Value scale = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source.value, scaleType, ".scale",
+                           *getConstantBytes(scaleAttr, storage)));
+    Value zeroPoint =
+        ConstantOp::create(builder, loc,
+                           createConstantLike(source.value, scaleType.clone(u4),
+                                              ".zero_point", zeroBytes));
+    return DequantizeOp::create(
+               builder, loc, RankedTensorType::get({n, k}, floatType),
+               quantized, scale, zeroPoint, builder.getI64IntegerAttr(1),
+               builder.getI64IntegerAttr(blockSize))
+        .getResult();
   }
 
   /// `x` [..., K] through per-token uint8 quantization (w8a8-dynamic).
@@ -215,6 +300,12 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
   void runOnOperation() override {
     if (mode == QuantizationMode::None)
       return;
+    if (blockSize < 2 || blockSize > 4096 || blockSize % 2 != 0) {
+      getOperation().emitError("tfm-quantize: block-size must be an even "
+                               "number from 2 to 4096, got ")
+          << static_cast<int64_t>(blockSize);
+      return signalPassFailure();
+    }
     cache.clear();
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {

@@ -184,6 +184,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   pipeline.numThreads = options.numThreads;
   pipeline.quantize = options.quantize;
   pipeline.quantizeExclude = options.quantizeExclude;
+  pipeline.quantizeBlockSize = options.quantizeBlockSize;
   CpuPhase lastPhase =
       options.output == OutputKind::Mlir ? *options.mlirPhase : CpuPhase::Llvm;
   std::optional<ModelDescription> model;

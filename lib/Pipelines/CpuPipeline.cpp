@@ -125,6 +125,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
     graph.vectorBits = options.vectorBits;
     graph.quantize = options.quantize;
     graph.quantizeExclude = options.quantizeExclude;
+    graph.quantizeBlockSize = options.quantizeBlockSize;
     buildGraphPipeline(pm, graph);
     return;
   }

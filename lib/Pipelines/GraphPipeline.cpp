@@ -20,6 +20,7 @@ static void addQuantization(OpPassManager &funcPm,
   quantize.mode = options.quantize;
   quantize.exclude.assign(options.quantizeExclude.begin(),
                           options.quantizeExclude.end());
+  quantize.blockSize = options.quantizeBlockSize;
   funcPm.addPass(mlir::tfm::createQuantizePass(quantize));
 }
 

@@ -113,3 +113,23 @@ func.func @quantized(%x: tensor<4x2xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>) 
   %b = tfm.linear %x, %wt : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
   return %a, %b : tensor<4x3xf32>, tensor<4x3xf32>
 }
+
+// -----
+
+// A weight quantized in blocks along K (int4-weights): codes, scales and
+// zero points all in panels, zero past N, still blocked along axis 1.
+// CHECK-LABEL: func.func @block_quantized
+// CHECK-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[\[}}1, 5], [2, 6], [3, 7], [4, 8]], {{\[\[}}9, 0], [10, 0], [11, 0], [12, 0]]]> : tensor<2x4x2xui4>
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<{{\[\[\[}}5.000000e-01, 2.500000e+00], [1.500000e+00, 3.500000e+00]], {{\[\[}}4.500000e+00, 0.000000e+00], [5.500000e+00, 0.000000e+00]]]> : tensor<2x2x2xf32>
+// CHECK-DAG: %[[Z:.*]] = tfm.constant dense<{{\[\[\[}}1, 3], [2, 4]], {{\[\[}}5, 0], [6, 0]]]> : tensor<2x2x2xui4>
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S]], %[[Z]] {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x4x2xui4>, tensor<2x2x2xf32>, tensor<2x2x2xui4>) -> tensor<2x4x2xf32>
+// CHECK: tfm.linear %{{.*}}, %[[W]] {out_features = 3 : i64} : (tensor<5x4xf32>, tensor<2x4x2xf32>) -> tensor<5x3xf32>
+// CHECK-NOT: tensor<3x4xui4>
+func.func @block_quantized(%x: tensor<5x4xf32>) -> tensor<5x3xf32> {
+  %q = tfm.constant dense<[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]> : tensor<3x4xui4>
+  %s = tfm.constant dense<[[0.5, 1.5], [2.5, 3.5], [4.5, 5.5]]> : tensor<3x2xf32>
+  %z = tfm.constant dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xui4>
+  %w = tfm.dequantize %q, %s, %z {axis = 1 : i64, block_size = 2 : i64} : (tensor<3x4xui4>, tensor<3x2xf32>, tensor<3x2xui4>) -> tensor<3x4xf32>
+  %y = tfm.linear %x, %w : (tensor<5x4xf32>, tensor<3x4xf32>) -> tensor<5x3xf32>
+  return %y : tensor<5x3xf32>
+}

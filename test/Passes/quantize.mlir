@@ -2,9 +2,12 @@
 // RUN: tfm-opt %s --tfm-quantize="exclude=fc2,matmul" --split-input-file | FileCheck %s --check-prefix=EXCLUDE
 // RUN: tfm-opt %s --tfm-quantize="mode=none" --split-input-file | FileCheck %s --check-prefix=NONE
 // RUN: tfm-opt %s --tfm-quantize="mode=w8a8-dynamic" --split-input-file | FileCheck %s --check-prefix=W8A8
+// RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=4" --split-input-file | FileCheck %s --check-prefix=INT4
 // RUN: not tfm-opt %s --tfm-quantize="mode=int3" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not tfm-opt %s --tfm-quantize="mode=int4-weights block-size=3" 2>&1 | FileCheck %s --check-prefix=BADBLOCK
 
 // BAD: for the --mode option: Cannot find option named 'int3'!
+// BADBLOCK: error: tfm-quantize: block-size must be an even number from 2 to 4096, got 3
 
 // One scale per output feature, max |W[n, :]| / 127 (1 for a row of
 // zeros); values rounded to nearest. The float weight goes.
@@ -139,4 +142,26 @@ func.func @empty_m(%x: tensor<0x8xf32>) -> tensor<0x4xf32> {
   %w = tfm.constant dense<0.5> : tensor<4x8xf32>
   %0 = tfm.linear %x, %w : (tensor<0x8xf32>, tensor<4x8xf32>) -> tensor<0x4xf32>
   return %0 : tensor<0x4xf32>
+}
+
+// -----
+
+// int4-weights: uint4 in blocks of 4 along K, each with its scale
+// (max(0, max) - min(0, min)) / 15 and zero point round(-min / scale); an
+// all-zero block gets scale 1 and zero point 0. A K the block does not
+// divide (6) gets int8-weights instead.
+// INT4-LABEL: func.func @int4_blocks
+// INT4-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[}}9, 0, 15, 7, 0, 0, 0, 0], [4, 7, 11, 15, 11, 8, 4, 0]]> : tensor<2x8xui4>
+// INT4-DAG: %[[S:.*]] = tfm.constant dense<{{\[\[}}0.333333343, 1.000000e+00], [0.0266666673, 0.0266666673]]> : tensor<2x2xf32>
+// INT4-DAG: %[[Z:.*]] = tfm.constant dense<{{\[\[}}6, 0], [0, 15]]> : tensor<2x2xui4>
+// INT4: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S]], %[[Z]] {axis = 1 : i64, block_size = 4 : i64} : (tensor<2x8xui4>, tensor<2x2xf32>, tensor<2x2xui4>) -> tensor<2x8xf32>
+// INT4: tfm.linear %arg0, %[[W]] :
+// INT4: %[[Q8:.*]] = tfm.constant dense<{{.*}}> : tensor<2x6xi8>
+// INT4: tfm.dequantize %[[Q8]], %{{.*}} {axis = 0 : i64} : (tensor<2x6xi8>, tensor<2xf32>) -> tensor<2x6xf32>
+func.func @int4_blocks(%x: tensor<3x8xf32>, %z: tensor<3x6xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
+  %w = tfm.constant dense<[[1.0, -2.0, 3.0, 0.5, 0.0, 0.0, 0.0, 0.0], [0.1, 0.2, 0.3, 0.4, -0.1, -0.2, -0.3, -0.4]]> : tensor<2x8xf32>
+  %y = tfm.linear %x, %w : (tensor<3x8xf32>, tensor<2x8xf32>) -> tensor<3x2xf32>
+  %v = tfm.constant dense<[[1.0, -2.0, 3.0, 0.5, 0.25, 1.0], [0.1, 0.2, 0.3, 0.4, -0.1, -0.2]]> : tensor<2x6xf32>
+  %u = tfm.linear %z, %v : (tensor<3x6xf32>, tensor<2x6xf32>) -> tensor<3x2xf32>
+  return %y, %u : tensor<3x2xf32>, tensor<3x2xf32>
 }

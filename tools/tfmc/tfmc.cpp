@@ -83,6 +83,11 @@ cl::list<std::string> quantizeExclude(
     cl::desc("Leave linears in float whose node or weight name contains one "
              "of these strings, or whose op kind (linear, matmul) is listed"),
     cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category));
+cl::opt<int64_t> quantizeBlockSize(
+    "quantize-block-size",
+    cl::desc("Elements of K per scale and zero point of --quantize="
+             "int4-weights: an even number from 2 to 4096 (default 32)"),
+    cl::init(32), cl::value_desc("n"), cl::cat(category));
 cl::opt<int64_t> maxConstantBytes(
     "max-constant-bytes",
     cl::desc("Largest constant, in bytes, that importing may compute (Range, "
@@ -211,6 +216,11 @@ int main(int argc, char **argv) {
   options.quantize = quantize;
   options.quantizeExclude.assign(quantizeExclude.begin(),
                                  quantizeExclude.end());
+  if (quantizeBlockSize < 2 || quantizeBlockSize > 4096 ||
+      quantizeBlockSize % 2 != 0)
+    return fail("--quantize-block-size=" + Twine(quantizeBlockSize) +
+                ": expected an even number from 2 to 4096");
+  options.quantizeBlockSize = quantizeBlockSize;
   if (threads > kMaxThreads)
     return fail("--num-threads=" + Twine(threads) + ": expected 1 to " +
                 Twine(kMaxThreads) + " (0: this host's cores)");

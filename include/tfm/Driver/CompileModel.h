@@ -47,6 +47,8 @@ struct CompileOptions {
   /// Weight quantization (tfm-quantize) and the linears it leaves alone.
   QuantizationMode quantize = QuantizationMode::None;
   std::vector<std::string> quantizeExclude;
+  /// Elements of K per scale under QuantizationMode::Int4Weights.
+  int64_t quantizeBlockSize = 32;
   cpu::TargetOptions target;
   WeightsMode weights = WeightsMode::Auto;
   /// Weights up to this size are embedded under WeightsMode::Auto.

@@ -17,6 +17,7 @@ enum class QuantizationMode {
   None,        // weights stay in float
   Int8Weights, // per-output-channel symmetric int8 weights
   W8A8Dynamic, // int8 weights and per-token uint8 activations at run time
+  Int4Weights, // block-wise asymmetric uint4 weights, float activations
 };
 
 /// The modes as the values of an enum command-line or pass option.
@@ -29,7 +30,10 @@ enum class QuantizationMode {
                  "activations"),                                               \
       clEnumValN(::mlir::tfm::QuantizationMode::W8A8Dynamic, "w8a8-dynamic",   \
                  "int8 weights as int8-weights, activations quantized per "    \
-                 "token at run time; integer products"))
+                 "token at run time; integer products"),                       \
+      clEnumValN(::mlir::tfm::QuantizationMode::Int4Weights, "int4-weights",   \
+                 "block-wise uint4 weights with scales and zero points, "      \
+                 "float activations"))
 
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"

@@ -49,6 +49,10 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       *this, "quantize-exclude",
       llvm::cl::desc("Linears tfm-quantize leaves in float: node or weight "
                      "names containing one of these, or op kinds")};
+  Option<int64_t> quantizeBlockSize{
+      *this, "quantize-block-size",
+      llvm::cl::desc("Elements of K per scale of int4-weights"),
+      llvm::cl::init(32)};
 };
 
 /// Output features per weight panel at -O3: the CPU's register tiles are
@@ -130,6 +134,10 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "quantize-exclude",
       llvm::cl::desc("Linears tfm-quantize leaves in float: node or weight "
                      "names containing one of these, or op kinds")};
+  Option<int64_t> quantizeBlockSize{
+      *this, "quantize-block-size",
+      llvm::cl::desc("Elements of K per scale of int4-weights"),
+      llvm::cl::init(32)};
 };
 
 /// Adds the passes of one CPU phase, which continues from the output of the
