@@ -15,10 +15,12 @@
 #include "Patterns.h"
 
 #include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/Quantization.h"
 #include "tfm/Dialect/Tfm/ShapeUtils.h"
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
@@ -227,7 +229,7 @@ TypedAttr transposeConstantMatrix(Attribute weight, RankedTensorType type) {
   if (failed(bytes))
     return nullptr;
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  int64_t width = type.getElementTypeBitWidth() / 8;
+  int64_t width = getStorageBytes(type.getElementType());
   SmallVector<char> out(bytes->size());
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
@@ -406,7 +408,9 @@ std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
 
 /// input [M, K] x the panel weight [P, K, w] + the bias (zero-padded to
 /// whole panels), as one contraction over (m, p, j, k) into [M, P, w];
-/// returned collapsed to [M, P·w], the padding columns last.
+/// returned collapsed to [M, P·w], the padding columns last. K may be
+/// split into several dimensions, input [M, K1, .., Kr] by weight
+/// [P, K1, .., Kr, w], reduced over all of them.
 Value buildPanelProduct(
     OpBuilder &b, Location loc, Value input, Value weight, Value bias,
     Type accType,
@@ -414,10 +418,12 @@ Value buildPanelProduct(
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   int64_t m = inputType.getDimSize(0);
-  int64_t panels = weightType.getDimSize(0), width = weightType.getDimSize(2);
+  int64_t kRank = weightType.getRank() - 2;
+  int64_t panels = weightType.getDimSize(0),
+          width = weightType.getDimSize(kRank + 1);
   MLIRContext *ctx = b.getContext();
   AffineExpr mE = getAffineDimExpr(0, ctx), pE = getAffineDimExpr(1, ctx),
-             jE = getAffineDimExpr(2, ctx), kE = getAffineDimExpr(3, ctx);
+             jE = getAffineDimExpr(2, ctx);
   Value init;
   if (bias) {
     // Padded with zeros to whole panels, then broadcast over the rows.
@@ -446,18 +452,26 @@ Value buildPanelProduct(
     init = createFilled(b, loc, {m, panels, width},
                         createScalar(b, loc, accType, 0));
   }
-  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {mE, kE}, ctx),
-                                 AffineMap::get(4, 0, {pE, kE, jE}, ctx),
-                                 AffineMap::get(4, 0, {mE, pE, jE}, ctx)};
+  unsigned numLoops = 3 + kRank;
+  SmallVector<AffineExpr> inputExprs = {mE}, weightExprs = {pE};
+  for (int64_t i = 0; i < kRank; ++i) {
+    inputExprs.push_back(getAffineDimExpr(3 + i, ctx));
+    weightExprs.push_back(getAffineDimExpr(3 + i, ctx));
+  }
+  weightExprs.push_back(jE);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(numLoops, 0, inputExprs, ctx),
+      AffineMap::get(numLoops, 0, weightExprs, ctx),
+      AffineMap::get(numLoops, 0, {mE, pE, jE}, ctx)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.append(kRank, utils::IteratorType::reduction);
   Value product =
-      buildGeneric(
-          b, loc, ValueRange{input, weight}, init, maps,
-          {utils::IteratorType::parallel, utils::IteratorType::parallel,
-           utils::IteratorType::parallel, utils::IteratorType::reduction},
-          [&](OpBuilder &nb, Location l,
-              ValueRange args) -> SmallVector<Value> {
-            return {multiplyAccumulate(nb, l, args[0], args[1], args[2])};
-          })
+      buildGeneric(b, loc, ValueRange{input, weight}, init, maps, iterators,
+                   [&](OpBuilder &nb, Location l,
+                       ValueRange args) -> SmallVector<Value> {
+                     return {
+                         multiplyAccumulate(nb, l, args[0], args[1], args[2])};
+                   })
           .front();
   return reshapeTo(b, loc, product, {m, panels * width});
 }
@@ -516,6 +530,178 @@ Value buildIntegerPanelProduct(OpBuilder &b, Location loc, Value activations,
   // K not in groups of four: the plain panels.
   return buildPanelProduct(b, loc, activations, panels, /*bias=*/Value(), i32,
                            buildUnsignedSignedMultiplyAccumulate);
+}
+
+/// A linear weight quantized in blocks along K, of 4-bit or 8-bit codes:
+/// `dequantize(Q, S[, Z]) {axis = 1, block_size = b}` of constants, with Q
+/// [N, K] (S and Z [N, K/b]) or, in the panel layout, [P, K, w] (S and Z
+/// [P, K/b, w]), b dividing K (and even for 4-bit codes). The product
+/// dequantizes the weight in registers, one K step at a time, from packed
+/// bytes (two 4-bit codes per byte): W = u·S + C per block, u the unsigned
+/// code and C = -Z·S precomputed.
+struct BlockQuantizedWeight {
+  DequantizeOp dequantize;
+  Attribute codes, scales, zeroPoints;
+  int64_t bits;
+  int64_t blockSize;
+};
+
+std::optional<BlockQuantizedWeight> getBlockQuantizedWeight(LinearOp op) {
+  auto dequantize = op.getWeight().getDefiningOp<DequantizeOp>();
+  if (!dequantize || !dequantize.getBlockSize() || *dequantize.getAxis() != 1)
+    return std::nullopt;
+  RankedTensorType type = dequantize.getInput().getType();
+  auto intType = dyn_cast<IntegerType>(type.getElementType());
+  int64_t blockSize = *dequantize.getBlockSize();
+  if (!intType || (intType.getWidth() != 4 && intType.getWidth() != 8) ||
+      !type.hasStaticShape() ||
+      type.getRank() != (op.hasPackedWeight() ? 3 : 2) ||
+      type.getDimSize(1) % blockSize != 0 ||
+      (intType.getWidth() == 4 && blockSize % 2 != 0))
+    return std::nullopt;
+  BlockQuantizedWeight weight{dequantize,         {},       {}, {},
+                              intType.getWidth(), blockSize};
+  if (!matchPattern(dequantize.getInput(), m_Constant(&weight.codes)) ||
+      !matchPattern(dequantize.getScale(), m_Constant(&weight.scales)) ||
+      (dequantize.getZeroPoint() &&
+       !matchPattern(dequantize.getZeroPoint(),
+                     m_Constant(&weight.zeroPoints))))
+    return std::nullopt;
+  return weight;
+}
+
+/// x [M, K] by a block-quantized weight, + the bias, into f32 [M, N]:
+///
+///   bytes [P, K/b, b/2, w]   i8: codes 2h and 2h+1 of a block, low nibble
+///                            first (8-bit codes: [P, K/b, b, w])
+///   scale, offset [P, K/b, w]  f32: S and C = -Z·S of each block
+///   W [P, K/b, b/2, 2, w]    f32 = u·S + C, u = (byte >> 4t) & 15
+///   x [M, K/b, b/2, 2] · W   the panel product over (K/b, b/2, 2)
+///
+/// An unpacked weight is one panel of all N features (P = 1, w = N); a
+/// signed code q is stored as u = q + 2^(bits-1), its zero point with it.
+/// The dequantizing generic reads only constants: the CPU backend computes
+/// it inside the product's K loop, once per K step and register tile.
+FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
+                                           const BlockQuantizedWeight &weight,
+                                           Value input2D, Value bias, int64_t m,
+                                           int64_t n, int64_t k) {
+  DequantizeOp dequantize = weight.dequantize;
+  RankedTensorType type = dequantize.getInput().getType();
+  bool isPanels = type.getRank() == 3;
+  int64_t panels = isPanels ? type.getDimSize(0) : 1;
+  int64_t width = isPanels ? type.getDimSize(2) : type.getDimSize(0);
+  int64_t blockSize = weight.blockSize, blocks = k / blockSize;
+  int64_t perByte = weight.bits == 4 ? 2 : 1;
+  int64_t inner = blockSize / perByte;
+  FailureOr<SmallVector<int64_t>> codes = getConstantInts(weight.codes);
+  FailureOr<SmallVector<float>> scales = getConstantFloats(weight.scales);
+  FailureOr<SmallVector<int64_t>> zeroPoints =
+      weight.zeroPoints ? getConstantInts(weight.zeroPoints)
+                        : FailureOr<SmallVector<int64_t>>(
+                              SmallVector<int64_t>(scales->size(), 0));
+  if (failed(codes) || failed(scales) || failed(zeroPoints))
+    return failure();
+  int64_t offset = isUnsignedInteger(type.getElementType())
+                       ? 0
+                       : int64_t{1} << (weight.bits - 1);
+  auto codeIndex = [&](int64_t p, int64_t kk, int64_t j) {
+    return isPanels ? (p * k + kk) * width + j : j * k + kk;
+  };
+  auto blockIndex = [&](int64_t p, int64_t kb, int64_t j) {
+    return isPanels ? (p * blocks + kb) * width + j : j * blocks + kb;
+  };
+  SmallVector<char> bytes(panels * blocks * inner * width);
+  SmallVector<float> blockScales(panels * blocks * width),
+      blockOffsets(panels * blocks * width);
+  for (int64_t p = 0; p < panels; ++p) {
+    for (int64_t kb = 0; kb < blocks; ++kb) {
+      for (int64_t j = 0; j < width; ++j) {
+        int64_t from = blockIndex(p, kb, j), to = (p * blocks + kb) * width + j;
+        blockScales[to] = (*scales)[from];
+        blockOffsets[to] =
+            -static_cast<float>((*zeroPoints)[from] + offset) * (*scales)[from];
+      }
+      for (int64_t h = 0; h < inner; ++h) {
+        for (int64_t j = 0; j < width; ++j) {
+          unsigned byte = 0;
+          for (int64_t t = 0; t < perByte; ++t) {
+            int64_t kk = kb * blockSize + h * perByte + t;
+            auto u =
+                static_cast<unsigned>((*codes)[codeIndex(p, kk, j)] + offset);
+            byte |= u << (4 * t);
+          }
+          bytes[((p * blocks + kb) * inner + h) * width + j] =
+              static_cast<char>(byte);
+        }
+      }
+    }
+  }
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto constant = [&](ArrayRef<int64_t> shape, Type elementType,
+                      StringRef suffix, ArrayRef<char> data) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        cast<TypedAttr>(createConstantLike(
+            weight.codes, RankedTensorType::get(shape, elementType), suffix,
+            data)));
+  };
+  auto floatBytes = [](ArrayRef<float> values) {
+    return ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                          values.size() * sizeof(float));
+  };
+  Value packed =
+      constant({panels, blocks, inner, width}, b.getI8Type(), ".packed", bytes);
+  Value scale = constant({panels, blocks, width}, f32, ".block_scale",
+                         floatBytes(blockScales));
+  Value blockOffset = constant({panels, blocks, width}, f32, ".block_offset",
+                               floatBytes(blockOffsets));
+
+  // The dequantizing generic over (p, kb, h[, t], j).
+  SmallVector<int64_t> shape = {panels, blocks, inner};
+  if (perByte == 2)
+    shape.push_back(2);
+  shape.push_back(width);
+  unsigned rank = shape.size();
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  AffineExpr jE = dim(rank - 1);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank, 0, {dim(0), dim(1), dim(2), jE}, ctx),
+      AffineMap::get(rank, 0, {dim(0), dim(1), jE}, ctx),
+      AffineMap::get(rank, 0, {dim(0), dim(1), jE}, ctx),
+      AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  bool isPacked = perByte == 2;
+  Value dequantized =
+      buildGeneric(
+          b, loc, ValueRange{packed, scale, blockOffset},
+          createEmpty(b, loc, shape, f32), maps,
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l,
+              ValueRange args) -> SmallVector<Value> {
+            Value u = arith::ExtUIOp::create(nb, l, i32, args[0]);
+            if (isPacked) {
+              Value t = linalg::IndexOp::create(nb, l, 3);
+              Value shift = arith::IndexCastOp::create(
+                  nb, l, i32,
+                  arith::MulIOp::create(
+                      nb, l, t, arith::ConstantIndexOp::create(nb, l, 4)));
+              u = arith::AndIOp::create(nb, l,
+                                        arith::ShRUIOp::create(nb, l, u, shift),
+                                        createScalar(nb, l, i32, 15));
+            }
+            Value value = arith::SIToFPOp::create(nb, l, f32, u);
+            return {math::FmaOp::create(nb, l, value, args[1], args[2])};
+          })
+          .front();
+  SmallVector<int64_t> inputShape = {m, blocks, inner};
+  if (isPacked)
+    inputShape.push_back(2);
+  Value input = reshapeTo(b, loc, input2D, inputShape);
+  Value result = buildPanelProduct(b, loc, input, dequantized, bias, f32);
+  if (panels * width != n)
+    result = extractStaticSlice(b, loc, result, {0, 0}, {m, n});
+  return result;
 }
 
 /// The float [M, N] result of a linear with a quantized input and weight:
@@ -631,6 +817,9 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     Value result;
     Value bias = adaptor.getBias();
     std::optional<QuantizedWeight> quantized = getQuantizedWeight(op);
+    std::optional<BlockQuantizedWeight> blockQuantized;
+    if (!quantized && accType.isF32())
+      blockQuantized = getBlockQuantizedWeight(op);
     TypedAttr quantizedT;
     if (quantized && quantized->values)
       quantizedT = transposeConstantMatrix(
@@ -641,7 +830,13 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
       quantizedInput = getQuantizedInput(op, k);
     if (quantizedInput)
       weightBytes = getWeightBytes(quantized->dequantize.getInput());
-    if (quantizedInput && succeeded(weightBytes)) {
+    FailureOr<Value> blockProduct = failure();
+    if (blockQuantized)
+      blockProduct = buildBlockQuantizedLinear(rewriter, loc, *blockQuantized,
+                                               input2D, bias, m, n, k);
+    if (succeeded(blockProduct)) {
+      result = *blockProduct;
+    } else if (quantizedInput && succeeded(weightBytes)) {
       result =
           buildIntegerLinear(rewriter, loc, op, *quantizedInput, *quantized,
                              quantizedT, *weightBytes, bias, m, n, k);

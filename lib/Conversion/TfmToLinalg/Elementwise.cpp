@@ -9,6 +9,8 @@
 #include "LinalgBuilders.h"
 #include "Patterns.h"
 
+#include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/Quantization.h"
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -416,6 +418,19 @@ struct ConstantOpLowering : OpConversionPattern<ConstantOp> {
     auto type = cast<RankedTensorType>(op.getType());
     auto signlessType = cast<RankedTensorType>(toSignless(type));
     TypedAttr value;
+    if (type.getElementType().isInteger(4)) {
+      // One byte per value, extended by the value's signedness.
+      FailureOr<SmallVector<int64_t>> values = getConstantInts(op.getValue());
+      if (failed(values))
+        return rewriter.notifyMatchFailure(op, "4-bit constant without bytes");
+      SmallVector<char> bytes = llvm::map_to_vector(
+          *values, [](int64_t v) { return static_cast<char>(v); });
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, signlessType,
+          cast<TypedAttr>(
+              createConstantLike(op.getValue(), signlessType, ".i8", bytes)));
+      return success();
+    }
     auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
     if (dense && dense.isSplat() &&
         type.getNumElements() > kMaxStoredSplatElements) {

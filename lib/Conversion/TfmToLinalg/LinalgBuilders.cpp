@@ -12,10 +12,14 @@ using namespace mlir::tfm;
 using namespace mlir::tfm::lowering;
 
 Type lowering::toSignless(Type type) {
-  if (auto intType = dyn_cast<IntegerType>(type))
+  if (auto intType = dyn_cast<IntegerType>(type)) {
+    // 4-bit values live one per byte (their 8-bit extension).
+    if (intType.getWidth() == 4)
+      return IntegerType::get(type.getContext(), 8);
     return intType.isSignless()
                ? type
                : IntegerType::get(type.getContext(), intType.getWidth());
+  }
   if (auto tensorType = dyn_cast<RankedTensorType>(type))
     return tensorType.clone(toSignless(tensorType.getElementType()));
   return type;
