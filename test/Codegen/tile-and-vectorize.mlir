@@ -395,3 +395,62 @@ func.func @shared_fill(%a: tensor<16x64xf32>, %b: tensor<64x64xf32>, %c: tensor<
   %1 = linalg.matmul ins(%a, %c : tensor<16x64xf32>, tensor<64x64xf32>) outs(%f : tensor<16x64xf32>) -> tensor<16x64xf32>
   return %0, %1 : tensor<16x64xf32>, tensor<16x64xf32>
 }
+
+// -----
+
+// A weight dequantizer (an all-parallel generic of constants, 4-bit codes
+// two per byte) read by a product: not distributed on its own, it is
+// computed in each K step of the product's register tiles (16 lanes of
+// one byte row), the loop over the two values of a byte unrolled so that
+// the second value's shift is a constant; the dequantized weight is never
+// materialized whole.
+// CHECK-LABEL: func.func @dequantized_weight
+// CHECK-NOT: tensor<4x2x16x2x16xf32>
+// CHECK: scf.forall
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read %{{.*}} : tensor<1x1x1x16xi8>, vector<1x1x1x1x16xi8>
+// CHECK: arith.andi
+// CHECK: math.fma
+// CHECK: vector.contract
+// CHECK: vector.transfer_read %{{.*}} : tensor<1x1x1x16xi8>, vector<1x1x1x1x16xi8>
+// CHECK: arith.shrui %{{.*}}, %{{.*}} : vector<1x1x1x1x16xi32>
+// CHECK: math.fma
+// CHECK: vector.contract
+// CHECK-NOT: tensor<4x2x16x2x16xf32>
+#deq_b = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+#deq_s = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
+#deq_o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+#mm_x = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5)>
+#mm_w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d4, d5, d2)>
+#mm_y = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
+func.func @dequantized_weight(%x: tensor<16x2x16x2xf32>) -> tensor<16x4x16xf32> {
+  %c4 = arith.constant 4 : index
+  %c15 = arith.constant 15 : i32
+  %packed = arith.constant dense<33> : tensor<4x2x16x16xi8>
+  %scale = arith.constant dense<0.5> : tensor<4x2x16xf32>
+  %offset = arith.constant dense<-4.0> : tensor<4x2x16xf32>
+  %e = tensor.empty() : tensor<4x2x16x2x16xf32>
+  %w = linalg.generic {indexing_maps = [#deq_b, #deq_s, #deq_s, #deq_o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%packed, %scale, %offset : tensor<4x2x16x16xi8>, tensor<4x2x16xf32>, tensor<4x2x16xf32>) outs(%e : tensor<4x2x16x2x16xf32>) {
+  ^bb0(%b: i8, %s: f32, %o: f32, %out: f32):
+    %u = arith.extui %b : i8 to i32
+    %t = linalg.index 3 : index
+    %t4 = arith.muli %t, %c4 : index
+    %shift = arith.index_cast %t4 : index to i32
+    %v = arith.shrui %u, %shift : i32
+    %n = arith.andi %v, %c15 : i32
+    %f = arith.sitofp %n : i32 to f32
+    %r = math.fma %f, %s, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<4x2x16x2x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<16x4x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<16x4x16xf32>) -> tensor<16x4x16xf32>
+  %y = linalg.generic {indexing_maps = [#mm_x, #mm_w, #mm_y], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<16x2x16x2xf32>, tensor<4x2x16x2x16xf32>) outs(%init : tensor<16x4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x4x16xf32>
+  return %y : tensor<16x4x16xf32>
+}

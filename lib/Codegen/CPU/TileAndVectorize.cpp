@@ -36,6 +36,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -80,6 +81,20 @@ constexpr int64_t kMaxUnblockedK = 1024;
 constexpr int64_t kKBlock = 768;
 /// Vector registers one vectorized elementwise tile covers.
 constexpr int64_t kVectorTileRegisters = 4;
+/// Trip counts up to which the innermost K loop of a product that
+/// dequantizes its weight is unrolled (the two 4-bit values of a byte).
+constexpr int64_t kMaxUnrolledTrips = 2;
+
+/// Trip count of `loop` when its bounds are constants, else a large value.
+int64_t getConstantLoopTripCount(scf::ForOp loop) {
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step || *step <= 0)
+    return std::numeric_limits<int64_t>::max();
+  return llvm::divideCeil(*ub - *lb, *step);
+}
+
 /// Rows and columns of the block an op reading a transposed operand is
 /// tiled to: an 8 x 8 f32 block is eight AVX2 loads and a register
 /// transpose.
@@ -346,6 +361,134 @@ bool isContraction(linalg::LinalgOp op) {
          succeeded(linalg::inferContractionDims(op));
 }
 
+/// A weight dequantizer: an all-parallel generic computing a float tensor
+/// from constants, one of them integer (a quantized weight's codes), read
+/// only as an input of contractions. It is not computed on its own: each
+/// K step of a product computes the slice it reads (fuseWeightDequantizers),
+/// so that the weight is dequantized in registers and never stored in
+/// float.
+bool isWeightDequantizer(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic->getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !generic.hasPureTensorSemantics() ||
+      !isa<FloatType>(getElementTypeOrSelf(generic->getResult(0).getType())))
+    return false;
+  bool readsIntegers = false;
+  for (Value input : generic.getDpsInputs()) {
+    if (!input.getDefiningOp<arith::ConstantOp>())
+      return false;
+    readsIntegers |= isa<IntegerType>(getElementTypeOrSelf(input.getType()));
+  }
+  if (!readsIntegers || generic->use_empty())
+    return false;
+  return llvm::all_of(generic->getUses(), [](OpOperand &use) {
+    auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    return consumer && consumer.isDpsInput(&use) &&
+           linalg::isaContractionOpInterface(consumer);
+  });
+}
+
+/// Computes, in the K step of the register tile `tiled`, the slices of its
+/// inputs that come from weight dequantizers: the chain of unit-stride
+/// slices (threads, register tile, K step) from the dequantizer's result
+/// to the operand is composed into one slice, which the dequantizer's tile
+/// replaces.
+bool fuseWeightDequantizers(RewriterBase &rewriter, linalg::LinalgOp tiled,
+                            const DenseSet<Operation *> &dequantizers) {
+  bool fusedAny = false;
+  for (OpOperand *input : tiled.getDpsInputOperands()) {
+    SmallVector<tensor::ExtractSliceOp> chain;
+    Value source = input->get();
+    while (auto slice = source.getDefiningOp<tensor::ExtractSliceOp>()) {
+      if (slice.getSourceType().getRank() != slice.getResultType().getRank() ||
+          !slice.hasUnitStride())
+        break;
+      chain.push_back(slice);
+      source = slice.getSource();
+    }
+    auto producer = dyn_cast<OpResult>(source);
+    if (chain.empty() || !producer ||
+        !dequantizers.contains(producer.getOwner()))
+      continue;
+    rewriter.setInsertionPoint(tiled);
+    Location loc = tiled.getLoc();
+    // Offsets add up along the chain; the sizes are the innermost slice's.
+    SmallVector<OpFoldResult> offsets = chain.back().getMixedOffsets();
+    for (tensor::ExtractSliceOp slice :
+         llvm::reverse(ArrayRef(chain).drop_back()))
+      for (auto [total, offset] :
+           llvm::zip_equal(offsets, slice.getMixedOffsets())) {
+        AffineExpr s0, s1;
+        bindSymbols(rewriter.getContext(), s0, s1);
+        total = affine::makeComposedFoldedAffineApply(rewriter, loc, s0 + s1,
+                                                      {total, offset});
+      }
+    SmallVector<OpFoldResult> sizes = chain.front().getMixedSizes();
+    SmallVector<OpFoldResult> strides(sizes.size(), rewriter.getIndexAttr(1));
+    auto slice = tensor::ExtractSliceOp::create(rewriter, loc, producer,
+                                                offsets, sizes, strides);
+    FailureOr<TilingResult> fused =
+        tensor::replaceExtractSliceWithTiledProducer(rewriter, slice, producer);
+    if (failed(fused) || fused->tiledValues.size() != 1 ||
+        fused->tiledValues[0].getType() != input->get().getType()) {
+      rewriter.eraseOp(slice);
+      continue;
+    }
+    rewriter.modifyOpInPlace(tiled, [&] { input->set(fused->tiledValues[0]); });
+    rewriter.eraseOp(slice);
+    fusedAny = true;
+    // The tile writes a tile-sized tensor of its own, not a slice of the
+    // whole weight's (which would be allocated in full).
+    for (Operation *op : fused->tiledOps) {
+      auto tile = dyn_cast<DestinationStyleOpInterface>(op);
+      if (!tile)
+        continue;
+      for (OpOperand &init : tile.getDpsInitsMutable()) {
+        auto initSlice = init.get().getDefiningOp<tensor::ExtractSliceOp>();
+        if (!initSlice ||
+            !initSlice.getSource().getDefiningOp<tensor::EmptyOp>())
+          continue;
+        rewriter.setInsertionPoint(op);
+        Value empty =
+            tensor::EmptyOp::create(rewriter, loc, initSlice.getMixedSizes(),
+                                    initSlice.getResultType().getElementType());
+        rewriter.modifyOpInPlace(op, [&] { init.set(empty); });
+      }
+    }
+  }
+  return fusedAny;
+}
+
+/// A read of a whole tensor that one transfer_write just wrote in full (a
+/// dequantized weight tile handed to its product in the same K step),
+/// differing only in unit dimensions: the written vector itself. Upstream's
+/// read-after-write folding needs equal vector types.
+struct ForwardWholeTensorWrite : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto write = read.getBase().getDefiningOp<vector::TransferWriteOp>();
+    if (!write || write.getMask() || read.getMask())
+      return failure();
+    auto tensorType = dyn_cast<RankedTensorType>(write.getBase().getType());
+    VectorType written = write.getVectorType(), wanted = read.getVectorType();
+    auto isZero = [](Value v) { return isZeroInteger(v); };
+    if (!tensorType || !tensorType.hasStaticShape() ||
+        written.getShape() != tensorType.getShape() ||
+        !write.getPermutationMap().isMinorIdentity() ||
+        !read.getPermutationMap().isMinorIdentity() ||
+        !llvm::all_of(write.getIndices(), isZero) ||
+        !llvm::all_of(read.getIndices(), isZero) ||
+        written.getNumElements() != wanted.getNumElements() ||
+        written.getElementType() != wanted.getElementType())
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(read, wanted,
+                                                     write.getVector());
+    return success();
+  }
+};
+
 /// The loop a thread split must keep whole register tiles of: for a
 /// contraction, the one along the output's contiguous dimension (for a
 /// product by a weight in the panel layout, the panel's lanes rather than
@@ -538,6 +681,9 @@ private:
   LogicalResult distribute(RewriterBase &rewriter, linalg::LinalgOp op);
   LogicalResult tileForRegisters(RewriterBase &rewriter, linalg::LinalgOp op,
                                  SmallVectorImpl<scf::ForOp> &loops);
+
+  /// The weight dequantizers of the function (isWeightDequantizer).
+  DenseSet<Operation *> dequantizers;
 };
 
 /// Tile sizes (0: not split) giving about num-threads equal tiles.
@@ -828,7 +974,18 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
         tileAndReplace(rewriter, tiled, kTiles, "tile the reduction");
     if (failed(kResult))
       return failure();
-    appendForLoops(kResult->loops, loops);
+    SmallVector<scf::ForOp> kLoops;
+    appendForLoops(kResult->loops, kLoops);
+    // The innermost K loop over the two values of a byte (4-bit codes) is
+    // unrolled, so that each value's shift is a constant.
+    if (fuseWeightDequantizers(
+            rewriter, cast<linalg::LinalgOp>(kResult->tiledOps.front()),
+            dequantizers) &&
+        !kLoops.empty() &&
+        getConstantLoopTripCount(kLoops.back()) <= kMaxUnrolledTrips &&
+        succeeded(loopUnrollFull(kLoops.back())))
+      kLoops.pop_back();
+    llvm::append_range(loops, kLoops);
     return success();
   }
 
@@ -909,6 +1066,11 @@ void TileAndVectorizePass::runOnOperation() {
 
   // 1. Threads: top-level ops, consumers first. An initializer the tiling
   //    could not fuse into its consumer's scf.forall is distributed itself.
+  //    Weight dequantizers stay whole, for their products' K steps.
+  dequantizers.clear();
+  for (Operation &op : func.getBody().front())
+    if (isWeightDequantizer(&op))
+      dequantizers.insert(&op);
   SmallVector<linalg::LinalgOp> roots;
   for (Operation &op : func.getBody().front())
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
@@ -919,6 +1081,9 @@ void TileAndVectorizePass::runOnOperation() {
       rewriter.eraseOp(op);
       continue;
     }
+    // Computed in its products' K steps instead.
+    if (dequantizers.contains(op))
+      continue;
     if (failed(distribute(rewriter, op)))
       return signalPassFailure();
   }
@@ -934,6 +1099,13 @@ void TileAndVectorizePass::runOnOperation() {
   for (linalg::LinalgOp op : contractions)
     if (failed(tileForRegisters(rewriter, op, loops)))
       return signalPassFailure();
+  // Weight dequantizers every product now computes slice by slice.
+  SmallVector<Operation *> dead;
+  for (Operation &op : func.getBody().front())
+    if (isa<linalg::GenericOp>(op) && op.use_empty() && isMemoryEffectFree(&op))
+      dead.push_back(&op);
+  for (Operation *op : dead)
+    rewriter.eraseOp(op);
   DenseSet<Operation *> inTiles;
   for (scf::ForOp loop : loops)
     loop.walk([&](linalg::LinalgOp op) { inTiles.insert(op); });
@@ -1013,6 +1185,7 @@ void TileAndVectorizePass::runOnOperation() {
   }
 
   RewritePatternSet patterns(ctx);
+  patterns.add<ForwardWholeTensorWrite>(ctx);
   tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   vector::populateSinkVectorOpsPatterns(patterns);
