@@ -9,7 +9,14 @@
 
 #include "Importer.h"
 
+#include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/Quantization.h"
 #include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -174,6 +181,163 @@ LogicalResult convertDynamicQuantizeLinear(NodeImporter &n) {
   return n.finish();
 }
 
+/// com.microsoft.MatMulNBits: Y = A · Wᵀ (+ bias) with W [N, K] quantized
+/// in blocks of `block_size` along K, unsigned codes of `bits` (4 or 8):
+///
+///   B [N, ceil(K/bs), bs·bits/8] uint8   codes, 4-bit ones two per byte,
+///                                         low nibble first
+///   scales [N·ceil(K/bs)]                 float, the type of W
+///   zero_points                           uint8 packed like B, [N ·
+///                                         ceil(ceil(K/bs)·bits/8)], or
+///                                         floats [N·ceil(K/bs)]; default
+///                                         2^(bits-1)
+///
+/// becomes linear(A, dequantize(Q [N, K] ui<bits>, S, Z) {axis = 1,
+/// block_size = bs}, bias): the codes are unpacked at import (one per byte)
+/// and packed again by the backend in its own layout. B and the zero points
+/// must be initializers (the backend's packed product also needs constant
+/// scales); g_idx only in its trivial form (i / block_size).
+LogicalResult convertMatMulNBits(NodeImporter &n) {
+  if (failed(n.expectArity(3, 6, 1, 1)))
+    return failure();
+  int64_t k = n.intAttr("K", std::nullopt);
+  int64_t features = n.intAttr("N", std::nullopt);
+  int64_t bits = n.intAttr("bits", 4);
+  int64_t blockSize = n.intAttr("block_size", std::nullopt);
+  (void)n.intAttr("accuracy_level", 0); // a compute-precision hint
+  if (n.failed())
+    return failure();
+  if (bits != 4 && bits != 8)
+    return n.emitError() << "bits " << bits << " is not supported (4 or 8)";
+  if (blockSize < 16 || !llvm::isPowerOf2_64(blockSize))
+    return n.emitError() << "block_size " << blockSize
+                         << " is not a power of 2 of at least 16";
+  if (k <= 0 || features <= 0)
+    return n.emitError() << "K " << k << " and N " << features
+                         << " must be positive";
+  Value a = n.input(0);
+  if (!a || !n.input(1) || !n.input(2))
+    return n.finish();
+  RankedTensorType aType = NodeImporter::getType(a);
+  if (aType.getRank() < 1 || (!aType.isDynamicDim(aType.getRank() - 1) &&
+                              aType.getDimSize(aType.getRank() - 1) != k))
+    return n.emitError() << "A " << aType << " does not end in K = " << k;
+  int64_t blocks = llvm::divideCeil(k, blockSize);
+  int64_t blobSize = blockSize * bits / 8;
+  auto constantOf = [&](unsigned i, StringRef what) -> Attribute {
+    Attribute value;
+    if (!matchPattern(n.input(i), m_Constant(&value))) {
+      n.emitError() << what << " must be an initializer";
+      return nullptr;
+    }
+    return value;
+  };
+  Attribute bAttr = constantOf(1, "B");
+  if (!bAttr)
+    return failure();
+  RankedTensorType bType = NodeImporter::getType(n.input(1));
+  if (!bType.getElementType().isUnsignedInteger(8) ||
+      bType.getShape() != ArrayRef<int64_t>{features, blocks, blobSize})
+    return n.emitError() << "B " << bType << " is not uint8 [N, "
+                         << "ceil(K / block_size), block_size · bits / 8] = ["
+                         << features << ", " << blocks << ", " << blobSize
+                         << "]";
+  RankedTensorType scaleType = NodeImporter::getType(n.input(2));
+  if (!isa<FloatType>(scaleType.getElementType()) ||
+      !scaleType.hasStaticShape() ||
+      scaleType.getNumElements() != features * blocks)
+    return n.emitError() << "scales " << scaleType << " do not hold N · "
+                         << "ceil(K / block_size) = " << features * blocks
+                         << " floats";
+  SmallVector<char> storage;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(bAttr, storage);
+  if (failed(bytes))
+    return n.emitError() << "B has no data";
+  // The codes, one per byte.
+  SmallVector<char> codes(features * k);
+  for (int64_t row = 0; row < features; ++row) {
+    for (int64_t col = 0; col < k; ++col) {
+      int64_t at = (row * blocks + col / blockSize) * blobSize +
+                   (col % blockSize) * bits / 8;
+      auto byte = static_cast<uint8_t>((*bytes)[at]);
+      if (bits == 4)
+        byte = col % 2 == 0 ? byte & 15 : byte >> 4;
+      codes[row * k + col] = static_cast<char>(byte);
+    }
+  }
+  // The zero points, one per block.
+  SmallVector<char> zeroPoints(features * blocks,
+                               static_cast<char>(1 << (bits - 1)));
+  if (n.hasInput(3) && n.input(3)) {
+    Attribute zpAttr = constantOf(3, "zero_points");
+    if (!zpAttr)
+      return failure();
+    RankedTensorType zpType = NodeImporter::getType(n.input(3));
+    int64_t highest = (int64_t{1} << bits) - 1;
+    if (zpType.getElementType().isUnsignedInteger(8)) {
+      int64_t rowBytes = llvm::divideCeil(blocks * bits, 8);
+      SmallVector<char> zpStorage;
+      FailureOr<ArrayRef<char>> zpBytes = getConstantBytes(zpAttr, zpStorage);
+      if (failed(zpBytes) ||
+          static_cast<int64_t>(zpBytes->size()) != features * rowBytes)
+        return n.emitError() << "packed zero_points " << zpType
+                             << " do not hold N · ceil(ceil(K / block_size) "
+                                "· bits / 8) = "
+                             << features * rowBytes << " bytes";
+      for (int64_t row = 0; row < features; ++row)
+        for (int64_t b = 0; b < blocks; ++b) {
+          auto byte =
+              static_cast<uint8_t>((*zpBytes)[row * rowBytes + b * bits / 8]);
+          if (bits == 4)
+            byte = b % 2 == 0 ? byte & 15 : byte >> 4;
+          zeroPoints[row * blocks + b] = static_cast<char>(byte);
+        }
+    } else if (isa<FloatType>(zpType.getElementType())) {
+      FailureOr<SmallVector<float>> values = getConstantFloats(zpAttr);
+      if (failed(values) ||
+          static_cast<int64_t>(values->size()) != features * blocks)
+        return n.emitError()
+               << "zero_points " << zpType << " do not hold N "
+               << "· ceil(K / block_size) = " << features * blocks << " values";
+      for (auto [z, value] : llvm::zip_equal(zeroPoints, *values)) {
+        if (value != std::floor(value) || value < 0 || value > highest)
+          return n.emitError()
+                 << "zero point " << value << " is not an integer in [0, "
+                 << highest << "] (fractional zero points are not supported)";
+        z = static_cast<char>(static_cast<int64_t>(value));
+      }
+    } else {
+      return n.emitError() << "zero_points " << zpType
+                           << " are not supported (uint8 packed, or floats)";
+    }
+  }
+  if (n.hasInput(4) && n.input(4)) {
+    std::optional<SmallVector<int64_t>> order =
+        n.requireConstantInts(4, "g_idx");
+    if (!order)
+      return failure();
+    for (auto [i, group] : llvm::enumerate(*order))
+      if (group != static_cast<int64_t>(i) / blockSize)
+        return n.emitError() << "g_idx reorders the blocks (act-order), "
+                                "which is not supported";
+  }
+  Value bias = n.hasInput(5) ? n.input(5) : Value();
+  auto codeType = IntegerType::get(n.context, bits, IntegerType::Unsigned);
+  Value q = n.constant(createConstantLike(
+      bAttr, RankedTensorType::get({features, k}, codeType), ".codes", codes));
+  Value z = n.constant(createConstantLike(
+      bAttr, RankedTensorType::get({features, blocks}, codeType),
+      ".zero_points", zeroPoints));
+  Value scale = n.reshape(n.input(2), {features, blocks});
+  Value weight = n.createTyped<DequantizeOp>(
+      RankedTensorType::get({features, k}, scaleType.getElementType()), q,
+      scale, MaybeValue{z}, n.b.getI64IntegerAttr(1),
+      n.b.getI64IntegerAttr(blockSize));
+  n.setOutput(0, n.create<LinearOp>(a, weight, MaybeValue{bias}, MaybeValue{},
+                                    ActivationAttr(), IntegerAttr()));
+  return n.finish();
+}
+
 } // namespace
 
 void mlir::tfm::onnx_import::populateQuantizationConverters(
@@ -182,4 +346,5 @@ void mlir::tfm::onnx_import::populateQuantizationConverters(
   r.add(onnx, "QuantizeLinear", 10, convertQuantizeLinear);
   r.add(onnx, "DequantizeLinear", 10, convertDequantizeLinear);
   r.add(onnx, "DynamicQuantizeLinear", 11, convertDynamicQuantizeLinear);
+  r.add(kMicrosoftDomain, "MatMulNBits", 1, convertMatMulNBits);
 }
