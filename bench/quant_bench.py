@@ -26,11 +26,11 @@ import numpy as np
 
 from measure import run_counts
 
-M, K, N = 128, 768, 3072
-MODES = ("none", "int8-weights", "w8a8-dynamic")
+K, N = 768, 3072
+MODES = ("none", "int8-weights", "w8a8-dynamic", "int4-weights")
 
 
-def write_model(path):
+def write_model(path, m):
     rng = np.random.RandomState(0)
     w = (rng.standard_normal([N, K]) / np.sqrt(K)).astype(np.float32)
     b = rng.standard_normal([N]).astype(np.float32)
@@ -39,8 +39,8 @@ def write_model(path):
         # Resource blobs: a 4-byte alignment header (64), then the bytes.
         return '      %s: "0x40000000%s"' % (name, array.tobytes().hex())
 
-    x, wt, bt, y = ("tensor<%dx%dxf32>" % (M, K), "tensor<%dx%dxf32>" % (N, K),
-                    "tensor<%dxf32>" % N, "tensor<%dx%dxf32>" % (M, N))
+    x, wt, bt, y = ("tensor<%dx%dxf32>" % (m, K), "tensor<%dx%dxf32>" % (N, K),
+                    "tensor<%dxf32>" % N, "tensor<%dx%dxf32>" % (m, N))
     with open(path, "w") as f:
         f.write("""func.func @ffn(%%x: %s {tfm.name = "x"}) -> (%s {tfm.name = "out"}) {
   %%w = tfm.constant dense_resource<w> : %s
@@ -86,12 +86,15 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rows", type=int, default=128,
+                        help="M: 128 tokens (a prompt), 1 (one decode step)")
     parser.add_argument("--cc", default="clang-22",
                         help="C compiler for bench/vnni_peak.c")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     source = os.path.join(args.work, "ffn.mlir")
-    write_model(source)
+    M = args.rows
+    write_model(source, M)
     variants = []
     for level in ("-O2", "-O3"):
         for mode in MODES:

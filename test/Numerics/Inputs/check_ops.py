@@ -159,6 +159,26 @@ def int8_weights(w):
     return q * scale[:, None].astype(np.float64)
 
 
+def int4_weights(w, block):
+    """The weight tfmc --quantize=int4-weights computes with: per row and
+    block of `block` elements of K, lo = min(0, min w), hi = max(0, max w),
+    a scale (hi - lo) / 15 in f32 (1 for an all-zero block), a zero point
+    round(-lo / scale) in [0, 15], values rounded half to even around it and
+    saturated to [0, 15], dequantized."""
+    n, k = w.shape
+    blocks = w.reshape(n, k // block, block)
+    lo = np.minimum(blocks.min(axis=2), np.float32(0))
+    hi = np.maximum(blocks.max(axis=2), np.float32(0))
+    rng = (hi - lo).astype(np.float32)
+    scale = np.where(rng > 0, rng / np.float32(15), np.float32(1))
+    scale = scale.astype(np.float32)
+    lo = np.where(rng > 0, lo, np.float32(0))
+    z = np.clip(np.rint(-lo.astype(np.float64) / scale), 0, 15)
+    q = np.clip(np.rint(blocks.astype(np.float64) / scale[:, :, None]) +
+                z[:, :, None], 0, 15)
+    return ((q - z[:, :, None]) * scale[:, :, None]).reshape(n, k)
+
+
 def uint8_tokens(x):
     """The input tfmc --quantize=w8a8-dynamic computes with: per row (token)
     a scale max(max|x|, FLT_MIN) * (1/127) in f32, x / scale rounded half
@@ -171,13 +191,14 @@ def uint8_tokens(x):
 
 
 def linear_case(name, x_shape, n, transposed=False, quantized=False,
-                activations=False):
+                activations=False, int4_block=None):
     """A linear with constant weights, a bias, GELU and a residual; with
     `transposed`, spelled as a MatMul by a [K, N] matrix plus a bias, as
     exporters emit it. -O3 packs the weight in panels of 16 features, 32
     with AVX-512 (zero-padded when the width does not divide N). With
     `quantized` the reference uses the int8 weight of int8_weights(); with
-    `activations` also the uint8 input of uint8_tokens()."""
+    `activations` also the uint8 input of uint8_tokens(); with `int4_block`
+    the uint4 weight of int4_weights()."""
     rng = np.random.RandomState(len(name))
     k = x_shape[-1]
     x = rng.standard_normal(x_shape).astype(np.float32)
@@ -185,6 +206,8 @@ def linear_case(name, x_shape, n, transposed=False, quantized=False,
     w = (rng.standard_normal([n, k]) / np.sqrt(k)).astype(np.float32)
     bias = rng.standard_normal([n]).astype(np.float32)
     used = int8_weights(w) if quantized else w.astype(np.float64)
+    if int4_block:
+        used = int4_weights(w, int4_block)
     used_x = uint8_tokens(x) if activations else x.astype(np.float64)
     h = used_x @ used.T + bias
     if transposed:
@@ -287,6 +310,15 @@ CASE_FLAGS = {
     "linear_w8a8_uneven_panels_O3": ["-O3", "--quantize=w8a8-dynamic"],
     "linear_w8a8_odd_k_O3": ["-O3", "--quantize=w8a8-dynamic"],
     "linear_w8a8_O0": ["-O0", "--quantize=w8a8-dynamic"],
+    "linear_int4_O2": ["--quantize=int4-weights"],
+    "linear_int4_transposed_O3": ["-O3", "--quantize=int4-weights"],
+    "linear_int4_uneven_panels_O3": ["-O3", "--quantize=int4-weights",
+                                     "--quantize-block-size=16"],
+    "linear_int4_blocked_k_O3": ["-O3", "--quantize=int4-weights",
+                                 "--quantize-block-size=128"],
+    "linear_int4_odd_k_O3": ["-O3", "--quantize=int4-weights"],
+    "linear_int4_O0": ["-O0", "--quantize=int4-weights",
+                       "--quantize-block-size=8"],
 }
 
 CASES = {
@@ -368,6 +400,23 @@ CASES = {
     "linear_w8a8_O0": lambda: linear_case(
         "linear_w8a8_O0", [3, 24], 48, transposed=True, quantized=True,
         activations=True),
+    # int4 weights (tfmc --quantize=int4-weights, blocks of 32 unless
+    # given): two values per byte, dequantized in the product's K loop;
+    # -O3 in panels (one padded), a K of 1536 walked in blocks; a K the
+    # block does not divide (40) gets int8 weights instead.
+    "linear_int4_O2": lambda: linear_case(
+        "linear_int4_O2", [2, 7, 64], 50, int4_block=32),
+    "linear_int4_transposed_O3": lambda: linear_case(
+        "linear_int4_transposed_O3", [3, 96], 48, transposed=True,
+        int4_block=32),
+    "linear_int4_uneven_panels_O3": lambda: linear_case(
+        "linear_int4_uneven_panels_O3", [2, 7, 48], 80, int4_block=16),
+    "linear_int4_blocked_k_O3": lambda: linear_case(
+        "linear_int4_blocked_k_O3", [16, 1536], 64, int4_block=128),
+    "linear_int4_odd_k_O3": lambda: linear_case(
+        "linear_int4_odd_k_O3", [5, 40], 64, quantized=True),
+    "linear_int4_O0": lambda: linear_case(
+        "linear_int4_O0", [3, 24], 48, transposed=True, int4_block=8),
     "quantize_dequantize": lambda: quantization_case("quantize_dequantize"),
     "erf": lambda: unary_case("erf", "erf", erf),
     "gelu": lambda: unary_case("gelu", "gelu", gelu),
