@@ -169,6 +169,12 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
       the block size gets int8-weights instead. The backend packs two
       values per byte and dequantizes them in registers.
 
+    An embedding table, a constant `[V, D]` matrix gathered along axis 0,
+    is quantized as a linear weight of V features (and shared with a tied
+    output projection): the gather reads rows of codes (and of scales and
+    zero points), dequantized after it along the last axis. The op kind
+    `gather` in `exclude` leaves tables in float.
+
     The backend contracts the int8 weight directly and applies the scales
     after the product (`convert-tfm-to-linalg`), so the weight stays a
     quarter of its f32 size in the weights file and in memory bandwidth.
@@ -211,6 +217,8 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
   let statistics = [
     Statistic<"numQuantized", "num-quantized",
               "Linears whose weight was quantized">,
+    Statistic<"numEmbeddings", "num-embeddings",
+              "Embedding tables (gathers) whose table was quantized">,
     Statistic<"numExcluded", "num-excluded",
               "Linears left in float by `exclude`">
   ];

@@ -282,6 +282,48 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
                                 axis, blockSize);
   }
 
+  /// gather(dequantize(Q, S[, Z]), ids) along axis 0, as the dequantize of
+  /// the gathered rows: gather(Q, ids) with gather(S, ids) (and Z), the
+  /// scales along the last axis: one block of D per row (int8, per-row
+  /// scales) or the weight's own blocks (int4).
+  void quantizeEmbedding(OpBuilder &builder, GatherOp gather,
+                         DequantizeOp weight) {
+    Location loc = gather.getLoc();
+    builder.setInsertionPoint(gather);
+    Value ids = gather.getIndices();
+    auto gatherRows = [&](Value table) -> Value {
+      return GatherOp::create(builder, loc, table, ids,
+                              builder.getI64IntegerAttr(0));
+    };
+    RankedTensorType type = gather.getType();
+    int64_t last = type.getRank() - 1;
+    Value codes = gatherRows(weight.getInput());
+    Value scale = gatherRows(weight.getScale());
+    Value zeroPoint =
+        weight.getZeroPoint() ? gatherRows(weight.getZeroPoint()) : Value();
+    int64_t blockSize = type.getDimSize(last);
+    if (weight.getBlockSize()) {
+      blockSize = *weight.getBlockSize();
+    } else {
+      // One scale per row: a block of the whole last axis.
+      SmallVector<int64_t> shape(type.getShape());
+      shape.back() = 1;
+      scale = ReshapeOp::create(
+          builder, loc, cast<RankedTensorType>(scale.getType()).clone(shape),
+          scale);
+      if (zeroPoint)
+        zeroPoint = ReshapeOp::create(
+            builder, loc,
+            cast<RankedTensorType>(zeroPoint.getType()).clone(shape),
+            zeroPoint);
+    }
+    Value rows = DequantizeOp::create(
+        builder, loc, type, codes, scale, zeroPoint,
+        builder.getI64IntegerAttr(last), builder.getI64IntegerAttr(blockSize));
+    gather.replaceAllUsesWith(rows);
+    gather.erase();
+  }
+
   bool isExcluded(Operation *op, Attribute weight, StringRef kind) {
     SmallVector<StringRef> names;
     collectNames(op->getLoc(), names);
@@ -355,11 +397,38 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       }
       ++numQuantized;
     }
+    // Embedding tables.
+    SmallVector<GatherOp> gathers;
+    getOperation().walk([&](GatherOp gather) {
+      if (gather.getAxis() == 0)
+        gathers.push_back(gather);
+    });
+    for (GatherOp gather : gathers) {
+      std::optional<WeightSource> source =
+          getConstantWeight(gather.getInput(), /*isTransposed=*/false);
+      if (!source || source->isTransposed)
+        continue;
+      if (isExcluded(gather, source->value, "gather")) {
+        ++numExcluded;
+        continue;
+      }
+      FailureOr<Value> weight = getQuantizedWeight(builder, *source);
+      if (failed(weight))
+        continue;
+      replaced.insert(gather.getInput().getDefiningOp());
+      quantizeEmbedding(builder, gather, weight->getDefiningOp<DequantizeOp>());
+      ++numEmbeddings;
+    }
+    // The dequantized forms only embeddings asked for.
+    for (Value weight : llvm::make_second_range(cache))
+      if (weight.use_empty())
+        replaced.insert(weight.getDefiningOp());
+
     // Float weights (and their transposes) nothing reads any more.
     // Each op is erased once, after every user it had in the set.
     for (size_t i = 0; i < replaced.size(); ++i) {
       Operation *def = replaced[i];
-      if (!def->use_empty() || !isa<ConstantOp, TransposeOp>(def))
+      if (!def->use_empty() || !isa<ConstantOp, TransposeOp, DequantizeOp>(def))
         continue;
       for (Value operand : def->getOperands())
         if (Operation *producer = operand.getDefiningOp())
@@ -367,7 +436,7 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       def->dropAllReferences();
     }
     for (Operation *def : llvm::reverse(replaced))
-      if (def->use_empty() && isa<ConstantOp, TransposeOp>(def))
+      if (def->use_empty() && isa<ConstantOp, TransposeOp, DequantizeOp>(def))
         def->erase();
     replaced.clear();
     cache.clear();

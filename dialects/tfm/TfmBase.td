@@ -56,7 +56,8 @@ def Tfm_Index : AnyTypeOf<[I32, I64], "i32 or i64">;
 
 def Tfm_Tensor : RankedTensorOf<[Tfm_Float, Tfm_Integer, I1]>;
 // Constants also hold 4-bit quantized weights (one element per byte, the
-// value in the low nibble), which only tfm.dequantize reads.
+// value in the low nibble), which only tfm.dequantize reads, and
+// tfm.gather (a quantized embedding table's rows).
 def Tfm_ConstantTensor
     : RankedTensorOf<[Tfm_Float, Tfm_Integer, I1, I<4>, UI<4>]>;
 def Tfm_FloatTensor : RankedTensorOf<[Tfm_Float]>;

@@ -188,6 +188,9 @@ def Tfm_GatherOp : Tfm_Op<"gather", [Pure, Tfm_InferTensorTypes<2>]> {
     from the end of the axis; indices outside `[-input[axis], input[axis])`
     give undefined values.
 
+    `input` may hold 4-bit codes: the rows of a quantized embedding table,
+    dequantized after the gather.
+
     Constraints:
     * (gather_c1) `axis` is in `[0, rank(input))`.
     * (gather_c2) `result` has the element type of `input` and the shape
@@ -200,9 +203,9 @@ def Tfm_GatherOp : Tfm_Op<"gather", [Pure, Tfm_InferTensorTypes<2>]> {
         : (tensor<30522x768xf32>, tensor<1x128xi64>) -> tensor<1x128x768xf32>
     ```
   }];
-  let arguments = (ins Tfm_Tensor:$input, Tfm_IndexTensor:$indices,
+  let arguments = (ins Tfm_ConstantTensor:$input, Tfm_IndexTensor:$indices,
                        Tfm_I64Attr:$axis);
-  let results = (outs Tfm_Tensor:$result);
+  let results = (outs Tfm_ConstantTensor:$result);
   let assemblyFormat = "$input `,` $indices `axis` `=` $axis attr-dict `:` "
                        "functional-type(operands, results)";
   let hasFolder = 1;

@@ -1,5 +1,5 @@
 // RUN: tfm-opt %s --tfm-quantize --split-input-file | FileCheck %s
-// RUN: tfm-opt %s --tfm-quantize="exclude=fc2,matmul" --split-input-file | FileCheck %s --check-prefix=EXCLUDE
+// RUN: tfm-opt %s --tfm-quantize="exclude=fc2,matmul,gather" --split-input-file | FileCheck %s --check-prefix=EXCLUDE
 // RUN: tfm-opt %s --tfm-quantize="mode=none" --split-input-file | FileCheck %s --check-prefix=NONE
 // RUN: tfm-opt %s --tfm-quantize="mode=w8a8-dynamic" --split-input-file | FileCheck %s --check-prefix=W8A8
 // RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=4" --split-input-file | FileCheck %s --check-prefix=INT4
@@ -164,4 +164,33 @@ func.func @int4_blocks(%x: tensor<3x8xf32>, %z: tensor<3x6xf32>) -> (tensor<3x2x
   %v = tfm.constant dense<[[1.0, -2.0, 3.0, 0.5, 0.25, 1.0], [0.1, 0.2, 0.3, 0.4, -0.1, -0.2]]> : tensor<2x6xf32>
   %u = tfm.linear %z, %v : (tensor<3x6xf32>, tensor<2x6xf32>) -> tensor<3x2xf32>
   return %y, %u : tensor<3x2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// Embedding tables: the gather reads rows of the quantized table (shared
+// with the tied linear), dequantized after it along the last axis: int8 one
+// scale per row (a block of the whole row), int4 the table's own blocks.
+// CHECK-LABEL: func.func @embedding
+// CHECK: %[[Q:.*]] = tfm.constant dense<{{.*}}> : tensor<3x4xi8>
+// CHECK: %[[S:.*]] = tfm.constant dense<{{.*}}> : tensor<3xf32>
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S]] {axis = 0 : i64}
+// CHECK: %[[QR:.*]] = tfm.gather %[[Q]], %arg0 axis = 0 : (tensor<3x4xi8>, tensor<2xi64>) -> tensor<2x4xi8>
+// CHECK: %[[SR:.*]] = tfm.gather %[[S]], %arg0 axis = 0 : (tensor<3xf32>, tensor<2xi64>) -> tensor<2xf32>
+// CHECK: %[[SR1:.*]] = tfm.reshape %[[SR]] : tensor<2xf32> -> tensor<2x1xf32>
+// CHECK: %[[E:.*]] = tfm.dequantize %[[QR]], %[[SR1]] {axis = 1 : i64, block_size = 4 : i64} : (tensor<2x4xi8>, tensor<2x1xf32>) -> tensor<2x4xf32>
+// CHECK: tfm.linear %[[E]], %[[W]]
+// CHECK-NOT: tfm.constant dense<{{.*}}> : tensor<3x4xf32>
+// INT4-LABEL: func.func @embedding
+// INT4: %[[QR:.*]] = tfm.gather %{{.*}}, %arg0 axis = 0 : (tensor<3x4xui4>, tensor<2xi64>) -> tensor<2x4xui4>
+// INT4: %[[SR:.*]] = tfm.gather %{{.*}}, %arg0 axis = 0 : (tensor<3x1xf32>, tensor<2xi64>) -> tensor<2x1xf32>
+// INT4: %[[ZR:.*]] = tfm.gather %{{.*}}, %arg0 axis = 0 : (tensor<3x1xui4>, tensor<2xi64>) -> tensor<2x1xui4>
+// INT4: tfm.dequantize %[[QR]], %[[SR]], %[[ZR]] {axis = 1 : i64, block_size = 4 : i64}
+// EXCLUDE-LABEL: func.func @embedding
+// EXCLUDE: tfm.gather %{{.*}}, %arg0 axis = 0 : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
+func.func @embedding(%ids: tensor<2xi64>) -> tensor<2x3xf32> {
+  %t = tfm.constant dense<[[1.0, -2.0, 3.0, 0.5], [0.1, 0.2, 0.3, 0.4], [1.0, 1.0, 1.0, -1.0]]> : tensor<3x4xf32>
+  %e = tfm.gather %t, %ids axis = 0 : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
+  %y = tfm.linear %e, %t : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
 }

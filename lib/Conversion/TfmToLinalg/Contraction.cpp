@@ -395,7 +395,10 @@ std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
       });
   Value offset = createScalar(b, loc, i32, 128);
   if (!zeroPoint)
-    return {activations, createFilled(b, loc, {}, offset)};
+    return {activations, createFilled(b, loc,
+                                      input.isPerRow ? ArrayRef<int64_t>{m}
+                                                     : ArrayRef<int64_t>{},
+                                      offset)};
   auto type = cast<RankedTensorType>(zeroPoint.getType());
   return {activations,
           buildElementwise(

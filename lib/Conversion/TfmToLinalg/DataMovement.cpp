@@ -12,10 +12,13 @@
 #include "LinalgBuilders.h"
 #include "Patterns.h"
 
+#include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/Quantization.h"
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -203,6 +206,36 @@ struct SelectOpLowering : OpConversionPattern<SelectOp> {
   }
 };
 
+/// A constant table of 4-bit codes gathered along another axis than its
+/// last (a quantized embedding): packed two codes per byte along the last
+/// axis at compile time ([..., ceil(D/2)], code 2i in the low nibble), so
+/// that the weights file holds half a byte per code. Null otherwise.
+Value packFourBitTable(OpBuilder &b, Location loc, GatherOp op) {
+  RankedTensorType type = op.getInput().getType();
+  Attribute value;
+  if (!type.getElementType().isInteger(4) || !type.hasStaticShape() ||
+      op.getAxis() == type.getRank() - 1 ||
+      !matchPattern(op.getInput(), m_Constant(&value)))
+    return nullptr;
+  FailureOr<SmallVector<int64_t>> codes = getConstantInts(value);
+  if (failed(codes))
+    return nullptr;
+  int64_t d = type.getShape().back(), half = llvm::divideCeil(d, 2);
+  int64_t rows = type.getNumElements() / std::max<int64_t>(d, 1);
+  SmallVector<char> bytes(rows * half, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < d; ++i)
+      bytes[r * half + i / 2] |=
+          static_cast<char>(((*codes)[r * d + i] & 15) << (4 * (i % 2)));
+  SmallVector<int64_t> shape(type.getShape());
+  shape.back() = half;
+  return arith::ConstantOp::create(
+      b, loc,
+      cast<TypedAttr>(
+          createConstantLike(value, RankedTensorType::get(shape, b.getI8Type()),
+                             ".packed", bytes)));
+}
+
 /// result[p..., i..., q...] = input[p..., indices[i...], q...]
 struct GatherOpLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -226,6 +259,11 @@ struct GatherOpLowering : OpConversionPattern<GatherOp> {
         AffineMap::get(rank, 0, indexExprs, rewriter.getContext()),
         rewriter.getMultiDimIdentityMap(rank)};
     int64_t axisSize = inputType.getDimSize(axis);
+    Value packed = packFourBitTable(rewriter, loc, op);
+    bool isSigned =
+        !isUnsignedInteger(op.getInput().getType().getElementType());
+    if (packed)
+      input = packed;
     Value init = createEmpty(rewriter, loc, type->getShape(),
                              inputType.getElementType());
     Value result =
@@ -241,7 +279,28 @@ struct GatherOpLowering : OpConversionPattern<GatherOp> {
               coords.push_back(normalizeIndex(b, l, args[0], axisSize));
               for (int64_t i = axis + indicesRank; i < rank; ++i)
                 coords.push_back(linalg::IndexOp::create(b, l, i));
-              return {tensor::ExtractOp::create(b, l, input, coords)};
+              if (!packed)
+                return {tensor::ExtractOp::create(b, l, input, coords)};
+              // Code d of the row: byte d / 2, nibble d % 2.
+              Value d = coords.back();
+              Value two = arith::ConstantIndexOp::create(b, l, 2);
+              coords.back() = arith::DivUIOp::create(b, l, d, two);
+              Type i8 = b.getI8Type();
+              Value shift = arith::MulIOp::create(
+                  b, l,
+                  arith::IndexCastOp::create(
+                      b, l, i8, arith::RemUIOp::create(b, l, d, two)),
+                  createScalar(b, l, i8, 4));
+              Value byte = tensor::ExtractOp::create(b, l, input, coords);
+              Value four = createScalar(b, l, i8, 4);
+              if (!isSigned)
+                return {arith::AndIOp::create(
+                    b, l, arith::ShRUIOp::create(b, l, byte, shift),
+                    createScalar(b, l, i8, 15))};
+              // Sign-extended: the nibble to the top, then back down.
+              Value up = arith::ShLIOp::create(
+                  b, l, byte, arith::SubIOp::create(b, l, four, shift));
+              return {arith::ShRSIOp::create(b, l, up, four)};
             })
             .front();
     rewriter.replaceOp(op, result);

@@ -96,3 +96,27 @@ func.func @empty_pieces(%x: tensor<4xf32>, %y: tensor<2x4xf32>) -> (tensor<2xf32
   %1 = tfm.slice %y starts = [2, 0] limits = [2, 4] strides = [1, 1] : tensor<2x4xf32> -> tensor<0x4xf32>
   return %0#0, %0#1, %0#2, %1 : tensor<2xf32>, tensor<2xf32>, tensor<0xf32>, tensor<0x4xf32>
 }
+
+// -----
+
+// A constant table of 4-bit codes (a quantized embedding) is packed two
+// codes per byte along its last axis; the gather reads byte d / 2 and its
+// nibble d % 2, zero- or sign-extended.
+// CHECK-LABEL: func.func @gather_four_bit
+// CHECK: %[[U:.*]] = arith.constant dense<{{\[\[}}33, 3], [-2, 15]]> : tensor<2x2xi8>
+// CHECK: arith.divui
+// CHECK: arith.remui
+// CHECK: tensor.extract %[[U]]
+// CHECK: arith.shrui
+// CHECK: arith.andi
+// CHECK: %[[S:.*]] = arith.constant dense<{{\[\[}}-15, 127]]> : tensor<1x2xi8>
+// CHECK: tensor.extract %[[S]]
+// CHECK: arith.shli
+// CHECK: arith.shrsi
+func.func @gather_four_bit(%ids: tensor<3xi64>) -> (tensor<3x3xui4>, tensor<3x4xi4>) {
+  %u = tfm.constant dense<[[1, 2, 3], [14, 15, 15]]> : tensor<2x3xui4>
+  %a = tfm.gather %u, %ids axis = 0 : (tensor<2x3xui4>, tensor<3xi64>) -> tensor<3x3xui4>
+  %s = tfm.constant dense<[[1, -1, -1, 7]]> : tensor<1x4xi4>
+  %b = tfm.gather %s, %ids axis = 0 : (tensor<1x4xi4>, tensor<3xi64>) -> tensor<3x4xi4>
+  return %a, %b : tensor<3x3xui4>, tensor<3x4xi4>
+}

@@ -239,6 +239,33 @@ def linear_case(name, x_shape, n, transposed=False, quantized=False,
     return module, inputs, expected.astype(np.float32)
 
 
+def embedding_case(name, vocab, dim, int4_block=None):
+    """A token embedding and the output projection tied to it (GPT-2's
+    lm_head): gather of rows of a [V, D] table, then a linear on the same
+    table. Quantized, both read the quantized table: int8 per row (one
+    scale per token), or int4 in blocks of `int4_block` (rows of codes
+    packed two per byte for the gather)."""
+    rng = np.random.RandomState(len(name))
+    table = rng.standard_normal([vocab, dim]).astype(np.float32)
+    ids = rng.randint(-vocab, vocab, size=[2, 5]).astype(np.int64)
+    used = (int4_weights(table, int4_block) if int4_block
+            else int8_weights(table))
+    rows = used[ids]
+    logits = rows @ used.T
+    module = """func.func @%s(%%ids: tensor<2x5xi64> {tfm.name = "ids"}) -> (%s {tfm.name = "rows"}, %s {tfm.name = "logits"}) {
+  %%t = tfm.constant %s : %s
+  %%e = tfm.gather %%t, %%ids axis = 0 : (%s, tensor<2x5xi64>) -> %s
+  %%y = tfm.linear %%e, %%t : (%s, %s) -> %s
+  return %%e, %%y : %s, %s
+}
+""" % (name, ttype([2, 5, dim]), ttype([2, 5, vocab]), dense_literal(table),
+       ttype([vocab, dim]), ttype([vocab, dim]), ttype([2, 5, dim]),
+       ttype([2, 5, dim]), ttype([vocab, dim]), ttype([2, 5, vocab]),
+       ttype([2, 5, dim]), ttype([2, 5, vocab]))
+    return module, {"ids": ids}, {"rows": rows.astype(np.float32),
+                                  "logits": logits.astype(np.float32)}
+
+
 def unary_case(name, op, reference):
     """One f32 unary op over a dense grid of [-8, 8] (both saturations, and
     every interval an approximation could split) against a float64
@@ -319,6 +346,10 @@ CASE_FLAGS = {
     "linear_int4_odd_k_O3": ["-O3", "--quantize=int4-weights"],
     "linear_int4_O0": ["-O0", "--quantize=int4-weights",
                        "--quantize-block-size=8"],
+    "embedding_int8_O3": ["-O3", "--quantize=int8-weights"],
+    "embedding_int4_O3": ["-O3", "--quantize=int4-weights"],
+    "embedding_int4_O0": ["-O0", "--quantize=int4-weights",
+                          "--quantize-block-size=16"],
 }
 
 CASES = {
@@ -417,6 +448,14 @@ CASES = {
         "linear_int4_odd_k_O3", [5, 40], 64, quantized=True),
     "linear_int4_O0": lambda: linear_case(
         "linear_int4_O0", [3, 24], 48, transposed=True, int4_block=8),
+    # Quantized embedding tables, gathered and tied to a linear: int8 rows,
+    # int4 rows packed two codes per byte (an odd width, 33 x 64 codes).
+    "embedding_int8_O3": lambda: embedding_case("embedding_int8_O3", 40,
+                                                64),
+    "embedding_int4_O3": lambda: embedding_case("embedding_int4_O3", 33, 64,
+                                                int4_block=32),
+    "embedding_int4_O0": lambda: embedding_case("embedding_int4_O0", 20, 48,
+                                                int4_block=16),
     "quantize_dequantize": lambda: quantization_case("quantize_dequantize"),
     "erf": lambda: unary_case("erf", "erf", erf),
     "gelu": lambda: unary_case("gelu", "gelu", gelu),
