@@ -212,7 +212,10 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
                "one of them">,
     Option<"blockSize", "block-size", "int64_t", /*default=*/"32",
            "Elements of K per scale and zero point in int4-weights mode "
-           "(even, 2 to 4096)">
+           "(even, 2 to 4096)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Report each quantized weight (a remark at its constant): name, "
+           "shape, scheme, max |W - dequantized W| and relative RMS error">
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",

@@ -33,6 +33,7 @@
 #include "mlir/IR/Matchers.h"
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/Format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -139,6 +140,13 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     auto i8 = IntegerType::get(&getContext(), 8);
     SmallVector<char> bytes =
         quantizeValues(weight, {n, k}, scheme, scales, {}, i8);
+    if (report) {
+      SmallVector<float> approx(n * k);
+      for (int64_t i = 0; i < n * k; ++i)
+        approx[i] =
+            static_cast<float>(static_cast<int8_t>(bytes[i])) * scales[i / k];
+      reportError(loc, source, weight, approx, n, k, "int8 per channel");
+    }
     auto quantizedType = RankedTensorType::get({n, k}, i8);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointAfter(source.constant.getDefiningOp());
@@ -158,6 +166,34 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         /*block_size=*/IntegerAttr());
     cache[key] = dequantized;
     return dequantized;
+  }
+
+  /// With `report`, a remark at the weight: its name, shape and scheme,
+  /// and the error of its dequantized values `approx` against `weight`.
+  void reportError(Location loc, const WeightSource &source,
+                   ArrayRef<float> weight, ArrayRef<float> approx, int64_t n,
+                   int64_t k, StringRef scheme) {
+    if (!report)
+      return;
+    double maxError = 0, maxAbs = 0, errorSquares = 0, squares = 0;
+    for (auto [w, a] : llvm::zip_equal(weight, approx)) {
+      double error = std::fabs(static_cast<double>(w) - a);
+      maxError = std::max(maxError, error);
+      maxAbs = std::max(maxAbs, std::fabs(static_cast<double>(w)));
+      errorSquares += error * error;
+      squares += static_cast<double>(w) * w;
+    }
+    StringRef name = getWeightName(source.value);
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "quantized '" << (name.empty() ? StringRef("<literal>") : name)
+       << "' [" << n << ", " << k << "] as " << scheme
+       << ": max |W - Q| = " << llvm::format("%.3g", maxError) << " ("
+       << llvm::format("%.2f", maxAbs > 0 ? 100 * maxError / maxAbs : 0.0)
+       << " % of max |W|), relative RMS error "
+       << llvm::format("%.3g",
+                       squares > 0 ? std::sqrt(errorSquares / squares) : 0.0);
+    emitRemark(loc) << text;
   }
 
   /// Scales in the weight's own type `type`: rounded there first (into
@@ -219,6 +255,17 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     SmallVector<char> zeroBytes = llvm::map_to_vector(
         zeroPoints, [](int64_t z) { return static_cast<char>(z); });
     Location loc = source.constant.getLoc();
+    if (report) {
+      SmallVector<float> approx(n * k);
+      for (int64_t i = 0; i < n * k; ++i) {
+        int64_t block = (i / k) * blocks + (i % k) / blockSize;
+        approx[i] = static_cast<float>(static_cast<uint8_t>(bytes[i]) -
+                                       zeroPoints[block]) *
+                    scales[block];
+      }
+      reportError(loc, source, weight, approx, n, k,
+                  ("uint4 in blocks of " + Twine(blockSize)).str());
+    }
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointAfter(source.constant.getDefiningOp());
     Value quantized = ConstantOp::create(

@@ -185,6 +185,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   pipeline.quantize = options.quantize;
   pipeline.quantizeExclude = options.quantizeExclude;
   pipeline.quantizeBlockSize = options.quantizeBlockSize;
+  pipeline.quantizeReport = options.quantizeReport;
   CpuPhase lastPhase =
       options.output == OutputKind::Mlir ? *options.mlirPhase : CpuPhase::Llvm;
   std::optional<ModelDescription> model;

@@ -126,6 +126,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
     graph.quantize = options.quantize;
     graph.quantizeExclude = options.quantizeExclude;
     graph.quantizeBlockSize = options.quantizeBlockSize;
+    graph.quantizeReport = options.quantizeReport;
     buildGraphPipeline(pm, graph);
     return;
   }

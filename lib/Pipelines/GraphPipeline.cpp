@@ -21,6 +21,7 @@ static void addQuantization(OpPassManager &funcPm,
   quantize.exclude.assign(options.quantizeExclude.begin(),
                           options.quantizeExclude.end());
   quantize.blockSize = options.quantizeBlockSize;
+  quantize.report = options.quantizeReport;
   funcPm.addPass(mlir::tfm::createQuantizePass(quantize));
 }
 

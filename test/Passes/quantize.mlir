@@ -3,6 +3,7 @@
 // RUN: tfm-opt %s --tfm-quantize="mode=none" --split-input-file | FileCheck %s --check-prefix=NONE
 // RUN: tfm-opt %s --tfm-quantize="mode=w8a8-dynamic" --split-input-file | FileCheck %s --check-prefix=W8A8
 // RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=4" --split-input-file | FileCheck %s --check-prefix=INT4
+// RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=4 report=true" --split-input-file -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not tfm-opt %s --tfm-quantize="mode=int3" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not tfm-opt %s --tfm-quantize="mode=int4-weights block-size=3" 2>&1 | FileCheck %s --check-prefix=BADBLOCK
 
@@ -150,6 +151,9 @@ func.func @empty_m(%x: tensor<0x8xf32>) -> tensor<0x4xf32> {
 // (max(0, max) - min(0, min)) / 15 and zero point round(-min / scale); an
 // all-zero block gets scale 1 and zero point 0. A K the block does not
 // divide (6) gets int8-weights instead.
+// With report=true, one remark per quantized weight with its error.
+// REPORT: quantize.mlir:[[# @LINE + 11]]:8: remark: quantized '<literal>' [2, 8] as uint4 in blocks of 4: max |W - Q| = 0.167 (5.56 % of max |W|), relative RMS error 0.0437
+// REPORT: quantize.mlir:[[# @LINE + 12]]:8: remark: quantized '<literal>' [2, 6] as int8 per channel: max |W - Q| = 0.00984 (0.33 % of max |W|), relative RMS error 0.00441
 // INT4-LABEL: func.func @int4_blocks
 // INT4-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[}}9, 0, 15, 7, 0, 0, 0, 0], [4, 7, 11, 15, 11, 8, 4, 0]]> : tensor<2x8xui4>
 // INT4-DAG: %[[S:.*]] = tfm.constant dense<{{\[\[}}0.333333343, 1.000000e+00], [0.0266666673, 0.0266666673]]> : tensor<2x2xf32>

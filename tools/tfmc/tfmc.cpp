@@ -88,6 +88,12 @@ cl::opt<int64_t> quantizeBlockSize(
     cl::desc("Elements of K per scale and zero point of --quantize="
              "int4-weights: an even number from 2 to 4096 (default 32)"),
     cl::init(32), cl::value_desc("n"), cl::cat(category));
+cl::opt<bool> quantReport(
+    "quant-report",
+    cl::desc("Print, for every weight --quantize quantizes, its name, "
+             "shape, scheme and error: the largest |W - dequantized W| "
+             "(also relative to max |W|) and the relative RMS error"),
+    cl::init(false), cl::cat(category));
 cl::opt<int64_t> maxConstantBytes(
     "max-constant-bytes",
     cl::desc("Largest constant, in bytes, that importing may compute (Range, "
@@ -221,6 +227,9 @@ int main(int argc, char **argv) {
     return fail("--quantize-block-size=" + Twine(quantizeBlockSize) +
                 ": expected an even number from 2 to 4096");
   options.quantizeBlockSize = quantizeBlockSize;
+  if (quantReport && quantize == QuantizationMode::None)
+    return fail("--quant-report: needs a --quantize mode");
+  options.quantizeReport = quantReport;
   if (threads > kMaxThreads)
     return fail("--num-threads=" + Twine(threads) + ": expected 1 to " +
                 Twine(kMaxThreads) + " (0: this host's cores)");

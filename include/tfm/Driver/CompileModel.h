@@ -49,6 +49,8 @@ struct CompileOptions {
   std::vector<std::string> quantizeExclude;
   /// Elements of K per scale under QuantizationMode::Int4Weights.
   int64_t quantizeBlockSize = 32;
+  /// Report each quantized weight's error (as remarks).
+  bool quantizeReport = false;
   cpu::TargetOptions target;
   WeightsMode weights = WeightsMode::Auto;
   /// Weights up to this size are embedded under WeightsMode::Auto.

@@ -53,6 +53,10 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       *this, "quantize-block-size",
       llvm::cl::desc("Elements of K per scale of int4-weights"),
       llvm::cl::init(32)};
+  Option<bool> quantizeReport{
+      *this, "quantize-report",
+      llvm::cl::desc("Report each quantized weight's error (remarks)"),
+      llvm::cl::init(false)};
 };
 
 /// Output features per weight panel at -O3: the CPU's register tiles are
@@ -138,6 +142,10 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "quantize-block-size",
       llvm::cl::desc("Elements of K per scale of int4-weights"),
       llvm::cl::init(32)};
+  Option<bool> quantizeReport{
+      *this, "quantize-report",
+      llvm::cl::desc("Report each quantized weight's error (remarks)"),
+      llvm::cl::init(false)};
 };
 
 /// Adds the passes of one CPU phase, which continues from the output of the
