@@ -20,40 +20,15 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-
-def quantize(w, bits, block):
-    """[K, N] float weight -> (B [N, blocks, block*bits/8] uint8, scales
-    [N*blocks] f32, zero points [N, blocks] ints), asymmetric per block."""
-    k, n = w.shape
-    blocks = -(-k // block)
-    padded = np.zeros([blocks * block, n], np.float32)
-    padded[:k] = w
-    wb = padded.T.reshape(n, blocks, block)
-    top = (1 << bits) - 1
-    lo = np.minimum(wb.min(axis=2), 0)
-    hi = np.maximum(wb.max(axis=2), 0)
-    scale = np.where(hi > lo, (hi - lo) / top, 1).astype(np.float32)
-    zp = np.clip(np.rint(-lo / scale), 0, top).astype(np.int64)
-    q = np.clip(np.rint(wb / scale[:, :, None]) + zp[:, :, None], 0, top)
-    q = q.astype(np.uint8)
-    if bits == 4:
-        q = (q[:, :, 0::2] | (q[:, :, 1::2] << 4)).astype(np.uint8)
-    return q, scale.reshape(-1), zp
-
-
-def pack_zero_points(zp, bits):
-    n, blocks = zp.shape
-    if bits == 8:
-        return zp.astype(np.uint8).reshape(-1)
-    if blocks % 2:
-        zp = np.concatenate([zp, np.zeros([n, 1], zp.dtype)], axis=1)
-    return (zp[:, 0::2] | (zp[:, 1::2] << 4)).astype(np.uint8).reshape(-1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "scripts"))
+from quantize_ort_nbits import pack_zero_points, quantize_blocks  # noqa: E402
 
 
 def nbits_node(name, x, y, k, n, bits, block, rng, inits, zero_points,
                bias=False, g_idx=False):
     w = (rng.standard_normal([k, n]) / np.sqrt(k)).astype(np.float32)
-    q, scale, zp = quantize(w, bits, block)
+    q, scale, zp = quantize_blocks(w, bits, block)
     inits += [numpy_helper.from_array(q, name + ".B"),
               numpy_helper.from_array(scale, name + ".scales")]
     inputs = [x, name + ".B", name + ".scales"]
@@ -83,7 +58,7 @@ def nbits_node(name, x, y, k, n, bits, block, rng, inits, zero_points,
 
 
 def model(path, x_shape, layers):
-    rng = np.random.RandomState(len(path))
+    rng = np.random.RandomState(len(os.path.basename(path)))
     inits, nodes = [], []
     x, k = "x", x_shape[-1]
     for i, layer in enumerate(layers):
