@@ -161,9 +161,12 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
       `dequantize(quantize(x, s, 128), s, 128)` in one block of K along
       the last axis. Products are then integer (u8 x s8 into i32);
     * `int4-weights`: asymmetric uint4 in blocks of `block-size` elements
-      of K, each block with its scale and zero point:
-      `s = (max(0, max W) - min(0, min W)) / 15`, `z = round(-min / s)`,
-      values rounded half to even and clamped to [0, 15]; the weight
+      of K, each block with its scale and zero point: with
+      `lo = min(0, min W)`, `hi = max(0, max W)` and the factor f of 1,
+      0.95, .., 0.75 whose quantization has the least squared error (a
+      clipped range: outliers saturate, the rest gets finer steps),
+      `s = (hi - lo) · f / 15`, `z = round(-lo · f / s)`, values rounded
+      half to even and clamped to [0, 15]; the weight
       becomes `dequantize(Q [N, K] ui4, S [N, K/b], Z [N, K/b] ui4)
       {axis = 1, block_size = b}`. A linear whose K is not a multiple of
       the block size gets int8-weights instead. The backend packs two

@@ -16,7 +16,9 @@
 // asymmetrically into uint4:
 //
 //   lo = min(0, min W[n, block]), hi = max(0, max W[n, block])
-//   S = (hi - lo) / 15, Z = round(-lo / S), Q = clamp(round(W / S) + Z)
+//   S = (hi - lo)·f / 15, Z = round(-lo·f / S), Q = clamp(round(W / S) + Z)
+//
+// with the clip factor f in {1, 0.95, .., 0.75} of least squared error.
 //   W -> dequantize(Q ui4, S [N, K/b], Z ui4 [N, K/b]) {axis 1, block b}
 //
 //===----------------------------------------------------------------------===//
@@ -214,6 +216,26 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     return attr;
   }
 
+  /// Factors of a block's range tried by int4-weights.
+  static constexpr float kClipFactors[] = {1.0f,  0.95f, 0.9f,
+                                           0.85f, 0.8f,  0.75f};
+
+  /// The squared error of `block` quantized to uint4 with `scale` and the
+  /// zero point of range low `low` (round half to even, saturated).
+  static double getBlockError(ArrayRef<float> block, float scale, float low) {
+    double zeroPoint = std::clamp(
+        std::nearbyint(-static_cast<double>(low) / scale), 0.0, 15.0);
+    double error = 0;
+    for (float w : block) {
+      double q =
+          std::clamp(std::nearbyint(static_cast<double>(w) / scale) + zeroPoint,
+                     0.0, 15.0);
+      double d = (q - zeroPoint) * scale - w;
+      error += d * d;
+    }
+    return error;
+  }
+
   /// The int4-weights form of the [N, K] `weight` (row by row): uint4 in
   /// blocks of blockSize along K, each with a scale and a zero point.
   FailureOr<Value> createInt4Weight(OpBuilder &builder,
@@ -225,18 +247,34 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     SmallVector<float> lows(n * blocks);
     for (int64_t r = 0; r < n; ++r) {
       for (int64_t b = 0; b < blocks; ++b) {
+        ArrayRef<float> block(&weight[r * k + b * blockSize], blockSize);
         // The range always holds 0, so that zeros stay exact.
         float lo = 0, hi = 0;
-        for (int64_t c = b * blockSize; c < (b + 1) * blockSize; ++c) {
-          lo = std::min(lo, weight[r * k + c]);
-          hi = std::max(hi, weight[r * k + c]);
+        for (float w : block) {
+          lo = std::min(lo, w);
+          hi = std::max(hi, w);
         }
         float range = hi - lo;
         // An all-zero block (or a non-finite one, kept as its saturation)
         // gets scale 1.
-        bool usable = range > 0 && std::isfinite(range);
-        scales[r * blocks + b] = usable ? range / 15.0f : 1.0f;
-        lows[r * blocks + b] = usable ? lo : 0.0f;
+        if (!(range > 0) || !std::isfinite(range)) {
+          scales[r * blocks + b] = 1.0f;
+          lows[r * blocks + b] = 0.0f;
+          continue;
+        }
+        // The range, shrunk by the factor of kClipFactors whose
+        // quantization has the least squared error (outliers saturate,
+        // the other values get finer steps).
+        double bestError = std::numeric_limits<double>::infinity();
+        for (float factor : kClipFactors) {
+          float low = lo * factor, scale = range * factor / 15.0f;
+          double error = getBlockError(block, scale, low);
+          if (error < bestError) {
+            bestError = error;
+            scales[r * blocks + b] = scale;
+            lows[r * blocks + b] = low;
+          }
+        }
       }
     }
     auto scaleType = RankedTensorType::get({n, blocks}, floatType);

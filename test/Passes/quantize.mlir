@@ -4,6 +4,7 @@
 // RUN: tfm-opt %s --tfm-quantize="mode=w8a8-dynamic" --split-input-file | FileCheck %s --check-prefix=W8A8
 // RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=4" --split-input-file | FileCheck %s --check-prefix=INT4
 // RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=4 report=true" --split-input-file -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=16" --split-input-file | FileCheck %s --check-prefix=CLIP
 // RUN: not tfm-opt %s --tfm-quantize="mode=int3" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not tfm-opt %s --tfm-quantize="mode=int4-weights block-size=3" 2>&1 | FileCheck %s --check-prefix=BADBLOCK
 
@@ -197,4 +198,19 @@ func.func @embedding(%ids: tensor<2xi64>) -> tensor<2x3xf32> {
   %e = tfm.gather %t, %ids axis = 0 : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
   %y = tfm.linear %e, %t : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// int4-weights searches each block's range: of the range shrunk by 1, 0.95,
+// ..., 0.75, the one with the least squared error. Here 0.95: the scale is
+// 0.95 x (1.79 + 1.86) / 15 and the extremes saturate.
+// CLIP-LABEL: func.func @int4_clip
+// CLIP-DAG: tfm.constant dense<{{\[\[}}15, 10, 8, 0, 7, 6, 8, 5, 8, 6, 2, 12, 12, 15, 8, 6]]> : tensor<1x16xui4>
+// CLIP-DAG: tfm.constant dense<0.231166661> : tensor<1x1xf32>
+// CLIP-DAG: tfm.constant dense<8> : tensor<1x1xui4>
+func.func @int4_clip(%x: tensor<1x16xf32>) -> tensor<1x1xf32> {
+  %w = tfm.constant dense<[[1.79, 0.44, 0.10, -1.86, -0.28, -0.35, -0.08, -0.63, -0.04, -0.48, -1.31, 0.88, 0.88, 1.71, 0.05, -0.40]]> : tensor<1x16xf32>
+  %y = tfm.linear %x, %w : (tensor<1x16xf32>, tensor<1x16xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
 }
