@@ -14,10 +14,11 @@ case, the median latency of each (the median of the rounds' medians), the
 ratios -O2 / -O1, -O2 / ORT and -O3 / ORT, the peak RSS of tfmc -O3 and of
 ORT, and the compile times. With --quantize (default w8a8-dynamic), each
 mode's -O3 executable runs in the same rounds too, with ONNX Runtime on
-the model's dynamic int8 form (scripts/quantize_ort_dynamic.py: the
-DynamicQuantizeLinear + MatMulInteger graph of ORT's own quantizer), and a
-second table gives each mode's latency against tfmc -O3 fp32, ONNX Runtime
-fp32 and ONNX Runtime int8.
+the model's own quantized form as the peer: its dynamic int8 form
+(scripts/quantize_ort_dynamic.py: the DynamicQuantizeLinear + MatMulInteger
+graph of ORT's own quantizer) for the int8 modes, its 4-bit MatMulNBits
+form (scripts/quantize_ort_nbits.py) for int4-weights; a second table gives
+each mode's latency against tfmc -O3 fp32, ONNX Runtime fp32 and the peer.
 
     /usr/bin/python3 bench/run_bench.py [--models bert,bert16,minilm,gpt2]
         [--rounds 3] [--runs 10] [--threads N] [--quantize MODES]
@@ -118,13 +119,18 @@ def bench_model(key, args, work):
     for level in OPT_LEVELS:
         compile_tfmc(level, "%s_O%d" % (key, level), ["-O%d" % level])
     modes = [m for m in args.quantize.split(",") if m]
-    ort_int8 = None
-    if modes:
-        ort_int8 = model.replace(".onnx", "_ort_int8.onnx")
-        if not os.path.exists(ort_int8):
-            run(["/usr/bin/python3", os.path.join(ROOT, "scripts",
-                                                  "quantize_ort_dynamic.py"),
-                 model, ort_int8])
+    # ONNX Runtime's own quantized form of the model, per mode: its dynamic
+    # int8 graph, or its 4-bit MatMulNBits graph for int4-weights.
+    peers = {}
+    for mode in modes:
+        kind = "int4" if mode.startswith("int4") else "int8"
+        script = ("quantize_ort_nbits.py" if kind == "int4"
+                  else "quantize_ort_dynamic.py")
+        path = model.replace(".onnx", "_ort_%s.onnx" % kind)
+        if kind not in peers and not os.path.exists(path):
+            run(["/usr/bin/python3", os.path.join(ROOT, "scripts", script),
+                 model, path])
+        peers[kind] = path
     for mode in modes:
         compile_tfmc(mode, "%s_O3_%s" % (key, mode),
                      ["-O3", "--quantize=" + mode])
@@ -153,7 +159,8 @@ def bench_model(key, args, work):
     variants = OPT_LEVELS + tuple(modes)
     tfm_medians = {variant: [] for variant in variants}
     tfm_rss = {variant: [] for variant in variants}
-    ort_medians, ort_rss, ort_int8_medians = [], [], []
+    ort_medians, ort_rss = [], []
+    peer_medians = {kind: [] for kind in peers}
     for _ in range(args.rounds):
         for variant in variants:
             out = run([exes[variant], "--quiet", "--bench", str(runs),
@@ -166,8 +173,15 @@ def bench_model(key, args, work):
         stats = time_ort(model)
         ort_medians.append(stats["median_ms"])
         ort_rss.append(stats["peak_rss_mib"])
-        if ort_int8:
-            ort_int8_medians.append(time_ort(ort_int8)["median_ms"])
+        for kind, path in peers.items():
+            peer_medians[kind].append(time_ort(path)["median_ms"])
+    def quantized_row(mode):
+        ms = statistics.median(tfm_medians[mode])
+        peer = statistics.median(peer_medians[peer_kind(mode)])
+        return {"ms": ms, "over_O3": ms / o3, "over_ort": ms / ort,
+                "peer": "ORT " + peer_kind(mode), "peer_ms": peer,
+                "over_peer": ms / peer, "compile_s": compile_seconds[mode]}
+
     o1 = statistics.median(tfm_medians[1])
     o2 = statistics.median(tfm_medians[2])
     o3 = statistics.median(tfm_medians[3])
@@ -179,18 +193,11 @@ def bench_model(key, args, work):
             "compile_s": {level: compile_seconds[level]
                           for level in OPT_LEVELS},
             "compile_rss_mib": compile_rss_mib[3],
-            "quantized": {mode: {"ms": statistics.median(tfm_medians[mode]),
-                                 "over_O3": statistics.median(
-                                     tfm_medians[mode]) / o3,
-                                 "over_ort": statistics.median(
-                                     tfm_medians[mode]) / ort,
-                                 "ort_int8_ms": statistics.median(
-                                     ort_int8_medians),
-                                 "over_ort_int8": statistics.median(
-                                     tfm_medians[mode]) / statistics.median(
-                                         ort_int8_medians),
-                                 "compile_s": compile_seconds[mode]}
-                          for mode in modes}}
+            "quantized": {mode: quantized_row(mode) for mode in modes}}
+
+
+def peer_kind(mode):
+    return "int4" if mode.startswith("int4") else "int8"
 
 
 def main():
@@ -239,15 +246,16 @@ def main():
                   r["ort_rss_mib"], compile_s, r["compile_rss_mib"]))
     if any(r["quantized"] for r in rows):
         print()
-        header = ("model", "tfmc -O3 mode", "ms", "ORT int8 ms",
-                  "/ tfmc -O3 fp32", "/ ORT fp32", "/ ORT int8", "compile s")
+        header = ("model", "tfmc -O3 mode", "ms", "ORT peer", "peer ms",
+                  "/ tfmc -O3 fp32", "/ ORT fp32", "/ peer", "compile s")
         print("| " + " | ".join(header) + " |")
         print("|" + "|".join("---" for _ in header) + "|")
         for r in rows:
             for mode, q in r["quantized"].items():
-                print("| %s | %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.1f |" % (
-                    r["model"], mode, q["ms"], q["ort_int8_ms"], q["over_O3"],
-                    q["over_ort"], q["over_ort_int8"], q["compile_s"]))
+                print("| %s | %s | %.1f | %s | %.1f | %.2f | %.2f | %.2f | "
+                      "%.1f |" % (r["model"], mode, q["ms"], q["peer"],
+                                  q["peer_ms"], q["over_O3"], q["over_ort"],
+                                  q["over_peer"], q["compile_s"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)
