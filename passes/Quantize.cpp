@@ -133,10 +133,8 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       scales[r] = (maxAbs > 0 && std::isfinite(maxAbs)) ? maxAbs / 127.0f : 1;
     }
     auto scaleType = RankedTensorType::get({n}, floatType);
-    DenseElementsAttr scaleAttr = roundScales(scales, scaleType);
-    // A scale that underflows the weight's type (f16 weights below 2^-24 ·
-    // 127) cannot represent the row: leave the weight in float.
-    if (llvm::any_of(scales, [](float s) { return !(s > 0) || std::isinf(s); }))
+    FailureOr<DenseElementsAttr> scaleAttr = roundScales(scales, scaleType);
+    if (failed(scaleAttr))
       return failure();
     QuantizationScheme scheme{/*axis=*/0, /*blockSize=*/0};
     auto i8 = IntegerType::get(&getContext(), 8);
@@ -161,7 +159,7 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     Value scale = ConstantOp::create(
         builder, loc,
         createConstantLike(source.value, scaleType, ".scale",
-                           *getConstantBytes(scaleAttr, storage)));
+                           *getConstantBytes(*scaleAttr, storage)));
     Value dequantized = DequantizeOp::create(
         builder, loc, RankedTensorType::get({n, k}, floatType), quantized,
         scale, /*zero_point=*/Value(), builder.getI64IntegerAttr(0),
@@ -200,9 +198,10 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
 
   /// Scales in the weight's own type `type`: rounded there first (into
   /// `scales`, in place), so that the values are quantized with the scale
-  /// the backend multiplies by.
-  static DenseElementsAttr roundScales(SmallVectorImpl<float> &scales,
-                                       RankedTensorType type) {
+  /// the backend multiplies by. Fails when a scale underflows or overflows
+  /// the type (f16 weights below 2^-24 · 127): the weight stays in float.
+  static FailureOr<DenseElementsAttr>
+  roundScales(SmallVectorImpl<float> &scales, RankedTensorType type) {
     auto floatType = cast<FloatType>(type.getElementType());
     auto attr = DenseElementsAttr::get(
         type, llvm::map_to_vector(scales, [&](float s) {
@@ -213,7 +212,16 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
           return value;
         }));
     scales.assign(*getConstantFloats(attr));
+    if (llvm::any_of(scales, [](float s) { return !(s > 0) || std::isinf(s); }))
+      return failure();
     return attr;
+  }
+
+  /// The uint4 zero point of a block whose range starts at `low`.
+  static int64_t getInt4ZeroPoint(float low, float scale) {
+    return std::clamp<int64_t>(
+        static_cast<int64_t>(std::nearbyint(-static_cast<double>(low) / scale)),
+        0, 15);
   }
 
   /// Factors of a block's range tried by int4-weights.
@@ -223,8 +231,7 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
   /// The squared error of `block` quantized to uint4 with `scale` and the
   /// zero point of range low `low` (round half to even, saturated).
   static double getBlockError(ArrayRef<float> block, float scale, float low) {
-    double zeroPoint = std::clamp(
-        std::nearbyint(-static_cast<double>(low) / scale), 0.0, 15.0);
+    auto zeroPoint = static_cast<double>(getInt4ZeroPoint(low, scale));
     double error = 0;
     for (float w : block) {
       double q =
@@ -278,14 +285,12 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       }
     }
     auto scaleType = RankedTensorType::get({n, blocks}, floatType);
-    DenseElementsAttr scaleAttr = roundScales(scales, scaleType);
-    if (llvm::any_of(scales, [](float s) { return !(s > 0) || std::isinf(s); }))
+    FailureOr<DenseElementsAttr> scaleAttr = roundScales(scales, scaleType);
+    if (failed(scaleAttr))
       return failure();
     SmallVector<int64_t> zeroPoints(n * blocks);
     for (auto [z, s, lo] : llvm::zip_equal(zeroPoints, scales, lows))
-      z = std::clamp<int64_t>(
-          static_cast<int64_t>(std::nearbyint(-static_cast<double>(lo) / s)), 0,
-          15);
+      z = getInt4ZeroPoint(lo, s);
     QuantizationScheme scheme{/*axis=*/1, blockSize};
     auto u4 = IntegerType::get(&getContext(), 4, IntegerType::Unsigned);
     SmallVector<char> bytes =
@@ -314,7 +319,7 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     Value scale = ConstantOp::create(
         builder, loc,
         createConstantLike(source.value, scaleType, ".scale",
-                           *getConstantBytes(scaleAttr, storage)));
+                           *getConstantBytes(*scaleAttr, storage)));
     Value zeroPoint =
         ConstantOp::create(builder, loc,
                            createConstantLike(source.value, scaleType.clone(u4),

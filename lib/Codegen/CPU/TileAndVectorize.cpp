@@ -1078,6 +1078,7 @@ void TileAndVectorizePass::runOnOperation() {
   for (linalg::LinalgOp op : llvm::reverse(roots)) {
     // Fused into its consumer's tiles, the initializer has no use left.
     if (op->use_empty()) {
+      dequantizers.erase(op);
       rewriter.eraseOp(op);
       continue;
     }
@@ -1100,12 +1101,10 @@ void TileAndVectorizePass::runOnOperation() {
     if (failed(tileForRegisters(rewriter, op, loops)))
       return signalPassFailure();
   // Weight dequantizers every product now computes slice by slice.
-  SmallVector<Operation *> dead;
-  for (Operation &op : func.getBody().front())
-    if (isa<linalg::GenericOp>(op) && op.use_empty() && isMemoryEffectFree(&op))
-      dead.push_back(&op);
-  for (Operation *op : dead)
-    rewriter.eraseOp(op);
+  for (Operation *op : dequantizers)
+    if (op->use_empty())
+      rewriter.eraseOp(op);
+  dequantizers.clear();
   DenseSet<Operation *> inTiles;
   for (scf::ForOp loop : loops)
     loop.walk([&](linalg::LinalgOp op) { inTiles.insert(op); });

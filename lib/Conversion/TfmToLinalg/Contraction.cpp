@@ -595,15 +595,18 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
   int64_t panels = isPanels ? type.getDimSize(0) : 1;
   int64_t width = isPanels ? type.getDimSize(2) : type.getDimSize(0);
   int64_t blockSize = weight.blockSize, blocks = k / blockSize;
-  int64_t perByte = weight.bits == 4 ? 2 : 1;
+  bool isPacked = weight.bits == 4;
+  int64_t perByte = isPacked ? 2 : 1;
   int64_t inner = blockSize / perByte;
   FailureOr<SmallVector<int64_t>> codes = getConstantInts(weight.codes);
   FailureOr<SmallVector<float>> scales = getConstantFloats(weight.scales);
+  if (failed(codes) || failed(scales))
+    return failure();
   FailureOr<SmallVector<int64_t>> zeroPoints =
       weight.zeroPoints ? getConstantInts(weight.zeroPoints)
                         : FailureOr<SmallVector<int64_t>>(
                               SmallVector<int64_t>(scales->size(), 0));
-  if (failed(codes) || failed(scales) || failed(zeroPoints))
+  if (failed(zeroPoints))
     return failure();
   int64_t offset = isUnsignedInteger(type.getElementType())
                        ? 0
@@ -663,7 +666,7 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
 
   // The dequantizing generic over (p, kb, h[, t], j).
   SmallVector<int64_t> shape = {panels, blocks, inner};
-  if (perByte == 2)
+  if (isPacked)
     shape.push_back(2);
   shape.push_back(width);
   unsigned rank = shape.size();
@@ -674,7 +677,6 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
       AffineMap::get(rank, 0, {dim(0), dim(1), jE}, ctx),
       AffineMap::get(rank, 0, {dim(0), dim(1), jE}, ctx),
       AffineMap::getMultiDimIdentityMap(rank, ctx)};
-  bool isPacked = perByte == 2;
   Value dequantized =
       buildGeneric(
           b, loc, ValueRange{packed, scale, blockOffset},
