@@ -44,6 +44,7 @@ void mlir::tfm::populateAllFusionPatterns(RewritePatternSet &patterns) {
   populateFuseNormsPatterns(patterns);
   populateFuseActivationsPatterns(patterns);
   populateFuseLinearPatterns(patterns);
+  populateFuseQuantizedPatterns(patterns);
   populateMergeLinearsPatterns(patterns);
   populateFuseAttentionPatterns(patterns);
   populateFuseRopePatterns(patterns);

@@ -4,7 +4,8 @@
 //   linear(..) + b                -> linear(.., b)             (b is [N])
 //   act(linear(..))               -> linear(..) activation = act
 //   linear(..) + r                -> linear(..) residual(r)    (r of its shape)
-//   linear(..) · c, linear(..) / c -> linear with W·c, b·c     (c a scalar)
+//   linear(..) · c, linear(..) / c -> linear with W·c, b·c     (c a scalar;
+//                                     a quantized W's scales times c)
 //
 // Each step applies to a linear whose result has no other use and whose
 // epilogue does not yet contain what would follow the new part, so the
@@ -192,6 +193,12 @@ struct AbsorbScale : RewritePattern {
     if (auto transpose = weight.getDefiningOp<TransposeOp>())
       weight = TransposeOp::create(rewriter, loc, scaleOf(transpose.getInput()),
                                    transpose.getPerm());
+    else if (auto dequantize = weight.getDefiningOp<DequantizeOp>())
+      // A quantized weight stays quantized: its scales take the factor.
+      weight = DequantizeOp::create(
+          rewriter, loc, dequantize.getType(), dequantize.getInput(),
+          scaleOf(dequantize.getScale()), dequantize.getZeroPoint(),
+          dequantize.getAxisAttr(), dequantize.getBlockSizeAttr());
     else
       weight = scaleOf(weight);
     Value bias = linear.getBias() ? scaleOf(linear.getBias()) : Value();

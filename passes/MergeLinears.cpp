@@ -6,6 +6,9 @@
 //
 //   silu(linear(x, Wg)) * linear(x, Wu) -> swiglu(linear(x, concat(Wg, Wu)))
 //
+// Quantized weights, dequantize(Q, S[, Z]), merge as dequantize(concat(Q),
+// concat(S)[, concat(Z)]): they stay quantized.
+//
 // One product over the concatenated weights reads `x` once and gives the
 // backend a wider N. Only linears whose results feed data movement,
 // attention or rope merge: a result that still feeds an op an epilogue
@@ -55,9 +58,32 @@ bool isConstantDerived(Value value) {
   Operation *def = value.getDefiningOp();
   if (isa_and_nonnull<ConstantOp>(def))
     return true;
-  if (isa_and_nonnull<TransposeOp, ReshapeOp, ConcatOp>(def))
+  if (isa_and_nonnull<TransposeOp, ReshapeOp, ConcatOp, ExpandOp, DequantizeOp>(
+          def))
     return llvm::all_of(def->getOperands(), isConstantDerived);
   return false;
+}
+
+/// The quantized [N, K] weight of a linear, `dequantize(Q, S[, Z])` with one
+/// scale per tensor or per feature, or blocks along K: merged weights
+/// concatenate their codes and scales and stay quantized.
+DequantizeOp getQuantizedWeight(LinearOp linear) {
+  auto dequantize = linear.getWeight().getDefiningOp<DequantizeOp>();
+  if (!dequantize || dequantize.getType().getRank() != 2)
+    return nullptr;
+  bool perFeature = !dequantize.getBlockSize() &&
+                    (dequantize.isPerTensor() || *dequantize.getAxis() == 0);
+  bool blockedAlongK = dequantize.getBlockSize() && *dequantize.getAxis() == 1;
+  return perFeature || blockedAlongK ? dequantize : nullptr;
+}
+
+/// True when the quantized weights `a` and `b` concatenate into one.
+bool areMergeableQuantized(DequantizeOp a, DequantizeOp b) {
+  return a.getInput().getType().getElementType() ==
+             b.getInput().getType().getElementType() &&
+         static_cast<bool>(a.getZeroPoint()) ==
+             static_cast<bool>(b.getZeroPoint()) &&
+         a.getBlockSizeAttr() == b.getBlockSizeAttr();
 }
 
 /// True when the weights and biases of `a` and `b` (constant, alike in
@@ -67,11 +93,61 @@ bool haveMergeableParameters(LinearOp a, LinearOp b) {
     return !linear.hasPackedWeight() && isConstantDerived(linear.getWeight()) &&
            (!linear.getBias() || isConstantDerived(linear.getBias()));
   };
-  return hasConstantParameters(a) && hasConstantParameters(b) &&
-         a.getWeight().getType().getElementType() ==
-             b.getWeight().getType().getElementType() &&
-         static_cast<bool>(a.getBias()) == static_cast<bool>(b.getBias()) &&
-         isTransposedWeight(a) == isTransposedWeight(b);
+  if (!hasConstantParameters(a) || !hasConstantParameters(b) ||
+      a.getWeight().getType().getElementType() !=
+          b.getWeight().getType().getElementType() ||
+      static_cast<bool>(a.getBias()) != static_cast<bool>(b.getBias()) ||
+      isTransposedWeight(a) != isTransposedWeight(b))
+    return false;
+  // Quantized weights merge with quantized weights of the same scheme.
+  auto quantizedA = a.getWeight().getDefiningOp<DequantizeOp>();
+  auto quantizedB = b.getWeight().getDefiningOp<DequantizeOp>();
+  if (!quantizedA && !quantizedB)
+    return true;
+  quantizedA = getQuantizedWeight(a);
+  quantizedB = getQuantizedWeight(b);
+  return quantizedA && quantizedB &&
+         areMergeableQuantized(quantizedA, quantizedB);
+}
+
+/// `value`, the scale or zero point of a quantized [N, K] weight, as one
+/// per feature ([N]) or per block ([N, K / b]): a per-tensor one broadcast.
+Value toPerFeature(PatternRewriter &rewriter, Location loc, Value value,
+                   int64_t n) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() != 0)
+    return value;
+  return ExpandOp::create(rewriter, loc, type.clone({n}), value);
+}
+
+/// The weights of `group` (quantized, getQuantizedWeight) as one:
+/// dequantize(concat(Q), concat(S)[, concat(Z)]) along the features.
+Value createMergedQuantizedWeight(PatternRewriter &rewriter, Location loc,
+                                  ArrayRef<LinearOp> group) {
+  SmallVector<Value> codes, scales, zeroPoints;
+  int64_t n = 0;
+  for (LinearOp linear : group) {
+    DequantizeOp weight = getQuantizedWeight(linear);
+    int64_t rows = weight.getType().getDimSize(0);
+    n += rows;
+    codes.push_back(weight.getInput());
+    scales.push_back(toPerFeature(rewriter, loc, weight.getScale(), rows));
+    if (weight.getZeroPoint())
+      zeroPoints.push_back(
+          toPerFeature(rewriter, loc, weight.getZeroPoint(), rows));
+  }
+  DequantizeOp first = getQuantizedWeight(group.front());
+  Value code = ConcatOp::create(rewriter, loc, codes, 0);
+  Value scale = ConcatOp::create(rewriter, loc, scales, 0);
+  Value zeroPoint =
+      zeroPoints.empty()
+          ? Value()
+          : ConcatOp::create(rewriter, loc, zeroPoints, 0).getResult();
+  RankedTensorType type = first.getType();
+  return DequantizeOp::create(
+      rewriter, loc, type.clone({n, type.getDimSize(1)}), code, scale,
+      zeroPoint, rewriter.getI64IntegerAttr(first.getBlockSize() ? 1 : 0),
+      first.getBlockSizeAttr());
 }
 
 /// True when `a` and `b` can share one product.
@@ -97,9 +173,14 @@ LinearOp createMergedLinear(PatternRewriter &rewriter, Location loc,
     if (linear.getBias())
       biases.push_back(linear.getBias());
   }
-  Value weight = ConcatOp::create(rewriter, loc, weights, transposed ? 1 : 0);
-  if (transposed)
-    weight = TransposeOp::create(rewriter, loc, weight, {1, 0});
+  Value weight;
+  if (getQuantizedWeight(group.front())) {
+    weight = createMergedQuantizedWeight(rewriter, loc, group);
+  } else {
+    weight = ConcatOp::create(rewriter, loc, weights, transposed ? 1 : 0);
+    if (transposed)
+      weight = TransposeOp::create(rewriter, loc, weight, {1, 0});
+  }
   Value bias = biases.empty()
                    ? Value()
                    : ConcatOp::create(rewriter, loc, biases, 0).getResult();
@@ -195,7 +276,8 @@ bool canHoistBefore(Value value, Operation *point) {
   if (!def || def->getBlock() != point->getBlock() ||
       def->isBeforeInBlock(point))
     return true;
-  return isa<ConstantOp, TransposeOp, ReshapeOp, ConcatOp>(def) &&
+  return isa<ConstantOp, TransposeOp, ReshapeOp, ConcatOp, ExpandOp,
+             DequantizeOp>(def) &&
          llvm::all_of(def->getOperands(), [&](Value operand) {
            return canHoistBefore(operand, point);
          });
@@ -218,7 +300,7 @@ struct MergeSiblingLinears : OpRewritePattern<LinearOp> {
                                 PatternRewriter &rewriter) const override {
     if (!feedsOnlyDataMovement(op))
       return failure();
-    // The siblings, in program order; `op` anchors only the first one.
+    // The siblings, `op` among them.
     SmallVector<LinearOp> group;
     for (Operation *user : op.getInput().getUsers()) {
       auto sibling = dyn_cast<LinearOp>(user);
@@ -231,10 +313,11 @@ struct MergeSiblingLinears : OpRewritePattern<LinearOp> {
       return failure();
     llvm::sort(group,
                [](LinearOp a, LinearOp b) { return a->isBeforeInBlock(b); });
-    if (group.front() != op)
-      return failure();
+    // The merged linear goes where the first one is (any member may find
+    // the group: the last to change may not be the first).
+    LinearOp first = group.front();
     for (LinearOp linear : group) {
-      if (linear->getBlock() != op->getBlock())
+      if (linear->getBlock() != first->getBlock())
         return failure();
     }
     SmallVector<Value> parameters;
@@ -243,19 +326,19 @@ struct MergeSiblingLinears : OpRewritePattern<LinearOp> {
         if (operand)
           parameters.push_back(operand);
     if (!llvm::all_of(parameters,
-                      [&](Value v) { return canHoistBefore(v, op); }))
+                      [&](Value v) { return canHoistBefore(v, first); }))
       return failure();
     for (Value parameter : parameters)
-      hoistBefore(rewriter, parameter, op);
+      hoistBefore(rewriter, parameter, first);
 
-    rewriter.setInsertionPoint(op);
-    LinearOp merged = createMergedLinear(rewriter, op.getLoc(), group,
-                                         op.getActivationAttr());
+    rewriter.setInsertionPoint(first);
+    LinearOp merged = createMergedLinear(rewriter, first.getLoc(), group,
+                                         first.getActivationAttr());
     SmallVector<Type> pieceTypes = llvm::map_to_vector(
         group, [](LinearOp linear) -> Type { return linear.getType(); });
     int64_t axis = merged.getType().getRank() - 1;
     auto split =
-        SplitOp::create(rewriter, op.getLoc(), pieceTypes, merged, axis);
+        SplitOp::create(rewriter, first.getLoc(), pieceTypes, merged, axis);
     for (auto [linear, piece] : llvm::zip(group, split.getResults()))
       rewriter.replaceOp(linear, piece);
     return success();

@@ -279,6 +279,38 @@ def FuseLinearPass : Pass<"tfm-fuse-linear", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FuseQuantizedPass : Pass<"tfm-fuse-quantized", "::mlir::func::FuncOp"> {
+  let summary = "Brings imported quantized products to tfm's quantized linear";
+  let description = [{
+    Quantized ONNX graphs spell an integer product in several ways:
+    `MatMulInteger` (an exact int32 product of `Q - Z`) followed by a
+    `Cast` and the scales, QDQ pairs around a `MatMul`, ONNX Runtime's
+    fused ops. These rewrites bring them to the form `tfm-quantize` makes,
+    `linear(dequantize(Qa, Sa, Za), dequantize(Q, S))`, which the backend
+    contracts in integers with the scales applied after the product:
+
+    * `cast<f32>(matmul<i32>(cast(Qa) - cast(Za), cast(Q) - cast(Z)))`
+      (an operand may be an i32 constant within 8 bits, as the importer
+      folds constant ones) becomes the matmul of `dequantize(Qa, 1, Za)`
+      and `dequantize(Q, 1, Z)`; the activations' zero point must be one
+      value, the weight's one value or one per column;
+    * `matmul(x, dequantize(Q [K, N], S, Z))` of a constant `Q` becomes
+      `linear(x, dequantize(Qᵀ, ...))`, `Q` transposed at compile time and
+      the scheme's axis with it;
+    * a `dequantize` of 8-bit constants with a constant zero point, not
+      blocked, whose `Q - Z` all fit int8, becomes a symmetric int8
+      `dequantize` without zero point;
+    * `linear(..) · c` of a quantized linear without epilogue: a constant
+      `c` of one value or one per feature multiplies the weight's scales, a
+      single value computed at run time the scale of a dequantized input,
+      and a product of both splits in two (so that linears reading one
+      input keep one input, and `tfm-merge-linears` can merge them).
+
+    Every rewrite keeps the value (up to the rounding of the scales'
+    products). The patterns run inside `tfm-fuse` too.
+  }];
+}
+
 def MergeLinearsPass : Pass<"tfm-merge-linears", "::mlir::func::FuncOp"> {
   let summary = "Merges linears that share an input into one wide linear";
   let description = [{
@@ -322,8 +354,8 @@ def FusePass : Pass<"tfm-fuse", "::mlir::func::FuncOp"> {
   let summary = "Runs every graph fusion together to a fixed point";
   let description = [{
     The patterns of `tfm-fuse-norms`, `tfm-fuse-activations`,
-    `tfm-fuse-linear`, `tfm-merge-linears`, `tfm-fuse-attention` and
-    `tfm-fuse-rope`, with the tfm ops' canonicalizations, applied together
+    `tfm-fuse-linear`, `tfm-fuse-quantized`, `tfm-merge-linears`,
+    `tfm-fuse-attention` and `tfm-fuse-rope`, with the tfm ops' canonicalizations, applied together
     until none applies; then, with `tfm-fuse-skip-norms` added, again, so
     that a residual add goes into a norm only when no linear's epilogue
     took it. The patterns are written so that the result does not depend on

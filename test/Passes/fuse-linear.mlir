@@ -125,3 +125,23 @@ func.func @scale_after_bias(%x: tensor<2x4xf32>, %w: tensor<4x4xf32>, %b: tensor
   %1 = tfm.mul %0, %c : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x4xf32>
   return %1 : tensor<2x4xf32>
 }
+
+// -----
+
+// A scale after a linear with a quantized weight goes into the weight's
+// scales: the weight stays quantized.
+// CHECK-LABEL: func.func @scale_quantized_weight
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>, %[[Q:.*]]: tensor<3x4xi8>, %[[S:.*]]: tensor<3xf32>)
+// CHECK: %[[C:.*]] = tfm.constant dense<5.000000e-01> : tensor<f32>
+// CHECK: %[[S2:.*]] = tfm.mul %[[S]], %[[C]]
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S2]] {axis = 0 : i64}
+// CHECK: %[[L:.*]] = tfm.linear %[[X]], %[[W]]
+// CHECK-NOT: tfm.mul
+// CHECK: return %[[L]]
+func.func @scale_quantized_weight(%x: tensor<2x4xf32>, %q: tensor<3x4xi8>, %s: tensor<3xf32>) -> tensor<2x3xf32> {
+  %w = tfm.dequantize %q, %s {axis = 0 : i64} : (tensor<3x4xi8>, tensor<3xf32>) -> tensor<3x4xf32>
+  %0 = tfm.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  %c = tfm.constant dense<0.5> : tensor<f32>
+  %1 = tfm.mul %0, %c : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}

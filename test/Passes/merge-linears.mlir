@@ -128,3 +128,47 @@ func.func @not_swiglu(%x: tensor<2x4xf32>, %z: tensor<2x4xf32>) -> (tensor<2x4xf
   %y3 = tfm.mul %e, %f : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %y, %a, %y2, %y3 : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// Quantized weights merge quantized: codes concatenated, per-tensor scales
+// broadcast to one per feature and concatenated; one dequantize.
+// CHECK-LABEL: func.func @quantized_qkv
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>)
+// CHECK: %[[Q:.*]] = tfm.constant dense<{{\[}}[1, 1, 1, 1], [1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]]> : tensor<4x4xi8>
+// CHECK: %[[S:.*]] = tfm.constant dense<[5.000000e-01, 5.000000e-01, 2.500000e-01, 1.250000e-01]> : tensor<4xf32>
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S]] {axis = 0 : i64} : (tensor<4x4xi8>, tensor<4xf32>) -> tensor<4x4xf32>
+// CHECK: %[[L:.*]] = tfm.linear %[[X]], %[[W]]
+// CHECK: tfm.split %[[L]] axis = 1 : tensor<2x4xf32> -> tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>
+// CHECK-NOT: tfm.linear
+func.func @quantized_qkv(%x: tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>) {
+  %q1 = tfm.constant dense<1> : tensor<2x4xi8>
+  %q2 = tfm.constant dense<2> : tensor<1x4xi8>
+  %q3 = tfm.constant dense<3> : tensor<1x4xi8>
+  %s1 = tfm.constant dense<0.5> : tensor<f32>
+  %s2 = tfm.constant dense<0.25> : tensor<1xf32>
+  %s3 = tfm.constant dense<0.125> : tensor<f32>
+  %w1 = tfm.dequantize %q1, %s1 : (tensor<2x4xi8>, tensor<f32>) -> tensor<2x4xf32>
+  %w2 = tfm.dequantize %q2, %s2 {axis = 0 : i64} : (tensor<1x4xi8>, tensor<1xf32>) -> tensor<1x4xf32>
+  %w3 = tfm.dequantize %q3, %s3 : (tensor<1x4xi8>, tensor<f32>) -> tensor<1x4xf32>
+  %a = tfm.linear %x, %w1 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x2xf32>
+  %b = tfm.linear %x, %w2 : (tensor<2x4xf32>, tensor<1x4xf32>) -> tensor<2x1xf32>
+  %c = tfm.linear %x, %w3 : (tensor<2x4xf32>, tensor<1x4xf32>) -> tensor<2x1xf32>
+  return %a, %b, %c : tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>
+}
+
+// -----
+
+// A quantized weight and a float one do not merge.
+// CHECK-LABEL: func.func @quantized_and_float
+// CHECK-COUNT-2: tfm.linear
+// CHECK-NOT: tfm.split
+func.func @quantized_and_float(%x: tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %q = tfm.constant dense<1> : tensor<2x4xi8>
+  %s = tfm.constant dense<0.5> : tensor<f32>
+  %w1 = tfm.dequantize %q, %s : (tensor<2x4xi8>, tensor<f32>) -> tensor<2x4xf32>
+  %w2 = tfm.constant dense<1.0> : tensor<2x4xf32>
+  %a = tfm.linear %x, %w1 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x2xf32>
+  %b = tfm.linear %x, %w2 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x2xf32>
+  return %a, %b : tensor<2x2xf32>, tensor<2x2xf32>
+}

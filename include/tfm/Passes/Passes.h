@@ -43,6 +43,7 @@ void populateFuseNormsPatterns(RewritePatternSet &patterns);
 void populateFuseSkipNormsPatterns(RewritePatternSet &patterns);
 void populateFuseActivationsPatterns(RewritePatternSet &patterns);
 void populateFuseLinearPatterns(RewritePatternSet &patterns);
+void populateFuseQuantizedPatterns(RewritePatternSet &patterns);
 void populateMergeLinearsPatterns(RewritePatternSet &patterns);
 void populateFuseAttentionPatterns(RewritePatternSet &patterns);
 void populateFuseRopePatterns(RewritePatternSet &patterns);

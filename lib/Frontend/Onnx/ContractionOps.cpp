@@ -11,15 +11,16 @@ using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::onnx_import;
 
-static LogicalResult convertMatMul(NodeImporter &n) {
-  if (failed(n.expectArity(2, 2, 1, 1)))
-    return failure();
-  Value a = n.input(0), b = n.input(1);
+Value mlir::tfm::onnx_import::createMatmul(NodeImporter &n, Value a, Value b) {
+  if (!a || !b)
+    return n.create<MatmulOp>(a, b);
   RankedTensorType aType = NodeImporter::getType(a);
   RankedTensorType bType = NodeImporter::getType(b);
-  if (aType.getRank() == 0 || bType.getRank() == 0)
-    return n.emitError() << "operands must have rank 1 or more, got " << aType
-                         << " and " << bType;
+  if (aType.getRank() == 0 || bType.getRank() == 0) {
+    n.emitError() << "operands must have rank 1 or more, got " << aType
+                  << " and " << bType;
+    return Value();
+  }
   // numpy.matmul promotes 1-D operands to matrices and drops the added
   // dimension from the result.
   bool vectorLhs = aType.getRank() == 1, vectorRhs = bType.getRank() == 1;
@@ -36,7 +37,13 @@ static LogicalResult convertMatMul(NodeImporter &n) {
       shape.erase(shape.end() - (vectorRhs ? 1 : 2));
     y = n.reshape(y, shape);
   }
-  n.setOutput(0, y);
+  return y;
+}
+
+static LogicalResult convertMatMul(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  n.setOutput(0, createMatmul(n, n.input(0), n.input(1)));
   return n.finish();
 }
 

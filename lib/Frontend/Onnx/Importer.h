@@ -315,6 +315,10 @@ private:
   bool hasReported = false;
 };
 
+/// numpy.matmul of `a` and `b` (1-D operands promoted and the added
+/// dimension dropped), as MatMul and the quantized products import it.
+Value createMatmul(NodeImporter &n, Value a, Value b);
+
 } // namespace mlir::tfm::onnx_import
 
 #endif // TFM_LIB_FRONTEND_ONNX_IMPORTER_H

@@ -1,9 +1,12 @@
-//===- QuantizationOps.cpp - QuantizeLinear and DequantizeLinear ----------===//
+//===- QuantizationOps.cpp - QDQ and the quantized products --------------===//
 //
 // The QDQ form of quantized ONNX graphs maps onto tfm.quantize and
 // tfm.dequantize, whose schemes follow ONNX's: per tensor (a scalar scale,
 // or one of a single element), per axis (1-D, opset 13+) and blocked
-// (opset 21+).
+// (opset 21+). The quantized products (QLinearMatMul, ONNX Runtime's
+// MatMulIntegerToFloat, DynamicQuantizeMatMul and MatMulNBits) become
+// products of dequantized operands; MatMulInteger an exact int32 product
+// that tfm-fuse-quantized turns into one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -146,21 +149,23 @@ LogicalResult convertDequantizeLinear(NodeImporter &n) {
   return n.finish();
 }
 
-/// DynamicQuantizeLinear: uint8 with a range computed at run time, as
+/// The uint8 codes, scale and zero point of DynamicQuantizeLinear(x), as
 /// ONNX defines it: [min(0, min x), max(0, max x)] mapped onto [0, 255],
 ///   scale = (hi - lo) / 255, zero point = saturate(round(-lo / scale)),
 ///   y = saturate(round(x / scale) + zero point);
 /// the rounding and saturation are tfm.quantize's.
-LogicalResult convertDynamicQuantizeLinear(NodeImporter &n) {
-  if (failed(n.expectArity(1, 1, 3, 3)))
-    return failure();
-  Value x = n.input(0);
-  if (!x)
-    return n.finish();
+struct DynamicQuantization {
+  Value codes, scale, zeroPoint;
+};
+
+std::optional<DynamicQuantization> quantizeDynamically(NodeImporter &n,
+                                                       Value x) {
   RankedTensorType type = NodeImporter::getType(x);
-  if (!type.getElementType().isF32())
-    return n.emitError() << "quantizing " << type.getElementType()
-                         << " is not supported (float)";
+  if (!type.getElementType().isF32()) {
+    n.emitError() << "quantizing " << type.getElementType()
+                  << " is not supported (float)";
+    return std::nullopt;
+  }
   auto allAxes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
   Type f32 = type.getElementType();
   Value zero = n.scalar(f32, 0);
@@ -173,11 +178,233 @@ LogicalResult convertDynamicQuantizeLinear(NodeImporter &n) {
   Value zeroPoint = n.createTyped<QuantizeOp>(
       RankedTensorType::get({}, u8), n.create<NegOp>(lo), scale,
       MaybeValue{Value()}, IntegerAttr(), IntegerAttr());
-  n.setOutput(0, n.createTyped<QuantizeOp>(type.clone(u8), x, scale,
-                                           MaybeValue{zeroPoint}, IntegerAttr(),
-                                           IntegerAttr()));
-  n.setOutput(1, scale);
-  n.setOutput(2, zeroPoint);
+  Value codes =
+      n.createTyped<QuantizeOp>(type.clone(u8), x, scale, MaybeValue{zeroPoint},
+                                IntegerAttr(), IntegerAttr());
+  if (n.failed())
+    return std::nullopt;
+  return DynamicQuantization{codes, scale, zeroPoint};
+}
+
+LogicalResult convertDynamicQuantizeLinear(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 3, 3)))
+    return failure();
+  Value x = n.input(0);
+  if (!x)
+    return n.finish();
+  std::optional<DynamicQuantization> quantized = quantizeDynamically(n, x);
+  if (!quantized)
+    return n.finish();
+  n.setOutput(0, quantized->codes);
+  n.setOutput(1, quantized->scale);
+  n.setOutput(2, quantized->zeroPoint);
+  return n.finish();
+}
+
+/// Which operand of a quantized matmul: A [..., M, K] takes a zero point
+/// (and a scale) per tensor or per row, B [..., K, N] per tensor or per
+/// column.
+enum class MatmulOperand { lhs, rhs };
+
+StringRef getOperandName(MatmulOperand operand) {
+  return operand == MatmulOperand::lhs ? "A" : "B";
+}
+
+/// Checks that `x` holds 8-bit integers, and `zeroPoint` (when given) the
+/// same type.
+LogicalResult checkEightBitOperand(NodeImporter &n, Value x, Value zeroPoint,
+                                   MatmulOperand operand) {
+  Type type = NodeImporter::getType(x).getElementType();
+  if (!type.isInteger(8))
+    return n.emitError() << getOperandName(operand) << " of " << type
+                         << " is not supported (int8 or uint8)";
+  if (zeroPoint && NodeImporter::getType(zeroPoint).getElementType() != type)
+    return n.emitError() << "the zero point of " << getOperandName(operand)
+                         << " is "
+                         << NodeImporter::getType(zeroPoint).getElementType()
+                         << ", not " << type;
+  return success();
+}
+
+/// The granularity of a scale or zero point `v` of `operand` `x`: true per
+/// tensor (one element), false per row (A) or column (B), as a 1-D tensor
+/// of that many elements; reports anything else.
+std::optional<bool> isPerTensorOperand(NodeImporter &n, Value x, Value v,
+                                       MatmulOperand operand, StringRef what) {
+  RankedTensorType type = NodeImporter::getType(x);
+  RankedTensorType vType = NodeImporter::getType(v);
+  if (vType.hasStaticShape() && vType.getNumElements() == 1 &&
+      vType.getRank() <= 1)
+    return true;
+  int64_t axis = type.getRank() - (operand == MatmulOperand::lhs ? 2 : 1);
+  if (vType.getRank() == 1 && type.getRank() == 2 &&
+      vType.getDimSize(0) == type.getDimSize(axis))
+    return false;
+  n.emitError() << "the " << what << " " << vType << " of "
+                << getOperandName(operand) << " " << type << " is neither "
+                << "one value nor one per "
+                << (operand == MatmulOperand::lhs ? "row" : "column")
+                << " of a 2-D operand";
+  return std::nullopt;
+}
+
+/// MatMulInteger's operand `x - zero_point` in i32 (exact).
+Value widenOperand(NodeImporter &n, Value x, Value zeroPoint,
+                   MatmulOperand operand) {
+  Type i32 = n.b.getI32Type();
+  Value wide = n.cast(x, i32);
+  if (!zeroPoint)
+    return wide;
+  std::optional<bool> perTensor =
+      isPerTensorOperand(n, x, zeroPoint, operand, "zero point");
+  if (!perTensor)
+    return Value();
+  if (*perTensor)
+    zeroPoint = n.reshape(zeroPoint, {});
+  else if (operand == MatmulOperand::lhs)
+    zeroPoint = n.reshape(zeroPoint,
+                          {NodeImporter::getType(zeroPoint).getDimSize(0), 1});
+  return n.create<SubOp>(wide, n.cast(zeroPoint, i32));
+}
+
+/// MatMulInteger: (A - a_zero_point) · (B - b_zero_point) in int32, exactly;
+/// the graph optimizer turns it, with the Cast and the scales exporters put
+/// after it, into a product of dequantized operands (tfm-fuse-quantized).
+LogicalResult convertMatMulInteger(NodeImporter &n) {
+  if (failed(n.expectArity(2, 4, 1, 1)))
+    return failure();
+  Value a = n.input(0), b = n.input(1);
+  if (!a || !b)
+    return n.finish();
+  Value aZero = n.hasInput(2) ? n.input(2) : Value();
+  Value bZero = n.hasInput(3) ? n.input(3) : Value();
+  if (failed(checkEightBitOperand(n, a, aZero, MatmulOperand::lhs)) ||
+      failed(checkEightBitOperand(n, b, bZero, MatmulOperand::rhs)))
+    return failure();
+  Value lhs = widenOperand(n, a, aZero, MatmulOperand::lhs);
+  Value rhs = widenOperand(n, b, bZero, MatmulOperand::rhs);
+  n.setOutput(0, createMatmul(n, lhs, rhs));
+  return n.finish();
+}
+
+/// dequantize(x, scale, zero_point) of an operand of a quantized matmul,
+/// per tensor or per row of A / column of B.
+Value dequantizeOperand(NodeImporter &n, Value x, Value scale, Value zeroPoint,
+                        MatmulOperand operand) {
+  if (!x || !scale)
+    return Value();
+  if (failed(checkEightBitOperand(n, x, zeroPoint, operand)))
+    return Value();
+  RankedTensorType scaleType = NodeImporter::getType(scale);
+  if (!isa<FloatType>(scaleType.getElementType())) {
+    n.emitError() << "the scale of " << getOperandName(operand) << " is "
+                  << scaleType.getElementType() << ", not a float";
+    return Value();
+  }
+  std::optional<bool> perTensor =
+      isPerTensorOperand(n, x, scale, operand, "scale");
+  if (!perTensor)
+    return Value();
+  if (zeroPoint) {
+    std::optional<bool> zeroPerTensor =
+        isPerTensorOperand(n, x, zeroPoint, operand, "zero point");
+    if (!zeroPerTensor)
+      return Value();
+    if (*zeroPerTensor != *perTensor) {
+      n.emitError() << "the zero point and the scale of "
+                    << getOperandName(operand)
+                    << " have different granularities";
+      return Value();
+    }
+  }
+  RankedTensorType type = NodeImporter::getType(x);
+  IntegerAttr axis;
+  if (*perTensor) {
+    scale = n.reshape(scale, {});
+    if (zeroPoint)
+      zeroPoint = n.reshape(zeroPoint, {});
+  } else {
+    axis = n.b.getI64IntegerAttr(operand == MatmulOperand::lhs ? 0 : 1);
+  }
+  return n.createTyped<DequantizeOp>(type.clone(scaleType.getElementType()), x,
+                                     scale, MaybeValue{zeroPoint}, axis,
+                                     IntegerAttr());
+}
+
+/// QLinearMatMul: quantize(dequantize(a) · dequantize(b), y_scale,
+/// y_zero_point), the integer product and its requantization in tfm's
+/// quantized ops.
+LogicalResult convertQLinearMatMul(NodeImporter &n) {
+  if (failed(n.expectArity(8, 8, 1, 1)))
+    return failure();
+  Value a = dequantizeOperand(n, n.input(0), n.input(1), n.input(2),
+                              MatmulOperand::lhs);
+  Value b = dequantizeOperand(n, n.input(3), n.input(4), n.input(5),
+                              MatmulOperand::rhs);
+  Value yScale = n.input(6), yZero = n.input(7);
+  if (!a || !b || !yScale || !yZero)
+    return n.finish();
+  RankedTensorType yScaleType = NodeImporter::getType(yScale);
+  RankedTensorType yZeroType = NodeImporter::getType(yZero);
+  if (!yScaleType.hasStaticShape() || yScaleType.getNumElements() != 1 ||
+      yZeroType != yScaleType.clone(yZeroType.getElementType()))
+    return n.emitError() << "y_scale " << yScaleType << " and y_zero_point "
+                         << yZeroType << " must be single values of one shape";
+  auto yType = dyn_cast<IntegerType>(yZeroType.getElementType());
+  if (!yType || yType.getWidth() != 8)
+    return n.emitError() << "Y of " << yZeroType.getElementType()
+                         << " is not supported (int8 or uint8)";
+  Value product = createMatmul(n, a, b);
+  if (!product)
+    return n.finish();
+  if (NodeImporter::getType(product).getElementType() !=
+      yScaleType.getElementType())
+    product = n.cast(product, yScaleType.getElementType());
+  n.setOutput(0, n.createTyped<QuantizeOp>(
+                     NodeImporter::getType(product).clone(yType), product,
+                     n.reshape(yScale, {}), MaybeValue{n.reshape(yZero, {})},
+                     IntegerAttr(), IntegerAttr()));
+  return n.finish();
+}
+
+/// com.microsoft.MatMulIntegerToFloat: dequantize(A) · dequantize(B)
+/// (+ bias), the fused form ONNX Runtime makes of MatMulInteger graphs.
+LogicalResult convertMatMulIntegerToFloat(NodeImporter &n) {
+  if (failed(n.expectArity(4, 7, 1, 1)))
+    return failure();
+  Value aZero = n.hasInput(4) ? n.input(4) : Value();
+  Value bZero = n.hasInput(5) ? n.input(5) : Value();
+  Value a =
+      dequantizeOperand(n, n.input(0), n.input(2), aZero, MatmulOperand::lhs);
+  Value b =
+      dequantizeOperand(n, n.input(1), n.input(3), bZero, MatmulOperand::rhs);
+  Value y = createMatmul(n, a, b);
+  if (n.hasInput(6))
+    y = n.create<AddOp>(y, n.input(6));
+  n.setOutput(0, y);
+  return n.finish();
+}
+
+/// com.microsoft.DynamicQuantizeMatMul: A quantized at run time as
+/// DynamicQuantizeLinear does, times dequantize(B) (+ bias).
+LogicalResult convertDynamicQuantizeMatMul(NodeImporter &n) {
+  if (failed(n.expectArity(3, 5, 1, 1)))
+    return failure();
+  Value x = n.input(0);
+  if (!x)
+    return n.finish();
+  std::optional<DynamicQuantization> quantized = quantizeDynamically(n, x);
+  if (!quantized)
+    return n.finish();
+  Value a = dequantizeOperand(n, quantized->codes, quantized->scale,
+                              quantized->zeroPoint, MatmulOperand::lhs);
+  Value bZero = n.hasInput(3) ? n.input(3) : Value();
+  Value b =
+      dequantizeOperand(n, n.input(1), n.input(2), bZero, MatmulOperand::rhs);
+  Value y = createMatmul(n, a, b);
+  if (n.hasInput(4))
+    y = n.create<AddOp>(y, n.input(4));
+  n.setOutput(0, y);
   return n.finish();
 }
 
@@ -346,5 +573,11 @@ void mlir::tfm::onnx_import::populateQuantizationConverters(
   r.add(onnx, "QuantizeLinear", 10, convertQuantizeLinear);
   r.add(onnx, "DequantizeLinear", 10, convertDequantizeLinear);
   r.add(onnx, "DynamicQuantizeLinear", 11, convertDynamicQuantizeLinear);
+  r.add(onnx, "MatMulInteger", 10, convertMatMulInteger);
+  r.add(onnx, "QLinearMatMul", 10, convertQLinearMatMul);
   r.add(kMicrosoftDomain, "MatMulNBits", 1, convertMatMulNBits);
+  r.add(kMicrosoftDomain, "MatMulIntegerToFloat", 1,
+        convertMatMulIntegerToFloat);
+  r.add(kMicrosoftDomain, "DynamicQuantizeMatMul", 1,
+        convertDynamicQuantizeMatMul);
 }
