@@ -160,6 +160,12 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
       uint8 around a zero point of 128 with scale `max_k |x[..., k]| / 127`:
       `dequantize(quantize(x, s, 128), s, 128)` in one block of K along
       the last axis. Products are then integer (u8 x s8 into i32);
+    * `w8a8-static`: weights as `int8-weights`; the input of each linear
+      that carries a calibrated range `tfm.input_range = array<f32: lo,
+      hi>` (set by `tfmc --calibrate`, which runs the fp32 model on sample
+      inputs) is quantized per tensor into uint8 with constants:
+      `s = (max(hi, 0) - min(lo, 0)) / 255`, `z = round(-min(lo, 0) / s)`.
+      A linear without a range keeps a float input (int8 weights);
     * `int4-weights`: asymmetric uint4 in blocks of `block-size` elements
       of K, each block with its scale and zero point: with
       `lo = min(0, min W)`, `hi = max(0, max W)` and the factor f of 1,
@@ -226,7 +232,10 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
     Statistic<"numEmbeddings", "num-embeddings",
               "Embedding tables (gathers) whose table was quantized">,
     Statistic<"numExcluded", "num-excluded",
-              "Linears left in float by `exclude`">
+              "Linears left in float by `exclude`">,
+    Statistic<"numCalibrated", "num-calibrated",
+              "Linears whose input was quantized with a calibrated range "
+              "(w8a8-static)">
   ];
 }
 

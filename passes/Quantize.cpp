@@ -12,7 +12,13 @@
 //   x -> dequantize(quantize(x, s, 128), s, 128)   (blocks of K, last axis)
 //
 // which the backend contracts in integers with the int8 weight. In
-// int4-weights mode the weight is quantized in blocks of b elements of K,
+// w8a8-static mode the input's range [lo, hi] comes from a calibration (the
+// linear's `tfm.input_range`), per tensor and asymmetric:
+//
+//   s = (max(hi, 0) - min(lo, 0)) / 255, z = round(-min(lo, 0) / s)
+//   x -> dequantize(quantize(x, s, z), s, z)
+//
+// In int4-weights mode the weight is quantized in blocks of b elements of K,
 // asymmetrically into uint4:
 //
 //   lo = min(0, min W[n, block]), hi = max(0, max W[n, block])
@@ -372,6 +378,35 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
                                 axis, blockSize);
   }
 
+  /// `x` through per-tensor uint8 quantization with the calibrated range
+  /// `range` (w8a8-static), widened to hold 0 (zero stays exact):
+  ///   s = (hi - lo) / 255, z = round(-lo / s).
+  static Value quantizeCalibrated(OpBuilder &builder, Location loc, Value x,
+                                  DenseF32ArrayAttr range) {
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !type.getElementType().isF32() || range.size() != 2)
+      return x;
+    float lo = std::min(range[0], 0.0f), hi = std::max(range[1], 0.0f);
+    if (!std::isfinite(lo) || !std::isfinite(hi))
+      return x;
+    float scale = hi > lo ? (hi - lo) / 255.0f : 1.0f;
+    auto zeroPoint = static_cast<uint64_t>(std::clamp<int64_t>(
+        static_cast<int64_t>(std::nearbyint(-lo / scale)), 0, 255));
+    Type f32 = type.getElementType();
+    auto u8 = IntegerType::get(builder.getContext(), 8, IntegerType::Unsigned);
+    Value s = ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, f32), scale));
+    Value z = ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, u8),
+                               APInt(8, zeroPoint, /*isSigned=*/false)));
+    Value quantized = QuantizeOp::create(builder, loc, type.clone(u8), x, s, z,
+                                         IntegerAttr(), IntegerAttr());
+    return DequantizeOp::create(builder, loc, type, quantized, s, z,
+                                IntegerAttr(), IntegerAttr());
+  }
+
   /// gather(dequantize(Q, S[, Z]), ids) along axis 0, as the dequantize of
   /// the gathered rows: gather(Q, ids) with gather(S, ids) (and Z), the
   /// scales along the last axis: one block of D per row (int8, per-row
@@ -474,6 +509,14 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       Value input = op->getOperand(0);
       if (mode == QuantizationMode::W8A8Dynamic)
         input = quantizeTokens(builder, op->getLoc(), input);
+      if (mode == QuantizationMode::W8A8Static) {
+        // Without a calibrated range the input stays in float.
+        if (auto range =
+                op->getAttrOfType<DenseF32ArrayAttr>(kInputRangeAttrName)) {
+          input = quantizeCalibrated(builder, op->getLoc(), input, range);
+          ++numCalibrated;
+        }
+      }
       if (auto linear = dyn_cast<LinearOp>(op)) {
         linear.getWeightMutable().assign(*weight);
         linear.getInputMutable().assign(input);

@@ -192,6 +192,22 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   std::map<std::string, int64_t> importedCounts;
   if (options.stats)
     importedCounts = countTfmOps(module);
+  if (options.quantize == QuantizationMode::W8A8Static) {
+    // The fused fp32 graph is calibrated first; the graph phase then runs
+    // again (a fixed point of its fusions) and quantizes with the ranges.
+    if (options.calibrationDir.empty())
+      return module.emitError("--quantize=w8a8-static needs calibration "
+                              "inputs: --calibrate=DIR");
+    pipeline.quantize = QuantizationMode::None;
+    pipeline.optLevel = std::min(options.optLevel, 2u);
+    PassManager pm(ctx, ModuleOp::getOperationName());
+    buildCpuPhase(pm, CpuPhase::Graph, pipeline);
+    pipeline.quantize = options.quantize;
+    pipeline.optLevel = options.optLevel;
+    if (failed(pm.run(module)) || failed(calibrateModel(module, options, log)))
+      return failure();
+    clock.finished("calibrate");
+  }
   for (size_t i = 0; i <= static_cast<size_t>(lastPhase); ++i) {
     auto phase = static_cast<CpuPhase>(i);
     PassManager pm(ctx, ModuleOp::getOperationName());

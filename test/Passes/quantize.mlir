@@ -7,6 +7,7 @@
 // RUN: tfm-opt %s --tfm-quantize="mode=int4-weights block-size=16" --split-input-file | FileCheck %s --check-prefix=CLIP
 // RUN: not tfm-opt %s --tfm-quantize="mode=int3" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not tfm-opt %s --tfm-quantize="mode=int4-weights block-size=3" 2>&1 | FileCheck %s --check-prefix=BADBLOCK
+// RUN: tfm-opt %s --tfm-quantize="mode=w8a8-static" --split-input-file | FileCheck %s --check-prefix=STATIC
 
 // BAD: for the --mode option: Cannot find option named 'int3'!
 // BADBLOCK: error: tfm-quantize: block-size must be an even number from 2 to 4096, got 3
@@ -213,4 +214,27 @@ func.func @int4_clip(%x: tensor<1x16xf32>) -> tensor<1x1xf32> {
   %w = tfm.constant dense<[[1.79, 0.44, 0.10, -1.86, -0.28, -0.35, -0.08, -0.63, -0.04, -0.48, -1.31, 0.88, 0.88, 1.71, 0.05, -0.40]]> : tensor<1x16xf32>
   %y = tfm.linear %x, %w : (tensor<1x16xf32>, tensor<1x16xf32>) -> tensor<1x1xf32>
   return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// w8a8-static: a linear with a calibrated range [-1.5, 3.6] gets its input
+// quantized per tensor with constants, s = 5.1 / 255 = 0.02 and
+// z = round(1.5 / 0.02) = 75; one without a range keeps a float input.
+// STATIC-LABEL: func.func @calibrated
+// STATIC-SAME: (%[[X:[a-z0-9]*]]: tensor<2x4xf32>, %[[Y:[a-z0-9]*]]: tensor<2x4xf32>)
+// STATIC-DAG: %[[S:.*]] = tfm.constant dense<2.000000e-02> : tensor<f32>
+// STATIC-DAG: %[[Z:.*]] = tfm.constant dense<75> : tensor<ui8>
+// STATIC: %[[Q:.*]] = tfm.quantize %[[X]], %[[S]], %[[Z]] : (tensor<2x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x4xui8>
+// STATIC: %[[D:.*]] = tfm.dequantize %[[Q]], %[[S]], %[[Z]] : (tensor<2x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<2x4xf32>
+// STATIC: tfm.linear %[[D]], %{{.*}} {tfm.input_range = array<f32: -1.500000e+00, 3.600000e+00>}
+// STATIC: tfm.linear %[[X]], %{{.*}} : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+// A range that does not hold 0 is widened to hold it: [0, 2.55], z = 0.
+// STATIC: tfm.constant dense<0> : tensor<ui8>
+func.func @calibrated(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %w = tfm.constant dense<0.5> : tensor<3x4xf32>
+  %0 = tfm.linear %x, %w {tfm.input_range = array<f32: -1.5, 3.6>} : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  %1 = tfm.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  %2 = tfm.linear %y, %w {tfm.input_range = array<f32: 1.0, 2.55>} : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %0, %1, %2 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
 }

@@ -94,6 +94,28 @@ cl::opt<bool> quantReport(
              "shape, scheme and error: the largest |W - dequantized W| "
              "(also relative to max |W|) and the relative RMS error"),
     cl::init(false), cl::cat(category));
+cl::opt<std::string> calibrate(
+    "calibrate",
+    cl::desc("Calibration inputs of --quantize=w8a8-static: a folder of input "
+             "sets (subfolders, or the folder itself) holding NAME.npy per "
+             "graph input; the fp32 model runs on them"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<CalibrationMethod> calibrateMethod(
+    "calibrate-method",
+    cl::desc("How --calibrate reads a range from the values a linear's input "
+             "took"),
+    cl::init(CalibrationMethod::MinMax),
+    cl::values(clEnumValN(CalibrationMethod::MinMax, "minmax",
+                          "the smallest and the largest value"),
+               clEnumValN(CalibrationMethod::Percentile, "percentile",
+                          "the --calibrate-percentile percentiles at both "
+                          "ends (outliers clipped)")),
+    cl::cat(category));
+cl::opt<double> calibratePercentile(
+    "calibrate-percentile",
+    cl::desc("Percent of the values --calibrate-method=percentile keeps at "
+             "each end, in (50, 100] (default 99.99)"),
+    cl::init(99.99), cl::value_desc("p"), cl::cat(category));
 cl::opt<int64_t> maxConstantBytes(
     "max-constant-bytes",
     cl::desc("Largest constant, in bytes, that importing may compute (Range, "
@@ -230,6 +252,17 @@ int main(int argc, char **argv) {
   if (quantReport && quantize == QuantizationMode::None)
     return fail("--quant-report: needs a --quantize mode");
   options.quantizeReport = quantReport;
+  if (!calibrate.empty() && quantize != QuantizationMode::W8A8Static)
+    return fail("--calibrate: needs --quantize=w8a8-static");
+  if (calibrate.empty() && quantize == QuantizationMode::W8A8Static)
+    return fail("--quantize=w8a8-static: needs calibration inputs, "
+                "--calibrate=DIR");
+  if (!(calibratePercentile > 50 && calibratePercentile <= 100))
+    return fail("--calibrate-percentile=" +
+                std::to_string(calibratePercentile) + ": must be in (50, 100]");
+  options.calibrationDir = calibrate;
+  options.calibrationMethod = calibrateMethod;
+  options.calibrationPercentile = calibratePercentile;
   if (threads > kMaxThreads)
     return fail("--num-threads=" + Twine(threads) + ": expected 1 to " +
                 Twine(kMaxThreads) + " (0: this host's cores)");

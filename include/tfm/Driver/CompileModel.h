@@ -31,6 +31,12 @@ enum class OutputKind {
 
 enum class WeightsMode { Auto, Embed, File };
 
+/// How a calibration turns the values a linear's input took into a range.
+enum class CalibrationMethod {
+  MinMax,     // the smallest and the largest value
+  Percentile, // the percentiles at both ends (outliers clipped)
+};
+
 struct CompileOptions {
   OutputKind output = OutputKind::Executable;
   /// For OutputKind::Mlir: the last phase to run; none prints the import.
@@ -51,6 +57,14 @@ struct CompileOptions {
   int64_t quantizeBlockSize = 32;
   /// Report each quantized weight's error (as remarks).
   bool quantizeReport = false;
+  /// QuantizationMode::W8A8Static: the folder of calibration input sets
+  /// (NAME.npy per graph input, in subfolders or in the folder itself), and
+  /// how a linear's input range is read from them.
+  std::string calibrationDir;
+  CalibrationMethod calibrationMethod = CalibrationMethod::MinMax;
+  /// Under CalibrationMethod::Percentile: the share of values, in percent,
+  /// the range keeps at each end (99.99 drops 0.01 % of each tail).
+  double calibrationPercentile = 99.99;
   cpu::TargetOptions target;
   WeightsMode weights = WeightsMode::Auto;
   /// Weights up to this size are embedded under WeightsMode::Auto.
@@ -66,6 +80,13 @@ struct CompileOptions {
   /// Directory of tfm_runtime.h, copied beside NAME.h.
   std::string runtimeIncludeDir;
 };
+
+/// Runs the fp32 `module` (after the graph phase) compiled as a shared
+/// library on the input sets of `options.calibrationDir`, and sets on every
+/// linear with a float input the range that input took
+/// (kInputRangeAttrName), for tfm-quantize's w8a8-static mode.
+LogicalResult calibrateModel(ModuleOp module, const CompileOptions &options,
+                             llvm::raw_ostream &log);
 
 /// Compiles `module` as `options` ask; diagnostics go to the context's
 /// handler, progress and timing lines to `log` (prefixed "tfmc: ").

@@ -18,7 +18,12 @@ enum class QuantizationMode {
   Int8Weights, // per-output-channel symmetric int8 weights
   W8A8Dynamic, // int8 weights and per-token uint8 activations at run time
   Int4Weights, // block-wise asymmetric uint4 weights, float activations
+  W8A8Static,  // int8 weights and uint8 activations with calibrated ranges
 };
+
+/// The attribute a calibration sets on a linear: the range [lo, hi] its
+/// float input took over the calibration data (array<f32: lo, hi>).
+inline constexpr llvm::StringLiteral kInputRangeAttrName = "tfm.input_range";
 
 /// The modes as the values of an enum command-line or pass option.
 #define TFM_QUANTIZATION_MODE_VALUES                                           \
@@ -33,7 +38,10 @@ enum class QuantizationMode {
                  "token at run time; integer products"),                       \
       clEnumValN(::mlir::tfm::QuantizationMode::Int4Weights, "int4-weights",   \
                  "block-wise uint4 weights with scales and zero points, "      \
-                 "float activations"))
+                 "float activations"),                                         \
+      clEnumValN(::mlir::tfm::QuantizationMode::W8A8Static, "w8a8-static",     \
+                 "int8 weights as int8-weights, uint8 activations with "       \
+                 "ranges calibrated ahead of time; integer products"))
 
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"
