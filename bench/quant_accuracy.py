@@ -2,7 +2,8 @@
 """The accuracy of tfmc's quantization modes on the project's trained model.
 
 Compiles the byte-level language model that scripts/train_tiny_lm.py
-trained (test/Models/tinylm_bytes.onnx) with each --quantize mode, runs
+trained (test/Models/tinylm_bytes.onnx) with each --quantize mode
+(w8a8-static calibrated on windows of the training text), runs
 every compiled model on the held-out text (the windows of 128 bytes of the
 license texts the training left out) and reports, per mode: the next-byte
 cross entropy (nats per byte) and perplexity, the perplexity's increase
@@ -33,6 +34,8 @@ MODES = [
     ("fp32", [], None),
     ("int8-weights", ["--quantize=int8-weights"], 0.005),
     ("w8a8-dynamic", ["--quantize=w8a8-dynamic"], 0.005),
+    ("w8a8-static", ["--quantize=w8a8-static", "--calibrate={calibration}"],
+     0.005),
     ("int4-weights b32", ["--quantize=int4-weights",
                           "--quantize-block-size=32"], 0.03),
     ("int4-weights b128", ["--quantize=int4-weights",
@@ -40,15 +43,19 @@ MODES = [
 ]
 
 
-def held_out_windows(model):
+def text_windows(model, files="held_out_files", count=None):
+    """Windows of CONTEXT bytes of the model's held-out (or training)
+    texts, and the bytes that follow each; the first `count` only."""
     with open(os.path.splitext(model)[0] + ".json") as f:
         info = json.load(f)
     data = b""
-    for name in info["held_out_files"]:
+    for name in info[files]:
         with open(os.path.join(CORPUS_DIR, name), "rb") as f:
             data += f.read() + b"\n"
     data = np.frombuffer(data, dtype=np.uint8).astype(np.int64)
     windows = (len(data) - 1) // CONTEXT
+    if count is not None:
+        windows = min(windows, count)
     ids = np.stack([data[i * CONTEXT:(i + 1) * CONTEXT]
                     for i in range(windows)])
     targets = np.stack([data[i * CONTEXT + 1:(i + 1) * CONTEXT + 1]
@@ -76,16 +83,23 @@ def main():
                         help="fail when a mode misses its target")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
-    ids, targets = held_out_windows(args.model)
+    ids, targets = text_windows(args.model)
     ids_path = os.path.join(args.work, "input_ids.npy")
     np.save(ids_path, ids)
+    # w8a8-static calibrates on training text, as many windows as the
+    # compiled input holds.
+    calibration = os.path.join(args.work, "calibration")
+    os.makedirs(calibration, exist_ok=True)
+    train_ids, _ = text_windows(args.model, "train_files", ids.shape[0])
+    np.save(os.path.join(calibration, "input_ids.npy"), train_ids)
     results = []
     for name, flags, target in MODES:
         tag = name.replace(" ", "_")
         library = os.path.join(args.work, tag + ".so")
         subprocess.run([args.tfmc, args.model, "-O3", "--emit=lib", "-o",
                         library, "--input-shape=input_ids=%dx%d" % ids.shape]
-                       + flags + args.tfmc_arg, check=True)
+                       + [f.format(calibration=calibration) for f in flags]
+                       + args.tfmc_arg, check=True)
         out_dir = os.path.join(args.work, tag)
         subprocess.run([args.tfm_run, library, "--input",
                         "input_ids=" + ids_path, "--output-dir", out_dir],
