@@ -66,9 +66,17 @@ bool isEightBit(Value value) {
 /// The 8-bit codes and zero point behind an i32 operand of an integer
 /// product: cast(Q), cast(Q) - cast(Z), or a constant (the importer folds
 /// those of constants) whose values fit 8 bits.
+/// A constant's codes stay an attribute until the rewrite is certain:
+/// a pattern that fails must leave the IR as it found it.
 struct IntegerOperand {
   Value codes;
   Value zeroPoint;
+  ElementsAttr constantCodes;
+
+  RankedTensorType getType() const {
+    return codes ? cast<RankedTensorType>(codes.getType())
+                 : cast<RankedTensorType>(constantCodes.getType());
+  }
 };
 
 std::optional<IntegerOperand> matchIntegerOperand(PatternRewriter &rewriter,
@@ -106,17 +114,20 @@ std::optional<IntegerOperand> matchIntegerOperand(PatternRewriter &rewriter,
                                             : IntegerType::Unsigned);
   SmallVector<char> bytes = llvm::map_to_vector(
       *ints, [](int64_t v) { return static_cast<char>(v); });
-  Value codes = ConstantOp::create(
-      rewriter, value.getLoc(),
-      createConstantLike(attr, type.clone(codeType), ".codes", bytes));
-  return IntegerOperand{codes, Value()};
+  return IntegerOperand{
+      Value(), Value(),
+      createConstantLike(attr, type.clone(codeType), ".codes", bytes)};
 }
 
 /// dequantize(codes, 1, zero point) in `floatType`: per tensor, or with a
-/// zero point per index of the last axis (`perColumn`).
+/// zero point per index of the last axis.
 Value dequantizeUnscaled(PatternRewriter &rewriter, Location loc,
                          const IntegerOperand &operand, Type floatType) {
-  auto type = cast<RankedTensorType>(operand.codes.getType());
+  RankedTensorType type = operand.getType();
+  Value codes = operand.codes
+                    ? operand.codes
+                    : ConstantOp::create(rewriter, loc, operand.constantCodes)
+                          .getResult();
   Value zeroPoint = operand.zeroPoint;
   IntegerAttr axis;
   SmallVector<int64_t> scaleShape;
@@ -132,9 +143,8 @@ Value dequantizeUnscaled(PatternRewriter &rewriter, Location loc,
   }
   Value scale = createSplat(rewriter, loc,
                             RankedTensorType::get(scaleShape, floatType), 1.0);
-  return DequantizeOp::create(rewriter, loc, type.clone(floatType),
-                              operand.codes, scale, zeroPoint, axis,
-                              IntegerAttr());
+  return DequantizeOp::create(rewriter, loc, type.clone(floatType), codes,
+                              scale, zeroPoint, axis, IntegerAttr());
 }
 
 /// True when the zero point `zeroPoint` of a [..., K, N] operand is one

@@ -367,6 +367,17 @@ LogicalResult convertQLinearMatMul(NodeImporter &n) {
   return n.finish();
 }
 
+/// Output 0 of a quantized product node: a · b, plus input `biasIndex`
+/// when the node has it.
+LogicalResult finishProduct(NodeImporter &n, Value a, Value b,
+                            unsigned biasIndex) {
+  Value y = createMatmul(n, a, b);
+  if (n.hasInput(biasIndex))
+    y = n.create<AddOp>(y, n.input(biasIndex));
+  n.setOutput(0, y);
+  return n.finish();
+}
+
 /// com.microsoft.MatMulIntegerToFloat: dequantize(A) · dequantize(B)
 /// (+ bias), the fused form ONNX Runtime makes of MatMulInteger graphs.
 LogicalResult convertMatMulIntegerToFloat(NodeImporter &n) {
@@ -378,11 +389,7 @@ LogicalResult convertMatMulIntegerToFloat(NodeImporter &n) {
       dequantizeOperand(n, n.input(0), n.input(2), aZero, MatmulOperand::lhs);
   Value b =
       dequantizeOperand(n, n.input(1), n.input(3), bZero, MatmulOperand::rhs);
-  Value y = createMatmul(n, a, b);
-  if (n.hasInput(6))
-    y = n.create<AddOp>(y, n.input(6));
-  n.setOutput(0, y);
-  return n.finish();
+  return finishProduct(n, a, b, /*biasIndex=*/6);
 }
 
 /// com.microsoft.DynamicQuantizeMatMul: A quantized at run time as
@@ -401,11 +408,7 @@ LogicalResult convertDynamicQuantizeMatMul(NodeImporter &n) {
   Value bZero = n.hasInput(3) ? n.input(3) : Value();
   Value b =
       dequantizeOperand(n, n.input(1), n.input(2), bZero, MatmulOperand::rhs);
-  Value y = createMatmul(n, a, b);
-  if (n.hasInput(4))
-    y = n.create<AddOp>(y, n.input(4));
-  n.setOutput(0, y);
-  return n.finish();
+  return finishProduct(n, a, b, /*biasIndex=*/4);
 }
 
 /// com.microsoft.MatMulNBits: Y = A · Wᵀ (+ bias) with W [N, K] quantized
