@@ -4,6 +4,8 @@
 //     -> linear(x, Wp [ceil(N/w), K, w] constant) {out_features = N}
 //
 // with Wp[p, k, j] = W[p·w + j, k], zero past N, computed at compile time.
+// A quantized weight (dequantize of constants) or a narrow float one (cast
+// of a bf16/f16 constant) packs its constants and keeps its form.
 //
 //===----------------------------------------------------------------------===//
 
@@ -164,6 +166,30 @@ Value packQuantized(IRRewriter &rewriter, DequantizeOp dequantize,
       packedQ, packedScale, /*zero_point=*/Value(), axis, blockSize);
 }
 
+/// A narrow float weight read as f32, `cast(W16 [N, K])` (mixed
+/// precision), packed as `cast(W16p [P, K, w])`: the narrow constant in
+/// panels.
+Value packWidened(IRRewriter &rewriter, CastOp widening, int64_t width) {
+  auto narrowType = dyn_cast<RankedTensorType>(widening.getInput().getType());
+  Attribute value;
+  if (!narrowType || narrowType.getRank() != 2 ||
+      !narrowType.hasStaticShape() ||
+      !isa<FloatType>(narrowType.getElementType()) ||
+      !matchPattern(widening.getInput(), m_Constant(&value)))
+    return nullptr;
+  ElementsAttr panels =
+      packPanels({value, /*isTransposed=*/false}, narrowType, width);
+  if (!panels)
+    return nullptr;
+  rewriter.setInsertionPointAfter(widening);
+  Location loc = widening.getLoc();
+  Value packed = ConstantOp::create(rewriter, loc, panels);
+  return CastOp::create(rewriter, loc,
+                        cast<RankedTensorType>(panels.getType())
+                            .clone(widening.getType().getElementType()),
+                        packed);
+}
+
 struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
   using Base::Base;
   void runOnOperation() override {
@@ -184,11 +210,16 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
         continue;
       std::optional<WeightSource> source = getWeightSource(linear);
       auto dequantize = linear.getWeight().getDefiningOp<DequantizeOp>();
-      if (!source && !dequantize)
+      auto widened = linear.getWeight().getDefiningOp<CastOp>();
+      if (!source && !dequantize && !widened)
         continue;
       Value &packed = packedWeights[linear.getWeight()];
       if (!packed && dequantize) {
         packed = packQuantized(rewriter, dequantize, panelWidth);
+        if (!packed)
+          continue;
+      } else if (!packed && widened) {
+        packed = packWidened(rewriter, widened, panelWidth);
         if (!packed)
           continue;
       } else if (!packed) {
@@ -207,11 +238,12 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
     // linear reads any more: transposes first, then the constants.
     llvm::SetVector<Operation *> transposes, constants;
     for (Value weight : llvm::make_first_range(packedWeights)) {
-      if (auto dequantize = weight.getDefiningOp<DequantizeOp>()) {
-        // The quantized weight's unpacked form goes first, then its
-        // constants.
-        transposes.insert(dequantize);
-        for (Value operand : dequantize->getOperands())
+      if (isa_and_nonnull<DequantizeOp, CastOp>(weight.getDefiningOp())) {
+        // The quantized (or narrow) weight's unpacked form goes first,
+        // then its constants.
+        Operation *unpacked = weight.getDefiningOp();
+        transposes.insert(unpacked);
+        for (Value operand : unpacked->getOperands())
           if (auto constant = operand.getDefiningOp<ConstantOp>())
             constants.insert(constant);
         continue;

@@ -145,7 +145,7 @@ def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
 }
 
 def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
-  let summary = "Quantizes the constant weights of linear layers";
+  let summary = "Quantizes (or narrows) the constant weights of linear layers";
   let description = [{
     Replaces the float weight of every `tfm.linear` (and of every
     `tfm.matmul` by a constant 2-D matrix, which becomes a linear) by a
@@ -177,6 +177,19 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
       {axis = 1, block_size = b}`. A linear whose K is not a multiple of
       the block size gets int8-weights instead. The backend packs two
       values per byte and dequantizes them in registers.
+    * `bf16`, `fp16` (mixed precision): the weight is rounded to the
+      narrow float at compile time (to nearest, ties to even) and read
+      through `tfm.cast` to f32, and the linear's f32 input is rounded the
+      same way at run time: `linear(cast<f32>(cast<bf16>(x)),
+      cast<f32>(W16))`. The product of two narrow values is exact in f32,
+      so this is the bf16/f16 product with f32 accumulation; the bias, the
+      epilogue, norms, softmax and the residual stream stay f32. The
+      backend reads the narrow operands directly (at -O3 with
+      `vdpbf16ps` where the target has AVX-512 BF16). Embedding tables
+      are stored narrow and widened after the gather. A weight with a
+      finite value the narrow type cannot hold (beyond 65504 for f16)
+      stays f32. A widening cast of a non-splat constant is never folded,
+      so the narrow weight stays.
 
     An embedding table, a constant `[V, D]` matrix gathered along axis 0,
     is quantized as a linear weight of V features (and shared with a tied

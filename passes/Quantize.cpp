@@ -27,6 +27,11 @@
 // with the clip factor f in {1, 0.95, .., 0.75} of least squared error.
 //   W -> dequantize(Q ui4, S [N, K/b], Z ui4 [N, K/b]) {axis 1, block b}
 //
+// In the mixed-precision modes (bf16, fp16) the weight is rounded to the
+// narrow float at compile time and the input at run time:
+//
+//   linear(x, W) -> linear(cast<f32>(cast<bf16>(x)), cast<f32>(W bf16))
+//
 //===----------------------------------------------------------------------===//
 
 #include "tfm/Passes/Passes.h"
@@ -98,6 +103,26 @@ StringRef getWeightName(Attribute value) {
   return "";
 }
 
+/// The [N, K] weight of `source` row by row (transposed when it is stored
+/// as [K, N]), N and K in `n` and `k`.
+FailureOr<SmallVector<float>> getWeightRows(const WeightSource &source,
+                                            int64_t &n, int64_t &k) {
+  auto type = cast<RankedTensorType>(source.constant.getType());
+  FailureOr<SmallVector<float>> values = getConstantFloats(source.value);
+  if (failed(values))
+    return failure();
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  n = source.isTransposed ? cols : rows;
+  k = source.isTransposed ? rows : cols;
+  if (!source.isTransposed)
+    return values;
+  SmallVector<float> weight(n * k);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < k; ++c)
+      weight[r * k + c] = (*values)[c * n + r];
+  return weight;
+}
+
 struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
   using Base::Base;
 
@@ -108,18 +133,11 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     if (auto it = cache.find(key); it != cache.end())
       return it->second;
     auto type = cast<RankedTensorType>(source.constant.getType());
-    FailureOr<SmallVector<float>> values = getConstantFloats(source.value);
-    if (failed(values))
+    int64_t n, k;
+    FailureOr<SmallVector<float>> rows = getWeightRows(source, n, k);
+    if (failed(rows))
       return failure();
-    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-    int64_t n = source.isTransposed ? cols : rows;
-    int64_t k = source.isTransposed ? rows : cols;
-    // The [N, K] weight, row by row.
-    SmallVector<float> weight(n * k);
-    for (int64_t r = 0; r < n; ++r)
-      for (int64_t c = 0; c < k; ++c)
-        weight[r * k + c] =
-            source.isTransposed ? (*values)[c * n + r] : (*values)[r * k + c];
+    ArrayRef<float> weight = *rows;
     Location loc = source.constant.getLoc();
     Type floatType = type.getElementType();
     if (mode == QuantizationMode::Int4Weights && k % blockSize == 0) {
@@ -464,6 +482,95 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     return false;
   }
 
+  /// The narrow float (bf16 or f16) of the mixed-precision modes.
+  FloatType getNarrowType() {
+    MLIRContext *ctx = &getContext();
+    if (mode == QuantizationMode::Bf16)
+      return BFloat16Type::get(ctx);
+    return Float16Type::get(ctx);
+  }
+
+  /// The [N, K] weight of `source` rounded to the narrow float (a
+  /// constant, made once per constant and orientation), read as f32
+  /// through a cast; fails for weights that are not f32 or that hold a
+  /// finite value beyond the narrow type's range.
+  FailureOr<Value> getNarrowWeight(OpBuilder &builder,
+                                   const WeightSource &source) {
+    auto key = std::make_pair(source.constant, int(source.isTransposed));
+    if (auto it = cache.find(key); it != cache.end())
+      return it->second;
+    auto type = cast<RankedTensorType>(source.constant.getType());
+    if (!type.getElementType().isF32())
+      return failure();
+    int64_t n, k;
+    FailureOr<SmallVector<float>> weight = getWeightRows(source, n, k);
+    if (failed(weight))
+      return failure();
+    FloatType narrow = getNarrowType();
+    const llvm::fltSemantics &semantics = narrow.getFloatSemantics();
+    SmallVector<char> bytes(n * k * 2);
+    SmallVector<float> approx(report ? n * k : 0);
+    for (auto [i, w] : llvm::enumerate(*weight)) {
+      APFloat value(w);
+      bool losesInfo;
+      value.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
+      // A finite weight the narrow type cannot hold (beyond f16's 65504)
+      // keeps the whole weight in f32.
+      if (value.isInfinity() && std::isfinite(w))
+        return failure();
+      auto bits = static_cast<uint16_t>(value.bitcastToAPInt().getZExtValue());
+      std::memcpy(&bytes[i * 2], &bits, 2);
+      if (report) {
+        value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                      &losesInfo);
+        approx[i] = value.convertToFloat();
+      }
+    }
+    Location loc = source.constant.getLoc();
+    std::string suffix = mode == QuantizationMode::Bf16 ? ".bf16" : ".f16";
+    if (report)
+      reportError(loc, source, *weight, approx, n, k, suffix.substr(1));
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointAfter(source.constant.getDefiningOp());
+    Value narrowWeight = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source.value, RankedTensorType::get({n, k}, narrow),
+                           suffix, bytes));
+    Value widened = CastOp::create(
+        builder, loc, RankedTensorType::get({n, k}, type.getElementType()),
+        narrowWeight);
+    cache[key] = widened;
+    return widened;
+  }
+
+  /// `x` rounded to the narrow float and read back as f32 (one rounding
+  /// per value, shared by the linears that read it).
+  Value roundInput(OpBuilder &builder, Location loc, Value x) {
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !type.getElementType().isF32())
+      return x;
+    Value &rounded = roundedInputs[x];
+    if (rounded)
+      return rounded;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointAfterValue(x);
+    Value narrow = CastOp::create(builder, loc, type.clone(getNarrowType()), x);
+    rounded = CastOp::create(builder, loc, type, narrow);
+    return rounded;
+  }
+
+  /// gather(cast<f32>(T16), ids) as cast<f32>(gather(T16, ids)): the
+  /// table stays narrow, the gathered rows are widened.
+  void narrowEmbedding(OpBuilder &builder, GatherOp gather, CastOp weight) {
+    builder.setInsertionPoint(gather);
+    Value rows = GatherOp::create(builder, gather.getLoc(), weight.getInput(),
+                                  gather.getIndices(), gather.getAxisAttr());
+    Value widened =
+        CastOp::create(builder, gather.getLoc(), gather.getType(), rows);
+    gather.replaceAllUsesWith(widened);
+    gather.erase();
+  }
+
   void runOnOperation() override {
     if (mode == QuantizationMode::None)
       return;
@@ -500,13 +607,18 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         ++numExcluded;
         continue;
       }
-      FailureOr<Value> weight = getQuantizedWeight(builder, *source);
+      bool isNarrowing = isMixedPrecision(mode);
+      FailureOr<Value> weight = isNarrowing
+                                    ? getNarrowWeight(builder, *source)
+                                    : getQuantizedWeight(builder, *source);
       if (failed(weight))
         continue;
       if (Operation *def = op->getOperand(1).getDefiningOp())
         replaced.insert(def);
       builder.setInsertionPoint(op);
       Value input = op->getOperand(0);
+      if (isNarrowing)
+        input = roundInput(builder, op->getLoc(), input);
       if (mode == QuantizationMode::W8A8Dynamic)
         input = quantizeTokens(builder, op->getLoc(), input);
       if (mode == QuantizationMode::W8A8Static) {
@@ -545,11 +657,17 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         ++numExcluded;
         continue;
       }
-      FailureOr<Value> weight = getQuantizedWeight(builder, *source);
+      FailureOr<Value> weight = isMixedPrecision(mode)
+                                    ? getNarrowWeight(builder, *source)
+                                    : getQuantizedWeight(builder, *source);
       if (failed(weight))
         continue;
       replaced.insert(gather.getInput().getDefiningOp());
-      quantizeEmbedding(builder, gather, weight->getDefiningOp<DequantizeOp>());
+      if (auto narrow = weight->getDefiningOp<CastOp>())
+        narrowEmbedding(builder, gather, narrow);
+      else
+        quantizeEmbedding(builder, gather,
+                          weight->getDefiningOp<DequantizeOp>());
       ++numEmbeddings;
     }
     // The dequantized forms only embeddings asked for.
@@ -561,7 +679,8 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     // Each op is erased once, after every user it had in the set.
     for (size_t i = 0; i < replaced.size(); ++i) {
       Operation *def = replaced[i];
-      if (!def->use_empty() || !isa<ConstantOp, TransposeOp, DequantizeOp>(def))
+      if (!def->use_empty() ||
+          !isa<ConstantOp, TransposeOp, DequantizeOp, CastOp>(def))
         continue;
       for (Value operand : def->getOperands())
         if (Operation *producer = operand.getDefiningOp())
@@ -569,13 +688,17 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
       def->dropAllReferences();
     }
     for (Operation *def : llvm::reverse(replaced))
-      if (def->use_empty() && isa<ConstantOp, TransposeOp, DequantizeOp>(def))
+      if (def->use_empty() &&
+          isa<ConstantOp, TransposeOp, DequantizeOp, CastOp>(def))
         def->erase();
     replaced.clear();
     cache.clear();
+    roundedInputs.clear();
   }
 
   llvm::DenseMap<std::pair<Value, int>, Value> cache;
+  /// The rounded form of each linear input (mixed precision).
+  llvm::DenseMap<Value, Value> roundedInputs;
   llvm::SetVector<Operation *> replaced;
 };
 

@@ -389,6 +389,16 @@ LogicalResult CastOp::verify() {
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
+  // A constant widened from a narrower float (a bf16 or f16 weight read as
+  // f32) stays narrow: folding would only grow it, and undo tfm-quantize's
+  // mixed precision.
+  auto inputType = cast<ShapedType>(getInput().getType());
+  auto from = dyn_cast<FloatType>(inputType.getElementType());
+  auto to = dyn_cast<FloatType>(getType().getElementType());
+  auto value = dyn_cast_if_present<ElementsAttr>(adaptor.getInput());
+  if (from && to && from.getWidth() < to.getWidth() && value &&
+      !value.isSplat())
+    return {};
   return foldCast(adaptor.getInput(), getType());
 }
 

@@ -133,3 +133,20 @@ func.func @block_quantized(%x: tensor<5x4xf32>) -> tensor<5x3xf32> {
   %y = tfm.linear %x, %w : (tensor<5x4xf32>, tensor<3x4xf32>) -> tensor<5x3xf32>
   return %y : tensor<5x3xf32>
 }
+
+// -----
+
+// A narrow float weight read through a widening cast (bf16, f16 modes):
+// the bf16 constant goes into panels (zero past N), read through a new
+// cast; the old constant and cast go.
+// CHECK-LABEL: func.func @widened
+// CHECK: %[[P:.*]] = tfm.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]], {{\[\[}}5.000000e+00, 0.000000e+00], [6.000000e+00, 0.000000e+00]]]> : tensor<2x2x2xbf16>
+// CHECK: %[[W:.*]] = tfm.cast %[[P]] : tensor<2x2x2xbf16> to tensor<2x2x2xf32>
+// CHECK: tfm.linear %{{.*}}, %[[W]] {out_features = 3 : i64} : (tensor<4x2xf32>, tensor<2x2x2xf32>) -> tensor<4x3xf32>
+// CHECK-NOT: tensor<3x2xbf16>
+func.func @widened(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %w16 = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xbf16>
+  %w = tfm.cast %w16 : tensor<3x2xbf16> to tensor<3x2xf32>
+  %a = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  return %a : tensor<4x3xf32>
+}

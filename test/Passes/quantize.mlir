@@ -8,6 +8,9 @@
 // RUN: not tfm-opt %s --tfm-quantize="mode=int3" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not tfm-opt %s --tfm-quantize="mode=int4-weights block-size=3" 2>&1 | FileCheck %s --check-prefix=BADBLOCK
 // RUN: tfm-opt %s --tfm-quantize="mode=w8a8-static" --split-input-file | FileCheck %s --check-prefix=STATIC
+// RUN: tfm-opt %s --tfm-quantize="mode=bf16" --split-input-file | FileCheck %s --check-prefix=BF16
+// RUN: tfm-opt %s --tfm-quantize="mode=fp16" --split-input-file | FileCheck %s --check-prefix=FP16
+// RUN: tfm-opt %s --tfm-quantize="mode=bf16 report=true" --split-input-file -o /dev/null 2>&1 | FileCheck %s --check-prefix=BF16-REPORT
 
 // BAD: for the --mode option: Cannot find option named 'int3'!
 // BADBLOCK: error: tfm-quantize: block-size must be an even number from 2 to 4096, got 3
@@ -237,4 +240,44 @@ func.func @calibrated(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> (tensor<2x3xf
   %1 = tfm.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
   %2 = tfm.linear %y, %w {tfm.input_range = array<f32: 1.0, 2.55>} : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
   return %0, %1, %2 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// Mixed precision: each weight rounded to the narrow float at compile time
+// (to nearest, ties to even: 1 + 2^-8 -> 1, 1 + 3·2^-8 -> 1 + 2^-6) and
+// read through a widening cast; the input rounded at run time, once for
+// both linears that read it; the embedding table stored narrow and widened
+// after the gather. The bias stays f32.
+// BF16-LABEL: func.func @mixed
+// BF16-SAME: (%[[X:[^:]*]]: tensor<2x4xf32>, %[[IDS:[^:]*]]: tensor<2xi64>, %[[B:[^:]*]]: tensor<3xf32>)
+// BF16: %[[N:.*]] = tfm.cast %[[X]] : tensor<2x4xf32> to tensor<2x4xbf16>
+// BF16: %[[R:.*]] = tfm.cast %[[N]] : tensor<2x4xbf16> to tensor<2x4xf32>
+// BF16: %[[W16:.*]] = tfm.constant dense<{{\[\[}}1.000000e+00, 1.015630e+00, -2.000000e+00, 5.000000e-01], [3.000000e+00, 0.000000e+00, 6.553600e+04, {{.*}}]]> : tensor<3x4xbf16>
+// BF16: %[[W:.*]] = tfm.cast %[[W16]] : tensor<3x4xbf16> to tensor<3x4xf32>
+// BF16: tfm.linear %[[R]], %[[W]], %[[B]] activation = relu
+// BF16: %[[V16:.*]] = tfm.constant {{.*}} : tensor<3x4xbf16>
+// BF16: %[[V:.*]] = tfm.cast %[[V16]] : tensor<3x4xbf16> to tensor<3x4xf32>
+// BF16: tfm.linear %[[R]], %[[V]] :
+// BF16: %[[ROWS:.*]] = tfm.gather %[[V16]], %[[IDS]] axis = 0 : (tensor<3x4xbf16>, tensor<2xi64>) -> tensor<2x4xbf16>
+// BF16: %[[E:.*]] = tfm.cast %[[ROWS]] : tensor<2x4xbf16> to tensor<2x4xf32>
+// BF16: return %{{.*}}, %{{.*}}, %[[E]]
+// BF16-NOT: tfm.constant {{.*}}xf32>
+// f16 cannot hold 65520: that weight stays f32, the other goes to f16.
+// FP16-LABEL: func.func @mixed
+// FP16: tfm.cast %{{.*}} : tensor<2x4xf32> to tensor<2x4xf16>
+// FP16: %[[W:.*]] = tfm.constant {{.*}} : tensor<3x4xf32>
+// FP16: tfm.linear %{{.*}}, %[[W]], %{{.*}} activation = relu
+// FP16: %[[V16:.*]] = tfm.constant {{.*}} : tensor<3x4xf16>
+// FP16: tfm.cast %[[V16]] : tensor<3x4xf16> to tensor<3x4xf32>
+// FP16: tfm.gather %[[V16]]
+// BF16-REPORT: remark: quantized '<literal>' [3, 4] as bf16: max |W - Q| = 16 (0.02 % of max |W|)
+// BF16-REPORT: remark: quantized '<literal>' [3, 4] as bf16: max |W - Q| = 0 (0.00 % of max |W|)
+func.func @mixed(%x: tensor<2x4xf32>, %ids: tensor<2xi64>, %b: tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x4xf32>) {
+  %w = tfm.constant dense<[[1.00390625, 1.01171875, -2.0, 0.5], [3.0, 0.0, 65520.0, 1.0e-8], [1.0, 2.0, 3.0, 4.0]]> : tensor<3x4xf32>
+  %y = tfm.linear %x, %w, %b activation = relu : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %v = tfm.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [1.5, 2.5, 3.5, 4.5]]> : tensor<3x4xf32>
+  %z = tfm.linear %x, %v : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  %e = tfm.gather %v, %ids axis = 0 : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
+  return %y, %z, %e : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x4xf32>
 }

@@ -19,7 +19,15 @@ enum class QuantizationMode {
   W8A8Dynamic, // int8 weights and per-token uint8 activations at run time
   Int4Weights, // block-wise asymmetric uint4 weights, float activations
   W8A8Static,  // int8 weights and uint8 activations with calibrated ranges
+  Bf16,        // bf16 weights and linear inputs, f32 accumulation
+  Fp16,        // f16 weights and linear inputs, f32 accumulation
 };
+
+/// True for the mixed-precision modes (bf16, fp16): narrow floats, not
+/// integer codes.
+inline bool isMixedPrecision(QuantizationMode mode) {
+  return mode == QuantizationMode::Bf16 || mode == QuantizationMode::Fp16;
+}
 
 /// The attribute a calibration sets on a linear: the range [lo, hi] its
 /// float input took over the calibration data (array<f32: lo, hi>).
@@ -41,7 +49,13 @@ inline constexpr llvm::StringLiteral kInputRangeAttrName = "tfm.input_range";
                  "float activations"),                                         \
       clEnumValN(::mlir::tfm::QuantizationMode::W8A8Static, "w8a8-static",     \
                  "int8 weights as int8-weights, uint8 activations with "       \
-                 "ranges calibrated ahead of time; integer products"))
+                 "ranges calibrated ahead of time; integer products"),         \
+      clEnumValN(::mlir::tfm::QuantizationMode::Bf16, "bf16",                  \
+                 "bf16 weights and linear inputs, products accumulated in "    \
+                 "f32; norms, softmax and the residual stream stay f32"),      \
+      clEnumValN(::mlir::tfm::QuantizationMode::Fp16, "fp16",                  \
+                 "f16 weights and linear inputs, products accumulated in "     \
+                 "f32; norms, softmax and the residual stream stay f32"))
 
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"

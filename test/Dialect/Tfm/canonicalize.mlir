@@ -150,6 +150,23 @@ func.func @casts(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi32>, tensor<2xf
 
 // -----
 
+// A narrow float constant widened to f32 stays narrow (a bf16 weight of the
+// mixed-precision modes); a splat one folds.
+// CHECK-LABEL: func.func @widening_casts
+// CHECK-DAG: %[[N:.*]] = tfm.constant dense<[1.000000e+00, 1.500000e+00]> : tensor<2xbf16>
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<2.500000e-01> : tensor<2xf32>
+// CHECK: %[[W:.*]] = tfm.cast %[[N]] : tensor<2xbf16> to tensor<2xf32>
+// CHECK: return %[[W]], %[[S]]
+func.func @widening_casts() -> (tensor<2xf32>, tensor<2xf32>) {
+  %n = tfm.constant dense<[1.0, 1.5]> : tensor<2xbf16>
+  %w = tfm.cast %n : tensor<2xbf16> to tensor<2xf32>
+  %s = tfm.constant dense<0.25> : tensor<2xf16>
+  %v = tfm.cast %s : tensor<2xf16> to tensor<2xf32>
+  return %w, %v : tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @where
 // CHECK-SAME: (%[[C:.*]]: tensor<4xi1>, %[[X:.*]]: tensor<4xf32>, %[[Y:.*]]: tensor<4xf32>)
 // CHECK-DAG: %[[K:.*]] = tfm.constant dense<[1.000000e+00, 0.000000e+00, 0.000000e+00, 4.000000e+00]> : tensor<4xf32>
