@@ -189,6 +189,15 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
     `tfm-cpu-tile-and-vectorize` vectorizes W8A8 tiles) becomes one call of
     the `vpdpbusd` intrinsic (`llvm.x86.avx512.vpdpbusd.512`, or `.256`
     for AVX-VNNI): LLVM does not select it from the generic form.
+
+    Each bf16 pair dot product of a register (the `vector.multi_reduction`
+    adding, per f32 lane, the two products of a broadcast pair of bf16
+    activations and the lane's pair of bf16 weights, as mixed-precision
+    tiles are vectorized) becomes, with `bf16-dot`, one call of
+    `vdpbf16ps` (`llvm.x86.avx512bf16.dpbf16ps.512`, or `.256`), and
+    otherwise two FMAs on the pair's halves widened in place (a bf16 is
+    the top half of an f32: the even element is the 32-bit lane shifted
+    left by 16, the odd one the lane with its low half cleared).
   }];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",
@@ -202,7 +211,10 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
            "Bits of the target's vector registers (128, 256 or 512)">,
     Option<"vnni", "vnni", "bool", /*default=*/"false",
            "The target has vpdpbusd at `vector-bits` (AVX-512 VNNI at 512; "
-           "AVX-VNNI, or AVX-512 VNNI with VL, at 256)">
+           "AVX-VNNI, or AVX-512 VNNI with VL, at 256)">,
+    Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
+           "The target has vdpbf16ps at `vector-bits` (AVX-512 BF16; at 256 "
+           "with AVX-512 VL)">
   ];
 }
 

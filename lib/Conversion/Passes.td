@@ -13,6 +13,10 @@ def ConvertTfmToLinalgPass : Pass<"convert-tfm-to-linalg", "ModuleOp"> {
 
     * elementwise ops, casts and activations: one all-parallel
       `linalg.generic` each, operands broadcast through indexing maps;
+    * `linear` with a weight (and input) read through a widening cast of
+      bf16 or f16 (tfm-quantize's mixed precision): the narrow weight is
+      contracted directly, accumulating in f32; with `bf16-dot`, bf16
+      panels and a bf16 input take the 2-way layout of `vdpbf16ps`;
     * `matmul`: `linalg.matmul` (batch folded into rows for 2-D weights),
       `linalg.batch_matmul`, or a contraction generic for broadcast batch
       dimensions; `linear` transposes a constant weight to `[K, N]` at
@@ -33,6 +37,12 @@ def ConvertTfmToLinalgPass : Pass<"convert-tfm-to-linalg", "ModuleOp"> {
     Code generation needs static shapes: an op with a dynamic dimension is
     reported and the pass fails.
   }];
+  let options = [
+    Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
+           "The target has a bf16 pair dot product (vdpbf16ps): bf16 x bf16 "
+           "products of panel weights take its 2-way layout, [P, K/2, w, 2]; "
+           "otherwise they read f32 rows and widen the bf16 weight">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

@@ -3,6 +3,7 @@
 #include "tfm/Driver/CompileModel.h"
 
 #include "tfm/Dialect/Tfm/TfmDialect.h"
+#include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include <map>
 
@@ -145,6 +146,54 @@ static void printOpCounts(llvm::raw_ostream &log,
                       static_cast<long long>(totalAfter));
 }
 
+/// How a linear's (or an embedding's) weight is stored: "int8", "int4",
+/// .. for a dequantize of integer codes, "bf16"/"f16" for a widened narrow
+/// float, else its own element type.
+static std::string getWeightStorage(Value weight) {
+  auto describe = [](Type type) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (auto integer = dyn_cast<IntegerType>(type))
+      os << (integer.isUnsigned() ? "uint" : "int") << integer.getWidth();
+    else
+      os << type;
+    return text;
+  };
+  if (auto dequantize = weight.getDefiningOp<DequantizeOp>())
+    return describe(dequantize.getInput().getType().getElementType());
+  if (auto widening = weight.getDefiningOp<CastOp>())
+    return describe(
+        cast<ShapedType>(widening.getInput().getType()).getElementType());
+  return describe(getElementTypeOrSelf(weight.getType()));
+}
+
+/// The `--stats` lines on weights: linears (and gathers from an embedding
+/// table, read through their dequantize or cast) by weight storage.
+static void printWeightStorage(llvm::raw_ostream &log, ModuleOp module) {
+  std::map<std::string, int64_t> linears, tables;
+  module.walk([&](LinearOp linear) {
+    ++linears[getWeightStorage(linear.getWeight())];
+  });
+  module.walk([&](Operation *op) {
+    // A narrow or quantized table is gathered before it is widened.
+    if (!isa<CastOp, DequantizeOp>(op) || op->getNumOperands() == 0)
+      return;
+    if (auto gather = op->getOperand(0).getDefiningOp<GatherOp>())
+      if (gather.getInput().getDefiningOp<ConstantOp>())
+        ++tables[getWeightStorage(op->getResult(0))];
+  });
+  auto print = [&](StringRef what, const std::map<std::string, int64_t> &map) {
+    if (map.empty())
+      return;
+    log << "tfmc: " << what << " by weight storage:";
+    for (auto &[kind, n] : map)
+      log << " " << kind << " " << n;
+    log << "\n";
+  };
+  print("linears", linears);
+  print("embedding gathers", tables);
+}
+
 LogicalResult mlir::tfm::compileModel(ModuleOp module,
                                       const CompileOptions &options,
                                       llvm::raw_ostream &log) {
@@ -180,6 +229,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   pipeline.optLevel = options.optLevel;
   pipeline.vectorBits = cpu::getVectorRegisterBits(*machine);
   pipeline.vnni = cpu::hasDotProductInt8(*machine, pipeline.vectorBits);
+  pipeline.bf16Dot = cpu::hasDotProductBf16(*machine, pipeline.vectorBits);
   pipeline.entryName = options.symbolPrefix + "_main";
   pipeline.numThreads = options.numThreads;
   pipeline.quantize = options.quantize;
@@ -215,8 +265,10 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     if (failed(pm.run(module)))
       return failure();
     clock.finished(getCpuPhaseName(phase));
-    if (phase == CpuPhase::Graph && options.stats)
+    if (phase == CpuPhase::Graph && options.stats) {
       printOpCounts(log, importedCounts, countTfmOps(module));
+      printWeightStorage(log, module);
+    }
     // What the runtime needs to know is read while the model is still tfm.
     if (phase == CpuPhase::Graph && options.output != OutputKind::Mlir) {
       FailureOr<ModelDescription> described = describeModel(module);

@@ -47,7 +47,9 @@ static void addCleanups(OpPassManager &pm) {
 
 static void buildLinalgPhase(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
-  pm.addPass(createConvertTfmToLinalgPass());
+  ConvertTfmToLinalgPassOptions conversion;
+  conversion.bf16Dot = options.bf16Dot;
+  pm.addPass(createConvertTfmToLinalgPass(conversion));
   addCleanups(pm);
   if (options.optLevel > 0)
     pm.nest<func::FuncOp>().addPass(createFuseElementwisePass());
@@ -87,6 +89,7 @@ static void buildLlvmPhase(OpPassManager &pm,
   LowerVectorsPassOptions vectors;
   vectors.vectorBits = options.vectorBits;
   vectors.vnni = options.vnni;
+  vectors.bf16Dot = options.bf16Dot;
   funcPm.addPass(createLowerVectorsPass(vectors));
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createForallToParallelLoopPass());

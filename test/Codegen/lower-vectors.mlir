@@ -2,6 +2,8 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512}))" --split-input-file | FileCheck %s --check-prefix=V512
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512 vnni}))" --split-input-file | FileCheck %s --check-prefix=VNNI
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=256 vnni}))" --split-input-file | FileCheck %s --check-prefix=VNNI256
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512 bf16-dot}))" --split-input-file | FileCheck %s --check-prefix=BF16DOT
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=256 bf16-dot}))" --split-input-file | FileCheck %s --check-prefix=BF16DOT256
 
 // An accumulator read and written by every step of a loop moves into the
 // loop's iteration arguments; the contraction becomes broadcast + FMA rows
@@ -305,4 +307,61 @@ func.func @dot_group_signed(%a: vector<4xi8>, %w: vector<8x4xi8>, %acc: vector<8
   %p = arith.muli %be, %we : vector<8x4xi32>
   %r = vector.multi_reduction <add>, %p, %acc [1] : vector<8x4xi32> to vector<8xi32>
   return %r : vector<8xi32>
+}
+
+// -----
+
+// A bf16 pair dot product per f32 lane (mixed-precision tiles): with
+// bf16-dot, one vdpbf16ps, the activation pair as one word broadcast to
+// every lane. Without it, two FMAs on the halves of each 32-bit lane read
+// as f32: the even element is the word shifted left by 16, the odd one the
+// word with its low half cleared.
+// BF16DOT-LABEL: func.func @dot_pair_512
+// BF16DOT-SAME: (%[[A:.*]]: vector<2xbf16>, %[[W:.*]]: vector<16x2xbf16>, %[[ACC:.*]]: vector<16xf32>)
+// BF16DOT: %[[WORD:.*]] = vector.bitcast %[[A]] : vector<2xbf16> to vector<1xi32>
+// BF16DOT: %[[E:.*]] = vector.extract %[[WORD]][0] : i32 from vector<1xi32>
+// BF16DOT: %[[B:.*]] = vector.broadcast %[[E]] : i32 to vector<16xi32>
+// BF16DOT: %[[BB:.*]] = vector.bitcast %[[B]] : vector<16xi32> to vector<32xbf16>
+// BF16DOT: %[[R:.*]] = llvm.call_intrinsic "llvm.x86.avx512bf16.dpbf16ps.512"(%[[ACC]], %[[BB]], %{{.*}}) : (vector<16xf32>, vector<32xbf16>, vector<32xbf16>) -> vector<16xf32>
+// BF16DOT: return %[[R]]
+// CHECK-LABEL: func.func @dot_pair_512
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: %[[AEVEN:.*]] = arith.shli %{{.*}}, %{{.*}} : i32
+// CHECK: %[[AEVENF:.*]] = arith.bitcast %[[AEVEN]] : i32 to f32
+// CHECK: %[[AODD:.*]] = arith.andi %{{.*}}, %{{.*}} : i32
+// CHECK: %[[AODDF:.*]] = arith.bitcast %[[AODD]] : i32 to f32
+// CHECK: %[[WW:.*]] = vector.bitcast %{{.*}} : vector<32xbf16> to vector<16xi32>
+// CHECK: %[[EVEN:.*]] = arith.shli %[[WW]], %{{.*}} : vector<16xi32>
+// CHECK: %[[EVENF:.*]] = arith.bitcast %[[EVEN]] : vector<16xi32> to vector<16xf32>
+// CHECK: %[[ODD:.*]] = arith.andi %[[WW]], %{{.*}} : vector<16xi32>
+// CHECK: %[[ODDF:.*]] = arith.bitcast %[[ODD]] : vector<16xi32> to vector<16xf32>
+// CHECK: %[[BE:.*]] = vector.broadcast %[[AEVENF]] : f32 to vector<16xf32>
+// CHECK: %[[S:.*]] = vector.fma %[[BE]], %[[EVENF]], %{{.*}} : vector<16xf32>
+// CHECK: %[[BO:.*]] = vector.broadcast %[[AODDF]] : f32 to vector<16xf32>
+// CHECK: %[[R:.*]] = vector.fma %[[BO]], %[[ODDF]], %[[S]] : vector<16xf32>
+// CHECK: return %[[R]]
+// BF16DOT256-LABEL: func.func @dot_pair_512
+// BF16DOT256-NOT: llvm.call_intrinsic
+// BF16DOT256: return
+func.func @dot_pair_512(%a: vector<2xbf16>, %w: vector<16x2xbf16>, %acc: vector<16xf32>) -> vector<16xf32> {
+  %b = vector.broadcast %a : vector<2xbf16> to vector<16x2xbf16>
+  %be = arith.extf %b : vector<16x2xbf16> to vector<16x2xf32>
+  %we = arith.extf %w : vector<16x2xbf16> to vector<16x2xf32>
+  %p = arith.mulf %be, %we : vector<16x2xf32>
+  %r = vector.multi_reduction <add>, %p, %acc [1] : vector<16x2xf32> to vector<16xf32>
+  return %r : vector<16xf32>
+}
+
+// -----
+
+// AVX-512 BF16 with VL: 8 lanes of 256 bits.
+// BF16DOT256-LABEL: func.func @dot_pair_256
+// BF16DOT256: llvm.call_intrinsic "llvm.x86.avx512bf16.dpbf16ps.256"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<8xf32>, vector<16xbf16>, vector<16xbf16>) -> vector<8xf32>
+func.func @dot_pair_256(%a: vector<2xbf16>, %w: vector<8x2xbf16>, %acc: vector<8xf32>) -> vector<8xf32> {
+  %b = vector.broadcast %a : vector<2xbf16> to vector<8x2xbf16>
+  %be = arith.extf %b : vector<8x2xbf16> to vector<8x2xf32>
+  %we = arith.extf %w : vector<8x2xbf16> to vector<8x2xf32>
+  %p = arith.mulf %we, %be : vector<8x2xf32>
+  %r = vector.multi_reduction <add>, %p, %acc [1] : vector<8x2xf32> to vector<8xf32>
+  return %r : vector<8xf32>
 }

@@ -377,6 +377,47 @@ func.func @dot_group(%a: tensor<16x8x4xi8>, %w: tensor<2x8x32x4xi8>) -> tensor<1
 
 // -----
 
+// A bf16 x bf16 product in the 2-way layout (loops m, p, g, j, t) is a dot
+// group too: per row and 16 lanes, the row's activation pair broadcast,
+// times the lanes' weight pairs (one 64-byte load), both widened to f32,
+// reduced over the pair into the f32 sums — one vdpbf16ps each. The tile
+// is not specialized into a plain contraction first.
+// V512-LABEL: func.func @dot_pair
+// V512: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<8x1x32xf32>, vector<8x1x32xf32>
+// V512: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[ACC]]) -> (tensor<8x1x32xf32>, vector<8x1x32xf32>)
+// V512: vector.transfer_read %{{.*}} : tensor<8x1x2xbf16>, vector<8x2xbf16>
+// V512: %[[W:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3]] : tensor<1x1x32x2xbf16> into tensor<64xbf16>
+// V512: %[[W0:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<64xbf16>, vector<32xbf16>
+// V512: %[[W0G:.*]] = vector.shape_cast %[[W0]] : vector<32xbf16> to vector<16x2xbf16>
+// V512: %[[W0E:.*]] = arith.extf %[[W0G]] : vector<16x2xbf16> to vector<16x2xf32>
+// V512: %[[A0:.*]] = vector.broadcast %{{.*}} : vector<2xbf16> to vector<16x2xbf16>
+// V512: %[[A0E:.*]] = arith.extf %[[A0]] : vector<16x2xbf16> to vector<16x2xf32>
+// V512: %[[P:.*]] = arith.mulf %[[A0E]], %[[W0E]] : vector<16x2xf32>
+// V512: vector.multi_reduction <add>, %[[P]], %{{.*}} [1] : vector<16x2xf32> to vector<16xf32>
+// V512-COUNT-15: vector.multi_reduction <add>
+// V512-NOT: vector.multi_reduction
+// V512: scf.yield
+#pair_a = affine_map<(m, p, g, j, t) -> (m, g, t)>
+#pair_w = affine_map<(m, p, g, j, t) -> (p, g, j, t)>
+#pair_c = affine_map<(m, p, g, j, t) -> (m, p, j)>
+func.func @dot_pair(%a: tensor<16x8x2xbf16>, %w: tensor<2x8x32x2xbf16>) -> tensor<16x2x32xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x2x32xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<16x2x32xf32>) -> tensor<16x2x32xf32>
+  %r = linalg.generic {indexing_maps = [#pair_a, #pair_w, #pair_c], iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction"]}
+      ins(%a, %w : tensor<16x8x2xbf16>, tensor<2x8x32x2xbf16>) outs(%f : tensor<16x2x32xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %x32 = arith.extf %x : bf16 to f32
+    %y32 = arith.extf %y : bf16 to f32
+    %p = arith.mulf %x32, %y32 : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x2x32xf32>
+  return %r : tensor<16x2x32xf32>
+}
+
+// -----
+
 // One zero fill initializing two products (CSE merges equal fills) is
 // cloned per product, and each clone fused into its product's tiles: no
 // fill is left to compute once and copy into both outputs.

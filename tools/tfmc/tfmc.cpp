@@ -203,6 +203,10 @@ int main(int argc, char **argv) {
                  << "int8-dot: "
                  << (cpu::hasDotProductInt8(*machine, bits) ? "vpdpbusd"
                                                             : "none")
+                 << "\n"
+                 << "bf16-dot: "
+                 << (cpu::hasDotProductBf16(*machine, bits) ? "vdpbf16ps"
+                                                            : "none")
                  << "\n";
     return 0;
   }

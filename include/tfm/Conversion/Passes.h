@@ -23,9 +23,11 @@ public:
   TfmToLinalgTypeConverter();
 };
 
-/// Adds the patterns that lower every tfm op to linalg on tensors.
-void populateTfmToLinalgConversionPatterns(const TypeConverter &converter,
-                                           RewritePatternSet &patterns);
+/// Adds the patterns that lower every tfm op to linalg on tensors; the
+/// target's choices (`bf16-dot`) come from `options`.
+void populateTfmToLinalgConversionPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const ConvertTfmToLinalgPassOptions &options = {});
 
 #define GEN_PASS_REGISTRATION
 #include "tfm/Conversion/Passes.h.inc"

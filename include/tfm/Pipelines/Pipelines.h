@@ -129,6 +129,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("The target has vpdpbusd at vector-bits: W8A8 "
                      "products use it"),
       llvm::cl::init(false)};
+  Option<bool> bf16Dot{
+      *this, "bf16-dot",
+      llvm::cl::desc("The target has vdpbf16ps at vector-bits: bf16 "
+                     "products use it"),
+      llvm::cl::init(false)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "

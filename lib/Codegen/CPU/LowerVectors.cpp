@@ -312,6 +312,133 @@ struct DotGroupToVnni : OpRewritePattern<vector::MultiDimReductionOp> {
   int64_t vectorBits;
 };
 
+/// The bf16 pair dot product of a register: the multi_reduction over the
+/// pair of
+///
+///   extf(broadcast(a : vector<2xbf16>)) * extf(w : vector<L x 2 x bf16>)
+///
+/// into acc : vector<L x f32>, L lanes filling a register. Returns (a, w).
+std::optional<std::pair<Value, Value>>
+matchBf16DotPair(vector::MultiDimReductionOp op, int64_t lanes) {
+  VectorType sourceType = op.getSourceVectorType();
+  if (op.getKind() != vector::CombiningKind::ADD ||
+      sourceType.getShape() != ArrayRef<int64_t>{lanes, 2} ||
+      !sourceType.getElementType().isF32() ||
+      op.getReductionMask() != ArrayRef<bool>{false, true})
+    return std::nullopt;
+  auto mul = op.getSource().getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return std::nullopt;
+  for (auto [lhs, rhs] : {std::make_pair(mul.getLhs(), mul.getRhs()),
+                          std::make_pair(mul.getRhs(), mul.getLhs())}) {
+    auto lhsExt = lhs.getDefiningOp<arith::ExtFOp>();
+    auto rhsExt = rhs.getDefiningOp<arith::ExtFOp>();
+    if (!lhsExt || !rhsExt)
+      continue;
+    auto broadcast = lhsExt.getIn().getDefiningOp<vector::BroadcastOp>();
+    auto sourceVector =
+        broadcast ? dyn_cast<VectorType>(broadcast.getSourceType()) : nullptr;
+    if (!sourceVector || sourceVector.getShape() != ArrayRef<int64_t>{2} ||
+        !sourceVector.getElementType().isBF16() ||
+        !getElementTypeOrSelf(rhsExt.getIn().getType()).isBF16())
+      continue;
+    return std::make_pair(broadcast.getSource(), rhsExt.getIn());
+  }
+  return std::nullopt;
+}
+
+/// One vdpbf16ps for a bf16 pair dot product (matchBf16DotPair).
+struct DotPairToBf16Dot : OpRewritePattern<vector::MultiDimReductionOp> {
+  DotPairToBf16Dot(MLIRContext *ctx, int64_t vectorBits)
+      : OpRewritePattern(ctx), vectorBits(vectorBits) {}
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t lanes = vectorBits / 32;
+    std::optional<std::pair<Value, Value>> pair = matchBf16DotPair(op, lanes);
+    if (!pair)
+      return failure();
+    Location loc = op.getLoc();
+    Type bf16 = rewriter.getBF16Type(), i32 = rewriter.getI32Type();
+    auto pairType = VectorType::get({lanes * 2}, bf16);
+    // The pair as one 32-bit word, broadcast to every lane.
+    Value word = vector::ExtractOp::create(
+        rewriter, loc,
+        vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32),
+                                  pair->first),
+        ArrayRef<int64_t>{0});
+    Value broadcast = vector::BitCastOp::create(
+        rewriter, loc, pairType,
+        vector::BroadcastOp::create(rewriter, loc,
+                                    VectorType::get({lanes}, i32), word));
+    Value weights =
+        vector::ShapeCastOp::create(rewriter, loc, pairType, pair->second);
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, VectorType::get({lanes}, rewriter.getF32Type()),
+        rewriter.getStringAttr("llvm.x86.avx512bf16.dpbf16ps." +
+                               std::to_string(vectorBits)),
+        ValueRange{op.getAcc(), broadcast, weights});
+    return success();
+  }
+
+  int64_t vectorBits;
+};
+
+/// A bf16 pair dot product (matchBf16DotPair) without vdpbf16ps: two FMAs
+/// on the halves of each 32-bit lane read as f32 — the even element is the
+/// lane shifted left by 16, the odd one the lane with its low half cleared.
+struct DotPairToFma : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAcc().getType());
+    if (!accType || accType.getRank() != 1)
+      return failure();
+    int64_t lanes = accType.getDimSize(0);
+    std::optional<std::pair<Value, Value>> pair = matchBf16DotPair(op, lanes);
+    if (!pair)
+      return failure();
+    Location loc = op.getLoc();
+    Type i32 = rewriter.getI32Type(), f32 = rewriter.getF32Type();
+    auto wordsType = VectorType::get({lanes}, i32);
+    auto halves = [&](Value words) -> std::pair<Value, Value> {
+      auto type = cast<VectorType>(words.getType());
+      Value sixteen = arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(type, APInt(32, 16)));
+      Value high = arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(type, APInt(32, 0xFFFF0000u)));
+      Type floats = type.clone(f32);
+      return {arith::BitcastOp::create(
+                  rewriter, loc, floats,
+                  arith::ShLIOp::create(rewriter, loc, words, sixteen)),
+              arith::BitcastOp::create(
+                  rewriter, loc, floats,
+                  arith::AndIOp::create(rewriter, loc, words, high))};
+    };
+    // The activation pair: one word, its halves broadcast.
+    Value word = vector::BitCastOp::create(
+        rewriter, loc, VectorType::get({1}, i32), pair->first);
+    auto [evenA, oddA] = halves(word);
+    auto broadcastLane = [&](Value v) -> Value {
+      return vector::BroadcastOp::create(
+          rewriter, loc, accType,
+          vector::ExtractOp::create(rewriter, loc, v, ArrayRef<int64_t>{0}));
+    };
+    Value weights = vector::BitCastOp::create(
+        rewriter, loc, wordsType,
+        vector::ShapeCastOp::create(
+            rewriter, loc, VectorType::get({lanes * 2}, rewriter.getBF16Type()),
+            pair->second));
+    auto [evenW, oddW] = halves(weights);
+    Value acc = vector::FMAOp::create(rewriter, loc, broadcastLane(evenA),
+                                      evenW, op.getAcc());
+    rewriter.replaceOpWithNewOp<vector::FMAOp>(op, broadcastLane(oddA), oddW,
+                                               acc);
+    return success();
+  }
+};
+
 struct LowerVectorsPass
     : public tfm::impl::LowerVectorsPassBase<LowerVectorsPass> {
   using Base::Base;
@@ -337,6 +464,16 @@ struct LowerVectorsPass
     if (vnni && (vectorBits == 256 || vectorBits == 512) &&
         failed(apply([&](RewritePatternSet &patterns) {
           patterns.add<DotGroupToVnni>(ctx, vectorBits);
+        })))
+      return signalPassFailure();
+
+    // bf16 pair dot products to vdpbf16ps, or to FMAs on the pairs'
+    // halves.
+    if (failed(apply([&](RewritePatternSet &patterns) {
+          if (bf16Dot && (vectorBits == 256 || vectorBits == 512))
+            patterns.add<DotPairToBf16Dot>(ctx, vectorBits);
+          else
+            patterns.add<DotPairToFma>(ctx);
         })))
       return signalPassFailure();
 

@@ -109,19 +109,40 @@ int64_t getElementBits(linalg::LinalgOp op) {
   return std::max<int64_t>(bits, 8);
 }
 
-/// Elements of a K group that an integer dot product instruction sums into
-/// one 32-bit lane (VNNI's vpdpbusd, AVX2's vpmaddubsw + vpmaddwd).
-constexpr int64_t kDotGroup = 4;
+/// The K groups of the CPU's dot product instructions, which sum a group of
+/// narrow elements of both operands into one 32-bit lane: four 8-bit
+/// integers (VNNI's vpdpbusd, AVX2's vpmaddubsw + vpmaddwd), or two bf16
+/// (AVX-512 BF16's vdpbf16ps).
+constexpr int64_t kIntegerDotGroup = 4;
+constexpr int64_t kBf16DotGroup = 2;
 
-/// True when loop `dim` of the integer contraction `op` is the innermost
-/// loop and a group of kDotGroup 8-bit elements of both operands.
+/// The dot group of a contraction whose inputs are all of `elementType`:
+/// 4 for i8, 2 for bf16, 0 otherwise.
+int64_t getDotGroup(Type elementType) {
+  if (elementType.isInteger(8))
+    return kIntegerDotGroup;
+  if (elementType.isBF16())
+    return kBf16DotGroup;
+  return 0;
+}
+
+/// The dot group of `op`'s inputs (0 when they differ or have none).
+int64_t getDotGroup(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() == 0)
+    return 0;
+  Type elementType = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  for (Value input : op.getDpsInputs())
+    if (getElementTypeOrSelf(input.getType()) != elementType)
+      return 0;
+  return getDotGroup(elementType);
+}
+
+/// True when loop `dim` of the contraction `op` is the innermost loop and
+/// a whole dot group of both operands.
 bool isDotGroupLoop(linalg::LinalgOp op, unsigned dim) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (dim + 1 != ranges.size() || ranges[dim] != kDotGroup)
-    return false;
-  return llvm::all_of(op.getDpsInputs(), [](Value input) {
-    return getElementTypeOrSelf(input.getType()).isInteger(8);
-  });
+  int64_t group = getDotGroup(op);
+  return group && dim + 1 == ranges.size() && ranges[dim] == group;
 }
 
 /// True when the body of `op` is `acc + zext(a) * sext(w)` on its inputs
@@ -142,21 +163,43 @@ bool isUnsignedSignedDotBody(linalg::GenericOp op) {
          body.getOperations().size() == 5;
 }
 
-/// True when `op` is a register tile of the 4-way dot product layout:
-/// loops (m, p, g, j, t) over uint8 A[m, g, t] and int8 W[p, g, j, t] into
-/// i32 C[m, p, j], with one step of p and g, output features in whole
-/// registers of `lanes` and the group t of four whole.
+/// True when the body of `op` is `acc + extf(a) * extf(w)` on its inputs
+/// (a, w) and f32 output (acc).
+bool isFloatDotBody(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || add.getLhs() != body.getArgument(2) || !add.getType().isF32())
+    return false;
+  auto mul = add.getRhs().getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  auto lhs = mul.getLhs().getDefiningOp<arith::ExtFOp>();
+  auto rhs = mul.getRhs().getDefiningOp<arith::ExtFOp>();
+  return lhs && rhs && lhs.getIn() == body.getArgument(0) &&
+         rhs.getIn() == body.getArgument(1) && body.getOperations().size() == 5;
+}
+
+/// True when `op` is a register tile of a dot product layout: loops
+/// (m, p, g, j, t) over A[m, g, t] and W[p, g, j, t] into C[m, p, j], with
+/// one step of p and g, output features in whole registers of `lanes` and
+/// the group t whole; uint8 x int8 into i32 (groups of four) or bf16 x
+/// bf16 into f32 (pairs).
 bool isDotGroupTile(linalg::LinalgOp linalgOp, int64_t lanes) {
   auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
   if (!op)
     return false;
   MLIRContext *ctx = op.getContext();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (ranges.size() != 5 || op.getNumDpsInputs() != 2 ||
+  int64_t group = getDotGroup(linalgOp);
+  if (!group || ranges.size() != 5 || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || ranges[1] != 1 || ranges[2] != 1 ||
-      ranges[4] != kDotGroup || ShapedType::isDynamic(ranges[0]) ||
+      ranges[4] != group || ShapedType::isDynamic(ranges[0]) ||
       ShapedType::isDynamic(ranges[3]) || ranges[3] % lanes != 0 ||
-      !op.hasPureTensorSemantics() || !isUnsignedSignedDotBody(op))
+      !op.hasPureTensorSemantics())
+    return false;
+  if (group == kIntegerDotGroup ? !isUnsignedSignedDotBody(op)
+                                : !isFloatDotBody(op))
     return false;
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> expected = {
@@ -169,31 +212,36 @@ bool isDotGroupTile(linalg::LinalgOp linalgOp, int64_t lanes) {
 /// Vectorizes a dot-group tile (isDotGroupTile) register by register: for
 /// each row and each `lanes` output features,
 ///
-///   acc[j] += Σ_t zext(a[t]) · sext(W[j, t])
+///   acc[j] += Σ_t ext(a[t]) · ext(W[j, t])
 ///
-/// with W's register read as one 32-bit word per feature (its four
-/// bytes), as a multi_reduction over t. This is the exact form of one
-/// vpdpbusd, which tfm-cpu-lower-vectors emits on targets that have it
-/// (the four activation bytes broadcast to every lane).
+/// with W's register read as one 32-bit word per feature (its group), as a
+/// multi_reduction over t. This is the exact form of one vpdpbusd (uint8 x
+/// int8 into i32, zext and sext) or one vdpbf16ps (bf16 x bf16 into f32),
+/// which tfm-cpu-lower-vectors emits on targets that have them (the
+/// activation group broadcast to every lane).
 void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
                            int64_t lanes) {
   MLIRContext *ctx = op.getContext();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], width = ranges[3];
   Location loc = op.getLoc();
-  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  Type elementType = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  Type accType = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+  int64_t group = getDotGroup(elementType);
+  bool isFloat = isa<FloatType>(accType);
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   // Constants at the function's entry: the accumulator's transfers must
   // have loop-invariant operands to be hoisted out of the K loop.
   rewriter.setInsertionPointToStart(
       &op->getParentOfType<func::FuncOp>().getBody().front());
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  Value zeroI8 = arith::ConstantIntOp::create(rewriter, loc, i8, 0);
-  Value zeroI32 = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
+  Value zeroElement = arith::ConstantOp::create(
+      rewriter, loc, elementType, rewriter.getZeroAttr(elementType));
+  Value zeroAcc = arith::ConstantOp::create(rewriter, loc, accType,
+                                            rewriter.getZeroAttr(accType));
   SmallVector<Value> offsets;
   for (int64_t c = 0; c < width; c += lanes)
-    offsets.push_back(
-        arith::ConstantIndexOp::create(rewriter, loc, c * kDotGroup));
+    offsets.push_back(arith::ConstantIndexOp::create(rewriter, loc, c * group));
   rewriter.setInsertionPoint(op);
   auto read = [&](Value source, VectorType type, AffineMap map, Value pad) {
     int64_t rank = cast<ShapedType>(source.getType()).getRank();
@@ -202,41 +250,48 @@ void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
                map, SmallVector<bool>(type.getRank(), true))
         .getResult();
   };
+  // The widening of each operand to the accumulator's type.
+  auto extend = [&](Value value, bool isActivation) -> Value {
+    auto type = cast<VectorType>(value.getType()).clone(accType);
+    if (isFloat)
+      return arith::ExtFOp::create(rewriter, loc, type, value);
+    if (isActivation)
+      return arith::ExtUIOp::create(rewriter, loc, type, value);
+    return arith::ExtSIOp::create(rewriter, loc, type, value);
+  };
   // Each operand's tile without its unit dimensions.
   Value activations =
-      read(op.getDpsInputs()[0], VectorType::get({rows, kDotGroup}, i8),
-           AffineMap::get(3, 0, {dim(0), dim(2)}, ctx), zeroI8);
+      read(op.getDpsInputs()[0], VectorType::get({rows, group}, elementType),
+           AffineMap::get(3, 0, {dim(0), dim(2)}, ctx), zeroElement);
   // The accumulator tile is read and written whole (a transfer pair that
   // loop hoisting keeps in registers across the K loop).
-  auto accTileType = VectorType::get({rows, 1, width}, i32);
+  auto accTileType = VectorType::get({rows, 1, width}, accType);
   AffineMap accMap = AffineMap::getMultiDimIdentityMap(3, ctx);
   Value acc = vector::ShapeCastOp::create(
-      rewriter, loc, VectorType::get({rows, width}, i32),
-      read(op.getDpsInits()[0], accTileType, accMap, zeroI32));
-  // The weight tile is `width` x 4 contiguous bytes: one plain load per
-  // register.
+      rewriter, loc, VectorType::get({rows, width}, accType),
+      read(op.getDpsInits()[0], accTileType, accMap, zeroAcc));
+  // The weight tile is `width` x `group` contiguous elements: one plain
+  // load per register.
   Value weights = tensor::CollapseShapeOp::create(
       rewriter, loc, op.getDpsInputs()[1],
       SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
-  auto groupType = VectorType::get({lanes, kDotGroup}, i32);
+  auto narrowGroupType = VectorType::get({lanes, group}, elementType);
   SmallVector<Value> panelRegisters;
   for (Value offset : offsets) {
-    Value bytes = vector::TransferReadOp::create(
-        rewriter, loc, VectorType::get({lanes * kDotGroup}, i8), weights,
-        ValueRange{offset}, zeroI8, ArrayRef<bool>{true});
-    Value groups = vector::ShapeCastOp::create(
-        rewriter, loc, VectorType::get({lanes, kDotGroup}, i8), bytes);
-    panelRegisters.push_back(
-        arith::ExtSIOp::create(rewriter, loc, groupType, groups));
+    Value elements = vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get({lanes * group}, elementType), weights,
+        ValueRange{offset}, zeroElement, ArrayRef<bool>{true});
+    Value groups =
+        vector::ShapeCastOp::create(rewriter, loc, narrowGroupType, elements);
+    panelRegisters.push_back(extend(groups, /*isActivation=*/false));
   }
   Value result = acc;
   for (int64_t r = 0; r < rows; ++r) {
-    Value bytes = vector::ExtractOp::create(rewriter, loc, activations,
-                                            ArrayRef<int64_t>{r});
-    Value broadcast = arith::ExtUIOp::create(
-        rewriter, loc, groupType,
-        vector::BroadcastOp::create(
-            rewriter, loc, VectorType::get({lanes, kDotGroup}, i8), bytes));
+    Value elements = vector::ExtractOp::create(rewriter, loc, activations,
+                                               ArrayRef<int64_t>{r});
+    Value broadcast = extend(
+        vector::BroadcastOp::create(rewriter, loc, narrowGroupType, elements),
+        /*isActivation=*/true);
     Value row =
         vector::ExtractOp::create(rewriter, loc, acc, ArrayRef<int64_t>{r});
     for (auto [c, panel] : llvm::enumerate(panelRegisters)) {
@@ -244,7 +299,11 @@ void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
       Value sums = vector::ExtractStridedSliceOp::create(
           rewriter, loc, row, ArrayRef<int64_t>{offset},
           ArrayRef<int64_t>{lanes}, ArrayRef<int64_t>{1});
-      Value products = arith::MulIOp::create(rewriter, loc, broadcast, panel);
+      Value products =
+          isFloat ? arith::MulFOp::create(rewriter, loc, broadcast, panel)
+                        .getResult()
+                  : arith::MulIOp::create(rewriter, loc, broadcast, panel)
+                        .getResult();
       Value dot = vector::MultiDimReductionOp::create(
           rewriter, loc, products, sums, ArrayRef<bool>{false, true},
           vector::CombiningKind::ADD);
@@ -962,9 +1021,9 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     auto tiled = cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
     fuseInitializers(rewriter, tiled, result->loops);
 
-    // K one step at a time: each step is an outer product. A group of
-    // four 8-bit K elements innermost (the operand layout of the CPU's
-    // 4-way integer dot products) stays whole.
+    // K one step at a time: each step is an outer product. A dot group
+    // innermost (four 8-bit or two bf16 K elements, the operand layout of
+    // the CPU's dot product instructions) stays whole.
     SmallVector<int64_t> kTiles(ranges.size(), 0);
     for (unsigned k : dims.k)
       kTiles[k] = 1;
@@ -1149,10 +1208,12 @@ void TileAndVectorizePass::runOnOperation() {
   // 4. Vectorize every statically shaped tile the vectorizer accepts.
   SmallVector<linalg::LinalgOp> tiles;
   func.walk([&](linalg::LinalgOp op) { tiles.push_back(op); });
-  for (linalg::LinalgOp op : tiles)
-    specializeContractionTile(rewriter, op);
-  // Dot-group tiles are vectorized by hand, after the patterns below.
+  // Dot-group tiles keep their layout: they are vectorized by hand, after
+  // the patterns below.
   int64_t lanes = vectorBits / 32;
+  for (linalg::LinalgOp op : tiles)
+    if (!isDotGroupTile(op, lanes))
+      specializeContractionTile(rewriter, op);
   SmallVector<linalg::GenericOp> dotTiles;
   SmallVector<linalg::LinalgOp> candidates;
   func.walk([&](linalg::LinalgOp op) {

@@ -7,7 +7,9 @@
 // transposed: a constant weight is transposed once at compile time, so the
 // product streams rows of a [K, N] matrix. A weight in the panel layout
 // ([P, K, w], chosen by tfm-pack-weights) is contracted as it is, into
-// [M, P, w] = [M, P·w].
+// [M, P, w] = [M, P·w]. A weight read through a widening cast of a bf16 or
+// f16 constant (mixed precision) is contracted narrow, accumulating in f32;
+// bf16 x bf16 panels take the 2-way layout of vdpbf16ps.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +26,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cstring>
 #include <limits>
 
 using namespace mlir;
@@ -409,6 +412,49 @@ std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
               })};
 }
 
+/// The [M, N] accumulator of a linear's product: the bias broadcast over
+/// the rows (extended to `accType`), or zeros.
+Value buildMatrixInit(OpBuilder &b, Location loc, Value bias, int64_t m,
+                      int64_t n, Type accType) {
+  if (!bias)
+    return createFilled(b, loc, {m, n}, createScalar(b, loc, accType, 0));
+  return buildElementwise(b, loc, {m, n}, accType, bias,
+                          [&](OpBuilder &nb, Location l, ValueRange args) {
+                            return extendTo(nb, l, args[0], accType);
+                          });
+}
+
+/// The [M, P, w] accumulator of a panel product: the bias (zero-padded to
+/// whole panels) broadcast over the rows, or zeros.
+Value buildPanelInit(OpBuilder &b, Location loc, Value bias, int64_t m,
+                     int64_t panels, int64_t width, Type accType) {
+  if (!bias)
+    return createFilled(b, loc, {m, panels, width},
+                        createScalar(b, loc, accType, 0));
+  MLIRContext *ctx = b.getContext();
+  AffineExpr pE = getAffineDimExpr(1, ctx), jE = getAffineDimExpr(2, ctx);
+  int64_t n = cast<RankedTensorType>(bias.getType()).getDimSize(0);
+  if (n != panels * width) {
+    Type elementType = getElementTypeOrSelf(bias.getType());
+    bias = tensor::PadOp::create(
+        b, loc, RankedTensorType::get({panels * width}, elementType), bias,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(panels * width - n)},
+        createScalar(b, loc, elementType, 0));
+  }
+  bias = reshapeTo(b, loc, bias, {panels, width});
+  return buildGeneric(
+             b, loc, bias, createEmpty(b, loc, {m, panels, width}, accType),
+             {AffineMap::get(3, 0, {pE, jE}, ctx),
+              AffineMap::getMultiDimIdentityMap(3, ctx)},
+             SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               return {extendTo(nb, l, args[0], accType)};
+             })
+      .front();
+}
+
 /// input [M, K] x the panel weight [P, K, w] + the bias (zero-padded to
 /// whole panels), as one contraction over (m, p, j, k) into [M, P, w];
 /// returned collapsed to [M, P·w], the padding columns last. K may be
@@ -427,34 +473,7 @@ Value buildPanelProduct(
   MLIRContext *ctx = b.getContext();
   AffineExpr mE = getAffineDimExpr(0, ctx), pE = getAffineDimExpr(1, ctx),
              jE = getAffineDimExpr(2, ctx);
-  Value init;
-  if (bias) {
-    // Padded with zeros to whole panels, then broadcast over the rows.
-    int64_t n = cast<RankedTensorType>(bias.getType()).getDimSize(0);
-    if (n != panels * width) {
-      Type elementType = getElementTypeOrSelf(bias.getType());
-      bias = tensor::PadOp::create(
-          b, loc, RankedTensorType::get({panels * width}, elementType), bias,
-          ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{b.getIndexAttr(panels * width - n)},
-          createScalar(b, loc, elementType, 0));
-    }
-    bias = reshapeTo(b, loc, bias, {panels, width});
-    init =
-        buildGeneric(
-            b, loc, bias, createEmpty(b, loc, {m, panels, width}, accType),
-            {AffineMap::get(3, 0, {pE, jE}, ctx),
-             AffineMap::getMultiDimIdentityMap(3, ctx)},
-            SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-            [&](OpBuilder &nb, Location l,
-                ValueRange args) -> SmallVector<Value> {
-              return {extendTo(nb, l, args[0], accType)};
-            })
-            .front();
-  } else {
-    init = createFilled(b, loc, {m, panels, width},
-                        createScalar(b, loc, accType, 0));
-  }
+  Value init = buildPanelInit(b, loc, bias, m, panels, width, accType);
   unsigned numLoops = 3 + kRank;
   SmallVector<AffineExpr> inputExprs = {mE}, weightExprs = {pE};
   for (int64_t i = 0; i < kRank; ++i) {
@@ -479,6 +498,56 @@ Value buildPanelProduct(
   return reshapeTo(b, loc, product, {m, panels * width});
 }
 
+/// The constant panels `like` of `type` [P, K, w] (row-major bytes
+/// `bytes`) regrouped as [P, K/g, w, g]: g consecutive K elements of a
+/// feature together, what one 32-bit lane of a g-way dot product reads.
+Value createGroupedPanels(OpBuilder &b, Location loc, Attribute like,
+                          RankedTensorType type, ArrayRef<char> bytes,
+                          int64_t group, StringRef suffix) {
+  int64_t p = type.getDimSize(0), k = type.getDimSize(1),
+          w = type.getDimSize(2);
+  int64_t size = getStorageBytes(type.getElementType());
+  int64_t groups = k / group;
+  SmallVector<char> grouped(bytes.size());
+  for (int64_t panel = 0; panel < p; ++panel)
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t j = 0; j < w; ++j)
+        for (int64_t t = 0; t < group; ++t)
+          std::memcpy(
+              &grouped[(((panel * groups + g) * w + j) * group + t) * size],
+              &bytes[((panel * k + group * g + t) * w + j) * size], size);
+  auto groupedType =
+      RankedTensorType::get({p, groups, w, group}, type.getElementType());
+  return arith::ConstantOp::create(
+      b, loc,
+      cast<TypedAttr>(createConstantLike(like, groupedType, suffix, grouped)));
+}
+
+/// A [M, K/g, g] x [P, K/g, w, g] product into the [M, P, w] accumulator
+/// `init`, as one contraction over (m, p, g, j, t): the dot-group layout of
+/// the CPU's dot product instructions (a group of g K elements of a feature
+/// in one 32-bit lane).
+Value buildDotGroupProduct(OpBuilder &b, Location loc, Value input,
+                           Value weight, Value init,
+                           MultiplyAccumulateFn multiplyAccumulate) {
+  MLIRContext *ctx = b.getContext();
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(5, 0, {dim(0), dim(2), dim(4)}, ctx),
+      AffineMap::get(5, 0, {dim(1), dim(2), dim(3), dim(4)}, ctx),
+      AffineMap::get(5, 0, {dim(0), dim(1), dim(3)}, ctx)};
+  return buildGeneric(
+             b, loc, ValueRange{input, weight}, init, maps,
+             {utils::IteratorType::parallel, utils::IteratorType::parallel,
+              utils::IteratorType::reduction, utils::IteratorType::parallel,
+              utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               return {multiplyAccumulate(nb, l, args[0], args[1], args[2])};
+             })
+      .front();
+}
+
 /// uint8 activations [M, K] x the int8 panel weight [P, K, w] in i32,
 /// [M, P·w]. With K a multiple of four the panels are laid out as
 /// [P, K/4, w, 4] at compile time (four consecutive K elements of a feature
@@ -490,44 +559,20 @@ Value buildIntegerPanelProduct(OpBuilder &b, Location loc, Value activations,
   int64_t m = cast<RankedTensorType>(activations.getType()).getDimSize(0);
   int64_t p = type.getDimSize(0), k = type.getDimSize(1),
           w = type.getDimSize(2);
-  MLIRContext *ctx = b.getContext();
   Type i32 = b.getI32Type();
-  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   if (k % 4 == 0) {
     int64_t groups = k / 4;
-    SmallVector<char> grouped(panelBytes.size());
-    for (int64_t panel = 0; panel < p; ++panel)
-      for (int64_t g = 0; g < groups; ++g)
-        for (int64_t j = 0; j < w; ++j)
-          for (int64_t t = 0; t < 4; ++t)
-            grouped[((panel * groups + g) * w + j) * 4 + t] =
-                panelBytes[(panel * k + 4 * g + t) * w + j];
     Attribute like;
     (void)matchPattern(panels, m_Constant(&like));
-    auto groupedType = RankedTensorType::get({p, groups, w, 4}, b.getI8Type());
-    Value weight =
-        arith::ConstantOp::create(b, loc,
-                                  cast<TypedAttr>(createConstantLike(
-                                      like, groupedType, ".dot4", grouped)));
+    Value weight = createGroupedPanels(
+        b, loc, like, type,
+        ArrayRef<char>(reinterpret_cast<const char *>(panelBytes.data()),
+                       panelBytes.size()),
+        4, ".dot4");
     Value input = reshapeTo(b, loc, activations, {m, groups, 4});
-    // Loops (m, p, g, j, t).
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(5, 0, {dim(0), dim(2), dim(4)}, ctx),
-        AffineMap::get(5, 0, {dim(1), dim(2), dim(3), dim(4)}, ctx),
-        AffineMap::get(5, 0, {dim(0), dim(1), dim(3)}, ctx)};
     Value init = createFilled(b, loc, {m, p, w}, createScalar(b, loc, i32, 0));
-    Value product =
-        buildGeneric(
-            b, loc, ValueRange{input, weight}, init, maps,
-            {utils::IteratorType::parallel, utils::IteratorType::parallel,
-             utils::IteratorType::reduction, utils::IteratorType::parallel,
-             utils::IteratorType::reduction},
-            [&](OpBuilder &nb, Location l,
-                ValueRange args) -> SmallVector<Value> {
-              return {buildUnsignedSignedMultiplyAccumulate(nb, l, args[0],
-                                                            args[1], args[2])};
-            })
-            .front();
+    Value product = buildDotGroupProduct(b, loc, input, weight, init,
+                                         buildUnsignedSignedMultiplyAccumulate);
     return reshapeTo(b, loc, product, {m, p * w});
   }
   // K not in groups of four: the plain panels.
@@ -802,8 +847,101 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
       .front();
 }
 
+/// A linear operand read through a widening float cast, `cast<f32>(x16)`
+/// of a bf16 or f16 `x16` (tfm-quantize's mixed precision): x16, or null.
+Value getNarrowFloatSource(Value operand) {
+  auto widening = operand.getDefiningOp<CastOp>();
+  if (!widening)
+    return Value();
+  auto from = dyn_cast<FloatType>(
+      cast<ShapedType>(widening.getInput().getType()).getElementType());
+  auto to = dyn_cast<FloatType>(widening.getType().getElementType());
+  if (!from || !to || from.getWidth() >= to.getWidth())
+    return Value();
+  return widening.getInput();
+}
+
+/// bf16 input [M, K] x the bf16 panel weight [P, K, w] (constant `like`)
+/// + the bias, into f32 [M, P·w], in the 2-way layout (K even): the panels
+/// regrouped at compile time as [P, K/2, w, 2] (each 32-bit lane a pair
+/// of K elements of one feature, the operand layout of vdpbf16ps), the
+/// input read as [M, K/2, 2]. Each product of two bf16 values is exact in
+/// f32; the sums are f32.
+FailureOr<Value> buildPairPanelProduct(OpBuilder &b, Location loc, Value input,
+                                       Attribute like, RankedTensorType type,
+                                       Value bias) {
+  SmallVector<char> storage;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(like, storage);
+  if (failed(bytes))
+    return failure();
+  int64_t m = cast<RankedTensorType>(input.getType()).getDimSize(0);
+  int64_t p = type.getDimSize(0), k = type.getDimSize(1),
+          w = type.getDimSize(2);
+  int64_t pairs = k / 2;
+  Value weight = createGroupedPanels(b, loc, like, type, *bytes, 2, ".dot2");
+  Value pairedInput = reshapeTo(b, loc, input, {m, pairs, 2});
+  Value init = buildPanelInit(b, loc, bias, m, p, w, b.getF32Type());
+  Value product = buildDotGroupProduct(b, loc, pairedInput, weight, init,
+                                       buildMultiplyAccumulate);
+  return reshapeTo(b, loc, product, {m, p * w});
+}
+
+/// The f32 [M, N] result (before the activation and residual) of a linear
+/// whose weight is a narrow float constant widened to f32, `narrowWeight`
+/// its narrow form: the product reads f32 rows of the input and the narrow
+/// weight, widened in registers, and accumulates in f32. With `bf16Dot`
+/// (the target has vdpbf16ps) a bf16 x bf16 product in panels takes the
+/// 2-way layout instead, reading the narrow input.
+Value buildNarrowFloatLinear(ConversionPatternRewriter &rewriter, Location loc,
+                             LinearOp op, Value narrowWeight, Value bias,
+                             int64_t m, int64_t n, int64_t k, bool bf16Dot) {
+  // The input in f32 (widened once, so that the product's register tile
+  // reads f32 rows), and narrow when the 2-way bf16 layout reads it.
+  Value input2D = reshapeTo(rewriter, loc,
+                            rewriter.getRemappedValue(op.getInput()), {m, k});
+  Value narrowInput = getNarrowFloatSource(op.getInput());
+  Type f32 = rewriter.getF32Type();
+  Value weight = rewriter.getRemappedValue(narrowWeight);
+  auto weightType = cast<RankedTensorType>(narrowWeight.getType());
+  Attribute weightAttr;
+  bool isConstant = matchPattern(narrowWeight, m_Constant(&weightAttr));
+  if (op.hasPackedWeight()) {
+    FailureOr<Value> result = failure();
+    if (bf16Dot && isConstant && k % 2 == 0 &&
+        weightType.getElementType().isBF16() && narrowInput &&
+        getElementTypeOrSelf(narrowInput.getType()).isBF16())
+      result = buildPairPanelProduct(
+          rewriter, loc,
+          reshapeTo(rewriter, loc, rewriter.getRemappedValue(narrowInput),
+                    {m, k}),
+          weightAttr, weightType, bias);
+    if (failed(result))
+      result = buildPanelProduct(rewriter, loc, input2D, weight, bias, f32);
+    if (cast<RankedTensorType>(result->getType()).getDimSize(1) != n)
+      result = extractStaticSlice(rewriter, loc, *result, {0, 0}, {m, n});
+    return *result;
+  }
+  Value weightT;
+  if (TypedAttr transposed =
+          isConstant ? transposeConstantMatrix(weightAttr, weightType)
+                     : TypedAttr()) {
+    weightT = arith::ConstantOp::create(rewriter, loc, transposed);
+  } else {
+    Value init =
+        createEmpty(rewriter, loc, {k, n}, weightType.getElementType());
+    weightT = linalg::TransposeOp::create(rewriter, loc, weight, init,
+                                          ArrayRef<int64_t>{1, 0})
+                  .getResult()
+                  .front();
+  }
+  return buildMatmul2D(rewriter, loc, input2D, weightT,
+                       buildMatrixInit(rewriter, loc, bias, m, n, f32));
+}
+
 struct LinearOpLowering : OpConversionPattern<LinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LinearOpLowering(const TypeConverter &converter, MLIRContext *ctx,
+                   bool bf16Dot)
+      : OpConversionPattern(converter, ctx), bf16Dot(bf16Dot) {}
   LogicalResult
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -839,8 +977,12 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     if (blockQuantized)
       blockProduct = buildBlockQuantizedLinear(rewriter, loc, *blockQuantized,
                                                input2D, bias, m, n, k);
+    Value narrowWeight = getNarrowFloatSource(op.getWeight());
     if (succeeded(blockProduct)) {
       result = *blockProduct;
+    } else if (narrowWeight && accType.isF32()) {
+      result = buildNarrowFloatLinear(rewriter, loc, op, narrowWeight, bias, m,
+                                      n, k, bf16Dot);
     } else if (quantizedInput && succeeded(weightBytes)) {
       result =
           buildIntegerLinear(rewriter, loc, op, *quantizedInput, *quantized,
@@ -904,17 +1046,9 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     } else {
       Value weightT =
           getTransposedWeight(rewriter, loc, op, adaptor.getWeight());
-      Value init;
-      if (Value bias = adaptor.getBias()) {
-        init = buildElementwise(rewriter, loc, {m, n}, accType, bias,
-                                [&](OpBuilder &b, Location l, ValueRange args) {
-                                  return extendTo(b, l, args[0], accType);
-                                });
-      } else {
-        init = createFilled(rewriter, loc, {m, n},
-                            createScalar(rewriter, loc, accType, 0));
-      }
-      result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
+      result = buildMatmul2D(
+          rewriter, loc, input2D, weightT,
+          buildMatrixInit(rewriter, loc, adaptor.getBias(), m, n, accType));
     }
     // The epilogue: activation, then the residual, in the compute type.
     std::optional<Activation> activation = op.getActivation();
@@ -939,6 +1073,8 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     rewriter.replaceOp(op, truncateTo(rewriter, loc, result, elementType));
     return success();
   }
+
+  bool bf16Dot;
 };
 
 /// Grouped N-d convolution as one generic over
@@ -1056,7 +1192,8 @@ struct ConvOpLowering : OpConversionPattern<ConvOp> {
 } // namespace
 
 void mlir::tfm::populateContractionToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<MatmulOpLowering, LinearOpLowering, ConvOpLowering>(
-      converter, patterns.getContext());
+    const TypeConverter &converter, RewritePatternSet &patterns, bool bf16Dot) {
+  patterns.add<MatmulOpLowering, ConvOpLowering>(converter,
+                                                 patterns.getContext());
+  patterns.add<LinearOpLowering>(converter, patterns.getContext(), bf16Dot);
 }

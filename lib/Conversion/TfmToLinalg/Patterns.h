@@ -10,9 +10,11 @@ namespace mlir::tfm {
 /// constant, binary/unary arithmetic, activations, compare, cast, where.
 void populateElementwiseToLinalgPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns);
-/// matmul, linear, conv.
+/// matmul, linear, conv; with `bf16Dot`, bf16 panel products in the 2-way
+/// layout of the target's bf16 pair dot product.
 void populateContractionToLinalgPatterns(const TypeConverter &converter,
-                                         RewritePatternSet &patterns);
+                                         RewritePatternSet &patterns,
+                                         bool bf16Dot);
 /// reduce_*, softmax, log_softmax.
 void populateReductionToLinalgPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns);

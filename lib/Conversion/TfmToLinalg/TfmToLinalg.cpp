@@ -22,9 +22,10 @@ TfmToLinalgTypeConverter::TfmToLinalgTypeConverter() {
 }
 
 void mlir::tfm::populateTfmToLinalgConversionPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const ConvertTfmToLinalgPassOptions &options) {
   populateElementwiseToLinalgPatterns(converter, patterns);
-  populateContractionToLinalgPatterns(converter, patterns);
+  populateContractionToLinalgPatterns(converter, patterns, options.bf16Dot);
   populateReductionToLinalgPatterns(converter, patterns);
   populateNormalizationToLinalgPatterns(converter, patterns);
   populateAttentionToLinalgPatterns(converter, patterns);
@@ -35,6 +36,7 @@ void mlir::tfm::populateTfmToLinalgConversionPatterns(
 namespace {
 struct ConvertTfmToLinalgPass
     : public tfm::impl::ConvertTfmToLinalgPassBase<ConvertTfmToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // Code generation works on static shapes; say so at the op rather than
@@ -69,7 +71,9 @@ struct ConvertTfmToLinalgPass
         [&](Operation *op) { return converter.isLegal(op); });
 
     RewritePatternSet patterns(ctx);
-    populateTfmToLinalgConversionPatterns(converter, patterns);
+    ConvertTfmToLinalgPassOptions options;
+    options.bf16Dot = bf16Dot;
+    populateTfmToLinalgConversionPatterns(converter, patterns, options);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

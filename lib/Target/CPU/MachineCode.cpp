@@ -136,6 +136,15 @@ bool cpu::hasDotProductInt8(const llvm::TargetMachine &machine, int64_t bits) {
   return false;
 }
 
+bool cpu::hasDotProductBf16(const llvm::TargetMachine &machine, int64_t bits) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  if (bits == 512)
+    return info->checkFeatures("+avx512bf16");
+  if (bits == 256)
+    return info->checkFeatures("+avx512bf16,+avx512vl");
+  return false;
+}
+
 LogicalResult cpu::optimizeModule(llvm::Module &module,
                                   llvm::TargetMachine &machine,
                                   unsigned optLevel, std::string &error) {

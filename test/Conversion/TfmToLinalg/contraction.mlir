@@ -1,4 +1,5 @@
 // RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --convert-tfm-to-linalg="bf16-dot=true" --split-input-file | FileCheck %s --check-prefix=DOT2
 
 // A matmul by a 2-D weight folds its batch into the rows of one
 // linalg.matmul.
@@ -158,4 +159,54 @@ func.func @conv(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf
   %0 = tfm.conv %x, %w, %b strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2
       : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>
   return %0 : tensor<1x6x4x4xf32>
+}
+
+// -----
+
+// Mixed precision (a bf16 weight in panels, the input rounded to bf16 and
+// widened): without a bf16 dot product the panel product reads the f32
+// rows and the bf16 panels, widened in the body; with `bf16-dot` the
+// panels are regrouped in pairs of K at compile time, [P, K/2, w, 2], and
+// the product reads the bf16 input as [M, K/2, 2] (loops m, p, g, j, t).
+// CHECK-LABEL: func.func @narrow_panels
+// CHECK: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x4x2xbf16>
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<3x4xbf16>) outs(%{{.*}} : tensor<3x4xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[R]], %[[W]] : tensor<3x4xf32>, tensor<2x4x2xbf16>)
+// CHECK: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: bf16, %[[ACC:.*]]: f32):
+// CHECK: %[[E:.*]] = arith.extf %[[B]] : bf16 to f32
+// CHECK: %[[P:.*]] = arith.mulf %[[A]], %[[E]]
+// CHECK: arith.addf %[[ACC]], %[[P]]
+// DOT2-LABEL: func.func @narrow_panels
+// DOT2: %[[N:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<3x4xf32>) outs(%{{.*}} : tensor<3x4xbf16>)
+// DOT2: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]], {{\[\[}}5.000000e+00, 7.000000e+00], [6.000000e+00, 8.000000e+00]]], {{\[\[\[}}1.500000e+00, 2.500000e+00], [0.000000e+00, 0.000000e+00]], {{\[\[}}3.500000e+00, 4.500000e+00], [0.000000e+00, 0.000000e+00]]]]> : tensor<2x2x2x2xbf16>
+// DOT2: %[[NP:.*]] = tensor.expand_shape %[[N]] {{\[\[}}0], [1, 2]] output_shape [3, 2, 2]
+// DOT2: %[[PROD:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[NP]], %[[W]] : tensor<3x2x2xbf16>, tensor<2x2x2x2xbf16>) outs(%{{.*}} : tensor<3x2x2xf32>)
+// DOT2: arith.extf %{{.*}} : bf16 to f32
+// DOT2: arith.extf %{{.*}} : bf16 to f32
+// DOT2: arith.mulf
+// DOT2: arith.addf
+// DOT2: tensor.collapse_shape %[[PROD]] {{\[\[}}0], [1, 2]] : tensor<3x2x2xf32> into tensor<3x4xf32>
+// DOT2: tensor.extract_slice %{{.*}}[0, 0] [3, 3] [1, 1]
+func.func @narrow_panels(%x: tensor<3x4xf32>, %b: tensor<3xf32>) -> tensor<3x3xf32> {
+  %w16 = tfm.constant dense<[[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], [[1.5, 0.0], [2.5, 0.0], [3.5, 0.0], [4.5, 0.0]]]> : tensor<2x4x2xbf16>
+  %w = tfm.cast %w16 : tensor<2x4x2xbf16> to tensor<2x4x2xf32>
+  %x16 = tfm.cast %x : tensor<3x4xf32> to tensor<3x4xbf16>
+  %xr = tfm.cast %x16 : tensor<3x4xbf16> to tensor<3x4xf32>
+  %y = tfm.linear %xr, %w, %b {out_features = 3 : i64} : (tensor<3x4xf32>, tensor<2x4x2xf32>, tensor<3xf32>) -> tensor<3x3xf32>
+  return %y : tensor<3x3xf32>
+}
+
+// -----
+
+// An f16 weight in [N, K]: transposed at compile time and contracted
+// narrow into an f32 accumulator initialized with the bias.
+// CHECK-LABEL: func.func @narrow_matrix
+// CHECK: %[[WT:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]]> : tensor<2x2xf16>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[WT]] : tensor<5x2xf32>, tensor<2x2xf16>) outs(%{{.*}} : tensor<5x2xf32>)
+// CHECK: arith.extf %{{.*}} : f16 to f32
+func.func @narrow_matrix(%x: tensor<5x2xf32>, %b: tensor<2xf32>) -> tensor<5x2xf32> {
+  %w16 = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf16>
+  %w = tfm.cast %w16 : tensor<2x2xf16> to tensor<2x2xf32>
+  %y = tfm.linear %x, %w, %b : (tensor<5x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<5x2xf32>
+  return %y : tensor<5x2xf32>
 }

@@ -52,6 +52,10 @@ int64_t getVectorRegisterBits(const llvm::TargetMachine &machine);
 /// VNNI with VL, at 256.
 bool hasDotProductInt8(const llvm::TargetMachine &machine, int64_t bits);
 
+/// True when `machine` has vdpbf16ps (the bf16 pair dot product into f32)
+/// on vector registers of `bits`: AVX-512 BF16 at 512, with VL at 256.
+bool hasDotProductBf16(const llvm::TargetMachine &machine, int64_t bits);
+
 /// Where the weights blob goes.
 struct WeightsPlacement {
   /// True: into the read-only data of the object; false: into a side file.
