@@ -9,8 +9,8 @@ license texts the training left out) and reports, per mode: the next-byte
 cross entropy (nats per byte) and perplexity, the perplexity's increase
 relative to tfmc's fp32 model, the agreement of the top-1 prediction with
 fp32's, and the largest logit difference. With --check, exits non-zero
-when a mode misses its target (W8A8: perplexity +0.5 % at most; int4 in
-blocks of 32: +3 %).
+when a mode misses its target (W8A8, bf16 and fp16: perplexity +0.5 % at
+most; int4 in blocks of 32: +3 %).
 
     quant_accuracy.py --tfmc build/bin/tfmc --tfm-run build/bin/tfm-run \\
         --work /tmp/quant-accuracy [--check]
@@ -36,6 +36,8 @@ MODES = [
     ("w8a8-dynamic", ["--quantize=w8a8-dynamic"], 0.005),
     ("w8a8-static", ["--quantize=w8a8-static", "--calibrate={calibration}"],
      0.005),
+    ("bf16", ["--quantize=bf16"], 0.005),
+    ("fp16", ["--quantize=fp16"], 0.005),
     ("int4-weights b32", ["--quantize=int4-weights",
                           "--quantize-block-size=32"], 0.03),
     ("int4-weights b128", ["--quantize=int4-weights",

@@ -17,7 +17,8 @@ mode's -O3 executable runs in the same rounds too, with ONNX Runtime on
 the model's own quantized form as the peer: its dynamic int8 form
 (scripts/quantize_ort_dynamic.py: the DynamicQuantizeLinear + MatMulInteger
 graph of ORT's own quantizer) for the int8 modes, its 4-bit MatMulNBits
-form (scripts/quantize_ort_nbits.py) for int4-weights; a second table gives
+form (scripts/quantize_ort_nbits.py) for int4-weights, the fp32 model for
+bf16 and fp16 (default modes: w8a8-dynamic,bf16); a second table gives
 each mode's latency against tfmc -O3 fp32, ONNX Runtime fp32 and the peer.
 
     /usr/bin/python3 bench/run_bench.py [--models bert,bert16,minilm,gpt2]
@@ -123,7 +124,9 @@ def bench_model(key, args, work):
     # int8 graph, or its 4-bit MatMulNBits graph for int4-weights.
     peers = {}
     for mode in modes:
-        kind = "int4" if mode.startswith("int4") else "int8"
+        kind = peer_kind(mode)
+        if kind == "fp32":
+            continue  # the model itself, timed in every round anyway
         script = ("quantize_ort_nbits.py" if kind == "int4"
                   else "quantize_ort_dynamic.py")
         path = model.replace(".onnx", "_ort_%s.onnx" % kind)
@@ -177,7 +180,9 @@ def bench_model(key, args, work):
             peer_medians[kind].append(time_ort(path)["median_ms"])
     def quantized_row(mode):
         ms = statistics.median(tfm_medians[mode])
-        peer = statistics.median(peer_medians[peer_kind(mode)])
+        kind = peer_kind(mode)
+        peer = statistics.median(ort_medians if kind == "fp32"
+                                 else peer_medians[kind])
         return {"ms": ms, "over_O3": ms / o3, "over_ort": ms / ort,
                 "peer": "ORT " + peer_kind(mode), "peer_ms": peer,
                 "over_peer": ms / peer, "compile_s": compile_seconds[mode]}
@@ -197,6 +202,11 @@ def bench_model(key, args, work):
 
 
 def peer_kind(mode):
+    """ONNX Runtime's form of the model a quantized mode is compared with:
+    its int4 or int8 graph, or for the mixed-precision modes the fp32 model
+    (ONNX Runtime's CPU provider has no bf16 or f16 matrix products)."""
+    if mode in ("bf16", "fp16"):
+        return "fp32"
     return "int4" if mode.startswith("int4") else "int8"
 
 
@@ -213,7 +223,7 @@ def main():
                         default=os.path.join(ROOT, "build", "models"))
     parser.add_argument("--work", default=os.path.join(ROOT, "build",
                                                        "bench"))
-    parser.add_argument("--quantize", default="w8a8-dynamic",
+    parser.add_argument("--quantize", default="w8a8-dynamic,bf16",
                         help="comma-separated tfmc --quantize modes also "
                         "timed at -O3 ('' for none)")
     parser.add_argument("--json")
