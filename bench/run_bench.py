@@ -23,7 +23,7 @@ each mode's latency against tfmc -O3 fp32, ONNX Runtime fp32 and the peer.
 
     /usr/bin/python3 bench/run_bench.py [--models bert,bert16,minilm,gpt2]
         [--rounds 3] [--runs 10] [--threads N] [--quantize MODES]
-        [--json FILE]
+        [--target-cpu CPU] [--json FILE]
 
 ORT's peak RSS is that of the Node.js process running it, which includes
 the Node.js runtime itself.
@@ -112,6 +112,8 @@ def bench_model(key, args, work):
     def compile_tfmc(variant, name, flags):
         exes[variant] = os.path.join(model_work, name)
         command = [args.tfmc, model] + flags + ["-o", exes[variant]]
+        if args.target_cpu:
+            command.append("--target-cpu=" + args.target_cpu)
         command += ["--input-shape=%s=%s" % (n, "x".join(map(str, s)))
                     for n, s in shapes.items()]
         compile_seconds[variant], compile_rss_mib[variant] = run_measured(
@@ -226,6 +228,10 @@ def main():
     parser.add_argument("--quantize", default="w8a8-dynamic,bf16",
                         help="comma-separated tfmc --quantize modes also "
                         "timed at -O3 ('' for none)")
+    parser.add_argument("--target-cpu",
+                        help="tfmc's --target-cpu for every executable (e.g. "
+                        "x86-64-v3 to time the AVX2 code on an AVX-512 "
+                        "machine; ONNX Runtime still picks its own kernels)")
     parser.add_argument("--json")
     args = parser.parse_args()
 

@@ -32,6 +32,9 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <algorithm>
+#include <limits>
+
 namespace mlir::tfm {
 #define GEN_PASS_DEF_FUSEQUANTIZEDPASS
 #include "tfm/Passes/Passes.h.inc"
@@ -72,6 +75,9 @@ struct IntegerOperand {
   Value codes;
   Value zeroPoint;
   ElementsAttr constantCodes;
+  /// A constant's uint8 zero points, one per column, when its values only
+  /// fit 8 bits column by column.
+  ElementsAttr constantZeroPoints;
 
   RankedTensorType getType() const {
     return codes ? cast<RankedTensorType>(codes.getType())
@@ -79,8 +85,36 @@ struct IntegerOperand {
   }
 };
 
+/// The values `ints` of a [..., K, N] constant as uint8 codes with one
+/// zero point per column (Q = v + Z[n], Z in [0, 255]): what an asymmetric
+/// per-column uint8 weight becomes once the importer folds Q - Z. Fails
+/// when a column spans more than 255.
+std::optional<std::pair<SmallVector<char>, SmallVector<char>>>
+splitPerColumn(ArrayRef<int64_t> ints, int64_t n) {
+  SmallVector<int64_t> lo(n, std::numeric_limits<int64_t>::max()),
+      hi(n, std::numeric_limits<int64_t>::min());
+  for (auto [i, v] : llvm::enumerate(ints)) {
+    lo[i % n] = std::min(lo[i % n], v);
+    hi[i % n] = std::max(hi[i % n], v);
+  }
+  SmallVector<char> zeroPoints(n);
+  for (int64_t c = 0; c < n; ++c) {
+    int64_t z = std::clamp<int64_t>(-lo[c], 0, 255);
+    if (lo[c] + z < 0 || hi[c] + z > 255)
+      return std::nullopt;
+    zeroPoints[c] = static_cast<char>(z);
+  }
+  SmallVector<char> codes =
+      llvm::map_to_vector(llvm::enumerate(ints), [&](auto iv) {
+        return static_cast<char>(
+            iv.value() + static_cast<uint8_t>(zeroPoints[iv.index() % n]));
+      });
+  return std::make_pair(std::move(codes), std::move(zeroPoints));
+}
+
 std::optional<IntegerOperand> matchIntegerOperand(PatternRewriter &rewriter,
-                                                  Value value) {
+                                                  Value value,
+                                                  bool allowPerColumn = false) {
   auto widened = [](Value v) -> Value {
     auto cast = v.getDefiningOp<CastOp>();
     if (!cast || !isEightBit(cast.getInput()))
@@ -88,14 +122,14 @@ std::optional<IntegerOperand> matchIntegerOperand(PatternRewriter &rewriter,
     return cast.getInput();
   };
   if (Value codes = widened(value))
-    return IntegerOperand{codes, Value()};
+    return IntegerOperand{codes, Value(), ElementsAttr(), ElementsAttr()};
   if (auto sub = value.getDefiningOp<SubOp>()) {
     Value codes = widened(sub.getLhs()), zeroPoint = widened(sub.getRhs());
     if (!codes || !zeroPoint ||
         cast<RankedTensorType>(codes.getType()).getElementType() !=
             cast<RankedTensorType>(zeroPoint.getType()).getElementType())
       return std::nullopt;
-    return IntegerOperand{codes, zeroPoint};
+    return IntegerOperand{codes, zeroPoint, ElementsAttr(), ElementsAttr()};
   }
   // A constant: 8-bit codes when its values fit int8 (or else uint8).
   Attribute attr;
@@ -107,8 +141,20 @@ std::optional<IntegerOperand> matchIntegerOperand(PatternRewriter &rewriter,
     return std::nullopt;
   auto [lo, hi] = std::minmax_element(ints->begin(), ints->end());
   bool isSigned = *lo >= -128 && *hi <= 127;
-  if (!isSigned && (*lo < 0 || *hi > 255))
-    return std::nullopt;
+  if (!isSigned && (*lo < 0 || *hi > 255)) {
+    if (!allowPerColumn || type.getRank() < 1 || !type.hasStaticShape())
+      return std::nullopt;
+    int64_t n = type.getShape().back();
+    auto split = splitPerColumn(*ints, n);
+    if (!split)
+      return std::nullopt;
+    auto u8 = IntegerType::get(rewriter.getContext(), 8, IntegerType::Unsigned);
+    return IntegerOperand{
+        Value(), Value(),
+        createConstantLike(attr, type.clone(u8), ".codes", split->first),
+        createConstantLike(attr, RankedTensorType::get({n}, u8), ".zero_points",
+                           split->second)};
+  }
   auto codeType = IntegerType::get(rewriter.getContext(), 8,
                                    isSigned ? IntegerType::Signless
                                             : IntegerType::Unsigned);
@@ -116,7 +162,8 @@ std::optional<IntegerOperand> matchIntegerOperand(PatternRewriter &rewriter,
       *ints, [](int64_t v) { return static_cast<char>(v); });
   return IntegerOperand{
       Value(), Value(),
-      createConstantLike(attr, type.clone(codeType), ".codes", bytes)};
+      createConstantLike(attr, type.clone(codeType), ".codes", bytes),
+      ElementsAttr()};
 }
 
 /// dequantize(codes, 1, zero point) in `floatType`: per tensor, or with a
@@ -129,6 +176,8 @@ Value dequantizeUnscaled(PatternRewriter &rewriter, Location loc,
                     : ConstantOp::create(rewriter, loc, operand.constantCodes)
                           .getResult();
   Value zeroPoint = operand.zeroPoint;
+  if (operand.constantZeroPoints)
+    zeroPoint = ConstantOp::create(rewriter, loc, operand.constantZeroPoints);
   IntegerAttr axis;
   SmallVector<int64_t> scaleShape;
   if (zeroPoint && !isSingleValue(zeroPoint)) {
@@ -171,7 +220,7 @@ struct IntegerProductToDequantized : OpRewritePattern<CastOp> {
     std::optional<IntegerOperand> lhs =
         matchIntegerOperand(rewriter, matmul.getLhs());
     std::optional<IntegerOperand> rhs =
-        matchIntegerOperand(rewriter, matmul.getRhs());
+        matchIntegerOperand(rewriter, matmul.getRhs(), /*allowPerColumn=*/true);
     auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
     // The activations take one zero point.
     if (!lhs || !rhs || (lhs->zeroPoint && !isSingleValue(lhs->zeroPoint)) ||

@@ -79,11 +79,12 @@ ElementsAttr packPanels(const WeightSource &source, RankedTensorType type,
   return createConstantLike(source.value, packedType, ".panels", packed);
 }
 
-/// A quantized weight `dequantize(Q [N, K], S)` with one scale per output
-/// feature (or one for all) and no zero point, packed as
-/// `dequantize(Qp [P, K, w], Sp)`: Q in panels like a float weight, and a
-/// per-feature S as the blocked scale [P, 1, w] (block K along axis 1, so
-/// that each panel column keeps its feature's scale; 1 past N).
+/// A quantized weight `dequantize(Q [N, K], S[, Z])` with one scale (and
+/// zero point) per output feature, or one for all, packed as
+/// `dequantize(Qp [P, K, w], Sp[, Zp])`: Q in panels like a float weight,
+/// and a per-feature S as the blocked scale [P, 1, w] (block K along axis
+/// 1, so that each panel column keeps its feature's scale; 1 past N), Z
+/// alike (0 past N).
 ///
 /// A weight quantized in blocks along K (`axis = 1`, scales and zero points
 /// [N, K/b]) packs its scales and zero points in panels too, [P, K/b, w]
@@ -129,12 +130,13 @@ Value packQuantized(IRRewriter &rewriter, DequantizeOp dequantize,
   if (dequantize.getBlockSize())
     return packBlockQuantized(rewriter, dequantize, width);
   RankedTensorType qType = dequantize.getInput().getType();
-  Attribute q, scale;
-  if (dequantize.getZeroPoint() || qType.getRank() != 2 ||
-      !qType.hasStaticShape() ||
+  Attribute q, scale, zeroPoint;
+  if (qType.getRank() != 2 || !qType.hasStaticShape() ||
       (!dequantize.isPerTensor() && *dequantize.getAxis() != 0) ||
       !matchPattern(dequantize.getInput(), m_Constant(&q)) ||
-      !matchPattern(dequantize.getScale(), m_Constant(&scale)))
+      !matchPattern(dequantize.getScale(), m_Constant(&scale)) ||
+      (dequantize.getZeroPoint() &&
+       !matchPattern(dequantize.getZeroPoint(), m_Constant(&zeroPoint))))
     return nullptr;
   ElementsAttr panels = packPanels({q, /*isTransposed=*/false}, qType, width);
   if (!panels)
@@ -145,6 +147,7 @@ Value packQuantized(IRRewriter &rewriter, DequantizeOp dequantize,
   Location loc = dequantize.getLoc();
   rewriter.setInsertionPointAfter(dequantize);
   Value packedScale = dequantize.getScale();
+  Value packedZeroPoint = dequantize.getZeroPoint();
   IntegerAttr axis, blockSize;
   if (!dequantize.isPerTensor()) {
     FailureOr<SmallVector<float>> scales = getConstantFloats(scale);
@@ -157,13 +160,28 @@ Value packQuantized(IRRewriter &rewriter, DequantizeOp dequantize,
         DenseElementsAttr::get(
             RankedTensorType::get({numPanels, 1, width}, floatType),
             ArrayRef<float>(padded)));
+    if (zeroPoint) {
+      // Zero points go with their scales, 0 past N.
+      auto zType = cast<RankedTensorType>(cast<TypedAttr>(zeroPoint).getType());
+      SmallVector<char> storage;
+      FailureOr<ArrayRef<char>> bytes = getConstantBytes(zeroPoint, storage);
+      int64_t size = getStorageBytes(zType.getElementType());
+      if (failed(bytes))
+        return nullptr;
+      SmallVector<char> paddedZ(numPanels * width * size, 0);
+      llvm::copy(*bytes, paddedZ.begin());
+      packedZeroPoint = ConstantOp::create(
+          rewriter, loc,
+          createConstantLike(zeroPoint, zType.clone({numPanels, 1, width}),
+                             ".panels", paddedZ));
+    }
     axis = rewriter.getI64IntegerAttr(1);
     blockSize = rewriter.getI64IntegerAttr(k);
   }
   Value packedQ = ConstantOp::create(rewriter, loc, panels);
   return DequantizeOp::create(
       rewriter, loc, RankedTensorType::get({numPanels, k, width}, floatType),
-      packedQ, packedScale, /*zero_point=*/Value(), axis, blockSize);
+      packedQ, packedScale, packedZeroPoint, axis, blockSize);
 }
 
 /// A narrow float weight read as f32, `cast(W16 [N, K])` (mixed

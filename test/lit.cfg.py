@@ -30,6 +30,20 @@ if os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
     config.available_features.add("onnxruntime")
     config.environment["TFM_ORT_DIR"] = ort_dir
 
+# The host CPU's vector extensions, for tests that run code compiled for a
+# wider target than the baseline (the machines vary: Zen 3 has AVX2 only).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        host_flags = set()
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                host_flags.update(line.split(":", 1)[1].split())
+                break
+except OSError:
+    host_flags = set()
+if {"avx512f", "avx512bw", "avx512vl"} <= host_flags:
+    config.available_features.add("host-avx512")
+
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 

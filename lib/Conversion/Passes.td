@@ -41,7 +41,11 @@ def ConvertTfmToLinalgPass : Pass<"convert-tfm-to-linalg", "ModuleOp"> {
     Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
            "The target has a bf16 pair dot product (vdpbf16ps): bf16 x bf16 "
            "products of panel weights take its 2-way layout, [P, K/2, w, 2]; "
-           "otherwise they read f32 rows and widen the bf16 weight">
+           "otherwise they read f32 rows and widen the bf16 weight">,
+    Option<"int8Group", "int8-group", "int64_t", /*default=*/"4",
+           "K elements per 32-bit lane of u8 x s8 products of panel weights: "
+           "4 for vpdpbusd (VNNI), 2 for vpmaddwd (AVX2, AVX-512 without "
+           "VNNI); the weight is laid out [P, K/g, w, g]">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -49,6 +49,8 @@ static void buildLinalgPhase(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
   ConvertTfmToLinalgPassOptions conversion;
   conversion.bf16Dot = options.bf16Dot;
+  // Without VNNI, integer products pair K elements for vpmaddwd.
+  conversion.int8Group = options.vnni ? 4 : 2;
   pm.addPass(createConvertTfmToLinalgPass(conversion));
   addCleanups(pm);
   if (options.optLevel > 0)

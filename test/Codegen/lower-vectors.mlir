@@ -365,3 +365,42 @@ func.func @dot_pair_256(%a: vector<2xbf16>, %w: vector<8x2xbf16>, %acc: vector<8
   %r = vector.multi_reduction <add>, %p, %acc [1] : vector<8x2xf32> to vector<8xf32>
   return %r : vector<8xf32>
 }
+
+// -----
+
+// A u8 x s8 pair dot product per 32-bit lane (W8A8 tiles without VNNI),
+// at any width: one vpmaddwd on the weight bytes sign-extended to 16 bits
+// and the activation pair (16-bit already, or widened here) broadcast as
+// one word, then an add.
+// CHECK-LABEL: func.func @pmaddwd_256
+// CHECK-SAME: (%[[A:.*]]: vector<2xi16>, %[[W:.*]]: vector<8x2xi8>, %[[ACC:.*]]: vector<8xi32>)
+// CHECK: %[[WORD:.*]] = vector.bitcast %[[A]] : vector<2xi16> to vector<1xi32>
+// CHECK: %[[E:.*]] = vector.extract %[[WORD]][0] : i32 from vector<1xi32>
+// CHECK: %[[B:.*]] = vector.broadcast %[[E]] : i32 to vector<8xi32>
+// CHECK: %[[BH:.*]] = vector.bitcast %[[B]] : vector<8xi32> to vector<16xi16>
+// CHECK: %[[WH:.*]] = arith.extsi %{{.*}} : vector<16xi8> to vector<16xi16>
+// CHECK: %[[S:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[WH]], %[[BH]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// CHECK: %[[R:.*]] = arith.addi %[[ACC]], %[[S]] : vector<8xi32>
+// CHECK: return %[[R]]
+func.func @pmaddwd_256(%a: vector<2xi16>, %w: vector<8x2xi8>, %acc: vector<8xi32>) -> vector<8xi32> {
+  %b = vector.broadcast %a : vector<2xi16> to vector<8x2xi16>
+  %be = arith.extui %b : vector<8x2xi16> to vector<8x2xi32>
+  %we = arith.extsi %w : vector<8x2xi8> to vector<8x2xi32>
+  %p = arith.muli %be, %we : vector<8x2xi32>
+  %r = vector.multi_reduction <add>, %p, %acc [1] : vector<8x2xi32> to vector<8xi32>
+  return %r : vector<8xi32>
+}
+
+// -----
+
+// V512-LABEL: func.func @pmaddwd_512
+// V512: arith.extui %{{.*}} : vector<2xi8> to vector<2xi16>
+// V512: llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"(%{{.*}}, %{{.*}}) : (vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+func.func @pmaddwd_512(%a: vector<2xi8>, %w: vector<16x2xi8>, %acc: vector<16xi32>) -> vector<16xi32> {
+  %b = vector.broadcast %a : vector<2xi8> to vector<16x2xi8>
+  %be = arith.extui %b : vector<16x2xi8> to vector<16x2xi32>
+  %we = arith.extsi %w : vector<16x2xi8> to vector<16x2xi32>
+  %p = arith.muli %we, %be : vector<16x2xi32>
+  %r = vector.multi_reduction <add>, %p, %acc [1] : vector<16x2xi32> to vector<16xi32>
+  return %r : vector<16xi32>
+}

@@ -418,6 +418,42 @@ func.func @dot_pair(%a: tensor<16x8x2xbf16>, %w: tensor<2x8x32x2xbf16>) -> tenso
 
 // -----
 
+// A u8 x s8 product in pairs (no VNNI), the activations already widened to
+// 16 bits: per row and 8 lanes (AVX2), the row's pair broadcast, times the
+// lanes' weight byte pairs (one 16-byte load), reduced over the pair — one
+// vpmaddwd each.
+// CHECK-LABEL: func.func @dot_pair_int8
+// CHECK: vector.transfer_read %{{.*}} : tensor<6x1x2xi16>, vector<6x2xi16>
+// CHECK: %[[W0:.*]] = vector.transfer_read %{{.*}}[%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi8>, vector<16xi8>
+// CHECK: %[[W0G:.*]] = vector.shape_cast %[[W0]] : vector<16xi8> to vector<8x2xi8>
+// CHECK: %[[W0E:.*]] = arith.extsi %[[W0G]] : vector<8x2xi8> to vector<8x2xi32>
+// CHECK: %[[A0:.*]] = vector.broadcast %{{.*}} : vector<2xi16> to vector<8x2xi16>
+// CHECK: %[[A0E:.*]] = arith.extui %[[A0]] : vector<8x2xi16> to vector<8x2xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[A0E]], %[[W0E]] : vector<8x2xi32>
+// CHECK: vector.multi_reduction <add>, %[[P]], %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+// CHECK-COUNT-11: vector.multi_reduction <add>
+// CHECK-NOT: vector.multi_reduction
+#pair_a = affine_map<(m, p, g, j, t) -> (m, g, t)>
+#pair_w = affine_map<(m, p, g, j, t) -> (p, g, j, t)>
+#pair_c = affine_map<(m, p, g, j, t) -> (m, p, j)>
+func.func @dot_pair_int8(%a: tensor<12x8x2xi16>, %w: tensor<2x8x16x2xi8>) -> tensor<12x2x16xi32> {
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<12x2x16xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<12x2x16xi32>) -> tensor<12x2x16xi32>
+  %r = linalg.generic {indexing_maps = [#pair_a, #pair_w, #pair_c], iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction"]}
+      ins(%a, %w : tensor<12x8x2xi16>, tensor<2x8x16x2xi8>) outs(%f : tensor<12x2x16xi32>) {
+  ^bb0(%x: i16, %y: i8, %acc: i32):
+    %x32 = arith.extui %x : i16 to i32
+    %y32 = arith.extsi %y : i8 to i32
+    %p = arith.muli %x32, %y32 : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<12x2x16xi32>
+  return %r : tensor<12x2x16xi32>
+}
+
+// -----
+
 // One zero fill initializing two products (CSE merges equal fills) is
 // cloned per product, and each clone fused into its product's tiles: no
 // fill is left to compute once and copy into both outputs.

@@ -208,3 +208,34 @@ func.func @scales_kept(%x: tensor<2x4xf32>, %c: tensor<3xf32>, %s: tensor<f32>, 
   %1 = tfm.mul %z, %s : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
   return %0, %1 : tensor<2x3xf32>, tensor<2x3xf32>
 }
+
+// -----
+
+// A folded constant weight Q - Z whose columns only fit 8 bits one by one
+// (an asymmetric per-column uint8 weight): uint8 codes Q = v + Z with one
+// zero point per column (Z = -min of the column, clamped to [0, 255]).
+// Spanning more than 255 in a column, it stays an i32 product.
+// CHECK-LABEL: func.func @folded_per_column
+// It then goes on as any quantized weight: a linear on the transposed
+// codes, the zero points per feature.
+// CHECK-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[}}0, 200, 255], [255, 0, 55]]> : tensor<2x3xui8>
+// CHECK-DAG: %[[Z:.*]] = tfm.constant dense<[200, 0]> : tensor<2xui8>
+// CHECK: %[[W:.*]] = tfm.dequantize %[[Q]], %{{.*}}, %[[Z]] {axis = 0 : i64} : (tensor<2x3xui8>, tensor<2xf32>, tensor<2xui8>) -> tensor<2x3xf32>
+// CHECK: tfm.linear %{{.*}}, %[[W]] : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x2xf32>
+// CHECK-NOT: xi32>
+// CHECK-LABEL: func.func @too_wide
+// CHECK: tfm.matmul %{{.*}} : (tensor<2x3xi32>, tensor<3x2xi32>) -> tensor<2x2xi32>
+func.func @folded_per_column(%a: tensor<2x3xui8>) -> tensor<2x2xf32> {
+  %0 = tfm.cast %a : tensor<2x3xui8> to tensor<2x3xi32>
+  %w = tfm.constant dense<[[-200, 255], [0, 0], [55, 55]]> : tensor<3x2xi32>
+  %1 = tfm.matmul %0, %w : (tensor<2x3xi32>, tensor<3x2xi32>) -> tensor<2x2xi32>
+  %2 = tfm.cast %1 : tensor<2x2xi32> to tensor<2x2xf32>
+  return %2 : tensor<2x2xf32>
+}
+func.func @too_wide(%a: tensor<2x3xui8>) -> tensor<2x2xf32> {
+  %0 = tfm.cast %a : tensor<2x3xui8> to tensor<2x3xi32>
+  %w = tfm.constant dense<[[-200, 255], [0, 0], [56, -1]]> : tensor<3x2xi32>
+  %1 = tfm.matmul %0, %w : (tensor<2x3xi32>, tensor<3x2xi32>) -> tensor<2x2xi32>
+  %2 = tfm.cast %1 : tensor<2x2xi32> to tensor<2x2xf32>
+  return %2 : tensor<2x2xf32>
+}

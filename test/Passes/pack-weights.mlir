@@ -150,3 +150,18 @@ func.func @widened(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
   %a = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
   return %a : tensor<4x3xf32>
 }
+
+// -----
+
+// Per-feature zero points pack with their scales: [P, 1, w], 0 past N.
+// CHECK-LABEL: func.func @zero_points
+// CHECK-DAG: %[[Z:.*]] = tfm.constant dense<{{\[\[\[}}128, 200]], {{\[\[}}7, 0]]]> : tensor<2x1x2xui8>
+// CHECK: tfm.dequantize %{{.*}}, %{{.*}}, %[[Z]] {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x2x2xui8>, tensor<2x1x2xf32>, tensor<2x1x2xui8>) -> tensor<2x2x2xf32>
+func.func @zero_points(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %q = tfm.constant dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xui8>
+  %s = tfm.constant dense<[0.5, 0.25, 0.125]> : tensor<3xf32>
+  %z = tfm.constant dense<[128, 200, 7]> : tensor<3xui8>
+  %w = tfm.dequantize %q, %s, %z {axis = 0 : i64} : (tensor<3x2xui8>, tensor<3xf32>, tensor<3xui8>) -> tensor<3x2xf32>
+  %a = tfm.linear %x, %w : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  return %a : tensor<4x3xf32>
+}

@@ -246,6 +246,44 @@ void splitAccumulatorChains(RewriterBase &rewriter, func::FuncOp func,
   }
 }
 
+/// The u8 x s8 dot product of a register over groups of `group` K
+/// elements: the multi_reduction over the group of
+///
+///   zext(broadcast(a : vector<g x i8>)) * sext(w : vector<L x g x i8>)
+///
+/// into acc : vector<L x i32>, L lanes of 32 bits filling a register; for
+/// pairs, a may already be widened to i16. Returns (a, w).
+std::optional<std::pair<Value, Value>>
+matchIntegerDotGroup(vector::MultiDimReductionOp op, int64_t lanes,
+                     int64_t group) {
+  VectorType sourceType = op.getSourceVectorType();
+  if (op.getKind() != vector::CombiningKind::ADD ||
+      sourceType.getShape() != ArrayRef<int64_t>{lanes, group} ||
+      !sourceType.getElementType().isInteger(32) ||
+      op.getReductionMask() != ArrayRef<bool>{false, true})
+    return std::nullopt;
+  auto mul = op.getSource().getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return std::nullopt;
+  for (auto [lhs, rhs] : {std::make_pair(mul.getLhs(), mul.getRhs()),
+                          std::make_pair(mul.getRhs(), mul.getLhs())}) {
+    auto zext = lhs.getDefiningOp<arith::ExtUIOp>();
+    auto sext = rhs.getDefiningOp<arith::ExtSIOp>();
+    if (!zext || !sext)
+      continue;
+    auto broadcast = zext.getIn().getDefiningOp<vector::BroadcastOp>();
+    auto sourceVector =
+        broadcast ? dyn_cast<VectorType>(broadcast.getSourceType()) : nullptr;
+    if (!sourceVector || sourceVector.getShape() != ArrayRef<int64_t>{group} ||
+        !getElementTypeOrSelf(sext.getIn().getType()).isInteger(8))
+      continue;
+    Type activation = sourceVector.getElementType();
+    if (activation.isInteger(8) || (group == 2 && activation.isInteger(16)))
+      return std::make_pair(broadcast.getSource(), sext.getIn());
+  }
+  return std::nullopt;
+}
+
 /// One vpdpbusd: the multi_reduction over the group of four of
 ///
 ///   zext(broadcast(a : vector<4xi8>)) * sext(w : vector<L x 4 x i8>)
@@ -257,35 +295,12 @@ struct DotGroupToVnni : OpRewritePattern<vector::MultiDimReductionOp> {
 
   LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
                                 PatternRewriter &rewriter) const override {
-    VectorType sourceType = op.getSourceVectorType();
     int64_t lanes = vectorBits / 32;
-    if (op.getKind() != vector::CombiningKind::ADD ||
-        sourceType.getShape() != ArrayRef<int64_t>{lanes, 4} ||
-        !sourceType.getElementType().isInteger(32) ||
-        op.getReductionMask() != ArrayRef<bool>{false, true})
+    std::optional<std::pair<Value, Value>> group =
+        matchIntegerDotGroup(op, lanes, 4);
+    if (!group)
       return failure();
-    auto mul = op.getSource().getDefiningOp<arith::MulIOp>();
-    if (!mul)
-      return failure();
-    Value bytes, weights;
-    for (auto [lhs, rhs] : {std::make_pair(mul.getLhs(), mul.getRhs()),
-                            std::make_pair(mul.getRhs(), mul.getLhs())}) {
-      auto zext = lhs.getDefiningOp<arith::ExtUIOp>();
-      auto sext = rhs.getDefiningOp<arith::ExtSIOp>();
-      if (!zext || !sext)
-        continue;
-      auto broadcast = zext.getIn().getDefiningOp<vector::BroadcastOp>();
-      auto sourceVector =
-          broadcast ? dyn_cast<VectorType>(broadcast.getSourceType()) : nullptr;
-      if (!sourceVector || sourceVector.getShape() != ArrayRef<int64_t>{4} ||
-          !sourceVector.getElementType().isInteger(8) ||
-          !getElementTypeOrSelf(sext.getIn().getType()).isInteger(8))
-        continue;
-      bytes = broadcast.getSource();
-      weights = sext.getIn();
-    }
-    if (!bytes)
-      return failure();
+    auto [bytes, weights] = *group;
     Location loc = op.getLoc();
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
     auto laneType = VectorType::get({lanes}, i32);
@@ -306,6 +321,63 @@ struct DotGroupToVnni : OpRewritePattern<vector::MultiDimReductionOp> {
         rewriter.getStringAttr("llvm.x86.avx512.vpdpbusd." +
                                std::to_string(vectorBits)),
         ValueRange{op.getAcc(), broadcast, weightBytes});
+    return success();
+  }
+
+  int64_t vectorBits;
+};
+
+/// A u8 x s8 pair dot product of a register: the multi_reduction over the
+/// pair of
+///
+///   zext(broadcast(a : vector<2xi8 or 2xi16>)) * sext(w : vector<L x 2 x i8>)
+///
+/// into acc : vector<L x i32>, as one vpmaddwd (16-bit products summed in
+/// pairs into 32 bits; a uint8 widened to 16 bits is non-negative, so its
+/// signed product is exact) on the bytes widened to 16 bits, and an add.
+struct DotPairToPmaddwd : OpRewritePattern<vector::MultiDimReductionOp> {
+  DotPairToPmaddwd(MLIRContext *ctx, int64_t vectorBits)
+      : OpRewritePattern(ctx), vectorBits(vectorBits) {}
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t lanes = vectorBits / 32;
+    std::optional<std::pair<Value, Value>> group =
+        matchIntegerDotGroup(op, lanes, 2);
+    if (!group)
+      return failure();
+    auto [pair, weights] = *group;
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type(), i16 = rewriter.getI16Type(),
+         i32 = rewriter.getI32Type();
+    auto halfType = VectorType::get({lanes * 2}, i16);
+    // The pair in 16 bits (widened here unless it already is), as one word
+    // broadcast to every lane.
+    if (cast<VectorType>(pair.getType()).getElementType().isInteger(8))
+      pair = arith::ExtUIOp::create(rewriter, loc, VectorType::get({2}, i16),
+                                    pair);
+    Value word = vector::ExtractOp::create(
+        rewriter, loc,
+        vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32),
+                                  pair),
+        ArrayRef<int64_t>{0});
+    Value broadcast = vector::BitCastOp::create(
+        rewriter, loc, halfType,
+        vector::BroadcastOp::create(rewriter, loc,
+                                    VectorType::get({lanes}, i32), word));
+    Value weightHalves = arith::ExtSIOp::create(
+        rewriter, loc, halfType,
+        vector::ShapeCastOp::create(rewriter, loc,
+                                    VectorType::get({lanes * 2}, i8), weights));
+    StringRef name = vectorBits == 512   ? "llvm.x86.avx512.pmaddw.d.512"
+                     : vectorBits == 256 ? "llvm.x86.avx2.pmadd.wd"
+                                         : "llvm.x86.sse2.pmadd.wd";
+    Value sums =
+        LLVM::CallIntrinsicOp::create(
+            rewriter, loc, VectorType::get({lanes}, i32),
+            rewriter.getStringAttr(name), ValueRange{weightHalves, broadcast})
+            .getResult(0);
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), sums);
     return success();
   }
 
@@ -464,6 +536,12 @@ struct LowerVectorsPass
     if (vnni && (vectorBits == 256 || vectorBits == 512) &&
         failed(apply([&](RewritePatternSet &patterns) {
           patterns.add<DotGroupToVnni>(ctx, vectorBits);
+        })))
+      return signalPassFailure();
+
+    // u8 x s8 pair dot products to vpmaddwd.
+    if (failed(apply([&](RewritePatternSet &patterns) {
+          patterns.add<DotPairToPmaddwd>(ctx, vectorBits);
         })))
       return signalPassFailure();
 

@@ -109,40 +109,28 @@ int64_t getElementBits(linalg::LinalgOp op) {
   return std::max<int64_t>(bits, 8);
 }
 
-/// The K groups of the CPU's dot product instructions, which sum a group of
-/// narrow elements of both operands into one 32-bit lane: four 8-bit
-/// integers (VNNI's vpdpbusd, AVX2's vpmaddubsw + vpmaddwd), or two bf16
-/// (AVX-512 BF16's vdpbf16ps).
-constexpr int64_t kIntegerDotGroup = 4;
-constexpr int64_t kBf16DotGroup = 2;
-
-/// The dot group of a contraction whose inputs are all of `elementType`:
-/// 4 for i8, 2 for bf16, 0 otherwise.
-int64_t getDotGroup(Type elementType) {
-  if (elementType.isInteger(8))
-    return kIntegerDotGroup;
-  if (elementType.isBF16())
-    return kBf16DotGroup;
-  return 0;
-}
-
-/// The dot group of `op`'s inputs (0 when they differ or have none).
-int64_t getDotGroup(linalg::LinalgOp op) {
-  if (op.getNumDpsInputs() == 0)
-    return 0;
-  Type elementType = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
-  for (Value input : op.getDpsInputs())
-    if (getElementTypeOrSelf(input.getType()) != elementType)
-      return 0;
-  return getDotGroup(elementType);
+/// True when a contraction of A elements of `activation` type by W
+/// elements of `weight` type, `size` consecutive K elements per 32-bit
+/// lane, is one of the CPU's dot product layouts: four 8-bit integers
+/// (VNNI's vpdpbusd), two 8-bit integers with A widened to 16 bits
+/// (vpmaddwd, on AVX2 and AVX-512 without VNNI; A's bytes may also be
+/// widened in registers), or two bf16 (AVX-512 BF16's vdpbf16ps).
+bool isDotGroup(Type activation, Type weight, int64_t size) {
+  if (weight.isInteger(8) && activation.isInteger(8))
+    return size == 4 || size == 2;
+  if (weight.isInteger(8) && activation.isInteger(16))
+    return size == 2;
+  return weight.isBF16() && activation.isBF16() && size == 2;
 }
 
 /// True when loop `dim` of the contraction `op` is the innermost loop and
 /// a whole dot group of both operands.
 bool isDotGroupLoop(linalg::LinalgOp op, unsigned dim) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t group = getDotGroup(op);
-  return group && dim + 1 == ranges.size() && ranges[dim] == group;
+  return op.getNumDpsInputs() == 2 && dim + 1 == ranges.size() &&
+         isDotGroup(getElementTypeOrSelf(op.getDpsInputs()[0].getType()),
+                    getElementTypeOrSelf(op.getDpsInputs()[1].getType()),
+                    ranges[dim]);
 }
 
 /// True when the body of `op` is `acc + zext(a) * sext(w)` on its inputs
@@ -183,23 +171,23 @@ bool isFloatDotBody(linalg::GenericOp op) {
 /// True when `op` is a register tile of a dot product layout: loops
 /// (m, p, g, j, t) over A[m, g, t] and W[p, g, j, t] into C[m, p, j], with
 /// one step of p and g, output features in whole registers of `lanes` and
-/// the group t whole; uint8 x int8 into i32 (groups of four) or bf16 x
-/// bf16 into f32 (pairs).
+/// the group t whole; uint8 x int8 into i32 (groups of four or pairs) or
+/// bf16 x bf16 into f32 (pairs).
 bool isDotGroupTile(linalg::LinalgOp linalgOp, int64_t lanes) {
   auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
   if (!op)
     return false;
   MLIRContext *ctx = op.getContext();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t group = getDotGroup(linalgOp);
-  if (!group || ranges.size() != 5 || op.getNumDpsInputs() != 2 ||
+  if (ranges.size() != 5 || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || ranges[1] != 1 || ranges[2] != 1 ||
-      ranges[4] != group || ShapedType::isDynamic(ranges[0]) ||
+      !isDotGroupLoop(linalgOp, 4) || ShapedType::isDynamic(ranges[0]) ||
       ShapedType::isDynamic(ranges[3]) || ranges[3] % lanes != 0 ||
       !op.hasPureTensorSemantics())
     return false;
-  if (group == kIntegerDotGroup ? !isUnsignedSignedDotBody(op)
-                                : !isFloatDotBody(op))
+  Type weightType = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
+  if (isa<IntegerType>(weightType) ? !isUnsignedSignedDotBody(op)
+                                   : !isFloatDotBody(op))
     return false;
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> expected = {
@@ -216,7 +204,8 @@ bool isDotGroupTile(linalg::LinalgOp linalgOp, int64_t lanes) {
 ///
 /// with W's register read as one 32-bit word per feature (its group), as a
 /// multi_reduction over t. This is the exact form of one vpdpbusd (uint8 x
-/// int8 into i32, zext and sext) or one vdpbf16ps (bf16 x bf16 into f32),
+/// int8 into i32, zext and sext; a pair: one vpmaddwd on the bytes widened
+/// to 16 bits) or one vdpbf16ps (bf16 x bf16 into f32),
 /// which tfm-cpu-lower-vectors emits on targets that have them (the
 /// activation group broadcast to every lane).
 void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
@@ -225,9 +214,10 @@ void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], width = ranges[3];
   Location loc = op.getLoc();
-  Type elementType = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  Type activationType = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  Type weightType = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
   Type accType = getElementTypeOrSelf(op.getDpsInits()[0].getType());
-  int64_t group = getDotGroup(elementType);
+  int64_t group = ranges[4];
   bool isFloat = isa<FloatType>(accType);
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   // Constants at the function's entry: the accumulator's transfers must
@@ -235,10 +225,12 @@ void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
   rewriter.setInsertionPointToStart(
       &op->getParentOfType<func::FuncOp>().getBody().front());
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  Value zeroElement = arith::ConstantOp::create(
-      rewriter, loc, elementType, rewriter.getZeroAttr(elementType));
-  Value zeroAcc = arith::ConstantOp::create(rewriter, loc, accType,
-                                            rewriter.getZeroAttr(accType));
+  auto zeroOf = [&](Type type) -> Value {
+    return arith::ConstantOp::create(rewriter, loc, type,
+                                     rewriter.getZeroAttr(type));
+  };
+  Value zeroActivation = zeroOf(activationType),
+        zeroWeight = zeroOf(weightType), zeroAcc = zeroOf(accType);
   SmallVector<Value> offsets;
   for (int64_t c = 0; c < width; c += lanes)
     offsets.push_back(arith::ConstantIndexOp::create(rewriter, loc, c * group));
@@ -261,8 +253,8 @@ void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
   };
   // Each operand's tile without its unit dimensions.
   Value activations =
-      read(op.getDpsInputs()[0], VectorType::get({rows, group}, elementType),
-           AffineMap::get(3, 0, {dim(0), dim(2)}, ctx), zeroElement);
+      read(op.getDpsInputs()[0], VectorType::get({rows, group}, activationType),
+           AffineMap::get(3, 0, {dim(0), dim(2)}, ctx), zeroActivation);
   // The accumulator tile is read and written whole (a transfer pair that
   // loop hoisting keeps in registers across the K loop).
   auto accTileType = VectorType::get({rows, 1, width}, accType);
@@ -275,23 +267,24 @@ void vectorizeDotGroupTile(RewriterBase &rewriter, linalg::GenericOp op,
   Value weights = tensor::CollapseShapeOp::create(
       rewriter, loc, op.getDpsInputs()[1],
       SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
-  auto narrowGroupType = VectorType::get({lanes, group}, elementType);
   SmallVector<Value> panelRegisters;
   for (Value offset : offsets) {
     Value elements = vector::TransferReadOp::create(
-        rewriter, loc, VectorType::get({lanes * group}, elementType), weights,
-        ValueRange{offset}, zeroElement, ArrayRef<bool>{true});
-    Value groups =
-        vector::ShapeCastOp::create(rewriter, loc, narrowGroupType, elements);
+        rewriter, loc, VectorType::get({lanes * group}, weightType), weights,
+        ValueRange{offset}, zeroWeight, ArrayRef<bool>{true});
+    Value groups = vector::ShapeCastOp::create(
+        rewriter, loc, VectorType::get({lanes, group}, weightType), elements);
     panelRegisters.push_back(extend(groups, /*isActivation=*/false));
   }
   Value result = acc;
   for (int64_t r = 0; r < rows; ++r) {
     Value elements = vector::ExtractOp::create(rewriter, loc, activations,
                                                ArrayRef<int64_t>{r});
-    Value broadcast = extend(
-        vector::BroadcastOp::create(rewriter, loc, narrowGroupType, elements),
-        /*isActivation=*/true);
+    Value broadcast =
+        extend(vector::BroadcastOp::create(
+                   rewriter, loc,
+                   VectorType::get({lanes, group}, activationType), elements),
+               /*isActivation=*/true);
     Value row =
         vector::ExtractOp::create(rewriter, loc, acc, ArrayRef<int64_t>{r});
     for (auto [c, panel] : llvm::enumerate(panelRegisters)) {

@@ -269,23 +269,38 @@ Value getTransposedWeight(ConversionPatternRewriter &rewriter, Location loc,
 /// reads Q (a quarter of the bytes) and scales its accumulators. Q is
 /// [N, K] (axis 0 scales [N]), or [P, K, w] in the panel layout (scales
 /// [P, 1, w] in blocks of K along axis 1, as tfm-pack-weights makes them).
+///
+/// With `allowZeroPoints`, also 8-bit codes (int8 or uint8) with constant
+/// zero points laid out like the scales (imported per-column uint8
+/// weights): W = (Q - Z) · S, which only an integer product takes, the
+/// zero points' share through the activations' row sums.
 struct QuantizedWeight {
   DequantizeOp dequantize;
   Attribute values;
+  Attribute zeroPoints;
 };
 
-std::optional<QuantizedWeight> getQuantizedWeight(LinearOp op) {
+std::optional<QuantizedWeight> getQuantizedWeight(LinearOp op,
+                                                  bool allowZeroPoints) {
   auto dequantize = op.getWeight().getDefiningOp<DequantizeOp>();
-  if (!dequantize || dequantize.getZeroPoint() ||
-      !dequantize.getInput().getType().getElementType().isSignlessInteger(8))
+  if (!dequantize)
     return std::nullopt;
+  Type codeType = dequantize.getInput().getType().getElementType();
+  Attribute zeroPoints;
+  if (Value zeroPoint = dequantize.getZeroPoint()) {
+    if (!allowZeroPoints || !codeType.isInteger(8) ||
+        !matchPattern(zeroPoint, m_Constant(&zeroPoints)))
+      return std::nullopt;
+  } else if (!codeType.isSignlessInteger(8)) {
+    return std::nullopt;
+  }
   RankedTensorType type = dequantize.getInput().getType();
   if (op.hasPackedWeight()) {
     bool perFeature = dequantize.getBlockSize() && *dequantize.getAxis() == 1 &&
                       *dequantize.getBlockSize() == type.getDimSize(1);
     if (!dequantize.isPerTensor() && !perFeature)
       return std::nullopt;
-    return QuantizedWeight{dequantize, Attribute()};
+    return QuantizedWeight{dequantize, Attribute(), zeroPoints};
   }
   if (dequantize.getBlockSize() ||
       (!dequantize.isPerTensor() && *dequantize.getAxis() != 0))
@@ -293,7 +308,7 @@ std::optional<QuantizedWeight> getQuantizedWeight(LinearOp op) {
   Attribute values;
   if (!matchPattern(dequantize.getInput(), m_Constant(&values)))
     return std::nullopt;
-  return QuantizedWeight{dequantize, values};
+  return QuantizedWeight{dequantize, values, zeroPoints};
 }
 
 /// A linear's input `dequantize(Qa, Sa[, Za])` of 8-bit integers with one
@@ -549,33 +564,44 @@ Value buildDotGroupProduct(OpBuilder &b, Location loc, Value input,
 }
 
 /// uint8 activations [M, K] x the int8 panel weight [P, K, w] in i32,
-/// [M, P·w]. With K a multiple of four the panels are laid out as
-/// [P, K/4, w, 4] at compile time (four consecutive K elements of a feature
-/// together, what one 32-bit lane of a 4-way dot product reads) and the
-/// activations read as [M, K/4, 4].
+/// [M, P·w]. With K a multiple of the dot group g (4 for vpdpbusd, 2 for
+/// vpmaddwd) the panels are laid out as [P, K/g, w, g] at compile time (g
+/// consecutive K elements of a feature together, what one 32-bit lane of
+/// a g-way dot product reads) and the activations read as [M, K/g, g]
+/// (widened to 16 bits for pairs: vpmaddwd's operands).
 Value buildIntegerPanelProduct(OpBuilder &b, Location loc, Value activations,
-                               Value panels, ArrayRef<int8_t> panelBytes) {
+                               Value panels, ArrayRef<int8_t> panelBytes,
+                               int64_t group) {
   auto type = cast<RankedTensorType>(panels.getType());
   int64_t m = cast<RankedTensorType>(activations.getType()).getDimSize(0);
   int64_t p = type.getDimSize(0), k = type.getDimSize(1),
           w = type.getDimSize(2);
   Type i32 = b.getI32Type();
-  if (k % 4 == 0) {
-    int64_t groups = k / 4;
+  if (k % group == 0) {
     Attribute like;
     (void)matchPattern(panels, m_Constant(&like));
     Value weight = createGroupedPanels(
         b, loc, like, type,
         ArrayRef<char>(reinterpret_cast<const char *>(panelBytes.data()),
                        panelBytes.size()),
-        4, ".dot4");
-    Value input = reshapeTo(b, loc, activations, {m, groups, 4});
+        group, (".dot" + Twine(group)).str());
+    if (group == 2) {
+      // vpmaddwd multiplies 16-bit values: the activations are widened
+      // once, not per register tile.
+      Type i16 = b.getI16Type();
+      activations = buildElementwise(
+          b, loc, {m, k}, i16, activations,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            return arith::ExtUIOp::create(nb, l, i16, args[0]).getResult();
+          });
+    }
+    Value input = reshapeTo(b, loc, activations, {m, k / group, group});
     Value init = createFilled(b, loc, {m, p, w}, createScalar(b, loc, i32, 0));
     Value product = buildDotGroupProduct(b, loc, input, weight, init,
                                          buildUnsignedSignedMultiplyAccumulate);
     return reshapeTo(b, loc, product, {m, p * w});
   }
-  // K not in groups of four: the plain panels.
+  // K not in whole groups: the plain panels.
   return buildPanelProduct(b, loc, activations, panels, /*bias=*/Value(), i32,
                            buildUnsignedSignedMultiplyAccumulate);
 }
@@ -754,15 +780,59 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
   return result;
 }
 
+/// Σ_k a[m, k] - K·Za of the uint8 activations [M, K] (i32 [M]; Za the
+/// activations' i32 zero point, one per row or one for all, or null): the
+/// factor of a weight zero point Z in the product,
+///   Σ_k (a - Za)(q - Z) = Σ_k (a - Za)·q - Z·(Σ_k a - K·Za).
+Value buildRowTerms(OpBuilder &b, Location loc, Value activations,
+                    Value zeroPoint32, int64_t m, int64_t k) {
+  MLIRContext *ctx = b.getContext();
+  Type i32 = b.getI32Type();
+  Value sums =
+      buildGeneric(
+          b, loc, activations,
+          createFilled(b, loc, {m}, createScalar(b, loc, i32, 0)),
+          {AffineMap::getMultiDimIdentityMap(2, ctx),
+           AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx)},
+          {utils::IteratorType::parallel, utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l,
+              ValueRange args) -> SmallVector<Value> {
+            Value a = arith::ExtUIOp::create(nb, l, i32, args[0]);
+            return {arith::AddIOp::create(nb, l, args[1], a).getResult()};
+          })
+          .front();
+  if (!zeroPoint32)
+    return sums;
+  bool isPerRow = cast<RankedTensorType>(zeroPoint32.getType()).getRank() == 1;
+  Value kValue = createScalar(b, loc, i32, k);
+  return buildGeneric(
+             b, loc, ValueRange{sums, zeroPoint32},
+             createEmpty(b, loc, {m}, i32),
+             {AffineMap::getMultiDimIdentityMap(1, ctx),
+              isPerRow ? AffineMap::getMultiDimIdentityMap(1, ctx)
+                       : AffineMap::get(1, 0, {}, ctx),
+              AffineMap::getMultiDimIdentityMap(1, ctx)},
+             {utils::IteratorType::parallel},
+             [&](OpBuilder &nb, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               Value kz = arith::MulIOp::create(nb, l, args[1], kValue);
+               return {arith::SubIOp::create(nb, l, args[0], kz).getResult()};
+             })
+      .front();
+}
+
 /// The float [M, N] result of a linear with a quantized input and weight:
-/// the integer product, then its epilogue (zero point compensation, the
-/// scales, the bias). `quantizedT` is the transposed [K, N] weight when it
-/// is not in panels.
+/// the integer product (panels in dot groups of `int8Group`), then its
+/// epilogue (zero point compensation, the scales, the bias). The weight is
+/// int8: `quantizedT` the transposed [K, N] codes when they are not in
+/// panels, else `panels`, with the bytes `weightBytes` either way, and
+/// `weightZeroPoints` its zero points (none, one, or one per feature).
 Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
                          LinearOp op, const QuantizedInput &input,
                          const QuantizedWeight &weight, TypedAttr quantizedT,
-                         ArrayRef<int8_t> weightBytes, Value bias, int64_t m,
-                         int64_t n, int64_t k) {
+                         Value panels, ArrayRef<int8_t> weightBytes,
+                         ArrayRef<int32_t> weightZeroPoints, Value bias,
+                         int64_t m, int64_t n, int64_t k, int64_t int8Group) {
   DequantizeOp inputDequantize = input.dequantize;
   Value zeroPoint = inputDequantize.getZeroPoint();
   auto [activations, zeroPoint32] = getUnsignedActivations(
@@ -775,9 +845,8 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
   Value weightScale = rewriter.getRemappedValue(weightDequantize.getScale());
   Value product;
   if (op.hasPackedWeight()) {
-    product = buildIntegerPanelProduct(
-        rewriter, loc, activations,
-        rewriter.getRemappedValue(weightDequantize.getInput()), weightBytes);
+    product = buildIntegerPanelProduct(rewriter, loc, activations, panels,
+                                       weightBytes, int8Group);
     int64_t padded = cast<RankedTensorType>(product.getType()).getDimSize(1);
     if (padded != n)
       product = extractStaticSlice(rewriter, loc, product, {0, 0}, {m, n});
@@ -807,15 +876,37 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
   SmallVector<AffineMap> maps = {identity, input.isPerRow ? rows : scalar,
                                  weightDequantize.isPerTensor() ? scalar
                                                                 : cols};
+  auto i32Vector = [&](ArrayRef<int32_t> values) -> Value {
+    return arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({static_cast<int64_t>(values.size())}, i32),
+            values));
+  };
+  int64_t activationZeroPoint = -1, weightZeroPoint = -1;
   if (zeroPoint32) {
-    SmallVector<int32_t> sums = getColumnSums(weightBytes, qType, n);
+    // Za · Σ_k q[n, k].
+    activationZeroPoint = inputs.size();
     inputs.push_back(zeroPoint32);
     maps.push_back(input.isPerRow ? rows : scalar);
-    inputs.push_back(arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(RankedTensorType::get({n}, i32),
-                               ArrayRef<int32_t>(sums))));
+    inputs.push_back(i32Vector(getColumnSums(weightBytes, qType, n)));
     maps.push_back(cols);
+  }
+  if (!weightZeroPoints.empty()) {
+    // Z[n] · (Σ_k a[m, k] - K·Za).
+    weightZeroPoint = inputs.size();
+    inputs.push_back(
+        buildRowTerms(rewriter, loc, activations, zeroPoint32, m, k));
+    maps.push_back(rows);
+    if (weightZeroPoints.size() == 1) {
+      inputs.push_back(createScalar(rewriter, loc, i32, weightZeroPoints[0]));
+      inputs.back() = tensor::FromElementsOp::create(
+          rewriter, loc, RankedTensorType::get({}, i32), inputs.back());
+      maps.push_back(scalar);
+    } else {
+      inputs.push_back(i32Vector(weightZeroPoints.take_front(n)));
+      maps.push_back(cols);
+    }
   }
   if (bias) {
     inputs.push_back(bias);
@@ -823,7 +914,6 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
   }
   maps.push_back(identity);
   Type accType = rewriter.getF32Type();
-  bool hasZeroPoint = static_cast<bool>(zeroPoint32);
   return buildGeneric(
              rewriter, loc, inputs, createEmpty(rewriter, loc, {m, n}, accType),
              maps,
@@ -831,9 +921,12 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
              [&](OpBuilder &b, Location l,
                  ValueRange args) -> SmallVector<Value> {
                Value acc = args[0];
-               if (hasZeroPoint)
-                 acc = arith::SubIOp::create(
-                     b, l, acc, arith::MulIOp::create(b, l, args[3], args[4]));
+               for (int64_t first : {activationZeroPoint, weightZeroPoint})
+                 if (first >= 0)
+                   acc = arith::SubIOp::create(
+                       b, l, acc,
+                       arith::MulIOp::create(b, l, args[first],
+                                             args[first + 1]));
                Value v = arith::SIToFPOp::create(b, l, accType, acc);
                v = arith::MulFOp::create(b, l, v,
                                          extendTo(b, l, args[1], accType));
@@ -940,8 +1033,8 @@ Value buildNarrowFloatLinear(ConversionPatternRewriter &rewriter, Location loc,
 
 struct LinearOpLowering : OpConversionPattern<LinearOp> {
   LinearOpLowering(const TypeConverter &converter, MLIRContext *ctx,
-                   bool bf16Dot)
-      : OpConversionPattern(converter, ctx), bf16Dot(bf16Dot) {}
+                   const ContractionLoweringOptions &options)
+      : OpConversionPattern(converter, ctx), options(options) {}
   LogicalResult
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -959,20 +1052,57 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
 
     Value result;
     Value bias = adaptor.getBias();
-    std::optional<QuantizedWeight> quantized = getQuantizedWeight(op);
+    std::optional<QuantizedWeight> quantized =
+        getQuantizedWeight(op, /*allowZeroPoints=*/true);
+    std::optional<QuantizedInput> quantizedInput;
+    if (quantized && (quantized->values || op.hasPackedWeight()))
+      quantizedInput = getQuantizedInput(op, k);
+    // Weight zero points fold into an integer product only.
+    if (quantized && quantized->zeroPoints && !quantizedInput)
+      quantized.reset();
     std::optional<BlockQuantizedWeight> blockQuantized;
     if (!quantized && accType.isF32())
       blockQuantized = getBlockQuantizedWeight(op);
+    // The codes as int8: uint8 ones offset by -128, their zero points with
+    // them (Q - Z is unchanged).
     TypedAttr quantizedT;
-    if (quantized && quantized->values)
-      quantizedT = transposeConstantMatrix(
-          quantized->values, quantized->dequantize.getInput().getType());
-    std::optional<QuantizedInput> quantizedInput;
+    Value panels;
     FailureOr<SmallVector<int8_t>> weightBytes = failure();
-    if (quantized && (quantizedT || op.hasPackedWeight()))
-      quantizedInput = getQuantizedInput(op, k);
-    if (quantizedInput)
-      weightBytes = getWeightBytes(quantized->dequantize.getInput());
+    SmallVector<int32_t> weightZeroPoints;
+    if (quantized) {
+      Value codes = quantized->dequantize.getInput();
+      auto codeType = cast<RankedTensorType>(codes.getType());
+      bool isUnsigned = isUnsignedInteger(codeType.getElementType());
+      Attribute codesAttr;
+      (void)matchPattern(codes, m_Constant(&codesAttr));
+      weightBytes = getWeightBytes(codes);
+      if (succeeded(weightBytes) && isUnsigned) {
+        for (int8_t &byte : *weightBytes)
+          byte = static_cast<int8_t>(static_cast<uint8_t>(byte) ^ 0x80);
+        codesAttr = createConstantLike(
+            codesAttr, codeType.clone(rewriter.getI8Type()), ".s8",
+            ArrayRef<char>(reinterpret_cast<const char *>(weightBytes->data()),
+                           weightBytes->size()));
+      }
+      if (quantized->values && codesAttr)
+        quantizedT = transposeConstantMatrix(
+            codesAttr, codeType.clone(rewriter.getI8Type()));
+      if (op.hasPackedWeight())
+        panels = isUnsigned && codesAttr
+                     ? arith::ConstantOp::create(rewriter, loc,
+                                                 cast<TypedAttr>(codesAttr))
+                           .getResult()
+                     : rewriter.getRemappedValue(codes);
+      if (quantized->zeroPoints) {
+        FailureOr<SmallVector<int64_t>> zeroPoints =
+            getConstantInts(quantized->zeroPoints);
+        if (failed(zeroPoints))
+          return failure();
+        for (int64_t z : *zeroPoints)
+          weightZeroPoints.push_back(
+              static_cast<int32_t>(isUnsigned ? z - 128 : z));
+      }
+    }
     FailureOr<Value> blockProduct = failure();
     if (blockQuantized)
       blockProduct = buildBlockQuantizedLinear(rewriter, loc, *blockQuantized,
@@ -982,11 +1112,12 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
       result = *blockProduct;
     } else if (narrowWeight && accType.isF32()) {
       result = buildNarrowFloatLinear(rewriter, loc, op, narrowWeight, bias, m,
-                                      n, k, bf16Dot);
-    } else if (quantizedInput && succeeded(weightBytes)) {
-      result =
-          buildIntegerLinear(rewriter, loc, op, *quantizedInput, *quantized,
-                             quantizedT, *weightBytes, bias, m, n, k);
+                                      n, k, options.bf16Dot);
+    } else if (quantizedInput && succeeded(weightBytes) &&
+               (quantizedT || op.hasPackedWeight())) {
+      result = buildIntegerLinear(
+          rewriter, loc, op, *quantizedInput, *quantized, quantizedT, panels,
+          *weightBytes, weightZeroPoints, bias, m, n, k, options.int8Group);
     } else if (quantizedT || (quantized && op.hasPackedWeight())) {
       // (x · Qᵀ) · S + b: the product accumulates from zero, its epilogue
       // scales, adds the bias and goes on as a float linear's.
@@ -1074,7 +1205,7 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     return success();
   }
 
-  bool bf16Dot;
+  ContractionLoweringOptions options;
 };
 
 /// Grouped N-d convolution as one generic over
@@ -1192,8 +1323,9 @@ struct ConvOpLowering : OpConversionPattern<ConvOp> {
 } // namespace
 
 void mlir::tfm::populateContractionToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns, bool bf16Dot) {
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const ContractionLoweringOptions &options) {
   patterns.add<MatmulOpLowering, ConvOpLowering>(converter,
                                                  patterns.getContext());
-  patterns.add<LinearOpLowering>(converter, patterns.getContext(), bf16Dot);
+  patterns.add<LinearOpLowering>(converter, patterns.getContext(), options);
 }

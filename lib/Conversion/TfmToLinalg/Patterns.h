@@ -10,11 +10,19 @@ namespace mlir::tfm {
 /// constant, binary/unary arithmetic, activations, compare, cast, where.
 void populateElementwiseToLinalgPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns);
-/// matmul, linear, conv; with `bf16Dot`, bf16 panel products in the 2-way
-/// layout of the target's bf16 pair dot product.
-void populateContractionToLinalgPatterns(const TypeConverter &converter,
-                                         RewritePatternSet &patterns,
-                                         bool bf16Dot);
+/// The target's choices for products in weight panels.
+struct ContractionLoweringOptions {
+  /// bf16 x bf16 products in the 2-way layout of vdpbf16ps.
+  bool bf16Dot = false;
+  /// K elements per lane of u8 x s8 products: 4 (vpdpbusd) or 2
+  /// (vpmaddwd).
+  int64_t int8Group = 4;
+};
+
+/// matmul, linear, conv.
+void populateContractionToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const ContractionLoweringOptions &options);
 /// reduce_*, softmax, log_softmax.
 void populateReductionToLinalgPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns);

@@ -25,7 +25,10 @@ void mlir::tfm::populateTfmToLinalgConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
     const ConvertTfmToLinalgPassOptions &options) {
   populateElementwiseToLinalgPatterns(converter, patterns);
-  populateContractionToLinalgPatterns(converter, patterns, options.bf16Dot);
+  ContractionLoweringOptions contraction;
+  contraction.bf16Dot = options.bf16Dot;
+  contraction.int8Group = options.int8Group;
+  populateContractionToLinalgPatterns(converter, patterns, contraction);
   populateReductionToLinalgPatterns(converter, patterns);
   populateNormalizationToLinalgPatterns(converter, patterns);
   populateAttentionToLinalgPatterns(converter, patterns);
@@ -73,6 +76,13 @@ struct ConvertTfmToLinalgPass
     RewritePatternSet patterns(ctx);
     ConvertTfmToLinalgPassOptions options;
     options.bf16Dot = bf16Dot;
+    if (int8Group != 2 && int8Group != 4) {
+      getOperation().emitError("convert-tfm-to-linalg: int8-group must be 2 "
+                               "or 4, got ")
+          << static_cast<int64_t>(int8Group);
+      return signalPassFailure();
+    }
+    options.int8Group = int8Group;
     populateTfmToLinalgConversionPatterns(converter, patterns, options);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -1,4 +1,7 @@
 // RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --convert-tfm-to-linalg="int8-group=2" --split-input-file | FileCheck %s --check-prefix=PAIRS
+// RUN: not tfm-opt %s --convert-tfm-to-linalg="int8-group=3" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADGROUP
+// BADGROUP: error: convert-tfm-to-linalg: int8-group must be 2 or 4, got 3
 
 // Quantize: x / s rounded half to even, plus the zero point (ui8: read
 // unsigned), saturated to [0, 255] (maxnum first: NaN becomes 0), to i8
@@ -182,7 +185,8 @@ func.func @linear_w8a8_signed(%q: tensor<2x4xi8>, %sa: tensor<f32>) -> tensor<2x
 
 // Panels: the int8 panels [P, K, w] are laid out as [P, K/4, w, 4] at
 // compile time (weight[p, g, j, t] = panels[p, 4g + t, j]) and contracted
-// with the activations read as [M, K/4, 4] over (m, p, g, j, t).
+// with the activations read as [M, K/4, 4] over (m, p, g, j, t): the
+// default, int8-group=4, for vpdpbusd.
 // CHECK-DAG: #[[DA:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d4)>
 // CHECK-DAG: #[[DW:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3, d4)>
 // CHECK-DAG: #[[DC:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3)>
@@ -190,6 +194,16 @@ func.func @linear_w8a8_signed(%q: tensor<2x4xi8>, %sa: tensor<f32>) -> tensor<2x
 // CHECK: %[[G:.*]] = arith.constant dense<{{\[\[\[\[}}1, 5, 9, 13], [2, 6, 10, 14]]]]> : tensor<1x1x2x4xi8>
 // CHECK: %[[A:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [3, 1, 4] : tensor<3x4xi8> into tensor<3x1x4xi8>
 // CHECK: linalg.generic {indexing_maps = [#[[DA]], #[[DW]], #[[DC]]], iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[A]], %[[G]] : tensor<3x1x4xi8>, tensor<1x1x2x4xi8>) outs(%{{.*}} : tensor<3x1x2xi32>)
+// Without VNNI (int8-group=2) the groups are pairs for vpmaddwd,
+// [P, K/2, w, 2], and the activations are widened to 16 bits once.
+// PAIRS-LABEL: func.func @linear_w8a8_panels
+// PAIRS: %[[G:.*]] = arith.constant dense<{{\[\[\[\[}}1, 5], [2, 6]], {{\[\[}}9, 13], [10, 14]]]]> : tensor<1x2x2x2xi8>
+// PAIRS: %[[W:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<3x4xi8>) outs(%{{.*}} : tensor<3x4xi16>)
+// PAIRS: arith.extui %{{.*}} : i8 to i16
+// PAIRS: %[[A:.*]] = tensor.expand_shape %[[W]] {{\[\[}}0], [1, 2]] output_shape [3, 2, 2] : tensor<3x4xi16> into tensor<3x2x2xi16>
+// PAIRS: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[A]], %[[G]] : tensor<3x2x2xi16>, tensor<1x2x2x2xi8>) outs(%{{.*}} : tensor<3x1x2xi32>)
+// PAIRS: arith.extui %{{.*}} : i16 to i32
+// PAIRS: arith.extsi %{{.*}} : i8 to i32
 func.func @linear_w8a8_panels(%q: tensor<3x4xui8>, %sa: tensor<3x1xf32>) -> tensor<3x2xf32> {
   %x = tfm.dequantize %q, %sa {axis = 1 : i64, block_size = 4 : i64} : (tensor<3x4xui8>, tensor<3x1xf32>) -> tensor<3x4xf32>
   %qw = tfm.constant dense<[[[1, 2], [5, 6], [9, 10], [13, 14]]]> : tensor<1x4x2xi8>
@@ -265,5 +279,55 @@ func.func @linear_int8_blocks(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
   %z = tfm.constant dense<[[[1, -2], [0, 0]]]> : tensor<1x2x2xi8>
   %w = tfm.dequantize %q, %s, %z {axis = 1 : i64, block_size = 2 : i64} : (tensor<1x4x2xi8>, tensor<1x2x2xf32>, tensor<1x2x2xi8>) -> tensor<1x4x2xf32>
   %y = tfm.linear %x, %w {out_features = 2 : i64} : (tensor<3x4xf32>, tensor<1x4x2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// A uint8 weight with one zero point per feature (an imported asymmetric
+// per-column weight) and a quantized input: the integer product of the
+// codes offset to int8 (q - 128, zero points with them: Q - Z unchanged),
+// the activations' zero point through the column sums, and the weight's
+// through the activations' row sums less K·Za:
+//   Σ (a - Za)(q - Z) = Σ a·q - Za·Σ q - Z·(Σ a - K·Za).
+// CHECK-LABEL: func.func @linear_weight_zero_points
+// CHECK: %[[QT:.*]] = arith.constant dense<{{\[\[}}-128, 72], [0, 73], [127, 74], [-118, 75]]> : tensor<4x2xi8>
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[QT]] : tensor<3x4xi8>, tensor<4x2xi8>) outs(%{{.*}} : tensor<3x2xi32>)
+// CHECK: %[[COLS:.*]] = arith.constant dense<[-119, 294]> : tensor<2xi32>
+// CHECK: %[[SUMS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<3x4xi8>) outs(%{{.*}} : tensor<3xi32>)
+// CHECK: %[[ROWS:.*]] = linalg.generic {{.*}} ins(%[[SUMS]], %{{.*}} : tensor<3xi32>, tensor<i32>) outs(%{{.*}} : tensor<3xi32>)
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: arith.subi
+// CHECK: %[[ZW:.*]] = arith.constant dense<[0, 72]> : tensor<2xi32>
+// CHECK: linalg.generic {{.*}} ins(%[[P]], %{{.*}}, %{{.*}}, %{{.*}}, %[[COLS]], %[[ROWS]], %[[ZW]] : tensor<3x2xi32>, tensor<f32>, tensor<2xf32>, tensor<i32>, tensor<2xi32>, tensor<3xi32>, tensor<2xi32>)
+// CHECK: %[[A:.*]] = arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: %[[B:.*]] = arith.subi %{{.*}}, %[[A]] : i32
+// CHECK: %[[C:.*]] = arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: %[[D:.*]] = arith.subi %[[B]], %[[C]] : i32
+// CHECK: arith.sitofp %[[D]] : i32 to f32
+func.func @linear_weight_zero_points(%q: tensor<3x4xui8>, %sa: tensor<f32>, %za: tensor<ui8>) -> tensor<3x2xf32> {
+  %x = tfm.dequantize %q, %sa, %za : (tensor<3x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<3x4xf32>
+  %qw = tfm.constant dense<[[0, 128, 255, 10], [200, 201, 202, 203]]> : tensor<2x4xui8>
+  %sw = tfm.constant dense<[0.5, 0.25]> : tensor<2xf32>
+  %zw = tfm.constant dense<[128, 200]> : tensor<2xui8>
+  %w = tfm.dequantize %qw, %sw, %zw {axis = 0 : i64} : (tensor<2x4xui8>, tensor<2xf32>, tensor<2xui8>) -> tensor<2x4xf32>
+  %y = tfm.linear %x, %w : (tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// The same weight with a float input: no integer product, the weight is
+// dequantized.
+// CHECK-LABEL: func.func @weight_zero_points_float_input
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<2x4xi8>, tensor<2xf32>, tensor<2xi8>) outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: arith.subf
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<3x4xf32>, tensor<4x2xf32>)
+func.func @weight_zero_points_float_input(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
+  %qw = tfm.constant dense<[[0, 128, 255, 10], [200, 201, 202, 203]]> : tensor<2x4xui8>
+  %sw = tfm.constant dense<[0.5, 0.25]> : tensor<2xf32>
+  %zw = tfm.constant dense<[128, 200]> : tensor<2xui8>
+  %w = tfm.dequantize %qw, %sw, %zw {axis = 0 : i64} : (tensor<2x4xui8>, tensor<2xf32>, tensor<2xui8>) -> tensor<2x4xf32>
+  %y = tfm.linear %x, %w : (tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
 }
