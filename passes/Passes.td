@@ -171,7 +171,8 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
       `lo = min(0, min W)`, `hi = max(0, max W)` and the factor f of 1,
       0.95, .., 0.75 whose quantization has the least squared error (a
       clipped range: outliers saturate, the rest gets finer steps),
-      `s = (hi - lo) · f / 15`, `z = round(-lo · f / s)`, values rounded
+      `s = (hi - lo) · f / 15` (rounded to a value f16 holds, so that the
+      backend stores it in 16 bits), `z = round(-lo · f / s)`, values rounded
       half to even and clamped to [0, 15]; the weight
       becomes `dequantize(Q [N, K] ui4, S [N, K/b], Z [N, K/b] ui4)
       {axis = 1, block_size = b}`. A linear whose K is not a multiple of

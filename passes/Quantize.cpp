@@ -24,7 +24,8 @@
 //   lo = min(0, min W[n, block]), hi = max(0, max W[n, block])
 //   S = (hi - lo)·f / 15, Z = round(-lo·f / S), Q = clamp(round(W / S) + Z)
 //
-// with the clip factor f in {1, 0.95, .., 0.75} of least squared error.
+// with S rounded to a value f16 holds (the backend stores it in 16 bits),
+// and the clip factor f in {1, 0.95, .., 0.75} of least squared error.
 //   W -> dequantize(Q ui4, S [N, K/b], Z ui4 [N, K/b]) {axis 1, block b}
 //
 // In the mixed-precision modes (bf16, fp16) the weight is rounded to the
@@ -306,6 +307,19 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
             lows[r * blocks + b] = low;
           }
         }
+      }
+    }
+    // Scales f16 holds exactly (normal ones): the backend stores them in
+    // half the bytes, with the same values.
+    for (float &scale : scales) {
+      APFloat half(scale);
+      bool losesInfo;
+      half.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven,
+                   &losesInfo);
+      if (half.isFiniteNonZero() && !half.isDenormal()) {
+        half.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                     &losesInfo);
+        scale = half.convertToFloat();
       }
     }
     auto scaleType = RankedTensorType::get({n, blocks}, floatType);

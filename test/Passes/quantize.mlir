@@ -153,15 +153,16 @@ func.func @empty_m(%x: tensor<0x8xf32>) -> tensor<0x4xf32> {
 // -----
 
 // int4-weights: uint4 in blocks of 4 along K, each with its scale
-// (max(0, max) - min(0, min)) / 15 and zero point round(-min / scale); an
+// (max(0, max) - min(0, min)) / 15, rounded to a value f16 holds (1/3 ->
+// 0.333251953), and zero point round(-min / scale); an
 // all-zero block gets scale 1 and zero point 0. A K the block does not
 // divide (6) gets int8-weights instead.
 // With report=true, one remark per quantized weight with its error.
-// REPORT: quantize.mlir:[[# @LINE + 11]]:8: remark: quantized '<literal>' [2, 8] as uint4 in blocks of 4: max |W - Q| = 0.167 (5.56 % of max |W|), relative RMS error 0.0437
+// REPORT: quantize.mlir:[[# @LINE + 11]]:8: remark: quantized '<literal>' [2, 8] as uint4 in blocks of 4: max |W - Q| = 0.167 (5.55 % of max |W|), relative RMS error 0.0436
 // REPORT: quantize.mlir:[[# @LINE + 12]]:8: remark: quantized '<literal>' [2, 6] as int8 per channel: max |W - Q| = 0.00984 (0.33 % of max |W|), relative RMS error 0.00441
 // INT4-LABEL: func.func @int4_blocks
-// INT4-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[}}9, 0, 15, 7, 0, 0, 0, 0], [4, 7, 11, 15, 11, 8, 4, 0]]> : tensor<2x8xui4>
-// INT4-DAG: %[[S:.*]] = tfm.constant dense<{{\[\[}}0.333333343, 1.000000e+00], [0.0266666673, 0.0266666673]]> : tensor<2x2xf32>
+// INT4-DAG: %[[Q:.*]] = tfm.constant dense<{{\[\[}}9, 0, 15, 8, 0, 0, 0, 0], [4, 7, 11, 15, 11, 8, 4, 0]]> : tensor<2x8xui4>
+// INT4-DAG: %[[S:.*]] = tfm.constant dense<{{\[\[}}0.333251953, 1.000000e+00], [0.0266723633, 0.0266723633]]> : tensor<2x2xf32>
 // INT4-DAG: %[[Z:.*]] = tfm.constant dense<{{\[\[}}6, 0], [0, 15]]> : tensor<2x2xui4>
 // INT4: %[[W:.*]] = tfm.dequantize %[[Q]], %[[S]], %[[Z]] {axis = 1 : i64, block_size = 4 : i64} : (tensor<2x8xui4>, tensor<2x2xf32>, tensor<2x2xui4>) -> tensor<2x8xf32>
 // INT4: tfm.linear %arg0, %[[W]] :
@@ -208,10 +209,11 @@ func.func @embedding(%ids: tensor<2xi64>) -> tensor<2x3xf32> {
 
 // int4-weights searches each block's range: of the range shrunk by 1, 0.95,
 // ..., 0.75, the one with the least squared error. Here 0.95: the scale is
-// 0.95 x (1.79 + 1.86) / 15 and the extremes saturate.
+// 0.95 x (1.79 + 1.86) / 15 (0.231166661, in f16 0.231201172) and the
+// extremes saturate.
 // CLIP-LABEL: func.func @int4_clip
 // CLIP-DAG: tfm.constant dense<{{\[\[}}15, 10, 8, 0, 7, 6, 8, 5, 8, 6, 2, 12, 12, 15, 8, 6]]> : tensor<1x16xui4>
-// CLIP-DAG: tfm.constant dense<0.231166661> : tensor<1x1xf32>
+// CLIP-DAG: tfm.constant dense<0.231201172> : tensor<1x1xf32>
 // CLIP-DAG: tfm.constant dense<8> : tensor<1x1xui4>
 func.func @int4_clip(%x: tensor<1x16xf32>) -> tensor<1x1xf32> {
   %w = tfm.constant dense<[[1.79, 0.44, 0.10, -1.86, -0.28, -0.35, -0.08, -0.63, -0.04, -0.48, -1.31, 0.88, 0.88, 1.71, 0.05, -0.40]]> : tensor<1x16xf32>

@@ -648,12 +648,16 @@ std::optional<BlockQuantizedWeight> getBlockQuantizedWeight(LinearOp op) {
 ///
 ///   bytes [P, K/b, b/2, w]   i8: codes 2h and 2h+1 of a block, low nibble
 ///                            first (8-bit codes: [P, K/b, b, w])
-///   scale, offset [P, K/b, w]  f32: S and C = -Z·S of each block
-///   W [P, K/b, b/2, 2, w]    f32 = u·S + C, u = (byte >> 4t) & 15
+///   scale [P, K/b, w]        S of each block: f16 when f16 holds every
+///                            scale exactly (tfm-quantize's), else f32
+///   zero [P, K/b, w]         ui8: Z of each block
+///   W [P, K/b, b/2, 2, w]    f32 = (u - Z)·S, u = (byte >> 4t) & 15
 ///   x [M, K/b, b/2, 2] · W   the panel product over (K/b, b/2, 2)
 ///
 /// An unpacked weight is one panel of all N features (P = 1, w = N); a
 /// signed code q is stored as u = q + 2^(bits-1), its zero point with it.
+/// Per block of 32 4-bit codes that is 16 bytes of codes and 3 of scale
+/// and zero point.
 /// The dequantizing generic reads only constants: the CPU backend computes
 /// it inside the product's K loop, once per K step and register tile.
 FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
@@ -689,15 +693,17 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
     return isPanels ? (p * blocks + kb) * width + j : j * blocks + kb;
   };
   SmallVector<char> bytes(panels * blocks * inner * width);
-  SmallVector<float> blockScales(panels * blocks * width),
-      blockOffsets(panels * blocks * width);
+  SmallVector<float> blockScales(panels * blocks * width);
+  SmallVector<char> blockZeros(panels * blocks * width);
   for (int64_t p = 0; p < panels; ++p) {
     for (int64_t kb = 0; kb < blocks; ++kb) {
       for (int64_t j = 0; j < width; ++j) {
         int64_t from = blockIndex(p, kb, j), to = (p * blocks + kb) * width + j;
         blockScales[to] = (*scales)[from];
-        blockOffsets[to] =
-            -static_cast<float>((*zeroPoints)[from] + offset) * (*scales)[from];
+        int64_t zero = (*zeroPoints)[from] + offset;
+        if (zero < 0 || zero > 255)
+          return failure();
+        blockZeros[to] = static_cast<char>(zero);
       }
       for (int64_t h = 0; h < inner; ++h) {
         for (int64_t j = 0; j < width; ++j) {
@@ -730,10 +736,29 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
   };
   Value packed =
       constant({panels, blocks, inner, width}, b.getI8Type(), ".packed", bytes);
-  Value scale = constant({panels, blocks, width}, f32, ".block_scale",
-                         floatBytes(blockScales));
-  Value blockOffset = constant({panels, blocks, width}, f32, ".block_offset",
-                               floatBytes(blockOffsets));
+  // f16 scales when f16 holds them exactly: half the bytes, same values.
+  SmallVector<uint16_t> halfScales;
+  for (float scale : blockScales) {
+    APFloat half(scale);
+    bool losesInfo;
+    half.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &losesInfo);
+    if (losesInfo || !half.isFiniteNonZero() || half.isDenormal()) {
+      halfScales.clear();
+      break;
+    }
+    halfScales.push_back(
+        static_cast<uint16_t>(half.bitcastToAPInt().getZExtValue()));
+  }
+  Value scale =
+      halfScales.empty()
+          ? constant({panels, blocks, width}, f32, ".block_scale",
+                     floatBytes(blockScales))
+          : constant({panels, blocks, width}, b.getF16Type(), ".block_scale",
+                     ArrayRef<char>(
+                         reinterpret_cast<const char *>(halfScales.data()),
+                         halfScales.size() * sizeof(uint16_t)));
+  Value blockZero = constant({panels, blocks, width}, b.getI8Type(),
+                             ".block_zero", blockZeros);
 
   // The dequantizing generic over (p, kb, h[, t], j).
   SmallVector<int64_t> shape = {panels, blocks, inner};
@@ -750,7 +775,7 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
       AffineMap::getMultiDimIdentityMap(rank, ctx)};
   Value dequantized =
       buildGeneric(
-          b, loc, ValueRange{packed, scale, blockOffset},
+          b, loc, ValueRange{packed, scale, blockZero},
           createEmpty(b, loc, shape, f32), maps,
           SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
           [&](OpBuilder &nb, Location l,
@@ -766,8 +791,11 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
                                         arith::ShRUIOp::create(nb, l, u, shift),
                                         createScalar(nb, l, i32, 15));
             }
-            Value value = arith::SIToFPOp::create(nb, l, f32, u);
-            return {math::FmaOp::create(nb, l, value, args[1], args[2])};
+            Value zero = arith::ExtUIOp::create(nb, l, i32, args[2]);
+            Value value = arith::SIToFPOp::create(
+                nb, l, f32, arith::SubIOp::create(nb, l, u, zero));
+            return {arith::MulFOp::create(nb, l, value,
+                                          extendTo(nb, l, args[1], f32))};
           })
           .front();
   SmallVector<int64_t> inputShape = {m, blocks, inner};

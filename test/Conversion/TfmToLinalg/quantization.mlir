@@ -233,24 +233,28 @@ func.func @quantize_per_token(%x: tensor<2x3x8xf32>, %s: tensor<2x3x1xf32>, %z: 
 
 // A weight quantized in blocks of 4-bit codes (int4-weights): packed at
 // compile time two per byte ([P, K/b, b/2, w], code 2h in the low nibble,
-// one panel of all N here), with per-block scales and offsets -Z·S; one
-// generic dequantizes each value (u = (byte >> 4t) & 15, u·S + C) and the
-// panel product reduces over (K/b, b/2, 2) from the bias.
+// one panel of all N here), with per-block scales (f16, which holds these
+// exactly) and zero points (one byte); one generic dequantizes each value
+// (u = (byte >> 4t) & 15, (u - Z)·S) and the panel product reduces over
+// (K/b, b/2, 2) from the bias.
 // CHECK-DAG: #[[QB:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-DAG: #[[QS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
 // CHECK-DAG: #[[QX:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5)>
 // CHECK-DAG: #[[QW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d4, d5, d2)>
 // CHECK-LABEL: func.func @linear_int4
-// CHECK-DAG: %[[OFF:.*]] = arith.constant dense<{{\[\[\[}}-4.000000e+00, -0.000000e+00], [-2.000000e+00, -1.500000e+01]]]> : tensor<1x2x2xf32>
-// CHECK-DAG: %[[SC:.*]] = arith.constant dense<{{\[\[\[}}5.000000e-01, 2.500000e-01], [2.000000e+00, 1.000000e+00]]]> : tensor<1x2x2xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<{{\[\[\[}}8, 0], [1, 15]]]> : tensor<1x2x2xi8>
+// CHECK-DAG: %[[SC:.*]] = arith.constant dense<{{\[\[\[}}5.000000e-01, 2.500000e-01], [2.000000e+00, 1.000000e+00]]]> : tensor<1x2x2xf16>
 // CHECK-DAG: %[[PK:.*]] = arith.constant dense<{{\[\[\[\[}}33, 15]], {{\[\[}}67, -119]]]]> : tensor<1x2x1x2xi8>
-// CHECK: %[[W:.*]] = linalg.generic {indexing_maps = [#[[QB]], #[[QS]], #[[QS]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[PK]], %[[SC]], %[[OFF]] : tensor<1x2x1x2xi8>, tensor<1x2x2xf32>, tensor<1x2x2xf32>) outs(%{{.*}} : tensor<1x2x1x2x2xf32>)
+// CHECK: %[[W:.*]] = linalg.generic {indexing_maps = [#[[QB]], #[[QS]], #[[QS]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[PK]], %[[SC]], %[[ZERO]] : tensor<1x2x1x2xi8>, tensor<1x2x2xf16>, tensor<1x2x2xi8>) outs(%{{.*}} : tensor<1x2x1x2x2xf32>)
 // CHECK: arith.extui %{{.*}} : i8 to i32
 // CHECK: linalg.index 3 : index
 // CHECK: arith.shrui
-// CHECK: arith.andi
-// CHECK: arith.sitofp
-// CHECK: math.fma
+// CHECK: %[[U:.*]] = arith.andi
+// CHECK: %[[Z:.*]] = arith.extui %{{.*}} : i8 to i32
+// CHECK: %[[D:.*]] = arith.subi %[[U]], %[[Z]] : i32
+// CHECK: %[[V:.*]] = arith.sitofp %[[D]] : i32 to f32
+// CHECK: %[[S:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.mulf %[[V]], %[[S]] : f32
 // CHECK: %[[X:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1, 2, 3]] output_shape [3, 2, 1, 2]
 // CHECK: linalg.generic {indexing_maps = [#[[QX]], #[[QW]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X]], %[[W]] : tensor<3x2x1x2xf32>, tensor<1x2x1x2x2xf32>) outs(%{{.*}} : tensor<3x1x2xf32>)
 func.func @linear_int4(%x: tensor<3x4xf32>, %b: tensor<2xf32>) -> tensor<3x2xf32> {
@@ -266,11 +270,11 @@ func.func @linear_int4(%x: tensor<3x4xf32>, %b: tensor<2xf32>) -> tensor<3x2xf32
 
 // 8-bit codes in blocks (MatMulNBits bits = 8) in panels: one code per
 // byte, signed codes stored offset by 128 with their zero point
-// (C = -(Z + 128)·S); no nibble selection.
+// (Z + 128); no nibble selection.
 // CHECK-LABEL: func.func @linear_int8_blocks
-// CHECK-DAG: arith.constant dense<{{\[\[\[}}-1.290000e+02, -6.300000e+01], [-1.280000e+02, -6.400000e+01]]]> : tensor<1x2x2xf32>
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}-127, 126], [-128, -128]]]> : tensor<1x2x2xi8>
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}-127, -126], [-125, -124]], {{\[\[}}-123, -122], [-121, -120]]]]> : tensor<1x2x2x2xi8>
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x2x2x2xi8>, tensor<1x2x2xf32>, tensor<1x2x2xf32>) outs(%{{.*}} : tensor<1x2x2x2xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x2x2x2xi8>, tensor<1x2x2xf16>, tensor<1x2x2xi8>) outs(%{{.*}} : tensor<1x2x2x2xf32>)
 // CHECK-NOT: linalg.index
 // CHECK: arith.sitofp
 func.func @linear_int8_blocks(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {

@@ -167,9 +167,10 @@ def int4_weights(w, block):
     block of `block` elements of K, lo = min(0, min w), hi = max(0, max w);
     of the ranges (lo, hi) shrunk by each INT4_CLIP_FACTORS factor f, the
     one whose quantization has the least squared error (the first on
-    ties): a scale (hi - lo) f / 15 in f32 (1 for an all-zero block), a
-    zero point round(-lo f / scale) in [0, 15], values rounded half to even
-    around it and saturated to [0, 15], dequantized."""
+    ties): a scale (hi - lo) f / 15 in f32 (1 for an all-zero block),
+    rounded to a value f16 holds, a zero point round(-lo f / scale) in
+    [0, 15], values rounded half to even around it and saturated to
+    [0, 15], dequantized."""
     n, k = w.shape
     blocks = w.reshape(n, k // block, block).astype(np.float32)
     lo = np.minimum(blocks.min(axis=2), np.float32(0))
@@ -183,21 +184,26 @@ def int4_weights(w, block):
                     z[:, :, None], 0, 15)
         return (q - z[:, :, None]) * scale[:, :, None].astype(np.float64)
 
-    best, best_error = None, None
+    best_scale, best_low, best_error = None, None, None
     for factor in INT4_CLIP_FACTORS:
         f = np.float32(factor)
         scale = np.where(usable, (rng * f) / np.float32(15), np.float32(1))
         scale = scale.astype(np.float32)
         low = np.where(usable, lo * f, np.float32(0)).astype(np.float32)
-        values = quantize(scale, low)
-        error = ((values - blocks) ** 2).sum(axis=2)
-        if best is None:
-            best, best_error = values, error
+        error = ((quantize(scale, low) - blocks) ** 2).sum(axis=2)
+        if best_scale is None:
+            best_scale, best_low, best_error = scale, low, error
         else:
             better = error < best_error
-            best = np.where(better[:, :, None], values, best)
+            best_scale = np.where(better, scale, best_scale)
+            best_low = np.where(better, low, best_low)
             best_error = np.where(better, error, best_error)
-    return best.reshape(n, k)
+    # The chosen scale rounded to a value f16 holds (normal f16 only).
+    half = best_scale.astype(np.float16).astype(np.float32)
+    normal = (np.abs(half) >= np.float32(np.finfo(np.float16).tiny)) & \
+        np.isfinite(half)
+    scale = np.where(normal, half, best_scale).astype(np.float32)
+    return quantize(scale, best_low).reshape(n, k)
 
 
 def uint8_tokens(x):
