@@ -557,6 +557,14 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     return widened;
   }
 
+  /// The weight of `source` in the pass's mode: narrow (cast) in the
+  /// mixed-precision modes, quantized (dequantize) in the others.
+  FailureOr<Value> getModeWeight(OpBuilder &builder,
+                                 const WeightSource &source) {
+    return isMixedPrecision(mode) ? getNarrowWeight(builder, source)
+                                  : getQuantizedWeight(builder, source);
+  }
+
   /// `x` rounded to the narrow float and read back as f32 (one rounding
   /// per value, shared by the linears that read it).
   Value roundInput(OpBuilder &builder, Location loc, Value x) {
@@ -621,17 +629,14 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         ++numExcluded;
         continue;
       }
-      bool isNarrowing = isMixedPrecision(mode);
-      FailureOr<Value> weight = isNarrowing
-                                    ? getNarrowWeight(builder, *source)
-                                    : getQuantizedWeight(builder, *source);
+      FailureOr<Value> weight = getModeWeight(builder, *source);
       if (failed(weight))
         continue;
       if (Operation *def = op->getOperand(1).getDefiningOp())
         replaced.insert(def);
       builder.setInsertionPoint(op);
       Value input = op->getOperand(0);
-      if (isNarrowing)
+      if (isMixedPrecision(mode))
         input = roundInput(builder, op->getLoc(), input);
       if (mode == QuantizationMode::W8A8Dynamic)
         input = quantizeTokens(builder, op->getLoc(), input);
@@ -671,9 +676,7 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         ++numExcluded;
         continue;
       }
-      FailureOr<Value> weight = isMixedPrecision(mode)
-                                    ? getNarrowWeight(builder, *source)
-                                    : getQuantizedWeight(builder, *source);
+      FailureOr<Value> weight = getModeWeight(builder, *source);
       if (failed(weight))
         continue;
       replaced.insert(gather.getInput().getDefiningOp());

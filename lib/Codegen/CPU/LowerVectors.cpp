@@ -284,6 +284,23 @@ matchIntegerDotGroup(vector::MultiDimReductionOp op, int64_t lanes,
   return std::nullopt;
 }
 
+/// The dot group `group` (32 bits: four bytes, two 16-bit values) as one
+/// word broadcast to every lane of a register of `lanes` 32-bit lanes,
+/// read as `type` (the operand type of the instruction that takes it).
+Value broadcastGroup(PatternRewriter &rewriter, Location loc, Value group,
+                     int64_t lanes, VectorType type) {
+  Type i32 = rewriter.getI32Type();
+  Value word = vector::ExtractOp::create(
+      rewriter, loc,
+      vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32),
+                                group),
+      ArrayRef<int64_t>{0});
+  return vector::BitCastOp::create(
+      rewriter, loc, type,
+      vector::BroadcastOp::create(rewriter, loc, VectorType::get({lanes}, i32),
+                                  word));
+}
+
 /// One vpdpbusd: the multi_reduction over the group of four of
 ///
 ///   zext(broadcast(a : vector<4xi8>)) * sext(w : vector<L x 4 x i8>)
@@ -304,16 +321,9 @@ struct DotGroupToVnni : OpRewritePattern<vector::MultiDimReductionOp> {
     Location loc = op.getLoc();
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
     auto laneType = VectorType::get({lanes}, i32);
-    Value word = vector::ExtractOp::create(
-        rewriter, loc,
-        vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32),
-                                  bytes),
-        ArrayRef<int64_t>{0});
     // The intrinsic takes both byte operands as vectors of i8.
     auto byteType = VectorType::get({lanes * 4}, i8);
-    Value broadcast = vector::BitCastOp::create(
-        rewriter, loc, byteType,
-        vector::BroadcastOp::create(rewriter, loc, laneType, word));
+    Value broadcast = broadcastGroup(rewriter, loc, bytes, lanes, byteType);
     Value weightBytes =
         vector::ShapeCastOp::create(rewriter, loc, byteType, weights);
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
@@ -356,15 +366,7 @@ struct DotPairToPmaddwd : OpRewritePattern<vector::MultiDimReductionOp> {
     if (cast<VectorType>(pair.getType()).getElementType().isInteger(8))
       pair = arith::ExtUIOp::create(rewriter, loc, VectorType::get({2}, i16),
                                     pair);
-    Value word = vector::ExtractOp::create(
-        rewriter, loc,
-        vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32),
-                                  pair),
-        ArrayRef<int64_t>{0});
-    Value broadcast = vector::BitCastOp::create(
-        rewriter, loc, halfType,
-        vector::BroadcastOp::create(rewriter, loc,
-                                    VectorType::get({lanes}, i32), word));
+    Value broadcast = broadcastGroup(rewriter, loc, pair, lanes, halfType);
     Value weightHalves = arith::ExtSIOp::create(
         rewriter, loc, halfType,
         vector::ShapeCastOp::create(rewriter, loc,
@@ -431,18 +433,9 @@ struct DotPairToBf16Dot : OpRewritePattern<vector::MultiDimReductionOp> {
     if (!pair)
       return failure();
     Location loc = op.getLoc();
-    Type bf16 = rewriter.getBF16Type(), i32 = rewriter.getI32Type();
-    auto pairType = VectorType::get({lanes * 2}, bf16);
-    // The pair as one 32-bit word, broadcast to every lane.
-    Value word = vector::ExtractOp::create(
-        rewriter, loc,
-        vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32),
-                                  pair->first),
-        ArrayRef<int64_t>{0});
-    Value broadcast = vector::BitCastOp::create(
-        rewriter, loc, pairType,
-        vector::BroadcastOp::create(rewriter, loc,
-                                    VectorType::get({lanes}, i32), word));
+    auto pairType = VectorType::get({lanes * 2}, rewriter.getBF16Type());
+    Value broadcast =
+        broadcastGroup(rewriter, loc, pair->first, lanes, pairType);
     Value weights =
         vector::ShapeCastOp::create(rewriter, loc, pairType, pair->second);
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
