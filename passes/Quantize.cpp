@@ -311,17 +311,8 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     }
     // Scales f16 holds exactly (normal ones): the backend stores them in
     // half the bytes, with the same values.
-    for (float &scale : scales) {
-      APFloat half(scale);
-      bool losesInfo;
-      half.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven,
-                   &losesInfo);
-      if (half.isFiniteNonZero() && !half.isDenormal()) {
-        half.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
-                     &losesInfo);
-        scale = half.convertToFloat();
-      }
-    }
+    for (float &scale : scales)
+      scale = roundToHalf(scale);
     auto scaleType = RankedTensorType::get({n, blocks}, floatType);
     FailureOr<DenseElementsAttr> scaleAttr = roundScales(scales, scaleType);
     if (failed(scaleAttr))
@@ -439,6 +430,29 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
                                 IntegerAttr(), IntegerAttr());
   }
 
+  /// The f32 constant scales `scale` as an f16 constant when f16 holds
+  /// every one exactly (the int4 scales tfm-quantize makes), so that a
+  /// table gathered from them is stored in 16 bits; null otherwise.
+  Value getHalfScales(OpBuilder &builder, Value scale) {
+    Attribute value;
+    auto type = cast<RankedTensorType>(scale.getType());
+    if (!type.getElementType().isF32() ||
+        !matchPattern(scale, m_Constant(&value)))
+      return nullptr;
+    FailureOr<SmallVector<float>> floats = getConstantFloats(value);
+    if (failed(floats))
+      return nullptr;
+    std::optional<SmallVector<uint16_t>> halves = getExactHalves(*floats);
+    if (!halves)
+      return nullptr;
+    return ConstantOp::create(
+        builder, scale.getLoc(),
+        createConstantLike(
+            value, type.clone(builder.getF16Type()), ".f16",
+            ArrayRef<char>(reinterpret_cast<const char *>(halves->data()),
+                           halves->size() * sizeof(uint16_t))));
+  }
+
   /// gather(dequantize(Q, S[, Z]), ids) along axis 0, as the dequantize of
   /// the gathered rows: gather(Q, ids) with gather(S, ids) (and Z), the
   /// scales along the last axis: one block of D per row (int8, per-row
@@ -455,7 +469,17 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
     RankedTensorType type = gather.getType();
     int64_t last = type.getRank() - 1;
     Value codes = gatherRows(weight.getInput());
-    Value scale = gatherRows(weight.getScale());
+    // Scales f16 holds exactly are gathered from an f16 table and widened.
+    Value scale = weight.getScale();
+    if (Value half = getHalfScales(builder, scale)) {
+      Value rows = gatherRows(half);
+      scale = CastOp::create(
+          builder, loc,
+          cast<RankedTensorType>(rows.getType()).clone(builder.getF32Type()),
+          rows);
+    } else {
+      scale = gatherRows(scale);
+    }
     Value zeroPoint =
         weight.getZeroPoint() ? gatherRows(weight.getZeroPoint()) : Value();
     int64_t blockSize = type.getDimSize(last);

@@ -144,6 +144,44 @@ FailureOr<SmallVector<int64_t>> mlir::tfm::getConstantInts(Attribute value) {
   return out;
 }
 
+/// `value` as a normal f16, or std::nullopt; `isExact` says whether the
+/// conversion kept the value.
+static std::optional<llvm::APFloat> toNormalHalf(float value, bool &isExact) {
+  llvm::APFloat half(value);
+  bool losesInfo = false;
+  half.convert(llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven,
+               &losesInfo);
+  isExact = !losesInfo;
+  if (!half.isFiniteNonZero() || half.isDenormal())
+    return std::nullopt;
+  return half;
+}
+
+float mlir::tfm::roundToHalf(float value) {
+  bool isExact;
+  std::optional<llvm::APFloat> half = toNormalHalf(value, isExact);
+  if (!half)
+    return value;
+  half->convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven,
+                &isExact);
+  return half->convertToFloat();
+}
+
+std::optional<SmallVector<uint16_t>>
+mlir::tfm::getExactHalves(ArrayRef<float> values) {
+  SmallVector<uint16_t> bits;
+  bits.reserve(values.size());
+  for (float value : values) {
+    bool isExact;
+    std::optional<llvm::APFloat> half = toNormalHalf(value, isExact);
+    if (!half || !isExact)
+      return std::nullopt;
+    bits.push_back(
+        static_cast<uint16_t>(half->bitcastToAPInt().getZExtValue()));
+  }
+  return bits;
+}
+
 //===----------------------------------------------------------------------===//
 // Verification
 //===----------------------------------------------------------------------===//

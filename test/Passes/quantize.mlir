@@ -180,7 +180,8 @@ func.func @int4_blocks(%x: tensor<3x8xf32>, %z: tensor<3x6xf32>) -> (tensor<3x2x
 
 // Embedding tables: the gather reads rows of the quantized table (shared
 // with the tied linear), dequantized after it along the last axis: int8 one
-// scale per row (a block of the whole row), int4 the table's own blocks.
+// scale per row (a block of the whole row), int4 the table's own blocks,
+// its scales (which f16 holds exactly) gathered from an f16 table.
 // CHECK-LABEL: func.func @embedding
 // CHECK: %[[Q:.*]] = tfm.constant dense<{{.*}}> : tensor<3x4xi8>
 // CHECK: %[[S:.*]] = tfm.constant dense<{{.*}}> : tensor<3xf32>
@@ -193,7 +194,9 @@ func.func @int4_blocks(%x: tensor<3x8xf32>, %z: tensor<3x6xf32>) -> (tensor<3x2x
 // CHECK-NOT: tfm.constant dense<{{.*}}> : tensor<3x4xf32>
 // INT4-LABEL: func.func @embedding
 // INT4: %[[QR:.*]] = tfm.gather %{{.*}}, %arg0 axis = 0 : (tensor<3x4xui4>, tensor<2xi64>) -> tensor<2x4xui4>
-// INT4: %[[SR:.*]] = tfm.gather %{{.*}}, %arg0 axis = 0 : (tensor<3x1xf32>, tensor<2xi64>) -> tensor<2x1xf32>
+// INT4: %[[SH:.*]] = tfm.constant dense<{{.*}}> : tensor<3x1xf16>
+// INT4: %[[SG:.*]] = tfm.gather %[[SH]], %arg0 axis = 0 : (tensor<3x1xf16>, tensor<2xi64>) -> tensor<2x1xf16>
+// INT4: %[[SR:.*]] = tfm.cast %[[SG]] : tensor<2x1xf16> to tensor<2x1xf32>
 // INT4: %[[ZR:.*]] = tfm.gather %{{.*}}, %arg0 axis = 0 : (tensor<3x1xui4>, tensor<2xi64>) -> tensor<2x1xui4>
 // INT4: tfm.dequantize %[[QR]], %[[SR]], %[[ZR]] {axis = 1 : i64, block_size = 4 : i64}
 // EXCLUDE-LABEL: func.func @embedding

@@ -650,14 +650,17 @@ std::optional<BlockQuantizedWeight> getBlockQuantizedWeight(LinearOp op) {
 ///                            first (8-bit codes: [P, K/b, b, w])
 ///   scale [P, K/b, w]        S of each block: f16 when f16 holds every
 ///                            scale exactly (tfm-quantize's), else f32
-///   zero [P, K/b, w]         ui8: Z of each block
+///   zero [P, K/b, w]         i8: Z of each block
 ///   W [P, K/b, b/2, 2, w]    f32 = (u - Z)·S, u = (byte >> 4t) & 15
 ///   x [M, K/b, b/2, 2] · W   the panel product over (K/b, b/2, 2)
 ///
-/// An unpacked weight is one panel of all N features (P = 1, w = N); a
-/// signed code q is stored as u = q + 2^(bits-1), its zero point with it.
-/// Per block of 32 4-bit codes that is 16 bytes of codes and 3 of scale
-/// and zero point.
+/// With 4-bit codes and an even number of blocks the zero points are
+/// nibbles too, those of blocks 2c and 2c+1 in one byte: the block axis
+/// splits into (K/2b, 2) and Z = (zero[p, c, j] >> 4e) & 15 for block
+/// 2c+e. An unpacked weight is one panel of all N features (P = 1, w = N);
+/// a signed code q is stored as u = q + 2^(bits-1), its zero point with
+/// it. Per block of 32 4-bit codes that is 16 bytes of codes, 2 of scale
+/// and half a byte of zero point.
 /// The dequantizing generic reads only constants: the CPU backend computes
 /// it inside the product's K loop, once per K step and register tile.
 FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
@@ -694,7 +697,8 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
   };
   SmallVector<char> bytes(panels * blocks * inner * width);
   SmallVector<float> blockScales(panels * blocks * width);
-  SmallVector<char> blockZeros(panels * blocks * width);
+  SmallVector<int64_t> blockZeros(panels * blocks * width);
+  bool isNibbleZero = isPacked && blocks % 2 == 0;
   for (int64_t p = 0; p < panels; ++p) {
     for (int64_t kb = 0; kb < blocks; ++kb) {
       for (int64_t j = 0; j < width; ++j) {
@@ -703,7 +707,8 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
         int64_t zero = (*zeroPoints)[from] + offset;
         if (zero < 0 || zero > 255)
           return failure();
-        blockZeros[to] = static_cast<char>(zero);
+        blockZeros[to] = zero;
+        isNibbleZero &= zero < 16;
       }
       for (int64_t h = 0; h < inner; ++h) {
         for (int64_t j = 0; j < width; ++j) {
@@ -720,6 +725,20 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
       }
     }
   }
+  // Zero points: one byte each, or two nibbles of blocks 2c and 2c+1.
+  SmallVector<char> zeroBytes;
+  if (isNibbleZero) {
+    zeroBytes.assign(panels * blocks / 2 * width, 0);
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t kb = 0; kb < blocks; ++kb)
+        for (int64_t j = 0; j < width; ++j)
+          zeroBytes[(p * blocks / 2 + kb / 2) * width + j] |= static_cast<char>(
+              blockZeros[(p * blocks + kb) * width + j] << (4 * (kb % 2)));
+  } else {
+    for (int64_t zero : blockZeros)
+      zeroBytes.push_back(static_cast<char>(zero));
+  }
+
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type(), i32 = b.getI32Type();
   auto constant = [&](ArrayRef<int64_t> shape, Type elementType,
@@ -730,49 +749,65 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
             weight.codes, RankedTensorType::get(shape, elementType), suffix,
             data)));
   };
-  auto floatBytes = [](ArrayRef<float> values) {
-    return ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                          values.size() * sizeof(float));
+  // The block axis: (K/b) or, with nibble zero points, (K/2b, 2).
+  SmallVector<int64_t> blockDims = {blocks};
+  if (isNibbleZero)
+    blockDims = {blocks / 2, 2};
+  auto withBlocks = [&](ArrayRef<int64_t> tail) {
+    SmallVector<int64_t> shape = {panels};
+    llvm::append_range(shape, blockDims);
+    llvm::append_range(shape, tail);
+    return shape;
   };
   Value packed =
-      constant({panels, blocks, inner, width}, b.getI8Type(), ".packed", bytes);
+      constant(withBlocks({inner, width}), b.getI8Type(), ".packed", bytes);
   // f16 scales when f16 holds them exactly: half the bytes, same values.
-  SmallVector<uint16_t> halfScales;
-  for (float scale : blockScales) {
-    APFloat half(scale);
-    bool losesInfo;
-    half.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &losesInfo);
-    if (losesInfo || !half.isFiniteNonZero() || half.isDenormal()) {
-      halfScales.clear();
-      break;
-    }
-    halfScales.push_back(
-        static_cast<uint16_t>(half.bitcastToAPInt().getZExtValue()));
-  }
+  std::optional<SmallVector<uint16_t>> halfScales = getExactHalves(blockScales);
   Value scale =
-      halfScales.empty()
-          ? constant({panels, blocks, width}, f32, ".block_scale",
-                     floatBytes(blockScales))
-          : constant({panels, blocks, width}, b.getF16Type(), ".block_scale",
+      halfScales
+          ? constant(withBlocks({width}), b.getF16Type(), ".block_scale",
                      ArrayRef<char>(
-                         reinterpret_cast<const char *>(halfScales.data()),
-                         halfScales.size() * sizeof(uint16_t)));
-  Value blockZero = constant({panels, blocks, width}, b.getI8Type(),
-                             ".block_zero", blockZeros);
+                         reinterpret_cast<const char *>(halfScales->data()),
+                         halfScales->size() * sizeof(uint16_t)))
+          : constant(withBlocks({width}), f32, ".block_scale",
+                     ArrayRef<char>(
+                         reinterpret_cast<const char *>(blockScales.data()),
+                         blockScales.size() * sizeof(float)));
+  SmallVector<int64_t> zeroShape = {panels, blockDims.front(), width};
+  Value blockZero =
+      constant(zeroShape, b.getI8Type(), ".block_zero", zeroBytes);
 
-  // The dequantizing generic over (p, kb, h[, t], j).
-  SmallVector<int64_t> shape = {panels, blocks, inner};
+  // The dequantizing generic over (p, blocks..., h[, t], j).
+  SmallVector<int64_t> shape = withBlocks({inner});
   if (isPacked)
     shape.push_back(2);
   shape.push_back(width);
   unsigned rank = shape.size();
+  unsigned blockRank = blockDims.size();
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   AffineExpr jE = dim(rank - 1);
+  SmallVector<AffineExpr> blockExprs = {dim(0)};
+  for (unsigned i = 0; i < blockRank; ++i)
+    blockExprs.push_back(dim(1 + i));
+  SmallVector<AffineExpr> byteExprs(blockExprs), scaleExprs(blockExprs);
+  byteExprs.append({dim(1 + blockRank), jE});
+  scaleExprs.push_back(jE);
   SmallVector<AffineMap> maps = {
-      AffineMap::get(rank, 0, {dim(0), dim(1), dim(2), jE}, ctx),
-      AffineMap::get(rank, 0, {dim(0), dim(1), jE}, ctx),
+      AffineMap::get(rank, 0, byteExprs, ctx),
+      AffineMap::get(rank, 0, scaleExprs, ctx),
       AffineMap::get(rank, 0, {dim(0), dim(1), jE}, ctx),
       AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  // (value >> 4·index(dim)) & 15: the nibble `dim` selects.
+  auto nibble = [&](OpBuilder &nb, Location l, Value value, unsigned d) {
+    Value index = linalg::IndexOp::create(nb, l, d);
+    Value shift = arith::IndexCastOp::create(
+        nb, l, i32,
+        arith::MulIOp::create(nb, l, index,
+                              arith::ConstantIndexOp::create(nb, l, 4)));
+    return arith::AndIOp::create(nb, l,
+                                 arith::ShRUIOp::create(nb, l, value, shift),
+                                 createScalar(nb, l, i32, 15));
+  };
   Value dequantized =
       buildGeneric(
           b, loc, ValueRange{packed, scale, blockZero},
@@ -781,24 +816,20 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
           [&](OpBuilder &nb, Location l,
               ValueRange args) -> SmallVector<Value> {
             Value u = arith::ExtUIOp::create(nb, l, i32, args[0]);
-            if (isPacked) {
-              Value t = linalg::IndexOp::create(nb, l, 3);
-              Value shift = arith::IndexCastOp::create(
-                  nb, l, i32,
-                  arith::MulIOp::create(
-                      nb, l, t, arith::ConstantIndexOp::create(nb, l, 4)));
-              u = arith::AndIOp::create(nb, l,
-                                        arith::ShRUIOp::create(nb, l, u, shift),
-                                        createScalar(nb, l, i32, 15));
-            }
+            if (isPacked)
+              u = nibble(nb, l, u, rank - 2);
             Value zero = arith::ExtUIOp::create(nb, l, i32, args[2]);
+            if (isNibbleZero)
+              zero = nibble(nb, l, zero, 2);
             Value value = arith::SIToFPOp::create(
                 nb, l, f32, arith::SubIOp::create(nb, l, u, zero));
             return {arith::MulFOp::create(nb, l, value,
                                           extendTo(nb, l, args[1], f32))};
           })
           .front();
-  SmallVector<int64_t> inputShape = {m, blocks, inner};
+  SmallVector<int64_t> inputShape = {m};
+  llvm::append_range(inputShape, blockDims);
+  inputShape.push_back(inner);
   if (isPacked)
     inputShape.push_back(2);
   Value input = reshapeTo(b, loc, input2D, inputShape);

@@ -234,35 +234,59 @@ func.func @quantize_per_token(%x: tensor<2x3x8xf32>, %s: tensor<2x3x1xf32>, %z: 
 // A weight quantized in blocks of 4-bit codes (int4-weights): packed at
 // compile time two per byte ([P, K/b, b/2, w], code 2h in the low nibble,
 // one panel of all N here), with per-block scales (f16, which holds these
-// exactly) and zero points (one byte); one generic dequantizes each value
+// exactly) and zero points, two blocks' nibbles per byte (an even number
+// of blocks: the block axis splits into (K/2b, 2), Z of block 2c+e the
+// nibble e of byte c); one generic dequantizes each value
 // (u = (byte >> 4t) & 15, (u - Z)·S) and the panel product reduces over
-// (K/b, b/2, 2) from the bias.
-// CHECK-DAG: #[[QB:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
-// CHECK-DAG: #[[QS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
-// CHECK-DAG: #[[QX:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5)>
-// CHECK-DAG: #[[QW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d4, d5, d2)>
+// (K/2b, 2, b/2, 2) from the bias.
+// CHECK-DAG: #[[QB:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d5)>
+// CHECK-DAG: #[[QS:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-DAG: #[[QZ:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d5)>
+// CHECK-DAG: #[[QX:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d4, d5, d6)>
+// CHECK-DAG: #[[QW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d3, d4, d5, d6, d2)>
 // CHECK-LABEL: func.func @linear_int4
-// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<{{\[\[\[}}8, 0], [1, 15]]]> : tensor<1x2x2xi8>
-// CHECK-DAG: %[[SC:.*]] = arith.constant dense<{{\[\[\[}}5.000000e-01, 2.500000e-01], [2.000000e+00, 1.000000e+00]]]> : tensor<1x2x2xf16>
-// CHECK-DAG: %[[PK:.*]] = arith.constant dense<{{\[\[\[\[}}33, 15]], {{\[\[}}67, -119]]]]> : tensor<1x2x1x2xi8>
-// CHECK: %[[W:.*]] = linalg.generic {indexing_maps = [#[[QB]], #[[QS]], #[[QS]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[PK]], %[[SC]], %[[ZERO]] : tensor<1x2x1x2xi8>, tensor<1x2x2xf16>, tensor<1x2x2xi8>) outs(%{{.*}} : tensor<1x2x1x2x2xf32>)
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<{{\[\[\[}}24, -16]]]> : tensor<1x1x2xi8>
+// CHECK-DAG: %[[SC:.*]] = arith.constant dense<{{\[\[\[\[}}5.000000e-01, 2.500000e-01], [2.000000e+00, 1.000000e+00]]]]> : tensor<1x1x2x2xf16>
+// CHECK-DAG: %[[PK:.*]] = arith.constant dense<{{\[\[\[\[\[}}33, 15]], {{\[\[}}67, -119]]]]]> : tensor<1x1x2x1x2xi8>
+// CHECK: %[[W:.*]] = linalg.generic {indexing_maps = [#[[QB]], #[[QS]], #[[QZ]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[PK]], %[[SC]], %[[ZERO]] : tensor<1x1x2x1x2xi8>, tensor<1x1x2x2xf16>, tensor<1x1x2xi8>) outs(%{{.*}} : tensor<1x1x2x1x2x2xf32>)
 // CHECK: arith.extui %{{.*}} : i8 to i32
-// CHECK: linalg.index 3 : index
+// CHECK: linalg.index 4 : index
 // CHECK: arith.shrui
 // CHECK: %[[U:.*]] = arith.andi
-// CHECK: %[[Z:.*]] = arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: linalg.index 2 : index
+// CHECK: arith.shrui
+// CHECK: %[[Z:.*]] = arith.andi
 // CHECK: %[[D:.*]] = arith.subi %[[U]], %[[Z]] : i32
 // CHECK: %[[V:.*]] = arith.sitofp %[[D]] : i32 to f32
 // CHECK: %[[S:.*]] = arith.extf %{{.*}} : f16 to f32
 // CHECK: arith.mulf %[[V]], %[[S]] : f32
-// CHECK: %[[X:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1, 2, 3]] output_shape [3, 2, 1, 2]
-// CHECK: linalg.generic {indexing_maps = [#[[QX]], #[[QW]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X]], %[[W]] : tensor<3x2x1x2xf32>, tensor<1x2x1x2x2xf32>) outs(%{{.*}} : tensor<3x1x2xf32>)
+// CHECK: %[[X:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1, 2, 3, 4]] output_shape [3, 1, 2, 1, 2]
+// CHECK: linalg.generic {indexing_maps = [#[[QX]], #[[QW]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]} ins(%[[X]], %[[W]] : tensor<3x1x2x1x2xf32>, tensor<1x1x2x1x2x2xf32>) outs(%{{.*}} : tensor<3x1x2xf32>)
 func.func @linear_int4(%x: tensor<3x4xf32>, %b: tensor<2xf32>) -> tensor<3x2xf32> {
   %q = tfm.constant dense<[[1, 2, 3, 4], [15, 0, 9, 8]]> : tensor<2x4xui4>
   %s = tfm.constant dense<[[0.5, 2.0], [0.25, 1.0]]> : tensor<2x2xf32>
   %z = tfm.constant dense<[[8, 1], [0, 15]]> : tensor<2x2xui4>
   %w = tfm.dequantize %q, %s, %z {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x4xui4>, tensor<2x2xf32>, tensor<2x2xui4>) -> tensor<2x4xf32>
   %y = tfm.linear %x, %w, %b : (tensor<3x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// An odd number of blocks (3 of 2) keeps one byte per zero point: the
+// block axis stays whole.
+// CHECK-LABEL: func.func @linear_int4_odd_blocks
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}8, 0], [1, 15], [3, 4]]]> : tensor<1x3x2xi8>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x1x2x2xf32>)
+// CHECK-NOT: linalg.index 2
+// CHECK: arith.subi
+func.func @linear_int4_odd_blocks(%x: tensor<3x6xf32>) -> tensor<3x2xf32> {
+  %q = tfm.constant dense<[[1, 2, 3, 4, 5, 6], [15, 0, 9, 8, 7, 6]]> : tensor<2x6xui4>
+  %s = tfm.constant dense<[[0.5, 2.0, 1.0], [0.25, 1.0, 4.0]]> : tensor<2x3xf32>
+  %z = tfm.constant dense<[[8, 1, 3], [0, 15, 4]]> : tensor<2x3xui4>
+  %w = tfm.dequantize %q, %s, %z {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x6xui4>, tensor<2x3xf32>, tensor<2x3xui4>) -> tensor<2x6xf32>
+  %y = tfm.linear %x, %w : (tensor<3x6xf32>, tensor<2x6xf32>) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
 }
 

@@ -55,6 +55,16 @@ FailureOr<SmallVector<float>> getConstantFloats(Attribute value);
 /// zero-extended by its signedness.
 FailureOr<SmallVector<int64_t>> getConstantInts(Attribute value);
 
+/// `value` rounded to the nearest normal f16 (ties to even) and read back
+/// as f32; `value` itself when f16 has no normal value for it (zero, a
+/// subnormal result, beyond 65504, not finite).
+float roundToHalf(float value);
+
+/// The f16 bit patterns of `values` when f16 holds every one of them
+/// exactly as a normal number; std::nullopt otherwise. What lets block
+/// scales be stored in 16 bits with unchanged values.
+std::optional<SmallVector<uint16_t>> getExactHalves(ArrayRef<float> values);
+
 } // namespace mlir::tfm
 
 #endif // TFM_DIALECT_TFM_QUANTIZATION_H
