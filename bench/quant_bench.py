@@ -9,7 +9,10 @@ to fp32 per level, and the integer rate of the W8A8 product (2·M·K·N
 operations over its median, quantization and epilogue included) against
 this machine's vpdpbusd peak on the same threads, measured by
 bench/vnni_peak.c in the same run (compiled with clang-22; skipped on a
-CPU without AVX-512 VNNI). Ratios, not milliseconds, are the figure: all
+CPU without AVX-512 VNNI), and the same for the W8A8 product alone (no
+bias or GELU: the int8 GEMM microbenchmark), with its dequantizing
+epilogue in the product's register tiles (the default) and as a pass of
+its own (`--fuse-epilogues=false`). Ratios, not milliseconds, are the figure: all
 run in the same rounds on the same machine.
 
     quant_bench.py --tfmc build/bin/tfmc --tfm-run build/bin/tfm-run \\
@@ -30,7 +33,9 @@ K, N = 768, 3072
 MODES = ("none", "int8-weights", "w8a8-dynamic", "int4-weights")
 
 
-def write_model(path, m):
+def write_model(path, m, epilogue=True):
+    """The FFN linear [m, K] -> [m, N]; with `epilogue`, + bias and GELU
+    (else the product alone: the GEMM microbenchmark)."""
     rng = np.random.RandomState(0)
     w = (rng.standard_normal([N, K]) / np.sqrt(K)).astype(np.float32)
     b = rng.standard_normal([N]).astype(np.float32)
@@ -41,6 +46,22 @@ def write_model(path, m):
 
     x, wt, bt, y = ("tensor<%dx%dxf32>" % (m, K), "tensor<%dx%dxf32>" % (N, K),
                     "tensor<%dxf32>" % N, "tensor<%dx%dxf32>" % (m, N))
+    if not epilogue:
+        with open(path, "w") as f:
+            f.write("""func.func @gemm(%%x: %s {tfm.name = "x"}) -> (%s {tfm.name = "out"}) {
+  %%w = tfm.constant dense_resource<w> : %s
+  %%y = tfm.linear %%x, %%w : (%s, %s) -> %s
+  return %%y : %s
+}
+{-#
+  dialect_resources: {
+    builtin: {
+%s
+    }
+  }
+#-}
+""" % (x, y, wt, x, wt, y, y, blob("w", w)))
+        return
     with open(path, "w") as f:
         f.write("""func.func @ffn(%%x: %s {tfm.name = "x"}) -> (%s {tfm.name = "out"}) {
   %%w = tfm.constant dense_resource<w> : %s
@@ -103,6 +124,18 @@ def main():
                             "--num-threads=%d" % args.threads,
                             "--emit=lib", "-o", library], check=True)
             variants.append((level, mode, library))
+    # The GEMM microbenchmark: the W8A8 product alone (no bias, no GELU; the
+    # run-time quantization of x and the dequantizing epilogue are in it),
+    # with the epilogue in the product's register tiles and without.
+    gemm = os.path.join(args.work, "gemm.mlir")
+    write_model(gemm, M, epilogue=False)
+    for fused in ("true", "false"):
+        library = os.path.join(args.work, "gemm_%s.so" % fused)
+        subprocess.run([args.tfmc, gemm, "-O3", "--quantize=w8a8-dynamic",
+                        "--fuse-epilogues=" + fused,
+                        "--num-threads=%d" % args.threads,
+                        "--emit=lib", "-o", library], check=True)
+        variants.append(("gemm", fused, library))
     peak = vnni_peak(args.cc, args.work, args.threads)
     times = {v: [] for v in variants}
     estimate = median_ms(args.tfm_run, variants[0][2], 5, 2)
@@ -133,6 +166,17 @@ def main():
         else:
             rate += " (no AVX-512 VNNI here: no peak)"
         print(rate)
+    for fused in ("true", "false"):
+        ms = float(np.median(times[next(v for v in variants
+                                        if v[:2] == ("gemm", fused))]))
+        gops = 2.0 * M * K * N / (ms * 1e-3) / 1e9
+        line = ("GEMM alone %dx%d -> %d, -O3 w8a8-dynamic, epilogue %s: "
+                "%.3f ms, %.0f GOP/s" % (
+                    M, K, N, "in the register tiles" if fused == "true"
+                    else "a pass of its own", ms, gops))
+        if peak:
+            line += ", %.0f %% of the vpdpbusd peak" % (100 * gops / peak)
+        print(line)
     return 0
 
 

@@ -6,7 +6,11 @@
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
 #include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_BUFFERIZEPASS
@@ -65,6 +69,47 @@ void duplicateSharedDestinations(ModuleOp module) {
   }
 }
 
+/// Stores a reshaped result into its output as the result itself into the
+/// reshaped output (a view of it): `materialize(collapse(x), out)` becomes
+/// `materialize(x, expand(out))`, so that the op computing `x` (an epilogue
+/// computed in a product's [M, P, w] panel shape) writes the output buffer
+/// directly instead of a buffer copied into it.
+void sinkReshapesIntoOutputs(ModuleOp module) {
+  module.walk([](bufferization::MaterializeInDestinationOp op) {
+    auto output = dyn_cast<TypedValue<MemRefType>>(op.getDest());
+    if (!output || !output.getType().getLayout().isIdentity())
+      return;
+    // The reshaped output must dominate the computation that will write
+    // it (empty-tensor elimination hands it to the op computing `x`).
+    OpBuilder b(op);
+    if (auto arg = dyn_cast<BlockArgument>(output))
+      b.setInsertionPointToStart(arg.getOwner());
+    else
+      b.setInsertionPointAfterValue(output);
+    Value source = op.getSource(), dest = output;
+    while (true) {
+      if (auto collapse = source.getDefiningOp<tensor::CollapseShapeOp>()) {
+        dest = memref::ExpandShapeOp::create(
+            b, op.getLoc(), collapse.getSrcType().getShape(), dest,
+            collapse.getReassociationIndices());
+        source = collapse.getSrc();
+        continue;
+      }
+      if (auto expand = source.getDefiningOp<tensor::ExpandShapeOp>()) {
+        dest = memref::CollapseShapeOp::create(
+            b, op.getLoc(), dest, expand.getReassociationIndices());
+        source = expand.getSrc();
+        continue;
+      }
+      break;
+    }
+    if (source == op.getSource())
+      return;
+    op.getSourceMutable().set(source);
+    op.getDestMutable().set(dest);
+  });
+}
+
 struct BufferizePass : public tfm::impl::BufferizePassBase<BufferizePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -83,6 +128,16 @@ struct BufferizePass : public tfm::impl::BufferizePassBase<BufferizePass> {
     };
     // Results computed into a fresh tensor that ends up in an output
     // buffer are computed in that buffer instead.
+    sinkReshapesIntoOutputs(module);
+    {
+      // reshape(tensor.empty) is a tensor.empty: one the elimination below
+      // can replace with an output.
+      RewritePatternSet patterns(&getContext());
+      tensor::populateFoldTensorEmptyPatterns(patterns,
+                                              /*foldSingleUseOnly=*/true);
+      if (failed(applyPatternsGreedily(module, std::move(patterns))))
+        return signalPassFailure();
+    }
     IRRewriter rewriter(&getContext());
     if (failed(bufferization::eliminateEmptyTensors(rewriter, module)))
       return signalPassFailure();

@@ -161,7 +161,11 @@ def TileAndVectorizePass
            "serially at 32768, 7 % faster; seq 128 unchanged)">,
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
            "Bits of the target's vector registers: 128 (SSE), 256 (AVX2, "
-           "16 registers) or 512 (AVX-512, 32 registers)">
+           "16 registers) or 512 (AVX-512, 32 registers)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Compute a product's epilogue (the all-parallel op reading its "
+           "result: dequantize, bias, activation, residual) in the "
+           "product's thread and register tiles, from the accumulators">
   ];
 }
 

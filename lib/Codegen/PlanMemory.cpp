@@ -6,11 +6,14 @@
 // flows into). Placement is greedy best-fit by decreasing size, the
 // classic offline approach of TFLite's arena planner and XLA's heap
 // simulator: with static shapes every offset is known at compile time.
+// Buffers nothing reads (a product's tiles that its epilogue consumed in
+// registers) are erased first, with the stores into them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tfm/Codegen/Passes.h"
 
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::tfm {
@@ -27,6 +30,41 @@ constexpr int64_t kAlignment = 64;
 
 int64_t alignTo(int64_t value) {
   return (value + kAlignment - 1) / kAlignment * kAlignment;
+}
+
+/// Erases the allocations nothing reads, with the ops writing them: a
+/// buffer whose uses, through views, are only stores and its deallocation
+/// (a product's tiles that its epilogue consumed in registers).
+void eraseWriteOnlyBuffers(Operation *root) {
+  SmallVector<memref::AllocOp> allocs;
+  root->walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
+  for (memref::AllocOp alloc : allocs) {
+    SmallVector<Operation *> users, worklist = {alloc};
+    bool isWriteOnly = true;
+    while (!worklist.empty() && isWriteOnly) {
+      Value buffer = worklist.pop_back_val()->getResult(0);
+      for (OpOperand &use : buffer.getUses()) {
+        Operation *user = use.getOwner();
+        users.push_back(user);
+        if (isa<memref::SubViewOp, memref::ExpandShapeOp,
+                memref::CollapseShapeOp>(user)) {
+          worklist.push_back(user);
+        } else if (auto write = dyn_cast<vector::TransferWriteOp>(user)) {
+          isWriteOnly &= use.get() == write.getBase();
+        } else if (auto store = dyn_cast<memref::StoreOp>(user)) {
+          isWriteOnly &= use.get() == store.getMemRef();
+        } else {
+          isWriteOnly &= isa<memref::DeallocOp>(user);
+        }
+      }
+    }
+    if (!isWriteOnly)
+      continue;
+    // Users after their operands' definitions: erase in reverse.
+    for (Operation *user : llvm::reverse(users))
+      user->erase();
+    alloc->erase();
+  }
 }
 
 struct Buffer {
@@ -122,6 +160,7 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
 
 struct PlanMemoryPass : public tfm::impl::PlanMemoryPassBase<PlanMemoryPass> {
   void runOnOperation() override {
+    eraseWriteOnlyBuffers(getOperation());
     for (auto func : getOperation().getOps<func::FuncOp>())
       if (func->hasAttr(kEntryAttrName) && !func.isExternal())
         plan(func);

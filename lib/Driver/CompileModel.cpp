@@ -232,6 +232,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   pipeline.bf16Dot = cpu::hasDotProductBf16(*machine, pipeline.vectorBits);
   pipeline.entryName = options.symbolPrefix + "_main";
   pipeline.numThreads = options.numThreads;
+  pipeline.fuseEpilogues = options.fuseEpilogues;
   pipeline.quantize = options.quantize;
   pipeline.quantizeExclude = options.quantizeExclude;
   pipeline.quantizeBlockSize = options.quantizeBlockSize;

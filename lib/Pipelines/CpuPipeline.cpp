@@ -64,6 +64,7 @@ static void buildVectorizedPhase(OpPassManager &pm,
   TileAndVectorizePassOptions tiling;
   tiling.numThreads = options.numThreads;
   tiling.vectorBits = options.vectorBits;
+  tiling.fuseEpilogues = options.fuseEpilogues;
   pm.nest<func::FuncOp>().addPass(createTileAndVectorizePass(tiling));
   addCleanups(pm);
 }
@@ -74,6 +75,9 @@ static void buildBufferizedPhase(OpPassManager &pm,
   outputs.entryName = options.entryName;
   pm.addPass(createOutputsToDestinationsPass(outputs));
   pm.addPass(createBufferizePass());
+  // (CSE merges the equal views a loop-carried buffer leaves, and the
+  // canonicalizer then drops the copies between them.)
+  addCleanups(pm);
   pm.nest<func::FuncOp>().addPass(createCanonicalizerPass());
   pm.addPass(createPlanMemoryPass());
   ExternalizeWeightsPassOptions weights;

@@ -65,9 +65,11 @@ func.func @alias(%x: memref<16xf32>, %y: memref<4x4xf32>) attributes {tfm.entry}
 // allocations inside loops.
 // CHECK-LABEL: func.func @helper
 // CHECK: memref.alloc
-func.func @helper() {
+func.func @helper() -> f32 {
+  %c0 = arith.constant 0 : index
   %a = memref.alloc() : memref<4xf32>
-  return
+  %v = memref.load %a[%c0] : memref<4xf32>
+  return %v : f32
 }
 // CHECK-LABEL: func.func @nested
 // CHECK-SAME: (%{{.*}}: memref<0xi8> {tfm.arena})
@@ -80,7 +82,32 @@ func.func @nested() attributes {tfm.entry} {
   %c1 = arith.constant 1 : index
   scf.for %i = %c0 to %c4 step %c1 {
     %a = memref.alloc() : memref<4xf32>
+    %v = memref.load %a[%c0] : memref<4xf32>
     memref.dealloc %a : memref<4xf32>
   }
   return
+}
+
+// -----
+
+// A buffer nothing reads (a product's tiles whose epilogue took the
+// accumulators in registers) goes, with the stores into it and its views;
+// one that is read stays.
+// CHECK-LABEL: func.func @write_only
+// CHECK-NOT: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}]
+// CHECK: memref.load
+// CHECK: return
+func.func @write_only(%x: vector<2x4xf32>) -> f32 attributes {tfm.entry} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %dead = memref.alloc() : memref<8x4xf32>
+    %tile = memref.subview %dead[%i, 0] [2, 4] [1, 1] : memref<8x4xf32> to memref<2x4xf32, strided<[4, 1], offset: ?>>
+    vector.transfer_write %x, %tile[%c0, %c0] {in_bounds = [true, true]} : vector<2x4xf32>, memref<2x4xf32, strided<[4, 1], offset: ?>>
+    memref.dealloc %dead : memref<8x4xf32>
+  }
+  %live = memref.alloc() : memref<4xf32>
+  %v = memref.load %live[%c0] : memref<4xf32>
+  return %v : f32
 }

@@ -1,5 +1,6 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{num-threads=2 min-parallel-work=1024}))" --split-input-file | FileCheck %s
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{num-threads=2 min-parallel-work=1024 vector-bits=512}))" --split-input-file | FileCheck %s --check-prefix=V512
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{num-threads=2 min-parallel-work=1024 vector-bits=512 fuse-epilogues=false}))" --split-input-file | FileCheck %s --check-prefix=UNFUSED
 // RUN: not tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-tile-and-vectorize{vector-bits=300}))" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADBITS
 // BADBITS: error: tfm-cpu-tile-and-vectorize: vector-bits must be 128, 256 or 512, got 300
 
@@ -530,4 +531,57 @@ func.func @dequantized_weight(%x: tensor<16x2x16x2xf32>) -> tensor<16x4x16xf32> 
     linalg.yield %s : f32
   } -> tensor<16x4x16xf32>
   return %y : tensor<16x4x16xf32>
+}
+
+// -----
+
+// A product's epilogue (here a column scale and a ReLU after a panel
+// product) is computed in the product's register tiles, from the
+// accumulators: the collapse between them is folded by expanding the
+// epilogue to the product's [M, P, w] shape, the epilogue joins the
+// product's thread tiles and then each 8 x 16 register tile, after its K
+// loop. One scf.forall yields only the epilogue's result; with
+// fuse-epilogues=false the epilogue is a parallel loop of its own.
+// V512-LABEL: func.func @product_epilogue
+// V512: scf.forall {{.*}} -> (tensor<64x4x16xf32>)
+// V512: scf.for
+// V512: scf.for
+// V512: scf.for
+// V512: vector.contract
+// V512: scf.yield
+// V512: arith.maximumf {{.*}} : vector<8x1x16xf32>
+// V512: scf.forall.in_parallel
+// V512-NEXT: tensor.parallel_insert_slice
+// V512-NEXT: }
+// V512-NOT: scf.forall
+// V512: tensor.collapse_shape
+// UNFUSED-LABEL: func.func @product_epilogue
+// UNFUSED: scf.forall
+// UNFUSED: vector.contract
+// UNFUSED: scf.forall
+// UNFUSED: arith.maximumf
+#x = affine_map<(m, p, j, k) -> (m, k)>
+#w = affine_map<(m, p, j, k) -> (p, k, j)>
+#o = affine_map<(m, p, j, k) -> (m, p, j)>
+#id = affine_map<(m, n) -> (m, n)>
+#col = affine_map<(m, n) -> (n)>
+func.func @product_epilogue(%x: tensor<64x64xf32>, %w: tensor<4x64x16xf32>, %s: tensor<64xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x4x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<64x4x16xf32>) -> tensor<64x4x16xf32>
+  %p = linalg.generic {indexing_maps = [#x, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<64x64xf32>, tensor<4x64x16xf32>) outs(%init : tensor<64x4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<64x4x16xf32>
+  %c = tensor.collapse_shape %p [[0], [1, 2]] : tensor<64x4x16xf32> into tensor<64x64xf32>
+  %oe = tensor.empty() : tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%c, %s : tensor<64x64xf32>, tensor<64xf32>) outs(%oe : tensor<64x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.maximumf %m, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
 }

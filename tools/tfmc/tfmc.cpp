@@ -88,6 +88,12 @@ cl::opt<int64_t> quantizeBlockSize(
     cl::desc("Elements of K per scale and zero point of --quantize="
              "int4-weights: an even number from 2 to 4096 (default 32)"),
     cl::init(32), cl::value_desc("n"), cl::cat(category));
+cl::opt<bool> fuseEpilogues(
+    "fuse-epilogues",
+    cl::desc("Compute each product's epilogue (dequantize, bias, "
+             "activation, residual) in the product's register tiles "
+             "(default on; --fuse-epilogues=false for comparisons)"),
+    cl::init(true), cl::cat(category));
 cl::opt<bool> quantReport(
     "quant-report",
     cl::desc("Print, for every weight --quantize quantizes, its name, "
@@ -256,6 +262,7 @@ int main(int argc, char **argv) {
   if (quantReport && quantize == QuantizationMode::None)
     return fail("--quant-report: needs a --quantize mode");
   options.quantizeReport = quantReport;
+  options.fuseEpilogues = fuseEpilogues;
   if (!calibrate.empty() && quantize != QuantizationMode::W8A8Static)
     return fail("--calibrate: needs --quantize=w8a8-static");
   if (calibrate.empty() && quantize == QuantizationMode::W8A8Static)

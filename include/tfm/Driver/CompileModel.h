@@ -70,6 +70,9 @@ struct CompileOptions {
   /// Weights up to this size are embedded under WeightsMode::Auto.
   int64_t embedLimitBytes = 64ll << 20;
   unsigned numThreads = 2;
+  /// Compute products' epilogues in their register tiles (off: a pass of
+  /// their own, for comparisons).
+  bool fuseEpilogues = true;
   /// Print the time of every phase at the end.
   bool timing = false;
   /// Print the tfm op counts by kind before and after the graph pipeline.

@@ -134,6 +134,10 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("The target has vdpbf16ps at vector-bits: bf16 "
                      "products use it"),
       llvm::cl::init(false)};
+  Option<bool> fuseEpilogues{
+      *this, "fuse-epilogues",
+      llvm::cl::desc("Compute products' epilogues in their register tiles"),
+      llvm::cl::init(true)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "

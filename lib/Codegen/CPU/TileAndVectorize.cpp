@@ -43,6 +43,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TILEANDVECTORIZEPASS
@@ -441,6 +442,50 @@ bool isWeightDequantizer(Operation *op) {
   });
 }
 
+/// The product whose epilogue `op` is, or null: `op` an all-parallel
+/// generic with one result reading, with an identity map, the only use of
+/// a contraction's result in its block (the dequantize, activation and
+/// residual the conversion puts after a product). The epilogue is computed
+/// in the product's tiles, from its accumulators, instead of in a pass of
+/// its own over the stored product.
+bool isEpilogueOf(Operation *op, Value product) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic->getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !generic.hasPureTensorSemantics() ||
+      !cast<ShapedType>(product.getType()).hasStaticShape())
+    return false;
+  return llvm::any_of(generic.getDpsInputOperands(), [&](OpOperand *input) {
+    return input->get() == product &&
+           generic.getMatchingIndexingMap(input).isIdentity();
+  });
+}
+
+linalg::LinalgOp getEpilogueProduct(Operation *op) {
+  for (Value operand : op->getOperands()) {
+    auto product = operand.getDefiningOp<linalg::LinalgOp>();
+    if (product && isContraction(product) && product->getNumResults() == 1 &&
+        product->hasOneUse() && product->getBlock() == op->getBlock() &&
+        isEpilogueOf(op, operand))
+      return product;
+  }
+  return nullptr;
+}
+
+/// Whether `fused` (an operand of an epilogue, defined by a collapse of a
+/// product's result) should be folded by expanding the epilogue to the
+/// product's shape: then the epilogue reads the product directly.
+bool isCollapsedProductOperand(OpOperand *fused) {
+  auto generic = dyn_cast<linalg::GenericOp>(fused->getOwner());
+  auto collapse = fused->get().getDefiningOp<tensor::CollapseShapeOp>();
+  if (!generic || !collapse || generic->getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !generic.isDpsInput(fused) || !collapse->hasOneUse())
+    return false;
+  auto product = collapse.getSrc().getDefiningOp<linalg::LinalgOp>();
+  return product && isContraction(product) && product->hasOneUse();
+}
+
 /// Computes, in the K step of the register tile `tiled`, the slices of its
 /// inputs that come from weight dequantizers: the chain of unit-stride
 /// slices (threads, register tile, K step) from the dequantizer's result
@@ -730,7 +775,9 @@ private:
   SmallVector<int64_t> chooseThreadTiles(linalg::LinalgOp op);
   std::optional<std::pair<unsigned, int64_t>>
   chooseUnevenSplit(linalg::LinalgOp op);
-  LogicalResult distribute(RewriterBase &rewriter, linalg::LinalgOp op);
+  LogicalResult
+  distribute(RewriterBase &rewriter, linalg::LinalgOp op,
+             SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr);
   LogicalResult tileForRegisters(RewriterBase &rewriter, linalg::LinalgOp op,
                                  SmallVectorImpl<scf::ForOp> &loops);
 
@@ -878,16 +925,17 @@ splitAt(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
   return std::make_pair(parts[0], parts[1]);
 }
 
-LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
-                                               linalg::LinalgOp op) {
+LogicalResult
+TileAndVectorizePass::distribute(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 SmallVectorImpl<LoopLikeOpInterface> *loops) {
   if (std::optional<std::pair<unsigned, int64_t>> split =
           chooseUnevenSplit(op)) {
     FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>> parts =
         splitAt(rewriter, op, split->first, split->second);
     if (succeeded(parts)) {
-      if (failed(distribute(rewriter, parts->first)))
+      if (failed(distribute(rewriter, parts->first, loops)))
         return failure();
-      return distribute(rewriter, parts->second);
+      return distribute(rewriter, parts->second, loops);
     }
   }
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -921,6 +969,8 @@ LogicalResult TileAndVectorizePass::distribute(RewriterBase &rewriter,
   fuseInitializers(rewriter,
                    cast<linalg::LinalgOp>(result->tiledAndFusedOps.front()),
                    result->loops);
+  if (loops)
+    llvm::append_range(*loops, result->loops);
   return success();
 }
 
@@ -1009,10 +1059,35 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
       return op->emitError("cannot tile for registers");
     for (OpResult value : op->getResults())
       rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
-    appendForLoops(result->loops, loops);
     rewriter.eraseOp(op);
     auto tiled = cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
     fuseInitializers(rewriter, tiled, result->loops);
+    // The epilogue (fused into the thread tile with the product) computed
+    // per register tile, on the accumulators.
+    // (Fusing replaces the loops: `nestLoops` holds the new ones.)
+    SmallVector<LoopLikeOpInterface> nestLoops(result->loops);
+    if (!nestLoops.empty()) {
+      Value nest = nestLoops.front()->getResult(0);
+      Operation *epilogue = nullptr;
+      for (Operation *user : nest.getUsers())
+        if (fuseEpilogues && isEpilogueOf(user, nest))
+          epilogue = user;
+      if (epilogue) {
+        // Its other operands (slices of the thread tile's) are needed
+        // inside the loops: defined before them. An epilogue the loops
+        // cannot take (upstream's consumer fusion declines) stays a pass
+        // of its own.
+        SmallVector<Value> others;
+        for (Value operand : epilogue->getOperands())
+          if (operand != nest)
+            others.push_back(operand);
+        if (succeeded(
+                moveValueDefinitions(rewriter, others, nestLoops.front())) &&
+            succeeded(scf::tileAndFuseConsumer(rewriter, epilogue, nestLoops)))
+          rewriter.eraseOp(epilogue);
+      }
+    }
+    appendForLoops(nestLoops, loops);
 
     // K one step at a time: each step is an outer product. A dot group
     // innermost (four 8-bit or two bf16 K elements, the operand layout of
@@ -1116,9 +1191,20 @@ void TileAndVectorizePass::runOnOperation() {
   for (linalg::LinalgOp op : reductions)
     splitRowReduction(rewriter, op);
 
+  //    An epilogue reads its product directly: a collapse of the product's
+  //    result between them is folded by expanding the epilogue.
+  if (fuseEpilogues) {
+    RewritePatternSet patterns(ctx);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(
+        patterns, isCollapsedProductOperand);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+
   // 1. Threads: top-level ops, consumers first. An initializer the tiling
   //    could not fuse into its consumer's scf.forall is distributed itself.
-  //    Weight dequantizers stay whole, for their products' K steps.
+  //    Weight dequantizers stay whole, for their products' K steps. An
+  //    epilogue is fused into its product's thread tiles.
   dequantizers.clear();
   for (Operation &op : func.getBody().front())
     if (isWeightDequantizer(&op))
@@ -1137,7 +1223,31 @@ void TileAndVectorizePass::runOnOperation() {
     // Computed in its products' K steps instead.
     if (dequantizers.contains(op))
       continue;
-    if (failed(distribute(rewriter, op)))
+    // Distributed with its product, below.
+    if (fuseEpilogues && getEpilogueProduct(op))
+      continue;
+    SmallVector<LoopLikeOpInterface> threadLoops;
+    Operation *epilogue = nullptr;
+    if (fuseEpilogues && isContraction(op) && op->hasOneUse() &&
+        getEpilogueProduct(*op->getUsers().begin()) == op)
+      epilogue = *op->getUsers().begin();
+    if (failed(distribute(rewriter, op, &threadLoops)))
+      return signalPassFailure();
+    if (!epilogue)
+      continue;
+    // Not distributed with it (too little work, an uneven split): on its
+    // own.
+    bool fused = false;
+    if (threadLoops.size() == 1 &&
+        llvm::is_contained(epilogue->getOperands(),
+                           threadLoops.front()->getResult(0))) {
+      fused =
+          succeeded(scf::tileAndFuseConsumer(rewriter, epilogue, threadLoops));
+      if (fused)
+        rewriter.eraseOp(epilogue);
+    }
+    if (!fused && !threadLoops.empty() &&
+        failed(distribute(rewriter, cast<linalg::LinalgOp>(epilogue))))
       return signalPassFailure();
   }
 
