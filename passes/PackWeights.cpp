@@ -208,14 +208,22 @@ Value packWidened(IRRewriter &rewriter, CastOp widening, int64_t width) {
                         packed);
 }
 
+/// Panel width when the module names no target: an AVX2 register tile.
+constexpr int64_t kDefaultPanelWidth = 16;
+
 struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (panelWidth < 1) {
+    if (panelWidth < 0) {
       getOperation().emitError("tfm-pack-weights: panel-width must be "
-                               "positive, got ")
+                               "positive (or 0: the target's), got ")
           << static_cast<int64_t>(panelWidth);
       return signalPassFailure();
+    }
+    int64_t panelWidth = this->panelWidth;
+    if (panelWidth == 0) {
+      TargetAttrInterface target = getTarget(getOperation());
+      panelWidth = target ? target.getWeightPanelWidth() : kDefaultPanelWidth;
     }
     IRRewriter rewriter(&getContext());
     DenseMap<Value, Value> packedWeights;

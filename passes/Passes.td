@@ -136,11 +136,16 @@ def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
 
     Run it last: the fusions and `tfm-merge-linears` leave linears with a
     packed weight alone.
+
+    The panel width is the target's (`getWeightPanelWidth` of the module's
+    `tfm.target`: 16 f32 lanes for an AVX2 `#tfm.cpu_target`, 32 for
+    AVX-512), 16 when the module names no target; `panel-width` overrides
+    it.
   }];
   let options = [
-    Option<"panelWidth", "panel-width", "int64_t", /*default=*/"16",
-           "Output features per panel (the register tile width: 16 f32 "
-           "lanes for AVX2, 32 for AVX-512)">
+    Option<"panelWidth", "panel-width", "int64_t", /*default=*/"0",
+           "Output features per panel; 0: the module target's (16 without "
+           "a target)">
   ];
 }
 

@@ -47,4 +47,56 @@ def Tfm_ComparisonPredicate : I32EnumAttr<"ComparisonPredicate",
 def Tfm_ComparisonPredicateAttr
     : EnumAttr<Tfm_Dialect, Tfm_ComparisonPredicate, "comparison_predicate">;
 
+//===----------------------------------------------------------------------===//
+// Targets
+//===----------------------------------------------------------------------===//
+
+def Tfm_TargetAttrInterface : AttrInterface<"TargetAttrInterface"> {
+  let cppNamespace = "::mlir::tfm";
+  let description = [{
+    A code generation target: the parameters of the machine the module is
+    compiled for, carried once, as the module's `tfm.target` attribute
+    (as upstream's `#nvvm.target` rides on a `gpu.module`). The driver
+    attaches it; the passes that make layout decisions read it from
+    there (`tfm-pack-weights` its panel width), and the target's own
+    phases take their parameters from it.
+  }];
+  let methods = [
+    InterfaceMethod<"The backend that compiles for this target (`cpu`).",
+                    "::llvm::StringRef", "getBackendName">,
+    InterfaceMethod<[{
+      Output features per weight panel of the products' register tiles
+      (the `[ceil(N / w), K, w]` layout -O3 packs constant weights into).
+    }], "int64_t", "getWeightPanelWidth">,
+  ];
+}
+
+def Tfm_CpuTargetAttr : AttrDef<Tfm_Dialect, "CpuTarget",
+                                [DeclareAttrInterfaceMethods<
+                                    Tfm_TargetAttrInterface>]> {
+  let mnemonic = "cpu_target";
+  let summary = "an x86-64 CPU: its name, vector width and dot products";
+  let description = [{
+    `cpu` is the LLVM CPU name the code is tuned for (`znver5`,
+    `x86-64-v3`); `vector_bits` the width of its vector registers (128:
+    SSE, 256: AVX2 with 16 registers, 512: AVX-512 with 32), which sizes
+    register tiles and weight panels (`cpu_target_c1`: one of the three);
+    `int8_dot` whether it has `vpdpbusd` at that width (W8A8 products in
+    groups of four bytes), `bf16_dot` whether it has `vdpbf16ps`.
+
+    ```mlir
+    module attributes {tfm.target = #tfm.cpu_target<cpu = "znver5",
+        vector_bits = 512, int8_dot = true, bf16_dot = true>} { ... }
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::StringAttr":$cpu,
+    "int64_t":$vector_bits,
+    "bool":$int8_dot,
+    "bool":$bf16_dot
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // TFM_ATTRS_TD

@@ -40,6 +40,7 @@ def Tfm_Dialect : Dialect {
   }];
 
   let hasConstantMaterializer = 1;
+  let hasOperationAttrVerify = 1;
   let useDefaultAttributePrinterParser = 1;
 }
 

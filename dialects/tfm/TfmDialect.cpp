@@ -5,12 +5,14 @@
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
 
+#include "tfm/Dialect/Tfm/TfmAttrInterfaces.cpp.inc"
 #include "tfm/Dialect/Tfm/TfmDialect.cpp.inc"
 #include "tfm/Dialect/Tfm/TfmEnums.cpp.inc"
 
@@ -26,6 +28,52 @@ void TfmDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "tfm/Dialect/Tfm/TfmAttrs.cpp.inc"
       >();
+}
+
+//===----------------------------------------------------------------------===//
+// Targets
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+CpuTargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      StringAttr cpu, int64_t vectorBits, bool int8Dot,
+                      bool bf16Dot) {
+  if (!cpu || cpu.getValue().empty())
+    return emitError() << "cpu_target: `cpu` names the CPU (e.g. \"znver5\")";
+  if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512)
+    return emitError() << "cpu_target_c1: vector_bits must be 128, 256 or "
+                          "512, got "
+                       << vectorBits;
+  return success();
+}
+
+StringRef CpuTargetAttr::getBackendName() const { return "cpu"; }
+
+int64_t CpuTargetAttr::getWeightPanelWidth() const {
+  // Two vector registers of f32: the register tile's width.
+  return 2 * getVectorBits() / 32;
+}
+
+TargetAttrInterface mlir::tfm::getTarget(Operation *op) {
+  for (; op; op = op->getParentOp())
+    if (auto target = op->getAttrOfType<TargetAttrInterface>(kTargetAttrName))
+      return target;
+  return nullptr;
+}
+
+LogicalResult TfmDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attribute) {
+  if (attribute.getName() != kTargetAttrName)
+    return success();
+  if (!isa<TargetAttrInterface>(attribute.getValue()))
+    return op->emitError() << "'" << kTargetAttrName
+                           << "' must be a target attribute "
+                              "(#tfm.cpu_target<...>), got "
+                           << attribute.getValue();
+  if (!isa<ModuleOp>(op))
+    return op->emitError() << "'" << kTargetAttrName
+                           << "' belongs on a builtin.module";
+  return success();
 }
 
 Operation *TfmDialect::materializeConstant(OpBuilder &builder, Attribute value,

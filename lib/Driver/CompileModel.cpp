@@ -194,6 +194,14 @@ static void printWeightStorage(llvm::raw_ostream &log, ModuleOp module) {
   print("embedding gathers", tables);
 }
 
+CpuTargetAttr mlir::tfm::getCpuTarget(MLIRContext *ctx,
+                                      const llvm::TargetMachine &machine) {
+  int64_t bits = cpu::getVectorRegisterBits(machine);
+  return CpuTargetAttr::get(ctx, StringAttr::get(ctx, machine.getTargetCPU()),
+                            bits, cpu::hasDotProductInt8(machine, bits),
+                            cpu::hasDotProductBf16(machine, bits));
+}
+
 LogicalResult mlir::tfm::compileModel(ModuleOp module,
                                       const CompileOptions &options,
                                       llvm::raw_ostream &log) {
@@ -225,11 +233,16 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   if (!machine)
     return module.emitError() << error;
 
+  // The target, described once: the module carries it through every phase
+  // (-O3's weight panels read it there) and the CPU phases' options come
+  // from it.
+  CpuTargetAttr target = getCpuTarget(ctx, *machine);
+  module->setAttr(kTargetAttrName, target);
   CpuPipelineOptions pipeline;
   pipeline.optLevel = options.optLevel;
-  pipeline.vectorBits = cpu::getVectorRegisterBits(*machine);
-  pipeline.vnni = cpu::hasDotProductInt8(*machine, pipeline.vectorBits);
-  pipeline.bf16Dot = cpu::hasDotProductBf16(*machine, pipeline.vectorBits);
+  pipeline.vectorBits = target.getVectorBits();
+  pipeline.vnni = target.getInt8Dot();
+  pipeline.bf16Dot = target.getBf16Dot();
   pipeline.entryName = options.symbolPrefix + "_main";
   pipeline.numThreads = options.numThreads;
   pipeline.fuseEpilogues = options.fuseEpilogues;

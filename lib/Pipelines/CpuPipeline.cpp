@@ -131,7 +131,6 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
   case CpuPhase::Graph: {
     GraphPipelineOptions graph;
     graph.optLevel = options.optLevel;
-    graph.vectorBits = options.vectorBits;
     graph.quantize = options.quantize;
     graph.quantizeExclude = options.quantizeExclude;
     graph.quantizeBlockSize = options.quantizeBlockSize;

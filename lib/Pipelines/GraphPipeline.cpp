@@ -54,8 +54,7 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   if (options.optLevel == 2)
     return;
   // -O3: layout decisions, on the final graph (the fusions leave linears
-  // with a packed weight alone), panels as wide as the register tiles.
-  PackWeightsPassOptions packing;
-  packing.panelWidth = getWeightPanelWidth(options.vectorBits);
-  funcPm.addPass(createPackWeightsPass(packing));
+  // with a packed weight alone), panels as wide as the module target's
+  // register tiles.
+  funcPm.addPass(createPackWeightsPass());
 }

@@ -1,8 +1,8 @@
 // RUN: tfm-opt %s --tfm-pack-weights="panel-width=2" --split-input-file | FileCheck %s
 // RUN: tfm-opt %s --tfm-pack-weights --split-input-file | FileCheck %s --check-prefix=W16
-// RUN: not tfm-opt %s --tfm-pack-weights="panel-width=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not tfm-opt %s --tfm-pack-weights="panel-width=-1" --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
-// BAD: error: tfm-pack-weights: panel-width must be positive, got 0
+// BAD: error: tfm-pack-weights: panel-width must be positive (or 0: the target's), got -1
 
 // A constant [N, K] = [3, 2] weight becomes ceil(3 / 2) = 2 panels of 2
 // features: panel 0 holds rows 0 and 1, panel 1 row 2 and a zero row,

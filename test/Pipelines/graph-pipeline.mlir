@@ -2,7 +2,6 @@
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline | FileCheck %s
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline=opt-level=0 | FileCheck %s --check-prefix=O0
 // RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline=opt-level=3 | FileCheck %s --check-prefix=O3
-// RUN: tfm-opt %s -split-input-file --tfm-graph-pipeline="opt-level=3 vector-bits=512" | FileCheck %s --check-prefix=O3-512
 
 // Level 0 only refines shapes; higher levels also fold constants, drop
 // identities and merge duplicates.
@@ -38,13 +37,26 @@ func.func @cleanup(%x: tensor<2x8xf32>) -> tensor<?x8xf32> {
 // O3-NOT: tfm.transpose
 // O3: %[[WP:.*]] = tfm.constant {{.*}} : tensor<2x8x16xf32>
 // O3: tfm.linear %{{.*}}, %[[WP]], %{{.*}} {out_features = 32 : i64} : (tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<32xf32>) -> tensor<2x32xf32>
-// With 512-bit vectors the panels are 32 features wide.
-// O3-512-LABEL: func.func @layout
-// O3-512: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} {out_features = 32 : i64} : (tensor<2x8xf32>, tensor<1x8x32xf32>, tensor<32xf32>) -> tensor<2x32xf32>
 func.func @layout(%x: tensor<2x8xf32>) -> tensor<2x32xf32> {
   %w = tfm.constant dense<0.5> : tensor<8x32xf32>
   %b = tfm.constant dense<0.25> : tensor<32xf32>
   %0 = tfm.matmul %x, %w : (tensor<2x8xf32>, tensor<8x32xf32>) -> tensor<2x32xf32>
   %1 = tfm.add %0, %b : (tensor<2x32xf32>, tensor<32xf32>) -> tensor<2x32xf32>
   return %1 : tensor<2x32xf32>
+}
+
+// -----
+
+// The panel width is the module target's: with 512-bit vectors the panels
+// are 32 features wide.
+// O3-LABEL: func.func @layout_avx512
+// O3: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} {out_features = 32 : i64} : (tensor<2x8xf32>, tensor<1x8x32xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+module attributes {tfm.target = #tfm.cpu_target<cpu = "znver5", vector_bits = 512, int8_dot = true, bf16_dot = true>} {
+  func.func @layout_avx512(%x: tensor<2x8xf32>) -> tensor<2x32xf32> {
+    %w = tfm.constant dense<0.5> : tensor<8x32xf32>
+    %b = tfm.constant dense<0.25> : tensor<32xf32>
+    %0 = tfm.matmul %x, %w : (tensor<2x8xf32>, tensor<8x32xf32>) -> tensor<2x32xf32>
+    %1 = tfm.add %0, %b : (tensor<2x32xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+    return %1 : tensor<2x32xf32>
+  }
 }

@@ -202,18 +202,17 @@ int main(int argc, char **argv) {
         cpu::createTargetMachine(target, error);
     if (!machine)
       return fail(error);
-    int64_t bits = cpu::getVectorRegisterBits(*machine);
-    llvm::outs() << "cpu: " << machine->getTargetCPU() << "\n"
-                 << "vector-bits: " << bits << "\n"
-                 << "panel-width: " << getWeightPanelWidth(bits) << "\n"
-                 << "int8-dot: "
-                 << (cpu::hasDotProductInt8(*machine, bits) ? "vpdpbusd"
-                                                            : "none")
+    MLIRContext context;
+    context.loadDialect<TfmDialect>();
+    CpuTargetAttr desc = getCpuTarget(&context, *machine);
+    llvm::outs() << "cpu: " << desc.getCpu().getValue() << "\n"
+                 << "vector-bits: " << desc.getVectorBits() << "\n"
+                 << "panel-width: " << desc.getWeightPanelWidth() << "\n"
+                 << "int8-dot: " << (desc.getInt8Dot() ? "vpdpbusd" : "none")
                  << "\n"
-                 << "bf16-dot: "
-                 << (cpu::hasDotProductBf16(*machine, bits) ? "vdpbf16ps"
-                                                            : "none")
-                 << "\n";
+                 << "bf16-dot: " << (desc.getBf16Dot() ? "vdpbf16ps" : "none")
+                 << "\n"
+                 << "target: " << Attribute(desc) << "\n";
     return 0;
   }
   if (inputFile.empty())

@@ -9,6 +9,7 @@
 #ifndef TFM_DRIVER_COMPILEMODEL_H
 #define TFM_DRIVER_COMPILEMODEL_H
 
+#include "tfm/Dialect/Tfm/TfmAttrs.h"
 #include "tfm/Pipelines/Pipelines.h"
 #include "tfm/Target/CPU/CpuTarget.h"
 
@@ -90,6 +91,12 @@ struct CompileOptions {
 /// (kInputRangeAttrName), for tfm-quantize's w8a8-static mode.
 LogicalResult calibrateModel(ModuleOp module, const CompileOptions &options,
                              llvm::raw_ostream &log);
+
+/// The target description of the CPU `machine` compiles for: its name,
+/// vector width and dot-product instructions, as the module's
+/// `tfm.target` carries them for every phase.
+CpuTargetAttr getCpuTarget(MLIRContext *ctx,
+                           const llvm::TargetMachine &machine);
 
 /// Compiles `module` as `options` ask; diagnostics go to the context's
 /// handler, progress and timing lines to `log` (prefixed "tfmc: ").

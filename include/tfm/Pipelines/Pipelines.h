@@ -34,12 +34,6 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
                      "also every fusion (tfm-fuse); 3: also the weight "
                      "layout decisions (tfm-pack-weights)"),
       llvm::cl::init(2)};
-  Option<int64_t> vectorBits{
-      *this, "vector-bits",
-      llvm::cl::desc("Bits of the target CPU's vector registers (256: AVX2, "
-                     "512: AVX-512); -O3 packs weights in panels of two "
-                     "registers of f32"),
-      llvm::cl::init(256)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "
@@ -58,12 +52,6 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       llvm::cl::desc("Report each quantized weight's error (remarks)"),
       llvm::cl::init(false)};
 };
-
-/// Output features per weight panel at -O3: the CPU's register tiles are
-/// two vector registers of f32 wide.
-inline int64_t getWeightPanelWidth(int64_t vectorBits) {
-  return 2 * vectorBits / 32;
-}
 
 /// Graph-level optimization of a module of tfm functions (the `graph` phase).
 void buildGraphPipeline(OpPassManager &pm, const GraphPipelineOptions &options);

@@ -1,0 +1,26 @@
+// RUN: tfm-opt %s --split-input-file --verify-diagnostics
+
+// expected-error @+1 {{cpu_target_c1: vector_bits must be 128, 256 or 512, got 300}}
+module attributes {tfm.target = #tfm.cpu_target<cpu = "znver5", vector_bits = 300, int8_dot = false, bf16_dot = false>} {
+}
+
+// -----
+
+// expected-error @+1 {{cpu_target: `cpu` names the CPU}}
+module attributes {tfm.target = #tfm.cpu_target<cpu = "", vector_bits = 256, int8_dot = false, bf16_dot = false>} {
+}
+
+// -----
+
+// expected-error @+1 {{'tfm.target' must be a target attribute (#tfm.cpu_target<...>), got "znver5"}}
+module attributes {tfm.target = "znver5"} {
+}
+
+// -----
+
+module {
+  // expected-error @+1 {{'tfm.target' belongs on a builtin.module}}
+  func.func @f() attributes {tfm.target = #tfm.cpu_target<cpu = "znver5", vector_bits = 512, int8_dot = true, bf16_dot = true>} {
+    return
+  }
+}
