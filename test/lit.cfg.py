@@ -44,6 +44,18 @@ except OSError:
 if {"avx512f", "avx512bw", "avx512vl"} <= host_flags:
     config.available_features.add("host-avx512")
 
+# The CUDA toolkit (compile only: no GPU is needed): its PTX assembler, and
+# libdevice, which the NVVM lowering links for math functions (found
+# through CUDA_HOME, which lit does not pass on by itself).
+cuda_home = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+ptxas = os.path.join(cuda_home, "bin", "ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+if os.path.isdir(os.path.join(cuda_home, "nvvm", "libdevice")):
+    config.available_features.add("cuda-libdevice")
+    config.environment["CUDA_HOME"] = cuda_home
+
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 

@@ -165,6 +165,11 @@ void mlir::tfm::registerPipelines() {
       "tfm-graph-pipeline",
       "Graph-level optimization of tfm functions (tfmc's `graph` phase)",
       buildGraphPipeline);
+  PassPipelineRegistration<GpuKernelPipelineOptions>(
+      "tfm-gpu-kernels",
+      "Compiles tfm to NVPTX kernels (PTX in a gpu.binary) and the host "
+      "code that launches them; an untuned first mapping",
+      buildGpuKernelPipeline);
   PassPipelineRegistration<CpuPipelineOptions>(
       "tfm-cpu-pipeline",
       "Compiles tfm to the LLVM dialect for the CPU, stopping after the "

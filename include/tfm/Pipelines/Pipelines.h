@@ -153,6 +153,31 @@ void buildCpuPhase(OpPassManager &pm, CpuPhase phase,
 /// Adds the phases from the tfm graph up to `options.compileTo`.
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
 
+/// Options of the GPU kernel pipeline.
+struct GpuKernelPipelineOptions
+    : public PassPipelineOptions<GpuKernelPipelineOptions> {
+  Option<unsigned> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("Graph optimization level, 0-2 (-O3's weight panels "
+                     "are a CPU layout)"),
+      llvm::cl::init(2)};
+  Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("NVIDIA architecture: sm_80, sm_90a..."),
+      llvm::cl::init("sm_80")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX ISA version feature"),
+                               llvm::cl::init("+ptx80")};
+};
+
+/// Compiles a module of tfm functions into NVPTX kernels: the graph and
+/// linalg phases the CPU uses, then every linalg op a kernel of its own
+/// (its parallel loops mapped to blocks and threads, reductions
+/// sequential in a thread), lowered through NVVM to PTX that the host
+/// code launches (`gpu.binary` in PTX text). A first, untuned mapping:
+/// no shared memory, no tensor cores, no device memory planning.
+void buildGpuKernelPipeline(OpPassManager &pm,
+                            const GpuKernelPipelineOptions &options);
+
 /// Registers every tfm pipeline with the pass registry (`tfm-opt`).
 void registerPipelines();
 
