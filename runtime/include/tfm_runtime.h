@@ -39,8 +39,9 @@ extern "C" {
 #define TFM_API
 #endif
 
-/* Version of the descriptor layout below; bumped when it changes. */
-#define TFM_ABI_VERSION 2
+/* Version of the descriptor layout below; bumped when it changes (3: the
+ * device field). */
+#define TFM_ABI_VERSION 3
 
 /* Most worker threads a model accepts (tfm_model_options.num_threads,
  * OMP_NUM_THREADS). */
@@ -69,6 +70,17 @@ typedef enum tfm_dtype {
 TFM_API size_t tfm_dtype_size(tfm_dtype dtype);
 /* Lower-case name as in NumPy ("float32", "int64", "bool", ...). */
 TFM_API const char *tfm_dtype_name(tfm_dtype dtype);
+
+/*===-- Devices ----------------------------------------------------------===*/
+
+/* What a compiled model runs on. */
+typedef enum tfm_device {
+  TFM_DEVICE_CPU = 0,
+  TFM_DEVICE_CUDA = 1, /* an NVIDIA GPU through the CUDA driver */
+} tfm_device;
+
+/* Lower-case name ("cpu", "cuda"; "unknown" otherwise). */
+TFM_API const char *tfm_device_name(int32_t device);
 
 /*===-- Tensor descriptions ----------------------------------------------===*/
 
@@ -110,6 +122,8 @@ typedef struct tfm_model_desc {
   /* The side file's checksum (runtime/src/checksum.h), checked when it is
    * mapped; 0 for embedded weights. */
   uint64_t weights_checksum;
+  /* A tfm_device: where `entry` runs its kernels. */
+  int32_t device;
 } tfm_model_desc;
 
 typedef enum tfm_status {
@@ -118,6 +132,7 @@ typedef enum tfm_status {
   TFM_ERROR_IO = 2,
   TFM_ERROR_OUT_OF_MEMORY = 3,
   TFM_ERROR_ABI_MISMATCH = 4,
+  TFM_ERROR_NO_DEVICE = 5, /* the model's device (or its driver) is absent */
 } tfm_status;
 
 /* The message of the last failure in the calling thread ("" if none). */
@@ -165,6 +180,16 @@ TFM_API tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
  * Off, out-of-range ids read the nearest row of the table instead: never
  * outside memory, but not what the model means. */
 TFM_API void tfm_model_set_check_indices(tfm_model *model, int enabled);
+
+/*===-- CUDA -------------------------------------------------------------===*/
+
+/* Loads the CUDA driver (libcuda.so.1, with dlopen: nothing links against
+ * it, so CPU programs run where it is absent), initializes it once per
+ * process and writes the number of GPUs it sees to `count`. Fails with
+ * TFM_ERROR_NO_DEVICE and a message naming the cause when the driver
+ * cannot be loaded, lacks an entry point, fails to initialize or sees no
+ * device. */
+TFM_API tfm_status tfm_cuda_device_count(int32_t *count);
 
 /*===-- Timing -----------------------------------------------------------===*/
 

@@ -87,6 +87,14 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
                     desc->abi_version, TFM_ABI_VERSION);
   if (!desc->entry)
     return tfm_fail(TFM_ERROR_ABI_MISMATCH, "model has no entry point");
+  /* tfmc emits CPU models only so far (GPU kernels are compiled, but no
+   * model runs them yet): any other device is refused by name. */
+  if (desc->device != TFM_DEVICE_CPU)
+    return tfm_fail(TFM_ERROR_NO_DEVICE,
+                    "model '%s' is for device %d (%s); this runtime runs "
+                    "CPU models only",
+                    desc->name ? desc->name : "?", desc->device,
+                    tfm_device_name(desc->device));
   tfm_status status;
   if ((status = check_tensor_infos(desc, desc->inputs, desc->num_inputs,
                                    "input")) != TFM_OK ||

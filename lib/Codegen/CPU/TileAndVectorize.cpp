@@ -442,12 +442,12 @@ bool isWeightDequantizer(Operation *op) {
   });
 }
 
-/// The product whose epilogue `op` is, or null: `op` an all-parallel
-/// generic with one result reading, with an identity map, the only use of
-/// a contraction's result in its block (the dequantize, activation and
-/// residual the conversion puts after a product). The epilogue is computed
-/// in the product's tiles, from its accumulators, instead of in a pass of
-/// its own over the stored product.
+/// Whether `op` is an epilogue of the (statically shaped) product result
+/// `product`: an all-parallel generic with one result reading `product`
+/// with an identity map (the dequantize, activation and residual the
+/// conversion puts after a product). An epilogue is computed in the
+/// product's tiles, from its accumulators, instead of in a pass of its own
+/// over the stored product.
 bool isEpilogueOf(Operation *op, Value product) {
   auto generic = dyn_cast<linalg::GenericOp>(op);
   if (!generic || generic->getNumResults() != 1 ||
@@ -461,6 +461,8 @@ bool isEpilogueOf(Operation *op, Value product) {
   });
 }
 
+/// The contraction whose epilogue `op` is, or null: its result, used only
+/// by `op`, in `op`'s block.
 linalg::LinalgOp getEpilogueProduct(Operation *op) {
   for (Value operand : op->getOperands()) {
     auto product = operand.getDefiningOp<linalg::LinalgOp>();

@@ -25,7 +25,9 @@ using namespace mlir::tfm;
 
 namespace {
 
-constexpr uint32_t kAbiVersion = 2;
+constexpr uint32_t kAbiVersion = 3;
+/// tfm_device of the models this glue describes: TFM_DEVICE_CPU.
+constexpr int32_t kDeviceCpu = 0;
 
 class GlueBuilder {
 public:
@@ -40,11 +42,11 @@ public:
     // struct tfm_model_desc { uint32_t abi_version; const char *name;
     //   int32_t num_inputs, num_outputs; inputs; outputs;
     //   uint64_t arena_size, weights_size; weights; weights_file; entry;
-    //   uint64_t weights_checksum; }
+    //   uint64_t weights_checksum; int32_t device; }
     descType =
         llvm::StructType::create(ctx,
                                  {i32, ptrType, i32, i32, ptrType, ptrType, i64,
-                                  i64, ptrType, ptrType, ptrType, i64},
+                                  i64, ptrType, ptrType, ptrType, i64, i32},
                                  "tfm_model_desc");
   }
 
@@ -202,8 +204,8 @@ cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
       weightsData,
       weightsFile,
       glue.wrapper(entry),
-      llvm::ConstantInt::get(glue.i64,
-                             weights.embedded ? 0 : weights.checksum)};
+      llvm::ConstantInt::get(glue.i64, weights.embedded ? 0 : weights.checksum),
+      llvm::ConstantInt::get(glue.i32, kDeviceCpu)};
   auto *desc = new llvm::GlobalVariable(
       *llvmModule, glue.descType, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantStruct::get(glue.descType, fields), prefix + ".desc");
