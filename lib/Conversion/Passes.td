@@ -45,7 +45,14 @@ def ConvertTfmToLinalgPass : Pass<"convert-tfm-to-linalg", "ModuleOp"> {
     Option<"int8Group", "int8-group", "int64_t", /*default=*/"4",
            "K elements per 32-bit lane of u8 x s8 products of panel weights: "
            "4 for vpdpbusd (VNNI), 2 for vpmaddwd (AVX2, AVX-512 without "
-           "VNNI); the weight is laid out [P, K/g, w, g]">
+           "VNNI); the weight is laid out [P, K/g, w, g]">,
+    Option<"attentionQueryBlock", "attention-query-block", "int64_t",
+           /*default=*/"64",
+           "Queries per attention block (the largest power of two up to it "
+           "that divides the sequence): the target's tiling choice">,
+    Option<"attentionKeyTile", "attention-key-tile", "int64_t",
+           /*default=*/"128",
+           "Keys per tile of attention's online softmax (as above)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -39,6 +39,10 @@ StringRef mlir::tfm::getCpuPhaseName(CpuPhase phase) {
 
 ArrayRef<StringRef> mlir::tfm::getCpuPhaseNames() { return kPhaseNames; }
 
+/// The CPU's attention tiles (queries per block, keys per tile).
+constexpr int64_t kCpuAttentionQueryBlock = 64;
+constexpr int64_t kCpuAttentionKeyTile = 128;
+
 static void addCleanups(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createCanonicalizerPass());
@@ -51,6 +55,10 @@ static void buildLinalgPhase(OpPassManager &pm,
   conversion.bf16Dot = options.bf16Dot;
   // Without VNNI, integer products pair K elements for vpmaddwd.
   conversion.int8Group = options.vnni ? 4 : 2;
+  // Attention tiles sized for a core's caches: a 64-query block's
+  // accumulator and a 128-key tile of scores stay in L1/L2.
+  conversion.attentionQueryBlock = kCpuAttentionQueryBlock;
+  conversion.attentionKeyTile = kCpuAttentionKeyTile;
   pm.addPass(createConvertTfmToLinalgPass(conversion));
   addCleanups(pm);
   if (options.optLevel > 0)

@@ -155,7 +155,11 @@ Value buildColumnReduction(OpBuilder &b, Location loc, Value tile, Value init,
 }
 
 struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
-  using OpConversionPattern::OpConversionPattern;
+  AttentionOpLowering(const TypeConverter &converter, MLIRContext *ctx,
+                      const AttentionLoweringOptions &options)
+      : OpConversionPattern(converter, ctx), options(options) {}
+  AttentionLoweringOptions options;
+
   LogicalResult
   matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -178,8 +182,8 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     double scale = op.getScaleOrDefault();
     bool causal = op.getCausal();
 
-    int64_t bq = pickTile(sq, 64, 64);
-    int64_t tk = pickTile(skv, 128, 512);
+    int64_t bq = pickTile(sq, options.queryBlock, options.queryBlock);
+    int64_t tk = pickTile(skv, options.keyTile, 4 * options.keyTile);
     int64_t numQBlocks = sq / bq;
 
     // The mask as a rank-4 tensor broadcasting to [B, Hq, Sq, Skv].
@@ -506,7 +510,8 @@ struct RopeOpLowering : OpConversionPattern<RopeOp> {
 } // namespace
 
 void mlir::tfm::populateAttentionToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<AttentionOpLowering, RopeOpLowering>(converter,
-                                                    patterns.getContext());
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const AttentionLoweringOptions &options) {
+  patterns.add<AttentionOpLowering>(converter, patterns.getContext(), options);
+  patterns.add<RopeOpLowering>(converter, patterns.getContext());
 }

@@ -29,9 +29,17 @@ void populateReductionToLinalgPatterns(const TypeConverter &converter,
 /// layer_norm, rms_norm.
 void populateNormalizationToLinalgPatterns(const TypeConverter &converter,
                                            RewritePatternSet &patterns);
+/// The target's tiles for attention: queries per block, keys per tile
+/// (each the largest power of two up to it dividing the sequence).
+struct AttentionLoweringOptions {
+  int64_t queryBlock = 64;
+  int64_t keyTile = 128;
+};
+
 /// attention (tiled, online softmax) and rope.
 void populateAttentionToLinalgPatterns(const TypeConverter &converter,
-                                       RewritePatternSet &patterns);
+                                       RewritePatternSet &patterns,
+                                       const AttentionLoweringOptions &options);
 /// transpose, reshape, expand, concat, split, slice, gather, select,
 /// gather_elements, reverse.
 void populateDataMovementToLinalgPatterns(const TypeConverter &converter,

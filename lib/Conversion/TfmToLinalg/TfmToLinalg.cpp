@@ -31,7 +31,10 @@ void mlir::tfm::populateTfmToLinalgConversionPatterns(
   populateContractionToLinalgPatterns(converter, patterns, contraction);
   populateReductionToLinalgPatterns(converter, patterns);
   populateNormalizationToLinalgPatterns(converter, patterns);
-  populateAttentionToLinalgPatterns(converter, patterns);
+  AttentionLoweringOptions attention;
+  attention.queryBlock = options.attentionQueryBlock;
+  attention.keyTile = options.attentionKeyTile;
+  populateAttentionToLinalgPatterns(converter, patterns, attention);
   populateDataMovementToLinalgPatterns(converter, patterns);
   populateQuantizationToLinalgPatterns(converter, patterns);
 }
@@ -83,6 +86,15 @@ struct ConvertTfmToLinalgPass
       return signalPassFailure();
     }
     options.int8Group = int8Group;
+    if (attentionQueryBlock < 1 || attentionKeyTile < 1) {
+      getOperation().emitError("convert-tfm-to-linalg: attention-query-block "
+                               "and attention-key-tile must be positive, got ")
+          << static_cast<int64_t>(attentionQueryBlock) << " and "
+          << static_cast<int64_t>(attentionKeyTile);
+      return signalPassFailure();
+    }
+    options.attentionQueryBlock = attentionQueryBlock;
+    options.attentionKeyTile = attentionKeyTile;
     populateTfmToLinalgConversionPatterns(converter, patterns, options);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -1,4 +1,6 @@
 // RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --convert-tfm-to-linalg="attention-query-block=32 attention-key-tile=64" --split-input-file | FileCheck %s --check-prefix=TILES
+// RUN: not tfm-opt %s --convert-tfm-to-linalg="attention-key-tile=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADTILE
 
 // Attention is a forall over (batch, query head, query block of 64) with
 // an online-softmax loop over key tiles of 128: no 128x256 score matrix.
@@ -40,6 +42,12 @@
 // CHECK: arith.divf
 // CHECK: scf.forall.in_parallel
 // CHECK: tensor.parallel_insert_slice %[[TILE]] into %[[OUT]][%[[B]], %[[H]], %[[Q0]], 0] [1, 1, 64, 16]
+// The tiles are the target's choice: 32-query blocks (four per head) and
+// 64-key tiles.
+// TILES-LABEL: func.func @attention_causal_gqa
+// TILES: scf.forall ({{.*}}) in (1, 4, 4)
+// TILES: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<64x16xf32>, tensor<16x32xf32>) outs(%{{.*}} : tensor<64x32xf32>)
+// BADTILE: error: convert-tfm-to-linalg: attention-query-block and attention-key-tile must be positive, got 64 and 0
 func.func @attention_causal_gqa(%q: tensor<1x4x128x16xf32>, %k: tensor<1x2x256x16xf32>, %v: tensor<1x2x256x16xf32>, %m: tensor<1x1x1x256xf32>) -> tensor<1x4x128x16xf32> {
   %0 = tfm.attention %q, %k, %v mask(%m) heads = 4 kv_heads = 2 causal
       : (tensor<1x4x128x16xf32>, tensor<1x2x256x16xf32>, tensor<1x2x256x16xf32>, tensor<1x1x1x256xf32>) -> tensor<1x4x128x16xf32>
