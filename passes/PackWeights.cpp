@@ -220,10 +220,10 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
           << static_cast<int64_t>(panelWidth);
       return signalPassFailure();
     }
-    int64_t panelWidth = this->panelWidth;
-    if (panelWidth == 0) {
+    int64_t width = panelWidth;
+    if (width == 0) {
       TargetAttrInterface target = getTarget(getOperation());
-      panelWidth = target ? target.getWeightPanelWidth() : kDefaultPanelWidth;
+      width = target ? target.getWeightPanelWidth() : kDefaultPanelWidth;
     }
     IRRewriter rewriter(&getContext());
     DenseMap<Value, Value> packedWeights;
@@ -232,7 +232,7 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
     for (LinearOp linear : linears) {
       auto type = cast<RankedTensorType>(linear.getWeight().getType());
       if (linear.hasPackedWeight() || !type.hasStaticShape() ||
-          type.getDimSize(0) < panelWidth)
+          type.getDimSize(0) < width)
         continue;
       std::optional<WeightSource> source = getWeightSource(linear);
       auto dequantize = linear.getWeight().getDefiningOp<DequantizeOp>();
@@ -241,15 +241,15 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
         continue;
       Value &packed = packedWeights[linear.getWeight()];
       if (!packed && dequantize) {
-        packed = packQuantized(rewriter, dequantize, panelWidth);
+        packed = packQuantized(rewriter, dequantize, width);
         if (!packed)
           continue;
       } else if (!packed && widened) {
-        packed = packWidened(rewriter, widened, panelWidth);
+        packed = packWidened(rewriter, widened, width);
         if (!packed)
           continue;
       } else if (!packed) {
-        ElementsAttr panels = packPanels(*source, type, panelWidth);
+        ElementsAttr panels = packPanels(*source, type, width);
         if (!panels)
           continue;
         rewriter.setInsertionPointAfterValue(linear.getWeight());

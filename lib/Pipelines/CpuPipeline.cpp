@@ -59,9 +59,15 @@ static void buildLinalgPhase(OpPassManager &pm,
   // accumulator and a 128-key tile of scores stay in L1/L2.
   conversion.attentionQueryBlock = kCpuAttentionQueryBlock;
   conversion.attentionKeyTile = kCpuAttentionKeyTile;
+  buildTfmToLinalg(pm, conversion, options.optLevel);
+}
+
+void mlir::tfm::buildTfmToLinalg(
+    OpPassManager &pm, const ConvertTfmToLinalgPassOptions &conversion,
+    unsigned optLevel) {
   pm.addPass(createConvertTfmToLinalgPass(conversion));
   addCleanups(pm);
-  if (options.optLevel > 0)
+  if (optLevel > 0)
     pm.nest<func::FuncOp>().addPass(createFuseElementwisePass());
 }
 

@@ -11,7 +11,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfm/Conversion/Passes.h"
-#include "tfm/Codegen/Passes.h"
 #include "tfm/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -22,7 +21,6 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -36,12 +34,7 @@ void mlir::tfm::buildGpuKernelPipeline(
   GraphPipelineOptions graph;
   graph.optLevel = std::min<unsigned>(options.optLevel, 2);
   buildGraphPipeline(pm, graph);
-  pm.addPass(createConvertTfmToLinalgPass());
-  OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createCanonicalizerPass());
-  funcPm.addPass(createCSEPass());
-  if (options.optLevel > 0)
-    funcPm.addPass(createFuseElementwisePass());
+  buildTfmToLinalg(pm, ConvertTfmToLinalgPassOptions(), options.optLevel);
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

@@ -13,6 +13,7 @@
 #ifndef TFM_PIPELINES_PIPELINES_H
 #define TFM_PIPELINES_PIPELINES_H
 
+#include "tfm/Conversion/Passes.h"
 #include "tfm/Passes/Passes.h"
 
 #include "mlir/Pass/PassOptions.h"
@@ -152,6 +153,13 @@ void buildCpuPhase(OpPassManager &pm, CpuPhase phase,
 
 /// Adds the phases from the tfm graph up to `options.compileTo`.
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
+
+/// tfm to linalg on tensors with the target's `conversion` choices, the
+/// cleanups, and (from -O1) elementwise fusion: the linalg phase every
+/// target shares.
+void buildTfmToLinalg(OpPassManager &pm,
+                      const ConvertTfmToLinalgPassOptions &conversion,
+                      unsigned optLevel);
 
 /// Options of the GPU kernel pipeline.
 struct GpuKernelPipelineOptions

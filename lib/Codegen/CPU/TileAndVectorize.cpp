@@ -1071,9 +1071,10 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     if (!nestLoops.empty()) {
       Value nest = nestLoops.front()->getResult(0);
       Operation *epilogue = nullptr;
-      for (Operation *user : nest.getUsers())
-        if (fuseEpilogues && isEpilogueOf(user, nest))
-          epilogue = user;
+      if (fuseEpilogues)
+        for (Operation *user : nest.getUsers())
+          if (isEpilogueOf(user, nest))
+            epilogue = user;
       if (epilogue) {
         // Its other operands (slices of the thread tile's) are needed
         // inside the loops: defined before them. An epilogue the loops
