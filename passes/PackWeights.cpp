@@ -224,6 +224,9 @@ struct PackWeightsPass : tfm::impl::PackWeightsPassBase<PackWeightsPass> {
     if (width == 0) {
       TargetAttrInterface target = getTarget(getOperation());
       width = target ? target.getWeightPanelWidth() : kDefaultPanelWidth;
+      // The target keeps weights in their own layout.
+      if (width == 0)
+        return;
     }
     IRRewriter rewriter(&getContext());
     DenseMap<Value, Value> packedWeights;

@@ -139,7 +139,8 @@ def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
 
     The panel width is the target's (`getWeightPanelWidth` of the module's
     `tfm.target`: 16 f32 lanes for an AVX2 `#tfm.cpu_target`, 32 for
-    AVX-512), 16 when the module names no target; `panel-width` overrides
+    AVX-512; none for a `#tfm.cuda_target`, whose weights keep their
+    layout), 16 when the module names no target; `panel-width` overrides
     it.
   }];
   let options = [

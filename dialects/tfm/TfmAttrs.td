@@ -62,11 +62,12 @@ def Tfm_TargetAttrInterface : AttrInterface<"TargetAttrInterface"> {
     phases take their parameters from it.
   }];
   let methods = [
-    InterfaceMethod<"The backend that compiles for this target (`cpu`).",
+    InterfaceMethod<"The backend that compiles for this target (`cpu`, `cuda`).",
                     "::llvm::StringRef", "getBackendName">,
     InterfaceMethod<[{
       Output features per weight panel of the products' register tiles
-      (the `[ceil(N / w), K, w]` layout -O3 packs constant weights into).
+      (the `[ceil(N / w), K, w]` layout -O3 packs constant weights into);
+      0 when the target keeps weights in their own layout.
     }], "int64_t", "getWeightPanelWidth">,
   ];
 }
@@ -94,6 +95,32 @@ def Tfm_CpuTargetAttr : AttrDef<Tfm_Dialect, "CpuTarget",
     "int64_t":$vector_bits,
     "bool":$int8_dot,
     "bool":$bf16_dot
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tfm_CudaTargetAttr : AttrDef<Tfm_Dialect, "CudaTarget",
+                                 [DeclareAttrInterfaceMethods<
+                                     Tfm_TargetAttrInterface>]> {
+  let mnemonic = "cuda_target";
+  let summary = "an NVIDIA GPU: its architecture and PTX version";
+  let description = [{
+    `chip` is the architecture the kernels are compiled for: `sm_` and
+    its compute capability, with an `a` suffix for the architecture-
+    specific features of that generation (`sm_80`, `sm_90a`;
+    `cuda_target_c1`: from `sm_70`); `features` the PTX ISA version of the
+    generated code (`+ptx80`; `cuda_target_c2`: `+ptx` and a number).
+    Weights keep their own layout on the GPU (no panels).
+
+    ```mlir
+    module attributes {tfm.target = #tfm.cuda_target<chip = "sm_90a",
+        features = "+ptx80">} { ... }
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::StringAttr":$chip,
+    "::mlir::StringAttr":$features
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -54,6 +54,34 @@ int64_t CpuTargetAttr::getWeightPanelWidth() const {
   return 2 * getVectorBits() / 32;
 }
 
+LogicalResult
+CudaTargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       StringAttr chip, StringAttr features) {
+  // sm_<compute capability>[a], from Volta (sm_70) on.
+  StringRef arch = chip ? chip.getValue() : StringRef();
+  StringRef digits = arch;
+  unsigned capability = 0;
+  bool valid = digits.consume_front("sm_");
+  digits.consume_back("a");
+  valid = valid && !digits.getAsInteger(10, capability) && capability >= 70;
+  if (!valid)
+    return emitError() << "cuda_target_c1: chip must be sm_NN or sm_NNa "
+                          "with NN >= 70 (e.g. \"sm_80\", \"sm_90a\"), got \""
+                       << arch << "\"";
+  StringRef ptx = features ? features.getValue() : StringRef();
+  unsigned version = 0;
+  if (!ptx.consume_front("+ptx") || ptx.getAsInteger(10, version))
+    return emitError() << "cuda_target_c2: features must be +ptxNN (e.g. "
+                          "\"+ptx80\"), got \""
+                       << (features ? features.getValue() : StringRef())
+                       << "\"";
+  return success();
+}
+
+StringRef CudaTargetAttr::getBackendName() const { return "cuda"; }
+
+int64_t CudaTargetAttr::getWeightPanelWidth() const { return 0; }
+
 TargetAttrInterface mlir::tfm::getTarget(Operation *op) {
   for (; op; op = op->getParentOp())
     if (auto target = op->getAttrOfType<TargetAttrInterface>(kTargetAttrName))
@@ -66,10 +94,11 @@ LogicalResult TfmDialect::verifyOperationAttribute(Operation *op,
   if (attribute.getName() != kTargetAttrName)
     return success();
   if (!isa<TargetAttrInterface>(attribute.getValue()))
-    return op->emitError() << "'" << kTargetAttrName
-                           << "' must be a target attribute "
-                              "(#tfm.cpu_target<...>), got "
-                           << attribute.getValue();
+    return op->emitError()
+           << "'" << kTargetAttrName
+           << "' must be a target attribute "
+              "(#tfm.cpu_target<...>, #tfm.cuda_target<...>), got "
+           << attribute.getValue();
   if (!isa<ModuleOp>(op))
     return op->emitError() << "'" << kTargetAttrName
                            << "' belongs on a builtin.module";

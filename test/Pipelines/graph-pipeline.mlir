@@ -60,3 +60,18 @@ module attributes {tfm.target = #tfm.cpu_target<cpu = "znver5", vector_bits = 51
     return %1 : tensor<2x32xf32>
   }
 }
+
+// -----
+
+// A GPU target keeps weights in their own layout: no panels.
+// O3-LABEL: func.func @layout_cuda
+// O3: tfm.linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<32x8xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+module attributes {tfm.target = #tfm.cuda_target<chip = "sm_80", features = "+ptx80">} {
+  func.func @layout_cuda(%x: tensor<2x8xf32>) -> tensor<2x32xf32> {
+    %w = tfm.constant dense<0.5> : tensor<8x32xf32>
+    %b = tfm.constant dense<0.25> : tensor<32xf32>
+    %0 = tfm.matmul %x, %w : (tensor<2x8xf32>, tensor<8x32xf32>) -> tensor<2x32xf32>
+    %1 = tfm.add %0, %b : (tensor<2x32xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+    return %1 : tensor<2x32xf32>
+  }
+}

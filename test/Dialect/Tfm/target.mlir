@@ -11,3 +11,10 @@ module attributes {tfm.target = #tfm.cpu_target<cpu = "znver5", vector_bits = 51
 // CHECK: #tfm.cpu_target<cpu = "x86-64-v3", vector_bits = 256, int8_dot = false, bf16_dot = false>
 module attributes {tfm.target = #tfm.cpu_target<cpu = "x86-64-v3", vector_bits = 256, int8_dot = false, bf16_dot = false>} {
 }
+
+// -----
+
+// An NVIDIA GPU, with the architecture-specific features of Hopper.
+// CHECK: module attributes {tfm.target = #tfm.cuda_target<chip = "sm_90a", features = "+ptx80">}
+module attributes {tfm.target = #tfm.cuda_target<chip = "sm_90a", features = "+ptx80">} {
+}
