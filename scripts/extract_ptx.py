@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the PTX of every `gpu.binary` in an MLIR file to OUT/NAME.ptx.
 
-The kernels of `tfm-opt --tfm-gpu-kernels` are `gpu.binary` ops holding
+The kernels of `tfm-opt --tfm-gpu-pipeline` (format=isa) are `gpu.binary` ops holding
 PTX text (`assembly = "..."`, MLIR string escapes); this unescapes each
 and writes it beside the others, so that `ptxas` can assemble them:
 

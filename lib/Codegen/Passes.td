@@ -109,6 +109,60 @@ def ExternalizeWeightsPass : Pass<"tfm-externalize-weights", "ModuleOp"> {
   ];
 }
 
+def InterchangeReductionsPass
+    : Pass<"tfm-gpu-interchange-reductions", "func::FuncOp"> {
+  let summary = "Puts the parallel loops of linalg.generic ops outermost";
+  let description = [{
+    The GPU mapping turns a linalg op's outer parallel loops into a
+    kernel's grid and leaves the loops from the first reduction on inside
+    each thread. A reduction loop that comes before a parallel one (a
+    column reduction, `["reduction", "parallel"]`) would stay on the host,
+    one kernel launch per iteration. This pass permutes the loops of every
+    `linalg.generic` so that its parallel loops come first, in their
+    order, then its reduction loops.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def MergeGpuModulesPass : Pass<"tfm-gpu-merge-modules", "ModuleOp"> {
+  let summary = "Gathers every outlined kernel into one gpu.module";
+  let description = [{
+    Kernel outlining gives each kernel a `gpu.module` of its own, which
+    becomes a binary of its own: one `ptxas` run, one embedded image and
+    one module load per kernel. This pass moves every kernel into the
+    first `gpu.module` (renaming those whose names collide), updates the
+    `gpu.launch_func`s, and erases the emptied modules, so that a model's
+    kernels are compiled, embedded and loaded as one image.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def UnrollGpuHostLoopsPass : Pass<"tfm-gpu-unroll-host-loops", "ModuleOp"> {
+  let summary = "Fully unrolls the host loops that launch kernels";
+  let description = [{
+    A host loop around kernel launches (attention's loop over heads) runs
+    its iterations one after the other in the stream anyway. Unrolled, the
+    host code is a straight sequence of launches: one token chain for the
+    async region (no wait per iteration), launch arguments that are
+    constants, and no stack allocation per iteration (the LLVM translation
+    of a launch allocates its parameter array where the launch is). Loops
+    with a trip count that is not a constant are left as they are.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def CheckGpuHostCodePass : Pass<"tfm-gpu-check-host-code", "ModuleOp"> {
+  let summary = "Checks that the host code of a GPU model touches no tensor memory";
+  let description = [{
+    On the GPU every buffer (arena, weights, inputs and outputs) is device
+    memory, which host code can only pass to kernels. After the mapping to
+    the GPU, this pass fails on any operation of a host function (outside
+    `gpu.module`s and `gpu.launch` bodies) that reads, writes or allocates
+    a buffer: a loop nest that was not mapped to a kernel, or a buffer the
+    memory plan did not place. Each error names the operation.
+  }];
+}
+
 def TileAndVectorizePass
     : Pass<"tfm-cpu-tile-and-vectorize", "func::FuncOp"> {
   let summary = "Tiles linalg ops for threads and vector registers, then vectorizes";

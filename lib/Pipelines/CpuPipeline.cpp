@@ -179,11 +179,24 @@ void mlir::tfm::registerPipelines() {
       "tfm-graph-pipeline",
       "Graph-level optimization of tfm functions (tfmc's `graph` phase)",
       buildGraphPipeline);
-  PassPipelineRegistration<GpuKernelPipelineOptions>(
-      "tfm-gpu-kernels",
-      "Compiles tfm to NVPTX kernels (PTX in a gpu.binary) and the host "
-      "code that launches them; an untuned first mapping",
-      buildGpuKernelPipeline);
+  PassPipelineRegistration<GpuPipelineOptions>(
+      "tfm-gpu-pipeline",
+      "Compiles tfm for an NVIDIA GPU: kernels in a gpu.binary and the host "
+      "code that launches them, stopping after the phase named by "
+      "compile-to",
+      buildGpuPipeline);
+  for (StringRef name : getGpuPhaseNames().drop_front()) {
+    GpuPhase phase = *parseGpuPhase(name);
+    PassPipelineRegistration<GpuPipelineOptions>(
+        ("tfm-gpu-" + name).str(),
+        ("The `" + name +
+         "` phase of tfm-gpu-pipeline, from the output of the phase before "
+         "it")
+            .str(),
+        [phase](OpPassManager &pm, const GpuPipelineOptions &options) {
+          buildGpuPhase(pm, phase, options);
+        });
+  }
   PassPipelineRegistration<CpuPipelineOptions>(
       "tfm-cpu-pipeline",
       "Compiles tfm to the LLVM dialect for the CPU, stopping after the "

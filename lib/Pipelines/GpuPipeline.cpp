@@ -1,61 +1,194 @@
-//===- GpuPipeline.cpp - tfm to NVPTX kernels -----------------------------===//
+//===- GpuPipeline.cpp - tfm to NVPTX kernels and their host code ---------===//
 //
-// The first GPU code generation path: the target-neutral graph and linalg
-// phases, then upstream's mapping of parallel loops onto the GPU and its
-// NVVM lowering. Each linalg op becomes one kernel whose two outermost
+// graph -> linalg -> bufferized -> kernels -> llvm, for NVIDIA GPUs. The
+// graph and linalg phases are the ones every target shares; buffers are
+// planned as on the CPU (one arena, one weights blob), except that every
+// constant goes to the blob, since kernels cannot read the host's read-only
+// data. Each linalg op then becomes one kernel whose two outermost
 // parallel loops are tiled 4 x 32, the tiles mapped to blocks and the
-// points of a tile to threads (a reduction stays a loop in each thread);
-// the kernels are compiled to PTX by LLVM's NVPTX back end. Untuned: no
-// shared memory, no tensor cores, no fusion across kernels.
+// points of a tile to threads (a reduction stays a loop in each thread).
+// The host code launches the kernels in order on one stream; the runtime
+// provides the `mgpu*` functions that upstream's lowering calls. Untuned:
+// no shared memory, no tensor cores, no fusion across kernels.
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfm/Codegen/Passes.h"
 #include "tfm/Conversion/Passes.h"
 #include "tfm/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
+
+static constexpr StringRef kGpuPhaseNames[] = {"graph", "linalg", "bufferized",
+                                               "kernels", "llvm"};
+
+std::optional<GpuPhase> mlir::tfm::parseGpuPhase(StringRef name) {
+  for (auto [i, phaseName] : llvm::enumerate(kGpuPhaseNames))
+    if (phaseName == name)
+      return static_cast<GpuPhase>(i);
+  return std::nullopt;
+}
+
+StringRef mlir::tfm::getGpuPhaseName(GpuPhase phase) {
+  return kGpuPhaseNames[static_cast<size_t>(phase)];
+}
+
+ArrayRef<StringRef> mlir::tfm::getGpuPhaseNames() { return kGpuPhaseNames; }
+
+/// Attention in one query block and one key tile per head: the host then
+/// loops over heads only (each block of a CPU-style tiling would be a
+/// kernel launch of its own).
+constexpr int64_t kGpuAttentionBlock = int64_t(1) << 30;
 
 /// Points of the two outermost parallel loops per thread block.
 constexpr int64_t kBlockRows = 4;
 constexpr int64_t kBlockColumns = 32;
 
-void mlir::tfm::buildGpuKernelPipeline(
-    OpPassManager &pm, const GpuKernelPipelineOptions &options) {
+static void addCleanups(OpPassManager &pm) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createCSEPass());
+}
+
+static void buildGraphPhase(OpPassManager &pm,
+                            const GpuPipelineOptions &options) {
   GraphPipelineOptions graph;
   graph.optLevel = std::min<unsigned>(options.optLevel, 2);
+  graph.quantize = options.quantize;
+  if (options.quantize == QuantizationMode::None) {
+    if (options.precision == GpuPrecision::Fp16)
+      graph.quantize = QuantizationMode::Fp16;
+    else if (options.precision == GpuPrecision::Bf16)
+      graph.quantize = QuantizationMode::Bf16;
+  }
   buildGraphPipeline(pm, graph);
-  buildTfmToLinalg(pm, ConvertTfmToLinalgPassOptions(), options.optLevel);
+}
 
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.nest<func::FuncOp>().addPass(createConvertLinalgToParallelLoopsPass());
+static void buildBufferizedPhase(OpPassManager &pm,
+                                 const GpuPipelineOptions &options) {
+  OutputsToDestinationsPassOptions outputs;
+  outputs.entryName = options.entryName;
+  pm.addPass(createOutputsToDestinationsPass(outputs));
+  pm.addPass(createBufferizePass());
+  addCleanups(pm);
+  // Host loops (attention's per-head loop) run their iterations in stream
+  // order, so their scratch buffers can be hoisted out and planned with
+  // the rest.
+  pm.nest<func::FuncOp>().addPass(createForallToForLoopPass());
+  pm.nest<func::FuncOp>().addPass(
+      bufferization::createBufferLoopHoistingPass());
+  pm.addPass(createPlanMemoryPass());
+  // Kernels read every constant from the device copy of the blob.
+  ExternalizeWeightsPassOptions weights;
+  weights.minBytes = 0;
+  pm.addPass(createExternalizeWeightsPass(weights));
+  addCleanups(pm);
+}
+
+static void buildKernelsPhase(OpPassManager &pm) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createInterchangeReductionsPass());
+  funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   // Tiles of the two outermost parallel loops (4 x 32 points, one block of
   // 128 threads each): the tile loops map to blocks, the loops inside a
-  // tile to threads.
-  pm.nest<func::FuncOp>().addPass(
-      createParallelLoopTilingPass({kBlockRows, kBlockColumns}));
-  pm.nest<func::FuncOp>().addPass(createGpuMapParallelLoopsPass());
-  pm.nest<func::FuncOp>().addPass(createConvertParallelLoopToGpuPass());
+  // tile to threads. The loops inside a tile run to the full tile size,
+  // guarded by a bounds check, so that blocks have a constant size; constant
+  // propagation folds the tile sizes into their bounds, which the mapping
+  // needs as constants (the canonicalizer would also drop single-trip tile
+  // loops, leaving blocks of one thread).
+  funcPm.addPass(createParallelLoopTilingPass({kBlockRows, kBlockColumns},
+                                              /*noMinMaxBounds=*/true));
+  funcPm.addPass(createSCCPPass());
+  funcPm.addPass(createGpuMapParallelLoopsPass());
+  funcPm.addPass(createConvertParallelLoopToGpuPass());
   pm.addPass(createGpuKernelOutliningPass());
-  pm.addPass(createLowerAffinePass());
+  pm.addPass(createMergeGpuModulesPass());
+  pm.addPass(createCheckGpuHostCodePass());
+  pm.addPass(createUnrollGpuHostLoopsPass());
+  // One stream for the whole entry function: launches are asynchronous,
+  // ordered by the stream, and waited for once.
+  pm.nest<func::FuncOp>().addPass(createGpuAsyncRegionPass());
+  addCleanups(pm);
+}
 
-  gpu::GPUToNVVMPipelineOptions nvvm;
-  nvvm.cubinChip = options.chip;
-  nvvm.cubinFeatures = options.features;
-  nvvm.cubinFormat = "isa";
-  nvvm.optLevel = 3;
-  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+static void buildLlvmPhase(OpPassManager &pm,
+                           const GpuPipelineOptions &options) {
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  // The entry function takes bare pointers (`llvm.bareptr`), as on the CPU.
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.triple = "nvptx64-nvidia-cuda";
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  OpPassManager &kernelPm = pm.nest<gpu::GPUModuleOp>();
+  kernelPm.addPass(createConvertGpuOpsToNVVMOps());
+  kernelPm.addPass(createCanonicalizerPass());
+  kernelPm.addPass(createCSEPass());
+  kernelPm.addPass(createReconcileUnrealizedCastsPass());
+
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath = options.cudaPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::tfm::buildGpuPhase(OpPassManager &pm, GpuPhase phase,
+                              const GpuPipelineOptions &options) {
+  switch (phase) {
+  case GpuPhase::Graph:
+    buildGraphPhase(pm, options);
+    return;
+  case GpuPhase::Linalg: {
+    ConvertTfmToLinalgPassOptions conversion;
+    conversion.attentionQueryBlock = kGpuAttentionBlock;
+    conversion.attentionKeyTile = kGpuAttentionBlock;
+    buildTfmToLinalg(pm, conversion, options.optLevel);
+    return;
+  }
+  case GpuPhase::Bufferized:
+    buildBufferizedPhase(pm, options);
+    return;
+  case GpuPhase::Kernels:
+    buildKernelsPhase(pm);
+    return;
+  case GpuPhase::Llvm:
+    buildLlvmPhase(pm, options);
+    return;
+  }
+}
+
+void mlir::tfm::buildGpuPipeline(OpPassManager &pm,
+                                 const GpuPipelineOptions &options) {
+  GpuPhase last = options.compileTo;
+  for (size_t i = 0; i <= static_cast<size_t>(last); ++i)
+    buildGpuPhase(pm, static_cast<GpuPhase>(i), options);
 }

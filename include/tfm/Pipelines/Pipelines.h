@@ -161,30 +161,103 @@ void buildTfmToLinalg(OpPassManager &pm,
                       const ConvertTfmToLinalgPassOptions &conversion,
                       unsigned optLevel);
 
-/// Options of the GPU kernel pipeline.
-struct GpuKernelPipelineOptions
-    : public PassPipelineOptions<GpuKernelPipelineOptions> {
+/// The phases of GPU code generation, in order.
+enum class GpuPhase {
+  Graph,      // tfm, shapes refined and folded; narrowed to the precision
+  Linalg,     // linalg on tensors, elementwise ops fused
+  Bufferized, // buffers: outputs as arguments, arena and weights planned
+  Kernels,    // loops mapped to blocks and threads, outlined as kernels
+  Llvm,       // host code in the LLVM dialect, kernels in a gpu.binary
+};
+
+#define TFM_GPU_PHASE_VALUES                                                   \
+  llvm::cl::values(                                                            \
+      clEnumValN(::mlir::tfm::GpuPhase::Graph, "graph",                        \
+                 "tfm, shapes refined and folded"),                            \
+      clEnumValN(::mlir::tfm::GpuPhase::Linalg, "linalg",                      \
+                 "linalg on tensors, elementwise ops fused"),                  \
+      clEnumValN(::mlir::tfm::GpuPhase::Bufferized, "bufferized",              \
+                 "buffers, arena and weights planned"),                        \
+      clEnumValN(::mlir::tfm::GpuPhase::Kernels, "kernels",                    \
+                 "loops mapped to the GPU and outlined as kernels"),           \
+      clEnumValN(::mlir::tfm::GpuPhase::Llvm, "llvm",                          \
+                 "host code in the LLVM dialect, kernels compiled"))
+
+std::optional<GpuPhase> parseGpuPhase(StringRef name);
+StringRef getGpuPhaseName(GpuPhase phase);
+ArrayRef<StringRef> getGpuPhaseNames();
+
+/// The float precision GPU models compute in.
+enum class GpuPrecision {
+  Fp16, // f16 weights and product inputs, f32 accumulation (the default)
+  Bf16, // likewise in bf16
+  Fp32, // the model's own precision
+};
+
+#define TFM_GPU_PRECISION_VALUES                                               \
+  llvm::cl::values(                                                            \
+      clEnumValN(::mlir::tfm::GpuPrecision::Fp16, "fp16",                      \
+                 "f16 weights and product inputs, f32 accumulation"),          \
+      clEnumValN(::mlir::tfm::GpuPrecision::Bf16, "bf16",                      \
+                 "bf16 weights and product inputs, f32 accumulation"),         \
+      clEnumValN(::mlir::tfm::GpuPrecision::Fp32, "fp32",                      \
+                 "the model's own float precision"))
+
+/// Options of the GPU pipeline.
+struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
   Option<unsigned> optLevel{
       *this, "opt-level",
       llvm::cl::desc("Graph optimization level, 0-2 (-O3's weight panels "
                      "are a CPU layout)"),
       llvm::cl::init(2)};
+  Option<GpuPhase> compileTo{
+      *this, "compile-to", llvm::cl::desc("Last phase to run"),
+      llvm::cl::init(GpuPhase::Llvm), TFM_GPU_PHASE_VALUES};
+  Option<std::string> entryName{
+      *this, "entry-name",
+      llvm::cl::desc("Symbol of the generated entry function (empty: keep "
+                     "the model's function name)"),
+      llvm::cl::init("")};
+  Option<GpuPrecision> precision{
+      *this, "precision",
+      llvm::cl::desc("Float precision of the computation (tfm-quantize's "
+                     "fp16/bf16 modes unless fp32)"),
+      llvm::cl::init(GpuPrecision::Fp16), TFM_GPU_PRECISION_VALUES};
+  Option<QuantizationMode> quantize{
+      *this, "quantize",
+      llvm::cl::desc("Weight quantization instead of the precision's "
+                     "(none: the precision decides)"),
+      llvm::cl::init(QuantizationMode::None), TFM_QUANTIZATION_MODE_VALUES};
   Option<std::string> chip{
       *this, "chip", llvm::cl::desc("NVIDIA architecture: sm_80, sm_90a..."),
       llvm::cl::init("sm_80")};
   Option<std::string> features{*this, "features",
                                llvm::cl::desc("PTX ISA version feature"),
                                llvm::cl::init("+ptx80")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What the gpu.binary holds: isa (PTX), bin (a cubin "
+                     "from ptxas) or fatbin (cubin and PTX)"),
+      llvm::cl::init("isa")};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit root: ptxas, fatbinary and libdevice"),
+      llvm::cl::init("/usr/local/cuda")};
 };
 
-/// Compiles a module of tfm functions into NVPTX kernels: the graph and
-/// linalg phases the CPU uses, then every linalg op a kernel of its own
-/// (its parallel loops mapped to blocks and threads, reductions
-/// sequential in a thread), lowered through NVVM to PTX that the host
-/// code launches (`gpu.binary` in PTX text). A first, untuned mapping:
-/// no shared memory, no tensor cores, no device memory planning.
-void buildGpuKernelPipeline(OpPassManager &pm,
-                            const GpuKernelPipelineOptions &options);
+/// Adds the passes of one GPU phase, which continues from the output of the
+/// phase before it.
+void buildGpuPhase(OpPassManager &pm, GpuPhase phase,
+                   const GpuPipelineOptions &options);
+
+/// Compiles a module of tfm functions for an NVIDIA GPU, up to
+/// `options.compileTo`: the graph and linalg phases every target shares,
+/// buffers planned in one device arena and one weights blob, every linalg
+/// op a kernel of its own (its parallel loops mapped to blocks and
+/// threads, reductions sequential in a thread), and host code that
+/// launches the kernels in order on one stream through the runtime's
+/// `mgpu*` entry points. Untuned: no shared memory, no tensor cores yet.
+void buildGpuPipeline(OpPassManager &pm, const GpuPipelineOptions &options);
 
 /// Registers every tfm pipeline with the pass registry (`tfm-opt`).
 void registerPipelines();
