@@ -56,6 +56,19 @@ if os.path.isdir(os.path.join(cuda_home, "nvvm", "libdevice")):
     config.available_features.add("cuda-libdevice")
     config.environment["CUDA_HOME"] = cuda_home
 
+# The stand-in CUDA driver (runtime/test/fake_cuda.c): GPU models' host
+# side runs against it without a GPU. A real driver, where there is one,
+# enables the GPU execution tests.
+config.substitutions.append(
+    ("%fake_cuda_dir", os.path.join(config.tfm_obj_root, "test", "fake-cuda")))
+try:
+    import ctypes
+
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass
+
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 

@@ -1,6 +1,6 @@
 /*===- model.c - model handles: create, describe, run --------------------===*/
 
-#include "internal.h"
+#include "cuda_driver.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@ struct tfm_model {
   tfm_weights weights;
   void *arena;
   void **args; /* weights, arena, inputs..., outputs... */
+  tfm_cuda_model *cuda; /* the device side of a CUDA model */
   uint64_t last_run_ns;
   tfm_timing_hook hook;
   void *hook_data;
@@ -87,12 +88,10 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
                     desc->abi_version, TFM_ABI_VERSION);
   if (!desc->entry)
     return tfm_fail(TFM_ERROR_ABI_MISMATCH, "model has no entry point");
-  /* tfmc emits CPU models only so far (GPU kernels are compiled, but no
-   * model runs them yet): any other device is refused by name. */
-  if (desc->device != TFM_DEVICE_CPU)
+  if (desc->device != TFM_DEVICE_CPU && desc->device != TFM_DEVICE_CUDA)
     return tfm_fail(TFM_ERROR_NO_DEVICE,
                     "model '%s' is for device %d (%s); this runtime runs "
-                    "CPU models only",
+                    "CPU and CUDA models",
                     desc->name ? desc->name : "?", desc->device,
                     tfm_device_name(desc->device));
   tfm_status status;
@@ -118,23 +117,35 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
     free(model);
     return status;
   }
-  /* Generated code assumes 64-byte aligned buffers. */
-  size_t arena_bytes = ((size_t)desc->arena_size + 63) / 64 * 64;
-  if (arena_bytes > 0) {
-    model->arena = aligned_alloc(64, arena_bytes);
-    if (!model->arena) {
-      tfm_weights_release(&model->weights);
-      free(model);
-      return tfm_fail(TFM_ERROR_OUT_OF_MEMORY,
-                      "cannot allocate %zu bytes for intermediate tensors",
-                      arena_bytes);
-    }
-  }
   size_t num_args = 2 + (size_t)desc->num_inputs + (size_t)desc->num_outputs;
   model->args = (void **)calloc(num_args, sizeof(void *));
   if (!model->args) {
     tfm_model_destroy(model);
     return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  if (desc->device == TFM_DEVICE_CUDA) {
+    /* The weights are copied to the device; the host's view is let go. */
+    status =
+        tfm_cuda_model_create(desc, model->weights.data, model->weights.size,
+                              model->args, &model->cuda);
+    tfm_weights_release(&model->weights);
+    if (status != TFM_OK) {
+      tfm_model_destroy(model);
+      return status;
+    }
+    *out = model;
+    return TFM_OK;
+  }
+  /* Generated code assumes 64-byte aligned buffers. */
+  size_t arena_bytes = ((size_t)desc->arena_size + 63) / 64 * 64;
+  if (arena_bytes > 0) {
+    model->arena = aligned_alloc(64, arena_bytes);
+    if (!model->arena) {
+      tfm_model_destroy(model);
+      return tfm_fail(TFM_ERROR_OUT_OF_MEMORY,
+                      "cannot allocate %zu bytes for intermediate tensors",
+                      arena_bytes);
+    }
   }
   /* Generated code only reads the weights. */
   model->args[0] = (void *)(uintptr_t)model->weights.data;
@@ -148,6 +159,7 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
 void tfm_model_destroy(tfm_model *model) {
   if (!model)
     return;
+  tfm_cuda_model_destroy(model->cuda);
   tfm_weights_release(&model->weights);
   free(model->arena);
   free(model->args);
@@ -258,18 +270,22 @@ tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
   const tfm_model_desc *desc = model->desc;
   if ((desc->num_inputs > 0 && !inputs) || (desc->num_outputs > 0 && !outputs))
     return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no input or output array");
-  void **slot = model->args + 2;
-  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+  for (int32_t i = 0; i < desc->num_inputs; ++i)
     if (!inputs[i] && tfm_tensor_info_num_bytes(&desc->inputs[i]) > 0)
       return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "input '%s' is NULL",
                       desc->inputs[i].name);
-    *slot++ = (void *)(uintptr_t)inputs[i];
-  }
-  for (int32_t i = 0; i < desc->num_outputs; ++i) {
+  for (int32_t i = 0; i < desc->num_outputs; ++i)
     if (!outputs[i] && tfm_tensor_info_num_bytes(&desc->outputs[i]) > 0)
       return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "output '%s' is NULL",
                       desc->outputs[i].name);
-    *slot++ = outputs[i];
+  /* A CPU model computes in the caller's buffers; a CUDA model in its
+   * device buffers, which args already hold. */
+  if (!model->cuda) {
+    void **slot = model->args + 2;
+    for (int32_t i = 0; i < desc->num_inputs; ++i)
+      *slot++ = (void *)(uintptr_t)inputs[i];
+    for (int32_t i = 0; i < desc->num_outputs; ++i)
+      *slot++ = outputs[i];
   }
   if (model->check_indices) {
     tfm_status status = check_indices(desc, inputs);
@@ -279,7 +295,14 @@ tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
   uint64_t begin = tfm_now_ns();
   if (model->hook)
     model->hook(model->hook_data, "run_begin", begin);
-  desc->entry(model->args);
+  if (model->cuda) {
+    tfm_status status =
+        tfm_cuda_model_run(model->cuda, desc, model->args, inputs, outputs);
+    if (status != TFM_OK)
+      return status;
+  } else {
+    desc->entry(model->args);
+  }
   uint64_t end = tfm_now_ns();
   if (model->hook)
     model->hook(model->hook_data, "run_end", end);

@@ -101,19 +101,15 @@ TEST(Model, RejectsBadDescriptors) {
 }
 
 // A model for another device than the CPU is refused by name.
-TEST(Model, RejectsOtherDevices) {
+TEST(Model, RejectsUnknownDevices) {
   tfm_model *model = nullptr;
   tfm_model_desc desc = makeDesc();
-  desc.device = TFM_DEVICE_CUDA;
-  EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_NO_DEVICE);
-  EXPECT_EQ(model, nullptr);
-  EXPECT_NE(std::string(tfm_last_error()).find("device 1 (cuda)"),
-            std::string::npos)
-      << tfm_last_error();
   desc.device = 7;
   EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_NO_DEVICE);
+  EXPECT_EQ(model, nullptr);
   EXPECT_NE(std::string(tfm_last_error()).find("device 7 (unknown)"),
-            std::string::npos);
+            std::string::npos)
+      << tfm_last_error();
 }
 
 TEST(Model, RejectsMissingBuffers) {

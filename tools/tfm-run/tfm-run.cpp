@@ -367,6 +367,42 @@ std::pair<std::string, std::string> splitAssignment(llvm::StringRef flag) {
   return {name.str(), file.str()};
 }
 
+/// The runtime functions that hold a model's state, taken from the library
+/// itself: a model runs on the runtime linked beside its generated code
+/// (a GPU model's kernels are registered there, and errors are recorded
+/// there), not on tfm-run's own copy.
+struct ModelApi {
+  decltype(&tfm_model_create) create;
+  decltype(&tfm_model_destroy) destroy;
+  decltype(&tfm_model_run) run;
+  decltype(&tfm_model_set_check_indices) setCheckIndices;
+  decltype(&tfm_model_last_run_ns) lastRunNs;
+  decltype(&tfm_last_error) lastError;
+
+  /// Resolves every function; the name of the first one missing, if any.
+  std::optional<std::string> resolve(void *library) {
+    auto get = [&](auto &field, const char *name) {
+      void *symbol = dlsym(library, name);
+      field =
+          reinterpret_cast<std::remove_reference_t<decltype(field)>>(symbol);
+      return symbol != nullptr;
+    };
+    if (!get(create, "tfm_model_create"))
+      return "tfm_model_create";
+    if (!get(destroy, "tfm_model_destroy"))
+      return "tfm_model_destroy";
+    if (!get(run, "tfm_model_run"))
+      return "tfm_model_run";
+    if (!get(setCheckIndices, "tfm_model_set_check_indices"))
+      return "tfm_model_set_check_indices";
+    if (!get(lastRunNs, "tfm_model_last_run_ns"))
+      return "tfm_model_last_run_ns";
+    if (!get(lastError, "tfm_last_error"))
+      return "tfm_last_error";
+    return std::nullopt;
+  }
+};
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -389,6 +425,11 @@ int main(int argc, char **argv) {
                 "' is not a model built by tfmc "
                 "--emit=lib (no tfm_model_descriptor)");
 
+  ModelApi api;
+  if (std::optional<std::string> missing = api.resolve(library))
+    return fail("'" + libraryPath + "' does not export the runtime's " +
+                *missing + "; rebuild it with this tfmc");
+
   if (threads > TFM_MAX_THREADS)
     return fail("--num-threads=" + llvm::Twine(threads) + ": expected 1 to " +
                 llvm::Twine(TFM_MAX_THREADS) + " (0: all cores)");
@@ -396,9 +437,9 @@ int main(int argc, char **argv) {
                                                    : weightsPath.c_str(),
                                static_cast<int32_t>(threads)};
   tfm_model *model;
-  if (tfm_model_create(descriptor(), &options, &model) != TFM_OK)
-    return fail(tfm_last_error());
-  tfm_model_set_check_indices(model, !noCheckIndices);
+  if (api.create(descriptor(), &options, &model) != TFM_OK)
+    return fail(api.lastError());
+  api.setCheckIndices(model, !noCheckIndices);
   int32_t numInputs = tfm_model_num_inputs(model);
   int32_t numOutputs = tfm_model_num_outputs(model);
 
@@ -498,17 +539,17 @@ int main(int argc, char **argv) {
     outputs[i] = outputBuffers[i].data();
   }
 
-  if (tfm_model_run(model, inputs.data(), outputs.data()) != TFM_OK)
-    return fail(tfm_last_error());
+  if (api.run(model, inputs.data(), outputs.data()) != TFM_OK)
+    return fail(api.lastError());
   std::vector<double> times;
   if (bench > 0) {
     for (unsigned i = 0; i < warmup; ++i)
-      if (tfm_model_run(model, inputs.data(), outputs.data()) != TFM_OK)
-        return fail(tfm_last_error());
+      if (api.run(model, inputs.data(), outputs.data()) != TFM_OK)
+        return fail(api.lastError());
     for (unsigned i = 0; i < bench; ++i) {
-      if (tfm_model_run(model, inputs.data(), outputs.data()) != TFM_OK)
-        return fail(tfm_last_error());
-      times.push_back(tfm_model_last_run_ns(model) * 1e-6);
+      if (api.run(model, inputs.data(), outputs.data()) != TFM_OK)
+        return fail(api.lastError());
+      times.push_back(api.lastRunNs(model) * 1e-6);
     }
   }
 
@@ -560,6 +601,6 @@ int main(int argc, char **argv) {
   }
   if (!expected.empty())
     llvm::outs() << (ok ? "PASS" : "FAIL") << "\n";
-  tfm_model_destroy(model);
+  api.destroy(model);
   return ok ? 0 : 1;
 }

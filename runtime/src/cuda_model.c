@@ -1,0 +1,212 @@
+/*===- cuda_model.c - models that run on an NVIDIA GPU ------------------===*/
+/*
+ * A GPU model's entry function is host code that launches kernels on the
+ * buffers it is given, which are device memory: the weights (copied once
+ * at creation), the arena of intermediate tensors (planned at compile
+ * time, allocated once) and one device buffer per input and output. A run
+ * copies the caller's inputs in, launches, copies the outputs back and
+ * waits, all on the model's one stream. Device 0 (or TFM_CUDA_DEVICE) and
+ * its primary context are used.
+ */
+
+#include "cuda_driver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tfm_cuda_model {
+  CUdevice device;
+  CUcontext context;
+  CUstream stream;
+  char description[160]; /* "NVIDIA H100 (device 0, sm_90)" */
+  int32_t num_buffers;   /* weights, arena, inputs..., outputs... */
+  CUdeviceptr *buffers;
+};
+
+static tfm_status cuda_fail(CUresult result, const char *what,
+                            const tfm_cuda_model *model) {
+  return tfm_fail(TFM_ERROR_NO_DEVICE, "%s failed on %s: %s (%s)", what,
+                  model->description, tfm_cuda_error_name(result),
+                  tfm_cuda_error_string(result));
+}
+
+/* The device the environment selects: TFM_CUDA_DEVICE, else 0. */
+static tfm_status select_device(int32_t count, int *ordinal) {
+  *ordinal = 0;
+  const char *env = getenv("TFM_CUDA_DEVICE");
+  if (!env || !*env)
+    return TFM_OK;
+  char *end;
+  long value = strtol(env, &end, 10);
+  if (*end != '\0' || value < 0 || value >= count)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "TFM_CUDA_DEVICE is '%s'; this machine has GPUs 0 to %d",
+                    env, (int)count - 1);
+  *ordinal = (int)value;
+  return TFM_OK;
+}
+
+static tfm_status allocate(tfm_cuda_model *model, int32_t index, size_t bytes,
+                           const char *what, const char *name) {
+  if (bytes == 0)
+    return TFM_OK;
+  CUresult result = tfm_cuda.cuMemAlloc(&model->buffers[index], bytes);
+  if (result != 0)
+    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY,
+                    "cannot allocate %zu bytes of device memory for %s%s%s%s "
+                    "on %s: %s",
+                    bytes, what, name ? " '" : "", name ? name : "",
+                    name ? "'" : "", model->description,
+                    tfm_cuda_error_name(result));
+  return TFM_OK;
+}
+
+tfm_status tfm_cuda_model_create(const tfm_model_desc *desc,
+                                 const uint8_t *weights, size_t weights_size,
+                                 void **args, tfm_cuda_model **out) {
+  *out = NULL;
+  int32_t count = 0;
+  tfm_status status = tfm_cuda_device_count(&count);
+  if (status != TFM_OK) {
+    /* Say which model needed the GPU. */
+    char why[512];
+    snprintf(why, sizeof(why), "%s", tfm_last_error());
+    return tfm_fail(status, "model '%s' runs on a CUDA GPU: %s", desc->name,
+                    why);
+  }
+  int ordinal;
+  if ((status = select_device(count, &ordinal)) != TFM_OK)
+    return status;
+
+  tfm_cuda_model *model = (tfm_cuda_model *)calloc(1, sizeof(*model));
+  if (!model)
+    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  model->num_buffers = 2 + desc->num_inputs + desc->num_outputs;
+  model->buffers =
+      (CUdeviceptr *)calloc((size_t)model->num_buffers, sizeof(CUdeviceptr));
+  if (!model->buffers) {
+    free(model);
+    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  snprintf(model->description, sizeof(model->description), "GPU %d", ordinal);
+  CUresult result = tfm_cuda.cuDeviceGet(&model->device, ordinal);
+  if (result != 0) {
+    status = cuda_fail(result, "cuDeviceGet", model);
+    tfm_cuda_model_destroy(model);
+    return status;
+  }
+  char name[96] = "";
+  int major = 0, minor = 0;
+  tfm_cuda.cuDeviceGetName(name, (int)sizeof(name), model->device);
+  tfm_cuda.cuDeviceGetAttribute(
+      &major, TFM_CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, model->device);
+  tfm_cuda.cuDeviceGetAttribute(
+      &minor, TFM_CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, model->device);
+  snprintf(model->description, sizeof(model->description),
+           "%s (GPU %d, sm_%d%d)", name[0] ? name : "an unnamed GPU", ordinal,
+           major, minor);
+
+  if ((result = tfm_cuda.cuDevicePrimaryCtxRetain(&model->context,
+                                                  model->device)) != 0 ||
+      (result = tfm_cuda.cuCtxSetCurrent(model->context)) != 0) {
+    status = cuda_fail(result, "creating the context", model);
+    tfm_cuda_model_destroy(model);
+    return status;
+  }
+  if ((status = tfm_cuda_load_modules(model->description)) != TFM_OK) {
+    tfm_cuda_model_destroy(model);
+    return status;
+  }
+  if ((result = tfm_cuda.cuStreamCreate(&model->stream, 0)) != 0) {
+    status = cuda_fail(result, "cuStreamCreate", model);
+    tfm_cuda_model_destroy(model);
+    return status;
+  }
+
+  if ((status = allocate(model, 0, weights_size, "the weights", NULL)) !=
+          TFM_OK ||
+      (status = allocate(model, 1, (size_t)desc->arena_size,
+                         "intermediate tensors", NULL)) != TFM_OK) {
+    tfm_cuda_model_destroy(model);
+    return status;
+  }
+  for (int32_t i = 0; i < desc->num_inputs; ++i)
+    if ((status =
+             allocate(model, 2 + i, tfm_tensor_info_num_bytes(&desc->inputs[i]),
+                      "input", desc->inputs[i].name)) != TFM_OK) {
+      tfm_cuda_model_destroy(model);
+      return status;
+    }
+  for (int32_t i = 0; i < desc->num_outputs; ++i)
+    if ((status = allocate(model, 2 + desc->num_inputs + i,
+                           tfm_tensor_info_num_bytes(&desc->outputs[i]),
+                           "output", desc->outputs[i].name)) != TFM_OK) {
+      tfm_cuda_model_destroy(model);
+      return status;
+    }
+  if (weights_size > 0 &&
+      (result = tfm_cuda.cuMemcpyHtoD(model->buffers[0], weights,
+                                      weights_size)) != 0) {
+    status = cuda_fail(result, "copying the weights to the device", model);
+    tfm_cuda_model_destroy(model);
+    return status;
+  }
+  for (int32_t i = 0; i < model->num_buffers; ++i)
+    args[i] = (void *)(uintptr_t)model->buffers[i];
+  *out = model;
+  return TFM_OK;
+}
+
+tfm_status tfm_cuda_model_run(tfm_cuda_model *model, const tfm_model_desc *desc,
+                              void **args, const void *const *inputs,
+                              void *const *outputs) {
+  CUresult result = tfm_cuda.cuCtxSetCurrent(model->context);
+  if (result != 0)
+    return cuda_fail(result, "making the context current", model);
+  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+    size_t bytes = tfm_tensor_info_num_bytes(&desc->inputs[i]);
+    if (bytes > 0 &&
+        (result = tfm_cuda.cuMemcpyHtoDAsync(model->buffers[2 + i], inputs[i],
+                                             bytes, model->stream)) != 0)
+      return cuda_fail(result, "copying an input to the device", model);
+  }
+  tfm_cuda_run run;
+  memset(&run, 0, sizeof(run));
+  run.stream = model->stream;
+  tfm_cuda_set_current_run(&run);
+  desc->entry(args);
+  tfm_cuda_set_current_run(NULL);
+  if (run.error != 0) {
+    /* Let the stream drain before the buffers are reused. */
+    tfm_cuda.cuStreamSynchronize(model->stream);
+    return tfm_fail(TFM_ERROR_NO_DEVICE, "model '%s' on %s: %s", desc->name,
+                    model->description, run.message);
+  }
+  for (int32_t i = 0; i < desc->num_outputs; ++i) {
+    size_t bytes = tfm_tensor_info_num_bytes(&desc->outputs[i]);
+    CUdeviceptr source = model->buffers[2 + desc->num_inputs + i];
+    if (bytes > 0 && (result = tfm_cuda.cuMemcpyDtoHAsync(
+                          outputs[i], source, bytes, model->stream)) != 0)
+      return cuda_fail(result, "copying an output from the device", model);
+  }
+  if ((result = tfm_cuda.cuStreamSynchronize(model->stream)) != 0)
+    return cuda_fail(result, "running the model's kernels", model);
+  return TFM_OK;
+}
+
+void tfm_cuda_model_destroy(tfm_cuda_model *model) {
+  if (!model)
+    return;
+  if (model->context) {
+    tfm_cuda.cuCtxSetCurrent(model->context);
+    if (model->stream)
+      tfm_cuda.cuStreamDestroy(model->stream);
+    for (int32_t i = 0; i < model->num_buffers; ++i)
+      if (model->buffers[i])
+        tfm_cuda.cuMemFree(model->buffers[i]);
+    tfm_cuda.cuDevicePrimaryCtxRelease(model->device);
+  }
+  free(model->buffers);
+  free(model);
+}
