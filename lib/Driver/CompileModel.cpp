@@ -202,6 +202,14 @@ CpuTargetAttr mlir::tfm::getCpuTarget(MLIRContext *ctx,
                             cpu::hasDotProductBf16(machine, bits));
 }
 
+CudaTargetAttr mlir::tfm::getCudaTarget(MLIRContext *ctx,
+                                        const GpuOptions &options) {
+  return CudaTargetAttr::getChecked(
+      [&] { return emitError(UnknownLoc::get(ctx)); }, ctx,
+      StringAttr::get(ctx, options.chip),
+      StringAttr::get(ctx, options.features));
+}
+
 LogicalResult mlir::tfm::compileModel(ModuleOp module,
                                       const CompileOptions &options,
                                       llvm::raw_ostream &log) {
@@ -225,8 +233,9 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   if (options.output == OutputKind::Mlir && !options.mlirPhase)
     return printModule();
 
-  // The target decides the register tiles (and -O3's weight panels), so
-  // it is known before the first phase, and a bad CPU name fails early.
+  // The host's code is generated for this CPU; for CPU models it decides
+  // the register tiles (and -O3's weight panels), so it is known before
+  // the first phase, and a bad CPU name fails early.
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
       cpu::createTargetMachine(options.target, error);
@@ -234,24 +243,62 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     return module.emitError() << error;
 
   // The target, described once: the module carries it through every phase
-  // (-O3's weight panels read it there) and the CPU phases' options come
-  // from it.
-  CpuTargetAttr target = getCpuTarget(ctx, *machine);
-  module->setAttr(kTargetAttrName, target);
+  // (-O3's weight panels read it there) and the target's phases take their
+  // options from it.
+  bool cuda = options.targetKind == TargetKind::Cuda;
+  std::string entryName = options.symbolPrefix + "_main";
   CpuPipelineOptions pipeline;
-  pipeline.optLevel = options.optLevel;
-  pipeline.vectorBits = target.getVectorBits();
-  pipeline.vnni = target.getInt8Dot();
-  pipeline.bf16Dot = target.getBf16Dot();
-  pipeline.entryName = options.symbolPrefix + "_main";
-  pipeline.numThreads = options.numThreads;
-  pipeline.fuseEpilogues = options.fuseEpilogues;
-  pipeline.quantize = options.quantize;
-  pipeline.quantizeExclude = options.quantizeExclude;
-  pipeline.quantizeBlockSize = options.quantizeBlockSize;
-  pipeline.quantizeReport = options.quantizeReport;
-  CpuPhase lastPhase =
-      options.output == OutputKind::Mlir ? *options.mlirPhase : CpuPhase::Llvm;
+  GpuPipelineOptions gpuPipeline;
+  if (cuda) {
+    if (options.quantize == QuantizationMode::W8A8Static)
+      return module.emitError("--quantize=w8a8-static calibrates on the CPU; "
+                              "it is not available with --target=cuda");
+    CudaTargetAttr target = getCudaTarget(ctx, options.gpu);
+    if (!target)
+      return failure();
+    module->setAttr(kTargetAttrName, target);
+    gpuPipeline.optLevel = std::min(options.optLevel, 2u);
+    gpuPipeline.entryName = entryName;
+    gpuPipeline.precision = options.gpu.precision;
+    gpuPipeline.quantize = options.quantize;
+    gpuPipeline.chip = target.getChip().str();
+    gpuPipeline.features = target.getFeatures().str();
+    // Cubins from ptxas: the driver loads them without a JIT step.
+    gpuPipeline.format = "bin";
+    gpuPipeline.cudaPath = options.gpu.cudaPath;
+  } else {
+    CpuTargetAttr target = getCpuTarget(ctx, *machine);
+    module->setAttr(kTargetAttrName, target);
+    pipeline.optLevel = options.optLevel;
+    pipeline.vectorBits = target.getVectorBits();
+    pipeline.vnni = target.getInt8Dot();
+    pipeline.bf16Dot = target.getBf16Dot();
+    pipeline.entryName = entryName;
+    pipeline.numThreads = options.numThreads;
+    pipeline.fuseEpilogues = options.fuseEpilogues;
+    pipeline.quantize = options.quantize;
+    pipeline.quantizeExclude = options.quantizeExclude;
+    pipeline.quantizeBlockSize = options.quantizeBlockSize;
+    pipeline.quantizeReport = options.quantizeReport;
+  }
+  ArrayRef<StringRef> phaseNames =
+      cuda ? getGpuPhaseNames() : getCpuPhaseNames();
+  size_t lastPhase = phaseNames.size() - 1;
+  if (options.output == OutputKind::Mlir) {
+    const auto *found = llvm::find(phaseNames, *options.mlirPhase);
+    if (found == phaseNames.end())
+      return module.emitError()
+             << "--compile-to=" << *options.mlirPhase << ": the "
+             << (cuda ? "cuda" : "cpu") << " target's phases are "
+             << llvm::join(phaseNames, ", ");
+    lastPhase = found - phaseNames.begin();
+  }
+  auto buildPhase = [&](OpPassManager &pm, size_t phase) {
+    if (cuda)
+      buildGpuPhase(pm, static_cast<GpuPhase>(phase), gpuPipeline);
+    else
+      buildCpuPhase(pm, static_cast<CpuPhase>(phase), pipeline);
+  };
   std::optional<ModelDescription> model;
   std::map<std::string, int64_t> importedCounts;
   if (options.stats)
@@ -272,23 +319,24 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
       return failure();
     clock.finished("calibrate");
   }
-  for (size_t i = 0; i <= static_cast<size_t>(lastPhase); ++i) {
-    auto phase = static_cast<CpuPhase>(i);
+  for (size_t phase = 0; phase <= lastPhase; ++phase) {
     PassManager pm(ctx, ModuleOp::getOperationName());
-    buildCpuPhase(pm, phase, pipeline);
+    buildPhase(pm, phase);
     if (failed(pm.run(module)))
       return failure();
-    clock.finished(getCpuPhaseName(phase));
-    if (phase == CpuPhase::Graph && options.stats) {
+    clock.finished(phaseNames[phase]);
+    // The graph phase comes first on every target.
+    if (phase == 0 && options.stats) {
       printOpCounts(log, importedCounts, countTfmOps(module));
       printWeightStorage(log, module);
     }
     // What the runtime needs to know is read while the model is still tfm.
-    if (phase == CpuPhase::Graph && options.output != OutputKind::Mlir) {
+    if (phase == 0 && options.output != OutputKind::Mlir) {
       FailureOr<ModelDescription> described = describeModel(module);
       if (failed(described))
         return failure();
       model = std::move(*described);
+      model->device = cuda ? ModelDevice::Cuda : ModelDevice::Cpu;
     }
   }
   if (options.output == OutputKind::Mlir) {
@@ -350,7 +398,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   clock.finished("weights");
   if (options.timing) {
     int64_t arena = 0;
-    if (Operation *entry = module.lookupSymbol(pipeline.entryName.getValue()))
+    if (Operation *entry = module.lookupSymbol(entryName))
       if (auto size = entry->getAttrOfType<IntegerAttr>("tfm.arena_size"))
         arena = size.getInt();
     log << "tfmc: memory: " << arena << " bytes of intermediates (arena), "
@@ -363,7 +411,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
-      cpu::translateModel(module, llvmContext, *model, pipeline.entryName,
+      cpu::translateModel(module, llvmContext, *model, entryName,
                           options.symbolPrefix, placement, embedded);
   if (!llvmModule)
     return failure();
@@ -371,8 +419,11 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   embedded.shrink_to_fit();
   clock.finished("translate");
 
-  if (failed(
-          cpu::optimizeModule(*llvmModule, *machine, options.optLevel, error)))
+  // A GPU model's host code is a long straight line of kernel launches:
+  // LLVM's optimizations have nothing to gain there and take minutes on
+  // BERT-base's 2 000 launches.
+  unsigned hostOptLevel = cuda ? 0 : options.optLevel;
+  if (failed(cpu::optimizeModule(*llvmModule, *machine, hostOptLevel, error)))
     return module.emitError() << "LLVM optimization failed: " << error;
   clock.finished("optimize");
 

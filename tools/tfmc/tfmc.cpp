@@ -21,6 +21,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -67,10 +68,35 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::Linalg, "linalg",
                           "the model lowered to linalg on tensors")),
     cl::cat(category));
-cl::opt<CpuPhase> compileTo("compile-to",
-                            cl::desc("Print the MLIR after this phase"),
-                            cl::value_desc("phase"), TFM_CPU_PHASE_VALUES,
-                            cl::cat(category));
+cl::opt<std::string> compileTo(
+    "compile-to",
+    cl::desc("Print the MLIR after this phase: graph, linalg, vectorized, "
+             "bufferized or llvm for the CPU; graph, linalg, bufferized, "
+             "kernels or llvm for --target=cuda"),
+    cl::value_desc("phase"), cl::cat(category));
+cl::opt<TargetKind> targetKind(
+    "target", cl::desc("What the model runs on"), cl::init(TargetKind::Cpu),
+    cl::values(clEnumValN(TargetKind::Cpu, "cpu",
+                          "this x86-64 CPU or --target-cpu (default)"),
+               clEnumValN(TargetKind::Cuda, "cuda",
+                          "an NVIDIA GPU of --gpu-arch, through the CUDA "
+                          "driver")),
+    cl::cat(category));
+cl::opt<std::string>
+    gpuArch("gpu-arch",
+            cl::desc("NVIDIA architecture of --target=cuda: sm_80 (default), "
+                     "sm_90a, ..."),
+            cl::init("sm_80"), cl::value_desc("sm_NN"), cl::cat(category));
+cl::opt<GpuPrecision> gpuPrecision(
+    "gpu-precision",
+    cl::desc("Float precision of --target=cuda (default fp16: f16 weights "
+             "and product inputs, f32 accumulation)"),
+    cl::init(GpuPrecision::Fp16), TFM_GPU_PRECISION_VALUES, cl::cat(category));
+cl::opt<std::string> cudaPath(
+    "cuda-path",
+    cl::desc("CUDA toolkit of --target=cuda (ptxas, libdevice; default "
+             "$CUDA_HOME, else /usr/local/cuda)"),
+    cl::value_desc("dir"), cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2),
                            cl::desc("Optimization level (-O0 .. -O3)"),
                            cl::value_desc("level"), cl::cat(category));
@@ -193,6 +219,26 @@ int main(int argc, char **argv) {
                              cl::cat(category));
   cl::ParseCommandLineOptions(argc, argv, "tfmc: the tfm compiler\n");
 
+  if (targetKind == TargetKind::Cuda) {
+    MLIRContext context;
+    context.loadDialect<TfmDialect>();
+    std::string why;
+    ScopedDiagnosticHandler capture(&context, [&](Diagnostic &diag) {
+      why = diag.str();
+      return success();
+    });
+    GpuOptions gpu;
+    gpu.chip = gpuArch;
+    CudaTargetAttr desc = getCudaTarget(&context, gpu);
+    if (!desc)
+      return fail("--gpu-arch=" + gpuArch + ": " + why);
+    if (printTarget) {
+      llvm::outs() << "gpu: " << desc.getChip().getValue() << "\n"
+                   << "ptx: " << desc.getFeatures().getValue() << "\n"
+                   << "target: " << Attribute(desc) << "\n";
+      return 0;
+    }
+  }
   if (printTarget) {
     cpu::TargetOptions target;
     target.cpu = targetCpu;
@@ -240,10 +286,17 @@ int main(int argc, char **argv) {
     break;
   case Emit::Linalg:
     options.output = OutputKind::Mlir;
-    options.mlirPhase = CpuPhase::Linalg;
+    options.mlirPhase = "linalg";
     break;
   }
   if (compileTo.getNumOccurrences()) {
+    ArrayRef<StringRef> phases = targetKind == TargetKind::Cuda
+                                     ? getGpuPhaseNames()
+                                     : getCpuPhaseNames();
+    if (!llvm::is_contained(phases, StringRef(compileTo)))
+      return fail("--compile-to=" + compileTo + ": the " +
+                  (targetKind == TargetKind::Cuda ? "cuda" : "cpu") +
+                  " target's phases are " + llvm::join(phases, ", "));
     options.mlirPhase = compileTo.getValue();
     options.output = OutputKind::Mlir;
   }
@@ -316,6 +369,24 @@ int main(int argc, char **argv) {
   options.sourceName = llvm::sys::path::filename(inputFile).str();
   options.target.cpu = targetCpu;
   options.target.features = targetFeatures;
+  options.targetKind = targetKind;
+  bool gpuFlags = gpuArch.getNumOccurrences() ||
+                  gpuPrecision.getNumOccurrences() ||
+                  cudaPath.getNumOccurrences();
+  if (gpuFlags && targetKind != TargetKind::Cuda)
+    return fail("--gpu-arch, --gpu-precision and --cuda-path apply to "
+                "--target=cuda");
+  options.gpu.chip = gpuArch;
+  options.gpu.precision = gpuPrecision;
+  if (!cudaPath.empty())
+    options.gpu.cudaPath = cudaPath;
+  else if (std::optional<std::string> home =
+               llvm::sys::Process::GetEnv("CUDA_HOME"))
+    options.gpu.cudaPath = *home;
+  if (targetKind == TargetKind::Cuda &&
+      !llvm::sys::fs::is_directory(options.gpu.cudaPath + "/bin"))
+    return fail("--target=cuda: no CUDA toolkit at '" + options.gpu.cudaPath +
+                "' (ptxas is needed); set --cuda-path or CUDA_HOME");
   options.target.optLevel = options.optLevel;
   options.weights = weightsMode;
   options.numThreads =
@@ -348,6 +419,8 @@ int main(int argc, char **argv) {
   registerAllExtensions(registry);
   registerAllTfmDialects(registry);
   registerOnnxImportDialects(registry);
+  // --target=cuda: kernels are translated to LLVM IR for the NVPTX back end.
+  registerAllGPUToLLVMIRTranslations(registry);
   MLIRContext context(registry);
   // A diagnostic names its node; printing the op would dump whole models.
   context.printOpOnDiagnostic(false);

@@ -1,8 +1,9 @@
 //===- CompileModel.h - the compilation behind tfmc -------------*- C++ -*-===//
 //
-// Takes an imported tfm module through the CPU pipeline's phases and the
-// CPU back end to the requested output: IR at a phase, LLVM IR, assembly,
-// an object, an executable, or a shared library with its C header.
+// Takes an imported tfm module through the phases of the CPU or the GPU
+// pipeline and the host back end to the requested output: IR at a phase,
+// LLVM IR, assembly, an object, an executable, or a shared library with its
+// C header. GPU models carry their kernels as cubins in the host object.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,10 +39,26 @@ enum class CalibrationMethod {
   Percentile, // the percentiles at both ends (outliers clipped)
 };
 
+/// What the model is compiled for.
+enum class TargetKind { Cpu, Cuda };
+
+/// The GPU's parameters under TargetKind::Cuda.
+struct GpuOptions {
+  /// The architecture (sm_80, sm_90a...) and PTX version of the kernels.
+  std::string chip = "sm_80";
+  std::string features = "+ptx80";
+  GpuPrecision precision = GpuPrecision::Fp16;
+  /// The CUDA toolkit: ptxas, fatbinary, libdevice.
+  std::string cudaPath = "/usr/local/cuda";
+};
+
 struct CompileOptions {
   OutputKind output = OutputKind::Executable;
-  /// For OutputKind::Mlir: the last phase to run; none prints the import.
-  std::optional<CpuPhase> mlirPhase;
+  TargetKind targetKind = TargetKind::Cpu;
+  GpuOptions gpu;
+  /// For OutputKind::Mlir: the last phase to run (a phase name of the
+  /// target's pipeline); none prints the import.
+  std::optional<std::string> mlirPhase;
   /// Path of the main output ("-" for stdout, text outputs only).
   std::string outputPath;
   /// Symbol prefix of the generated code (a C identifier).
@@ -97,6 +114,9 @@ LogicalResult calibrateModel(ModuleOp module, const CompileOptions &options,
 /// `tfm.target` carries them for every phase.
 CpuTargetAttr getCpuTarget(MLIRContext *ctx,
                            const llvm::TargetMachine &machine);
+
+/// The target description of the GPU `options` compile for.
+CudaTargetAttr getCudaTarget(MLIRContext *ctx, const GpuOptions &options);
 
 /// Compiles `module` as `options` ask; diagnostics go to the context's
 /// handler, progress and timing lines to `log` (prefixed "tfmc: ").

@@ -43,9 +43,13 @@ struct TensorDescription {
   int64_t indexLimit = 0;
 };
 
+/// Where a compiled model runs (the runtime's tfm_device).
+enum class ModelDevice : int32_t { Cpu = 0, Cuda = 1 };
+
 struct ModelDescription {
   /// The function the model is, in the module being compiled.
   std::string functionName;
+  ModelDevice device = ModelDevice::Cpu;
   SmallVector<TensorDescription> inputs;
   SmallVector<TensorDescription> outputs;
 };

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -26,8 +27,6 @@ using namespace mlir::tfm;
 namespace {
 
 constexpr uint32_t kAbiVersion = 3;
-/// tfm_device of the models this glue describes: TFM_DEVICE_CPU.
-constexpr int32_t kDeviceCpu = 0;
 
 class GlueBuilder {
 public:
@@ -134,6 +133,10 @@ cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registerOpenMPDialectTranslation(registry);
+  // GPU models: the kernels' gpu.binary is embedded, and launches call the
+  // runtime's mgpu* functions.
+  registerGPUDialectTranslation(registry);
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   module->getContext()->appendDialectRegistry(registry);
 
   auto arenaSize = module->getAttrOfType<IntegerAttr>("tfm.arena_size");
@@ -205,7 +208,7 @@ cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
       weightsFile,
       glue.wrapper(entry),
       llvm::ConstantInt::get(glue.i64, weights.embedded ? 0 : weights.checksum),
-      llvm::ConstantInt::get(glue.i32, kDeviceCpu)};
+      llvm::ConstantInt::get(glue.i32, static_cast<int32_t>(model.device))};
   auto *desc = new llvm::GlobalVariable(
       *llvmModule, glue.descType, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantStruct::get(glue.descType, fields), prefix + ".desc");
