@@ -11,10 +11,11 @@ trap 'rm -f "$log"' EXIT
 "$lit" -sv "$build/test" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# lit's summary lines look like "  Passed: 40 (100.00%)".
+# lit's summary lines look like "  Passed: 40 (100.00%)" or, padded,
+# "  Passed     : 40 (100.00%)".
 count() {
   local n
-  n=$(sed -n "s/^ *$1: *\([0-9][0-9]*\).*/\1/p" "$log" | tail -n 1)
+  n=$(sed -n "s/^ *$1 *: *\([0-9][0-9]*\).*/\1/p" "$log" | tail -n 1)
   echo "${n:-0}"
 }
 passed=$(( $(count Passed) + $(count 'Expectedly Failed') ))
