@@ -124,6 +124,21 @@ def InterchangeReductionsPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def InnermostLoopsFirstPass
+    : Pass<"tfm-gpu-innermost-loops-first", "func::FuncOp"> {
+  let summary = "Reverses the dimensions of outermost scf.parallel loops";
+  let description = [{
+    The GPU mapping tiles a parallel loop's leading dimensions and maps
+    them to x, y, z in order. With the loop's dimensions reversed, the
+    innermost (contiguous in memory) dimension comes first: tiled widest
+    and mapped to `threadIdx.x`, so that a warp's 32 threads read 32
+    consecutive elements (coalesced). The order of a parallel loop's
+    dimensions has no meaning otherwise. Loops with reductions (init
+    values) are left alone.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def MergeGpuModulesPass : Pass<"tfm-gpu-merge-modules", "ModuleOp"> {
   let summary = "Gathers every outlined kernel into one gpu.module";
   let description = [{

@@ -4,9 +4,10 @@
 // graph and linalg phases are the ones every target shares; buffers are
 // planned as on the CPU (one arena, one weights blob), except that every
 // constant goes to the blob, since kernels cannot read the host's read-only
-// data. Each linalg op then becomes one kernel whose two outermost
-// parallel loops are tiled 4 x 32, the tiles mapped to blocks and the
-// points of a tile to threads (a reduction stays a loop in each thread).
+// data. Each linalg op then becomes one kernel whose two innermost
+// parallel loops are tiled 32 x 4 (32 consecutive elements per warp), the
+// tiles mapped to blocks and the points of a tile to threads (a reduction
+// stays a loop in each thread).
 // The host code launches the kernels in order on one stream; the runtime
 // provides the `mgpu*` functions that upstream's lowering calls. Untuned:
 // no shared memory, no tensor cores, no fusion across kernels.
@@ -52,7 +53,7 @@ ArrayRef<StringRef> mlir::tfm::getGpuPhaseNames() { return kGpuPhaseNames; }
 /// kernel launch of its own).
 constexpr int64_t kGpuAttentionBlock = int64_t(1) << 30;
 
-/// Points of the two outermost parallel loops per thread block.
+/// Points of the two innermost parallel loops per thread block.
 constexpr int64_t kBlockRows = 4;
 constexpr int64_t kBlockColumns = 32;
 
@@ -101,14 +102,15 @@ static void buildKernelsPhase(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createInterchangeReductionsPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
-  // Tiles of the two outermost parallel loops (4 x 32 points, one block of
-  // 128 threads each): the tile loops map to blocks, the loops inside a
-  // tile to threads. The loops inside a tile run to the full tile size,
-  // guarded by a bounds check, so that blocks have a constant size; constant
-  // propagation folds the tile sizes into their bounds, which the mapping
-  // needs as constants (the canonicalizer would also drop single-trip tile
-  // loops, leaving blocks of one thread).
-  funcPm.addPass(createParallelLoopTilingPass({kBlockRows, kBlockColumns},
+  // Innermost dimension first: it is tiled 32 wide and mapped to
+  // threadIdx.x (a warp reads consecutive elements), the next one 4 wide
+  // to threadIdx.y; the tile loops map to blocks. The loops inside a tile
+  // run to the full tile size, guarded by a bounds check, so that blocks
+  // have a constant size; constant propagation folds the tile sizes into
+  // their bounds, which the mapping needs as constants (the canonicalizer
+  // would also drop single-trip tile loops, leaving blocks of one thread).
+  funcPm.addPass(createInnermostLoopsFirstPass());
+  funcPm.addPass(createParallelLoopTilingPass({kBlockColumns, kBlockRows},
                                               /*noMinMaxBounds=*/true));
   funcPm.addPass(createSCCPPass());
   funcPm.addPass(createGpuMapParallelLoopsPass());

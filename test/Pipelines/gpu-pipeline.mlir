@@ -9,14 +9,14 @@
 // RUN: tfm-opt %s --tfm-gpu-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=SM90
 
 // Buffers are the weights blob and the arena (every constant, however
-// small, is in the blob: kernels cannot read host data); tiles of 4 x 32
+// small, is in the blob: kernels cannot read host data); tiles of 32 x 4
 // points are blocks of 128 threads.
 // KERNELS-LABEL: func.func @ffn_main(
 // KERNELS-SAME: {tfm.weights}
 // KERNELS-SAME: {tfm.arena}
 // KERNELS-NOT: memref.load
 // KERNELS: %[[T0:.*]] = gpu.wait async
-// KERNELS: gpu.launch_func async [%[[T0]]] @ffn_main_kernel::@ffn_main_kernel blocks in ({{.*}}) threads in (%c4, %c32, %c1)
+// KERNELS: gpu.launch_func async [%[[T0]]] @ffn_main_kernel::@ffn_main_kernel blocks in ({{.*}}) threads in (%c32, %c4, %c1)
 // KERNELS: gpu.launch_func async {{.*}} @ffn_main_kernel::@ffn_main_kernel_0
 // KERNELS: gpu.launch_func async {{.*}} @ffn_main_kernel::@ffn_main_kernel_1
 // KERNELS: gpu.launch_func async {{.*}} @ffn_main_kernel::@ffn_main_kernel_2
