@@ -19,6 +19,13 @@
  * concurrent caller). Functions that can fail return a tfm_status and leave
  * a message for tfm_last_error() in the calling thread.
  *
+ * Models compiled with `tfmc --target=cuda` are used the same way: the
+ * handle then owns device memory (the weights, copied once, the arena and
+ * a device buffer per input and output) on GPU 0, or the one the
+ * TFM_CUDA_DEVICE environment variable names, and tfm_model_run copies the
+ * caller's host buffers in and out. Without a CUDA driver or GPU,
+ * tfm_model_create fails with TFM_ERROR_NO_DEVICE and says what is missing.
+ *
  *===----------------------------------------------------------------------===*/
 
 #ifndef TFM_RUNTIME_H
