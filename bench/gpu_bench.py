@@ -6,8 +6,9 @@ scripts/export_models.py when missing) at batch 1 and the given sequence
 length, it compiles a shared library with tfmc --target=cuda for the GPU's
 architecture in each precision (fp16, the default, and fp32), checks each
 against the CPU backend's outputs on the same generated inputs (fp32
-within 1e-3, fp16 within 3e-2), and times them with tfm-run --bench,
-beside the CPU backend on this machine's cores. It prints one row per
+within 1e-3, fp16 within 3e-2), and times them with tfm-run --bench, with
+the kernels launched one by one and replayed as a CUDA graph
+(--cuda-graph), beside the CPU backend on this machine's cores. It prints one row per
 build: compile time, the largest error against the CPU, and the median
 latency.
 
@@ -80,15 +81,17 @@ def main():
         expect = []
         for f in sorted(os.listdir(ref)):
             expect += ["--expect", "%s=%s" % (f[:-4], os.path.join(ref, f))]
-        builds = [("cpu", cpu, None, 0.0)]
+        builds = [("cpu", cpu, None, 0.0, [])]
         for precision, tol in (("fp16", "3e-2"), ("fp32", "1e-3")):
             lib = os.path.join(tmp, "gpu_%s.so" % precision)
             start = time.time()
             run([os.path.join(BIN, "tfmc"), MODEL, *shapes, "--target=cuda",
                  "--gpu-arch=" + arch, "--gpu-precision=" + precision,
                  "--emit=lib", "-o", lib])
-            builds.append(("cuda " + precision, lib, tol, time.time() - start))
-        for label, lib, tol, compile_s in builds:
+            seconds = time.time() - start
+            builds.append(("cuda " + precision, lib, tol, seconds, []))
+            builds.append(("+ graph", lib, tol, seconds, ["--cuda-graph"]))
+        for label, lib, tol, compile_s, flags in builds:
             error = None
             if tol:
                 out = subprocess.run(
@@ -96,7 +99,8 @@ def main():
                      "--atol", tol], capture_output=True, text=True).stdout
                 errors = [float(e) for e in re.findall(r"max abs error ([0-9.e+-]+)", out)]
                 error = max(errors) if errors else None
-            out = run([os.path.join(BIN, "tfm-run"), lib, "--bench", str(args.runs)])
+            out = run([os.path.join(BIN, "tfm-run"), lib, "--bench", str(args.runs),
+                       *flags])
             median = float(re.search(r"median ([0-9.]+) ms", out).group(1))
             rows.append({"build": label, "compile_s": round(compile_s, 1),
                          "max_abs_error": error, "median_ms": median})

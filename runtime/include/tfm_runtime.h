@@ -190,6 +190,13 @@ TFM_API void tfm_model_set_check_indices(tfm_model *model, int enabled);
 
 /*===-- CUDA -------------------------------------------------------------===*/
 
+/* For CUDA models: captures the kernel launches of the next run as a CUDA
+ * graph and replays it in every run after (enabled != 0), which saves the
+ * launch overhead of each kernel; or launches them one by one (0, the
+ * default). Fails with TFM_ERROR_INVALID_ARGUMENT for CPU models and with
+ * TFM_ERROR_NO_DEVICE when the driver has no graph API. */
+TFM_API tfm_status tfm_model_set_cuda_graph(tfm_model *model, int enabled);
+
 /* Loads the CUDA driver (libcuda.so.1, with dlopen: nothing links against
  * it, so CPU programs run where it is absent), initializes it once per
  * process and writes the number of GPUs it sees to `count`. Fails with

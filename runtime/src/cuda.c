@@ -64,6 +64,17 @@ static void load_driver(void) {
   TFM_RESOLVE(cuModuleGetFunction, "cuModuleGetFunction")
   TFM_RESOLVE(cuLaunchKernel, "cuLaunchKernel")
 #undef TFM_RESOLVE
+  /* Optional entry points. */
+#define TFM_RESOLVE_OPTIONAL(field, name)                                      \
+  symbol = dlsym(d->library, name);                                            \
+  memcpy(&d->field, &symbol, sizeof(symbol));
+  TFM_RESOLVE_OPTIONAL(cuStreamBeginCapture, "cuStreamBeginCapture_v2")
+  TFM_RESOLVE_OPTIONAL(cuStreamEndCapture, "cuStreamEndCapture")
+  TFM_RESOLVE_OPTIONAL(cuGraphInstantiate, "cuGraphInstantiateWithFlags")
+  TFM_RESOLVE_OPTIONAL(cuGraphLaunch, "cuGraphLaunch")
+  TFM_RESOLVE_OPTIONAL(cuGraphExecDestroy, "cuGraphExecDestroy")
+  TFM_RESOLVE_OPTIONAL(cuGraphDestroy, "cuGraphDestroy")
+#undef TFM_RESOLVE_OPTIONAL
   d->init_result = d->cuInit(0);
 }
 

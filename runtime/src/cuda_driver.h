@@ -23,6 +23,11 @@ typedef struct CUctx_st *CUcontext;
 typedef struct CUstream_st *CUstream;
 typedef struct CUmod_st *CUmodule;
 typedef struct CUfunc_st *CUfunction;
+typedef struct CUgraph_st *CUgraph;
+typedef struct CUgraphExec_st *CUgraphExec;
+
+/* cuStreamBeginCapture's mode: only this thread's calls are captured. */
+enum { TFM_CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1 };
 
 /* cuDeviceGetAttribute: the compute capability. */
 enum {
@@ -62,6 +67,14 @@ typedef struct tfm_cuda_driver {
                              unsigned blockY, unsigned blockZ,
                              unsigned sharedBytes, CUstream stream,
                              void **params, void **extra);
+  /* CUDA graphs (optional: NULL when the driver lacks them). */
+  CUresult (*cuStreamBeginCapture)(CUstream stream, int mode);
+  CUresult (*cuStreamEndCapture)(CUstream stream, CUgraph *graph);
+  CUresult (*cuGraphInstantiate)(CUgraphExec *exec, CUgraph graph,
+                                 unsigned long long flags);
+  CUresult (*cuGraphLaunch)(CUgraphExec exec, CUstream stream);
+  CUresult (*cuGraphExecDestroy)(CUgraphExec exec);
+  CUresult (*cuGraphDestroy)(CUgraph graph);
   CUresult init_result;
   char load_error[512];
 } tfm_cuda_driver;
@@ -106,12 +119,17 @@ typedef struct tfm_cuda_model tfm_cuda_model;
 tfm_status tfm_cuda_model_create(const tfm_model_desc *desc,
                                  const uint8_t *weights, size_t weights_size,
                                  void **args, tfm_cuda_model **out);
-/* Copies the inputs in, runs `desc->entry` on `args`, copies the outputs
- * out, and waits for the stream. */
+/* Copies the inputs in, runs `desc->entry` on `args` (or replays its
+ * launches as a CUDA graph, see tfm_cuda_model_set_graph), copies the
+ * outputs out, and waits for the stream. */
 tfm_status tfm_cuda_model_run(tfm_cuda_model *model, const tfm_model_desc *desc,
                               void **args, const void *const *inputs,
                               void *const *outputs);
 void tfm_cuda_model_destroy(tfm_cuda_model *model);
+/* Captures the entry's launches into a CUDA graph at the next run and
+ * replays the graph from then on (enabled != 0), or launches them one by
+ * one (0, the default). */
+tfm_status tfm_cuda_model_set_graph(tfm_cuda_model *model, int enabled);
 
 #ifdef __cplusplus
 } /* extern "C" */

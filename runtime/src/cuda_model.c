@@ -22,6 +22,8 @@ struct tfm_cuda_model {
   char description[160]; /* "NVIDIA H100 (device 0, sm_90)" */
   int32_t num_buffers;   /* weights, arena, inputs..., outputs... */
   CUdeviceptr *buffers;
+  int use_graph;     /* replay the launches as a CUDA graph */
+  CUgraphExec graph; /* captured at the first run with use_graph */
 };
 
 static tfm_status cuda_fail(CUresult result, const char *what,
@@ -171,17 +173,42 @@ tfm_status tfm_cuda_model_run(tfm_cuda_model *model, const tfm_model_desc *desc,
                                              bytes, model->stream)) != 0)
       return cuda_fail(result, "copying an input to the device", model);
   }
-  tfm_cuda_run run;
-  memset(&run, 0, sizeof(run));
-  run.stream = model->stream;
-  tfm_cuda_set_current_run(&run);
-  desc->entry(args);
-  tfm_cuda_set_current_run(NULL);
-  if (run.error != 0) {
-    /* Let the stream drain before the buffers are reused. */
-    tfm_cuda.cuStreamSynchronize(model->stream);
-    return tfm_fail(TFM_ERROR_NO_DEVICE, "model '%s' on %s: %s", desc->name,
-                    model->description, run.message);
+  if (model->graph) {
+    if ((result = tfm_cuda.cuGraphLaunch(model->graph, model->stream)) != 0)
+      return cuda_fail(result, "launching the model's CUDA graph", model);
+  } else {
+    /* The buffers never move, so the launches of one run, captured, are
+     * those of every run. */
+    int capture = model->use_graph;
+    if (capture &&
+        (result = tfm_cuda.cuStreamBeginCapture(
+             model->stream, TFM_CU_STREAM_CAPTURE_MODE_THREAD_LOCAL)) != 0)
+      return cuda_fail(result, "starting a CUDA graph capture", model);
+    tfm_cuda_run run;
+    memset(&run, 0, sizeof(run));
+    run.stream = model->stream;
+    tfm_cuda_set_current_run(&run);
+    desc->entry(args);
+    tfm_cuda_set_current_run(NULL);
+    CUgraph graph = NULL;
+    if (capture) {
+      result = tfm_cuda.cuStreamEndCapture(model->stream, &graph);
+      if (result == 0 && run.error == 0)
+        result = tfm_cuda.cuGraphInstantiate(&model->graph, graph, 0);
+      if (graph)
+        tfm_cuda.cuGraphDestroy(graph);
+      if (result != 0 && run.error == 0)
+        return cuda_fail(result, "capturing the model's CUDA graph", model);
+      if (run.error == 0 &&
+          (result = tfm_cuda.cuGraphLaunch(model->graph, model->stream)) != 0)
+        return cuda_fail(result, "launching the model's CUDA graph", model);
+    }
+    if (run.error != 0) {
+      /* Let the stream drain before the buffers are reused. */
+      tfm_cuda.cuStreamSynchronize(model->stream);
+      return tfm_fail(TFM_ERROR_NO_DEVICE, "model '%s' on %s: %s", desc->name,
+                      model->description, run.message);
+    }
   }
   for (int32_t i = 0; i < desc->num_outputs; ++i) {
     size_t bytes = tfm_tensor_info_num_bytes(&desc->outputs[i]);
@@ -195,11 +222,30 @@ tfm_status tfm_cuda_model_run(tfm_cuda_model *model, const tfm_model_desc *desc,
   return TFM_OK;
 }
 
+tfm_status tfm_cuda_model_set_graph(tfm_cuda_model *model, int enabled) {
+  if (enabled &&
+      (!tfm_cuda.cuStreamBeginCapture || !tfm_cuda.cuStreamEndCapture ||
+       !tfm_cuda.cuGraphInstantiate || !tfm_cuda.cuGraphLaunch ||
+       !tfm_cuda.cuGraphExecDestroy || !tfm_cuda.cuGraphDestroy))
+    return tfm_fail(TFM_ERROR_NO_DEVICE,
+                    "the CUDA driver of %s has no graph API (CUDA 11.4 or "
+                    "later is needed)",
+                    model->description);
+  model->use_graph = enabled != 0;
+  if (!model->use_graph && model->graph) {
+    tfm_cuda.cuGraphExecDestroy(model->graph);
+    model->graph = NULL;
+  }
+  return TFM_OK;
+}
+
 void tfm_cuda_model_destroy(tfm_cuda_model *model) {
   if (!model)
     return;
   if (model->context) {
     tfm_cuda.cuCtxSetCurrent(model->context);
+    if (model->graph)
+      tfm_cuda.cuGraphExecDestroy(model->graph);
     if (model->stream)
       tfm_cuda.cuStreamDestroy(model->stream);
     for (int32_t i = 0; i < model->num_buffers; ++i)

@@ -258,6 +258,18 @@ static tfm_status check_indices(const tfm_model_desc *desc,
   return TFM_OK;
 }
 
+tfm_status tfm_model_set_cuda_graph(tfm_model *model, int enabled) {
+  tfm_clear_error();
+  if (!model)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no model");
+  if (!model->cuda)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s' runs on the CPU: CUDA graphs apply to CUDA "
+                    "models",
+                    model->desc->name);
+  return tfm_cuda_model_set_graph(model->cuda, enabled);
+}
+
 void tfm_model_set_check_indices(tfm_model *model, int enabled) {
   model->check_indices = enabled != 0;
 }

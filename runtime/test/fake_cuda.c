@@ -50,7 +50,9 @@ typedef struct module {
 static allocation *live;
 static int sm = 80;
 static int devices = 1;
-static long modules_loaded, kernels_found, launches, syncs;
+static long modules_loaded, kernels_found, launches, syncs, graph_launches;
+static int capturing; /* a stream capture is in progress */
+static long captured; /* kernels launched into it */
 static unsigned long long bytes_in, bytes_out;
 
 static void violation(const char *what) {
@@ -67,9 +69,9 @@ __attribute__((destructor)) static void report(void) {
   fprintf(stderr,
           "fake-cuda: %ld modules loaded, %ld kernels found, %ld launches, "
           "%ld stream waits, %llu bytes to the device, %llu bytes back, "
-          "%ld allocations live\n",
+          "%ld allocations live, %ld graph launches\n",
           modules_loaded, kernels_found, launches, syncs, bytes_in, bytes_out,
-          leaked);
+          leaked, graph_launches);
 }
 
 /* The allocation holding [pointer, pointer + bytes), or NULL. */
@@ -185,6 +187,8 @@ CUresult cuStreamDestroy_v2(void *stream) {
 CUresult cuStreamSynchronize(void *stream) {
   if (stream != &stream_token && stream != NULL)
     violation("cuStreamSynchronize of an unknown stream");
+  if (capturing)
+    violation("cuStreamSynchronize during a stream capture");
   ++syncs;
   return CUDA_SUCCESS;
 }
@@ -221,6 +225,8 @@ CUresult cuMemFree_v2(unsigned long long pointer) {
 
 static CUresult copy_in(unsigned long long destination, const void *source,
                         size_t bytes) {
+  if (capturing)
+    violation("a copy to the device inside the captured graph");
   allocation *a = find(destination, bytes);
   if (!a)
     violation("a copy to the device outside any allocation");
@@ -336,6 +342,66 @@ CUresult cuLaunchKernel(void *handle, unsigned gridX, unsigned gridY,
     return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
   if (!params)
     violation("cuLaunchKernel without parameters");
-  ++launches;
+  if (capturing)
+    ++captured;
+  else
+    ++launches;
+  return CUDA_SUCCESS;
+}
+
+/* A graph is the number of kernels captured into it. */
+typedef struct graph {
+  long kernels;
+} graph;
+
+CUresult cuStreamBeginCapture_v2(void *stream, int mode) {
+  (void)mode;
+  if (stream != &stream_token)
+    violation("a capture of an unknown stream");
+  if (capturing)
+    violation("a capture inside a capture");
+  capturing = 1;
+  captured = 0;
+  return CUDA_SUCCESS;
+}
+
+CUresult cuStreamEndCapture(void *stream, void **out) {
+  if (stream != &stream_token || !capturing)
+    violation("cuStreamEndCapture without a capture");
+  capturing = 0;
+  graph *g = (graph *)calloc(1, sizeof(*g));
+  if (!g)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  g->kernels = captured;
+  *out = g;
+  return CUDA_SUCCESS;
+}
+
+CUresult cuGraphInstantiateWithFlags(void **exec, void *handle,
+                                     unsigned long long flags) {
+  (void)flags;
+  graph *g = (graph *)calloc(1, sizeof(*g));
+  if (!g)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  g->kernels = ((graph *)handle)->kernels;
+  *exec = g;
+  return CUDA_SUCCESS;
+}
+
+CUresult cuGraphLaunch(void *exec, void *stream) {
+  if (stream != &stream_token)
+    violation("cuGraphLaunch on a stream the model did not create");
+  launches += ((graph *)exec)->kernels;
+  ++graph_launches;
+  return CUDA_SUCCESS;
+}
+
+CUresult cuGraphExecDestroy(void *exec) {
+  free(exec);
+  return CUDA_SUCCESS;
+}
+
+CUresult cuGraphDestroy(void *handle) {
+  free(handle);
   return CUDA_SUCCESS;
 }

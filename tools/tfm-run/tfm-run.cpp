@@ -72,6 +72,11 @@ cl::opt<unsigned> warmup("warmup",
 cl::opt<unsigned> threads("num-threads",
                           cl::desc("Worker threads (default: all cores)"),
                           cl::init(0), cl::cat(category));
+cl::opt<bool> cudaGraph(
+    "cuda-graph",
+    cl::desc("For CUDA models: capture the kernel launches of the first run "
+             "as a CUDA graph and replay it"),
+    cl::cat(category));
 cl::opt<bool> noCheckIndices(
     "no-check-indices",
     cl::desc("Do not check that token and position ids lie inside the "
@@ -378,6 +383,7 @@ struct ModelApi {
   decltype(&tfm_model_set_check_indices) setCheckIndices;
   decltype(&tfm_model_last_run_ns) lastRunNs;
   decltype(&tfm_last_error) lastError;
+  decltype(&tfm_model_set_cuda_graph) setCudaGraph;
 
   /// Resolves every function; the name of the first one missing, if any.
   std::optional<std::string> resolve(void *library) {
@@ -399,6 +405,8 @@ struct ModelApi {
       return "tfm_model_last_run_ns";
     if (!get(lastError, "tfm_last_error"))
       return "tfm_last_error";
+    if (!get(setCudaGraph, "tfm_model_set_cuda_graph"))
+      return "tfm_model_set_cuda_graph";
     return std::nullopt;
   }
 };
@@ -440,6 +448,8 @@ int main(int argc, char **argv) {
   if (api.create(descriptor(), &options, &model) != TFM_OK)
     return fail(api.lastError());
   api.setCheckIndices(model, !noCheckIndices);
+  if (cudaGraph && api.setCudaGraph(model, 1) != TFM_OK)
+    return fail(api.lastError());
   int32_t numInputs = tfm_model_num_inputs(model);
   int32_t numOutputs = tfm_model_num_outputs(model);
 
