@@ -425,6 +425,8 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
   unsigned hostOptLevel = cuda ? 0 : options.optLevel;
   if (failed(cpu::optimizeModule(*llvmModule, *machine, hostOptLevel, error)))
     return module.emitError() << "LLVM optimization failed: " << error;
+  if (cuda)
+    cpu::shareLaunchParameters(*llvmModule);
   clock.finished("optimize");
 
   if (options.output == OutputKind::LlvmIR) {

@@ -17,8 +17,10 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 
 using namespace mlir;
@@ -219,4 +221,95 @@ cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
   glue.accessor("tfm_model_descriptor", desc,
                 llvm::GlobalValue::WeakAnyLinkage);
   return llvmModule;
+}
+
+/// The instructions that use `alloca`, through address computations.
+static void collectUsers(llvm::Value *value,
+                         SmallVectorImpl<llvm::Instruction *> &users) {
+  for (llvm::User *user : value->users()) {
+    auto *inst = dyn_cast<llvm::Instruction>(user);
+    if (!inst)
+      continue;
+    users.push_back(inst);
+    if (isa<llvm::GetElementPtrInst, llvm::CastInst>(inst))
+      collectUsers(inst, users);
+  }
+}
+
+/// The LLVM IR translation of a kernel launch allocates its parameters
+/// (an array of pointers and the struct they point into) where the launch
+/// is: in a GPU model's straight-line host code, thousands of allocas of
+/// the entry block (BERT-base: a 658 KB frame). The driver copies the
+/// parameters when a launch is made, so consecutive launches can share
+/// one buffer for their arrays and one for their structs: each alloca
+/// used only up to its launch, in the launch's block, is replaced by the
+/// shared one.
+void cpu::shareLaunchParameters(llvm::Module &module) {
+  llvm::Function *launch = module.getFunction("mgpuLaunchKernel");
+  if (!launch)
+    return;
+  constexpr unsigned kParamsOperand = 9;
+  const llvm::DataLayout &layout = module.getDataLayout();
+  // The allocas to share, for the array and for the struct.
+  SmallVector<llvm::AllocaInst *> arrays, structs;
+  auto onlyUpTo = [](llvm::AllocaInst *alloca, llvm::CallInst *call) {
+    SmallVector<llvm::Instruction *> users;
+    collectUsers(alloca, users);
+    return alloca->isStaticAlloca() &&
+           llvm::none_of(users, [&](llvm::Instruction *inst) {
+             return inst->getParent() != call->getParent() ||
+                    (inst != call && call->comesBefore(inst));
+           });
+  };
+  for (llvm::User *user : launch->users()) {
+    auto *call = dyn_cast<llvm::CallInst>(user);
+    if (!call || call->arg_size() <= kParamsOperand)
+      continue;
+    auto *array = dyn_cast<llvm::AllocaInst>(
+        llvm::getUnderlyingObject(call->getArgOperand(kParamsOperand)));
+    if (!array || !onlyUpTo(array, call))
+      continue;
+    llvm::AllocaInst *params = nullptr;
+    bool oneStruct = true;
+    SmallVector<llvm::Instruction *> arrayUsers;
+    collectUsers(array, arrayUsers);
+    for (llvm::Instruction *inst : arrayUsers)
+      if (auto *store = dyn_cast<llvm::StoreInst>(inst)) {
+        auto *param = dyn_cast<llvm::AllocaInst>(
+            llvm::getUnderlyingObject(store->getValueOperand()));
+        if (!param || (params && params != param))
+          oneStruct = false;
+        params = param;
+      }
+    if (!oneStruct || (params && !onlyUpTo(params, call)))
+      continue;
+    arrays.push_back(array);
+    if (params)
+      structs.push_back(params);
+  }
+  // One buffer as large and as aligned as the largest of `allocas`.
+  auto share = [&](ArrayRef<llvm::AllocaInst *> allocas) {
+    if (allocas.size() < 2)
+      return;
+    uint64_t bytes = 0;
+    llvm::Align align(16);
+    for (llvm::AllocaInst *alloca : allocas) {
+      std::optional<llvm::TypeSize> size = alloca->getAllocationSize(layout);
+      bytes = std::max<uint64_t>(bytes, size ? size->getFixedValue() : 0);
+      align = std::max(align, alloca->getAlign());
+    }
+    llvm::Function *function = allocas.front()->getFunction();
+    llvm::IRBuilder<> b(&*function->getEntryBlock().getFirstInsertionPt());
+    llvm::AllocaInst *shared =
+        b.CreateAlloca(b.getInt8Ty(), b.getInt64(bytes), "launch.params");
+    shared->setAlignment(align);
+    for (llvm::AllocaInst *alloca : allocas) {
+      if (alloca->getFunction() != function)
+        continue;
+      alloca->replaceAllUsesWith(shared);
+      alloca->eraseFromParent();
+    }
+  };
+  share(arrays);
+  share(structs);
 }

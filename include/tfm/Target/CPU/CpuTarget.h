@@ -88,6 +88,12 @@ translateModel(ModuleOp module, llvm::LLVMContext &context,
                StringRef prefix, const WeightsPlacement &weights,
                StringRef embeddedWeights);
 
+/// Lets the kernel launches of a GPU model's host code share one buffer for
+/// their parameters (the driver copies them at each launch): the LLVM IR
+/// translation allocates them at every launch, thousands in the entry
+/// block. Call with the target's data layout set.
+void shareLaunchParameters(llvm::Module &module);
+
 /// Runs LLVM's optimization pipeline at `optLevel`.
 LogicalResult optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
                              unsigned optLevel, std::string &error);
