@@ -43,7 +43,7 @@ ArrayRef<StringRef> mlir::tfm::getCpuPhaseNames() { return kPhaseNames; }
 constexpr int64_t kCpuAttentionQueryBlock = 64;
 constexpr int64_t kCpuAttentionKeyTile = 128;
 
-static void addCleanups(OpPassManager &pm) {
+void mlir::tfm::addFunctionCleanups(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
@@ -66,7 +66,7 @@ void mlir::tfm::buildTfmToLinalg(
     OpPassManager &pm, const ConvertTfmToLinalgPassOptions &conversion,
     unsigned optLevel) {
   pm.addPass(createConvertTfmToLinalgPass(conversion));
-  addCleanups(pm);
+  addFunctionCleanups(pm);
   if (optLevel > 0)
     pm.nest<func::FuncOp>().addPass(createFuseElementwisePass());
 }
@@ -80,7 +80,7 @@ static void buildVectorizedPhase(OpPassManager &pm,
   tiling.vectorBits = options.vectorBits;
   tiling.fuseEpilogues = options.fuseEpilogues;
   pm.nest<func::FuncOp>().addPass(createTileAndVectorizePass(tiling));
-  addCleanups(pm);
+  addFunctionCleanups(pm);
 }
 
 static void buildBufferizedPhase(OpPassManager &pm,
@@ -91,7 +91,7 @@ static void buildBufferizedPhase(OpPassManager &pm,
   pm.addPass(createBufferizePass());
   // (CSE merges the equal views a loop-carried buffer leaves, and the
   // canonicalizer then drops the copies between them.)
-  addCleanups(pm);
+  addFunctionCleanups(pm);
   pm.nest<func::FuncOp>().addPass(createCanonicalizerPass());
   pm.addPass(createPlanMemoryPass());
   ExternalizeWeightsPassOptions weights;
@@ -100,7 +100,7 @@ static void buildBufferizedPhase(OpPassManager &pm,
   // Buffers the arena does not hold (those allocated inside loops) are
   // freed by ownership-based deallocation.
   bufferization::buildBufferDeallocationPipeline(pm);
-  addCleanups(pm);
+  addFunctionCleanups(pm);
 }
 
 static void buildLlvmPhase(OpPassManager &pm,
@@ -174,6 +174,29 @@ void mlir::tfm::buildCpuPipeline(OpPassManager &pm,
     buildCpuPhase(pm, static_cast<CpuPhase>(i), options);
 }
 
+/// Registers `tfm-<target>-<phase>` for every phase after the first (the
+/// graph pipeline has a name of its own), each continuing from the output
+/// of the phase before it.
+template <typename Phase, typename Options>
+static void registerPhasePipelines(StringRef target,
+                                   ArrayRef<StringRef> phaseNames,
+                                   void (*buildPhase)(OpPassManager &, Phase,
+                                                      const Options &)) {
+  for (auto [i, name] : llvm::enumerate(phaseNames)) {
+    if (i == 0)
+      continue;
+    auto phase = static_cast<Phase>(i);
+    PassPipelineRegistration<Options>(
+        ("tfm-" + target + "-" + name).str(),
+        ("The `" + name + "` phase of tfm-" + target +
+         "-pipeline, from the output of the phase before it")
+            .str(),
+        [phase, buildPhase](OpPassManager &pm, const Options &options) {
+          buildPhase(pm, phase, options);
+        });
+  }
+}
+
 void mlir::tfm::registerPipelines() {
   PassPipelineRegistration<GraphPipelineOptions>(
       "tfm-graph-pipeline",
@@ -185,33 +208,13 @@ void mlir::tfm::registerPipelines() {
       "code that launches them, stopping after the phase named by "
       "compile-to",
       buildGpuPipeline);
-  for (StringRef name : getGpuPhaseNames().drop_front()) {
-    GpuPhase phase = *parseGpuPhase(name);
-    PassPipelineRegistration<GpuPipelineOptions>(
-        ("tfm-gpu-" + name).str(),
-        ("The `" + name +
-         "` phase of tfm-gpu-pipeline, from the output of the phase before "
-         "it")
-            .str(),
-        [phase](OpPassManager &pm, const GpuPipelineOptions &options) {
-          buildGpuPhase(pm, phase, options);
-        });
-  }
+  registerPhasePipelines<GpuPhase, GpuPipelineOptions>(
+      "gpu", getGpuPhaseNames(), buildGpuPhase);
   PassPipelineRegistration<CpuPipelineOptions>(
       "tfm-cpu-pipeline",
       "Compiles tfm to the LLVM dialect for the CPU, stopping after the "
       "phase named by compile-to",
       buildCpuPipeline);
-  for (StringRef name : getCpuPhaseNames().drop_front()) {
-    CpuPhase phase = *parseCpuPhase(name);
-    PassPipelineRegistration<CpuPipelineOptions>(
-        ("tfm-cpu-" + name).str(),
-        ("The `" + name +
-         "` phase of tfm-cpu-pipeline, from the output of "
-         "the phase before it")
-            .str(),
-        [phase](OpPassManager &pm, const CpuPipelineOptions &options) {
-          buildCpuPhase(pm, phase, options);
-        });
-  }
+  registerPhasePipelines<CpuPhase, CpuPipelineOptions>(
+      "cpu", getCpuPhaseNames(), buildCpuPhase);
 }

@@ -57,12 +57,6 @@ constexpr int64_t kGpuAttentionBlock = int64_t(1) << 30;
 constexpr int64_t kBlockRows = 4;
 constexpr int64_t kBlockColumns = 32;
 
-static void addCleanups(OpPassManager &pm) {
-  OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createCanonicalizerPass());
-  funcPm.addPass(createCSEPass());
-}
-
 static void buildGraphPhase(OpPassManager &pm,
                             const GpuPipelineOptions &options) {
   GraphPipelineOptions graph;
@@ -83,7 +77,7 @@ static void buildBufferizedPhase(OpPassManager &pm,
   outputs.entryName = options.entryName;
   pm.addPass(createOutputsToDestinationsPass(outputs));
   pm.addPass(createBufferizePass());
-  addCleanups(pm);
+  addFunctionCleanups(pm);
   // Host loops (attention's per-head loop) run their iterations in stream
   // order, so their scratch buffers can be hoisted out and planned with
   // the rest.
@@ -95,7 +89,7 @@ static void buildBufferizedPhase(OpPassManager &pm,
   ExternalizeWeightsPassOptions weights;
   weights.minBytes = 0;
   pm.addPass(createExternalizeWeightsPass(weights));
-  addCleanups(pm);
+  addFunctionCleanups(pm);
 }
 
 static void buildKernelsPhase(OpPassManager &pm) {
@@ -122,7 +116,7 @@ static void buildKernelsPhase(OpPassManager &pm) {
   // One stream for the whole entry function: launches are asynchronous,
   // ordered by the stream, and waited for once.
   pm.nest<func::FuncOp>().addPass(createGpuAsyncRegionPass());
-  addCleanups(pm);
+  addFunctionCleanups(pm);
 }
 
 static void buildLlvmPhase(OpPassManager &pm,

@@ -154,6 +154,10 @@ void buildCpuPhase(OpPassManager &pm, CpuPhase phase,
 /// Adds the phases from the tfm graph up to `options.compileTo`.
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
 
+/// Canonicalization and CSE on every function: the cleanups between the
+/// phases of every target.
+void addFunctionCleanups(OpPassManager &pm);
+
 /// tfm to linalg on tensors with the target's `conversion` choices, the
 /// cleanups, and (from -O1) elementwise fusion: the linalg phase every
 /// target shares.

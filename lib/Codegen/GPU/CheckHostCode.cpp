@@ -61,10 +61,12 @@ struct CheckGpuHostCodePass
         if (isa<gpu::LaunchOp>(op))
           return WalkResult::skip();
         if (std::optional<StringRef> effect = getBufferEffect(op)) {
-          if (first)
+          if (first) {
             ++others;
-          else
-            std::tie(first, firstEffect) = std::make_pair(op, *effect);
+          } else {
+            first = op;
+            firstEffect = *effect;
+          }
         }
         return WalkResult::advance();
       });
