@@ -64,6 +64,58 @@ static tfm_status allocate(tfm_cuda_model *model, int32_t index, size_t bytes,
   return TFM_OK;
 }
 
+/* Everything after the model's allocation: the device, its context, the
+ * kernel images, the stream and the buffers, with the weights copied in.
+ * On failure the caller destroys what was made. */
+static tfm_status set_up(tfm_cuda_model *model, int ordinal,
+                         const tfm_model_desc *desc, const uint8_t *weights,
+                         size_t weights_size) {
+  snprintf(model->description, sizeof(model->description), "GPU %d", ordinal);
+  CUresult result = tfm_cuda.cuDeviceGet(&model->device, ordinal);
+  if (result != 0)
+    return cuda_fail(result, "cuDeviceGet", model);
+  char name[96] = "";
+  int major = 0, minor = 0;
+  tfm_cuda.cuDeviceGetName(name, (int)sizeof(name), model->device);
+  tfm_cuda.cuDeviceGetAttribute(
+      &major, TFM_CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, model->device);
+  tfm_cuda.cuDeviceGetAttribute(
+      &minor, TFM_CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, model->device);
+  snprintf(model->description, sizeof(model->description),
+           "%s (GPU %d, sm_%d%d)", name[0] ? name : "an unnamed GPU", ordinal,
+           major, minor);
+
+  if ((result = tfm_cuda.cuDevicePrimaryCtxRetain(&model->context,
+                                                  model->device)) != 0 ||
+      (result = tfm_cuda.cuCtxSetCurrent(model->context)) != 0)
+    return cuda_fail(result, "creating the context", model);
+  tfm_status status = tfm_cuda_load_modules(model->description);
+  if (status != TFM_OK)
+    return status;
+  if ((result = tfm_cuda.cuStreamCreate(&model->stream, 0)) != 0)
+    return cuda_fail(result, "cuStreamCreate", model);
+
+  if ((status = allocate(model, 0, weights_size, "the weights", NULL)) !=
+          TFM_OK ||
+      (status = allocate(model, 1, (size_t)desc->arena_size,
+                         "intermediate tensors", NULL)) != TFM_OK)
+    return status;
+  for (int32_t i = 0; i < desc->num_inputs; ++i)
+    if ((status =
+             allocate(model, 2 + i, tfm_tensor_info_num_bytes(&desc->inputs[i]),
+                      "input", desc->inputs[i].name)) != TFM_OK)
+      return status;
+  for (int32_t i = 0; i < desc->num_outputs; ++i)
+    if ((status = allocate(model, 2 + desc->num_inputs + i,
+                           tfm_tensor_info_num_bytes(&desc->outputs[i]),
+                           "output", desc->outputs[i].name)) != TFM_OK)
+      return status;
+  if (weights_size > 0 && (result = tfm_cuda.cuMemcpyHtoD(
+                               model->buffers[0], weights, weights_size)) != 0)
+    return cuda_fail(result, "copying the weights to the device", model);
+  return TFM_OK;
+}
+
 tfm_status tfm_cuda_model_create(const tfm_model_desc *desc,
                                  const uint8_t *weights, size_t weights_size,
                                  void **args, tfm_cuda_model **out) {
@@ -91,66 +143,8 @@ tfm_status tfm_cuda_model_create(const tfm_model_desc *desc,
     free(model);
     return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
   }
-  snprintf(model->description, sizeof(model->description), "GPU %d", ordinal);
-  CUresult result = tfm_cuda.cuDeviceGet(&model->device, ordinal);
-  if (result != 0) {
-    status = cuda_fail(result, "cuDeviceGet", model);
-    tfm_cuda_model_destroy(model);
-    return status;
-  }
-  char name[96] = "";
-  int major = 0, minor = 0;
-  tfm_cuda.cuDeviceGetName(name, (int)sizeof(name), model->device);
-  tfm_cuda.cuDeviceGetAttribute(
-      &major, TFM_CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, model->device);
-  tfm_cuda.cuDeviceGetAttribute(
-      &minor, TFM_CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, model->device);
-  snprintf(model->description, sizeof(model->description),
-           "%s (GPU %d, sm_%d%d)", name[0] ? name : "an unnamed GPU", ordinal,
-           major, minor);
-
-  if ((result = tfm_cuda.cuDevicePrimaryCtxRetain(&model->context,
-                                                  model->device)) != 0 ||
-      (result = tfm_cuda.cuCtxSetCurrent(model->context)) != 0) {
-    status = cuda_fail(result, "creating the context", model);
-    tfm_cuda_model_destroy(model);
-    return status;
-  }
-  if ((status = tfm_cuda_load_modules(model->description)) != TFM_OK) {
-    tfm_cuda_model_destroy(model);
-    return status;
-  }
-  if ((result = tfm_cuda.cuStreamCreate(&model->stream, 0)) != 0) {
-    status = cuda_fail(result, "cuStreamCreate", model);
-    tfm_cuda_model_destroy(model);
-    return status;
-  }
-
-  if ((status = allocate(model, 0, weights_size, "the weights", NULL)) !=
-          TFM_OK ||
-      (status = allocate(model, 1, (size_t)desc->arena_size,
-                         "intermediate tensors", NULL)) != TFM_OK) {
-    tfm_cuda_model_destroy(model);
-    return status;
-  }
-  for (int32_t i = 0; i < desc->num_inputs; ++i)
-    if ((status =
-             allocate(model, 2 + i, tfm_tensor_info_num_bytes(&desc->inputs[i]),
-                      "input", desc->inputs[i].name)) != TFM_OK) {
-      tfm_cuda_model_destroy(model);
-      return status;
-    }
-  for (int32_t i = 0; i < desc->num_outputs; ++i)
-    if ((status = allocate(model, 2 + desc->num_inputs + i,
-                           tfm_tensor_info_num_bytes(&desc->outputs[i]),
-                           "output", desc->outputs[i].name)) != TFM_OK) {
-      tfm_cuda_model_destroy(model);
-      return status;
-    }
-  if (weights_size > 0 &&
-      (result = tfm_cuda.cuMemcpyHtoD(model->buffers[0], weights,
-                                      weights_size)) != 0) {
-    status = cuda_fail(result, "copying the weights to the device", model);
+  if ((status = set_up(model, ordinal, desc, weights, weights_size)) !=
+      TFM_OK) {
     tfm_cuda_model_destroy(model);
     return status;
   }
