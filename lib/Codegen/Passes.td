@@ -124,6 +124,41 @@ def InterchangeReductionsPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TensorCoreMatmulPass
+    : Pass<"tfm-gpu-tensor-core-matmul", "func::FuncOp"> {
+  let summary = "Turns f16 matmuls on buffers into tensor-core kernels";
+  let description = [{
+    Rewrites every `C += A * B` on buffers (`linalg.matmul`, or a
+    `linalg.generic` with the same maps and a multiply-accumulate body) whose
+    A or B is f16, the other f16 or f32, and C f32, into a `gpu.launch` of
+    its own, written for `mma.sync.m16n8k16` (sm_80 and later):
+
+    - each block computes a BM x BN tile of C with 1-4 warps, each warp a
+      16-32 x 8-32 tile held in registers across the K loop;
+    - per step of K (32, or 16), the block copies its A and B tiles to
+      shared memory as f16 (rows padded by 8 elements against bank
+      conflicts): with `cp.async` (`nvgpu.device_async_copy`) when the
+      operand is f16 and 16-byte aligned (checked at run time), else with
+      vector loads, converting f32 to f16;
+    - the warps then read their 16x16 A and 16x8 B fragments from shared
+      memory and accumulate with `vector.contract`s of the mma shape.
+
+    `convert-vector-to-gpu{use-nvgpu}` afterwards turns the fragment reads
+    into `nvgpu.ldmatrix` and the contractions into `nvgpu.mma.sync`. C
+    must hold its initial value (zero or the bias) before the kernel.
+    Matmuls whose M, N, K are not multiples of 16, 8, 16, whose rows are
+    not contiguous, or whose shapes are dynamic are left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def InnermostLoopsFirstPass
     : Pass<"tfm-gpu-innermost-loops-first", "func::FuncOp"> {
   let summary = "Reverses the dimensions of outermost scf.parallel loops";

@@ -9,8 +9,9 @@
 // tiles mapped to blocks and the points of a tile to threads (a reduction
 // stays a loop in each thread).
 // The host code launches the kernels in order on one stream; the runtime
-// provides the `mgpu*` functions that upstream's lowering calls. Untuned:
-// no shared memory, no tensor cores, no fusion across kernels.
+// provides the `mgpu*` functions that upstream's lowering calls. Not yet:
+// fusion across kernels (attention takes several per head), wgmma/TMA on
+// sm_90a, multi-stage copy pipelines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,8 +93,22 @@ static void buildBufferizedPhase(OpPassManager &pm,
   addFunctionCleanups(pm);
 }
 
-static void buildKernelsPhase(OpPassManager &pm) {
+/// The number of an `sm_NN[a]` chip (80 for sm_80), or 0.
+static unsigned getSmVersion(StringRef chip) {
+  unsigned version = 0;
+  if (!chip.consume_front("sm_"))
+    return 0;
+  chip.consume_back("a");
+  return chip.getAsInteger(10, version) ? 0 : version;
+}
+
+static void buildKernelsPhase(OpPassManager &pm,
+                              const GpuPipelineOptions &options) {
+  // mma.sync m16n8k16 and cp.async need sm_80.
+  bool tensorCores = options.tensorCores && getSmVersion(options.chip) >= 80;
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  if (tensorCores)
+    funcPm.addPass(createTensorCoreMatmulPass());
   funcPm.addPass(createInterchangeReductionsPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   // Innermost dimension first: it is tiled 32 wide and mapped to
@@ -109,6 +124,9 @@ static void buildKernelsPhase(OpPassManager &pm) {
   funcPm.addPass(createSCCPPass());
   funcPm.addPass(createGpuMapParallelLoopsPass());
   funcPm.addPass(createConvertParallelLoopToGpuPass());
+  // Constants (tile sizes, strides, a matmul's zero fragments) move into the
+  // kernels: known to the kernel's code generation, and no parameters.
+  funcPm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createMergeGpuModulesPass());
   pm.addPass(createCheckGpuHostCodePass());
@@ -174,7 +192,7 @@ void mlir::tfm::buildGpuPhase(OpPassManager &pm, GpuPhase phase,
     buildBufferizedPhase(pm, options);
     return;
   case GpuPhase::Kernels:
-    buildKernelsPhase(pm);
+    buildKernelsPhase(pm, options);
     return;
   case GpuPhase::Llvm:
     buildLlvmPhase(pm, options);

@@ -235,6 +235,12 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
   Option<std::string> chip{
       *this, "chip", llvm::cl::desc("NVIDIA architecture: sm_80, sm_90a..."),
       llvm::cl::init("sm_80")};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Compute f16 matmuls with mma.sync on tensor cores "
+                     "(sm_80 and later; false: one thread per element of "
+                     "C, for comparisons)"),
+      llvm::cl::init(true)};
   Option<std::string> features{*this, "features",
                                llvm::cl::desc("PTX ISA version feature"),
                                llvm::cl::init("+ptx80")};
@@ -257,10 +263,11 @@ void buildGpuPhase(OpPassManager &pm, GpuPhase phase,
 /// Compiles a module of tfm functions for an NVIDIA GPU, up to
 /// `options.compileTo`: the graph and linalg phases every target shares,
 /// buffers planned in one device arena and one weights blob, every linalg
-/// op a kernel of its own (its parallel loops mapped to blocks and
+/// op a kernel of its own (f16 matmuls on tensor cores through shared
+/// memory; other ops with their parallel loops mapped to blocks and
 /// threads, reductions sequential in a thread), and host code that
 /// launches the kernels in order on one stream through the runtime's
-/// `mgpu*` entry points. Untuned: no shared memory, no tensor cores yet.
+/// `mgpu*` entry points.
 void buildGpuPipeline(OpPassManager &pm, const GpuPipelineOptions &options);
 
 /// Registers every tfm pipeline with the pass registry (`tfm-opt`).

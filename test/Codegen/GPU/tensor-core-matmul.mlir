@@ -1,0 +1,134 @@
+// RUN: tfm-opt %s -split-input-file --tfm-gpu-tensor-core-matmul | FileCheck %s
+
+// A linear's product: f32 activations, f16 weights, f32 C holding the bias.
+// 32 x 96 in 32 x 32 tiles: three blocks of one warp, each warp 2 x 4
+// fragments of 16 x 8. K advances 32 per stage in shared memory (rows
+// padded to 40). The activations are read 16 bytes at a time and rounded
+// to f16; the f16 weights are copied by cp.async; both only when their
+// rows are 16-byte aligned, which is checked at run time.
+// CHECK-LABEL: func.func @linear
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %c3{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) threads({{.*}}) in ({{.*}} = %c32{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) dynamic_shared_memory_size %c5120_i32
+// CHECK: %[[SHARED:.*]] = gpu.dynamic_shared_memory
+// CHECK: %[[AS:.*]] = memref.view %[[SHARED]][%{{.*}}][] : {{.*}} to memref<32x40xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[BS:.*]] = memref.view %[[SHARED]][%{{.*}}][] : {{.*}} to memref<32x40xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.extract_aligned_pointer_as_index %{{.*}} : memref<32x64xf32>
+// CHECK: memref.extract_aligned_pointer_as_index %{{.*}} : memref<64x96xf16>
+// CHECK: %[[ALIGNED:.*]] = arith.andi
+// The lanes' accumulators start from C.
+// CHECK: gpu.lane_id
+// CHECK: vector.load %{{.*}} : memref<32x96xf32>, vector<2xf32>
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// CHECK: scf.if %[[ALIGNED]] {
+// CHECK-COUNT-4: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x64xf32>, vector<8xf32>
+// CHECK-NOT: scf.if
+// CHECK-COUNT-4: nvgpu.device_async_copy %{{.*}}, %[[BS]][%{{.*}}, %{{.*}}], 8 {bypassL1} : memref<64x96xf16> to memref<32x40xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[GROUP:.*]] = nvgpu.device_async_create_group
+// CHECK: nvgpu.device_async_wait %[[GROUP]] {numGroups = 0 : i32}
+// CHECK: } else {
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// CHECK: vector.store %{{.*}}, %[[AS]][%{{.*}}] {alignment = 16 : i64}
+// CHECK: vector.load %{{.*}} : memref<64x96xf16>, vector<8xf16>
+// CHECK: {{^ *}}}{{$}}
+// CHECK-NEXT: gpu.barrier
+// Two steps of 16 along K; each: two A fragments, four B fragments
+// (transposed), eight products.
+// CHECK-COUNT-2: nvgpu.ldmatrix %[[AS]]{{.*}} {numTiles = 4 : i32, transpose = false}
+// CHECK-COUNT-4: nvgpu.ldmatrix %[[BS]]{{.*}} {numTiles = 2 : i32, transpose = true}
+// CHECK-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]}
+// CHECK-COUNT-2: nvgpu.ldmatrix %[[AS]]
+// CHECK-COUNT-4: nvgpu.ldmatrix %[[BS]]
+// CHECK-COUNT-8: nvgpu.mma.sync
+// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: scf.yield
+// CHECK-COUNT-16: vector.store %{{.*}} : memref<32x96xf32>, vector<2xf32>
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: vector.contract
+// CHECK-NOT: vector.transfer_read
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @linear(%a: memref<32x64xf32>, %b: memref<64x96xf16>, %c: memref<32x96xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<32x64xf32>, memref<64x96xf16>) outs(%c : memref<32x96xf32>) {
+  ^bb0(%x: f32, %w: f16, %acc: f32):
+    %wf = arith.extf %w : f16 to f32
+    %p = arith.mulf %x, %wf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Both operands f16: 128 x 256 in 64 x 64 tiles of four warps (2 x 2, each
+// 32 x 32), eight blocks; both tiles by cp.async, two 16-byte chunks per
+// thread each.
+// CHECK-LABEL: func.func @f16_matmul
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %c4{{.*}}, {{.*}} = %c2{{.*}}, {{.*}} = %c1{{.*}}) threads({{.*}}) in ({{.*}} = %c128{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) dynamic_shared_memory_size %c9728_i32
+// CHECK: memref.view {{.*}} to memref<64x40xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.view {{.*}} to memref<32x72xf16, #gpu.address_space<workgroup>>
+// CHECK: scf.if
+// CHECK-COUNT-4: nvgpu.device_async_copy
+// CHECK: } else {
+// CHECK-COUNT-4: vector.load %{{.*}} : memref<{{.*}}xf16>, vector<8xf16>
+// CHECK: {{^ *}}}{{$}}
+// CHECK-COUNT-16: nvgpu.mma.sync
+// CHECK-NOT: nvgpu.mma.sync
+// CHECK-NOT: linalg.matmul
+func.func @f16_matmul(%a: memref<128x64xf16>, %b: memref<64x256xf16>, %c: memref<128x256xf32>) {
+  linalg.matmul ins(%a, %b : memref<128x64xf16>, memref<64x256xf16>) outs(%c : memref<128x256xf32>)
+  return
+}
+
+// -----
+
+// Rows of B that are not a multiple of 16 bytes apart (stride 100 halves):
+// never aligned, so no cp.async and no run-time check for B; A still is.
+// CHECK-LABEL: func.func @unaligned_rows
+// CHECK: gpu.launch
+// CHECK: memref.extract_aligned_pointer_as_index %{{.*}} : memref<16x32xf16>
+// CHECK-NOT: memref.extract_aligned_pointer_as_index
+// CHECK-COUNT-2: nvgpu.device_async_copy %{{.*}} : memref<16x32xf16> to
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: nvgpu.mma.sync
+func.func @unaligned_rows(%a: memref<16x32xf16>, %b: memref<32x8xf16, strided<[100, 1]>>, %c: memref<16x8xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x32xf16>, memref<32x8xf16, strided<[100, 1]>>) outs(%c : memref<16x8xf32>)
+  return
+}
+
+// -----
+
+// Left alone: f32 products (fp32 precision), shapes off the mma grid,
+// transposed or strided operands, dynamic shapes, other bodies.
+// CHECK-LABEL: func.func @left_alone
+// CHECK-NOT: gpu.launch
+// CHECK-COUNT-6: linalg.matmul
+// CHECK: linalg.generic
+// CHECK-NOT: gpu.launch
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @left_alone(%f32a: memref<32x32xf32>, %f32b: memref<32x32xf32>, %f32c: memref<32x32xf32>,
+                      %a24: memref<24x32xf16>, %b: memref<32x32xf16>, %c24: memref<24x32xf32>,
+                      %a: memref<32x32xf16>, %bt: memref<32x32xf16, strided<[1, 32]>>, %c: memref<32x32xf32>,
+                      %ad: memref<?x32xf16>, %cd: memref<?x32xf32>,
+                      %k8: memref<32x8xf16>, %b8: memref<8x32xf16>, %c16: memref<32x32xf16>) {
+  linalg.matmul ins(%f32a, %f32b : memref<32x32xf32>, memref<32x32xf32>) outs(%f32c : memref<32x32xf32>)
+  linalg.matmul ins(%a24, %b : memref<24x32xf16>, memref<32x32xf16>) outs(%c24 : memref<24x32xf32>)
+  linalg.matmul ins(%a, %bt : memref<32x32xf16>, memref<32x32xf16, strided<[1, 32]>>) outs(%c : memref<32x32xf32>)
+  linalg.matmul ins(%ad, %b : memref<?x32xf16>, memref<32x32xf16>) outs(%cd : memref<?x32xf32>)
+  linalg.matmul ins(%k8, %b8 : memref<32x8xf16>, memref<8x32xf16>) outs(%c : memref<32x32xf32>)
+  linalg.matmul ins(%a, %b : memref<32x32xf16>, memref<32x32xf16>) outs(%c16 : memref<32x32xf16>)
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<32x32xf16>, memref<32x32xf16>) outs(%c : memref<32x32xf32>) {
+  ^bb0(%x: f16, %w: f16, %acc: f32):
+    %xf = arith.extf %x : f16 to f32
+    %wf = arith.extf %w : f16 to f32
+    %p = arith.mulf %xf, %wf : f32
+    %s = arith.subf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
