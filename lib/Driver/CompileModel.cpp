@@ -260,6 +260,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     gpuPipeline.optLevel = std::min(options.optLevel, 2u);
     gpuPipeline.entryName = entryName;
     gpuPipeline.precision = options.gpu.precision;
+    gpuPipeline.tensorCores = options.gpu.tensorCores;
     gpuPipeline.quantize = options.quantize;
     gpuPipeline.chip = target.getChip().str();
     gpuPipeline.features = target.getFeatures().str();

@@ -92,6 +92,11 @@ cl::opt<GpuPrecision> gpuPrecision(
     cl::desc("Float precision of --target=cuda (default fp16: f16 weights "
              "and product inputs, f32 accumulation)"),
     cl::init(GpuPrecision::Fp16), TFM_GPU_PRECISION_VALUES, cl::cat(category));
+cl::opt<bool> gpuTensorCores(
+    "gpu-tensor-cores",
+    cl::desc("Compute the f16 products of --target=cuda on tensor cores "
+             "(mma.sync, sm_80 on; default on; =false for comparisons)"),
+    cl::init(true), cl::cat(category));
 cl::opt<std::string> cudaPath(
     "cuda-path",
     cl::desc("CUDA toolkit of --target=cuda (ptxas, libdevice; default "
@@ -370,14 +375,15 @@ int main(int argc, char **argv) {
   options.target.cpu = targetCpu;
   options.target.features = targetFeatures;
   options.targetKind = targetKind;
-  bool gpuFlags = gpuArch.getNumOccurrences() ||
-                  gpuPrecision.getNumOccurrences() ||
-                  cudaPath.getNumOccurrences();
+  bool gpuFlags =
+      gpuArch.getNumOccurrences() || gpuPrecision.getNumOccurrences() ||
+      gpuTensorCores.getNumOccurrences() || cudaPath.getNumOccurrences();
   if (gpuFlags && targetKind != TargetKind::Cuda)
-    return fail("--gpu-arch, --gpu-precision and --cuda-path apply to "
-                "--target=cuda");
+    return fail("--gpu-arch, --gpu-precision, --gpu-tensor-cores and "
+                "--cuda-path apply to --target=cuda");
   options.gpu.chip = gpuArch;
   options.gpu.precision = gpuPrecision;
+  options.gpu.tensorCores = gpuTensorCores;
   if (!cudaPath.empty())
     options.gpu.cudaPath = cudaPath;
   else if (std::optional<std::string> home =

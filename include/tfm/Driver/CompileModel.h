@@ -48,6 +48,8 @@ struct GpuOptions {
   std::string chip = "sm_80";
   std::string features = "+ptx80";
   GpuPrecision precision = GpuPrecision::Fp16;
+  /// f16 products on tensor cores (mma.sync) where the chip has them.
+  bool tensorCores = true;
   /// The CUDA toolkit: ptxas, fatbinary, libdevice.
   std::string cudaPath = "/usr/local/cuda";
 };
