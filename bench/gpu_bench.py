@@ -4,7 +4,8 @@
 For BERT-base (build/models/bert_full_opset17.onnx, exported by
 scripts/export_models.py when missing) at batch 1 and the given sequence
 length, it compiles a shared library with tfmc --target=cuda for the GPU's
-architecture in each precision (fp16, the default, and fp32), checks each
+architecture in each precision (fp16, the default, with its products on
+tensor cores and, for comparison, without; and fp32), checks each
 against the CPU backend's outputs on the same generated inputs (fp32
 within 1e-3, fp16 within 3e-2), and times them with tfm-run --bench, with
 the kernels launched one by one and replayed as a CUDA graph
@@ -82,14 +83,17 @@ def main():
         for f in sorted(os.listdir(ref)):
             expect += ["--expect", "%s=%s" % (f[:-4], os.path.join(ref, f))]
         builds = [("cpu", cpu, None, 0.0, [])]
-        for precision, tol in (("fp16", "3e-2"), ("fp32", "1e-3")):
-            lib = os.path.join(tmp, "gpu_%s.so" % precision)
+        variants = (("fp16", "fp16", "3e-2", []),
+                    ("fp16 simt", "fp16", "3e-2", ["--gpu-tensor-cores=false"]),
+                    ("fp32", "fp32", "1e-3", []))
+        for label, precision, tol, tfmc_flags in variants:
+            lib = os.path.join(tmp, "gpu_%s.so" % label.replace(" ", "_"))
             start = time.time()
             run([os.path.join(BIN, "tfmc"), MODEL, *shapes, "--target=cuda",
                  "--gpu-arch=" + arch, "--gpu-precision=" + precision,
-                 "--emit=lib", "-o", lib])
+                 *tfmc_flags, "--emit=lib", "-o", lib])
             seconds = time.time() - start
-            builds.append(("cuda " + precision, lib, tol, seconds, []))
+            builds.append(("cuda " + label, lib, tol, seconds, []))
             builds.append(("+ graph", lib, tol, seconds, ["--cuda-graph"]))
         for label, lib, tol, compile_s, flags in builds:
             error = None
@@ -105,10 +109,10 @@ def main():
             rows.append({"build": label, "compile_s": round(compile_s, 1),
                          "max_abs_error": error, "median_ms": median})
     print("BERT-base, batch 1, seq %d, on %s (%s)" % (args.seq, name, arch))
-    print("%-12s %10s %14s %10s" % ("build", "compile s", "max |error|", "ms"))
+    print("%-16s %10s %14s %10s" % ("build", "compile s", "max |error|", "ms"))
     for r in rows:
         err = "-" if r["max_abs_error"] is None else "%.3g" % r["max_abs_error"]
-        print("%-12s %10s %14s %10.3f" % (r["build"], r["compile_s"] or "-", err,
+        print("%-16s %10s %14s %10.3f" % (r["build"], r["compile_s"] or "-", err,
                                           r["median_ms"]))
     if args.json:
         with open(args.json, "w") as f:
