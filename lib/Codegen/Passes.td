@@ -129,26 +129,37 @@ def TensorCoreMatmulPass
   let summary = "Turns f16 matmuls on buffers into tensor-core kernels";
   let description = [{
     Rewrites every `C += A * B` on buffers (`linalg.matmul`, or a
-    `linalg.generic` with the same maps and a multiply-accumulate body) whose
-    A or B is f16, the other f16 or f32, and C f32, into a `gpu.launch` of
-    its own, written for `mma.sync.m16n8k16` (sm_80 and later):
+    `linalg.generic` with a multiply-accumulate body, A indexed (m, k) or
+    (k, m), B (k, n) or (n, k)) whose A or B is f16, the other f16 or f32
+    (both may be f32 with `round-f32-operands`), and C f32, into a
+    `gpu.launch` of its own, written for `mma.sync.m16n8k16` (sm_80 and
+    later):
 
     - each block computes a BM x BN tile of C with 1-4 warps, each warp a
       16-32 x 8-32 tile held in registers across the K loop;
     - per step of K (32, or 16), the block copies its A and B tiles to
       shared memory as f16 (rows padded by 8 elements against bank
-      conflicts): with `cp.async` (`nvgpu.device_async_copy`) when the
-      operand is f16 and 16-byte aligned (checked at run time), else with
-      vector loads, converting f32 to f16;
+      conflicts), in the operand's own layout: with `cp.async`
+      (`nvgpu.device_async_copy`) when the operand is f16 and 16-byte
+      aligned (checked at run time), else with vector loads, converting f32
+      to f16;
     - the warps then read their 16x16 A and 16x8 B fragments from shared
       memory and accumulate with `vector.contract`s of the mma shape.
 
-    `convert-vector-to-gpu{use-nvgpu}` afterwards turns the fragment reads
-    into `nvgpu.ldmatrix` and the contractions into `nvgpu.mma.sync`. C
+    Upstream's conversion to `mma.sync`, applied to the new kernel, then
+    turns the fragment reads into `nvgpu.ldmatrix` (`.trans` for an A
+    stored (k, m) and a B stored (k, n)) and the contractions into
+    `nvgpu.mma.sync`. C
     must hold its initial value (zero or the bias) before the kernel.
     Matmuls whose M, N, K are not multiples of 16, 8, 16, whose rows are
     not contiguous, or whose shapes are dynamic are left alone.
   }];
+  let options = [
+    Option<"roundF32Operands", "round-f32-operands", "bool",
+           /*default=*/"false",
+           "Also compute f32 x f32 products on tensor cores, both operands "
+           "rounded to f16 (the f16 precision of attention's products)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",

@@ -107,8 +107,12 @@ static void buildKernelsPhase(OpPassManager &pm,
   // mma.sync m16n8k16 and cp.async need sm_80.
   bool tensorCores = options.tensorCores && getSmVersion(options.chip) >= 80;
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  if (tensorCores)
-    funcPm.addPass(createTensorCoreMatmulPass());
+  if (tensorCores) {
+    // In fp16, attention's f32 x f32 products take f16 inputs too.
+    TensorCoreMatmulPassOptions matmul;
+    matmul.roundF32Operands = options.precision == GpuPrecision::Fp16;
+    funcPm.addPass(createTensorCoreMatmulPass(matmul));
+  }
   funcPm.addPass(createInterchangeReductionsPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   // Innermost dimension first: it is tiled 32 wide and mapped to

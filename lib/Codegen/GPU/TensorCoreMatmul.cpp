@@ -38,10 +38,12 @@ constexpr int64_t kCopyElements = 8;
 /// in different banks, and ldmatrix's row addresses stay 16-byte aligned.
 constexpr int64_t kRowPadding = 8;
 
-/// `C += A * B` with A: M x K, B: K x N, C: M x N.
+/// `C += A * B` with C: M x N; A is stored M x K, or K x M when
+/// `aTransposed`; B is stored K x N, or N x K when `bTransposed`.
 struct Matmul {
   Value a, b, c;
   int64_t m, n, k;
+  bool aTransposed, bTransposed;
 };
 
 /// A kernel's tiles: each warp computes warpM x warpN of C, a block
@@ -104,7 +106,8 @@ static bool hasMultiplyAccumulateBody(linalg::LinalgOp op) {
           isArgOrItsExtension(mul.getRhs(), a));
 }
 
-static std::optional<Matmul> matchMatmul(linalg::LinalgOp op) {
+static std::optional<Matmul> matchMatmul(linalg::LinalgOp op,
+                                         bool roundF32Operands) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumLoops() != 3)
     return std::nullopt;
@@ -116,14 +119,19 @@ static std::optional<Matmul> matchMatmul(linalg::LinalgOp op) {
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  if (op.getIndexingMapsArray() !=
-      AffineMap::inferFromExprList(
-          ArrayRef<ArrayRef<AffineExpr>>{{m, k}, {k, n}, {m, n}}, ctx))
+  auto map = [&](AffineExpr row, AffineExpr column) {
+    return AffineMap::get(3, 0, {row, column}, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if ((maps[0] != map(m, k) && maps[0] != map(k, m)) ||
+      (maps[1] != map(k, n) && maps[1] != map(n, k)) || maps[2] != map(m, n))
     return std::nullopt;
   if (!hasMultiplyAccumulateBody(op))
     return std::nullopt;
 
   Matmul mm;
+  mm.aTransposed = maps[0] == map(k, m);
+  mm.bTransposed = maps[1] == map(n, k);
   mm.a = op.getDpsInputOperand(0)->get();
   mm.b = op.getDpsInputOperand(1)->get();
   mm.c = op.getDpsInitOperand(0)->get();
@@ -133,18 +141,19 @@ static std::optional<Matmul> matchMatmul(linalg::LinalgOp op) {
   if (!hasContiguousRows(aType) || !hasContiguousRows(bType) ||
       !hasContiguousRows(cType))
     return std::nullopt;
-  // f16 products: at least one operand is f16, the other f16 or f32 (an f32
-  // operand is rounded to f16 on its way to shared memory, as the fp16
-  // precision of the pipeline asks).
+  // f16 products: at least one operand is f16 (both may be f32 when asked),
+  // the other f16 or f32 (an f32 operand is rounded to f16 on its way to
+  // shared memory, as the fp16 precision of the pipeline asks).
   Type f16 = Float16Type::get(ctx), f32 = Float32Type::get(ctx);
   Type aElement = aType.getElementType(), bElement = bType.getElementType();
-  if (cType.getElementType() != f32 || (aElement != f16 && bElement != f16) ||
+  if (cType.getElementType() != f32 ||
+      (aElement != f16 && bElement != f16 && !roundF32Operands) ||
       (aElement != f16 && aElement != f32) ||
       (bElement != f16 && bElement != f32))
     return std::nullopt;
-  mm.m = aType.getDimSize(0);
-  mm.k = aType.getDimSize(1);
-  mm.n = bType.getDimSize(1);
+  mm.m = cType.getDimSize(0);
+  mm.n = cType.getDimSize(1);
+  mm.k = aType.getDimSize(mm.aTransposed ? 0 : 1);
   return mm;
 }
 
@@ -164,11 +173,15 @@ static std::optional<Tiling> chooseTiling(const Matmul &mm) {
 
 namespace {
 
-/// One operand's staging: `rows` x `cols` of `source` from (row0, col0) into
-/// `shared` at (0, 0).
+/// One operand's staging: `rows` x `cols` of `source` into `shared` at
+/// (0, 0), in the source's layout. The tile's corner in the source is
+/// (k0, offset) when its rows run along K, else (offset, k0); `offset` is the
+/// block's first row of C (for A) or column (for B).
 struct TileCopy {
   Value source, shared;
   int64_t rows, cols;
+  bool kRows;
+  Value offset;
   /// Whether the source's rows start at 16-byte boundaries, checked at run
   /// time (null where its row stride rules that out). Aligned, f16 sources
   /// are copied by cp.async, f32 ones read 16 bytes at a time.
@@ -288,16 +301,11 @@ Value KernelBuilder::allAligned(ArrayRef<TileCopy> copies) {
 }
 
 void KernelBuilder::stageTiles(ArrayRef<TileCopy> copies, Value k0) {
-  // A's tile starts at (blockRow, k0), B's at (k0, blockColumn).
-  auto corner = [&](size_t i) -> std::pair<Value, Value> {
-    if (i == 0)
-      return {blockRow, k0};
-    return {k0, blockColumn};
-  };
   auto stage = [&](bool aligned) {
     SmallVector<Value> tokens;
-    for (auto [i, copy] : llvm::enumerate(copies)) {
-      auto [row0, col0] = corner(i);
+    for (const TileCopy &copy : copies) {
+      Value row0 = copy.kRows ? k0 : copy.offset;
+      Value col0 = copy.kRows ? copy.offset : k0;
       copyTile(copy, row0, col0, aligned && copy.aligned, tokens);
     }
     if (tokens.empty())
@@ -325,10 +333,15 @@ gpu::LaunchOp KernelBuilder::build() {
   Type f16 = b.getF16Type(), f32 = b.getF32Type();
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  auto aSharedType = MemRefType::get({t.blockM(), t.blockK + kRowPadding}, f16,
-                                     MemRefLayoutAttrInterface(), workgroup);
-  auto bSharedType = MemRefType::get({t.blockK, t.blockN() + kRowPadding}, f16,
-                                     MemRefLayoutAttrInterface(), workgroup);
+  // Tiles keep their source's layout: rows along M (A) or N (B), or along K.
+  auto sharedType = [&](int64_t rows, int64_t cols) {
+    return MemRefType::get({rows, cols + kRowPadding}, f16,
+                           MemRefLayoutAttrInterface(), workgroup);
+  };
+  MemRefType aSharedType = mm.aTransposed ? sharedType(t.blockK, t.blockM())
+                                          : sharedType(t.blockM(), t.blockK);
+  MemRefType bSharedType = mm.bTransposed ? sharedType(t.blockN(), t.blockK)
+                                          : sharedType(t.blockK, t.blockN());
 
   // Both tiles live in the block's dynamic shared memory, which the NVVM
   // lowering aligns to 16 bytes (workgroup attributions get only their
@@ -366,8 +379,15 @@ gpu::LaunchOp KernelBuilder::build() {
       return Value();
     return isAligned(source);
   };
-  TileCopy copies[] = {{mm.a, aShared, t.blockM(), t.blockK, alignable(mm.a)},
-                       {mm.b, bShared, t.blockK, t.blockN(), alignable(mm.b)}};
+  auto tileCopy = [&](Value source, Value shared, bool kRows, Value offset) {
+    auto type = cast<MemRefType>(shared.getType());
+    return TileCopy{
+        source, shared, type.getDimSize(0), type.getDimSize(1) - kRowPadding,
+        kRows,  offset, alignable(source)};
+  };
+  TileCopy copies[] = {
+      tileCopy(mm.a, aShared, /*kRows=*/mm.aTransposed, blockRow),
+      tileCopy(mm.b, bShared, /*kRows=*/!mm.bTransposed, blockColumn)};
   aligned = allAligned(copies);
 
   // The warp's accumulators start from C: zero or the bias, written before
@@ -390,8 +410,10 @@ gpu::LaunchOp KernelBuilder::build() {
 
   AffineExpr d0, d1, d2;
   bindDims(ctx, d0, d1, d2);
-  // B is read transposed (n, k): the form mma.sync's column-major B takes,
-  // which ldmatrix.trans loads from B's k-major rows.
+  // Fragments are read as mma.sync takes them: A as (m, k), B as (n, k) (its
+  // column-major form). A tile stored the other way round is read through
+  // a transposing map, which becomes ldmatrix.trans.
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap transposed = AffineMap::get(2, 0, {d1, d0}, ctx);
   ArrayAttr contractMaps = b.getAffineMapArrayAttr(AffineMap::inferFromExprList(
       ArrayRef<ArrayRef<AffineExpr>>{{d0, d2}, {d1, d2}, {d0, d1}}, ctx));
@@ -410,16 +432,25 @@ gpu::LaunchOp KernelBuilder::build() {
     SmallVector<Value> acc(loop.getRegionIterArgs());
     for (int64_t kk = 0; kk < t.blockK; kk += kMmaK) {
       SmallVector<Value> aFragments, bFragments;
+      // Fragment (row, k) of a tile stored (row, k), or (k, row) read through
+      // the transposing map.
+      auto fragment = [&](VectorType type, Value shared, Value row,
+                          bool kRows) -> Value {
+        Value k = index(kk);
+        SmallVector<Value, 2> indices = kRows ? SmallVector<Value, 2>{k, row}
+                                              : SmallVector<Value, 2>{row, k};
+        return vector::TransferReadOp::create(
+            b, type, shared, indices,
+            AffineMapAttr::get(kRows ? transposed : identity), zeroF16,
+            /*mask=*/Value(), b.getBoolArrayAttr(inBounds));
+      };
       for (int64_t i = 0; i < tilesM; ++i)
-        aFragments.push_back(vector::TransferReadOp::create(
-            b, aType, aShared, ValueRange{add(warpRow, i * kMmaM), index(kk)},
-            zeroF16, inBounds));
+        aFragments.push_back(fragment(aType, aShared, add(warpRow, i * kMmaM),
+                                      /*kRows=*/mm.aTransposed));
       for (int64_t j = 0; j < tilesN; ++j)
-        bFragments.push_back(vector::TransferReadOp::create(
-            b, bType, bShared,
-            ValueRange{index(kk), add(warpColumn, j * kMmaN)},
-            AffineMapAttr::get(transposed), zeroF16, /*mask=*/Value(),
-            b.getBoolArrayAttr(inBounds)));
+        bFragments.push_back(fragment(bType, bShared,
+                                      add(warpColumn, j * kMmaN),
+                                      /*kRows=*/!mm.bTransposed));
       for (int64_t i = 0; i < tilesM; ++i)
         for (int64_t j = 0; j < tilesN; ++j) {
           Value &a = acc[i * tilesN + j];
@@ -467,10 +498,12 @@ namespace {
 
 struct TensorCoreMatmulPass
     : public tfm::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<std::tuple<linalg::LinalgOp, Matmul, Tiling>> matmuls;
     getOperation().walk([&](linalg::LinalgOp op) {
-      std::optional<Matmul> mm = matchMatmul(op);
+      std::optional<Matmul> mm = matchMatmul(op, roundF32Operands);
       if (!mm)
         return;
       if (std::optional<Tiling> tiling = chooseTiling(*mm))

@@ -1,4 +1,5 @@
 // RUN: tfm-opt %s -split-input-file --tfm-gpu-tensor-core-matmul | FileCheck %s
+// RUN: tfm-opt %s -split-input-file --tfm-gpu-tensor-core-matmul=round-f32-operands | FileCheck %s --check-prefix=ROUND
 
 // A linear's product: f32 activations, f16 weights, f32 C holding the bias.
 // 32 x 96 in 32 x 32 tiles: three blocks of one warp, each warp 2 x 4
@@ -129,6 +130,57 @@ func.func @left_alone(%f32a: memref<32x32xf32>, %f32b: memref<32x32xf32>, %f32c:
     %p = arith.mulf %xf, %wf : f32
     %s = arith.subf %acc, %p : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Attention's products. Scores Q K^T, with K stored (n, k): B's tile keeps
+// K's layout (64 x 40 in shared memory) and is read without transposing
+// (mma.sync's B is column-major); probabilities P^T V with P stored (k, m):
+// A's tile is read through ldmatrix.trans. Both are f32 here, rounded to
+// f16 only with round-f32-operands.
+// CHECK-LABEL: func.func @attention_products
+// CHECK-NOT: gpu.launch
+// ROUND-LABEL: func.func @attention_products
+// ROUND: gpu.launch
+// ROUND: memref.view {{.*}} to memref<64x40xf16, #gpu.address_space<workgroup>>
+// ROUND: memref.view {{.*}} to memref<64x40xf16, #gpu.address_space<workgroup>>
+// ROUND: arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// ROUND: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
+// ROUND: nvgpu.ldmatrix {{.*}} {numTiles = 2 : i32, transpose = false}
+// ROUND: nvgpu.mma.sync
+// ROUND: gpu.launch
+// ROUND: memref.view {{.*}} to memref<32x72xf16, #gpu.address_space<workgroup>>
+// ROUND: memref.view {{.*}} to memref<32x72xf16, #gpu.address_space<workgroup>>
+// ROUND: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// ROUND: nvgpu.ldmatrix {{.*}} {numTiles = 2 : i32, transpose = true}
+// ROUND: nvgpu.mma.sync
+// ROUND-NOT: linalg.generic
+#q = affine_map<(m, n, k) -> (m, k)>
+#kt = affine_map<(m, n, k) -> (n, k)>
+#pt = affine_map<(m, n, k) -> (k, m)>
+#v = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @attention_products(%q: memref<128x64xf32, strided<[192, 1], offset: ?>>,
+                              %k: memref<128x64xf32, strided<[192, 1], offset: ?>>,
+                              %s: memref<128x128xf32>, %p: memref<128x128xf32>,
+                              %v: memref<128x64xf32, strided<[192, 1], offset: ?>>,
+                              %o: memref<128x64xf32>) {
+  linalg.generic {indexing_maps = [#q, #kt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%q, %k : memref<128x64xf32, strided<[192, 1], offset: ?>>, memref<128x64xf32, strided<[192, 1], offset: ?>>) outs(%s : memref<128x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %a = arith.addf %acc, %m : f32
+    linalg.yield %a : f32
+  }
+  linalg.generic {indexing_maps = [#pt, #v, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%p, %v : memref<128x128xf32>, memref<128x64xf32, strided<[192, 1], offset: ?>>) outs(%o : memref<128x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %a = arith.addf %acc, %m : f32
+    linalg.yield %a : f32
   }
   return
 }
