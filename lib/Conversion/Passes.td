@@ -26,8 +26,9 @@ def ConvertTfmToLinalgPass : Pass<"convert-tfm-to-linalg", "ModuleOp"> {
       generics accumulating f16/bf16 in f32;
     * `attention`: a tiled kernel with online softmax (`scf.forall` over
       batch, heads and query blocks, `scf.for` over key tiles) that never
-      materializes the full score matrix; `rope`: a generic over the
-      rotated pairs;
+      materializes the full score matrix, or with `attention-batched` the
+      whole-tensor form (scores of every head, their softmax, the weighted
+      values); `rope`: a generic over the rotated pairs;
     * shape ops: `tensor` views (`collapse_shape`, `expand_shape`,
       `extract_slice`) where the layout allows, copies otherwise; gathers
       read through `tensor.extract` with wrapped and clamped indices.
@@ -52,7 +53,12 @@ def ConvertTfmToLinalgPass : Pass<"convert-tfm-to-linalg", "ModuleOp"> {
            "that divides the sequence): the target's tiling choice">,
     Option<"attentionKeyTile", "attention-key-tile", "int64_t",
            /*default=*/"128",
-           "Keys per tile of attention's online softmax (as above)">
+           "Keys per tile of attention's online softmax (as above)">,
+    Option<"attentionBatched", "attention-batched", "bool",
+           /*default=*/"false",
+           "Lower attention as whole-tensor ops over every batch and head "
+           "(scores, softmax, weighted values: a GPU kernel each) instead of "
+           "the tiled loop with an online softmax">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -261,6 +261,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     gpuPipeline.entryName = entryName;
     gpuPipeline.precision = options.gpu.precision;
     gpuPipeline.tensorCores = options.gpu.tensorCores;
+    gpuPipeline.attentionBatched = options.attentionBatched.value_or(true);
     gpuPipeline.quantize = options.quantize;
     gpuPipeline.chip = target.getChip().str();
     gpuPipeline.features = target.getFeatures().str();
@@ -277,6 +278,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.entryName = entryName;
     pipeline.numThreads = options.numThreads;
     pipeline.fuseEpilogues = options.fuseEpilogues;
+    pipeline.attentionBatched = options.attentionBatched.value_or(false);
     pipeline.quantize = options.quantize;
     pipeline.quantizeExclude = options.quantizeExclude;
     pipeline.quantizeBlockSize = options.quantizeBlockSize;

@@ -59,6 +59,7 @@ static void buildLinalgPhase(OpPassManager &pm,
   // accumulator and a 128-key tile of scores stay in L1/L2.
   conversion.attentionQueryBlock = kCpuAttentionQueryBlock;
   conversion.attentionKeyTile = kCpuAttentionKeyTile;
+  conversion.attentionBatched = options.attentionBatched;
   buildTfmToLinalg(pm, conversion, options.optLevel);
 }
 

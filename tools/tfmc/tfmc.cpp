@@ -125,6 +125,19 @@ cl::opt<bool> fuseEpilogues(
              "activation, residual) in the product's register tiles "
              "(default on; --fuse-epilogues=false for comparisons)"),
     cl::init(true), cl::cat(category));
+enum class AttentionForm { Target, Tiled, Batched };
+cl::opt<AttentionForm> attentionForm(
+    "attention",
+    cl::desc("How attention is lowered (default: the target's "
+             "choice, tiled on the CPU, batched on a GPU)"),
+    cl::init(AttentionForm::Target),
+    cl::values(clEnumValN(AttentionForm::Tiled, "tiled",
+                          "an online softmax over key tiles, per head and "
+                          "query block"),
+               clEnumValN(AttentionForm::Batched, "batched",
+                          "whole-tensor ops over every head: scores, "
+                          "softmax, weighted values")),
+    cl::cat(category));
 cl::opt<bool> quantReport(
     "quant-report",
     cl::desc("Print, for every weight --quantize quantizes, its name, "
@@ -320,6 +333,8 @@ int main(int argc, char **argv) {
     return fail("--quant-report: needs a --quantize mode");
   options.quantizeReport = quantReport;
   options.fuseEpilogues = fuseEpilogues;
+  if (attentionForm != AttentionForm::Target)
+    options.attentionBatched = attentionForm == AttentionForm::Batched;
   if (!calibrate.empty() && quantize != QuantizationMode::W8A8Static)
     return fail("--calibrate: needs --quantize=w8a8-static");
   if (calibrate.empty() && quantize == QuantizationMode::W8A8Static)

@@ -93,6 +93,10 @@ struct CompileOptions {
   /// Compute products' epilogues in their register tiles (off: a pass of
   /// their own, for comparisons).
   bool fuseEpilogues = true;
+  /// How attention is lowered: whole-tensor ops over every head, or the
+  /// tiled online softmax; unset: the target's choice (tiled on the CPU,
+  /// batched on a GPU).
+  std::optional<bool> attentionBatched;
   /// Print the time of every phase at the end.
   bool timing = false;
   /// Print the tfm op counts by kind before and after the graph pipeline.

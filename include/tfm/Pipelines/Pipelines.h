@@ -127,6 +127,12 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "fuse-epilogues",
       llvm::cl::desc("Compute products' epilogues in their register tiles"),
       llvm::cl::init(true)};
+  Option<bool> attentionBatched{
+      *this, "attention-batched",
+      llvm::cl::desc("Lower attention as whole-tensor ops over every head "
+                     "instead of the tiled online softmax (for comparisons "
+                     "with the GPU's form)"),
+      llvm::cl::init(false)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "
@@ -235,6 +241,12 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
   Option<std::string> chip{
       *this, "chip", llvm::cl::desc("NVIDIA architecture: sm_80, sm_90a..."),
       llvm::cl::init("sm_80")};
+  Option<bool> attentionBatched{
+      *this, "attention-batched",
+      llvm::cl::desc("Lower attention as whole-tensor ops over every head, a "
+                     "kernel each (false: the tiled form, a dozen kernels "
+                     "per head)"),
+      llvm::cl::init(true)};
   Option<bool> tensorCores{
       *this, "tensor-cores",
       llvm::cl::desc("Compute f16 matmuls with mma.sync on tensor cores "

@@ -14,6 +14,13 @@
 // (elementwise across vectors rather than a horizontal reduction per row),
 // and p v reads p transposed, which costs an outer product nothing.
 //
+// With `batched` (the GPU's choice), the same computation is whole-tensor
+// ops over every batch and head: scaled queries, the scores of all heads
+// at once (transposed, initialized with the mask), their softmax in three
+// ops (row maximum, exponentials, row sum), the weighted values and the
+// normalization. A GPU runs each as one kernel, where the tiled form would
+// be a dozen kernels per head.
+//
 // `tfm.rope` becomes one generic over the two rotated halves (or the even
 // and odd elements) of each head, written back with insert_slice.
 //
@@ -154,6 +161,198 @@ Value buildColumnReduction(OpBuilder &b, Location loc, Value tile, Value init,
       .front();
 }
 
+/// The access map of a HeadView operand from the loop dimensions `batch`,
+/// `head`, `seq` and `feature`: [B, H, S, D] or [B, S, H, D] order. The head
+/// is divided by `group` for the key and value heads of grouped queries.
+AffineMap headMap(const HeadView &view, unsigned numDims, AffineExpr batch,
+                  AffineExpr head, AffineExpr seq, AffineExpr feature,
+                  int64_t group) {
+  if (group != 1)
+    head = head.floorDiv(group);
+  SmallVector<AffineExpr> exprs =
+      view.headAxis == 1 ? SmallVector<AffineExpr>{batch, head, seq, feature}
+                         : SmallVector<AffineExpr>{batch, seq, head, feature};
+  return AffineMap::get(numDims, 0, exprs, batch.getContext());
+}
+
+/// `tfm.attention` as whole-tensor ops over [B, H]: scores sT[b, h, j, i]
+/// for key j and query i (the mask and causal positions as their
+/// initializer), m = max_j sT, p = exp(sT - m), l = sum_j p,
+/// acc[b, h, i, e] = sum_j p v, out = acc / l.
+Value lowerAttentionBatched(OpBuilder &b, Location loc, AttentionOp op,
+                            Value query, Value key, Value value, Value mask,
+                            RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  int64_t heads = op.getNumHeads();
+  int64_t group = heads / op.getNumKvHeads();
+  HeadView q = viewHeads(b, loc, query, heads);
+  HeadView k = viewHeads(b, loc, key, op.getNumKvHeads());
+  HeadView v = viewHeads(b, loc, value, op.getNumKvHeads());
+  int64_t batch = cast<RankedTensorType>(query.getType()).getDimSize(0);
+  int64_t sq = q.seqLen, skv = k.seqLen, d = q.headDim, dv = v.headDim;
+  Type elementType = resultType.getElementType();
+  Type f = getComputeType(elementType);
+  Type keyElement = getElementTypeOrSelf(k.value.getType());
+  double scale = op.getScaleOrDefault();
+  bool causal = op.getCausal();
+  auto par = utils::IteratorType::parallel;
+  auto red = utils::IteratorType::reduction;
+  AffineExpr d0, d1, d2, d3, d4;
+  bindDims(ctx, d0, d1, d2, d3, d4);
+  auto map4 = [&](ArrayRef<AffineExpr> exprs) {
+    return AffineMap::get(4, 0, exprs, ctx);
+  };
+  auto map5 = [&](ArrayRef<AffineExpr> exprs) {
+    return AffineMap::get(5, 0, exprs, ctx);
+  };
+  Value negInf = arith::ConstantOp::create(b, loc, getLowestValue(f, f));
+
+  // qT[b, h, c, i] = scale * q[b, h, i, c], in the keys' element type so
+  // that the scores' operands match.
+  Value qT =
+      buildGeneric(b, loc, q.value,
+                   createEmpty(b, loc, {batch, heads, d, sq}, keyElement),
+                   {headMap(q, 4, d0, d1, d3, d2, 1), map4({d0, d1, d2, d3})},
+                   {par, par, par, par},
+                   [&](OpBuilder &nb, Location nl,
+                       ValueRange args) -> SmallVector<Value> {
+                     Value scaled = arith::MulFOp::create(
+                         nb, nl, extendTo(nb, nl, args[0], f),
+                         createScalar(nb, nl, f, scale));
+                     if (keyElement != f)
+                       scaled =
+                           arith::TruncFOp::create(nb, nl, keyElement, scaled);
+                     return {scaled};
+                   })
+          .front();
+
+  // The scores' initializer sT0[b, h, j, i]: the mask (broadcast from its
+  // unit dimensions), causal positions at -inf, else zero.
+  SmallVector<int64_t> scoreShape = {batch, heads, skv, sq};
+  Value sInit;
+  if (!mask && !causal) {
+    sInit = createFilled(b, loc, scoreShape, createScalar(b, loc, f, 0.0));
+  } else {
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    if (mask) {
+      auto maskType = cast<RankedTensorType>(mask.getType());
+      SmallVector<int64_t> shape(4 - maskType.getRank(), 1);
+      llvm::append_range(shape, maskType.getShape());
+      inputs.push_back(reshapeTo(b, loc, mask, shape));
+      AffineExpr zero = getAffineConstantExpr(0, ctx);
+      maps.push_back(
+          map4({shape[0] == 1 ? zero : d0, shape[1] == 1 ? zero : d1,
+                shape[2] == 1 ? zero : d3, shape[3] == 1 ? zero : d2}));
+    }
+    maps.push_back(map4({d0, d1, d2, d3}));
+    sInit = buildGeneric(
+                b, loc, inputs, createEmpty(b, loc, scoreShape, f), maps,
+                {par, par, par, par},
+                [&](OpBuilder &nb, Location nl,
+                    ValueRange args) -> SmallVector<Value> {
+                  Value x = mask ? extendTo(nb, nl, args[0], f)
+                                 : createScalar(nb, nl, f, 0.0);
+                  if (!causal)
+                    return {x};
+                  // Key j is hidden from query i past the diagonal.
+                  Value col = linalg::IndexOp::create(nb, nl, 2);
+                  Value row = arith::AddIOp::create(
+                      nb, nl, linalg::IndexOp::create(nb, nl, 3),
+                      arith::ConstantIndexOp::create(nb, nl, skv - sq));
+                  Value hidden = arith::CmpIOp::create(
+                      nb, nl, arith::CmpIPredicate::sgt, col, row);
+                  Value ninf =
+                      arith::ConstantOp::create(nb, nl, getLowestValue(f, f));
+                  return {arith::SelectOp::create(nb, nl, hidden, ninf, x)};
+                })
+                .front();
+  }
+
+  // sT[b, h, j, i] += k[b, h/g, j, c] * qT[b, h, c, i].
+  auto multiplyAdd = [&](OpBuilder &nb, Location nl,
+                         ValueRange args) -> SmallVector<Value> {
+    Value product = arith::MulFOp::create(nb, nl, extendTo(nb, nl, args[0], f),
+                                          extendTo(nb, nl, args[1], f));
+    return {arith::AddFOp::create(nb, nl, args[2], product)};
+  };
+  Value scores = buildGeneric(b, loc, ValueRange{k.value, qT}, sInit,
+                              {headMap(k, 5, d0, d1, d2, d4, group),
+                               map5({d0, d1, d4, d3}), map5({d0, d1, d2, d3})},
+                              {par, par, par, par, red}, multiplyAdd)
+                     .front();
+
+  // Row statistics over the keys, [B, H, Sq].
+  auto rowReduction = [&](Value input, Value init, bool isMax) {
+    return buildGeneric(
+               b, loc, input, init,
+               {map4({d0, d1, d3, d2}), map4({d0, d1, d2})},
+               {par, par, par, red},
+               [&](OpBuilder &nb, Location nl,
+                   ValueRange args) -> SmallVector<Value> {
+                 if (isMax)
+                   return {arith::MaximumFOp::create(nb, nl, args[1], args[0])};
+                 return {arith::AddFOp::create(nb, nl, args[1], args[0])};
+               })
+        .front();
+  };
+  Value rowMax =
+      rowReduction(scores, createFilled(b, loc, {batch, heads, sq}, negInf),
+                   /*isMax=*/true);
+  // p = exp(sT - m); a row that sees only -inf keeps a shift of 0.
+  Value p =
+      buildGeneric(
+          b, loc, ValueRange{scores, rowMax},
+          createEmpty(b, loc, scoreShape, f),
+          {map4({d0, d1, d2, d3}), map4({d0, d1, d3}), map4({d0, d1, d2, d3})},
+          {par, par, par, par},
+          [&](OpBuilder &nb, Location nl,
+              ValueRange args) -> SmallVector<Value> {
+            Value isInf = arith::CmpFOp::create(
+                nb, nl, arith::CmpFPredicate::OEQ, args[1],
+                arith::ConstantOp::create(nb, nl, getLowestValue(f, f)));
+            Value shift = arith::SelectOp::create(
+                nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[1]);
+            return {math::ExpOp::create(
+                nb, nl, arith::SubFOp::create(nb, nl, args[0], shift))};
+          })
+          .front();
+  Value rowSum = rowReduction(
+      p, createFilled(b, loc, {batch, heads, sq}, createScalar(b, loc, f, 0.0)),
+      /*isMax=*/false);
+
+  // acc[b, h, i, e] = sum_j p[b, h, j, i] * v[b, h/g, j, e].
+  Value acc = buildGeneric(b, loc, ValueRange{p, v.value},
+                           createFilled(b, loc, {batch, heads, sq, dv},
+                                        createScalar(b, loc, f, 0.0)),
+                           {map5({d0, d1, d4, d2}),
+                            headMap(v, 5, d0, d1, d4, d3, group),
+                            map5({d0, d1, d2, d3})},
+                           {par, par, par, par, red}, multiplyAdd)
+                  .front();
+
+  // out = acc / l, in the operands' layout.
+  SmallVector<int64_t> outShape =
+      q.headAxis == 1 ? SmallVector<int64_t>{batch, heads, sq, dv}
+                      : SmallVector<int64_t>{batch, sq, heads, dv};
+  HeadView outView{Value(), q.headAxis, q.seqAxis, sq, dv};
+  Value out =
+      buildGeneric(b, loc, ValueRange{acc, rowSum},
+                   createEmpty(b, loc, outShape, elementType),
+                   {map4({d0, d1, d2, d3}), map4({d0, d1, d2}),
+                    headMap(outView, 4, d0, d1, d2, d3, 1)},
+                   {par, par, par, par},
+                   [&](OpBuilder &nb, Location nl,
+                       ValueRange args) -> SmallVector<Value> {
+                     Value y = arith::DivFOp::create(nb, nl, args[0], args[1]);
+                     if (y.getType() != elementType)
+                       y = arith::TruncFOp::create(nb, nl, elementType, y);
+                     return {y};
+                   })
+          .front();
+  return reshapeTo(b, loc, out, resultType.getShape());
+}
+
 struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
   AttentionOpLowering(const TypeConverter &converter, MLIRContext *ctx,
                       const AttentionLoweringOptions &options)
@@ -168,6 +367,13 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       return failure();
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
+    if (options.batched) {
+      rewriter.replaceOp(
+          op, lowerAttentionBatched(b, loc, op, adaptor.getQuery(),
+                                    adaptor.getKey(), adaptor.getValue(),
+                                    adaptor.getMask(), *resultType));
+      return success();
+    }
     int64_t heads = op.getNumHeads();
     int64_t kvHeads = op.getNumKvHeads();
     int64_t group = heads / kvHeads;

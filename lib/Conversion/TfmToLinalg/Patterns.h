@@ -34,9 +34,11 @@ void populateNormalizationToLinalgPatterns(const TypeConverter &converter,
 struct AttentionLoweringOptions {
   int64_t queryBlock = 64;
   int64_t keyTile = 128;
+  /// Whole-tensor ops over every batch and head instead of the tiled loop.
+  bool batched = false;
 };
 
-/// attention (tiled, online softmax) and rope.
+/// attention (tiled, online softmax; or batched) and rope.
 void populateAttentionToLinalgPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns,
                                        const AttentionLoweringOptions &options);

@@ -34,6 +34,7 @@ void mlir::tfm::populateTfmToLinalgConversionPatterns(
   AttentionLoweringOptions attention;
   attention.queryBlock = options.attentionQueryBlock;
   attention.keyTile = options.attentionKeyTile;
+  attention.batched = options.attentionBatched;
   populateAttentionToLinalgPatterns(converter, patterns, attention);
   populateDataMovementToLinalgPatterns(converter, patterns);
   populateQuantizationToLinalgPatterns(converter, patterns);
@@ -95,6 +96,7 @@ struct ConvertTfmToLinalgPass
     }
     options.attentionQueryBlock = attentionQueryBlock;
     options.attentionKeyTile = attentionKeyTile;
+    options.attentionBatched = attentionBatched;
     populateTfmToLinalgConversionPatterns(converter, patterns, options);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -1,6 +1,7 @@
 // RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
 // RUN: tfm-opt %s --convert-tfm-to-linalg="attention-query-block=32 attention-key-tile=64" --split-input-file | FileCheck %s --check-prefix=TILES
 // RUN: not tfm-opt %s --convert-tfm-to-linalg="attention-key-tile=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADTILE
+// RUN: tfm-opt %s --convert-tfm-to-linalg="attention-batched" --split-input-file | FileCheck %s --check-prefix=BATCHED
 
 // Attention is a forall over (batch, query head, query block of 64) with
 // an online-softmax loop over key tiles of 128: no 128x256 score matrix.
@@ -48,6 +49,31 @@
 // TILES: scf.forall ({{.*}}) in (1, 4, 4)
 // TILES: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<64x16xf32>, tensor<16x32xf32>) outs(%{{.*}} : tensor<64x32xf32>)
 // BADTILE: error: convert-tfm-to-linalg: attention-query-block and attention-key-tile must be positive, got 64 and 0
+// The batched form (the GPU's): whole-tensor ops over [B, H], no loops.
+// Scores sT[b, h, j, i] start from the mask broadcast from its unit
+// dimensions, causal positions at -inf; the keys and values of a query
+// head are those of head h floordiv 2.
+// BATCHED-DAG: #[[QT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+// BATCHED-DAG: #[[MASK:.*]] = affine_map<(d0, d1, d2, d3) -> (0, 0, 0, d2)>
+// BATCHED-DAG: #[[KEYS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d2, d4)>
+// BATCHED-DAG: #[[VALUES:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d4, d3)>
+// BATCHED-LABEL: func.func @attention_causal_gqa
+// BATCHED-SAME: (%[[Q:.*]]: tensor<1x4x128x16xf32>, %[[K:.*]]: tensor<1x2x256x16xf32>, %[[V:.*]]: tensor<1x2x256x16xf32>, %[[M:.*]]: tensor<1x1x1x256xf32>)
+// BATCHED-NOT: scf.for
+// BATCHED: %[[QS:.*]] = linalg.generic {indexing_maps = [#[[QT]], {{.*}}]{{.*}} ins(%[[Q]] : tensor<1x4x128x16xf32>) outs(%{{.*}} : tensor<1x4x16x128xf32>)
+// BATCHED: arith.constant 2.500000e-01
+// BATCHED: %[[S0:.*]] = linalg.generic {indexing_maps = [#[[MASK]], {{.*}}]{{.*}} ins(%[[M]] : tensor<1x1x1x256xf32>) outs(%{{.*}} : tensor<1x4x256x128xf32>)
+// BATCHED: arith.cmpi sgt
+// BATCHED: %[[S:.*]] = linalg.generic {indexing_maps = [#[[KEYS]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[K]], %[[QS]] : {{.*}}) outs(%[[S0]] : tensor<1x4x256x128xf32>)
+// BATCHED: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[S]] : tensor<1x4x256x128xf32>) outs(%{{.*}} : tensor<1x4x128xf32>)
+// BATCHED: arith.maximumf
+// BATCHED: %[[P:.*]] = linalg.generic {{.*}} ins(%[[S]], %[[MAX]] : tensor<1x4x256x128xf32>, tensor<1x4x128xf32>)
+// BATCHED: math.exp
+// BATCHED: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[P]] : tensor<1x4x256x128xf32>) outs(%{{.*}} : tensor<1x4x128xf32>)
+// BATCHED: %[[ACC:.*]] = linalg.generic {indexing_maps = [{{.*}}, #[[VALUES]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[P]], %[[V]] : {{.*}}) outs(%{{.*}} : tensor<1x4x128x16xf32>)
+// BATCHED: %[[OUT:.*]] = linalg.generic {{.*}} ins(%[[ACC]], %[[SUM]] : tensor<1x4x128x16xf32>, tensor<1x4x128xf32>)
+// BATCHED: arith.divf
+// BATCHED: return %[[OUT]]
 func.func @attention_causal_gqa(%q: tensor<1x4x128x16xf32>, %k: tensor<1x2x256x16xf32>, %v: tensor<1x2x256x16xf32>, %m: tensor<1x1x1x256xf32>) -> tensor<1x4x128x16xf32> {
   %0 = tfm.attention %q, %k, %v mask(%m) heads = 4 kv_heads = 2 causal
       : (tensor<1x4x128x16xf32>, tensor<1x2x256x16xf32>, tensor<1x2x256x16xf32>, tensor<1x1x1x256xf32>) -> tensor<1x4x128x16xf32>
@@ -65,6 +91,15 @@ func.func @attention_causal_gqa(%q: tensor<1x4x128x16xf32>, %k: tensor<1x2x256x1
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}}
 // CHECK-NOT: arith.cmpi sgt
 // CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<2x10x3x4xf32> into tensor<2x10x12xf32>
+// Batched, the packed operands are read in place through their maps, and
+// the result is written packed.
+// BATCHED-DAG: #[[PACKED:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
+// BATCHED-LABEL: func.func @attention_packed
+// BATCHED-NOT: scf.forall
+// BATCHED: linalg.generic {indexing_maps = [#[[PACKED]], {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x10x3x4xf32>, tensor<2x3x4x10xf32>) outs(%{{.*}} : tensor<2x3x10x10xf32>)
+// BATCHED-NOT: arith.cmpi sgt
+// BATCHED: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x10x3x4xf32>)
+// BATCHED: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<2x10x3x4xf32> into tensor<2x10x12xf32>
 func.func @attention_packed(%q: tensor<2x10x12xf32>, %k: tensor<2x10x12xf32>, %v: tensor<2x10x12xf32>) -> tensor<2x10x12xf32> {
   %0 = tfm.attention %q, %k, %v heads = 3 kv_heads = 3 scale = 5.000000e-01
       : (tensor<2x10x12xf32>, tensor<2x10x12xf32>, tensor<2x10x12xf32>) -> tensor<2x10x12xf32>
