@@ -153,12 +153,25 @@ def TensorCoreMatmulPass
     must hold its initial value (zero or the bias) before the kernel.
     Matmuls whose M, N, K are not multiples of 16, 8, 16, whose rows are
     not contiguous, or whose shapes are dynamic are left alone.
+
+    With `fuse-elementwise`, an all-parallel `linalg.generic` just before
+    a 2-D product that writes C from other buffers (the bias) is computed
+    where the lanes would load C, and one just after that reads C
+    elementwise (an activation, a residual add) where they store it, both
+    per element; neither then runs as a kernel of its own. Buffers are
+    compared by their byte ranges in the arena: an epilogue whose output
+    may share bytes with A, B or the prologue's inputs (other blocks still
+    read them) is not fused.
   }];
   let options = [
     Option<"roundF32Operands", "round-f32-operands", "bool",
            /*default=*/"false",
            "Also compute f32 x f32 products on tensor cores, both operands "
-           "rounded to f16 (the f16 precision of attention's products)">
+           "rounded to f16 (the f16 precision of attention's products)">,
+    Option<"fuseElementwise", "fuse-elementwise", "bool", /*default=*/"true",
+           "Compute C's initializer (the bias) and the elementwise op that "
+           "follows the product (an activation, a residual) in the kernel, "
+           "per element of C">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

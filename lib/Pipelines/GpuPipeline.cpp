@@ -72,6 +72,21 @@ static void buildGraphPhase(OpPassManager &pm,
   buildGraphPipeline(pm, graph);
 }
 
+/// The number of an `sm_NN[a]` chip (80 for sm_80), or 0.
+static unsigned getSmVersion(StringRef chip) {
+  unsigned version = 0;
+  if (!chip.consume_front("sm_"))
+    return 0;
+  chip.consume_back("a");
+  return chip.getAsInteger(10, version) ? 0 : version;
+}
+
+/// Whether products run on tensor cores: asked for, and mma.sync m16n8k16
+/// and cp.async exist (sm_80 on).
+static bool hasTensorCores(const GpuPipelineOptions &options) {
+  return options.tensorCores && getSmVersion(options.chip) >= 80;
+}
+
 static void buildBufferizedPhase(OpPassManager &pm,
                                  const GpuPipelineOptions &options) {
   OutputsToDestinationsPassOptions outputs;
@@ -85,6 +100,14 @@ static void buildBufferizedPhase(OpPassManager &pm,
   pm.nest<func::FuncOp>().addPass(createForallToForLoopPass());
   pm.nest<func::FuncOp>().addPass(
       bufferization::createBufferLoopHoistingPass());
+  // Products become tensor-core kernels before memory is planned: a kernel
+  // that computes its epilogue keeps its inputs alive until it ends.
+  if (hasTensorCores(options)) {
+    // In fp16, attention's f32 x f32 products take f16 inputs too.
+    TensorCoreMatmulPassOptions matmul;
+    matmul.roundF32Operands = options.precision == GpuPrecision::Fp16;
+    pm.nest<func::FuncOp>().addPass(createTensorCoreMatmulPass(matmul));
+  }
   pm.addPass(createPlanMemoryPass());
   // Kernels read every constant from the device copy of the blob.
   ExternalizeWeightsPassOptions weights;
@@ -93,26 +116,8 @@ static void buildBufferizedPhase(OpPassManager &pm,
   addFunctionCleanups(pm);
 }
 
-/// The number of an `sm_NN[a]` chip (80 for sm_80), or 0.
-static unsigned getSmVersion(StringRef chip) {
-  unsigned version = 0;
-  if (!chip.consume_front("sm_"))
-    return 0;
-  chip.consume_back("a");
-  return chip.getAsInteger(10, version) ? 0 : version;
-}
-
-static void buildKernelsPhase(OpPassManager &pm,
-                              const GpuPipelineOptions &options) {
-  // mma.sync m16n8k16 and cp.async need sm_80.
-  bool tensorCores = options.tensorCores && getSmVersion(options.chip) >= 80;
+static void buildKernelsPhase(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  if (tensorCores) {
-    // In fp16, attention's f32 x f32 products take f16 inputs too.
-    TensorCoreMatmulPassOptions matmul;
-    matmul.roundF32Operands = options.precision == GpuPrecision::Fp16;
-    funcPm.addPass(createTensorCoreMatmulPass(matmul));
-  }
   funcPm.addPass(createInterchangeReductionsPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   // Innermost dimension first: it is tiled 32 wide and mapped to
@@ -189,6 +194,7 @@ void mlir::tfm::buildGpuPhase(OpPassManager &pm, GpuPhase phase,
     ConvertTfmToLinalgPassOptions conversion;
     conversion.attentionQueryBlock = kGpuAttentionBlock;
     conversion.attentionKeyTile = kGpuAttentionBlock;
+    conversion.attentionBatched = options.attentionBatched;
     buildTfmToLinalg(pm, conversion, options.optLevel);
     return;
   }
@@ -196,7 +202,7 @@ void mlir::tfm::buildGpuPhase(OpPassManager &pm, GpuPhase phase,
     buildBufferizedPhase(pm, options);
     return;
   case GpuPhase::Kernels:
-    buildKernelsPhase(pm, options);
+    buildKernelsPhase(pm);
     return;
   case GpuPhase::Llvm:
     buildLlvmPhase(pm, options);

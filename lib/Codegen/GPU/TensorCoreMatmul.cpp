@@ -3,9 +3,10 @@
 // A matmul becomes a kernel of its own, written at warp level: the block's
 // threads stage A and B tiles in shared memory, then each warp reads
 // fragments of the mma.sync shape (16x16 of A, 16x8 of B) and accumulates
-// with vector.contract. `convert-vector-to-gpu{use-nvgpu}` distributes the
-// warp-level vectors to lanes (ldmatrix, mma.sync); this pass only decides
-// the tiling and writes the copies.
+// with vector.contract. Upstream's conversion to mma.sync distributes the
+// warp-level vectors to lanes (ldmatrix, mma.sync); this pass decides the
+// tiling, writes the copies, and fuses the elementwise ops around the
+// product into the lanes' loads and stores of C.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,11 +40,16 @@ constexpr int64_t kCopyElements = 8;
 constexpr int64_t kRowPadding = 8;
 
 /// `C += A * B` with C: M x N; A is stored M x K, or K x M when
-/// `aTransposed`; B is stored K x N, or N x K when `bTransposed`.
+/// `aTransposed`; B is stored K x N, or N x K when `bTransposed`; for every
+/// index of the leading batch loops (none for a plain matmul).
 struct Matmul {
   Value a, b, c;
   int64_t m, n, k;
   bool aTransposed, bTransposed;
+  SmallVector<int64_t> batchSizes;
+  /// Per operand (A, B, C) and dimension: the batch loop it is indexed by,
+  /// or -1 for the matrix's two dimensions.
+  SmallVector<int64_t> batchLoops[3];
 };
 
 /// A kernel's tiles: each warp computes warpM x warpN of C, a block
@@ -57,22 +63,20 @@ struct Tiling {
 
 } // namespace
 
-/// Whether `type` is a static 2-D memref whose rows are contiguous and
-/// whose row stride is static.
-static bool hasContiguousRows(MemRefType type) {
+/// The strides of a static memref (empty where they are not static).
+static SmallVector<int64_t> getStaticStrides(MemRefType type) {
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (type.getRank() != 2 || !type.hasStaticShape() ||
-      failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides[1] == 1 && !ShapedType::isDynamic(strides[0]);
+  if (!type.hasStaticShape() ||
+      failed(type.getStridesAndOffset(strides, offset)) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return {};
+  return strides;
 }
 
+/// The row stride of a 2-D memref with static strides.
 static int64_t getRowStride(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  (void)type.getStridesAndOffset(strides, offset);
-  return strides[0];
+  return getStaticStrides(type)[0];
 }
 
 /// Whether `value` is `arg`, or `arg` extended to a wider float.
@@ -106,54 +110,96 @@ static bool hasMultiplyAccumulateBody(linalg::LinalgOp op) {
           isArgOrItsExtension(mul.getRhs(), a));
 }
 
+/// For the access `map` of an operand by the loops (batch..., m, n, k):
+/// the batch loop of each of its dimensions (-1 for the two matrix
+/// dimensions) and the matrix dimensions' loops in storage order; none if
+/// the operand does not use every batch loop once, as a plain dimension.
+static std::optional<std::pair<SmallVector<int64_t>, SmallVector<unsigned>>>
+analyzeAccess(AffineMap map, unsigned numBatch) {
+  SmallVector<int64_t> batchLoops;
+  SmallVector<unsigned> matrixLoops;
+  llvm::SmallBitVector seen(map.getNumDims());
+  for (AffineExpr expr : map.getResults()) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || seen.test(dim.getPosition()))
+      return std::nullopt;
+    seen.set(dim.getPosition());
+    bool isBatch = dim.getPosition() < numBatch;
+    batchLoops.push_back(isBatch ? static_cast<int64_t>(dim.getPosition())
+                                 : int64_t(-1));
+    if (!isBatch)
+      matrixLoops.push_back(dim.getPosition());
+  }
+  if (matrixLoops.size() != 2 || batchLoops.size() != numBatch + 2)
+    return std::nullopt;
+  return std::make_pair(batchLoops, matrixLoops);
+}
+
 static std::optional<Matmul> matchMatmul(linalg::LinalgOp op,
                                          bool roundF32Operands) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumLoops() != 3)
+      op.getNumDpsInits() != 1 || op.getNumLoops() < 3)
     return std::nullopt;
+  // Loops (batch..., m, n, k): parallel but the last.
+  unsigned numBatch = op.getNumLoops() - 3;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  if (iterators[0] != utils::IteratorType::parallel ||
-      iterators[1] != utils::IteratorType::parallel ||
-      iterators[2] != utils::IteratorType::reduction)
-    return std::nullopt;
-  MLIRContext *ctx = op.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  auto map = [&](AffineExpr row, AffineExpr column) {
-    return AffineMap::get(3, 0, {row, column}, ctx);
-  };
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if ((maps[0] != map(m, k) && maps[0] != map(k, m)) ||
-      (maps[1] != map(k, n) && maps[1] != map(n, k)) || maps[2] != map(m, n))
-    return std::nullopt;
+  for (auto [i, iterator] : llvm::enumerate(iterators))
+    if ((iterator == utils::IteratorType::reduction) != (i == numBatch + 2))
+      return std::nullopt;
   if (!hasMultiplyAccumulateBody(op))
     return std::nullopt;
+  unsigned m = numBatch, n = numBatch + 1, k = numBatch + 2;
 
   Matmul mm;
-  mm.aTransposed = maps[0] == map(k, m);
-  mm.bTransposed = maps[1] == map(n, k);
   mm.a = op.getDpsInputOperand(0)->get();
   mm.b = op.getDpsInputOperand(1)->get();
   mm.c = op.getDpsInitOperand(0)->get();
-  auto aType = cast<MemRefType>(mm.a.getType());
-  auto bType = cast<MemRefType>(mm.b.getType());
-  auto cType = cast<MemRefType>(mm.c.getType());
-  if (!hasContiguousRows(aType) || !hasContiguousRows(bType) ||
-      !hasContiguousRows(cType))
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<unsigned> matrixLoops[3];
+  Value operands[] = {mm.a, mm.b, mm.c};
+  for (int i = 0; i < 3; ++i) {
+    auto access = analyzeAccess(maps[i], numBatch);
+    if (!access)
+      return std::nullopt;
+    std::tie(mm.batchLoops[i], matrixLoops[i]) = *access;
+    // Rows contiguous: the matrix's second dimension is the innermost one,
+    // of stride 1, and the row stride is static.
+    auto type = cast<MemRefType>(operands[i].getType());
+    SmallVector<int64_t> strides = getStaticStrides(type);
+    if (strides.empty() || mm.batchLoops[i].back() != -1 || strides.back() != 1)
+      return std::nullopt;
+  }
+  using Loops = SmallVector<unsigned>;
+  if ((matrixLoops[0] != Loops{m, k} && matrixLoops[0] != Loops{k, m}) ||
+      (matrixLoops[1] != Loops{k, n} && matrixLoops[1] != Loops{n, k}) ||
+      matrixLoops[2] != Loops{m, n})
     return std::nullopt;
+  mm.aTransposed = matrixLoops[0] == Loops{k, m};
+  mm.bTransposed = matrixLoops[1] == Loops{n, k};
+
   // f16 products: at least one operand is f16 (both may be f32 when asked),
   // the other f16 or f32 (an f32 operand is rounded to f16 on its way to
   // shared memory, as the fp16 precision of the pipeline asks).
+  MLIRContext *ctx = op.getContext();
   Type f16 = Float16Type::get(ctx), f32 = Float32Type::get(ctx);
-  Type aElement = aType.getElementType(), bElement = bType.getElementType();
-  if (cType.getElementType() != f32 ||
+  Type aElement = getElementTypeOrSelf(mm.a.getType());
+  Type bElement = getElementTypeOrSelf(mm.b.getType());
+  if (getElementTypeOrSelf(mm.c.getType()) != f32 ||
       (aElement != f16 && bElement != f16 && !roundF32Operands) ||
       (aElement != f16 && aElement != f32) ||
       (bElement != f16 && bElement != f32))
     return std::nullopt;
-  mm.m = cType.getDimSize(0);
-  mm.n = cType.getDimSize(1);
-  mm.k = aType.getDimSize(mm.aTransposed ? 0 : 1);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  mm.batchSizes.assign(ranges.begin(), ranges.begin() + numBatch);
+  mm.m = ranges[m];
+  mm.n = ranges[n];
+  mm.k = ranges[k];
+  // One block row of the grid per batch index.
+  int64_t batches = 1;
+  for (int64_t size : mm.batchSizes)
+    batches *= size;
+  if (batches > 65535)
+    return std::nullopt;
   return mm;
 }
 
@@ -169,6 +215,252 @@ static std::optional<Tiling> chooseTiling(const Matmul &mm) {
   t.warpsN = mm.n % (2 * t.warpN) == 0 ? 2 : 1;
   t.blockK = mm.k % (2 * kMmaK) == 0 ? 2 * kMmaK : kMmaK;
   return t;
+}
+
+namespace {
+
+/// The bytes of a function argument that a memref covers, where known.
+struct BufferRange {
+  Value base;
+  int64_t begin, end;
+};
+
+/// A prologue (computing C's initial value) or epilogue (reading C) fused
+/// into a matmul's kernel: an all-parallel 2-D linalg.generic, evaluated
+/// per element of C by the lane that holds it.
+struct Fusion {
+  linalg::GenericOp op;
+  /// The epilogue's input that is C (unused for a prologue).
+  int64_t cInput = -1;
+};
+
+} // namespace
+
+static int64_t getSizeInBytes(MemRefType type) {
+  return type.getNumElements() * type.getElementTypeBitWidth() / 8;
+}
+
+/// The range of `value` through views of a function argument, an
+/// allocation or a constant (which share no bytes with one another; the
+/// same constant fetched twice is never written): memref.view at a
+/// constant byte shift, reshapes, and subviews (taken as their whole
+/// source). None when the chain is anything else.
+static std::optional<BufferRange> getBufferRange(Value value) {
+  auto type = dyn_cast<MemRefType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  Operation *def = value.getDefiningOp();
+  // A constant is read only: its range never matters but as its own.
+  if (isa<BlockArgument>(value) ||
+      isa<memref::AllocOp, memref::GetGlobalOp>(def)) {
+    if (!type.getLayout().isIdentity())
+      return std::nullopt;
+    return BufferRange{value, 0, getSizeInBytes(type)};
+  }
+  if (auto view = dyn_cast<memref::ViewOp>(def)) {
+    std::optional<BufferRange> source = getBufferRange(view.getSource());
+    std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+    if (!source || !shift || !type.getLayout().isIdentity())
+      return std::nullopt;
+    int64_t begin = source->begin + *shift;
+    return BufferRange{source->base, begin, begin + getSizeInBytes(type)};
+  }
+  if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::SubViewOp,
+          memref::CastOp>(def))
+    return getBufferRange(def->getOperand(0));
+  return std::nullopt;
+}
+
+/// Whether `x` and `y` may share bytes (unknown ranges may).
+static bool mayOverlap(Value x, Value y) {
+  if (x == y)
+    return true;
+  std::optional<BufferRange> a = getBufferRange(x), b = getBufferRange(y);
+  if (!a || !b)
+    return true;
+  return a->base == b->base && a->begin < b->end && b->begin < a->end;
+}
+
+/// The all-parallel 2-D generic of an M x N iteration space that could be
+/// computed per element of C, or null.
+static linalg::GenericOp getElementwiseGeneric(Operation *op,
+                                               const Matmul &mm) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumLoops() != 2 || generic.getNumReductionLoops() != 0 ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getStaticLoopRanges() != SmallVector<int64_t>{mm.m, mm.n})
+    return nullptr;
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, op->getContext());
+  for (OpOperand &operand : generic->getOpOperands())
+    if (!generic.getMatchingIndexingMap(&operand).isProjectedPermutation() ||
+        !cast<MemRefType>(operand.get().getType()).hasStaticShape())
+      return nullptr;
+  if (generic.getMatchingIndexingMap(generic.getDpsInitOperand(0)) != identity)
+    return nullptr;
+  for (Operation &inner : generic.getBody()->without_terminator())
+    if (inner.getNumRegions() != 0 || !isMemoryEffectFree(&inner))
+      return nullptr;
+  return generic;
+}
+
+/// The op that reads or writes memory next to `op` in its block (after it,
+/// or before it), skipping views, constants and allocations.
+static Operation *getNeighborWithEffects(Operation *op, bool after) {
+  Operation *next = after ? op->getNextNode() : op->getPrevNode();
+  while (next && next->getNumRegions() == 0 &&
+         (isMemoryEffectFree(next) || isa<memref::AllocOp>(next)))
+    next = after ? next->getNextNode() : next->getPrevNode();
+  return next;
+}
+
+/// The generic just before `matmul` that computes C's initial value (the
+/// bias, or zero) from other buffers.
+static std::optional<Fusion> matchPrologue(Operation *matmul,
+                                           const Matmul &mm) {
+  if (!mm.batchSizes.empty())
+    return std::nullopt;
+  linalg::GenericOp generic = getElementwiseGeneric(
+      getNeighborWithEffects(matmul, /*after=*/false), mm);
+  if (!generic || generic.getDpsInitOperand(0)->get() != mm.c ||
+      generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+    return std::nullopt;
+  for (Value input : generic.getDpsInputs())
+    if (mayOverlap(input, mm.c))
+      return std::nullopt;
+  return Fusion{generic};
+}
+
+/// The generic just after `matmul` that reads C elementwise (an activation,
+/// a residual) and writes another buffer or C itself.
+static std::optional<Fusion> matchEpilogue(Operation *matmul,
+                                           const Matmul &mm) {
+  if (!mm.batchSizes.empty())
+    return std::nullopt;
+  linalg::GenericOp generic =
+      getElementwiseGeneric(getNeighborWithEffects(matmul, /*after=*/true), mm);
+  if (!generic)
+    return std::nullopt;
+  Value out = generic.getDpsInitOperand(0)->get();
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(2, generic.getContext());
+  Fusion fusion{generic};
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    if (input->get() == mm.c && map == identity && fusion.cInput < 0) {
+      fusion.cInput = input->getOperandNumber();
+      continue;
+    }
+    // Other inputs are not C, and share bytes with the output only at the
+    // same element (read by the lane before it writes).
+    if (mayOverlap(input->get(), mm.c) ||
+        (mayOverlap(input->get(), out) &&
+         (input->get() != out || map != identity)))
+      return std::nullopt;
+  }
+  // Other blocks still read A and B while this one writes its output.
+  if (fusion.cInput < 0 || mayOverlap(out, mm.a) || mayOverlap(out, mm.b))
+    return std::nullopt;
+  if (out != mm.c && mayOverlap(out, mm.c))
+    return std::nullopt;
+  return fusion;
+}
+
+/// Evaluates `fusion`'s body at (row, column): inputs are loaded there
+/// (through their maps), but for `known` ones.
+static Value evaluateAt(ImplicitLocOpBuilder &b, const Fusion &fusion,
+                        Value row, Value column,
+                        const DenseMap<int64_t, Value> &known) {
+  linalg::GenericOp op = fusion.op;
+  Block *body = op.getBody();
+  IRMapping mapping;
+  for (OpOperand &operand : op->getOpOperands()) {
+    BlockArgument arg = body->getArgument(operand.getOperandNumber());
+    if (arg.use_empty())
+      continue;
+    auto it = known.find(operand.getOperandNumber());
+    if (it != known.end()) {
+      mapping.map(arg, it->second);
+      continue;
+    }
+    SmallVector<Value> indices;
+    for (AffineExpr expr : op.getMatchingIndexingMap(&operand).getResults())
+      indices.push_back(cast<AffineDimExpr>(expr).getPosition() == 0 ? row
+                                                                     : column);
+    mapping.map(arg, memref::LoadOp::create(b, operand.get(), indices));
+  }
+  for (Operation &inner : body->without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
+      mapping.map(index.getResult(), index.getDim() == 0 ? row : column);
+      continue;
+    }
+    b.clone(inner, mapping);
+  }
+  return mapping.lookup(body->getTerminator()->getOperand(0));
+}
+
+/// `index + offset`.
+static Value offsetBy(ImplicitLocOpBuilder &b, Value index, int64_t offset) {
+  if (offset == 0)
+    return index;
+  return affine::AffineApplyOp::create(
+      b, AffineMap::get(1, 0, b.getAffineDimExpr(0) + offset), index);
+}
+
+/// Replaces the lanes' loads of C (pairs of adjacent elements) with the
+/// prologue evaluated there.
+static void fusePrologue(gpu::LaunchOp launch, Value c,
+                         const Fusion &prologue) {
+  SmallVector<vector::LoadOp> loads;
+  launch.walk([&](vector::LoadOp load) {
+    if (load.getBase() == c)
+      loads.push_back(load);
+  });
+  for (vector::LoadOp load : loads) {
+    ImplicitLocOpBuilder b(load.getLoc(), load);
+    Value row = load.getIndices()[0], column = load.getIndices()[1];
+    SmallVector<Value> elements;
+    for (int64_t i = 0; i < load.getVectorType().getNumElements(); ++i) {
+      Value at = offsetBy(b, column, i);
+      elements.push_back(
+          evaluateAt(b, prologue, row, at, DenseMap<int64_t, Value>()));
+    }
+    load.replaceAllUsesWith(
+        vector::FromElementsOp::create(b, load.getVectorType(), elements)
+            .getResult());
+    load.erase();
+  }
+}
+
+/// After each lane's store of C (pairs of adjacent elements), computes the
+/// epilogue there from the stored values and stores its result.
+static void fuseEpilogue(gpu::LaunchOp launch, Value c,
+                         const Fusion &epilogue) {
+  SmallVector<vector::StoreOp> stores;
+  launch.walk([&](vector::StoreOp store) {
+    if (store.getBase() == c)
+      stores.push_back(store);
+  });
+  linalg::GenericOp op = epilogue.op;
+  Value out = op.getDpsInitOperand(0)->get();
+  Type outElement = getElementTypeOrSelf(out.getType());
+  for (vector::StoreOp store : stores) {
+    ImplicitLocOpBuilder b(store.getLoc(), store->getBlock(),
+                           std::next(store->getIterator()));
+    Value row = store.getIndices()[0], column = store.getIndices()[1];
+    auto type = cast<VectorType>(store.getValueToStore().getType());
+    SmallVector<Value> elements;
+    for (int64_t i = 0; i < type.getNumElements(); ++i) {
+      Value at = offsetBy(b, column, i);
+      Value cValue = vector::ExtractOp::create(b, store.getValueToStore(),
+                                               ArrayRef<int64_t>{i});
+      elements.push_back(
+          evaluateAt(b, epilogue, row, at, {{epilogue.cInput, cValue}}));
+    }
+    Value result = vector::FromElementsOp::create(
+        b, VectorType::get(type.getShape(), outElement), elements);
+    vector::StoreOp::create(b, result, out, ValueRange{row, column});
+  }
 }
 
 namespace {
@@ -230,13 +522,44 @@ private:
   /// i1: whether every alignable operand is aligned (null: none is).
   Value allAligned(ArrayRef<TileCopy> copies);
 
+  /// The 2-D matrix of `operand` (0: A, 1: B, 2: C) at this block's batch
+  /// index.
+  Value matrixView(int operand, ArrayRef<OpFoldResult> batchIndices);
+
   ImplicitLocOpBuilder &b;
   const Matmul &mm;
   const Tiling &t;
   Value threadId, blockRow, blockColumn, aligned;
+  /// A, B and C as 2-D memrefs.
+  Value a, bMatrix, c;
 };
 
 } // namespace
+
+Value KernelBuilder::matrixView(int operand,
+                                ArrayRef<OpFoldResult> batchIndices) {
+  Value source = operand == 0 ? mm.a : operand == 1 ? mm.b : mm.c;
+  if (mm.batchSizes.empty())
+    return source;
+  auto type = cast<MemRefType>(source.getType());
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  SmallVector<int64_t> matrixShape;
+  for (auto [dim, loop] : llvm::enumerate(mm.batchLoops[operand])) {
+    strides.push_back(b.getIndexAttr(1));
+    if (loop >= 0) {
+      offsets.push_back(batchIndices[loop]);
+      sizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.push_back(b.getIndexAttr(type.getDimSize(dim)));
+    matrixShape.push_back(type.getDimSize(dim));
+  }
+  auto viewType = memref::SubViewOp::inferRankReducedResultType(
+      matrixShape, type, offsets, sizes, strides);
+  return memref::SubViewOp::create(b, cast<MemRefType>(viewType), source,
+                                   offsets, sizes, strides);
+}
 
 Value KernelBuilder::isAligned(Value source) {
   Value pointer = memref::ExtractAlignedPointerAsIndexOp::create(b, source);
@@ -350,8 +673,11 @@ gpu::LaunchOp KernelBuilder::build() {
   int64_t aBytes = aSharedType.getNumElements() * 2;
   int64_t sharedBytes = aBytes + bSharedType.getNumElements() * 2;
   Value one = index(1);
+  int64_t batches = 1;
+  for (int64_t size : mm.batchSizes)
+    batches *= size;
   auto launch = gpu::LaunchOp::create(
-      b, index(mm.n / t.blockN()), index(mm.m / t.blockM()), one,
+      b, index(mm.n / t.blockN()), index(mm.m / t.blockM()), index(batches),
       index(t.threads()), one, one,
       arith::ConstantIntOp::create(b, sharedBytes, 32));
   OpBuilder::InsertionGuard guard(b);
@@ -365,6 +691,21 @@ gpu::LaunchOp KernelBuilder::build() {
       memref::ViewOp::create(b, aSharedType, shared, index(0), ValueRange());
   Value bShared = memref::ViewOp::create(b, bSharedType, shared, index(aBytes),
                                          ValueRange());
+
+  // The batch indices from blockIdx.z, the last batch loop fastest.
+  SmallVector<OpFoldResult> batchIndices(mm.batchSizes.size());
+  int64_t inner = 1;
+  for (int64_t loop = mm.batchSizes.size() - 1; loop >= 0; --loop) {
+    int64_t size = mm.batchSizes[loop];
+    batchIndices[loop] =
+        size == 1
+            ? OpFoldResult(b.getIndexAttr(0))
+            : OpFoldResult(mod(floorDiv(launch.getBlockIds().z, inner), size));
+    inner *= size;
+  }
+  a = matrixView(0, batchIndices);
+  bMatrix = matrixView(1, batchIndices);
+  c = matrixView(2, batchIndices);
 
   threadId = launch.getThreadIds().x;
   blockRow = mul(launch.getBlockIds().y, t.blockM());
@@ -386,8 +727,8 @@ gpu::LaunchOp KernelBuilder::build() {
         kRows,  offset, alignable(source)};
   };
   TileCopy copies[] = {
-      tileCopy(mm.a, aShared, /*kRows=*/mm.aTransposed, blockRow),
-      tileCopy(mm.b, bShared, /*kRows=*/!mm.bTransposed, blockColumn)};
+      tileCopy(a, aShared, /*kRows=*/mm.aTransposed, blockRow),
+      tileCopy(bMatrix, bShared, /*kRows=*/!mm.bTransposed, blockColumn)};
   aligned = allAligned(copies);
 
   // The warp's accumulators start from C: zero or the bias, written before
@@ -403,7 +744,7 @@ gpu::LaunchOp KernelBuilder::build() {
   for (int64_t i = 0; i < tilesM; ++i)
     for (int64_t j = 0; j < tilesN; ++j)
       accumulators.push_back(vector::TransferReadOp::create(
-          b, accType, mm.c,
+          b, accType, c,
           ValueRange{add(rowBase, i * kMmaM), add(columnBase, j * kMmaN)},
           arith::ConstantOp::create(b, b.getF32FloatAttr(0)).getResult(),
           inBounds));
@@ -466,7 +807,7 @@ gpu::LaunchOp KernelBuilder::build() {
   for (int64_t i = 0; i < tilesM; ++i)
     for (int64_t j = 0; j < tilesN; ++j)
       vector::TransferWriteOp::create(
-          b, loop.getResult(i * tilesN + j), mm.c,
+          b, loop.getResult(i * tilesN + j), c,
           ValueRange{add(rowBase, i * kMmaM), add(columnBase, j * kMmaN)},
           inBounds);
   return launch;
@@ -500,20 +841,47 @@ struct TensorCoreMatmulPass
     : public tfm::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
   using Base::Base;
 
+  struct Candidate {
+    linalg::LinalgOp op;
+    Matmul mm;
+    Tiling tiling;
+    std::optional<Fusion> prologue, epilogue;
+  };
+
   void runOnOperation() override {
-    SmallVector<std::tuple<linalg::LinalgOp, Matmul, Tiling>> matmuls;
+    std::vector<Candidate> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       std::optional<Matmul> mm = matchMatmul(op, roundF32Operands);
       if (!mm)
         return;
-      if (std::optional<Tiling> tiling = chooseTiling(*mm))
-        matmuls.emplace_back(op, *mm, *tiling);
+      std::optional<Tiling> tiling = chooseTiling(*mm);
+      if (!tiling)
+        return;
+      Candidate candidate{op, *mm, *tiling, std::nullopt, std::nullopt};
+      if (fuseElementwise) {
+        candidate.prologue = matchPrologue(op, *mm);
+        candidate.epilogue = matchEpilogue(op, *mm);
+        // The epilogue's output is written while other blocks still read
+        // the prologue's inputs.
+        if (candidate.prologue && candidate.epilogue) {
+          Value out = candidate.epilogue->op.getDpsInitOperand(0)->get();
+          if (llvm::any_of(candidate.prologue->op.getDpsInputs(),
+                           [&](Value in) { return mayOverlap(in, out); }))
+            candidate.prologue.reset();
+        }
+      }
+      candidates.push_back(std::move(candidate));
     });
     IRRewriter rewriter(&getContext());
-    for (auto &[op, mm, tiling] : matmuls) {
-      ImplicitLocOpBuilder b(op.getLoc(), op);
-      gpu::LaunchOp launch = KernelBuilder(b, mm, tiling).build();
-      op->erase();
+    for (Candidate &candidate : candidates) {
+      // At the epilogue, when there is one: views and allocations of its
+      // buffers may come between the product and it (nothing else does).
+      Operation *position =
+          candidate.epilogue ? candidate.epilogue->op : candidate.op;
+      ImplicitLocOpBuilder b(candidate.op.getLoc(), position);
+      gpu::LaunchOp launch =
+          KernelBuilder(b, candidate.mm, candidate.tiling).build();
+      candidate.op->erase();
       // Warp-level fragments to lanes: ldmatrix, mma.sync and the lanes'
       // loads and stores of C. The warp-level ops are left dead.
       if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, launch))) {
@@ -523,6 +891,14 @@ struct TensorCoreMatmulPass
       if (failed(eraseDeadWarpLevelOps(launch))) {
         launch.emitError("warp-level ops are left in this matmul's kernel");
         return signalPassFailure();
+      }
+      if (candidate.prologue) {
+        fusePrologue(launch, candidate.mm.c, *candidate.prologue);
+        candidate.prologue->op->erase();
+      }
+      if (candidate.epilogue) {
+        fuseEpilogue(launch, candidate.mm.c, *candidate.epilogue);
+        candidate.epilogue->op->erase();
       }
     }
   }

@@ -1,5 +1,6 @@
 // RUN: tfm-opt %s -split-input-file --tfm-gpu-tensor-core-matmul | FileCheck %s
 // RUN: tfm-opt %s -split-input-file --tfm-gpu-tensor-core-matmul=round-f32-operands | FileCheck %s --check-prefix=ROUND
+// RUN: tfm-opt %s -split-input-file --tfm-gpu-tensor-core-matmul=fuse-elementwise=false | FileCheck %s --check-prefix=UNFUSED
 
 // A linear's product: f32 activations, f16 weights, f32 C holding the bias.
 // 32 x 96 in 32 x 32 tiles: three blocks of one warp, each warp 2 x 4
@@ -181,6 +182,110 @@ func.func @attention_products(%q: memref<128x64xf32, strided<[192, 1], offset: ?
     %m = arith.mulf %x, %y : f32
     %a = arith.addf %acc, %m : f32
     linalg.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+// Batch loops: the scores of every head at once, keys in the packed
+// [B, S, H, D] layout. One grid z index per (batch, head); each block
+// takes its head's matrices as rank-reduced subviews.
+// CHECK-LABEL: func.func @batched_scores
+// CHECK: gpu.launch
+// ROUND-LABEL: func.func @batched_scores
+// ROUND: gpu.launch blocks({{.*}}) in ({{.*}} = %c2{{.*}}, {{.*}} = %c2{{.*}}, {{.*}} = %c4{{.*}}) threads({{.*}}) in ({{.*}} = %c128
+// ROUND: memref.subview %{{.*}}[0, 0, %{{.*}}, 0] [1, 128, 1, 64] [1, 1, 1, 1] : memref<1x128x4x64xf32> to memref<128x64xf32, strided<[256, 1], offset: ?>>
+// ROUND: memref.subview %{{.*}}[0, %{{.*}}, 0, 0] [1, 1, 64, 128] [1, 1, 1, 1] : memref<1x4x64x128xf16> to memref<64x128xf16, strided<[128, 1], offset: ?>>
+// ROUND: memref.subview %{{.*}}[0, %{{.*}}, 0, 0] [1, 1, 128, 128] [1, 1, 1, 1] : memref<1x4x128x128xf32> to memref<128x128xf32, strided<[128, 1], offset: ?>>
+// ROUND: nvgpu.device_async_copy {{.*}} : memref<64x128xf16, strided<[128, 1], offset: ?>> to
+// ROUND: nvgpu.mma.sync
+// ROUND-NOT: linalg.generic
+#k = affine_map<(b, h, j, i, c) -> (b, j, h, c)>
+#qt = affine_map<(b, h, j, i, c) -> (b, h, c, i)>
+#s = affine_map<(b, h, j, i, c) -> (b, h, j, i)>
+func.func @batched_scores(%k: memref<1x128x4x64xf32>, %qt: memref<1x4x64x128xf16>, %s: memref<1x4x128x128xf32>) {
+  linalg.generic {indexing_maps = [#k, #qt, #s], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%k, %qt : memref<1x128x4x64xf32>, memref<1x4x64x128xf16>) outs(%s : memref<1x4x128x128xf32>) {
+  ^bb0(%x: f32, %y: f16, %acc: f32):
+    %yf = arith.extf %y : f16 to f32
+    %m = arith.mulf %x, %yf : f32
+    %a = arith.addf %acc, %m : f32
+    linalg.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+// A linear with its bias and GELU: the bias broadcast just before the
+// product is computed where the lanes would load C, the GELU just after
+// it where they store C; neither is a kernel of its own.
+// CHECK-LABEL: func.func @bias_and_activation
+// CHECK-NOT: linalg.generic
+// CHECK: gpu.launch
+// CHECK-NOT: vector.load {{.*}} : memref<32x64xf32>, vector<2xf32>
+// CHECK: memref.load %{{.*}}[%{{.*}}] : memref<64xf32>
+// CHECK: nvgpu.mma.sync
+// CHECK: vector.store %{{.*}} : memref<32x64xf32>, vector<2xf32>
+// CHECK: math.erf
+// CHECK: math.erf
+// CHECK: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<32x64xf32>, vector<2xf32>
+// CHECK-NOT: linalg.generic
+// ROUND-LABEL: func.func @bias_and_activation
+// UNFUSED-LABEL: func.func @bias_and_activation
+// UNFUSED: linalg.generic
+// UNFUSED: gpu.launch
+// UNFUSED-NOT: math.erf
+// UNFUSED: linalg.generic
+// UNFUSED: math.erf
+#row = affine_map<(m, n) -> (n)>
+#id = affine_map<(m, n) -> (m, n)>
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @bias_and_activation(%x: memref<32x32xf32>, %w: memref<32x64xf16>, %bias: memref<64xf32>) -> memref<32x64xf32> {
+  %c = memref.alloc() : memref<32x64xf32>
+  linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<64xf32>) outs(%c : memref<32x64xf32>) {
+  ^bb0(%b: f32, %o: f32):
+    linalg.yield %b : f32
+  }
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<32x32xf32>, memref<32x64xf16>) outs(%c : memref<32x64xf32>) {
+  ^bb0(%a: f32, %v: f16, %acc: f32):
+    %vf = arith.extf %v : f16 to f32
+    %p = arith.mulf %a, %vf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %y = memref.alloc() : memref<32x64xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<32x64xf32>) outs(%y : memref<32x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.erf %in : f32
+    linalg.yield %e : f32
+  }
+  return %y : memref<32x64xf32>
+}
+
+// -----
+
+// An epilogue writing into A's buffer (free once the product is done, but
+// other blocks still read it while this one would write) stays a pass of
+// its own.
+// CHECK-LABEL: func.func @epilogue_into_lhs
+// CHECK: gpu.launch
+// CHECK: linalg.generic
+// CHECK: math.erf
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_into_lhs(%x: memref<32x32xf32>, %w: memref<32x32xf16>, %c: memref<32x32xf32>) {
+  linalg.matmul ins(%x, %w : memref<32x32xf32>, memref<32x32xf16>) outs(%c : memref<32x32xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<32x32xf32>) outs(%x : memref<32x32xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.erf %in : f32
+    linalg.yield %e : f32
   }
   return
 }
