@@ -161,7 +161,10 @@ def TensorCoreMatmulPass
     per element; neither then runs as a kernel of its own. Buffers are
     compared by their byte ranges in the arena: an epilogue whose output
     may share bytes with A, B or the prologue's inputs (other blocks still
-    read them) is not fused.
+    read them) is not fused. An f32 operand that a generic just rounded to
+    f16 and back (the f16 precision's narrowing of a linear's input) is read
+    before the rounding instead, which the staging repeats; the rounding
+    pass goes.
   }];
   let options = [
     Option<"roundF32Operands", "round-f32-operands", "bool",

@@ -366,6 +366,78 @@ static std::optional<Fusion> matchEpilogue(Operation *matmul,
   return fusion;
 }
 
+/// Whether `generic` only rounds its input to f16 and back, elementwise.
+static bool isRoundTripToF16(linalg::GenericOp generic) {
+  if (!generic.hasPureBufferSemantics() || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || generic.getNumReductionLoops() != 0 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  Block *body = generic.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto ext = yield.getValues()[0].getDefiningOp<arith::ExtFOp>();
+  auto trunc = ext ? ext.getIn().getDefiningOp<arith::TruncFOp>() : nullptr;
+  return trunc && trunc.getIn() == body->getArgument(0) &&
+         trunc.getType().isF16() && body->getOperations().size() == 3;
+}
+
+/// Reads `operand` of `product`, an f32 buffer that a generic just filled
+/// with its input rounded to f16 and back, from that input instead: the
+/// kernel rounds f32 operands to f16 as it stages them, so the rounding
+/// pass is redundant (and a kernel launch). The operand must reach the
+/// rounded buffer through reshapes only, the buffer have no other use, the
+/// input the buffer's type, and nothing in between write the input.
+static void bypassRoundTrip(OpOperand &operand, Operation *product) {
+  SmallVector<Operation *> views;
+  Value root = operand.get();
+  while (Operation *def = root.getDefiningOp()) {
+    if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
+      break;
+    if (!root.hasOneUse())
+      return;
+    views.push_back(def);
+    root = def->getOperand(0);
+  }
+  auto alloc = root.getDefiningOp<memref::AllocOp>();
+  if (!alloc || !alloc.getResult().hasNUses(2))
+    return;
+  linalg::GenericOp rounding;
+  for (Operation *user : alloc->getUsers())
+    if (auto generic = dyn_cast<linalg::GenericOp>(user);
+        generic && generic.getDpsInitOperand(0)->get() == root &&
+        isRoundTripToF16(generic))
+      rounding = generic;
+  if (!rounding || rounding->getBlock() != product->getBlock() ||
+      !rounding->isBeforeInBlock(product))
+    return;
+  Value input = rounding.getDpsInputOperand(0)->get();
+  if (input.getType() != root.getType())
+    return;
+  for (Operation *op = rounding->getNextNode(); op != product;
+       op = op->getNextNode()) {
+    if (isMemoryEffectFree(op) || isa<memref::AllocOp>(op))
+      continue;
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp || llvm::any_of(linalgOp.getDpsInits(), [&](Value init) {
+          return mayOverlap(init, input);
+        }))
+      return;
+  }
+  // The same reshapes, of the input.
+  Value value = input;
+  OpBuilder b(product);
+  for (Operation *view : llvm::reverse(views)) {
+    IRMapping mapping;
+    mapping.map(view->getOperand(0), value);
+    value = b.clone(*view, mapping)->getResult(0);
+  }
+  operand.set(value);
+  for (Operation *view : views)
+    view->erase();
+  rounding->erase();
+  alloc->erase();
+}
+
 /// Evaluates `fusion`'s body at (row, column): inputs are loaded there
 /// (through their maps), but for `known` ones.
 static Value evaluateAt(ImplicitLocOpBuilder &b, const Fusion &fusion,
@@ -857,6 +929,13 @@ struct TensorCoreMatmulPass
       std::optional<Tiling> tiling = chooseTiling(*mm);
       if (!tiling)
         return;
+      // f32 operands are rounded to f16 as they are staged: a pass that
+      // only rounds them beforehand is dropped.
+      for (int i = 0; i < 2; ++i)
+        if (getElementTypeOrSelf(op->getOperand(i).getType()).isF32())
+          bypassRoundTrip(op->getOpOperand(i), op);
+      mm->a = op.getDpsInputOperand(0)->get();
+      mm->b = op.getDpsInputOperand(1)->get();
       Candidate candidate{op, *mm, *tiling, std::nullopt, std::nullopt};
       if (fuseElementwise) {
         candidate.prologue = matchPrologue(op, *mm);

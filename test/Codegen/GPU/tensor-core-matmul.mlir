@@ -289,3 +289,31 @@ func.func @epilogue_into_lhs(%x: memref<32x32xf32>, %w: memref<32x32xf16>, %c: m
   }
   return
 }
+
+// -----
+
+// The f16 precision rounds a linear's input to f16 and back in a pass of
+// its own; the kernel rounds f32 operands as it stages them, so it reads
+// the unrounded input and the pass goes.
+// CHECK-LABEL: func.func @rounded_input
+// CHECK-SAME: (%[[X:.*]]: memref<1x32x32xf32>
+// CHECK-NOT: arith.truncf %{{.*}} : f32 to f16
+// CHECK: %[[A:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1], [2]] : memref<1x32x32xf32> into memref<32x32xf32>
+// CHECK: gpu.launch
+// CHECK: vector.load %[[A]]
+// CHECK: arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// CHECK-NOT: linalg.generic
+#id3 = affine_map<(b, m, k) -> (b, m, k)>
+func.func @rounded_input(%x: memref<1x32x32xf32>, %w: memref<32x32xf16>, %c: memref<32x32xf32>) {
+  %r = memref.alloc() : memref<1x32x32xf32>
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x32x32xf32>) outs(%r : memref<1x32x32xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %in : f32 to f16
+    %e = arith.extf %t : f16 to f32
+    linalg.yield %e : f32
+  }
+  %a = memref.collapse_shape %r [[0, 1], [2]] : memref<1x32x32xf32> into memref<32x32xf32>
+  linalg.matmul ins(%a, %w : memref<32x32xf32>, memref<32x32xf16>) outs(%c : memref<32x32xf32>)
+  return
+}
