@@ -120,6 +120,10 @@ static void buildKernelsPhase(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createInterchangeReductionsPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
+  // Sibling loops over the same points, the second reading what the first
+  // wrote at the same point (a fill and the reduction it initializes), are
+  // one kernel.
+  funcPm.addPass(createParallelLoopFusionPass());
   // Innermost dimension first: it is tiled 32 wide and mapped to
   // threadIdx.x (a warp reads consecutive elements), the next one 4 wide
   // to threadIdx.y; the tile loops map to blocks. The loops inside a tile
