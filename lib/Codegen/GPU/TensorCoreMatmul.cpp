@@ -921,7 +921,22 @@ struct TensorCoreMatmulPass
   };
 
   void runOnOperation() override {
+    // First the roundings the kernels make redundant: dropping them changes
+    // which ops are next to the products.
+    getOperation().walk([&](linalg::LinalgOp op) {
+      std::optional<Matmul> mm = matchMatmul(op, roundF32Operands);
+      if (!mm || !chooseTiling(*mm))
+        return;
+      // f32 operands are rounded to f16 as they are staged: a pass that
+      // only rounds them beforehand is dropped.
+      for (int i = 0; i < 2; ++i)
+        if (getElementTypeOrSelf(op->getOperand(i).getType()).isF32())
+          bypassRoundTrip(op->getOpOperand(i), op);
+    });
+
     std::vector<Candidate> candidates;
+    // A generic between two products is fused into one of them at most.
+    DenseSet<Operation *> claimed;
     getOperation().walk([&](linalg::LinalgOp op) {
       std::optional<Matmul> mm = matchMatmul(op, roundF32Operands);
       if (!mm)
@@ -929,13 +944,6 @@ struct TensorCoreMatmulPass
       std::optional<Tiling> tiling = chooseTiling(*mm);
       if (!tiling)
         return;
-      // f32 operands are rounded to f16 as they are staged: a pass that
-      // only rounds them beforehand is dropped.
-      for (int i = 0; i < 2; ++i)
-        if (getElementTypeOrSelf(op->getOperand(i).getType()).isF32())
-          bypassRoundTrip(op->getOpOperand(i), op);
-      mm->a = op.getDpsInputOperand(0)->get();
-      mm->b = op.getDpsInputOperand(1)->get();
       Candidate candidate{op, *mm, *tiling, std::nullopt, std::nullopt};
       if (fuseElementwise) {
         candidate.prologue = matchPrologue(op, *mm);
@@ -948,6 +956,10 @@ struct TensorCoreMatmulPass
                            [&](Value in) { return mayOverlap(in, out); }))
             candidate.prologue.reset();
         }
+        for (std::optional<Fusion> *fusion :
+             {&candidate.prologue, &candidate.epilogue})
+          if (*fusion && !claimed.insert((*fusion)->op).second)
+            fusion->reset();
       }
       candidates.push_back(std::move(candidate));
     });

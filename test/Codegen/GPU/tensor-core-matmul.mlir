@@ -317,3 +317,40 @@ func.func @rounded_input(%x: memref<1x32x32xf32>, %w: memref<32x32xf16>, %c: mem
   linalg.matmul ins(%a, %w : memref<32x32xf32>, memref<32x32xf16>) outs(%c : memref<32x32xf32>)
   return
 }
+
+// -----
+
+// Two products in a row. The generic between them reads the first's C and
+// writes the second's: it is fused once, as the first's epilogue. The
+// rounding of the second's input would have been the first's epilogue too;
+// it goes, the second product reading the first's output directly.
+// CHECK-LABEL: func.func @chained
+// CHECK-SAME: (%[[X:[^:]*]]: memref<32x32xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: gpu.launch
+// CHECK: math.erf
+// CHECK: gpu.launch
+// CHECK-NOT: math.erf
+// CHECK: gpu.launch
+// CHECK-NOT: linalg.generic
+#id = affine_map<(m, n) -> (m, n)>
+func.func @chained(%x: memref<32x32xf32>, %w: memref<32x32xf16>, %c1: memref<32x32xf32>, %c2: memref<32x32xf32>, %c3: memref<32x32xf32>) {
+  linalg.matmul ins(%x, %w : memref<32x32xf32>, memref<32x32xf16>) outs(%c1 : memref<32x32xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c1 : memref<32x32xf32>) outs(%c2 : memref<32x32xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.erf %in : f32
+    linalg.yield %e : f32
+  }
+  linalg.matmul ins(%x, %w : memref<32x32xf32>, memref<32x32xf16>) outs(%c2 : memref<32x32xf32>)
+  %r = memref.alloc() : memref<32x32xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c2 : memref<32x32xf32>) outs(%r : memref<32x32xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %in : f32 to f16
+    %e = arith.extf %t : f16 to f32
+    linalg.yield %e : f32
+  }
+  linalg.matmul ins(%r, %w : memref<32x32xf32>, memref<32x32xf16>) outs(%c3 : memref<32x32xf32>)
+  return
+}
