@@ -1,17 +1,21 @@
 //===- GpuPipeline.cpp - tfm to NVPTX kernels and their host code ---------===//
 //
 // graph -> linalg -> bufferized -> kernels -> llvm, for NVIDIA GPUs. The
-// graph and linalg phases are the ones every target shares; buffers are
-// planned as on the CPU (one arena, one weights blob), except that every
-// constant goes to the blob, since kernels cannot read the host's read-only
-// data. Each linalg op then becomes one kernel whose two innermost
-// parallel loops are tiled 32 x 4 (32 consecutive elements per warp), the
-// tiles mapped to blocks and the points of a tile to threads (a reduction
-// stays a loop in each thread).
+// graph and linalg phases are the ones every target shares (attention in
+// its batched form, every op over all heads); buffers are planned as on the
+// CPU (one arena, one weights blob), except that every constant goes to the
+// blob, since kernels cannot read the host's read-only data. Before
+// planning, f16 products become tensor-core kernels (tiles staged in shared
+// memory by cp.async, fragments read by ldmatrix, products by mma.sync,
+// with the bias, the elementwise op after them and the rounding of their
+// inputs fused in), and the other ops parallel loops, sibling loops over
+// the same points fused. Each loop nest then becomes one kernel whose two
+// innermost parallel loops are tiled 32 x 4 (32 consecutive elements per
+// warp), the tiles mapped to blocks and the points of a tile to threads (a
+// reduction stays a loop in each thread).
 // The host code launches the kernels in order on one stream; the runtime
 // provides the `mgpu*` functions that upstream's lowering calls. Not yet:
-// fusion across kernels (attention takes several per head), wgmma/TMA on
-// sm_90a, multi-stage copy pipelines.
+// fused (flash) attention, wgmma/TMA on sm_90a, multi-stage copy pipelines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,6 +112,15 @@ static void buildBufferizedPhase(OpPassManager &pm,
     matmul.roundF32Operands = options.precision == GpuPrecision::Fp16;
     pm.nest<func::FuncOp>().addPass(createTensorCoreMatmulPass(matmul));
   }
+  // The other ops become parallel loops here, while their buffers are
+  // distinct allocations: sibling loops over the same points, the second
+  // reading what the first wrote at the same point (a fill and the
+  // reduction it initializes), fuse into one kernel, which upstream's alias
+  // check only proves before the buffers are views of one arena.
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createInterchangeReductionsPass());
+  funcPm.addPass(createConvertLinalgToParallelLoopsPass());
+  funcPm.addPass(createParallelLoopFusionPass());
   pm.addPass(createPlanMemoryPass());
   // Kernels read every constant from the device copy of the blob.
   ExternalizeWeightsPassOptions weights;
@@ -118,12 +131,6 @@ static void buildBufferizedPhase(OpPassManager &pm,
 
 static void buildKernelsPhase(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createInterchangeReductionsPass());
-  funcPm.addPass(createConvertLinalgToParallelLoopsPass());
-  // Sibling loops over the same points, the second reading what the first
-  // wrote at the same point (a fill and the reduction it initializes), are
-  // one kernel.
-  funcPm.addPass(createParallelLoopFusionPass());
   // Innermost dimension first: it is tiled 32 wide and mapped to
   // threadIdx.x (a warp reads consecutive elements), the next one 4 wide
   // to threadIdx.y; the tile loops map to blocks. The loops inside a tile
