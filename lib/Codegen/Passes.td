@@ -186,6 +186,25 @@ def TensorCoreMatmulPass
   ];
 }
 
+def AccumulateInRegistersPass
+    : Pass<"tfm-gpu-accumulate-in-registers", "func::FuncOp"> {
+  let summary = "Carries reduction accumulators through scf.for iterations";
+  let description = [{
+    A reduction lowered to loops loads and stores its output element on
+    every step (`out[i] = out[i] + x[i, k]`), a global-memory round trip per
+    step on a GPU. For every `scf.for` whose body loads and later stores the
+    same loop-invariant element of a buffer, and accesses that buffer (any
+    view of the same allocation, global or argument) nowhere else, the
+    element is loaded once before the loop, carried as an iteration
+    argument, and stored once after it. Other memory effects in the body
+    (calls, unknown ops) leave the loop alone. Buffers with different roots
+    are taken as disjoint: distinct allocations, and the entry function's
+    arguments (weights, arena, inputs, outputs), are.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def InnermostLoopsFirstPass
     : Pass<"tfm-gpu-innermost-loops-first", "func::FuncOp"> {
   let summary = "Reverses the dimensions of outermost scf.parallel loops";

@@ -121,6 +121,8 @@ static void buildBufferizedPhase(OpPassManager &pm,
   funcPm.addPass(createInterchangeReductionsPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   funcPm.addPass(createParallelLoopFusionPass());
+  // Reductions accumulate in registers, not in their output buffer.
+  funcPm.addPass(createAccumulateInRegistersPass());
   pm.addPass(createPlanMemoryPass());
   // Kernels read every constant from the device copy of the blob.
   ExternalizeWeightsPassOptions weights;
