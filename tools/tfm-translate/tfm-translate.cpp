@@ -24,6 +24,11 @@ static llvm::cl::list<std::string> inputShapes(
     llvm::cl::desc("--import-onnx: shape of a graph input (repeatable), e.g. "
                    "input_ids=1x128"),
     llvm::cl::value_desc("NAME=D1xD2x..."));
+static llvm::cl::list<std::string> dimValues(
+    "dim",
+    llvm::cl::desc("--import-onnx: size of a symbolic input dimension "
+                   "(repeatable), e.g. batch=1"),
+    llvm::cl::value_desc("NAME=N"));
 
 static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
                                            MLIRContext *context) {
@@ -32,6 +37,11 @@ static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
   tfm::OnnxImportOptions options;
   for (const std::string &spec : inputShapes)
     if (std::optional<std::string> error = tfm::parseInputShape(spec, options)) {
+      emitError(UnknownLoc::get(context)) << *error;
+      return {};
+    }
+  for (const std::string &spec : dimValues)
+    if (std::optional<std::string> error = tfm::parseDimValue(spec, options)) {
       emitError(UnknownLoc::get(context)) << *error;
       return {};
     }

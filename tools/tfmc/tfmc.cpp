@@ -176,6 +176,12 @@ cl::list<std::string> inputShapes(
     cl::desc("Shape of a graph input, fixing its symbolic dimensions "
              "(repeatable), e.g. input_ids=1x128"),
     cl::value_desc("NAME=D1xD2x..."), cl::cat(category));
+cl::list<std::string> dimValues(
+    "dim",
+    cl::desc("Size of a symbolic dimension of the graph inputs, in every "
+             "input that declares it (repeatable), e.g. batch=1, "
+             "past_sequence=127"),
+    cl::value_desc("NAME=N"), cl::cat(category));
 cl::opt<std::string>
     targetCpu("target-cpu",
               cl::desc("CPU to generate code for (default: this host)"),
@@ -434,6 +440,9 @@ int main(int argc, char **argv) {
   for (const std::string &spec : inputShapes)
     if (std::optional<std::string> error = parseInputShape(spec, importOptions))
       return fail(*error);
+  for (const std::string &spec : dimValues)
+    if (std::optional<std::string> error = parseDimValue(spec, importOptions))
+      return fail(*error);
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -449,9 +458,9 @@ int main(int argc, char **argv) {
 
   OwningOpRef<ModuleOp> module;
   if (StringRef(inputFile).ends_with(".mlir")) {
-    if (!inputShapes.empty())
-      return fail("--input-shape applies to ONNX models; '" + inputFile +
-                  "' is MLIR");
+    if (!inputShapes.empty() || !dimValues.empty())
+      return fail(std::string(inputShapes.empty() ? "--dim" : "--input-shape") +
+                  " applies to ONNX models; '" + inputFile + "' is MLIR");
     std::unique_ptr<llvm::MemoryBuffer> buffer =
         readModelFile(&context, inputFile);
     if (!buffer)

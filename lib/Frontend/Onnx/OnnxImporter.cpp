@@ -32,6 +32,7 @@
 #include <climits>
 #include <map>
 #include <queue>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -98,6 +99,21 @@ mlir::tfm::parseInputShape(StringRef spec, OnnxImportOptions &options) {
   }
   if (!options.inputShapes.try_emplace(name, shape).second)
     return "--input-shape gives input '" + name.str() + "' twice";
+  return std::nullopt;
+}
+
+std::optional<std::string>
+mlir::tfm::parseDimValue(StringRef spec, OnnxImportOptions &options) {
+  auto [name, value] = spec.rsplit('=');
+  int64_t dim;
+  if (name.empty() || !spec.contains('='))
+    return "--dim expects NAME=N (a symbolic dimension and its size), got '" +
+           spec.str() + "'";
+  if (value.getAsInteger(10, dim) || dim < 0)
+    return "--dim " + spec.str() + ": '" + value.str() +
+           "' is not a non-negative size";
+  if (!options.dimValues.try_emplace(name, dim).second)
+    return "--dim gives '" + name.str() + "' twice";
   return std::nullopt;
 }
 
@@ -193,6 +209,11 @@ private:
   llvm::StringMap<int64_t> opsets;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   SmallVector<int> order;
+  /// The symbolic dimensions that --dim fixed in some input.
+  llvm::StringSet<> usedDims;
+  /// Every symbolic dimension the inputs declare, for messages.
+  llvm::SetVector<std::string, SmallVector<std::string>, std::set<std::string>>
+      declaredDims;
 };
 
 } // namespace
@@ -442,10 +463,18 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
       if (dim.has_dim_value()) {
         declared.push_back(dim.dim_value());
         symbols.push_back("");
+      } else if (dim.has_dim_param() &&
+                 options.dimValues.contains(dim.dim_param()) &&
+                 !options.inputShapes.contains(input.name())) {
+        declared.push_back(options.dimValues.lookup(dim.dim_param()));
+        symbols.push_back("");
+        usedDims.insert(dim.dim_param());
       } else {
         declared.push_back(ShapedType::kDynamic);
         symbols.push_back(dim.has_dim_param() ? dim.dim_param() : "?");
       }
+      if (dim.has_dim_param() && !dim.has_dim_value())
+        declaredDims.insert(dim.dim_param());
     }
 
   auto given = options.inputShapes.find(input.name());
@@ -479,10 +508,13 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
                           << input.name() << "=D1xD2x...";
   for (auto [i, dim] : llvm::enumerate(declared))
     if (ShapedType::isDynamic(dim))
-      return emitError(loc) << "graph input '" << input.name()
-                            << "' dimension " << i << " ('" << symbols[i]
-                            << "') is not fixed; give its shape with "
-                            << suggestion();
+      return emitError(loc)
+             << "graph input '" << input.name() << "' dimension " << i << " ('"
+             << symbols[i] << "') is not fixed; give its shape with "
+             << suggestion()
+             << (symbols[i] == "?" ? std::string()
+                                   : " or the size of '" + symbols[i] +
+                                         "' with --dim " + symbols[i] + "=N");
   return checkInputSize(input, RankedTensorType::get(declared, elementType));
 }
 
@@ -593,6 +625,19 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
            << "', which is not a graph input; the inputs are ";
       for (auto [i, input] : llvm::enumerate(inputs))
         diag << (i ? ", " : "") << "'" << input->name() << "'";
+      failed = true;
+    }
+  for (const auto &given : options.dimValues)
+    if (!usedDims.contains(given.getKey()) && !failed) {
+      InFlightDiagnostic diag = emitError(modelLoc);
+      diag << "--dim names '" << given.getKey()
+           << "', which no graph input declares as a symbolic dimension";
+      if (declaredDims.empty())
+        diag << " (the inputs declare none)";
+      else
+        diag << "; they declare ";
+      for (auto [i, name] : llvm::enumerate(declaredDims))
+        diag << (i ? ", " : "") << "'" << name << "'";
       failed = true;
     }
   if (failed)

@@ -28,6 +28,10 @@ struct OnnxImportOptions {
   /// Shapes for graph inputs by name; they replace the declared shapes and
   /// must agree with every static dimension declared.
   llvm::StringMap<SmallVector<int64_t>> inputShapes;
+  /// Values of symbolic dimensions by name (ONNX `dim_param`, e.g.
+  /// "batch", "past_sequence"): they fix that dimension in every graph input
+  /// that declares it. An input in `inputShapes` takes its shape from there.
+  llvm::StringMap<int64_t> dimValues;
   /// Initializers and constants with more elements than this are imported as
   /// `dense_resource` blobs; smaller ones as `dense` literals.
   int64_t maxInlineElements = 1024;
@@ -44,6 +48,11 @@ struct OnnxImportOptions {
 /// into `options`. Returns an error message on malformed input.
 std::optional<std::string> parseInputShape(StringRef spec,
                                            OnnxImportOptions &options);
+
+/// Parses a `--dim` value, `NAME=N`, into `options`. Returns an error
+/// message on malformed input.
+std::optional<std::string> parseDimValue(StringRef spec,
+                                         OnnxImportOptions &options);
 
 /// Imports the model in `path`. External data files are resolved relative to
 /// the model's directory. Returns null after reporting errors.
