@@ -13,6 +13,11 @@ real exports; compile with --input-shape.
     /usr/bin/python3 scripts/export_models.py --config full --out build/models
     /usr/bin/python3 scripts/export_models.py --config demo --opset 17 \
         --out examples/models
+    /usr/bin/python3 scripts/export_models.py --config tiny --past \
+        --out test/Models
+
+With --past the decoders are exported in their generation form (past keys
+and values in, present ones out, as Hugging Face exports them).
 
 Run with Debian's Python (python3-torch 1.13, python3-onnx).
 """
@@ -138,16 +143,24 @@ class Gpt2Attention(nn.Module):
         b, s, _ = x.shape
         return x.view(b, s, self.heads, self.head_dim).permute(0, 2, 1, 3)
 
-    def forward(self, x):
+    def forward(self, x, past=None, mask=None):
         q, k, v = self.c_attn(x).split(x.shape[-1], dim=2)
         q, k, v = self.split(q), self.split(k), self.split(v)
+        if past is not None:
+            # The cache as Hugging Face's GPT-2 keeps it: keys and values
+            # of earlier tokens, appended to along the sequence.
+            k = torch.cat((past[0], k), dim=-2)
+            v = torch.cat((past[1], v), dim=-2)
+        present = (k, v)
         w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
         q_len, k_len = q.shape[-2], k.shape[-2]
         causal = self.bias[:, :, k_len - q_len:k_len, :k_len]
         w = torch.where(causal, w, torch.tensor(torch.finfo(w.dtype).min))
+        if mask is not None:
+            w = w + mask
         ctx = torch.matmul(torch.softmax(w, dim=-1), v)
         ctx = ctx.permute(0, 2, 1, 3).contiguous()
-        return self.c_proj(ctx.view(ctx.shape[0], ctx.shape[1], -1))
+        return self.c_proj(ctx.view(ctx.shape[0], ctx.shape[1], -1)), present
 
 
 class Gpt2Block(nn.Module):
@@ -160,9 +173,10 @@ class Gpt2Block(nn.Module):
         self.act = nn.GELU(approximate="tanh")
         self.c_proj = nn.Linear(4 * c["hidden"], c["hidden"])
 
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.c_proj(self.act(self.c_fc(self.ln_2(x))))
+    def forward(self, x, past=None, mask=None):
+        a, present = self.attn(self.ln_1(x), past, mask)
+        x = x + a
+        return x + self.c_proj(self.act(self.c_fc(self.ln_2(x)))), present
 
 
 class Gpt2(nn.Module):
@@ -177,9 +191,26 @@ class Gpt2(nn.Module):
         positions = torch.arange(input_ids.shape[1], dtype=torch.long)
         x = self.wte(input_ids) + self.wpe(positions)
         for block in self.blocks:
-            x = block(x)
+            x, _ = block(x)
         # The LM head is tied to the token embedding.
         return torch.matmul(self.ln_f(x), self.wte.weight.t())
+
+
+class Gpt2WithPast(Gpt2):
+    """GPT-2 as Hugging Face exports it for generation: attention mask and
+    position ids as inputs, past keys/values in, present ones out."""
+
+    def forward(self, input_ids, attention_mask, position_ids, *past):
+        x = self.wte(input_ids) + self.wpe(position_ids)
+        dtype = x.dtype
+        mask = (1.0 - attention_mask[:, None, None, :].to(dtype)) * \
+            torch.finfo(dtype).min
+        presents = []
+        for i, block in enumerate(self.blocks):
+            x, present = block(x, (past[2 * i], past[2 * i + 1]), mask)
+            presents += present
+        logits = torch.matmul(self.ln_f(x), self.wte.weight.t())
+        return (logits, *presents)
 
 
 # ----------------------------------------------------------------------------
@@ -218,7 +249,7 @@ class LlamaAttention(nn.Module):
         self.o_proj = nn.Linear(self.heads * self.head_dim, c["hidden"],
                                 bias=False)
 
-    def forward(self, x, cos, sin, mask):
+    def forward(self, x, cos, sin, mask, past=None):
         b, s, _ = x.shape
         q = self.q_proj(x).view(b, s, self.heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, s, self.kv_heads,
@@ -227,6 +258,13 @@ class LlamaAttention(nn.Module):
                                 self.head_dim).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
+        if past is not None:
+            # The cache holds rotated keys of the KV heads, before the
+            # repeat for grouped-query attention.
+            k = torch.cat((past[0], k), dim=2)
+            v = torch.cat((past[1], v), dim=2)
+        present = (k, v)
+        s = k.shape[2]
         # Grouped-query attention: repeat each KV head for its query heads.
         rep = self.heads // self.kv_heads
         k = k[:, :, None, :, :].expand(b, self.kv_heads, rep, s,
@@ -237,8 +275,8 @@ class LlamaAttention(nn.Module):
                                            b, self.heads, s, self.head_dim)
         w = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.head_dim)
         w = torch.softmax(w + mask, dim=-1)
-        ctx = torch.matmul(w, v).transpose(1, 2).reshape(b, s, -1)
-        return self.o_proj(ctx)
+        ctx = torch.matmul(w, v).transpose(1, 2).reshape(b, q.shape[2], -1)
+        return self.o_proj(ctx), present
 
 
 class LlamaLayer(nn.Module):
@@ -251,10 +289,12 @@ class LlamaLayer(nn.Module):
         self.up = nn.Linear(c["hidden"], c["ffn"], bias=False)
         self.down = nn.Linear(c["ffn"], c["hidden"], bias=False)
 
-    def forward(self, x, cos, sin, mask):
-        x = x + self.attn(self.input_norm(x), cos, sin, mask)
+    def forward(self, x, cos, sin, mask, past=None):
+        a, present = self.attn(self.input_norm(x), cos, sin, mask, past)
+        x = x + a
         h = self.post_norm(x)
-        return x + self.down(nn.functional.silu(self.gate(h)) * self.up(h))
+        return (x + self.down(nn.functional.silu(self.gate(h)) * self.up(h)),
+                present)
 
 
 class Llama(nn.Module):
@@ -279,8 +319,35 @@ class Llama(nn.Module):
         mask = torch.full((s, s), float("-inf")).triu(1)
         x = self.embed(input_ids)
         for layer in self.layers:
-            x = layer(x, cos, sin, mask)
+            x, _ = layer(x, cos, sin, mask)
         return self.lm_head(self.norm(x))
+
+
+class LlamaWithPast(Llama):
+    """LLaMA as exported for generation: attention mask and position ids as
+    inputs (rotary tables gathered by position), past keys/values of the KV
+    heads in, present ones out."""
+
+    def forward(self, input_ids, attention_mask, position_ids, *past):
+        s = input_ids.shape[1]
+        total = attention_mask.shape[1]
+        freqs = position_ids[:, :, None].float() * self.inv_freq[None, None]
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos()[:, None], emb.sin()[:, None]
+        # Causal over the cache (query i sits at total - s + i) and padding
+        # from the attention mask, as one additive mask.
+        rows = torch.arange(s)[:, None] + (total - s)
+        cols = torch.arange(total)[None, :]
+        keep = (cols <= rows)[None, None] & \
+            attention_mask[:, None, None, :].bool()
+        mask = torch.where(keep, torch.tensor(0.0),
+                           torch.tensor(torch.finfo(torch.float32).min))
+        x = self.embed(input_ids)
+        presents = []
+        for i, layer in enumerate(self.layers):
+            x, present = layer(x, cos, sin, mask, (past[2 * i], past[2 * i + 1]))
+            presents += present
+        return (self.lm_head(self.norm(x)), *presents)
 
 
 # ----------------------------------------------------------------------------
@@ -293,6 +360,54 @@ FAMILIES = {
     "gpt2": (Gpt2, ["input_ids"], "logits"),
     "llama": (Llama, ["input_ids"], "logits"),
 }
+
+
+PAST_FAMILIES = {"gpt2": Gpt2WithPast, "llama": LlamaWithPast}
+
+
+def export_with_past(family, config, c, opset, out):
+    """The generation form: input_ids, attention_mask, position_ids and
+    past_key_values.{i}.key/value in; logits and present.{i}.key/value out,
+    with the dynamic axes (batch, sequence, past_sequence, total_sequence)
+    that Hugging Face exports declare."""
+    # Room for a prompt and 64 new tokens in the tiny GPT-2's position table.
+    if "positions" in c:
+        c = dict(c, positions=max(c["positions"], 128))
+    torch.manual_seed(0)
+    model = PAST_FAMILIES[family](c).eval()
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.LayerNorm):
+                m.weight.add_(0.1 * torch.randn_like(m.weight))
+                m.bias.add_(0.1 * torch.randn_like(m.bias))
+    kv_heads = c.get("kv_heads", c["heads"])
+    head_dim = c["hidden"] // c["heads"]
+    past_len, seq = 5, 3
+    inputs = ["input_ids", "attention_mask", "position_ids"]
+    outputs = ["logits"]
+    args = [torch.randint(0, c["vocab"], (1, seq)),
+            torch.ones(1, past_len + seq, dtype=torch.long),
+            torch.arange(past_len, past_len + seq)[None]]
+    dynamic = {"input_ids": {0: "batch", 1: "sequence"},
+               "attention_mask": {0: "batch", 1: "total_sequence"},
+               "position_ids": {0: "batch", 1: "sequence"},
+               "logits": {0: "batch", 1: "sequence"}}
+    for i in range(c["layers"]):
+        for kind in ("key", "value"):
+            name = "past_key_values.%d.%s" % (i, kind)
+            inputs.append(name)
+            args.append(torch.randn(1, kv_heads, past_len, head_dim))
+            dynamic[name] = {0: "batch", 2: "past_sequence"}
+            name = "present.%d.%s" % (i, kind)
+            outputs.append(name)
+            dynamic[name] = {0: "batch", 2: "total_sequence"}
+    path = os.path.join(out, "%s_%s_past_opset%d.onnx" %
+                        (family, config, opset))
+    with torch.no_grad():
+        torch.onnx.export(model, tuple(args), path, opset_version=opset,
+                          input_names=inputs, output_names=outputs,
+                          dynamic_axes=dynamic, do_constant_folding=True)
+    print(path)
 
 
 def export(family, config, c, opset, out):
@@ -327,13 +442,20 @@ def main():
                         help="export only these families (repeatable)")
     parser.add_argument("--opset", type=int, action="append",
                         help="opsets to export (default: 14 and 17)")
+    parser.add_argument("--past", action="store_true",
+                        help="export the decoders (gpt2, llama) in their "
+                        "generation form, with past keys and values")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     for family, c in sorted(CONFIGS[args.config].items()):
         if args.family and family not in args.family:
             continue
         for opset in args.opset or [14, 17]:
-            export(family, args.config, c, opset, args.out)
+            if args.past:
+                if family in PAST_FAMILIES:
+                    export_with_past(family, args.config, c, opset, args.out)
+            else:
+                export(family, args.config, c, opset, args.out)
 
 
 if __name__ == "__main__":

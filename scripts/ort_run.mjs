@@ -4,7 +4,18 @@
 //   node scripts/ort_run.mjs MODEL.onnx --input NAME=FILE.npy ...
 //        [--output-dir DIR] [--threads N] [--bench N] [--warmup N]
 //   node scripts/ort_run.mjs --batch JOBS.json
+//   node scripts/ort_run.mjs MODEL.onnx --generate N --prompt-ids FILE.npy
+//        [--output-dir DIR] [--threads N] [--bench N]
 //
+// --generate runs the greedy token loop of a decoder exported in its
+// generation form (input_ids, attention_mask, position_ids, past_* in;
+// logits, present_* out, as scripts/export_models.py --past makes it):
+// the prompt in one run, then one token per run with the present outputs
+// fed back as the past, the cache growing by one row each step. It prints
+// the tokens; --output-dir writes DIR/tokens.npy (int64 [1, N]) and
+// DIR/logits.npy (float32 [N, vocab], the logits each token was chosen
+// from); --bench N also prints the decode time per token (median of N
+// generations, as JSON).
 // Inputs and outputs are .npy files; outputs go to DIR/<name>.npy. With
 // --bench it prints one JSON line: {"median_ms", "min_ms", "p90_ms",
 // "peak_rss_mib"}. ONNX Runtime is found in $TFM_ORT_DIR (default
@@ -108,6 +119,100 @@ if (args[0] === '--batch') {
       fs.mkdirSync(job.output_dir, { recursive: true });
       fs.writeFileSync(path.join(job.output_dir, 'ERROR.txt'), `${e.message}\n`);
     }
+  }
+  process.exit(0);
+}
+// The greedy loop of --generate; returns {tokens, logits, decodeMs}.
+async function generate(session, prompt, count) {
+  const meta = session.inputMetadata;
+  const past = meta.filter((m) => m.name.includes('past'));
+  const present = session.outputNames.filter((n) => n.includes('present'));
+  if (past.length !== present.length) fail('past inputs and present outputs do not pair');
+  for (const name of ['input_ids', 'attention_mask', 'position_ids']) {
+    if (!session.inputNames.includes(name)) fail(`the model has no input ${name}`);
+  }
+  const cache = {};
+  for (const m of past) {
+    const shape = m.shape.map((d, i) => (i === 2 ? 0 : typeof d === 'number' ? d : 1));
+    cache[m.name] = new ort.Tensor(m.type, new Float32Array(0), shape);
+  }
+  const tokens = [];
+  const logitsRows = [];
+  let ids = prompt.slice();
+  let length = 0;
+  let decodeBegin = 0n;
+  for (let step = 0; step < count; ++step) {
+    if (step === 1) decodeBegin = process.hrtime.bigint();
+    const n = ids.length;
+    const feeds = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(length + n).fill(1n), [1, length + n]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(length + i)), [1, n]),
+      ...cache,
+    };
+    const results = await session.run(feeds);
+    const logits = results.logits;
+    const vocab = logits.dims[2];
+    const row = logits.data.slice((n - 1) * vocab, n * vocab);
+    let best = 0;
+    for (let v = 1; v < vocab; ++v) if (row[v] > row[best]) best = v;
+    tokens.push(best);
+    logitsRows.push(row);
+    past.forEach((m, i) => { cache[m.name] = results[present[i]]; });
+    length += n;
+    ids = [best];
+  }
+  const decodeMs = count > 1 ? Number(process.hrtime.bigint() - decodeBegin) / 1e6 : 0;
+  return { tokens, logitsRows, decodeMs };
+}
+
+if (args.includes('--generate')) {
+  const model = args[0];
+  let count = 0;
+  let promptFile = null;
+  let outputDir = null;
+  let threads = 0;
+  let bench = 0;
+  for (let i = 1; i < args.length; i += 2) {
+    const value = args[i + 1];
+    if (value === undefined) fail(`${args[i]} needs a value`);
+    if (args[i] === '--generate') count = Number(value);
+    else if (args[i] === '--prompt-ids') promptFile = value;
+    else if (args[i] === '--output-dir') outputDir = value;
+    else if (args[i] === '--threads') threads = Number(value);
+    else if (args[i] === '--bench') bench = Number(value);
+    else fail(`unknown option ${args[i]}`);
+  }
+  if (!(count >= 1)) fail('--generate expects a token count of 1 or more');
+  if (!promptFile) fail('--generate needs --prompt-ids FILE.npy');
+  const prompt = Array.from(readNpy(promptFile).data, Number);
+  if (prompt.length === 0) fail('the prompt is empty');
+  const options = { graphOptimizationLevel: 'all' };
+  if (threads > 0) {
+    options.intraOpNumThreads = threads;
+    options.interOpNumThreads = 1;
+  }
+  const session = await ort.InferenceSession.create(model, options);
+  let result = await generate(session, prompt, count);
+  console.log(`tokens: ${result.tokens.join(' ')}`);
+  if (bench > 0) {
+    const perToken = [];
+    for (let i = 0; i < bench; ++i) {
+      result = await generate(session, prompt, count);
+      perToken.push(result.decodeMs / (count - 1));
+    }
+    perToken.sort((a, b) => a - b);
+    console.log(JSON.stringify({ decode_ms_per_token: perToken[Math.floor(bench / 2)],
+      min_ms_per_token: perToken[0] }));
+  }
+  if (outputDir) {
+    const vocab = result.logitsRows[0].length;
+    const logits = new Float32Array(count * vocab);
+    result.logitsRows.forEach((row, i) => logits.set(row, i * vocab));
+    writeOutputs(outputDir, {
+      tokens: new ort.Tensor('int64', BigInt64Array.from(result.tokens, BigInt), [1, count]),
+      logits: new ort.Tensor('float32', logits, [count, vocab]),
+    });
   }
   process.exit(0);
 }
