@@ -188,6 +188,87 @@ TFM_API tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
  * outside memory, but not what the model means. */
 TFM_API void tfm_model_set_check_indices(tfm_model *model, int enabled);
 
+/*===-- Generation -------------------------------------------------------===*/
+
+/* Token-by-token generation with decoder models exported in their
+ * generation form, as Hugging Face exports them (scripts/export_models.py
+ * --past makes such models):
+ *
+ *   inputs   input_ids       [1, S]  integer token ids
+ *            attention_mask  [1, P + S]  1 for positions to attend to
+ *            position_ids    [1, S]  position of each token
+ *            past_*          [1, kv_heads, P, head_dim] per layer, keys and
+ *                            values in the order of the present outputs
+ *   outputs  logits          [1, S, vocab]
+ *            present_*       [1, kv_heads, P + S, head_dim] (the past with
+ *                            the S new rows appended) or only the new rows,
+ *                            [1, kv_heads, S, head_dim]
+ *
+ * Inputs and outputs are told apart by name: "past" and "present" in the
+ * names of the cache tensors, paired in order. Compiled with static shapes
+ * (tfmc --input-shape), P is the cache size: the runtime keeps P rows per
+ * cache tensor, masks the rows not yet filled through attention_mask and
+ * writes each step's new rows into the next free ones (S rows per step,
+ * never the whole cache). A prompt is run S tokens per step, then one token
+ * per step; a sequence holds at most P + 1 tokens (tfm_model_max_context).
+ */
+
+/* Called with each new token (index 0, 1, ...) as soon as it is chosen;
+ * a non-zero return stops the generation after this token. */
+typedef int (*tfm_token_callback)(void *user_data, int64_t token,
+                                  int32_t index);
+
+typedef struct tfm_generate_options {
+  int32_t max_new_tokens;
+  /* Sampling: temperature <= 0 picks the most likely token (greedy);
+   * otherwise tokens are drawn from softmax(logits / temperature),
+   * restricted to the top_k most likely (0: no limit) and then to the
+   * smallest set whose probability reaches top_p (0 or 1: no limit). */
+  float temperature;
+  int32_t top_k;
+  float top_p;
+  uint64_t seed; /* the same seed draws the same tokens */
+  /* Generation stops after any of these tokens (which is returned). */
+  const int64_t *stop_tokens;
+  int32_t num_stop_tokens;
+  tfm_token_callback on_token; /* may be NULL */
+  void *user_data;
+  /* When non-NULL: max_new_tokens x vocab floats, the logits each new
+   * token was chosen from. */
+  float *logits;
+} tfm_generate_options;
+
+typedef enum tfm_stop_reason {
+  TFM_STOP_MAX_TOKENS = 0,
+  TFM_STOP_TOKEN = 1,    /* a stop token was generated */
+  TFM_STOP_CALLBACK = 2, /* on_token returned non-zero */
+  TFM_STOP_CONTEXT = 3,  /* the cache is full */
+} tfm_stop_reason;
+
+typedef struct tfm_generate_result {
+  int32_t num_tokens;    /* new tokens written to `tokens` */
+  int32_t stop_reason;   /* a tfm_stop_reason */
+  int32_t prompt_tokens; /* the prompt's length */
+  int32_t steps;         /* model runs */
+  uint64_t prefill_ns;   /* from the start to the first new token */
+  uint64_t decode_ns;    /* from the first new token to the last */
+} tfm_generate_result;
+
+/* Generates up to options->max_new_tokens tokens after `prompt` into
+ * `tokens` (room for max_new_tokens), starting from an empty cache.
+ * Fails with TFM_ERROR_INVALID_ARGUMENT, naming what is missing, when the
+ * model is not in the generation form above or the options are invalid. */
+TFM_API tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
+                                      int32_t prompt_length,
+                                      const tfm_generate_options *options,
+                                      int64_t *tokens,
+                                      tfm_generate_result *result);
+
+/* Most tokens, prompt and generated ones together, a sequence of `model`
+ * can hold; 0, with a message for tfm_last_error(), when the model is not
+ * in the generation form. */
+TFM_API int32_t tfm_model_max_context(tfm_model *model);
+
 /*===-- CUDA -------------------------------------------------------------===*/
 
 /* For CUDA models: captures the kernel launches of the next run as a CUDA

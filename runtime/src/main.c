@@ -42,7 +42,17 @@ static void usage(FILE *out) {
           "  --no-check-indices     do not check that token and position ids\n"
           "                         lie inside the tables they index\n"
           "  --quiet                do not print the output summary\n"
-          "  --info                 print the model's inputs and outputs\n",
+          "  --info                 print the model's inputs and outputs\n"
+          "generation (decoders exported with past keys and values):\n"
+          "  --generate N           generate N tokens after the prompt\n"
+          "  --prompt-ids FILE.npy  the prompt's token ids, [L] or [1, L]\n"
+          "  --temperature T        sample from softmax(logits / T) "
+          "(default 0:\n"
+          "                         greedy); --seed seeds it\n"
+          "  --top-k K              sample among the K most likely tokens\n"
+          "  --top-p P              ... among the fewest whose probability "
+          "reaches P\n"
+          "  --stop-token ID        stop after this token (repeatable)\n",
           program);
 }
 
@@ -246,6 +256,128 @@ static int parse_count(const char *flag, const char *text, long *value) {
   return 0;
 }
 
+static int parse_float(const char *flag, const char *text, float *value) {
+  char *end;
+  errno = 0;
+  float parsed = strtof(text, &end);
+  if (errno || *end || end == text || !isfinite(parsed) || parsed < 0)
+    return fail("%s expects a non-negative number, got '%s'", flag, text);
+  *value = parsed;
+  return 0;
+}
+
+static int print_token(void *streamed, int64_t token, int32_t index) {
+  ++*(int32_t *)streamed;
+  printf(index ? " %lld" : "tokens: %lld", (long long)token);
+  fflush(stdout);
+  return 0;
+}
+
+/* --generate: the token loop of tfm_model_generate, streamed to stdout. */
+static int generate(tfm_model *model, long count, const char *prompt_file,
+                    tfm_generate_options *options, long bench, long warmup,
+                    const char *output_dir) {
+  if (!prompt_file)
+    return fail("--generate needs the prompt: --prompt-ids FILE.npy");
+  tfm_npy_array prompt;
+  if (tfm_npy_read(prompt_file, &prompt) != TFM_OK)
+    return fail("--prompt-ids: %s", tfm_last_error());
+  int64_t length = prompt.rank > 0 ? prompt.shape[prompt.rank - 1] : 0;
+  int shape_ok = prompt.rank == 1 || (prompt.rank == 2 && prompt.shape[0] == 1);
+  if ((prompt.dtype != TFM_DTYPE_I64 && prompt.dtype != TFM_DTYPE_I32) ||
+      !shape_ok || length < 1 || length > INT32_MAX) {
+    char shape[256];
+    format_shape(shape, sizeof(shape), prompt.rank, prompt.shape);
+    tfm_npy_free(&prompt);
+    return fail("--prompt-ids: expected integer token ids of shape [L] or "
+                "[1, L], L >= 1, got %s %s",
+                tfm_dtype_name(prompt.dtype), shape);
+  }
+  int64_t *ids = malloc((size_t)length * sizeof(int64_t));
+  int64_t *tokens = malloc((size_t)count * sizeof(int64_t));
+  if (!ids || !tokens) {
+    free(ids);
+    free(tokens);
+    tfm_npy_free(&prompt);
+    return fail("out of memory");
+  }
+  for (int64_t i = 0; i < length; ++i)
+    ids[i] = (int64_t)element_as_double(prompt.data, prompt.dtype, (size_t)i);
+  tfm_npy_free(&prompt);
+  options->max_new_tokens = (int32_t)count;
+  tfm_generate_result result;
+  int status = 0;
+  for (long w = 0; bench > 0 && w < warmup && !status; ++w)
+    if (tfm_model_generate(model, ids, (int32_t)length, options, tokens,
+                           &result) != TFM_OK)
+      status = fail("%s", tfm_last_error());
+  int32_t streamed = 0;
+  options->on_token = print_token;
+  options->user_data = &streamed;
+  if (!status) {
+    tfm_status run = tfm_model_generate(model, ids, (int32_t)length, options,
+                                        tokens, &result);
+    if (streamed > 0)
+      printf("\n");
+    if (run != TFM_OK)
+      status = fail("%s", tfm_last_error());
+  }
+  options->on_token = NULL;
+  long runs = bench > 1 ? bench : 1;
+  double *prefill = calloc((size_t)runs, sizeof(double));
+  double *per_token = calloc((size_t)runs, sizeof(double));
+  if (!status && (!prefill || !per_token))
+    status = fail("out of memory");
+  if (!status) {
+    static const char *const reasons[] = {"max tokens", "stop token",
+                                          "callback", "context full"};
+    printf("prompt %lld tokens, generated %d tokens (stop: %s) in %d steps\n",
+           (long long)length, (int)result.num_tokens,
+           reasons[result.stop_reason & 3], (int)result.steps);
+    int64_t *scratch = tokens;
+    tfm_generate_result timed = result;
+    for (long r = 0; r < runs && !status; ++r) {
+      if (r > 0 && tfm_model_generate(model, ids, (int32_t)length, options,
+                                      scratch, &timed) != TFM_OK) {
+        status = fail("%s", tfm_last_error());
+        break;
+      }
+      prefill[r] = (double)timed.prefill_ns * 1e-6;
+      per_token[r] = timed.num_tokens > 1 ? (double)timed.decode_ns * 1e-6 /
+                                                (timed.num_tokens - 1)
+                                          : 0;
+    }
+  }
+  if (!status) {
+    qsort(prefill, (size_t)runs, sizeof(double), compare_doubles);
+    qsort(per_token, (size_t)runs, sizeof(double), compare_doubles);
+    double p = prefill[runs / 2], t = per_token[runs / 2];
+    printf("prefill: %lld tokens in %.3f ms (%.1f tokens/s)\n",
+           (long long)length, p, (double)length / p * 1e3);
+    if (result.num_tokens > 1)
+      printf("decode: %.3f ms/token (%.1f tokens/s)%s\n", t, 1e3 / t,
+             runs > 1 ? " median of the generations" : "");
+    if (bench > 0)
+      printf("peak RSS: %.1f MiB\n", peak_rss_mib());
+  }
+  if (!status && output_dir) {
+    char path[4096];
+    int64_t shape[2] = {1, result.num_tokens};
+    if (mkdir(output_dir, 0755) != 0 && errno != EEXIST)
+      status = fail("cannot create output directory '%s': %s", output_dir,
+                    strerror(errno));
+    snprintf(path, sizeof(path), "%s/tokens.npy", output_dir);
+    if (!status &&
+        tfm_npy_write(path, TFM_DTYPE_I64, 2, shape, tokens) != TFM_OK)
+      status = fail("%s", tfm_last_error());
+  }
+  free(prefill);
+  free(per_token);
+  free(ids);
+  free(tokens);
+  return status;
+}
+
 /* What run() allocates, released by main() on every exit path. */
 static struct {
   char **input_names; /* of --input flags, strndup'ed */
@@ -255,6 +387,7 @@ static struct {
   void **inputs, **outputs;
   int32_t num_inputs, num_outputs;
   double *times;
+  int64_t *stop_tokens;
 } owned;
 
 static void release_state(void) {
@@ -269,6 +402,7 @@ static void release_state(void) {
   free(owned.inputs);
   free(owned.outputs);
   free(owned.times);
+  free(owned.stop_tokens);
   tfm_model_destroy(owned.model);
   memset(&owned, 0, sizeof(owned));
 }
@@ -286,8 +420,15 @@ static int run(int argc, char **argv) {
   int num_given = 0;
   const char *output_dir = NULL;
   const char *weights = NULL;
-  long bench = 0, warmup = 3, threads = 0, seed = 0;
+  long bench = 0, warmup = 3, threads = 0, seed = 0, generate_count = 0;
   int quiet = 0, info_only = 0, check_indices = 1;
+  const char *prompt_file = NULL;
+  tfm_generate_options generation = {0};
+  generation.top_p = 1.0f;
+  int64_t *stop_tokens = owned.stop_tokens =
+      calloc((size_t)argc, sizeof(int64_t));
+  if (!stop_tokens)
+    return fail("out of memory");
   for (int i = 1; i < argc; ++i) {
     const char *arg = argv[i];
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -295,7 +436,10 @@ static int run(int argc, char **argv) {
         strcmp(arg, "--input") == 0 || strcmp(arg, "--output-dir") == 0 ||
         strcmp(arg, "--bench") == 0 || strcmp(arg, "--warmup") == 0 ||
         strcmp(arg, "--num-threads") == 0 || strcmp(arg, "--weights") == 0 ||
-        strcmp(arg, "--seed") == 0;
+        strcmp(arg, "--seed") == 0 || strcmp(arg, "--generate") == 0 ||
+        strcmp(arg, "--prompt-ids") == 0 || strcmp(arg, "--temperature") == 0 ||
+        strcmp(arg, "--top-k") == 0 || strcmp(arg, "--top-p") == 0 ||
+        strcmp(arg, "--stop-token") == 0;
     if (takes_value && !value)
       return fail("%s needs a value (see --help)", arg);
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -333,6 +477,31 @@ static int run(int argc, char **argv) {
     } else if (strcmp(arg, "--seed") == 0) {
       if (parse_count(arg, value, &seed))
         return 1;
+    } else if (strcmp(arg, "--generate") == 0) {
+      if (parse_count(arg, value, &generate_count))
+        return 1;
+      if (generate_count < 1 || generate_count > INT32_MAX)
+        return fail("--generate expects a token count of 1 or more");
+    } else if (strcmp(arg, "--prompt-ids") == 0) {
+      prompt_file = value;
+    } else if (strcmp(arg, "--temperature") == 0) {
+      if (parse_float(arg, value, &generation.temperature))
+        return 1;
+    } else if (strcmp(arg, "--top-p") == 0) {
+      if (parse_float(arg, value, &generation.top_p))
+        return 1;
+      if (generation.top_p > 1)
+        return fail("--top-p expects a probability in [0, 1], got '%s'", value);
+    } else if (strcmp(arg, "--top-k") == 0) {
+      long k;
+      if (parse_count(arg, value, &k))
+        return 1;
+      generation.top_k = k > INT32_MAX ? INT32_MAX : (int32_t)k;
+    } else if (strcmp(arg, "--stop-token") == 0) {
+      long token;
+      if (parse_count(arg, value, &token))
+        return 1;
+      stop_tokens[generation.num_stop_tokens++] = token;
     } else if (strcmp(arg, "--no-check-indices") == 0) {
       check_indices = 0;
       continue;
@@ -377,6 +546,17 @@ static int run(int argc, char **argv) {
     }
     return 0;
   }
+  if (generate_count > 0) {
+    if (num_given > 0)
+      return fail("--generate makes the model's inputs itself; --input does "
+                  "not apply");
+    generation.seed = (uint64_t)seed;
+    generation.stop_tokens = stop_tokens;
+    return generate(model, generate_count, prompt_file, &generation, bench,
+                    warmup, output_dir);
+  }
+  if (prompt_file)
+    return fail("--prompt-ids applies to --generate");
 
   for (int g = 0; g < num_given; ++g)
     if (tfm_model_find_input(model, input_names[g]) < 0) {

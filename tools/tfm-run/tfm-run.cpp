@@ -3,12 +3,19 @@
 // tfm-run NAME.so [--input NAME=FILE.npy ...] [--test-dir DIR]
 //         [--expect NAME=FILE.npy ...] [--rtol R] [--atol A]
 //         [--output-dir DIR] [--bench N] [--threads N]
+// tfm-run NAME.so --generate N --prompt-ids FILE.npy [--temperature T]
+//         [--top-k K] [--top-p P] [--seed S] [--stop-token ID ...]
+//         [--expect-tokens FILE.npy] [--expect-logits FILE.npy]
+//         [--output-dir DIR] [--bench N]
 //
 // Loads a shared library built by `tfmc --emit=lib`, feeds it .npy files or
 // the input_*.pb of an ONNX test case folder (generated inputs for the
 // rest), compares its outputs with expected ones (.npy or output_*.pb)
 // within |actual - expected| <= atol + rtol * |expected|, and benchmarks
-// it. Exits 0 when every compared output matches.
+// it. Exits 0 when every compared output matches. With --generate it runs
+// a decoder exported in its generation form token by token
+// (tfm_model_generate), streams the tokens, prints prefill and decode
+// speeds and compares the tokens and their logits with expected ones.
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,6 +89,41 @@ cl::opt<bool> noCheckIndices(
     cl::desc("Do not check that token and position ids lie inside the "
              "tables they index"),
     cl::cat(category));
+cl::OptionCategory generateCategory("generation (decoders exported with "
+                                    "past keys and values)");
+cl::opt<unsigned> generateCount("generate",
+                                cl::desc("Generate N tokens after the prompt"),
+                                cl::value_desc("N"), cl::init(0),
+                                cl::cat(generateCategory));
+cl::opt<std::string> promptIds(
+    "prompt-ids",
+    cl::desc("The prompt's token ids: an integer .npy file, [L] or [1, L]"),
+    cl::value_desc("file.npy"), cl::cat(generateCategory));
+cl::opt<float>
+    temperature("temperature",
+                cl::desc("Sample from softmax(logits / T) (default 0: greedy)"),
+                cl::init(0.0f), cl::cat(generateCategory));
+cl::opt<int> topK("top-k",
+                  cl::desc("Sample among the K most likely tokens (0: all)"),
+                  cl::init(0), cl::cat(generateCategory));
+cl::opt<float> topP("top-p",
+                    cl::desc("Sample from the smallest set of tokens whose "
+                             "probability reaches P (default 1: all)"),
+                    cl::init(1.0f), cl::cat(generateCategory));
+cl::opt<uint64_t> seed("seed", cl::desc("Seed of the sampling (default 0)"),
+                       cl::init(0), cl::cat(generateCategory));
+cl::list<int64_t> stopTokens("stop-token",
+                             cl::desc("Stop after this token (repeatable)"),
+                             cl::cat(generateCategory));
+cl::opt<std::string>
+    expectTokens("expect-tokens",
+                 cl::desc("Expected generated tokens (.npy, [1, N])"),
+                 cl::value_desc("file.npy"), cl::cat(generateCategory));
+cl::opt<std::string> expectLogits(
+    "expect-logits",
+    cl::desc("Expected logits of every generated token (.npy, [N, vocab]), "
+             "compared within --rtol/--atol"),
+    cl::value_desc("file.npy"), cl::cat(generateCategory));
 cl::opt<std::string> weightsPath("weights",
                                  cl::desc("Weights side file to use"),
                                  cl::value_desc("file"), cl::cat(category));
@@ -384,6 +426,7 @@ struct ModelApi {
   decltype(&tfm_model_last_run_ns) lastRunNs;
   decltype(&tfm_last_error) lastError;
   decltype(&tfm_model_set_cuda_graph) setCudaGraph;
+  decltype(&tfm_model_generate) generate;
 
   /// Resolves every function; the name of the first one missing, if any.
   std::optional<std::string> resolve(void *library) {
@@ -407,15 +450,192 @@ struct ModelApi {
       return "tfm_last_error";
     if (!get(setCudaGraph, "tfm_model_set_cuda_graph"))
       return "tfm_model_set_cuda_graph";
+    if (!get(generate, "tfm_model_generate"))
+      return "tfm_model_generate";
     return std::nullopt;
   }
 };
+
+double peakRssMib() {
+  // VmHWM: unlike ru_maxrss, not inflated by the parent's memory.
+  if (auto status = llvm::MemoryBuffer::getFile("/proc/self/status",
+                                                /*IsText=*/true)) {
+    llvm::StringRef text = (*status)->getBuffer();
+    size_t at = text.find("VmHWM:");
+    if (at != llvm::StringRef::npos) {
+      long long kib = 0;
+      text.drop_front(at + 6).trim().consumeInteger(10, kib);
+      if (kib > 0)
+        return kib / 1024.0;
+    }
+  }
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+/// Prints each token as it comes; counts them in `streamed`.
+int streamToken(void *streamed, int64_t token, int32_t index) {
+  ++*static_cast<int32_t *>(streamed);
+  llvm::outs() << (index ? " " : "tokens: ") << token;
+  llvm::outs().flush();
+  return 0;
+}
+
+/// --generate: the token loop of tfm_model_generate, streamed to stdout.
+int runGeneration(ModelApi &api, tfm_model *model) {
+  if (promptIds.empty())
+    return fail("--generate needs the prompt: --prompt-ids FILE.npy");
+  if (!inputFlags.empty() || !expectFlags.empty() || !testDir.empty())
+    return fail("--generate makes the model's inputs itself; --input, "
+                "--expect and --test-dir do not apply");
+  std::string error;
+  std::optional<Tensor> prompt = readNpy(promptIds, error);
+  if (!prompt)
+    return fail("--prompt-ids: " + error);
+  if ((prompt->dtype != TFM_DTYPE_I64 && prompt->dtype != TFM_DTYPE_I32) ||
+      !(prompt->shape.size() == 1 ||
+        (prompt->shape.size() == 2 && prompt->shape[0] == 1)))
+    return fail("--prompt-ids: expected integer token ids of shape [L] or "
+                "[1, L], got " +
+                std::string(tfm_dtype_name(prompt->dtype)) + " " +
+                formatShape(prompt->shape));
+  size_t length = prompt->shape.back();
+  if (length == 0 || length > INT32_MAX)
+    return fail("--prompt-ids: the prompt must hold at least one token");
+  std::vector<int64_t> ids(length);
+  for (size_t i = 0; i < length; ++i)
+    ids[i] =
+        static_cast<int64_t>(elementAt(prompt->bytes.data(), prompt->dtype, i));
+
+  const tfm_tensor_info *logitsInfo =
+      tfm_model_output(model, tfm_model_find_output(model, "logits"));
+  int64_t vocab =
+      logitsInfo && logitsInfo->rank == 3 ? logitsInfo->shape[2] : 0;
+  std::vector<int64_t> tokens(generateCount);
+  std::vector<float> logits;
+  bool wantLogits = !expectLogits.empty() || !outputDir.empty();
+  if (wantLogits && vocab > 0)
+    logits.resize(static_cast<size_t>(generateCount) * vocab);
+  std::vector<int64_t> stops(stopTokens.begin(), stopTokens.end());
+  tfm_generate_options options = {};
+  options.max_new_tokens = static_cast<int32_t>(generateCount);
+  options.temperature = temperature;
+  options.top_k = topK;
+  options.top_p = topP;
+  options.seed = seed;
+  options.stop_tokens = stops.data();
+  options.num_stop_tokens = static_cast<int32_t>(stops.size());
+  options.logits = logits.empty() ? nullptr : logits.data();
+  tfm_generate_result result;
+  // Untimed and unprinted first generations warm caches and threads.
+  if (bench > 0)
+    for (unsigned i = 0; i < warmup; ++i)
+      if (api.generate(model, ids.data(), static_cast<int32_t>(length),
+                       &options, tokens.data(), &result) != TFM_OK)
+        return fail(api.lastError());
+  int32_t streamed = 0;
+  options.on_token = streamToken;
+  options.user_data = &streamed;
+  tfm_status status =
+      api.generate(model, ids.data(), static_cast<int32_t>(length), &options,
+                   tokens.data(), &result);
+  if (streamed > 0)
+    llvm::outs() << "\n";
+  if (status != TFM_OK)
+    return fail(api.lastError());
+  static const char *const reasons[] = {"max tokens", "stop token", "callback",
+                                        "context full"};
+  llvm::outs() << "prompt " << length << " tokens, generated "
+               << result.num_tokens
+               << " tokens (stop: " << reasons[result.stop_reason & 3]
+               << ") in " << result.steps << " steps\n";
+  std::vector<double> prefill = {result.prefill_ns * 1e-6};
+  std::vector<double> perToken;
+  if (result.num_tokens > 1)
+    perToken.push_back(result.decode_ns * 1e-6 / (result.num_tokens - 1));
+  options.on_token = nullptr;
+  tfm_generate_result timed;
+  std::vector<int64_t> scratch(generateCount);
+  for (unsigned i = 1; i < bench; ++i) {
+    if (api.generate(model, ids.data(), static_cast<int32_t>(length), &options,
+                     scratch.data(), &timed) != TFM_OK)
+      return fail(api.lastError());
+    prefill.push_back(timed.prefill_ns * 1e-6);
+    if (timed.num_tokens > 1)
+      perToken.push_back(timed.decode_ns * 1e-6 / (timed.num_tokens - 1));
+  }
+  std::sort(prefill.begin(), prefill.end());
+  std::sort(perToken.begin(), perToken.end());
+  double prefillMs = prefill[prefill.size() / 2];
+  llvm::outs() << llvm::format("prefill: %zu tokens in %.3f ms (%.1f "
+                               "tokens/s)\n",
+                               length, prefillMs, length / prefillMs * 1e3);
+  if (!perToken.empty()) {
+    double ms = perToken[perToken.size() / 2];
+    llvm::outs() << llvm::format(
+        "decode: %.3f ms/token (%.1f tokens/s)%s\n", ms, 1e3 / ms,
+        bench > 1
+            ? (" median of " + std::to_string(bench) + " generations").c_str()
+            : "");
+  }
+  if (bench > 0)
+    llvm::outs() << llvm::format("peak RSS: %.1f MiB\n", peakRssMib());
+
+  bool ok = true;
+  if (!expectTokens.empty()) {
+    std::optional<Tensor> expected = readNpy(expectTokens, error);
+    if (!expected)
+      return fail("--expect-tokens: " + error);
+    size_t count = expected->bytes.size() /
+                   std::max<size_t>(1, tfm_dtype_size(expected->dtype));
+    size_t same = 0;
+    while (same < count && same < static_cast<size_t>(result.num_tokens) &&
+           static_cast<int64_t>(elementAt(
+               expected->bytes.data(), expected->dtype, same)) == tokens[same])
+      ++same;
+    bool match =
+        same == count && count == static_cast<size_t>(result.num_tokens);
+    llvm::outs() << "tokens: " << (match ? "ok" : "FAIL") << " (" << same
+                 << " of " << count << " expected tokens match)\n";
+    ok &= match;
+  }
+  if (!expectLogits.empty() && vocab > 0) {
+    std::optional<Tensor> expected = readNpy(expectLogits, error);
+    if (!expected)
+      return fail("--expect-logits: " + error);
+    std::vector<int64_t> shape = {result.num_tokens, vocab};
+    tfm_tensor_info info = {"logits", TFM_DTYPE_F32, 2, shape.data(), 0};
+    ok &= compare(info, reinterpret_cast<const uint8_t *>(logits.data()),
+                  *expected);
+  }
+  if (!outputDir.empty()) {
+    llvm::sys::fs::create_directories(outputDir.getValue());
+    llvm::SmallString<256> path(outputDir.getValue());
+    llvm::sys::path::append(path, "tokens.npy");
+    int64_t tokenShape[] = {1, result.num_tokens};
+    if (tfm_npy_write(path.c_str(), TFM_DTYPE_I64, 2, tokenShape,
+                      tokens.data()) != TFM_OK)
+      return fail(tfm_last_error());
+    if (vocab > 0) {
+      path = outputDir.getValue();
+      llvm::sys::path::append(path, "logits.npy");
+      int64_t logitShape[] = {result.num_tokens, vocab};
+      if (tfm_npy_write(path.c_str(), TFM_DTYPE_F32, 2, logitShape,
+                        logits.data()) != TFM_OK)
+        return fail(tfm_last_error());
+    }
+  }
+  if (!expectTokens.empty() || !expectLogits.empty())
+    llvm::outs() << (ok ? "PASS" : "FAIL") << "\n";
+  return ok ? 0 : 1;
+}
 
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &generateCategory});
   cl::ParseCommandLineOptions(argc, argv,
                               "tfm-run: run and check a compiled model\n");
 
@@ -450,6 +670,11 @@ int main(int argc, char **argv) {
   api.setCheckIndices(model, !noCheckIndices);
   if (cudaGraph && api.setCudaGraph(model, 1) != TFM_OK)
     return fail(api.lastError());
+  if (generateCount > 0) {
+    int rc = runGeneration(api, model);
+    api.destroy(model);
+    return rc;
+  }
   int32_t numInputs = tfm_model_num_inputs(model);
   int32_t numOutputs = tfm_model_num_outputs(model);
 
@@ -586,23 +811,7 @@ int main(int argc, char **argv) {
   if (!times.empty()) {
     std::sort(times.begin(), times.end());
     size_t p90 = static_cast<size_t>(std::ceil(0.9 * times.size())) - 1;
-    // VmHWM: unlike ru_maxrss, not inflated by the parent's memory.
-    double peakMib = 0;
-    if (auto status = llvm::MemoryBuffer::getFile("/proc/self/status",
-                                                  /*IsText=*/true)) {
-      llvm::StringRef text = (*status)->getBuffer();
-      size_t at = text.find("VmHWM:");
-      if (at != llvm::StringRef::npos) {
-        long long kib = 0;
-        text.drop_front(at + 6).trim().consumeInteger(10, kib);
-        peakMib = kib / 1024.0;
-      }
-    }
-    if (peakMib == 0) {
-      struct rusage usage;
-      getrusage(RUSAGE_SELF, &usage);
-      peakMib = usage.ru_maxrss / 1024.0;
-    }
+    double peakMib = peakRssMib();
     llvm::outs() << llvm::format(
         "latency over %u runs: min %.3f ms  median %.3f ms  p90 %.3f ms\n"
         "peak RSS: %.1f MiB\n",

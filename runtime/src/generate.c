@@ -1,0 +1,443 @@
+/*===- generate.c - the token loop of decoder models ----------------------===*
+ *
+ * tfm_model_generate: runs a decoder exported in its generation form (see
+ * tfm_runtime.h) one step after another over a cache of P rows per past
+ * tensor that this file keeps in the past inputs' own buffers. A step runs
+ * up to S tokens at positions pos..pos+n-1: the attention mask lets them
+ * see the cache rows 0..pos-1 and their own rows (slots P..P+n-1 of the
+ * mask, after the cache), the present outputs' new rows are written to
+ * cache rows pos..pos+n-1, and the last token's logits choose the next
+ * token.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "inputs.h"
+#include "internal.h"
+#include "npy.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The roles of a model's inputs and outputs in generation. */
+typedef struct layout {
+  int32_t input_ids, attention_mask, position_ids, logits;
+  int32_t num_caches;
+  int32_t *past;    /* input index of cache i */
+  int32_t *present; /* output index of cache i */
+  int64_t chunk;    /* S */
+  int64_t capacity; /* P */
+  int64_t vocab;
+  int present_is_new_rows; /* present holds S rows, not P + S */
+} layout;
+
+static void layout_free(layout *l) {
+  free(l->past);
+  free(l->present);
+}
+
+static int contains(const char *name, const char *part) {
+  return name && strstr(name, part) != NULL;
+}
+
+static int is_integer(int32_t dtype) {
+  return dtype == TFM_DTYPE_I64 || dtype == TFM_DTYPE_I32;
+}
+
+/* Finds the roles, or fails naming what does not fit. */
+static tfm_status analyze(const tfm_model *model, layout *l) {
+  const tfm_model_desc *desc = tfm_model_get_desc(model);
+  memset(l, 0, sizeof(*l));
+  l->input_ids = tfm_model_find_input(model, "input_ids");
+  l->attention_mask = tfm_model_find_input(model, "attention_mask");
+  l->position_ids = tfm_model_find_input(model, "position_ids");
+  l->logits = tfm_model_find_output(model, "logits");
+  const char *missing = l->input_ids < 0        ? "an input 'input_ids'"
+                        : l->attention_mask < 0 ? "an input 'attention_mask'"
+                        : l->position_ids < 0   ? "an input 'position_ids'"
+                        : l->logits < 0         ? "an output 'logits'"
+                                                : NULL;
+  if (missing)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s' is not a decoder in generation form: it "
+                    "lacks %s (see tfm_model_generate)",
+                    desc->name, missing);
+  const tfm_tensor_info *ids = &desc->inputs[l->input_ids];
+  const tfm_tensor_info *mask = &desc->inputs[l->attention_mask];
+  const tfm_tensor_info *positions = &desc->inputs[l->position_ids];
+  const tfm_tensor_info *logits = &desc->outputs[l->logits];
+  if (ids->rank != 2 || ids->shape[0] != 1 || ids->shape[1] < 1 ||
+      !is_integer(ids->dtype))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s': input 'input_ids' must be integer [1, S] "
+                    "(generation runs one sequence)",
+                    desc->name);
+  l->chunk = ids->shape[1];
+  if (positions->rank != 2 || positions->shape[0] != 1 ||
+      positions->shape[1] != l->chunk || !is_integer(positions->dtype))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s': input 'position_ids' must be integer [1, "
+                    "%lld] like input_ids",
+                    desc->name, (long long)l->chunk);
+  if (mask->rank != 2 || mask->shape[0] != 1 || mask->shape[1] <= l->chunk ||
+      !is_integer(mask->dtype))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s': input 'attention_mask' must be integer [1, "
+                    "P + %lld] with a cache of P > 0 rows",
+                    desc->name, (long long)l->chunk);
+  l->capacity = mask->shape[1] - l->chunk;
+  if (logits->rank != 3 || logits->shape[0] != 1 ||
+      logits->shape[1] != l->chunk || logits->shape[2] < 1 ||
+      (logits->dtype != TFM_DTYPE_F32 && logits->dtype != TFM_DTYPE_F16 &&
+       logits->dtype != TFM_DTYPE_BF16))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s': output 'logits' must be float [1, %lld, "
+                    "vocab]",
+                    desc->name, (long long)l->chunk);
+  l->vocab = logits->shape[2];
+
+  l->past = (int32_t *)calloc((size_t)desc->num_inputs + 1, sizeof(int32_t));
+  l->present =
+      (int32_t *)calloc((size_t)desc->num_outputs + 1, sizeof(int32_t));
+  if (!l->past || !l->present) {
+    layout_free(l);
+    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  int32_t num_present = 0;
+  for (int32_t i = 0; i < desc->num_outputs; ++i)
+    if (contains(desc->outputs[i].name, "present"))
+      l->present[num_present++] = i;
+  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+    if (i == l->input_ids || i == l->attention_mask || i == l->position_ids)
+      continue;
+    if (!contains(desc->inputs[i].name, "past")) {
+      layout_free(l);
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "model '%s': input '%s' has no role in generation "
+                      "(expected input_ids, attention_mask, position_ids "
+                      "and past_* caches)",
+                      desc->name, desc->inputs[i].name);
+    }
+    l->past[l->num_caches++] = i;
+  }
+  if (l->num_caches == 0 || l->num_caches != num_present) {
+    layout_free(l);
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s' has %d past inputs and %d present outputs; "
+                    "generation needs a present output for each past input",
+                    desc->name, (int)l->num_caches, (int)num_present);
+  }
+  for (int32_t c = 0; c < l->num_caches; ++c) {
+    const tfm_tensor_info *past = &desc->inputs[l->past[c]];
+    const tfm_tensor_info *present = &desc->outputs[l->present[c]];
+    int ok = past->rank == 4 && present->rank == 4 && past->shape[0] == 1 &&
+             past->shape[2] == l->capacity && past->dtype == present->dtype &&
+             present->shape[0] == 1 && present->shape[1] == past->shape[1] &&
+             present->shape[3] == past->shape[3];
+    int new_rows = ok && present->shape[2] == l->chunk;
+    ok = ok && (new_rows || present->shape[2] == l->capacity + l->chunk);
+    if (ok && c > 0 && new_rows != l->present_is_new_rows)
+      ok = 0;
+    if (!ok) {
+      layout_free(l);
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "model '%s': cache input '%s' and output '%s' must be "
+                      "[1, heads, %lld, head_dim] and [1, heads, %lld or "
+                      "%lld, head_dim] of one type",
+                      desc->name, past->name, present->name,
+                      (long long)l->capacity,
+                      (long long)(l->capacity + l->chunk), (long long)l->chunk);
+    }
+    l->present_is_new_rows = new_rows;
+  }
+  return TFM_OK;
+}
+
+int32_t tfm_model_max_context(tfm_model *model) {
+  tfm_clear_error();
+  if (!model) {
+    tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no model");
+    return 0;
+  }
+  layout l;
+  if (analyze(model, &l) != TFM_OK)
+    return 0;
+  int64_t context = l.capacity + 1;
+  layout_free(&l);
+  return context > INT32_MAX ? INT32_MAX : (int32_t)context;
+}
+
+static void set_integer(void *data, int32_t dtype, size_t i, int64_t value) {
+  if (dtype == TFM_DTYPE_I64)
+    ((int64_t *)data)[i] = value;
+  else
+    ((int32_t *)data)[i] = (int32_t)value;
+}
+
+static float logit_at(const void *data, int32_t dtype, size_t i) {
+  if (dtype == TFM_DTYPE_F16)
+    return tfm_f16_to_f32(((const uint16_t *)data)[i]);
+  if (dtype == TFM_DTYPE_BF16)
+    return tfm_bf16_to_f32(((const uint16_t *)data)[i]);
+  return ((const float *)data)[i];
+}
+
+typedef struct candidate {
+  float logit;
+  int64_t token;
+} candidate;
+
+static int by_logit_descending(const void *a, const void *b) {
+  const candidate *x = (const candidate *)a, *y = (const candidate *)b;
+  if (x->logit != y->logit)
+    return x->logit < y->logit ? 1 : -1;
+  return x->token < y->token ? -1 : (x->token > y->token);
+}
+
+/* Chooses the next token from one row of logits; `scratch` holds vocab
+ * candidates. NaN logits are never chosen (nor is any token when all are
+ * NaN: the first one is returned). */
+static int64_t choose(const float *logits, int64_t vocab,
+                      const tfm_generate_options *options, uint64_t *rng,
+                      candidate *scratch) {
+  int64_t best = 0;
+  for (int64_t v = 1; v < vocab; ++v)
+    if (logits[v] > logits[best] || isnan(logits[best]))
+      best = v;
+  if (options->temperature <= 0 || options->top_k == 1)
+    return best;
+  int64_t count = 0;
+  for (int64_t v = 0; v < vocab; ++v)
+    if (!isnan(logits[v]))
+      scratch[count++] = (candidate){logits[v], v};
+  if (count == 0)
+    return best;
+  qsort(scratch, (size_t)count, sizeof(candidate), by_logit_descending);
+  if (options->top_k > 0 && options->top_k < count)
+    count = options->top_k;
+  /* Probabilities relative to the best, in double. */
+  double total = 0;
+  double top = scratch[0].logit;
+  for (int64_t i = 0; i < count; ++i)
+    total += exp(((double)scratch[i].logit - top) / options->temperature);
+  if (options->top_p > 0 && options->top_p < 1) {
+    double kept = 0;
+    int64_t keep = 0;
+    while (keep < count) {
+      kept += exp(((double)scratch[keep].logit - top) / options->temperature) /
+              total;
+      ++keep;
+      if (kept >= options->top_p)
+        break;
+    }
+    count = keep;
+    total = 0;
+    for (int64_t i = 0; i < count; ++i)
+      total += exp(((double)scratch[i].logit - top) / options->temperature);
+  }
+  double draw = (double)(tfm_next_random(rng) >> 11) * 0x1.0p-53 * total;
+  for (int64_t i = 0; i < count; ++i) {
+    draw -= exp(((double)scratch[i].logit - top) / options->temperature);
+    if (draw < 0)
+      return scratch[i].token;
+  }
+  return scratch[count - 1].token;
+}
+
+static tfm_status check_options(const tfm_model *model, const int64_t *prompt,
+                                int32_t prompt_length,
+                                const tfm_generate_options *options,
+                                const int64_t *tokens) {
+  const char *name = tfm_model_get_desc(model)->name;
+  if (!prompt || prompt_length < 1)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s': generation needs a prompt of at least one "
+                    "token",
+                    name);
+  if (!options)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no generation options");
+  if (options->max_new_tokens < 0)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "max_new_tokens is %d; expected 0 or more",
+                    (int)options->max_new_tokens);
+  if (options->max_new_tokens > 0 && !tokens)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no buffer for the tokens");
+  if (isnan(options->temperature) || isinf(options->temperature))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "temperature must be a finite number");
+  if (options->top_k < 0)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "top_k is %d; expected 0 (no limit) or more",
+                    (int)options->top_k);
+  if (!(options->top_p >= 0 && options->top_p <= 1))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "top_p must lie in [0, 1] (0 or 1: no limit)");
+  if (options->num_stop_tokens < 0 ||
+      (options->num_stop_tokens > 0 && !options->stop_tokens))
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "invalid stop token list");
+  return TFM_OK;
+}
+
+tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
+                              int32_t prompt_length,
+                              const tfm_generate_options *options,
+                              int64_t *tokens, tfm_generate_result *result) {
+  tfm_clear_error();
+  if (!model)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no model");
+  tfm_status status =
+      check_options(model, prompt, prompt_length, options, tokens);
+  if (status != TFM_OK)
+    return status;
+  layout l;
+  if ((status = analyze(model, &l)) != TFM_OK)
+    return status;
+  const tfm_model_desc *desc = tfm_model_get_desc(model);
+  if ((int64_t)prompt_length > l.capacity) {
+    layout_free(&l);
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s': the prompt has %d tokens; its cache holds "
+                    "%lld (compile with a larger past length)",
+                    desc->name, (int)prompt_length, (long long)l.capacity);
+  }
+
+  /* Buffers: one per input and output, zeroed (the cache rows not yet
+   * filled are masked, but must be finite), 64-byte aligned. */
+  int32_t num_buffers = desc->num_inputs + desc->num_outputs;
+  void **buffers = (void **)calloc((size_t)num_buffers, sizeof(void *));
+  candidate *scratch = NULL;
+  float *row = NULL;
+  if (!buffers) {
+    layout_free(&l);
+    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  for (int32_t i = 0; i < num_buffers && status == TFM_OK; ++i) {
+    const tfm_tensor_info *info = i < desc->num_inputs
+                                      ? &desc->inputs[i]
+                                      : &desc->outputs[i - desc->num_inputs];
+    size_t bytes = (tfm_tensor_info_num_bytes(info) + 127) / 64 * 64;
+    buffers[i] = aligned_alloc(64, bytes);
+    if (!buffers[i])
+      status =
+          tfm_fail(TFM_ERROR_OUT_OF_MEMORY,
+                   "cannot allocate %zu bytes for '%s'", bytes, info->name);
+    else
+      memset(buffers[i], 0, bytes);
+  }
+  if (status == TFM_OK) {
+    scratch = (candidate *)malloc((size_t)l.vocab * sizeof(candidate));
+    row = (float *)malloc((size_t)l.vocab * sizeof(float));
+    if (!scratch || !row)
+      status = tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+
+  const void **inputs =
+      (const void **)calloc((size_t)desc->num_inputs + 1, sizeof(void *));
+  void **outputs = buffers + desc->num_inputs;
+  if (!inputs && status == TFM_OK)
+    status = tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  for (int32_t i = 0; inputs && i < desc->num_inputs; ++i)
+    inputs[i] = buffers[i];
+  void *ids = buffers[l.input_ids];
+  void *mask = buffers[l.attention_mask];
+  void *positions = buffers[l.position_ids];
+  int32_t ids_type = desc->inputs[l.input_ids].dtype;
+  int32_t mask_type = desc->inputs[l.attention_mask].dtype;
+  int32_t positions_type = desc->inputs[l.position_ids].dtype;
+  const void *logits = outputs[l.logits];
+  int32_t logits_type = desc->outputs[l.logits].dtype;
+
+  tfm_generate_result r;
+  memset(&r, 0, sizeof(r));
+  r.prompt_tokens = prompt_length;
+  r.stop_reason = TFM_STOP_MAX_TOKENS;
+  uint64_t rng = options->seed;
+  uint64_t start = tfm_now_ns(), first = 0;
+  int64_t pos = 0;   /* tokens in the cache */
+  int64_t fed = 0;   /* prompt tokens run so far */
+  int64_t next = -1; /* the token chosen last, not yet run */
+  int done = options->max_new_tokens == 0;
+  while (status == TFM_OK && !done) {
+    /* This step's tokens: the next chunk of the prompt, else the last
+     * token chosen. */
+    int64_t n =
+        fed < prompt_length
+            ? (prompt_length - fed < l.chunk ? prompt_length - fed : l.chunk)
+            : 1;
+    if (pos + n > l.capacity) {
+      r.stop_reason = TFM_STOP_CONTEXT;
+      break;
+    }
+    for (int64_t i = 0; i < l.chunk; ++i) {
+      int64_t token = i >= n ? 0 : fed < prompt_length ? prompt[fed + i] : next;
+      set_integer(ids, ids_type, (size_t)i, token);
+      /* Padding runs at position 0: inside any position table. */
+      set_integer(positions, positions_type, (size_t)i, i < n ? pos + i : 0);
+      set_integer(mask, mask_type, (size_t)(l.capacity + i), i < n);
+    }
+    for (int64_t j = 0; j < l.capacity; ++j)
+      set_integer(mask, mask_type, (size_t)j, j < pos);
+    status = tfm_model_run(model, inputs, outputs);
+    if (status != TFM_OK)
+      break;
+    ++r.steps;
+    /* The new rows go to cache rows pos..pos+n-1, of every head. */
+    for (int32_t c = 0; c < l.num_caches; ++c) {
+      const tfm_tensor_info *past = &desc->inputs[l.past[c]];
+      const tfm_tensor_info *present = &desc->outputs[l.present[c]];
+      size_t row_bytes = (size_t)past->shape[3] * tfm_dtype_size(past->dtype);
+      int64_t present_rows = present->shape[2];
+      int64_t first_new = l.present_is_new_rows ? 0 : l.capacity;
+      uint8_t *to = (uint8_t *)buffers[l.past[c]];
+      const uint8_t *from = (const uint8_t *)outputs[l.present[c]];
+      for (int64_t h = 0; h < past->shape[1]; ++h)
+        memcpy(to + ((size_t)h * (size_t)l.capacity + (size_t)pos) * row_bytes,
+               from + ((size_t)h * (size_t)present_rows + (size_t)first_new) *
+                          row_bytes,
+               (size_t)n * row_bytes);
+    }
+    pos += n;
+    if (fed < prompt_length) {
+      fed += n;
+      if (fed < prompt_length)
+        continue;
+    }
+    /* The last token's logits choose the next one. */
+    size_t base = (size_t)(n - 1) * (size_t)l.vocab;
+    for (int64_t v = 0; v < l.vocab; ++v)
+      row[v] = logit_at(logits, logits_type, base + (size_t)v);
+    if (options->logits)
+      memcpy(options->logits + (size_t)r.num_tokens * (size_t)l.vocab, row,
+             (size_t)l.vocab * sizeof(float));
+    next = choose(row, l.vocab, options, &rng, scratch);
+    tokens[r.num_tokens++] = next;
+    if (r.num_tokens == 1)
+      first = tfm_now_ns();
+    if (options->on_token &&
+        options->on_token(options->user_data, next, r.num_tokens - 1)) {
+      r.stop_reason = TFM_STOP_CALLBACK;
+      done = 1;
+    }
+    for (int32_t s = 0; !done && s < options->num_stop_tokens; ++s)
+      if (options->stop_tokens[s] == next) {
+        r.stop_reason = TFM_STOP_TOKEN;
+        done = 1;
+      }
+    if (r.num_tokens == options->max_new_tokens)
+      done = 1;
+  }
+  uint64_t end = tfm_now_ns();
+  r.prefill_ns = (first ? first : end) - start;
+  r.decode_ns = first ? end - first : 0;
+  if (result)
+    *result = r;
+
+  for (int32_t i = 0; i < num_buffers; ++i)
+    free(buffers[i]);
+  free(buffers);
+  free((void *)inputs);
+  free(scratch);
+  free(row);
+  layout_free(&l);
+  return status;
+}

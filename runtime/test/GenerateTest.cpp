@@ -1,0 +1,247 @@
+//===- GenerateTest.cpp - the token loop of tfm_model_generate ------------===//
+//
+// A stand-in decoder checks what the loop feeds it: ids, positions, the
+// attention mask and the cache rows written by earlier steps. It predicts
+// token id + 1, or token 15 when anything it was fed is wrong.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace {
+
+constexpr int64_t kChunk = 2, kCapacity = 6, kHeads = 2, kVocab = 16;
+constexpr int64_t kWrong = 15;
+
+const int64_t kIdsShape[] = {1, kChunk};
+const int64_t kMaskShape[] = {1, kCapacity + kChunk};
+const int64_t kPastShape[] = {1, kHeads, kCapacity, 1};
+const int64_t kFullPresentShape[] = {1, kHeads, kCapacity + kChunk, 1};
+const int64_t kNewPresentShape[] = {1, kHeads, kChunk, 1};
+const int64_t kLogitsShape[] = {1, kChunk, kVocab};
+
+// Set by each test: whether present holds only the new rows.
+bool presentIsNewRows = false;
+
+// What a row of the cache holds for token `id` in head `h`.
+float cacheValue(int64_t id, int64_t h) { return float(id + 100 * h); }
+
+void decoderEntry(void *const *args) {
+  auto *ids = static_cast<const int64_t *>(args[2]);
+  auto *mask = static_cast<const int64_t *>(args[3]);
+  auto *positions = static_cast<const int64_t *>(args[4]);
+  auto *past = static_cast<const float *>(args[5]);
+  auto *logits = static_cast<float *>(args[6]);
+  auto *present = static_cast<float *>(args[7]);
+  // The cache rows in use come first in the mask, then the chunk's tokens.
+  int64_t filled = 0;
+  while (filled < kCapacity && mask[filled])
+    ++filled;
+  bool ok = true;
+  for (int64_t j = filled; j < kCapacity; ++j)
+    ok &= mask[j] == 0;
+  // Cache row j holds the token at position j, which the test's tokens
+  // make j + 1 (prompt 1, 2, 3, ... continued by the predictions).
+  for (int64_t h = 0; h < kHeads; ++h)
+    for (int64_t j = 0; j < filled; ++j)
+      ok &= past[h * kCapacity + j] == cacheValue(j + 1, h);
+  std::memset(logits, 0, sizeof(float) * kChunk * kVocab);
+  for (int64_t i = 0; i < kChunk; ++i) {
+    bool real = mask[kCapacity + i] != 0;
+    bool rowOk = ok && (!real || positions[i] == filled + i);
+    int64_t next = rowOk ? (ids[i] + 1) % kVocab : kWrong;
+    logits[i * kVocab + next] = 1.0f;
+    for (int64_t h = 0; h < kHeads; ++h) {
+      float value = cacheValue(ids[i], h);
+      if (presentIsNewRows) {
+        present[h * kChunk + i] = value;
+      } else {
+        float *head = present + h * (kCapacity + kChunk);
+        std::memcpy(head, past + h * kCapacity, sizeof(float) * kCapacity);
+        head[kCapacity + i] = value;
+      }
+    }
+  }
+}
+
+struct Decoder {
+  tfm_tensor_info inputs[4] = {
+      {"input_ids", TFM_DTYPE_I64, 2, kIdsShape, kVocab},
+      {"attention_mask", TFM_DTYPE_I64, 2, kMaskShape, 0},
+      {"position_ids", TFM_DTYPE_I64, 2, kIdsShape, 0},
+      {"past_key_values.0.key", TFM_DTYPE_F32, 4, kPastShape, 0}};
+  tfm_tensor_info outputs[2] = {
+      {"logits", TFM_DTYPE_F32, 3, kLogitsShape, 0},
+      {"present.0.key", TFM_DTYPE_F32, 4, kFullPresentShape, 0}};
+  uint8_t weights[16] = {};
+  tfm_model_desc desc = {};
+  tfm_model *model = nullptr;
+
+  explicit Decoder(bool newRows) {
+    presentIsNewRows = newRows;
+    if (newRows)
+      outputs[1].shape = kNewPresentShape;
+    desc.abi_version = TFM_ABI_VERSION;
+    desc.name = "decoder";
+    desc.num_inputs = 4;
+    desc.num_outputs = 2;
+    desc.inputs = inputs;
+    desc.outputs = outputs;
+    desc.weights_size = sizeof(weights);
+    desc.weights = weights;
+    desc.entry = decoderEntry;
+  }
+  ~Decoder() { tfm_model_destroy(model); }
+  tfm_status create() { return tfm_model_create(&desc, nullptr, &model); }
+};
+
+class Generate : public testing::TestWithParam<bool> {};
+
+TEST_P(Generate, FeedsTheCacheBackAndStopsWhenFull) {
+  Decoder decoder(GetParam());
+  ASSERT_EQ(decoder.create(), TFM_OK) << tfm_last_error();
+  EXPECT_EQ(tfm_model_max_context(decoder.model), kCapacity + 1);
+  const int64_t prompt[] = {1, 2, 3};
+  int64_t tokens[8] = {};
+  tfm_generate_options options = {};
+  options.max_new_tokens = 8;
+  tfm_generate_result result;
+  ASSERT_EQ(
+      tfm_model_generate(decoder.model, prompt, 3, &options, tokens, &result),
+      TFM_OK)
+      << tfm_last_error();
+  // The prompt runs in 2 steps (2 + 1 tokens), then 3 decode steps fill
+  // the 6 rows; the token after them needs no run.
+  EXPECT_EQ(result.num_tokens, 4);
+  EXPECT_EQ(result.stop_reason, TFM_STOP_CONTEXT);
+  EXPECT_EQ(result.steps, 5);
+  EXPECT_EQ(result.prompt_tokens, 3);
+  EXPECT_EQ(std::vector<int64_t>(tokens, tokens + 4),
+            (std::vector<int64_t>{4, 5, 6, 7}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Present, Generate, testing::Bool());
+
+int stopAtSecond(void *user_data, int64_t token, int32_t index) {
+  static_cast<std::vector<int64_t> *>(user_data)->push_back(token);
+  return index == 1;
+}
+
+TEST(GenerateOptions, StopTokensCallbacksAndLogits) {
+  Decoder decoder(false);
+  ASSERT_EQ(decoder.create(), TFM_OK) << tfm_last_error();
+  const int64_t prompt[] = {1};
+  int64_t tokens[4] = {};
+  std::vector<float> logits(4 * kVocab);
+  const int64_t stops[] = {3};
+  tfm_generate_options options = {};
+  options.max_new_tokens = 4;
+  options.stop_tokens = stops;
+  options.num_stop_tokens = 1;
+  options.logits = logits.data();
+  tfm_generate_result result;
+  ASSERT_EQ(
+      tfm_model_generate(decoder.model, prompt, 1, &options, tokens, &result),
+      TFM_OK)
+      << tfm_last_error();
+  EXPECT_EQ(result.num_tokens, 2);
+  EXPECT_EQ(result.stop_reason, TFM_STOP_TOKEN);
+  EXPECT_EQ(tokens[1], 3);
+  EXPECT_EQ(logits[0 * kVocab + 2], 1.0f);
+  EXPECT_EQ(logits[1 * kVocab + 3], 1.0f);
+
+  std::vector<int64_t> streamed;
+  options.num_stop_tokens = 0;
+  options.on_token = stopAtSecond;
+  options.user_data = &streamed;
+  ASSERT_EQ(
+      tfm_model_generate(decoder.model, prompt, 1, &options, tokens, &result),
+      TFM_OK);
+  EXPECT_EQ(result.stop_reason, TFM_STOP_CALLBACK);
+  EXPECT_EQ(streamed, (std::vector<int64_t>{2, 3}));
+}
+
+TEST(GenerateOptions, SamplingIsSeeded) {
+  Decoder decoder(false);
+  ASSERT_EQ(decoder.create(), TFM_OK) << tfm_last_error();
+  const int64_t prompt[] = {1};
+  tfm_generate_options options = {};
+  options.max_new_tokens = 1;
+  options.temperature = 1.0f;
+  options.top_k = 0;
+  options.top_p = 1.0f;
+  // One logit is 1 and the rest 0: sampling draws the others too, the same
+  // ones for the same seed.
+  std::vector<int64_t> first, second;
+  for (int run = 0; run < 2; ++run)
+    for (uint64_t seed = 0; seed < 32; ++seed) {
+      options.seed = seed;
+      int64_t token = -1;
+      tfm_generate_result result;
+      ASSERT_EQ(tfm_model_generate(decoder.model, prompt, 1, &options, &token,
+                                   &result),
+                TFM_OK);
+      (run ? second : first).push_back(token);
+    }
+  EXPECT_EQ(first, second);
+  std::sort(first.begin(), first.end());
+  EXPECT_GT(std::unique(first.begin(), first.end()) - first.begin(), 4);
+  // top_k = 1 is greedy whatever the seed.
+  options.top_k = 1;
+  for (uint64_t seed = 0; seed < 8; ++seed) {
+    options.seed = seed;
+    int64_t token = -1;
+    tfm_generate_result result;
+    ASSERT_EQ(
+        tfm_model_generate(decoder.model, prompt, 1, &options, &token, &result),
+        TFM_OK);
+    EXPECT_EQ(token, 2);
+  }
+}
+
+TEST(GenerateOptions, RejectsBadArguments) {
+  Decoder decoder(false);
+  ASSERT_EQ(decoder.create(), TFM_OK) << tfm_last_error();
+  const int64_t prompt[] = {1, 2, 3, 4, 5, 6, 7};
+  int64_t tokens[2];
+  tfm_generate_options options = {};
+  options.max_new_tokens = 2;
+  tfm_generate_result result;
+  // The prompt must fit the cache.
+  EXPECT_EQ(
+      tfm_model_generate(decoder.model, prompt, 7, &options, tokens, &result),
+      TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(tfm_last_error(), "its cache holds 6"), nullptr)
+      << tfm_last_error();
+  EXPECT_EQ(
+      tfm_model_generate(decoder.model, prompt, 0, &options, tokens, &result),
+      TFM_ERROR_INVALID_ARGUMENT);
+  options.top_p = 2.0f;
+  EXPECT_EQ(
+      tfm_model_generate(decoder.model, prompt, 1, &options, tokens, &result),
+      TFM_ERROR_INVALID_ARGUMENT);
+  options.top_p = 0;
+  options.top_k = -1;
+  EXPECT_EQ(
+      tfm_model_generate(decoder.model, prompt, 1, &options, tokens, &result),
+      TFM_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(GenerateOptions, NamesWhatAModelLacks) {
+  Decoder decoder(false);
+  decoder.inputs[2].name = "positions";
+  ASSERT_EQ(decoder.create(), TFM_OK) << tfm_last_error();
+  EXPECT_EQ(tfm_model_max_context(decoder.model), 0);
+  EXPECT_NE(std::strstr(tfm_last_error(), "lacks an input 'position_ids'"),
+            nullptr)
+      << tfm_last_error();
+}
+
+} // namespace
