@@ -214,6 +214,9 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
                                       const CompileOptions &options,
                                       llvm::raw_ostream &log) {
   MLIRContext *ctx = module.getContext();
+  // The target attributes are tfm attributes, whether or not the module
+  // holds a tfm op (an empty module is reported below, not crashed on).
+  ctx->getOrLoadDialect<TfmDialect>();
   PhaseClock clock(log, options.timing);
 
   OpPrintingFlags printFlags;
