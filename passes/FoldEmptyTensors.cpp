@@ -114,7 +114,7 @@ template <typename OpTy> struct EmptyContraction : OpRewritePattern<OpTy> {
       // softmax over zero scores, not a sum over nothing.
       auto key = cast<RankedTensorType>(op.getKey().getType());
       int64_t keyAxis = key.getRank() == 3 ? 1 : 2;
-      if (key.getDimSize(keyAxis) != 0)
+      if (key.getDimSize(keyAxis) != 0 || op.getPastLength() != 0)
         return rewriter.notifyMatchFailure(op, "keys are not empty");
     }
     Location loc = op.getLoc();

@@ -325,7 +325,8 @@ struct FuseScaledDotProductAttention : OpRewritePattern<MatmulOp> {
       }
     }
     auto attention = AttentionOp::create(
-        rewriter, loc, q, key, value, mask, h, hkv, causal,
+        rewriter, loc, q, key, value, /*past_key=*/Value(),
+        /*past_value=*/Value(), mask, h, hkv, causal,
         rewriter.getF32FloatAttr(static_cast<float>(chain.scale)));
     if (attention.getType() != op.getType())
       return rewriter.notifyMatchFailure(op, "unexpected attention type");
@@ -358,7 +359,8 @@ struct PackAttentionHeads : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getType().getRank() != 4 || !op->hasOneUse())
+    // A cache stays in its [B, H, P, D] layout.
+    if (op.getType().getRank() != 4 || !op->hasOneUse() || op.getPastKey())
       return failure();
     Value q = getPackedHeads(op.getQuery());
     Value k = getPackedHeads(op.getKey());
@@ -376,7 +378,8 @@ struct PackAttentionHeads : OpRewritePattern<AttentionOp> {
             splitType.getDimSize(2) * splitType.getDimSize(3))
       return failure();
     auto packed = AttentionOp::create(
-        rewriter, op.getLoc(), q, k, v, op.getMask(), op.getNumHeads(),
+        rewriter, op.getLoc(), q, k, v, /*past_key=*/Value(),
+        /*past_value=*/Value(), op.getMask(), op.getNumHeads(),
         op.getNumKvHeads(), op.getCausal(), op.getScaleAttr());
     if (packed.getType() != reshape.getType())
       return failure();

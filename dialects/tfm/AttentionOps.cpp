@@ -94,11 +94,47 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
     return violation(location, name, 5, "key sequence length ", kl.seq,
                      " differs from value sequence length ", vl.seq);
 
+  // The keys: the past's rows, then the new ones.
+  int64_t keyLength = kl.seq;
+  if (adaptor.getPastKey() || adaptor.getPastValue()) {
+    if (!adaptor.getPastKey() || !adaptor.getPastValue())
+      return violation(location, name, 8,
+                       "past_key and past_value must be given together");
+    auto pk = dyn_cast<RankedTensorType>(adaptor.getPastKey().getType());
+    auto pv = dyn_cast<RankedTensorType>(adaptor.getPastValue().getType());
+    if (!pk || !pv)
+      return failure();
+    if (pk.getRank() != rank || pv.getRank() != rank ||
+        pk.getElementType() != k.getElementType() ||
+        pv.getElementType() != k.getElementType())
+      return violation(location, name, 8, "past_key ", pk, " and past_value ",
+                       pv, " must have the rank and element type of key ", k);
+    HeadLayout pkl = getHeadLayout(pk, kvHeads),
+               pvl = getHeadLayout(pv, kvHeads);
+    bool agree =
+        dimsAgree(pkl.batch, kl.batch) && dimsAgree(pvl.batch, vl.batch) &&
+        dimsAgree(pkl.heads, kl.heads) && dimsAgree(pvl.heads, vl.heads) &&
+        dimsAgree(pkl.headDim, kl.headDim) &&
+        dimsAgree(pvl.headDim, vl.headDim) && dimsAgree(pkl.seq, pvl.seq) &&
+        (rank == 4 || (dimsAgree(pk.getDimSize(2), k.getDimSize(2)) &&
+                       dimsAgree(pv.getDimSize(2), v.getDimSize(2))));
+    if (!agree)
+      return violation(
+          location, name, 8, "past_key ", formatShape(pk.getShape()),
+          " and past_value ", formatShape(pv.getShape()),
+          " must match key and value but for their length, "
+          "the same for both: key ",
+          formatShape(k.getShape()), ", value ", formatShape(v.getShape()));
+    keyLength = ShapedType::isDynamic(pkl.seq) || ShapedType::isDynamic(kl.seq)
+                    ? ShapedType::kDynamic
+                    : pkl.seq + kl.seq;
+  }
+
   if (Value maskValue = adaptor.getMask()) {
     auto mask = dyn_cast<RankedTensorType>(maskValue.getType());
     if (!mask)
       return failure();
-    SmallVector<int64_t> scores = {ql.batch, heads, ql.seq, kl.seq};
+    SmallVector<int64_t> scores = {ql.batch, heads, ql.seq, keyLength};
     if (mask.getElementType() != q.getElementType() || mask.getRank() > 4 ||
         !broadcastsTo(mask.getShape(), scores))
       return violation(location, name, 6, "mask ", mask,
@@ -121,6 +157,14 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
 
 int64_t AttentionOp::getHeadDim() {
   return getHeadLayout(getQuery().getType(), getNumHeads()).headDim;
+}
+
+int64_t AttentionOp::getPastLength() {
+  if (!getPastKey())
+    return 0;
+  return getHeadLayout(cast<RankedTensorType>(getPastKey().getType()),
+                       getNumKvHeads())
+      .seq;
 }
 
 double AttentionOp::getScaleOrDefault() {

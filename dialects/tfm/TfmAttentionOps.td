@@ -8,7 +8,7 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Tfm_AttentionOp : Tfm_Op<"attention",
-    [Pure, Tfm_InferTensorTypes<7>]> {
+    [Pure, AttrSizedOperandSegments, Tfm_InferTensorTypes<7>]> {
   let summary = "scaled dot-product attention with grouped-query heads";
   let description = [{
     Multi-head scaled dot-product attention:
@@ -38,6 +38,14 @@ def Tfm_AttentionOp : Tfm_Op<"attention",
     right, so a query block that continues a cached prefix works. A query
     row that sees no key produces undefined values.
 
+    Attention over a key/value cache: with `past_key` and `past_value`
+    (`[B, Hkv, P, D]` and `[B, Hkv, P, Dv]`, or packed `[B, P, Hkv·D]`), the
+    keys and values are the P rows of the past followed by the rows of
+    `key` and `value`, as if concatenated along the sequence: `Skv` then
+    counts both (`P + S`), for the mask and the causal diagonal alike. The
+    concatenation is never materialized; `tfm-fuse-kv-cache` folds the
+    exporters' `Concat(past, new)` into these operands.
+
     Constraints:
     * (attention_c1) `query`, `key` and `value` have the same rank, 3 or 4,
       and the same floating-point element type.
@@ -54,6 +62,9 @@ def Tfm_AttentionOp : Tfm_Op<"attention",
       rank at most 4, and a shape that broadcasts to `[B, Hq, Sq, Skv]`.
     * (attention_c7) `result` has the element type of `query` and the
       layout's result shape.
+    * (attention_c8) `past_key` and `past_value` are given together; they
+      have the rank and element type of `key`, and `key`'s and `value`'s
+      batch size, head count and head size; both have the same length P.
 
     Example (BERT-base self-attention on packed heads):
 
@@ -62,15 +73,30 @@ def Tfm_AttentionOp : Tfm_Op<"attention",
         : (tensor<1x128x768xf32>, tensor<1x128x768xf32>, tensor<1x128x768xf32>,
            tensor<1x1x1x128xf32>) -> tensor<1x128x768xf32>
     ```
+
+    Example (one GPT-2 decode step over a cache of 127 rows):
+
+    ```mlir
+    %o = tfm.attention %q, %k, %v past(%pk, %pv) mask(%m) heads = 12
+        kv_heads = 12
+        : (tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>,
+           tensor<1x12x1x64xf32>, tensor<1x12x127x64xf32>,
+           tensor<1x12x127x64xf32>, tensor<1x1x1x128xf32>)
+        -> tensor<1x12x1x64xf32>
+    ```
   }];
   let arguments = (ins Tfm_FloatTensor:$query, Tfm_FloatTensor:$key,
                        Tfm_FloatTensor:$value,
+                       Optional<Tfm_FloatTensor>:$past_key,
+                       Optional<Tfm_FloatTensor>:$past_value,
                        Optional<Tfm_FloatTensor>:$mask,
                        Tfm_I64Attr:$num_heads, Tfm_I64Attr:$num_kv_heads,
                        UnitAttr:$causal, OptionalAttr<F32Attr>:$scale);
   let results = (outs Tfm_FloatTensor:$result);
   let assemblyFormat = [{
-    $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?
+    $query `,` $key `,` $value
+    (`past` `(` $past_key^ `,` $past_value `)`)?
+    (`mask` `(` $mask^ `)`)?
     `heads` `=` $num_heads `kv_heads` `=` $num_kv_heads
     (`causal` $causal^)? (`scale` `=` $scale^)? attr-dict `:`
     functional-type(operands, results)
@@ -80,6 +106,8 @@ def Tfm_AttentionOp : Tfm_Op<"attention",
     int64_t getHeadDim();
     /// The softmax scale: `scale` when set, else 1/sqrt(D).
     double getScaleOrDefault();
+    /// Rows of the past (P), 0 without one.
+    int64_t getPastLength();
   }];
 }
 

@@ -78,6 +78,28 @@ HeadView viewHeads(OpBuilder &b, Location loc, Value operand, int64_t heads) {
   return {expanded, 2, 1, type.getDimSize(1), headDim};
 }
 
+/// `past` followed by `fresh` along the sequence axis of attention operands
+/// (2 for [B, H, S, D], 1 for packed [B, S, H·D]).
+Value concatSequence(OpBuilder &b, Location loc, Value past, Value fresh) {
+  auto pastType = cast<RankedTensorType>(past.getType());
+  auto freshType = cast<RankedTensorType>(fresh.getType());
+  int64_t axis = pastType.getRank() == 4 ? 2 : 1;
+  SmallVector<int64_t> shape(freshType.getShape());
+  shape[axis] += pastType.getDimSize(axis);
+  Value result = createEmpty(b, loc, shape, freshType.getElementType());
+  SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
+  MLIRContext *ctx = b.getContext();
+  result = tensor::InsertSliceOp::create(
+      b, loc, past, result, getAsIndexOpFoldResult(ctx, offsets),
+      getAsIndexOpFoldResult(ctx, pastType.getShape()),
+      getAsIndexOpFoldResult(ctx, strides));
+  offsets[axis] = pastType.getDimSize(axis);
+  return tensor::InsertSliceOp::create(
+      b, loc, fresh, result, getAsIndexOpFoldResult(ctx, offsets),
+      getAsIndexOpFoldResult(ctx, freshType.getShape()),
+      getAsIndexOpFoldResult(ctx, strides));
+}
+
 /// Offsets and sizes of the [rows, headDim] tile at (batch, head, row0).
 void tileCoordinates(OpBuilder &b, const HeadView &view, Value batch,
                      Value head, Value row0, int64_t rows,
@@ -368,9 +390,15 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     if (options.batched) {
+      // Whole-tensor ops read one key tensor: the past's rows and the new
+      // ones, concatenated.
+      Value key = adaptor.getKey(), value = adaptor.getValue();
+      if (adaptor.getPastKey()) {
+        key = concatSequence(b, loc, adaptor.getPastKey(), key);
+        value = concatSequence(b, loc, adaptor.getPastValue(), value);
+      }
       rewriter.replaceOp(
-          op, lowerAttentionBatched(b, loc, op, adaptor.getQuery(),
-                                    adaptor.getKey(), adaptor.getValue(),
+          op, lowerAttentionBatched(b, loc, op, adaptor.getQuery(), key, value,
                                     adaptor.getMask(), *resultType));
       return success();
     }
@@ -382,14 +410,24 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     HeadView v = viewHeads(b, loc, adaptor.getValue(), kvHeads);
     auto queryType = cast<RankedTensorType>(adaptor.getQuery().getType());
     int64_t batch = queryType.getDimSize(0);
-    int64_t sq = q.seqLen, skv = k.seqLen, dv = v.headDim;
+    // Keys come in segments: the past's rows (attention over a cache), then
+    // the new ones; positions count across both.
+    std::optional<HeadView> pastK, pastV;
+    if (adaptor.getPastKey()) {
+      pastK = viewHeads(b, loc, adaptor.getPastKey(), kvHeads);
+      pastV = viewHeads(b, loc, adaptor.getPastValue(), kvHeads);
+    }
+    int64_t past = pastK ? pastK->seqLen : 0;
+    int64_t sq = q.seqLen, skv = past + k.seqLen, dv = v.headDim;
     Type elementType = resultType->getElementType();
     Type f = getComputeType(elementType);
     double scale = op.getScaleOrDefault();
     bool causal = op.getCausal();
 
     int64_t bq = pickTile(sq, options.queryBlock, options.queryBlock);
-    int64_t tk = pickTile(skv, options.keyTile, 4 * options.keyTile);
+    int64_t tk = pickTile(k.seqLen, options.keyTile, 4 * options.keyTile);
+    int64_t pastTile =
+        past ? pickTile(past, options.keyTile, 4 * options.keyTile) : 0;
     int64_t numQBlocks = sq / bq;
 
     // The mask as a rank-4 tensor broadcasting to [B, Hq, Sq, Skv].
@@ -458,10 +496,12 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       Value accInit = createFilled(b, loc, {bq, dv}, zero);
 
       // Keys past the block's causal diagonal are never visible: stop at
-      // the first tile boundary after q0 + bq - 1 + (skv - sq).
-      Value kvEnd = arith::ConstantIndexOp::create(b, loc, skv);
+      // the first tile boundary after q0 + bq - 1 + (skv - sq), counted
+      // from the new keys' first position. (The past lies before every
+      // query's diagonal when Sq <= S.)
+      Value kvEnd = arith::ConstantIndexOp::create(b, loc, k.seqLen);
       if (causal) {
-        int64_t reach = bq + (skv - sq) + tk - 1;
+        int64_t reach = bq + (skv - sq) - past + tk - 1;
         Value lastVisible = arith::AddIOp::create(
             b, loc, q0, arith::ConstantIndexOp::create(b, loc, reach));
         Value tileCount = arith::DivSIOp::create(
@@ -474,122 +514,144 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       }
 
       // Scores are kept transposed, sT[j, i] for key j and query i, so that
-      // the softmax's reductions over keys are elementwise across rows.
-      auto loop = scf::ForOp::create(
-          b, loc, arith::ConstantIndexOp::create(b, loc, 0), kvEnd,
-          arith::ConstantIndexOp::create(b, loc, tk),
-          ValueRange{mInit, lInit, accInit},
-          [&](OpBuilder &lb, Location l, Value j, ValueRange iterArgs) {
-            Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
-            Value kTile = extractTile(lb, l, k, bIv, kvHead, j, tk);
-            Value vTile = extractTile(lb, l, v, bIv, kvHead, j, tk);
-            // sT = mask^T + k (scale q)^T, causal positions at -inf: the
-            // product accumulates onto the mask (zeros without one), an
-            // initializer that the CPU pipeline computes in each register
-            // tile rather than as a pass of its own over the scores.
-            SmallVector<Value> scoreInputs;
-            if (mask) {
-              SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
-              SmallVector<OpFoldResult> sizes(4, lb.getIndexAttr(1));
-              if (maskShape[0] != 1)
-                offsets[0] = bIv;
-              if (maskShape[1] != 1)
-                offsets[1] = hIv;
-              int64_t rows = maskShape[2] != 1 ? bq : 1;
-              int64_t cols = maskShape[3] != 1 ? tk : 1;
-              if (rows != 1) {
-                offsets[2] = q0;
-                sizes[2] = lb.getIndexAttr(bq);
+      // the softmax's reductions over keys are elementwise across rows. One
+      // loop per key segment, carrying the online softmax's state: keys
+      // [0, end) of `kSeg`/`vSeg` in tiles of `tk`, at positions base + j.
+      auto keyLoop = [&](const HeadView &kSeg, const HeadView &vSeg,
+                         int64_t base, int64_t tk, Value end, ValueRange init) {
+        return scf::ForOp::create(
+            b, loc, arith::ConstantIndexOp::create(b, loc, 0), end,
+            arith::ConstantIndexOp::create(b, loc, tk), init,
+            [&](OpBuilder &lb, Location l, Value j, ValueRange iterArgs) {
+              Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
+              Value kTile = extractTile(lb, l, kSeg, bIv, kvHead, j, tk);
+              Value vTile = extractTile(lb, l, vSeg, bIv, kvHead, j, tk);
+              // The tile's first key position across the segments.
+              Value key0 =
+                  base == 0 ? j
+                            : arith::AddIOp::create(
+                                  lb, l, j,
+                                  arith::ConstantIndexOp::create(lb, l, base));
+              // sT = mask^T + k (scale q)^T, causal positions at -inf: the
+              // product accumulates onto the mask (zeros without one), an
+              // initializer that the CPU pipeline computes in each register
+              // tile rather than as a pass of its own over the scores.
+              SmallVector<Value> scoreInputs;
+              if (mask) {
+                SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
+                SmallVector<OpFoldResult> sizes(4, lb.getIndexAttr(1));
+                if (maskShape[0] != 1)
+                  offsets[0] = bIv;
+                if (maskShape[1] != 1)
+                  offsets[1] = hIv;
+                // A mask that varies along queries or keys is sliced at the
+                // tile's position, even for tiles of one row or column.
+                int64_t rows = maskShape[2] != 1 ? bq : 1;
+                int64_t cols = maskShape[3] != 1 ? tk : 1;
+                if (maskShape[2] != 1) {
+                  offsets[2] = q0;
+                  sizes[2] = lb.getIndexAttr(bq);
+                }
+                if (maskShape[3] != 1) {
+                  offsets[3] = key0;
+                  sizes[3] = lb.getIndexAttr(tk);
+                }
+                Type maskElement = getElementTypeOrSelf(mask.getType());
+                Value maskTile = tensor::ExtractSliceOp::create(
+                    lb, l, RankedTensorType::get({rows, cols}, maskElement),
+                    mask, offsets, sizes,
+                    getAsIndexOpFoldResult(lb.getContext(), {1, 1, 1, 1}));
+                // [rows, cols] -> [cols, rows]: a reshape when either is 1.
+                if (rows == 1 || cols == 1)
+                  maskTile = reshapeTo(lb, l, maskTile, {cols, rows});
+                else
+                  maskTile = linalg::TransposeOp::create(
+                                 lb, l, maskTile,
+                                 createEmpty(lb, l, {cols, rows}, maskElement),
+                                 ArrayRef<int64_t>{1, 0})
+                                 .getResult()
+                                 .front();
+                scoreInputs.push_back(maskTile);
               }
-              if (cols != 1) {
-                offsets[3] = j;
-                sizes[3] = lb.getIndexAttr(tk);
-              }
-              Type maskElement = getElementTypeOrSelf(mask.getType());
-              Value maskTile = tensor::ExtractSliceOp::create(
-                  lb, l, RankedTensorType::get({rows, cols}, maskElement), mask,
-                  offsets, sizes,
-                  getAsIndexOpFoldResult(lb.getContext(), {1, 1, 1, 1}));
-              // [rows, cols] -> [cols, rows]: a reshape when either is 1.
-              if (rows == 1 || cols == 1)
-                maskTile = reshapeTo(lb, l, maskTile, {cols, rows});
+              Value diagonalShift =
+                  arith::ConstantIndexOp::create(lb, l, skv - sq);
+              Value sInit;
+              if (!mask && !causal)
+                sInit = createFilled(lb, l, {tk, bq}, zero);
               else
-                maskTile = linalg::TransposeOp::create(
-                               lb, l, maskTile,
-                               createEmpty(lb, l, {cols, rows}, maskElement),
-                               ArrayRef<int64_t>{1, 0})
-                               .getResult()
-                               .front();
-              scoreInputs.push_back(maskTile);
-            }
-            Value diagonalShift =
-                arith::ConstantIndexOp::create(lb, l, skv - sq);
-            Value sInit;
-            if (!mask && !causal)
-              sInit = createFilled(lb, l, {tk, bq}, zero);
-            else
-              sInit = buildElementwise(
-                  lb, l, {tk, bq}, f, scoreInputs,
+                sInit = buildElementwise(
+                    lb, l, {tk, bq}, f, scoreInputs,
+                    [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                      Value x = args.empty() ? createScalar(nb, nl, f, 0.0)
+                                             : extendTo(nb, nl, args[0], f);
+                      if (!causal)
+                        return x;
+                      Value col = arith::AddIOp::create(
+                          nb, nl, key0, linalg::IndexOp::create(nb, nl, 0));
+                      Value row = arith::AddIOp::create(
+                          nb, nl, q0, linalg::IndexOp::create(nb, nl, 1));
+                      Value limit =
+                          arith::AddIOp::create(nb, nl, row, diagonalShift);
+                      Value hidden = arith::CmpIOp::create(
+                          nb, nl, arith::CmpIPredicate::sgt, col, limit);
+                      Value ninf = arith::ConstantOp::create(
+                          nb, nl, getLowestValue(f, f));
+                      return arith::SelectOp::create(nb, nl, hidden, ninf, x);
+                    });
+              Value scores = buildTileProduct(lb, l, kTile, qT, sInit);
+              // Online softmax update.
+              Value mNew =
+                  buildColumnReduction(lb, l, scores, m, /*isMax=*/true);
+              // A row that has seen only -inf keeps a finite shift of 0.
+              Value shift = buildElementwise(
+                  lb, l, {bq}, f, mNew,
                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    Value x = args.empty() ? createScalar(nb, nl, f, 0.0)
-                                           : extendTo(nb, nl, args[0], f);
-                    if (!causal)
-                      return x;
-                    Value col = arith::AddIOp::create(
-                        nb, nl, j, linalg::IndexOp::create(nb, nl, 0));
-                    Value row = arith::AddIOp::create(
-                        nb, nl, q0, linalg::IndexOp::create(nb, nl, 1));
-                    Value limit =
-                        arith::AddIOp::create(nb, nl, row, diagonalShift);
-                    Value hidden = arith::CmpIOp::create(
-                        nb, nl, arith::CmpIPredicate::sgt, col, limit);
-                    Value ninf =
-                        arith::ConstantOp::create(nb, nl, getLowestValue(f, f));
-                    return arith::SelectOp::create(nb, nl, hidden, ninf, x);
+                    Value isInf = arith::CmpFOp::create(
+                        nb, nl, arith::CmpFPredicate::OEQ, args[0],
+                        arith::ConstantOp::create(nb, nl,
+                                                  getLowestValue(f, f)));
+                    return arith::SelectOp::create(
+                        nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
                   });
-            Value scores = buildTileProduct(lb, l, kTile, qT, sInit);
-            // Online softmax update.
-            Value mNew = buildColumnReduction(lb, l, scores, m, /*isMax=*/true);
-            // A row that has seen only -inf keeps a finite shift of 0.
-            Value shift = buildElementwise(
-                lb, l, {bq}, f, mNew,
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  Value isInf = arith::CmpFOp::create(
-                      nb, nl, arith::CmpFPredicate::OEQ, args[0],
-                      arith::ConstantOp::create(nb, nl, getLowestValue(f, f)));
-                  return arith::SelectOp::create(
-                      nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
-                });
-            Value shiftRow = reshapeTo(lb, l, shift, {1, bq});
-            Value p = buildElementwise(
-                lb, l, {tk, bq}, f, ValueRange{scores, shiftRow},
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  return math::ExpOp::create(
-                      nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
-                });
-            Value alpha = buildElementwise(
-                lb, l, {bq}, f, ValueRange{m, shift},
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  return math::ExpOp::create(
-                      nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
-                });
-            Value lScaled = buildElementwise(
-                lb, l, {bq}, f, ValueRange{lsum, alpha},
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  return arith::MulFOp::create(nb, nl, args[0], args[1]);
-                });
-            Value lNew =
-                buildColumnReduction(lb, l, p, lScaled, /*isMax=*/false);
-            Value alphaCol = reshapeTo(lb, l, alpha, {bq, 1});
-            Value accScaled = buildElementwise(
-                lb, l, {bq, dv}, f, ValueRange{acc, alphaCol},
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  return arith::MulFOp::create(nb, nl, args[0], args[1]);
-                });
-            Value accNew =
-                buildTransposedLhsProduct(lb, l, p, vTile, accScaled);
-            scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
-          });
+              Value shiftRow = reshapeTo(lb, l, shift, {1, bq});
+              Value p = buildElementwise(
+                  lb, l, {tk, bq}, f, ValueRange{scores, shiftRow},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    return math::ExpOp::create(
+                        nb, nl,
+                        arith::SubFOp::create(nb, nl, args[0], args[1]));
+                  });
+              Value alpha = buildElementwise(
+                  lb, l, {bq}, f, ValueRange{m, shift},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    return math::ExpOp::create(
+                        nb, nl,
+                        arith::SubFOp::create(nb, nl, args[0], args[1]));
+                  });
+              Value lScaled = buildElementwise(
+                  lb, l, {bq}, f, ValueRange{lsum, alpha},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    return arith::MulFOp::create(nb, nl, args[0], args[1]);
+                  });
+              Value lNew =
+                  buildColumnReduction(lb, l, p, lScaled, /*isMax=*/false);
+              Value alphaCol = reshapeTo(lb, l, alpha, {bq, 1});
+              Value accScaled = buildElementwise(
+                  lb, l, {bq, dv}, f, ValueRange{acc, alphaCol},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    return arith::MulFOp::create(nb, nl, args[0], args[1]);
+                  });
+              Value accNew =
+                  buildTransposedLhsProduct(lb, l, p, vTile, accScaled);
+              scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
+            });
+      };
+      SmallVector<Value> state = {mInit, lInit, accInit};
+      if (past > 0)
+        state = keyLoop(*pastK, *pastV, 0, pastTile,
+                        arith::ConstantIndexOp::create(b, loc, past), state)
+                    .getResults();
+      auto loop = keyLoop(k, v, past, tk, kvEnd, state);
 
       Value lCol = reshapeTo(b, loc, loop.getResult(1), {bq, 1});
       Value outTile = buildElementwise(

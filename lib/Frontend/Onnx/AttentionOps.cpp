@@ -224,13 +224,15 @@ static LogicalResult convertAttention(NodeImporter &n) {
 
   Value out;
   if (needSplit) {
-    out = n.create<AttentionOp>(qs.value, ks.value, vs.value, MaybeValue{mask},
-                                qHeads, kvHeads, tfmCausal, scale);
+    out = n.create<AttentionOp>(qs.value, ks.value, vs.value, MaybeValue{},
+                                MaybeValue{}, MaybeValue{mask}, qHeads, kvHeads,
+                                tfmCausal, scale);
     if (rank == 3)
       out = mergeHeads(n, out);
   } else {
-    out = n.create<AttentionOp>(q, k, v, MaybeValue{mask}, qHeads, kvHeads,
-                                tfmCausal, scale);
+    out = n.create<AttentionOp>(q, k, v, MaybeValue{}, MaybeValue{},
+                                MaybeValue{mask}, qHeads, kvHeads, tfmCausal,
+                                scale);
   }
   n.setOutput(0, out);
   n.setOutput(1, ks.value);
@@ -449,6 +451,7 @@ static LogicalResult convertMicrosoftAttention(NodeImporter &n) {
     mask = importMaskIndex(n, index, batch, seq, seq, elementType, filter);
   mask = addMasks(n, mask, n.input(5));
   n.setOutput(0, n.create<AttentionOp>(qkvParts[0], qkvParts[1], qkvParts[2],
+                                       MaybeValue{}, MaybeValue{},
                                        MaybeValue{mask}, heads, heads,
                                        unidirectional, scale));
   return n.finish();
@@ -517,9 +520,9 @@ static LogicalResult convertMultiHeadAttention(NodeImporter &n) {
     mask = importMaskIndex(n, padding, qType.getDimSize(0), sq, skv,
                            elementType, filter);
   mask = addMasks(n, mask, n.input(5));
-  Value out = n.create<AttentionOp>(qs.value, ks.value, vs.value,
-                                    MaybeValue{mask}, heads, heads,
-                                    unidirectional, scale);
+  Value out = n.create<AttentionOp>(qs.value, ks.value, vs.value, MaybeValue{},
+                                    MaybeValue{}, MaybeValue{mask}, heads,
+                                    heads, unidirectional, scale);
   n.setOutput(0, split ? mergeHeads(n, out) : out);
   n.setOutput(1, ks.value);
   n.setOutput(2, vs.value);
@@ -622,8 +625,9 @@ static LogicalResult convertGroupQueryAttention(NodeImporter &n) {
                                    return j > i + past - window;
                                  }));
   mask = addMasks(n, mask, n.input(10));
-  Value out = n.create<AttentionOp>(qa, ka, va, MaybeValue{mask}, heads,
-                                    kvHeads, causal, scale);
+  Value out =
+      n.create<AttentionOp>(qa, ka, va, MaybeValue{}, MaybeValue{},
+                            MaybeValue{mask}, heads, kvHeads, causal, scale);
   n.setOutput(0, split ? mergeHeads(n, out) : out);
   n.setOutput(1, ka);
   n.setOutput(2, va);

@@ -54,3 +54,13 @@ func.func @rope(%x: tensor<1x128x2048xf32>, %c: tensor<128x32xf32>, %s: tensor<1
   %1 = tfm.rope %y, %c3, %s3 interleaved : (tensor<2x32x128x64xf32>, tensor<1x128x16xf32>, tensor<1x128x16xf32>) -> tensor<2x32x128x64xf32>
   return %0, %1 : tensor<1x128x2048xf32>, tensor<2x32x128x64xf32>
 }
+
+// -----
+
+// Attention over a cache: 127 past rows, then the new one (GPT-2 decode).
+// CHECK-LABEL: func.func @attention_past
+func.func @attention_past(%q: tensor<1x12x1x64xf32>, %k: tensor<1x12x1x64xf32>, %v: tensor<1x12x1x64xf32>, %pk: tensor<1x12x127x64xf32>, %pv: tensor<1x12x127x64xf32>, %m: tensor<1x1x1x128xf32>) -> tensor<1x12x1x64xf32> {
+  // CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} past(%{{.*}}, %{{.*}}) mask(%{{.*}}) heads = 12 kv_heads = 12 : (tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x127x64xf32>, tensor<1x12x127x64xf32>, tensor<1x1x1x128xf32>) -> tensor<1x12x1x64xf32>
+  %0 = tfm.attention %q, %k, %v past(%pk, %pv) mask(%m) heads = 12 kv_heads = 12 : (tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x127x64xf32>, tensor<1x12x127x64xf32>, tensor<1x1x1x128xf32>) -> tensor<1x12x1x64xf32>
+  return %0 : tensor<1x12x1x64xf32>
+}

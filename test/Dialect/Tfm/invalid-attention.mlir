@@ -160,3 +160,39 @@ func.func @rope_c4(%x: tensor<1x8x64xf32>, %c: tensor<8x16xf32>) {
   %0 = tfm.rope %x, %c, %c heads = 2 : (tensor<1x8x64xf32>, tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<1x8x64xf16>
   return
 }
+
+// -----
+
+// attention_c8: the past matches the keys but for its length.
+func.func @attention_c8_heads(%q: tensor<1x4x1x8xf32>, %k: tensor<1x2x1x8xf32>, %pk: tensor<1x4x9x8xf32>) {
+  // expected-error @+1 {{'tfm.attention' op attention_c8: past_key [1, 4, 9, 8] and past_value [1, 4, 9, 8] must match key and value but for their length, the same for both: key [1, 2, 1, 8], value [1, 2, 1, 8]}}
+  %0 = tfm.attention %q, %k, %k past(%pk, %pk) heads = 4 kv_heads = 2 : (tensor<1x4x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x4x9x8xf32>, tensor<1x4x9x8xf32>) -> tensor<1x4x1x8xf32>
+  return
+}
+
+// -----
+
+// attention_c8: past keys and values have one length.
+func.func @attention_c8_length(%q: tensor<1x2x1x8xf32>, %pk: tensor<1x2x9x8xf32>, %pv: tensor<1x2x7x8xf32>) {
+  // expected-error @+1 {{'tfm.attention' op attention_c8: past_key [1, 2, 9, 8] and past_value [1, 2, 7, 8] must match key and value but for their length}}
+  %0 = tfm.attention %q, %q, %q past(%pk, %pv) heads = 2 kv_heads = 2 : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x9x8xf32>, tensor<1x2x7x8xf32>) -> tensor<1x2x1x8xf32>
+  return
+}
+
+// -----
+
+// attention_c8: the past has the keys' element type.
+func.func @attention_c8_type(%q: tensor<1x2x1x8xf32>, %pk: tensor<1x2x9x8xf16>) {
+  // expected-error @+1 {{'tfm.attention' op attention_c8: past_key 'tensor<1x2x9x8xf16>' and past_value 'tensor<1x2x9x8xf16>' must have the rank and element type of key 'tensor<1x2x1x8xf32>'}}
+  %0 = tfm.attention %q, %q, %q past(%pk, %pk) heads = 2 kv_heads = 2 : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x9x8xf16>, tensor<1x2x9x8xf16>) -> tensor<1x2x1x8xf32>
+  return
+}
+
+// -----
+
+// attention_c6: with a past, the mask spans past and new keys (9 + 1).
+func.func @attention_c6_past(%q: tensor<1x2x1x8xf32>, %pk: tensor<1x2x9x8xf32>, %m: tensor<1x1x1x9xf32>) {
+  // expected-error @+1 {{'tfm.attention' op attention_c6: mask 'tensor<1x1x1x9xf32>' does not broadcast to the scores' shape [1, 2, 1, 10]}}
+  %0 = tfm.attention %q, %q, %q past(%pk, %pk) mask(%m) heads = 2 kv_heads = 2 : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x9x8xf32>, tensor<1x2x9x8xf32>, tensor<1x1x1x9xf32>) -> tensor<1x2x1x8xf32>
+  return
+}
