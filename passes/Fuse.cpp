@@ -47,5 +47,6 @@ void mlir::tfm::populateAllFusionPatterns(RewritePatternSet &patterns) {
   populateFuseQuantizedPatterns(patterns);
   populateMergeLinearsPatterns(patterns);
   populateFuseAttentionPatterns(patterns);
+  populateFuseKvCachePatterns(patterns);
   populateFuseRopePatterns(patterns);
 }

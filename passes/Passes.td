@@ -379,12 +379,37 @@ def FuseRopePass : Pass<"tfm-fuse-rope", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FuseKvCachePass : Pass<"tfm-fuse-kv-cache", "::mlir::func::FuncOp"> {
+  let summary = "Reads a key/value cache in place in attention";
+  let description = [{
+    `tfm.attention` whose keys and values are `concat(past, new)` along the
+    sequence axis (how exporters append to a cache) reads `new` with
+    `past` as its `past_key`/`past_value` operands instead: the
+    concatenation is no longer computed for the attention, and goes when
+    nothing else (a full `present` output) uses it.
+  }];
+}
+
+def PresentNewRowsPass : Pass<"tfm-present-new-rows", "::mlir::func::FuncOp"> {
+  let summary = "Returns only the rows a cache output appends to its input";
+  let description = [{
+    A function result that is `concat(%arg, new)` along the sequence axis of
+    an attention operand (rank 4 axis 2, rank 3 axis 1) with `%arg` a
+    function argument (the `present` outputs of decoder exports, appending
+    to their `past` inputs) returns `new` instead, and the function type
+    changes with it. The caller keeps the cache and appends the rows
+    (`tfm_model_generate`), so no step copies the whole cache. Enabled by
+    `tfmc --present=new-rows`.
+  }];
+}
+
 def FusePass : Pass<"tfm-fuse", "::mlir::func::FuncOp"> {
   let summary = "Runs every graph fusion together to a fixed point";
   let description = [{
     The patterns of `tfm-fuse-norms`, `tfm-fuse-activations`,
     `tfm-fuse-linear`, `tfm-fuse-quantized`, `tfm-merge-linears`,
-    `tfm-fuse-attention` and `tfm-fuse-rope`, with the tfm ops' canonicalizations, applied together
+    `tfm-fuse-attention`, `tfm-fuse-kv-cache` and `tfm-fuse-rope`, with the
+    tfm ops' canonicalizations, applied together
     until none applies; then, with `tfm-fuse-skip-norms` added, again, so
     that a residual add goes into a norm only when no linear's epilogue
     took it. The patterns are written so that the result does not depend on

@@ -266,6 +266,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     gpuPipeline.tensorCores = options.gpu.tensorCores;
     gpuPipeline.attentionBatched = options.attentionBatched.value_or(true);
     gpuPipeline.quantize = options.quantize;
+    gpuPipeline.presentNewRows = options.presentNewRows;
     gpuPipeline.chip = target.getChip().str();
     gpuPipeline.features = target.getFeatures().str();
     // Cubins from ptxas: the driver loads them without a JIT step.
@@ -286,6 +287,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.quantizeExclude = options.quantizeExclude;
     pipeline.quantizeBlockSize = options.quantizeBlockSize;
     pipeline.quantizeReport = options.quantizeReport;
+    pipeline.presentNewRows = options.presentNewRows;
   }
   ArrayRef<StringRef> phaseNames =
       cuda ? getGpuPhaseNames() : getCpuPhaseNames();

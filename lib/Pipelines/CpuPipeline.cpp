@@ -150,6 +150,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
     graph.quantizeExclude = options.quantizeExclude;
     graph.quantizeBlockSize = options.quantizeBlockSize;
     graph.quantizeReport = options.quantizeReport;
+    graph.presentNewRows = options.presentNewRows;
     buildGraphPipeline(pm, graph);
     return;
   }

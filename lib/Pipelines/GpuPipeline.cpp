@@ -67,6 +67,7 @@ static void buildGraphPhase(OpPassManager &pm,
   GraphPipelineOptions graph;
   graph.optLevel = std::min<unsigned>(options.optLevel, 2);
   graph.quantize = options.quantize;
+  graph.presentNewRows = options.presentNewRows;
   if (options.quantize == QuantizationMode::None) {
     if (options.precision == GpuPrecision::Fp16)
       graph.quantize = QuantizationMode::Fp16;

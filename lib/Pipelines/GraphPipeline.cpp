@@ -31,6 +31,8 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   // Zero-element tensors become constants at every level: code generation
   // never sees an empty iteration space.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  if (options.presentNewRows)
+    funcPm.addPass(createPresentNewRowsPass());
   funcPm.addPass(createFoldEmptyTensorsPass());
   if (options.optLevel == 0) {
     addQuantization(funcPm, options);

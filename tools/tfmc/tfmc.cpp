@@ -109,6 +109,19 @@ cl::opt<QuantizationMode>
     quantize("quantize", cl::desc("Quantize the weights of linear layers"),
              cl::init(QuantizationMode::None), cl::value_desc("mode"),
              TFM_QUANTIZATION_MODE_VALUES, cl::cat(category));
+enum class PresentOutputs { Full, NewRows };
+cl::opt<PresentOutputs> presentOutputs(
+    "present",
+    cl::desc("What the cache outputs of decoder exports (present = "
+             "concat(past, new)) return"),
+    cl::init(PresentOutputs::Full),
+    cl::values(clEnumValN(PresentOutputs::Full, "full",
+                          "the past with the new rows appended, as the "
+                          "model says (default)"),
+               clEnumValN(PresentOutputs::NewRows, "new-rows",
+                          "only the new rows: the caller keeps the cache "
+                          "(tfm_model_generate), and no step copies it")),
+    cl::cat(category));
 cl::list<std::string> quantizeExclude(
     "quantize-exclude",
     cl::desc("Leave linears in float whose node or weight name contains one "
@@ -338,6 +351,7 @@ int main(int argc, char **argv) {
   if (quantReport && quantize == QuantizationMode::None)
     return fail("--quant-report: needs a --quantize mode");
   options.quantizeReport = quantReport;
+  options.presentNewRows = presentOutputs == PresentOutputs::NewRows;
   options.fuseEpilogues = fuseEpilogues;
   if (attentionForm != AttentionForm::Target)
     options.attentionBatched = attentionForm == AttentionForm::Batched;

@@ -77,6 +77,8 @@ struct CompileOptions {
   int64_t quantizeBlockSize = 32;
   /// Report each quantized weight's error (as remarks).
   bool quantizeReport = false;
+  /// Cache outputs (present = concat(past, new)) return only the new rows.
+  bool presentNewRows = false;
   /// QuantizationMode::W8A8Static: the folder of calibration input sets
   /// (NAME.npy per graph input, in subfolders or in the folder itself), and
   /// how a linear's input range is read from them.

@@ -69,6 +69,7 @@ void populateFuseQuantizedPatterns(RewritePatternSet &patterns);
 void populateMergeLinearsPatterns(RewritePatternSet &patterns);
 void populateFuseAttentionPatterns(RewritePatternSet &patterns);
 void populateFuseRopePatterns(RewritePatternSet &patterns);
+void populateFuseKvCachePatterns(RewritePatternSet &patterns);
 /// All of the above.
 void populateAllFusionPatterns(RewritePatternSet &patterns);
 

@@ -52,6 +52,11 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       *this, "quantize-report",
       llvm::cl::desc("Report each quantized weight's error (remarks)"),
       llvm::cl::init(false)};
+  Option<bool> presentNewRows{
+      *this, "present-new-rows",
+      llvm::cl::desc("Cache outputs return only the rows they append to "
+                     "their past input (tfm-present-new-rows)"),
+      llvm::cl::init(false)};
 };
 
 /// Graph-level optimization of a module of tfm functions (the `graph` phase).
@@ -149,6 +154,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
   Option<bool> quantizeReport{
       *this, "quantize-report",
       llvm::cl::desc("Report each quantized weight's error (remarks)"),
+      llvm::cl::init(false)};
+  Option<bool> presentNewRows{
+      *this, "present-new-rows",
+      llvm::cl::desc("Cache outputs return only the rows they append to "
+                     "their past input (tfm-present-new-rows)"),
       llvm::cl::init(false)};
 };
 
@@ -265,6 +275,11 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit root: ptxas, fatbinary and libdevice"),
       llvm::cl::init("/usr/local/cuda")};
+  Option<bool> presentNewRows{
+      *this, "present-new-rows",
+      llvm::cl::desc("Cache outputs return only the rows they append to "
+                     "their past input (tfm-present-new-rows)"),
+      llvm::cl::init(false)};
 };
 
 /// Adds the passes of one GPU phase, which continues from the output of the
