@@ -3,8 +3,9 @@
 # (sequences 128 and 16), MiniLM-L6 and GPT-2 small (sequence 128); the
 # fp32 GEMM kernel against OpenBLAS and the machine's peak, and attention
 # against the GEMM rate; tfmc's quantized linears (int8 weights, W8A8)
-# against its fp32 ones and the measured vpdpbusd peak;
-# then the
+# against its fp32 ones and the measured vpdpbusd peak; GPT-2 small's
+# decode step (tfm_model_generate) against ONNX Runtime's and the machine's
+# read bandwidth; then the
 # fork/join cost of a parallel loop under libomp and under a plain thread
 # pool (the measurement behind the choice of OpenMP, docs/architecture.md).
 # Options pass through to run_bench.py.
@@ -20,6 +21,10 @@ echo
 echo "quantized linears against fp32 ones (tfmc --quantize=int8-weights, w8a8-dynamic):"
 /usr/bin/python3 "$root/bench/quant_bench.py" --tfmc "$root/build/bin/tfmc" \
   --tfm-run "$root/build/bin/tfm-run" --work "$root/build/bench/quant"
+
+echo
+echo "GPT-2 small decode against ONNX Runtime and the memory-bandwidth limit:"
+/usr/bin/python3 "$root/bench/generate_bench.py"
 
 echo
 echo "fork/join cost of one parallel loop:"

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""Decode speed of GPT-2 small against ONNX Runtime and the bandwidth limit.
+
+Exports GPT-2 small in its generation form (scripts/export_models.py --full
+--past) when missing, compiles it with a cache of 255 rows and one token per
+step (-O3), once with the model's full present outputs and once with
+--present=new-rows, and times the decode of --tokens tokens after a
+--prompt-token prompt (context --prompt to --prompt + --tokens) with
+tfm-run --generate, against ONNX Runtime's greedy loop on the same export
+(ort_run.mjs --generate, whose cache grows by one row per step). The limit
+is the bytes of the weights the products read per token (every MatMul and
+Gemm initializer of the export) over the read bandwidth bench/membw.c
+measures with the same threads. Rounds alternate tfmc and ORT; medians of
+the rounds are printed with the ratios.
+
+    /usr/bin/python3 bench/generate_bench.py [--threads N] [--rounds 3]
+        [--prompt 128] [--tokens 16]
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+
+
+def run(command):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit("generate_bench: %s failed:\n%s%s" % (
+            " ".join(command), result.stdout, result.stderr))
+    return result.stdout
+
+
+def product_weight_bytes(path):
+    """Bytes of the initializers that MatMul/Gemm nodes read."""
+    model = onnx.load(path, load_external_data=False)
+    inits = {i.name: i for i in model.graph.initializer}
+    names = set()
+    for node in model.graph.node:
+        if node.op_type in ("MatMul", "Gemm"):
+            names.update(n for n in node.input if n in inits)
+    total = 0
+    for name in names:
+        tensor = inits[name]
+        count = int(np.prod(tensor.dims)) if tensor.dims else 1
+        total += count * np.dtype(
+            onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[tensor.data_type]).itemsize
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--prompt", type=int, default=128)
+    parser.add_argument("--tokens", type=int, default=16)
+    parser.add_argument("--models-dir",
+                        default=os.path.join(ROOT, "build", "models"))
+    parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench",
+                                                       "generate"))
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    model = os.path.join(args.models_dir, "gpt2_full_past_opset17.onnx")
+    if not os.path.exists(model):
+        print("exporting GPT-2 small (generation form) ...", flush=True)
+        run(["/usr/bin/python3", os.path.join(ROOT, "scripts",
+                                              "export_models.py"),
+             "--config", "full", "--past", "--family", "gpt2", "--opset",
+             "17", "--out", args.models_dir])
+    capacity = 255
+    if args.prompt + args.tokens > capacity + 1:
+        sys.exit("generate_bench: --prompt + --tokens must be at most %d" %
+                 (capacity + 1))
+    tfmc = os.path.join(ROOT, "build", "bin", "tfmc")
+    tfm_run = os.path.join(ROOT, "build", "bin", "tfm-run")
+    dims = ["--dim", "batch=1", "--dim", "sequence=1", "--dim",
+            "past_sequence=%d" % capacity, "--dim",
+            "total_sequence=%d" % (capacity + 1)]
+    libs = {}
+    for present in ("full", "new-rows"):
+        libs[present] = os.path.join(args.work, "gpt2_decode_%s.so" % present)
+        print("compiling (--present=%s) ..." % present, flush=True)
+        run([tfmc, "-O3", "--emit=lib", model, "--present=" + present,
+             "-o", libs[present]] + dims)
+
+    prompt = os.path.join(args.work, "prompt.npy")
+    rng = np.random.default_rng(1)
+    np.save(prompt, rng.integers(0, 50257, (1, args.prompt), dtype=np.int64))
+
+    membw = os.path.join(args.work, "membw")
+    run(["/usr/lib/llvm-22/bin/clang", "-O2", "-pthread",
+         os.path.join(ROOT, "bench", "membw.c"), "-o", membw])
+
+    times = {"full": [], "new-rows": [], "ort": [], "bandwidth": []}
+    tokens = {}
+    for _ in range(args.rounds):
+        out = run([membw, "--threads", str(args.threads)])
+        times["bandwidth"].append(float(re.search(
+            r"read bandwidth: ([0-9.]+) GB/s", out).group(1)))
+        for present, lib in libs.items():
+            out = run([tfm_run, lib, "--generate", str(args.tokens),
+                       "--prompt-ids", prompt, "--bench", "3", "--warmup",
+                       "1", "--num-threads", str(args.threads)])
+            times[present].append(float(re.search(
+                r"decode: ([0-9.]+) ms/token", out).group(1)))
+            tokens[present] = re.search(r"tokens: ([0-9 ]+)\n",
+                                        out).group(1).split()
+        out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
+                   model, "--generate", str(args.tokens), "--prompt-ids",
+                   prompt, "--threads", str(args.threads), "--bench", "3"])
+        tokens["ort"] = re.search(r"tokens: ([0-9 ]+)\n", out).group(1).split()
+        times["ort"].append(json.loads(out.strip().splitlines()[-1])[
+            "decode_ms_per_token"])
+
+    med = {k: statistics.median(v) for k, v in times.items()}
+    weight_bytes = product_weight_bytes(model)
+    limit_ms = weight_bytes / (med["bandwidth"] * 1e9) * 1e3
+    same = tokens["full"] == tokens["ort"] == tokens["new-rows"]
+    print("\nGPT-2 small decode, context %d-%d, %d threads, %d rounds "
+          "(median of round medians)" % (args.prompt,
+                                         args.prompt + args.tokens,
+                                         args.threads, args.rounds))
+    print("read bandwidth %.1f GB/s; product weights %.1f MB per token: "
+          "limit %.2f ms/token" % (med["bandwidth"], weight_bytes / 1e6,
+                                   limit_ms))
+    header = ("decoder", "ms/token", "/ limit", "ORT / it")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for key, title in (("new-rows", "tfmc -O3 --present=new-rows"),
+                       ("full", "tfmc -O3 --present=full"),
+                       ("ort", "ONNX Runtime")):
+        print("| %s | %.2f | %.2f | %.2f |" % (
+            title, med[key], med[key] / limit_ms, med["ort"] / med[key]))
+    print("greedy tokens identical across the three: %s" % same)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"ms_per_token": med, "limit_ms": limit_ms,
+                       "weight_bytes": weight_bytes, "same_tokens": same},
+                      f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
