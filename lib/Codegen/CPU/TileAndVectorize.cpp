@@ -389,6 +389,12 @@ bool isInnermostRowReduction(linalg::LinalgOp op) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   if (iterators.back() != utils::IteratorType::reduction)
     return false;
+  // linalg::splitReduction reads every map as a permutation of loops: a
+  // map like grouped-query attention's (d1 floordiv g) is out of reach.
+  if (!llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+        return map.isProjectedPermutation(/*allowZeroInResults=*/true);
+      }))
+    return false;
   int64_t size = ranges.back();
   return size >= 2 * kReductionLanes && size % kReductionLanes == 0 &&
          getElementBits(op) == 32;
