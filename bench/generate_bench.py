@@ -10,11 +10,14 @@ tfm-run --generate, against ONNX Runtime's greedy loop on the same export
 (ort_run.mjs --generate, whose cache grows by one row per step). The limit
 is the bytes of the weights the products read per token (every MatMul and
 Gemm initializer of the export) over the read bandwidth bench/membw.c
-measures with the same threads. Rounds alternate tfmc and ORT; medians of
-the rounds are printed with the ratios.
+measures with the same threads. With --quantize (default int8-weights,
+int4-weights) each mode's -O3 --present=new-rows model is timed too,
+against the limit of its own weight bytes (1 byte per weight for int8,
+half a byte for int4; scales not counted). Rounds alternate tfmc and
+ORT; medians of the rounds are printed with the ratios.
 
     /usr/bin/python3 bench/generate_bench.py [--threads N] [--rounds 3]
-        [--prompt 128] [--tokens 16]
+        [--prompt 128] [--tokens 16] [--quantize MODES]
 """
 
 import argparse
@@ -39,8 +42,11 @@ def run(command):
     return result.stdout
 
 
+BYTES_PER_WEIGHT = {"int8-weights": 1.0, "int4-weights": 0.5}
+
+
 def product_weight_bytes(path):
-    """Bytes of the initializers that MatMul/Gemm nodes read."""
+    """Bytes of the initializers that MatMul/Gemm nodes read (f32)."""
     model = onnx.load(path, load_external_data=False)
     inits = {i.name: i for i in model.graph.initializer}
     names = set()
@@ -66,6 +72,9 @@ def main():
                         default=os.path.join(ROOT, "build", "models"))
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench",
                                                        "generate"))
+    parser.add_argument("--quantize", default="int8-weights,int4-weights",
+                        help="comma-separated weight modes also timed "
+                        "(int8-weights, int4-weights; '' for none)")
     parser.add_argument("--json")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -85,12 +94,22 @@ def main():
     dims = ["--dim", "batch=1", "--dim", "sequence=1", "--dim",
             "past_sequence=%d" % capacity, "--dim",
             "total_sequence=%d" % (capacity + 1)]
+    modes = [m for m in args.quantize.split(",") if m]
+    for mode in modes:
+        if mode not in BYTES_PER_WEIGHT:
+            sys.exit("generate_bench: unknown --quantize mode '%s' (known: "
+                     "%s)" % (mode, ", ".join(BYTES_PER_WEIGHT)))
     libs = {}
     for present in ("full", "new-rows"):
         libs[present] = os.path.join(args.work, "gpt2_decode_%s.so" % present)
         print("compiling (--present=%s) ..." % present, flush=True)
         run([tfmc, "-O3", "--emit=lib", model, "--present=" + present,
              "-o", libs[present]] + dims)
+    for mode in modes:
+        libs[mode] = os.path.join(args.work, "gpt2_decode_%s.so" % mode)
+        print("compiling (--quantize=%s) ..." % mode, flush=True)
+        run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows",
+             "--quantize=" + mode, "-o", libs[mode]] + dims)
 
     prompt = os.path.join(args.work, "prompt.npy")
     rng = np.random.default_rng(1)
@@ -100,7 +119,7 @@ def main():
     run(["/usr/lib/llvm-22/bin/clang", "-O2", "-pthread",
          os.path.join(ROOT, "bench", "membw.c"), "-o", membw])
 
-    times = {"full": [], "new-rows": [], "ort": [], "bandwidth": []}
+    times = {key: [] for key in list(libs) + ["ort", "bandwidth"]}
     tokens = {}
     for _ in range(args.rounds):
         out = run([membw, "--threads", str(args.threads)])
@@ -132,14 +151,18 @@ def main():
     print("read bandwidth %.1f GB/s; product weights %.1f MB per token: "
           "limit %.2f ms/token" % (med["bandwidth"], weight_bytes / 1e6,
                                    limit_ms))
-    header = ("decoder", "ms/token", "/ limit", "ORT / it")
+    header = ("decoder", "ms/token", "limit ms", "/ limit", "ORT fp32 / it")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
-    for key, title in (("new-rows", "tfmc -O3 --present=new-rows"),
-                       ("full", "tfmc -O3 --present=full"),
-                       ("ort", "ONNX Runtime")):
-        print("| %s | %.2f | %.2f | %.2f |" % (
-            title, med[key], med[key] / limit_ms, med["ort"] / med[key]))
+    rows = [("new-rows", "tfmc -O3 --present=new-rows", limit_ms),
+            ("full", "tfmc -O3 --present=full", limit_ms)]
+    rows += [(mode, "tfmc -O3 --present=new-rows --quantize=" + mode,
+              limit_ms * BYTES_PER_WEIGHT[mode] / 4) for mode in modes]
+    rows.append(("ort", "ONNX Runtime (fp32)", limit_ms))
+    for key, title, limit in rows:
+        print("| %s | %.2f | %.2f | %.2f | %.2f |" % (
+            title, med[key], limit, med[key] / limit,
+            med["ort"] / med[key]))
     print("greedy tokens identical across the three: %s" % same)
     if args.json:
         with open(args.json, "w") as f:
