@@ -288,11 +288,21 @@ static int generate(tfm_model *model, long count, const char *prompt_file,
       !shape_ok || length < 1 || length > INT32_MAX) {
     char shape[256];
     format_shape(shape, sizeof(shape), prompt.rank, prompt.shape);
+    const char *dtype = tfm_dtype_name(prompt.dtype);
     tfm_npy_free(&prompt);
     return fail("--prompt-ids: expected integer token ids of shape [L] or "
                 "[1, L], L >= 1, got %s %s",
-                tfm_dtype_name(prompt.dtype), shape);
+                dtype, shape);
   }
+  /* No sequence outgrows the model's cache: that bounds the buffers
+   * whatever count was asked for (the loop stops with "context full"). */
+  int32_t max_context = tfm_model_max_context(model);
+  if (max_context == 0) {
+    tfm_npy_free(&prompt);
+    return fail("%s", tfm_last_error());
+  }
+  if (count > max_context)
+    count = max_context;
   int64_t *ids = malloc((size_t)length * sizeof(int64_t));
   int64_t *tokens = malloc((size_t)count * sizeof(int64_t));
   if (!ids || !tokens) {

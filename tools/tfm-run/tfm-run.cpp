@@ -427,6 +427,7 @@ struct ModelApi {
   decltype(&tfm_last_error) lastError;
   decltype(&tfm_model_set_cuda_graph) setCudaGraph;
   decltype(&tfm_model_generate) generate;
+  decltype(&tfm_model_max_context) maxContext;
 
   /// Resolves every function; the name of the first one missing, if any.
   std::optional<std::string> resolve(void *library) {
@@ -452,6 +453,8 @@ struct ModelApi {
       return "tfm_model_set_cuda_graph";
     if (!get(generate, "tfm_model_generate"))
       return "tfm_model_generate";
+    if (!get(maxContext, "tfm_model_max_context"))
+      return "tfm_model_max_context";
     return std::nullopt;
   }
 };
@@ -508,18 +511,23 @@ int runGeneration(ModelApi &api, tfm_model *model) {
     ids[i] =
         static_cast<int64_t>(elementAt(prompt->bytes.data(), prompt->dtype, i));
 
+  // No sequence outgrows the model's cache: that bounds the buffers below
+  // whatever count was asked for (the loop stops with "context full").
+  int32_t maxContext = api.maxContext(model);
+  if (maxContext == 0)
+    return fail(api.lastError());
+  int32_t count =
+      static_cast<int32_t>(std::min<uint64_t>(generateCount, maxContext));
   const tfm_tensor_info *logitsInfo =
       tfm_model_output(model, tfm_model_find_output(model, "logits"));
-  int64_t vocab =
-      logitsInfo && logitsInfo->rank == 3 ? logitsInfo->shape[2] : 0;
-  std::vector<int64_t> tokens(generateCount);
+  int64_t vocab = logitsInfo->shape[2];
+  std::vector<int64_t> tokens(count);
   std::vector<float> logits;
-  bool wantLogits = !expectLogits.empty() || !outputDir.empty();
-  if (wantLogits && vocab > 0)
-    logits.resize(static_cast<size_t>(generateCount) * vocab);
+  if (!expectLogits.empty() || !outputDir.empty())
+    logits.resize(static_cast<size_t>(count) * vocab);
   std::vector<int64_t> stops(stopTokens.begin(), stopTokens.end());
   tfm_generate_options options = {};
-  options.max_new_tokens = static_cast<int32_t>(generateCount);
+  options.max_new_tokens = count;
   options.temperature = temperature;
   options.top_k = topK;
   options.top_p = topP;
@@ -556,7 +564,7 @@ int runGeneration(ModelApi &api, tfm_model *model) {
     perToken.push_back(result.decode_ns * 1e-6 / (result.num_tokens - 1));
   options.on_token = nullptr;
   tfm_generate_result timed;
-  std::vector<int64_t> scratch(generateCount);
+  std::vector<int64_t> scratch(count);
   for (unsigned i = 1; i < bench; ++i) {
     if (api.generate(model, ids.data(), static_cast<int32_t>(length), &options,
                      scratch.data(), &timed) != TFM_OK)
@@ -600,7 +608,7 @@ int runGeneration(ModelApi &api, tfm_model *model) {
                  << " of " << count << " expected tokens match)\n";
     ok &= match;
   }
-  if (!expectLogits.empty() && vocab > 0) {
+  if (!expectLogits.empty()) {
     std::optional<Tensor> expected = readNpy(expectLogits, error);
     if (!expected)
       return fail("--expect-logits: " + error);
@@ -617,14 +625,12 @@ int runGeneration(ModelApi &api, tfm_model *model) {
     if (tfm_npy_write(path.c_str(), TFM_DTYPE_I64, 2, tokenShape,
                       tokens.data()) != TFM_OK)
       return fail(tfm_last_error());
-    if (vocab > 0) {
-      path = outputDir.getValue();
-      llvm::sys::path::append(path, "logits.npy");
-      int64_t logitShape[] = {result.num_tokens, vocab};
-      if (tfm_npy_write(path.c_str(), TFM_DTYPE_F32, 2, logitShape,
-                        logits.data()) != TFM_OK)
-        return fail(tfm_last_error());
-    }
+    path = outputDir.getValue();
+    llvm::sys::path::append(path, "logits.npy");
+    int64_t logitShape[] = {result.num_tokens, vocab};
+    if (tfm_npy_write(path.c_str(), TFM_DTYPE_F32, 2, logitShape,
+                      logits.data()) != TFM_OK)
+      return fail(tfm_last_error());
   }
   if (!expectTokens.empty() || !expectLogits.empty())
     llvm::outs() << (ok ? "PASS" : "FAIL") << "\n";
