@@ -185,6 +185,7 @@ static float logit_at(const void *data, int32_t dtype, size_t i) {
 typedef struct candidate {
   float logit;
   int64_t token;
+  double weight; /* exp((logit - best) / temperature) */
 } candidate;
 
 static int by_logit_descending(const void *a, const void *b) {
@@ -209,35 +210,33 @@ static int64_t choose(const float *logits, int64_t vocab,
   int64_t count = 0;
   for (int64_t v = 0; v < vocab; ++v)
     if (!isnan(logits[v]))
-      scratch[count++] = (candidate){logits[v], v};
+      scratch[count++] = (candidate){logits[v], v, 0.0};
   if (count == 0)
     return best;
   qsort(scratch, (size_t)count, sizeof(candidate), by_logit_descending);
   if (options->top_k > 0 && options->top_k < count)
     count = options->top_k;
-  /* Probabilities relative to the best, in double. */
+  /* Weights relative to the best, in double: the sampling distribution
+   * up to its normalization. */
   double total = 0;
   double top = scratch[0].logit;
-  for (int64_t i = 0; i < count; ++i)
-    total += exp(((double)scratch[i].logit - top) / options->temperature);
+  for (int64_t i = 0; i < count; ++i) {
+    scratch[i].weight =
+        exp(((double)scratch[i].logit - top) / options->temperature);
+    total += scratch[i].weight;
+  }
   if (options->top_p > 0 && options->top_p < 1) {
+    /* The fewest most likely tokens whose probability reaches top_p. */
     double kept = 0;
     int64_t keep = 0;
-    while (keep < count) {
-      kept += exp(((double)scratch[keep].logit - top) / options->temperature) /
-              total;
-      ++keep;
-      if (kept >= options->top_p)
-        break;
-    }
+    while (keep < count && kept < options->top_p * total)
+      kept += scratch[keep++].weight;
     count = keep;
-    total = 0;
-    for (int64_t i = 0; i < count; ++i)
-      total += exp(((double)scratch[i].logit - top) / options->temperature);
+    total = kept;
   }
   double draw = (double)(tfm_next_random(rng) >> 11) * 0x1.0p-53 * total;
   for (int64_t i = 0; i < count; ++i) {
-    draw -= exp(((double)scratch[i].logit - top) / options->temperature);
+    draw -= scratch[i].weight;
     if (draw < 0)
       return scratch[i].token;
   }
@@ -368,6 +367,8 @@ tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
       r.stop_reason = TFM_STOP_CONTEXT;
       break;
     }
+    /* The mask's cache part (rows 0..pos-1 shown) is kept up to date
+     * below as rows fill; its last S slots are this step's tokens. */
     for (int64_t i = 0; i < l.chunk; ++i) {
       int64_t token = i >= n ? 0 : fed < prompt_length ? prompt[fed + i] : next;
       set_integer(ids, ids_type, (size_t)i, token);
@@ -375,8 +376,6 @@ tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
       set_integer(positions, positions_type, (size_t)i, i < n ? pos + i : 0);
       set_integer(mask, mask_type, (size_t)(l.capacity + i), i < n);
     }
-    for (int64_t j = 0; j < l.capacity; ++j)
-      set_integer(mask, mask_type, (size_t)j, j < pos);
     status = tfm_model_run(model, inputs, outputs);
     if (status != TFM_OK)
       break;
@@ -396,6 +395,8 @@ tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
                           row_bytes,
                (size_t)n * row_bytes);
     }
+    for (int64_t j = pos; j < pos + n; ++j)
+      set_integer(mask, mask_type, (size_t)j, 1);
     pos += n;
     if (fed < prompt_length) {
       fed += n;

@@ -614,20 +614,16 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                         nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
                   });
               Value shiftRow = reshapeTo(lb, l, shift, {1, bq});
-              Value p = buildElementwise(
-                  lb, l, {tk, bq}, f, ValueRange{scores, shiftRow},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    return math::ExpOp::create(
-                        nb, nl,
-                        arith::SubFOp::create(nb, nl, args[0], args[1]));
-                  });
+              auto expOfDifference = [](OpBuilder &nb, Location nl,
+                                        ValueRange args) -> Value {
+                return math::ExpOp::create(
+                    nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
+              };
+              Value p = buildElementwise(lb, l, {tk, bq}, f,
+                                         ValueRange{scores, shiftRow},
+                                         expOfDifference);
               Value alpha = buildElementwise(
-                  lb, l, {bq}, f, ValueRange{m, shift},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    return math::ExpOp::create(
-                        nb, nl,
-                        arith::SubFOp::create(nb, nl, args[0], args[1]));
-                  });
+                  lb, l, {bq}, f, ValueRange{m, shift}, expOfDifference);
               Value lScaled = buildElementwise(
                   lb, l, {bq}, f, ValueRange{lsum, alpha},
                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
