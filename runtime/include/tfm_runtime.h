@@ -157,7 +157,11 @@ typedef struct tfm_model_options {
 typedef struct tfm_model tfm_model;
 
 /* Loads the weights (mapping a side file read-only) and allocates the
- * arena. `options` may be NULL. */
+ * arena. `options` may be NULL. Models whose weights side files have the
+ * same size and checksum share one mapping while any of them lives (the
+ * later ones' files are not read): two compilations of one export that
+ * differ in their input shapes alone, such as a prefill and a decode
+ * model, usually write identical files. */
 TFM_API tfm_status tfm_model_create(const tfm_model_desc *desc,
                                     const tfm_model_options *options,
                                     tfm_model **model);
@@ -211,6 +215,15 @@ TFM_API void tfm_model_set_check_indices(tfm_model *model, int enabled);
  * writes each step's new rows into the next free ones (S rows per step,
  * never the whole cache). A prompt is run S tokens per step, then one token
  * per step; a sequence holds at most P + 1 tokens (tfm_model_max_context).
+ *
+ * A decode model (S = 1) runs a long prompt one token per step, each step
+ * reading every weight. A second model compiled from the same export with
+ * a larger S and the same P, passed as `prefill`, runs the prompt S
+ * tokens per step instead, at the speed of a fixed-length forward pass;
+ * the two share the cache (and usually one mapping of the weights: see
+ * tfm_model_create). Parts of the prompt of at most the
+ * decode model's S tokens (the last part, or a one-token prompt) run
+ * through the decode model.
  */
 
 /* Called with each new token (index 0, 1, ...) as soon as it is chosen;
@@ -236,6 +249,10 @@ typedef struct tfm_generate_options {
   /* When non-NULL: max_new_tokens x vocab floats, the logits each new
    * token was chosen from. */
   float *logits;
+  /* When non-NULL: the model that runs the prompt (see above); it must
+   * have the same cache tensors (names aside), cache size and vocabulary
+   * as `model`. */
+  tfm_model *prefill;
 } tfm_generate_options;
 
 typedef enum tfm_stop_reason {
@@ -249,9 +266,10 @@ typedef struct tfm_generate_result {
   int32_t num_tokens;    /* new tokens written to `tokens` */
   int32_t stop_reason;   /* a tfm_stop_reason */
   int32_t prompt_tokens; /* the prompt's length */
-  int32_t steps;         /* model runs */
+  int32_t steps;         /* model runs (both models') */
   uint64_t prefill_ns;   /* from the start to the first new token */
   uint64_t decode_ns;    /* from the first new token to the last */
+  int32_t prefill_steps; /* runs of the prefill model */
 } tfm_generate_result;
 
 /* Generates up to options->max_new_tokens tokens after `prompt` into

@@ -7,7 +7,8 @@
  * see the cache rows 0..pos-1 and their own rows (slots P..P+n-1 of the
  * mask, after the cache), the present outputs' new rows are written to
  * cache rows pos..pos+n-1, and the last token's logits choose the next
- * token.
+ * token. With a prefill model, the prompt runs through it, over the same
+ * cache.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -16,6 +17,7 @@
 #include "npy.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +36,7 @@ typedef struct layout {
 static void layout_free(layout *l) {
   free(l->past);
   free(l->present);
+  l->past = l->present = NULL;
 }
 
 static int contains(const char *name, const char *part) {
@@ -277,6 +280,160 @@ static tfm_status check_options(const tfm_model *model, const int64_t *prompt,
   return TFM_OK;
 }
 
+/* One model's side of the loop: its roles, buffers and argument lists.
+ * The cache (the past inputs' buffers) belongs to the decode model's
+ * stepper; the prefill model's past inputs point to the same buffers. */
+typedef struct stepper {
+  tfm_model *model;
+  const tfm_model_desc *desc;
+  layout l;
+  void **buffers; /* inputs..., outputs...; borrowed caches not owned */
+  bool *owned;
+  const void **inputs;
+  void **outputs;
+} stepper;
+
+static void stepper_free(stepper *s) {
+  if (s->buffers)
+    for (int32_t i = 0; i < s->desc->num_inputs + s->desc->num_outputs; ++i)
+      if (s->owned[i])
+        free(s->buffers[i]);
+  free(s->buffers);
+  free(s->owned);
+  free((void *)s->inputs);
+  layout_free(&s->l);
+  memset(s, 0, sizeof(*s));
+}
+
+/* Allocates the buffers of `model`, zeroed (the cache rows not yet filled
+ * are masked, but must be finite) and 64-byte aligned; with `cache`, its
+ * past inputs use that stepper's cache buffers. */
+static tfm_status stepper_init(stepper *s, tfm_model *model,
+                               const stepper *cache) {
+  memset(s, 0, sizeof(*s));
+  s->model = model;
+  s->desc = tfm_model_get_desc(model);
+  tfm_status status = analyze(model, &s->l);
+  if (status != TFM_OK)
+    return status;
+  int32_t count = s->desc->num_inputs + s->desc->num_outputs;
+  s->buffers = (void **)calloc((size_t)count, sizeof(void *));
+  s->owned = (bool *)calloc((size_t)count, sizeof(bool));
+  s->inputs =
+      (const void **)calloc((size_t)s->desc->num_inputs + 1, sizeof(void *));
+  if (!s->buffers || !s->owned || !s->inputs) {
+    stepper_free(s);
+    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  if (cache)
+    for (int32_t c = 0; c < s->l.num_caches; ++c)
+      s->buffers[s->l.past[c]] = cache->buffers[cache->l.past[c]];
+  for (int32_t i = 0; i < count; ++i) {
+    if (s->buffers[i])
+      continue;
+    const tfm_tensor_info *info =
+        i < s->desc->num_inputs ? &s->desc->inputs[i]
+                                : &s->desc->outputs[i - s->desc->num_inputs];
+    size_t bytes = (tfm_tensor_info_num_bytes(info) + 127) / 64 * 64;
+    s->buffers[i] = aligned_alloc(64, bytes);
+    if (!s->buffers[i]) {
+      stepper_free(s);
+      return tfm_fail(TFM_ERROR_OUT_OF_MEMORY,
+                      "cannot allocate %zu bytes for '%s'", bytes, info->name);
+    }
+    s->owned[i] = true;
+    memset(s->buffers[i], 0, bytes);
+  }
+  for (int32_t i = 0; i < s->desc->num_inputs; ++i)
+    s->inputs[i] = s->buffers[i];
+  s->outputs = s->buffers + s->desc->num_inputs;
+  return TFM_OK;
+}
+
+/* Fails, naming the difference, unless `prefill` can share the cache of
+ * `decode` and choose from the same vocabulary. */
+static tfm_status check_prefill(const stepper *decode, const stepper *prefill) {
+  const char *name = decode->desc->name;
+  const char *other = prefill->desc->name;
+  if (prefill->l.capacity != decode->l.capacity)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "prefill model '%s' has a cache of %lld rows and model "
+                    "'%s' %lld; compile both with the same past length",
+                    other, (long long)prefill->l.capacity, name,
+                    (long long)decode->l.capacity);
+  if (prefill->l.vocab != decode->l.vocab)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "prefill model '%s' has a vocabulary of %lld and model "
+                    "'%s' %lld",
+                    other, (long long)prefill->l.vocab, name,
+                    (long long)decode->l.vocab);
+  if (prefill->l.num_caches != decode->l.num_caches)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "prefill model '%s' has %d cache tensors and model '%s' "
+                    "%d",
+                    other, (int)prefill->l.num_caches, name,
+                    (int)decode->l.num_caches);
+  for (int32_t c = 0; c < decode->l.num_caches; ++c) {
+    const tfm_tensor_info *a = &decode->desc->inputs[decode->l.past[c]];
+    const tfm_tensor_info *b = &prefill->desc->inputs[prefill->l.past[c]];
+    if (a->dtype != b->dtype || a->shape[1] != b->shape[1] ||
+        a->shape[3] != b->shape[3])
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "prefill model '%s': cache input '%s' differs from "
+                      "'%s' of model '%s' in type or shape",
+                      other, b->name, a->name, name);
+  }
+  return TFM_OK;
+}
+
+/* Runs `n` tokens at positions pos..pos+n-1 (the rest of the S slots are
+ * padding, masked) and writes their cache rows to rows pos..pos+n-1. */
+static tfm_status stepper_run(stepper *s, const int64_t *tokens, int64_t n,
+                              int64_t pos) {
+  const layout *l = &s->l;
+  void *ids = s->buffers[l->input_ids];
+  void *mask = s->buffers[l->attention_mask];
+  void *positions = s->buffers[l->position_ids];
+  int32_t ids_type = s->desc->inputs[l->input_ids].dtype;
+  int32_t mask_type = s->desc->inputs[l->attention_mask].dtype;
+  int32_t positions_type = s->desc->inputs[l->position_ids].dtype;
+  /* The mask's cache part (rows 0..pos-1 shown) is kept up to date by
+   * stepper_show as rows fill; its last S slots are this step's tokens. */
+  for (int64_t i = 0; i < l->chunk; ++i) {
+    set_integer(ids, ids_type, (size_t)i, i < n ? tokens[i] : 0);
+    /* Padding runs at position 0: inside any position table. */
+    set_integer(positions, positions_type, (size_t)i, i < n ? pos + i : 0);
+    set_integer(mask, mask_type, (size_t)(l->capacity + i), i < n);
+  }
+  tfm_status status = tfm_model_run(s->model, s->inputs, s->outputs);
+  if (status != TFM_OK)
+    return status;
+  /* The new rows go to cache rows pos..pos+n-1, of every head. */
+  for (int32_t c = 0; c < l->num_caches; ++c) {
+    const tfm_tensor_info *past = &s->desc->inputs[l->past[c]];
+    const tfm_tensor_info *present = &s->desc->outputs[l->present[c]];
+    size_t row_bytes = (size_t)past->shape[3] * tfm_dtype_size(past->dtype);
+    int64_t present_rows = present->shape[2];
+    int64_t first_new = l->present_is_new_rows ? 0 : l->capacity;
+    uint8_t *to = (uint8_t *)s->buffers[l->past[c]];
+    const uint8_t *from = (const uint8_t *)s->outputs[l->present[c]];
+    for (int64_t h = 0; h < past->shape[1]; ++h)
+      memcpy(to + ((size_t)h * (size_t)l->capacity + (size_t)pos) * row_bytes,
+             from + ((size_t)h * (size_t)present_rows + (size_t)first_new) *
+                        row_bytes,
+             (size_t)n * row_bytes);
+  }
+  return TFM_OK;
+}
+
+/* Shows cache rows from..to-1 to the stepper's next steps. */
+static void stepper_show(stepper *s, int64_t from, int64_t to) {
+  void *mask = s->buffers[s->l.attention_mask];
+  int32_t mask_type = s->desc->inputs[s->l.attention_mask].dtype;
+  for (int64_t j = from; j < to; ++j)
+    set_integer(mask, mask_type, (size_t)j, 1);
+}
+
 tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
                               int32_t prompt_length,
                               const tfm_generate_options *options,
@@ -288,63 +445,38 @@ tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
       check_options(model, prompt, prompt_length, options, tokens);
   if (status != TFM_OK)
     return status;
-  layout l;
-  if ((status = analyze(model, &l)) != TFM_OK)
-    return status;
-  const tfm_model_desc *desc = tfm_model_get_desc(model);
-  if ((int64_t)prompt_length > l.capacity) {
-    layout_free(&l);
+  if (options->prefill == model)
     return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
-                    "model '%s': the prompt has %d tokens; its cache holds "
-                    "%lld (compile with a larger past length)",
-                    desc->name, (int)prompt_length, (long long)l.capacity);
+                    "the prefill model is the model itself");
+  stepper decode, prefill;
+  memset(&prefill, 0, sizeof(prefill));
+  if ((status = stepper_init(&decode, model, NULL)) != TFM_OK)
+    return status;
+  const layout *l = &decode.l;
+  const char *name = decode.desc->name;
+  if ((int64_t)prompt_length > l->capacity) {
+    status = tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "model '%s': the prompt has %d tokens; its cache holds "
+                      "%lld (compile with a larger past length)",
+                      name, (int)prompt_length, (long long)l->capacity);
+    stepper_free(&decode);
+    return status;
   }
-
-  /* Buffers: one per input and output, zeroed (the cache rows not yet
-   * filled are masked, but must be finite), 64-byte aligned. */
-  int32_t num_buffers = desc->num_inputs + desc->num_outputs;
-  void **buffers = (void **)calloc((size_t)num_buffers, sizeof(void *));
-  candidate *scratch = NULL;
-  float *row = NULL;
-  if (!buffers) {
-    layout_free(&l);
-    return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
+  if (options->prefill) {
+    status = stepper_init(&prefill, options->prefill, &decode);
+    if (status == TFM_OK)
+      status = check_prefill(&decode, &prefill);
+    if (status != TFM_OK) {
+      stepper_free(&prefill);
+      stepper_free(&decode);
+      return status;
+    }
   }
-  for (int32_t i = 0; i < num_buffers && status == TFM_OK; ++i) {
-    const tfm_tensor_info *info = i < desc->num_inputs
-                                      ? &desc->inputs[i]
-                                      : &desc->outputs[i - desc->num_inputs];
-    size_t bytes = (tfm_tensor_info_num_bytes(info) + 127) / 64 * 64;
-    buffers[i] = aligned_alloc(64, bytes);
-    if (!buffers[i])
-      status =
-          tfm_fail(TFM_ERROR_OUT_OF_MEMORY,
-                   "cannot allocate %zu bytes for '%s'", bytes, info->name);
-    else
-      memset(buffers[i], 0, bytes);
-  }
-  if (status == TFM_OK) {
-    scratch = (candidate *)malloc((size_t)l.vocab * sizeof(candidate));
-    row = (float *)malloc((size_t)l.vocab * sizeof(float));
-    if (!scratch || !row)
-      status = tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
-  }
-
-  const void **inputs =
-      (const void **)calloc((size_t)desc->num_inputs + 1, sizeof(void *));
-  void **outputs = buffers + desc->num_inputs;
-  if (!inputs && status == TFM_OK)
+  candidate *scratch =
+      (candidate *)malloc((size_t)l->vocab * sizeof(candidate));
+  float *row = (float *)malloc((size_t)l->vocab * sizeof(float));
+  if (!scratch || !row)
     status = tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
-  for (int32_t i = 0; inputs && i < desc->num_inputs; ++i)
-    inputs[i] = buffers[i];
-  void *ids = buffers[l.input_ids];
-  void *mask = buffers[l.attention_mask];
-  void *positions = buffers[l.position_ids];
-  int32_t ids_type = desc->inputs[l.input_ids].dtype;
-  int32_t mask_type = desc->inputs[l.attention_mask].dtype;
-  int32_t positions_type = desc->inputs[l.position_ids].dtype;
-  const void *logits = outputs[l.logits];
-  int32_t logits_type = desc->outputs[l.logits].dtype;
 
   tfm_generate_result r;
   memset(&r, 0, sizeof(r));
@@ -357,60 +489,40 @@ tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
   int64_t next = -1; /* the token chosen last, not yet run */
   int done = options->max_new_tokens == 0;
   while (status == TFM_OK && !done) {
-    /* This step's tokens: the next chunk of the prompt, else the last
-     * token chosen. */
-    int64_t n =
-        fed < prompt_length
-            ? (prompt_length - fed < l.chunk ? prompt_length - fed : l.chunk)
-            : 1;
-    if (pos + n > l.capacity) {
+    /* This step's tokens: the next chunk of the prompt (through the
+     * prefill model when there is one and more than the decode model's S
+     * tokens are left), else the last token chosen. */
+    int64_t left = prompt_length - fed;
+    stepper *s = left > l->chunk && options->prefill ? &prefill : &decode;
+    int64_t n = left > 0 ? (left < s->l.chunk ? left : s->l.chunk) : 1;
+    if (pos + n > l->capacity) {
       r.stop_reason = TFM_STOP_CONTEXT;
       break;
     }
-    /* The mask's cache part (rows 0..pos-1 shown) is kept up to date
-     * below as rows fill; its last S slots are this step's tokens. */
-    for (int64_t i = 0; i < l.chunk; ++i) {
-      int64_t token = i >= n ? 0 : fed < prompt_length ? prompt[fed + i] : next;
-      set_integer(ids, ids_type, (size_t)i, token);
-      /* Padding runs at position 0: inside any position table. */
-      set_integer(positions, positions_type, (size_t)i, i < n ? pos + i : 0);
-      set_integer(mask, mask_type, (size_t)(l.capacity + i), i < n);
-    }
-    status = tfm_model_run(model, inputs, outputs);
+    status = stepper_run(s, left > 0 ? prompt + fed : &next, n, pos);
     if (status != TFM_OK)
       break;
     ++r.steps;
-    /* The new rows go to cache rows pos..pos+n-1, of every head. */
-    for (int32_t c = 0; c < l.num_caches; ++c) {
-      const tfm_tensor_info *past = &desc->inputs[l.past[c]];
-      const tfm_tensor_info *present = &desc->outputs[l.present[c]];
-      size_t row_bytes = (size_t)past->shape[3] * tfm_dtype_size(past->dtype);
-      int64_t present_rows = present->shape[2];
-      int64_t first_new = l.present_is_new_rows ? 0 : l.capacity;
-      uint8_t *to = (uint8_t *)buffers[l.past[c]];
-      const uint8_t *from = (const uint8_t *)outputs[l.present[c]];
-      for (int64_t h = 0; h < past->shape[1]; ++h)
-        memcpy(to + ((size_t)h * (size_t)l.capacity + (size_t)pos) * row_bytes,
-               from + ((size_t)h * (size_t)present_rows + (size_t)first_new) *
-                          row_bytes,
-               (size_t)n * row_bytes);
-    }
-    for (int64_t j = pos; j < pos + n; ++j)
-      set_integer(mask, mask_type, (size_t)j, 1);
+    r.prefill_steps += s == &prefill;
+    stepper_show(&decode, pos, pos + n);
+    if (options->prefill)
+      stepper_show(&prefill, pos, pos + n);
     pos += n;
-    if (fed < prompt_length) {
+    if (left > 0) {
       fed += n;
       if (fed < prompt_length)
         continue;
     }
     /* The last token's logits choose the next one. */
-    size_t base = (size_t)(n - 1) * (size_t)l.vocab;
-    for (int64_t v = 0; v < l.vocab; ++v)
+    const void *logits = s->outputs[s->l.logits];
+    int32_t logits_type = s->desc->outputs[s->l.logits].dtype;
+    size_t base = (size_t)(n - 1) * (size_t)l->vocab;
+    for (int64_t v = 0; v < l->vocab; ++v)
       row[v] = logit_at(logits, logits_type, base + (size_t)v);
     if (options->logits)
-      memcpy(options->logits + (size_t)r.num_tokens * (size_t)l.vocab, row,
-             (size_t)l.vocab * sizeof(float));
-    next = choose(row, l.vocab, options, &rng, scratch);
+      memcpy(options->logits + (size_t)r.num_tokens * (size_t)l->vocab, row,
+             (size_t)l->vocab * sizeof(float));
+    next = choose(row, l->vocab, options, &rng, scratch);
     tokens[r.num_tokens++] = next;
     if (r.num_tokens == 1)
       first = tfm_now_ns();
@@ -419,8 +531,8 @@ tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
       r.stop_reason = TFM_STOP_CALLBACK;
       done = 1;
     }
-    for (int32_t s = 0; !done && s < options->num_stop_tokens; ++s)
-      if (options->stop_tokens[s] == next) {
+    for (int32_t t = 0; !done && t < options->num_stop_tokens; ++t)
+      if (options->stop_tokens[t] == next) {
         r.stop_reason = TFM_STOP_TOKEN;
         done = 1;
       }
@@ -433,12 +545,9 @@ tfm_status tfm_model_generate(tfm_model *model, const int64_t *prompt,
   if (result)
     *result = r;
 
-  for (int32_t i = 0; i < num_buffers; ++i)
-    free(buffers[i]);
-  free(buffers);
-  free((void *)inputs);
   free(scratch);
   free(row);
-  layout_free(&l);
+  stepper_free(&prefill);
+  stepper_free(&decode);
   return status;
 }

@@ -24,6 +24,7 @@ typedef struct tfm_weights {
   size_t size;
   void *mapping; /* non-NULL when mapped */
   size_t mapping_size;
+  bool shared; /* the mapping is counted in weights.c's shared list */
 } tfm_weights;
 
 /* Resolves and maps the weights of `desc`. */

@@ -11,6 +11,7 @@
 #include "npy.h"
 #include "tfm_runtime.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -52,7 +53,12 @@ static void usage(FILE *out) {
           "  --top-k K              sample among the K most likely tokens\n"
           "  --top-p P              ... among the fewest whose probability "
           "reaches P\n"
-          "  --stop-token ID        stop after this token (repeatable)\n",
+          "  --stop-token ID        stop after this token (repeatable)\n"
+          "  --prefill-model LIB.so the export compiled by tfmc --emit=lib "
+          "with a\n"
+          "                         larger sequence length and the same "
+          "cache,\n"
+          "                         that runs the prompt\n",
           program);
 }
 
@@ -341,9 +347,12 @@ static int generate(tfm_model *model, long count, const char *prompt_file,
   if (!status) {
     static const char *const reasons[] = {"max tokens", "stop token",
                                           "callback", "context full"};
-    printf("prompt %lld tokens, generated %d tokens (stop: %s) in %d steps\n",
+    printf("prompt %lld tokens, generated %d tokens (stop: %s) in %d steps",
            (long long)length, (int)result.num_tokens,
            reasons[result.stop_reason & 3], (int)result.steps);
+    if (options->prefill)
+      printf(" (%d of the prefill model)", (int)result.prefill_steps);
+    printf("\n");
     int64_t *scratch = tokens;
     tfm_generate_result timed = result;
     for (long r = 0; r < runs && !status; ++r) {
@@ -394,6 +403,7 @@ static struct {
   const char **input_files;
   int num_given;
   tfm_model *model;
+  tfm_model *prefill;
   void **inputs, **outputs;
   int32_t num_inputs, num_outputs;
   double *times;
@@ -413,8 +423,41 @@ static void release_state(void) {
   free(owned.outputs);
   free(owned.times);
   free(owned.stop_tokens);
+  tfm_model_destroy(owned.prefill);
   tfm_model_destroy(owned.model);
   memset(&owned, 0, sizeof(owned));
+}
+
+/* --prefill-model: a model from a library built by tfmc --emit=lib, run
+ * by this executable's runtime (which shares one mapping of identical
+ * weights between the two models). The library stays loaded. */
+static int load_prefill_model(const char *path,
+                              const tfm_model_options *options,
+                              tfm_model **prefill) {
+  char local[4096];
+  if (!strchr(path, '/')) {
+    if (snprintf(local, sizeof(local), "./%s", path) >= (int)sizeof(local))
+      return fail("--prefill-model: the path is too long");
+    path = local;
+  }
+  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    return fail("--prefill-model: cannot load '%s': %s", path, dlerror());
+  const tfm_model_desc *(*descriptor)(void) =
+      (const tfm_model_desc *(*)(void))dlsym(library, "tfm_model_descriptor");
+  if (!descriptor)
+    return fail("--prefill-model: '%s' is not a model built by tfmc "
+                "--emit=lib (no tfm_model_descriptor)",
+                path);
+  const tfm_model_desc *desc = descriptor();
+  if (desc->device != TFM_DEVICE_CPU ||
+      tfm_model_descriptor()->device != TFM_DEVICE_CPU)
+    return fail("--prefill-model: generation with a prefill model runs CPU "
+                "models only");
+  tfm_model_options prefill_options = {NULL, options->num_threads};
+  if (tfm_model_create(desc, &prefill_options, prefill) != TFM_OK)
+    return fail("--prefill-model: %s", tfm_last_error());
+  return 0;
 }
 
 static int run(int argc, char **argv) {
@@ -432,7 +475,7 @@ static int run(int argc, char **argv) {
   const char *weights = NULL;
   long bench = 0, warmup = 3, threads = 0, seed = 0, generate_count = 0;
   int quiet = 0, info_only = 0, check_indices = 1;
-  const char *prompt_file = NULL;
+  const char *prompt_file = NULL, *prefill_file = NULL;
   tfm_generate_options generation = {0};
   generation.top_p = 1.0f;
   int64_t *stop_tokens = owned.stop_tokens =
@@ -449,7 +492,7 @@ static int run(int argc, char **argv) {
         strcmp(arg, "--seed") == 0 || strcmp(arg, "--generate") == 0 ||
         strcmp(arg, "--prompt-ids") == 0 || strcmp(arg, "--temperature") == 0 ||
         strcmp(arg, "--top-k") == 0 || strcmp(arg, "--top-p") == 0 ||
-        strcmp(arg, "--stop-token") == 0;
+        strcmp(arg, "--stop-token") == 0 || strcmp(arg, "--prefill-model") == 0;
     if (takes_value && !value)
       return fail("%s needs a value (see --help)", arg);
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -494,6 +537,8 @@ static int run(int argc, char **argv) {
         return fail("--generate expects a token count of 1 or more");
     } else if (strcmp(arg, "--prompt-ids") == 0) {
       prompt_file = value;
+    } else if (strcmp(arg, "--prefill-model") == 0) {
+      prefill_file = value;
     } else if (strcmp(arg, "--temperature") == 0) {
       if (parse_float(arg, value, &generation.temperature))
         return 1;
@@ -562,11 +607,18 @@ static int run(int argc, char **argv) {
                   "not apply");
     generation.seed = (uint64_t)seed;
     generation.stop_tokens = stop_tokens;
+    if (prefill_file) {
+      if (load_prefill_model(prefill_file, &options, &owned.prefill))
+        return 1;
+      generation.prefill = owned.prefill;
+    }
     return generate(model, generate_count, prompt_file, &generation, bench,
                     warmup, output_dir);
   }
   if (prompt_file)
     return fail("--prompt-ids applies to --generate");
+  if (prefill_file)
+    return fail("--prefill-model applies to --generate");
 
   for (int g = 0; g < num_given; ++g)
     if (tfm_model_find_input(model, input_names[g]) < 0) {

@@ -14,6 +14,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,69 @@ bool tfm_weights_resolve_path(const tfm_model_desc *desc,
   return written >= 0 && (size_t)written < capacity;
 }
 
+/* Mapped side files, by checksum and size: models with the same weights
+ * (a prefill and a decode model compiled from one export) share one
+ * mapping. Entries live while a model holds them. */
+typedef struct shared_mapping {
+  struct shared_mapping *next;
+  uint64_t checksum;
+  size_t size;
+  void *mapping;
+  int64_t users;
+} shared_mapping;
+
+static shared_mapping *shared_mappings;
+static pthread_mutex_t shared_mappings_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Takes a reference to the mapping of a blob with this checksum and size,
+ * or returns NULL when none is mapped. */
+static void *acquire_shared(uint64_t checksum, size_t size) {
+  void *mapping = NULL;
+  pthread_mutex_lock(&shared_mappings_lock);
+  for (shared_mapping *m = shared_mappings; m; m = m->next)
+    if (m->checksum == checksum && m->size == size) {
+      ++m->users;
+      mapping = m->mapping;
+      break;
+    }
+  pthread_mutex_unlock(&shared_mappings_lock);
+  return mapping;
+}
+
+/* Records a new mapping with one user; false when out of memory (the
+ * mapping is then private to its model). */
+static bool publish_shared(uint64_t checksum, size_t size, void *mapping) {
+  shared_mapping *m = (shared_mapping *)malloc(sizeof(*m));
+  if (!m)
+    return false;
+  *m = (shared_mapping){NULL, checksum, size, mapping, 1};
+  pthread_mutex_lock(&shared_mappings_lock);
+  m->next = shared_mappings;
+  shared_mappings = m;
+  pthread_mutex_unlock(&shared_mappings_lock);
+  return true;
+}
+
+/* Drops a reference; true when the caller held the last one and must
+ * unmap. */
+static bool release_shared(void *mapping) {
+  bool last = false;
+  pthread_mutex_lock(&shared_mappings_lock);
+  for (shared_mapping **link = &shared_mappings; *link; link = &(*link)->next) {
+    shared_mapping *m = *link;
+    if (m->mapping != mapping)
+      continue;
+    if (--m->users == 0) {
+      *link = m->next;
+      free(m);
+      last = true;
+    }
+    break;
+  }
+  pthread_mutex_unlock(&shared_mappings_lock);
+  return last;
+}
+
 tfm_status tfm_weights_load(const tfm_model_desc *desc, const char *path,
                             tfm_weights *weights) {
   memset(weights, 0, sizeof(*weights));
@@ -76,6 +140,16 @@ tfm_status tfm_weights_load(const tfm_model_desc *desc, const char *path,
   if (!desc->weights_file && !path)
     return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
                     "model '%s' names no weights file", desc->name);
+
+  /* The same blob already mapped (its checksum was verified then). */
+  void *shared = acquire_shared(desc->weights_checksum, weights->size);
+  if (shared) {
+    weights->data = (const uint8_t *)shared;
+    weights->mapping = shared;
+    weights->mapping_size = weights->size;
+    weights->shared = true;
+    return TFM_OK;
+  }
 
   char resolved[4096];
   if (!tfm_weights_resolve_path(desc, path, resolved, sizeof(resolved)))
@@ -126,11 +200,13 @@ tfm_status tfm_weights_load(const tfm_model_desc *desc, const char *path,
   weights->data = (const uint8_t *)mapping;
   weights->mapping = mapping;
   weights->mapping_size = (size_t)st.st_size;
+  weights->shared = publish_shared(checksum, weights->mapping_size, mapping);
   return TFM_OK;
 }
 
 void tfm_weights_release(tfm_weights *weights) {
-  if (weights->mapping)
+  if (weights->mapping &&
+      (!weights->shared || release_shared(weights->mapping)))
     munmap(weights->mapping, weights->mapping_size);
   memset(weights, 0, sizeof(*weights));
 }

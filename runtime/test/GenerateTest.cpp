@@ -2,7 +2,9 @@
 //
 // A stand-in decoder checks what the loop feeds it: ids, positions, the
 // attention mask and the cache rows written by earlier steps. It predicts
-// token id + 1, or token 15 when anything it was fed is wrong.
+// token id + 1, or token 15 when anything it was fed is wrong. Decoders of
+// several sequence lengths (the chunk) share one cache as a prefill and a
+// decode model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,20 +22,13 @@ namespace {
 constexpr int64_t kChunk = 2, kCapacity = 6, kHeads = 2, kVocab = 16;
 constexpr int64_t kWrong = 15;
 
-const int64_t kIdsShape[] = {1, kChunk};
-const int64_t kMaskShape[] = {1, kCapacity + kChunk};
-const int64_t kPastShape[] = {1, kHeads, kCapacity, 1};
-const int64_t kFullPresentShape[] = {1, kHeads, kCapacity + kChunk, 1};
-const int64_t kNewPresentShape[] = {1, kHeads, kChunk, 1};
-const int64_t kLogitsShape[] = {1, kChunk, kVocab};
-
 // Set by each test: whether present holds only the new rows.
 bool presentIsNewRows = false;
 
 // What a row of the cache holds for token `id` in head `h`.
 float cacheValue(int64_t id, int64_t h) { return float(id + 100 * h); }
 
-void decoderEntry(void *const *args) {
+template <int64_t Chunk> void decoderEntry(void *const *args) {
   auto *ids = static_cast<const int64_t *>(args[2]);
   auto *mask = static_cast<const int64_t *>(args[3]);
   auto *positions = static_cast<const int64_t *>(args[4]);
@@ -52,8 +47,8 @@ void decoderEntry(void *const *args) {
   for (int64_t h = 0; h < kHeads; ++h)
     for (int64_t j = 0; j < filled; ++j)
       ok &= past[h * kCapacity + j] == cacheValue(j + 1, h);
-  std::memset(logits, 0, sizeof(float) * kChunk * kVocab);
-  for (int64_t i = 0; i < kChunk; ++i) {
+  std::memset(logits, 0, sizeof(float) * Chunk * kVocab);
+  for (int64_t i = 0; i < Chunk; ++i) {
     bool real = mask[kCapacity + i] != 0;
     bool rowOk = ok && (!real || positions[i] == filled + i);
     int64_t next = rowOk ? (ids[i] + 1) % kVocab : kWrong;
@@ -61,9 +56,9 @@ void decoderEntry(void *const *args) {
     for (int64_t h = 0; h < kHeads; ++h) {
       float value = cacheValue(ids[i], h);
       if (presentIsNewRows) {
-        present[h * kChunk + i] = value;
+        present[h * Chunk + i] = value;
       } else {
-        float *head = present + h * (kCapacity + kChunk);
+        float *head = present + h * (kCapacity + Chunk);
         std::memcpy(head, past + h * kCapacity, sizeof(float) * kCapacity);
         head[kCapacity + i] = value;
       }
@@ -71,23 +66,29 @@ void decoderEntry(void *const *args) {
   }
 }
 
-struct Decoder {
+template <int64_t Chunk = kChunk> struct DecoderOf {
+  int64_t idsShape[2] = {1, Chunk};
+  int64_t maskShape[2] = {1, kCapacity + Chunk};
+  int64_t pastShape[4] = {1, kHeads, kCapacity, 1};
+  int64_t fullPresentShape[4] = {1, kHeads, kCapacity + Chunk, 1};
+  int64_t newPresentShape[4] = {1, kHeads, Chunk, 1};
+  int64_t logitsShape[3] = {1, Chunk, kVocab};
   tfm_tensor_info inputs[4] = {
-      {"input_ids", TFM_DTYPE_I64, 2, kIdsShape, kVocab},
-      {"attention_mask", TFM_DTYPE_I64, 2, kMaskShape, 0},
-      {"position_ids", TFM_DTYPE_I64, 2, kIdsShape, 0},
-      {"past_key_values.0.key", TFM_DTYPE_F32, 4, kPastShape, 0}};
+      {"input_ids", TFM_DTYPE_I64, 2, idsShape, kVocab},
+      {"attention_mask", TFM_DTYPE_I64, 2, maskShape, 0},
+      {"position_ids", TFM_DTYPE_I64, 2, idsShape, 0},
+      {"past_key_values.0.key", TFM_DTYPE_F32, 4, pastShape, 0}};
   tfm_tensor_info outputs[2] = {
-      {"logits", TFM_DTYPE_F32, 3, kLogitsShape, 0},
-      {"present.0.key", TFM_DTYPE_F32, 4, kFullPresentShape, 0}};
+      {"logits", TFM_DTYPE_F32, 3, logitsShape, 0},
+      {"present.0.key", TFM_DTYPE_F32, 4, fullPresentShape, 0}};
   uint8_t weights[16] = {};
   tfm_model_desc desc = {};
   tfm_model *model = nullptr;
 
-  explicit Decoder(bool newRows) {
+  explicit DecoderOf(bool newRows) {
     presentIsNewRows = newRows;
     if (newRows)
-      outputs[1].shape = kNewPresentShape;
+      outputs[1].shape = newPresentShape;
     desc.abi_version = TFM_ABI_VERSION;
     desc.name = "decoder";
     desc.num_inputs = 4;
@@ -96,11 +97,13 @@ struct Decoder {
     desc.outputs = outputs;
     desc.weights_size = sizeof(weights);
     desc.weights = weights;
-    desc.entry = decoderEntry;
+    desc.entry = decoderEntry<Chunk>;
   }
-  ~Decoder() { tfm_model_destroy(model); }
+  DecoderOf(const DecoderOf &) = delete;
+  ~DecoderOf() { tfm_model_destroy(model); }
   tfm_status create() { return tfm_model_create(&desc, nullptr, &model); }
 };
+using Decoder = DecoderOf<>;
 
 class Generate : public testing::TestWithParam<bool> {};
 
@@ -232,6 +235,88 @@ TEST(GenerateOptions, RejectsBadArguments) {
   EXPECT_EQ(
       tfm_model_generate(decoder.model, prompt, 1, &options, tokens, &result),
       TFM_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_P(Generate, PrefillModelRunsThePromptOverTheSameCache) {
+  DecoderOf<1> decode(GetParam());
+  DecoderOf<4> prefill(GetParam());
+  prefill.desc.name = "prefill";
+  ASSERT_EQ(decode.create(), TFM_OK) << tfm_last_error();
+  ASSERT_EQ(prefill.create(), TFM_OK) << tfm_last_error();
+  tfm_generate_options options = {};
+  options.max_new_tokens = 8;
+  options.prefill = prefill.model;
+  int64_t tokens[8] = {};
+  tfm_generate_result result;
+  // 5 prompt tokens: 4 through the prefill model, the fifth (no more than
+  // the decode model's one) through the decode model, which then reads
+  // the rows the prefill model wrote.
+  const int64_t prompt[] = {1, 2, 3, 4, 5};
+  ASSERT_EQ(
+      tfm_model_generate(decode.model, prompt, 5, &options, tokens, &result),
+      TFM_OK)
+      << tfm_last_error();
+  EXPECT_EQ(std::vector<int64_t>(tokens, tokens + result.num_tokens),
+            (std::vector<int64_t>{6, 7}));
+  EXPECT_EQ(result.stop_reason, TFM_STOP_CONTEXT);
+  EXPECT_EQ(result.steps, 3);
+  EXPECT_EQ(result.prefill_steps, 1);
+  // 3 prompt tokens: one padded prefill step, then decode steps; a second
+  // generation starts from an empty cache again.
+  for (int run = 0; run < 2; ++run) {
+    ASSERT_EQ(
+        tfm_model_generate(decode.model, prompt, 3, &options, tokens, &result),
+        TFM_OK)
+        << tfm_last_error();
+    EXPECT_EQ(std::vector<int64_t>(tokens, tokens + result.num_tokens),
+              (std::vector<int64_t>{4, 5, 6, 7}));
+    EXPECT_EQ(result.steps, 4);
+    EXPECT_EQ(result.prefill_steps, 1);
+  }
+  // A one-token prompt needs no prefill step.
+  ASSERT_EQ(
+      tfm_model_generate(decode.model, prompt, 1, &options, tokens, &result),
+      TFM_OK);
+  EXPECT_EQ(result.prefill_steps, 0);
+  EXPECT_EQ(tokens[0], 2);
+}
+
+TEST(GenerateOptions, RejectsAPrefillModelOfAnotherCache) {
+  Decoder decode(false);
+  DecoderOf<4> prefill(false);
+  prefill.desc.name = "prefill";
+  // A cache of 5 rows instead of 6.
+  prefill.maskShape[1] = 5 + 4;
+  prefill.pastShape[2] = 5;
+  prefill.fullPresentShape[2] = 5 + 4;
+  ASSERT_EQ(decode.create(), TFM_OK) << tfm_last_error();
+  ASSERT_EQ(prefill.create(), TFM_OK) << tfm_last_error();
+  tfm_generate_options options = {};
+  options.max_new_tokens = 2;
+  options.prefill = prefill.model;
+  const int64_t prompt[] = {1, 2, 3};
+  int64_t tokens[2];
+  EXPECT_EQ(
+      tfm_model_generate(decode.model, prompt, 3, &options, tokens, nullptr),
+      TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(tfm_last_error(),
+                        "prefill model 'prefill' has a cache of 5 rows and "
+                        "model 'decoder' 6"),
+            nullptr)
+      << tfm_last_error();
+  options.prefill = decode.model;
+  EXPECT_EQ(
+      tfm_model_generate(decode.model, prompt, 3, &options, tokens, nullptr),
+      TFM_ERROR_INVALID_ARGUMENT);
+  // A prefill model that is no decoder at all.
+  prefill.inputs[0].name = "ids";
+  options.prefill = prefill.model;
+  EXPECT_EQ(
+      tfm_model_generate(decode.model, prompt, 3, &options, tokens, nullptr),
+      TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(tfm_last_error(), "'prefill' is not a decoder"),
+            nullptr)
+      << tfm_last_error();
 }
 
 TEST(GenerateOptions, NamesWhatAModelLacks) {

@@ -48,6 +48,42 @@ TEST(Weights, MapsASideFile) {
   std::remove(path.c_str());
 }
 
+TEST(Weights, SharesOneMappingOfTheSameBlob) {
+  // Two models with the same blob (a prefill and a decode model compiled
+  // from one export) share a mapping; the second one's file is not read.
+  std::string path = writeTempFile("0123456789abcdef");
+  tfm_model_desc desc = makeDesc(16, "unused.weights");
+  desc.weights_checksum = tfm_checksum("0123456789abcdef", 16);
+  tfm_weights first, second, third;
+  ASSERT_EQ(tfm_weights_load(&desc, path.c_str(), &first), TFM_OK)
+      << tfm_last_error();
+  ASSERT_EQ(tfm_weights_load(&desc, "/nonexistent/second.weights", &second),
+            TFM_OK)
+      << tfm_last_error();
+  EXPECT_EQ(second.data, first.data);
+  // The mapping outlives the model that made it.
+  tfm_weights_release(&first);
+  EXPECT_EQ(std::memcmp(second.data, "0123456789abcdef", 16), 0);
+  tfm_weights_release(&second);
+  // Once no model holds it, a load maps the file again (and fails without
+  // one).
+  EXPECT_EQ(tfm_weights_load(&desc, "/nonexistent/third.weights", &third),
+            TFM_ERROR_IO);
+  // Another blob of the same size is not taken for it.
+  ASSERT_EQ(tfm_weights_load(&desc, path.c_str(), &first), TFM_OK);
+  std::string otherPath = writeTempFile("fedcba9876543210");
+  tfm_model_desc other = makeDesc(16, "unused.weights");
+  other.weights_checksum = tfm_checksum("fedcba9876543210", 16);
+  ASSERT_EQ(tfm_weights_load(&other, otherPath.c_str(), &third), TFM_OK)
+      << tfm_last_error();
+  EXPECT_NE(third.data, first.data);
+  EXPECT_EQ(std::memcmp(third.data, "fedcba9876543210", 16), 0);
+  tfm_weights_release(&third);
+  tfm_weights_release(&first);
+  std::remove(path.c_str());
+  std::remove(otherPath.c_str());
+}
+
 TEST(Weights, RejectsASideFileOfTheWrongSize) {
   std::string path = writeTempFile("short");
   tfm_model_desc desc = makeDesc(64, "unused.weights");

@@ -6,7 +6,7 @@
 // tfm-run NAME.so --generate N --prompt-ids FILE.npy [--temperature T]
 //         [--top-k K] [--top-p P] [--seed S] [--stop-token ID ...]
 //         [--expect-tokens FILE.npy] [--expect-logits FILE.npy]
-//         [--output-dir DIR] [--bench N]
+//         [--prefill-model PREFILL.so] [--output-dir DIR] [--bench N]
 //
 // Loads a shared library built by `tfmc --emit=lib`, feeds it .npy files or
 // the input_*.pb of an ONNX test case folder (generated inputs for the
@@ -124,6 +124,11 @@ cl::opt<std::string> expectLogits(
     cl::desc("Expected logits of every generated token (.npy, [N, vocab]), "
              "compared within --rtol/--atol"),
     cl::value_desc("file.npy"), cl::cat(generateCategory));
+cl::opt<std::string> prefillModel(
+    "prefill-model",
+    cl::desc("A model compiled from the same export with a larger sequence "
+             "length and the same cache size, that runs the prompt"),
+    cl::value_desc("lib.so"), cl::cat(generateCategory));
 cl::opt<std::string> weightsPath("weights",
                                  cl::desc("Weights side file to use"),
                                  cl::value_desc("file"), cl::cat(category));
@@ -485,8 +490,32 @@ int streamToken(void *streamed, int64_t token, int32_t index) {
   return 0;
 }
 
+/// Loads a library built by tfmc --emit=lib; its model's descriptor, or
+/// nullptr after reporting why not.
+const tfm_model_desc *loadModelLibrary(const std::string &path,
+                                       void **library) {
+  std::string absolute = path;
+  if (!llvm::StringRef(absolute).contains('/'))
+    absolute = "./" + absolute;
+  *library = dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!*library) {
+    fail("cannot load '" + path + "': " + dlerror());
+    return nullptr;
+  }
+  using DescriptorFn = const tfm_model_desc *(*)();
+  auto descriptor =
+      reinterpret_cast<DescriptorFn>(dlsym(*library, "tfm_model_descriptor"));
+  if (!descriptor) {
+    fail("'" + path +
+         "' is not a model built by tfmc --emit=lib (no "
+         "tfm_model_descriptor)");
+    return nullptr;
+  }
+  return descriptor();
+}
+
 /// --generate: the token loop of tfm_model_generate, streamed to stdout.
-int runGeneration(ModelApi &api, tfm_model *model) {
+int runGeneration(ModelApi &api, tfm_model *model, tfm_model *prompter) {
   if (promptIds.empty())
     return fail("--generate needs the prompt: --prompt-ids FILE.npy");
   if (!inputFlags.empty() || !expectFlags.empty() || !testDir.empty())
@@ -535,6 +564,7 @@ int runGeneration(ModelApi &api, tfm_model *model) {
   options.stop_tokens = stops.data();
   options.num_stop_tokens = static_cast<int32_t>(stops.size());
   options.logits = logits.empty() ? nullptr : logits.data();
+  options.prefill = prompter;
   tfm_generate_result result;
   // Untimed and unprinted first generations warm caches and threads.
   if (bench > 0)
@@ -557,7 +587,10 @@ int runGeneration(ModelApi &api, tfm_model *model) {
   llvm::outs() << "prompt " << length << " tokens, generated "
                << result.num_tokens
                << " tokens (stop: " << reasons[result.stop_reason & 3]
-               << ") in " << result.steps << " steps\n";
+               << ") in " << result.steps << " steps";
+  if (prompter)
+    llvm::outs() << " (" << result.prefill_steps << " of the prefill model)";
+  llvm::outs() << "\n";
   std::vector<double> prefill = {result.prefill_ns * 1e-6};
   std::vector<double> perToken;
   if (result.num_tokens > 1)
@@ -645,19 +678,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "tfm-run: run and check a compiled model\n");
 
-  std::string absolute = libraryPath;
-  if (!llvm::StringRef(absolute).contains('/'))
-    absolute = "./" + absolute;
-  void *library = dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!library)
-    return fail("cannot load '" + libraryPath + "': " + dlerror());
-  using DescriptorFn = const tfm_model_desc *(*)();
-  auto descriptor =
-      reinterpret_cast<DescriptorFn>(dlsym(library, "tfm_model_descriptor"));
+  void *library;
+  const tfm_model_desc *descriptor = loadModelLibrary(libraryPath, &library);
   if (!descriptor)
-    return fail("'" + libraryPath +
-                "' is not a model built by tfmc "
-                "--emit=lib (no tfm_model_descriptor)");
+    return 1;
 
   ModelApi api;
   if (std::optional<std::string> missing = api.resolve(library))
@@ -671,13 +695,37 @@ int main(int argc, char **argv) {
                                                    : weightsPath.c_str(),
                                static_cast<int32_t>(threads)};
   tfm_model *model;
-  if (api.create(descriptor(), &options, &model) != TFM_OK)
+  if (api.create(descriptor, &options, &model) != TFM_OK)
     return fail(api.lastError());
   api.setCheckIndices(model, !noCheckIndices);
   if (cudaGraph && api.setCudaGraph(model, 1) != TFM_OK)
     return fail(api.lastError());
+  if (!prefillModel.empty() && generateCount == 0)
+    return fail("--prefill-model is for --generate");
   if (generateCount > 0) {
-    int rc = runGeneration(api, model);
+    // The prefill model runs on the runtime of the main library (which
+    // shares one mapping of identical weights between the two): both
+    // are CPU models from one tfmc, so their generated code calls
+    // nothing but OpenMP.
+    tfm_model *prefill = nullptr;
+    if (!prefillModel.empty()) {
+      void *prefillLibrary;
+      const tfm_model_desc *prefillDescriptor =
+          loadModelLibrary(prefillModel, &prefillLibrary);
+      if (!prefillDescriptor)
+        return 1;
+      if (descriptor->device != TFM_DEVICE_CPU ||
+          prefillDescriptor->device != TFM_DEVICE_CPU)
+        return fail("--prefill-model: generation with a prefill model runs "
+                    "CPU models only");
+      tfm_model_options prefillOptions = {nullptr,
+                                          static_cast<int32_t>(threads)};
+      if (api.create(prefillDescriptor, &prefillOptions, &prefill) != TFM_OK)
+        return fail("--prefill-model: " + llvm::Twine(api.lastError()));
+    }
+    int rc = runGeneration(api, model, prefill);
+    if (prefill)
+      api.destroy(prefill);
     api.destroy(model);
     return rc;
   }
