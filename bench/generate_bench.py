@@ -10,14 +10,25 @@ tfm-run --generate, against ONNX Runtime's greedy loop on the same export
 (ort_run.mjs --generate, whose cache grows by one row per step). The limit
 is the bytes of the weights the products read per token (every MatMul and
 Gemm initializer of the export) over the read bandwidth bench/membw.c
-measures with the same threads. With --quantize (default int8-weights,
+measures with the same threads (the median of measurements taken before
+every decoder's run). With --quantize (default int8-weights,
 int4-weights) each mode's -O3 --present=new-rows model is timed too,
 against the limit of its own weight bytes (1 byte per weight for int8,
-half a byte for int4; scales not counted). Rounds alternate tfmc and
-ORT; medians of the rounds are printed with the ratios.
+half a byte for int4; scales not counted) and against ONNX Runtime on its
+own quantized form of the export with the same bytes per weight: its
+dynamic int8 graph for int8-weights (scripts/quantize_ort_dynamic.py;
+ONNX Runtime's 8-bit MatMulNBits has no optimized kernel on x86 and ran
+GPT-2 at 664 ms/token), its 4-bit MatMulNBits graph for int4-weights
+(scripts/quantize_ort_nbits.py, blocks of 32). Prefill: the same prompt run
+one token per step by the decode model, --prefill-seq tokens per step by
+a prefill model (the export compiled with that sequence length and the
+same cache, passed as tfm-run --prefill-model), against the fixed-length
+forward pass of the export over the whole prompt (compiled with an empty
+cache, timed with tfm-run --bench) and ONNX Runtime's first step. Rounds
+alternate tfmc and ORT; medians of the rounds are printed with the ratios.
 
     /usr/bin/python3 bench/generate_bench.py [--threads N] [--rounds 3]
-        [--prompt 128] [--tokens 16] [--quantize MODES]
+        [--prompt 128] [--tokens 16] [--prefill-seq 64] [--quantize MODES]
 """
 
 import argparse
@@ -43,6 +54,8 @@ def run(command):
 
 
 BYTES_PER_WEIGHT = {"int8-weights": 1.0, "int4-weights": 0.5}
+ORT_PEER = {"int8-weights": ("quantize_ort_dynamic.py", "dynamic int8"),
+            "int4-weights": ("quantize_ort_nbits.py", "MatMulNBits 4 bits")}
 
 
 def product_weight_bytes(path):
@@ -68,6 +81,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--prompt", type=int, default=128)
     parser.add_argument("--tokens", type=int, default=16)
+    parser.add_argument("--prefill-seq", type=int, default=64,
+                        help="sequence length of the prefill model")
     parser.add_argument("--models-dir",
                         default=os.path.join(ROOT, "build", "models"))
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench",
@@ -105,11 +120,35 @@ def main():
         print("compiling (--present=%s) ..." % present, flush=True)
         run([tfmc, "-O3", "--emit=lib", model, "--present=" + present,
              "-o", libs[present]] + dims)
+    prefill_lib = os.path.join(args.work, "gpt2_prefill.so")
+    print("compiling the prefill model (sequence %d) ..." % args.prefill_seq,
+          flush=True)
+    run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows", "-o",
+         prefill_lib, "--dim", "batch=1", "--dim",
+         "sequence=%d" % args.prefill_seq, "--dim",
+         "past_sequence=%d" % capacity, "--dim",
+         "total_sequence=%d" % (capacity + args.prefill_seq)])
+    forward_lib = os.path.join(args.work, "gpt2_forward.so")
+    print("compiling the fixed-length forward (%d tokens) ..." % args.prompt,
+          flush=True)
+    run([tfmc, "-O3", "--emit=lib", model, "-o", forward_lib, "--dim",
+         "batch=1", "--dim", "sequence=%d" % args.prompt, "--dim",
+         "past_sequence=0", "--dim", "total_sequence=%d" % args.prompt])
     for mode in modes:
         libs[mode] = os.path.join(args.work, "gpt2_decode_%s.so" % mode)
         print("compiling (--quantize=%s) ..." % mode, flush=True)
         run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows",
              "--quantize=" + mode, "-o", libs[mode]] + dims)
+
+    ort_models = {"ort": model}
+    for mode in modes:
+        script, title = ORT_PEER[mode]
+        path = os.path.join(args.work, "gpt2_past_ort_%s.onnx" % mode)
+        if not os.path.exists(path):
+            print("writing ONNX Runtime's %s form ..." % title, flush=True)
+            run(["/usr/bin/python3", os.path.join(ROOT, "scripts", script),
+                 model, path])
+        ort_models["ort-" + mode] = path
 
     prompt = os.path.join(args.work, "prompt.npy")
     rng = np.random.default_rng(1)
@@ -119,13 +158,19 @@ def main():
     run(["/usr/lib/llvm-22/bin/clang", "-O2", "-pthread",
          os.path.join(ROOT, "bench", "membw.c"), "-o", membw])
 
-    times = {key: [] for key in list(libs) + ["ort", "bandwidth"]}
+    times = {key: [] for key in list(libs) + list(ort_models) +
+             ["bandwidth"]}
+    prefill = {key: [] for key in ("decode", "prefill", "forward", "ort")}
     tokens = {}
-    for _ in range(args.rounds):
+    def measure_bandwidth():
         out = run([membw, "--threads", str(args.threads)])
         times["bandwidth"].append(float(re.search(
             r"read bandwidth: ([0-9.]+) GB/s", out).group(1)))
+
+    for _ in range(args.rounds):
         for present, lib in libs.items():
+            # The host's bandwidth drifts: measured next to every decoder.
+            measure_bandwidth()
             out = run([tfm_run, lib, "--generate", str(args.tokens),
                        "--prompt-ids", prompt, "--bench", "3", "--warmup",
                        "1", "--num-threads", str(args.threads)])
@@ -133,17 +178,40 @@ def main():
                 r"decode: ([0-9.]+) ms/token", out).group(1)))
             tokens[present] = re.search(r"tokens: ([0-9 ]+)\n",
                                         out).group(1).split()
-        out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
-                   model, "--generate", str(args.tokens), "--prompt-ids",
-                   prompt, "--threads", str(args.threads), "--bench", "3"])
-        tokens["ort"] = re.search(r"tokens: ([0-9 ]+)\n", out).group(1).split()
-        times["ort"].append(json.loads(out.strip().splitlines()[-1])[
-            "decode_ms_per_token"])
+            if present == "new-rows":
+                prefill["decode"].append(float(re.search(
+                    r"prefill: [0-9]+ tokens in ([0-9.]+) ms", out).group(1)))
+        out = run([tfm_run, libs["new-rows"], "--prefill-model", prefill_lib,
+                   "--generate", str(args.tokens), "--prompt-ids", prompt,
+                   "--bench", "3", "--warmup", "1", "--num-threads",
+                   str(args.threads)])
+        prefill["prefill"].append(float(re.search(
+            r"prefill: [0-9]+ tokens in ([0-9.]+) ms", out).group(1)))
+        tokens["prefill"] = re.search(r"tokens: ([0-9 ]+)\n",
+                                      out).group(1).split()
+        out = run([tfm_run, forward_lib, "--bench", "5", "--num-threads",
+                   str(args.threads)])
+        prefill["forward"].append(float(re.search(
+            r"median ([0-9.]+) ms", out).group(1)))
+        for key, path in ort_models.items():
+            measure_bandwidth()
+            out = run(["node", os.path.join(ROOT, "scripts", "ort_run.mjs"),
+                       path, "--generate", str(args.tokens), "--prompt-ids",
+                       prompt, "--threads", str(args.threads), "--bench",
+                       "3"])
+            tokens[key] = re.search(r"tokens: ([0-9 ]+)\n",
+                                    out).group(1).split()
+            ort_times = json.loads(out.strip().splitlines()[-1])
+            times[key].append(ort_times["decode_ms_per_token"])
+            if key == "ort":
+                prefill["ort"].append(ort_times["prefill_ms"])
 
     med = {k: statistics.median(v) for k, v in times.items()}
+    pre = {k: statistics.median(v) for k, v in prefill.items()}
     weight_bytes = product_weight_bytes(model)
     limit_ms = weight_bytes / (med["bandwidth"] * 1e9) * 1e3
-    same = tokens["full"] == tokens["ort"] == tokens["new-rows"]
+    same = (tokens["full"] == tokens["ort"] == tokens["new-rows"] ==
+            tokens["prefill"])
     print("\nGPT-2 small decode, context %d-%d, %d threads, %d rounds "
           "(median of round medians)" % (args.prompt,
                                          args.prompt + args.tokens,
@@ -151,24 +219,51 @@ def main():
     print("read bandwidth %.1f GB/s; product weights %.1f MB per token: "
           "limit %.2f ms/token" % (med["bandwidth"], weight_bytes / 1e6,
                                    limit_ms))
-    header = ("decoder", "ms/token", "limit ms", "/ limit", "ORT fp32 / it")
+    header = ("decoder", "ms/token", "limit ms", "/ limit", "ORT fp32 / it",
+              "ORT same weights / it")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
-    rows = [("new-rows", "tfmc -O3 --present=new-rows", limit_ms),
-            ("full", "tfmc -O3 --present=full", limit_ms)]
+    rows = [("new-rows", "tfmc -O3 --present=new-rows", limit_ms, "ort"),
+            ("full", "tfmc -O3 --present=full", limit_ms, "ort")]
     rows += [(mode, "tfmc -O3 --present=new-rows --quantize=" + mode,
-              limit_ms * BYTES_PER_WEIGHT[mode] / 4) for mode in modes]
-    rows.append(("ort", "ONNX Runtime (fp32)", limit_ms))
-    for key, title, limit in rows:
-        print("| %s | %.2f | %.2f | %.2f | %.2f |" % (
+              limit_ms * BYTES_PER_WEIGHT[mode] / 4, "ort-" + mode)
+             for mode in modes]
+    rows.append(("ort", "ONNX Runtime (fp32)", limit_ms, "ort"))
+    rows += [("ort-" + mode, "ONNX Runtime, %s" % ORT_PEER[mode][1],
+              limit_ms * BYTES_PER_WEIGHT[mode] / 4, "ort-" + mode)
+             for mode in modes]
+    for key, title, limit, peer in rows:
+        print("| %s | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
             title, med[key], limit, med[key] / limit,
-            med["ort"] / med[key]))
-    print("greedy tokens identical across the three: %s" % same)
+            med["ort"] / med[key], med[peer] / med[key]))
+    print("\nPrefill of the %d-token prompt (median of round medians)" %
+          args.prompt)
+    header = ("prefill", "ms", "tokens/s", "/ fixed-length forward",
+              "ORT / it")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    rows = [("decode", "tfmc decode model, 1 token per step"),
+            ("prefill", "tfmc prefill model, %d tokens per step" %
+             args.prefill_seq),
+            ("forward", "tfmc fixed-length forward, %d tokens" % args.prompt),
+            ("ort", "ONNX Runtime, the prompt in one step")]
+    for key, title in rows:
+        print("| %s | %.1f | %.0f | %.2f | %.2f |" % (
+            title, pre[key], args.prompt / pre[key] * 1e3,
+            pre[key] / pre["forward"], pre["ort"] / pre[key]))
+    print("greedy tokens identical across tfmc's fp32 decoders and ORT fp32: "
+          "%s" % same)
+    for mode in modes:
+        print("greedy tokens of --quantize=%s and ORT's %s form: %d of "
+              "%d the same" % (mode, ORT_PEER[mode][1],
+                               sum(a == b for a, b in zip(
+                                   tokens[mode], tokens["ort-" + mode])),
+                               len(tokens[mode])))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"ms_per_token": med, "limit_ms": limit_ms,
-                       "weight_bytes": weight_bytes, "same_tokens": same},
-                      f, indent=2)
+                       "prefill_ms": pre, "weight_bytes": weight_bytes,
+                       "same_tokens": same}, f, indent=2)
 
 
 if __name__ == "__main__":
