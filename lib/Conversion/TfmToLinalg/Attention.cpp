@@ -6,7 +6,9 @@
 // accumulator acc, rescaled by exp(m_old - m_new) per tile), so that the
 // Sq x Skv score matrix never exists beyond one [T, Bq] tile. With `causal`
 // the key loop stops at the block's diagonal. Per-tile work is linalg ops
-// that the CPU pipeline vectorizes like any other.
+// that the CPU pipeline vectorizes like any other. With `past` operands (a
+// cache), the new keys come first and the loop over the cache stops after
+// the last tile that the mask shows (see kHiddenMask).
 //
 // Scores are computed transposed, sT = k (scale q)^T: the query block is
 // transposed once per block, where s = q k^T would transpose a key tile
@@ -181,6 +183,73 @@ Value buildColumnReduction(OpBuilder &b, Location loc, Value tile, Value init,
                return {arith::AddFOp::create(nb, l, args[1], args[0])};
              })
       .front();
+}
+
+/// Mask values at or below this hide a key for good: a score plus such a
+/// mask lies at least 1e30 below the maximum of any row that has a visible
+/// key, so its exponential is exactly 0 in f32. Exporters mask with the
+/// type's lowest value or -inf (`masked_fill`, boolean masks); masks of
+/// -1e4 or -1e9 are never taken as hiding.
+constexpr double kHiddenMask = -1e30;
+
+/// A full reduction of `tile` (every dimension) to a scalar of type `f`:
+/// its maximum or minimum.
+Value buildScalarReduction(OpBuilder &b, Location loc, Value tile, bool isMax,
+                           Type f) {
+  auto type = cast<RankedTensorType>(tile.getType());
+  MLIRContext *ctx = b.getContext();
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::reduction);
+  Value init = createFilled(
+      b, loc, {}, createScalar(b, loc, f, isMax ? -INFINITY : INFINITY));
+  Value reduced =
+      buildGeneric(b, loc, tile, init,
+                   {b.getMultiDimIdentityMap(type.getRank()),
+                    AffineMap::get(type.getRank(), 0, {}, ctx)},
+                   iterators,
+                   [&](OpBuilder &nb, Location l,
+                       ValueRange args) -> SmallVector<Value> {
+                     Value x = extendTo(nb, l, args[0], f);
+                     if (isMax)
+                       return {arith::MaximumFOp::create(nb, l, args[1], x)};
+                     return {arith::MinimumFOp::create(nb, l, args[1], x)};
+                   })
+          .front();
+  return tensor::ExtractOp::create(b, loc, reduced, ValueRange{});
+}
+
+/// One past the last key column of `maskSlice` [rows, keys] that some row
+/// does not hide (0 when every key is hidden), as an index.
+Value buildVisibleKeyEnd(OpBuilder &b, Location loc, Value maskSlice, Type f) {
+  MLIRContext *ctx = b.getContext();
+  // Column numbers are exact in f32 up to 2^24 keys.
+  Value init = createFilled(b, loc, {}, createScalar(b, loc, f, 0.0));
+  Value end =
+      buildGeneric(
+          b, loc, maskSlice, init,
+          {b.getMultiDimIdentityMap(2), AffineMap::get(2, 0, {}, ctx)},
+          {utils::IteratorType::reduction, utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l,
+              ValueRange args) -> SmallVector<Value> {
+            Value visible = arith::CmpFOp::create(
+                nb, l, arith::CmpFPredicate::OGT, extendTo(nb, l, args[0], f),
+                createScalar(nb, l, f, kHiddenMask));
+            Value column = arith::IndexCastUIOp::create(
+                nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, 1));
+            Value next = arith::UIToFPOp::create(
+                nb, l, f,
+                arith::AddIOp::create(
+                    nb, l, column,
+                    arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(1))));
+            Value candidate = arith::SelectOp::create(
+                nb, l, visible, next, createScalar(nb, l, f, 0.0));
+            return {arith::MaximumFOp::create(nb, l, args[1], candidate)};
+          })
+          .front();
+  Value scalar = tensor::ExtractOp::create(b, loc, end, ValueRange{});
+  return arith::IndexCastUIOp::create(
+      b, loc, b.getIndexType(),
+      arith::FPToUIOp::create(b, loc, b.getI64Type(), scalar));
 }
 
 /// The access map of a HeadView operand from the loop dimensions `batch`,
@@ -426,8 +495,11 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
 
     int64_t bq = pickTile(sq, options.queryBlock, options.queryBlock);
     int64_t tk = pickTile(k.seqLen, options.keyTile, 4 * options.keyTile);
+    // Cache tiles no longer than the key tile, even for a cache that would
+    // make one tile: the loop over the cache stops after the last tile the
+    // mask shows, so smaller tiles skip more of a cache that is filling.
     int64_t pastTile =
-        past ? pickTile(past, options.keyTile, 4 * options.keyTile) : 0;
+        past ? pickTile(past, options.keyTile, options.keyTile) : 0;
     int64_t numQBlocks = sq / bq;
 
     // The mask as a rank-4 tensor broadcasting to [B, Hq, Sq, Skv].
@@ -642,12 +714,51 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
               scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
             });
       };
+      // The new keys first: then the cache's loop stops after its last
+      // tile that the mask shows to some query of the block (the rows
+      // past it are not filled yet), provided that every query has seen a
+      // visible key by then (its own, under a causal mask), so that the
+      // hidden keys' exponentials are all exactly 0. A row that has seen
+      // only hidden keys keeps them all: its softmax is over them.
       SmallVector<Value> state = {mInit, lInit, accInit};
-      if (past > 0)
-        state = keyLoop(*pastK, *pastV, 0, pastTile,
-                        arith::ConstantIndexOp::create(b, loc, past), state)
-                    .getResults();
       auto loop = keyLoop(k, v, past, tk, kvEnd, state);
+      if (past > 0) {
+        Value pastEnd = arith::ConstantIndexOp::create(b, loc, past);
+        if (mask && maskShape[3] != 1 &&
+            isa<FloatType>(getElementTypeOrSelf(mask.getType()))) {
+          SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+          SmallVector<OpFoldResult> sizes(4, b.getIndexAttr(1));
+          if (maskShape[0] != 1)
+            offsets[0] = bIv;
+          if (maskShape[1] != 1)
+            offsets[1] = hIv;
+          int64_t rows = maskShape[2] != 1 ? bq : 1;
+          if (maskShape[2] != 1) {
+            offsets[2] = q0;
+            sizes[2] = b.getIndexAttr(bq);
+          }
+          sizes[3] = b.getIndexAttr(past);
+          Value pastMask = tensor::ExtractSliceOp::create(
+              b, loc,
+              RankedTensorType::get({rows, past},
+                                    getElementTypeOrSelf(mask.getType())),
+              mask, offsets, sizes,
+              getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
+          Value visibleEnd = buildVisibleKeyEnd(b, loc, pastMask, f);
+          // Up to the end of its tile.
+          Value tile = arith::ConstantIndexOp::create(b, loc, pastTile);
+          Value tiles = arith::CeilDivUIOp::create(b, loc, visibleEnd, tile);
+          Value rounded = arith::MinUIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, tiles, tile), pastEnd);
+          Value rowsMin = buildScalarReduction(b, loc, loop.getResult(0),
+                                               /*isMax=*/false, f);
+          Value seen =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, rowsMin,
+                                    createScalar(b, loc, f, kHiddenMask));
+          pastEnd = arith::SelectOp::create(b, loc, seen, rounded, pastEnd);
+        }
+        loop = keyLoop(*pastK, *pastV, 0, pastTile, pastEnd, loop.getResults());
+      }
 
       Value lCol = reshapeTo(b, loc, loop.getResult(1), {bq, 1});
       Value outTile = buildElementwise(
