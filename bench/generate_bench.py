@@ -20,9 +20,10 @@ dynamic int8 graph for int8-weights (scripts/quantize_ort_dynamic.py;
 ONNX Runtime's 8-bit MatMulNBits has no optimized kernel on x86 and ran
 GPT-2 at 664 ms/token), its 4-bit MatMulNBits graph for int4-weights
 (scripts/quantize_ort_nbits.py, blocks of 32). Prefill: the same prompt run
-one token per step by the decode model, --prefill-seq tokens per step by
-a prefill model (the export compiled with that sequence length and the
-same cache, passed as tfm-run --prefill-model), against the fixed-length
+one token per step by the decode model, --prefill-seq tokens per step and
+the whole prompt in one step by prefill models (the export compiled with
+that sequence length and the same cache, passed as tfm-run
+--prefill-model), against the fixed-length
 forward pass of the export over the whole prompt (compiled with an empty
 cache, timed with tfm-run --bench) and ONNX Runtime's first step. Rounds
 alternate tfmc and ORT; medians of the rounds are printed with the ratios.
@@ -120,14 +121,17 @@ def main():
         print("compiling (--present=%s) ..." % present, flush=True)
         run([tfmc, "-O3", "--emit=lib", model, "--present=" + present,
              "-o", libs[present]] + dims)
-    prefill_lib = os.path.join(args.work, "gpt2_prefill.so")
-    print("compiling the prefill model (sequence %d) ..." % args.prefill_seq,
-          flush=True)
-    run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows", "-o",
-         prefill_lib, "--dim", "batch=1", "--dim",
-         "sequence=%d" % args.prefill_seq, "--dim",
-         "past_sequence=%d" % capacity, "--dim",
-         "total_sequence=%d" % (capacity + args.prefill_seq)])
+    # Prefill models: --prefill-seq tokens per step, and the whole prompt
+    # in one step.
+    prefill_libs = {}
+    for seq in sorted({args.prefill_seq, args.prompt}):
+        prefill_libs[seq] = os.path.join(args.work, "gpt2_prefill%d.so" % seq)
+        print("compiling the prefill model (sequence %d) ..." % seq,
+              flush=True)
+        run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows", "-o",
+             prefill_libs[seq], "--dim", "batch=1", "--dim",
+             "sequence=%d" % seq, "--dim", "past_sequence=%d" % capacity,
+             "--dim", "total_sequence=%d" % (capacity + seq)])
     forward_lib = os.path.join(args.work, "gpt2_forward.so")
     print("compiling the fixed-length forward (%d tokens) ..." % args.prompt,
           flush=True)
@@ -160,7 +164,8 @@ def main():
 
     times = {key: [] for key in list(libs) + list(ort_models) +
              ["bandwidth"]}
-    prefill = {key: [] for key in ("decode", "prefill", "forward", "ort")}
+    prefill = {key: [] for key in ["decode", "forward", "ort"] +
+               list(prefill_libs)}
     tokens = {}
     def measure_bandwidth():
         out = run([membw, "--threads", str(args.threads)])
@@ -181,14 +186,15 @@ def main():
             if present == "new-rows":
                 prefill["decode"].append(float(re.search(
                     r"prefill: [0-9]+ tokens in ([0-9.]+) ms", out).group(1)))
-        out = run([tfm_run, libs["new-rows"], "--prefill-model", prefill_lib,
-                   "--generate", str(args.tokens), "--prompt-ids", prompt,
-                   "--bench", "3", "--warmup", "1", "--num-threads",
-                   str(args.threads)])
-        prefill["prefill"].append(float(re.search(
-            r"prefill: [0-9]+ tokens in ([0-9.]+) ms", out).group(1)))
-        tokens["prefill"] = re.search(r"tokens: ([0-9 ]+)\n",
-                                      out).group(1).split()
+        for seq, prefill_lib in prefill_libs.items():
+            out = run([tfm_run, libs["new-rows"], "--prefill-model",
+                       prefill_lib, "--generate", str(args.tokens),
+                       "--prompt-ids", prompt, "--bench", "3", "--warmup",
+                       "1", "--num-threads", str(args.threads)])
+            prefill[seq].append(float(re.search(
+                r"prefill: [0-9]+ tokens in ([0-9.]+) ms", out).group(1)))
+            tokens["prefill%d" % seq] = re.search(
+                r"tokens: ([0-9 ]+)\n", out).group(1).split()
         out = run([tfm_run, forward_lib, "--bench", "5", "--num-threads",
                    str(args.threads)])
         prefill["forward"].append(float(re.search(
@@ -210,8 +216,8 @@ def main():
     pre = {k: statistics.median(v) for k, v in prefill.items()}
     weight_bytes = product_weight_bytes(model)
     limit_ms = weight_bytes / (med["bandwidth"] * 1e9) * 1e3
-    same = (tokens["full"] == tokens["ort"] == tokens["new-rows"] ==
-            tokens["prefill"])
+    same = all(tokens[key] == tokens["ort"] for key in
+               ["full", "new-rows"] + ["prefill%d" % s for s in prefill_libs])
     print("\nGPT-2 small decode, context %d-%d, %d threads, %d rounds "
           "(median of round medians)" % (args.prompt,
                                          args.prompt + args.tokens,
@@ -242,11 +248,11 @@ def main():
               "ORT / it")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
-    rows = [("decode", "tfmc decode model, 1 token per step"),
-            ("prefill", "tfmc prefill model, %d tokens per step" %
-             args.prefill_seq),
-            ("forward", "tfmc fixed-length forward, %d tokens" % args.prompt),
-            ("ort", "ONNX Runtime, the prompt in one step")]
+    rows = [("decode", "tfmc decode model, 1 token per step")]
+    rows += [(seq, "tfmc prefill model, %d tokens per step" % seq)
+             for seq in prefill_libs]
+    rows += [("forward", "tfmc fixed-length forward, %d tokens" % args.prompt),
+             ("ort", "ONNX Runtime, the prompt in one step")]
     for key, title in rows:
         print("| %s | %.1f | %.0f | %.2f | %.2f |" % (
             title, pre[key], args.prompt / pre[key] * 1e3,

@@ -325,9 +325,10 @@ static tfm_status stepper_init(stepper *s, tfm_model *model,
     stepper_free(s);
     return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
   }
-  if (cache)
-    for (int32_t c = 0; c < s->l.num_caches; ++c)
-      s->buffers[s->l.past[c]] = cache->buffers[cache->l.past[c]];
+  /* (check_prefill rejects a model whose caches differ.) */
+  for (int32_t c = 0; cache && c < s->l.num_caches && c < cache->l.num_caches;
+       ++c)
+    s->buffers[s->l.past[c]] = cache->buffers[cache->l.past[c]];
   for (int32_t i = 0; i < count; ++i) {
     if (s->buffers[i])
       continue;
