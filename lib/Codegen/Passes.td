@@ -325,7 +325,8 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
     After bufferization: adds prefetches of the next weight panel (each
     cache line of its row) to the
     reduction loops of products by weights in the panel layout (every row
-    tile when at most four share a panel, else the first, peeled), hoists
+    tile when two to four share a panel, else the first, peeled; none where
+    a single tile streams each panel, as in a one-row decode product), hoists
     loop-invariant vector transfers out of loops (keeping a contraction's
     accumulator in registers across its reduction loop), forwards stores
     to loads, and unrolls a reduction loop whose accumulator has fewer than

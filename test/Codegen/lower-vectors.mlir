@@ -141,6 +141,27 @@ func.func @panel_prefetch(%x: memref<16x768xf32>, %w: memref<48x768x16xf32>, %p:
 
 // -----
 
+// One row (a decode step's product): one tile streams each panel once, a
+// sequential read left to the hardware prefetcher.
+// CHECK-LABEL: func.func @single_tile_panel_no_prefetch
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @single_tile_panel_no_prefetch(%x: memref<1x768xf32>, %w: memref<24x768x32xf32>, %p: index, %acc0: vector<1x32xf32>) -> vector<1x32xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<1x32xf32>) {
+    %a = vector.transfer_read %x[%c0, %k], %pad {in_bounds = [true, true]} : memref<1x768xf32>, vector<1x1xf32>
+    %b = vector.transfer_read %w[%p, %k, %c0], %pad {in_bounds = [true, true]} : memref<24x768x32xf32>, vector<1x32xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+    scf.yield %c : vector<1x32xf32>
+  }
+  return %r : vector<1x32xf32>
+}
+
+// -----
+
 // With 128 rows, 22 tiles share each panel: the loop over row tiles is
 // peeled and only its first tile prefetches the next panel.
 // CHECK-LABEL: func.func @panel_first_tile_prefetch
