@@ -430,7 +430,9 @@ static void release_state(void) {
 
 /* --prefill-model: a model from a library built by tfmc --emit=lib, run
  * by this executable's runtime (which shares one mapping of identical
- * weights between the two models). The library stays loaded. */
+ * weights between the two models): sound for CPU models, whose state
+ * lives in their tfm_model (a CUDA model's kernels are registered in its
+ * own library's runtime). The library stays loaded. */
 static int load_prefill_model(const char *path,
                               const tfm_model_options *options,
                               tfm_model **prefill) {

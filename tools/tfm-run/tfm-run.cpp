@@ -703,10 +703,11 @@ int main(int argc, char **argv) {
   if (!prefillModel.empty() && generateCount == 0)
     return fail("--prefill-model is for --generate");
   if (generateCount > 0) {
-    // The prefill model runs on the runtime of the main library (which
-    // shares one mapping of identical weights between the two): both
-    // are CPU models from one tfmc, so their generated code calls
-    // nothing but OpenMP.
+    // The prefill model runs on the runtime of the main library, which
+    // then shares one mapping of identical weights between the two. For
+    // CPU models that is sound: a CPU model's state lives in its
+    // tfm_model, not in the runtime copy of its own library (a CUDA
+    // model's kernels are registered there).
     tfm_model *prefill = nullptr;
     if (!prefillModel.empty()) {
       void *prefillLibrary;
