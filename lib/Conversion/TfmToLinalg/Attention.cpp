@@ -192,16 +192,13 @@ Value buildColumnReduction(OpBuilder &b, Location loc, Value tile, Value init,
 /// -1e4 or -1e9 are never taken as hiding.
 constexpr double kHiddenMask = -1e30;
 
-/// A full reduction of `tile` (every dimension) to a scalar of type `f`:
-/// its maximum or minimum.
-Value buildScalarReduction(OpBuilder &b, Location loc, Value tile, bool isMax,
-                           Type f) {
+/// The minimum of `tile` (every dimension), a scalar of type `f`.
+Value buildScalarMin(OpBuilder &b, Location loc, Value tile, Type f) {
   auto type = cast<RankedTensorType>(tile.getType());
   MLIRContext *ctx = b.getContext();
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::reduction);
-  Value init = createFilled(
-      b, loc, {}, createScalar(b, loc, f, isMax ? -INFINITY : INFINITY));
+  Value init = createFilled(b, loc, {}, createScalar(b, loc, f, INFINITY));
   Value reduced =
       buildGeneric(b, loc, tile, init,
                    {b.getMultiDimIdentityMap(type.getRank()),
@@ -210,8 +207,6 @@ Value buildScalarReduction(OpBuilder &b, Location loc, Value tile, bool isMax,
                    [&](OpBuilder &nb, Location l,
                        ValueRange args) -> SmallVector<Value> {
                      Value x = extendTo(nb, l, args[0], f);
-                     if (isMax)
-                       return {arith::MaximumFOp::create(nb, l, args[1], x)};
                      return {arith::MinimumFOp::create(nb, l, args[1], x)};
                    })
           .front();
@@ -585,6 +580,37 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
         kvEnd = arith::MinSIOp::create(b, loc, bound, kvEnd);
       }
 
+      // The block's slice of the mask for `keys` keys from `key0`: [rows,
+      // cols], where a mask that varies along queries or keys is sliced at
+      // the block's rows or the keys, even for one row or column, and one
+      // that does not keeps its single row or column.
+      auto sliceMask = [&](OpBuilder &mb, Location ml, Value key0,
+                           int64_t keys) {
+        SmallVector<OpFoldResult> offsets(4, mb.getIndexAttr(0));
+        SmallVector<OpFoldResult> sizes(4, mb.getIndexAttr(1));
+        if (maskShape[0] != 1)
+          offsets[0] = bIv;
+        if (maskShape[1] != 1)
+          offsets[1] = hIv;
+        int64_t rows = maskShape[2] != 1 ? bq : 1;
+        int64_t cols = maskShape[3] != 1 ? keys : 1;
+        if (maskShape[2] != 1) {
+          offsets[2] = q0;
+          sizes[2] = mb.getIndexAttr(bq);
+        }
+        if (maskShape[3] != 1) {
+          offsets[3] = key0;
+          sizes[3] = mb.getIndexAttr(keys);
+        }
+        return tensor::ExtractSliceOp::create(
+                   mb, ml,
+                   RankedTensorType::get({rows, cols},
+                                         getElementTypeOrSelf(mask.getType())),
+                   mask, offsets, sizes,
+                   getAsIndexOpFoldResult(mb.getContext(), {1, 1, 1, 1}))
+            .getResult();
+      };
+
       // Scores are kept transposed, sT[j, i] for key j and query i, so that
       // the softmax's reductions over keys are elementwise across rows. One
       // loop per key segment, carrying the online softmax's state: keys
@@ -610,29 +636,11 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
               // tile rather than as a pass of its own over the scores.
               SmallVector<Value> scoreInputs;
               if (mask) {
-                SmallVector<OpFoldResult> offsets(4, lb.getIndexAttr(0));
-                SmallVector<OpFoldResult> sizes(4, lb.getIndexAttr(1));
-                if (maskShape[0] != 1)
-                  offsets[0] = bIv;
-                if (maskShape[1] != 1)
-                  offsets[1] = hIv;
-                // A mask that varies along queries or keys is sliced at the
-                // tile's position, even for tiles of one row or column.
-                int64_t rows = maskShape[2] != 1 ? bq : 1;
-                int64_t cols = maskShape[3] != 1 ? tk : 1;
-                if (maskShape[2] != 1) {
-                  offsets[2] = q0;
-                  sizes[2] = lb.getIndexAttr(bq);
-                }
-                if (maskShape[3] != 1) {
-                  offsets[3] = key0;
-                  sizes[3] = lb.getIndexAttr(tk);
-                }
+                Value maskTile = sliceMask(lb, l, key0, tk);
+                ArrayRef<int64_t> sliceShape =
+                    cast<RankedTensorType>(maskTile.getType()).getShape();
+                int64_t rows = sliceShape[0], cols = sliceShape[1];
                 Type maskElement = getElementTypeOrSelf(mask.getType());
-                Value maskTile = tensor::ExtractSliceOp::create(
-                    lb, l, RankedTensorType::get({rows, cols}, maskElement),
-                    mask, offsets, sizes,
-                    getAsIndexOpFoldResult(lb.getContext(), {1, 1, 1, 1}));
                 // [rows, cols] -> [cols, rows]: a reshape when either is 1.
                 if (rows == 1 || cols == 1)
                   maskTile = reshapeTo(lb, l, maskTile, {cols, rows});
@@ -726,32 +734,15 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
         Value pastEnd = arith::ConstantIndexOp::create(b, loc, past);
         if (mask && maskShape[3] != 1 &&
             isa<FloatType>(getElementTypeOrSelf(mask.getType()))) {
-          SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
-          SmallVector<OpFoldResult> sizes(4, b.getIndexAttr(1));
-          if (maskShape[0] != 1)
-            offsets[0] = bIv;
-          if (maskShape[1] != 1)
-            offsets[1] = hIv;
-          int64_t rows = maskShape[2] != 1 ? bq : 1;
-          if (maskShape[2] != 1) {
-            offsets[2] = q0;
-            sizes[2] = b.getIndexAttr(bq);
-          }
-          sizes[3] = b.getIndexAttr(past);
-          Value pastMask = tensor::ExtractSliceOp::create(
-              b, loc,
-              RankedTensorType::get({rows, past},
-                                    getElementTypeOrSelf(mask.getType())),
-              mask, offsets, sizes,
-              getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
+          Value pastMask = sliceMask(
+              b, loc, arith::ConstantIndexOp::create(b, loc, 0), past);
           Value visibleEnd = buildVisibleKeyEnd(b, loc, pastMask, f);
           // Up to the end of its tile.
           Value tile = arith::ConstantIndexOp::create(b, loc, pastTile);
           Value tiles = arith::CeilDivUIOp::create(b, loc, visibleEnd, tile);
           Value rounded = arith::MinUIOp::create(
               b, loc, arith::MulIOp::create(b, loc, tiles, tile), pastEnd);
-          Value rowsMin = buildScalarReduction(b, loc, loop.getResult(0),
-                                               /*isMax=*/false, f);
+          Value rowsMin = buildScalarMin(b, loc, loop.getResult(0), f);
           Value seen =
               arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, rowsMin,
                                     createScalar(b, loc, f, kHiddenMask));
