@@ -39,6 +39,13 @@ bool tfm_weights_resolve_path(const tfm_model_desc *desc,
                               const char *explicit_path, char *out,
                               size_t capacity);
 
+/* Opens a shared library built by tfmc --emit=lib (a bare file name is
+ * looked up in the working directory, not the library path) and returns
+ * its model's descriptor, the library's handle in `library`; NULL, with a
+ * message naming `path` for tfm_last_error(), when it cannot be loaded or
+ * holds no model. The library stays loaded. */
+const tfm_model_desc *tfm_open_model_library(const char *path, void **library);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

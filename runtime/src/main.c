@@ -8,10 +8,10 @@
 
 #define _GNU_SOURCE
 #include "inputs.h"
+#include "internal.h"
 #include "npy.h"
 #include "tfm_runtime.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -436,22 +436,10 @@ static void release_state(void) {
 static int load_prefill_model(const char *path,
                               const tfm_model_options *options,
                               tfm_model **prefill) {
-  char local[4096];
-  if (!strchr(path, '/')) {
-    if (snprintf(local, sizeof(local), "./%s", path) >= (int)sizeof(local))
-      return fail("--prefill-model: the path is too long");
-    path = local;
-  }
-  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!library)
-    return fail("--prefill-model: cannot load '%s': %s", path, dlerror());
-  const tfm_model_desc *(*descriptor)(void) =
-      (const tfm_model_desc *(*)(void))dlsym(library, "tfm_model_descriptor");
-  if (!descriptor)
-    return fail("--prefill-model: '%s' is not a model built by tfmc "
-                "--emit=lib (no tfm_model_descriptor)",
-                path);
-  const tfm_model_desc *desc = descriptor();
+  void *library;
+  const tfm_model_desc *desc = tfm_open_model_library(path, &library);
+  if (!desc)
+    return fail("--prefill-model: %s", tfm_last_error());
   if (desc->device != TFM_DEVICE_CPU ||
       tfm_model_descriptor()->device != TFM_DEVICE_CPU)
     return fail("--prefill-model: generation with a prefill model runs CPU "

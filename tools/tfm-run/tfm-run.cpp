@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "inputs.h"
+#include "internal.h"
 #include "npy.h"
 #include "tfm_runtime.h"
 
@@ -494,24 +495,10 @@ int streamToken(void *streamed, int64_t token, int32_t index) {
 /// nullptr after reporting why not.
 const tfm_model_desc *loadModelLibrary(const std::string &path,
                                        void **library) {
-  std::string absolute = path;
-  if (!llvm::StringRef(absolute).contains('/'))
-    absolute = "./" + absolute;
-  *library = dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!*library) {
-    fail("cannot load '" + path + "': " + dlerror());
-    return nullptr;
-  }
-  using DescriptorFn = const tfm_model_desc *(*)();
-  auto descriptor =
-      reinterpret_cast<DescriptorFn>(dlsym(*library, "tfm_model_descriptor"));
-  if (!descriptor) {
-    fail("'" + path +
-         "' is not a model built by tfmc --emit=lib (no "
-         "tfm_model_descriptor)");
-    return nullptr;
-  }
-  return descriptor();
+  const tfm_model_desc *desc = tfm_open_model_library(path.c_str(), library);
+  if (!desc)
+    fail(tfm_last_error());
+  return desc;
 }
 
 /// --generate: the token loop of tfm_model_generate, streamed to stdout.
