@@ -373,6 +373,35 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
   ];
 }
 
+def FactorBlockScalesPass
+    : Pass<"tfm-cpu-factor-block-scales", "func::FuncOp"> {
+  let summary = "Applies the scales of block-quantized weights once per block";
+  let description = [{
+    After `tfm-cpu-tile-and-vectorize`: a reduction loop whose single
+    accumulator is updated by a chain of K-step outer products
+    (`vector.contract` of x [M, 1] and W [1, N] into [M, N]), each weight
+    row dequantized in the loop as `sitofp(u - z) * s` with the scale `s`
+    and zero point `z` defined outside the loop (one block of a
+    block-quantized weight; loop-invariant code is hoisted first), becomes
+    a loop that accumulates `x * sitofp(u)` and, for one-row tiles, the
+    row sums of x, followed by `acc + s * (sum - z * rowsum)` (for tiles of
+    more rows the subtraction of `z` stays in the loop). Each contraction
+    of the step accumulates into a zero-initialized accumulator of its own,
+    and the loop is unrolled (by a power of two dividing its trip count)
+    until the accumulators' registers of `vector-bits` make eight
+    independent FMA chains; the partial sums are added after the loop.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Bits of the target's vector registers (128, 256 or 512)">
+  ];
+}
+
 def ApproximateMathPass : Pass<"tfm-approximate-math", "func::FuncOp"> {
   let summary = "Expands transcendental math ops into vectorizable polynomials";
   let description = [{

@@ -82,6 +82,10 @@ static void buildVectorizedPhase(OpPassManager &pm,
   tiling.fuseEpilogues = options.fuseEpilogues;
   pm.nest<func::FuncOp>().addPass(createTileAndVectorizePass(tiling));
   addFunctionCleanups(pm);
+  // (After CSE: the steps of a block then share one scale value.)
+  FactorBlockScalesPassOptions blockScales;
+  blockScales.vectorBits = options.vectorBits;
+  pm.nest<func::FuncOp>().addPass(createFactorBlockScalesPass(blockScales));
 }
 
 static void buildBufferizedPhase(OpPassManager &pm,

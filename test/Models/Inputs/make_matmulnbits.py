@@ -96,6 +96,12 @@ def main():
     model(os.path.join(out, "nbits4_chain.onnx"), [1, 7, 128],
           [dict(n=256, bits=4, block=16, zero_points="packed"),
            dict(n=96, bits=4, block=128, zero_points="packed", gelu=True)])
+    # One row, as in decode: the block's scale and zero point applied once
+    # per block (tfm-cpu-factor-block-scales).
+    model(os.path.join(out, "nbits4_row.onnx"), [1, 256],
+          [dict(n=96, bits=4, block=32, zero_points="packed", bias=True)])
+    model(os.path.join(out, "nbits8_row.onnx"), [1, 1, 128],
+          [dict(n=80, bits=8, block=64, zero_points="packed")])
     return 0
 
 
