@@ -270,7 +270,8 @@ def TileAndVectorizePass
     tiles every op for registers: contractions to micro-tiles two vector
     registers wide (`vector-bits`) and 6 rows high (8 with AVX-512's 32
     registers), with the reduction stepped by one (an outer product per
-    step) and, when longer than 1024, walked in blocks of 768 outermost;
+    step) and, when longer than 1024 for more rows than one micro-tile,
+    walked in blocks of 768 outermost;
     ops reading an operand transposed to 8 x 8 blocks; other ops to four
     vector registers along their innermost loop. At both levels the fill or
     broadcast that initializes an output is tiled into the output's tiles;

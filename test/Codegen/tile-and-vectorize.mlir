@@ -251,6 +251,23 @@ func.func @blocked_k(%a: tensor<12x1536xf32>, %b: tensor<1536x32xf32>) -> tensor
 
 // -----
 
+// Rows that one register tile holds (a decode product) are read once per
+// panel whether K is blocked or not: K is walked whole, so that each panel
+// streams in one piece.
+// CHECK-LABEL: func.func @one_row_long_k
+// CHECK-NOT: step %c768
+// CHECK: scf.for %{{.*}} = %c0 to %c1536 step %c1
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x16xf32> into vector<1x16xf32>
+func.func @one_row_long_k(%a: tensor<1x1536xf32>, %b: tensor<1536x32xf32>) -> tensor<1x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<1x1536xf32>, tensor<1536x32xf32>) outs(%f : tensor<1x32xf32>) -> tensor<1x32xf32>
+  return %0 : tensor<1x32xf32>
+}
+
+// -----
+
 // Five panels do not split evenly over two threads: the product is cut at
 // four panels, which split two by two (each thread streams its own
 // weights), and the fifth splits its rows. The zero fill is cut with it and
