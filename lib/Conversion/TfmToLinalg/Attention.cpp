@@ -165,17 +165,21 @@ Value buildTransposedLhsProduct(OpBuilder &b, Location loc, Value lhsT,
       .front();
 }
 
-/// Column reduction of a [rows, cols] tile into `init` [cols]: vectorized
-/// along the columns, each row is one elementwise max or add.
-Value buildColumnReduction(OpBuilder &b, Location loc, Value tile, Value init,
-                           bool isMax) {
+/// Max or sum of a [rows, cols] tile over dimension `reduced` into `init`
+/// ([cols] or [rows]). Over the rows it is vectorized along the columns,
+/// each row one elementwise max or add; over the columns (a single row of
+/// scores) along the row.
+Value buildTileReduction(OpBuilder &b, Location loc, Value tile, Value init,
+                         bool isMax, unsigned reduced) {
   MLIRContext *ctx = b.getContext();
   AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+  auto red = utils::IteratorType::reduction,
+       par = utils::IteratorType::parallel;
   return buildGeneric(
              b, loc, tile, init,
              {AffineMap::get(2, 0, {i, j}, ctx),
-              AffineMap::get(2, 0, {j}, ctx)},
-             {utils::IteratorType::reduction, utils::IteratorType::parallel},
+              AffineMap::get(2, 0, {reduced == 0 ? j : i}, ctx)},
+             {reduced == 0 ? red : par, reduced == 0 ? par : red},
              [&](OpBuilder &nb, Location l,
                  ValueRange args) -> SmallVector<Value> {
                if (isMax)
@@ -612,9 +616,17 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       };
 
       // Scores are kept transposed, sT[j, i] for key j and query i, so that
-      // the softmax's reductions over keys are elementwise across rows. One
-      // loop per key segment, carrying the online softmax's state: keys
-      // [0, end) of `kSeg`/`vSeg` in tiles of `tk`, at positions base + j.
+      // the softmax's reductions over keys are elementwise across rows.
+      // A block of one query (decode) keeps them as a row s[0, j] instead:
+      // a column of one element per key would leave the softmax scalar and
+      // read the key tile a column at a time; as a row, the scores are the
+      // product of the query row and the key tile transposed in registers,
+      // and the softmax is vectorized along the keys. One loop per key
+      // segment, carrying the online softmax's state: keys [0, end) of
+      // `kSeg`/`vSeg` in tiles of `tk`, at positions base + j.
+      bool rowScores = bq == 1;
+      unsigned keyDim = rowScores ? 1 : 0;
+      Value qRow = rowScores ? reshapeTo(b, loc, qT, {1, q.headDim}) : Value();
       auto keyLoop = [&](const HeadView &kSeg, const HeadView &vSeg,
                          int64_t base, int64_t tk, Value end, ValueRange init) {
         return scf::ForOp::create(
@@ -641,10 +653,11 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                     cast<RankedTensorType>(maskTile.getType()).getShape();
                 int64_t rows = sliceShape[0], cols = sliceShape[1];
                 Type maskElement = getElementTypeOrSelf(mask.getType());
-                // [rows, cols] -> [cols, rows]: a reshape when either is 1.
-                if (rows == 1 || cols == 1)
+                // [rows, cols] -> [cols, rows] for transposed scores: a
+                // reshape when either is 1.
+                if (!rowScores && (rows == 1 || cols == 1))
                   maskTile = reshapeTo(lb, l, maskTile, {cols, rows});
-                else
+                else if (!rowScores)
                   maskTile = linalg::TransposeOp::create(
                                  lb, l, maskTile,
                                  createEmpty(lb, l, {cols, rows}, maskElement),
@@ -655,21 +668,26 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
               }
               Value diagonalShift =
                   arith::ConstantIndexOp::create(lb, l, skv - sq);
+              SmallVector<int64_t> scoreShape =
+                  rowScores ? SmallVector<int64_t>{1, tk}
+                            : SmallVector<int64_t>{tk, bq};
               Value sInit;
               if (!mask && !causal)
-                sInit = createFilled(lb, l, {tk, bq}, zero);
+                sInit = createFilled(lb, l, scoreShape, zero);
               else
                 sInit = buildElementwise(
-                    lb, l, {tk, bq}, f, scoreInputs,
+                    lb, l, scoreShape, f, scoreInputs,
                     [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                       Value x = args.empty() ? createScalar(nb, nl, f, 0.0)
                                              : extendTo(nb, nl, args[0], f);
                       if (!causal)
                         return x;
                       Value col = arith::AddIOp::create(
-                          nb, nl, key0, linalg::IndexOp::create(nb, nl, 0));
+                          nb, nl, key0,
+                          linalg::IndexOp::create(nb, nl, keyDim));
                       Value row = arith::AddIOp::create(
-                          nb, nl, q0, linalg::IndexOp::create(nb, nl, 1));
+                          nb, nl, q0,
+                          linalg::IndexOp::create(nb, nl, 1 - keyDim));
                       Value limit =
                           arith::AddIOp::create(nb, nl, row, diagonalShift);
                       Value hidden = arith::CmpIOp::create(
@@ -678,10 +696,22 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                           nb, nl, getLowestValue(f, f));
                       return arith::SelectOp::create(nb, nl, hidden, ninf, x);
                     });
-              Value scores = buildTileProduct(lb, l, kTile, qT, sInit);
+              Value scores;
+              if (rowScores) {
+                Value kT =
+                    linalg::TransposeOp::create(
+                        lb, l, kTile,
+                        createEmpty(lb, l, {kSeg.headDim, tk}, keyElement),
+                        ArrayRef<int64_t>{1, 0})
+                        .getResult()
+                        .front();
+                scores = buildTileProduct(lb, l, qRow, kT, sInit);
+              } else {
+                scores = buildTileProduct(lb, l, kTile, qT, sInit);
+              }
               // Online softmax update.
-              Value mNew =
-                  buildColumnReduction(lb, l, scores, m, /*isMax=*/true);
+              Value mNew = buildTileReduction(lb, l, scores, m,
+                                              /*isMax=*/true, keyDim);
               // A row that has seen only -inf keeps a finite shift of 0.
               Value shift = buildElementwise(
                   lb, l, {bq}, f, mNew,
@@ -699,7 +729,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 return math::ExpOp::create(
                     nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
               };
-              Value p = buildElementwise(lb, l, {tk, bq}, f,
+              Value p = buildElementwise(lb, l, scoreShape, f,
                                          ValueRange{scores, shiftRow},
                                          expOfDifference);
               Value alpha = buildElementwise(
@@ -709,8 +739,8 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                     return arith::MulFOp::create(nb, nl, args[0], args[1]);
                   });
-              Value lNew =
-                  buildColumnReduction(lb, l, p, lScaled, /*isMax=*/false);
+              Value lNew = buildTileReduction(lb, l, p, lScaled,
+                                              /*isMax=*/false, keyDim);
               Value alphaCol = reshapeTo(lb, l, alpha, {bq, 1});
               Value accScaled = buildElementwise(
                   lb, l, {bq, dv}, f, ValueRange{acc, alphaCol},
@@ -718,7 +748,9 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                     return arith::MulFOp::create(nb, nl, args[0], args[1]);
                   });
               Value accNew =
-                  buildTransposedLhsProduct(lb, l, p, vTile, accScaled);
+                  rowScores
+                      ? buildTileProduct(lb, l, p, vTile, accScaled)
+                      : buildTransposedLhsProduct(lb, l, p, vTile, accScaled);
               scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
             });
       };

@@ -108,6 +108,25 @@ func.func @attention_packed(%q: tensor<2x10x12xf32>, %k: tensor<2x10x12xf32>, %v
 
 // -----
 
+// One query per block (decode over a cache): the scores are a row [1, keys]
+// (the query row times the key tile transposed), so that the softmax's
+// reductions run along the row and the values' product is a plain one.
+// CHECK-LABEL: func.func @attention_decode_past
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 2, 1)
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c64
+// CHECK: %[[KT:.*]] = linalg.transpose ins(%{{.*}} : tensor<64x16xf32>) outs(%{{.*}} : tensor<16x64xf32>) permutation = [1, 0]
+// CHECK: %[[S:.*]] = linalg.matmul ins(%{{.*}}, %[[KT]] : tensor<1x16xf32>, tensor<16x64xf32>) outs(%{{.*}} : tensor<1x64xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<1x64xf32>) outs(%{{.*}} : tensor<1xf32>)
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<1x64xf32>, tensor<1xf32>) outs(%{{.*}} : tensor<1x64xf32>)
+// CHECK: math.exp
+// CHECK: linalg.matmul ins(%[[P]], %{{.*}} : tensor<1x64xf32>, tensor<64x16xf32>) outs(%{{.*}} : tensor<1x16xf32>)
+func.func @attention_decode_past(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x1x16xf32>, %v: tensor<1x2x1x16xf32>, %pk: tensor<1x2x64x16xf32>, %pv: tensor<1x2x64x16xf32>, %m: tensor<1x1x1x65xf32>) -> tensor<1x2x1x16xf32> {
+  %0 = tfm.attention %q, %k, %v past(%pk, %pv) mask(%m) heads = 2 kv_heads = 2 : (tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>, tensor<1x1x1x65xf32>) -> tensor<1x2x1x16xf32>
+  return %0 : tensor<1x2x1x16xf32>
+}
+
+// -----
+
 // rope (half split): x[:R/2] and x[R/2:R] rotate into two halves written
 // back in place of the input; the last D - R elements pass through.
 // CHECK-LABEL: func.func @rope_partial
