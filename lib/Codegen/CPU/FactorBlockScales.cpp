@@ -20,6 +20,8 @@
 
 #include "tfm/Codegen/Passes.h"
 
+#include "FmaChains.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -32,12 +34,9 @@ namespace mlir::tfm {
 } // namespace mlir::tfm
 
 using namespace mlir;
+using mlir::tfm::kMinFmaChains;
 
 namespace {
-
-/// FMA chains that cover the FMA latency on two pipes (as
-/// tfm-cpu-lower-vectors splits accumulators).
-constexpr int64_t kMinFmaChains = 8;
 
 /// One K step of the chain: acc' = contract(x, W, acc), W = [shape_cast]
 /// (sitofp(codes - zero) · scale).

@@ -13,6 +13,8 @@
 
 #include "tfm/Codegen/Passes.h"
 
+#include "FmaChains.h"
+
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,6 +35,7 @@ namespace mlir::tfm {
 } // namespace mlir::tfm
 
 using namespace mlir;
+using mlir::tfm::kMinFmaChains;
 
 namespace {
 
@@ -159,10 +162,6 @@ void prefetchNextPanels(RewriterBase &rewriter, func::FuncOp func) {
       insertPanelPrefetch(read);
   }
 }
-
-/// Independent FMA chains that keep both of the core's FMA pipes busy: two
-/// pipes times a four-cycle latency (Zen 3, and Intel cores since Skylake).
-constexpr int64_t kMinFmaChains = 8;
 
 /// Splits the accumulator of a reduction loop that has too few independent
 /// FMA chains: a register tile of few rows (the last rows of a product when
