@@ -102,27 +102,29 @@ Value concatSequence(OpBuilder &b, Location loc, Value past, Value fresh) {
       getAsIndexOpFoldResult(ctx, strides));
 }
 
-/// Offsets and sizes of the [rows, headDim] tile at (batch, head, row0).
+/// Offsets and sizes of the [heads · rows, headDim] tile at (batch, head,
+/// row0): `rows` rows of `heads` consecutive heads (one of the two is 1).
 void tileCoordinates(OpBuilder &b, const HeadView &view, Value batch,
                      Value head, Value row0, int64_t rows,
                      SmallVectorImpl<OpFoldResult> &offsets,
-                     SmallVectorImpl<OpFoldResult> &sizes) {
+                     SmallVectorImpl<OpFoldResult> &sizes, int64_t heads = 1) {
   offsets.assign(4, b.getIndexAttr(0));
   sizes.assign(4, b.getIndexAttr(1));
   offsets[0] = batch;
   offsets[view.headAxis] = head;
   offsets[view.seqAxis] = row0;
+  sizes[view.headAxis] = b.getIndexAttr(heads);
   sizes[view.seqAxis] = b.getIndexAttr(rows);
   sizes[3] = b.getIndexAttr(view.headDim);
 }
 
 Value extractTile(OpBuilder &b, Location loc, const HeadView &view, Value batch,
-                  Value head, Value row0, int64_t rows) {
+                  Value head, Value row0, int64_t rows, int64_t heads = 1) {
   SmallVector<OpFoldResult> offsets, sizes;
-  tileCoordinates(b, view, batch, head, row0, rows, offsets, sizes);
+  tileCoordinates(b, view, batch, head, row0, rows, offsets, sizes, heads);
   auto type = cast<RankedTensorType>(view.value.getType());
-  auto tileType =
-      RankedTensorType::get({rows, view.headDim}, type.getElementType());
+  auto tileType = RankedTensorType::get({heads * rows, view.headDim},
+                                        type.getElementType());
   return tensor::ExtractSliceOp::create(
       b, loc, tileType, view.value, offsets, sizes,
       getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
@@ -500,6 +502,11 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     int64_t pastTile =
         past ? pickTile(past, options.keyTile, options.keyTile) : 0;
     int64_t numQBlocks = sq / bq;
+    // One query per head (decode) with grouped queries: a block holds the
+    // query heads of one key/value head, one row each, so that the group
+    // reads its key and value tiles once rather than once per head.
+    int64_t headsPerBlock = sq == 1 ? group : 1;
+    int64_t rows = headsPerBlock * bq;
 
     // The mask as a rank-4 tensor broadcasting to [B, Hq, Sq, Skv].
     Value mask = adaptor.getMask();
@@ -521,13 +528,18 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
 
     auto forall = scf::ForallOp::create(
         b, loc,
-        getAsIndexOpFoldResult(b.getContext(), {batch, heads, numQBlocks}),
+        getAsIndexOpFoldResult(b.getContext(),
+                               {batch, heads / headsPerBlock, numQBlocks}),
         out.value, std::nullopt);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(forall.getBody());
       Value bIv = forall.getInductionVar(0);
+      // The block's first query head.
       Value hIv = forall.getInductionVar(1);
+      if (headsPerBlock > 1)
+        hIv = arith::MulIOp::create(
+            b, loc, hIv, arith::ConstantIndexOp::create(b, loc, headsPerBlock));
       Value qBlock = forall.getInductionVar(2);
       Value q0 = arith::MulIOp::create(
           b, loc, qBlock, arith::ConstantIndexOp::create(b, loc, bq));
@@ -540,13 +552,21 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       // It keeps the keys' element type, so that the product's operands
       // match (f16 operands, f32 accumulation); the scale is applied in the
       // compute type before rounding.
-      Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq);
+      Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq, headsPerBlock);
       Type keyElement = getElementTypeOrSelf(k.value.getType());
+      // Scores kept as rows (below) take the scaled query rows as they
+      // are, [rows, D].
+      bool rowScores = rows == 1 || headsPerBlock > 1;
       Value qT =
           buildGeneric(
-              b, loc, qTile, createEmpty(b, loc, {q.headDim, bq}, keyElement),
-              {AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0},
-                                            b.getContext()),
+              b, loc, qTile,
+              createEmpty(b, loc,
+                          rowScores ? SmallVector<int64_t>{rows, q.headDim}
+                                    : SmallVector<int64_t>{q.headDim, rows},
+                          keyElement),
+              {rowScores ? b.getMultiDimIdentityMap(2)
+                         : AffineMap::getPermutationMap(
+                               ArrayRef<unsigned>{1, 0}, b.getContext()),
                b.getMultiDimIdentityMap(2)},
               {utils::IteratorType::parallel, utils::IteratorType::parallel},
               [&](OpBuilder &nb, Location nl,
@@ -562,9 +582,9 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
 
       Value negInf = arith::ConstantOp::create(b, loc, getLowestValue(f, f));
       Value zero = createScalar(b, loc, f, 0.0);
-      Value mInit = createFilled(b, loc, {bq}, negInf);
-      Value lInit = createFilled(b, loc, {bq}, zero);
-      Value accInit = createFilled(b, loc, {bq, dv}, zero);
+      Value mInit = createFilled(b, loc, {rows}, negInf);
+      Value lInit = createFilled(b, loc, {rows}, zero);
+      Value accInit = createFilled(b, loc, {rows, dv}, zero);
 
       // Keys past the block's causal diagonal are never visible: stop at
       // the first tile boundary after q0 + bq - 1 + (skv - sq), counted
@@ -594,9 +614,12 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
         SmallVector<OpFoldResult> sizes(4, mb.getIndexAttr(1));
         if (maskShape[0] != 1)
           offsets[0] = bIv;
-        if (maskShape[1] != 1)
+        if (maskShape[1] != 1) {
           offsets[1] = hIv;
-        int64_t rows = maskShape[2] != 1 ? bq : 1;
+          sizes[1] = mb.getIndexAttr(headsPerBlock);
+        }
+        int64_t sliceRows = (maskShape[1] != 1 ? headsPerBlock : 1) *
+                            (maskShape[2] != 1 ? bq : 1);
         int64_t cols = maskShape[3] != 1 ? keys : 1;
         if (maskShape[2] != 1) {
           offsets[2] = q0;
@@ -608,7 +631,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
         }
         return tensor::ExtractSliceOp::create(
                    mb, ml,
-                   RankedTensorType::get({rows, cols},
+                   RankedTensorType::get({sliceRows, cols},
                                          getElementTypeOrSelf(mask.getType())),
                    mask, offsets, sizes,
                    getAsIndexOpFoldResult(mb.getContext(), {1, 1, 1, 1}))
@@ -617,16 +640,15 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
 
       // Scores are kept transposed, sT[j, i] for key j and query i, so that
       // the softmax's reductions over keys are elementwise across rows.
-      // A block of one query (decode) keeps them as a row s[0, j] instead:
-      // a column of one element per key would leave the softmax scalar and
-      // read the key tile a column at a time; as a row, the scores are the
-      // product of the query row and the key tile transposed in registers,
-      // and the softmax is vectorized along the keys. One loop per key
+      // A block of one query (decode), or of a key/value head's query heads
+      // with one query each, keeps them as rows s[i, j] instead: a column
+      // of one element per key would leave the softmax scalar and read the
+      // key tile a column at a time; as rows, the scores are the product of
+      // the query rows and the key tile transposed in registers, and the
+      // softmax is vectorized along the keys. One loop per key
       // segment, carrying the online softmax's state: keys [0, end) of
       // `kSeg`/`vSeg` in tiles of `tk`, at positions base + j.
-      bool rowScores = bq == 1;
       unsigned keyDim = rowScores ? 1 : 0;
-      Value qRow = rowScores ? reshapeTo(b, loc, qT, {1, q.headDim}) : Value();
       auto keyLoop = [&](const HeadView &kSeg, const HeadView &vSeg,
                          int64_t base, int64_t tk, Value end, ValueRange init) {
         return scf::ForOp::create(
@@ -651,26 +673,27 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 Value maskTile = sliceMask(lb, l, key0, tk);
                 ArrayRef<int64_t> sliceShape =
                     cast<RankedTensorType>(maskTile.getType()).getShape();
-                int64_t rows = sliceShape[0], cols = sliceShape[1];
+                int64_t maskRows = sliceShape[0], cols = sliceShape[1];
                 Type maskElement = getElementTypeOrSelf(mask.getType());
                 // [rows, cols] -> [cols, rows] for transposed scores: a
                 // reshape when either is 1.
-                if (!rowScores && (rows == 1 || cols == 1))
-                  maskTile = reshapeTo(lb, l, maskTile, {cols, rows});
+                if (!rowScores && (maskRows == 1 || cols == 1))
+                  maskTile = reshapeTo(lb, l, maskTile, {cols, maskRows});
                 else if (!rowScores)
-                  maskTile = linalg::TransposeOp::create(
-                                 lb, l, maskTile,
-                                 createEmpty(lb, l, {cols, rows}, maskElement),
-                                 ArrayRef<int64_t>{1, 0})
-                                 .getResult()
-                                 .front();
+                  maskTile =
+                      linalg::TransposeOp::create(
+                          lb, l, maskTile,
+                          createEmpty(lb, l, {cols, maskRows}, maskElement),
+                          ArrayRef<int64_t>{1, 0})
+                          .getResult()
+                          .front();
                 scoreInputs.push_back(maskTile);
               }
               Value diagonalShift =
                   arith::ConstantIndexOp::create(lb, l, skv - sq);
               SmallVector<int64_t> scoreShape =
-                  rowScores ? SmallVector<int64_t>{1, tk}
-                            : SmallVector<int64_t>{tk, bq};
+                  rowScores ? SmallVector<int64_t>{rows, tk}
+                            : SmallVector<int64_t>{tk, rows};
               Value sInit;
               if (!mask && !causal)
                 sInit = createFilled(lb, l, scoreShape, zero);
@@ -685,9 +708,13 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                       Value col = arith::AddIOp::create(
                           nb, nl, key0,
                           linalg::IndexOp::create(nb, nl, keyDim));
-                      Value row = arith::AddIOp::create(
-                          nb, nl, q0,
-                          linalg::IndexOp::create(nb, nl, 1 - keyDim));
+                      // (The rows of a block of heads share one query.)
+                      Value row =
+                          headsPerBlock > 1
+                              ? q0
+                              : arith::AddIOp::create(nb, nl, q0,
+                                                      linalg::IndexOp::create(
+                                                          nb, nl, 1 - keyDim));
                       Value limit =
                           arith::AddIOp::create(nb, nl, row, diagonalShift);
                       Value hidden = arith::CmpIOp::create(
@@ -705,7 +732,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                         ArrayRef<int64_t>{1, 0})
                         .getResult()
                         .front();
-                scores = buildTileProduct(lb, l, qRow, kT, sInit);
+                scores = buildTileProduct(lb, l, qT, kT, sInit);
               } else {
                 scores = buildTileProduct(lb, l, kTile, qT, sInit);
               }
@@ -714,7 +741,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                                               /*isMax=*/true, keyDim);
               // A row that has seen only -inf keeps a finite shift of 0.
               Value shift = buildElementwise(
-                  lb, l, {bq}, f, mNew,
+                  lb, l, {rows}, f, mNew,
                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                     Value isInf = arith::CmpFOp::create(
                         nb, nl, arith::CmpFPredicate::OEQ, args[0],
@@ -723,7 +750,11 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                     return arith::SelectOp::create(
                         nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
                   });
-              Value shiftRow = reshapeTo(lb, l, shift, {1, bq});
+              // Broadcast along the keys.
+              Value shiftRow =
+                  reshapeTo(lb, l, shift,
+                            rowScores ? SmallVector<int64_t>{rows, 1}
+                                      : SmallVector<int64_t>{1, rows});
               auto expOfDifference = [](OpBuilder &nb, Location nl,
                                         ValueRange args) -> Value {
                 return math::ExpOp::create(
@@ -733,17 +764,17 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                                          ValueRange{scores, shiftRow},
                                          expOfDifference);
               Value alpha = buildElementwise(
-                  lb, l, {bq}, f, ValueRange{m, shift}, expOfDifference);
+                  lb, l, {rows}, f, ValueRange{m, shift}, expOfDifference);
               Value lScaled = buildElementwise(
-                  lb, l, {bq}, f, ValueRange{lsum, alpha},
+                  lb, l, {rows}, f, ValueRange{lsum, alpha},
                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                     return arith::MulFOp::create(nb, nl, args[0], args[1]);
                   });
               Value lNew = buildTileReduction(lb, l, p, lScaled,
                                               /*isMax=*/false, keyDim);
-              Value alphaCol = reshapeTo(lb, l, alpha, {bq, 1});
+              Value alphaCol = reshapeTo(lb, l, alpha, {rows, 1});
               Value accScaled = buildElementwise(
-                  lb, l, {bq, dv}, f, ValueRange{acc, alphaCol},
+                  lb, l, {rows, dv}, f, ValueRange{acc, alphaCol},
                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                     return arith::MulFOp::create(nb, nl, args[0], args[1]);
                   });
@@ -783,9 +814,9 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
         loop = keyLoop(*pastK, *pastV, 0, pastTile, pastEnd, loop.getResults());
       }
 
-      Value lCol = reshapeTo(b, loc, loop.getResult(1), {bq, 1});
+      Value lCol = reshapeTo(b, loc, loop.getResult(1), {rows, 1});
       Value outTile = buildElementwise(
-          b, loc, {bq, dv}, elementType, ValueRange{loop.getResult(2), lCol},
+          b, loc, {rows, dv}, elementType, ValueRange{loop.getResult(2), lCol},
           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
             Value y = arith::DivFOp::create(nb, nl, args[0], args[1]);
             if (y.getType() != elementType)
@@ -796,7 +827,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       SmallVector<OpFoldResult> offsets, sizes;
       HeadView dest = out;
       dest.value = forall.getRegionIterArgs().front();
-      tileCoordinates(b, dest, bIv, hIv, q0, bq, offsets, sizes);
+      tileCoordinates(b, dest, bIv, hIv, q0, bq, offsets, sizes, headsPerBlock);
       b.setInsertionPointToStart(forall.getTerminator().getBody());
       tensor::ParallelInsertSliceOp::create(
           b, loc, outTile, dest.value, offsets, sizes,

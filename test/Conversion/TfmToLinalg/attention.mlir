@@ -127,6 +127,28 @@ func.func @attention_decode_past(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x1x16xf
 
 // -----
 
+// Grouped queries with one query per head: a block holds the query heads
+// of one key/value head (two here), one row each, so that the group reads
+// its key and value tiles once; a mask that varies along heads is sliced
+// at the block's heads.
+// CHECK-LABEL: func.func @attention_decode_gqa
+// CHECK: scf.forall (%[[B:.*]], %[[G:.*]], %{{.*}}) in (1, 2, 1)
+// CHECK: %[[H:.*]] = arith.muli %[[G]], %c2
+// CHECK: %[[KVH:.*]] = arith.divui %[[H]], %{{.*}} : index
+// CHECK: tensor.extract_slice %arg0[%[[B]], %[[H]], %{{.*}}, 0] [1, 2, 1, 16] [1, 1, 1, 1] : tensor<1x4x1x16xf32> to tensor<2x16xf32>
+// CHECK: scf.for %{{.*}} step %c64
+// CHECK: tensor.extract_slice %arg3[%[[B]], %[[KVH]], %{{.*}}, 0] [1, 1, 64, 16]
+// CHECK: tensor.extract_slice %arg5[0, %[[H]], 0, %{{.*}}] [1, 2, 1, 64] [1, 1, 1, 1] : tensor<1x4x1x65xf32> to tensor<2x64xf32>
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x16xf32>, tensor<16x64xf32>) outs(%{{.*}} : tensor<2x64xf32>)
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x64xf32>, tensor<64x16xf32>) outs(%{{.*}} : tensor<2x16xf32>)
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[B]], %[[H]], %{{.*}}, 0] [1, 2, 1, 16] [1, 1, 1, 1] : tensor<2x16xf32> into tensor<1x4x1x16xf32>
+func.func @attention_decode_gqa(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x1x16xf32>, %v: tensor<1x2x1x16xf32>, %pk: tensor<1x2x64x16xf32>, %pv: tensor<1x2x64x16xf32>, %m: tensor<1x4x1x65xf32>) -> tensor<1x4x1x16xf32> {
+  %0 = tfm.attention %q, %k, %v past(%pk, %pv) mask(%m) heads = 4 kv_heads = 2 : (tensor<1x4x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>, tensor<1x4x1x65xf32>) -> tensor<1x4x1x16xf32>
+  return %0 : tensor<1x4x1x16xf32>
+}
+
+// -----
+
 // rope (half split): x[:R/2] and x[R/2:R] rotate into two halves written
 // back in place of the input; the last D - R elements pass through.
 // CHECK-LABEL: func.func @rope_partial
