@@ -114,14 +114,19 @@ std::optional<BlockLoop> matchBlockLoop(scf::ForOp loop) {
         return std::make_pair(convert, b);
     return std::nullopt;
   };
-  for (vector::ContractionOp contract : chain)
-    if (!scaledCodes(contract))
+  SmallVector<std::pair<arith::SIToFPOp, Value>> weights;
+  for (vector::ContractionOp contract : chain) {
+    std::optional<std::pair<arith::SIToFPOp, Value>> weight =
+        scaledCodes(contract);
+    if (!weight)
       return std::nullopt;
+    weights.push_back(*weight);
+  }
   (void)moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
 
   BlockLoop block{loop, {}, {}, {}};
-  for (vector::ContractionOp contract : chain) {
-    auto [convert, scale] = *scaledCodes(contract);
+  for (auto [contract, weight] : llvm::zip_equal(chain, weights)) {
+    auto [convert, scale] = weight;
     if (!loop.isDefinedOutsideOfLoop(scale) ||
         (block.scale && block.scale != scale))
       return std::nullopt;

@@ -14,7 +14,9 @@
 // transposed once per block, where s = q k^T would transpose a key tile
 // for every block and tile; the softmax then reduces over keys along rows
 // (elementwise across vectors rather than a horizontal reduction per row),
-// and p v reads p transposed, which costs an outer product nothing.
+// and p v reads p transposed, which costs an outer product nothing. A
+// block of one query, or of a key/value head's query heads with one query
+// each (decode), keeps its scores as rows instead (see rowScores).
 //
 // With `batched` (the GPU's choice), the same computation is whole-tensor
 // ops over every batch and head: scaled queries, the scores of all heads
@@ -128,6 +130,18 @@ Value extractTile(OpBuilder &b, Location loc, const HeadView &view, Value batch,
   return tensor::ExtractSliceOp::create(
       b, loc, tileType, view.value, offsets, sizes,
       getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
+}
+
+/// The [cols, rows] transpose of a [rows, cols] tile.
+Value transposeTile(OpBuilder &b, Location loc, Value tile) {
+  auto type = cast<RankedTensorType>(tile.getType());
+  return linalg::TransposeOp::create(
+             b, loc, tile,
+             createEmpty(b, loc, {type.getDimSize(1), type.getDimSize(0)},
+                         type.getElementType()),
+             ArrayRef<int64_t>{1, 0})
+      .getResult()
+      .front();
 }
 
 /// acc[i, j] += sum_k lhs[i, k] * rhs[k, j], as a named matmul: the CPU
@@ -548,16 +562,15 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       // The query block transposed and scaled once, qT[d, i] = scale *
       // q[i, d]: every key tile's scores are then sT = k qT, a plain
       // product whose rows stream contiguous rows of qT (a transposed key
-      // tile per block and tile would cost Skv / Bq times as much).
-      // It keeps the keys' element type, so that the product's operands
-      // match (f16 operands, f32 accumulation); the scale is applied in the
-      // compute type before rounding.
+      // tile per block and tile would cost Skv / Bq times as much). Scores
+      // kept as rows (below) take the scaled query rows as they are,
+      // [rows, D]. It keeps the keys' element type, so that the product's
+      // operands match (f16 operands, f32 accumulation); the scale is
+      // applied in the compute type before rounding.
       Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq, headsPerBlock);
       Type keyElement = getElementTypeOrSelf(k.value.getType());
-      // Scores kept as rows (below) take the scaled query rows as they
-      // are, [rows, D].
       bool rowScores = rows == 1 || headsPerBlock > 1;
-      Value qT =
+      Value qScaled =
           buildGeneric(
               b, loc, qTile,
               createEmpty(b, loc,
@@ -674,19 +687,12 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 ArrayRef<int64_t> sliceShape =
                     cast<RankedTensorType>(maskTile.getType()).getShape();
                 int64_t maskRows = sliceShape[0], cols = sliceShape[1];
-                Type maskElement = getElementTypeOrSelf(mask.getType());
                 // [rows, cols] -> [cols, rows] for transposed scores: a
                 // reshape when either is 1.
                 if (!rowScores && (maskRows == 1 || cols == 1))
                   maskTile = reshapeTo(lb, l, maskTile, {cols, maskRows});
                 else if (!rowScores)
-                  maskTile =
-                      linalg::TransposeOp::create(
-                          lb, l, maskTile,
-                          createEmpty(lb, l, {cols, maskRows}, maskElement),
-                          ArrayRef<int64_t>{1, 0})
-                          .getResult()
-                          .front();
+                  maskTile = transposeTile(lb, l, maskTile);
                 scoreInputs.push_back(maskTile);
               }
               Value diagonalShift =
@@ -725,16 +731,10 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                     });
               Value scores;
               if (rowScores) {
-                Value kT =
-                    linalg::TransposeOp::create(
-                        lb, l, kTile,
-                        createEmpty(lb, l, {kSeg.headDim, tk}, keyElement),
-                        ArrayRef<int64_t>{1, 0})
-                        .getResult()
-                        .front();
-                scores = buildTileProduct(lb, l, qT, kT, sInit);
+                scores = buildTileProduct(lb, l, qScaled,
+                                          transposeTile(lb, l, kTile), sInit);
               } else {
-                scores = buildTileProduct(lb, l, kTile, qT, sInit);
+                scores = buildTileProduct(lb, l, kTile, qScaled, sInit);
               }
               // Online softmax update.
               Value mNew = buildTileReduction(lb, l, scores, m,
