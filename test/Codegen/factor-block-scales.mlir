@@ -1,5 +1,7 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-factor-block-scales{vector-bits=512}))" --split-input-file | FileCheck %s
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-factor-block-scales{vector-bits=256}))" --split-input-file | FileCheck %s --check-prefix=V256
+// RUN: not tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-factor-block-scales{vector-bits=0}))" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADBITS
+// BADBITS: error: tfm-cpu-factor-block-scales: vector-bits must be 128, 256 or 512, got 0
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (k, n)>

@@ -4,6 +4,8 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=256 vnni}))" --split-input-file | FileCheck %s --check-prefix=VNNI256
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512 bf16-dot}))" --split-input-file | FileCheck %s --check-prefix=BF16DOT
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=256 bf16-dot}))" --split-input-file | FileCheck %s --check-prefix=BF16DOT256
+// RUN: not tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=0}))" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADBITS
+// BADBITS: error: tfm-cpu-lower-vectors: vector-bits must be 128, 256 or 512, got 0
 
 // An accumulator read and written by every step of a loop moves into the
 // loop's iteration arguments; the contraction becomes broadcast + FMA rows

@@ -20,7 +20,7 @@
 
 #include "tfm/Codegen/Passes.h"
 
-#include "FmaChains.h"
+#include "CpuCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -280,6 +280,9 @@ struct FactorBlockScalesPass
     : public tfm::impl::FactorBlockScalesPassBase<FactorBlockScalesPass> {
   using Base::Base;
   void runOnOperation() override {
+    if (failed(tfm::checkVectorBits(getOperation(),
+                                    "tfm-cpu-factor-block-scales", vectorBits)))
+      return signalPassFailure();
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
     IRRewriter rewriter(&getContext());

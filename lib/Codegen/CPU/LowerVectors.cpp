@@ -13,7 +13,7 @@
 
 #include "tfm/Codegen/Passes.h"
 
-#include "FmaChains.h"
+#include "CpuCodegen.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -517,6 +517,9 @@ struct LowerVectorsPass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
+    if (failed(tfm::checkVectorBits(func, "tfm-cpu-lower-vectors",
+                                    vectorBits)))
+      return signalPassFailure();
 
     IRRewriter rewriter(ctx);
     prefetchNextPanels(rewriter, func);

@@ -32,6 +32,8 @@
 
 #include "tfm/Codegen/Passes.h"
 
+#include "CpuCodegen.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -1157,12 +1159,9 @@ void TileAndVectorizePass::runOnOperation() {
   func::FuncOp func = getOperation();
   MLIRContext *ctx = &getContext();
   IRRewriter rewriter(ctx);
-  if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512) {
-    func.emitError("tfm-cpu-tile-and-vectorize: vector-bits must be 128, "
-                   "256 or 512, got ")
-        << static_cast<int64_t>(vectorBits);
+  if (failed(tfm::checkVectorBits(func, "tfm-cpu-tile-and-vectorize",
+                                  vectorBits)))
     return signalPassFailure();
-  }
 
   // 0. An op that iterates over nothing leaves its outputs as they are:
   //    its results are its inits (tiling cannot divide an empty range).
