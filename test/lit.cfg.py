@@ -69,6 +69,15 @@ try:
 except OSError:
     pass
 
+# mlir-runner and its support libraries (OpenMP for the parallel loops), for
+# tests that run code the pipeline lowered without going through the tfm
+# runtime's ABI (dynamic shapes, which that ABI does not take yet).
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(
+    ("%mlir_runner_libs",
+     " ".join("-shared-libs=" + os.path.join(llvm_lib_dir, lib)
+              for lib in ("libmlir_c_runner_utils.so", "libomp.so"))))
+
 # Debian's Python, which has python3-onnx, numpy and torch.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
@@ -85,7 +94,7 @@ if config.tfm_sanitizers:
 config.substitutions.append(("%host_cc", host_cc))
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
-tools = ["tfm-opt", "tfm-translate", "tfmc", "tfm-run"]
+tools = ["tfm-opt", "tfm-translate", "tfmc", "tfm-run", "mlir-runner"]
 # The importer's fuzz target, in builds with -DTFM_FUZZERS=ON.
 if os.path.exists(os.path.join(config.tfm_tools_dir, "tfm-fuzz-onnx")):
     config.available_features.add("fuzzers")

@@ -49,6 +49,14 @@ struct OutputsToDestinationsPass
   LogicalResult convert(func::FuncOp func) {
     FunctionType type = func.getFunctionType();
     unsigned numInputs = type.getNumInputs();
+    // The entry point passes bare pointers: a dynamic dimension has no way
+    // in yet (code generation handles some, the runtime's ABI none).
+    for (auto [i, input] : llvm::enumerate(type.getInputs()))
+      if (auto tensorType = dyn_cast<RankedTensorType>(input);
+          !tensorType || !tensorType.hasStaticShape())
+        return func.emitError()
+               << "model inputs must be statically shaped tensors, got "
+               << input << " for input " << i;
     SmallVector<Type> outputTypes;
     for (Type result : type.getResults()) {
       auto tensorType = dyn_cast<RankedTensorType>(result);

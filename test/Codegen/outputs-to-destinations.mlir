@@ -33,8 +33,19 @@ func.func @identity(%x: tensor<2xi64>) -> (tensor<2xi64>, tensor<2xi64>) {
 // -----
 
 // expected-error @+1 {{model outputs must be statically shaped tensors, got 'tensor<?xf32>'}}
-func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
-  return %x : tensor<?xf32>
+func.func @dynamic(%x: tensor<4xf32>) -> tensor<?xf32> {
+  %y = tensor.cast %x : tensor<4xf32> to tensor<?xf32>
+  return %y : tensor<?xf32>
+}
+
+// -----
+
+// The entry point takes bare pointers: no dynamic input either.
+// expected-error @+1 {{model inputs must be statically shaped tensors, got 'tensor<?x4xf32>' for input 0}}
+func.func @dynamic_input(%x: tensor<?x4xf32>) -> tensor<4xf32> {
+  %c0 = arith.constant 0 : index
+  %y = tensor.extract_slice %x[0, 0] [1, 4] [1, 1] : tensor<?x4xf32> to tensor<4xf32>
+  return %y : tensor<4xf32>
 }
 
 // -----

@@ -602,3 +602,69 @@ func.func @product_epilogue(%x: tensor<64x64xf32>, %w: tensor<4x64x16xf32>, %s: 
   } -> tensor<64x64xf32>
   return %y : tensor<64x64xf32>
 }
+
+// -----
+
+// Dynamic rows: N splits over the threads as before; inside, the rows are
+// 6-row register tiles up to the last multiple of 6 (each tile whole: no
+// minimum, no peeled remainder) and then one-row tiles, both with K
+// innermost and the accumulators in registers.
+// CHECK-LABEL: func.func @matmul_dynamic_rows
+// CHECK: scf.forall (%{{.*}}) = (0) to (64) step (32)
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c6
+// CHECK-NOT: affine.min
+// CHECK: tensor.extract_slice %{{.*}} [6, 16] [1, 1] : tensor<?x32xf32> to tensor<6x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}}, %{{.*}}) -> (tensor<6x16xf32>, vector<6x16xf32>)
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: tensor.extract_slice %{{.*}} [1, 16] [1, 1] : tensor<?x32xf32> to tensor<1x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}}, %{{.*}}) -> (tensor<1x16xf32>, vector<1x16xf32>)
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x16xf32> into vector<1x16xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: linalg.
+func.func @matmul_dynamic_rows(%a: tensor<?x32xf32>, %b: tensor<32x64xf32>) -> tensor<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %m = tensor.dim %a, %c0 : tensor<?x32xf32>
+  %e = tensor.empty(%m) : tensor<?x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x64xf32>) -> tensor<?x64xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<?x32xf32>, tensor<32x64xf32>) outs(%f : tensor<?x64xf32>) -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}
+
+// -----
+
+// An elementwise op over dynamic rows takes a row of vectors per step; a
+// dynamic innermost loop takes whole vectors, then single elements.
+// CHECK-LABEL: func.func @elementwise_dynamic
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: vector.transfer_read {{.*}} : tensor<?x64xf32>, vector<1x32xf32>
+// CHECK: math.exp {{.*}} : vector<1x32xf32>
+// CHECK-LABEL: func.func @innermost_dynamic
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c32
+// CHECK: math.exp {{.*}} : vector<1x32xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK: math.exp {{.*}} : vector<1x1xf32>
+// CHECK-NOT: linalg.
+func.func @elementwise_dynamic(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %m = tensor.dim %x, %c0 : tensor<?x64xf32>
+  %e = tensor.empty(%m) : tensor<?x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x64xf32>) outs(%e : tensor<?x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %y = math.exp %in : f32
+    linalg.yield %y : f32
+  } -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}
+func.func @innermost_dynamic(%x: tensor<2x?xf32>) -> tensor<2x?xf32> {
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c1 : tensor<2x?xf32>
+  %e = tensor.empty(%n) : tensor<2x?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<2x?xf32>) outs(%e : tensor<2x?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %y = math.exp %in : f32
+    linalg.yield %y : f32
+  } -> tensor<2x?xf32>
+  return %r : tensor<2x?xf32>
+}

@@ -25,6 +25,13 @@
 //    more rows than one micro-tile walks K in blocks, outermost, so that
 //    the left operand's block stays in L2.
 //
+// Dynamic loops (a sequence length known at run time) are never split over
+// threads; the static ones around them are. A contraction's dynamic rows
+// are split into whole register tiles up to the last multiple of the tile
+// height and one-row tiles after it, each with K innermost; other dynamic
+// loops take whole tiles, and their peeled remainder is walked one step at
+// a time, so that every vectorized tile is static.
+//
 // Ops the vectorizer does not handle (non-projected indexing maps, i1
 // buffers whose bytes LLVM would bit-pack) stay scalar and become loops.
 //
@@ -790,7 +797,8 @@ private:
   distribute(RewriterBase &rewriter, linalg::LinalgOp op,
              SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr);
   LogicalResult tileForRegisters(RewriterBase &rewriter, linalg::LinalgOp op,
-                                 SmallVectorImpl<scf::ForOp> &loops);
+                                 SmallVectorImpl<scf::ForOp> &loops,
+                                 int64_t rowTile = 0);
 
   /// The weight dequantizers of the function (isWeightDequantizer).
   DenseSet<Operation *> dequantizers;
@@ -870,7 +878,7 @@ TileAndVectorizePass::chooseUnevenSplit(linalg::LinalgOp op) {
 /// split with it, so that each part can still fuse its own.
 FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>>
 splitAt(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
-        int64_t cut) {
+        OpFoldResult cut) {
   auto tilingOp = cast<TilingInterface>(op.getOperation());
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
@@ -881,13 +889,17 @@ splitAt(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
     initializer = nullptr;
   Value dest = initializer ? initializer.getDpsInits()[0] : init;
   SmallVector<linalg::LinalgOp> parts;
-  int64_t size = *getConstantIntValue(domain[dim].size);
+  AffineExpr s0, s1;
+  bindSymbols(rewriter.getContext(), s0, s1);
+  OpFoldResult rest = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, s0 - s1, {domain[dim].size, cut});
   for (auto [begin, length] :
-       {std::make_pair(int64_t{0}, cut), std::make_pair(cut, size - cut)}) {
+       {std::make_pair(OpFoldResult(rewriter.getIndexAttr(0)), cut),
+        std::make_pair(cut, rest)}) {
     SmallVector<OpFoldResult> offsets, sizes;
     for (auto [i, range] : llvm::enumerate(domain)) {
-      offsets.push_back(i == dim ? rewriter.getIndexAttr(begin) : range.offset);
-      sizes.push_back(i == dim ? rewriter.getIndexAttr(length) : range.size);
+      offsets.push_back(i == dim ? begin : range.offset);
+      sizes.push_back(i == dim ? length : range.size);
     }
     FailureOr<TilingResult> tiled =
         tilingOp.getTiledImplementation(rewriter, offsets, sizes);
@@ -941,21 +953,21 @@ TileAndVectorizePass::distribute(RewriterBase &rewriter, linalg::LinalgOp op,
                                  SmallVectorImpl<LoopLikeOpInterface> *loops) {
   if (std::optional<std::pair<unsigned, int64_t>> split =
           chooseUnevenSplit(op)) {
-    FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>> parts =
-        splitAt(rewriter, op, split->first, split->second);
+    FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>> parts = splitAt(
+        rewriter, op, split->first, rewriter.getIndexAttr(split->second));
     if (succeeded(parts)) {
       if (failed(distribute(rewriter, parts->first, loops)))
         return failure();
       return distribute(rewriter, parts->second, loops);
     }
   }
+  // A dynamic loop counts as one iteration: only static loops are split,
+  // and a one-row decode step must still be worth the threads.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t work = 1;
-  for (int64_t size : ranges) {
-    if (ShapedType::isDynamic(size))
-      return success();
-    work *= size;
-  }
+  for (int64_t size : ranges)
+    if (!ShapedType::isDynamic(size))
+      work *= size;
   if (numThreads <= 1 || work < minParallelWork)
     return success();
   SmallVector<int64_t> tiles = chooseThreadTiles(op);
@@ -1010,19 +1022,45 @@ void appendForLoops(ArrayRef<LoopLikeOpInterface> loops,
       out.push_back(forOp);
 }
 
-LogicalResult
-TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
-                                       linalg::LinalgOp op,
-                                       SmallVectorImpl<scf::ForOp> &loops) {
+LogicalResult TileAndVectorizePass::tileForRegisters(
+    RewriterBase &rewriter, linalg::LinalgOp op,
+    SmallVectorImpl<scf::ForOp> &loops, int64_t rowTile) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges.empty())
+  if (ranges.empty())
     return success();
+  // A tile of `size` along a loop of `range`: the whole loop when shorter;
+  // a dynamic loop takes full tiles and a remainder (step 3).
+  auto tileOf = [](int64_t range, int64_t size) {
+    return ShapedType::isDynamic(range) ? size : std::min(range, size);
+  };
   int64_t bits = getElementBits(op);
   MLIRContext *ctx = op->getContext();
   rewriter.setInsertionPoint(op);
 
   if (isContraction(op)) {
     linalg::ContractionDimensions dims = *linalg::inferContractionDims(op);
+    unsigned mDim = dims.m.back(), nDim = dims.n.back();
+    MicroTile micro = getMicroTile(vectorBits);
+    // Dynamic rows: whole register tiles up to the last multiple of their
+    // height, then the rest one row at a time, each part with K innermost
+    // (a remainder tiled after K would re-read its accumulators every
+    // step).
+    if (ShapedType::isDynamic(ranges[mDim]) && rowTile == 0) {
+      AffineExpr rows;
+      bindSymbols(ctx, rows);
+      SmallVector<Range> domain =
+          cast<TilingInterface>(op.getOperation()).getIterationDomain(rewriter);
+      OpFoldResult cut = affine::makeComposedFoldedAffineApply(
+          rewriter, op.getLoc(), rows.floorDiv(micro.rows) * micro.rows,
+          {domain[mDim].size});
+      FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>> parts =
+          splitAt(rewriter, op, mDim, cut);
+      if (failed(parts))
+        return op->emitError("cannot split dynamic rows");
+      if (failed(tileForRegisters(rewriter, parts->first, loops, micro.rows)))
+        return failure();
+      return tileForRegisters(rewriter, parts->second, loops, /*rowTile=*/1);
+    }
     // A long reduction is walked in blocks of kKBlock, outermost, so that a
     // block of the left operand's rows stays in L2 while all the thread's
     // panels stream past it (whole rows of 3072 do not fit). The output's
@@ -1031,10 +1069,11 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     // unblocked, each panel streams whole (the blocks broke a one-row
     // decode product's panels into short streams, each restarting the
     // hardware prefetcher: GPT-2's int8 FFN-down at 29 GB/s).
+    // Dynamic rows are not blocked: decode steps have one.
     unsigned kDim = dims.k.back();
     int64_t rows = 1;
     for (unsigned m : dims.m)
-      rows *= ranges[m];
+      rows = ShapedType::isDynamic(ranges[m]) ? 0 : rows * ranges[m];
     if (dims.k.size() == 1 && ranges[kDim] > kMaxUnblockedK &&
         ranges[kDim] % kKBlock == 0 && rows > getMicroTile(vectorBits).rows) {
       SmallVector<int64_t> blocks(ranges.size(), 0);
@@ -1050,10 +1089,8 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
     SmallVector<int64_t> tiles(ranges.size(), 1);
     for (unsigned k : dims.k)
       tiles[k] = 0;
-    unsigned mDim = dims.m.back(), nDim = dims.n.back();
-    MicroTile micro = getMicroTile(vectorBits);
-    tiles[mDim] = std::min(ranges[mDim], micro.rows);
-    tiles[nDim] = std::min(ranges[nDim], micro.bits / bits);
+    tiles[mDim] = tileOf(ranges[mDim], rowTile ? rowTile : micro.rows);
+    tiles[nDim] = tileOf(ranges[nDim], micro.bits / bits);
     // Loop order: batch, N, M (then K, tiled below).
     SmallVector<int64_t> interchange;
     llvm::append_range(interchange, dims.batch);
@@ -1106,7 +1143,29 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
           rewriter.eraseOp(epilogue);
       }
     }
-    appendForLoops(nestLoops, loops);
+    // Whole register tiles over a dynamic extent that they divide (the
+    // first part of the split above): the tiler could not know it, so its
+    // tile-size minimums along the row loop are the tile height. That loop
+    // is not peeled (its remainder is empty).
+    bool wholeRowTiles = rowTile > 1 && ShapedType::isDynamic(ranges[mDim]);
+    for (LoopLikeOpInterface loop : nestLoops) {
+      auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+      if (!forOp)
+        continue;
+      if (!wholeRowTiles || getConstantIntValue(forOp.getUpperBound())) {
+        loops.push_back(forOp);
+        continue;
+      }
+      SmallVector<affine::AffineMinOp> minimums;
+      forOp.getBody()->walk([&](affine::AffineMinOp min) {
+        if (llvm::is_contained(min.getOperands(), forOp.getInductionVar()))
+          minimums.push_back(min);
+      });
+      for (affine::AffineMinOp min : minimums) {
+        rewriter.setInsertionPoint(min);
+        rewriter.replaceOpWithNewOp<arith::ConstantIndexOp>(min, rowTile);
+      }
+    }
 
     // K one step at a time: each step is an outer product. A dot group
     // innermost (four 8-bit or two bf16 K elements, the operand layout of
@@ -1141,11 +1200,11 @@ TileAndVectorizePass::tileForRegisters(RewriterBase &rewriter,
   // one-row tile would gather a column element by element).
   SmallVector<int64_t> tiles(ranges.size(), 1);
   if (std::optional<unsigned> dim = getTransposedReadLoop(op)) {
-    tiles.back() = std::min(ranges.back(), kTransposeBlock);
-    tiles[*dim] = std::min(ranges[*dim], kTransposeBlock);
+    tiles.back() = tileOf(ranges.back(), kTransposeBlock);
+    tiles[*dim] = tileOf(ranges[*dim], kTransposeBlock);
   } else {
     tiles.back() =
-        std::min(ranges.back(), kVectorTileRegisters * vectorBits / bits);
+        tileOf(ranges.back(), kVectorTileRegisters * vectorBits / bits);
   }
   FailureOr<scf::SCFTilingResult> result =
       tileAndReplace(rewriter, op, tiles, "tile for vectors");
@@ -1296,12 +1355,14 @@ void TileAndVectorizePass::runOnOperation() {
       return signalPassFailure();
 
   // 3. Peel the partial last tile of every loop the tile does not divide,
-  //    so that both the main loop and the remainder have static tiles.
+  //    so that both the main loop and the remainder have static tiles; a
+  //    loop with a dynamic end is peeled too, its remainder's tile
+  //    (shorter than one) being dynamic.
   for (scf::ForOp loop : loops) {
     std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
     std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
     std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-    if (!lb || !ub || !step || (*ub - *lb) % *step == 0)
+    if (!lb || !step || *step == 1 || (ub && (*ub - *lb) % *step == 0))
       continue;
     scf::ForOp remainder;
     rewriter.setInsertionPoint(loop);
@@ -1321,6 +1382,22 @@ void TileAndVectorizePass::runOnOperation() {
         patterns);
     tensor::CastOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+
+  //    The remainder tiles of dynamic loops walk them one step at a time,
+  //    so that every tile is static.
+  SmallVector<linalg::LinalgOp> remainders;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() &&
+        llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+      remainders.push_back(op);
+  });
+  for (linalg::LinalgOp op : remainders) {
+    SmallVector<int64_t> steps = llvm::map_to_vector(
+        op.getStaticLoopRanges(),
+        [](int64_t range) -> int64_t { return ShapedType::isDynamic(range); });
+    if (failed(tileAndReplace(rewriter, op, steps, "tile a dynamic loop")))
       return signalPassFailure();
   }
 

@@ -218,7 +218,8 @@ Value buildScalarMin(OpBuilder &b, Location loc, Value tile, Type f) {
   MLIRContext *ctx = b.getContext();
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::reduction);
-  Value init = createFilled(b, loc, {}, createScalar(b, loc, f, INFINITY));
+  Value init = createFilled(b, loc, ArrayRef<int64_t>{},
+                            createScalar(b, loc, f, INFINITY));
   Value reduced =
       buildGeneric(b, loc, tile, init,
                    {b.getMultiDimIdentityMap(type.getRank()),
@@ -238,7 +239,8 @@ Value buildScalarMin(OpBuilder &b, Location loc, Value tile, Type f) {
 Value buildVisibleKeyEnd(OpBuilder &b, Location loc, Value maskSlice, Type f) {
   MLIRContext *ctx = b.getContext();
   // Column numbers are exact in f32 up to 2^24 keys.
-  Value init = createFilled(b, loc, {}, createScalar(b, loc, f, 0.0));
+  Value init =
+      createFilled(b, loc, ArrayRef<int64_t>{}, createScalar(b, loc, f, 0.0));
   Value end =
       buildGeneric(
           b, loc, maskSlice, init,

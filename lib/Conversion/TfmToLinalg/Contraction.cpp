@@ -429,23 +429,32 @@ std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
 
 /// The [M, N] accumulator of a linear's product: the bias broadcast over
 /// the rows (extended to `accType`), or zeros.
-Value buildMatrixInit(OpBuilder &b, Location loc, Value bias, int64_t m,
+Value buildMatrixInit(OpBuilder &b, Location loc, Value bias, OpFoldResult m,
                       int64_t n, Type accType) {
+  SmallVector<OpFoldResult> sizes = {m, b.getIndexAttr(n)};
   if (!bias)
-    return createFilled(b, loc, {m, n}, createScalar(b, loc, accType, 0));
-  return buildElementwise(b, loc, {m, n}, accType, bias,
-                          [&](OpBuilder &nb, Location l, ValueRange args) {
-                            return extendTo(nb, l, args[0], accType);
-                          });
+    return createFilled(b, loc, sizes, createScalar(b, loc, accType, 0));
+  MLIRContext *ctx = b.getContext();
+  return buildGeneric(
+             b, loc, bias, createEmpty(b, loc, sizes, accType),
+             {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
+              AffineMap::getMultiDimIdentityMap(2, ctx)},
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l,
+                 ValueRange args) -> SmallVector<Value> {
+               return {extendTo(nb, l, args[0], accType)};
+             })
+      .front();
 }
 
 /// The [M, P, w] accumulator of a panel product: the bias (zero-padded to
 /// whole panels) broadcast over the rows, or zeros.
-Value buildPanelInit(OpBuilder &b, Location loc, Value bias, int64_t m,
+Value buildPanelInit(OpBuilder &b, Location loc, Value bias, OpFoldResult m,
                      int64_t panels, int64_t width, Type accType) {
+  SmallVector<OpFoldResult> sizes = {m, b.getIndexAttr(panels),
+                                     b.getIndexAttr(width)};
   if (!bias)
-    return createFilled(b, loc, {m, panels, width},
-                        createScalar(b, loc, accType, 0));
+    return createFilled(b, loc, sizes, createScalar(b, loc, accType, 0));
   MLIRContext *ctx = b.getContext();
   AffineExpr pE = getAffineDimExpr(1, ctx), jE = getAffineDimExpr(2, ctx);
   int64_t n = cast<RankedTensorType>(bias.getType()).getDimSize(0);
@@ -459,7 +468,7 @@ Value buildPanelInit(OpBuilder &b, Location loc, Value bias, int64_t m,
   }
   bias = reshapeTo(b, loc, bias, {panels, width});
   return buildGeneric(
-             b, loc, bias, createEmpty(b, loc, {m, panels, width}, accType),
+             b, loc, bias, createEmpty(b, loc, sizes, accType),
              {AffineMap::get(3, 0, {pE, jE}, ctx),
               AffineMap::getMultiDimIdentityMap(3, ctx)},
              SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
@@ -482,13 +491,14 @@ Value buildPanelProduct(
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   int64_t m = inputType.getDimSize(0);
+  OpFoldResult mSize = tensor::getMixedSize(b, loc, input, 0);
   int64_t kRank = weightType.getRank() - 2;
   int64_t panels = weightType.getDimSize(0),
           width = weightType.getDimSize(kRank + 1);
   MLIRContext *ctx = b.getContext();
   AffineExpr mE = getAffineDimExpr(0, ctx), pE = getAffineDimExpr(1, ctx),
              jE = getAffineDimExpr(2, ctx);
-  Value init = buildPanelInit(b, loc, bias, m, panels, width, accType);
+  Value init = buildPanelInit(b, loc, bias, mSize, panels, width, accType);
   unsigned numLoops = 3 + kRank;
   SmallVector<AffineExpr> inputExprs = {mE}, weightExprs = {pE};
   for (int64_t i = 0; i < kRank; ++i) {
@@ -1032,7 +1042,8 @@ FailureOr<Value> buildPairPanelProduct(OpBuilder &b, Location loc, Value input,
   int64_t pairs = k / 2;
   Value weight = createGroupedPanels(b, loc, like, type, *bytes, 2, ".dot2");
   Value pairedInput = reshapeTo(b, loc, input, {m, pairs, 2});
-  Value init = buildPanelInit(b, loc, bias, m, p, w, b.getF32Type());
+  Value init =
+      buildPanelInit(b, loc, bias, b.getIndexAttr(m), p, w, b.getF32Type());
   Value product = buildDotGroupProduct(b, loc, pairedInput, weight, init,
                                        buildMultiplyAccumulate);
   return reshapeTo(b, loc, product, {m, p * w});
@@ -1086,9 +1097,20 @@ Value buildNarrowFloatLinear(ConversionPatternRewriter &rewriter, Location loc,
                   .getResult()
                   .front();
   }
-  return buildMatmul2D(rewriter, loc, input2D, weightT,
-                       buildMatrixInit(rewriter, loc, bias, m, n, f32));
+  return buildMatmul2D(
+      rewriter, loc, input2D, weightT,
+      buildMatrixInit(rewriter, loc, bias, rewriter.getIndexAttr(m), n, f32));
 }
+
+} // namespace
+
+bool mlir::tfm::isFloatLinear(Operation *op) {
+  auto linear = dyn_cast<LinearOp>(op);
+  return linear && !linear.getWeight().getDefiningOp<DequantizeOp>() &&
+         !getNarrowFloatSource(linear.getWeight());
+}
+
+namespace {
 
 struct LinearOpLowering : OpConversionPattern<LinearOp> {
   LinearOpLowering(const TypeConverter &converter, MLIRContext *ctx,
@@ -1097,17 +1119,19 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
   LogicalResult
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    // Only a float linear's rows may be dynamic (supportsDynamicShapes).
+    auto type = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
     int64_t n = op.getNumOutputFeatures(), k = weightType.getDimSize(1);
-    int64_t m = getNumElements(
-        cast<RankedTensorType>(op.getInput().getType()).getShape().drop_back());
-    Type elementType = type->getElementType();
+    ArrayRef<int64_t> rows =
+        cast<RankedTensorType>(op.getInput().getType()).getShape().drop_back();
+    int64_t m = ShapedType::isDynamicShape(rows) ? ShapedType::kDynamic
+                                                 : getNumElements(rows);
+    Type elementType = type.getElementType();
     Type accType = getComputeType(elementType);
     Value input2D = reshapeTo(rewriter, loc, adaptor.getInput(), {m, k});
+    OpFoldResult mSize = tensor::getMixedSize(rewriter, loc, input2D, 0);
 
     Value result;
     Value bias = adaptor.getBias();
@@ -1232,13 +1256,17 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
                                  adaptor.getBias(), accType);
       int64_t padded = cast<RankedTensorType>(result.getType()).getDimSize(1);
       if (padded != n)
-        result = extractStaticSlice(rewriter, loc, result, {0, 0}, {m, n});
+        result = tensor::ExtractSliceOp::create(
+            rewriter, loc, result,
+            {rewriter.getIndexAttr(0), rewriter.getIndexAttr(0)},
+            {mSize, rewriter.getIndexAttr(n)},
+            {rewriter.getIndexAttr(1), rewriter.getIndexAttr(1)});
     } else {
       Value weightT =
           getTransposedWeight(rewriter, loc, op, adaptor.getWeight());
       result = buildMatmul2D(
           rewriter, loc, input2D, weightT,
-          buildMatrixInit(rewriter, loc, adaptor.getBias(), m, n, accType));
+          buildMatrixInit(rewriter, loc, adaptor.getBias(), mSize, n, accType));
     }
     // The epilogue: activation, then the residual, in the compute type.
     std::optional<Activation> activation = op.getActivation();
@@ -1259,7 +1287,7 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
                              return v;
                            });
     }
-    result = reshapeTo(rewriter, loc, result, type->getShape());
+    result = reshapeTo(rewriter, loc, result, type.getShape());
     rewriter.replaceOp(op, truncateTo(rewriter, loc, result, elementType));
     return success();
   }

@@ -235,14 +235,11 @@ template <typename OpTy> struct BinaryOpLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     Type originalType = getElementTypeOrSelf(op.getLhs().getType());
     Value result = buildElementwise(
-        rewriter, op.getLoc(), type->getShape(),
-        toSignless(type->getElementType()),
-        {adaptor.getLhs(), adaptor.getRhs()},
+        rewriter, op.getLoc(), type.getShape(),
+        toSignless(type.getElementType()), {adaptor.getLhs(), adaptor.getRhs()},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           return buildBinary(op, b, loc, originalType, args[0], args[1]);
         });
@@ -256,12 +253,10 @@ template <typename OpTy> struct UnaryOpLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     Value result = buildElementwise(
-        rewriter, op.getLoc(), type->getShape(),
-        toSignless(type->getElementType()), {adaptor.getInput()},
+        rewriter, op.getLoc(), type.getShape(),
+        toSignless(type.getElementType()), {adaptor.getInput()},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           return buildUnary(op, b, loc, args[0]);
         });
@@ -277,24 +272,26 @@ struct SwigluOpLowering : OpConversionPattern<SwigluOp> {
   LogicalResult
   matchAndRewrite(SwigluOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    int64_t rank = type->getRank();
-    int64_t half = type->getShape().back();
+    int64_t rank = type.getRank();
+    int64_t half = type.getShape().back();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input);
+    sizes.back() = rewriter.getIndexAttr(half);
     auto halfAt = [&](int64_t start) {
-      SmallVector<int64_t> offsets(rank, 0);
-      offsets.back() = start;
-      return extractStaticSlice(rewriter, loc, input, offsets,
-                                type->getShape());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets.back() = rewriter.getIndexAttr(start);
+      return tensor::ExtractSliceOp::create(
+          rewriter, loc, input, offsets, sizes,
+          SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
     };
     Value gate = halfAt(0), up = halfAt(half);
-    Type elementType = type->getElementType();
+    Type elementType = type.getElementType();
     Type computeType = getComputeType(elementType);
     Value result = buildElementwise(
-        rewriter, loc, type->getShape(), elementType, ValueRange{gate, up},
+        rewriter, loc, type.getShape(), elementType, ValueRange{gate, up},
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value g = extendTo(b, l, args[0], computeType);
           Value u = extendTo(b, l, args[1], computeType);
@@ -318,11 +315,8 @@ struct PowByConstantLowering : OpConversionPattern<PowOp> {
   LogicalResult
   matchAndRewrite(PowOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
-    if (!isa<FloatType>(type->getElementType()) ||
-        op.getLhs().getType() != *type)
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!isa<FloatType>(type.getElementType()) || op.getLhs().getType() != type)
       return rewriter.notifyMatchFailure(op, "not a float power of the base");
     DenseFPElementsAttr exponentAttr;
     if (!matchPattern(op.getRhs(), m_Constant(&exponentAttr)) ||
@@ -334,7 +328,7 @@ struct PowByConstantLowering : OpConversionPattern<PowOp> {
     if (!llvm::is_contained(kSupported, exponent))
       return rewriter.notifyMatchFailure(op, "no cheaper form of exponent");
     Value result = buildElementwise(
-        rewriter, op.getLoc(), type->getShape(), type->getElementType(),
+        rewriter, op.getLoc(), type.getShape(), type.getElementType(),
         {adaptor.getLhs()}, [&](OpBuilder &b, Location loc, ValueRange args) {
           Value x = args[0];
           Type elementType = x.getType();
@@ -366,13 +360,11 @@ struct CastOpLowering : OpConversionPattern<CastOp> {
   LogicalResult
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     Type srcType = getElementTypeOrSelf(op.getInput().getType());
-    Type dstType = type->getElementType();
+    Type dstType = type.getElementType();
     Value result = buildElementwise(
-        rewriter, op.getLoc(), type->getShape(), toSignless(dstType),
+        rewriter, op.getLoc(), type.getShape(), toSignless(dstType),
         {adaptor.getInput()}, [&](OpBuilder &b, Location loc, ValueRange args) {
           return convertScalar(b, loc, args[0], srcType, dstType);
         });
@@ -386,12 +378,10 @@ struct WhereOpLowering : OpConversionPattern<WhereOp> {
   LogicalResult
   matchAndRewrite(WhereOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     Value result = buildElementwise(
-        rewriter, op.getLoc(), type->getShape(),
-        toSignless(type->getElementType()),
+        rewriter, op.getLoc(), type.getShape(),
+        toSignless(type.getElementType()),
         {adaptor.getCondition(), adaptor.getTrueValue(),
          adaptor.getFalseValue()},
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {

@@ -47,13 +47,60 @@ Value lowering::extendTo(OpBuilder &b, Location loc, Value x, Type type) {
 
 Value lowering::createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                             Type elementType) {
+  assert(!ShapedType::isDynamicShape(shape) && "dynamic sizes need values");
   return tensor::EmptyOp::create(b, loc, shape, elementType);
+}
+
+Value lowering::createEmpty(OpBuilder &b, Location loc,
+                            ArrayRef<OpFoldResult> sizes, Type elementType) {
+  return tensor::EmptyOp::create(b, loc, sizes, elementType);
 }
 
 Value lowering::createFilled(OpBuilder &b, Location loc,
                              ArrayRef<int64_t> shape, Value value) {
   Value empty = createEmpty(b, loc, shape, value.getType());
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
+Value lowering::createFilled(OpBuilder &b, Location loc,
+                             ArrayRef<OpFoldResult> sizes, Value value) {
+  Value empty = createEmpty(b, loc, sizes, value.getType());
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
+SmallVector<OpFoldResult> lowering::getBroadcastSizes(OpBuilder &b,
+                                                      Location loc,
+                                                      ArrayRef<int64_t> shape,
+                                                      ValueRange operands) {
+  int64_t rank = static_cast<int64_t>(shape.size());
+  SmallVector<OpFoldResult> sizes;
+  for (auto [i, size] : llvm::enumerate(shape)) {
+    if (!ShapedType::isDynamic(size)) {
+      sizes.push_back(b.getIndexAttr(size));
+      continue;
+    }
+    Value dim;
+    for (Value operand : operands) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t j = static_cast<int64_t>(i) - (rank - type.getRank());
+      if (j >= 0 && type.isDynamicDim(j)) {
+        dim = tensor::DimOp::create(b, loc, operand, j);
+        break;
+      }
+    }
+    assert(dim && "a dynamic loop dimension that no operand has");
+    sizes.push_back(dim);
+  }
+  return sizes;
+}
+
+SmallVector<OpFoldResult> lowering::dropSizes(ArrayRef<OpFoldResult> sizes,
+                                              ArrayRef<int64_t> dropped) {
+  SmallVector<OpFoldResult> kept;
+  for (auto [i, size] : llvm::enumerate(sizes))
+    if (!llvm::is_contained(dropped, static_cast<int64_t>(i)))
+      kept.push_back(size);
+  return kept;
 }
 
 Value lowering::createScalar(OpBuilder &b, Location loc, Type type,
@@ -164,6 +211,8 @@ Value lowering::reshapeTo(OpBuilder &b, Location loc, Value value,
   }
   // Through a flat vector: every row-major reshape is a collapse followed by
   // an expand.
+  assert(type.hasStaticShape() && target.hasStaticShape() &&
+         "a dynamic reshape that is not one collapse or expand");
   int64_t numElements = type.getNumElements();
   auto flatType = type.clone({numElements});
   Value flat;
@@ -266,7 +315,8 @@ Value lowering::buildElementwise(
     maps.push_back(access.map);
   }
   maps.push_back(b.getMultiDimIdentityMap(shape.size()));
-  Value init = createEmpty(b, loc, shape, resultElementType);
+  Value init = createEmpty(b, loc, getBroadcastSizes(b, loc, shape, operands),
+                           resultElementType);
   SmallVector<utils::IteratorType> iterators(shape.size(),
                                              utils::IteratorType::parallel);
   return buildGeneric(b, loc, inputs, init, maps, iterators,

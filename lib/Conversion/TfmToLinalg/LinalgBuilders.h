@@ -42,17 +42,36 @@ inline Type getComputeType(Type type) {
 }
 
 /// The type of `op`'s first result, or a match failure naming the problem
-/// when its shape is not static: code generation needs static shapes.
+/// when its shape, or an operand's, is not static: for the patterns that
+/// handle static shapes only (see `supportsDynamicShapes`).
 FailureOr<RankedTensorType> getStaticResultType(Operation *op,
                                                 PatternRewriter &rewriter);
 
 /// A `tensor.empty` of a static shape.
 Value createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   Type elementType);
+/// ... of sizes that may be run-time values.
+Value createEmpty(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type elementType);
 
 /// A tensor of `shape` filled with the scalar `value` (`linalg.fill`).
 Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    Value value);
+Value createFilled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Value value);
+
+/// The sizes of a loop nest of `shape` over `operands` broadcast
+/// NumPy-style: a dynamic dimension's size is read (`tensor.dim`) from the
+/// first operand whose aligned dimension is dynamic. Two dynamic dimensions
+/// that meet are equal (a dimension that broadcasts is a static 1), which
+/// the shape rules already assume.
+SmallVector<OpFoldResult> getBroadcastSizes(OpBuilder &b, Location loc,
+                                            ArrayRef<int64_t> shape,
+                                            ValueRange operands);
+
+/// `sizes` without the entries at `dropped`.
+SmallVector<OpFoldResult> dropSizes(ArrayRef<OpFoldResult> sizes,
+                                    ArrayRef<int64_t> dropped);
 
 /// A scalar constant of `type` (float or signless integer) holding `value`.
 Value createScalar(OpBuilder &b, Location loc, Type type, double value);
@@ -76,7 +95,9 @@ BroadcastOperand broadcastOperand(OpBuilder &b, Location loc, Value operand,
 AffineMap getDropDimsMap(MLIRContext *ctx, int64_t numDims,
                          ArrayRef<int64_t> dropped);
 
-/// Reshapes a statically shaped tensor to `shape` with collapse/expand ops.
+/// Reshapes a tensor to `shape` with collapse/expand ops. A dynamic
+/// dimension must sit in a group of the reshape with static sizes around
+/// it (`[1, ?, 768]` to `[?, 768]` and back).
 Value reshapeTo(OpBuilder &b, Location loc, Value value,
                 ArrayRef<int64_t> shape);
 
@@ -97,7 +118,8 @@ using GenericBodyFn =
 
 /// A linalg.generic over all-parallel loops of `shape` whose `operands`
 /// broadcast NumPy-style into one result of `resultElementType`; `body` maps
-/// the operand elements to the result element.
+/// the operand elements to the result element. Dynamic loop sizes are read
+/// from the operands (`getBroadcastSizes`).
 Value buildElementwise(
     OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type resultElementType,
     ValueRange operands,

@@ -16,6 +16,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -28,18 +29,20 @@ namespace {
 struct NormLoops {
   int64_t rank;
   int64_t numOuter;
-  int64_t count; // elements per normalized group
-  SmallVector<int64_t> outerShape;
+  int64_t count; // elements per normalized group (static axes)
+  SmallVector<OpFoldResult> outerSizes;
   AffineMap identity, outerMap, innerMap;
   SmallVector<utils::IteratorType> reduceIterators, parallelIterators;
 
-  NormLoops(OpBuilder &b, RankedTensorType type, ArrayRef<int64_t> axes) {
+  NormLoops(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes) {
+    auto type = cast<RankedTensorType>(input.getType());
     rank = type.getRank();
     numOuter = rank - static_cast<int64_t>(axes.size());
     count = 1;
     for (int64_t i = numOuter; i < rank; ++i)
       count *= type.getDimSize(i);
-    outerShape = llvm::to_vector(type.getShape().take_front(numOuter));
+    outerSizes = llvm::to_vector(
+        ArrayRef(tensor::getMixedSizes(b, loc, input)).take_front(numOuter));
     MLIRContext *ctx = b.getContext();
     identity = b.getMultiDimIdentityMap(rank);
     outerMap = getDropDimsMap(ctx, rank, axes);
@@ -81,7 +84,7 @@ Value buildGroupSum(
     OpBuilder &b, Location loc, const NormLoops &loops, Type computeType,
     ValueRange inputs, ArrayRef<AffineMap> inputMaps,
     function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
-  Value init = createFilled(b, loc, loops.outerShape,
+  Value init = createFilled(b, loc, loops.outerSizes,
                             createScalar(b, loc, computeType, 0));
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(loops.outerMap);
@@ -99,16 +102,14 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
   LogicalResult
   matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getResult().getType());
     Location loc = op.getLoc();
-    NormLoops loops(rewriter, *type, op.getAxes());
-    Type elementType = type->getElementType();
+    Type elementType = type.getElementType();
     Type computeType = getComputeType(elementType);
     SmallVector<Value> sums;
-    Value input = buildNormInput(rewriter, loc, *type, adaptor.getInput(),
+    Value input = buildNormInput(rewriter, loc, type, adaptor.getInput(),
                                  adaptor.getResidual(), sums);
+    NormLoops loops(rewriter, loc, input, op.getAxes());
     double invCount = 1.0 / static_cast<double>(loops.count);
 
     Value sum =
@@ -142,7 +143,9 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
     bool hasScale = static_cast<bool>(adaptor.getScale());
     bool hasBias = static_cast<bool>(adaptor.getBias());
     double epsilon = op.getEpsilon().convertToDouble();
-    Value init = createEmpty(rewriter, loc, type->getShape(), elementType);
+    Value init =
+        createEmpty(rewriter, loc, tensor::getMixedSizes(rewriter, loc, input),
+                    elementType);
     Value result =
         buildGeneric(
             rewriter, loc, inputs, init, maps, loops.parallelIterators,
@@ -184,16 +187,14 @@ struct RmsNormOpLowering : OpConversionPattern<RmsNormOp> {
   LogicalResult
   matchAndRewrite(RmsNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getResult().getType());
     Location loc = op.getLoc();
-    NormLoops loops(rewriter, *type, op.getAxes());
-    Type elementType = type->getElementType();
+    Type elementType = type.getElementType();
     Type computeType = getComputeType(elementType);
     SmallVector<Value> sums;
-    Value input = buildNormInput(rewriter, loc, *type, adaptor.getInput(),
+    Value input = buildNormInput(rewriter, loc, type, adaptor.getInput(),
                                  adaptor.getResidual(), sums);
+    NormLoops loops(rewriter, loc, input, op.getAxes());
     double invCount = 1.0 / static_cast<double>(loops.count);
 
     Value sumSq =
@@ -211,7 +212,9 @@ struct RmsNormOpLowering : OpConversionPattern<RmsNormOp> {
     }
     maps.push_back(loops.identity);
     double epsilon = op.getEpsilon().convertToDouble();
-    Value init = createEmpty(rewriter, loc, type->getShape(), elementType);
+    Value init =
+        createEmpty(rewriter, loc, tensor::getMixedSizes(rewriter, loc, input),
+                    elementType);
     Value result =
         buildGeneric(
             rewriter, loc, inputs, init, maps, loops.parallelIterators,

@@ -51,6 +51,16 @@ void populateDataMovementToLinalgPatterns(const TypeConverter &converter,
 void populateQuantizationToLinalgPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
 
+/// True for a linear by a float weight (not a dequantized or a widened
+/// narrow one), whose lowering also takes a dynamic number of rows.
+bool isFloatLinear(Operation *op);
+
+/// True when `op`'s lowering handles its dynamic dimensions: elementwise
+/// ops, norms over static trailing axes, softmax and reductions along
+/// static axes, and float linears whose rows are dynamic. The conversion
+/// rejects a dynamically shaped op outside this set before it starts.
+bool supportsDynamicShapes(Operation *op);
+
 } // namespace mlir::tfm
 
 #endif // TFM_CONVERSION_TFMTOLINALG_PATTERNS_H

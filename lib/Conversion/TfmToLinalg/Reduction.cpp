@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -48,9 +49,7 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> resultType = getStaticResultType(op, rewriter);
-    if (failed(resultType))
-      return failure();
+    auto resultType = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     Type originalType = getElementTypeOrSelf(op.getInput().getType());
@@ -69,9 +68,11 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
       initAttr = getHighestValue(accType, originalType);
     else
       initAttr = rewriter.getZeroAttr(accType);
-    Value init =
-        createFilled(rewriter, loc, reducedShape,
-                     arith::ConstantOp::create(rewriter, loc, initAttr));
+    Value init = createFilled(
+        rewriter, loc,
+        dropSizes(tensor::getMixedSizes(rewriter, loc, adaptor.getInput()),
+                  axes),
+        arith::ConstantOp::create(rewriter, loc, initAttr));
     bool isFloat = isa<FloatType>(elementType);
     bool isUnsigned = isUnsignedInteger(originalType);
     SmallVector<AffineMap> maps = {
@@ -125,7 +126,7 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
           });
     }
     rewriter.replaceOp(
-        op, reshapeTo(rewriter, loc, reduced, resultType->getShape()));
+        op, reshapeTo(rewriter, loc, reduced, resultType.getShape()));
     return success();
   }
 };
@@ -137,22 +138,21 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> resultType = getStaticResultType(op, rewriter);
-    if (failed(resultType))
-      return failure();
+    auto resultType = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    Type elementType = resultType->getElementType();
+    Type elementType = resultType.getElementType();
     Type computeType = getComputeType(elementType);
-    int64_t rank = resultType->getRank();
+    int64_t rank = resultType.getRank();
     int64_t axis = op.getAxis();
-    SmallVector<int64_t> rowShape = dropAxes(resultType->getShape(), axis);
+    SmallVector<OpFoldResult> rowSizes =
+        dropSizes(tensor::getMixedSizes(rewriter, loc, input), axis);
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap rowMap = getDropDimsMap(rewriter.getContext(), rank, axis);
 
     // m = max(x) along the axis.
     Value maxInit = createFilled(
-        rewriter, loc, rowShape,
+        rewriter, loc, rowSizes,
         arith::ConstantOp::create(rewriter, loc,
                                   getLowestValue(computeType, computeType)));
     Value rowMax = buildGeneric(rewriter, loc, input, maxInit,
@@ -165,7 +165,7 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
                                 })
                        .front();
     // s = sum(exp(x - m)) along the axis.
-    Value sumInit = createFilled(rewriter, loc, rowShape,
+    Value sumInit = createFilled(rewriter, loc, rowSizes,
                                  createScalar(rewriter, loc, computeType, 0));
     Value rowSum =
         buildGeneric(rewriter, loc, ValueRange{input, rowMax}, sumInit,
@@ -180,7 +180,8 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
             .front();
     // softmax: exp(x - m) / s; log_softmax: x - m - log(s).
     Value init =
-        createEmpty(rewriter, loc, resultType->getShape(), elementType);
+        createEmpty(rewriter, loc, tensor::getMixedSizes(rewriter, loc, input),
+                    elementType);
     SmallVector<utils::IteratorType> parallel(rank,
                                               utils::IteratorType::parallel);
     Value result =

@@ -5,6 +5,7 @@
 
 #include "tfm/Conversion/Passes.h"
 #include "tfm/Dialect/Tfm/TfmDialect.h"
+#include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
@@ -19,6 +20,36 @@ using namespace mlir::tfm;
 
 TfmToLinalgTypeConverter::TfmToLinalgTypeConverter() {
   addConversion([](Type type) { return lowering::toSignless(type); });
+}
+
+/// True when none of `type`'s dimensions at `axes` is dynamic.
+static bool hasStaticAxes(Type type, ArrayRef<int64_t> axes) {
+  auto shaped = cast<ShapedType>(type);
+  return llvm::none_of(axes,
+                       [&](int64_t axis) { return shaped.isDynamicDim(axis); });
+}
+
+bool mlir::tfm::supportsDynamicShapes(Operation *op) {
+  if (isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, AndOp, OrOp, XorOp,
+          CompareOp, NegOp, ReluOp, AbsOp, NotOp, SinOp, CosOp, ExpOp, LogOp,
+          SqrtOp, RsqrtOp, TanhOp, ErfOp, SigmoidOp, SiluOp, SwigluOp, GeluOp,
+          CastOp, WhereOp, SoftmaxOp, LogSoftmaxOp, ReduceSumOp, ReduceMaxOp,
+          ReduceMinOp>(op))
+    return true;
+  // The mean divides by a count, and the norms by theirs, known statically.
+  if (auto mean = dyn_cast<ReduceMeanOp>(op))
+    return hasStaticAxes(mean.getInput().getType(), mean.getAxes());
+  if (auto norm = dyn_cast<LayerNormOp>(op))
+    return hasStaticAxes(norm.getInput().getType(), norm.getAxes());
+  if (auto norm = dyn_cast<RmsNormOp>(op))
+    return hasStaticAxes(norm.getInput().getType(), norm.getAxes());
+  // Rows may be dynamic, never the features.
+  if (isFloatLinear(op)) {
+    auto input = cast<ShapedType>(op->getOperand(0).getType());
+    return !input.isDynamicDim(input.getRank() - 1) &&
+           cast<ShapedType>(op->getOperand(1).getType()).hasStaticShape();
+  }
+  return false;
 }
 
 void mlir::tfm::populateTfmToLinalgConversionPatterns(
@@ -46,8 +77,8 @@ struct ConvertTfmToLinalgPass
   using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    // Code generation works on static shapes; say so at the op rather than
-    // as a failure to legalize.
+    // Say at the op that its lowering needs static shapes, rather than
+    // failing to legalize it.
     WalkResult dynamic = getOperation().walk([](Operation *op) {
       if (!isa<TfmDialect>(op->getDialect()))
         return WalkResult::advance();
@@ -55,10 +86,12 @@ struct ConvertTfmToLinalgPass
         auto shaped = dyn_cast<ShapedType>(type);
         return shaped && !shaped.hasStaticShape();
       };
-      if (llvm::any_of(op->getOperandTypes(), isDynamic) ||
-          llvm::any_of(op->getResultTypes(), isDynamic)) {
-        op->emitOpError("has a dynamic shape; code generation needs static "
-                        "shapes (fix the model's inputs with --input-shape)");
+      if ((llvm::any_of(op->getOperandTypes(), isDynamic) ||
+           llvm::any_of(op->getResultTypes(), isDynamic)) &&
+          !supportsDynamicShapes(op)) {
+        op->emitOpError("has a dynamic shape that its lowering does not "
+                        "handle yet (fix the model's inputs with "
+                        "--input-shape)");
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

@@ -1,8 +1,48 @@
 // RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file --verify-diagnostics
 
-// Code generation needs static shapes.
-func.func @dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  // expected-error @+1 {{'tfm.relu' op has a dynamic shape; code generation needs static shapes}}
-  %0 = tfm.relu %x : tensor<?x4xf32>
+// Ops whose lowering does not take dynamic dimensions yet say so (the
+// ones that do: dynamic.mlir).
+func.func @dynamic_matmul(%x: tensor<?x4xf32>, %y: tensor<4x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'tfm.matmul' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.matmul %x, %y : (tensor<?x4xf32>, tensor<4x4xf32>) -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// A mean divides by the count of its reduced axes, which must be static.
+func.func @dynamic_mean_axis(%x: tensor<2x?xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'tfm.reduce_mean' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.reduce_mean %x axes = [1] : (tensor<2x?xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// So does a norm, over its normalized axes.
+func.func @dynamic_norm_axis(%x: tensor<2x?xf32>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{'tfm.rms_norm' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.rms_norm %x axes = [1] epsilon = 1.0e-6 : (tensor<2x?xf32>) -> tensor<2x?xf32>
+  return %0 : tensor<2x?xf32>
+}
+
+// -----
+
+// Only a float linear's rows may be dynamic: not its features, not the
+// rows of a linear by a dequantized weight.
+func.func @dynamic_linear_features(%x: tensor<2x?xf32>, %w: tensor<4x?xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'tfm.linear' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.linear %x, %w : (tensor<2x?xf32>, tensor<4x?xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @dynamic_quantized_linear(%x: tensor<?x4xf32>) -> tensor<?x2xf32> {
+  %q = tfm.constant dense<1> : tensor<2x4xi8>
+  %s = tfm.constant dense<0.5> : tensor<f32>
+  %w = tfm.dequantize %q, %s : (tensor<2x4xi8>, tensor<f32>) -> tensor<2x4xf32>
+  // expected-error @+1 {{'tfm.linear' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.linear %x, %w : (tensor<?x4xf32>, tensor<2x4xf32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
 }

@@ -1,0 +1,118 @@
+// RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+
+// Dynamic dimensions: each result's sizes are read from an operand with
+// tensor.dim (elementwise ops: the first operand whose aligned dimension is
+// dynamic), and a static 1 broadcasts as before.
+// CHECK-LABEL: func.func @elementwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x?x64xf32>, %[[B:.*]]: tensor<64xf32>
+// CHECK: %[[S:.*]] = tensor.dim %[[X]], %c1 : tensor<1x?x64xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[S]]) : tensor<1x?x64xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[X]], %[[B]] : tensor<1x?x64xf32>, tensor<64xf32>) outs(%[[E]] : tensor<1x?x64xf32>)
+// CHECK: arith.addf
+// CHECK: tensor.empty(%{{.*}}) : tensor<1x?x64xf32>
+// CHECK: math.erf
+func.func @elementwise(%x: tensor<1x?x64xf32>, %b: tensor<64xf32>) -> tensor<1x?x64xf32> {
+  %0 = tfm.add %x, %b : (tensor<1x?x64xf32>, tensor<64xf32>) -> tensor<1x?x64xf32>
+  %1 = tfm.gelu %0 : tensor<1x?x64xf32>
+  return %1 : tensor<1x?x64xf32>
+}
+
+// -----
+
+// A row of ones broadcasting against dynamic rows.
+// CHECK-LABEL: func.func @broadcast_rows
+// CHECK-SAME: (%[[X:.*]]: tensor<1x64xf32>, %[[Y:.*]]: tensor<?x64xf32>)
+// CHECK: %[[S:.*]] = tensor.dim %[[Y]], %c0
+// CHECK: tensor.empty(%[[S]]) : tensor<?x64xf32>
+func.func @broadcast_rows(%x: tensor<1x64xf32>, %y: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  %0 = tfm.mul %x, %y : (tensor<1x64xf32>, tensor<?x64xf32>) -> tensor<?x64xf32>
+  return %0 : tensor<?x64xf32>
+}
+
+// -----
+
+// swiglu's halves are slices as long as the input's dynamic rows.
+// CHECK-LABEL: func.func @swiglu
+// CHECK: %[[S:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x64xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [%[[S]], 32] [1, 1] : tensor<?x64xf32> to tensor<?x32xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 32] [%[[S]], 32] [1, 1] : tensor<?x64xf32> to tensor<?x32xf32>
+func.func @swiglu(%x: tensor<?x64xf32>) -> tensor<?x32xf32> {
+  %0 = tfm.swiglu %x : tensor<?x64xf32> -> tensor<?x32xf32>
+  return %0 : tensor<?x32xf32>
+}
+
+// -----
+
+// A norm's statistics have the input's dynamic leading dimensions; its
+// count (1/64) stays static.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK: %[[S:.*]] = tensor.dim %{{.*}}, %c1 : tensor<1x?x64xf32>
+// CHECK: tensor.empty(%[[S]]) : tensor<1x?xf32>
+// CHECK: arith.constant 1.562500e-02
+// CHECK: tensor.empty(%{{.*}}) : tensor<1x?x64xf32>
+func.func @layer_norm(%x: tensor<1x?x64xf32>, %g: tensor<64xf32>) -> tensor<1x?x64xf32> {
+  %0 = tfm.layer_norm %x scale(%g) axes = [2] epsilon = 1.0e-5 : (tensor<1x?x64xf32>, tensor<64xf32>) -> tensor<1x?x64xf32>
+  return %0 : tensor<1x?x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @rms_norm_residual
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x64xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x64xf32>
+func.func @rms_norm_residual(%x: tensor<?x64xf32>, %r: tensor<?x64xf32>, %g: tensor<64xf32>) -> (tensor<?x64xf32>, tensor<?x64xf32>) {
+  %0, %1 = tfm.rms_norm %x residual(%r) scale(%g) axes = [1] epsilon = 1.0e-6 : (tensor<?x64xf32>, tensor<?x64xf32>, tensor<64xf32>) -> (tensor<?x64xf32>, tensor<?x64xf32>)
+  return %0, %1 : tensor<?x64xf32>, tensor<?x64xf32>
+}
+
+// -----
+
+// Softmax along a dynamic axis: its statistics are static rows; a
+// reduction keeps its dynamic dimensions, a mean divides by the static
+// count of its reduced axis.
+// CHECK-LABEL: func.func @reductions
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<2x?xf32>) outs(%{{.*}} : tensor<2xf32>)
+// CHECK: tensor.empty(%{{.*}}) : tensor<2x?xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK: arith.constant 2.000000e+00
+func.func @reductions(%x: tensor<2x?xf32>) -> (tensor<2x?xf32>, tensor<2x1xf32>, tensor<?xf32>) {
+  %0 = tfm.softmax %x axis = 1 : tensor<2x?xf32>
+  %1 = tfm.reduce_max %x axes = [1] keepdims : (tensor<2x?xf32>) -> tensor<2x1xf32>
+  %2 = tfm.reduce_mean %x axes = [0] : (tensor<2x?xf32>) -> tensor<?xf32>
+  return %0, %1, %2 : tensor<2x?xf32>, tensor<2x1xf32>, tensor<?xf32>
+}
+
+// -----
+
+// A float linear with dynamic rows: the input collapses to [?, K], the
+// bias broadcast, product and epilogue are [?, N], and the result expands
+// back with the row count as its output shape.
+// CHECK-LABEL: func.func @linear
+// CHECK: %[[X2:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2]] : tensor<1x?x64xf32> into tensor<?x64xf32>
+// CHECK: %[[M:.*]] = tensor.dim %[[X2]], %c0
+// CHECK: %[[INIT:.*]] = tensor.empty(%[[M]]) : tensor<?x32xf32>
+// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} outs(%[[INIT]] : tensor<?x32xf32>)
+// CHECK: %[[P:.*]] = linalg.matmul ins(%[[X2]], %{{.*}} : tensor<?x64xf32>, tensor<64x32xf32>) outs(%[[BIAS]] : tensor<?x32xf32>)
+// CHECK: math.erf
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [1, %{{.*}}, 32] : tensor<?x32xf32> into tensor<1x?x32xf32>
+func.func @linear(%x: tensor<1x?x64xf32>) -> tensor<1x?x32xf32> {
+  %w = tfm.constant dense<0.5> : tensor<32x64xf32>
+  %b = tfm.constant dense<0.1> : tensor<32xf32>
+  %0 = tfm.linear %x, %w, %b activation = gelu : (tensor<1x?x64xf32>, tensor<32x64xf32>, tensor<32xf32>) -> tensor<1x?x32xf32>
+  return %0 : tensor<1x?x32xf32>
+}
+
+// -----
+
+// In the panel layout (-O3's packed weights) the padding columns of the
+// last panel are sliced off the dynamic rows.
+// CHECK-LABEL: func.func @linear_panels
+// CHECK: tensor.dim %{{.*}}, %c0 : tensor<?x8xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x2x16xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [%{{.*}}, 20] [1, 1] : tensor<?x32xf32> to tensor<?x20xf32>
+func.func @linear_panels(%x: tensor<?x8xf32>, %w: tensor<2x8x16xf32>) -> tensor<?x20xf32> {
+  %0 = tfm.linear %x, %w {out_features = 20 : i64} : (tensor<?x8xf32>, tensor<2x8x16xf32>) -> tensor<?x20xf32>
+  return %0 : tensor<?x20xf32>
+}
