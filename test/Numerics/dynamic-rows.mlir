@@ -8,12 +8,12 @@
 // when the two agree within 1e-5. (The tfm runtime's ABI does not take
 // dynamic shapes yet: this runs the lowered module in mlir-runner.)
 // RUN: tfm-opt %s --tfm-cpu-pipeline="compile-to=vectorized num-threads=2 vector-bits=256" \
-// RUN:   | tfm-opt --one-shot-bufferize="bufferize-function-boundaries" \
+// RUN:   | tfm-opt --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" \
 // RUN:   | tfm-opt --tfm-cpu-llvm="vector-bits=256" \
 // RUN:   | mlir-runner -e main -entry-point-result=void %mlir_runner_libs \
 // RUN:   | FileCheck %s
 // RUN: tfm-opt %s --tfm-cpu-pipeline="compile-to=vectorized num-threads=2 vector-bits=512" \
-// RUN:   | tfm-opt --one-shot-bufferize="bufferize-function-boundaries" \
+// RUN:   | tfm-opt --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" \
 // RUN:   | tfm-opt --tfm-cpu-llvm="vector-bits=512" \
 // RUN:   | mlir-runner -e main -entry-point-result=void %mlir_runner_libs \
 // RUN:   | FileCheck %s

@@ -17,6 +17,7 @@
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
@@ -28,18 +29,37 @@ namespace {
 
 /// An index into an axis of `size` elements from an i32/i64 element:
 /// negative values count from the end, the result is clamped to the axis.
-Value normalizeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+Value normalizeIndex(OpBuilder &b, Location loc, Value index,
+                     OpFoldResult size) {
   Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value sizeValue = arith::ConstantIndexOp::create(b, loc, size);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value sizeValue = getValueOrCreateConstantIndexOp(b, loc, size);
   Value isNegative =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
   idx = arith::SelectOp::create(
       b, loc, isNegative, arith::AddIOp::create(b, loc, idx, sizeValue), idx);
-  Value last =
-      arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(size - 1, 0));
+  Value last = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, sizeValue, one), zero);
   idx = arith::MaxSIOp::create(b, loc, idx, zero);
   return arith::MinSIOp::create(b, loc, idx, last);
+}
+
+/// a + b, folded when both are constants.
+OpFoldResult addSizes(OpBuilder &b, Location loc, OpFoldResult x,
+                      OpFoldResult y) {
+  std::optional<int64_t> cx = getConstantIntValue(x),
+                         cy = getConstantIntValue(y);
+  if (cx && cy)
+    return b.getIndexAttr(*cx + *cy);
+  if (cx == 0)
+    return y;
+  if (cy == 0)
+    return x;
+  return arith::AddIOp::create(b, loc,
+                               getValueOrCreateConstantIndexOp(b, loc, x),
+                               getValueOrCreateConstantIndexOp(b, loc, y))
+      .getResult();
 }
 
 struct TransposeOpLowering : OpConversionPattern<TransposeOp> {
@@ -47,11 +67,13 @@ struct TransposeOpLowering : OpConversionPattern<TransposeOp> {
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
-    Value init = createEmpty(rewriter, op.getLoc(), type->getShape(),
-                             toSignless(type->getElementType()));
+    auto type = cast<RankedTensorType>(op.getType());
+    SmallVector<OpFoldResult> inputSizes =
+        tensor::getMixedSizes(rewriter, op.getLoc(), adaptor.getInput());
+    SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+        op.getPerm(), [&](int64_t axis) { return inputSizes[axis]; });
+    Value init = createEmpty(rewriter, op.getLoc(), sizes,
+                             toSignless(type.getElementType()));
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
                                                        adaptor.getInput(), init,
                                                        op.getPerm())
@@ -60,16 +82,15 @@ struct TransposeOpLowering : OpConversionPattern<TransposeOp> {
   }
 };
 
+/// Dynamic reshapes are one collapse or expand (isViewReshape).
 struct ReshapeOpLowering : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), adaptor.getInput(),
-                                     type->getShape()));
+                                     type.getShape()));
     return success();
   }
 };
@@ -79,14 +100,13 @@ struct ExpandOpLowering : OpConversionPattern<ExpandOp> {
   LogicalResult
   matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    // A dynamic result dimension is the input's (supportsDynamicShapes).
+    auto type = cast<RankedTensorType>(op.getType());
     rewriter.replaceOp(
         op,
         buildElementwise(
-            rewriter, op.getLoc(), type->getShape(),
-            toSignless(type->getElementType()), adaptor.getInput(),
+            rewriter, op.getLoc(), type.getShape(),
+            toSignless(type.getElementType()), adaptor.getInput(),
             [](OpBuilder &, Location, ValueRange args) { return args[0]; }));
     return success();
   }
@@ -97,29 +117,32 @@ struct ConcatOpLowering : OpConversionPattern<ConcatOp> {
   LogicalResult
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     int64_t axis = op.getAxis();
-    int64_t rank = type->getRank();
-    Value result = createEmpty(rewriter, loc, type->getShape(),
-                               toSignless(type->getElementType()));
-    int64_t offset = 0;
+    int64_t rank = type.getRank();
+    // The inputs' sizes: along the axis, their sum; across it, the first
+    // input's (they are equal).
+    SmallVector<SmallVector<OpFoldResult>> inputSizes;
+    OpFoldResult total = rewriter.getIndexAttr(0);
     for (Value input : adaptor.getInputs()) {
-      auto inputType = cast<RankedTensorType>(input.getType());
-      int64_t size = inputType.getDimSize(axis);
-      if (size == 0)
+      inputSizes.push_back(tensor::getMixedSizes(rewriter, loc, input));
+      total = addSizes(rewriter, loc, total, inputSizes.back()[axis]);
+    }
+    SmallVector<OpFoldResult> sizes = inputSizes.front();
+    sizes[axis] = total;
+    Value result =
+        createEmpty(rewriter, loc, sizes, toSignless(type.getElementType()));
+    OpFoldResult offset = rewriter.getIndexAttr(0);
+    for (auto [input, inputSize] : llvm::zip(adaptor.getInputs(), inputSizes)) {
+      if (isConstantIntValue(inputSize[axis], 0))
         continue;
-      SmallVector<int64_t> offsets(rank, 0);
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       offsets[axis] = offset;
       result = tensor::InsertSliceOp::create(
-          rewriter, loc, input, result,
-          getAsIndexOpFoldResult(rewriter.getContext(), offsets),
-          getAsIndexOpFoldResult(rewriter.getContext(), inputType.getShape()),
-          getAsIndexOpFoldResult(rewriter.getContext(),
-                                 SmallVector<int64_t>(rank, 1)));
-      offset += size;
+          rewriter, loc, input, result, offsets, inputSize,
+          SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
+      offset = addSizes(rewriter, loc, offset, inputSize[axis]);
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -131,27 +154,30 @@ struct SplitOpLowering : OpConversionPattern<SplitOp> {
   LogicalResult
   matchAndRewrite(SplitOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(getStaticResultType(op, rewriter)))
-      return failure();
+    // The split axis is static (supportsDynamicShapes).
     Location loc = op.getLoc();
     int64_t axis = op.getAxis();
     SmallVector<Value> pieces;
     int64_t offset = 0;
+    SmallVector<OpFoldResult> inputSizes =
+        tensor::getMixedSizes(rewriter, loc, adaptor.getInput());
     for (Value result : op.getResults()) {
       auto type = cast<RankedTensorType>(toSignless(result.getType()));
-      if (!type.hasStaticShape())
-        return rewriter.notifyMatchFailure(op, "dynamic result shape");
+      SmallVector<OpFoldResult> sizes = inputSizes;
+      sizes[axis] = rewriter.getIndexAttr(type.getDimSize(axis));
       // An empty piece may start at the end of the axis, where a slice's
       // offset would be out of bounds: it reads nothing anyway.
-      if (type.getNumElements() == 0) {
+      if (llvm::is_contained(type.getShape(), 0)) {
         pieces.push_back(
             createEmpty(rewriter, loc, type.getShape(), type.getElementType()));
         continue;
       }
-      SmallVector<int64_t> offsets(type.getRank(), 0);
-      offsets[axis] = offset;
-      pieces.push_back(extractStaticSlice(rewriter, loc, adaptor.getInput(),
-                                          offsets, type.getShape()));
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      pieces.push_back(tensor::ExtractSliceOp::create(
+          rewriter, loc, type, adaptor.getInput(), offsets, sizes,
+          SmallVector<OpFoldResult>(type.getRank(), rewriter.getIndexAttr(1))));
       offset += type.getDimSize(axis);
     }
     rewriter.replaceOp(op, pieces);
@@ -187,21 +213,18 @@ struct SelectOpLowering : OpConversionPattern<SelectOp> {
   LogicalResult
   matchAndRewrite(SelectOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     int64_t rank = inputType.getRank();
-    SmallVector<int64_t> offsets(rank, 0);
-    offsets[op.getAxis()] = op.getIndex();
-    SmallVector<int64_t> sizes(inputType.getShape());
-    sizes[op.getAxis()] = 1;
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    offsets[op.getAxis()] = rewriter.getIndexAttr(op.getIndex());
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, op.getLoc(), adaptor.getInput());
+    sizes[op.getAxis()] = rewriter.getIndexAttr(1);
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, cast<RankedTensorType>(toSignless(*type)), adaptor.getInput(),
-        getAsIndexOpFoldResult(rewriter.getContext(), offsets),
-        getAsIndexOpFoldResult(rewriter.getContext(), sizes),
-        getAsIndexOpFoldResult(rewriter.getContext(),
-                               SmallVector<int64_t>(rank, 1)));
+        op, cast<RankedTensorType>(toSignless(type)), adaptor.getInput(),
+        offsets, sizes,
+        SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
     return success();
   }
 };
@@ -242,30 +265,37 @@ struct GatherOpLowering : OpConversionPattern<GatherOp> {
   LogicalResult
   matchAndRewrite(GatherOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    auto inputType = cast<RankedTensorType>(input.getType());
     auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
     int64_t axis = op.getAxis();
     int64_t indicesRank = indicesType.getRank();
-    int64_t rank = type->getRank();
+    int64_t rank = type.getRank();
+    // result sizes: the input's before and after the axis, the indices' in
+    // its place.
+    SmallVector<OpFoldResult> inputSizes =
+        tensor::getMixedSizes(rewriter, loc, input);
+    SmallVector<OpFoldResult> sizes(inputSizes.begin(),
+                                    inputSizes.begin() + axis);
+    llvm::append_range(
+        sizes, tensor::getMixedSizes(rewriter, loc, adaptor.getIndices()));
+    sizes.append(inputSizes.begin() + axis + 1, inputSizes.end());
     SmallVector<AffineExpr> indexExprs;
     for (int64_t i = 0; i < indicesRank; ++i)
       indexExprs.push_back(rewriter.getAffineDimExpr(axis + i));
     SmallVector<AffineMap> maps = {
         AffineMap::get(rank, 0, indexExprs, rewriter.getContext()),
         rewriter.getMultiDimIdentityMap(rank)};
-    int64_t axisSize = inputType.getDimSize(axis);
+    OpFoldResult axisSize = inputSizes[axis];
     Value packed = packFourBitTable(rewriter, loc, op);
     bool isSigned =
         !isUnsignedInteger(op.getInput().getType().getElementType());
     if (packed)
       input = packed;
-    Value init = createEmpty(rewriter, loc, type->getShape(),
-                             inputType.getElementType());
+    Value init =
+        createEmpty(rewriter, loc, sizes,
+                    getElementTypeOrSelf(adaptor.getInput().getType()));
     Value result =
         buildGeneric(
             rewriter, loc, adaptor.getIndices(), init, maps,
@@ -323,7 +353,7 @@ struct GatherElementsOpLowering : OpConversionPattern<GatherElementsOp> {
     int64_t axis = op.getAxis();
     int64_t rank = type->getRank();
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    int64_t axisSize = inputType.getDimSize(axis);
+    OpFoldResult axisSize = rewriter.getIndexAttr(inputType.getDimSize(axis));
     Value init = createEmpty(rewriter, loc, type->getShape(),
                              inputType.getElementType());
     Value result =

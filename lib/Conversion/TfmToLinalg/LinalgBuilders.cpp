@@ -196,6 +196,24 @@ Value lowering::extractStaticSlice(OpBuilder &b, Location loc, Value source,
       getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(sizes.size(), 1)));
 }
 
+bool lowering::isViewReshape(RankedTensorType type, ArrayRef<int64_t> shape) {
+  if (type.getShape() == shape)
+    return true;
+  auto target = type.clone(shape);
+  if (type.getRank() == target.getRank())
+    return false;
+  bool expands = type.getRank() < target.getRank();
+  auto groups = getReassociationIndicesForReshape(type, target);
+  if (!groups)
+    return false;
+  if (!expands)
+    return true;
+  return llvm::all_of(*groups, [&](const ReassociationIndices &group) {
+    return llvm::count_if(
+               group, [&](int64_t i) { return target.isDynamicDim(i); }) <= 1;
+  });
+}
+
 Value lowering::reshapeTo(OpBuilder &b, Location loc, Value value,
                           ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(value.getType());

@@ -95,9 +95,14 @@ BroadcastOperand broadcastOperand(OpBuilder &b, Location loc, Value operand,
 AffineMap getDropDimsMap(MLIRContext *ctx, int64_t numDims,
                          ArrayRef<int64_t> dropped);
 
-/// Reshapes a tensor to `shape` with collapse/expand ops. A dynamic
-/// dimension must sit in a group of the reshape with static sizes around
-/// it (`[1, ?, 768]` to `[?, 768]` and back).
+/// True when reshaping `type` to `shape` is one collapse or one expand
+/// whose every expanded group has at most one dynamic size (`[1, ?, 768]`
+/// to `[?, 768]` and back), or nothing: what `reshapeTo` takes with
+/// dynamic dimensions.
+bool isViewReshape(RankedTensorType type, ArrayRef<int64_t> shape);
+
+/// Reshapes a tensor to `shape` with collapse/expand ops; a dynamically
+/// shaped one must be a view reshape (`isViewReshape`).
 Value reshapeTo(OpBuilder &b, Location loc, Value value,
                 ArrayRef<int64_t> shape);
 

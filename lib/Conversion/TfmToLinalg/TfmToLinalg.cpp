@@ -43,6 +43,29 @@ bool mlir::tfm::supportsDynamicShapes(Operation *op) {
     return hasStaticAxes(norm.getInput().getType(), norm.getAxes());
   if (auto norm = dyn_cast<RmsNormOp>(op))
     return hasStaticAxes(norm.getInput().getType(), norm.getAxes());
+  // Data movement: views and copies whose sizes follow their operands'.
+  if (isa<TransposeOp, ConcatOp, SelectOp>(op))
+    return true;
+  if (auto reshape = dyn_cast<ReshapeOp>(op))
+    return lowering::isViewReshape(reshape.getInput().getType(),
+                                   reshape.getType().getShape());
+  // A broadcast to a dynamic size nothing gives (a run-time shape operand)
+  // is out of reach; a dynamic dimension the input has is kept.
+  if (auto expand = dyn_cast<ExpandOp>(op)) {
+    RankedTensorType input = expand.getInput().getType();
+    RankedTensorType result = expand.getType();
+    int64_t offset = result.getRank() - input.getRank();
+    for (int64_t i = 0; i < result.getRank(); ++i)
+      if (result.isDynamicDim(i) &&
+          (i < offset || !input.isDynamicDim(i - offset)))
+        return false;
+    return true;
+  }
+  if (auto split = dyn_cast<SplitOp>(op))
+    return !split.getInput().getType().isDynamicDim(split.getAxis());
+  // Gathered rows (token ids of a run-time count) from a static table.
+  if (auto gather = dyn_cast<GatherOp>(op))
+    return gather.getInput().getType().hasStaticShape();
   // Rows may be dynamic, never the features.
   if (isFloatLinear(op)) {
     auto input = cast<ShapedType>(op->getOperand(0).getType());

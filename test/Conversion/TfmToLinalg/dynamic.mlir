@@ -116,3 +116,81 @@ func.func @linear_panels(%x: tensor<?x8xf32>, %w: tensor<2x8x16xf32>) -> tensor<
   %0 = tfm.linear %x, %w {out_features = 20 : i64} : (tensor<?x8xf32>, tensor<2x8x16xf32>) -> tensor<?x20xf32>
   return %0 : tensor<?x20xf32>
 }
+
+// -----
+
+// A transpose's sizes are its input's, permuted.
+// CHECK-LABEL: func.func @transpose
+// CHECK: %[[S:.*]] = tensor.dim %{{.*}}, %c1 : tensor<1x?x4x16xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[S]]) : tensor<1x4x?x16xf32>
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<1x?x4x16xf32>) outs(%[[E]] : tensor<1x4x?x16xf32>) permutation = [0, 2, 1, 3]
+func.func @transpose(%x: tensor<1x?x4x16xf32>) -> tensor<1x4x?x16xf32> {
+  %0 = tfm.transpose %x perm = [0, 2, 1, 3] : tensor<1x?x4x16xf32> -> tensor<1x4x?x16xf32>
+  return %0 : tensor<1x4x?x16xf32>
+}
+
+// -----
+
+// Reshapes to heads and back are an expand and a collapse.
+// CHECK-LABEL: func.func @reshape
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [1, %{{.*}}, 4, 16] : tensor<1x?x64xf32> into tensor<1x?x4x16xf32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2, 3]] : tensor<1x?x4x16xf32> into tensor<?x64xf32>
+func.func @reshape(%x: tensor<1x?x64xf32>, %y: tensor<1x?x4x16xf32>) -> (tensor<1x?x4x16xf32>, tensor<?x64xf32>) {
+  %0 = tfm.reshape %x : tensor<1x?x64xf32> -> tensor<1x?x4x16xf32>
+  %1 = tfm.reshape %y : tensor<1x?x4x16xf32> -> tensor<?x64xf32>
+  return %0, %1 : tensor<1x?x4x16xf32>, tensor<?x64xf32>
+}
+
+// -----
+
+// A concat along a dynamic axis inserts each input at the sum of the sizes
+// before it.
+// CHECK-LABEL: func.func @concat
+// CHECK-SAME: (%[[A:.*]]: tensor<1x?x64xf32>, %[[B:.*]]: tensor<1x?x64xf32>)
+// CHECK: %[[SA:.*]] = tensor.dim %[[A]], %c1
+// CHECK: %[[SB:.*]] = tensor.dim %[[B]], %c1
+// CHECK: %[[T:.*]] = arith.addi %[[SA]], %[[SB]] : index
+// CHECK: %[[E:.*]] = tensor.empty(%[[T]]) : tensor<1x?x64xf32>
+// CHECK: %[[R:.*]] = tensor.insert_slice %[[A]] into %[[E]][0, 0, 0] [1, %[[SA]], 64] [1, 1, 1]
+// CHECK: tensor.insert_slice %[[B]] into %[[R]][0, %[[SA]], 0] [1, %[[SB]], 64] [1, 1, 1]
+func.func @concat(%a: tensor<1x?x64xf32>, %b: tensor<1x?x64xf32>) -> tensor<1x?x64xf32> {
+  %0 = tfm.concat %a, %b axis = 1 : (tensor<1x?x64xf32>, tensor<1x?x64xf32>) -> tensor<1x?x64xf32>
+  return %0 : tensor<1x?x64xf32>
+}
+
+// -----
+
+// Split and select along a static axis keep the dynamic one whole.
+// CHECK-LABEL: func.func @split_select
+// CHECK: %[[S:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x96xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [%[[S]], 64] [1, 1] : tensor<?x96xf32> to tensor<?x64xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 64] [%[[S]], 32] [1, 1] : tensor<?x96xf32> to tensor<?x32xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 5] [%{{.*}}, 1] [1, 1] : tensor<?x32xf32> to tensor<?xf32>
+func.func @split_select(%x: tensor<?x96xf32>) -> (tensor<?x64xf32>, tensor<?xf32>) {
+  %0:2 = tfm.split %x axis = 1 : tensor<?x96xf32> -> tensor<?x64xf32>, tensor<?x32xf32>
+  %1 = tfm.select %0#1 axis = 1 index = 5 : tensor<?x32xf32> -> tensor<?xf32>
+  return %0#0, %1 : tensor<?x64xf32>, tensor<?xf32>
+}
+
+// -----
+
+// An embedding lookup of a run-time number of ids: rows as many as ids.
+// CHECK-LABEL: func.func @gather
+// CHECK: %[[S:.*]] = tensor.dim %{{.*}}, %c1 : tensor<1x?xi64>
+// CHECK: tensor.empty(%[[S]]) : tensor<1x?x64xf32>
+// CHECK: tensor.extract
+func.func @gather(%t: tensor<50x64xf32>, %ids: tensor<1x?xi64>) -> tensor<1x?x64xf32> {
+  %0 = tfm.gather %t, %ids axis = 0 : (tensor<50x64xf32>, tensor<1x?xi64>) -> tensor<1x?x64xf32>
+  return %0 : tensor<1x?x64xf32>
+}
+
+// -----
+
+// An expand keeps the input's dynamic dimension and broadcasts static ones.
+// CHECK-LABEL: func.func @expand
+// CHECK: %[[S:.*]] = tensor.dim %{{.*}}, %c1 : tensor<1x?x1xf32>
+// CHECK: tensor.empty(%[[S]]) : tensor<1x?x16xf32>
+func.func @expand(%x: tensor<1x?x1xf32>) -> tensor<1x?x16xf32> {
+  %0 = tfm.expand %x : tensor<1x?x1xf32> -> tensor<1x?x16xf32>
+  return %0 : tensor<1x?x16xf32>
+}

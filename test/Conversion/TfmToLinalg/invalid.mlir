@@ -46,3 +46,30 @@ func.func @dynamic_quantized_linear(%x: tensor<?x4xf32>) -> tensor<?x2xf32> {
   %0 = tfm.linear %x, %w : (tensor<?x4xf32>, tensor<2x4xf32>) -> tensor<?x2xf32>
   return %0 : tensor<?x2xf32>
 }
+
+// -----
+
+// A reshape that is neither one collapse nor one expand would go through a
+// flat vector, whose size is not known.
+func.func @dynamic_reshape_regroup(%x: tensor<?x6xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'tfm.reshape' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.reshape %x : tensor<?x6xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// A split along a dynamic axis, or a slice of one, needs run-time sizes.
+func.func @dynamic_split_axis(%x: tensor<?x4xf32>) -> (tensor<2x4xf32>, tensor<?x4xf32>) {
+  // expected-error @+1 {{'tfm.split' op has a dynamic shape that its lowering does not handle yet}}
+  %0:2 = tfm.split %x axis = 0 : tensor<?x4xf32> -> tensor<2x4xf32>, tensor<?x4xf32>
+  return %0#0, %0#1 : tensor<2x4xf32>, tensor<?x4xf32>
+}
+
+// -----
+
+func.func @dynamic_slice(%x: tensor<?x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'tfm.slice' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.slice %x starts = [0, 0] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
