@@ -1145,14 +1145,18 @@ LogicalResult TileAndVectorizePass::tileForRegisters(
     }
     // Whole register tiles over a dynamic extent that they divide (the
     // first part of the split above): the tiler could not know it, so its
-    // tile-size minimums along the row loop are the tile height. That loop
-    // is not peeled (its remainder is empty).
-    bool wholeRowTiles = rowTile > 1 && ShapedType::isDynamic(ranges[mDim]);
+    // tile-size minimums along the row loop (the innermost of the nest, by
+    // the interchange above) are the tile height. That loop is not peeled
+    // (its remainder is empty).
+    scf::ForOp rowLoop;
+    if (rowTile > 1 && ShapedType::isDynamic(ranges[mDim]) &&
+        !nestLoops.empty())
+      rowLoop = dyn_cast<scf::ForOp>(nestLoops.back().getOperation());
     for (LoopLikeOpInterface loop : nestLoops) {
       auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
       if (!forOp)
         continue;
-      if (!wholeRowTiles || getConstantIntValue(forOp.getUpperBound())) {
+      if (forOp != rowLoop) {
         loops.push_back(forOp);
         continue;
       }

@@ -470,9 +470,8 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
   LogicalResult
   matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> resultType = getStaticResultType(op, rewriter);
-    if (failed(resultType))
-      return failure();
+    // Dynamic only in the tiled form (supportsDynamicShapes).
+    auto resultType = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     if (options.batched) {
@@ -485,7 +484,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       }
       rewriter.replaceOp(
           op, lowerAttentionBatched(b, loc, op, adaptor.getQuery(), key, value,
-                                    adaptor.getMask(), *resultType));
+                                    adaptor.getMask(), resultType));
       return success();
     }
     int64_t heads = op.getNumHeads();
@@ -503,26 +502,36 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       pastK = viewHeads(b, loc, adaptor.getPastKey(), kvHeads);
       pastV = viewHeads(b, loc, adaptor.getPastValue(), kvHeads);
     }
+    // The query and new key counts may be dynamic (a sequence length known
+    // at run time); the cache's is static.
     int64_t past = pastK ? pastK->seqLen : 0;
-    int64_t sq = q.seqLen, skv = past + k.seqLen, dv = v.headDim;
-    Type elementType = resultType->getElementType();
+    int64_t sq = q.seqLen, dv = v.headDim;
+    bool dynamicQueries = ShapedType::isDynamic(sq);
+    bool dynamicKeys = ShapedType::isDynamic(k.seqLen);
+    Value sqValue = getValueOrCreateConstantIndexOp(
+        b, loc, tensor::getMixedSize(b, loc, q.value, q.seqAxis));
+    Value keyCount = getValueOrCreateConstantIndexOp(
+        b, loc, tensor::getMixedSize(b, loc, k.value, k.seqAxis));
+    Type elementType = resultType.getElementType();
     Type f = getComputeType(elementType);
     double scale = op.getScaleOrDefault();
     bool causal = op.getCausal();
 
-    int64_t bq = pickTile(sq, options.queryBlock, options.queryBlock);
-    int64_t tk = pickTile(k.seqLen, options.keyTile, 4 * options.keyTile);
+    int64_t bq = dynamicQueries
+                     ? options.queryBlock
+                     : pickTile(sq, options.queryBlock, options.queryBlock);
+    int64_t tk = dynamicKeys
+                     ? options.keyTile
+                     : pickTile(k.seqLen, options.keyTile, 4 * options.keyTile);
     // Cache tiles no longer than the key tile, even for a cache that would
     // make one tile: the loop over the cache stops after the last tile the
     // mask shows, so smaller tiles skip more of a cache that is filling.
     int64_t pastTile =
         past ? pickTile(past, options.keyTile, options.keyTile) : 0;
-    int64_t numQBlocks = sq / bq;
     // One query per head (decode) with grouped queries: a block holds the
     // query heads of one key/value head, one row each, so that the group
     // reads its key and value tiles once rather than once per head.
-    int64_t headsPerBlock = sq == 1 ? group : 1;
-    int64_t rows = headsPerBlock * bq;
+    int64_t decodeHeadsPerBlock = sq == 1 ? group : 1;
 
     // The mask as a rank-4 tensor broadcasting to [B, Hq, Sq, Skv].
     Value mask = adaptor.getMask();
@@ -536,307 +545,362 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
 
     // The result, in the operands' layout: [B, Hq, Sq, Dv] or
     // [B, Sq, Hq, Dv].
-    SmallVector<int64_t> outShape =
-        q.headAxis == 1 ? SmallVector<int64_t>{batch, heads, sq, dv}
-                        : SmallVector<int64_t>{batch, sq, heads, dv};
-    HeadView out{createEmpty(b, loc, outShape, elementType), q.headAxis,
+    SmallVector<OpFoldResult> outSizes =
+        getAsIndexOpFoldResult(b.getContext(), {batch, heads, heads, dv});
+    outSizes[q.headAxis] = b.getIndexAttr(heads);
+    outSizes[q.seqAxis] = getAsOpFoldResult(sqValue);
+    HeadView out{createEmpty(b, loc, outSizes, elementType), q.headAxis,
                  q.seqAxis, sq, dv};
 
-    auto forall = scf::ForallOp::create(
-        b, loc,
-        getAsIndexOpFoldResult(b.getContext(),
-                               {batch, heads / headsPerBlock, numQBlocks}),
-        out.value, std::nullopt);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(forall.getBody());
-      Value bIv = forall.getInductionVar(0);
-      // The block's first query head.
-      Value hIv = forall.getInductionVar(1);
-      if (headsPerBlock > 1)
-        hIv = arith::MulIOp::create(
-            b, loc, hIv, arith::ConstantIndexOp::create(b, loc, headsPerBlock));
-      Value qBlock = forall.getInductionVar(2);
-      Value q0 = arith::MulIOp::create(
-          b, loc, qBlock, arith::ConstantIndexOp::create(b, loc, bq));
-      Value kvHead = arith::DivUIOp::create(
-          b, loc, hIv, arith::ConstantIndexOp::create(b, loc, group));
-      // The query block transposed and scaled once, qT[d, i] = scale *
-      // q[i, d]: every key tile's scores are then sT = k qT, a plain
-      // product whose rows stream contiguous rows of qT (a transposed key
-      // tile per block and tile would cost Skv / Bq times as much). Scores
-      // kept as rows (below) take the scaled query rows as they are,
-      // [rows, D]. It keeps the keys' element type, so that the product's
-      // operands match (f16 operands, f32 accumulation); the scale is
-      // applied in the compute type before rounding.
-      Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq, headsPerBlock);
-      Type keyElement = getElementTypeOrSelf(k.value.getType());
-      bool rowScores = rows == 1 || headsPerBlock > 1;
-      Value qScaled =
-          buildGeneric(
-              b, loc, qTile,
-              createEmpty(b, loc,
-                          rowScores ? SmallVector<int64_t>{rows, q.headDim}
-                                    : SmallVector<int64_t>{q.headDim, rows},
-                          keyElement),
-              {rowScores ? b.getMultiDimIdentityMap(2)
-                         : AffineMap::getPermutationMap(
-                               ArrayRef<unsigned>{1, 0}, b.getContext()),
-               b.getMultiDimIdentityMap(2)},
-              {utils::IteratorType::parallel, utils::IteratorType::parallel},
-              [&](OpBuilder &nb, Location nl,
-                  ValueRange args) -> SmallVector<Value> {
-                Value scaled =
-                    arith::MulFOp::create(nb, nl, extendTo(nb, nl, args[0], f),
-                                          createScalar(nb, nl, f, scale));
-                if (keyElement != f)
-                  scaled = arith::TruncFOp::create(nb, nl, keyElement, scaled);
-                return {scaled};
-              })
-              .front();
+    // Blocks of `bq` queries (of `headsPerBlock` heads) from query `qBase`
+    // on, `numQBlocks` of them, written into `outInit`: every block is
+    // whole, so that its tiles are static. Dynamic queries take blocks of
+    // bq up to the last multiple of bq, then blocks of one query.
+    auto buildBlocks = [&](int64_t bq, int64_t headsPerBlock,
+                           OpFoldResult numQBlocks, Value qBase,
+                           Value outInit) -> Value {
+      int64_t rows = headsPerBlock * bq;
+      SmallVector<OpFoldResult> blockCounts = getAsIndexOpFoldResult(
+          b.getContext(), {batch, heads / headsPerBlock});
+      blockCounts.push_back(numQBlocks);
+      auto forall =
+          scf::ForallOp::create(b, loc, blockCounts, outInit, std::nullopt);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(forall.getBody());
+        Value bIv = forall.getInductionVar(0);
+        // The block's first query head.
+        Value hIv = forall.getInductionVar(1);
+        if (headsPerBlock > 1)
+          hIv = arith::MulIOp::create(
+              b, loc, hIv,
+              arith::ConstantIndexOp::create(b, loc, headsPerBlock));
+        Value qBlock = forall.getInductionVar(2);
+        Value q0 = arith::MulIOp::create(
+            b, loc, qBlock, arith::ConstantIndexOp::create(b, loc, bq));
+        if (qBase)
+          q0 = arith::AddIOp::create(b, loc, q0, qBase);
+        Value kvHead = arith::DivUIOp::create(
+            b, loc, hIv, arith::ConstantIndexOp::create(b, loc, group));
+        // The query block transposed and scaled once, qT[d, i] = scale *
+        // q[i, d]: every key tile's scores are then sT = k qT, a plain
+        // product whose rows stream contiguous rows of qT (a transposed key
+        // tile per block and tile would cost Skv / Bq times as much). Scores
+        // kept as rows (below) take the scaled query rows as they are,
+        // [rows, D]. It keeps the keys' element type, so that the product's
+        // operands match (f16 operands, f32 accumulation); the scale is
+        // applied in the compute type before rounding.
+        Value qTile = extractTile(b, loc, q, bIv, hIv, q0, bq, headsPerBlock);
+        Type keyElement = getElementTypeOrSelf(k.value.getType());
+        bool rowScores = rows == 1 || headsPerBlock > 1;
+        Value qScaled =
+            buildGeneric(
+                b, loc, qTile,
+                createEmpty(b, loc,
+                            rowScores ? SmallVector<int64_t>{rows, q.headDim}
+                                      : SmallVector<int64_t>{q.headDim, rows},
+                            keyElement),
+                {rowScores ? b.getMultiDimIdentityMap(2)
+                           : AffineMap::getPermutationMap(
+                                 ArrayRef<unsigned>{1, 0}, b.getContext()),
+                 b.getMultiDimIdentityMap(2)},
+                {utils::IteratorType::parallel, utils::IteratorType::parallel},
+                [&](OpBuilder &nb, Location nl,
+                    ValueRange args) -> SmallVector<Value> {
+                  Value scaled = arith::MulFOp::create(
+                      nb, nl, extendTo(nb, nl, args[0], f),
+                      createScalar(nb, nl, f, scale));
+                  if (keyElement != f)
+                    scaled =
+                        arith::TruncFOp::create(nb, nl, keyElement, scaled);
+                  return {scaled};
+                })
+                .front();
 
-      Value negInf = arith::ConstantOp::create(b, loc, getLowestValue(f, f));
-      Value zero = createScalar(b, loc, f, 0.0);
-      Value mInit = createFilled(b, loc, {rows}, negInf);
-      Value lInit = createFilled(b, loc, {rows}, zero);
-      Value accInit = createFilled(b, loc, {rows, dv}, zero);
+        Value negInf = arith::ConstantOp::create(b, loc, getLowestValue(f, f));
+        Value zero = createScalar(b, loc, f, 0.0);
+        Value mInit = createFilled(b, loc, {rows}, negInf);
+        Value lInit = createFilled(b, loc, {rows}, zero);
+        Value accInit = createFilled(b, loc, {rows, dv}, zero);
 
-      // Keys past the block's causal diagonal are never visible: stop at
-      // the first tile boundary after q0 + bq - 1 + (skv - sq), counted
-      // from the new keys' first position. (The past lies before every
-      // query's diagonal when Sq <= S.)
-      Value kvEnd = arith::ConstantIndexOp::create(b, loc, k.seqLen);
-      if (causal) {
-        int64_t reach = bq + (skv - sq) - past + tk - 1;
-        Value lastVisible = arith::AddIOp::create(
-            b, loc, q0, arith::ConstantIndexOp::create(b, loc, reach));
-        Value tileCount = arith::DivSIOp::create(
-            b, loc, lastVisible, arith::ConstantIndexOp::create(b, loc, tk));
-        Value bound = arith::MulIOp::create(
-            b, loc, tileCount, arith::ConstantIndexOp::create(b, loc, tk));
-        bound = arith::MaxSIOp::create(
-            b, loc, bound, arith::ConstantIndexOp::create(b, loc, 0));
-        kvEnd = arith::MinSIOp::create(b, loc, bound, kvEnd);
-      }
-
-      // The block's slice of the mask for `keys` keys from `key0`: [rows,
-      // cols], where a mask that varies along queries or keys is sliced at
-      // the block's rows or the keys, even for one row or column, and one
-      // that does not keeps its single row or column.
-      auto sliceMask = [&](OpBuilder &mb, Location ml, Value key0,
-                           int64_t keys) {
-        SmallVector<OpFoldResult> offsets(4, mb.getIndexAttr(0));
-        SmallVector<OpFoldResult> sizes(4, mb.getIndexAttr(1));
-        if (maskShape[0] != 1)
-          offsets[0] = bIv;
-        if (maskShape[1] != 1) {
-          offsets[1] = hIv;
-          sizes[1] = mb.getIndexAttr(headsPerBlock);
+        // Keys past the block's causal diagonal are never visible: stop at
+        // the first tile boundary after q0 + bq - 1 + (skv - sq), counted
+        // from the new keys' first position. (The past lies before every
+        // query's diagonal when Sq <= S.)
+        Value kvEnd = keyCount;
+        // Key position minus query position on the diagonal: past + new keys
+        // - queries.
+        Value diagonalShift = arith::SubIOp::create(
+            b, loc,
+            arith::AddIOp::create(b, loc, keyCount,
+                                  arith::ConstantIndexOp::create(b, loc, past)),
+            sqValue);
+        if (causal) {
+          Value lastVisible = arith::AddIOp::create(
+              b, loc,
+              arith::AddIOp::create(
+                  b, loc, q0,
+                  arith::ConstantIndexOp::create(b, loc, bq - past + tk - 1)),
+              diagonalShift);
+          Value tileCount = arith::DivSIOp::create(
+              b, loc, lastVisible, arith::ConstantIndexOp::create(b, loc, tk));
+          Value bound = arith::MulIOp::create(
+              b, loc, tileCount, arith::ConstantIndexOp::create(b, loc, tk));
+          bound = arith::MaxSIOp::create(
+              b, loc, bound, arith::ConstantIndexOp::create(b, loc, 0));
+          kvEnd = arith::MinSIOp::create(b, loc, bound, kvEnd);
         }
-        int64_t sliceRows = (maskShape[1] != 1 ? headsPerBlock : 1) *
-                            (maskShape[2] != 1 ? bq : 1);
-        int64_t cols = maskShape[3] != 1 ? keys : 1;
-        if (maskShape[2] != 1) {
-          offsets[2] = q0;
-          sizes[2] = mb.getIndexAttr(bq);
-        }
-        if (maskShape[3] != 1) {
-          offsets[3] = key0;
-          sizes[3] = mb.getIndexAttr(keys);
-        }
-        return tensor::ExtractSliceOp::create(
-                   mb, ml,
-                   RankedTensorType::get({sliceRows, cols},
-                                         getElementTypeOrSelf(mask.getType())),
-                   mask, offsets, sizes,
-                   getAsIndexOpFoldResult(mb.getContext(), {1, 1, 1, 1}))
-            .getResult();
-      };
 
-      // Scores are kept transposed, sT[j, i] for key j and query i, so that
-      // the softmax's reductions over keys are elementwise across rows.
-      // A block of one query (decode), or of a key/value head's query heads
-      // with one query each, keeps them as rows s[i, j] instead: a column
-      // of one element per key would leave the softmax scalar and read the
-      // key tile a column at a time; as rows, the scores are the product of
-      // the query rows and the key tile transposed in registers, and the
-      // softmax is vectorized along the keys. One loop per key
-      // segment, carrying the online softmax's state: keys [0, end) of
-      // `kSeg`/`vSeg` in tiles of `tk`, at positions base + j.
-      unsigned keyDim = rowScores ? 1 : 0;
-      auto keyLoop = [&](const HeadView &kSeg, const HeadView &vSeg,
-                         int64_t base, int64_t tk, Value end, ValueRange init) {
-        return scf::ForOp::create(
-            b, loc, arith::ConstantIndexOp::create(b, loc, 0), end,
-            arith::ConstantIndexOp::create(b, loc, tk), init,
-            [&](OpBuilder &lb, Location l, Value j, ValueRange iterArgs) {
-              Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
-              Value kTile = extractTile(lb, l, kSeg, bIv, kvHead, j, tk);
-              Value vTile = extractTile(lb, l, vSeg, bIv, kvHead, j, tk);
-              // The tile's first key position across the segments.
-              Value key0 =
-                  base == 0 ? j
-                            : arith::AddIOp::create(
-                                  lb, l, j,
-                                  arith::ConstantIndexOp::create(lb, l, base));
-              // sT = mask^T + k (scale q)^T, causal positions at -inf: the
-              // product accumulates onto the mask (zeros without one), an
-              // initializer that the CPU pipeline computes in each register
-              // tile rather than as a pass of its own over the scores.
-              SmallVector<Value> scoreInputs;
-              if (mask) {
-                Value maskTile = sliceMask(lb, l, key0, tk);
-                ArrayRef<int64_t> sliceShape =
-                    cast<RankedTensorType>(maskTile.getType()).getShape();
-                int64_t maskRows = sliceShape[0], cols = sliceShape[1];
-                // [rows, cols] -> [cols, rows] for transposed scores: a
-                // reshape when either is 1.
-                if (!rowScores && (maskRows == 1 || cols == 1))
-                  maskTile = reshapeTo(lb, l, maskTile, {cols, maskRows});
-                else if (!rowScores)
-                  maskTile = transposeTile(lb, l, maskTile);
-                scoreInputs.push_back(maskTile);
-              }
-              Value diagonalShift =
-                  arith::ConstantIndexOp::create(lb, l, skv - sq);
-              SmallVector<int64_t> scoreShape =
-                  rowScores ? SmallVector<int64_t>{rows, tk}
-                            : SmallVector<int64_t>{tk, rows};
-              Value sInit;
-              if (!mask && !causal)
-                sInit = createFilled(lb, l, scoreShape, zero);
-              else
-                sInit = buildElementwise(
-                    lb, l, scoreShape, f, scoreInputs,
+        // The block's slice of the mask for `keys` keys from `key0`: [rows,
+        // cols], where a mask that varies along queries or keys is sliced at
+        // the block's rows or the keys, even for one row or column, and one
+        // that does not keeps its single row or column.
+        auto sliceMask = [&](OpBuilder &mb, Location ml, Value key0,
+                             int64_t keys) {
+          SmallVector<OpFoldResult> offsets(4, mb.getIndexAttr(0));
+          SmallVector<OpFoldResult> sizes(4, mb.getIndexAttr(1));
+          if (maskShape[0] != 1)
+            offsets[0] = bIv;
+          if (maskShape[1] != 1) {
+            offsets[1] = hIv;
+            sizes[1] = mb.getIndexAttr(headsPerBlock);
+          }
+          int64_t sliceRows = (maskShape[1] != 1 ? headsPerBlock : 1) *
+                              (maskShape[2] != 1 ? bq : 1);
+          int64_t cols = maskShape[3] != 1 ? keys : 1;
+          if (maskShape[2] != 1) {
+            offsets[2] = q0;
+            sizes[2] = mb.getIndexAttr(bq);
+          }
+          if (maskShape[3] != 1) {
+            offsets[3] = key0;
+            sizes[3] = mb.getIndexAttr(keys);
+          }
+          return tensor::ExtractSliceOp::create(
+                     mb, ml,
+                     RankedTensorType::get(
+                         {sliceRows, cols},
+                         getElementTypeOrSelf(mask.getType())),
+                     mask, offsets, sizes,
+                     getAsIndexOpFoldResult(mb.getContext(), {1, 1, 1, 1}))
+              .getResult();
+        };
+
+        // Scores are kept transposed, sT[j, i] for key j and query i, so that
+        // the softmax's reductions over keys are elementwise across rows.
+        // A block of one query (decode), or of a key/value head's query heads
+        // with one query each, keeps them as rows s[i, j] instead: a column
+        // of one element per key would leave the softmax scalar and read the
+        // key tile a column at a time; as rows, the scores are the product of
+        // the query rows and the key tile transposed in registers, and the
+        // softmax is vectorized along the keys. One loop per key
+        // segment, carrying the online softmax's state: keys [0, end) of
+        // `kSeg`/`vSeg` in tiles of `tk`, at positions base + j.
+        unsigned keyDim = rowScores ? 1 : 0;
+        auto keyLoop = [&](const HeadView &kSeg, const HeadView &vSeg,
+                           int64_t base, int64_t tk, Value end, ValueRange init,
+                           Value start = Value()) {
+          if (!start)
+            start = arith::ConstantIndexOp::create(b, loc, 0);
+          return scf::ForOp::create(
+              b, loc, start, end, arith::ConstantIndexOp::create(b, loc, tk),
+              init,
+              [&](OpBuilder &lb, Location l, Value j, ValueRange iterArgs) {
+                Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
+                Value kTile = extractTile(lb, l, kSeg, bIv, kvHead, j, tk);
+                Value vTile = extractTile(lb, l, vSeg, bIv, kvHead, j, tk);
+                // The tile's first key position across the segments.
+                Value key0 =
+                    base == 0
+                        ? j
+                        : arith::AddIOp::create(
+                              lb, l, j,
+                              arith::ConstantIndexOp::create(lb, l, base));
+                // sT = mask^T + k (scale q)^T, causal positions at -inf: the
+                // product accumulates onto the mask (zeros without one), an
+                // initializer that the CPU pipeline computes in each register
+                // tile rather than as a pass of its own over the scores.
+                SmallVector<Value> scoreInputs;
+                if (mask) {
+                  Value maskTile = sliceMask(lb, l, key0, tk);
+                  ArrayRef<int64_t> sliceShape =
+                      cast<RankedTensorType>(maskTile.getType()).getShape();
+                  int64_t maskRows = sliceShape[0], cols = sliceShape[1];
+                  // [rows, cols] -> [cols, rows] for transposed scores: a
+                  // reshape when either is 1.
+                  if (!rowScores && (maskRows == 1 || cols == 1))
+                    maskTile = reshapeTo(lb, l, maskTile, {cols, maskRows});
+                  else if (!rowScores)
+                    maskTile = transposeTile(lb, l, maskTile);
+                  scoreInputs.push_back(maskTile);
+                }
+                SmallVector<int64_t> scoreShape =
+                    rowScores ? SmallVector<int64_t>{rows, tk}
+                              : SmallVector<int64_t>{tk, rows};
+                Value sInit;
+                if (!mask && !causal)
+                  sInit = createFilled(lb, l, scoreShape, zero);
+                else
+                  sInit = buildElementwise(
+                      lb, l, scoreShape, f, scoreInputs,
+                      [&](OpBuilder &nb, Location nl,
+                          ValueRange args) -> Value {
+                        Value x = args.empty() ? createScalar(nb, nl, f, 0.0)
+                                               : extendTo(nb, nl, args[0], f);
+                        if (!causal)
+                          return x;
+                        Value col = arith::AddIOp::create(
+                            nb, nl, key0,
+                            linalg::IndexOp::create(nb, nl, keyDim));
+                        // (The rows of a block of heads share one query.)
+                        Value row = headsPerBlock > 1
+                                        ? q0
+                                        : arith::AddIOp::create(
+                                              nb, nl, q0,
+                                              linalg::IndexOp::create(
+                                                  nb, nl, 1 - keyDim));
+                        Value limit =
+                            arith::AddIOp::create(nb, nl, row, diagonalShift);
+                        Value hidden = arith::CmpIOp::create(
+                            nb, nl, arith::CmpIPredicate::sgt, col, limit);
+                        Value ninf = arith::ConstantOp::create(
+                            nb, nl, getLowestValue(f, f));
+                        return arith::SelectOp::create(nb, nl, hidden, ninf, x);
+                      });
+                Value scores;
+                if (rowScores) {
+                  scores = buildTileProduct(lb, l, qScaled,
+                                            transposeTile(lb, l, kTile), sInit);
+                } else {
+                  scores = buildTileProduct(lb, l, kTile, qScaled, sInit);
+                }
+                // Online softmax update.
+                Value mNew = buildTileReduction(lb, l, scores, m,
+                                                /*isMax=*/true, keyDim);
+                // A row that has seen only -inf keeps a finite shift of 0.
+                Value shift = buildElementwise(
+                    lb, l, {rows}, f, mNew,
                     [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                      Value x = args.empty() ? createScalar(nb, nl, f, 0.0)
-                                             : extendTo(nb, nl, args[0], f);
-                      if (!causal)
-                        return x;
-                      Value col = arith::AddIOp::create(
-                          nb, nl, key0,
-                          linalg::IndexOp::create(nb, nl, keyDim));
-                      // (The rows of a block of heads share one query.)
-                      Value row =
-                          headsPerBlock > 1
-                              ? q0
-                              : arith::AddIOp::create(nb, nl, q0,
-                                                      linalg::IndexOp::create(
-                                                          nb, nl, 1 - keyDim));
-                      Value limit =
-                          arith::AddIOp::create(nb, nl, row, diagonalShift);
-                      Value hidden = arith::CmpIOp::create(
-                          nb, nl, arith::CmpIPredicate::sgt, col, limit);
-                      Value ninf = arith::ConstantOp::create(
-                          nb, nl, getLowestValue(f, f));
-                      return arith::SelectOp::create(nb, nl, hidden, ninf, x);
+                      Value isInf = arith::CmpFOp::create(
+                          nb, nl, arith::CmpFPredicate::OEQ, args[0],
+                          arith::ConstantOp::create(nb, nl,
+                                                    getLowestValue(f, f)));
+                      return arith::SelectOp::create(
+                          nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
                     });
-              Value scores;
-              if (rowScores) {
-                scores = buildTileProduct(lb, l, qScaled,
-                                          transposeTile(lb, l, kTile), sInit);
-              } else {
-                scores = buildTileProduct(lb, l, kTile, qScaled, sInit);
-              }
-              // Online softmax update.
-              Value mNew = buildTileReduction(lb, l, scores, m,
-                                              /*isMax=*/true, keyDim);
-              // A row that has seen only -inf keeps a finite shift of 0.
-              Value shift = buildElementwise(
-                  lb, l, {rows}, f, mNew,
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    Value isInf = arith::CmpFOp::create(
-                        nb, nl, arith::CmpFPredicate::OEQ, args[0],
-                        arith::ConstantOp::create(nb, nl,
-                                                  getLowestValue(f, f)));
-                    return arith::SelectOp::create(
-                        nb, nl, isInf, createScalar(nb, nl, f, 0.0), args[0]);
-                  });
-              // Broadcast along the keys.
-              Value shiftRow =
-                  reshapeTo(lb, l, shift,
-                            rowScores ? SmallVector<int64_t>{rows, 1}
-                                      : SmallVector<int64_t>{1, rows});
-              auto expOfDifference = [](OpBuilder &nb, Location nl,
-                                        ValueRange args) -> Value {
-                return math::ExpOp::create(
-                    nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
-              };
-              Value p = buildElementwise(lb, l, scoreShape, f,
-                                         ValueRange{scores, shiftRow},
-                                         expOfDifference);
-              Value alpha = buildElementwise(
-                  lb, l, {rows}, f, ValueRange{m, shift}, expOfDifference);
-              Value lScaled = buildElementwise(
-                  lb, l, {rows}, f, ValueRange{lsum, alpha},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    return arith::MulFOp::create(nb, nl, args[0], args[1]);
-                  });
-              Value lNew = buildTileReduction(lb, l, p, lScaled,
-                                              /*isMax=*/false, keyDim);
-              Value alphaCol = reshapeTo(lb, l, alpha, {rows, 1});
-              Value accScaled = buildElementwise(
-                  lb, l, {rows, dv}, f, ValueRange{acc, alphaCol},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    return arith::MulFOp::create(nb, nl, args[0], args[1]);
-                  });
-              Value accNew =
-                  rowScores
-                      ? buildTileProduct(lb, l, p, vTile, accScaled)
-                      : buildTransposedLhsProduct(lb, l, p, vTile, accScaled);
-              scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
-            });
-      };
-      // The new keys first: then the cache's loop stops after its last
-      // tile that the mask shows to some query of the block (the rows
-      // past it are not filled yet), provided that every query has seen a
-      // visible key by then (its own, under a causal mask), so that the
-      // hidden keys' exponentials are all exactly 0. A row that has seen
-      // only hidden keys keeps them all: its softmax is over them.
-      SmallVector<Value> state = {mInit, lInit, accInit};
-      auto loop = keyLoop(k, v, past, tk, kvEnd, state);
-      if (past > 0) {
-        Value pastEnd = arith::ConstantIndexOp::create(b, loc, past);
-        if (mask && maskShape[3] != 1 &&
-            isa<FloatType>(getElementTypeOrSelf(mask.getType()))) {
-          Value pastMask = sliceMask(
-              b, loc, arith::ConstantIndexOp::create(b, loc, 0), past);
-          Value visibleEnd = buildVisibleKeyEnd(b, loc, pastMask, f);
-          // Up to the end of its tile.
-          Value tile = arith::ConstantIndexOp::create(b, loc, pastTile);
-          Value tiles = arith::CeilDivUIOp::create(b, loc, visibleEnd, tile);
-          Value rounded = arith::MinUIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, tiles, tile), pastEnd);
-          Value rowsMin = buildScalarMin(b, loc, loop.getResult(0), f);
-          Value seen =
-              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, rowsMin,
-                                    createScalar(b, loc, f, kHiddenMask));
-          pastEnd = arith::SelectOp::create(b, loc, seen, rounded, pastEnd);
+                // Broadcast along the keys.
+                Value shiftRow =
+                    reshapeTo(lb, l, shift,
+                              rowScores ? SmallVector<int64_t>{rows, 1}
+                                        : SmallVector<int64_t>{1, rows});
+                auto expOfDifference = [](OpBuilder &nb, Location nl,
+                                          ValueRange args) -> Value {
+                  return math::ExpOp::create(
+                      nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
+                };
+                Value p = buildElementwise(lb, l, scoreShape, f,
+                                           ValueRange{scores, shiftRow},
+                                           expOfDifference);
+                Value alpha = buildElementwise(
+                    lb, l, {rows}, f, ValueRange{m, shift}, expOfDifference);
+                Value lScaled = buildElementwise(
+                    lb, l, {rows}, f, ValueRange{lsum, alpha},
+                    [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                      return arith::MulFOp::create(nb, nl, args[0], args[1]);
+                    });
+                Value lNew = buildTileReduction(lb, l, p, lScaled,
+                                                /*isMax=*/false, keyDim);
+                Value alphaCol = reshapeTo(lb, l, alpha, {rows, 1});
+                Value accScaled = buildElementwise(
+                    lb, l, {rows, dv}, f, ValueRange{acc, alphaCol},
+                    [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                      return arith::MulFOp::create(nb, nl, args[0], args[1]);
+                    });
+                Value accNew =
+                    rowScores
+                        ? buildTileProduct(lb, l, p, vTile, accScaled)
+                        : buildTransposedLhsProduct(lb, l, p, vTile, accScaled);
+                scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, accNew});
+              });
+        };
+        // The new keys first: then the cache's loop stops after its last
+        // tile that the mask shows to some query of the block (the rows
+        // past it are not filled yet), provided that every query has seen a
+        // visible key by then (its own, under a causal mask), so that the
+        // hidden keys' exponentials are all exactly 0. A row that has seen
+        // only hidden keys keeps them all: its softmax is over them.
+        SmallVector<Value> state = {mInit, lInit, accInit};
+        scf::ForOp loop;
+        if (dynamicKeys) {
+          // Whole tiles up to the last multiple of tk, then one key at a time.
+          Value tkValue = arith::ConstantIndexOp::create(b, loc, tk);
+          Value wholeEnd = arith::MulIOp::create(
+              b, loc, arith::DivUIOp::create(b, loc, kvEnd, tkValue), tkValue);
+          loop = keyLoop(k, v, past, tk, wholeEnd, state);
+          loop = keyLoop(k, v, past, 1, kvEnd, loop.getResults(), wholeEnd);
+        } else {
+          loop = keyLoop(k, v, past, tk, kvEnd, state);
         }
-        loop = keyLoop(*pastK, *pastV, 0, pastTile, pastEnd, loop.getResults());
+        if (past > 0) {
+          Value pastEnd = arith::ConstantIndexOp::create(b, loc, past);
+          if (mask && maskShape[3] != 1 &&
+              isa<FloatType>(getElementTypeOrSelf(mask.getType()))) {
+            Value pastMask = sliceMask(
+                b, loc, arith::ConstantIndexOp::create(b, loc, 0), past);
+            Value visibleEnd = buildVisibleKeyEnd(b, loc, pastMask, f);
+            // Up to the end of its tile.
+            Value tile = arith::ConstantIndexOp::create(b, loc, pastTile);
+            Value tiles = arith::CeilDivUIOp::create(b, loc, visibleEnd, tile);
+            Value rounded = arith::MinUIOp::create(
+                b, loc, arith::MulIOp::create(b, loc, tiles, tile), pastEnd);
+            Value rowsMin = buildScalarMin(b, loc, loop.getResult(0), f);
+            Value seen = arith::CmpFOp::create(
+                b, loc, arith::CmpFPredicate::OGT, rowsMin,
+                createScalar(b, loc, f, kHiddenMask));
+            pastEnd = arith::SelectOp::create(b, loc, seen, rounded, pastEnd);
+          }
+          loop =
+              keyLoop(*pastK, *pastV, 0, pastTile, pastEnd, loop.getResults());
+        }
+
+        Value lCol = reshapeTo(b, loc, loop.getResult(1), {rows, 1});
+        Value outTile = buildElementwise(
+            b, loc, {rows, dv}, elementType,
+            ValueRange{loop.getResult(2), lCol},
+            [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+              Value y = arith::DivFOp::create(nb, nl, args[0], args[1]);
+              if (y.getType() != elementType)
+                y = arith::TruncFOp::create(nb, nl, elementType, y);
+              return y;
+            });
+
+        SmallVector<OpFoldResult> offsets, sizes;
+        HeadView dest = out;
+        dest.value = forall.getRegionIterArgs().front();
+        tileCoordinates(b, dest, bIv, hIv, q0, bq, offsets, sizes,
+                        headsPerBlock);
+        b.setInsertionPointToStart(forall.getTerminator().getBody());
+        tensor::ParallelInsertSliceOp::create(
+            b, loc, outTile, dest.value, offsets, sizes,
+            getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
       }
+      return forall.getResult(0);
+    };
 
-      Value lCol = reshapeTo(b, loc, loop.getResult(1), {rows, 1});
-      Value outTile = buildElementwise(
-          b, loc, {rows, dv}, elementType, ValueRange{loop.getResult(2), lCol},
-          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-            Value y = arith::DivFOp::create(nb, nl, args[0], args[1]);
-            if (y.getType() != elementType)
-              y = arith::TruncFOp::create(nb, nl, elementType, y);
-            return y;
-          });
-
-      SmallVector<OpFoldResult> offsets, sizes;
-      HeadView dest = out;
-      dest.value = forall.getRegionIterArgs().front();
-      tileCoordinates(b, dest, bIv, hIv, q0, bq, offsets, sizes, headsPerBlock);
-      b.setInsertionPointToStart(forall.getTerminator().getBody());
-      tensor::ParallelInsertSliceOp::create(
-          b, loc, outTile, dest.value, offsets, sizes,
-          getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
+    Value result;
+    if (!dynamicQueries) {
+      result = buildBlocks(bq, decodeHeadsPerBlock, b.getIndexAttr(sq / bq),
+                           Value(), out.value);
+    } else {
+      Value bqValue = arith::ConstantIndexOp::create(b, loc, bq);
+      Value wholeBlocks = arith::DivUIOp::create(b, loc, sqValue, bqValue);
+      Value wholeEnd = arith::MulIOp::create(b, loc, wholeBlocks, bqValue);
+      result = buildBlocks(bq, 1, wholeBlocks, Value(), out.value);
+      result = buildBlocks(
+          1, 1, arith::SubIOp::create(b, loc, sqValue, wholeEnd).getResult(),
+          wholeEnd, result);
     }
-    rewriter.replaceOp(
-        op, reshapeTo(b, loc, forall.getResult(0), resultType->getShape()));
+    rewriter.replaceOp(op, reshapeTo(b, loc, result, resultType.getShape()));
     return success();
   }
 };
@@ -846,9 +910,8 @@ struct RopeOpLowering : OpConversionPattern<RopeOp> {
   LogicalResult
   matchAndRewrite(RopeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> resultType = getStaticResultType(op, rewriter);
-    if (failed(resultType))
-      return failure();
+    // The sequence (and batch) may be dynamic: sizes follow the input's.
+    auto resultType = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
@@ -860,19 +923,22 @@ struct RopeOpLowering : OpConversionPattern<RopeOp> {
     int64_t half = cosType.getDimSize(cosType.getRank() - 1);
     int64_t rotary = 2 * half;
     bool interleaved = op.getInterleaved();
-    Type elementType = resultType->getElementType();
+    Type elementType = resultType.getElementType();
     Type f = getComputeType(elementType);
 
     // The two members of each rotated pair, as strided views of x.
     SmallVector<int64_t> halfShape(viewType.getShape());
     halfShape[3] = half;
     auto halfType = viewType.clone(halfShape);
+    SmallVector<OpFoldResult> viewSizes =
+        tensor::getMixedSizes(b, loc, x.value);
+    SmallVector<OpFoldResult> halfSizes = viewSizes;
+    halfSizes[3] = b.getIndexAttr(half);
     auto sliceAt = [&](Value source, int64_t start, int64_t stride, bool insert,
                        Value into = {}) -> Value {
       SmallVector<OpFoldResult> offsets =
           getAsIndexOpFoldResult(b.getContext(), {0, 0, 0, start});
-      SmallVector<OpFoldResult> sizes =
-          getAsIndexOpFoldResult(b.getContext(), halfShape);
+      SmallVector<OpFoldResult> sizes = halfSizes;
       SmallVector<OpFoldResult> strides =
           getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, stride});
       if (insert)
@@ -906,8 +972,8 @@ struct RopeOpLowering : OpConversionPattern<RopeOp> {
     AffineMap identity = b.getMultiDimIdentityMap(4);
     SmallVector<Value> rotated = buildGeneric(
         b, loc, ValueRange{first, second, cosTable, sinTable},
-        ValueRange{createEmpty(b, loc, halfShape, elementType),
-                   createEmpty(b, loc, halfShape, elementType)},
+        ValueRange{createEmpty(b, loc, halfSizes, elementType),
+                   createEmpty(b, loc, halfSizes, elementType)},
         {identity, identity, cosMap, sinMap, identity, identity},
         SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
         [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
@@ -929,11 +995,11 @@ struct RopeOpLowering : OpConversionPattern<RopeOp> {
         });
     // Elements past the rotary size pass through unchanged.
     Value result = rotary == x.headDim
-                       ? createEmpty(b, loc, viewType.getShape(), elementType)
+                       ? createEmpty(b, loc, viewSizes, elementType)
                        : x.value;
     result = sliceAt(rotated[0], firstStart, stride, /*insert=*/true, result);
     result = sliceAt(rotated[1], secondStart, stride, /*insert=*/true, result);
-    rewriter.replaceOp(op, reshapeTo(b, loc, result, resultType->getShape()));
+    rewriter.replaceOp(op, reshapeTo(b, loc, result, resultType.getShape()));
     return success();
   }
 };

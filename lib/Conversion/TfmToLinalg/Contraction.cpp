@@ -151,35 +151,48 @@ struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
   LogicalResult
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
+    // M, N and K may be dynamic, not the batch (supportsDynamicShapes):
+    // sizes are read from the operands.
+    auto type = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     auto rhsType = cast<RankedTensorType>(rhs.getType());
     Type elementType = lhsType.getElementType();
     Type accType = getComputeType(elementType);
-    ArrayRef<int64_t> shape = type->getShape();
-    int64_t rank = type->getRank();
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t rank = type.getRank();
     int64_t m = shape[rank - 2], n = shape[rank - 1];
     int64_t k = lhsType.getDimSize(lhsType.getRank() - 1);
     ArrayRef<int64_t> batchShape = shape.drop_back(2);
     int64_t batch = getNumElements(batchShape);
     Value zero = createScalar(rewriter, loc, accType, 0);
+    OpFoldResult mSize =
+        tensor::getMixedSize(rewriter, loc, lhs, lhsType.getRank() - 2);
+    OpFoldResult nSize =
+        tensor::getMixedSize(rewriter, loc, rhs, rhsType.getRank() - 1);
+    auto indexAttrs = [&](ArrayRef<int64_t> sizes) {
+      return getAsIndexOpFoldResult(rewriter.getContext(), sizes);
+    };
 
     Value result;
     if (rhsType.getRank() == 2) {
       // [batch..., M, K] x [K, N]: the batch folds into the rows.
-      Value lhs2D = reshapeTo(rewriter, loc, lhs, {batch * m, k});
-      Value init = createFilled(rewriter, loc, {batch * m, n}, zero);
+      Value lhs2D = reshapeTo(
+          rewriter, loc, lhs,
+          {ShapedType::isDynamic(m) ? ShapedType::kDynamic : batch * m, k});
+      Value init = createFilled(
+          rewriter, loc, {tensor::getMixedSize(rewriter, loc, lhs2D, 0), nSize},
+          zero);
       result = buildMatmul2D(rewriter, loc, lhs2D, rhs, init);
     } else if (lhsType.getShape().drop_back(2) == batchShape &&
                rhsType.getShape().drop_back(2) == batchShape &&
                accType == elementType) {
       Value lhs3D = reshapeTo(rewriter, loc, lhs, {batch, m, k});
       Value rhs3D = reshapeTo(rewriter, loc, rhs, {batch, k, n});
-      Value init = createFilled(rewriter, loc, {batch, m, n}, zero);
+      SmallVector<OpFoldResult> sizes = indexAttrs(batch);
+      sizes.append({mSize, nSize});
+      Value init = createFilled(rewriter, loc, sizes, zero);
       result = linalg::BatchMatmulOp::create(
                    rewriter, loc, TypeRange{init.getType()},
                    ValueRange{lhs3D, rhs3D}, ValueRange{init})
@@ -203,7 +216,9 @@ struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
       SmallVector<utils::IteratorType> iterators(numLoops,
                                                  utils::IteratorType::parallel);
       iterators.back() = utils::IteratorType::reduction;
-      Value init = createFilled(rewriter, loc, shape, zero);
+      SmallVector<OpFoldResult> sizes = indexAttrs(batchShape);
+      sizes.append({mSize, nSize});
+      Value init = createFilled(rewriter, loc, sizes, zero);
       result = buildGeneric(rewriter, loc,
                             ValueRange{lhsAccess.value, rhsAccess.value}, init,
                             {lhsAccess.map, rhsAccess.map, outMap}, iterators,

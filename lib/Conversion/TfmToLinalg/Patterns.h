@@ -57,9 +57,12 @@ bool isFloatLinear(Operation *op);
 
 /// True when `op`'s lowering handles its dynamic dimensions: elementwise
 /// ops, norms over static trailing axes, softmax and reductions along
-/// static axes, and float linears whose rows are dynamic. The conversion
-/// rejects a dynamically shaped op outside this set before it starts.
-bool supportsDynamicShapes(Operation *op);
+/// static axes, float linears and products over a static batch, data
+/// movement whose sizes follow its operands', tiled attention (not
+/// `batchedAttention`) over run-time query and key counts, and RoPE. The
+/// conversion rejects a dynamically shaped op outside this set before it
+/// starts.
+bool supportsDynamicShapes(Operation *op, bool batchedAttention);
 
 } // namespace mlir::tfm
 

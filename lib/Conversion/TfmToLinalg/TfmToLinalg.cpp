@@ -29,7 +29,13 @@ static bool hasStaticAxes(Type type, ArrayRef<int64_t> axes) {
                        [&](int64_t axis) { return shaped.isDynamicDim(axis); });
 }
 
-bool mlir::tfm::supportsDynamicShapes(Operation *op) {
+/// True when the dimensions before the last two are static.
+static bool hasStaticBatch(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  return !ShapedType::isDynamicShape(shaped.getShape().drop_back(2));
+}
+
+bool mlir::tfm::supportsDynamicShapes(Operation *op, bool batchedAttention) {
   if (isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, AndOp, OrOp, XorOp,
           CompareOp, NegOp, ReluOp, AbsOp, NotOp, SinOp, CosOp, ExpOp, LogOp,
           SqrtOp, RsqrtOp, TanhOp, ErfOp, SigmoidOp, SiluOp, SwigluOp, GeluOp,
@@ -66,6 +72,40 @@ bool mlir::tfm::supportsDynamicShapes(Operation *op) {
   // Gathered rows (token ids of a run-time count) from a static table.
   if (auto gather = dyn_cast<GatherOp>(op))
     return gather.getInput().getType().hasStaticShape();
+  // Products of any M, N and K over a static batch.
+  if (auto matmul = dyn_cast<MatmulOp>(op))
+    return llvm::all_of(op->getOperandTypes(), hasStaticBatch) &&
+           hasStaticBatch(matmul.getType());
+  // Attention's tiled form over run-time query and key counts (the batch,
+  // heads, head size and cache size static); RoPE over a run-time
+  // sequence.
+  if (auto attention = dyn_cast<AttentionOp>(op)) {
+    auto staticExceptSequence = [](Value value) {
+      if (!value)
+        return true;
+      auto type = cast<RankedTensorType>(value.getType());
+      int64_t seqAxis = type.getRank() == 4 ? 2 : 1;
+      for (int64_t i = 0; i < type.getRank(); ++i)
+        if (i != seqAxis && type.isDynamicDim(i))
+          return false;
+      return true;
+    };
+    auto isStatic = [](Value value) {
+      return !value || cast<ShapedType>(value.getType()).hasStaticShape();
+    };
+    return !batchedAttention && staticExceptSequence(attention.getQuery()) &&
+           staticExceptSequence(attention.getKey()) &&
+           staticExceptSequence(attention.getValue()) &&
+           isStatic(attention.getPastKey()) &&
+           isStatic(attention.getPastValue());
+  }
+  if (auto rope = dyn_cast<RopeOp>(op)) {
+    RankedTensorType input = rope.getInput().getType();
+    auto cos = cast<RankedTensorType>(rope.getCos().getType());
+    return !input.isDynamicDim(input.getRank() - 1) &&
+           (input.getRank() != 4 || !input.isDynamicDim(1)) &&
+           !cos.isDynamicDim(cos.getRank() - 1);
+  }
   // Rows may be dynamic, never the features.
   if (isFloatLinear(op)) {
     auto input = cast<ShapedType>(op->getOperand(0).getType());
@@ -102,7 +142,7 @@ struct ConvertTfmToLinalgPass
     MLIRContext *ctx = &getContext();
     // Say at the op that its lowering needs static shapes, rather than
     // failing to legalize it.
-    WalkResult dynamic = getOperation().walk([](Operation *op) {
+    WalkResult dynamic = getOperation().walk([&](Operation *op) {
       if (!isa<TfmDialect>(op->getDialect()))
         return WalkResult::advance();
       auto isDynamic = [](Type type) {
@@ -111,7 +151,7 @@ struct ConvertTfmToLinalgPass
       };
       if ((llvm::any_of(op->getOperandTypes(), isDynamic) ||
            llvm::any_of(op->getResultTypes(), isDynamic)) &&
-          !supportsDynamicShapes(op)) {
+          !supportsDynamicShapes(op, attentionBatched)) {
         op->emitOpError("has a dynamic shape that its lowering does not "
                         "handle yet (fix the model's inputs with "
                         "--input-shape)");

@@ -194,3 +194,56 @@ func.func @expand(%x: tensor<1x?x1xf32>) -> tensor<1x?x16xf32> {
   %0 = tfm.expand %x : tensor<1x?x1xf32> -> tensor<1x?x16xf32>
   return %0 : tensor<1x?x16xf32>
 }
+
+// -----
+
+// Attention over a run-time number of queries and keys (its tiled form;
+// options as in the numerics test): blocks of 4 queries up to the last
+// multiple of 4, then one-query blocks, each with the new keys in whole
+// tiles of 8 up to the causal end's last multiple of 8, then one key at a
+// time. Every tile is static.
+// RUN: tfm-opt %s --convert-tfm-to-linalg="attention-query-block=4 attention-key-tile=8" --split-input-file | FileCheck %s --check-prefix=TILES
+// TILES-LABEL: func.func @attention_dynamic
+// TILES: %[[S:.*]] = tensor.dim %arg0, %c2 : tensor<1x2x?x16xf32>
+// TILES: %[[OUT:.*]] = tensor.empty(%[[S]]) : tensor<1x2x?x16xf32>
+// TILES: %[[BLOCKS:.*]] = arith.divui %[[S]], %c4
+// TILES: %[[WHOLE:.*]] = scf.forall ({{.*}}) in (1, 2, %[[BLOCKS]]) shared_outs(%{{.*}} = %[[OUT]])
+// TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 4, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<4x16xf32>
+// TILES: %[[TILED:.*]]:3 = scf.for %{{.*}} = %{{.*}} to %[[END:.*]] step %c8
+// TILES: tensor.extract_slice %arg1{{.*}} [1, 1, 8, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<8x16xf32>
+// TILES: scf.for %{{.*}} = %[[END]] to %{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %[[TILED]]#0, %{{.*}} = %[[TILED]]#1, %{{.*}} = %[[TILED]]#2)
+// TILES: tensor.extract_slice %arg1{{.*}} [1, 1, 1, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<1x16xf32>
+// TILES: tensor.parallel_insert_slice {{.*}} [1, 1, 4, 16] [1, 1, 1, 1] : tensor<4x16xf32> into tensor<1x2x?x16xf32>
+// TILES: scf.forall ({{.*}}) in (1, 2, %{{.*}}) shared_outs(%{{.*}} = %[[WHOLE]])
+// TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 1, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<1x16xf32>
+// TILES: tensor.parallel_insert_slice {{.*}} [1, 1, 1, 16] [1, 1, 1, 1] : tensor<1x16xf32> into tensor<1x2x?x16xf32>
+func.func @attention_dynamic(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %0 = tfm.attention %q, %k, %v heads = 2 kv_heads = 2 causal : (tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32>
+  return %0 : tensor<1x2x?x16xf32>
+}
+
+// -----
+
+// RoPE's halves are as long as the input's sequence.
+// CHECK-LABEL: func.func @rope_dynamic
+// CHECK: %[[S:.*]] = tensor.dim %{{.*}}, %c2 : tensor<1x2x?x16xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 2, %[[S]], 4] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<1x2x?x4xf32>
+// CHECK: tensor.empty(%[[S]]) : tensor<1x2x?x4xf32>
+func.func @rope_dynamic(%x: tensor<1x2x?x16xf32>, %c: tensor<?x4xf32>, %s: tensor<?x4xf32>) -> tensor<1x2x?x16xf32> {
+  %0 = tfm.rope %x, %c, %s : (tensor<1x2x?x16xf32>, tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<1x2x?x16xf32>
+  return %0 : tensor<1x2x?x16xf32>
+}
+
+// -----
+
+// Products with dynamic M, N and K over a static batch: sizes from the
+// operands.
+// CHECK-LABEL: func.func @matmul_dynamic
+// CHECK: %[[M:.*]] = tensor.dim %arg0, %c1 : tensor<1x?x64xf32>
+// CHECK: %[[N:.*]] = tensor.dim %arg1, %c2 : tensor<1x64x?xf32>
+// CHECK: tensor.empty(%[[M]], %[[N]]) : tensor<1x?x?xf32>
+// CHECK: linalg.batch_matmul
+func.func @matmul_dynamic(%a: tensor<1x?x64xf32>, %b: tensor<1x64x?xf32>) -> tensor<1x?x?xf32> {
+  %0 = tfm.matmul %a, %b : (tensor<1x?x64xf32>, tensor<1x64x?xf32>) -> tensor<1x?x?xf32>
+  return %0 : tensor<1x?x?xf32>
+}

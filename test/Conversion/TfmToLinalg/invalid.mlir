@@ -2,10 +2,10 @@
 
 // Ops whose lowering does not take dynamic dimensions yet say so (the
 // ones that do: dynamic.mlir).
-func.func @dynamic_matmul(%x: tensor<?x4xf32>, %y: tensor<4x4xf32>) -> tensor<?x4xf32> {
+func.func @dynamic_matmul_batch(%x: tensor<?x2x4xf32>, %y: tensor<?x4x4xf32>) -> tensor<?x2x4xf32> {
   // expected-error @+1 {{'tfm.matmul' op has a dynamic shape that its lowering does not handle yet}}
-  %0 = tfm.matmul %x, %y : (tensor<?x4xf32>, tensor<4x4xf32>) -> tensor<?x4xf32>
-  return %0 : tensor<?x4xf32>
+  %0 = tfm.matmul %x, %y : (tensor<?x2x4xf32>, tensor<?x4x4xf32>) -> tensor<?x2x4xf32>
+  return %0 : tensor<?x2x4xf32>
 }
 
 // -----
