@@ -165,7 +165,8 @@ def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
       quantized at run time, per token (each row of its last axis), into
       uint8 around a zero point of 128 with scale `max_k |x[..., k]| / 127`:
       `dequantize(quantize(x, s, 128), s, 128)` in one block of K along
-      the last axis. Products are then integer (u8 x s8 into i32);
+      the last axis (with dynamic rows: int8 without a zero point, the same
+      values less 128). Products are then integer (u8 x s8 into i32);
     * `w8a8-static`: weights as `int8-weights`; the input of each linear
       that carries a calibrated range `tfm.input_range = array<f32: lo,
       hi>` (set by `tfmc --calibrate`, which runs the fp32 model on sample

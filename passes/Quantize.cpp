@@ -360,16 +360,19 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         .getResult();
   }
 
-  /// `x` [..., K] through per-token uint8 quantization (w8a8-dynamic).
+  /// `x` [..., K] through per-token uint8 quantization (w8a8-dynamic). A
+  /// tensor with dynamic rows is quantized to int8 without a zero point
+  /// instead, the same values less 128 (its scale is max|x| / 127): a
+  /// zero-point constant would need its run-time shape. The integer product
+  /// reads either as uint8.
   static Value quantizeTokens(OpBuilder &builder, Location loc, Value x) {
     auto type = dyn_cast<RankedTensorType>(x.getType());
-    if (!type || !type.hasStaticShape() || type.getRank() < 1 ||
-        !type.getElementType().isF32())
+    if (!type || type.getRank() < 1 || !type.getElementType().isF32())
       return x;
     int64_t last = type.getRank() - 1;
     int64_t k = type.getDimSize(last);
     // An empty row has nothing to quantize (and no block size to give).
-    if (k == 0)
+    if (k == 0 || ShapedType::isDynamic(k))
       return x;
     Type f32 = type.getElementType();
     auto scalar = [&](float value) {
@@ -388,13 +391,20 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
                                     scalar(std::numeric_limits<float>::min())),
                       scalar(1.0f / 127.0f));
     auto scaleType = cast<RankedTensorType>(scale.getType());
+    IntegerAttr axis = builder.getI64IntegerAttr(last);
+    IntegerAttr blockSize = builder.getI64IntegerAttr(k);
+    if (!type.hasStaticShape()) {
+      Value quantized =
+          QuantizeOp::create(builder, loc, type.clone(builder.getI8Type()), x,
+                             scale, Value(), axis, blockSize);
+      return DequantizeOp::create(builder, loc, type, quantized, scale, Value(),
+                                  axis, blockSize);
+    }
     auto u8 = IntegerType::get(builder.getContext(), 8, IntegerType::Unsigned);
     Value zeroPoint = ConstantOp::create(
         builder, loc,
         DenseElementsAttr::get(scaleType.clone(u8),
                                APInt(8, 128, /*isSigned=*/false)));
-    IntegerAttr axis = builder.getI64IntegerAttr(last);
-    IntegerAttr blockSize = builder.getI64IntegerAttr(k);
     Value quantized = QuantizeOp::create(builder, loc, type.clone(u8), x, scale,
                                          zeroPoint, axis, blockSize);
     return DequantizeOp::create(builder, loc, type, quantized, scale, zeroPoint,

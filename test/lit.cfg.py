@@ -43,6 +43,8 @@ except OSError:
     host_flags = set()
 if {"avx512f", "avx512bw", "avx512vl"} <= host_flags:
     config.available_features.add("host-avx512")
+    if "avx512_vnni" in host_flags:
+        config.available_features.add("host-avx512-vnni")
 
 # The CUDA toolkit (compile only: no GPU is needed): its PTX assembler, and
 # libdevice, which the NVVM lowering links for math functions (found

@@ -126,6 +126,24 @@ func.func @kept(%x: tensor<3x2xf32>, %v: tensor<2x2xf32>) -> (tensor<3x2xf32>, t
 
 // -----
 
+// w8a8-dynamic over dynamic rows: the same scale, and int8 without a zero
+// point (the uint8 values less 128; a zero-point constant would need the
+// rows' run-time shape).
+// CHECK-LABEL: func.func @dynamic_rows
+// EXCLUDE-LABEL: func.func @dynamic_rows
+// W8A8-LABEL: func.func @dynamic_rows
+// W8A8: %[[S:.*]] = tfm.mul %{{.*}}, %{{.*}} : (tensor<?x1xf32>, tensor<f32>) -> tensor<?x1xf32>
+// W8A8: %[[Q:.*]] = tfm.quantize %arg0, %[[S]] {axis = 1 : i64, block_size = 4 : i64} : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xi8>
+// W8A8: %[[D:.*]] = tfm.dequantize %[[Q]], %[[S]] {axis = 1 : i64, block_size = 4 : i64} : (tensor<?x4xi8>, tensor<?x1xf32>) -> tensor<?x4xf32>
+// W8A8: tfm.linear %[[D]]
+func.func @dynamic_rows(%x: tensor<?x4xf32>) -> tensor<?x3xf32> {
+  %w = tfm.constant dense<[[127.0, -63.0, 0.0, 12.7], [0.0, 0.0, 0.0, 0.0], [-6.35, 1.0, 3.0, 0.1]]> : tensor<3x4xf32>
+  %y = tfm.linear %x, %w : (tensor<?x4xf32>, tensor<3x4xf32>) -> tensor<?x3xf32>
+  return %y : tensor<?x3xf32>
+}
+
+// -----
+
 // w8a8-dynamic on a linear over an empty K: the weight is quantized, the
 // input (rows of no elements) is left as it is.
 // CHECK-LABEL: func.func @empty_k

@@ -68,6 +68,26 @@ Value buildUnsignedSignedMultiplyAccumulate(OpBuilder &b, Location loc, Value a,
   return arith::AddIOp::create(b, loc, acc, product);
 }
 
+/// Sizes [rows of `rowsOf`, rest...]: a product's or epilogue's sizes, its
+/// rows (possibly dynamic) those of its left operand.
+SmallVector<OpFoldResult> rowSizes(OpBuilder &b, Location loc, Value rowsOf,
+                                   ArrayRef<int64_t> rest) {
+  SmallVector<OpFoldResult> sizes = {tensor::getMixedSize(b, loc, rowsOf, 0)};
+  llvm::append_range(sizes, getAsIndexOpFoldResult(b.getContext(), rest));
+  return sizes;
+}
+
+/// The first `n` columns of a [M, padded] product (its last panel's
+/// padding dropped), M possibly dynamic.
+Value sliceColumns(OpBuilder &b, Location loc, Value product, int64_t n) {
+  auto type = cast<RankedTensorType>(product.getType());
+  if (type.getDimSize(1) == n)
+    return product;
+  return tensor::ExtractSliceOp::create(
+      b, loc, product, {b.getIndexAttr(0), b.getIndexAttr(0)},
+      rowSizes(b, loc, product, {n}), {b.getIndexAttr(1), b.getIndexAttr(1)});
+}
+
 /// The body of a product: acc + lhs · rhs for one element of each.
 using MultiplyAccumulateFn = Value (*)(OpBuilder &, Location, Value, Value,
                                        Value);
@@ -428,10 +448,11 @@ std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
       });
   Value offset = createScalar(b, loc, i32, 128);
   if (!zeroPoint)
-    return {activations, createFilled(b, loc,
-                                      input.isPerRow ? ArrayRef<int64_t>{m}
-                                                     : ArrayRef<int64_t>{},
-                                      offset)};
+    return {activations,
+            createFilled(b, loc,
+                         input.isPerRow ? rowSizes(b, loc, activations, {})
+                                        : SmallVector<OpFoldResult>{},
+                         offset)};
   auto type = cast<RankedTensorType>(zeroPoint.getType());
   return {activations,
           buildElementwise(
@@ -621,7 +642,8 @@ Value buildIntegerPanelProduct(OpBuilder &b, Location loc, Value activations,
           });
     }
     Value input = reshapeTo(b, loc, activations, {m, k / group, group});
-    Value init = createFilled(b, loc, {m, p, w}, createScalar(b, loc, i32, 0));
+    Value init = createFilled(b, loc, rowSizes(b, loc, activations, {p, w}),
+                              createScalar(b, loc, i32, 0));
     Value product = buildDotGroupProduct(b, loc, input, weight, init,
                                          buildUnsignedSignedMultiplyAccumulate);
     return reshapeTo(b, loc, product, {m, p * w});
@@ -859,9 +881,7 @@ FailureOr<Value> buildBlockQuantizedLinear(OpBuilder &b, Location loc,
     inputShape.push_back(2);
   Value input = reshapeTo(b, loc, input2D, inputShape);
   Value result = buildPanelProduct(b, loc, input, dequantized, bias, f32);
-  if (panels * width != n)
-    result = extractStaticSlice(b, loc, result, {0, 0}, {m, n});
-  return result;
+  return sliceColumns(b, loc, result, n);
 }
 
 /// Σ_k a[m, k] - K·Za of the uint8 activations [M, K] (i32 [M]; Za the
@@ -875,7 +895,8 @@ Value buildRowTerms(OpBuilder &b, Location loc, Value activations,
   Value sums =
       buildGeneric(
           b, loc, activations,
-          createFilled(b, loc, {m}, createScalar(b, loc, i32, 0)),
+          createFilled(b, loc, rowSizes(b, loc, activations, {}),
+                       createScalar(b, loc, i32, 0)),
           {AffineMap::getMultiDimIdentityMap(2, ctx),
            AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx)},
           {utils::IteratorType::parallel, utils::IteratorType::reduction},
@@ -891,7 +912,7 @@ Value buildRowTerms(OpBuilder &b, Location loc, Value activations,
   Value kValue = createScalar(b, loc, i32, k);
   return buildGeneric(
              b, loc, ValueRange{sums, zeroPoint32},
-             createEmpty(b, loc, {m}, i32),
+             createEmpty(b, loc, rowSizes(b, loc, activations, {}), i32),
              {AffineMap::getMultiDimIdentityMap(1, ctx),
               isPerRow ? AffineMap::getMultiDimIdentityMap(1, ctx)
                        : AffineMap::get(1, 0, {}, ctx),
@@ -932,8 +953,7 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
     product = buildIntegerPanelProduct(rewriter, loc, activations, panels,
                                        weightBytes, int8Group);
     int64_t padded = cast<RankedTensorType>(product.getType()).getDimSize(1);
-    if (padded != n)
-      product = extractStaticSlice(rewriter, loc, product, {0, 0}, {m, n});
+    product = sliceColumns(rewriter, loc, product, n);
     if (!weightDequantize.isPerTensor()) {
       weightScale = reshapeTo(rewriter, loc, weightScale, {padded});
       if (padded != n)
@@ -941,10 +961,11 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
     }
   } else {
     Value weightT = arith::ConstantOp::create(rewriter, loc, quantizedT);
-    product = buildMatmul2D(rewriter, loc, activations, weightT,
-                            createFilled(rewriter, loc, {m, n},
-                                         createScalar(rewriter, loc, i32, 0)),
-                            buildUnsignedSignedMultiplyAccumulate);
+    product = buildMatmul2D(
+        rewriter, loc, activations, weightT,
+        createFilled(rewriter, loc, rowSizes(rewriter, loc, activations, {n}),
+                     createScalar(rewriter, loc, i32, 0)),
+        buildUnsignedSignedMultiplyAccumulate);
   }
 
   // The epilogue over (m, n).
@@ -999,7 +1020,9 @@ Value buildIntegerLinear(ConversionPatternRewriter &rewriter, Location loc,
   maps.push_back(identity);
   Type accType = rewriter.getF32Type();
   return buildGeneric(
-             rewriter, loc, inputs, createEmpty(rewriter, loc, {m, n}, accType),
+             rewriter, loc, inputs,
+             createEmpty(rewriter, loc, rowSizes(rewriter, loc, product, {n}),
+                         accType),
              maps,
              SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
              [&](OpBuilder &b, Location l,
@@ -1058,7 +1081,8 @@ FailureOr<Value> buildPairPanelProduct(OpBuilder &b, Location loc, Value input,
   Value weight = createGroupedPanels(b, loc, like, type, *bytes, 2, ".dot2");
   Value pairedInput = reshapeTo(b, loc, input, {m, pairs, 2});
   Value init =
-      buildPanelInit(b, loc, bias, b.getIndexAttr(m), p, w, b.getF32Type());
+      buildPanelInit(b, loc, bias, tensor::getMixedSize(b, loc, input, 0), p, w,
+                     b.getF32Type());
   Value product = buildDotGroupProduct(b, loc, pairedInput, weight, init,
                                        buildMultiplyAccumulate);
   return reshapeTo(b, loc, product, {m, p * w});
@@ -1095,9 +1119,7 @@ Value buildNarrowFloatLinear(ConversionPatternRewriter &rewriter, Location loc,
           weightAttr, weightType, bias);
     if (failed(result))
       result = buildPanelProduct(rewriter, loc, input2D, weight, bias, f32);
-    if (cast<RankedTensorType>(result->getType()).getDimSize(1) != n)
-      result = extractStaticSlice(rewriter, loc, *result, {0, 0}, {m, n});
-    return *result;
+    return sliceColumns(rewriter, loc, *result, n);
   }
   Value weightT;
   if (TypedAttr transposed =
@@ -1114,18 +1136,9 @@ Value buildNarrowFloatLinear(ConversionPatternRewriter &rewriter, Location loc,
   }
   return buildMatmul2D(
       rewriter, loc, input2D, weightT,
-      buildMatrixInit(rewriter, loc, bias, rewriter.getIndexAttr(m), n, f32));
+      buildMatrixInit(rewriter, loc, bias,
+                      tensor::getMixedSize(rewriter, loc, input2D, 0), n, f32));
 }
-
-} // namespace
-
-bool mlir::tfm::isFloatLinear(Operation *op) {
-  auto linear = dyn_cast<LinearOp>(op);
-  return linear && !linear.getWeight().getDefiningOp<DequantizeOp>() &&
-         !getNarrowFloatSource(linear.getWeight());
-}
-
-namespace {
 
 struct LinearOpLowering : OpConversionPattern<LinearOp> {
   LinearOpLowering(const TypeConverter &converter, MLIRContext *ctx,
@@ -1134,7 +1147,7 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
   LogicalResult
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    // Only a float linear's rows may be dynamic (supportsDynamicShapes).
+    // Rows may be dynamic (supportsDynamicShapes).
     auto type = cast<RankedTensorType>(op.getType());
     Location loc = op.getLoc();
     auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
@@ -1222,8 +1235,9 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
       Value scale = rewriter.getRemappedValue(quantized->dequantize.getScale());
       if (quantizedT) {
         Value weightT = arith::ConstantOp::create(rewriter, loc, quantizedT);
-        Value init = createFilled(rewriter, loc, {m, n},
-                                  createScalar(rewriter, loc, accType, 0));
+        Value init =
+            createFilled(rewriter, loc, rowSizes(rewriter, loc, input2D, {n}),
+                         createScalar(rewriter, loc, accType, 0));
         result = buildMatmul2D(rewriter, loc, input2D, weightT, init);
       } else {
         Value panels =
@@ -1231,8 +1245,7 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
         result = buildPanelProduct(rewriter, loc, input2D, panels,
                                    /*bias=*/Value(), accType);
         int64_t padded = cast<RankedTensorType>(result.getType()).getDimSize(1);
-        if (padded != n)
-          result = extractStaticSlice(rewriter, loc, result, {0, 0}, {m, n});
+        result = sliceColumns(rewriter, loc, result, n);
         if (!quantized->dequantize.isPerTensor()) {
           scale = reshapeTo(rewriter, loc, scale, {padded});
           if (padded != n)
@@ -1253,7 +1266,10 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
       maps.push_back(AffineMap::getMultiDimIdentityMap(2, ctx));
       result =
           buildGeneric(rewriter, loc, inputs,
-                       createEmpty(rewriter, loc, {m, n}, accType), maps,
+                       createEmpty(rewriter, loc,
+                                   rowSizes(rewriter, loc, result, {n}),
+                                   accType),
+                       maps,
                        SmallVector<utils::IteratorType>(
                            2, utils::IteratorType::parallel),
                        [&](OpBuilder &b, Location l,
@@ -1269,13 +1285,7 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
     } else if (op.hasPackedWeight()) {
       result = buildPanelProduct(rewriter, loc, input2D, adaptor.getWeight(),
                                  adaptor.getBias(), accType);
-      int64_t padded = cast<RankedTensorType>(result.getType()).getDimSize(1);
-      if (padded != n)
-        result = tensor::ExtractSliceOp::create(
-            rewriter, loc, result,
-            {rewriter.getIndexAttr(0), rewriter.getIndexAttr(0)},
-            {mSize, rewriter.getIndexAttr(n)},
-            {rewriter.getIndexAttr(1), rewriter.getIndexAttr(1)});
+      result = sliceColumns(rewriter, loc, result, n);
     } else {
       Value weightT =
           getTransposedWeight(rewriter, loc, op, adaptor.getWeight());

@@ -51,17 +51,13 @@ void populateDataMovementToLinalgPatterns(const TypeConverter &converter,
 void populateQuantizationToLinalgPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
 
-/// True for a linear by a float weight (not a dequantized or a widened
-/// narrow one), whose lowering also takes a dynamic number of rows.
-bool isFloatLinear(Operation *op);
-
 /// True when `op`'s lowering handles its dynamic dimensions: elementwise
 /// ops, norms over static trailing axes, softmax and reductions along
-/// static axes, float linears and products over a static batch, data
-/// movement whose sizes follow its operands', tiled attention (not
-/// `batchedAttention`) over run-time query and key counts, and RoPE. The
-/// conversion rejects a dynamically shaped op outside this set before it
-/// starts.
+/// static axes, linears and products over a static batch,
+/// (de)quantization, data movement whose sizes follow its operands', tiled
+/// attention (not `batchedAttention`) over run-time query and key counts,
+/// and RoPE. The conversion rejects a dynamically shaped op outside this set
+/// before it starts.
 bool supportsDynamicShapes(Operation *op, bool batchedAttention);
 
 } // namespace mlir::tfm

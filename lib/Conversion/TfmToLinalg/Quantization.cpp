@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -89,7 +90,9 @@ Value buildQuantizationGeneric(OpBuilder &b, OpTy op, Adaptor adaptor,
     maps.push_back(scaleMap);
   }
   maps.push_back(identity);
-  Value init = createEmpty(b, op.getLoc(), type.getShape(), elementType);
+  Value init = createEmpty(
+      b, op.getLoc(), tensor::getMixedSizes(b, op.getLoc(), adaptor.getInput()),
+      elementType);
   return buildGeneric(b, op.getLoc(), inputs, init, maps,
                       SmallVector<utils::IteratorType>(
                           rank, utils::IteratorType::parallel),
@@ -102,17 +105,17 @@ struct QuantizeOpLowering : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
-    Type originalInt = type->getElementType();
+    // Dynamic dimensions other than the quantization axis are read from the
+    // input (supportsDynamicShapes).
+    auto type = cast<RankedTensorType>(op.getType());
+    Type originalInt = type.getElementType();
     Type intType = toSignless(originalInt);
     auto [lowest, highest] = getQuantizedRange(cast<IntegerType>(originalInt));
     double low = lowest, high = highest;
     Type computeType = getComputeType(op.getInput().getType().getElementType());
     bool hasZeroPoint = static_cast<bool>(adaptor.getZeroPoint());
     Value result = buildQuantizationGeneric(
-        rewriter, op, adaptor, *type, intType,
+        rewriter, op, adaptor, type, intType,
         [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
           Value x = extendTo(b, l, args[0], computeType);
           Value scale = extendTo(b, l, args[1], computeType);
@@ -139,15 +142,13 @@ struct DequantizeOpLowering : OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
-    Type floatType = type->getElementType();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type floatType = type.getElementType();
     Type computeType = getComputeType(floatType);
     Type originalInt = op.getInput().getType().getElementType();
     bool hasZeroPoint = static_cast<bool>(adaptor.getZeroPoint());
     Value result = buildQuantizationGeneric(
-        rewriter, op, adaptor, *type, floatType,
+        rewriter, op, adaptor, type, floatType,
         [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
           Value v = intToFloat(b, l, args[0], originalInt, computeType);
           if (hasZeroPoint)

@@ -106,11 +106,21 @@ bool mlir::tfm::supportsDynamicShapes(Operation *op, bool batchedAttention) {
            (input.getRank() != 4 || !input.isDynamicDim(1)) &&
            !cos.isDynamicDim(cos.getRank() - 1);
   }
-  // Rows may be dynamic, never the features.
-  if (isFloatLinear(op)) {
-    auto input = cast<ShapedType>(op->getOperand(0).getType());
+  // A linear's rows may be dynamic, in every weight form (float, narrow,
+  // int8 with or without quantized activations, block-quantized), never
+  // its features.
+  if (auto linear = dyn_cast<LinearOp>(op)) {
+    RankedTensorType input = linear.getInput().getType();
     return !input.isDynamicDim(input.getRank() - 1) &&
-           cast<ShapedType>(op->getOperand(1).getType()).hasStaticShape();
+           linear.getWeight().getType().hasStaticShape();
+  }
+  // (De)quantization along a static axis.
+  if (isa<QuantizeOp, DequantizeOp>(op)) {
+    std::optional<int64_t> axis = isa<QuantizeOp>(op)
+                                      ? cast<QuantizeOp>(op).getAxis()
+                                      : cast<DequantizeOp>(op).getAxis();
+    return !axis ||
+           !cast<ShapedType>(op->getOperand(0).getType()).isDynamicDim(*axis);
   }
   return false;
 }
