@@ -132,6 +132,17 @@ Value extractTile(OpBuilder &b, Location loc, const HeadView &view, Value batch,
       getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
 }
 
+/// scale · q in the compute type `f`, rounded to the keys' element type
+/// (so that the scores' product has matching operands).
+Value scaleQuery(OpBuilder &b, Location loc, Value q, Type f, Type keyElement,
+                 double scale) {
+  Value scaled = arith::MulFOp::create(b, loc, extendTo(b, loc, q, f),
+                                       createScalar(b, loc, f, scale));
+  if (keyElement != f)
+    scaled = arith::TruncFOp::create(b, loc, keyElement, scaled);
+  return scaled;
+}
+
 /// The [cols, rows] transpose of a [rows, cols] tile.
 Value transposeTile(OpBuilder &b, Location loc, Value tile) {
   auto type = cast<RankedTensorType>(tile.getType());
@@ -324,13 +335,7 @@ Value lowerAttentionBatched(OpBuilder &b, Location loc, AttentionOp op,
                    {par, par, par, par},
                    [&](OpBuilder &nb, Location nl,
                        ValueRange args) -> SmallVector<Value> {
-                     Value scaled = arith::MulFOp::create(
-                         nb, nl, extendTo(nb, nl, args[0], f),
-                         createScalar(nb, nl, f, scale));
-                     if (keyElement != f)
-                       scaled =
-                           arith::TruncFOp::create(nb, nl, keyElement, scaled);
-                     return {scaled};
+                     return {scaleQuery(nb, nl, args[0], f, keyElement, scale)};
                    })
           .front();
 
@@ -545,8 +550,8 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
 
     // The result, in the operands' layout: [B, Hq, Sq, Dv] or
     // [B, Sq, Hq, Dv].
-    SmallVector<OpFoldResult> outSizes =
-        getAsIndexOpFoldResult(b.getContext(), {batch, heads, heads, dv});
+    SmallVector<OpFoldResult> outSizes(4, b.getIndexAttr(batch));
+    outSizes[3] = b.getIndexAttr(dv);
     outSizes[q.headAxis] = b.getIndexAttr(heads);
     outSizes[q.seqAxis] = getAsOpFoldResult(sqValue);
     HeadView out{createEmpty(b, loc, outSizes, elementType), q.headAxis,
@@ -607,13 +612,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                 {utils::IteratorType::parallel, utils::IteratorType::parallel},
                 [&](OpBuilder &nb, Location nl,
                     ValueRange args) -> SmallVector<Value> {
-                  Value scaled = arith::MulFOp::create(
-                      nb, nl, extendTo(nb, nl, args[0], f),
-                      createScalar(nb, nl, f, scale));
-                  if (keyElement != f)
-                    scaled =
-                        arith::TruncFOp::create(nb, nl, keyElement, scaled);
-                  return {scaled};
+                  return {scaleQuery(nb, nl, args[0], f, keyElement, scale)};
                 })
                 .front();
 
