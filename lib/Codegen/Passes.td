@@ -70,16 +70,20 @@ def BufferizePass : Pass<"tfm-bufferize", "ModuleOp"> {
 def PlanMemoryPass : Pass<"tfm-plan-memory", "ModuleOp"> {
   let summary = "Places intermediate buffers in one arena by liveness";
   let description = [{
-    Computes, for every statically shaped `memref.alloc` in the entry
-    block of an entry function (`tfm.entry`), the span of top-level
+    Computes, for every `memref.alloc` in the entry block of an entry
+    function (`tfm.entry`) that is statically shaped, or dynamically shaped
+    with an upper bound on each dynamic size (`ValueBoundsConstraintSet`,
+    as an `affine.min` with a constant gives), the span of top-level
     operations during which it or any view of it is used, then assigns
     64-byte aligned offsets in a single arena so that buffers whose spans
     overlap never overlap in memory (greedy, largest first, lowest fitting
     offset). Each allocation becomes a `memref.view` of a new leading
     `memref<Nxi8>` argument marked `tfm.arena`, and the function gets
-    `tfm.arena_size` = N. The caller provides the arena; allocations that
-    remain (nested in loops, or dynamically shaped) are left for the
-    deallocation pipeline.
+    `tfm.arena_size` = N; a bounded dynamic buffer takes the room of its
+    largest size and keeps its run-time sizes in the view. The caller
+    provides the arena; allocations that remain (nested in loops, or
+    dynamically shaped without a bound) are left for the deallocation
+    pipeline.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

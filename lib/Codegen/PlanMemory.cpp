@@ -5,7 +5,10 @@
 // operation that uses it or any value aliasing it (views, results of ops it
 // flows into). Placement is greedy best-fit by decreasing size, the
 // classic offline approach of TFLite's arena planner and XLA's heap
-// simulator: with static shapes every offset is known at compile time.
+// simulator: with static shapes every offset is known at compile time. A
+// dynamically shaped buffer takes the room of its largest size, known when
+// each dynamic dimension has an upper bound (a sequence length clamped to
+// the bound the model is compiled for): its offset stays static.
 // Buffers nothing reads (a product's tiles that its epilogue consumed in
 // registers) are erased first, with the stores into them.
 //
@@ -14,6 +17,7 @@
 #include "tfm/Codegen/Passes.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::tfm {
@@ -74,17 +78,35 @@ struct Buffer {
   int64_t offset = -1;
 };
 
-/// Byte size of a statically shaped identity-layout memref, or nullopt.
-std::optional<int64_t> getStaticByteSize(MemRefType type) {
-  if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+/// The most bytes `alloc` holds: its static size, or for a dynamically
+/// shaped one the size at the upper bound of each dynamic dimension
+/// (ValueBoundsConstraintSet: a sequence length clamped to the bound the
+/// model was compiled for). Nullopt for other layouts, element types, and
+/// dimensions without a bound.
+std::optional<int64_t> getMaxByteSize(memref::AllocOp alloc) {
+  MemRefType type = alloc.getType();
+  if (!type.getLayout().isIdentity())
     return std::nullopt;
   Type elementType = type.getElementType();
   if (!elementType.isIntOrFloat())
     return std::nullopt;
   // Sub-byte types (i1) occupy one byte per element.
-  int64_t elementBytes =
+  int64_t bytes =
       std::max<int64_t>(1, (elementType.getIntOrFloatBitWidth() + 7) / 8);
-  return type.getNumElements() * elementBytes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    int64_t size = type.getDimSize(dim);
+    if (ShapedType::isDynamic(size)) {
+      FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+          presburger::BoundType::UB, {alloc.getResult(), dim},
+          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      if (failed(bound) || *bound < 0)
+        return std::nullopt;
+      size = *bound;
+    }
+    if (llvm::MulOverflow(bytes, size, bytes))
+      return std::nullopt;
+  }
+  return bytes;
 }
 
 /// The last top-level position at which `root` or an alias of it is used,
@@ -175,7 +197,7 @@ struct PlanMemoryPass : public tfm::impl::PlanMemoryPassBase<PlanMemoryPass> {
 
     SmallVector<Buffer> buffers;
     for (auto alloc : entry.getOps<memref::AllocOp>()) {
-      std::optional<int64_t> size = getStaticByteSize(alloc.getType());
+      std::optional<int64_t> size = getMaxByteSize(alloc);
       if (!size)
         continue;
       std::optional<int64_t> last =
@@ -206,7 +228,7 @@ struct PlanMemoryPass : public tfm::impl::PlanMemoryPassBase<PlanMemoryPass> {
                                                     buffer.offset);
       Value view = memref::ViewOp::create(b, buffer.alloc.getLoc(),
                                           buffer.alloc.getType(), arena, offset,
-                                          ValueRange{});
+                                          buffer.alloc.getDynamicSizes());
       buffer.alloc.getResult().replaceAllUsesWith(view);
       buffer.alloc.erase();
     }

@@ -111,3 +111,45 @@ func.func @write_only(%x: vector<2x4xf32>) -> f32 attributes {tfm.entry} {
   %v = memref.load %live[%c0] : memref<4xf32>
   return %v : f32
 }
+
+// -----
+
+// A dynamically shaped buffer whose rows are clamped to 256 (as a
+// sequence length is to the bound a model is compiled for) takes the room
+// of 256 rows, 64 KiB, and keeps its run-time rows in its view; %b, live
+// with it, sits after it. A buffer whose rows have no bound stays an
+// allocation.
+// CHECK-LABEL: func.func @bounded_rows
+// CHECK-SAME: (%[[ARENA:.*]]: memref<66560xi8> {tfm.arena}, %[[N:.*]]: index
+// CHECK-SAME: tfm.arena_size = 66560 : i64
+// CHECK: %[[S:.*]] = affine.min
+// CHECK: memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][%[[S]]] : memref<66560xi8> to memref<?x64xf32>
+// CHECK: memref.view %[[ARENA]][%c65536{{(_[0-9]+)?}}][] : memref<66560xi8> to memref<256xf32>
+// CHECK: memref.alloc(%[[N]]) {alignment = 64 : i64} : memref<?x64xf32>
+#map = affine_map<()[s0] -> (s0, 256)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+func.func @bounded_rows(%n: index, %x: memref<256xf32>, %y: memref<256xf32>) attributes {tfm.entry} {
+  %s = affine.min #map()[%n]
+  %a = memref.alloc(%s) {alignment = 64 : i64} : memref<?x64xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<256xf32>
+  linalg.generic {indexing_maps = [#row, #id2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<256xf32>) outs(%a : memref<?x64xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    linalg.yield %i : f32
+  }
+  linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]} ins(%a : memref<?x64xf32>) outs(%b : memref<256xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    linalg.yield %i : f32
+  }
+  %c = memref.alloc(%n) {alignment = 64 : i64} : memref<?x64xf32>
+  linalg.generic {indexing_maps = [#row, #id2], iterator_types = ["parallel", "parallel"]} ins(%b : memref<256xf32>) outs(%c : memref<?x64xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    linalg.yield %i : f32
+  }
+  linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]} ins(%c : memref<?x64xf32>) outs(%y : memref<256xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    linalg.yield %i : f32
+  }
+  memref.dealloc %c : memref<?x64xf32>
+  return
+}
