@@ -203,11 +203,12 @@ bool isCausalCondition(Value cond, int64_t sq, int64_t skv) {
       sq, skv, [&](int64_t i, int64_t j) { return values[i * skv + j]; });
 }
 
-/// True when `mask` is a static tensor of `elementType` that broadcasts to
-/// the `scores` shape [B, H, Sq, Skv].
+/// True when `mask` is a tensor of `elementType` that broadcasts to the
+/// `scores` shape [B, H, Sq, Skv] (its dynamic dimensions those of a
+/// run-time sequence).
 bool isMaskFor(Value mask, ArrayRef<int64_t> scores, Type elementType) {
   auto type = cast<RankedTensorType>(mask.getType());
-  return type.getElementType() == elementType && type.hasStaticShape() &&
+  return type.getElementType() == elementType &&
          broadcastsTo(type.getShape(), scores);
 }
 
@@ -277,7 +278,9 @@ struct FuseScaledDotProductAttention : OpRewritePattern<MatmulOp> {
     int64_t hkv = key ? cast<RankedTensorType>(key.getType()).getDimSize(1)
                       : ktType.getDimSize(1);
     int64_t skv = ktType.getDimSize(3);
-    if (!qType.hasStaticShape() || !ktType.hasStaticShape() ||
+    // The query and key counts may be dynamic (a run-time sequence length);
+    // the batch, heads and head size are static.
+    if (llvm::any_of(ArrayRef<int64_t>{b, h, d, hkv}, ShapedType::isDynamic) ||
         ktType.getDimSize(0) != b || ktType.getDimSize(2) != d ||
         vType.getDimSize(0) != b || vType.getDimSize(1) != hkv ||
         vType.getDimSize(2) != skv || hkv <= 0 || h % hkv != 0 ||

@@ -136,3 +136,43 @@ func.func @anti_causal_mask(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %
   %o = tfm.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32>
   return %o : tensor<1x2x3x8xf32>
 }
+
+// -----
+
+// The same over a run-time sequence length: the batch, heads and head size
+// are static, the query and key counts dynamic (as is the padding mask's
+// key dimension).
+// CHECK-LABEL: func.func @bert_dynamic_sequence
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x?x16xf32>, %[[K:.*]]: tensor<1x?x16xf32>, %[[V:.*]]: tensor<1x?x16xf32>, %[[M:.*]]: tensor<1x1x1x?xf32>)
+// CHECK-NEXT: %[[O:.*]] = tfm.attention %[[Q]], %[[K]], %[[V]] mask(%[[M]]) heads = 2 kv_heads = 2 scale = 0.353553385 : (tensor<1x?x16xf32>, tensor<1x?x16xf32>, tensor<1x?x16xf32>, tensor<1x1x1x?xf32>) -> tensor<1x?x16xf32>
+// CHECK-NEXT: return %[[O]]
+func.func @bert_dynamic_sequence(%q: tensor<1x?x16xf32>, %k: tensor<1x?x16xf32>, %v: tensor<1x?x16xf32>, %mask: tensor<1x1x1x?xf32>) -> tensor<1x?x16xf32> {
+  %sqrt_d = tfm.constant dense<2.82842708> : tensor<f32>
+  %q0 = tfm.reshape %q : tensor<1x?x16xf32> -> tensor<1x?x2x8xf32>
+  %q1 = tfm.transpose %q0 perm = [0, 2, 1, 3] : tensor<1x?x2x8xf32> -> tensor<1x2x?x8xf32>
+  %k0 = tfm.reshape %k : tensor<1x?x16xf32> -> tensor<1x?x2x8xf32>
+  %kt = tfm.transpose %k0 perm = [0, 2, 3, 1] : tensor<1x?x2x8xf32> -> tensor<1x2x8x?xf32>
+  %v0 = tfm.reshape %v : tensor<1x?x16xf32> -> tensor<1x?x2x8xf32>
+  %v1 = tfm.transpose %v0 perm = [0, 2, 1, 3] : tensor<1x?x2x8xf32> -> tensor<1x2x?x8xf32>
+  %s = tfm.matmul %q1, %kt : (tensor<1x2x?x8xf32>, tensor<1x2x8x?xf32>) -> tensor<1x2x?x?xf32>
+  %s1 = tfm.div %s, %sqrt_d : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %s2 = tfm.add %s1, %mask : (tensor<1x2x?x?xf32>, tensor<1x1x1x?xf32>) -> tensor<1x2x?x?xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x?x?xf32>
+  %o = tfm.matmul %p, %v1 : (tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>
+  %o1 = tfm.transpose %o perm = [0, 2, 1, 3] : tensor<1x2x?x8xf32> -> tensor<1x?x2x8xf32>
+  %o2 = tfm.reshape %o1 : tensor<1x?x2x8xf32> -> tensor<1x?x16xf32>
+  return %o2 : tensor<1x?x16xf32>
+}
+
+// -----
+
+// A dynamic head count is not fused (the attention op's heads are static).
+// CHECK-LABEL: func.func @dynamic_heads
+// CHECK: tfm.softmax
+// CHECK-NOT: tfm.attention
+func.func @dynamic_heads(%q: tensor<1x?x4x8xf32>, %kt: tensor<1x?x8x4xf32>, %v: tensor<1x?x4x8xf32>) -> tensor<1x?x4x8xf32> {
+  %s = tfm.matmul %q, %kt : (tensor<1x?x4x8xf32>, tensor<1x?x8x4xf32>) -> tensor<1x?x4x4xf32>
+  %p = tfm.softmax %s axis = 3 : tensor<1x?x4x4xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x?x4x4xf32>, tensor<1x?x4x8xf32>) -> tensor<1x?x4x8xf32>
+  return %o : tensor<1x?x4x8xf32>
+}

@@ -145,3 +145,19 @@ func.func @scale_quantized_weight(%x: tensor<2x4xf32>, %q: tensor<3x4xi8>, %s: t
   %1 = tfm.mul %0, %c : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
   return %1 : tensor<2x3xf32>
 }
+
+// -----
+
+// Over dynamic rows: the same linear with its epilogue.
+// CHECK-LABEL: func.func @mlp_block_dynamic_rows
+// CHECK: tfm.linear %arg0, %{{.*}}, %{{.*}} residual(%arg1) activation = gelu : (tensor<2x?x2xf32>, tensor<3x2xf32>, tensor<3xf32>, tensor<2x?x3xf32>) -> tensor<2x?x3xf32>
+// CHECK-NOT: tfm.matmul
+func.func @mlp_block_dynamic_rows(%x: tensor<2x?x2xf32>, %r: tensor<2x?x3xf32>) -> tensor<2x?x3xf32> {
+  %w = tfm.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %b = tfm.constant dense<[[0.1, 0.2, 0.3]]> : tensor<1x3xf32>
+  %0 = tfm.matmul %x, %w : (tensor<2x?x2xf32>, tensor<2x3xf32>) -> tensor<2x?x3xf32>
+  %1 = tfm.add %b, %0 : (tensor<1x3xf32>, tensor<2x?x3xf32>) -> tensor<2x?x3xf32>
+  %2 = tfm.gelu %1 : tensor<2x?x3xf32>
+  %3 = tfm.add %r, %2 : (tensor<2x?x3xf32>, tensor<2x?x3xf32>) -> tensor<2x?x3xf32>
+  return %3 : tensor<2x?x3xf32>
+}

@@ -145,3 +145,24 @@ func.func @affine_defined_later(%x: tensor<2x4xf32>, %g: tensor<1x4xf32>, %b: te
   %2 = tfm.add %1, %b2 : (tensor<2x4xf32>, tensor<1x4xf32>) -> tensor<2x4xf32>
   return %2 : tensor<2x4xf32>
 }
+
+// -----
+
+// Over dynamic rows (a run-time sequence length).
+// CHECK-LABEL: func.func @layer_norm_dynamic_rows
+// CHECK-NEXT: %[[Y:.*]] = tfm.layer_norm %arg0 scale(%arg1) bias(%arg2) axes = [1] epsilon = {{.*}} : (tensor<?x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @layer_norm_dynamic_rows(%x: tensor<?x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %m = tfm.reduce_mean %x axes = [1] keepdims : (tensor<?x8xf32>) -> tensor<?x1xf32>
+  %d = tfm.sub %x, %m : (tensor<?x8xf32>, tensor<?x1xf32>) -> tensor<?x8xf32>
+  %p = tfm.pow %d, %two : (tensor<?x8xf32>, tensor<f32>) -> tensor<?x8xf32>
+  %v = tfm.reduce_mean %p axes = [1] keepdims : (tensor<?x8xf32>) -> tensor<?x1xf32>
+  %a = tfm.add %v, %eps : (tensor<?x1xf32>, tensor<f32>) -> tensor<?x1xf32>
+  %s = tfm.sqrt %a : tensor<?x1xf32>
+  %n = tfm.div %d, %s : (tensor<?x8xf32>, tensor<?x1xf32>) -> tensor<?x8xf32>
+  %y0 = tfm.mul %n, %g : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  %y = tfm.add %y0, %b : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}

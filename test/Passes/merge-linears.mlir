@@ -172,3 +172,22 @@ func.func @quantized_and_float(%x: tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<
   %b = tfm.linear %x, %w2 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x2xf32>
   return %a, %b : tensor<2x2xf32>, tensor<2x2xf32>
 }
+
+// -----
+
+// Over dynamic rows: one product of the concatenated weights, split.
+// CHECK-LABEL: func.func @qkv_dynamic_rows
+// CHECK: %[[Y:.*]] = tfm.linear %arg0, %{{.*}}, %{{.*}} : (tensor<?x4xf32>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+// CHECK: tfm.split %[[Y]] axis = 1 : tensor<?x8xf32> -> tensor<?x4xf32>, tensor<?x2xf32>, tensor<?x2xf32>
+func.func @qkv_dynamic_rows(%x: tensor<?x4xf32>) -> (tensor<?x4xf32>, tensor<?x2xf32>, tensor<?x2xf32>) {
+  %wq = tfm.constant dense<1.0> : tensor<4x4xf32>
+  %wk = tfm.constant dense<2.0> : tensor<2x4xf32>
+  %wv = tfm.constant dense<3.0> : tensor<2x4xf32>
+  %bq = tfm.constant dense<0.1> : tensor<4xf32>
+  %bk = tfm.constant dense<0.2> : tensor<2xf32>
+  %bv = tfm.constant dense<0.3> : tensor<2xf32>
+  %q = tfm.linear %x, %wq, %bq : (tensor<?x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+  %k = tfm.linear %x, %wk, %bk : (tensor<?x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+  %v = tfm.linear %x, %wv, %bv : (tensor<?x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+  return %q, %k, %v : tensor<?x4xf32>, tensor<?x2xf32>, tensor<?x2xf32>
+}
