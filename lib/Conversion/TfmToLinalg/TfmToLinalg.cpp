@@ -22,6 +22,30 @@ TfmToLinalgTypeConverter::TfmToLinalgTypeConverter() {
   addConversion([](Type type) { return lowering::toSignless(type); });
 }
 
+/// True when a result of `op` has a dynamic dimension that its operands
+/// determine: a declared result type less static than the inferred one,
+/// or a dynamic result of static operands.
+static bool hasLooseResultType(Operation *op) {
+  auto isDynamic = [](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    return shaped && !shaped.hasStaticShape();
+  };
+  if (!llvm::any_of(op->getResultTypes(), isDynamic))
+    return false;
+  if (llvm::none_of(op->getOperandTypes(), isDynamic))
+    return true;
+  auto infer = dyn_cast<InferTypeOpInterface>(op);
+  if (!infer)
+    return false;
+  SmallVector<Type> inferred;
+  if (failed(infer.inferReturnTypes(
+          op->getContext(), op->getLoc(), op->getOperands(),
+          op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
+          op->getRegions(), inferred)))
+    return false;
+  return TypeRange(inferred) != op->getResultTypes();
+}
+
 /// True when none of `type`'s dimensions at `axes` is dynamic.
 static bool hasStaticAxes(Type type, ArrayRef<int64_t> axes) {
   auto shaped = cast<ShapedType>(type);
@@ -109,9 +133,11 @@ bool mlir::tfm::supportsDynamicShapes(Operation *op, bool batchedAttention) {
   // A linear's rows may be dynamic, in every weight form (float, narrow,
   // int8 with or without quantized activations, block-quantized), never
   // its features.
+  // (The rows fold into one dimension and back: one of them dynamic.)
   if (auto linear = dyn_cast<LinearOp>(op)) {
     RankedTensorType input = linear.getInput().getType();
     return !input.isDynamicDim(input.getRank() - 1) &&
+           input.getNumDynamicDims() <= 1 &&
            linear.getWeight().getType().hasStaticShape();
   }
   // (De)quantization along a static axis.
@@ -165,6 +191,13 @@ struct ConvertTfmToLinalgPass
         op->emitOpError("has a dynamic shape that its lowering does not "
                         "handle yet (fix the model's inputs with "
                         "--input-shape)");
+        return WalkResult::interrupt();
+      }
+      // Lowerings read a dynamic result size from an operand: a result
+      // declared less static than its operands make it has none to read.
+      if (hasLooseResultType(op)) {
+        op->emitOpError("declares a dynamic result dimension that its "
+                        "operands fix (run tfm-refine-shapes first)");
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

@@ -70,3 +70,40 @@ func.func @dynamic_slice(%x: tensor<?x4xf32>) -> tensor<2x4xf32> {
   %0 = tfm.slice %x starts = [0, 0] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// A result declared dynamic where its operands fix the size: no operand to
+// read the size from (tfm-refine-shapes makes it static first).
+func.func @loose_result(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'tfm.add' op declares a dynamic result dimension that its operands fix (run tfm-refine-shapes first)}}
+  %0 = tfm.add %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @loose_broadcast(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{'tfm.mul' op declares a dynamic result dimension that its operands fix (run tfm-refine-shapes first)}}
+  %0 = tfm.mul %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @loose_cast(%a: tensor<4xf32>) -> tensor<?xf16> {
+  // expected-error @+1 {{'tfm.cast' op declares a dynamic result dimension that its operands fix (run tfm-refine-shapes first)}}
+  %0 = tfm.cast %a : tensor<4xf32> to tensor<?xf16>
+  return %0 : tensor<?xf16>
+}
+
+// -----
+
+// A linear folds its rows into one dimension and back: one of them may be
+// dynamic.
+func.func @dynamic_linear_two_row_dims(%x: tensor<?x?x4xf32>) -> tensor<?x?x3xf32> {
+  %w = tfm.constant dense<0.5> : tensor<3x4xf32>
+  // expected-error @+1 {{'tfm.linear' op has a dynamic shape that its lowering does not handle yet}}
+  %0 = tfm.linear %x, %w : (tensor<?x?x4xf32>, tensor<3x4xf32>) -> tensor<?x?x3xf32>
+  return %0 : tensor<?x?x3xf32>
+}
