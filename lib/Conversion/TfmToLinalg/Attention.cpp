@@ -895,8 +895,11 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       Value wholeBlocks = arith::DivUIOp::create(b, loc, sqValue, bqValue);
       Value wholeEnd = arith::MulIOp::create(b, loc, wholeBlocks, bqValue);
       result = buildBlocks(bq, 1, wholeBlocks, Value(), out.value);
+      // One-query blocks group a key/value head's query heads, as the
+      // static decode does (a decode step is all remainder).
       result = buildBlocks(
-          1, 1, arith::SubIOp::create(b, loc, sqValue, wholeEnd).getResult(),
+          1, group,
+          arith::SubIOp::create(b, loc, sqValue, wholeEnd).getResult(),
           wholeEnd, result);
     }
     rewriter.replaceOp(op, reshapeTo(b, loc, result, resultType.getShape()));

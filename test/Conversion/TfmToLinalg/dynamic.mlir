@@ -247,3 +247,18 @@ func.func @matmul_dynamic(%a: tensor<1x?x64xf32>, %b: tensor<1x64x?xf32>) -> ten
   %0 = tfm.matmul %a, %b : (tensor<1x?x64xf32>, tensor<1x64x?xf32>) -> tensor<1x?x?xf32>
   return %0 : tensor<1x?x?xf32>
 }
+
+// -----
+
+// With grouped queries the one-query blocks hold a key/value head's two
+// query heads (rows [2, 16]), as the static decode's do: a decode step
+// over a dynamic sequence is all such blocks.
+// TILES-LABEL: func.func @attention_dynamic_gqa
+// TILES: scf.forall ({{.*}}) in (1, 2, %{{.*}})
+// TILES: scf.forall ({{.*}}) in (1, 1, %{{.*}})
+// TILES: tensor.extract_slice %arg0{{.*}} [1, 2, 1, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<2x16xf32>
+// TILES: tensor.parallel_insert_slice {{.*}} [1, 2, 1, 16] [1, 1, 1, 1] : tensor<2x16xf32> into tensor<1x2x?x16xf32>
+func.func @attention_dynamic_gqa(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %0 = tfm.attention %q, %k, %v heads = 2 kv_heads = 1 causal : (tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>) -> tensor<1x2x?x16xf32>
+  return %0 : tensor<1x2x?x16xf32>
+}
