@@ -668,3 +668,29 @@ func.func @innermost_dynamic(%x: tensor<2x?xf32>) -> tensor<2x?xf32> {
   } -> tensor<2x?xf32>
   return %r : tensor<2x?xf32>
 }
+
+// -----
+
+// A row reduction over dynamic rows walks them one at a time, each row
+// split into 32 lanes that accumulate elementwise (as static rows are)
+// and one horizontal reduction per row.
+// CHECK-LABEL: func.func @row_sums_dynamic
+// CHECK: scf.for %[[ROW:.*]] = %c0 to %{{.*}} step %c1
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [1, 2, 32] : tensor<1x64xf32> into tensor<1x2x32xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}}, %{{.*}}) -> (tensor<1x32xf32>, vector<1x32xf32>)
+// CHECK: arith.addf %{{.*}} : vector<1x32xf32>
+// CHECK: vector.multi_reduction <add>, %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
+// CHECK-NOT: linalg.
+func.func @row_sums_dynamic(%x: tensor<?x64xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<?x64xf32>) outs(%f : tensor<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}

@@ -389,12 +389,13 @@ std::optional<unsigned> getTransposedReadLoop(linalg::LinalgOp op) {
 constexpr int64_t kReductionLanes = 32;
 
 /// An op reducing its innermost loop only (a norm's statistics), long
-/// enough to be split into kReductionLanes partial results.
+/// enough to be split into kReductionLanes partial results. Its rows may
+/// be dynamic (runOnOperation walks them first).
 bool isInnermostRowReduction(linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ranges.empty() || op.getNumReductionLoops() != 1 ||
       op.getNumDpsInits() != 1 || isaContractionOpInterface(op) ||
-      op.hasIndexSemantics() || llvm::any_of(ranges, ShapedType::isDynamic))
+      op.hasIndexSemantics() || ShapedType::isDynamic(ranges.back()))
     return false;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   if (iterators.back() != utils::IteratorType::reduction)
@@ -1267,8 +1268,24 @@ void TileAndVectorizePass::runOnOperation() {
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
       if (isInnermostRowReduction(linalgOp))
         reductions.push_back(linalgOp);
-  for (linalg::LinalgOp op : reductions)
+  for (linalg::LinalgOp op : reductions) {
+    // Over dynamic rows, one row at a time: linalg::splitReduction would
+    // size its partial results statically (an empty tensor without its
+    // dynamic sizes).
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (llvm::any_of(ranges, ShapedType::isDynamic)) {
+      SmallVector<int64_t> steps =
+          llvm::map_to_vector(ranges, [](int64_t range) -> int64_t {
+            return ShapedType::isDynamic(range);
+          });
+      FailureOr<scf::SCFTilingResult> rows =
+          tileAndReplace(rewriter, op, steps, "walk a reduction's rows");
+      if (failed(rows))
+        return signalPassFailure();
+      op = cast<linalg::LinalgOp>(rows->tiledOps.front());
+    }
     splitRowReduction(rewriter, op);
+  }
 
   //    An epilogue reads its product directly: a collapse of the product's
   //    result between them is folded by expanding the epilogue.
