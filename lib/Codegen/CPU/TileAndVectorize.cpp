@@ -1226,6 +1226,9 @@ void TileAndVectorizePass::runOnOperation() {
   if (failed(tfm::checkVectorBits(func, "tfm-cpu-tile-and-vectorize",
                                   vectorBits)))
     return signalPassFailure();
+  // A declaration has no ops to tile.
+  if (func.isExternal())
+    return;
 
   // 0. An op that iterates over nothing leaves its outputs as they are:
   //    its results are its inits (tiling cannot divide an empty range).
