@@ -5,7 +5,8 @@
 # against the GEMM rate; tfmc's quantized linears (int8 weights, W8A8)
 # against its fp32 ones and the measured vpdpbusd peak; GPT-2 small's
 # decode step (tfm_model_generate) against ONNX Runtime's and the machine's
-# read bandwidth; then the
+# read bandwidth; a GPT-2 block compiled with a dynamic sequence length
+# against static compilations (dynamic_bench.py); then the
 # fork/join cost of a parallel loop under libomp and under a plain thread
 # pool (the measurement behind the choice of OpenMP, docs/architecture.md).
 # Options pass through to run_bench.py.
@@ -25,6 +26,10 @@ echo "quantized linears against fp32 ones (tfmc --quantize=int8-weights, w8a8-dy
 echo
 echo "GPT-2 small decode against ONNX Runtime and the memory-bandwidth limit:"
 /usr/bin/python3 "$root/bench/generate_bench.py"
+
+echo
+echo "a decoder block compiled once for any sequence length against static compilations:"
+/usr/bin/python3 "$root/bench/dynamic_bench.py"
 
 echo
 echo "fork/join cost of one parallel loop:"
