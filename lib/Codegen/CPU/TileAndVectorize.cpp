@@ -459,18 +459,19 @@ bool isWeightDequantizer(Operation *op) {
   });
 }
 
-/// Whether `op` is an epilogue of the (statically shaped) product result
-/// `product`: an all-parallel generic with one result reading `product`
-/// with an identity map (the dequantize, activation and residual the
-/// conversion puts after a product). An epilogue is computed in the
-/// product's tiles, from its accumulators, instead of in a pass of its own
-/// over the stored product.
+/// Whether `op` is an epilogue of the product result `product`: an
+/// all-parallel generic with one result reading `product` with an identity
+/// map (the dequantize, activation and residual the conversion puts after
+/// a product). An epilogue is computed in the product's tiles, from its
+/// accumulators, instead of in a pass of its own over the stored product.
+/// Over dynamic rows it shares the product's thread tiles; the product's
+/// split into whole and one-row register tiles leaves it a pass over the
+/// thread's tile.
 bool isEpilogueOf(Operation *op, Value product) {
   auto generic = dyn_cast<linalg::GenericOp>(op);
   if (!generic || generic->getNumResults() != 1 ||
       generic.getNumParallelLoops() != generic.getNumLoops() ||
-      !generic.hasPureTensorSemantics() ||
-      !cast<ShapedType>(product.getType()).hasStaticShape())
+      !generic.hasPureTensorSemantics())
     return false;
   return llvm::any_of(generic.getDpsInputOperands(), [&](OpOperand *input) {
     return input->get() == product &&
