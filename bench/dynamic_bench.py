@@ -157,10 +157,14 @@ def main():
              f"num-threads={args.threads} vector-bits={bits}", "-o", vec],
             check=True)
         buf = os.path.join(tmp, "buf.mlir")
+        # CSE and canonicalization drop the copies of a buffer onto itself
+        # that bufferizing the tiles' insert_slice chains leaves, as the
+        # CPU pipeline's bufferized phase does.
         subprocess.run(
             [tfm_opt, vec, "--one-shot-bufferize=bufferize-function-boundaries "
              "function-boundary-type-conversion=identity-layout-map "
-             "allow-return-allocs-from-loops", "-o", buf], check=True)
+             "allow-return-allocs-from-loops", "--cse", "--canonicalize",
+             "-o", buf], check=True)
         low = os.path.join(tmp, "llvm.mlir")
         subprocess.run([tfm_opt, buf, f"--tfm-cpu-llvm=vector-bits={bits}",
                         "-o", low], check=True)
