@@ -608,12 +608,16 @@ func.func @product_epilogue(%x: tensor<64x64xf32>, %w: tensor<4x64x16xf32>, %s: 
 // Dynamic rows: N splits over the threads as before; inside, the rows are
 // 6-row register tiles up to the last multiple of 6 (each tile whole: no
 // minimum, no peeled remainder) and then one-row tiles, both with K
-// innermost and the accumulators in registers.
+// innermost and the accumulators in registers. The zero fill is fused into
+// each register tile, as for static rows (the tiling's size queries of the
+// filled tensor do not keep it a pass of its own).
 // CHECK-LABEL: func.func @matmul_dynamic_rows
+// CHECK-NOT: scf.for
 // CHECK: scf.forall (%{{.*}}) = (0) to (64) step (32)
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c6
 // CHECK-NOT: affine.min
 // CHECK: tensor.extract_slice %{{.*}} [6, 16] [1, 1] : tensor<?x32xf32> to tensor<6x16xf32>
+// CHECK: vector.transfer_write %{{.*}} : vector<6x16xf32>, tensor<6x16xf32>
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}}, %{{.*}}) -> (tensor<6x16xf32>, vector<6x16xf32>)
 // CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1

@@ -353,10 +353,27 @@ bool hasBooleanOperand(linalg::LinalgOp op) {
 /// initialize the output, and it can be computed tile by tile with it.
 bool isInitializer(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || op->getNumResults() != 1 || !op->hasOneUse())
+  if (!linalgOp || op->getNumResults() != 1 ||
+      llvm::count_if(op->getUsers(), [](Operation *user) {
+        return !isa<tensor::DimOp>(user);
+      }) != 1)
     return false;
   return isa<linalg::FillOp>(op) ||
          linalgOp.getNumParallelLoops() == linalgOp.getNumLoops();
+}
+
+/// Points the size queries (tensor.dim) of an initializer's result at its
+/// destination, which has the same sizes: tiling a consumer over a dynamic
+/// dimension reads them, and the initializer must be left with one use to
+/// be fused and erased.
+void redirectSizeQueries(RewriterBase &rewriter, Operation *initializer) {
+  Value dest = cast<DestinationStyleOpInterface>(initializer)
+                   .getDpsInitsMutable()[0]
+                   .get();
+  for (OpOperand &use :
+       llvm::make_early_inc_range(initializer->getResult(0).getUses()))
+    if (auto dim = dyn_cast<tensor::DimOp>(use.getOwner()))
+      rewriter.modifyOpInPlace(dim, [&] { use.set(dest); });
 }
 
 /// An initializer used as the output of a linalg op in its block, which
@@ -697,6 +714,7 @@ void fuseInitializers(RewriterBase &rewriter, linalg::LinalgOp tiled,
     if (!producer || !isInitializer(producer) ||
         producer->getBlock() != loop->getBlock())
       continue;
+    redirectSizeQueries(rewriter, producer);
     rewriter.setInsertionPoint(tiled);
     FailureOr<TilingResult> fused =
         tensor::replaceExtractSliceWithTiledProducer(rewriter, slice,
@@ -889,6 +907,8 @@ splitAt(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
   auto initializer = init.getDefiningOp<linalg::LinalgOp>();
   if (initializer && !isInitializer(initializer))
     initializer = nullptr;
+  if (initializer)
+    redirectSizeQueries(rewriter, initializer);
   Value dest = initializer ? initializer.getDpsInits()[0] : init;
   SmallVector<linalg::LinalgOp> parts;
   AffineExpr s0, s1;
