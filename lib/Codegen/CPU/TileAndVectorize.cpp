@@ -1036,6 +1036,20 @@ FailureOr<scf::SCFTilingResult> tileAndReplace(RewriterBase &rewriter,
   return result;
 }
 
+/// Tiles the dynamic loops of `op` by one (its other loops whole), so that
+/// the tile is static; returns it.
+FailureOr<linalg::LinalgOp>
+walkDynamicLoops(RewriterBase &rewriter, linalg::LinalgOp op, StringRef what) {
+  SmallVector<int64_t> steps = llvm::map_to_vector(
+      op.getStaticLoopRanges(),
+      [](int64_t range) -> int64_t { return ShapedType::isDynamic(range); });
+  FailureOr<scf::SCFTilingResult> result =
+      tileAndReplace(rewriter, op, steps, what);
+  if (failed(result))
+    return failure();
+  return cast<linalg::LinalgOp>(result->tiledOps.front());
+}
+
 /// Collects the scf.for loops of a tiling result.
 void appendForLoops(ArrayRef<LoopLikeOpInterface> loops,
                     SmallVectorImpl<scf::ForOp> &out) {
@@ -1296,17 +1310,12 @@ void TileAndVectorizePass::runOnOperation() {
     // Over dynamic rows, one row at a time: linalg::splitReduction would
     // size its partial results statically (an empty tensor without its
     // dynamic sizes).
-    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    if (llvm::any_of(ranges, ShapedType::isDynamic)) {
-      SmallVector<int64_t> steps =
-          llvm::map_to_vector(ranges, [](int64_t range) -> int64_t {
-            return ShapedType::isDynamic(range);
-          });
-      FailureOr<scf::SCFTilingResult> rows =
-          tileAndReplace(rewriter, op, steps, "walk a reduction's rows");
-      if (failed(rows))
+    if (llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic)) {
+      FailureOr<linalg::LinalgOp> row =
+          walkDynamicLoops(rewriter, op, "walk a reduction's rows");
+      if (failed(row))
         return signalPassFailure();
-      op = cast<linalg::LinalgOp>(rows->tiledOps.front());
+      op = *row;
     }
     splitRowReduction(rewriter, op);
   }
@@ -1438,13 +1447,9 @@ void TileAndVectorizePass::runOnOperation() {
         llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
       remainders.push_back(op);
   });
-  for (linalg::LinalgOp op : remainders) {
-    SmallVector<int64_t> steps = llvm::map_to_vector(
-        op.getStaticLoopRanges(),
-        [](int64_t range) -> int64_t { return ShapedType::isDynamic(range); });
-    if (failed(tileAndReplace(rewriter, op, steps, "tile a dynamic loop")))
+  for (linalg::LinalgOp op : remainders)
+    if (failed(walkDynamicLoops(rewriter, op, "tile a dynamic loop")))
       return signalPassFailure();
-  }
 
   // 4. Vectorize every statically shaped tile the vectorizer accepts.
   SmallVector<linalg::LinalgOp> tiles;

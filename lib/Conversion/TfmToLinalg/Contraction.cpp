@@ -463,56 +463,59 @@ std::pair<Value, Value> getUnsignedActivations(OpBuilder &b, Location loc,
               })};
 }
 
+/// A product's accumulator of `sizes`: `bias` read through `biasMap` (a
+/// broadcast over the other dimensions) and extended to `accType`, or
+/// zeros without a bias.
+Value buildBiasInit(OpBuilder &b, Location loc, Value bias, AffineMap biasMap,
+                    ArrayRef<OpFoldResult> sizes, Type accType) {
+  if (!bias)
+    return createFilled(b, loc, sizes, createScalar(b, loc, accType, 0));
+  unsigned rank = sizes.size();
+  return buildGeneric(b, loc, bias, createEmpty(b, loc, sizes, accType),
+                      {biasMap, b.getMultiDimIdentityMap(rank)},
+                      SmallVector<utils::IteratorType>(
+                          rank, utils::IteratorType::parallel),
+                      [&](OpBuilder &nb, Location l,
+                          ValueRange args) -> SmallVector<Value> {
+                        return {extendTo(nb, l, args[0], accType)};
+                      })
+      .front();
+}
+
+/// ... with `bias` the trailing dimensions, broadcast over the rows.
+Value buildRowInit(OpBuilder &b, Location loc, Value bias,
+                   ArrayRef<OpFoldResult> sizes, Type accType) {
+  return buildBiasInit(b, loc, bias,
+                       getDropDimsMap(b.getContext(), sizes.size(), {0}), sizes,
+                       accType);
+}
+
 /// The [M, N] accumulator of a linear's product: the bias broadcast over
 /// the rows (extended to `accType`), or zeros.
 Value buildMatrixInit(OpBuilder &b, Location loc, Value bias, OpFoldResult m,
                       int64_t n, Type accType) {
-  SmallVector<OpFoldResult> sizes = {m, b.getIndexAttr(n)};
-  if (!bias)
-    return createFilled(b, loc, sizes, createScalar(b, loc, accType, 0));
-  MLIRContext *ctx = b.getContext();
-  return buildGeneric(
-             b, loc, bias, createEmpty(b, loc, sizes, accType),
-             {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
-              AffineMap::getMultiDimIdentityMap(2, ctx)},
-             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location l,
-                 ValueRange args) -> SmallVector<Value> {
-               return {extendTo(nb, l, args[0], accType)};
-             })
-      .front();
+  return buildRowInit(b, loc, bias, {m, b.getIndexAttr(n)}, accType);
 }
 
 /// The [M, P, w] accumulator of a panel product: the bias (zero-padded to
 /// whole panels) broadcast over the rows, or zeros.
 Value buildPanelInit(OpBuilder &b, Location loc, Value bias, OpFoldResult m,
                      int64_t panels, int64_t width, Type accType) {
-  SmallVector<OpFoldResult> sizes = {m, b.getIndexAttr(panels),
-                                     b.getIndexAttr(width)};
-  if (!bias)
-    return createFilled(b, loc, sizes, createScalar(b, loc, accType, 0));
-  MLIRContext *ctx = b.getContext();
-  AffineExpr pE = getAffineDimExpr(1, ctx), jE = getAffineDimExpr(2, ctx);
-  int64_t n = cast<RankedTensorType>(bias.getType()).getDimSize(0);
-  if (n != panels * width) {
-    Type elementType = getElementTypeOrSelf(bias.getType());
-    bias = tensor::PadOp::create(
-        b, loc, RankedTensorType::get({panels * width}, elementType), bias,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(panels * width - n)},
-        createScalar(b, loc, elementType, 0));
+  if (bias) {
+    int64_t n = cast<RankedTensorType>(bias.getType()).getDimSize(0);
+    if (n != panels * width) {
+      Type elementType = getElementTypeOrSelf(bias.getType());
+      bias = tensor::PadOp::create(
+          b, loc, RankedTensorType::get({panels * width}, elementType), bias,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(panels * width - n)},
+          createScalar(b, loc, elementType, 0));
+    }
+    bias = reshapeTo(b, loc, bias, {panels, width});
   }
-  bias = reshapeTo(b, loc, bias, {panels, width});
-  return buildGeneric(
-             b, loc, bias, createEmpty(b, loc, sizes, accType),
-             {AffineMap::get(3, 0, {pE, jE}, ctx),
-              AffineMap::getMultiDimIdentityMap(3, ctx)},
-             SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location l,
-                 ValueRange args) -> SmallVector<Value> {
-               return {extendTo(nb, l, args[0], accType)};
-             })
-      .front();
+  return buildRowInit(b, loc, bias,
+                      {m, b.getIndexAttr(panels), b.getIndexAttr(width)},
+                      accType);
 }
 
 /// input [M, K] x the panel weight [P, K, w] + the bias (zero-padded to
@@ -1398,26 +1401,13 @@ struct ConvOpLowering : OpConversionPattern<ConvOp> {
 
     SmallVector<int64_t> groupedOutShape = {batch, groups, mg};
     llvm::append_range(groupedOutShape, type->getShape().drop_front(2));
-    Value init;
-    if (Value bias = adaptor.getBias()) {
-      Value groupedBias = reshapeTo(rewriter, loc, bias, {groups, mg});
-      SmallVector<AffineExpr> biasExprs = {dim(1), dim(2)};
-      int64_t outRank = 3 + d;
-      AffineMap biasMap = AffineMap::get(outRank, 0, biasExprs, ctx);
-      init = buildGeneric(rewriter, loc, groupedBias,
-                          createEmpty(rewriter, loc, groupedOutShape, accType),
-                          {biasMap, rewriter.getMultiDimIdentityMap(outRank)},
-                          SmallVector<utils::IteratorType>(
-                              outRank, utils::IteratorType::parallel),
-                          [&](OpBuilder &b, Location l,
-                              ValueRange args) -> SmallVector<Value> {
-                            return {extendTo(b, l, args[0], accType)};
-                          })
-                 .front();
-    } else {
-      init = createFilled(rewriter, loc, groupedOutShape,
-                          createScalar(rewriter, loc, accType, 0));
-    }
+    // The bias [G, Mg] broadcast over the batch and output positions.
+    Value bias = adaptor.getBias();
+    if (bias)
+      bias = reshapeTo(rewriter, loc, bias, {groups, mg});
+    Value init = buildBiasInit(
+        rewriter, loc, bias, AffineMap::get(3 + d, 0, {dim(1), dim(2)}, ctx),
+        getAsIndexOpFoldResult(ctx, groupedOutShape), accType);
     Value result =
         buildGeneric(
             rewriter, loc, ValueRange{input, weight}, init, maps, iterators,

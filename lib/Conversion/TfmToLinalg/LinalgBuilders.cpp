@@ -94,15 +94,6 @@ SmallVector<OpFoldResult> lowering::getBroadcastSizes(OpBuilder &b,
   return sizes;
 }
 
-SmallVector<OpFoldResult> lowering::dropSizes(ArrayRef<OpFoldResult> sizes,
-                                              ArrayRef<int64_t> dropped) {
-  SmallVector<OpFoldResult> kept;
-  for (auto [i, size] : llvm::enumerate(sizes))
-    if (!llvm::is_contained(dropped, static_cast<int64_t>(i)))
-      kept.push_back(size);
-  return kept;
-}
-
 Value lowering::createScalar(OpBuilder &b, Location loc, Type type,
                              double value) {
   if (auto floatType = dyn_cast<FloatType>(type))

@@ -69,9 +69,15 @@ SmallVector<OpFoldResult> getBroadcastSizes(OpBuilder &b, Location loc,
                                             ArrayRef<int64_t> shape,
                                             ValueRange operands);
 
-/// `sizes` without the entries at `dropped`.
-SmallVector<OpFoldResult> dropSizes(ArrayRef<OpFoldResult> sizes,
-                                    ArrayRef<int64_t> dropped);
+/// `values` (sizes, a shape) without the entries at `dropped`.
+template <typename T>
+SmallVector<T> dropEntries(ArrayRef<T> values, ArrayRef<int64_t> dropped) {
+  SmallVector<T> kept;
+  for (auto [i, value] : llvm::enumerate(values))
+    if (!llvm::is_contained(dropped, static_cast<int64_t>(i)))
+      kept.push_back(value);
+  return kept;
+}
 
 /// A scalar constant of `type` (float or signless integer) holding `value`.
 Value createScalar(OpBuilder &b, Location loc, Type type, double value);

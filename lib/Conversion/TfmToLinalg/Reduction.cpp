@@ -34,15 +34,6 @@ SmallVector<utils::IteratorType> getIterators(int64_t rank,
   return iterators;
 }
 
-/// The shape of `shape` without `axes`.
-SmallVector<int64_t> dropAxes(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes) {
-  SmallVector<int64_t> kept;
-  for (auto [i, size] : llvm::enumerate(shape))
-    if (!llvm::is_contained(axes, static_cast<int64_t>(i)))
-      kept.push_back(size);
-  return kept;
-}
-
 template <typename OpTy, ReductionKind Kind>
 struct ReductionOpLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -59,7 +50,7 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
     Type accType = accumulateWide ? getComputeType(elementType) : elementType;
     ArrayRef<int64_t> axes = op.getAxes();
     int64_t rank = inputType.getRank();
-    SmallVector<int64_t> reducedShape = dropAxes(inputType.getShape(), axes);
+    SmallVector<int64_t> reducedShape = dropEntries(inputType.getShape(), axes);
 
     TypedAttr initAttr;
     if (Kind == ReductionKind::Max)
@@ -70,8 +61,8 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
       initAttr = rewriter.getZeroAttr(accType);
     Value init = createFilled(
         rewriter, loc,
-        dropSizes(tensor::getMixedSizes(rewriter, loc, adaptor.getInput()),
-                  axes),
+        dropEntries<OpFoldResult>(
+            tensor::getMixedSizes(rewriter, loc, adaptor.getInput()), axes),
         arith::ConstantOp::create(rewriter, loc, initAttr));
     bool isFloat = isa<FloatType>(elementType);
     bool isUnsigned = isUnsignedInteger(originalType);
@@ -145,8 +136,8 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
     Type computeType = getComputeType(elementType);
     int64_t rank = resultType.getRank();
     int64_t axis = op.getAxis();
-    SmallVector<OpFoldResult> rowSizes =
-        dropSizes(tensor::getMixedSizes(rewriter, loc, input), axis);
+    SmallVector<OpFoldResult> rowSizes = dropEntries<OpFoldResult>(
+        tensor::getMixedSizes(rewriter, loc, input), axis);
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap rowMap = getDropDimsMap(rewriter.getContext(), rank, axis);
 

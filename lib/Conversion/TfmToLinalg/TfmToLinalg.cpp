@@ -22,17 +22,19 @@ TfmToLinalgTypeConverter::TfmToLinalgTypeConverter() {
   addConversion([](Type type) { return lowering::toSignless(type); });
 }
 
+/// True for a shaped type with a dynamic dimension.
+static bool hasDynamicShape(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  return shaped && !shaped.hasStaticShape();
+}
+
 /// True when a result of `op` has a dynamic dimension that its operands
 /// determine: a declared result type less static than the inferred one,
 /// or a dynamic result of static operands.
 static bool hasLooseResultType(Operation *op) {
-  auto isDynamic = [](Type type) {
-    auto shaped = dyn_cast<ShapedType>(type);
-    return shaped && !shaped.hasStaticShape();
-  };
-  if (!llvm::any_of(op->getResultTypes(), isDynamic))
+  if (!llvm::any_of(op->getResultTypes(), hasDynamicShape))
     return false;
-  if (llvm::none_of(op->getOperandTypes(), isDynamic))
+  if (llvm::none_of(op->getOperandTypes(), hasDynamicShape))
     return true;
   auto infer = dyn_cast<InferTypeOpInterface>(op);
   if (!infer)
@@ -181,12 +183,8 @@ struct ConvertTfmToLinalgPass
     WalkResult dynamic = getOperation().walk([&](Operation *op) {
       if (!isa<TfmDialect>(op->getDialect()))
         return WalkResult::advance();
-      auto isDynamic = [](Type type) {
-        auto shaped = dyn_cast<ShapedType>(type);
-        return shaped && !shaped.hasStaticShape();
-      };
-      if ((llvm::any_of(op->getOperandTypes(), isDynamic) ||
-           llvm::any_of(op->getResultTypes(), isDynamic)) &&
+      if ((llvm::any_of(op->getOperandTypes(), hasDynamicShape) ||
+           llvm::any_of(op->getResultTypes(), hasDynamicShape)) &&
           !supportsDynamicShapes(op, attentionBatched)) {
         op->emitOpError("has a dynamic shape that its lowering does not "
                         "handle yet (fix the model's inputs with "
