@@ -80,40 +80,61 @@ const ConverterRegistry &mlir::tfm::onnx_import::getConverterRegistry() {
 // Options
 //===----------------------------------------------------------------------===//
 
+/// A dimension of --input-shape or --dim: a size, `?` (dynamic, -1) or
+/// `?N` (dynamic, at most N > 0).
+static std::optional<int64_t> parseBound(StringRef text) {
+  int64_t value;
+  if (text == "?")
+    return -1;
+  bool dynamic = text.consume_front("?");
+  if (text.getAsInteger(10, value) || value < 0 || (dynamic && value == 0))
+    return std::nullopt;
+  return value;
+}
+
 std::optional<std::string>
 mlir::tfm::parseInputShape(StringRef spec, OnnxImportOptions &options) {
   auto [name, dims] = spec.rsplit('=');
   if (name.empty() || !spec.contains('='))
     return "--input-shape expects NAME=D1xD2x..., got '" + spec.str() + "'";
-  SmallVector<int64_t> shape;
+  SmallVector<int64_t> shape, bounds;
   if (!dims.empty()) {
     SmallVector<StringRef> parts;
     dims.split(parts, 'x');
     for (StringRef part : parts) {
-      int64_t dim;
-      if (part.getAsInteger(10, dim) || dim < 0)
+      std::optional<int64_t> bound = parseBound(part);
+      if (!bound)
         return "--input-shape " + spec.str() + ": '" + part.str() +
-               "' is not a non-negative dimension";
-      shape.push_back(dim);
+               "' is neither a non-negative dimension nor '?' or '?N' "
+               "(dynamic, at most N)";
+      shape.push_back(part.starts_with("?") ? ShapedType::kDynamic : *bound);
+      bounds.push_back(*bound);
     }
   }
   if (!options.inputShapes.try_emplace(name, shape).second)
     return "--input-shape gives input '" + name.str() + "' twice";
+  if (llvm::any_of(shape, ShapedType::isDynamic))
+    options.inputBounds[name] = bounds;
   return std::nullopt;
 }
 
 std::optional<std::string>
 mlir::tfm::parseDimValue(StringRef spec, OnnxImportOptions &options) {
   auto [name, value] = spec.rsplit('=');
-  int64_t dim;
   if (name.empty() || !spec.contains('='))
     return "--dim expects NAME=N (a symbolic dimension and its size), got '" +
            spec.str() + "'";
-  if (value.getAsInteger(10, dim) || dim < 0)
+  std::optional<int64_t> dim = parseBound(value);
+  if (!dim)
     return "--dim " + spec.str() + ": '" + value.str() +
-           "' is not a non-negative size";
-  if (!options.dimValues.try_emplace(name, dim).second)
+           "' is neither a non-negative size nor '?' or '?N' (dynamic, at "
+           "most N)";
+  if (options.dimValues.contains(name) || options.dynamicDims.contains(name))
     return "--dim gives '" + name.str() + "' twice";
+  if (value.starts_with("?"))
+    options.dynamicDims[name] = *dim;
+  else
+    options.dimValues[name] = *dim;
   return std::nullopt;
 }
 
@@ -192,8 +213,12 @@ private:
   LogicalResult checkNodes();
   LogicalResult orderNodes();
   FailureOr<RankedTensorType> getInputType(const onnx::ValueInfoProto &input);
+  /// Checks that `type` (at the bounds of its dynamic dimensions) is not too
+  /// large, and records the symbols and bounds of a dynamic one.
   FailureOr<RankedTensorType> checkInputSize(const onnx::ValueInfoProto &input,
-                                             RankedTensorType type);
+                                             RankedTensorType type,
+                                             ArrayRef<std::string> symbols,
+                                             ArrayRef<int64_t> bounds);
   LogicalResult importInitializers(GraphState &state);
   LogicalResult importNodes(GraphState &state);
   Location nodeLoc(int index) const;
@@ -211,6 +236,13 @@ private:
   SmallVector<int> order;
   /// The symbolic dimensions that --dim fixed in some input.
   llvm::StringSet<> usedDims;
+  /// Inputs with dynamic dimensions: each dimension's symbol ("" for none)
+  /// and bound (-1 for none).
+  struct DynamicInput {
+    SmallVector<std::string> symbols;
+    SmallVector<int64_t> bounds;
+  };
+  llvm::StringMap<DynamicInput> dynamicInputs;
   /// Every symbolic dimension the inputs declare, for messages.
   llvm::SetVector<std::string, SmallVector<std::string>, std::set<std::string>>
       declaredDims;
@@ -448,10 +480,13 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
                           << "' has unsupported element type "
                           << getDataTypeName(tensorType.elem_type());
 
-  // Declared dimensions: a size, a symbol, or unknown.
+  // Declared dimensions: a size, a symbol, or unknown; `kept` marks those
+  // that options keep dynamic (with their bound).
   bool hasShape = tensorType.has_shape();
   SmallVector<std::string> symbols;
   SmallVector<int64_t> declared;
+  SmallVector<bool> kept;
+  SmallVector<int64_t> bounds;
   if (hasShape)
     for (const auto &dim : tensorType.shape().dim()) {
       if (dim.has_dim_value() && dim.dim_value() < 0)
@@ -460,19 +495,28 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
                << declared.size() << " as " << dim.dim_value()
                << "; dimensions are sizes or symbols, never "
                   "negative";
+      bool given = options.inputShapes.contains(input.name());
+      kept.push_back(false);
       if (dim.has_dim_value()) {
         declared.push_back(dim.dim_value());
         symbols.push_back("");
       } else if (dim.has_dim_param() &&
-                 options.dimValues.contains(dim.dim_param()) &&
-                 !options.inputShapes.contains(input.name())) {
+                 options.dimValues.contains(dim.dim_param()) && !given) {
         declared.push_back(options.dimValues.lookup(dim.dim_param()));
         symbols.push_back("");
+        usedDims.insert(dim.dim_param());
+      } else if (dim.has_dim_param() &&
+                 options.dynamicDims.contains(dim.dim_param()) && !given) {
+        declared.push_back(ShapedType::kDynamic);
+        symbols.push_back(dim.dim_param());
+        kept.back() = true;
         usedDims.insert(dim.dim_param());
       } else {
         declared.push_back(ShapedType::kDynamic);
         symbols.push_back(dim.has_dim_param() ? dim.dim_param() : "?");
       }
+      bounds.push_back(kept.back() ? options.dynamicDims.lookup(dim.dim_param())
+                                   : declared.back());
       if (dim.has_dim_param() && !dim.has_dim_value())
         declaredDims.insert(dim.dim_param());
     }
@@ -487,10 +531,25 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
                             << declared.size();
     for (auto [i, dim] : llvm::enumerate(declared))
       if (!ShapedType::isDynamic(dim) && dim != shape[i])
-        return emitError(loc) << "--input-shape gives input '" << input.name()
-                              << "' dimension " << i << " = " << shape[i]
-                              << ", but the model declares " << dim;
-    return checkInputSize(input, RankedTensorType::get(shape, elementType));
+        return emitError(loc)
+               << "--input-shape gives input '" << input.name()
+               << "' dimension " << i << " = "
+               << (ShapedType::isDynamic(shape[i]) ? std::string("?")
+                                                   : std::to_string(shape[i]))
+               << ", but the model declares " << dim;
+    // A dynamic dimension takes the symbol the model declares there.
+    auto boundsIt = options.inputBounds.find(input.name());
+    ArrayRef<int64_t> givenBounds;
+    if (boundsIt != options.inputBounds.end())
+      givenBounds = boundsIt->second;
+    SmallVector<std::string> names;
+    for (auto [i, dim] : llvm::enumerate(shape))
+      names.push_back(ShapedType::isDynamic(dim) && i < symbols.size() &&
+                              symbols[i] != "?"
+                          ? symbols[i]
+                          : "");
+    return checkInputSize(input, RankedTensorType::get(shape, elementType),
+                          names, givenBounds);
   }
 
   auto suggestion = [&]() {
@@ -507,24 +566,45 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
                              "--input-shape "
                           << input.name() << "=D1xD2x...";
   for (auto [i, dim] : llvm::enumerate(declared))
-    if (ShapedType::isDynamic(dim))
+    if (ShapedType::isDynamic(dim) && !kept[i])
       return emitError(loc)
              << "graph input '" << input.name() << "' dimension " << i << " ('"
              << symbols[i] << "') is not fixed; give its shape with "
              << suggestion()
-             << (symbols[i] == "?" ? std::string()
-                                   : " or the size of '" + symbols[i] +
-                                         "' with --dim " + symbols[i] + "=N");
-  return checkInputSize(input, RankedTensorType::get(declared, elementType));
+             << (symbols[i] == "?"
+                     ? std::string()
+                     : " or the size of '" + symbols[i] + "' with --dim " +
+                           symbols[i] + "=N (--dim " + symbols[i] +
+                           "=?N keeps it dynamic, at most N)");
+  return checkInputSize(input, RankedTensorType::get(declared, elementType),
+                        symbols, bounds);
 }
 
-FailureOr<RankedTensorType>
-GraphImporter::checkInputSize(const onnx::ValueInfoProto &input,
-                              RankedTensorType type) {
-  if (std::optional<std::string> reason = checkTensorSize(type))
+FailureOr<RankedTensorType> GraphImporter::checkInputSize(
+    const onnx::ValueInfoProto &input, RankedTensorType type,
+    ArrayRef<std::string> symbols, ArrayRef<int64_t> bounds) {
+  // A dynamic input is checked at its bounds (unbounded: at one).
+  SmallVector<int64_t> sizes(type.getShape());
+  for (auto [i, size] : llvm::enumerate(sizes))
+    if (ShapedType::isDynamic(size))
+      size = i < bounds.size() && bounds[i] > 0 ? bounds[i] : 1;
+  if (std::optional<std::string> reason = checkTensorSize(type.clone(sizes)))
     return emitError(modelLoc)
            << "graph input '" << input.name() << "' has shape "
-           << formatShape(type.getShape()) << ", too large: " << *reason;
+           << formatShape(sizes) << ", too large: " << *reason;
+  if (!type.hasStaticShape()) {
+    DynamicInput &dynamic = dynamicInputs[input.name()];
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      bool isDynamic = type.isDynamicDim(i);
+      dynamic.symbols.push_back(
+          isDynamic && i < static_cast<int64_t>(symbols.size()) ? symbols[i]
+                                                                : "");
+      dynamic.bounds.push_back(!isDynamic ? type.getDimSize(i)
+                               : i < static_cast<int64_t>(bounds.size())
+                                   ? bounds[i]
+                                   : -1);
+    }
+  }
   return type;
 }
 
@@ -548,6 +628,46 @@ LogicalResult GraphImporter::importInitializers(GraphState &state) {
   return success();
 }
 
+/// Whether the converter of `node` takes inputs with dynamic dimensions
+/// (kept by --dim NAME=? or --input-shape): those whose results follow from
+/// their operands' types dimension by dimension, checked against ONNX
+/// Runtime at several sizes. Shape computations (Shape, Size, Reshape
+/// targets, Slice bounds...) would need the sizes at run time (issue 18,
+/// layer 5).
+static bool acceptsDynamicInputs(const onnx::NodeProto &node, StringRef domain,
+                                 int64_t opset, ArrayRef<Value> inputs) {
+  // Ops whose results follow dimension by dimension from their operands'
+  // (with constant axes, where they take any).
+  static const llvm::StringSet<> perDimension = [] {
+    SmallVector<StringRef> names;
+    StringRef(
+        "Add Sub Mul Div Pow And Or Xor Max Min Sum Mean Equal Less "
+        "LessOrEqual Greater GreaterOrEqual Not Neg Abs Sqrt Exp Log Erf "
+        "Tanh Sin Cos Sigmoid Relu Reciprocal Cast CastLike Where Clip "
+        "Identity Gelu LeakyRelu Elu Softplus HardSigmoid HardSwish MatMul "
+        "LayerNormalization Transpose Unsqueeze ReduceMean ReduceSum "
+        "ReduceMax ReduceMin")
+        .split(names, ' ');
+    llvm::StringSet<> set;
+    for (StringRef name : names)
+      set.insert(name);
+    return set;
+  }();
+  if (domain != "")
+    return false;
+  StringRef op = node.op_type();
+  if (perDimension.contains(op))
+    return true;
+  // Opset 13 made Softmax one axis (before, a 2-D flattening of the shape).
+  if ((op == "Softmax" || op == "LogSoftmax") && opset >= 13)
+    return true;
+  // Embedding lookups: dynamic ids into a static table.
+  if (op == "Gather" && !inputs.empty() &&
+      cast<RankedTensorType>(inputs[0].getType()).hasStaticShape())
+    return true;
+  return false;
+}
+
 LogicalResult GraphImporter::importNodes(GraphState &state) {
   const ConverterRegistry &registry = getConverterRegistry();
   bool anyFailed = false;
@@ -562,6 +682,24 @@ LogicalResult GraphImporter::importNodes(GraphState &state) {
     NodeImporter importer(state, node, opsets.lookup(domain), nodeLoc(i));
     const ConverterRegistry::Entry *entry =
         registry.lookup(domain, node.op_type());
+    SmallVector<Value> inputs;
+    for (const std::string &name : node.input())
+      if (!name.empty())
+        inputs.push_back(state.values.lookup(name));
+    if (llvm::any_of(inputs,
+                     [](Value v) {
+                       auto type = dyn_cast<RankedTensorType>(v.getType());
+                       return type && !type.hasStaticShape();
+                     }) &&
+        !acceptsDynamicInputs(node, domain, opsets.lookup(domain), inputs)) {
+      importer.emitError()
+          << "takes an input with a dynamic dimension, which this operator "
+             "does not support yet (shapes computed at run time are "
+             "planned); give the dimension a size with --dim or "
+             "--input-shape";
+      anyFailed = true;
+      continue;
+    }
     if (failed(entry->fn(importer))) {
       // Converters report what they reject; one that failed on a value it
       // could not use (an omitted input, say) says so here.
@@ -627,10 +765,15 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
         diag << (i ? ", " : "") << "'" << input->name() << "'";
       failed = true;
     }
+  SmallVector<StringRef> givenDims;
   for (const auto &given : options.dimValues)
-    if (!usedDims.contains(given.getKey()) && !failed) {
+    givenDims.push_back(given.getKey());
+  for (const auto &given : options.dynamicDims)
+    givenDims.push_back(given.getKey());
+  for (StringRef given : givenDims)
+    if (!usedDims.contains(given) && !failed) {
       InFlightDiagnostic diag = emitError(modelLoc);
-      diag << "--dim names '" << given.getKey()
+      diag << "--dim names '" << given
            << "', which no graph input declares as a symbolic dimension";
       if (declaredDims.empty())
         diag << " (the inputs declare none)";
@@ -657,6 +800,14 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                    options.maxConstantBytes};
   for (auto [i, input] : llvm::enumerate(inputs)) {
     func.setArgAttr(i, "tfm.name", builder.getStringAttr(input->name()));
+    auto dynamic = dynamicInputs.find(input->name());
+    if (dynamic != dynamicInputs.end()) {
+      SmallVector<StringRef> names(dynamic->second.symbols.begin(),
+                                   dynamic->second.symbols.end());
+      func.setArgAttr(i, "tfm.dims", builder.getStrArrayAttr(names));
+      func.setArgAttr(i, "tfm.dim_bounds",
+                      builder.getDenseI64ArrayAttr(dynamic->second.bounds));
+    }
     state.values[input->name()] = body->getArgument(i);
   }
 

@@ -3,8 +3,9 @@
 // Imports an ONNX model (binary protobuf or ONNX text syntax) into a module
 // holding one func.func of tfm ops. Shapes are specialized while importing:
 // symbolic input dimensions are fixed by OnnxImportOptions::inputShapes, and
-// shape computations (Shape, Gather, Concat, Range, ...) fold to constants,
-// so that the imported graph is fully static.
+// shape computations (Shape, Gather, Concat, Range, ...) fold to constants.
+// Dimensions the options keep dynamic stay `?`, named and bounded on the
+// function's arguments; shape computations on them are not supported yet.
 //
 // Errors are reported through the context's diagnostic handler at the
 // location of the offending node (a NameLoc holding the node's name).
@@ -26,12 +27,20 @@ namespace mlir::tfm {
 
 struct OnnxImportOptions {
   /// Shapes for graph inputs by name; they replace the declared shapes and
-  /// must agree with every static dimension declared.
+  /// must agree with every static dimension declared. ShapedType::kDynamic
+  /// keeps a dimension dynamic, with its bound in `inputBounds`.
   llvm::StringMap<SmallVector<int64_t>> inputShapes;
+  /// For each input in `inputShapes` with dynamic dimensions: the upper
+  /// bound of each dimension (its size for a static one; -1: none given).
+  llvm::StringMap<SmallVector<int64_t>> inputBounds;
   /// Values of symbolic dimensions by name (ONNX `dim_param`, e.g.
   /// "batch", "past_sequence"): they fix that dimension in every graph input
   /// that declares it. An input in `inputShapes` takes its shape from there.
   llvm::StringMap<int64_t> dimValues;
+  /// Symbolic dimensions kept dynamic, by name, with their upper bound (-1:
+  /// none given). The imported function's arguments name each dynamic
+  /// dimension's symbol (`tfm.dims`) and bound (`tfm.dim_bounds`).
+  llvm::StringMap<int64_t> dynamicDims;
   /// Initializers and constants with more elements than this are imported as
   /// `dense_resource` blobs; smaller ones as `dense` literals.
   int64_t maxInlineElements = 1024;
@@ -44,13 +53,15 @@ struct OnnxImportOptions {
   std::string functionName;
 };
 
-/// Parses a `--input-shape` value, `NAME=D1xD2x...` (a scalar is `NAME=`),
-/// into `options`. Returns an error message on malformed input.
+/// Parses a `--input-shape` value, `NAME=D1xD2x...` (a scalar is `NAME=`;
+/// a dimension `?` or `?N` is dynamic, bounded by N), into `options`.
+/// Returns an error message on malformed input.
 std::optional<std::string> parseInputShape(StringRef spec,
                                            OnnxImportOptions &options);
 
-/// Parses a `--dim` value, `NAME=N`, into `options`. Returns an error
-/// message on malformed input.
+/// Parses a `--dim` value, `NAME=N` (or `NAME=?`, `NAME=?N`: dynamic,
+/// bounded by N), into `options`. Returns an error message on malformed
+/// input.
 std::optional<std::string> parseDimValue(StringRef spec,
                                          OnnxImportOptions &options);
 
