@@ -36,6 +36,25 @@ def OutputsToDestinationsPass
     (`tfm.name`) move to the new arguments. The function is renamed to
     `entry-name` when given and marked `tfm.entry` and `llvm.bareptr` (its
     statically shaped buffers cross the entry point as bare pointers).
+
+    Dynamic dimensions (runtime ABI 4). An input's dynamic dimensions are
+    named by its `tfm.dims` attribute (an array of strings, one per
+    dimension; `""` or none: a symbol of its own) and bounded by
+    `tfm.dim_bounds` (an array of sizes; -1 or none: `max-dim`). Inputs
+    that name the same symbol have the same size there. The entry takes one
+    more argument after the outputs, `dims`, an `i64` buffer: the symbols'
+    values come first, read at the entry and clamped to their bounds
+    (`affine.min`, which gives every size its upper bound), then one entry
+    per dynamic dimension of the outputs, which the function writes. A
+    dynamic input or output crosses the entry point as a flat buffer of its
+    elements at the bounds, reinterpreted (`memref.reinterpret_cast`) with
+    its run-time sizes, densely packed. The function records the symbols
+    (`tfm.symbols`, `tfm.symbol_bounds`), each input dimension's symbol
+    (`tfm.input_dims`, -1 for a static one) and the upper bound of each
+    dynamic output dimension (`tfm.output_dim_bounds`) for the runtime's
+    descriptor. A dimension without a bound, an output dimension whose
+    bound cannot be derived, or `dynamic=false` (targets whose runtime
+    takes static shapes only) is an error naming the input or output.
   }];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",
@@ -43,7 +62,13 @@ def OutputsToDestinationsPass
   ];
   let options = [
     Option<"entryName", "entry-name", "std::string", /*default=*/"\"\"",
-           "New name of the entry function (empty: keep the name)">
+           "New name of the entry function (empty: keep the name)">,
+    Option<"maxDim", "max-dim", "int64_t", /*default=*/"0",
+           "Upper bound of dynamic input dimensions that have none (0: "
+           "they are an error)">,
+    Option<"dynamic", "dynamic", "bool", /*default=*/"true",
+           "Accept dynamic dimensions (false: the target takes static "
+           "shapes only)">
   ];
 }
 

@@ -92,6 +92,7 @@ static void buildBufferizedPhase(OpPassManager &pm,
                                  const CpuPipelineOptions &options) {
   OutputsToDestinationsPassOptions outputs;
   outputs.entryName = options.entryName;
+  outputs.maxDim = options.maxSeq;
   pm.addPass(createOutputsToDestinationsPass(outputs));
   pm.addPass(createBufferizePass());
   // (CSE merges the equal views a loop-carried buffer leaves, and the

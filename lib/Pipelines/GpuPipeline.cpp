@@ -96,6 +96,8 @@ static void buildBufferizedPhase(OpPassManager &pm,
                                  const GpuPipelineOptions &options) {
   OutputsToDestinationsPassOptions outputs;
   outputs.entryName = options.entryName;
+  // The CUDA runtime passes statically shaped buffers only.
+  outputs.dynamic = false;
   pm.addPass(createOutputsToDestinationsPass(outputs));
   pm.addPass(createBufferizePass());
   addFunctionCleanups(pm);

@@ -32,18 +32,68 @@ func.func @identity(%x: tensor<2xi64>) -> (tensor<2xi64>, tensor<2xi64>) {
 
 // -----
 
-// expected-error @+1 {{model outputs must be statically shaped tensors, got 'tensor<?xf32>'}}
-func.func @dynamic(%x: tensor<4xf32>) -> tensor<?xf32> {
-  %y = tensor.cast %x : tensor<4xf32> to tensor<?xf32>
-  return %y : tensor<?xf32>
+// Dynamic dimensions (ABI 4): inputs naming one symbol share its size,
+// read from `dims` and clamped to the bound; a dynamic input is a flat
+// buffer at its bounds viewed with the run-time sizes, and its size queries
+// become the symbol; each dynamic output dimension's size is written after
+// the symbols, and its bound recorded.
+// CHECK-LABEL: func.func @model_main
+// CHECK-SAME: (%[[X:[^:]*]]: memref<96xf32> {{.*}}, %[[P:[^:]*]]: memref<32xi64> {{.*}}, %[[Y:[^:]*]]: memref<96xf32> {tfm.name = "y"}, %[[DIMS:[^:]*]]: memref<2xi64> {tfm.name = "dims"})
+// CHECK-SAME: tfm.input_dims = array<i32: -1, 0, -1, -1, 0>
+// CHECK-SAME: tfm.output_dim_bounds = array<i64: 32>
+// CHECK-SAME: tfm.symbol_bounds = array<i64: 32>
+// CHECK-SAME: tfm.symbols = ["seq"]
+// CHECK: %[[RAW:.*]] = memref.load %[[DIMS]][%c0]
+// CHECK: %[[N:.*]] = arith.index_cast %[[RAW]] : i64 to index
+// CHECK: %[[S:.*]] = affine.min #{{.*}}()[%[[N]]]
+// CHECK: %[[STRIDE:.*]] = affine.apply #{{.*}}()[%[[S]]]
+// CHECK: %[[XV:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [1, %[[S]], 3], strides: [%[[STRIDE]], 3, 1] : memref<96xf32> to memref<1x?x3xf32>
+// CHECK: %[[XT:.*]] = bufferization.to_tensor %[[XV]] restrict
+// CHECK: memref.reinterpret_cast %[[P]] to offset: [0], sizes: [1, %[[S]]], strides: [%[[S]], 1]
+// CHECK: tensor.empty(%[[S]]) : tensor<1x?x3xf32>
+// CHECK: %[[SIZE:.*]] = arith.index_cast %[[S]] : index to i64
+// CHECK: memref.store %[[SIZE]], %[[DIMS]][%{{.*}}]
+// CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]] to offset: [0], sizes: [1, %[[S]], 3]
+// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[YV]]
+func.func @dynamic(%x: tensor<1x?x3xf32> {tfm.name = "x", tfm.dims = ["", "seq", ""], tfm.dim_bounds = array<i64: 1, 64, 3>},
+                   %p: tensor<1x?xi64> {tfm.name = "p", tfm.dims = ["", "seq"], tfm.dim_bounds = array<i64: 1, 32>})
+    -> (tensor<1x?x3xf32> {tfm.name = "y"}) {
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c1 : tensor<1x?x3xf32>
+  %e = tensor.empty(%n) : tensor<1x?x3xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x?x3xf32>) outs(%e : tensor<1x?x3xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = math.exp %a : f32
+    linalg.yield %t : f32
+  } -> tensor<1x?x3xf32>
+  return %0 : tensor<1x?x3xf32>
 }
 
 // -----
 
-// The entry point takes bare pointers: no dynamic input either.
-// expected-error @+1 {{model inputs must be statically shaped tensors, got 'tensor<?x4xf32>' for input 0}}
-func.func @dynamic_input(%x: tensor<?x4xf32>) -> tensor<4xf32> {
-  %c0 = arith.constant 0 : index
+// An unnamed dynamic dimension is a symbol of its own, named after its
+// input; without a bound it is an error.
+// expected-error @+1 {{model input 'x' dimension 0 ('?') has no upper bound: give one with tfm.dim_bounds or max-dim (tfmc: --max-seq N, or --dim NAME=?N)}}
+func.func @unbounded(%x: tensor<?x4xf32> {tfm.name = "x"}) -> tensor<?x4xf32> {
+  return %x : tensor<?x4xf32>
+}
+
+// -----
+
+// An output whose size follows from nothing bounded.
+// expected-error @+1 {{model output 'y' dimension 0 has no upper bound that follows from the inputs' bounds}}
+func.func @unbounded_output(%x: tensor<4xf32>, %n: tensor<i64>) -> (tensor<?xf32> {tfm.name = "y"}) {
+  %v = tensor.extract %n[] : tensor<i64>
+  %i = arith.index_cast %v : i64 to index
+  %e = tensor.empty(%i) : tensor<?xf32>
+  return %e : tensor<?xf32>
+}
+
+// -----
+
+// expected-error @+1 {{model input 'x' of rank 2 has tfm.dims or tfm.dim_bounds of another size}}
+func.func @bad_dims(%x: tensor<?x4xf32> {tfm.name = "x", tfm.dims = ["n"]}) -> tensor<4xf32> {
   %y = tensor.extract_slice %x[0, 0] [1, 4] [1, 1] : tensor<?x4xf32> to tensor<4xf32>
   return %y : tensor<4xf32>
 }

@@ -160,6 +160,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Cache outputs return only the rows they append to "
                      "their past input (tfm-present-new-rows)"),
       llvm::cl::init(false)};
+  Option<int64_t> maxSeq{
+      *this, "max-seq",
+      llvm::cl::desc("Upper bound of the dynamic input dimensions that have "
+                     "none (0: they are an error)"),
+      llvm::cl::init(0)};
 };
 
 /// Adds the passes of one CPU phase, which continues from the output of the
