@@ -6,15 +6,17 @@ The block (layer norm, QKV linear, causal attention over a 128-row cache and
 the new rows, output linear + residual, layer norm, FFN up + GELU, FFN
 down + residual; random weights in dense_resource blobs, -O3) is written
 once with its sequence dimension dynamic and once per --seq length static.
-The tfm runtime's ABI does not take dynamic shapes yet, so both are lowered
-with tfm-opt (the CPU pipeline's vectorized phase, bufferized at the
-function boundaries, the LLVM phase) and timed in one mlir-runner process:
-@main calls each form --iters times per round, alternating, and prints the
-time per call. Prints, per length, the medians over --rounds and the
-dynamic / static ratio (1.00: no cost for the dynamic form).
+Both are lowered with tfm-opt (the CPU pipeline's vectorized phase,
+bufferized at the function boundaries, the LLVM phase) and timed in one
+mlir-runner process: @main calls each form --iters times per round,
+alternating, and prints the time per call. With --runtime, tfmc builds an
+executable of each form instead (the dynamic one takes any length up to
+the largest --seq through runtime ABI 4) and each runs with --bench
+--iters, alternating. Prints, per length, the medians over --rounds and
+the dynamic / static ratio (1.00: no cost for the dynamic form).
 
     /usr/bin/python3 bench/dynamic_bench.py [--seq 1,128] [--threads 2]
-        [--rounds 5] [--iters 20] [--vector-bits 512|256]
+        [--rounds 5] [--iters 20] [--vector-bits 512|256] [--runtime]
 """
 
 import argparse
@@ -111,14 +113,66 @@ def module(seqs, iters, rounds):
                 f"    vector.print %id_{tag} : index\n"
                 f"    vector.print %ms_{tag} : f64\n")
     main.append("  }\n  return\n}\n")
+    return "\n".join(funcs) + "".join(main) + resources(rng)
+
+
+def resources(rng):
     shapes = {"g1": (D,), "g2": (D,), "wqkv": (3 * D, D), "bqkv": (3 * D,),
               "wo": (D, D), "w1": (FF, D), "b1": (FF,), "w2": (D, FF)}
-    resources = ",\n      ".join(
+    entries = ",\n      ".join(
         f'{k}: "{blob(rng, v, 0.02 if len(v) == 2 else 1.0)}"'
         for k, v in shapes.items())
-    return ("\n".join(funcs) + "".join(main) +
-            "\n{-#\n  dialect_resources: {\n    builtin: {\n      " +
-            resources + "\n    }\n  }\n#-}\n")
+    return ("\n{-#\n  dialect_resources: {\n    builtin: {\n      " +
+            entries + "\n    }\n  }\n#-}\n")
+
+
+def runtime_bench(args, seqs):
+    """Times executables built by tfmc: one with the sequence dynamic (at
+    most max(seqs), symbol `seq`) and one per static length, alternating,
+    each run with `--bench`; prints the medians and their ratio."""
+    tfmc = os.path.join(args.build, "bin", "tfmc")
+    bound = max(seqs)
+    rng = np.random.default_rng(0)
+    blobs = resources(rng)
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        forms = {"dynamic": block("block", "?").replace(
+            f"%x: tensor<1x?x{D}xf32>",
+            f'%x: tensor<1x?x{D}xf32> {{tfm.name = "x", tfm.dims = ["", "seq", ""], '
+            f"tfm.dim_bounds = array<i64: 1, {bound}, {D}>}}")}
+        for s in seqs:
+            forms[f"static{s}"] = block("block", s)
+        for name, text in forms.items():
+            src = os.path.join(tmp, name + ".mlir")
+            with open(src, "w") as f:
+                f.write(text + blobs)
+            subprocess.run([tfmc, src, "-O3", f"--num-threads={args.threads}",
+                            "-o", os.path.join(tmp, name)], check=True)
+        for s in seqs:
+            np.save(os.path.join(tmp, f"x{s}.npy"),
+                    np.full((1, s, D), 0.5, np.float32))
+        env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+        for _ in range(args.rounds):
+            for s in seqs:
+                for kind, exe in (("static", f"static{s}"),
+                                  ("dynamic", "dynamic")):
+                    out = subprocess.run(
+                        [os.path.join(tmp, exe), "--input",
+                         f"x={os.path.join(tmp, f'x{s}.npy')}", "--bench",
+                         str(args.iters), "--quiet"],
+                        check=True, capture_output=True, text=True,
+                        env=env).stdout
+                    median = float(re.search(r"median ([0-9.]+) ms", out)[1])
+                    times.setdefault((kind, s), []).append(median)
+    print(f"GPT-2-small block, cache {PAST} rows, tfmc -O3 executables, "
+          f"{args.threads} threads; the dynamic one at most {bound} rows; "
+          f"ms per run, median of {args.rounds} rounds of --bench "
+          f"{args.iters}")
+    print(f"{'seq':>5} {'static':>9} {'dynamic':>9} {'dyn/static':>10}")
+    for s in seqs:
+        st = statistics.median(times[("static", s)])
+        dy = statistics.median(times[("dynamic", s)])
+        print(f"{s:>5} {st:>9.3f} {dy:>9.3f} {dy / st:>10.2f}")
 
 
 def main():
@@ -130,8 +184,13 @@ def main():
     parser.add_argument("--vector-bits", type=int, default=0,
                         help="512 on AVX-512 hosts, else 256 (default: the host's)")
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--runtime", action="store_true",
+                        help="time tfmc-built executables (runtime ABI 4) "
+                        "instead of the lowered modules in mlir-runner")
     args = parser.parse_args()
     seqs = [int(s) for s in args.seq.split(",")]
+    if args.runtime:
+        return runtime_bench(args, seqs)
     with open("/proc/cpuinfo") as f:
         flags = set(next((line.split(":", 1)[1].split() for line in f
                           if line.startswith("flags")), []))

@@ -288,6 +288,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.quantizeBlockSize = options.quantizeBlockSize;
     pipeline.quantizeReport = options.quantizeReport;
     pipeline.presentNewRows = options.presentNewRows;
+    pipeline.maxSeq = options.maxSeq;
   }
   ArrayRef<StringRef> phaseNames =
       cuda ? getGpuPhaseNames() : getCpuPhaseNames();
@@ -417,6 +418,9 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
         << "\n";
   }
 
+  if (Operation *entry = module.lookupSymbol(entryName);
+      entry && failed(applyEntryShapes(*model, entry)))
+    return failure();
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       cpu::translateModel(module, llvmContext, *model, entryName,

@@ -108,11 +108,10 @@ static FailureOr<TensorDescription> describeTensor(func::FuncOp func, Type type,
   std::optional<RuntimeDtype> dtype;
   if (tensorType)
     dtype = getRuntimeDtype(tensorType.getElementType());
-  if (!tensorType || !tensorType.hasStaticShape() || !dtype)
+  if (!tensorType || !dtype)
     return func.emitError()
            << "model " << kind << " " << index << " has type " << type
-           << "; compiled models need statically shaped "
-              "tensors of numbers or booleans";
+           << "; compiled models need ranked tensors of numbers or booleans";
   TensorDescription desc;
   auto name = attrs ? attrs.getAs<StringAttr>("tfm.name") : StringAttr();
   desc.name = name ? name.str() : (kind + Twine(index)).str();
@@ -150,4 +149,73 @@ FailureOr<ModelDescription> mlir::tfm::describeModel(ModuleOp module) {
     model.outputs.push_back(std::move(*desc));
   }
   return model;
+}
+
+LogicalResult mlir::tfm::applyEntryShapes(ModelDescription &model,
+                                          Operation *entry) {
+  auto names = entry->getAttrOfType<ArrayAttr>("tfm.symbols");
+  auto bounds = entry->getAttrOfType<DenseI64ArrayAttr>("tfm.symbol_bounds");
+  auto inputDims = entry->getAttrOfType<DenseI32ArrayAttr>("tfm.input_dims");
+  auto outputBounds =
+      entry->getAttrOfType<DenseI64ArrayAttr>("tfm.output_dim_bounds");
+  auto isDynamic = [](const TensorDescription &tensor) {
+    return llvm::any_of(tensor.shape, ShapedType::isDynamic);
+  };
+  bool dynamic = llvm::any_of(model.inputs, isDynamic) ||
+                 llvm::any_of(model.outputs, isDynamic);
+  if (!names && !dynamic)
+    return success();
+  auto malformed = [&]() {
+    return entry->emitError()
+           << "the lowered entry does not record the model's dynamic "
+              "dimensions consistently (tfm.symbols, tfm.symbol_bounds, "
+              "tfm.input_dims, tfm.output_dim_bounds)";
+  };
+  if (!names || !bounds || !inputDims || !outputBounds ||
+      names.size() != static_cast<size_t>(bounds.size()))
+    return malformed();
+  for (auto [name, bound] : llvm::zip(names, bounds.asArrayRef())) {
+    auto nameAttr = dyn_cast<StringAttr>(name);
+    if (!nameAttr)
+      return malformed();
+    model.symbols.push_back({nameAttr.str(), bound});
+  }
+  size_t next = 0;
+  for (TensorDescription &input : model.inputs) {
+    if (next + input.shape.size() > static_cast<size_t>(inputDims.size()))
+      return malformed();
+    if (isDynamic(input))
+      input.dims.assign(inputDims.asArrayRef().begin() + next,
+                        inputDims.asArrayRef().begin() + next +
+                            input.shape.size());
+    for (auto [d, size] : llvm::enumerate(input.shape)) {
+      int32_t symbol = inputDims[next + d];
+      if (ShapedType::isDynamic(size) != (symbol >= 0) ||
+          symbol >= static_cast<int32_t>(model.symbols.size()))
+        return malformed();
+      if (symbol >= 0)
+        size = model.symbols[symbol].bound;
+    }
+    next += input.shape.size();
+  }
+  int32_t slot = 0;
+  for (TensorDescription &output : model.outputs) {
+    if (!isDynamic(output))
+      continue;
+    for (int64_t &size : output.shape) {
+      if (!ShapedType::isDynamic(size)) {
+        output.dims.push_back(-1);
+        continue;
+      }
+      if (slot >= static_cast<int32_t>(outputBounds.size()))
+        return malformed();
+      output.dims.push_back(slot);
+      size = outputBounds[slot++];
+    }
+  }
+  if (next != static_cast<size_t>(inputDims.size()) ||
+      slot != static_cast<int32_t>(outputBounds.size()))
+    return malformed();
+  model.numOutputDims = slot;
+  return success();
 }

@@ -47,8 +47,8 @@ extern "C" {
 #endif
 
 /* Version of the descriptor layout below; bumped when it changes (3: the
- * device field). */
-#define TFM_ABI_VERSION 3
+ * device field; 4: dynamic dimensions). */
+#define TFM_ABI_VERSION 4
 
 /* Most worker threads a model accepts (tfm_model_options.num_threads,
  * OMP_NUM_THREADS). */
@@ -95,13 +95,32 @@ typedef struct tfm_tensor_info {
   const char *name; /* the ONNX graph input/output name */
   int32_t dtype;    /* a tfm_dtype */
   int32_t rank;
-  const int64_t *shape; /* rank dimensions, all static */
+  /* rank dimensions: a dynamic one's upper bound (a buffer of this shape
+   * holds the tensor at any size) */
+  const int64_t *shape;
   /* For integer inputs used as indices into a table (token ids, position
    * ids): the number of rows. ONNX's Gather takes ids in [-index_limit,
    * index_limit), negative ones counting from the end; tfm_model_run
    * rejects others (see tfm_model_set_check_indices). 0 when unknown. */
   int64_t index_limit;
+  /* NULL when every dimension is static. Otherwise rank entries: -1 for a
+   * static dimension; for a dynamic one of an input, the index of its
+   * symbol in tfm_model_desc.symbols (inputs with the same symbol have the
+   * same size there); of an output, the index of its size among the
+   * outputs' dynamic dimensions (the model computes it: see
+   * tfm_model_output_shape). */
+  const int32_t *dims;
 } tfm_tensor_info;
+
+/* A dynamic dimension of the inputs: its name (the ONNX dim_param, or
+ * "INPUT.D" for an unnamed one) and the largest size the model takes. */
+typedef struct tfm_symbol_info {
+  const char *name;
+  int64_t bound;
+} tfm_symbol_info;
+
+/* 1 when the tensor has a dynamic dimension, 0 otherwise. */
+TFM_API int tfm_tensor_info_is_dynamic(const tfm_tensor_info *info);
 
 /* Number of elements, and of bytes, of a described tensor; SIZE_MAX when
  * the count does not fit in size_t (no buffer can hold such a tensor). */
@@ -124,13 +143,20 @@ typedef struct tfm_model_desc {
   uint64_t weights_size;    /* bytes of the weights blob */
   const uint8_t *weights;   /* the blob in read-only data, or NULL when it is */
   const char *weights_file; /* ... in this side file, next to the module */
-  /* args: weights, arena, inputs..., outputs... */
+  /* args: weights, arena, inputs..., outputs..., and for a model with
+   * dynamic dimensions dims, an int64_t array: num_symbols sizes (read),
+   * then num_output_dims sizes (written). Inputs and outputs are densely
+   * packed in their run-time shapes. */
   void (*entry)(void *const *args);
   /* The side file's checksum (runtime/src/checksum.h), checked when it is
    * mapped; 0 for embedded weights. */
   uint64_t weights_checksum;
   /* A tfm_device: where `entry` runs its kernels. */
   int32_t device;
+  /* Dynamic dimensions (none in a statically shaped model). */
+  int32_t num_symbols;
+  int32_t num_output_dims;
+  const tfm_symbol_info *symbols;
 } tfm_model_desc;
 
 typedef enum tfm_status {
@@ -180,12 +206,35 @@ TFM_API int32_t tfm_model_find_input(const tfm_model *model, const char *name);
 TFM_API int32_t tfm_model_find_output(const tfm_model *model, const char *name);
 
 /* Runs one inference. inputs[i] and outputs[i] point to buffers of the
- * described sizes; outputs must not overlap inputs. Inputs with an
- * index_limit are checked first: an id outside [-index_limit, index_limit)
- * fails the run with TFM_ERROR_INVALID_ARGUMENT, naming the input, the
- * position and the value. */
+ * described sizes (for dynamic ones: of their current shapes, below);
+ * outputs must not overlap inputs. Inputs with an index_limit are checked
+ * first: an id outside [-index_limit, index_limit) fails the run with
+ * TFM_ERROR_INVALID_ARGUMENT, naming the input, the position and the value.
+ * A model with dynamic dimensions derives each symbol from the inputs'
+ * shapes, and fails the run when two inputs give one symbol different
+ * sizes. */
 TFM_API tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
                                  void *const *outputs);
+
+/* Dynamic dimensions. A dynamic input runs with the shape set here (rank
+ * sizes: its static dimensions as described, each dynamic one from 0 to its
+ * bound), densely packed; until set, with the shape at its bounds. Fails,
+ * naming the input and dimension, on any other shape. */
+TFM_API tfm_status tfm_model_set_input_shape(tfm_model *model, int32_t index,
+                                             const int64_t *shape);
+/* The shape input `index` runs with; NULL when `index` is out of range. */
+TFM_API const int64_t *tfm_model_input_shape(const tfm_model *model,
+                                             int32_t index);
+/* The shape output `index` had in the last successful run (before any: its
+ * bounds), densely packed in its buffer; NULL when `index` is out of
+ * range. */
+TFM_API const int64_t *tfm_model_output_shape(const tfm_model *model,
+                                              int32_t index);
+/* The model's symbols (0 in a statically shaped model); NULL when `index`
+ * is out of range. */
+TFM_API int32_t tfm_model_num_symbols(const tfm_model *model);
+TFM_API const tfm_symbol_info *tfm_model_symbol(const tfm_model *model,
+                                                int32_t index);
 
 /* Turns the index check of tfm_model_run off (0) or on (1, the default).
  * Off, out-of-range ids read the nearest row of the table instead: never

@@ -81,3 +81,12 @@ size_t tfm_tensor_info_num_bytes(const tfm_tensor_info *info) {
     return SIZE_MAX;
   return bytes;
 }
+
+int tfm_tensor_info_is_dynamic(const tfm_tensor_info *info) {
+  if (!info->dims)
+    return 0;
+  for (int32_t i = 0; i < info->rank; ++i)
+    if (info->dims[i] >= 0)
+      return 1;
+  return 0;
+}

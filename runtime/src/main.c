@@ -148,8 +148,37 @@ static double element_as_double(const void *data, tfm_dtype dtype, size_t i) {
   return 0.0;
 }
 
-static void summarize(const tfm_tensor_info *info, const void *data) {
-  size_t count = tfm_tensor_info_num_elements(info);
+/* Elements of a tensor of `rank` in `shape`. */
+static size_t count_elements(int32_t rank, const int64_t *shape) {
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d)
+    count *= (size_t)shape[d];
+  return count;
+}
+
+/* A described shape, each dynamic dimension as NAME<=BOUND. */
+static void format_described_shape(char *out, size_t capacity,
+                                   const tfm_model_desc *desc,
+                                   const tfm_tensor_info *info, int output) {
+  size_t used = (size_t)snprintf(out, capacity, "[");
+  for (int32_t i = 0; i < info->rank && used < capacity; ++i) {
+    int32_t k = info->dims ? info->dims[i] : -1;
+    if (k < 0)
+      used += (size_t)snprintf(out + used, capacity - used, "%s%lld",
+                               i ? ", " : "", (long long)info->shape[i]);
+    else
+      used += (size_t)snprintf(
+          out + used, capacity - used, "%s%s<=%lld", i ? ", " : "",
+          output ? "?" : desc->symbols[k].name, (long long)info->shape[i]);
+  }
+  if (used < capacity)
+    snprintf(out + used, capacity - used, "]");
+}
+
+/* Prints an output of `shape` (its run-time shape). */
+static void summarize(const tfm_tensor_info *info, const int64_t *shape_of,
+                      const void *data) {
+  size_t count = count_elements(info->rank, shape_of);
   tfm_dtype dtype = (tfm_dtype)info->dtype;
   double sum = 0, sum_sq = 0, lo = INFINITY, hi = -INFINITY;
   size_t non_finite = 0;
@@ -168,7 +197,7 @@ static void summarize(const tfm_tensor_info *info, const void *data) {
   double mean = finite ? sum / (double)finite : 0.0;
   double var = finite ? sum_sq / (double)finite - mean * mean : 0.0;
   char shape[256];
-  format_shape(shape, sizeof(shape), info->rank, info->shape);
+  format_shape(shape, sizeof(shape), info->rank, shape_of);
   printf("output '");
   print_escaped(stdout, info->name);
   printf("': %s %s\n", tfm_dtype_name(dtype), shape);
@@ -219,21 +248,27 @@ static void sanitize(char *out, size_t capacity, const char *name) {
   out[n] = '\0';
 }
 
-/* Reads FILE into the buffer of input `info`, checking type and shape. */
-static int load_input(const tfm_tensor_info *info, const char *file,
+/* Reads FILE into the buffer of input `index`, checking type and shape (a
+ * dynamic dimension takes any size up to its bound, which the model then
+ * runs with). */
+static int load_input(tfm_model *model, int32_t index, const char *file,
                       void *buffer) {
+  const tfm_tensor_info *info = tfm_model_input(model, index);
   tfm_npy_array array;
   if (tfm_npy_read(file, &array) != TFM_OK)
     return fail("input '%s': %s", info->name, tfm_last_error());
   int same_shape = array.rank == info->rank;
   for (int32_t d = 0; same_shape && d < info->rank; ++d)
-    same_shape = array.shape[d] == info->shape[d];
+    same_shape =
+        array.shape[d] == info->shape[d] ||
+        (info->dims && info->dims[d] >= 0 && array.shape[d] <= info->shape[d]);
   int bf16_from_f32 =
       info->dtype == TFM_DTYPE_BF16 && array.dtype == TFM_DTYPE_F32;
   if (!same_shape ||
       (array.dtype != (tfm_dtype)info->dtype && !bf16_from_f32)) {
     char want[256], got[256];
-    format_shape(want, sizeof(want), info->rank, info->shape);
+    format_described_shape(want, sizeof(want), tfm_model_get_desc(model), info,
+                           0);
     format_shape(got, sizeof(got), array.rank, array.shape);
     int status = fail("input '%s' expects %s %s; '%s' holds %s %s", info->name,
                       tfm_dtype_name((tfm_dtype)info->dtype), want, file,
@@ -241,8 +276,13 @@ static int load_input(const tfm_tensor_info *info, const char *file,
     tfm_npy_free(&array);
     return status;
   }
+  if (tfm_tensor_info_is_dynamic(info) &&
+      tfm_model_set_input_shape(model, index, array.shape) != TFM_OK) {
+    tfm_npy_free(&array);
+    return fail("%s", tfm_last_error());
+  }
   if (bf16_from_f32) {
-    size_t count = tfm_tensor_info_num_elements(info);
+    size_t count = count_elements(array.rank, array.shape);
     for (size_t i = 0; i < count; ++i)
       ((uint16_t *)buffer)[i] = tfm_f32_to_bf16(((float *)array.data)[i]);
   } else {
@@ -583,7 +623,7 @@ static int run(int argc, char **argv) {
         const tfm_tensor_info *t =
             pass ? tfm_model_output(model, i) : tfm_model_input(model, i);
         char shape[256];
-        format_shape(shape, sizeof(shape), t->rank, t->shape);
+        format_described_shape(shape, sizeof(shape), desc, t, pass);
         printf("%s '", pass ? "output" : "input");
         print_escaped(stdout, t->name);
         printf("': %s %s\n", tfm_dtype_name((tfm_dtype)t->dtype), shape);
@@ -642,7 +682,7 @@ static int run(int argc, char **argv) {
       if (strcmp(input_names[g], info->name) == 0)
         file = input_files[g];
     if (file) {
-      if (load_input(info, file, inputs[i]))
+      if (load_input(model, i, file, inputs[i]))
         return 1;
     } else {
       tfm_generate_input(info, inputs[i], &state);
@@ -683,14 +723,15 @@ static int run(int argc, char **argv) {
       char name[256], path[4096];
       sanitize(name, sizeof(name), info->name);
       snprintf(path, sizeof(path), "%s/%s.npy", output_dir, name);
-      if (tfm_npy_write(path, (tfm_dtype)info->dtype, info->rank, info->shape,
-                        outputs[i]) != TFM_OK)
+      if (tfm_npy_write(path, (tfm_dtype)info->dtype, info->rank,
+                        tfm_model_output_shape(model, i), outputs[i]) != TFM_OK)
         return fail("%s", tfm_last_error());
     }
   }
   if (!quiet)
     for (int32_t i = 0; i < num_outputs; ++i)
-      summarize(tfm_model_output(model, i), outputs[i]);
+      summarize(tfm_model_output(model, i), tfm_model_output_shape(model, i),
+                outputs[i]);
 
   double peak_mib = peak_rss_mib();
   if (bench > 0) {

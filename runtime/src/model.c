@@ -14,7 +14,13 @@ struct tfm_model {
   const tfm_model_desc *desc;
   tfm_weights weights;
   void *arena;
-  void **args; /* weights, arena, inputs..., outputs... */
+  void **args; /* weights, arena, inputs..., outputs... (, dims) */
+  /* The shapes inputs run with, then outputs' shapes from the last run
+   * (rank entries each, from shape_at). */
+  int64_t *shapes;
+  size_t *shape_offsets;
+  /* Dynamic dimensions: the symbols' sizes, then the outputs'. */
+  int64_t *dims;
   tfm_cuda_model *cuda; /* the device side of a CUDA model */
   uint64_t last_run_ns;
   tfm_timing_hook hook;
@@ -28,9 +34,12 @@ uint64_t tfm_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The largest index a tensor's `dims` may hold: symbols for inputs, the
+ * outputs' dynamic sizes for outputs. */
 static tfm_status check_tensor_infos(const tfm_model_desc *desc,
                                      const tfm_tensor_info *infos,
-                                     int32_t count, const char *kind) {
+                                     int32_t count, const char *kind,
+                                     int32_t num_dims) {
   if (count < 0 || (count > 0 && !infos))
     return tfm_fail(TFM_ERROR_ABI_MISMATCH,
                     "model '%s' has a malformed %s list", desc->name, kind);
@@ -40,6 +49,11 @@ static tfm_status check_tensor_infos(const tfm_model_desc *desc,
       return tfm_fail(TFM_ERROR_ABI_MISMATCH,
                       "model '%s' %s %d has an invalid type or rank",
                       desc->name, kind, (int)i);
+    for (int32_t d = 0; infos[i].dims && d < infos[i].rank; ++d)
+      if (infos[i].dims[d] < -1 || infos[i].dims[d] >= num_dims)
+        return tfm_fail(TFM_ERROR_ABI_MISMATCH,
+                        "model '%s' %s %d has an invalid dynamic dimension",
+                        desc->name, kind, (int)i);
     if (tfm_tensor_info_num_bytes(&infos[i]) == SIZE_MAX)
       return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
                       "model '%s' %s %d is too large for this machine's "
@@ -94,11 +108,28 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
                     "CPU and CUDA models",
                     desc->name ? desc->name : "?", desc->device,
                     tfm_device_name(desc->device));
+  if (desc->num_symbols < 0 || desc->num_output_dims < 0 ||
+      (desc->num_symbols > 0 && !desc->symbols))
+    return tfm_fail(TFM_ERROR_ABI_MISMATCH,
+                    "model '%s' has a malformed list of dynamic dimensions",
+                    desc->name);
+  for (int32_t k = 0; k < desc->num_symbols; ++k)
+    if (!desc->symbols[k].name || desc->symbols[k].bound < 0)
+      return tfm_fail(TFM_ERROR_ABI_MISMATCH,
+                      "model '%s' has a malformed dynamic dimension %d",
+                      desc->name, (int)k);
+  int dynamic = desc->num_symbols + desc->num_output_dims > 0;
+  if (dynamic && desc->device != TFM_DEVICE_CPU)
+    return tfm_fail(TFM_ERROR_ABI_MISMATCH,
+                    "model '%s' has dynamic dimensions, which this runtime "
+                    "runs on the CPU only",
+                    desc->name);
   tfm_status status;
   if ((status = check_tensor_infos(desc, desc->inputs, desc->num_inputs,
-                                   "input")) != TFM_OK ||
+                                   "input", desc->num_symbols)) != TFM_OK ||
       (status = check_tensor_infos(desc, desc->outputs, desc->num_outputs,
-                                   "output")) != TFM_OK ||
+                                   "output", desc->num_output_dims)) !=
+          TFM_OK ||
       (status = check_threads(options)) != TFM_OK)
     return status;
   if (desc->arena_size > SIZE_MAX - 63)
@@ -117,12 +148,37 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
     free(model);
     return status;
   }
-  size_t num_args = 2 + (size_t)desc->num_inputs + (size_t)desc->num_outputs;
+  size_t num_tensors = (size_t)desc->num_inputs + (size_t)desc->num_outputs;
+  size_t num_args = 2 + num_tensors + (dynamic ? 1 : 0);
+  size_t num_sizes = 0;
+  for (int32_t i = 0; i < desc->num_inputs; ++i)
+    num_sizes += (size_t)desc->inputs[i].rank;
+  for (int32_t i = 0; i < desc->num_outputs; ++i)
+    num_sizes += (size_t)desc->outputs[i].rank;
   model->args = (void **)calloc(num_args, sizeof(void *));
-  if (!model->args) {
+  model->shapes = (int64_t *)calloc(num_sizes + 1, sizeof(int64_t));
+  model->shape_offsets = (size_t *)calloc(num_tensors + 1, sizeof(size_t));
+  if (dynamic)
+    model->dims = (int64_t *)calloc((size_t)desc->num_symbols +
+                                        (size_t)desc->num_output_dims,
+                                    sizeof(int64_t));
+  if (!model->args || !model->shapes || !model->shape_offsets ||
+      (dynamic && !model->dims)) {
     tfm_model_destroy(model);
     return tfm_fail(TFM_ERROR_OUT_OF_MEMORY, "out of memory");
   }
+  /* Every tensor starts at its described shape (a dynamic one's bounds). */
+  size_t offset = 0;
+  for (size_t t = 0; t < num_tensors; ++t) {
+    const tfm_tensor_info *info = t < (size_t)desc->num_inputs
+                                      ? &desc->inputs[t]
+                                      : &desc->outputs[t - desc->num_inputs];
+    model->shape_offsets[t] = offset;
+    for (int32_t d = 0; d < info->rank; ++d)
+      model->shapes[offset++] = info->shape[d];
+  }
+  if (dynamic)
+    model->args[num_args - 1] = model->dims;
   if (desc->device == TFM_DEVICE_CUDA) {
     /* The weights are copied to the device; the host's view is let go. */
     status =
@@ -163,6 +219,9 @@ void tfm_model_destroy(tfm_model *model) {
   tfm_weights_release(&model->weights);
   free(model->arena);
   free(model->args);
+  free(model->shapes);
+  free(model->shape_offsets);
+  free(model->dims);
   free(model);
 }
 
@@ -235,16 +294,32 @@ static int64_t integer_at(const void *data, tfm_dtype dtype, size_t i) {
   }
 }
 
+/* The current shape of input `t`, or of output `t - num_inputs`. */
+static int64_t *shape_at(const tfm_model *model, size_t t) {
+  return model->shapes + model->shape_offsets[t];
+}
+
+/* Elements of a tensor of `info`'s rank and element type in `shape`
+ * (checked against the bounds, so that it cannot overflow). */
+static size_t count_elements(const tfm_tensor_info *info,
+                             const int64_t *shape) {
+  size_t count = 1;
+  for (int32_t d = 0; d < info->rank; ++d)
+    count *= (size_t)shape[d];
+  return count;
+}
+
 /* Ids outside [-limit, limit) of inputs that index a table. */
-static tfm_status check_indices(const tfm_model_desc *desc,
+static tfm_status check_indices(const tfm_model *model,
                                 const void *const *inputs) {
+  const tfm_model_desc *desc = model->desc;
   for (int32_t i = 0; i < desc->num_inputs; ++i) {
     const tfm_tensor_info *info = &desc->inputs[i];
     int64_t limit = info->index_limit;
     if (limit <= 0)
       continue;
     tfm_dtype dtype = (tfm_dtype)info->dtype;
-    size_t count = tfm_tensor_info_num_elements(info);
+    size_t count = count_elements(info, shape_at(model, (size_t)i));
     for (size_t e = 0; e < count; ++e) {
       int64_t v = integer_at(inputs[i], dtype, e);
       if (v < -limit || v >= limit)
@@ -274,6 +349,120 @@ void tfm_model_set_check_indices(tfm_model *model, int enabled) {
   model->check_indices = enabled != 0;
 }
 
+tfm_status tfm_model_set_input_shape(tfm_model *model, int32_t index,
+                                     const int64_t *shape) {
+  tfm_clear_error();
+  if (!model)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no model");
+  const tfm_model_desc *desc = model->desc;
+  if (index < 0 || index >= desc->num_inputs)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                    "model '%s' has no input %d (it has %d)", desc->name,
+                    (int)index, (int)desc->num_inputs);
+  const tfm_tensor_info *info = &desc->inputs[index];
+  if (info->rank > 0 && !shape)
+    return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no shape for input '%s'",
+                    info->name);
+  for (int32_t d = 0; d < info->rank; ++d) {
+    int dynamic = info->dims && info->dims[d] >= 0;
+    if (!dynamic && shape[d] != info->shape[d])
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "input '%s' dimension %d is %lld, not %lld: it is "
+                      "static",
+                      info->name, (int)d, (long long)info->shape[d],
+                      (long long)shape[d]);
+    if (dynamic && (shape[d] < 0 || shape[d] > info->shape[d]))
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "input '%s' dimension %d ('%s') is %lld; the model "
+                      "takes 0 to %lld",
+                      info->name, (int)d, desc->symbols[info->dims[d]].name,
+                      (long long)shape[d], (long long)info->shape[d]);
+  }
+  for (int32_t d = 0; d < info->rank; ++d)
+    shape_at(model, (size_t)index)[d] = shape[d];
+  return TFM_OK;
+}
+
+const int64_t *tfm_model_input_shape(const tfm_model *model, int32_t index) {
+  if (index < 0 || index >= model->desc->num_inputs)
+    return NULL;
+  return shape_at(model, (size_t)index);
+}
+
+const int64_t *tfm_model_output_shape(const tfm_model *model, int32_t index) {
+  if (index < 0 || index >= model->desc->num_outputs)
+    return NULL;
+  return shape_at(model, (size_t)model->desc->num_inputs + (size_t)index);
+}
+
+int32_t tfm_model_num_symbols(const tfm_model *model) {
+  return model->desc->num_symbols;
+}
+
+const tfm_symbol_info *tfm_model_symbol(const tfm_model *model, int32_t index) {
+  if (index < 0 || index >= model->desc->num_symbols)
+    return NULL;
+  return &model->desc->symbols[index];
+}
+
+/* The symbols' sizes from the inputs' shapes, into model->dims. */
+static tfm_status derive_symbols(tfm_model *model) {
+  const tfm_model_desc *desc = model->desc;
+  for (int32_t k = 0; k < desc->num_symbols; ++k)
+    model->dims[k] = -1;
+  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+    const tfm_tensor_info *info = &desc->inputs[i];
+    const int64_t *shape = shape_at(model, (size_t)i);
+    for (int32_t d = 0; info->dims && d < info->rank; ++d) {
+      int32_t k = info->dims[d];
+      if (k < 0)
+        continue;
+      if (model->dims[k] >= 0 && model->dims[k] != shape[d]) {
+        /* The first input that gave the symbol its size. */
+        const char *first = "?";
+        for (int32_t j = 0; j < i && first[0] == '?'; ++j)
+          for (int32_t e = 0; desc->inputs[j].dims && e < desc->inputs[j].rank;
+               ++e)
+            if (desc->inputs[j].dims[e] == k)
+              first = desc->inputs[j].name;
+        return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                        "inputs '%s' and '%s' give dimension '%s' the sizes "
+                        "%lld and %lld",
+                        first, info->name, desc->symbols[k].name,
+                        (long long)model->dims[k], (long long)shape[d]);
+      }
+      model->dims[k] = shape[d];
+    }
+  }
+  /* A symbol no input has (none, as tfmc compiles) runs at its bound. */
+  for (int32_t k = 0; k < desc->num_symbols; ++k)
+    if (model->dims[k] < 0)
+      model->dims[k] = desc->symbols[k].bound;
+  return TFM_OK;
+}
+
+/* The outputs' shapes from the sizes the entry wrote. */
+static tfm_status read_output_shapes(tfm_model *model) {
+  const tfm_model_desc *desc = model->desc;
+  for (int32_t i = 0; i < desc->num_outputs; ++i) {
+    const tfm_tensor_info *info = &desc->outputs[i];
+    int64_t *shape = shape_at(model, (size_t)desc->num_inputs + (size_t)i);
+    for (int32_t d = 0; info->dims && d < info->rank; ++d) {
+      if (info->dims[d] < 0)
+        continue;
+      int64_t size = model->dims[desc->num_symbols + info->dims[d]];
+      if (size < 0 || size > info->shape[d])
+        return tfm_fail(TFM_ERROR_ABI_MISMATCH,
+                        "model '%s' computed output '%s' dimension %d as "
+                        "%lld, outside its bound %lld",
+                        desc->name, info->name, (int)d, (long long)size,
+                        (long long)info->shape[d]);
+      shape[d] = size;
+    }
+  }
+  return TFM_OK;
+}
+
 tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
                          void *const *outputs) {
   tfm_clear_error();
@@ -283,7 +472,8 @@ tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
   if ((desc->num_inputs > 0 && !inputs) || (desc->num_outputs > 0 && !outputs))
     return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no input or output array");
   for (int32_t i = 0; i < desc->num_inputs; ++i)
-    if (!inputs[i] && tfm_tensor_info_num_bytes(&desc->inputs[i]) > 0)
+    if (!inputs[i] &&
+        count_elements(&desc->inputs[i], shape_at(model, (size_t)i)) > 0)
       return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "input '%s' is NULL",
                       desc->inputs[i].name);
   for (int32_t i = 0; i < desc->num_outputs; ++i)
@@ -299,8 +489,13 @@ tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
     for (int32_t i = 0; i < desc->num_outputs; ++i)
       *slot++ = outputs[i];
   }
+  if (model->dims) {
+    tfm_status status = derive_symbols(model);
+    if (status != TFM_OK)
+      return status;
+  }
   if (model->check_indices) {
-    tfm_status status = check_indices(desc, inputs);
+    tfm_status status = check_indices(model, inputs);
     if (status != TFM_OK)
       return status;
   }
@@ -316,6 +511,11 @@ tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
     desc->entry(model->args);
   }
   uint64_t end = tfm_now_ns();
+  if (model->dims) {
+    tfm_status status = read_output_shapes(model);
+    if (status != TFM_OK)
+      return status;
+  }
   if (model->hook)
     model->hook(model->hook_data, "run_end", end);
   model->last_run_ns = end - begin;

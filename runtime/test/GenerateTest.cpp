@@ -74,13 +74,13 @@ template <int64_t Chunk = kChunk> struct DecoderOf {
   int64_t newPresentShape[4] = {1, kHeads, Chunk, 1};
   int64_t logitsShape[3] = {1, Chunk, kVocab};
   tfm_tensor_info inputs[4] = {
-      {"input_ids", TFM_DTYPE_I64, 2, idsShape, kVocab},
-      {"attention_mask", TFM_DTYPE_I64, 2, maskShape, 0},
-      {"position_ids", TFM_DTYPE_I64, 2, idsShape, 0},
-      {"past_key_values.0.key", TFM_DTYPE_F32, 4, pastShape, 0}};
+      {"input_ids", TFM_DTYPE_I64, 2, idsShape, kVocab, nullptr},
+      {"attention_mask", TFM_DTYPE_I64, 2, maskShape, 0, nullptr},
+      {"position_ids", TFM_DTYPE_I64, 2, idsShape, 0, nullptr},
+      {"past_key_values.0.key", TFM_DTYPE_F32, 4, pastShape, 0, nullptr}};
   tfm_tensor_info outputs[2] = {
-      {"logits", TFM_DTYPE_F32, 3, logitsShape, 0},
-      {"present.0.key", TFM_DTYPE_F32, 4, fullPresentShape, 0}};
+      {"logits", TFM_DTYPE_F32, 3, logitsShape, 0, nullptr},
+      {"present.0.key", TFM_DTYPE_F32, 4, fullPresentShape, 0, nullptr}};
   uint8_t weights[16] = {};
   tfm_model_desc desc = {};
   tfm_model *model = nullptr;

@@ -17,7 +17,7 @@ TEST(Inputs, AreDeterministic) {
 
 TEST(Inputs, FloatsAreInUnitRange) {
   const int64_t shape[] = {1000};
-  tfm_tensor_info info = {"x", TFM_DTYPE_F32, 1, shape, 0};
+  tfm_tensor_info info = {"x", TFM_DTYPE_F32, 1, shape, 0, nullptr};
   std::vector<float> data(1000);
   uint64_t state = 0;
   tfm_generate_input(&info, data.data(), &state);
@@ -34,7 +34,7 @@ TEST(Inputs, FloatsAreInUnitRange) {
 
 TEST(Inputs, IdsStayInsideTheirTable) {
   const int64_t shape[] = {500};
-  tfm_tensor_info info = {"input_ids", TFM_DTYPE_I64, 1, shape, 30};
+  tfm_tensor_info info = {"input_ids", TFM_DTYPE_I64, 1, shape, 30, nullptr};
   std::vector<int64_t> ids(500);
   uint64_t state = 1;
   tfm_generate_input(&info, ids.data(), &state);
@@ -49,9 +49,10 @@ TEST(Inputs, IdsStayInsideTheirTable) {
 
 TEST(Inputs, MasksAreOnesAndOtherIntegersZero) {
   const int64_t shape[] = {4};
-  tfm_tensor_info mask = {"attention_mask", TFM_DTYPE_I32, 1, shape, 0};
-  tfm_tensor_info other = {"flags", TFM_DTYPE_I8, 1, shape, 0};
-  tfm_tensor_info flags = {"b", TFM_DTYPE_BOOL, 1, shape, 0};
+  tfm_tensor_info mask = {"attention_mask", TFM_DTYPE_I32, 1, shape, 0,
+                          nullptr};
+  tfm_tensor_info other = {"flags", TFM_DTYPE_I8, 1, shape, 0, nullptr};
+  tfm_tensor_info flags = {"b", TFM_DTYPE_BOOL, 1, shape, 0, nullptr};
   int32_t m[4];
   int8_t o[4];
   uint8_t f[4];

@@ -29,8 +29,10 @@ void scaleEntry(void *const *args) {
   }
 }
 
-const tfm_tensor_info kInputs[] = {{"x", TFM_DTYPE_F32, 1, kVectorShape, 0}};
-const tfm_tensor_info kOutputs[] = {{"y", TFM_DTYPE_F32, 1, kVectorShape, 0}};
+const tfm_tensor_info kInputs[] = {
+    {"x", TFM_DTYPE_F32, 1, kVectorShape, 0, nullptr}};
+const tfm_tensor_info kOutputs[] = {
+    {"y", TFM_DTYPE_F32, 1, kVectorShape, 0, nullptr}};
 
 tfm_model_desc makeDesc() {
   tfm_model_desc desc = {};
@@ -159,8 +161,10 @@ TEST(Model, ReportsTimingThroughTheHook) {
 
 // A gather-like model: out[i] = table[ids[i]], ids checked against 4 rows.
 const int64_t kIdsShape[] = {3};
-const tfm_tensor_info kIdInputs[] = {{"ids", TFM_DTYPE_I64, 1, kIdsShape, 4}};
-const tfm_tensor_info kIdOutputs[] = {{"y", TFM_DTYPE_F32, 1, kIdsShape, 0}};
+const tfm_tensor_info kIdInputs[] = {
+    {"ids", TFM_DTYPE_I64, 1, kIdsShape, 4, nullptr}};
+const tfm_tensor_info kIdOutputs[] = {
+    {"y", TFM_DTYPE_F32, 1, kIdsShape, 0, nullptr}};
 
 // Wraps negative ids and clamps, as generated gathers do.
 void gatherEntry(void *const *args) {
@@ -238,7 +242,7 @@ TEST(Model, RejectsThreadCountsBeyondTheLimit) {
 
 TEST(Model, RejectsTensorsLargerThanMemory) {
   const int64_t huge[] = {INT64_MAX / 2, 4};
-  const tfm_tensor_info inputs[] = {{"x", TFM_DTYPE_F32, 2, huge, 0}};
+  const tfm_tensor_info inputs[] = {{"x", TFM_DTYPE_F32, 2, huge, 0, nullptr}};
   tfm_model_desc desc = makeDesc();
   desc.inputs = inputs;
   tfm_model *model = nullptr;
@@ -259,20 +263,154 @@ TEST(Dtype, SizesAndNames) {
   EXPECT_STREQ(tfm_dtype_name(TFM_DTYPE_U16), "uint16");
   EXPECT_STREQ(tfm_dtype_name(static_cast<tfm_dtype>(77)), "invalid");
   const int64_t shape[] = {2, 3, 5};
-  tfm_tensor_info info = {"t", TFM_DTYPE_F16, 3, shape, 0};
+  tfm_tensor_info info = {"t", TFM_DTYPE_F16, 3, shape, 0, nullptr};
   EXPECT_EQ(tfm_tensor_info_num_elements(&info), 30u);
   EXPECT_EQ(tfm_tensor_info_num_bytes(&info), 60u);
-  tfm_tensor_info scalar = {"s", TFM_DTYPE_F64, 0, nullptr, 0};
+  tfm_tensor_info scalar = {"s", TFM_DTYPE_F64, 0, nullptr, 0, nullptr};
   EXPECT_EQ(tfm_tensor_info_num_bytes(&scalar), 8u);
   // Sizes that wrap around report SIZE_MAX, never a small number.
   const int64_t wrapping[] = {int64_t(1) << 31, int64_t(1) << 31, 4};
-  tfm_tensor_info huge = {"h", TFM_DTYPE_F32, 3, wrapping, 0};
+  tfm_tensor_info huge = {"h", TFM_DTYPE_F32, 3, wrapping, 0, nullptr};
   EXPECT_EQ(tfm_tensor_info_num_elements(&huge), SIZE_MAX);
   EXPECT_EQ(tfm_tensor_info_num_bytes(&huge), SIZE_MAX);
   const int64_t big[] = {int64_t(1) << 62};
-  tfm_tensor_info wide = {"w", TFM_DTYPE_F32, 1, big, 0};
+  tfm_tensor_info wide = {"w", TFM_DTYPE_F32, 1, big, 0, nullptr};
   EXPECT_EQ(tfm_tensor_info_num_elements(&wide), size_t(1) << 62);
   EXPECT_EQ(tfm_tensor_info_num_bytes(&wide), SIZE_MAX);
+}
+
+//===-- Dynamic dimensions (ABI 4) ------------------------------------===//
+
+// Inputs x [seq<=8, 2] and ids [seq<=8]; output y [seq + 1, 2] (bound 9):
+// the rows of x doubled, then one row of the ids' sum. dims: seq, then
+// y's first dimension.
+const int64_t kRowsShape[] = {8, 2};
+const int64_t kIdsShape8[] = {8};
+const int64_t kOutShape[] = {9, 2};
+const int32_t kRowDims[] = {0, -1};
+const int32_t kIdDims[] = {0};
+const int32_t kOutDims[] = {0, -1};
+const tfm_symbol_info kSymbols[] = {{"seq", 8}};
+const tfm_tensor_info kDynInputs[] = {
+    {"x", TFM_DTYPE_F32, 2, kRowsShape, 0, kRowDims},
+    {"ids", TFM_DTYPE_I64, 1, kIdsShape8, 5, kIdDims}};
+const tfm_tensor_info kDynOutputs[] = {
+    {"y", TFM_DTYPE_F32, 2, kOutShape, 0, kOutDims}};
+
+void rowsEntry(void *const *args) {
+  auto *x = static_cast<const float *>(args[2]);
+  auto *ids = static_cast<const int64_t *>(args[3]);
+  auto *y = static_cast<float *>(args[4]);
+  auto *dims = static_cast<int64_t *>(args[5]);
+  int64_t seq = dims[0];
+  float sum = 0;
+  for (int64_t r = 0; r < seq; ++r) {
+    y[2 * r] = 2 * x[2 * r];
+    y[2 * r + 1] = 2 * x[2 * r + 1];
+    sum += static_cast<float>(ids[r]);
+  }
+  y[2 * seq] = y[2 * seq + 1] = sum;
+  dims[1] = seq + 1;
+}
+
+tfm_model_desc makeDynamicDesc() {
+  tfm_model_desc desc = {};
+  desc.abi_version = TFM_ABI_VERSION;
+  desc.name = "rows";
+  desc.num_inputs = 2;
+  desc.num_outputs = 1;
+  desc.inputs = kDynInputs;
+  desc.outputs = kDynOutputs;
+  desc.entry = rowsEntry;
+  desc.num_symbols = 1;
+  desc.num_output_dims = 1;
+  desc.symbols = kSymbols;
+  return desc;
+}
+
+TEST(Model, RunsDynamicShapesAndReportsOutputShapes) {
+  tfm_model_desc desc = makeDynamicDesc();
+  tfm_model *model = nullptr;
+  ASSERT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_OK)
+      << tfm_last_error();
+  EXPECT_EQ(tfm_model_num_symbols(model), 1);
+  EXPECT_STREQ(tfm_model_symbol(model, 0)->name, "seq");
+  EXPECT_EQ(tfm_model_symbol(model, 1), nullptr);
+  EXPECT_TRUE(tfm_tensor_info_is_dynamic(tfm_model_input(model, 0)));
+  EXPECT_FALSE(tfm_tensor_info_is_dynamic(&kInputs[0]));
+  // Before any shape is set: the bounds.
+  EXPECT_EQ(tfm_model_input_shape(model, 0)[0], 8);
+  EXPECT_EQ(tfm_model_output_shape(model, 0)[0], 9);
+
+  const int64_t rows[] = {3, 2}, ids[] = {3};
+  ASSERT_EQ(tfm_model_set_input_shape(model, 0, rows), TFM_OK);
+  ASSERT_EQ(tfm_model_set_input_shape(model, 1, ids), TFM_OK);
+  float x[6] = {1, 2, 3, 4, 5, 6}, y[18] = {};
+  int64_t idValues[3] = {1, 2, 4};
+  const void *inputs[] = {x, idValues};
+  void *outputs[] = {y};
+  ASSERT_EQ(tfm_model_run(model, inputs, outputs), TFM_OK) << tfm_last_error();
+  EXPECT_EQ(tfm_model_output_shape(model, 0)[0], 4);
+  EXPECT_EQ(tfm_model_output_shape(model, 0)[1], 2);
+  EXPECT_EQ(y[5], 12.0f);
+  EXPECT_EQ(y[6], 7.0f);
+
+  // No rows at all.
+  const int64_t none[] = {0, 2}, noIds[] = {0};
+  ASSERT_EQ(tfm_model_set_input_shape(model, 0, none), TFM_OK);
+  ASSERT_EQ(tfm_model_set_input_shape(model, 1, noIds), TFM_OK);
+  ASSERT_EQ(tfm_model_run(model, inputs, outputs), TFM_OK) << tfm_last_error();
+  EXPECT_EQ(tfm_model_output_shape(model, 0)[0], 1);
+  tfm_model_destroy(model);
+}
+
+TEST(Model, RejectsDynamicShapesOutsideTheDescription) {
+  tfm_model_desc desc = makeDynamicDesc();
+  tfm_model *model = nullptr;
+  ASSERT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_OK);
+  const int64_t tooLong[] = {9, 2}, wrongStatic[] = {3, 3};
+  EXPECT_EQ(tfm_model_set_input_shape(model, 0, tooLong),
+            TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(tfm_last_error()).find("dimension 0 ('seq') is 9"),
+            std::string::npos)
+      << tfm_last_error();
+  EXPECT_EQ(tfm_model_set_input_shape(model, 0, wrongStatic),
+            TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(tfm_model_set_input_shape(model, 2, tooLong),
+            TFM_ERROR_INVALID_ARGUMENT);
+  // The inputs disagree on seq.
+  const int64_t rows[] = {3, 2}, ids[] = {2};
+  ASSERT_EQ(tfm_model_set_input_shape(model, 0, rows), TFM_OK);
+  ASSERT_EQ(tfm_model_set_input_shape(model, 1, ids), TFM_OK);
+  float x[6] = {}, y[18] = {};
+  int64_t idValues[2] = {};
+  const void *inputs[] = {x, idValues};
+  void *outputs[] = {y};
+  EXPECT_EQ(tfm_model_run(model, inputs, outputs), TFM_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(tfm_last_error(),
+               "inputs 'x' and 'ids' give dimension 'seq' the sizes 3 and 2");
+  // Ids are checked over the run-time shape only (the index limit is 5).
+  const int64_t three[] = {3};
+  ASSERT_EQ(tfm_model_set_input_shape(model, 1, three), TFM_OK);
+  int64_t badIds[8] = {0, 1, 2, 99, 99, 99, 99, 99};
+  const void *checked[] = {x, badIds};
+  EXPECT_EQ(tfm_model_run(model, checked, outputs), TFM_OK) << tfm_last_error();
+  badIds[2] = 5;
+  EXPECT_EQ(tfm_model_run(model, checked, outputs), TFM_ERROR_INVALID_ARGUMENT);
+  tfm_model_destroy(model);
+}
+
+TEST(Model, RejectsMalformedDynamicDescriptions) {
+  tfm_model_desc desc = makeDynamicDesc();
+  desc.symbols = nullptr;
+  tfm_model *model = nullptr;
+  EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_ABI_MISMATCH);
+  desc = makeDynamicDesc();
+  desc.num_symbols = 0; // x's dims name symbol 0, which no longer exists
+  EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_ABI_MISMATCH);
+  desc = makeDynamicDesc();
+  desc.device = TFM_DEVICE_CUDA;
+  EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_ABI_MISMATCH);
 }
 
 } // namespace

@@ -371,10 +371,12 @@ double elementAt(const uint8_t *data, tfm_dtype dtype, size_t i) {
 }
 
 /// Compares an output with its expected value; prints one line.
-bool compare(const tfm_tensor_info &info, const uint8_t *actual,
-             const Tensor &expected) {
+/// `shapeOf` is the output's run-time shape (its described one unless it
+/// has dynamic dimensions).
+bool compare(const tfm_tensor_info &info, const int64_t *shapeOf,
+             const uint8_t *actual, const Tensor &expected) {
   auto dtype = static_cast<tfm_dtype>(info.dtype);
-  std::vector<int64_t> shape(info.shape, info.shape + info.rank);
+  std::vector<int64_t> shape(shapeOf, shapeOf + info.rank);
   llvm::outs() << "output '" << escaped(info.name) << "': ";
   // bf16 outputs compare with float32 .npy files, which hold them exactly.
   bool widened = dtype == TFM_DTYPE_BF16 && expected.dtype == TFM_DTYPE_F32;
@@ -385,7 +387,9 @@ bool compare(const tfm_tensor_info &info, const uint8_t *actual,
                  << ": FAIL\n";
     return false;
   }
-  size_t count = tfm_tensor_info_num_elements(&info);
+  size_t count = 1;
+  for (int64_t d : shape)
+    count *= static_cast<size_t>(d);
   size_t bad = 0;
   double maxError = 0;
   for (size_t i = 0; i < count; ++i) {
@@ -434,6 +438,8 @@ struct ModelApi {
   decltype(&tfm_model_set_cuda_graph) setCudaGraph;
   decltype(&tfm_model_generate) generate;
   decltype(&tfm_model_max_context) maxContext;
+  decltype(&tfm_model_set_input_shape) setInputShape;
+  decltype(&tfm_model_output_shape) outputShape;
 
   /// Resolves every function; the name of the first one missing, if any.
   std::optional<std::string> resolve(void *library) {
@@ -461,6 +467,10 @@ struct ModelApi {
       return "tfm_model_generate";
     if (!get(maxContext, "tfm_model_max_context"))
       return "tfm_model_max_context";
+    if (!get(setInputShape, "tfm_model_set_input_shape"))
+      return "tfm_model_set_input_shape";
+    if (!get(outputShape, "tfm_model_output_shape"))
+      return "tfm_model_output_shape";
     return std::nullopt;
   }
 };
@@ -633,9 +643,10 @@ int runGeneration(ModelApi &api, tfm_model *model, tfm_model *prompter) {
     if (!expected)
       return fail("--expect-logits: " + error);
     std::vector<int64_t> shape = {result.num_tokens, vocab};
-    tfm_tensor_info info = {"logits", TFM_DTYPE_F32, 2, shape.data(), 0};
-    ok &= compare(info, reinterpret_cast<const uint8_t *>(logits.data()),
-                  *expected);
+    tfm_tensor_info info = {"logits", TFM_DTYPE_F32, 2, shape.data(),
+                            0,        nullptr};
+    ok &= compare(info, shape.data(),
+                  reinterpret_cast<const uint8_t *>(logits.data()), *expected);
   }
   if (!outputDir.empty()) {
     llvm::sys::fs::create_directories(outputDir.getValue());
@@ -792,11 +803,21 @@ int main(int argc, char **argv) {
     inputBuffers[i].resize(bytes + 64);
     if (given[i]) {
       auto dtype = static_cast<tfm_dtype>(info->dtype);
-      if (given[i]->dtype != dtype || given[i]->shape != shape)
+      // A dynamic dimension takes any size up to its bound.
+      bool fits = given[i]->shape.size() == shape.size();
+      for (size_t d = 0; fits && d < shape.size(); ++d)
+        fits = given[i]->shape[d] == shape[d] ||
+               (info->dims && info->dims[d] >= 0 &&
+                given[i]->shape[d] <= shape[d]);
+      if (given[i]->dtype != dtype || !fits)
         return fail(llvm::Twine("input '") + info->name + "' expects " +
                     tfm_dtype_name(dtype) + " " + formatShape(shape) +
+                    (tfm_tensor_info_is_dynamic(info) ? " (at most)" : "") +
                     ", given " + tfm_dtype_name(given[i]->dtype) + " " +
                     formatShape(given[i]->shape));
+      if (tfm_tensor_info_is_dynamic(info) &&
+          api.setInputShape(model, i, given[i]->shape.data()) != TFM_OK)
+        return fail(api.lastError());
       std::memcpy(inputBuffers[i].data(), given[i]->bytes.data(),
                   given[i]->bytes.size());
     } else {
@@ -832,8 +853,9 @@ int main(int argc, char **argv) {
 
   bool ok = true;
   for (auto &[index, tensor] : expected)
-    ok &= compare(*tfm_model_output(model, index), outputBuffers[index].data(),
-                  tensor);
+    ok &=
+        compare(*tfm_model_output(model, index), api.outputShape(model, index),
+                outputBuffers[index].data(), tensor);
   if (!outputDir.empty()) {
     llvm::sys::fs::create_directories(outputDir.getValue());
     for (int32_t i = 0; i < numOutputs; ++i) {
@@ -846,7 +868,8 @@ int main(int argc, char **argv) {
           c = '_';
       llvm::sys::path::append(path, file + ".npy");
       if (tfm_npy_write(path.c_str(), static_cast<tfm_dtype>(info->dtype),
-                        info->rank, info->shape, outputs[i]) != TFM_OK)
+                        info->rank, api.outputShape(model, i),
+                        outputs[i]) != TFM_OK)
         return fail(tfm_last_error());
     }
   }

@@ -187,14 +187,22 @@ cl::opt<int64_t> maxConstantBytes(
 cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Shape of a graph input, fixing its symbolic dimensions "
-             "(repeatable), e.g. input_ids=1x128"),
+             "(repeatable), e.g. input_ids=1x128; '?' keeps a dimension "
+             "dynamic, '?N' with the upper bound N (input_ids=1x?256)"),
     cl::value_desc("NAME=D1xD2x..."), cl::cat(category));
 cl::list<std::string> dimValues(
     "dim",
     cl::desc("Size of a symbolic dimension of the graph inputs, in every "
              "input that declares it (repeatable), e.g. batch=1, "
-             "past_sequence=127"),
+             "past_sequence=127; '?' keeps it dynamic, '?N' with the upper "
+             "bound N (sequence=?256)"),
     cl::value_desc("NAME=N"), cl::cat(category));
+cl::opt<int64_t>
+    maxSeq("max-seq",
+           cl::desc("Upper bound of the dynamic dimensions given without one "
+                    "('?' in --input-shape or --dim, '?' in an MLIR model's "
+                    "inputs): one compiled model serves every size up to it"),
+           cl::init(0), cl::value_desc("N"), cl::cat(category));
 cl::opt<std::string>
     targetCpu("target-cpu",
               cl::desc("CPU to generate code for (default: this host)"),
@@ -352,6 +360,10 @@ int main(int argc, char **argv) {
     return fail("--quant-report: needs a --quantize mode");
   options.quantizeReport = quantReport;
   options.presentNewRows = presentOutputs == PresentOutputs::NewRows;
+  if (maxSeq < 0)
+    return fail("--max-seq: expected a positive bound, got " +
+                std::to_string(maxSeq));
+  options.maxSeq = maxSeq;
   options.fuseEpilogues = fuseEpilogues;
   if (attentionForm != AttentionForm::Target)
     options.attentionBatched = attentionForm == AttentionForm::Batched;

@@ -79,6 +79,9 @@ struct CompileOptions {
   bool quantizeReport = false;
   /// Cache outputs (present = concat(past, new)) return only the new rows.
   bool presentNewRows = false;
+  /// Upper bound of the dynamic input dimensions that have none (0: such a
+  /// dimension is an error).
+  int64_t maxSeq = 0;
   /// QuantizationMode::W8A8Static: the folder of calibration input sets
   /// (NAME.npy per graph input, in subfolders or in the folder itself), and
   /// how a linear's input range is read from them.

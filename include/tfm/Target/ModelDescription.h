@@ -38,9 +38,22 @@ StringRef getRuntimeDtypeName(RuntimeDtype dtype);
 struct TensorDescription {
   std::string name;
   RuntimeDtype dtype;
+  /// The sizes; a dynamic dimension's upper bound (ShapedType::kDynamic
+  /// until applyEntryShapes fills it in).
   SmallVector<int64_t> shape;
   /// For integer inputs that index a table: its number of rows.
   int64_t indexLimit = 0;
+  /// Empty when every dimension is static; otherwise one entry per
+  /// dimension: -1 for a static one, for a dynamic one the index of its
+  /// symbol (inputs) or of its size among the outputs' dynamic dimensions
+  /// (outputs), as tfm_tensor_info.dims.
+  SmallVector<int32_t> dims;
+};
+
+/// A named dynamic dimension of the inputs and its upper bound.
+struct SymbolDescription {
+  std::string name;
+  int64_t bound;
 };
 
 /// Where a compiled model runs (the runtime's tfm_device).
@@ -52,12 +65,23 @@ struct ModelDescription {
   ModelDevice device = ModelDevice::Cpu;
   SmallVector<TensorDescription> inputs;
   SmallVector<TensorDescription> outputs;
+  /// Dynamic dimensions (runtime ABI 4): the symbols, and how many sizes of
+  /// the outputs' dimensions the entry reports after them.
+  SmallVector<SymbolDescription> symbols;
+  int32_t numOutputDims = 0;
+
+  bool isDynamic() const { return !symbols.empty() || numOutputDims > 0; }
 };
 
 /// Describes the single public function of a tfm module. Reports an error
 /// (and fails) when there is not exactly one, or when an input or output is
-/// not a statically shaped tensor of a supported element type.
+/// not a ranked tensor of a supported element type.
 FailureOr<ModelDescription> describeModel(ModuleOp module);
+
+/// Completes the description of a model with dynamic dimensions from the
+/// lowered `entry`, where tfm-outputs-to-destinations recorded the symbols,
+/// their bounds and the outputs' bounds. A static model is left as it is.
+LogicalResult applyEntryShapes(ModelDescription &model, Operation *entry);
 
 } // namespace mlir::tfm
 

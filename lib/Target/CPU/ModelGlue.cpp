@@ -1,10 +1,11 @@
 //===- ModelGlue.cpp - LLVM IR for the runtime's view of a model ----------===//
 //
 // The generated entry function takes (weights, arena, inputs..., outputs...)
-// as bare pointers. The runtime calls every model the same way, through
-// `void entry(void *const *args)`; this file emits that wrapper and the
-// constant tfm_model_desc (see runtime/include/tfm_runtime.h) describing
-// the model, laid out with the C ABI of the struct.
+// as bare pointers, and a model with dynamic dimensions one more: the sizes.
+// The runtime calls every model the same way, through `void entry(void *const
+// *args)`; this file emits that wrapper and the constant tfm_model_desc (see
+// runtime/include/tfm_runtime.h) describing the model, laid out with the C ABI
+// of the struct.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +29,7 @@ using namespace mlir::tfm;
 
 namespace {
 
-constexpr uint32_t kAbiVersion = 3;
+constexpr uint32_t kAbiVersion = 4;
 
 class GlueBuilder {
 public:
@@ -37,18 +38,23 @@ public:
         ptrType(llvm::PointerType::getUnqual(ctx)),
         i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)) {
     // struct tfm_tensor_info { const char *name; int32_t dtype;
-    //   int32_t rank; const int64_t *shape; int64_t index_limit; }
+    //   int32_t rank; const int64_t *shape; int64_t index_limit;
+    //   const int32_t *dims; }
     tensorInfoType = llvm::StructType::create(
-        ctx, {ptrType, i32, i32, ptrType, i64}, "tfm_tensor_info");
+        ctx, {ptrType, i32, i32, ptrType, i64, ptrType}, "tfm_tensor_info");
+    // struct tfm_symbol_info { const char *name; int64_t bound; }
+    symbolInfoType =
+        llvm::StructType::create(ctx, {ptrType, i64}, "tfm_symbol_info");
     // struct tfm_model_desc { uint32_t abi_version; const char *name;
     //   int32_t num_inputs, num_outputs; inputs; outputs;
     //   uint64_t arena_size, weights_size; weights; weights_file; entry;
-    //   uint64_t weights_checksum; int32_t device; }
-    descType =
-        llvm::StructType::create(ctx,
-                                 {i32, ptrType, i32, i32, ptrType, ptrType, i64,
-                                  i64, ptrType, ptrType, ptrType, i64, i32},
-                                 "tfm_model_desc");
+    //   uint64_t weights_checksum; int32_t device;
+    //   int32_t num_symbols, num_output_dims; symbols; }
+    descType = llvm::StructType::create(ctx,
+                                        {i32, ptrType, i32, i32, ptrType,
+                                         ptrType, i64, i64, ptrType, ptrType,
+                                         ptrType, i64, i32, i32, i32, ptrType},
+                                        "tfm_model_desc");
   }
 
   llvm::Constant *string(StringRef value, StringRef name) {
@@ -69,23 +75,46 @@ public:
       std::string tag = (kind + Twine(i)).str();
       llvm::Constant *shape = llvm::ConstantPointerNull::get(ptrType);
       if (!tensor.shape.empty()) {
-        SmallVector<uint64_t> dims(tensor.shape.begin(), tensor.shape.end());
-        auto *init = llvm::ConstantDataArray::get(ctx, dims);
+        SmallVector<uint64_t> sizes(tensor.shape.begin(), tensor.shape.end());
+        auto *init = llvm::ConstantDataArray::get(ctx, sizes);
         shape = new llvm::GlobalVariable(module, init->getType(), true,
                                          llvm::GlobalValue::PrivateLinkage,
                                          init, prefix + "." + tag + ".shape");
+      }
+      llvm::Constant *dims = llvm::ConstantPointerNull::get(ptrType);
+      if (!tensor.dims.empty()) {
+        SmallVector<uint32_t> entries(tensor.dims.begin(), tensor.dims.end());
+        auto *init = llvm::ConstantDataArray::get(ctx, entries);
+        dims = new llvm::GlobalVariable(module, init->getType(), true,
+                                        llvm::GlobalValue::PrivateLinkage, init,
+                                        prefix + "." + tag + ".dims");
       }
       infos.push_back(llvm::ConstantStruct::get(
           tensorInfoType,
           {string(tensor.name, tag + ".name"),
            llvm::ConstantInt::get(i32, static_cast<int32_t>(tensor.dtype)),
            llvm::ConstantInt::get(i32, tensor.shape.size()), shape,
-           llvm::ConstantInt::get(i64, tensor.indexLimit)}));
+           llvm::ConstantInt::get(i64, tensor.indexLimit), dims}));
     }
     auto *arrayType = llvm::ArrayType::get(tensorInfoType, infos.size());
     return new llvm::GlobalVariable(
         module, arrayType, true, llvm::GlobalValue::PrivateLinkage,
         llvm::ConstantArray::get(arrayType, infos), prefix + "." + kind.str());
+  }
+
+  llvm::Constant *symbolInfos(ArrayRef<SymbolDescription> symbols) {
+    if (symbols.empty())
+      return llvm::ConstantPointerNull::get(ptrType);
+    SmallVector<llvm::Constant *> infos;
+    for (auto [i, symbol] : llvm::enumerate(symbols))
+      infos.push_back(llvm::ConstantStruct::get(
+          symbolInfoType,
+          {string(symbol.name, ("symbol" + Twine(i) + ".name").str()),
+           llvm::ConstantInt::get(i64, symbol.bound)}));
+    auto *arrayType = llvm::ArrayType::get(symbolInfoType, infos.size());
+    return new llvm::GlobalVariable(
+        module, arrayType, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(arrayType, infos), prefix + ".symbols");
   }
 
   /// void wrapper(void *const *args) { entry(args[0], ..., args[n-1]); }
@@ -121,7 +150,7 @@ public:
   std::string prefix;
   llvm::PointerType *ptrType;
   llvm::IntegerType *i32, *i64;
-  llvm::StructType *tensorInfoType, *descType;
+  llvm::StructType *tensorInfoType, *symbolInfoType, *descType;
 };
 
 } // namespace
@@ -173,7 +202,9 @@ cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
   if (!llvmModule)
     return nullptr;
   llvm::Function *entry = llvmModule->getFunction(entryName);
-  size_t expectedArgs = 2 + model.inputs.size() + model.outputs.size();
+  // weights, arena, inputs..., outputs... (and dims).
+  size_t expectedArgs = 2 + model.inputs.size() + model.outputs.size() +
+                        (model.isDynamic() ? 1 : 0);
   if (!entry || entry->arg_size() != expectedArgs) {
     module.emitError() << "the lowered module has no entry function '"
                        << entryName << "' taking " << expectedArgs
@@ -210,7 +241,10 @@ cpu::translateModel(ModuleOp module, llvm::LLVMContext &context,
       weightsFile,
       glue.wrapper(entry),
       llvm::ConstantInt::get(glue.i64, weights.embedded ? 0 : weights.checksum),
-      llvm::ConstantInt::get(glue.i32, static_cast<int32_t>(model.device))};
+      llvm::ConstantInt::get(glue.i32, static_cast<int32_t>(model.device)),
+      llvm::ConstantInt::get(glue.i32, model.symbols.size()),
+      llvm::ConstantInt::get(glue.i32, model.numOutputDims),
+      glue.symbolInfos(model.symbols)};
   auto *desc = new llvm::GlobalVariable(
       *llvmModule, glue.descType, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantStruct::get(glue.descType, fields), prefix + ".desc");

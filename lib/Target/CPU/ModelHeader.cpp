@@ -7,11 +7,20 @@
 using namespace mlir;
 using namespace mlir::tfm;
 
+/// One input or output; a dynamic dimension as SYMBOL<=BOUND (inputs) or
+/// ?<=BOUND (outputs, whose sizes the model computes).
 static void writeTensorComment(llvm::raw_ostream &os, unsigned index,
-                               const TensorDescription &tensor) {
+                               const TensorDescription &tensor,
+                               const ModelDescription &model, bool output) {
   os << " *   " << index << ": \"" << tensor.name << "\" "
      << getRuntimeDtypeName(tensor.dtype) << " [";
-  llvm::interleaveComma(tensor.shape, os);
+  for (auto [d, size] : llvm::enumerate(tensor.shape)) {
+    os << (d ? ", " : "");
+    int32_t symbol = tensor.dims.empty() ? -1 : tensor.dims[d];
+    if (symbol >= 0)
+      os << (output ? "?" : StringRef(model.symbols[symbol].name)) << "<=";
+    os << size;
+  }
   os << "]";
   if (tensor.indexLimit > 0)
     os << ", ids in [0, " << tensor.indexLimit << ")";
@@ -28,13 +37,18 @@ void cpu::writeModelHeader(llvm::raw_ostream &os, const ModelDescription &model,
      << " * The C API of model '" << prefix << "': create it with\n"
      << " * " << prefix << "_create(), run it with tfm_model_run() (see\n"
      << " * tfm_runtime.h, installed beside this header).\n"
+     << (model.isDynamic()
+             ? " * A dimension NAME<=N takes any size up to N\n"
+               " * (tfm_model_set_input_shape); an output's ?<=N is computed\n"
+               " * (tfm_model_output_shape).\n"
+             : "")
      << " *\n"
      << " * Inputs (pass in this order):\n";
   for (auto [i, tensor] : llvm::enumerate(model.inputs))
-    writeTensorComment(os, i, tensor);
+    writeTensorComment(os, i, tensor, model, /*output=*/false);
   os << " * Outputs:\n";
   for (auto [i, tensor] : llvm::enumerate(model.outputs))
-    writeTensorComment(os, i, tensor);
+    writeTensorComment(os, i, tensor, model, /*output=*/true);
   os << " */\n\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include \"tfm_runtime.h\"\n\n"
