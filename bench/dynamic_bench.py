@@ -141,7 +141,9 @@ def runtime_bench(args, seqs):
             f'%x: tensor<1x?x{D}xf32> {{tfm.name = "x", tfm.dims = ["", "seq", ""], '
             f"tfm.dim_bounds = array<i64: 1, {bound}, {D}>}}")}
         for s in seqs:
-            forms[f"static{s}"] = block("block", s)
+            forms[f"static{s}"] = block("block", s).replace(
+                f"%x: tensor<1x{s}x{D}xf32>",
+                f'%x: tensor<1x{s}x{D}xf32> {{tfm.name = "x"}}')
         for name, text in forms.items():
             src = os.path.join(tmp, name + ".mlir")
             with open(src, "w") as f:

@@ -891,16 +891,28 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
       result = buildBlocks(bq, decodeHeadsPerBlock, b.getIndexAttr(sq / bq),
                            Value(), out.value);
     } else {
-      Value bqValue = arith::ConstantIndexOp::create(b, loc, bq);
-      Value wholeBlocks = arith::DivUIOp::create(b, loc, sqValue, bqValue);
-      Value wholeEnd = arith::MulIOp::create(b, loc, wholeBlocks, bqValue);
-      result = buildBlocks(bq, 1, wholeBlocks, Value(), out.value);
-      // One-query blocks group a key/value head's query heads, as the
-      // static decode does (a decode step is all remainder).
+      // Whole blocks, then blocks of half, a quarter... down to an eighth
+      // of the block (at least 2 queries), each taking what the larger ones
+      // leave; the rest in one-query blocks, which group a key/value head's
+      // query heads as the static decode does (a decode step is all
+      // remainder). A 32-query prompt is one 32-query block, not 32 passes
+      // over the keys.
+      result = out.value;
+      Value start;
+      for (int64_t tier = bq; tier >= 2 && tier * 8 >= bq; tier /= 2) {
+        Value tierValue = arith::ConstantIndexOp::create(b, loc, tier);
+        Value left =
+            start ? arith::SubIOp::create(b, loc, sqValue, start).getResult()
+                  : sqValue;
+        Value blocks = arith::DivUIOp::create(b, loc, left, tierValue);
+        result = buildBlocks(tier, 1, blocks, start, result);
+        Value covered = arith::MulIOp::create(b, loc, blocks, tierValue);
+        start = start ? arith::AddIOp::create(b, loc, start, covered).getResult()
+                      : covered;
+      }
       result = buildBlocks(
-          1, group,
-          arith::SubIOp::create(b, loc, sqValue, wholeEnd).getResult(),
-          wholeEnd, result);
+          1, group, arith::SubIOp::create(b, loc, sqValue, start).getResult(),
+          start, result);
     }
     rewriter.replaceOp(op, reshapeTo(b, loc, result, resultType.getShape()));
     return success();
