@@ -905,7 +905,23 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             start ? arith::SubIOp::create(b, loc, sqValue, start).getResult()
                   : sqValue;
         Value blocks = arith::DivUIOp::create(b, loc, left, tierValue);
-        result = buildBlocks(tier, 1, blocks, start, result);
+        // A tier without blocks (every tier, for one token) skips its
+        // parallel loop: starting the threads costs microseconds.
+        Value any =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, blocks,
+                                  arith::ConstantIndexOp::create(b, loc, 0));
+        auto ifOp = scf::IfOp::create(b, loc, TypeRange{result.getType()}, any,
+                                      /*addThenBlock=*/true,
+                                      /*addElseBlock=*/true);
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(ifOp.thenBlock());
+          scf::YieldOp::create(b, loc,
+                               buildBlocks(tier, 1, blocks, start, result));
+          b.setInsertionPointToStart(ifOp.elseBlock());
+          scf::YieldOp::create(b, loc, result);
+        }
+        result = ifOp.getResult(0);
         Value covered = arith::MulIOp::create(b, loc, blocks, tierValue);
         start = start ? arith::AddIOp::create(b, loc, start, covered).getResult()
                       : covered;

@@ -199,7 +199,8 @@ func.func @expand(%x: tensor<1x?x1xf32>) -> tensor<1x?x16xf32> {
 
 // Attention over a run-time number of queries and keys (its tiled form;
 // options as in the numerics test): blocks of 4 queries up to the last
-// multiple of 4, then one-query blocks, each with the new keys in whole
+// multiple of 4, then blocks of 2 over what they leave (each tier only when
+// it has blocks), then one-query blocks, each with the new keys in whole
 // tiles of 8 up to the causal end's last multiple of 8, then one key at a
 // time. Every tile is static.
 // RUN: tfm-opt %s --convert-tfm-to-linalg="attention-query-block=4 attention-key-tile=8" --split-input-file | FileCheck %s --check-prefix=TILES
@@ -207,14 +208,24 @@ func.func @expand(%x: tensor<1x?x1xf32>) -> tensor<1x?x16xf32> {
 // TILES: %[[S:.*]] = tensor.dim %arg0, %c2 : tensor<1x2x?x16xf32>
 // TILES: %[[OUT:.*]] = tensor.empty(%[[S]]) : tensor<1x2x?x16xf32>
 // TILES: %[[BLOCKS:.*]] = arith.divui %[[S]], %c4
-// TILES: %[[WHOLE:.*]] = scf.forall ({{.*}}) in (1, 2, %[[BLOCKS]]) shared_outs(%{{.*}} = %[[OUT]])
+// TILES: %[[ANY:.*]] = arith.cmpi ugt, %[[BLOCKS]], %c0
+// TILES: %[[WHOLE:.*]] = scf.if %[[ANY]] -> (tensor<1x2x?x16xf32>) {
+// TILES: scf.forall ({{.*}}) in (1, 2, %[[BLOCKS]]) shared_outs(%{{.*}} = %[[OUT]])
 // TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 4, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<4x16xf32>
 // TILES: %[[TILED:.*]]:3 = scf.for %{{.*}} = %{{.*}} to %[[END:.*]] step %c8
 // TILES: tensor.extract_slice %arg1{{.*}} [1, 1, 8, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<8x16xf32>
 // TILES: scf.for %{{.*}} = %[[END]] to %{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %[[TILED]]#0, %{{.*}} = %[[TILED]]#1, %{{.*}} = %[[TILED]]#2)
 // TILES: tensor.extract_slice %arg1{{.*}} [1, 1, 1, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<1x16xf32>
 // TILES: tensor.parallel_insert_slice {{.*}} [1, 1, 4, 16] [1, 1, 1, 1] : tensor<4x16xf32> into tensor<1x2x?x16xf32>
-// TILES: scf.forall ({{.*}}) in (1, 2, %{{.*}}) shared_outs(%{{.*}} = %[[WHOLE]])
+// TILES: } else {
+// TILES-NEXT: scf.yield %[[OUT]]
+// TILES: %[[COVERED:.*]] = arith.muli %[[BLOCKS]], %c4
+// TILES: %[[LEFT:.*]] = arith.subi %[[S]], %[[COVERED]]
+// TILES: %[[PAIRS:.*]] = arith.divui %[[LEFT]], %c2
+// TILES: %[[HALF:.*]] = scf.if
+// TILES: scf.forall ({{.*}}) in (1, 2, %[[PAIRS]]) shared_outs(%{{.*}} = %[[WHOLE]])
+// TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 2, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<2x16xf32>
+// TILES: scf.forall ({{.*}}) in (1, 2, %{{.*}}) shared_outs(%{{.*}} = %[[HALF]])
 // TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 1, 16] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<1x16xf32>
 // TILES: tensor.parallel_insert_slice {{.*}} [1, 1, 1, 16] [1, 1, 1, 1] : tensor<1x16xf32> into tensor<1x2x?x16xf32>
 func.func @attention_dynamic(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
