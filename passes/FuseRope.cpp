@@ -28,7 +28,8 @@ namespace {
 /// True when `slice` takes [begin, end) of the last dimension of `x` and
 /// all of the others.
 bool isLastDimSlice(SliceOp slice, Value x, int64_t begin, int64_t end) {
-  if (!slice || slice.getInput() != x)
+  // (A run-time limit may stop short of a dimension's end.)
+  if (!slice || slice.getInput() != x || !slice.getDynamicLimits().empty())
     return false;
   ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
   int64_t last = shape.size() - 1;

@@ -353,9 +353,23 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
                      starts.size(), ", ", limits.size(), " and ",
                      strides.size(), " entries; input ",
                      formatShape(input.getShape()), " has rank ", rank);
+  int64_t numDynamic = llvm::count_if(limits, ShapedType::isDynamic);
+  if (numDynamic != static_cast<int64_t>(adaptor.getDynamicLimits().size()))
+    return violation(location, name, 1, "limits have ", numDynamic,
+                     " dynamic entries for ", adaptor.getDynamicLimits().size(),
+                     " index operands");
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t dim = input.getDimSize(d);
+    if (ShapedType::isDynamic(limits[d])) {
+      if (strides[d] <= 0 || starts[d] < 0)
+        return violation(location, name, 2, "dimension ", d, " of input ",
+                         formatShape(input.getShape()), ": start ", starts[d],
+                         ", stride ", strides[d],
+                         " must satisfy 0 <= start, stride > 0");
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
     if (strides[d] <= 0 || starts[d] < 0 || starts[d] > limits[d] ||
         (!ShapedType::isDynamic(dim) && limits[d] > dim))
       return violation(location, name, 2, "dimension ", d, " of input ",
@@ -370,6 +384,9 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
 
 OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> starts = getStarts(), strides = getStrides();
+  // A run-time limit may stop short of the input's end.
+  if (!getDynamicLimits().empty())
+    return {};
   if (getInput().getType() == getType() &&
       llvm::all_of(starts, [](int64_t s) { return s == 0; }) &&
       llvm::all_of(strides, [](int64_t s) { return s == 1; }))

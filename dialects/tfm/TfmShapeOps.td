@@ -150,28 +150,48 @@ def Tfm_SliceOp : Tfm_Op<"slice", [Pure, Tfm_InferTensorTypes<3>]> {
     `starts[d], starts[d] + strides[d], ...` below `limits[d]`, so that
     `result[d] = ceil((limits[d] - starts[d]) / strides[d])`.
 
+    A limit may be a run-time `index` value (written `%n` in `limits`):
+    the size of a dynamic dimension, such as the first `n` rows of a
+    position table for an `n`-token sequence. Its result dimension is
+    dynamic; the value must lie in `[starts[d], input[d]]` at run time.
+
     Constraints:
     * (slice_c1) `starts`, `limits` and `strides` have one entry per
-      dimension of `input`.
+      dimension of `input`, and `limits` holds one dynamic entry per
+      `index` operand.
     * (slice_c2) `strides` are positive and `0 <= starts[d] <= limits[d]`,
-      with `limits[d] <= input[d]` where that dimension is static.
+      with `limits[d] <= input[d]` where that dimension is static (for
+      static limits).
     * (slice_c3) `result` has the element type of `input` and the shape
       above.
 
-    Example (the first half of the last dimension):
+    Examples (the first half of the last dimension; the first `%n` rows
+    of a table):
 
     ```mlir
     %h = tfm.slice %x starts = [0, 0, 0] limits = [1, 128, 32] strides = [1, 1, 1]
         : tensor<1x128x64xf32> -> tensor<1x128x32xf32>
+    %p = tfm.slice %table starts = [0, 0] limits = [%n, 64] strides = [1, 1]
+        : tensor<1024x64xf32> -> tensor<?x64xf32>
     ```
   }];
   let arguments = (ins Tfm_Tensor:$input, DenseI64ArrayAttr:$starts,
-                       DenseI64ArrayAttr:$limits, DenseI64ArrayAttr:$strides);
+                       DenseI64ArrayAttr:$limits, DenseI64ArrayAttr:$strides,
+                       Variadic<Index>:$dynamic_limits);
   let results = (outs Tfm_Tensor:$result);
   let assemblyFormat = [{
-    $input `starts` `=` $starts `limits` `=` $limits `strides` `=` $strides
-    attr-dict `:` type($input) `->` type($result)
+    $input `starts` `=` $starts
+    `limits` `=` custom<DynamicIndexList>($dynamic_limits, $limits)
+    `strides` `=` $strides attr-dict `:` type($input) `->` type($result)
   }];
+  let builders = [
+    // Static limits.
+    OpBuilder<(ins "Value":$input, "ArrayRef<int64_t>":$starts,
+                   "ArrayRef<int64_t>":$limits, "ArrayRef<int64_t>":$strides),
+    [{
+      build($_builder, $_state, input, starts, limits, strides, ValueRange());
+    }]>
+  ];
   let hasFolder = 1;
 }
 

@@ -190,19 +190,37 @@ struct SliceOpLowering : OpConversionPattern<SliceOp> {
   LogicalResult
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
-    if (failed(type))
-      return failure();
-    if (type->getNumElements() == 0) {
-      rewriter.replaceOp(op,
-                         createEmpty(rewriter, op.getLoc(), type->getShape(),
-                                     toSignless(type->getElementType())));
+    // Static result dimensions are static limits (over static or dynamic
+    // input dimensions); a dynamic one has a run-time limit.
+    auto type = cast<RankedTensorType>(op.getType());
+    if (type.hasStaticShape() && type.getNumElements() == 0) {
+      rewriter.replaceOp(op, createEmpty(rewriter, op.getLoc(), type.getShape(),
+                                         toSignless(type.getElementType())));
       return success();
     }
+    SmallVector<OpFoldResult> sizes;
+    auto dynamicLimits = adaptor.getDynamicLimits().begin();
+    Location loc = op.getLoc();
+    for (auto [d, size] : llvm::enumerate(type.getShape())) {
+      if (!ShapedType::isDynamic(op.getLimits()[d])) {
+        sizes.push_back(rewriter.getIndexAttr(size));
+        continue;
+      }
+      // ceil((limit - start) / stride) elements.
+      Value count = *dynamicLimits++;
+      if (int64_t start = op.getStarts()[d])
+        count = arith::SubIOp::create(
+            rewriter, loc, count,
+            arith::ConstantIndexOp::create(rewriter, loc, start));
+      if (int64_t stride = op.getStrides()[d]; stride != 1)
+        count = arith::CeilDivUIOp::create(
+            rewriter, loc, count,
+            arith::ConstantIndexOp::create(rewriter, loc, stride));
+      sizes.push_back(count);
+    }
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, cast<RankedTensorType>(toSignless(*type)), adaptor.getInput(),
-        getAsIndexOpFoldResult(rewriter.getContext(), op.getStarts()),
-        getAsIndexOpFoldResult(rewriter.getContext(), type->getShape()),
+        op, cast<RankedTensorType>(toSignless(type)), adaptor.getInput(),
+        getAsIndexOpFoldResult(rewriter.getContext(), op.getStarts()), sizes,
         getAsIndexOpFoldResult(rewriter.getContext(), op.getStrides()));
     return success();
   }

@@ -34,7 +34,10 @@ static bool hasDynamicShape(Type type) {
 static bool hasLooseResultType(Operation *op) {
   if (!llvm::any_of(op->getResultTypes(), hasDynamicShape))
     return false;
-  if (llvm::none_of(op->getOperandTypes(), hasDynamicShape))
+  // (Run-time sizes, as a slice's limits, are index operands.)
+  if (llvm::none_of(op->getOperandTypes(), hasDynamicShape) &&
+      llvm::none_of(op->getOperandTypes(),
+                    [](Type type) { return type.isIndex(); }))
     return true;
   auto infer = dyn_cast<InferTypeOpInterface>(op);
   if (!infer)
@@ -77,6 +80,9 @@ bool mlir::tfm::supportsDynamicShapes(Operation *op, bool batchedAttention) {
     return hasStaticAxes(norm.getInput().getType(), norm.getAxes());
   // Data movement: views and copies whose sizes follow their operands'.
   if (isa<TransposeOp, ConcatOp, SelectOp>(op))
+    return true;
+  // A slice's dynamic result dimensions are its run-time limits.
+  if (isa<SliceOp>(op))
     return true;
   if (auto reshape = dyn_cast<ReshapeOp>(op))
     return lowering::isViewReshape(reshape.getInput().getType(),

@@ -391,9 +391,10 @@ static Value importMaskIndex(NodeImporter &n, Value mask, int64_t batch,
                      {batch, 1, sq, skv});
   if (type.getRank() == 4 && shape[0] == batch && shape[1] == 1 &&
       shape[2] >= sq && shape[3] >= skv) { // [B, 1, M, M], M the maximum.
-    Value window = n.create<SliceOp>(
-        mask, ArrayRef<int64_t>{0, 0, 0, 0},
-        ArrayRef<int64_t>{batch, 1, sq, skv}, ArrayRef<int64_t>{1, 1, 1, 1});
+    Value window =
+        n.create<SliceOp>(mask, ArrayRef<int64_t>{0, 0, 0, 0},
+                          ArrayRef<int64_t>{batch, 1, sq, skv},
+                          ArrayRef<int64_t>{1, 1, 1, 1}, ValueRange());
     return binaryToAdditive(n, window, elementType, filter);
   }
   n.emitError() << "mask of type " << type

@@ -379,14 +379,14 @@ Value NodeImporter::sliceAxis(Value value, int64_t axis, int64_t start,
                               int64_t size) {
   if (!value)
     return create<SliceOp>(value, ArrayRef<int64_t>(), ArrayRef<int64_t>(),
-                           ArrayRef<int64_t>());
+                           ArrayRef<int64_t>(), ValueRange());
   RankedTensorType type = getType(value);
   SmallVector<int64_t> starts(type.getRank(), 0);
   SmallVector<int64_t> limits(type.getShape());
   SmallVector<int64_t> strides(type.getRank(), 1);
   starts[axis] = start;
   limits[axis] = start + size;
-  return create<SliceOp>(value, starts, limits, strides);
+  return create<SliceOp>(value, starts, limits, strides, ValueRange());
 }
 
 Value NodeImporter::expand(Value value, ArrayRef<int64_t> shape) {

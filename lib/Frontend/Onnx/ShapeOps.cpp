@@ -333,7 +333,7 @@ static LogicalResult convertSlice(NodeImporter &n) {
   Value source = data;
   if (!reversed.empty())
     source = n.create<ReverseOp>(data, reversed);
-  n.setOutput(0, n.create<SliceOp>(source, begin, limit, stride));
+  n.setOutput(0, n.create<SliceOp>(source, begin, limit, stride, ValueRange()));
   return n.finish();
 }
 

@@ -273,3 +273,23 @@ func.func @attention_dynamic_gqa(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf
   %0 = tfm.attention %q, %k, %v heads = 2 kv_heads = 1 causal : (tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>) -> tensor<1x2x?x16xf32>
   return %0 : tensor<1x2x?x16xf32>
 }
+
+// -----
+
+// A slice with a run-time limit extracts ceil((limit - start) / stride)
+// rows; static limits over a dynamic dimension are static sizes (the
+// dimension must hold them at run time, as a run-time limit must lie
+// within it).
+// CHECK-LABEL: func.func @slice_dynamic_limit
+// CHECK-SAME: (%[[T:.*]]: tensor<64x8xf32>, %[[N:.*]]: index, %[[X:.*]]: tensor<?x4xf32>)
+// CHECK: tensor.extract_slice %[[T]][0, 0] [%[[N]], 8] [1, 1] : tensor<64x8xf32> to tensor<?x8xf32>
+// CHECK: %[[LEFT:.*]] = arith.subi %[[N]], %c1
+// CHECK: %[[ROWS:.*]] = arith.ceildivui %[[LEFT]], %c2
+// CHECK: tensor.extract_slice %[[T]][1, 0] [%[[ROWS]], 8] [2, 1] : tensor<64x8xf32> to tensor<?x8xf32>
+// CHECK: tensor.extract_slice %[[X]][0, 0] [2, 4] [1, 1] : tensor<?x4xf32> to tensor<2x4xf32>
+func.func @slice_dynamic_limit(%t: tensor<64x8xf32>, %n: index, %x: tensor<?x4xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>, tensor<2x4xf32>) {
+  %0 = tfm.slice %t starts = [0, 0] limits = [%n, 8] strides = [1, 1] : tensor<64x8xf32> -> tensor<?x8xf32>
+  %1 = tfm.slice %t starts = [1, 0] limits = [%n, 8] strides = [2, 1] : tensor<64x8xf32> -> tensor<?x8xf32>
+  %2 = tfm.slice %x starts = [0, 0] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x4xf32>
+  return %0, %1, %2 : tensor<?x8xf32>, tensor<?x8xf32>, tensor<2x4xf32>
+}

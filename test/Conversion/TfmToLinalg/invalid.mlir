@@ -65,14 +65,6 @@ func.func @dynamic_split_axis(%x: tensor<?x4xf32>) -> (tensor<2x4xf32>, tensor<?
 
 // -----
 
-func.func @dynamic_slice(%x: tensor<?x4xf32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{'tfm.slice' op has a dynamic shape that its lowering does not handle yet}}
-  %0 = tfm.slice %x starts = [0, 0] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x4xf32>
-  return %0 : tensor<2x4xf32>
-}
-
-// -----
-
 // A result declared dynamic where its operands fix the size: no operand to
 // read the size from (tfm-refine-shapes makes it static first).
 func.func @loose_result(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<?xf32> {

@@ -354,3 +354,16 @@ func.func @abs_sin_cos_reverse(%x: tensor<1x4xf32>) -> (tensor<2xf32>, tensor<2x
   %3 = tfm.reverse %x axes = [0] : tensor<1x4xf32>
   return %0, %1, %2, %3 : tensor<2xf32>, tensor<2xf32>, tensor<2x3xi32>, tensor<1x4xf32>
 }
+
+// -----
+
+// A slice with a run-time limit does not fold, not even from the origin
+// of a constant or over the input's whole type.
+// CHECK-LABEL: func.func @slice_dynamic_limit_kept
+// CHECK-COUNT-2: tfm.slice
+func.func @slice_dynamic_limit_kept(%x: tensor<?x4xf32>, %n: index) -> (tensor<?x2xi32>, tensor<?x4xf32>) {
+  %m = tfm.constant dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xi32>
+  %0 = tfm.slice %m starts = [0, 0] limits = [%n, 2] strides = [1, 1] : tensor<3x2xi32> -> tensor<?x2xi32>
+  %1 = tfm.slice %x starts = [0, 0] limits = [%n, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<?x4xf32>
+  return %0, %1 : tensor<?x2xi32>, tensor<?x4xf32>
+}

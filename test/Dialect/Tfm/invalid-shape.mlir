@@ -136,6 +136,25 @@ func.func @slice_c1(%x: tensor<2x6xf32>) {
 
 // -----
 
+// slice_c1: a dynamic limit needs its index operand (the generic form
+// has limits and operands apart).
+func.func @slice_c1_dynamic(%x: tensor<8x6xf32>) {
+  // expected-error @+1 {{'tfm.slice' op slice_c1: limits have 1 dynamic entries for 0 index operands}}
+  %0 = "tfm.slice"(%x) <{starts = array<i64: 0, 0>, limits = array<i64: -9223372036854775808, 6>, strides = array<i64: 1, 1>}> : (tensor<8x6xf32>) -> tensor<?x6xf32>
+  return
+}
+
+// -----
+
+// slice_c3: the static dimensions beside a run-time limit still follow.
+func.func @slice_c3_dynamic(%x: tensor<8x6xf32>, %n: index) {
+  // expected-error @+1 {{'tfm.slice' op slice_c3: result type 'tensor<?x5xf32>' differs from the inferred type 'tensor<?x6xf32>'}}
+  %0 = tfm.slice %x starts = [0, 0] limits = [%n, 6] strides = [1, 1] : tensor<8x6xf32> -> tensor<?x5xf32>
+  return
+}
+
+// -----
+
 // slice_c2: bounds stay within the input.
 func.func @slice_c2(%x: tensor<2x6xf32>) {
   // expected-error @+1 {{'tfm.slice' op slice_c2: dimension 1 of input [2, 6]: start 2, limit 7, stride 1 must satisfy 0 <= start <= limit <= size, stride > 0}}

@@ -48,6 +48,16 @@ func.func @slice(%x: tensor<1x128x64xf32>) -> (tensor<1x128x32xf32>, tensor<1x64
   return %0, %1 : tensor<1x128x32xf32>, tensor<1x64x22xf32>
 }
 
+// A run-time limit: the first %n rows of a table, every other row from 1.
+// CHECK-LABEL: func.func @slice_dynamic_limit
+// CHECK: tfm.slice %{{.*}} starts = [0, 0] limits = [%{{.*}}, 64] strides = [1, 1] : tensor<1024x64xf32> -> tensor<?x64xf32>
+// CHECK: tfm.slice %{{.*}} starts = [1, 0] limits = [%{{.*}}, 64] strides = [2, 1] : tensor<1024x64xf32> -> tensor<?x64xf32>
+func.func @slice_dynamic_limit(%t: tensor<1024x64xf32>, %n: index) -> (tensor<?x64xf32>, tensor<?x64xf32>) {
+  %0 = tfm.slice %t starts = [0, 0] limits = [%n, 64] strides = [1, 1] : tensor<1024x64xf32> -> tensor<?x64xf32>
+  %1 = tfm.slice %t starts = [1, 0] limits = [%n, 64] strides = [2, 1] : tensor<1024x64xf32> -> tensor<?x64xf32>
+  return %0, %1 : tensor<?x64xf32>, tensor<?x64xf32>
+}
+
 // -----
 
 // CHECK-LABEL: func.func @gather
