@@ -463,6 +463,7 @@ int main(int argc, char **argv) {
 
   OnnxImportOptions importOptions;
   importOptions.maxConstantBytes = maxConstantBytes;
+  importOptions.defaultBound = maxSeq;
   for (const std::string &spec : inputShapes)
     if (std::optional<std::string> error = parseInputShape(spec, importOptions))
       return fail(*error);

@@ -312,6 +312,40 @@ Value broadcastGroup(PatternRewriter &rewriter, Location loc, Value group,
 ///
 ///   zext(broadcast(a : vector<4xi8>)) * sext(w : vector<L x 4 x i8>)
 ///
+/// A transfer_read of one element broadcast to a vector (every vector
+/// dimension that reads the memref has size 1): a scalar load and a
+/// broadcast, whatever the memref's strides. (Upstream's lowering of such
+/// a read wants unit strides; over a dynamically strided view, such as the
+/// mask of one key of a run-time key count, it left 0-D vectors that do
+/// not lower to LLVM.)
+struct SingleElementTransferRead : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp op,
+                                PatternRewriter &rewriter) const override {
+    auto memrefType = dyn_cast<MemRefType>(op.getBase().getType());
+    // (Unit strides lower upstream, to the same load and broadcast.)
+    if (!memrefType || op.getMask() || memrefType.isLastDimUnitStride())
+      return failure();
+    VectorType type = op.getVectorType();
+    if (type.isScalable())
+      return failure();
+    for (auto [i, expr] :
+         llvm::enumerate(op.getPermutationMap().getResults())) {
+      if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
+        if (constant.getValue() != 0)
+          return failure();
+        continue;
+      }
+      if (type.getDimSize(i) != 1 || !op.isDimInBounds(i))
+        return failure();
+    }
+    Value scalar = memref::LoadOp::create(rewriter, op.getLoc(), op.getBase(),
+                                          op.getIndices());
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, type, scalar);
+    return success();
+  }
+};
+
 /// into acc : vector<L x i32>, with L lanes of 32 bits filling a register.
 struct DotGroupToVnni : OpRewritePattern<vector::MultiDimReductionOp> {
   DotGroupToVnni(MLIRContext *ctx, int64_t vectorBits)
@@ -597,6 +631,7 @@ struct LowerVectorsPass
 
     // Transfers to loads and stores.
     if (failed(apply([&](RewritePatternSet &patterns) {
+          patterns.add<SingleElementTransferRead>(ctx, /*benefit=*/2);
           vector::populateVectorTransferPermutationMapLoweringPatterns(
               patterns);
           vector::populateVectorTransferLoweringPatterns(patterns,

@@ -23,6 +23,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -60,6 +61,29 @@ ElementsAttr importTensor(MLIRContext *context, const onnx::TensorProto &tensor,
 ElementsAttr importTensor(MLIRContext *context, onnx::TensorProto &&tensor,
                           StringRef baseDir, int64_t maxInlineElements,
                           std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Dynamic dimensions
+//===----------------------------------------------------------------------===//
+
+/// A dynamic dimension of the inputs and the model imported with it just
+/// below its bound (the others at theirs): at bound - 1 and bound - 2.
+struct SymbolProbe {
+  std::string name;
+  int64_t bound;
+  std::array<ModuleOp, 2> lower;
+  /// Where its run-time value is read: an argument of the function and
+  /// one of its dimensions.
+  unsigned argument;
+  int64_t dim;
+};
+
+/// Turns `base`, the model imported with every symbol at its bound, into
+/// the model with those dimensions dynamic (DynamicImport.cpp): dimensions
+/// that differ in the probes become `?`, slice limits and constants that
+/// differ become run-time limits and slices of the base's constants.
+/// Reports an error at the op where the imports differ otherwise.
+LogicalResult mergeProbeImports(ModuleOp base, ArrayRef<SymbolProbe> symbols);
 
 //===----------------------------------------------------------------------===//
 // Converters

@@ -12,6 +12,7 @@
 
 #include "tfm/Dialect/Tfm/ShapeUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
@@ -207,6 +208,17 @@ public:
         baseDir(baseDir), options(options) {}
 
   OwningOpRef<ModuleOp> run();
+
+  /// A graph input as the options make it: its type (dynamic dimensions
+  /// `?`), each dimension's symbol ("" for none) and bound (-1: none).
+  struct InputDescription {
+    std::string name;
+    RankedTensorType type;
+    SmallVector<std::string> symbols;
+    SmallVector<int64_t> bounds;
+  };
+  /// The function's arguments: the graph inputs that are not initializers.
+  FailureOr<SmallVector<InputDescription>> describeInputs();
 
 private:
   LogicalResult readOpsets();
@@ -628,46 +640,6 @@ LogicalResult GraphImporter::importInitializers(GraphState &state) {
   return success();
 }
 
-/// Whether the converter of `node` takes inputs with dynamic dimensions
-/// (kept by --dim NAME=? or --input-shape): those whose results follow from
-/// their operands' types dimension by dimension, checked against ONNX
-/// Runtime at several sizes. Shape computations (Shape, Size, Reshape
-/// targets, Slice bounds...) would need the sizes at run time (issue 18,
-/// layer 5).
-static bool acceptsDynamicInputs(const onnx::NodeProto &node, StringRef domain,
-                                 int64_t opset, ArrayRef<Value> inputs) {
-  // Ops whose results follow dimension by dimension from their operands'
-  // (with constant axes, where they take any).
-  static const llvm::StringSet<> perDimension = [] {
-    SmallVector<StringRef> names;
-    StringRef(
-        "Add Sub Mul Div Pow And Or Xor Max Min Sum Mean Equal Less "
-        "LessOrEqual Greater GreaterOrEqual Not Neg Abs Sqrt Exp Log Erf "
-        "Tanh Sin Cos Sigmoid Relu Reciprocal Cast CastLike Where Clip "
-        "Identity Gelu LeakyRelu Elu Softplus HardSigmoid HardSwish MatMul "
-        "LayerNormalization Transpose Unsqueeze ReduceMean ReduceSum "
-        "ReduceMax ReduceMin")
-        .split(names, ' ');
-    llvm::StringSet<> set;
-    for (StringRef name : names)
-      set.insert(name);
-    return set;
-  }();
-  if (domain != "")
-    return false;
-  StringRef op = node.op_type();
-  if (perDimension.contains(op))
-    return true;
-  // Opset 13 made Softmax one axis (before, a 2-D flattening of the shape).
-  if ((op == "Softmax" || op == "LogSoftmax") && opset >= 13)
-    return true;
-  // Embedding lookups: dynamic ids into a static table.
-  if (op == "Gather" && !inputs.empty() &&
-      cast<RankedTensorType>(inputs[0].getType()).hasStaticShape())
-    return true;
-  return false;
-}
-
 LogicalResult GraphImporter::importNodes(GraphState &state) {
   const ConverterRegistry &registry = getConverterRegistry();
   bool anyFailed = false;
@@ -682,24 +654,6 @@ LogicalResult GraphImporter::importNodes(GraphState &state) {
     NodeImporter importer(state, node, opsets.lookup(domain), nodeLoc(i));
     const ConverterRegistry::Entry *entry =
         registry.lookup(domain, node.op_type());
-    SmallVector<Value> inputs;
-    for (const std::string &name : node.input())
-      if (!name.empty())
-        inputs.push_back(state.values.lookup(name));
-    if (llvm::any_of(inputs,
-                     [](Value v) {
-                       auto type = dyn_cast<RankedTensorType>(v.getType());
-                       return type && !type.hasStaticShape();
-                     }) &&
-        !acceptsDynamicInputs(node, domain, opsets.lookup(domain), inputs)) {
-      importer.emitError()
-          << "takes an input with a dynamic dimension, which this operator "
-             "does not support yet (shapes computed at run time are "
-             "planned); give the dimension a size with --dim or "
-             "--input-shape";
-      anyFailed = true;
-      continue;
-    }
     if (failed(entry->fn(importer))) {
       // Converters report what they reject; one that failed on a value it
       // could not use (an omitted input, say) says so here.
@@ -725,6 +679,34 @@ static void eraseDeadOps(Block &block) {
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
     if (op.getNumResults() > 0 && op.use_empty() && isPure(&op))
       op.erase();
+}
+
+FailureOr<SmallVector<GraphImporter::InputDescription>>
+GraphImporter::describeInputs() {
+  llvm::StringSet<> initNames;
+  for (const auto &init : graph.initializer())
+    initNames.insert(init.name());
+  SmallVector<InputDescription> inputs;
+  bool failed = false;
+  for (const auto &input : graph.input()) {
+    if (initNames.contains(input.name()))
+      continue;
+    FailureOr<RankedTensorType> type = getInputType(input);
+    if (mlir::failed(type)) {
+      failed = true;
+      continue;
+    }
+    InputDescription description{input.name(), *type, {}, {}};
+    auto dynamic = dynamicInputs.find(input.name());
+    if (dynamic != dynamicInputs.end()) {
+      description.symbols = dynamic->second.symbols;
+      description.bounds = dynamic->second.bounds;
+    }
+    inputs.push_back(std::move(description));
+  }
+  if (failed)
+    return failure();
+  return inputs;
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
@@ -800,14 +782,6 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                    options.maxConstantBytes};
   for (auto [i, input] : llvm::enumerate(inputs)) {
     func.setArgAttr(i, "tfm.name", builder.getStringAttr(input->name()));
-    auto dynamic = dynamicInputs.find(input->name());
-    if (dynamic != dynamicInputs.end()) {
-      SmallVector<StringRef> names(dynamic->second.symbols.begin(),
-                                   dynamic->second.symbols.end());
-      func.setArgAttr(i, "tfm.dims", builder.getStrArrayAttr(names));
-      func.setArgAttr(i, "tfm.dim_bounds",
-                      builder.getDenseI64ArrayAttr(dynamic->second.bounds));
-    }
     state.values[input->name()] = body->getArgument(i);
   }
 
@@ -867,15 +841,149 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 // Entry points
 //===----------------------------------------------------------------------===//
 
+/// Imports the model in `buffer`. Dimensions the options keep dynamic are
+/// found by importing it at several static sizes and merging the imports
+/// (DynamicImport.cpp): each dynamic dimension of the inputs is a symbol
+/// (its ONNX dim_param, or "INPUT.D"), imported at its bound and just
+/// below it.
+static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
+                                         StringRef name, StringRef baseDir,
+                                         const OnnxImportOptions &options) {
+  context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect,
+                       arith::ArithDialect>();
+  Location loc = FileLineColLoc::get(context, name, 0, 0);
+  auto import =
+      [&](const OnnxImportOptions &importOptions) -> OwningOpRef<ModuleOp> {
+    onnx::ModelProto model;
+    if (failed(parseModel(buffer, loc, model)))
+      return {};
+    return GraphImporter(context, model, name, baseDir, importOptions).run();
+  };
+  if (options.dynamicDims.empty() && options.inputBounds.empty())
+    return import(options);
+
+  // The symbols: where each is read, and its bound.
+  FailureOr<SmallVector<GraphImporter::InputDescription>> inputs;
+  {
+    onnx::ModelProto model;
+    if (failed(parseModel(buffer, loc, model)))
+      return {};
+    inputs =
+        GraphImporter(context, model, name, baseDir, options).describeInputs();
+  }
+  if (failed(inputs))
+    return {};
+  SmallVector<SymbolProbe> symbols;
+  // Each input dimension's symbol, -1 for a static one.
+  SmallVector<SmallVector<int64_t>> dimSymbols;
+  for (auto [i, input] : llvm::enumerate(*inputs)) {
+    SmallVector<int64_t> &dims = dimSymbols.emplace_back();
+    for (int64_t d = 0; d < input.type.getRank(); ++d) {
+      if (!input.type.isDynamicDim(d)) {
+        dims.push_back(-1);
+        continue;
+      }
+      std::string symbol = input.symbols[d].empty()
+                               ? input.name + "." + std::to_string(d)
+                               : input.symbols[d];
+      int64_t bound =
+          input.bounds[d] > 0 ? input.bounds[d] : options.defaultBound;
+      if (bound <= 0) {
+        emitError(loc) << "graph input '" << input.name << "' dimension " << d
+                       << " ('" << symbol
+                       << "') is dynamic without an upper bound: give one "
+                          "with --dim NAME=?N, ?N in --input-shape, or "
+                          "--max-seq N";
+        return {};
+      }
+      auto *found = llvm::find_if(
+          symbols, [&](const SymbolProbe &s) { return s.name == symbol; });
+      if (found == symbols.end()) {
+        symbols.push_back({symbol, bound, {}, static_cast<unsigned>(i), d});
+        found = std::prev(symbols.end());
+      }
+      found->bound = std::min(found->bound, bound);
+      dims.push_back(found - symbols.begin());
+    }
+  }
+  for (const SymbolProbe &symbol : symbols)
+    if (symbol.bound < 3) {
+      emitError(loc) << "dynamic dimension '" << symbol.name
+                     << "' has the bound " << symbol.bound
+                     << "; a dynamic dimension needs a bound of at least 3";
+      return {};
+    }
+
+  // The options with every symbol at a size: `--dim NAME=?` sized, and the
+  // dynamic entries of `--input-shape`.
+  auto probeOptions = [&](ArrayRef<int64_t> sizes) {
+    OnnxImportOptions probe = options;
+    probe.dynamicDims.clear();
+    probe.inputBounds.clear();
+    for (const auto &dim : options.dynamicDims) {
+      auto *symbol = llvm::find_if(symbols, [&](const SymbolProbe &s) {
+        return s.name == dim.getKey();
+      });
+      // (A dim_param no input declares: the base import reports it.)
+      probe.dimValues[dim.getKey()] =
+          symbol == symbols.end() ? 1 : sizes[symbol - symbols.begin()];
+    }
+    for (auto [input, dims] : llvm::zip(*inputs, dimSymbols)) {
+      auto given = probe.inputShapes.find(input.name);
+      if (given == probe.inputShapes.end())
+        continue;
+      for (auto [d, symbol] : llvm::enumerate(dims))
+        if (symbol >= 0)
+          given->second[d] = sizes[symbol];
+    }
+    return probe;
+  };
+  SmallVector<int64_t> sizes = llvm::map_to_vector(
+      symbols, [](const SymbolProbe &s) { return s.bound; });
+  OwningOpRef<ModuleOp> base = import(probeOptions(sizes));
+  if (!base)
+    return {};
+  SmallVector<OwningOpRef<ModuleOp>> probes;
+  for (auto [k, symbol] : llvm::enumerate(symbols)) {
+    for (int64_t below = 1; below <= 2; ++below) {
+      SmallVector<int64_t> lower(sizes);
+      lower[k] -= below;
+      probes.push_back(import(probeOptions(lower)));
+      if (!probes.back())
+        return {};
+      symbol.lower[below - 1] = *probes.back();
+    }
+  }
+  if (failed(mergeProbeImports(*base, symbols)))
+    return {};
+  probes.clear();
+
+  // The arguments name their dynamic dimensions' symbols and bounds.
+  auto func = *base->getOps<func::FuncOp>().begin();
+  OpBuilder builder(context);
+  for (auto [i, dims] : llvm::enumerate(dimSymbols)) {
+    if (llvm::all_of(dims, [](int64_t symbol) { return symbol < 0; }))
+      continue;
+    SmallVector<StringRef> names;
+    SmallVector<int64_t> bounds;
+    for (auto [d, symbol] : llvm::enumerate(dims)) {
+      names.push_back(symbol < 0 ? StringRef()
+                                 : StringRef(symbols[symbol].name));
+      bounds.push_back(symbol < 0 ? (*inputs)[i].type.getDimSize(d)
+                                  : symbols[symbol].bound);
+    }
+    func.setArgAttr(i, "tfm.dims", builder.getStrArrayAttr(names));
+    func.setArgAttr(i, "tfm.dim_bounds", builder.getDenseI64ArrayAttr(bounds));
+  }
+  if (failed(verify(*base)))
+    return {};
+  return base;
+}
+
 OwningOpRef<ModuleOp> mlir::tfm::importOnnxBuffer(
     MLIRContext *context, StringRef buffer, StringRef bufferName,
     StringRef baseDir, const OnnxImportOptions &options) {
-  context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect>();
-  Location loc = FileLineColLoc::get(context, bufferName, 0, 0);
-  onnx::ModelProto model;
-  if (failed(parseModel(buffer, loc, model)))
-    return {};
-  return GraphImporter(context, model, bufferName, baseDir, options).run();
+  return importModel(context, buffer, bufferName, baseDir, options);
 }
 
 // Directories, devices and pipes that never end are refused, not read.
@@ -945,12 +1053,5 @@ mlir::tfm::importOnnxFile(MLIRContext *context, StringRef path,
   llvm::sys::path::remove_filename(baseDir);
   if (baseDir.empty())
     baseDir = ".";
-  context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect>();
-  onnx::ModelProto model;
-  if (failed(parseModel(buffer->getBuffer(),
-                        FileLineColLoc::get(context, path, 0, 0), model)))
-    return {};
-  // The protobuf holds copies of every byte it needs; drop the file first.
-  buffer.reset();
-  return GraphImporter(context, model, path, baseDir, options).run();
+  return importModel(context, buffer->getBuffer(), path, baseDir, options);
 }

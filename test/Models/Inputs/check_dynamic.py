@@ -4,8 +4,9 @@ lengths, and ONNX Runtime on its ONNX form, and compares the outputs.
 
     check_dynamic.py EXE MODEL.onnx --lengths 1,7,48 --work DIR
 
-The inputs are `input_ids` (ids below --vocab) and `position_ids` (0, 1,
-...), both [1, L]. Each output must have ONNX Runtime's shape and agree
+The inputs are those of `input_ids` (ids below --vocab), `position_ids`
+(0, 1, ...) and `attention_mask` (ones, then zeros over the last quarter from 4 tokens
+on) that the model has, each [1, L]. Each output must have ONNX Runtime's shape and agree
 to rtol 1e-4 / atol 1e-5. Prints one line per length and output, then PASS
 or FAIL.
 """
@@ -16,6 +17,7 @@ import subprocess
 import sys
 
 import numpy as np
+import onnx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORT_RUN = os.path.join(HERE, "..", "..", "..", "scripts", "ort_run.mjs")
@@ -34,12 +36,17 @@ def main():
         work = os.path.join(args.work, str(length))
         os.makedirs(work, exist_ok=True)
         rng = np.random.default_rng(length)
-        ids = os.path.join(work, "ids.npy")
-        positions = os.path.join(work, "positions.npy")
-        np.save(ids, rng.integers(0, args.vocab, (1, length)).astype(np.int64))
-        np.save(positions, np.arange(length, dtype=np.int64)[None])
-        inputs = ["--input", "input_ids=" + ids, "--input",
-                  "position_ids=" + positions]
+        values = {
+            "input_ids": rng.integers(0, args.vocab, (1, length)),
+            "position_ids": np.arange(length)[None],
+            # A padding suffix hidden from 4 tokens on.
+            "attention_mask": (np.arange(length) < max(4, length * 3 // 4))[None],
+        }
+        inputs = []
+        for name in [i.name for i in onnx.load(args.model).graph.input]:
+            path = os.path.join(work, name + ".npy")
+            np.save(path, values[name].astype(np.int64))
+            inputs += ["--input", f"{name}={path}"]
         subprocess.run([args.exe, *inputs, "--output-dir",
                         os.path.join(work, "tfm"), "--quiet"], check=True)
         subprocess.run(["node", ORT_RUN, args.model, *inputs, "--output-dir",

@@ -4,8 +4,11 @@
 // holding one func.func of tfm ops. Shapes are specialized while importing:
 // symbolic input dimensions are fixed by OnnxImportOptions::inputShapes, and
 // shape computations (Shape, Gather, Concat, Range, ...) fold to constants.
-// Dimensions the options keep dynamic stay `?`, named and bounded on the
-// function's arguments; shape computations on them are not supported yet.
+// Dimensions the options keep dynamic (`--dim NAME=?N`) are found by
+// importing the model at their bounds and just below, and merging the
+// imports (lib/Frontend/Onnx/DynamicImport.cpp): they become `?`, named and
+// bounded on the function's arguments, and the constants and slice limits
+// computed from them run-time values.
 //
 // Errors are reported through the context's diagnostic handler at the
 // location of the offending node (a NameLoc holding the node's name).
@@ -41,6 +44,9 @@ struct OnnxImportOptions {
   /// none given). The imported function's arguments name each dynamic
   /// dimension's symbol (`tfm.dims`) and bound (`tfm.dim_bounds`).
   llvm::StringMap<int64_t> dynamicDims;
+  /// The bound of dynamic dimensions given without one (tfmc --max-seq);
+  /// 0: such a dimension is an error.
+  int64_t defaultBound = 0;
   /// Initializers and constants with more elements than this are imported as
   /// `dense_resource` blobs; smaller ones as `dense` literals.
   int64_t maxInlineElements = 1024;
