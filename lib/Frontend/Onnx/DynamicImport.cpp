@@ -352,13 +352,13 @@ LogicalResult Merger::run() {
       probes.push_back(pair);
     }
     // Attributes: constants and slice limits may vary, nothing else.
+    Attribute properties = op->getPropertiesAsAttribute();
+    DictionaryAttr discardable = op->getDiscardableAttrDictionary();
     bool sameAttrs = llvm::all_of(probes, [&](const auto &pair) {
-      return pair[0]->getPropertiesAsAttribute() ==
-                 op->getPropertiesAsAttribute() &&
-             pair[1]->getPropertiesAsAttribute() ==
-                 op->getPropertiesAsAttribute() &&
-             pair[0]->getDiscardableAttrDictionary() ==
-                 op->getDiscardableAttrDictionary();
+      return llvm::all_of(pair, [&](Operation *probe) {
+        return probe->getPropertiesAsAttribute() == properties &&
+               probe->getDiscardableAttrDictionary() == discardable;
+      });
     });
     if (auto constant = dyn_cast<ConstantOp>(op)) {
       if (failed(mergeConstant(constant, probes)))
