@@ -73,3 +73,31 @@ func.func @split_parts(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x8xf
   %i1 = tensor.insert_slice %p1 into %i0[0, 4] [4, 4] [1, 1] : tensor<4x4xf32> into tensor<4x8xf32>
   return %i1 : tensor<4x8xf32>
 }
+
+// -----
+
+// With dynamic shapes, affine.apply ops that divide become arith ops before
+// the analysis, whose slice comparisons would solve a Presburger system
+// for each division (a dynamic model's whole tiles up to s floordiv 8 * 8).
+// CHECK-LABEL: func.func @dynamic_divisions
+// CHECK-NOT: affine.apply
+// CHECK: arith.divsi %{{.*}}, %c8
+// CHECK: memref.subview
+func.func @dynamic_divisions(%x: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?xf32>
+  %whole = affine.apply affine_map<()[s0] -> ((s0 floordiv 8) * 8)>()[%n]
+  %s = tensor.extract_slice %x[0] [%whole] [1] : tensor<?xf32> to tensor<?xf32>
+  return %s : tensor<?xf32>
+}
+
+// -----
+
+// A static module keeps its applies.
+// CHECK-LABEL: func.func @static_divisions
+// CHECK: affine.apply
+func.func @static_divisions(%x: tensor<64xf32>, %i: index) -> tensor<8xf32> {
+  %o = affine.apply affine_map<(d0) -> ((d0 floordiv 8) * 8)>(%i)
+  %s = tensor.extract_slice %x[%o] [8] [1] : tensor<64xf32> to tensor<8xf32>
+  return %s : tensor<8xf32>
+}
