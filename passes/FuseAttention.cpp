@@ -169,9 +169,36 @@ bool isCausalPattern(int64_t sq, int64_t skv,
   return true;
 }
 
+/// For a mask over run-time query and key counts cut from the origin of a
+/// constant square mask by one length (`tfm.slice` whose last two limits
+/// are the same run-time value, as the importer gives a causal mask that
+/// the exporter computed from the sequence length): the constant, with
+/// `sq` and `skv` set to its size. Each [L, L] prefix of a causal square
+/// mask is causal. Null otherwise.
+Value getSquareCutSource(Value mask, int64_t &sq, int64_t &skv) {
+  auto slice = mask.getDefiningOp<SliceOp>();
+  if (!slice || !ShapedType::isDynamic(sq) || !ShapedType::isDynamic(skv))
+    return Value();
+  ArrayRef<int64_t> limits = slice.getLimits();
+  int64_t rank = limits.size();
+  OperandRange lengths = slice.getDynamicLimits();
+  RankedTensorType type = cast<RankedTensorType>(slice.getInput().getType());
+  if (rank < 2 || lengths.size() != 2 || lengths[0] != lengths[1] ||
+      !ShapedType::isDynamic(limits[rank - 1]) ||
+      !ShapedType::isDynamic(limits[rank - 2]) || !type.hasStaticShape() ||
+      type.getDimSize(rank - 1) != type.getDimSize(rank - 2) ||
+      llvm::any_of(slice.getStarts(), [](int64_t v) { return v != 0; }) ||
+      llvm::any_of(slice.getStrides(), [](int64_t v) { return v != 1; }))
+    return Value();
+  sq = skv = type.getDimSize(rank - 1);
+  return slice.getInput();
+}
+
 /// True when the additive constant `mask` is 0 on and below the causal
 /// diagonal and hidden above it.
 bool isCausalAdditiveMask(Value mask, int64_t sq, int64_t skv) {
+  if (Value source = getSquareCutSource(mask, sq, skv))
+    mask = source;
   DenseElementsAttr attr;
   if (!matchPattern(mask, m_Constant(&attr)) ||
       !isa<FloatType>(attr.getElementType()) ||
@@ -193,6 +220,8 @@ bool isCausalAdditiveMask(Value mask, int64_t sq, int64_t skv) {
 /// True when the boolean constant `cond` is true exactly on and below the
 /// causal diagonal.
 bool isCausalCondition(Value cond, int64_t sq, int64_t skv) {
+  if (Value source = getSquareCutSource(cond, sq, skv))
+    cond = source;
   DenseElementsAttr attr;
   if (!matchPattern(cond, m_Constant(&attr)) ||
       !attr.getElementType().isInteger(1) ||

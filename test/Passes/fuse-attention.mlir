@@ -176,3 +176,44 @@ func.func @dynamic_heads(%q: tensor<1x?x4x8xf32>, %kt: tensor<1x?x8x4xf32>, %v: 
   %o = tfm.matmul %p, %v : (tensor<1x?x4x4xf32>, tensor<1x?x4x8xf32>) -> tensor<1x?x4x8xf32>
   return %o : tensor<1x?x4x8xf32>
 }
+
+// -----
+
+// A causal condition cut to a run-time length from the origin of a
+// constant lower-triangular one (the same length for rows and keys, as the
+// importer gives GPT-2's mask over a dynamic sequence) is the causal flag.
+// CHECK-LABEL: func.func @gpt2_causal_cut
+// CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} heads = 2 kv_heads = 2 causal scale = 0.353553385 : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>
+// CHECK-NOT: tfm.softmax
+func.func @gpt2_causal_cut(%q: tensor<1x2x?x8xf32>, %kt: tensor<1x2x8x?xf32>, %v: tensor<1x2x?x8xf32>, %n: index) -> tensor<1x2x?x8xf32> {
+  %sqrt_d = tfm.constant dense<2.82842708> : tensor<f32>
+  %full = tfm.constant dense<[[[[true, false, false], [true, true, false], [true, true, true]]]]> : tensor<1x1x3x3xi1>
+  %cond = tfm.slice %full starts = [0, 0, 0, 0] limits = [1, 1, %n, %n] strides = [1, 1, 1, 1] : tensor<1x1x3x3xi1> -> tensor<1x1x?x?xi1>
+  %fill = tfm.constant dense<-3.40282347E+38> : tensor<f32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x?x8xf32>, tensor<1x2x8x?xf32>) -> tensor<1x2x?x?xf32>
+  %s1 = tfm.div %s, %sqrt_d : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %s2 = tfm.where %cond, %s1, %fill : (tensor<1x1x?x?xi1>, tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x?x?xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
+
+// -----
+
+// Rows and keys cut to different lengths: not causal; the condition stays
+// a mask.
+// CHECK-LABEL: func.func @causal_cut_unequal
+// CHECK: tfm.attention
+// CHECK-NOT: causal
+func.func @causal_cut_unequal(%q: tensor<1x2x?x8xf32>, %kt: tensor<1x2x8x?xf32>, %v: tensor<1x2x?x8xf32>, %n: index, %m: index) -> tensor<1x2x?x8xf32> {
+  %sqrt_d = tfm.constant dense<2.82842708> : tensor<f32>
+  %full = tfm.constant dense<[[[[true, false, false], [true, true, false], [true, true, true]]]]> : tensor<1x1x3x3xi1>
+  %cond = tfm.slice %full starts = [0, 0, 0, 0] limits = [1, 1, %n, %m] strides = [1, 1, 1, 1] : tensor<1x1x3x3xi1> -> tensor<1x1x?x?xi1>
+  %fill = tfm.constant dense<-3.40282347E+38> : tensor<f32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x?x8xf32>, tensor<1x2x8x?xf32>) -> tensor<1x2x?x?xf32>
+  %s1 = tfm.div %s, %sqrt_d : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %s2 = tfm.where %cond, %s1, %fill : (tensor<1x1x?x?xi1>, tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x?x?xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
