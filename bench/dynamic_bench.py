@@ -126,6 +126,15 @@ def resources(rng):
             entries + "\n    }\n  }\n#-}\n")
 
 
+def print_table(times, seqs):
+    """Per length: the static and dynamic medians and their ratio."""
+    print(f"{'seq':>5} {'static':>9} {'dynamic':>9} {'dyn/static':>10}")
+    for s in seqs:
+        st = statistics.median(times[("static", s)])
+        dy = statistics.median(times[("dynamic", s)])
+        print(f"{s:>5} {st:>9.3f} {dy:>9.3f} {dy / st:>10.2f}")
+
+
 def runtime_bench(args, seqs):
     """Times executables built by tfmc: one with the sequence dynamic (at
     most max(seqs), symbol `seq`) and one per static length, alternating,
@@ -170,11 +179,7 @@ def runtime_bench(args, seqs):
           f"{args.threads} threads; the dynamic one at most {bound} rows; "
           f"ms per run, median of {args.rounds} rounds of --bench "
           f"{args.iters}")
-    print(f"{'seq':>5} {'static':>9} {'dynamic':>9} {'dyn/static':>10}")
-    for s in seqs:
-        st = statistics.median(times[("static", s)])
-        dy = statistics.median(times[("dynamic", s)])
-        print(f"{s:>5} {st:>9.3f} {dy:>9.3f} {dy / st:>10.2f}")
+    print_table(times, seqs)
 
 
 def main():
@@ -243,11 +248,7 @@ def main():
     print(f"GPT-2-small block, cache {PAST} rows, -O3, {args.threads} threads, "
           f"{bits}-bit vectors (JIT: {mattr}); ms per call, median of "
           f"{args.rounds} rounds x {args.iters} calls")
-    print(f"{'seq':>5} {'static':>9} {'dynamic':>9} {'dyn/static':>10}")
-    for s in seqs:
-        st = statistics.median(times[("static", s)])
-        dy = statistics.median(times[("dynamic", s)])
-        print(f"{s:>5} {st:>9.3f} {dy:>9.3f} {dy / st:>10.2f}")
+    print_table(times, seqs)
 
 
 if __name__ == "__main__":

@@ -718,33 +718,24 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   builder.setInsertionPointToEnd(module->getBody());
 
   // Arguments: graph inputs that are not initializers (IR < 4 lists both).
-  SmallVector<const onnx::ValueInfoProto *> inputs;
-  SmallVector<Type> argTypes;
+  FailureOr<SmallVector<InputDescription>> described = describeInputs();
+  if (mlir::failed(described))
+    return {};
+  ArrayRef<InputDescription> inputs = *described;
+  SmallVector<Type> argTypes = llvm::map_to_vector(
+      inputs, [](const InputDescription &input) -> Type { return input.type; });
   bool failed = false;
-  llvm::StringSet<> initNames;
-  for (const auto &init : graph.initializer())
-    initNames.insert(init.name());
-  for (const auto &input : graph.input()) {
-    if (initNames.contains(input.name()))
-      continue;
-    FailureOr<RankedTensorType> type = getInputType(input);
-    if (mlir::failed(type)) {
-      failed = true;
-      continue;
-    }
-    inputs.push_back(&input);
-    argTypes.push_back(*type);
-  }
   for (const auto &given : options.inputShapes)
-    if (llvm::none_of(inputs, [&](const onnx::ValueInfoProto *input) {
-          return input->name() == given.getKey();
-        }) &&
+    if (llvm::none_of(inputs,
+                      [&](const InputDescription &input) {
+                        return input.name == given.getKey();
+                      }) &&
         !failed) {
       InFlightDiagnostic diag = emitError(modelLoc);
       diag << "--input-shape names '" << given.getKey()
            << "', which is not a graph input; the inputs are ";
       for (auto [i, input] : llvm::enumerate(inputs))
-        diag << (i ? ", " : "") << "'" << input->name() << "'";
+        diag << (i ? ", " : "") << "'" << input.name << "'";
       failed = true;
     }
   SmallVector<StringRef> givenDims;
@@ -781,8 +772,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                    options.maxInlineElements,
                    options.maxConstantBytes};
   for (auto [i, input] : llvm::enumerate(inputs)) {
-    func.setArgAttr(i, "tfm.name", builder.getStringAttr(input->name()));
-    state.values[input->name()] = body->getArgument(i);
+    func.setArgAttr(i, "tfm.name", builder.getStringAttr(input.name));
+    state.values[input.name] = body->getArgument(i);
   }
 
   if (mlir::failed(importInitializers(state)) ||
