@@ -2,8 +2,8 @@
 
 #include "tfm/Codegen/Passes.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "mlir/Dialect/Affine/Utils.h"
+#include "IndexArithmetic.h"
+
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
@@ -112,58 +112,11 @@ void sinkReshapesIntoOutputs(ModuleOp module) {
   });
 }
 
-/// Rewrites the `affine.apply` ops that divide (floordiv, ceildiv, mod) as
-/// arith ops. The analysis below compares slices' offsets and sizes with
-/// ValueBoundsConstraintSet, for which a division is a local variable of a
-/// Presburger system: over the sizes of dynamic tiles (whole tiles up to
-/// `s floordiv 6 * 6`, then `s mod 6` rows) every comparison of two
-/// slices was a costly solve, and bufferizing a dynamic model took 20-70
-/// times as long as a static one. An arith division is a plain value to
-/// it (the same value still compares equal), and lowers the same way.
-/// (Statically shaped modules, whose tile sizes are constants, keep their
-/// applies.)
-void expandDivisions(ModuleOp module) {
-  bool dynamic = false;
-  module.walk([&](Operation *op) {
-    for (Type type : op->getResultTypes())
-      if (auto tensor = dyn_cast<RankedTensorType>(type);
-          tensor && !tensor.hasStaticShape())
-        dynamic = true;
-    return dynamic ? WalkResult::interrupt() : WalkResult::advance();
-  });
-  if (!dynamic)
-    return;
-  auto divides = [](AffineMap map) {
-    bool found = false;
-    for (AffineExpr result : map.getResults())
-      result.walk([&](AffineExpr expr) {
-        found |= expr.getKind() == AffineExprKind::FloorDiv ||
-                 expr.getKind() == AffineExprKind::CeilDiv ||
-                 expr.getKind() == AffineExprKind::Mod;
-      });
-    return found;
-  };
-  SmallVector<affine::AffineApplyOp> applies;
-  module.walk([&](affine::AffineApplyOp op) {
-    if (divides(op.getAffineMap()))
-      applies.push_back(op);
-  });
-  for (affine::AffineApplyOp op : applies) {
-    OpBuilder b(op);
-    std::optional<SmallVector<Value, 8>> values = affine::expandAffineMap(
-        b, op.getLoc(), op.getAffineMap(), op.getOperands());
-    if (!values)
-      continue;
-    op.getResult().replaceAllUsesWith(values->front());
-    op.erase();
-  }
-}
-
 struct BufferizePass : public tfm::impl::BufferizePassBase<BufferizePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     duplicateSharedDestinations(module);
-    expandDivisions(module);
+    tfm::expandDividingApplies(module);
 
     bufferization::OneShotBufferizationOptions options;
     options.bufferizeFunctionBoundaries = true;

@@ -39,6 +39,7 @@
 
 #include "tfm/Codegen/Passes.h"
 
+#include "../IndexArithmetic.h"
 #include "CpuCodegen.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -1506,8 +1507,19 @@ void TileAndVectorizePass::runOnOperation() {
 
   // A contraction's accumulator is read and written by every step of its
   // reduction loop: carry it in registers instead (innermost loops first).
+  // Accumulators are statically shaped tiles: loops that carry only
+  // dynamically shaped tensors (walks over a run-time number of rows) have
+  // none, and comparing their slices (ValueBoundsConstraintSet, for which
+  // dynamic tiles' divisions are first made arith) cost most of the pass.
+  tfm::expandDividingApplies(func);
   SmallVector<scf::ForOp> forOps;
-  func.walk([&](scf::ForOp loop) { forOps.push_back(loop); });
+  func.walk([&](scf::ForOp loop) {
+    if (llvm::any_of(loop.getRegionIterArgs(), [](Value arg) {
+          auto type = dyn_cast<RankedTensorType>(arg.getType());
+          return type && type.hasStaticShape();
+        }))
+      forOps.push_back(loop);
+  });
   for (scf::ForOp loop : forOps)
     hoistLoopInvariantSubsets(rewriter, loop);
 }
