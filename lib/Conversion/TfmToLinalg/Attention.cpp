@@ -525,6 +525,15 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     int64_t bq = dynamicQueries
                      ? options.queryBlock
                      : pickTile(sq, options.queryBlock, options.queryBlock);
+    // A static query count that only small blocks divide (a prime such as
+    // 127 made 127 one-query blocks, each a pass over every key) takes the
+    // tiers of a run-time count: whole blocks, then halves, then single
+    // queries.
+    bool tieredQueries =
+        dynamicQueries ||
+        (bq < std::min<int64_t>(8, options.queryBlock) && sq > bq);
+    if (tieredQueries)
+      bq = options.queryBlock;
     int64_t tk = dynamicKeys
                      ? options.keyTile
                      : pickTile(k.seqLen, options.keyTile, 4 * options.keyTile);
@@ -887,7 +896,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     };
 
     Value result;
-    if (!dynamicQueries) {
+    if (!tieredQueries) {
       result = buildBlocks(bq, decodeHeadsPerBlock, b.getIndexAttr(sq / bq),
                            Value(), out.value);
     } else {

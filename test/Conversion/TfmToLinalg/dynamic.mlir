@@ -293,3 +293,20 @@ func.func @slice_dynamic_limit(%t: tensor<64x8xf32>, %n: index, %x: tensor<?x4xf
   %2 = tfm.slice %x starts = [0, 0] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x4xf32>
   return %0, %1, %2 : tensor<?x8xf32>, tensor<?x8xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// A static query count that no block of at least 4 divides (13 with
+// 4-query blocks) takes the tiers of a run-time count (their counts are
+// constants, folded later): whole blocks, a 2-query tier, then one-query
+// blocks, not 13 one-query blocks.
+// TILES-LABEL: func.func @attention_prime_queries
+// TILES: scf.if
+// TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 4, 16] [1, 1, 1, 1] : tensor<1x2x13x16xf32> to tensor<4x16xf32>
+// TILES: scf.if
+// TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 2, 16] [1, 1, 1, 1] : tensor<1x2x13x16xf32> to tensor<2x16xf32>
+// TILES: tensor.extract_slice %arg0{{.*}} [1, 1, 1, 16] [1, 1, 1, 1] : tensor<1x2x13x16xf32> to tensor<1x16xf32>
+func.func @attention_prime_queries(%q: tensor<1x2x13x16xf32>, %k: tensor<1x2x13x16xf32>, %v: tensor<1x2x13x16xf32>) -> tensor<1x2x13x16xf32> {
+  %0 = tfm.attention %q, %k, %v heads = 2 kv_heads = 2 causal : (tensor<1x2x13x16xf32>, tensor<1x2x13x16xf32>, tensor<1x2x13x16xf32>) -> tensor<1x2x13x16xf32>
+  return %0 : tensor<1x2x13x16xf32>
+}
