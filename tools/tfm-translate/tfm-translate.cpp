@@ -27,14 +27,21 @@ static llvm::cl::list<std::string> inputShapes(
 static llvm::cl::list<std::string> dimValues(
     "dim",
     llvm::cl::desc("--import-onnx: size of a symbolic input dimension "
-                   "(repeatable), e.g. batch=1"),
+                   "(repeatable), e.g. batch=1; ?N keeps it dynamic, at "
+                   "most N"),
     llvm::cl::value_desc("NAME=N"));
+static llvm::cl::opt<int64_t>
+    maxSeq("max-seq",
+           llvm::cl::desc("--import-onnx: upper bound of the dynamic "
+                          "dimensions given without one (as tfmc's)"),
+           llvm::cl::init(0), llvm::cl::value_desc("N"));
 
 static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
                                            MLIRContext *context) {
   // Diagnostics read as tfmc's: one line each, naming the node.
   tfm::ToolDiagnosticHandler diagnostics(context, "tfm-translate");
   tfm::OnnxImportOptions options;
+  options.defaultBound = maxSeq;
   for (const std::string &spec : inputShapes)
     if (std::optional<std::string> error = tfm::parseInputShape(spec, options)) {
       emitError(UnknownLoc::get(context)) << *error;
