@@ -1,5 +1,6 @@
 /*===- dtype.c - element types and tensor sizes --------------------------===*/
 
+#include "internal.h"
 #include "tfm_runtime.h"
 
 #include <stdint.h>
@@ -61,6 +62,13 @@ const char *tfm_dtype_name(tfm_dtype dtype) {
     break;
   }
   return "invalid";
+}
+
+size_t tfm_count_elements(int32_t rank, const int64_t *shape) {
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d)
+    count *= (size_t)shape[d];
+  return count;
 }
 
 size_t tfm_tensor_info_num_elements(const tfm_tensor_info *info) {

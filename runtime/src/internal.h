@@ -17,6 +17,11 @@ tfm_status tfm_fail(tfm_status status, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 void tfm_clear_error(void);
 
+/* Elements of a tensor of `rank` dimensions in `shape`, unchecked: for a
+ * shape within a tensor's described bounds (which tfm_model_create checks
+ * fit size_t) or one a .npy file held. */
+size_t tfm_count_elements(int32_t rank, const int64_t *shape);
+
 /* The weights blob of a model: borrowed from read-only data, or a private
  * read-only mapping of the side file. */
 typedef struct tfm_weights {

@@ -148,14 +148,6 @@ static double element_as_double(const void *data, tfm_dtype dtype, size_t i) {
   return 0.0;
 }
 
-/* Elements of a tensor of `rank` in `shape`. */
-static size_t count_elements(int32_t rank, const int64_t *shape) {
-  size_t count = 1;
-  for (int32_t d = 0; d < rank; ++d)
-    count *= (size_t)shape[d];
-  return count;
-}
-
 /* A described shape, each dynamic dimension as NAME<=BOUND. */
 static void format_described_shape(char *out, size_t capacity,
                                    const tfm_model_desc *desc,
@@ -178,7 +170,7 @@ static void format_described_shape(char *out, size_t capacity,
 /* Prints an output of `shape` (its run-time shape). */
 static void summarize(const tfm_tensor_info *info, const int64_t *shape_of,
                       const void *data) {
-  size_t count = count_elements(info->rank, shape_of);
+  size_t count = tfm_count_elements(info->rank, shape_of);
   tfm_dtype dtype = (tfm_dtype)info->dtype;
   double sum = 0, sum_sq = 0, lo = INFINITY, hi = -INFINITY;
   size_t non_finite = 0;
@@ -282,7 +274,7 @@ static int load_input(tfm_model *model, int32_t index, const char *file,
     return fail("%s", tfm_last_error());
   }
   if (bf16_from_f32) {
-    size_t count = count_elements(array.rank, array.shape);
+    size_t count = tfm_count_elements(array.rank, array.shape);
     for (size_t i = 0; i < count; ++i)
       ((uint16_t *)buffer)[i] = tfm_f32_to_bf16(((float *)array.data)[i]);
   } else {

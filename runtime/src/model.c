@@ -299,16 +299,6 @@ static int64_t *shape_at(const tfm_model *model, size_t t) {
   return model->shapes + model->shape_offsets[t];
 }
 
-/* Elements of a tensor of `info`'s rank and element type in `shape`
- * (checked against the bounds, so that it cannot overflow). */
-static size_t count_elements(const tfm_tensor_info *info,
-                             const int64_t *shape) {
-  size_t count = 1;
-  for (int32_t d = 0; d < info->rank; ++d)
-    count *= (size_t)shape[d];
-  return count;
-}
-
 /* Ids outside [-limit, limit) of inputs that index a table. */
 static tfm_status check_indices(const tfm_model *model,
                                 const void *const *inputs) {
@@ -319,7 +309,7 @@ static tfm_status check_indices(const tfm_model *model,
     if (limit <= 0)
       continue;
     tfm_dtype dtype = (tfm_dtype)info->dtype;
-    size_t count = count_elements(info, shape_at(model, (size_t)i));
+    size_t count = tfm_count_elements(info->rank, shape_at(model, (size_t)i));
     for (size_t e = 0; e < count; ++e) {
       int64_t v = integer_at(inputs[i], dtype, e);
       if (v < -limit || v >= limit)
@@ -472,8 +462,8 @@ tfm_status tfm_model_run(tfm_model *model, const void *const *inputs,
   if ((desc->num_inputs > 0 && !inputs) || (desc->num_outputs > 0 && !outputs))
     return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "no input or output array");
   for (int32_t i = 0; i < desc->num_inputs; ++i)
-    if (!inputs[i] &&
-        count_elements(&desc->inputs[i], shape_at(model, (size_t)i)) > 0)
+    if (!inputs[i] && tfm_count_elements(desc->inputs[i].rank,
+                                         shape_at(model, (size_t)i)) > 0)
       return tfm_fail(TFM_ERROR_INVALID_ARGUMENT, "input '%s' is NULL",
                       desc->inputs[i].name);
   for (int32_t i = 0; i < desc->num_outputs; ++i)
