@@ -843,25 +843,29 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
   context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect,
                        arith::ArithDialect>();
   Location loc = FileLineColLoc::get(context, name, 0, 0);
-  auto import =
-      [&](const OnnxImportOptions &importOptions) -> OwningOpRef<ModuleOp> {
+  // An import consumes its parse (blobs take over the initializers' bytes):
+  // each parses the buffer, but the first may take a parse already made.
+  auto import = [&](const OnnxImportOptions &importOptions,
+                    onnx::ModelProto *parsed =
+                        nullptr) -> OwningOpRef<ModuleOp> {
     onnx::ModelProto model;
-    if (failed(parseModel(buffer, loc, model)))
+    if (!parsed && failed(parseModel(buffer, loc, model)))
       return {};
-    return GraphImporter(context, model, name, baseDir, importOptions).run();
+    return GraphImporter(context, parsed ? *parsed : model, name, baseDir,
+                         importOptions)
+        .run();
   };
   if (options.dynamicDims.empty() && options.inputBounds.empty())
     return import(options);
 
-  // The symbols: where each is read, and its bound.
-  FailureOr<SmallVector<GraphImporter::InputDescription>> inputs;
-  {
-    onnx::ModelProto model;
-    if (failed(parseModel(buffer, loc, model)))
-      return {};
-    inputs =
-        GraphImporter(context, model, name, baseDir, options).describeInputs();
-  }
+  // The symbols: where each is read, and its bound. (Describing the inputs
+  // leaves the parse whole: the base import below takes it.)
+  onnx::ModelProto described;
+  if (failed(parseModel(buffer, loc, described)))
+    return {};
+  FailureOr<SmallVector<GraphImporter::InputDescription>> inputs =
+      GraphImporter(context, described, name, baseDir, options)
+          .describeInputs();
   if (failed(inputs))
     return {};
   SmallVector<SymbolProbe> symbols;
@@ -931,7 +935,7 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
   };
   SmallVector<int64_t> sizes = llvm::map_to_vector(
       symbols, [](const SymbolProbe &s) { return s.bound; });
-  OwningOpRef<ModuleOp> base = import(probeOptions(sizes));
+  OwningOpRef<ModuleOp> base = import(probeOptions(sizes), &described);
   if (!base)
     return {};
   SmallVector<OwningOpRef<ModuleOp>> probes;
