@@ -253,14 +253,15 @@ struct OutputsToDestinationsPass
     }
 
     // Dynamic inputs: a flat buffer viewed with the symbols' sizes.
+    unsigned nextDim = 0;
     for (auto [i, arg] :
          llvm::enumerate(func.getArguments().take_front(numInputs))) {
       auto tensorType = cast<RankedTensorType>(arg.getType());
+      // This input's entries of inputDims and inputBounds.
+      unsigned first = nextDim;
+      nextDim += tensorType.getRank();
       if (tensorType.hasStaticShape())
         continue;
-      unsigned first = 0;
-      for (unsigned j = 0; j < i; ++j)
-        first += cast<RankedTensorType>(type.getInput(j)).getRank();
       ArrayRef<int32_t> dims =
           ArrayRef<int32_t>(inputDims).slice(first, tensorType.getRank());
       FailureOr<MemRefType> flat = getFlatType(

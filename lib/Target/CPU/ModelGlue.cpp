@@ -66,6 +66,17 @@ public:
     return global;
   }
 
+  /// A private constant array of `values` (null when empty).
+  template <typename T>
+  llvm::Constant *array(ArrayRef<T> values, const Twine &name) {
+    if (values.empty())
+      return llvm::ConstantPointerNull::get(ptrType);
+    auto *init = llvm::ConstantDataArray::get(ctx, values);
+    return new llvm::GlobalVariable(module, init->getType(), true,
+                                    llvm::GlobalValue::PrivateLinkage, init,
+                                    prefix + "." + name);
+  }
+
   llvm::Constant *tensorInfos(ArrayRef<TensorDescription> tensors,
                               StringRef kind) {
     if (tensors.empty())
@@ -73,22 +84,12 @@ public:
     SmallVector<llvm::Constant *> infos;
     for (auto [i, tensor] : llvm::enumerate(tensors)) {
       std::string tag = (kind + Twine(i)).str();
-      llvm::Constant *shape = llvm::ConstantPointerNull::get(ptrType);
-      if (!tensor.shape.empty()) {
-        SmallVector<uint64_t> sizes(tensor.shape.begin(), tensor.shape.end());
-        auto *init = llvm::ConstantDataArray::get(ctx, sizes);
-        shape = new llvm::GlobalVariable(module, init->getType(), true,
-                                         llvm::GlobalValue::PrivateLinkage,
-                                         init, prefix + "." + tag + ".shape");
-      }
-      llvm::Constant *dims = llvm::ConstantPointerNull::get(ptrType);
-      if (!tensor.dims.empty()) {
-        SmallVector<uint32_t> entries(tensor.dims.begin(), tensor.dims.end());
-        auto *init = llvm::ConstantDataArray::get(ctx, entries);
-        dims = new llvm::GlobalVariable(module, init->getType(), true,
-                                        llvm::GlobalValue::PrivateLinkage, init,
-                                        prefix + "." + tag + ".dims");
-      }
+      llvm::Constant *shape = array<uint64_t>(
+          SmallVector<uint64_t>(tensor.shape.begin(), tensor.shape.end()),
+          tag + ".shape");
+      llvm::Constant *dims = array<uint32_t>(
+          SmallVector<uint32_t>(tensor.dims.begin(), tensor.dims.end()),
+          tag + ".dims");
       infos.push_back(llvm::ConstantStruct::get(
           tensorInfoType,
           {string(tensor.name, tag + ".name"),
