@@ -34,18 +34,27 @@ const tfm_tensor_info kInputs[] = {
 const tfm_tensor_info kOutputs[] = {
     {"y", TFM_DTYPE_F32, 1, kVectorShape, 0, nullptr}};
 
-tfm_model_desc makeDesc() {
+/// A descriptor of `inputs` and `outputs` run by `entry`.
+template <size_t I, size_t O>
+tfm_model_desc describe(const char *name, const tfm_tensor_info (&inputs)[I],
+                        const tfm_tensor_info (&outputs)[O],
+                        void (*entry)(void *const *)) {
   tfm_model_desc desc = {};
   desc.abi_version = TFM_ABI_VERSION;
-  desc.name = "scale";
-  desc.num_inputs = 1;
-  desc.num_outputs = 1;
-  desc.inputs = kInputs;
-  desc.outputs = kOutputs;
+  desc.name = name;
+  desc.num_inputs = I;
+  desc.num_outputs = O;
+  desc.inputs = inputs;
+  desc.outputs = outputs;
+  desc.entry = entry;
+  return desc;
+}
+
+tfm_model_desc makeDesc() {
+  tfm_model_desc desc = describe("scale", kInputs, kOutputs, scaleEntry);
   desc.arena_size = 16;
   desc.weights_size = sizeof(kWeights);
   desc.weights = kWeights;
-  desc.entry = scaleEntry;
   return desc;
 }
 
@@ -178,15 +187,7 @@ void gatherEntry(void *const *args) {
 }
 
 tfm_model_desc makeGatherDesc() {
-  tfm_model_desc desc = {};
-  desc.abi_version = TFM_ABI_VERSION;
-  desc.name = "gather";
-  desc.num_inputs = 1;
-  desc.num_outputs = 1;
-  desc.inputs = kIdInputs;
-  desc.outputs = kIdOutputs;
-  desc.entry = gatherEntry;
-  return desc;
+  return describe("gather", kIdInputs, kIdOutputs, gatherEntry);
 }
 
 TEST(Model, RejectsIdsOutsideTheirTable) {
@@ -314,14 +315,7 @@ void rowsEntry(void *const *args) {
 }
 
 tfm_model_desc makeDynamicDesc() {
-  tfm_model_desc desc = {};
-  desc.abi_version = TFM_ABI_VERSION;
-  desc.name = "rows";
-  desc.num_inputs = 2;
-  desc.num_outputs = 1;
-  desc.inputs = kDynInputs;
-  desc.outputs = kDynOutputs;
-  desc.entry = rowsEntry;
+  tfm_model_desc desc = describe("rows", kDynInputs, kDynOutputs, rowsEntry);
   desc.num_symbols = 1;
   desc.num_output_dims = 1;
   desc.symbols = kSymbols;
