@@ -28,7 +28,7 @@ static llvm::cl::list<std::string> dimValues(
     "dim",
     llvm::cl::desc("--import-onnx: size of a symbolic input dimension "
                    "(repeatable), e.g. batch=1; ?N keeps it dynamic, at "
-                   "most N"),
+                   "most N; A+B+N is a sum of symbols and sizes"),
     llvm::cl::value_desc("NAME=N"));
 static llvm::cl::opt<int64_t>
     maxSeq("max-seq",

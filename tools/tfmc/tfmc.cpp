@@ -195,7 +195,9 @@ cl::list<std::string> dimValues(
     cl::desc("Size of a symbolic dimension of the graph inputs, in every "
              "input that declares it (repeatable), e.g. batch=1, "
              "past_sequence=127; '?' keeps it dynamic, '?N' with the upper "
-             "bound N (sequence=?256)"),
+             "bound N (sequence=?256); a sum of symbols and sizes, at most "
+             "one of them dynamic, relates them "
+             "(total_sequence=past_sequence+sequence)"),
     cl::value_desc("NAME=N"), cl::cat(category));
 cl::opt<int64_t>
     maxSeq("max-seq",

@@ -125,13 +125,42 @@ mlir::tfm::parseDimValue(StringRef spec, OnnxImportOptions &options) {
   if (name.empty() || !spec.contains('='))
     return "--dim expects NAME=N (a symbolic dimension and its size), got '" +
            spec.str() + "'";
+  if (options.dimValues.contains(name) || options.dynamicDims.contains(name) ||
+      options.sumDims.contains(name))
+    return "--dim gives '" + name.str() + "' twice";
+  if (value.contains('+')) {
+    // A sum of symbols and sizes: each term a size or a name.
+    SmallVector<StringRef> parts;
+    value.split(parts, '+');
+    SmallVector<std::string> terms;
+    for (StringRef part : parts) {
+      StringRef term = part.trim();
+      int64_t size;
+      bool isSize = !term.getAsInteger(10, size) && size >= 0;
+      bool isName = !term.empty() && !isSize &&
+                    llvm::all_of(term,
+                                 [](char c) {
+                                   return llvm::isAlnum(c) || c == '_' ||
+                                          c == '.' || c == '-' || c == ':' ||
+                                          c == '/';
+                                 }) &&
+                    !llvm::isDigit(term.front()) && term.front() != '-';
+      if (!isSize && !isName)
+        return "--dim " + spec.str() + ": '" + part.str() +
+               "' is neither a non-negative size nor a symbol name";
+      if (term == name)
+        return "--dim " + spec.str() + ": '" + name.str() +
+               "' is defined by itself";
+      terms.push_back(term.str());
+    }
+    options.sumDims[name] = std::move(terms);
+    return std::nullopt;
+  }
   std::optional<int64_t> dim = parseBound(value);
   if (!dim)
     return "--dim " + spec.str() + ": '" + value.str() +
            "' is neither a non-negative size nor '?' or '?N' (dynamic, at "
-           "most N)";
-  if (options.dimValues.contains(name) || options.dynamicDims.contains(name))
-    return "--dim gives '" + name.str() + "' twice";
+           "most N), nor a sum of symbols and sizes (A+B+N)";
   if (value.starts_with("?"))
     options.dynamicDims[name] = *dim;
   else
@@ -231,6 +260,15 @@ private:
                                              RankedTensorType type,
                                              ArrayRef<std::string> symbols,
                                              ArrayRef<int64_t> bounds);
+  /// The bound `--dim` gives a dynamic symbol (a sum's: its symbol's plus
+  /// the offset); -1 for none.
+  int64_t getSymbolBound(StringRef symbol) const {
+    auto derived = options.derivedDims.find(symbol);
+    if (derived == options.derivedDims.end())
+      return options.dynamicDims.lookup(symbol);
+    int64_t bound = options.dynamicDims.lookup(derived->second.first);
+    return bound < 0 ? -1 : bound + derived->second.second;
+  }
   LogicalResult importInitializers(GraphState &state);
   LogicalResult importNodes(GraphState &state);
   Location nodeLoc(int index) const;
@@ -523,11 +561,20 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
         symbols.push_back(dim.dim_param());
         kept.back() = true;
         usedDims.insert(dim.dim_param());
+      } else if (auto derived = options.derivedDims.find(dim.dim_param());
+                 dim.has_dim_param() && derived != options.derivedDims.end() &&
+                 !given) {
+        // A sum holding a dynamic symbol: dynamic, related to it.
+        declared.push_back(ShapedType::kDynamic);
+        symbols.push_back(dim.dim_param());
+        kept.back() = true;
+        usedDims.insert(dim.dim_param());
+        usedDims.insert(derived->second.first);
       } else {
         declared.push_back(ShapedType::kDynamic);
         symbols.push_back(dim.has_dim_param() ? dim.dim_param() : "?");
       }
-      bounds.push_back(kept.back() ? options.dynamicDims.lookup(dim.dim_param())
+      bounds.push_back(kept.back() ? getSymbolBound(dim.dim_param())
                                    : declared.back());
       if (dim.has_dim_param() && !dim.has_dim_value())
         declaredDims.insert(dim.dim_param());
@@ -837,12 +884,57 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 /// (DynamicImport.cpp): each dynamic dimension of the inputs is a symbol
 /// (its ONNX dim_param, or "INPUT.D"), imported at its bound and just
 /// below it.
-static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
-                                         StringRef name, StringRef baseDir,
-                                         const OnnxImportOptions &options) {
+/// Resolves each `--dim NAME=A+B+N` into a size (every term a size or a
+/// static symbol) or a dynamic symbol plus an offset; an error names the
+/// term that fits neither.
+static LogicalResult resolveSumDims(OnnxImportOptions &options, Location loc) {
+  for (const auto &sum : options.sumDims) {
+    StringRef name = sum.getKey();
+    int64_t offset = 0;
+    std::string symbol;
+    for (const std::string &term : sum.getValue()) {
+      int64_t size;
+      if (StringRef(term).getAsInteger(10, size)) {
+        if (options.dynamicDims.contains(term)) {
+          if (!symbol.empty())
+            return emitError(loc)
+                   << "--dim " << name << ": '" << symbol << "' and '" << term
+                   << "' are both dynamic; a sum may hold one dynamic "
+                      "dimension";
+          symbol = term;
+          continue;
+        }
+        if (options.sumDims.contains(term))
+          return emitError(loc) << "--dim " << name << ": '" << term
+                                << "' is a sum itself; write its terms";
+        auto value = options.dimValues.find(term);
+        if (value == options.dimValues.end())
+          return emitError(loc) << "--dim " << name << ": '" << term
+                                << "' is given no size; give it with --dim "
+                                << term << "=N or " << term << "=?N";
+        size = value->second;
+      }
+      if (llvm::AddOverflow(offset, size, offset))
+        return emitError(loc) << "--dim " << name << " is too large";
+    }
+    if (symbol.empty())
+      options.dimValues[name] = offset;
+    else
+      options.derivedDims[name] = {symbol, offset};
+  }
+  options.sumDims.clear();
+  return success();
+}
+
+static OwningOpRef<ModuleOp>
+importModel(MLIRContext *context, StringRef buffer, StringRef name,
+            StringRef baseDir, const OnnxImportOptions &givenOptions) {
   context->loadDialect<TfmDialect, func::FuncDialect, tensor::TensorDialect,
                        arith::ArithDialect>();
   Location loc = FileLineColLoc::get(context, name, 0, 0);
+  OnnxImportOptions options = givenOptions;
+  if (failed(resolveSumDims(options, loc)))
+    return {};
   // An import consumes its parse (blobs take over the initializers' bytes):
   // each parses the buffer, but the first may take a parse already made.
   auto import = [&](const OnnxImportOptions &importOptions,
@@ -869,15 +961,21 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
   if (failed(inputs))
     return {};
   SmallVector<SymbolProbe> symbols;
-  // Each input dimension's symbol, -1 for a static one.
-  SmallVector<SmallVector<int64_t>> dimSymbols;
+  // Each input dimension's symbol (-1 for a static one) and offset; a sum's
+  // (`derived`) is its dynamic symbol's plus the offset.
+  struct DimSymbol {
+    int64_t symbol = -1;
+    int64_t offset = 0;
+    std::string derived;
+  };
+  SmallVector<SmallVector<DimSymbol>> dimSymbols;
   for (auto [i, input] : llvm::enumerate(*inputs)) {
-    SmallVector<int64_t> &dims = dimSymbols.emplace_back();
+    SmallVector<DimSymbol> &dims = dimSymbols.emplace_back();
     for (int64_t d = 0; d < input.type.getRank(); ++d) {
-      if (!input.type.isDynamicDim(d)) {
-        dims.push_back(-1);
-        continue;
-      }
+      dims.emplace_back();
+      if (!input.type.isDynamicDim(d) ||
+          options.derivedDims.contains(input.symbols[d]))
+        continue; // Sums once their symbols are known, below.
       std::string symbol = input.symbols[d].empty()
                                ? input.name + "." + std::to_string(d)
                                : input.symbols[d];
@@ -898,9 +996,31 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
         found = std::prev(symbols.end());
       }
       found->bound = std::min(found->bound, bound);
-      dims.push_back(found - symbols.begin());
+      dims.back().symbol = found - symbols.begin();
     }
   }
+  for (auto [input, dims] : llvm::zip(*inputs, dimSymbols))
+    for (auto [d, dim] : llvm::enumerate(dims)) {
+      if (!input.type.isDynamicDim(d))
+        continue;
+      auto derived = options.derivedDims.find(input.symbols[d]);
+      if (derived == options.derivedDims.end())
+        continue;
+      StringRef base = derived->second.first;
+      int64_t offset = derived->second.second;
+      auto *found = llvm::find_if(
+          symbols, [&](const SymbolProbe &s) { return s.name == base; });
+      if (found == symbols.end()) {
+        emitError(loc) << "graph input '" << input.name << "' dimension " << d
+                       << " ('" << derived->getKey() << "') is '" << base
+                       << "' + " << offset << ", but no graph input has '"
+                       << base << "' as a dimension of its own";
+        return {};
+      }
+      if (input.bounds[d] > 0)
+        found->bound = std::min(found->bound, input.bounds[d] - offset);
+      dim = {found - symbols.begin(), offset, derived->getKey().str()};
+    }
   for (const SymbolProbe &symbol : symbols)
     if (symbol.bound < 3) {
       emitError(loc) << "dynamic dimension '" << symbol.name
@@ -914,22 +1034,26 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
   auto probeOptions = [&](ArrayRef<int64_t> sizes) {
     OnnxImportOptions probe = options;
     probe.dynamicDims.clear();
+    probe.derivedDims.clear();
     probe.inputBounds.clear();
-    for (const auto &dim : options.dynamicDims) {
-      auto *symbol = llvm::find_if(symbols, [&](const SymbolProbe &s) {
-        return s.name == dim.getKey();
-      });
+    auto sizeOf = [&](StringRef name) -> int64_t {
+      auto *symbol = llvm::find_if(
+          symbols, [&](const SymbolProbe &s) { return s.name == name; });
       // (A dim_param no input declares: the base import reports it.)
+      return symbol == symbols.end() ? 1 : sizes[symbol - symbols.begin()];
+    };
+    for (const auto &dim : options.dynamicDims)
+      probe.dimValues[dim.getKey()] = sizeOf(dim.getKey());
+    for (const auto &dim : options.derivedDims)
       probe.dimValues[dim.getKey()] =
-          symbol == symbols.end() ? 1 : sizes[symbol - symbols.begin()];
-    }
+          sizeOf(dim.second.first) + dim.second.second;
     for (auto [input, dims] : llvm::zip(*inputs, dimSymbols)) {
       auto given = probe.inputShapes.find(input.name);
       if (given == probe.inputShapes.end())
         continue;
-      for (auto [d, symbol] : llvm::enumerate(dims))
-        if (symbol >= 0)
-          given->second[d] = sizes[symbol];
+      for (auto [d, dim] : llvm::enumerate(dims))
+        if (dim.symbol >= 0)
+          given->second[d] = sizes[dim.symbol] + dim.offset;
     }
     return probe;
   };
@@ -956,20 +1080,38 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext *context, StringRef buffer,
   // The arguments name their dynamic dimensions' symbols and bounds.
   auto func = *base->getOps<func::FuncOp>().begin();
   OpBuilder builder(context);
+  // (Sums: `tfm.derived_dims`, each its symbol and offset.)
+  SmallVector<NamedAttribute> derivedDims;
   for (auto [i, dims] : llvm::enumerate(dimSymbols)) {
-    if (llvm::all_of(dims, [](int64_t symbol) { return symbol < 0; }))
+    if (llvm::all_of(dims, [](const DimSymbol &dim) { return dim.symbol < 0; }))
       continue;
     SmallVector<StringRef> names;
     SmallVector<int64_t> bounds;
-    for (auto [d, symbol] : llvm::enumerate(dims)) {
-      names.push_back(symbol < 0 ? StringRef()
-                                 : StringRef(symbols[symbol].name));
-      bounds.push_back(symbol < 0 ? (*inputs)[i].type.getDimSize(d)
-                                  : symbols[symbol].bound);
+    for (int64_t d = 0, e = dims.size(); d < e; ++d) {
+      const DimSymbol &dim = dims[d];
+      if (dim.symbol < 0) {
+        names.push_back(StringRef());
+        bounds.push_back((*inputs)[i].type.getDimSize(d));
+        continue;
+      }
+      const SymbolProbe &symbol = symbols[dim.symbol];
+      names.push_back(dim.derived.empty() ? StringRef(symbol.name)
+                                          : StringRef(dim.derived));
+      bounds.push_back(symbol.bound + dim.offset);
+      if (!dim.derived.empty() &&
+          llvm::none_of(derivedDims, [&](NamedAttribute attr) {
+            return attr.getName() == dim.derived;
+          }))
+        derivedDims.push_back(builder.getNamedAttr(
+            dim.derived,
+            builder.getArrayAttr({builder.getStringAttr(symbol.name),
+                                  builder.getI64IntegerAttr(dim.offset)})));
     }
     func.setArgAttr(i, "tfm.dims", builder.getStrArrayAttr(names));
     func.setArgAttr(i, "tfm.dim_bounds", builder.getDenseI64ArrayAttr(bounds));
   }
+  if (!derivedDims.empty())
+    func->setAttr("tfm.derived_dims", builder.getDictionaryAttr(derivedDims));
   if (failed(verify(*base)))
     return {};
   return base;

@@ -44,6 +44,16 @@ struct OnnxImportOptions {
   /// none given). The imported function's arguments name each dynamic
   /// dimension's symbol (`tfm.dims`) and bound (`tfm.dim_bounds`).
   llvm::StringMap<int64_t> dynamicDims;
+  /// Symbolic dimensions given as a sum of other symbols and sizes
+  /// (`--dim total_sequence=past_sequence+sequence`), by name: the terms as
+  /// written. With every term a size or a symbol of `dimValues`, the sum is
+  /// that dimension's size; with one symbol of `dynamicDims` among them, the
+  /// dimension is dynamic, that symbol plus the rest (the function records
+  /// the relation in `tfm.derived_dims`; see `derivedDims`).
+  llvm::StringMap<SmallVector<std::string>> sumDims;
+  /// Filled by the importer from `sumDims`: each dynamic sum's symbol and
+  /// offset.
+  llvm::StringMap<std::pair<std::string, int64_t>> derivedDims;
   /// The bound of dynamic dimensions given without one (tfmc --max-seq);
   /// 0: such a dimension is an error.
   int64_t defaultBound = 0;
@@ -66,8 +76,8 @@ std::optional<std::string> parseInputShape(StringRef spec,
                                            OnnxImportOptions &options);
 
 /// Parses a `--dim` value, `NAME=N` (or `NAME=?`, `NAME=?N`: dynamic,
-/// bounded by N), into `options`. Returns an error message on malformed
-/// input.
+/// bounded by N; or `NAME=A+B+...`, a sum of symbols and sizes), into
+/// `options`. Returns an error message on malformed input.
 std::optional<std::string> parseDimValue(StringRef spec,
                                          OnnxImportOptions &options);
 
