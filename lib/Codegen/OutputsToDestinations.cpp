@@ -2,7 +2,7 @@
 //
 // The entry point's boundary: results become caller-provided buffers, and
 // dynamic dimensions cross as flat buffers at their bounds plus one `dims`
-// buffer of sizes (runtime ABI 4; see Passes.td).
+// buffer of sizes (runtime ABI 4, derived symbols 5; see Passes.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,10 +30,13 @@ using namespace mlir::tfm;
 namespace {
 
 /// A dynamic input dimension's name and upper bound; inputs that name the
-/// same symbol have the same size there.
+/// same symbol have the same size there. A derived symbol (`base` >= 0) is
+/// symbol `base` plus `offset` (`tfm.derived_dims`).
 struct Symbol {
   std::string name;
   int64_t bound;
+  int32_t base = -1;
+  int64_t offset = 0;
 };
 
 /// The name a model input or output goes by in messages.
@@ -132,6 +135,37 @@ struct OutputsToDestinationsPass
                                SmallVectorImpl<Symbol> &symbols,
                                SmallVectorImpl<int32_t> &inputDims,
                                SmallVectorImpl<int64_t> &inputBounds) {
+    // Symbols defined as another plus an offset: {name = ["base", offset]}.
+    llvm::StringMap<std::pair<std::string, int64_t>> derived;
+    if (Attribute attr = func->getAttr("tfm.derived_dims")) {
+      auto dict = dyn_cast<DictionaryAttr>(attr);
+      if (!dict)
+        return func.emitError()
+               << "tfm.derived_dims must map names to [\"symbol\", offset]";
+      for (NamedAttribute entry : dict) {
+        auto pair = dyn_cast<ArrayAttr>(entry.getValue());
+        auto base = pair && pair.size() == 2 ? dyn_cast<StringAttr>(pair[0])
+                                             : StringAttr();
+        auto offset = pair && pair.size() == 2 ? dyn_cast<IntegerAttr>(pair[1])
+                                               : IntegerAttr();
+        if (!base || !offset || offset.getInt() < 0)
+          return func.emitError()
+                 << "tfm.derived_dims: '" << entry.getName().getValue()
+                 << "' must be [\"symbol\", offset] with an offset of 0 or "
+                    "more";
+        derived[entry.getName().getValue()] = {base.str(), offset.getInt()};
+      }
+    }
+    // Dimensions of derived symbols, resolved once the others are known:
+    // (index into inputDims, symbol, bound given, input, dimension).
+    struct Deferred {
+      size_t slot;
+      std::string name;
+      int64_t bound;
+      std::string input;
+      int64_t dim;
+    };
+    SmallVector<Deferred> deferred;
     for (auto [i, input] : llvm::enumerate(func.getArgumentTypes())) {
       auto type = cast<RankedTensorType>(input);
       std::string inputName =
@@ -167,6 +201,12 @@ struct OutputsToDestinationsPass
         if (name.empty())
           name = inputName + "." + std::to_string(d);
         int64_t bound = bounds ? bounds[d] : -1;
+        if (derived.contains(name)) {
+          deferred.push_back({inputDims.size(), name, bound, inputName, d});
+          inputDims.push_back(-1);
+          inputBounds.push_back(-1);
+          continue;
+        }
         if (bound < 0)
           bound = maxDim;
         if (bound <= 0)
@@ -187,6 +227,41 @@ struct OutputsToDestinationsPass
         inputBounds.push_back(-1); // Filled below, once bounds are final.
       }
     }
+    for (const Deferred &dim : deferred) {
+      std::pair<std::string, int64_t> relation = derived.lookup(dim.name);
+      const std::string &baseName = relation.first;
+      int64_t offset = relation.second;
+      auto *base = llvm::find_if(symbols, [&](const Symbol &symbol) {
+        return symbol.name == baseName && symbol.base < 0;
+      });
+      if (base == symbols.end())
+        return func.emitError()
+               << "model input " << dim.input << " dimension " << dim.dim
+               << " ('" << dim.name << "') is '" << baseName << "' + " << offset
+               << ", but no input has '" << baseName
+               << "' as a dynamic dimension of its own";
+      int32_t baseIndex = base - symbols.begin();
+      if (dim.bound >= 0)
+        base->bound = std::min(base->bound, dim.bound - offset);
+      auto *found = llvm::find_if(symbols, [&](const Symbol &symbol) {
+        return symbol.name == dim.name;
+      });
+      if (found == symbols.end()) {
+        symbols.push_back({dim.name, 0, baseIndex, offset});
+        found = std::prev(symbols.end());
+      }
+      inputDims[dim.slot] = found - symbols.begin();
+    }
+    for (Symbol &symbol : symbols)
+      if (symbol.base >= 0) {
+        if (symbols[symbol.base].bound < 0)
+          return func.emitError()
+                 << "dynamic dimension '" << symbols[symbol.base].name
+                 << "' has a bound below 0 ('" << symbol.name << "' is it + "
+                 << symbol.offset << ", at most "
+                 << symbols[symbol.base].bound + symbol.offset << ")";
+        symbol.bound = symbols[symbol.base].bound + symbol.offset;
+      }
     for (auto [dim, bound] : llvm::zip(inputDims, inputBounds))
       if (dim >= 0)
         bound = symbols[dim].bound;
@@ -240,6 +315,14 @@ struct OutputsToDestinationsPass
       // Each symbol, clamped to its bound: the bound of every size derived
       // from it (the memory plan's, and the outputs' below).
       for (auto [k, symbol] : llvm::enumerate(symbols)) {
+        if (symbol.base >= 0) {
+          // Its base's clamped value plus the offset (its slot unread).
+          AffineMap shift = AffineMap::get(
+              0, 1, b.getAffineSymbolExpr(0) + symbol.offset, ctx);
+          symbolValues.push_back(affine::AffineApplyOp::create(
+              b, loc, shift, ValueRange{symbolValues[symbol.base]}));
+          continue;
+        }
         Value index = arith::ConstantIndexOp::create(b, loc, k);
         Value raw = memref::LoadOp::create(b, loc, dimsArg, index);
         Value size = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
@@ -449,6 +532,15 @@ struct OutputsToDestinationsPass
       func->setAttr("tfm.symbol_bounds",
                     attrs.getDenseI64ArrayAttr(llvm::map_to_vector(
                         symbols, [](const Symbol &s) { return s.bound; })));
+      if (llvm::any_of(symbols, [](const Symbol &s) { return s.base >= 0; })) {
+        func->setAttr("tfm.symbol_bases",
+                      attrs.getDenseI32ArrayAttr(llvm::map_to_vector(
+                          symbols, [](const Symbol &s) { return s.base; })));
+        func->setAttr("tfm.symbol_offsets",
+                      attrs.getDenseI64ArrayAttr(llvm::map_to_vector(
+                          symbols, [](const Symbol &s) { return s.offset; })));
+      }
+      func->removeAttr("tfm.derived_dims");
       func->setAttr("tfm.input_dims", attrs.getDenseI32ArrayAttr(inputDims));
       func->setAttr("tfm.output_dim_bounds",
                     attrs.getDenseI64ArrayAttr(outputDimBounds));

@@ -37,20 +37,27 @@ def OutputsToDestinationsPass
     `entry-name` when given and marked `tfm.entry` and `llvm.bareptr` (its
     statically shaped buffers cross the entry point as bare pointers).
 
-    Dynamic dimensions (runtime ABI 4). An input's dynamic dimensions are
-    named by its `tfm.dims` attribute (an array of strings, one per
-    dimension; `""` or none: a symbol of its own) and bounded by
-    `tfm.dim_bounds` (an array of sizes; -1 or none: `max-dim`). Inputs
-    that name the same symbol have the same size there. The entry takes one
-    more argument after the outputs, `dims`, an `i64` buffer: the symbols'
-    values come first, read at the entry and clamped to their bounds
-    (`affine.min`, which gives every size its upper bound), then one entry
-    per dynamic dimension of the outputs, which the function writes. A
-    dynamic input or output crosses the entry point as a flat buffer of its
-    elements at the bounds, reinterpreted (`memref.reinterpret_cast`) with
-    its run-time sizes, densely packed. The function records the symbols
-    (`tfm.symbols`, `tfm.symbol_bounds`), each input dimension's symbol
-    (`tfm.input_dims`, -1 for a static one) and the upper bound of each
+    Dynamic dimensions (runtime ABI 4; 5: derived symbols). An input's
+    dynamic dimensions are named by its `tfm.dims` attribute (an array of
+    strings, one per dimension; `""` or none: a symbol of its own) and
+    bounded by `tfm.dim_bounds` (an array of sizes; -1 or none:
+    `max-dim`). Inputs that name the same symbol have the same size there.
+    A symbol the function's `tfm.derived_dims` defines (`{total =
+    ["sequence", 100]}`) is another symbol plus an offset (an
+    `attention_mask` of `past_sequence + sequence`): the entry computes it
+    from that symbol, and its bound is that symbol's plus the offset. The
+    entry takes one more argument after the outputs, `dims`, an `i64`
+    buffer: the symbols' values come first, read at the entry and clamped
+    to their bounds (`affine.min`, which gives every size its upper bound),
+    then one entry per dynamic dimension of the outputs, which the function
+    writes. A dynamic input or output crosses the entry point as a flat
+    buffer of its elements at the bounds, reinterpreted
+    (`memref.reinterpret_cast`) with its run-time sizes, densely packed.
+    The function records the symbols (`tfm.symbols`, `tfm.symbol_bounds`;
+    with derived ones, `tfm.symbol_bases`, -1 for a free one, and
+    `tfm.symbol_offsets`; each has a slot in `dims`, a derived one's
+    unread), each input dimension's symbol (`tfm.input_dims`, -1 for a
+    static one) and the upper bound of each
     dynamic output dimension (`tfm.output_dim_bounds`) for the runtime's
     descriptor. A dimension without a bound, an output dimension whose
     bound cannot be derived, or `dynamic=false` (targets whose runtime

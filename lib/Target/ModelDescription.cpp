@@ -158,6 +158,8 @@ LogicalResult mlir::tfm::applyEntryShapes(ModelDescription &model,
   auto inputDims = entry->getAttrOfType<DenseI32ArrayAttr>("tfm.input_dims");
   auto outputBounds =
       entry->getAttrOfType<DenseI64ArrayAttr>("tfm.output_dim_bounds");
+  auto bases = entry->getAttrOfType<DenseI32ArrayAttr>("tfm.symbol_bases");
+  auto offsets = entry->getAttrOfType<DenseI64ArrayAttr>("tfm.symbol_offsets");
   auto isDynamic = [](const TensorDescription &tensor) {
     return llvm::any_of(tensor.shape, ShapedType::isDynamic);
   };
@@ -169,16 +171,30 @@ LogicalResult mlir::tfm::applyEntryShapes(ModelDescription &model,
     return entry->emitError()
            << "the lowered entry does not record the model's dynamic "
               "dimensions consistently (tfm.symbols, tfm.symbol_bounds, "
-              "tfm.input_dims, tfm.output_dim_bounds)";
+              "tfm.symbol_bases, tfm.symbol_offsets, tfm.input_dims, "
+              "tfm.output_dim_bounds)";
   };
   if (!names || !bounds || !inputDims || !outputBounds ||
-      names.size() != static_cast<size_t>(bounds.size()))
+      names.size() != static_cast<size_t>(bounds.size()) ||
+      !bases != !offsets ||
+      (bases &&
+       (bases.size() != bounds.size() || offsets.size() != bounds.size())))
     return malformed();
-  for (auto [name, bound] : llvm::zip(names, bounds.asArrayRef())) {
-    auto nameAttr = dyn_cast<StringAttr>(name);
+  for (auto [k, entry] :
+       llvm::enumerate(llvm::zip(names, bounds.asArrayRef()))) {
+    auto nameAttr = dyn_cast<StringAttr>(std::get<0>(entry));
     if (!nameAttr)
       return malformed();
-    model.symbols.push_back({nameAttr.str(), bound});
+    SymbolDescription &symbol = model.symbols.emplace_back(
+        SymbolDescription{nameAttr.str(), std::get<1>(entry)});
+    if (!bases)
+      continue;
+    // A derived symbol's base is a free symbol before it.
+    symbol.base = bases[k];
+    symbol.offset = offsets[k];
+    if (symbol.base >= static_cast<int32_t>(k) ||
+        (symbol.base >= 0 && model.symbols[symbol.base].base >= 0))
+      return malformed();
   }
   size_t next = 0;
   for (TensorDescription &input : model.inputs) {

@@ -47,8 +47,8 @@ extern "C" {
 #endif
 
 /* Version of the descriptor layout below; bumped when it changes (3: the
- * device field; 4: dynamic dimensions). */
-#define TFM_ABI_VERSION 4
+ * device field; 4: dynamic dimensions; 5: derived symbols). */
+#define TFM_ABI_VERSION 5
 
 /* Most worker threads a model accepts (tfm_model_options.num_threads,
  * OMP_NUM_THREADS). */
@@ -113,10 +113,15 @@ typedef struct tfm_tensor_info {
 } tfm_tensor_info;
 
 /* A dynamic dimension of the inputs: its name (the ONNX dim_param, or
- * "INPUT.D" for an unnamed one) and the largest size the model takes. */
+ * "INPUT.D" for an unnamed one) and the largest size the model takes. A
+ * derived one (tfmc --dim total_sequence=past_sequence+sequence) is the
+ * size of symbol `base` plus `offset`: tfm_model_run derives that symbol
+ * from it; `base` is -1 for a symbol of its own. */
 typedef struct tfm_symbol_info {
   const char *name;
   int64_t bound;
+  int32_t base;
+  int64_t offset;
 } tfm_symbol_info;
 
 /* 1 when the tensor has a dynamic dimension, 0 otherwise. */

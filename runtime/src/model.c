@@ -3,6 +3,7 @@
 #include "cuda_driver.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -113,11 +114,20 @@ tfm_status tfm_model_create(const tfm_model_desc *desc,
     return tfm_fail(TFM_ERROR_ABI_MISMATCH,
                     "model '%s' has a malformed list of dynamic dimensions",
                     desc->name);
-  for (int32_t k = 0; k < desc->num_symbols; ++k)
-    if (!desc->symbols[k].name || desc->symbols[k].bound < 0)
+  for (int32_t k = 0; k < desc->num_symbols; ++k) {
+    const tfm_symbol_info *symbol = &desc->symbols[k];
+    /* A derived symbol: a symbol of its own plus an offset up to the bound. */
+    int derived_ok =
+        symbol->base < 0 ||
+        (symbol->base < desc->num_symbols && symbol->base != k &&
+         desc->symbols[symbol->base].base < 0 && symbol->offset >= 0 &&
+         symbol->offset <= symbol->bound &&
+         desc->symbols[symbol->base].bound == symbol->bound - symbol->offset);
+    if (!symbol->name || symbol->bound < 0 || !derived_ok)
       return tfm_fail(TFM_ERROR_ABI_MISMATCH,
                       "model '%s' has a malformed dynamic dimension %d",
                       desc->name, (int)k);
+  }
   int dynamic = desc->num_symbols + desc->num_output_dims > 0;
   if (dynamic && desc->device != TFM_DEVICE_CPU)
     return tfm_fail(TFM_ERROR_ABI_MISMATCH,
@@ -361,12 +371,25 @@ tfm_status tfm_model_set_input_shape(tfm_model *model, int32_t index,
                       "static",
                       info->name, (int)d, (long long)info->shape[d],
                       (long long)shape[d]);
-    if (dynamic && (shape[d] < 0 || shape[d] > info->shape[d]))
+    if (!dynamic)
+      continue;
+    const tfm_symbol_info *symbol = &desc->symbols[info->dims[d]];
+    int64_t least = symbol->base >= 0 ? symbol->offset : 0;
+    if (shape[d] < least || shape[d] > info->shape[d]) {
+      if (symbol->base >= 0)
+        return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                        "input '%s' dimension %d ('%s' = '%s' + %lld) is "
+                        "%lld; the model takes %lld to %lld",
+                        info->name, (int)d, symbol->name,
+                        desc->symbols[symbol->base].name,
+                        (long long)symbol->offset, (long long)shape[d],
+                        (long long)least, (long long)info->shape[d]);
       return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
                       "input '%s' dimension %d ('%s') is %lld; the model "
                       "takes 0 to %lld",
-                      info->name, (int)d, desc->symbols[info->dims[d]].name,
-                      (long long)shape[d], (long long)info->shape[d]);
+                      info->name, (int)d, symbol->name, (long long)shape[d],
+                      (long long)info->shape[d]);
+    }
   }
   for (int32_t d = 0; d < info->rank; ++d)
     shape_at(model, (size_t)index)[d] = shape[d];
@@ -395,7 +418,30 @@ const tfm_symbol_info *tfm_model_symbol(const tfm_model *model, int32_t index) {
   return &model->desc->symbols[index];
 }
 
-/* The symbols' sizes from the inputs' shapes, into model->dims. */
+/* The symbol of its own that dimension symbol `k` is, or is derived from. */
+static int32_t root_symbol(const tfm_model_desc *desc, int32_t k) {
+  return desc->symbols[k].base >= 0 ? desc->symbols[k].base : k;
+}
+
+/* The size of root_symbol(k) that a size of symbol `k` gives. */
+static int64_t root_size(const tfm_model_desc *desc, int32_t k, int64_t size) {
+  return desc->symbols[k].base >= 0 ? size - desc->symbols[k].offset : size;
+}
+
+/* "'NAME' is SIZE", or "'NAME' (= 'BASE' + OFFSET) is SIZE". */
+static void describe_size(char *text, size_t capacity,
+                          const tfm_model_desc *desc, int32_t k, int64_t size) {
+  const tfm_symbol_info *symbol = &desc->symbols[k];
+  if (symbol->base < 0)
+    snprintf(text, capacity, "'%s' is %lld", symbol->name, (long long)size);
+  else
+    snprintf(text, capacity, "'%s' (= '%s' + %lld) is %lld", symbol->name,
+             desc->symbols[symbol->base].name, (long long)symbol->offset,
+             (long long)size);
+}
+
+/* The symbols' sizes from the inputs' shapes, into model->dims: each
+ * symbol of its own first, then the derived ones from them. */
 static tfm_status derive_symbols(tfm_model *model) {
   const tfm_model_desc *desc = model->desc;
   for (int32_t k = 0; k < desc->num_symbols; ++k)
@@ -407,27 +453,39 @@ static tfm_status derive_symbols(tfm_model *model) {
       int32_t k = info->dims[d];
       if (k < 0)
         continue;
-      if (model->dims[k] >= 0 && model->dims[k] != shape[d]) {
+      int32_t root = root_symbol(desc, k);
+      int64_t size = root_size(desc, k, shape[d]);
+      if (model->dims[root] >= 0 && model->dims[root] != size) {
         /* The first input that gave the symbol its size. */
-        const char *first = "?";
-        for (int32_t j = 0; j < i && first[0] == '?'; ++j)
-          for (int32_t e = 0; desc->inputs[j].dims && e < desc->inputs[j].rank;
-               ++e)
-            if (desc->inputs[j].dims[e] == k)
-              first = desc->inputs[j].name;
+        int32_t j = 0, e = 0;
+        for (int found = 0; !found && j < i; j += !found)
+          for (e = 0;
+               !found && desc->inputs[j].dims && e < desc->inputs[j].rank;
+               e += !found)
+            found = desc->inputs[j].dims[e] >= 0 &&
+                    root_symbol(desc, desc->inputs[j].dims[e]) == root;
+        const tfm_tensor_info *first = &desc->inputs[j];
+        int32_t m = first->dims[e];
+        char a[160], b[160];
+        describe_size(a, sizeof(a), desc, m, shape_at(model, (size_t)j)[e]);
+        describe_size(b, sizeof(b), desc, k, shape[d]);
         return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
-                        "inputs '%s' and '%s' give dimension '%s' the sizes "
-                        "%lld and %lld",
-                        first, info->name, desc->symbols[k].name,
-                        (long long)model->dims[k], (long long)shape[d]);
+                        "inputs '%s' and '%s' disagree on dimension '%s': "
+                        "%s in the first, %s in the second",
+                        first->name, info->name, desc->symbols[root].name, a,
+                        b);
       }
-      model->dims[k] = shape[d];
+      model->dims[root] = size;
     }
   }
   /* A symbol no input has (none, as tfmc compiles) runs at its bound. */
   for (int32_t k = 0; k < desc->num_symbols; ++k)
-    if (model->dims[k] < 0)
+    if (desc->symbols[k].base < 0 && model->dims[k] < 0)
       model->dims[k] = desc->symbols[k].bound;
+  for (int32_t k = 0; k < desc->num_symbols; ++k)
+    if (desc->symbols[k].base >= 0)
+      model->dims[k] =
+          model->dims[desc->symbols[k].base] + desc->symbols[k].offset;
   return TFM_OK;
 }
 

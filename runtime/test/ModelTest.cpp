@@ -291,7 +291,7 @@ const int64_t kOutShape[] = {9, 2};
 const int32_t kRowDims[] = {0, -1};
 const int32_t kIdDims[] = {0};
 const int32_t kOutDims[] = {0, -1};
-const tfm_symbol_info kSymbols[] = {{"seq", 8}};
+const tfm_symbol_info kSymbols[] = {{"seq", 8, -1, 0}};
 const tfm_tensor_info kDynInputs[] = {
     {"x", TFM_DTYPE_F32, 2, kRowsShape, 0, kRowDims},
     {"ids", TFM_DTYPE_I64, 1, kIdsShape8, 5, kIdDims}};
@@ -358,6 +358,40 @@ TEST(Model, RunsDynamicShapesAndReportsOutputShapes) {
   tfm_model_destroy(model);
 }
 
+TEST(Model, RejectsMalformedDerivedSymbols) {
+  // A derived symbol is a symbol of its own plus an offset, its bound that
+  // symbol's plus the offset.
+  struct Case {
+    tfm_symbol_info derived;
+    const char *why;
+  } cases[] = {
+      {{"self", 8, 1, 0}, "derived from itself"},
+      {{"far", 8, 5, 0}, "derived from a symbol that does not exist"},
+      {{"bound", 12, 0, 3}, "bound other than the base's plus the offset"},
+      {{"negative", 5, 0, -3}, "negative offset"},
+  };
+  for (const Case &c : cases) {
+    tfm_symbol_info symbols[] = {{"seq", 8, -1, 0}, c.derived};
+    tfm_model_desc desc = makeDynamicDesc();
+    desc.num_symbols = 2;
+    desc.symbols = symbols;
+    tfm_model *model = nullptr;
+    EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_ABI_MISMATCH)
+        << c.why;
+    EXPECT_STREQ(tfm_last_error(),
+                 "model 'rows' has a malformed dynamic dimension 1")
+        << c.why;
+  }
+  // Derived from a derived symbol.
+  tfm_symbol_info chain[] = {
+      {"seq", 8, -1, 0}, {"total", 10, 0, 2}, {"more", 11, 1, 1}};
+  tfm_model_desc desc = makeDynamicDesc();
+  desc.num_symbols = 3;
+  desc.symbols = chain;
+  tfm_model *model = nullptr;
+  EXPECT_EQ(tfm_model_create(&desc, nullptr, &model), TFM_ERROR_ABI_MISMATCH);
+}
+
 TEST(Model, RejectsDynamicShapesOutsideTheDescription) {
   tfm_model_desc desc = makeDynamicDesc();
   tfm_model *model = nullptr;
@@ -381,8 +415,10 @@ TEST(Model, RejectsDynamicShapesOutsideTheDescription) {
   const void *inputs[] = {x, idValues};
   void *outputs[] = {y};
   EXPECT_EQ(tfm_model_run(model, inputs, outputs), TFM_ERROR_INVALID_ARGUMENT);
-  EXPECT_STREQ(tfm_last_error(),
-               "inputs 'x' and 'ids' give dimension 'seq' the sizes 3 and 2");
+  EXPECT_STREQ(
+      tfm_last_error(),
+      "inputs 'x' and 'ids' disagree on dimension 'seq': 'seq' is 3 in "
+      "the first, 'seq' is 2 in the second");
   // Ids are checked over the run-time shape only (the index limit is 5).
   const int64_t three[] = {3};
   ASSERT_EQ(tfm_model_set_input_shape(model, 1, three), TFM_OK);

@@ -72,6 +72,60 @@ func.func @dynamic(%x: tensor<1x?x3xf32> {tfm.name = "x", tfm.dims = ["", "seq",
 
 // -----
 
+// A derived symbol (tfm.derived_dims: the mask of a decoder's past export,
+// the cache rows plus the sequence) is computed from its base, clamped,
+// plus the offset; its slot in `dims` is not read. A bound given for it
+// bounds the base too (here 20 - 4 = 16 < 32).
+// CHECK-LABEL: func.func @model_main
+// CHECK-SAME: (%[[X:[^:]*]]: memref<16xf32> {{.*}}, %[[M:[^:]*]]: memref<20xf32> {{.*}}, %[[Y:[^:]*]]: memref<20xf32> {tfm.name = "y"}, %[[DIMS:[^:]*]]: memref<3xi64> {tfm.name = "dims"})
+// CHECK-SAME: tfm.input_dims = array<i32: 0, 1>
+// CHECK-SAME: tfm.output_dim_bounds = array<i64: 20>
+// CHECK-SAME: tfm.symbol_bases = array<i32: -1, 0>
+// CHECK-SAME: tfm.symbol_bounds = array<i64: 16, 20>
+// CHECK-SAME: tfm.symbol_offsets = array<i64: 0, 4>
+// CHECK-SAME: tfm.symbols = ["seq", "total"]
+// CHECK-NOT: tfm.derived_dims
+// CHECK: %[[RAW:.*]] = memref.load %[[DIMS]][%c0]
+// CHECK: %[[N:.*]] = arith.index_cast %[[RAW]] : i64 to index
+// CHECK: %[[S:.*]] = affine.min #{{.*}}()[%[[N]]]
+// CHECK: %[[T:.*]] = affine.apply #[[PLUS4:.*]]()[%[[S]]]
+// CHECK-NOT: memref.load
+// CHECK: memref.reinterpret_cast %[[X]] to offset: [0], sizes: [%[[S]]]
+// CHECK: memref.reinterpret_cast %[[M]] to offset: [0], sizes: [%[[T]]]
+func.func @derived(%x: tensor<?xf32> {tfm.name = "x", tfm.dims = ["seq"], tfm.dim_bounds = array<i64: 32>},
+                   %m: tensor<?xf32> {tfm.name = "m", tfm.dims = ["total"], tfm.dim_bounds = array<i64: 20>})
+    -> (tensor<?xf32> {tfm.name = "y"}) attributes {tfm.derived_dims = {total = ["seq", 4]}} {
+  %c0 = arith.constant 0 : index
+  %pad = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[4] high[0] {
+  ^bb0(%i: index):
+    tensor.yield %pad : f32
+  } : tensor<?xf32> to tensor<?xf32>
+  %n = tensor.dim %m, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %0 = linalg.add ins(%p, %m : tensor<?xf32>, tensor<?xf32>) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+// A derived symbol's base must be a dynamic dimension of an input.
+// expected-error @+1 {{model input 'm' dimension 0 ('total') is 'seq' + 4, but no input has 'seq' as a dynamic dimension of its own}}
+func.func @derived_without_base(%m: tensor<?xf32> {tfm.name = "m", tfm.dims = ["total"], tfm.dim_bounds = array<i64: 20>})
+    -> tensor<?xf32> attributes {tfm.derived_dims = {total = ["seq", 4]}} {
+  return %m : tensor<?xf32>
+}
+
+// -----
+
+// expected-error @+1 {{tfm.derived_dims: 'total' must be ["symbol", offset] with an offset of 0 or more}}
+func.func @derived_malformed(%m: tensor<?xf32> {tfm.name = "m", tfm.dims = ["total"], tfm.dim_bounds = array<i64: 20>})
+    -> tensor<?xf32> attributes {tfm.derived_dims = {total = ["seq", -4]}} {
+  return %m : tensor<?xf32>
+}
+
+// -----
+
 // An unnamed dynamic dimension is a symbol of its own, named after its
 // input; without a bound it is an error.
 // expected-error @+1 {{model input 'x' dimension 0 ('?') has no upper bound: give one with tfm.dim_bounds or max-dim (tfmc: --max-seq N, or --dim NAME=?N)}}

@@ -50,10 +50,13 @@ struct TensorDescription {
   SmallVector<int32_t> dims;
 };
 
-/// A named dynamic dimension of the inputs and its upper bound.
+/// A named dynamic dimension of the inputs and its upper bound; a derived
+/// one (`base` >= 0) is symbol `base` plus `offset`.
 struct SymbolDescription {
   std::string name;
   int64_t bound;
+  int32_t base = -1;
+  int64_t offset = 0;
 };
 
 /// Where a compiled model runs (the runtime's tfm_device).
@@ -65,7 +68,7 @@ struct ModelDescription {
   ModelDevice device = ModelDevice::Cpu;
   SmallVector<TensorDescription> inputs;
   SmallVector<TensorDescription> outputs;
-  /// Dynamic dimensions (runtime ABI 4): the symbols, and how many sizes of
+  /// Dynamic dimensions (runtime ABI 4, 5): the symbols, and how many sizes of
   /// the outputs' dimensions the entry reports after them.
   SmallVector<SymbolDescription> symbols;
   int32_t numOutputDims = 0;

@@ -29,7 +29,7 @@ using namespace mlir::tfm;
 
 namespace {
 
-constexpr uint32_t kAbiVersion = 4;
+constexpr uint32_t kAbiVersion = 5;
 
 class GlueBuilder {
 public:
@@ -42,9 +42,10 @@ public:
     //   const int32_t *dims; }
     tensorInfoType = llvm::StructType::create(
         ctx, {ptrType, i32, i32, ptrType, i64, ptrType}, "tfm_tensor_info");
-    // struct tfm_symbol_info { const char *name; int64_t bound; }
-    symbolInfoType =
-        llvm::StructType::create(ctx, {ptrType, i64}, "tfm_symbol_info");
+    // struct tfm_symbol_info { const char *name; int64_t bound;
+    //   int32_t base; int64_t offset; }
+    symbolInfoType = llvm::StructType::create(ctx, {ptrType, i64, i32, i64},
+                                              "tfm_symbol_info");
     // struct tfm_model_desc { uint32_t abi_version; const char *name;
     //   int32_t num_inputs, num_outputs; inputs; outputs;
     //   uint64_t arena_size, weights_size; weights; weights_file; entry;
@@ -111,7 +112,9 @@ public:
       infos.push_back(llvm::ConstantStruct::get(
           symbolInfoType,
           {string(symbol.name, ("symbol" + Twine(i) + ".name").str()),
-           llvm::ConstantInt::get(i64, symbol.bound)}));
+           llvm::ConstantInt::get(i64, symbol.bound),
+           llvm::ConstantInt::get(i32, symbol.base),
+           llvm::ConstantInt::get(i64, symbol.offset)}));
     auto *arrayType = llvm::ArrayType::get(symbolInfoType, infos.size());
     return new llvm::GlobalVariable(
         module, arrayType, true, llvm::GlobalValue::PrivateLinkage,
