@@ -21,6 +21,8 @@
 #include "tfm/Dialect/Tfm/ShapeUtils.h"
 #include "tfm/Passes/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -169,13 +171,28 @@ bool isCausalPattern(int64_t sq, int64_t skv,
   return true;
 }
 
+/// Whether `keys` is `queries` + `offset` (the same value for 0).
+bool isOffsetLength(Value keys, Value queries, int64_t offset) {
+  if (offset == 0)
+    return keys == queries;
+  auto add = keys.getDefiningOp<arith::AddIOp>();
+  if (!add)
+    return false;
+  for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
+                      std::pair(add.getRhs(), add.getLhs())})
+    if (a == queries && getConstantIntValue(b) == offset)
+      return true;
+  return false;
+}
+
 /// For a mask over run-time query and key counts cut from the origin of a
-/// constant square mask by one length (`tfm.slice` whose last two limits
-/// are the same run-time value, as the importer gives a causal mask that
-/// the exporter computed from the sequence length): the constant, with
-/// `sq` and `skv` set to its size. Each [L, L] prefix of a causal square
-/// mask is causal. Null otherwise.
-Value getSquareCutSource(Value mask, int64_t &sq, int64_t &skv) {
+/// constant [R, R + P] mask (`tfm.slice` whose last two limits are L and
+/// L + P at run time, as the importer gives a causal mask that the exporter
+/// computed from the sequence length, P the cache rows): the constant, with
+/// `sq` and `skv` set to its size. The [L, L + P] prefix of a causal
+/// [R, R + P] mask is causal (key j visible to query i iff j <= i + P in
+/// both). Null otherwise.
+Value getCausalCutSource(Value mask, int64_t &sq, int64_t &skv) {
   auto slice = mask.getDefiningOp<SliceOp>();
   if (!slice || !ShapedType::isDynamic(sq) || !ShapedType::isDynamic(skv))
     return Value();
@@ -183,21 +200,23 @@ Value getSquareCutSource(Value mask, int64_t &sq, int64_t &skv) {
   int64_t rank = limits.size();
   OperandRange lengths = slice.getDynamicLimits();
   RankedTensorType type = cast<RankedTensorType>(slice.getInput().getType());
-  if (rank < 2 || lengths.size() != 2 || lengths[0] != lengths[1] ||
+  if (rank < 2 || lengths.size() != 2 || !type.hasStaticShape() ||
       !ShapedType::isDynamic(limits[rank - 1]) ||
-      !ShapedType::isDynamic(limits[rank - 2]) || !type.hasStaticShape() ||
-      type.getDimSize(rank - 1) != type.getDimSize(rank - 2) ||
+      !ShapedType::isDynamic(limits[rank - 2]) ||
+      !isOffsetLength(lengths[1], lengths[0],
+                      type.getDimSize(rank - 1) - type.getDimSize(rank - 2)) ||
       llvm::any_of(slice.getStarts(), [](int64_t v) { return v != 0; }) ||
       llvm::any_of(slice.getStrides(), [](int64_t v) { return v != 1; }))
     return Value();
-  sq = skv = type.getDimSize(rank - 1);
+  sq = type.getDimSize(rank - 2);
+  skv = type.getDimSize(rank - 1);
   return slice.getInput();
 }
 
 /// True when the additive constant `mask` is 0 on and below the causal
 /// diagonal and hidden above it.
 bool isCausalAdditiveMask(Value mask, int64_t sq, int64_t skv) {
-  if (Value source = getSquareCutSource(mask, sq, skv))
+  if (Value source = getCausalCutSource(mask, sq, skv))
     mask = source;
   DenseElementsAttr attr;
   if (!matchPattern(mask, m_Constant(&attr)) ||
@@ -220,7 +239,7 @@ bool isCausalAdditiveMask(Value mask, int64_t sq, int64_t skv) {
 /// True when the boolean constant `cond` is true exactly on and below the
 /// causal diagonal.
 bool isCausalCondition(Value cond, int64_t sq, int64_t skv) {
-  if (Value source = getSquareCutSource(cond, sq, skv))
+  if (Value source = getCausalCutSource(cond, sq, skv))
     cond = source;
   DenseElementsAttr attr;
   if (!matchPattern(cond, m_Constant(&attr)) ||

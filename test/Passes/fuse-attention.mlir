@@ -200,6 +200,46 @@ func.func @gpt2_causal_cut(%q: tensor<1x2x?x8xf32>, %kt: tensor<1x2x8x?xf32>, %v
 
 // -----
 
+// Over a cache of P rows the exporters cut rows [0, S) and keys [0, P + S)
+// of a constant [R, R + P] mask: causal when the constant is (key j
+// visible to query i iff j <= i + P), here P = 2. The keys' length must be
+// the rows' plus P exactly: P = 1 is not causal.
+// CHECK-LABEL: func.func @past_causal_cut
+// CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} heads = 2 kv_heads = 2 causal scale
+// CHECK-LABEL: func.func @past_causal_cut_wrong_offset
+// CHECK: tfm.attention
+// CHECK-NOT: causal
+func.func @past_causal_cut(%q: tensor<1x2x?x8xf32>, %kt: tensor<1x2x8x?xf32>, %v: tensor<1x2x?x8xf32>, %n: index) -> tensor<1x2x?x8xf32> {
+  %sqrt_d = tfm.constant dense<2.82842708> : tensor<f32>
+  %full = tfm.constant dense<[[[[true, true, true, false], [true, true, true, true]]]]> : tensor<1x1x2x4xi1>
+  %c2 = arith.constant 2 : index
+  %keys = arith.addi %n, %c2 : index
+  %cond = tfm.slice %full starts = [0, 0, 0, 0] limits = [1, 1, %n, %keys] strides = [1, 1, 1, 1] : tensor<1x1x2x4xi1> -> tensor<1x1x?x?xi1>
+  %fill = tfm.constant dense<-3.40282347E+38> : tensor<f32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x?x8xf32>, tensor<1x2x8x?xf32>) -> tensor<1x2x?x?xf32>
+  %s1 = tfm.div %s, %sqrt_d : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %s2 = tfm.where %cond, %s1, %fill : (tensor<1x1x?x?xi1>, tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x?x?xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
+func.func @past_causal_cut_wrong_offset(%q: tensor<1x2x?x8xf32>, %kt: tensor<1x2x8x?xf32>, %v: tensor<1x2x?x8xf32>, %n: index) -> tensor<1x2x?x8xf32> {
+  %sqrt_d = tfm.constant dense<2.82842708> : tensor<f32>
+  %full = tfm.constant dense<[[[[true, true, true, false], [true, true, true, true]]]]> : tensor<1x1x2x4xi1>
+  %c1 = arith.constant 1 : index
+  %keys = arith.addi %c1, %n : index
+  %cond = tfm.slice %full starts = [0, 0, 0, 0] limits = [1, 1, %n, %keys] strides = [1, 1, 1, 1] : tensor<1x1x2x4xi1> -> tensor<1x1x?x?xi1>
+  %fill = tfm.constant dense<-3.40282347E+38> : tensor<f32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x?x8xf32>, tensor<1x2x8x?xf32>) -> tensor<1x2x?x?xf32>
+  %s1 = tfm.div %s, %sqrt_d : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %s2 = tfm.where %cond, %s1, %fill : (tensor<1x1x?x?xi1>, tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x?x?xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
+
+// -----
+
 // Rows and keys cut to different lengths: not causal; the condition stays
 // a mask.
 // CHECK-LABEL: func.func @causal_cut_unequal
