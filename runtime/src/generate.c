@@ -27,10 +27,11 @@ typedef struct layout {
   int32_t num_caches;
   int32_t *past;    /* input index of cache i */
   int32_t *present; /* output index of cache i */
-  int64_t chunk;    /* S */
+  int64_t chunk;    /* S (with a dynamic sequence: its bound) */
   int64_t capacity; /* P */
   int64_t vocab;
   int present_is_new_rows; /* present holds S rows, not P + S */
+  int dynamic;             /* S is dynamic: a step runs exactly its tokens */
 } layout;
 
 static void layout_free(layout *l) {
@@ -89,6 +90,27 @@ static tfm_status analyze(const tfm_model *model, layout *l) {
                     "P + %lld] with a cache of P > 0 rows",
                     desc->name, (long long)l->chunk);
   l->capacity = mask->shape[1] - l->chunk;
+  /* A dynamic sequence: one symbol for the ids and positions, and the mask
+   * that symbol plus the cache rows (--dim total=past_sequence+sequence). */
+  int32_t sequence = ids->dims ? ids->dims[1] : -1;
+  l->dynamic = sequence >= 0;
+  if (l->dynamic) {
+    const tfm_symbol_info *mask_symbol =
+        mask->dims && mask->dims[1] >= 0 ? &desc->symbols[mask->dims[1]] : NULL;
+    if (!positions->dims || positions->dims[1] != sequence)
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "model '%s': input 'position_ids' must have the "
+                      "dynamic length of input_ids ('%s')",
+                      desc->name, desc->symbols[sequence].name);
+    if (!mask_symbol || mask_symbol->base != sequence ||
+        mask_symbol->offset != l->capacity)
+      return tfm_fail(TFM_ERROR_INVALID_ARGUMENT,
+                      "model '%s': input 'attention_mask' must be [1, P + "
+                      "%s] (the cache rows, then the sequence): compile it "
+                      "with --dim NAME=past_sequence+%s for its dimension",
+                      desc->name, desc->symbols[sequence].name,
+                      desc->symbols[sequence].name);
+  }
   if (logits->rank != 3 || logits->shape[0] != 1 ||
       logits->shape[1] != l->chunk || logits->shape[2] < 1 ||
       (logits->dtype != TFM_DTYPE_F32 && logits->dtype != TFM_DTYPE_F16 &&
@@ -134,6 +156,7 @@ static tfm_status analyze(const tfm_model *model, layout *l) {
     const tfm_tensor_info *past = &desc->inputs[l->past[c]];
     const tfm_tensor_info *present = &desc->outputs[l->present[c]];
     int ok = past->rank == 4 && present->rank == 4 && past->shape[0] == 1 &&
+             !tfm_tensor_info_is_dynamic(past) &&
              past->shape[2] == l->capacity && past->dtype == present->dtype &&
              present->shape[0] == 1 && present->shape[1] == past->shape[1] &&
              present->shape[3] == past->shape[3];
@@ -387,8 +410,9 @@ static tfm_status check_prefill(const stepper *decode, const stepper *prefill) {
   return TFM_OK;
 }
 
-/* Runs `n` tokens at positions pos..pos+n-1 (the rest of the S slots are
- * padding, masked) and writes their cache rows to rows pos..pos+n-1. */
+/* Runs `n` tokens at positions pos..pos+n-1 (in a static model, the rest
+ * of the S slots are padding, masked; a dynamic one runs n) and writes
+ * their cache rows to rows pos..pos+n-1. */
 static tfm_status stepper_run(stepper *s, const int64_t *tokens, int64_t n,
                               int64_t pos) {
   const layout *l = &s->l;
@@ -400,7 +424,20 @@ static tfm_status stepper_run(stepper *s, const int64_t *tokens, int64_t n,
   int32_t positions_type = s->desc->inputs[l->position_ids].dtype;
   /* The mask's cache part (rows 0..pos-1 shown) is kept up to date by
    * stepper_show as rows fill; its last S slots are this step's tokens. */
-  for (int64_t i = 0; i < l->chunk; ++i) {
+  int64_t slots = l->dynamic ? n : l->chunk;
+  if (l->dynamic) {
+    const int64_t sequence_shape[2] = {1, n};
+    const int64_t mask_shape[2] = {1, l->capacity + n};
+    tfm_status status;
+    if ((status = tfm_model_set_input_shape(s->model, l->input_ids,
+                                            sequence_shape)) != TFM_OK ||
+        (status = tfm_model_set_input_shape(s->model, l->position_ids,
+                                            sequence_shape)) != TFM_OK ||
+        (status = tfm_model_set_input_shape(s->model, l->attention_mask,
+                                            mask_shape)) != TFM_OK)
+      return status;
+  }
+  for (int64_t i = 0; i < slots; ++i) {
     set_integer(ids, ids_type, (size_t)i, i < n ? tokens[i] : 0);
     /* Padding runs at position 0: inside any position table. */
     set_integer(positions, positions_type, (size_t)i, i < n ? pos + i : 0);
@@ -412,9 +449,9 @@ static tfm_status stepper_run(stepper *s, const int64_t *tokens, int64_t n,
   /* The new rows go to cache rows pos..pos+n-1, of every head. */
   for (int32_t c = 0; c < l->num_caches; ++c) {
     const tfm_tensor_info *past = &s->desc->inputs[l->past[c]];
-    const tfm_tensor_info *present = &s->desc->outputs[l->present[c]];
     size_t row_bytes = (size_t)past->shape[3] * tfm_dtype_size(past->dtype);
-    int64_t present_rows = present->shape[2];
+    /* (A dynamic output is packed at its run-time shape.) */
+    int64_t present_rows = tfm_model_output_shape(s->model, l->present[c])[2];
     int64_t first_new = l->present_is_new_rows ? 0 : l->capacity;
     uint8_t *to = (uint8_t *)s->buffers[l->past[c]];
     const uint8_t *from = (const uint8_t *)s->outputs[l->present[c]];

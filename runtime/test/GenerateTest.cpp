@@ -329,4 +329,120 @@ TEST(GenerateOptions, NamesWhatAModelLacks) {
       << tfm_last_error();
 }
 
+// A decoder compiled with a dynamic sequence (bound kChunk) and the mask's
+// length derived from it (kCapacity + sequence): each step runs exactly its
+// tokens, which the entry reads from `dims` and checks against the packed
+// shapes it is fed; it reports its outputs' run-time rows after the
+// symbols.
+std::vector<int64_t> dynamicLengths; // each step's sequence length
+
+void dynamicDecoderEntry(void *const *args) {
+  auto *ids = static_cast<const int64_t *>(args[2]);
+  auto *mask = static_cast<const int64_t *>(args[3]);
+  auto *positions = static_cast<const int64_t *>(args[4]);
+  auto *past = static_cast<const float *>(args[5]);
+  auto *logits = static_cast<float *>(args[6]);
+  auto *present = static_cast<float *>(args[7]);
+  auto *dims = static_cast<int64_t *>(args[8]);
+  int64_t n = dims[0];
+  dynamicLengths.push_back(n);
+  int64_t filled = 0;
+  while (filled < kCapacity && mask[filled])
+    ++filled;
+  bool ok = dims[1] == kCapacity + n;
+  for (int64_t j = filled; j < kCapacity; ++j)
+    ok &= mask[j] == 0;
+  for (int64_t h = 0; h < kHeads; ++h)
+    for (int64_t j = 0; j < filled; ++j)
+      ok &= past[h * kCapacity + j] == cacheValue(j + 1, h);
+  std::memset(logits, 0, sizeof(float) * n * kVocab);
+  for (int64_t i = 0; i < n; ++i) {
+    bool rowOk = ok && mask[kCapacity + i] == 1 && positions[i] == filled + i;
+    logits[i * kVocab + (rowOk ? (ids[i] + 1) % kVocab : kWrong)] = 1.0f;
+    for (int64_t h = 0; h < kHeads; ++h)
+      present[h * n + i] = cacheValue(ids[i], h); // packed [1, H, n, 1]
+  }
+  dims[2] = n; // logits [1, n, vocab]
+  dims[3] = n; // present [1, H, n, 1]
+}
+
+struct DynamicDecoder {
+  int64_t idsShape[2] = {1, kChunk};
+  int64_t maskShape[2] = {1, kCapacity + kChunk};
+  int64_t pastShape[4] = {1, kHeads, kCapacity, 1};
+  int64_t presentShape[4] = {1, kHeads, kChunk, 1};
+  int64_t logitsShape[3] = {1, kChunk, kVocab};
+  int32_t sequenceDims[2] = {-1, 0};
+  int32_t maskDims[2] = {-1, 1};
+  int32_t logitsDims[3] = {-1, 0, -1};
+  int32_t presentDims[4] = {-1, -1, 1, -1};
+  tfm_symbol_info symbols[2] = {
+      {"sequence", kChunk, -1, 0},
+      {"total_sequence", kCapacity + kChunk, 0, kCapacity}};
+  tfm_tensor_info inputs[4] = {
+      {"input_ids", TFM_DTYPE_I64, 2, idsShape, kVocab, sequenceDims},
+      {"attention_mask", TFM_DTYPE_I64, 2, maskShape, 0, maskDims},
+      {"position_ids", TFM_DTYPE_I64, 2, idsShape, 0, sequenceDims},
+      {"past_key_values.0.key", TFM_DTYPE_F32, 4, pastShape, 0, nullptr}};
+  tfm_tensor_info outputs[2] = {
+      {"logits", TFM_DTYPE_F32, 3, logitsShape, 0, logitsDims},
+      {"present.0.key", TFM_DTYPE_F32, 4, presentShape, 0, presentDims}};
+  uint8_t weights[16] = {};
+  tfm_model_desc desc = {};
+  tfm_model *model = nullptr;
+
+  DynamicDecoder() {
+    desc.abi_version = TFM_ABI_VERSION;
+    desc.name = "dynamic";
+    desc.num_inputs = 4;
+    desc.num_outputs = 2;
+    desc.inputs = inputs;
+    desc.outputs = outputs;
+    desc.weights_size = sizeof(weights);
+    desc.weights = weights;
+    desc.entry = dynamicDecoderEntry;
+    desc.num_symbols = 2;
+    desc.num_output_dims = 2;
+    desc.symbols = symbols;
+  }
+  DynamicDecoder(const DynamicDecoder &) = delete;
+  ~DynamicDecoder() { tfm_model_destroy(model); }
+  tfm_status create() { return tfm_model_create(&desc, nullptr, &model); }
+};
+
+TEST(GenerateDynamic, RunsEachStepAtItsLength) {
+  DynamicDecoder decoder;
+  ASSERT_EQ(decoder.create(), TFM_OK) << tfm_last_error();
+  EXPECT_EQ(tfm_model_max_context(decoder.model), kCapacity + 1);
+  const int64_t prompt[] = {1, 2, 3};
+  int64_t tokens[8] = {};
+  tfm_generate_options options = {};
+  options.max_new_tokens = 8;
+  tfm_generate_result result;
+  dynamicLengths.clear();
+  ASSERT_EQ(
+      tfm_model_generate(decoder.model, prompt, 3, &options, tokens, &result),
+      TFM_OK)
+      << tfm_last_error();
+  // The prompt as 2 + 1 tokens (no padding), then one token per step.
+  EXPECT_EQ(dynamicLengths, (std::vector<int64_t>{2, 1, 1, 1, 1}));
+  EXPECT_EQ(result.num_tokens, 4);
+  EXPECT_EQ(result.stop_reason, TFM_STOP_CONTEXT);
+  EXPECT_EQ(std::vector<int64_t>(tokens, tokens + 4),
+            (std::vector<int64_t>{4, 5, 6, 7}));
+}
+
+TEST(GenerateDynamic, NeedsTheMaskToFollowTheSequence) {
+  DynamicDecoder decoder;
+  // The mask's length a symbol of its own: the loop cannot size it.
+  decoder.symbols[1].base = -1;
+  decoder.symbols[1].offset = 0;
+  ASSERT_EQ(decoder.create(), TFM_OK) << tfm_last_error();
+  EXPECT_EQ(tfm_model_max_context(decoder.model), 0);
+  EXPECT_STREQ(tfm_last_error(),
+               "model 'dynamic': input 'attention_mask' must be [1, P + "
+               "sequence] (the cache rows, then the sequence): compile it "
+               "with --dim NAME=past_sequence+sequence for its dimension");
+}
+
 } // namespace
