@@ -47,8 +47,9 @@ struct ScoreChain {
   MatmulOp product;
   double scale = 1.0;
   Value mask;      // additive
-  Value whereCond; // Where(cond, scores, fill)
-  Value whereFill;
+  Value whereCond; // Where(cond, scores, fill), or with `whereHidesTrue`
+  Value whereFill; // Where(cond, fill, scores) (masked_fill's spelling)
+  bool whereHidesTrue = false;
 };
 
 /// Peels scalar Mul/Div off `value` (each only used by `user`), multiplying
@@ -93,7 +94,8 @@ bool leadsToProduct(Value value) {
         return false;
       value = next;
     } else if (auto where = dyn_cast_or_null<WhereOp>(def)) {
-      value = where.getTrueValue();
+      value = getSplatFloat(where.getTrueValue()) ? where.getFalseValue()
+                                                  : where.getTrueValue();
     } else if (auto add = dyn_cast_or_null<AddOp>(def)) {
       return leadsToProduct(add.getLhs()) || leadsToProduct(add.getRhs());
     } else {
@@ -139,11 +141,17 @@ bool matchScoreChain(Value value, Operation *user, ScoreChain &chain) {
       continue;
     }
     if (auto where = dyn_cast_or_null<WhereOp>(def)) {
-      if (chain.whereCond || !getSplatFloat(where.getFalseValue()))
+      if (chain.whereCond)
+        return false;
+      // Where(keep, scores, fill), or Where(hide, fill, scores).
+      chain.whereHidesTrue = getSplatFloat(where.getTrueValue()).has_value();
+      if (!chain.whereHidesTrue && !getSplatFloat(where.getFalseValue()))
         return false;
       chain.whereCond = where.getCondition();
-      chain.whereFill = where.getFalseValue();
-      value = where.getTrueValue();
+      chain.whereFill =
+          chain.whereHidesTrue ? where.getTrueValue() : where.getFalseValue();
+      value =
+          chain.whereHidesTrue ? where.getFalseValue() : where.getTrueValue();
       user = where;
       continue;
     }
@@ -237,8 +245,10 @@ bool isCausalAdditiveMask(Value mask, int64_t sq, int64_t skv) {
 }
 
 /// True when the boolean constant `cond` is true exactly on and below the
-/// causal diagonal.
-bool isCausalCondition(Value cond, int64_t sq, int64_t skv) {
+/// causal diagonal (`hidesTrue`: exactly above it, as a masked_fill
+/// condition).
+bool isCausalCondition(Value cond, int64_t sq, int64_t skv,
+                       bool hidesTrue = false) {
   if (Value source = getCausalCutSource(cond, sq, skv))
     cond = source;
   DenseElementsAttr attr;
@@ -247,8 +257,53 @@ bool isCausalCondition(Value cond, int64_t sq, int64_t skv) {
       !isSquareMaskShape(attr.getType().getShape(), sq, skv) || sq < 2)
     return false;
   SmallVector<bool> values(attr.getValues<bool>());
-  return isCausalPattern(
-      sq, skv, [&](int64_t i, int64_t j) { return values[i * skv + j]; });
+  return isCausalPattern(sq, skv, [&](int64_t i, int64_t j) {
+    return values[i * skv + j] != hidesTrue;
+  });
+}
+
+/// For a condition that combines a padding mask with a causal one (keep
+/// where `and(pad, causal)`; with `hidesTrue`, hide where
+/// `or(pad, anticausal)`): the other operand, which the causal flag leaves
+/// to hide. Null otherwise. (A row whose every causally visible key is
+/// padding then averages those keys, not every key.)
+Value splitCausalOperand(Value cond, int64_t sq, int64_t skv, bool hidesTrue) {
+  Operation *def = cond.getDefiningOp();
+  if (!def || (hidesTrue ? !isa<OrOp>(def) : !isa<AndOp>(def)))
+    return Value();
+  for (unsigned i = 0; i < 2; ++i)
+    if (isCausalCondition(def->getOperand(i), sq, skv, hidesTrue))
+      return def->getOperand(1 - i);
+  return Value();
+}
+
+/// An additive mask `where(cond, 0, fill)` (or `where(cond, fill, 0)`,
+/// cond hiding) with a fill that hides: its condition, fill and sense.
+struct SelectMask {
+  Value cond, fill;
+  bool hidesTrue;
+};
+std::optional<SelectMask> matchSelectMask(Value mask) {
+  auto where = mask.getDefiningOp<WhereOp>();
+  if (!where)
+    return std::nullopt;
+  std::optional<double> t = getSplatFloat(where.getTrueValue());
+  std::optional<double> f = getSplatFloat(where.getFalseValue());
+  if (t && f && *t == 0 && *f <= kHiddenScore)
+    return SelectMask{where.getCondition(), where.getFalseValue(), false};
+  if (t && f && *f == 0 && *t <= kHiddenScore)
+    return SelectMask{where.getCondition(), where.getTrueValue(), true};
+  return std::nullopt;
+}
+
+/// where(cond, 0, fill), or where(cond, fill, 0) when `hidesTrue`: the
+/// additive mask of a condition.
+Value createSelectMask(PatternRewriter &rewriter, Location loc, Value cond,
+                       Value fill, bool hidesTrue) {
+  Value zero =
+      createSplat(rewriter, loc, cast<RankedTensorType>(fill.getType()), 0.0);
+  return hidesTrue ? WhereOp::create(rewriter, loc, cond, fill, zero)
+                   : WhereOp::create(rewriter, loc, cond, zero, fill);
 }
 
 /// True when `mask` is a tensor of `elementType` that broadcasts to the
@@ -339,19 +394,35 @@ struct FuseScaledDotProductAttention : OpRewritePattern<MatmulOp> {
     SmallVector<int64_t> scores = {b, h, sq, skv};
     bool causal = false;
     Value mask = chain.mask;
+    // An additive mask of where(and(pad, causal), 0, fill): the causal flag
+    // and where(pad, 0, fill), made below.
+    std::optional<SelectMask> maskSplit;
+    Value maskRest;
     if (mask && isCausalAdditiveMask(mask, sq, skv)) {
       causal = true;
       mask = Value();
+    } else if (mask && (maskSplit = matchSelectMask(mask)) &&
+               (maskRest = splitCausalOperand(maskSplit->cond, sq, skv,
+                                              maskSplit->hidesTrue))) {
+      causal = true;
     }
     if (mask && !isMaskFor(mask, scores, elementType))
       return failure();
     bool whereCausal = false;
+    Value whereRest; // the condition left beside a causal one
     if (chain.whereCond) {
+      // Only a fill that hides the score becomes an additive mask.
       std::optional<double> fill = getSplatFloat(chain.whereFill);
-      whereCausal = *fill <= kHiddenScore && !causal &&
-                    isCausalCondition(chain.whereCond, sq, skv);
-      if (!whereCausal &&
-          !isMaskFor(chain.whereCond, scores, rewriter.getI1Type()))
+      if (*fill > kHiddenScore)
+        return failure();
+      bool hides = !causal;
+      whereCausal = hides && isCausalCondition(chain.whereCond, sq, skv,
+                                               chain.whereHidesTrue);
+      if (hides && !whereCausal)
+        whereRest =
+            splitCausalOperand(chain.whereCond, sq, skv, chain.whereHidesTrue);
+      if (!whereCausal && !isMaskFor(whereRest ? whereRest : chain.whereCond,
+                                     scores, rewriter.getI1Type()))
         return failure();
       if (cast<RankedTensorType>(chain.whereFill.getType()).getElementType() !=
           elementType)
@@ -362,15 +433,20 @@ struct FuseScaledDotProductAttention : OpRewritePattern<MatmulOp> {
     Location loc = op.getLoc();
     if (!key)
       key = transposeLastTwo(rewriter, loc, kt);
+    if (maskRest)
+      mask = createSelectMask(rewriter, loc, maskRest, maskSplit->fill,
+                              maskSplit->hidesTrue);
     if (chain.whereCond) {
       if (whereCausal) {
         causal = true;
       } else {
-        // where(c, s, fill) == s + where(c, 0, fill) after the softmax.
-        auto fillType = cast<RankedTensorType>(chain.whereFill.getType());
-        Value zero = createSplat(rewriter, loc, fillType, 0.0);
-        Value extra = WhereOp::create(rewriter, loc, chain.whereCond, zero,
-                                      chain.whereFill);
+        // where(c, s, fill) == s + where(c, 0, fill) after the softmax
+        // (where(c, fill, s) == s + where(c, fill, 0)); with a causal
+        // operand split off, the flag and the rest.
+        causal |= static_cast<bool>(whereRest);
+        Value extra = createSelectMask(rewriter, loc,
+                                       whereRest ? whereRest : chain.whereCond,
+                                       chain.whereFill, chain.whereHidesTrue);
         mask = mask ? AddOp::create(rewriter, loc, mask, extra).getResult()
                     : extra;
       }

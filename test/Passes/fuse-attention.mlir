@@ -86,6 +86,102 @@ func.func @where_mask(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %v: ten
 
 // -----
 
+// masked_fill's spelling, Where(hide, fill, scores): a constant condition
+// true exactly above the diagonal is the causal flag; another condition
+// becomes the additive mask where(hide, fill, 0).
+// CHECK-LABEL: func.func @masked_fill_causal
+// CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} heads = 2 kv_heads = 2 causal scale = 1.000000e+00 :
+// CHECK-NOT: tfm.softmax
+// CHECK-LABEL: func.func @masked_fill_mask
+// CHECK: %[[ZERO:.*]] = tfm.constant dense<0.000000e+00> : tensor<f32>
+// CHECK: %[[M:.*]] = tfm.where %{{.*}}, %{{.*}}, %[[ZERO]] : (tensor<1x1x1x3xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x1x3xf32>
+// CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} mask(%[[M]]) heads = 2 kv_heads = 2 scale
+func.func @masked_fill_causal(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %v: tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32> {
+  %hide = tfm.constant dense<[[false, true, true], [false, false, true], [false, false, false]]> : tensor<3x3xi1>
+  %fill = tfm.constant dense<0xFF800000> : tensor<f32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x3x8xf32>, tensor<1x2x8x3xf32>) -> tensor<1x2x3x3xf32>
+  %s2 = tfm.where %hide, %fill, %s : (tensor<3x3xi1>, tensor<f32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x3x3xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32>
+  return %o : tensor<1x2x3x8xf32>
+}
+func.func @masked_fill_mask(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %v: tensor<1x2x3x8xf32>, %hide: tensor<1x1x1x3xi1>) -> tensor<1x2x3x8xf32> {
+  %fill = tfm.constant dense<-1.0e+9> : tensor<f32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x3x8xf32>, tensor<1x2x8x3xf32>) -> tensor<1x2x3x3xf32>
+  %s2 = tfm.where %hide, %fill, %s : (tensor<1x1x1x3xi1>, tensor<f32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x3x3xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32>
+  return %o : tensor<1x2x3x8xf32>
+}
+
+// -----
+
+// A fill that does not hide the score (Where(keep, scores, -1)) is no mask.
+// CHECK-LABEL: func.func @where_soft_fill
+// CHECK-NOT: tfm.attention
+// CHECK: tfm.softmax
+func.func @where_soft_fill(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %v: tensor<1x2x3x8xf32>, %cond: tensor<1x1x1x3xi1>) -> tensor<1x2x3x8xf32> {
+  %fill = tfm.constant dense<-1.0> : tensor<f32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x3x8xf32>, tensor<1x2x8x3xf32>) -> tensor<1x2x3x3xf32>
+  %s2 = tfm.where %cond, %s, %fill : (tensor<1x1x1x3xi1>, tensor<1x2x3x3xf32>, tensor<f32>) -> tensor<1x2x3x3xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x3x3xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32>
+  return %o : tensor<1x2x3x8xf32>
+}
+
+// -----
+
+// A padding mask combined with a causal one: and(pad, causal) as the
+// condition of an additive mask (the LLaMA export's), or of the Where on
+// the scores; or(hide, anticausal) in masked_fill's spelling. The causal
+// operand becomes the flag, the padding the mask.
+// CHECK-LABEL: func.func @and_causal_additive
+// CHECK-SAME: %[[PAD:[^:]*]]: tensor<1x1x1x3xi1>
+// CHECK: %[[M:.*]] = tfm.where %[[PAD]], %{{.*}}, %{{.*}} : (tensor<1x1x1x3xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x1x3xf32>
+// CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} mask(%[[M]]) heads = 2 kv_heads = 2 causal
+// CHECK-LABEL: func.func @and_causal_where
+// CHECK-SAME: %[[PAD:[^:]*]]: tensor<1x1x1x3xi1>
+// CHECK: %[[M:.*]] = tfm.where %[[PAD]], %{{.*}}, %{{.*}} : (tensor<1x1x1x3xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x1x3xf32>
+// CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} mask(%[[M]]) heads = 2 kv_heads = 2 causal
+// CHECK-LABEL: func.func @or_anticausal_masked_fill
+// CHECK-SAME: %[[HIDE:[^:]*]]: tensor<1x1x1x3xi1>
+// CHECK: %[[M:.*]] = tfm.where %[[HIDE]], %{{.*}}, %{{.*}} : (tensor<1x1x1x3xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x1x3xf32>
+// CHECK: tfm.attention %{{.*}}, %{{.*}}, %{{.*}} mask(%[[M]]) heads = 2 kv_heads = 2 causal
+func.func @and_causal_additive(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %v: tensor<1x2x3x8xf32>, %pad: tensor<1x1x1x3xi1>) -> tensor<1x2x3x8xf32> {
+  %causal = tfm.constant dense<[[[[true, false, false], [true, true, false], [true, true, true]]]]> : tensor<1x1x3x3xi1>
+  %zero = tfm.constant dense<0.0> : tensor<f32>
+  %fill = tfm.constant dense<-3.40282347E+38> : tensor<f32>
+  %keep = tfm.and %pad, %causal : (tensor<1x1x1x3xi1>, tensor<1x1x3x3xi1>) -> tensor<1x1x3x3xi1>
+  %mask = tfm.where %keep, %zero, %fill : (tensor<1x1x3x3xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x3x3xf32>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x3x8xf32>, tensor<1x2x8x3xf32>) -> tensor<1x2x3x3xf32>
+  %s1 = tfm.add %s, %mask : (tensor<1x2x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %p = tfm.softmax %s1 axis = 3 : tensor<1x2x3x3xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32>
+  return %o : tensor<1x2x3x8xf32>
+}
+func.func @and_causal_where(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %v: tensor<1x2x3x8xf32>, %pad: tensor<1x1x1x3xi1>) -> tensor<1x2x3x8xf32> {
+  %causal = tfm.constant dense<[[[[true, false, false], [true, true, false], [true, true, true]]]]> : tensor<1x1x3x3xi1>
+  %fill = tfm.constant dense<0xFF800000> : tensor<f32>
+  %keep = tfm.and %causal, %pad : (tensor<1x1x3x3xi1>, tensor<1x1x1x3xi1>) -> tensor<1x1x3x3xi1>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x3x8xf32>, tensor<1x2x8x3xf32>) -> tensor<1x2x3x3xf32>
+  %s2 = tfm.where %keep, %s, %fill : (tensor<1x1x3x3xi1>, tensor<1x2x3x3xf32>, tensor<f32>) -> tensor<1x2x3x3xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x3x3xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32>
+  return %o : tensor<1x2x3x8xf32>
+}
+func.func @or_anticausal_masked_fill(%q: tensor<1x2x3x8xf32>, %kt: tensor<1x2x8x3xf32>, %v: tensor<1x2x3x8xf32>, %hide: tensor<1x1x1x3xi1>) -> tensor<1x2x3x8xf32> {
+  %above = tfm.constant dense<[[[[false, true, true], [false, false, true], [false, false, false]]]]> : tensor<1x1x3x3xi1>
+  %fill = tfm.constant dense<0xFF800000> : tensor<f32>
+  %any = tfm.or %hide, %above : (tensor<1x1x1x3xi1>, tensor<1x1x3x3xi1>) -> tensor<1x1x3x3xi1>
+  %s = tfm.matmul %q, %kt : (tensor<1x2x3x8xf32>, tensor<1x2x8x3xf32>) -> tensor<1x2x3x3xf32>
+  %s2 = tfm.where %any, %fill, %s : (tensor<1x1x3x3xi1>, tensor<f32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %p = tfm.softmax %s2 axis = 3 : tensor<1x2x3x3xf32>
+  %o = tfm.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x3x8xf32>
+  return %o : tensor<1x2x3x8xf32>
+}
+
+// -----
+
 // Negative: softmax over the query axis.
 // CHECK-LABEL: func.func @wrong_softmax_axis
 // CHECK-NOT: tfm.attention
