@@ -13,8 +13,10 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -82,6 +84,81 @@ struct DimOfReinterpretCast : public OpRewritePattern<memref::DimOp> {
     rewriter.replaceOp(
         op, getValueOrCreateConstantIndexOp(rewriter, op.getLoc(),
                                             cast.getMixedSizes()[*dim]));
+    return success();
+  }
+};
+
+Value getShapeSource(OpResult result, int depth);
+
+/// Follows `value`, defined in a region of `op`, to the value outside `op`
+/// (or `stop`) whose shape it has; null when the chain ends inside.
+Value traceShape(Value value, Operation *op, Value stop, int depth) {
+  while (value != stop) {
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return op->isAncestor(value.getParentRegion()->getParentOp()) ? Value()
+                                                                    : value;
+    if (!op->isProperAncestor(def))
+      return value;
+    value = getShapeSource(cast<OpResult>(value), depth + 1);
+    if (!value)
+      return Value();
+  }
+  return value;
+}
+
+/// The operand whose shape `result` has by destination passing: a
+/// destination-style op's tied init, a transfer_write's tensor, a loop's
+/// initial value when its body passes that tensor through (writing into
+/// it), an scf.if's when both branches pass it through. Null otherwise.
+Value getShapeSource(OpResult result, int depth) {
+  if (depth > 32)
+    return Value();
+  Operation *def = result.getOwner();
+  unsigned index = result.getResultNumber();
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(def))
+    return dps.getTiedOpOperand(result)->get();
+  if (auto write = dyn_cast<vector::TransferWriteOp>(def))
+    return write.getBase();
+  if (auto loop = dyn_cast<scf::ForOp>(def)) {
+    Value iterArg = loop.getRegionIterArgs()[index];
+    Value yielded = loop.getBody()->getTerminator()->getOperand(index);
+    if (traceShape(yielded, loop, iterArg, depth) != iterArg)
+      return Value();
+    return loop.getInitArgs()[index];
+  }
+  if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
+    if (ifOp.getElseRegion().empty())
+      return Value();
+    Value thenValue =
+        traceShape(ifOp.thenYield().getOperand(index), ifOp, Value(), depth);
+    Value elseValue =
+        traceShape(ifOp.elseYield().getOperand(index), ifOp, Value(), depth);
+    return thenValue == elseValue ? thenValue : Value();
+  }
+  return Value();
+}
+
+/// tensor.dim of a loop's, an scf.if's or a transfer_write's tensor result
+/// whose shape is an operand's by destination passing: that operand's size.
+/// (Upstream's loop folders stop at vector.transfer_write and scf.if;
+/// bounds analysis would then take both branches of every if of a dynamic
+/// attention's tiers, and of every one before it: exponential in the
+/// layers.)
+struct DimOfShapeSource : public OpRewritePattern<tensor::DimOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::DimOp op,
+                                PatternRewriter &rewriter) const override {
+    auto result = dyn_cast<OpResult>(op.getSource());
+    if (!result ||
+        !isa<scf::ForOp, scf::IfOp, scf::ForallOp, vector::TransferWriteOp>(
+            result.getOwner()))
+      return failure();
+    Value source = getShapeSource(result, 0);
+    if (!source || source.getType() != result.getType())
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] { op.getSourceMutable().assign(source); });
     return success();
   }
 };
@@ -468,7 +545,7 @@ struct OutputsToDestinationsPass
         op.getCanonicalizationPatterns(patterns, ctx);
       memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
       scf::populateSCFForLoopCanonicalizationPatterns(patterns);
-      patterns.add<DimOfReinterpretCast>(ctx);
+      patterns.add<DimOfReinterpretCast, DimOfShapeSource>(ctx);
       GreedyRewriteConfig config;
       config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
       (void)applyOpPatternsGreedily(sizeOps, std::move(patterns), config);

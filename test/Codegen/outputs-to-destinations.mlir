@@ -109,6 +109,65 @@ func.func @derived(%x: tensor<?xf32> {tfm.name = "x", tfm.dims = ["seq"], tfm.di
 
 // -----
 
+// Output sizes through destination passing: a loop writing vectors into its
+// tensor, an scf.if whose branches both pass one tensor through (the tiers
+// of a dynamic attention). The stored size is the symbol itself.
+// CHECK-LABEL: func.func @model_main
+// CHECK-SAME: tfm.output_dim_bounds = array<i64: 32>
+// CHECK: %[[S:.*]] = affine.min
+// CHECK: %[[SIZE:.*]] = arith.index_cast %[[S]] : index to i64
+// CHECK: memref.store %[[SIZE]]
+func.func @passed_through(%x: tensor<?xf32> {tfm.name = "x", tfm.dims = ["seq"], tfm.dim_bounds = array<i64: 32>})
+    -> (tensor<?xf32> {tfm.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %pad = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %w = scf.for %i = %c0 to %n step %c1 iter_args(%t = %e) -> (tensor<?xf32>) {
+    %v = vector.transfer_read %x[%i], %pad {in_bounds = [true]} : tensor<?xf32>, vector<1xf32>
+    %t1 = vector.transfer_write %v, %t[%i] {in_bounds = [true]} : vector<1xf32>, tensor<?xf32>
+    scf.yield %t1 : tensor<?xf32>
+  }
+  %some = arith.cmpi ugt, %n, %c1 : index
+  %r = scf.if %some -> (tensor<?xf32>) {
+    %f = scf.forall (%i) in (%n) shared_outs(%o = %w) -> (tensor<?xf32>) {
+      %v = tensor.extract_slice %x[%i] [1] [1] : tensor<?xf32> to tensor<1xf32>
+      scf.forall.in_parallel {
+        tensor.parallel_insert_slice %v into %o[%i] [1] [1] : tensor<1xf32> into tensor<?xf32>
+      }
+    }
+    scf.yield %f : tensor<?xf32>
+  } else {
+    scf.yield %w : tensor<?xf32>
+  }
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+// Branches that yield different tensors say nothing of the result's size
+// (taking either branch's would be wrong), and bounds analysis does not
+// bound an scf.if's tensor: an error.
+// expected-error @+1 {{model output 'y' dimension 0 has no upper bound that follows from the inputs' bounds}}
+func.func @different_branches(%x: tensor<?xf32> {tfm.name = "x", tfm.dims = ["seq"], tfm.dim_bounds = array<i64: 32>})
+    -> (tensor<?xf32> {tfm.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %some = arith.cmpi ugt, %n, %c1 : index
+  %r = scf.if %some -> (tensor<?xf32>) {
+    scf.yield %e : tensor<?xf32>
+  } else {
+    %h = tensor.extract_slice %x[1] [%c1] [1] : tensor<?xf32> to tensor<?xf32>
+    scf.yield %h : tensor<?xf32>
+  }
+  return %r : tensor<?xf32>
+}
+
+// -----
+
 // A derived symbol's base must be a dynamic dimension of an input.
 // expected-error @+1 {{model input 'm' dimension 0 ('total') is 'seq' + 4, but no input has 'seq' as a dynamic dimension of its own}}
 func.func @derived_without_base(%m: tensor<?xf32> {tfm.name = "m", tfm.dims = ["total"], tfm.dim_bounds = array<i64: 20>})
