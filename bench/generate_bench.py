@@ -84,6 +84,9 @@ def main():
     parser.add_argument("--tokens", type=int, default=16)
     parser.add_argument("--prefill-seq", type=int, default=64,
                         help="sequence length of the prefill model")
+    parser.add_argument("--dynamic-bound", type=int, default=128,
+                        help="bound of the sequence of the one dynamic "
+                        "model that runs both the prompt and the decode")
     parser.add_argument("--models-dir",
                         default=os.path.join(ROOT, "build", "models"))
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench",
@@ -121,6 +124,16 @@ def main():
         print("compiling (--present=%s) ..." % present, flush=True)
         run([tfmc, "-O3", "--emit=lib", model, "--present=" + present,
              "-o", libs[present]] + dims)
+    # One model for both: the sequence dynamic, the mask's length the cache
+    # rows plus it.
+    libs["dynamic"] = os.path.join(args.work, "gpt2_dynamic.so")
+    print("compiling the dynamic model (sequence ?%d) ..." %
+          args.dynamic_bound, flush=True)
+    run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows", "-o",
+         libs["dynamic"], "--dim", "batch=1", "--dim",
+         "sequence=?%d" % args.dynamic_bound, "--dim",
+         "past_sequence=%d" % capacity, "--dim",
+         "total_sequence=past_sequence+sequence"])
     # Prefill models: --prefill-seq tokens per step, and the whole prompt
     # in one step.
     prefill_libs = {}
@@ -164,7 +177,7 @@ def main():
 
     times = {key: [] for key in list(libs) + list(ort_models) +
              ["bandwidth"]}
-    prefill = {key: [] for key in ["decode", "forward", "ort"] +
+    prefill = {key: [] for key in ["decode", "dynamic", "forward", "ort"] +
                list(prefill_libs)}
     tokens = {}
     def measure_bandwidth():
@@ -183,9 +196,10 @@ def main():
                 r"decode: ([0-9.]+) ms/token", out).group(1)))
             tokens[present] = re.search(r"tokens: ([0-9 ]+)\n",
                                         out).group(1).split()
-            if present == "new-rows":
-                prefill["decode"].append(float(re.search(
-                    r"prefill: [0-9]+ tokens in ([0-9.]+) ms", out).group(1)))
+            if present in ("new-rows", "dynamic"):
+                prefill["decode" if present == "new-rows" else present].append(
+                    float(re.search(r"prefill: [0-9]+ tokens in ([0-9.]+) ms",
+                                    out).group(1)))
         for seq, prefill_lib in prefill_libs.items():
             out = run([tfm_run, libs["new-rows"], "--prefill-model",
                        prefill_lib, "--generate", str(args.tokens),
@@ -217,7 +231,8 @@ def main():
     weight_bytes = product_weight_bytes(model)
     limit_ms = weight_bytes / (med["bandwidth"] * 1e9) * 1e3
     same = all(tokens[key] == tokens["ort"] for key in
-               ["full", "new-rows"] + ["prefill%d" % s for s in prefill_libs])
+               ["full", "new-rows", "dynamic"] +
+               ["prefill%d" % s for s in prefill_libs])
     print("\nGPT-2 small decode, context %d-%d, %d threads, %d rounds "
           "(median of round medians)" % (args.prompt,
                                          args.prompt + args.tokens,
@@ -230,7 +245,9 @@ def main():
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     rows = [("new-rows", "tfmc -O3 --present=new-rows", limit_ms, "ort"),
-            ("full", "tfmc -O3 --present=full", limit_ms, "ort")]
+            ("full", "tfmc -O3 --present=full", limit_ms, "ort"),
+            ("dynamic", "tfmc -O3 --present=new-rows, one model (sequence "
+             "?%d)" % args.dynamic_bound, limit_ms, "ort")]
     rows += [(mode, "tfmc -O3 --present=new-rows --quantize=" + mode,
               limit_ms * BYTES_PER_WEIGHT[mode] / 4, "ort-" + mode)
              for mode in modes]
@@ -251,6 +268,9 @@ def main():
     rows = [("decode", "tfmc decode model, 1 token per step")]
     rows += [(seq, "tfmc prefill model, %d tokens per step" % seq)
              for seq in prefill_libs]
+    rows.append(("dynamic", "tfmc one dynamic model (sequence ?%d), up to "
+                 "%d tokens per step" % (args.dynamic_bound,
+                                         args.dynamic_bound)))
     rows += [("forward", "tfmc fixed-length forward, %d tokens" % args.prompt),
              ("ort", "ONNX Runtime, the prompt in one step")]
     for key, title in rows:
