@@ -142,6 +142,8 @@ struct GraphState {
   StringRef baseDir;
   int64_t maxInlineElements;
   int64_t maxConstantBytes;
+  /// OnnxImportOptions::keepIdentityOps.
+  bool keepIdentityOps = false;
 };
 
 /// The view of one node that converters work through.

@@ -252,6 +252,26 @@ ElementsAttr NodeImporter::importTensorAttr(StringRef name,
 // Building
 //===----------------------------------------------------------------------===//
 
+/// Folds `op` into `folded`; with `keepIdentity`, a fold to one of its
+/// operands keeps the op (failure), or, for a constant operand, gives a
+/// copy of that constant.
+static LogicalResult foldOp(OpBuilder &b, Operation *op, bool keepIdentity,
+                            SmallVectorImpl<Value> &folded) {
+  if (mlir::failed(b.tryFold(op, folded)) || folded.empty())
+    return failure();
+  if (!keepIdentity)
+    return success();
+  for (Value &value : folded) {
+    if (!llvm::is_contained(op->getOperands(), value))
+      continue;
+    auto constant = value.getDefiningOp<ConstantOp>();
+    if (!constant)
+      return failure();
+    value = b.clone(*constant)->getResult(0);
+  }
+  return success();
+}
+
 Value NodeImporter::finishOp(Operation *op) {
   if (mlir::failed(mlir::verify(op))) {
     op->erase();
@@ -259,7 +279,7 @@ Value NodeImporter::finishOp(Operation *op) {
     return {};
   }
   SmallVector<Value, 1> folded;
-  if (mlir::succeeded(b.tryFold(op, folded)) && !folded.empty()) {
+  if (mlir::succeeded(foldOp(b, op, graph.keepIdentityOps, folded))) {
     op->erase();
     return folded.front();
   }
@@ -273,7 +293,7 @@ SmallVector<Value> NodeImporter::finishResults(Operation *op) {
     return {};
   }
   SmallVector<Value> folded;
-  if (mlir::succeeded(b.tryFold(op, folded)) && !folded.empty()) {
+  if (mlir::succeeded(foldOp(b, op, graph.keepIdentityOps, folded))) {
     op->erase();
     return folded;
   }

@@ -817,7 +817,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                    {},
                    baseDir,
                    options.maxInlineElements,
-                   options.maxConstantBytes};
+                   options.maxConstantBytes,
+                   options.keepIdentityOps};
   for (auto [i, input] : llvm::enumerate(inputs)) {
     func.setArgAttr(i, "tfm.name", builder.getStringAttr(input.name));
     state.values[input.name] = body->getArgument(i);
@@ -1033,6 +1034,7 @@ importModel(MLIRContext *context, StringRef buffer, StringRef name,
   // dynamic entries of `--input-shape`.
   auto probeOptions = [&](ArrayRef<int64_t> sizes) {
     OnnxImportOptions probe = options;
+    probe.keepIdentityOps = true;
     probe.dynamicDims.clear();
     probe.derivedDims.clear();
     probe.inputBounds.clear();

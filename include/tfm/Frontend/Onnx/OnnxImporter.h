@@ -67,6 +67,12 @@ struct OnnxImportOptions {
   /// Name of the imported function; empty takes the ONNX graph's name (or
   /// "main" when the graph has none).
   std::string functionName;
+  /// Keeps each op whose folding would return one of its operands (a slice
+  /// over a table's full length, a reshape to the same shape), a constant
+  /// operand as a copy: the importer sets it for the imports at probe sizes
+  /// of dynamic dimensions, so that the import at a table's full size has
+  /// the ops of those below it.
+  bool keepIdentityOps = false;
 };
 
 /// Parses a `--input-shape` value, `NAME=D1xD2x...` (a scalar is `NAME=`;
