@@ -102,6 +102,50 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   return foldElementwise(adaptor.getOperands(), getType(), {onFloats, onInts});
 }
 
+/// Integer remainder as tfm.rem (truncated) or tfm.mod (floored) define
+/// it: by zero, and the signed minimum by -1, give 0.
+static APInt integerRemainder(const APInt &lhs, const APInt &rhs,
+                              bool isUnsigned, bool floored) {
+  if (rhs.isZero() || (!isUnsigned && rhs.isAllOnes()))
+    return APInt::getZero(lhs.getBitWidth());
+  if (isUnsigned)
+    return lhs.urem(rhs);
+  APInt r = lhs.srem(rhs);
+  if (floored && !r.isZero() && r.isNegative() != rhs.isNegative())
+    r += rhs;
+  return r;
+}
+
+static APFloat floatRemainder(const APFloat &lhs, const APFloat &rhs,
+                              bool floored) {
+  APFloat r = lhs;
+  r.mod(rhs); // fmod: the sign of lhs.
+  if (floored && !r.isZero() && !r.isNaN() &&
+      r.isNegative() != rhs.isNegative())
+    r.add(rhs, APFloat::rmNearestTiesToEven);
+  return r;
+}
+
+OpFoldResult RemOp::fold(FoldAdaptor adaptor) {
+  auto onFloats = [](ArrayRef<APFloat> a) {
+    return floatRemainder(a[0], a[1], /*floored=*/false);
+  };
+  auto onInts = [](ArrayRef<APInt> a, bool isUnsigned) -> std::optional<APInt> {
+    return integerRemainder(a[0], a[1], isUnsigned, /*floored=*/false);
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {onFloats, onInts});
+}
+
+OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
+  auto onFloats = [](ArrayRef<APFloat> a) {
+    return floatRemainder(a[0], a[1], /*floored=*/true);
+  };
+  auto onInts = [](ArrayRef<APInt> a, bool isUnsigned) -> std::optional<APInt> {
+    return integerRemainder(a[0], a[1], isUnsigned, /*floored=*/true);
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {onFloats, onInts});
+}
+
 OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
   if (isSplatOf(adaptor.getRhs(), 1))
     if (OpFoldResult r = keepIfSameType(getLhs(), getType()))

@@ -71,6 +71,14 @@ def Tfm_PowOp : Tfm_BinaryOp<"pow", "elementwise power",
     "Computes `lhs` raised to the power `rhs` elementwise (C `pow` for "
     "floats; for integers, repeated multiplication with a non-negative "
     "exponent, and 0 for a negative one unless the base is 1 or -1).">;
+def Tfm_RemOp : Tfm_BinaryOp<"rem", "elementwise truncated remainder",
+    "Computes `lhs - trunc(lhs / rhs) * rhs` elementwise: the remainder "
+    "has the sign of `lhs` (C `fmod` and `%`; ONNX Mod with fmod = 1). An "
+    "integer remainder by zero is 0; a float one is NaN.">;
+def Tfm_ModOp : Tfm_BinaryOp<"mod", "elementwise floored modulo",
+    "Computes `lhs - floor(lhs / rhs) * rhs` elementwise: the remainder has "
+    "the sign of `rhs` (Python `%`; ONNX Mod with fmod = 0). An integer "
+    "modulo by zero is 0; a float one is NaN.">;
 def Tfm_MaxOp : Tfm_BinaryOp<"max", "elementwise maximum",
     "Computes the larger of `lhs` and `rhs` elementwise. For floats a NaN "
     "operand gives NaN.",

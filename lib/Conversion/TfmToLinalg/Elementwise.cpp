@@ -72,6 +72,56 @@ static Value buildIntegerDivision(OpBuilder &b, Location loc, Value lhs,
   return arith::DivSIOp::create(b, loc, lhs, divisor);
 }
 
+/// `lhs % rhs` truncated (sign of `lhs`), or with `floored` the sign of
+/// `rhs`; integer remainders by zero are 0, and the signed minimum by -1
+/// (which overflows in hardware) is 0 as it is mathematically.
+static Value buildRemainder(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                            bool isUnsigned, bool floored) {
+  Type type = lhs.getType();
+  Value zero = createScalar(b, loc, type, 0);
+  Value remainder;
+  if (isa<FloatType>(type)) {
+    remainder = arith::RemFOp::create(b, loc, lhs, rhs);
+  } else {
+    Value one = createScalar(b, loc, type, 1);
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, zero);
+    Value divisor = arith::SelectOp::create(b, loc, isZero, one, rhs);
+    if (isUnsigned)
+      return arith::RemUIOp::create(b, loc, lhs, divisor);
+    // x rem -1 is 0: divide by 1 instead (the minimum's rem -1 traps).
+    Value minusOne = createScalar(b, loc, type, -1);
+    Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             divisor, minusOne);
+    divisor = arith::SelectOp::create(b, loc, isMinusOne, one, divisor);
+    remainder = arith::RemSIOp::create(b, loc, lhs, divisor);
+    rhs = divisor;
+  }
+  if (!floored || isUnsigned)
+    return remainder;
+  // A nonzero remainder whose sign differs from the divisor's moves by it.
+  bool isFloat = isa<FloatType>(type);
+  auto lessThanZero = [&](Value v) -> Value {
+    if (isFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v, zero);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v, zero);
+  };
+  Value nonzero = isFloat
+                      ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE,
+                                              remainder, zero)
+                            .getResult()
+                      : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                              remainder, zero)
+                            .getResult();
+  Value signsDiffer =
+      arith::XOrIOp::create(b, loc, lessThanZero(remainder), lessThanZero(rhs));
+  Value adjust = arith::AndIOp::create(b, loc, nonzero, signsDiffer);
+  Value moved = isFloat
+                    ? arith::AddFOp::create(b, loc, remainder, rhs).getResult()
+                    : arith::AddIOp::create(b, loc, remainder, rhs).getResult();
+  return arith::SelectOp::create(b, loc, adjust, moved, remainder);
+}
+
 /// Ordered comparisons, except `ne`, which is true for NaN.
 static arith::CmpFPredicate getFloatPredicate(ComparisonPredicate predicate) {
   switch (predicate) {
@@ -135,6 +185,12 @@ static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
         if (isFloat)
           return arith::DivFOp::create(b, loc, lhs, rhs);
         return buildIntegerDivision(b, loc, lhs, rhs, isUnsigned);
+      })
+      .Case([&](RemOp) -> Value {
+        return buildRemainder(b, loc, lhs, rhs, isUnsigned, /*floored=*/false);
+      })
+      .Case([&](ModOp) -> Value {
+        return buildRemainder(b, loc, lhs, rhs, isUnsigned, /*floored=*/true);
       })
       .Case([&](PowOp) -> Value {
         if (isFloat)
@@ -458,9 +514,10 @@ void mlir::tfm::populateElementwiseToLinalgPatterns(
   MLIRContext *ctx = patterns.getContext();
   patterns.add<
       BinaryOpLowering<AddOp>, BinaryOpLowering<SubOp>, BinaryOpLowering<MulOp>,
-      BinaryOpLowering<DivOp>, BinaryOpLowering<PowOp>, BinaryOpLowering<MaxOp>,
-      BinaryOpLowering<MinOp>, BinaryOpLowering<AndOp>, BinaryOpLowering<OrOp>,
-      BinaryOpLowering<XorOp>, BinaryOpLowering<CompareOp>>(converter, ctx);
+      BinaryOpLowering<DivOp>, BinaryOpLowering<RemOp>, BinaryOpLowering<ModOp>,
+      BinaryOpLowering<PowOp>, BinaryOpLowering<MaxOp>, BinaryOpLowering<MinOp>,
+      BinaryOpLowering<AndOp>, BinaryOpLowering<OrOp>, BinaryOpLowering<XorOp>,
+      BinaryOpLowering<CompareOp>>(converter, ctx);
   patterns.add<
       UnaryOpLowering<NegOp>, UnaryOpLowering<ReluOp>, UnaryOpLowering<AbsOp>,
       UnaryOpLowering<NotOp>, UnaryOpLowering<SinOp>, UnaryOpLowering<CosOp>,

@@ -357,6 +357,27 @@ static LogicalResult convertQuickGelu(NodeImporter &n) {
   return n.finish();
 }
 
+/// Mod: fmod = 1 truncates (C fmod), fmod = 0 floors (Python %), which
+/// ONNX defines for integers only.
+static LogicalResult convertMod(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  int64_t fmod = n.intAttr("fmod", 0);
+  Value lhs = n.input(0), rhs = n.input(1);
+  if (fmod != 0 && fmod != 1)
+    return n.emitError() << "attribute 'fmod' is " << fmod
+                         << "; expected 0 or 1";
+  if (fmod == 0 && lhs &&
+      isa<FloatType>(cast<RankedTensorType>(lhs.getType()).getElementType()))
+    return n.emitError() << "fmod = 0 (integer modulo) on floating-point "
+                            "inputs; ONNX Mod takes fmod = 1 for them";
+  if (fmod == 1)
+    n.setOutput(0, n.create<RemOp>(lhs, rhs));
+  else
+    n.setOutput(0, n.create<ModOp>(lhs, rhs));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateElementwiseConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
@@ -365,6 +386,7 @@ void mlir::tfm::onnx_import::populateElementwiseConverters(
   r.add(onnx, "Mul", 1, convertBinary<MulOp>);
   r.add(onnx, "Div", 1, convertBinary<DivOp>);
   r.add(onnx, "Pow", 1, convertPow);
+  r.add(onnx, "Mod", 10, convertMod);
   r.add(onnx, "And", 1, convertBinary<AndOp>);
   r.add(onnx, "Or", 1, convertBinary<OrOp>);
   r.add(onnx, "Xor", 1, convertBinary<XorOp>);

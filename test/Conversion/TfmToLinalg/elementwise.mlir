@@ -75,6 +75,33 @@ func.func @integer_division(%a: tensor<4xi32>, %b: tensor<4xi32>, %c: tensor<4xu
 
 // -----
 
+// Remainders: integers guard a zero divisor (read as 1) and -1 (the
+// signed minimum's remainder traps); the floored form moves a nonzero
+// remainder whose sign differs from the divisor's by the divisor. Floats
+// are frem (fmod). Unsigned ones are remui.
+// CHECK-LABEL: func.func @remainders
+// CHECK: arith.remsi
+// CHECK-NOT: arith.xori
+// CHECK: linalg.yield
+// CHECK: %[[R:.*]] = arith.remsi %{{.*}}, %[[DIV:.*]] : i32
+// CHECK: %[[NONZERO:.*]] = arith.cmpi ne, %[[R]], %{{.*}} : i32
+// CHECK: %[[DIFFER:.*]] = arith.xori
+// CHECK: %[[ADJUST:.*]] = arith.andi %[[NONZERO]], %[[DIFFER]] : i1
+// CHECK: %[[MOVED:.*]] = arith.addi %[[R]], %[[DIV]] : i32
+// CHECK: arith.select %[[ADJUST]], %[[MOVED]], %[[R]] : i32
+// CHECK: arith.remui %{{.*}}, %{{.*}} : i8
+// CHECK: arith.remf %{{.*}}, %{{.*}} : f32
+func.func @remainders(%a: tensor<4xi32>, %b: tensor<4xi32>, %c: tensor<4xui8>, %d: tensor<4xui8>, %x: tensor<4xf32>, %y: tensor<4xf32>)
+    -> (tensor<4xi32>, tensor<4xi32>, tensor<4xui8>, tensor<4xf32>) {
+  %0 = tfm.rem %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %1 = tfm.mod %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %2 = tfm.mod %c, %d : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %3 = tfm.rem %x, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xi32>, tensor<4xui8>, tensor<4xf32>
+}
+
+// -----
+
 // Comparison predicates: ordered for floats except `ne`, signed for signed
 // integers; booleans combine with bitwise ops.
 // CHECK-LABEL: func.func @compare_and_logic

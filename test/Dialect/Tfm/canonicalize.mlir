@@ -61,6 +61,33 @@ func.func @binary_constants() -> (tensor<2x2xf32>, tensor<4xi64>, tensor<4xi32>,
 
 // -----
 
+// Remainders: truncated (the dividend's sign) and floored (the divisor's),
+// by zero 0 for integers, the signed minimum by -1 0, floats as fmod.
+// CHECK-LABEL: func.func @fold_remainders
+// CHECK-DAG: tfm.constant dense<[-1, 1, 0, 0, 0]> : tensor<5xi8>
+// CHECK-DAG: tfm.constant dense<[2, -2, 0, 0, 0]> : tensor<5xi8>
+// CHECK-DAG: tfm.constant dense<[1, 3]> : tensor<2xui8>
+// CHECK-DAG: tfm.constant dense<[-1.500000e+00, 1.500000e+00]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[5.000000e-01, -5.000000e-01]> : tensor<2xf32>
+// CHECK-NOT: tfm.rem
+// CHECK-NOT: tfm.mod
+func.func @fold_remainders() -> (tensor<5xi8>, tensor<5xi8>, tensor<2xui8>, tensor<2xf32>, tensor<2xf32>) {
+  %a = tfm.constant dense<[-7, 7, 6, 5, -128]> : tensor<5xi8>
+  %b = tfm.constant dense<[3, -3, 3, 0, -1]> : tensor<5xi8>
+  %0 = tfm.rem %a, %b : (tensor<5xi8>, tensor<5xi8>) -> tensor<5xi8>
+  %1 = tfm.mod %a, %b : (tensor<5xi8>, tensor<5xi8>) -> tensor<5xi8>
+  %u = tfm.constant dense<[250, 3]> : tensor<2xui8>
+  %v = tfm.constant dense<[3, 7]> : tensor<2xui8>
+  %2 = tfm.mod %u, %v : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  %x = tfm.constant dense<[-5.5, 5.5]> : tensor<2xf32>
+  %y = tfm.constant dense<[2.0, -2.0]> : tensor<2xf32>
+  %3 = tfm.rem %x, %y : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %4 = tfm.mod %x, %y : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0, %1, %2, %3, %4 : tensor<5xi8>, tensor<5xi8>, tensor<2xui8>, tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
 // Integer division by zero is undefined: it is left to run time.
 // CHECK-LABEL: func.func @no_fold_division_by_zero
 // CHECK: tfm.div

@@ -20,8 +20,12 @@ func.func @binary(%a: tensor<2x4x8xf32>, %b: tensor<8xf32>) -> tensor<2x4x8xf32>
   %5 = tfm.max %4, %b : (tensor<2x4x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
   // CHECK: %[[MIN:.*]] = tfm.min %[[MAX]], %[[B]]
   %6 = tfm.min %5, %b : (tensor<2x4x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
-  // CHECK: return %[[MIN]]
-  return %6 : tensor<2x4x8xf32>
+  // CHECK: %[[REM:.*]] = tfm.rem %[[MIN]], %[[B]]
+  %7 = tfm.rem %6, %b : (tensor<2x4x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
+  // CHECK: %[[MOD:.*]] = tfm.mod %[[REM]], %[[B]]
+  %8 = tfm.mod %7, %b : (tensor<2x4x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
+  // CHECK: return %[[MOD]]
+  return %8 : tensor<2x4x8xf32>
 }
 
 // -----
