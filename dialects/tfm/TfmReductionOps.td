@@ -59,6 +59,52 @@ def Tfm_ReduceMinOp : Tfm_ReductionOp<"reduce_min", Tfm_NumericTensor,
     "minimum over axes", "Takes the minimum of `input` over `axes`; for "
     "floats a NaN element gives NaN.">;
 
+class Tfm_ArgReductionOp<string mnemonic, string opSummary, string semantics>
+    : Tfm_Op<mnemonic, [Pure, Tfm_InferTensorTypes<2>]> {
+  let summary = opSummary;
+  let description = "\n    " # semantics # [{
+
+    The result holds `int64` positions along `axis`. Among equal elements
+    the first is taken, or the last with `select_last_index`. With
+    `keepdims` the axis stays in the result with size 1; without it, it is
+    removed.
+
+    Constraints:
+    * (}] # mnemonic # [{_c1) `axis` is in `[0, rank(input))`.
+    * (}] # mnemonic # [{_c2) `result` is `i64` with the shape of `input`
+      with `axis` set to 1 (`keepdims`) or removed.
+
+    Example:
+
+    ```mlir
+    %i = tfm.}] # mnemonic # [{ %logits axis = 2
+        : (tensor<1x128x50257xf32>) -> tensor<1x128xi64>
+    ```
+  }];
+  let arguments = (ins Tfm_NumericTensor:$input, Tfm_I64Attr:$axis,
+                       UnitAttr:$keepdims, UnitAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input `axis` `=` $axis (`keepdims` $keepdims^)? "
+                       "(`select_last_index` $select_last_index^)? "
+                       "attr-dict `:` functional-type(operands, results)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return ::mlir::tfm::detail::inferArgReductionType(
+          getOperationName(), location, adaptor.getInput().getType(),
+          adaptor.getAxis(), adaptor.getKeepdims(), inferred);
+    }
+  }];
+}
+
+def Tfm_ArgMaxOp : Tfm_ArgReductionOp<"argmax", "position of the maximum",
+    "Finds the position of the largest element of `input` along `axis`; for "
+    "floats a NaN counts as the largest.">;
+def Tfm_ArgMinOp : Tfm_ArgReductionOp<"argmin", "position of the minimum",
+    "Finds the position of the smallest element of `input` along `axis`; "
+    "for floats a NaN counts as the smallest.">;
+
 def Tfm_SoftmaxOp : Tfm_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "softmax along one axis";
   let description = [{

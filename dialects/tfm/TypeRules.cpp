@@ -80,6 +80,26 @@ LogicalResult inferReductionType(StringRef opName, std::optional<Location> loc,
   return success();
 }
 
+LogicalResult inferArgReductionType(StringRef opName,
+                                    std::optional<Location> loc, Type inputType,
+                                    int64_t axis, bool keepdims,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(inputType);
+  if (!input)
+    return failure();
+  if (axis < 0 || axis >= input.getRank())
+    return violation(loc, opName, 1, "axis ", axis, " is out of range [0, ",
+                     input.getRank(), ")");
+  SmallVector<int64_t> shape(input.getShape());
+  if (keepdims)
+    shape[axis] = 1;
+  else
+    shape.erase(shape.begin() + axis);
+  inferred.push_back(
+      RankedTensorType::get(shape, IntegerType::get(input.getContext(), 64)));
+  return success();
+}
+
 LogicalResult verifyResultTypes(Operation *op, TypeRange inferred,
                                 unsigned resultConstraint) {
   if (areCompatibleTensorTypes(inferred, op->getResultTypes()))

@@ -61,6 +61,13 @@ LogicalResult inferReductionType(StringRef opName, std::optional<Location> loc,
                                  bool keepdims,
                                  SmallVectorImpl<Type> &inferred);
 
+/// argmax/argmin: `input`'s shape without `axis` (size 1 with `keepdims`),
+/// of i64.
+LogicalResult inferArgReductionType(StringRef opName,
+                                    std::optional<Location> loc, Type inputType,
+                                    int64_t axis, bool keepdims,
+                                    SmallVectorImpl<Type> &inferred);
+
 } // namespace mlir::tfm::detail
 
 #endif // TFM_DIALECTS_TFM_TYPERULES_H

@@ -12,6 +12,7 @@
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -122,6 +123,90 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// argmax / argmin: one reduction carrying the best value and its position
+/// (linalg.index along the axis). A later element replaces the best when
+/// strictly better, or also when equal with select_last_index; a NaN beats
+/// every number (a first NaN, or the last with select_last_index, wins).
+template <typename OpTy, bool IsMax>
+struct ArgReductionOpLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    Type originalType = getElementTypeOrSelf(op.getInput().getType());
+    Type elementType = inputType.getElementType();
+    int64_t rank = inputType.getRank();
+    int64_t axis = op.getAxis();
+    bool last = op.getSelectLastIndex();
+    bool isFloat = isa<FloatType>(elementType);
+    bool isUnsigned =
+        isUnsignedInteger(originalType) || elementType.isInteger(1);
+    SmallVector<OpFoldResult> sizes = dropEntries<OpFoldResult>(
+        tensor::getMixedSizes(rewriter, loc, input), axis);
+    TypedAttr initAttr = IsMax ? getLowestValue(elementType, originalType)
+                               : getHighestValue(elementType, originalType);
+    Value bestInit =
+        createFilled(rewriter, loc, sizes,
+                     arith::ConstantOp::create(rewriter, loc, initAttr));
+    Type i64 = rewriter.getI64Type();
+    Value indexInit =
+        createFilled(rewriter, loc, sizes, createScalar(rewriter, loc, i64, 0));
+    AffineMap rowMap = getDropDimsMap(rewriter.getContext(), rank, axis);
+    SmallVector<Value> results = buildGeneric(
+        rewriter, loc, input, ValueRange{bestInit, indexInit},
+        {rewriter.getMultiDimIdentityMap(rank), rowMap, rowMap},
+        getIterators(rank, axis),
+        [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+          Value x = args[0], best = args[1], bestIndex = args[2];
+          Value index = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, axis));
+          Value better;
+          if (isFloat) {
+            using P = arith::CmpFPredicate;
+            P strict = IsMax ? P::OGT : P::OLT;
+            P loose = IsMax ? P::OGE : P::OLE;
+            Value xIsNan = arith::CmpFOp::create(b, l, P::UNO, x, x);
+            Value bestIsNan = arith::CmpFOp::create(b, l, P::UNO, best, best);
+            better =
+                arith::CmpFOp::create(b, l, last ? loose : strict, x, best);
+            // A NaN beats numbers; with select_last_index a later NaN
+            // beats an earlier one.
+            Value nanWins = arith::AndIOp::create(
+                b, l, xIsNan,
+                last ? arith::ConstantIntOp::create(b, l, 1, 1).getResult()
+                     : arith::XOrIOp::create(
+                           b, l, bestIsNan,
+                           arith::ConstantIntOp::create(b, l, 1, 1))
+                           .getResult());
+            // (Ordered comparisons: a number never beats a NaN.)
+            better = arith::OrIOp::create(b, l, better, nanWins);
+          } else {
+            using P = arith::CmpIPredicate;
+            P strict = IsMax ? (isUnsigned ? P::ugt : P::sgt)
+                             : (isUnsigned ? P::ult : P::slt);
+            P loose = IsMax ? (isUnsigned ? P::uge : P::sge)
+                            : (isUnsigned ? P::ule : P::sle);
+            better =
+                arith::CmpIOp::create(b, l, last ? loose : strict, x, best);
+          }
+          // The first element always takes the place of the initial value.
+          Value first =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
+                                    createScalar(b, l, i64, 0));
+          better = arith::OrIOp::create(b, l, better, first);
+          return {arith::SelectOp::create(b, l, better, x, best),
+                  arith::SelectOp::create(b, l, better, index, bestIndex)};
+        });
+    rewriter.replaceOp(
+        op, reshapeTo(rewriter, loc, results[1], resultType.getShape()));
+    return success();
+  }
+};
+
 /// softmax and log_softmax along one axis.
 template <typename OpTy, bool IsLog>
 struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
@@ -207,6 +292,8 @@ void mlir::tfm::populateReductionToLinalgPatterns(
                ReductionOpLowering<ReduceMeanOp, ReductionKind::Mean>,
                ReductionOpLowering<ReduceMaxOp, ReductionKind::Max>,
                ReductionOpLowering<ReduceMinOp, ReductionKind::Min>,
+               ArgReductionOpLowering<ArgMaxOp, /*IsMax=*/true>,
+               ArgReductionOpLowering<ArgMinOp, /*IsMax=*/false>,
                SoftmaxOpLowering<SoftmaxOp, /*IsLog=*/false>,
                SoftmaxOpLowering<LogSoftmaxOp, /*IsLog=*/true>>(
       converter, patterns.getContext());

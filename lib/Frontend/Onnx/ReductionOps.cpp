@@ -159,12 +159,39 @@ static LogicalResult convertSoftmax(NodeImporter &n) {
   return n.finish();
 }
 
+/// ArgMax and ArgMin: one axis, keepdims (default 1), select_last_index
+/// (opset 12 on, default 0).
+template <typename OpTy>
+static LogicalResult convertArgReduce(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  int64_t axisAttr = n.intAttr("axis", 0);
+  bool keepdims = n.intAttr("keepdims", 1) != 0;
+  bool last = n.opset >= 12 && n.intAttr("select_last_index", 0) != 0;
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  if (type.getRank() == 0)
+    return n.emitError() << "input must have rank 1 or more";
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, type.getRank());
+  if (!axis)
+    return failure();
+  if (type.getDimSize(*axis) == 0)
+    return n.emitError() << "axis " << axisAttr
+                         << " has no elements to choose from";
+  n.setOutput(0, n.create<OpTy>(x, *axis, keepdims, last));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "ReduceSum", 1, convertReduce<ReduceSumOp>);
   r.add(onnx, "ReduceMean", 1, convertReduce<ReduceMeanOp>);
   r.add(onnx, "ReduceMax", 1, convertReduce<ReduceMaxOp>);
   r.add(onnx, "ReduceMin", 1, convertReduce<ReduceMinOp>);
+  r.add(onnx, "ArgMax", 11, convertArgReduce<ArgMaxOp>);
+  r.add(onnx, "ArgMin", 11, convertArgReduce<ArgMinOp>);
   r.add(onnx, "ReduceSumSquare", 1,
         convertCompositeReduce<Composite::SumSquare>);
   r.add(onnx, "ReduceL1", 1, convertCompositeReduce<Composite::L1>);

@@ -84,3 +84,29 @@ func.func @log_softmax(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %0 = tfm.log_softmax %x axis = 0 : tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// argmax: one reduction carrying the best value and its position
+// (linalg.index); a later element replaces it when strictly greater (or
+// equal, with select_last_index), a NaN beats numbers, and the first
+// element always takes the initial value's place.
+// CHECK-LABEL: func.func @argmax
+// CHECK: %[[LOW:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.fill ins(%[[LOW]] : f32)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<4x5xf32>) outs(%{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xi64>)
+// CHECK: %[[I:.*]] = linalg.index 1 : index
+// CHECK: arith.cmpf uno
+// CHECK: arith.cmpf ogt
+// CHECK: arith.select
+// CHECK: linalg.yield
+// CHECK-LABEL: func.func @argmin_last
+// CHECK: arith.cmpi ule
+func.func @argmax(%x: tensor<4x5xf32>) -> tensor<4xi64> {
+  %0 = tfm.argmax %x axis = 1 : (tensor<4x5xf32>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+func.func @argmin_last(%u: tensor<4x5xui8>) -> tensor<1x5xi64> {
+  %0 = tfm.argmin %u axis = 0 keepdims select_last_index : (tensor<4x5xui8>) -> tensor<1x5xi64>
+  return %0 : tensor<1x5xi64>
+}

@@ -115,3 +115,29 @@ func.func @log_softmax_c2(%x: tensor<2x3xf32>) {
   %0 = "tfm.log_softmax"(%x) <{axis = 1 : i64}> : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return
 }
+
+// -----
+
+// argmax_c1: the axis is in range.
+func.func @argmax_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.argmax' op argmax_c1: axis 2 is out of range [0, 2)}}
+  %0 = tfm.argmax %x axis = 2 : (tensor<2x3xf32>) -> tensor<2xi64>
+  return
+}
+
+// -----
+
+// argmin_c2: the result is i64 without the axis (or with it as 1).
+func.func @argmin_c2(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.argmin' op argmin_c2: result type 'tensor<2x1xi64>' differs from the inferred type 'tensor<2xi64>'}}
+  %0 = tfm.argmin %x axis = 1 : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_result_type(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result #0 must be ranked tensor of 64-bit signless integer values}}
+  %0 = tfm.argmax %x axis = 1 : (tensor<2x3xf32>) -> tensor<2xi32>
+  return
+}

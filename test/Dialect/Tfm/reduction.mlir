@@ -45,3 +45,15 @@ func.func @log_softmax(%s: tensor<1x8x100xf32>) -> tensor<1x8x100xf32> {
   %0 = tfm.log_softmax %s axis = 2 : tensor<1x8x100xf32>
   return %0 : tensor<1x8x100xf32>
 }
+
+// -----
+
+// argmax/argmin: int64 positions along one axis.
+// CHECK-LABEL: func.func @arg_reductions
+// CHECK: tfm.argmax %{{.*}} axis = 2 : (tensor<2x8x50xf32>) -> tensor<2x8xi64>
+// CHECK: tfm.argmin %{{.*}} axis = 0 keepdims select_last_index : (tensor<4x5xui8>) -> tensor<1x5xi64>
+func.func @arg_reductions(%x: tensor<2x8x50xf32>, %u: tensor<4x5xui8>) -> (tensor<2x8xi64>, tensor<1x5xi64>) {
+  %0 = tfm.argmax %x axis = 2 : (tensor<2x8x50xf32>) -> tensor<2x8xi64>
+  %1 = tfm.argmin %u axis = 0 keepdims select_last_index : (tensor<4x5xui8>) -> tensor<1x5xi64>
+  return %0, %1 : tensor<2x8xi64>, tensor<1x5xi64>
+}
