@@ -47,16 +47,22 @@ static Value widenedMath(OpBuilder &b, Location loc, Value x) {
       b, loc, x, [&](Value v) -> Value { return MathOp::create(b, loc, v); });
 }
 
+/// An integer divisor that never traps on zero: 0 reads as 1.
+static Value guardZeroDivisor(OpBuilder &b, Location loc, Value rhs) {
+  Type type = rhs.getType();
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs,
+                                       createScalar(b, loc, type, 0));
+  return arith::SelectOp::create(b, loc, isZero, createScalar(b, loc, type, 1),
+                                 rhs);
+}
+
 /// Integer division that never traps: a zero divisor reads as 1, and so
 /// does -1 under the most negative dividend (whose quotient wraps to itself).
 static Value buildIntegerDivision(OpBuilder &b, Location loc, Value lhs,
                                   Value rhs, bool isUnsigned) {
   Type type = lhs.getType();
-  Value zero = createScalar(b, loc, type, 0);
   Value one = createScalar(b, loc, type, 1);
-  Value isZero =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, zero);
-  Value divisor = arith::SelectOp::create(b, loc, isZero, one, rhs);
+  Value divisor = guardZeroDivisor(b, loc, rhs);
   if (isUnsigned)
     return arith::DivUIOp::create(b, loc, lhs, divisor);
   unsigned width = type.getIntOrFloatBitWidth();
@@ -84,9 +90,7 @@ static Value buildRemainder(OpBuilder &b, Location loc, Value lhs, Value rhs,
     remainder = arith::RemFOp::create(b, loc, lhs, rhs);
   } else {
     Value one = createScalar(b, loc, type, 1);
-    Value isZero =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, zero);
-    Value divisor = arith::SelectOp::create(b, loc, isZero, one, rhs);
+    Value divisor = guardZeroDivisor(b, loc, rhs);
     if (isUnsigned)
       return arith::RemUIOp::create(b, loc, lhs, divisor);
     // x rem -1 is 0: divide by 1 instead (the minimum's rem -1 traps).
