@@ -67,11 +67,13 @@ Value matchRotateHalf(Value value, Operation *user) {
 }
 
 /// Where the [S, D/2] half of a [..., S, D] cos or sin table comes from:
-/// the `f` of `cat(f, f)`, or the first halves of a constant whose two
-/// halves are equal.
+/// the `f` of `cat(f, f)` (or of `cos(cat(f, f))`, `sin(...)`, as exports
+/// that compute the angles from position ids do: then `unary` is that op),
+/// or the first halves of a constant whose two halves are equal.
 struct HalfTable {
   Value repeated;
   DenseElementsAttr constant;
+  Operation *unary = nullptr;
   explicit operator bool() const { return repeated || constant; }
 };
 
@@ -88,6 +90,12 @@ HalfTable findHalfTable(Value table, int64_t s, int64_t d) {
   Value source = table;
   if (auto reshape = source.getDefiningOp<ReshapeOp>())
     source = reshape.getInput();
+  // cos(cat(f, f)) is cat(cos(f), cos(f)).
+  Operation *unary = source.getDefiningOp();
+  if (isa_and_nonnull<CosOp, SinOp>(unary))
+    source = unary->getOperand(0);
+  else
+    unary = nullptr;
   if (auto concat = source.getDefiningOp<ConcatOp>()) {
     auto concatType = cast<RankedTensorType>(concat.getType());
     if (concat.getInputs().size() == 2 &&
@@ -97,7 +105,7 @@ HalfTable findHalfTable(Value table, int64_t s, int64_t d) {
       Value half = concat.getInputs()[0];
       if (cast<RankedTensorType>(half.getType()).getNumElements() != s * d / 2)
         return {};
-      return {half, nullptr};
+      return {half, nullptr, unary};
     }
   }
   DenseElementsAttr attr;
@@ -119,11 +127,14 @@ Value buildHalfTable(PatternRewriter &rewriter, Location loc,
                      const HalfTable &table, int64_t s, int64_t d) {
   if (table.constant)
     return ConstantOp::create(rewriter, loc, table.constant);
-  auto elementType =
-      cast<RankedTensorType>(table.repeated.getType()).getElementType();
-  return ReshapeOp::create(rewriter, loc,
-                           RankedTensorType::get({s, d / 2}, elementType),
-                           table.repeated);
+  Value half = table.repeated;
+  if (isa_and_nonnull<CosOp>(table.unary))
+    half = CosOp::create(rewriter, loc, half.getType(), half);
+  else if (isa_and_nonnull<SinOp>(table.unary))
+    half = SinOp::create(rewriter, loc, half.getType(), half);
+  auto elementType = cast<RankedTensorType>(half.getType()).getElementType();
+  return ReshapeOp::create(
+      rewriter, loc, RankedTensorType::get({s, d / 2}, elementType), half);
 }
 
 struct FuseRotateHalfRope : OpRewritePattern<AddOp> {

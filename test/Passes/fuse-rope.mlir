@@ -22,6 +22,34 @@ func.func @rotate_half(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
 
 // -----
 
+// The LLaMA past export computes the angles from the position ids: the
+// tables are cos(cat(f, f)) and sin(cat(f, f)), whose halves are cos(f)
+// and sin(f).
+// CHECK-LABEL: func.func @angles_from_positions
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x2x4xf32>, %[[F:.*]]: tensor<1x2x2xf32>)
+// CHECK-DAG: %[[CF:.*]] = tfm.cos %[[F]] : tensor<1x2x2xf32>
+// CHECK-DAG: %[[SF:.*]] = tfm.sin %[[F]] : tensor<1x2x2xf32>
+// CHECK-DAG: %[[C:.*]] = tfm.reshape %[[CF]] : tensor<1x2x2xf32> -> tensor<2x2xf32>
+// CHECK-DAG: %[[S:.*]] = tfm.reshape %[[SF]] : tensor<1x2x2xf32> -> tensor<2x2xf32>
+// CHECK: tfm.rope %[[X]], %[[C]], %[[S]] :
+func.func @angles_from_positions(%x: tensor<1x2x2x4xf32>, %f: tensor<1x2x2xf32>) -> tensor<1x2x2x4xf32> {
+  %emb = tfm.concat %f, %f axis = 2 : (tensor<1x2x2xf32>, tensor<1x2x2xf32>) -> tensor<1x2x4xf32>
+  %c = tfm.cos %emb : tensor<1x2x4xf32>
+  %cos = tfm.reshape %c : tensor<1x2x4xf32> -> tensor<1x1x2x4xf32>
+  %s = tfm.sin %emb : tensor<1x2x4xf32>
+  %sin = tfm.reshape %s : tensor<1x2x4xf32> -> tensor<1x1x2x4xf32>
+  %a = tfm.mul %x, %cos : (tensor<1x2x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %hi = tfm.slice %x starts = [0, 0, 0, 2] limits = [1, 2, 2, 4] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %n = tfm.neg %hi : tensor<1x2x2x2xf32>
+  %lo = tfm.slice %x starts = [0, 0, 0, 0] limits = [1, 2, 2, 2] strides = [1, 1, 1, 1] : tensor<1x2x2x4xf32> -> tensor<1x2x2x2xf32>
+  %r = tfm.concat %n, %lo axis = 3 : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
+  %b = tfm.mul %r, %sin : (tensor<1x2x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %y = tfm.add %a, %b : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  return %y : tensor<1x2x2x4xf32>
+}
+
+// -----
+
 // Negative: the halves of the table differ, so it is not a rotary table of
 // the half-split form.
 // CHECK-LABEL: func.func @unequal_halves
