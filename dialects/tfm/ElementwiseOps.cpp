@@ -355,6 +355,20 @@ OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
   return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
 }
 
+OpFoldResult FloorOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::floor(x); });
+}
+OpFoldResult CeilOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::ceil(x); });
+}
+OpFoldResult RoundOp::fold(FoldAdaptor adaptor) {
+  // (std::nearbyint rounds halves to even in the default rounding mode.)
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::nearbyint(x); });
+}
+
 OpFoldResult SinOp::fold(FoldAdaptor adaptor) {
   return foldFloatUnary(adaptor.getInput(),
                         [](double x) { return std::sin(x); });

@@ -167,6 +167,13 @@ def Tfm_AbsOp : Tfm_UnaryOp<"abs", Tfm_SignedTensor,
     "itself.">;
 def Tfm_NotOp : Tfm_UnaryOp<"not", Tfm_BoolTensor, "`i1`",
     "elementwise logical negation", "Computes `!input` elementwise.">;
+def Tfm_FloorOp : Tfm_FloatUnaryOp<"floor", "elementwise floor",
+    "Rounds `input` down to an integer value elementwise.">;
+def Tfm_CeilOp : Tfm_FloatUnaryOp<"ceil", "elementwise ceiling",
+    "Rounds `input` up to an integer value elementwise.">;
+def Tfm_RoundOp : Tfm_FloatUnaryOp<"round", "elementwise rounding",
+    "Rounds `input` to the nearest integer value elementwise, halves to "
+    "even (ONNX Round, `numpy.round`).">;
 def Tfm_SinOp : Tfm_FloatUnaryOp<"sin", "elementwise sine",
     "Computes `sin(input)` elementwise (radians).">;
 def Tfm_CosOp : Tfm_FloatUnaryOp<"cos", "elementwise cosine",

@@ -260,6 +260,11 @@ static Value buildUnary(Operation *op, OpBuilder &b, Location loc, Value x) {
       .Case([&](NotOp) -> Value {
         return arith::XOrIOp::create(b, loc, x, createScalar(b, loc, type, 1));
       })
+      .Case([&](FloorOp) -> Value { return math::FloorOp::create(b, loc, x); })
+      .Case([&](CeilOp) -> Value { return math::CeilOp::create(b, loc, x); })
+      .Case([&](RoundOp) -> Value {
+        return math::RoundEvenOp::create(b, loc, x);
+      })
       .Case([&](SinOp) { return widenedMath<math::SinOp>(b, loc, x); })
       .Case([&](CosOp) { return widenedMath<math::CosOp>(b, loc, x); })
       .Case([&](ExpOp) { return widenedMath<math::ExpOp>(b, loc, x); })
@@ -524,7 +529,8 @@ void mlir::tfm::populateElementwiseToLinalgPatterns(
       BinaryOpLowering<CompareOp>>(converter, ctx);
   patterns.add<
       UnaryOpLowering<NegOp>, UnaryOpLowering<ReluOp>, UnaryOpLowering<AbsOp>,
-      UnaryOpLowering<NotOp>, UnaryOpLowering<SinOp>, UnaryOpLowering<CosOp>,
+      UnaryOpLowering<NotOp>, UnaryOpLowering<FloorOp>, UnaryOpLowering<CeilOp>,
+      UnaryOpLowering<RoundOp>, UnaryOpLowering<SinOp>, UnaryOpLowering<CosOp>,
       UnaryOpLowering<ExpOp>, UnaryOpLowering<LogOp>, UnaryOpLowering<SqrtOp>,
       UnaryOpLowering<RsqrtOp>, UnaryOpLowering<TanhOp>, UnaryOpLowering<ErfOp>,
       UnaryOpLowering<SigmoidOp>, UnaryOpLowering<SiluOp>, SwigluOpLowering,

@@ -400,6 +400,9 @@ void mlir::tfm::onnx_import::populateElementwiseConverters(
   r.add(onnx, "Greater", 1, convertCompare<ComparisonPredicate::gt>);
   r.add(onnx, "GreaterOrEqual", 12, convertCompare<ComparisonPredicate::ge>);
   r.add(onnx, "Not", 1, convertUnary<NotOp>);
+  r.add(onnx, "Floor", 6, convertUnary<FloorOp>);
+  r.add(onnx, "Ceil", 6, convertUnary<CeilOp>);
+  r.add(onnx, "Round", 11, convertUnary<RoundOp>);
   r.add(onnx, "Neg", 1, convertUnary<NegOp>);
   r.add(onnx, "Abs", 1, convertUnary<AbsOp>);
   r.add(onnx, "Sqrt", 1, convertUnary<SqrtOp>);

@@ -184,6 +184,57 @@ static LogicalResult convertArgReduce(NodeImporter &n) {
   return n.finish();
 }
 
+/// Hardmax: 1 at the first maximum along the axis, 0 elsewhere, as
+/// argmax compared with the positions along the axis. Before opset 13 the
+/// input is seen as a matrix [prod(dims[:axis]), prod(dims[axis:])], as
+/// for Softmax.
+static LogicalResult convertHardmax(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  bool coerced = n.opset < 13;
+  int64_t axisAttr = n.intAttr("axis", coerced ? 1 : -1);
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t rank = type.getRank();
+  if (rank == 0)
+    return n.emitError() << "input must have rank 1 or more";
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, rank);
+  if (!axis)
+    return failure();
+  if (type.getNumElements() == 0) {
+    n.setOutput(0, x);
+    return n.finish();
+  }
+  Value rows = x;
+  int64_t along = *axis;
+  if (coerced && *axis != rank - 1) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < *axis ? outer : inner) *= type.getDimSize(d);
+    rows = n.reshape(x, {outer, inner});
+    if (!rows)
+      return failure();
+    along = 1;
+  }
+  RankedTensorType rowsType = NodeImporter::getType(rows);
+  int64_t size = rowsType.getDimSize(along);
+  SmallVector<int64_t> positionShape(rowsType.getRank(), 1);
+  positionShape[along] = size;
+  SmallVector<Attribute> positions;
+  for (int64_t j = 0; j < size; ++j)
+    positions.push_back(n.b.getI64IntegerAttr(j));
+  Value iota = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get(positionShape, n.b.getI64Type()), positions));
+  Value best = n.create<ArgMaxOp>(rows, along, /*keepdims=*/true,
+                                  /*select_last_index=*/false);
+  Value hit = n.create<CompareOp>(ComparisonPredicate::eq, iota, best);
+  Value y = n.cast(hit, type.getElementType());
+  n.setOutput(0, rows == x ? y : n.reshape(y, type.getShape()));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "ReduceSum", 1, convertReduce<ReduceSumOp>);
@@ -192,6 +243,7 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "ReduceMin", 1, convertReduce<ReduceMinOp>);
   r.add(onnx, "ArgMax", 11, convertArgReduce<ArgMaxOp>);
   r.add(onnx, "ArgMin", 11, convertArgReduce<ArgMinOp>);
+  r.add(onnx, "Hardmax", 11, convertHardmax);
   r.add(onnx, "ReduceSumSquare", 1,
         convertCompositeReduce<Composite::SumSquare>);
   r.add(onnx, "ReduceL1", 1, convertCompositeReduce<Composite::L1>);

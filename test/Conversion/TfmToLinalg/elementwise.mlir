@@ -75,6 +75,20 @@ func.func @integer_division(%a: tensor<4xi32>, %b: tensor<4xi32>, %c: tensor<4xu
 
 // -----
 
+// Floor, ceil and round (halves to even).
+// CHECK-LABEL: func.func @rounding
+// CHECK: math.floor %{{.*}} : f32
+// CHECK: math.ceil %{{.*}} : f32
+// CHECK: math.roundeven %{{.*}} : f16
+func.func @rounding(%x: tensor<4xf32>, %h: tensor<4xf16>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf16>) {
+  %0 = tfm.floor %x : tensor<4xf32>
+  %1 = tfm.ceil %x : tensor<4xf32>
+  %2 = tfm.round %h : tensor<4xf16>
+  return %0, %1, %2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf16>
+}
+
+// -----
+
 // Remainders: integers guard a zero divisor (read as 1) and -1 (the
 // signed minimum's remainder traps); the floored form moves a nonzero
 // remainder whose sign differs from the divisor's by the divisor. Floats

@@ -61,6 +61,21 @@ func.func @binary_constants() -> (tensor<2x2xf32>, tensor<4xi64>, tensor<4xi32>,
 
 // -----
 
+// Rounding folds; round takes halves to even.
+// CHECK-LABEL: func.func @fold_rounding
+// CHECK-DAG: tfm.constant dense<[2.000000e+00, -3.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: tfm.constant dense<[3.000000e+00, -2.000000e+00, 4.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: tfm.constant dense<[2.000000e+00, -2.000000e+00, 4.000000e+00]> : tensor<3xf32>
+func.func @fold_rounding() -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %x = tfm.constant dense<[2.5, -2.5, 3.5]> : tensor<3xf32>
+  %0 = tfm.floor %x : tensor<3xf32>
+  %1 = tfm.ceil %x : tensor<3xf32>
+  %2 = tfm.round %x : tensor<3xf32>
+  return %0, %1, %2 : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
 // Remainders: truncated (the dividend's sign) and floored (the divisor's),
 // by zero 0 for integers, the signed minimum by -1 0, floats as fmod.
 // CHECK-LABEL: func.func @fold_remainders

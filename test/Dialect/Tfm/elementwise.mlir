@@ -143,7 +143,13 @@ func.func @more_unary(%x: tensor<8xf32>, %i: tensor<8xi32>) -> (tensor<8xf32>, t
   %2 = tfm.cos %1 : tensor<8xf32>
   // CHECK: tfm.abs %{{.*}} : tensor<8xi32>
   %3 = tfm.abs %i : tensor<8xi32>
-  return %2, %3 : tensor<8xf32>, tensor<8xi32>
+  // CHECK: tfm.floor %{{.*}} : tensor<8xf32>
+  %4 = tfm.floor %2 : tensor<8xf32>
+  // CHECK: tfm.ceil %{{.*}} : tensor<8xf32>
+  %5 = tfm.ceil %4 : tensor<8xf32>
+  // CHECK: tfm.round %{{.*}} : tensor<8xf32>
+  %6 = tfm.round %5 : tensor<8xf32>
+  return %6, %3 : tensor<8xf32>, tensor<8xi32>
 }
 
 // -----
