@@ -25,6 +25,9 @@ OpFoldResult ReduceSumOp::fold(FoldAdaptor) {
 OpFoldResult ReduceMeanOp::fold(FoldAdaptor) {
   return foldTrivialReduction(*this);
 }
+OpFoldResult ReduceProdOp::fold(FoldAdaptor) {
+  return foldTrivialReduction(*this);
+}
 OpFoldResult ReduceMaxOp::fold(FoldAdaptor) {
   return foldTrivialReduction(*this);
 }

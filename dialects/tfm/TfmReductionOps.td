@@ -51,6 +51,9 @@ def Tfm_ReduceSumOp : Tfm_ReductionOp<"reduce_sum", Tfm_NumericTensor,
     "type.">;
 def Tfm_ReduceMeanOp : Tfm_ReductionOp<"reduce_mean", Tfm_FloatTensor,
     "arithmetic mean over axes", "Averages `input` over `axes`.">;
+def Tfm_ReduceProdOp : Tfm_ReductionOp<"reduce_prod", Tfm_NumericTensor,
+    "product over axes", "Multiplies `input` over `axes`, accumulating in "
+    "the element type (f32 for f16 and bf16). Integer overflow wraps.">;
 def Tfm_ReduceMaxOp : Tfm_ReductionOp<"reduce_max", Tfm_NumericTensor,
     "maximum over axes", "Takes the maximum of `input` over `axes`; for "
     "floats a NaN element gives NaN.">;

@@ -23,7 +23,7 @@ using namespace mlir::tfm::lowering;
 
 namespace {
 
-enum class ReductionKind { Sum, Mean, Max, Min };
+enum class ReductionKind { Sum, Mean, Prod, Max, Min };
 
 /// Iterator types of a loop nest of `rank` reducing `axes`.
 SmallVector<utils::IteratorType> getIterators(int64_t rank,
@@ -46,8 +46,9 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     Type originalType = getElementTypeOrSelf(op.getInput().getType());
     Type elementType = inputType.getElementType();
-    bool accumulateWide =
-        Kind == ReductionKind::Sum || Kind == ReductionKind::Mean;
+    bool accumulateWide = Kind == ReductionKind::Sum ||
+                          Kind == ReductionKind::Mean ||
+                          Kind == ReductionKind::Prod;
     Type accType = accumulateWide ? getComputeType(elementType) : elementType;
     ArrayRef<int64_t> axes = op.getAxes();
     int64_t rank = inputType.getRank();
@@ -58,6 +59,10 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
       initAttr = getLowestValue(accType, originalType);
     else if (Kind == ReductionKind::Min)
       initAttr = getHighestValue(accType, originalType);
+    else if (Kind == ReductionKind::Prod)
+      initAttr = isa<FloatType>(accType)
+                     ? TypedAttr(rewriter.getFloatAttr(accType, 1.0))
+                     : TypedAttr(rewriter.getIntegerAttr(accType, 1));
     else
       initAttr = rewriter.getZeroAttr(accType);
     Value init = createFilled(
@@ -84,6 +89,10 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
                          if (isFloat)
                            return {arith::AddFOp::create(b, l, acc, x)};
                          return {arith::AddIOp::create(b, l, acc, x)};
+                       case ReductionKind::Prod:
+                         if (isFloat)
+                           return {arith::MulFOp::create(b, l, acc, x)};
+                         return {arith::MulIOp::create(b, l, acc, x)};
                        case ReductionKind::Max:
                          if (isFloat)
                            return {arith::MaximumFOp::create(b, l, acc, x)};
@@ -290,6 +299,7 @@ void mlir::tfm::populateReductionToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<ReductionOpLowering<ReduceSumOp, ReductionKind::Sum>,
                ReductionOpLowering<ReduceMeanOp, ReductionKind::Mean>,
+               ReductionOpLowering<ReduceProdOp, ReductionKind::Prod>,
                ReductionOpLowering<ReduceMaxOp, ReductionKind::Max>,
                ReductionOpLowering<ReduceMinOp, ReductionKind::Min>,
                ArgReductionOpLowering<ArgMaxOp, /*IsMax=*/true>,

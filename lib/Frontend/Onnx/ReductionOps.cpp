@@ -240,6 +240,7 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "ReduceSum", 1, convertReduce<ReduceSumOp>);
   r.add(onnx, "ReduceMean", 1, convertReduce<ReduceMeanOp>);
   r.add(onnx, "ReduceMax", 1, convertReduce<ReduceMaxOp>);
+  r.add(onnx, "ReduceProd", 1, convertReduce<ReduceProdOp>);
   r.add(onnx, "ReduceMin", 1, convertReduce<ReduceMinOp>);
   r.add(onnx, "ArgMax", 11, convertArgReduce<ArgMaxOp>);
   r.add(onnx, "ArgMin", 11, convertArgReduce<ArgMinOp>);

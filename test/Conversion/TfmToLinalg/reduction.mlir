@@ -110,3 +110,21 @@ func.func @argmin_last(%u: tensor<4x5xui8>) -> tensor<1x5xi64> {
   %0 = tfm.argmin %u axis = 0 keepdims select_last_index : (tensor<4x5xui8>) -> tensor<1x5xi64>
   return %0 : tensor<1x5xi64>
 }
+
+// -----
+
+// reduce_prod starts from 1 and multiplies, f16 in f32.
+// CHECK-LABEL: func.func @reduce_prod
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: linalg.fill ins(%[[ONE]] : f32)
+// CHECK: arith.extf
+// CHECK: arith.mulf
+// CHECK: arith.truncf
+// CHECK: %[[IONE:.*]] = arith.constant 1 : i32
+// CHECK: linalg.fill ins(%[[IONE]] : i32)
+// CHECK: arith.muli
+func.func @reduce_prod(%x: tensor<4x5xf16>, %i: tensor<4x5xi32>) -> (tensor<4xf16>, tensor<5xi32>) {
+  %0 = tfm.reduce_prod %x axes = [1] : (tensor<4x5xf16>) -> tensor<4xf16>
+  %1 = tfm.reduce_prod %i axes = [0] : (tensor<4x5xi32>) -> tensor<5xi32>
+  return %0, %1 : tensor<4xf16>, tensor<5xi32>
+}

@@ -15,6 +15,8 @@ func.func @reductions(%x: tensor<2x128x768xf32>, %i: tensor<4x5xi64>) -> (tensor
   %3 = tfm.reduce_sum %i axes = [1] : (tensor<4x5xi64>) -> tensor<4xi64>
   // CHECK: tfm.reduce_min %[[I]] axes = [0] keepdims : (tensor<4x5xi64>) -> tensor<1x5xi64>
   %4 = tfm.reduce_min %i axes = [0] keepdims : (tensor<4x5xi64>) -> tensor<1x5xi64>
+  // CHECK: tfm.reduce_prod %[[X]] axes = [2] : (tensor<2x128x768xf32>) -> tensor<2x128xf32>
+  %5 = tfm.reduce_prod %x axes = [2] : (tensor<2x128x768xf32>) -> tensor<2x128xf32>
   return %0, %1, %2, %3 : tensor<2x128x1xf32>, tensor<768xf32>, tensor<2x1x1xf32>, tensor<4xi64>
 }
 
