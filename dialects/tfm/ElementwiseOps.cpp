@@ -378,6 +378,43 @@ OpFoldResult CosOp::fold(FoldAdaptor adaptor) {
                         [](double x) { return std::cos(x); });
 }
 
+OpFoldResult TanOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::tan(x); });
+}
+OpFoldResult AsinOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::asin(x); });
+}
+OpFoldResult AcosOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::acos(x); });
+}
+OpFoldResult AtanOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::atan(x); });
+}
+OpFoldResult SinhOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::sinh(x); });
+}
+OpFoldResult CoshOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::cosh(x); });
+}
+OpFoldResult AsinhOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::asinh(x); });
+}
+OpFoldResult AcoshOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::acosh(x); });
+}
+OpFoldResult AtanhOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(),
+                        [](double x) { return std::atanh(x); });
+}
+
 static double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 static double rsqrt(double x) { return 1.0 / std::sqrt(x); }
 static double silu(double x) { return x * sigmoid(x); }

@@ -178,6 +178,24 @@ def Tfm_SinOp : Tfm_FloatUnaryOp<"sin", "elementwise sine",
     "Computes `sin(input)` elementwise (radians).">;
 def Tfm_CosOp : Tfm_FloatUnaryOp<"cos", "elementwise cosine",
     "Computes `cos(input)` elementwise (radians).">;
+def Tfm_TanOp : Tfm_FloatUnaryOp<"tan", "elementwise tangent",
+    "Computes `tan(input)` elementwise (radians).">;
+def Tfm_AsinOp : Tfm_FloatUnaryOp<"asin", "elementwise arcsine",
+    "Computes `asin(input)` elementwise: radians in [-pi/2, pi/2], NaN outside [-1, 1].">;
+def Tfm_AcosOp : Tfm_FloatUnaryOp<"acos", "elementwise arccosine",
+    "Computes `acos(input)` elementwise: radians in [0, pi], NaN outside [-1, 1].">;
+def Tfm_AtanOp : Tfm_FloatUnaryOp<"atan", "elementwise arctangent",
+    "Computes `atan(input)` elementwise: radians in (-pi/2, pi/2).">;
+def Tfm_SinhOp : Tfm_FloatUnaryOp<"sinh", "elementwise hyperbolic sine",
+    "Computes `sinh(input)` elementwise.">;
+def Tfm_CoshOp : Tfm_FloatUnaryOp<"cosh", "elementwise hyperbolic cosine",
+    "Computes `cosh(input)` elementwise.">;
+def Tfm_AsinhOp : Tfm_FloatUnaryOp<"asinh", "elementwise inverse hyperbolic sine",
+    "Computes `asinh(input)` elementwise.">;
+def Tfm_AcoshOp : Tfm_FloatUnaryOp<"acosh", "elementwise inverse hyperbolic cosine",
+    "Computes `acosh(input)` elementwise: NaN below 1.">;
+def Tfm_AtanhOp : Tfm_FloatUnaryOp<"atanh", "elementwise inverse hyperbolic tangent",
+    "Computes `atanh(input)` elementwise: NaN outside [-1, 1], +-inf at +-1.">;
 def Tfm_ExpOp : Tfm_FloatUnaryOp<"exp", "elementwise exponential",
     "Computes `e^input` elementwise.">;
 def Tfm_LogOp : Tfm_FloatUnaryOp<"log", "elementwise natural logarithm",

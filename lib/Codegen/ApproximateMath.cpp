@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -92,11 +94,44 @@ struct ErfRationalApproximation : public OpRewritePattern<math::ErfOp> {
   }
 };
 
+/// A math op on vectors that neither an approximation nor an LLVM
+/// intrinsic covers (acosh, asinh, atanh) as one scalar op per element:
+/// MathToLibm then calls libm for each. (MathToLibm scalarizes vectors
+/// itself, but after vector-to-LLVM has run, so its vector.extracts would
+/// be left unlowered.)
+template <typename OpTy>
+struct ScalarizeLibmOnlyOp : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(op.getType());
+    if (!type || type.isScalable())
+      return failure();
+    Location loc = op.getLoc();
+    Value result = arith::ConstantOp::create(rewriter, loc, type,
+                                             rewriter.getZeroAttr(type));
+    SmallVector<int64_t> strides = computeStrides(type.getShape());
+    for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+      SmallVector<int64_t> position = delinearize(i, strides);
+      Value element =
+          vector::ExtractOp::create(rewriter, loc, op.getOperand(), position);
+      Value scalar = OpTy::create(rewriter, loc, element);
+      result =
+          vector::InsertOp::create(rewriter, loc, scalar, result, position);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct ApproximateMathPass
     : public tfm::impl::ApproximateMathPassBase<ApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ErfRationalApproximation>(&getContext());
+    patterns.add<ErfRationalApproximation, ScalarizeLibmOnlyOp<math::AcoshOp>,
+                 ScalarizeLibmOnlyOp<math::AsinhOp>,
+                 ScalarizeLibmOnlyOp<math::AtanhOp>>(&getContext());
     populateMathF32ExpansionPatterns(patterns, isApproximated);
     populateMathPolynomialApproximationPatterns(patterns, isApproximated);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

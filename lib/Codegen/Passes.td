@@ -450,7 +450,10 @@ def ApproximateMathPass : Pass<"tfm-approximate-math", "func::FuncOp"> {
     (ten FMAs and a division, no interval selects; coefficients from
     `scripts/fit_erf.py`, at most 5.5 ulp from the correctly rounded
     result). f16/bf16 math is first extended to f32; remaining math ops
-    lower to LLVM intrinsics or libm.
+    lower to LLVM intrinsics or libm. The ops with neither an approximation
+    nor an LLVM intrinsic (`math.acosh`, `math.asinh`, `math.atanh`) are
+    split into one scalar op per vector element here, before vector-to-LLVM,
+    so that MathToLibm later calls libm for each.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -56,3 +56,20 @@ func.func @erf_f16(%x: f16) -> f16 {
   %0 = math.erf %x : f16
   return %0 : f16
 }
+
+// acosh, asinh and atanh have neither an approximation nor an LLVM
+// intrinsic: on vectors, one scalar op per element (for libm); scalars stay.
+// CHECK-LABEL: func.func @libm_only
+// CHECK-COUNT-4: math.acosh %{{.*}} : f32
+// CHECK-NOT: math.acosh %{{.*}} : vector
+// CHECK: math.asinh %{{.*}} : f32
+// CHECK: math.asinh %{{.*}} : f32
+// CHECK-NOT: math.asinh %{{.*}} : vector
+// CHECK: math.atanh %{{.*}} : f32
+// CHECK-NEXT: return
+func.func @libm_only(%x: vector<2x2xf32>, %y: vector<2xf32>, %z: f32) -> (vector<2x2xf32>, vector<2xf32>, f32) {
+  %0 = math.acosh %x : vector<2x2xf32>
+  %1 = math.asinh %y : vector<2xf32>
+  %2 = math.atanh %z : f32
+  return %0, %1, %2 : vector<2x2xf32>, vector<2xf32>, f32
+}

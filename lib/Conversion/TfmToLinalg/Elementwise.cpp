@@ -267,6 +267,15 @@ static Value buildUnary(Operation *op, OpBuilder &b, Location loc, Value x) {
       })
       .Case([&](SinOp) { return widenedMath<math::SinOp>(b, loc, x); })
       .Case([&](CosOp) { return widenedMath<math::CosOp>(b, loc, x); })
+      .Case([&](TanOp) { return widenedMath<math::TanOp>(b, loc, x); })
+      .Case([&](AsinOp) { return widenedMath<math::AsinOp>(b, loc, x); })
+      .Case([&](AcosOp) { return widenedMath<math::AcosOp>(b, loc, x); })
+      .Case([&](AtanOp) { return widenedMath<math::AtanOp>(b, loc, x); })
+      .Case([&](SinhOp) { return widenedMath<math::SinhOp>(b, loc, x); })
+      .Case([&](CoshOp) { return widenedMath<math::CoshOp>(b, loc, x); })
+      .Case([&](AsinhOp) { return widenedMath<math::AsinhOp>(b, loc, x); })
+      .Case([&](AcoshOp) { return widenedMath<math::AcoshOp>(b, loc, x); })
+      .Case([&](AtanhOp) { return widenedMath<math::AtanhOp>(b, loc, x); })
       .Case([&](ExpOp) { return widenedMath<math::ExpOp>(b, loc, x); })
       .Case([&](LogOp) { return widenedMath<math::LogOp>(b, loc, x); })
       .Case([&](SqrtOp) { return widenedMath<math::SqrtOp>(b, loc, x); })
@@ -531,8 +540,12 @@ void mlir::tfm::populateElementwiseToLinalgPatterns(
       UnaryOpLowering<NegOp>, UnaryOpLowering<ReluOp>, UnaryOpLowering<AbsOp>,
       UnaryOpLowering<NotOp>, UnaryOpLowering<FloorOp>, UnaryOpLowering<CeilOp>,
       UnaryOpLowering<RoundOp>, UnaryOpLowering<SinOp>, UnaryOpLowering<CosOp>,
-      UnaryOpLowering<ExpOp>, UnaryOpLowering<LogOp>, UnaryOpLowering<SqrtOp>,
-      UnaryOpLowering<RsqrtOp>, UnaryOpLowering<TanhOp>, UnaryOpLowering<ErfOp>,
+      UnaryOpLowering<TanOp>, UnaryOpLowering<AsinOp>, UnaryOpLowering<AcosOp>,
+      UnaryOpLowering<AtanOp>, UnaryOpLowering<SinhOp>, UnaryOpLowering<CoshOp>,
+      UnaryOpLowering<AsinhOp>, UnaryOpLowering<AcoshOp>,
+      UnaryOpLowering<AtanhOp>, UnaryOpLowering<ExpOp>, UnaryOpLowering<LogOp>,
+      UnaryOpLowering<SqrtOp>, UnaryOpLowering<RsqrtOp>,
+      UnaryOpLowering<TanhOp>, UnaryOpLowering<ErfOp>,
       UnaryOpLowering<SigmoidOp>, UnaryOpLowering<SiluOp>, SwigluOpLowering,
       UnaryOpLowering<GeluOp>>(converter, ctx);
   patterns.add<PowByConstantLowering, CastOpLowering, WhereOpLowering,

@@ -323,3 +323,29 @@ func.func @large_splat() -> (tensor<1099511627776xf32>, tensor<1024xui32>) {
   %1 = tfm.constant dense<7> : tensor<1024xui32>
   return %0, %1 : tensor<1099511627776xf32>, tensor<1024xui32>
 }
+
+// -----
+
+// The trigonometric and hyperbolic functions map to their math ops.
+// CHECK-LABEL: func.func @trigonometric
+// CHECK: math.tan
+// CHECK: math.asin
+// CHECK: math.acos
+// CHECK: math.atan
+// CHECK: math.sinh
+// CHECK: math.cosh
+// CHECK: math.asinh
+// CHECK: math.acosh
+// CHECK: math.atanh
+func.func @trigonometric(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = tfm.tan %x : tensor<8xf32>
+  %1 = tfm.asin %0 : tensor<8xf32>
+  %2 = tfm.acos %1 : tensor<8xf32>
+  %3 = tfm.atan %2 : tensor<8xf32>
+  %4 = tfm.sinh %3 : tensor<8xf32>
+  %5 = tfm.cosh %4 : tensor<8xf32>
+  %6 = tfm.asinh %5 : tensor<8xf32>
+  %7 = tfm.acosh %6 : tensor<8xf32>
+  %8 = tfm.atanh %7 : tensor<8xf32>
+  return %8 : tensor<8xf32>
+}

@@ -409,3 +409,32 @@ func.func @slice_dynamic_limit_kept(%x: tensor<?x4xf32>, %n: index) -> (tensor<?
   %1 = tfm.slice %x starts = [0, 0] limits = [%n, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<?x4xf32>
   return %0, %1 : tensor<?x2xi32>, tensor<?x4xf32>
 }
+
+// -----
+
+// The trigonometric and hyperbolic functions fold on constants; NaN where
+// the argument is outside the domain.
+// CHECK-LABEL: func.func @fold_trigonometric
+// CHECK-DAG: tfm.constant dense<[0.000000e+00, 1.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[1.57079637, 0x7FC00000]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[0.000000e+00, 1.17520118]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[{{0x7FC00000|0xFFC00000}}, 0.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: tfm.constant dense<[0.000000e+00, 0x7F800000]> : tensor<2xf32>
+// CHECK-NOT: tfm.tan
+// CHECK-NOT: tfm.acos
+// CHECK-NOT: tfm.sinh
+// CHECK-NOT: tfm.acosh
+// CHECK-NOT: tfm.atanh
+func.func @fold_trigonometric() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) {
+  %a = tfm.constant dense<[0.0, 0.785398163]> : tensor<2xf32>
+  %0 = tfm.tan %a : tensor<2xf32>
+  %b = tfm.constant dense<[0.0, 2.0]> : tensor<2xf32>
+  %1 = tfm.acos %b : tensor<2xf32>
+  %c = tfm.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %2 = tfm.sinh %c : tensor<2xf32>
+  %d = tfm.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %3 = tfm.acosh %d : tensor<2xf32>
+  %e = tfm.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %4 = tfm.atanh %e : tensor<2xf32>
+  return %0, %1, %2, %3, %4 : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
+}

@@ -162,3 +162,28 @@ func.func @swiglu(%x: tensor<2x16x8xf32>, %y: tensor<?x8xf16>) -> (tensor<2x16x4
   %1 = tfm.swiglu %y : tensor<?x8xf16> -> tensor<?x4xf16>
   return %0, %1 : tensor<2x16x4xf32>, tensor<?x4xf16>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @trigonometric
+func.func @trigonometric(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // CHECK: tfm.tan %{{.*}} : tensor<8xf32>
+  %0 = tfm.tan %x : tensor<8xf32>
+  // CHECK: tfm.asin %{{.*}} : tensor<8xf32>
+  %1 = tfm.asin %0 : tensor<8xf32>
+  // CHECK: tfm.acos %{{.*}} : tensor<8xf32>
+  %2 = tfm.acos %1 : tensor<8xf32>
+  // CHECK: tfm.atan %{{.*}} : tensor<8xf32>
+  %3 = tfm.atan %2 : tensor<8xf32>
+  // CHECK: tfm.sinh %{{.*}} : tensor<8xf32>
+  %4 = tfm.sinh %3 : tensor<8xf32>
+  // CHECK: tfm.cosh %{{.*}} : tensor<8xf32>
+  %5 = tfm.cosh %4 : tensor<8xf32>
+  // CHECK: tfm.asinh %{{.*}} : tensor<8xf32>
+  %6 = tfm.asinh %5 : tensor<8xf32>
+  // CHECK: tfm.acosh %{{.*}} : tensor<8xf32>
+  %7 = tfm.acosh %6 : tensor<8xf32>
+  // CHECK: tfm.atanh %{{.*}} : tensor<8xf32>
+  %8 = tfm.atanh %7 : tensor<8xf32>
+  return %8 : tensor<8xf32>
+}

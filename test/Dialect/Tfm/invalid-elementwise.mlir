@@ -629,3 +629,11 @@ func.func @swiglu_c3(%x: tensor<2x8xf32>) {
   %0 = tfm.swiglu %x : tensor<2x8xf32> -> tensor<2x8xf32>
   return
 }
+
+// -----
+
+func.func @acosh_of_integers(%x: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'tfm.acosh' op operand #0 must be ranked tensor of f16, bf16, f32 or f64 values, but got 'tensor<4xi32>'}}
+  %0 = "tfm.acosh"(%x) : (tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
