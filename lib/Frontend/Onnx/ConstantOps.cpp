@@ -81,6 +81,49 @@ static LogicalResult convertConstantOfShape(NodeImporter &n) {
   return n.finish();
 }
 
+/// EyeLike: ones on the k-th diagonal of a matrix shaped like the input,
+/// in `dtype` (default: the input's type).
+static LogicalResult convertEyeLike(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  int64_t k = n.intAttr("k", 0);
+  std::optional<int64_t> dtype;
+  if (n.hasAttr("dtype"))
+    dtype = n.intAttr("dtype", std::nullopt);
+  if (n.failed())
+    return failure();
+  RankedTensorType inputType = NodeImporter::getType(n.input(0));
+  if (inputType.getRank() != 2)
+    return n.emitError() << "input must have rank 2, not "
+                         << inputType.getRank();
+  if (!inputType.hasStaticShape())
+    return n.emitError() << "input must have a static shape";
+  Type elementType = inputType.getElementType();
+  if (dtype) {
+    elementType = getElementType(n.context, static_cast<int32_t>(*dtype));
+    if (!elementType)
+      return n.emitError() << "dtype " << getDataTypeName(*dtype)
+                           << " is not supported";
+  }
+  auto type = inputType.clone(elementType);
+  if (failed(n.checkConstantSize(type, /*isSplat=*/false, "output")))
+    return failure();
+  auto valueOf = [&](bool on) -> Attribute {
+    if (auto floatType = dyn_cast<FloatType>(elementType))
+      return FloatAttr::get(floatType, on ? 1.0 : 0.0);
+    return IntegerAttr::get(elementType, on ? 1 : 0);
+  };
+  Attribute one = valueOf(true), zero = valueOf(false);
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  SmallVector<Attribute> values;
+  values.reserve(rows * cols);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      values.push_back(j - i == k ? one : zero);
+  n.setOutput(0, n.constant(DenseElementsAttr::get(type, values)));
+  return n.finish();
+}
+
 /// The element count of Range(start, limit, delta) on integers, computed
 /// exactly (limit - start may not fit in 64 bits).
 static int64_t getIntegerRangeCount(int64_t start, int64_t limit,
@@ -244,6 +287,7 @@ void mlir::tfm::onnx_import::populateConstantConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "Constant", 1, convertConstant);
   r.add(onnx, "ConstantOfShape", 9, convertConstantOfShape);
+  r.add(onnx, "EyeLike", 9, convertEyeLike);
   r.add(onnx, "Range", 11, convertRange);
   r.add(onnx, "Shape", 1, convertShape);
   r.add(onnx, "Size", 1, convertSize);

@@ -7,6 +7,8 @@
 
 #include "Importer.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::onnx_import;
@@ -110,15 +112,61 @@ static LogicalResult convertWhere(NodeImporter &n) {
   return n.finish();
 }
 
+/// Clip: bounds as inputs since opset 11; before, as attributes `min` and
+/// `max` (defaults: the float type's extremes).
 static LogicalResult convertClip(NodeImporter &n) {
   if (failed(n.expectArity(1, 3, 1, 1)))
     return failure();
   Value result = n.input(0);
+  if (n.opset < 11) {
+    double lo = n.floatAttr("min", -std::numeric_limits<float>::max());
+    double hi = n.floatAttr("max", std::numeric_limits<float>::max());
+    if (n.failed())
+      return failure();
+    Type elementType = NodeImporter::getType(result).getElementType();
+    result = n.create<MaxOp>(result, n.scalar(elementType, lo));
+    n.setOutput(0, n.create<MinOp>(result, n.scalar(elementType, hi)));
+    return n.finish();
+  }
   if (n.hasInput(1))
     result = n.create<MaxOp>(result, n.input(1));
   if (n.hasInput(2))
     result = n.create<MinOp>(result, n.input(2));
   n.setOutput(0, result);
+  return n.finish();
+}
+
+/// IsNaN: x != x, which holds exactly for NaN.
+static LogicalResult convertIsNaN(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  Value x = n.input(0);
+  n.setOutput(0, n.create<CompareOp>(ComparisonPredicate::ne, x, x));
+  return n.finish();
+}
+
+/// IsInf: x == +inf (detect_positive) or x == -inf (detect_negative).
+static LogicalResult convertIsInf(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  bool negative = n.intAttr("detect_negative", 1) != 0;
+  bool positive = n.intAttr("detect_positive", 1) != 0;
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  double inf = std::numeric_limits<double>::infinity();
+  Value y;
+  if (positive && negative)
+    y = n.create<CompareOp>(ComparisonPredicate::eq, n.create<AbsOp>(x),
+                            n.scalar(type.getElementType(), inf));
+  else if (positive || negative)
+    y = n.create<CompareOp>(
+        ComparisonPredicate::eq, x,
+        n.scalar(type.getElementType(), positive ? inf : -inf));
+  else
+    y = n.splat(type.clone(n.b.getI1Type()), 0);
+  n.setOutput(0, y);
   return n.finish();
 }
 
@@ -381,49 +429,60 @@ static LogicalResult convertMod(NodeImporter &n) {
 void mlir::tfm::onnx_import::populateElementwiseConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
-  r.add(onnx, "Add", 1, convertBinary<AddOp>);
-  r.add(onnx, "Sub", 1, convertBinary<SubOp>);
-  r.add(onnx, "Mul", 1, convertBinary<MulOp>);
-  r.add(onnx, "Div", 1, convertBinary<DivOp>);
-  r.add(onnx, "Pow", 1, convertPow);
+  r.add(onnx, "Add", 7, convertBinary<AddOp>);
+  r.add(onnx, "Sub", 7, convertBinary<SubOp>);
+  r.add(onnx, "Mul", 7, convertBinary<MulOp>);
+  r.add(onnx, "Div", 7, convertBinary<DivOp>);
+  r.add(onnx, "Pow", 7, convertPow);
   r.add(onnx, "Mod", 10, convertMod);
-  r.add(onnx, "And", 1, convertBinary<AndOp>);
-  r.add(onnx, "Or", 1, convertBinary<OrOp>);
-  r.add(onnx, "Xor", 1, convertBinary<XorOp>);
-  r.add(onnx, "Max", 1, convertVariadic<MaxOp>);
-  r.add(onnx, "Min", 1, convertVariadic<MinOp>);
-  r.add(onnx, "Sum", 1, convertVariadic<AddOp>);
-  r.add(onnx, "Mean", 1, convertMean);
-  r.add(onnx, "Equal", 1, convertCompare<ComparisonPredicate::eq>);
-  r.add(onnx, "Less", 1, convertCompare<ComparisonPredicate::lt>);
+  r.add(onnx, "And", 7, convertBinary<AndOp>);
+  r.add(onnx, "Or", 7, convertBinary<OrOp>);
+  r.add(onnx, "Xor", 7, convertBinary<XorOp>);
+  r.add(onnx, "Max", 6, convertVariadic<MaxOp>);
+  r.add(onnx, "Min", 6, convertVariadic<MinOp>);
+  r.add(onnx, "Sum", 6, convertVariadic<AddOp>);
+  r.add(onnx, "Mean", 6, convertMean);
+  r.add(onnx, "Equal", 7, convertCompare<ComparisonPredicate::eq>);
+  r.add(onnx, "Less", 7, convertCompare<ComparisonPredicate::lt>);
   r.add(onnx, "LessOrEqual", 12, convertCompare<ComparisonPredicate::le>);
-  r.add(onnx, "Greater", 1, convertCompare<ComparisonPredicate::gt>);
+  r.add(onnx, "Greater", 7, convertCompare<ComparisonPredicate::gt>);
   r.add(onnx, "GreaterOrEqual", 12, convertCompare<ComparisonPredicate::ge>);
   r.add(onnx, "Not", 1, convertUnary<NotOp>);
   r.add(onnx, "Floor", 6, convertUnary<FloorOp>);
   r.add(onnx, "Ceil", 6, convertUnary<CeilOp>);
   r.add(onnx, "Round", 11, convertUnary<RoundOp>);
-  r.add(onnx, "Neg", 1, convertUnary<NegOp>);
-  r.add(onnx, "Abs", 1, convertUnary<AbsOp>);
-  r.add(onnx, "Sqrt", 1, convertUnary<SqrtOp>);
-  r.add(onnx, "Exp", 1, convertUnary<ExpOp>);
-  r.add(onnx, "Log", 1, convertUnary<LogOp>);
-  r.add(onnx, "Erf", 1, convertUnary<ErfOp>);
-  r.add(onnx, "Tanh", 1, convertUnary<TanhOp>);
-  r.add(onnx, "Sin", 1, convertUnary<SinOp>);
-  r.add(onnx, "Cos", 1, convertUnary<CosOp>);
-  r.add(onnx, "Sigmoid", 1, convertUnary<SigmoidOp>);
-  r.add(onnx, "Relu", 1, convertUnary<ReluOp>);
-  r.add(onnx, "Reciprocal", 1, convertReciprocal);
-  r.add(onnx, "Cast", 1, convertCast);
+  r.add(onnx, "Neg", 6, convertUnary<NegOp>);
+  r.add(onnx, "Abs", 6, convertUnary<AbsOp>);
+  r.add(onnx, "Sqrt", 6, convertUnary<SqrtOp>);
+  r.add(onnx, "Exp", 6, convertUnary<ExpOp>);
+  r.add(onnx, "Log", 6, convertUnary<LogOp>);
+  r.add(onnx, "Erf", 9, convertUnary<ErfOp>);
+  r.add(onnx, "Tanh", 6, convertUnary<TanhOp>);
+  r.add(onnx, "Sin", 7, convertUnary<SinOp>);
+  r.add(onnx, "Cos", 7, convertUnary<CosOp>);
+  r.add(onnx, "Tan", 7, convertUnary<TanOp>);
+  r.add(onnx, "Asin", 7, convertUnary<AsinOp>);
+  r.add(onnx, "Acos", 7, convertUnary<AcosOp>);
+  r.add(onnx, "Atan", 7, convertUnary<AtanOp>);
+  r.add(onnx, "Sinh", 9, convertUnary<SinhOp>);
+  r.add(onnx, "Cosh", 9, convertUnary<CoshOp>);
+  r.add(onnx, "Asinh", 9, convertUnary<AsinhOp>);
+  r.add(onnx, "Acosh", 9, convertUnary<AcoshOp>);
+  r.add(onnx, "Atanh", 9, convertUnary<AtanhOp>);
+  r.add(onnx, "Sigmoid", 6, convertUnary<SigmoidOp>);
+  r.add(onnx, "Relu", 6, convertUnary<ReluOp>);
+  r.add(onnx, "Reciprocal", 6, convertReciprocal);
+  r.add(onnx, "Cast", 6, convertCast);
   r.add(onnx, "CastLike", 15, convertCastLike);
   r.add(onnx, "Where", 9, convertWhere);
-  r.add(onnx, "Clip", 11, convertClip);
+  r.add(onnx, "Clip", 6, convertClip);
+  r.add(onnx, "IsNaN", 9, convertIsNaN);
+  r.add(onnx, "IsInf", 10, convertIsInf);
   r.add(onnx, "Identity", 1, convertIdentity);
-  r.add(onnx, "Dropout", 1, convertDropout);
+  r.add(onnx, "Dropout", 10, convertDropout);
   r.add(onnx, "Gelu", 20, convertGelu);
   r.add(onnx, "LeakyRelu", 6, convertLeakyRelu);
-  r.add(onnx, "PRelu", 9, convertPRelu);
+  r.add(onnx, "PRelu", 7, convertPRelu);
   r.add(onnx, "Elu", 6, convertElu);
   r.add(onnx, "Selu", 6, convertSelu);
   r.add(onnx, "Celu", 12, convertCelu);

@@ -33,8 +33,9 @@ namespace mlir::tfm::onnx_import {
 /// The default ONNX domain under its canonical (empty) name.
 constexpr llvm::StringLiteral kDefaultDomain = "";
 constexpr llvm::StringLiteral kMicrosoftDomain = "com.microsoft";
-/// Opsets of the default domain the importer accepts.
-constexpr int64_t kMinOpset = 11, kMaxOpset = 25;
+/// Opsets of the default domain the importer accepts; each converter also
+/// names the first version of its op it imports (ConverterRegistry::add).
+constexpr int64_t kMinOpset = 1, kMaxOpset = 25;
 
 //===----------------------------------------------------------------------===//
 // Types and tensors
@@ -101,7 +102,9 @@ struct MaybeValue {
 /// Converts one node; reports its own errors.
 using ConvertFn = LogicalResult (*)(NodeImporter &);
 
-/// Converters by (domain, op type), each valid from an opset version on.
+/// Converters by (domain, op type). Each names the first version of its op
+/// it imports: an op's versions are the opsets that changed it, so a model
+/// whose opset is below that version holds an older version (or none).
 class ConverterRegistry {
 public:
   void add(StringRef domain, StringRef opType, int64_t sinceVersion,

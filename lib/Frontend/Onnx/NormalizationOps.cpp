@@ -1,6 +1,7 @@
-//===- NormalizationOps.cpp - layer and RMS normalization -----------------===//
+//===- NormalizationOps.cpp - layer, RMS, instance and group norms --------===//
 //
-// LayerNormalization, RMSNormalization, ONNX Runtime's
+// LayerNormalization, RMSNormalization, InstanceNormalization,
+// GroupNormalization, ONNX Runtime's
 // SimplifiedLayerNormalization (registered in the default domain), and the
 // com.microsoft fusions SkipLayerNormalization,
 // SkipSimplifiedLayerNormalization and EmbedLayerNormalization.
@@ -197,11 +198,122 @@ static LogicalResult convertEmbedLayerNorm(NodeImporter &n) {
   return n.finish();
 }
 
+/// A per-channel (or per-group) parameter of shape [size] reshaped to
+/// [size, 1, ..., 1] so that it scales axis `rank - trailing - 1` of a
+/// rank-`rank` tensor: `trailing` size-1 axes follow it.
+static Value perChannel(NodeImporter &n, Value param, int64_t size,
+                        int64_t trailing, StringRef name, StringRef what) {
+  RankedTensorType type = NodeImporter::getType(param);
+  if (type.getRank() != 1 || type.getDimSize(0) != size) {
+    n.emitError() << name << " must have shape [" << size << "] (one value per "
+                  << what << "), got " << type;
+    return {};
+  }
+  SmallVector<int64_t> shape(trailing + 1, 1);
+  shape[0] = size;
+  return n.reshape(param, shape);
+}
+
+/// The input of InstanceNormalization or GroupNormalization: N x C x D1 ...
+/// with a static channel count.
+static FailureOr<RankedTensorType> getChannelsInput(NodeImporter &n,
+                                                    int64_t minRank) {
+  RankedTensorType type = NodeImporter::getType(n.input(0));
+  if (type.getRank() < minRank)
+    return n.emitError() << "input must have rank " << minRank
+                         << " or more (N x C x D1 ...), got " << type;
+  if (type.isDynamicDim(1))
+    return n.emitError() << "the channel count (axis 1) must be static";
+  return type;
+}
+
+/// InstanceNormalization: each (n, c) plane normalized over its spatial
+/// axes, then scaled and shifted by channel.
+static LogicalResult convertInstanceNorm(NodeImporter &n) {
+  if (failed(n.expectArity(3, 3, 1, 1)))
+    return failure();
+  double epsilon = n.floatAttr("epsilon", 1e-5);
+  if (n.failed())
+    return failure();
+  FailureOr<RankedTensorType> type = getChannelsInput(n, 3);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank(), channels = type->getDimSize(1);
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  Value scale =
+      perChannel(n, n.input(1), channels, rank - 2, "scale", "channel");
+  Value bias = perChannel(n, n.input(2), channels, rank - 2, "B", "channel");
+  if (n.failed())
+    return failure();
+  Value y = normalize(n, n.input(0), {}, {}, axes, epsilon, /*withMean=*/true);
+  n.setOutput(0, n.create<AddOp>(n.create<MulOp>(y, scale), bias));
+  return n.finish();
+}
+
+/// GroupNormalization: the channels of each sample split into num_groups
+/// groups, each normalized over its channels and spatial axes together;
+/// then scaled and shifted by channel (opset 21) or by group (opset 18), in
+/// the stash type (opset 21; default float).
+static LogicalResult convertGroupNorm(NodeImporter &n) {
+  if (failed(n.expectArity(3, 3, 1, 1)))
+    return failure();
+  double epsilon = n.floatAttr("epsilon", 1e-5);
+  int64_t groups = n.intAttr("num_groups", std::nullopt);
+  int64_t stash = n.opset >= 21 ? n.intAttr("stash_type", 1) : 0;
+  if (n.failed())
+    return failure();
+  FailureOr<RankedTensorType> type = getChannelsInput(n, 2);
+  if (failed(type))
+    return failure();
+  if (!type->hasStaticShape())
+    return n.emitError() << "input must have a static shape, got " << *type;
+  int64_t channels = type->getDimSize(1);
+  if (groups <= 0 || channels % groups != 0)
+    return n.emitError() << "num_groups " << groups << " does not divide the "
+                         << channels << " channels";
+  Value x = n.input(0);
+  Type elementType = type->getElementType();
+  Type stashType = elementType;
+  if (stash) {
+    stashType = getElementType(n.context, static_cast<int32_t>(stash));
+    if (!stashType || !isa<FloatType>(stashType))
+      return n.emitError() << "stash_type " << stash
+                           << " is not a floating-point type";
+  }
+  bool byGroup = n.opset < 21;
+  int64_t paramSize = byGroup ? groups : channels;
+  StringRef what = byGroup ? "group" : "channel";
+  int64_t rank = type->getRank();
+  // Per group: [N, G, rest]; per channel: [N, C, D1 ...].
+  int64_t trailing = byGroup ? 1 : rank - 2;
+  Value scale = perChannel(n, n.input(1), paramSize, trailing, "scale", what);
+  Value bias = perChannel(n, n.input(2), paramSize, trailing, "bias", what);
+  if (n.failed())
+    return failure();
+  int64_t batch = type->getDimSize(0);
+  Value grouped = n.reshape(
+      n.cast(x, stashType),
+      {batch, groups,
+       type->getNumElements() / std::max<int64_t>(batch, 1) / groups});
+  Value y = normalize(n, grouped, {}, {}, {2}, epsilon, /*withMean=*/true);
+  if (stashType != elementType)
+    y = n.cast(y, elementType);
+  if (byGroup)
+    y = n.create<AddOp>(n.create<MulOp>(y, scale), bias);
+  y = n.reshape(y, type->getShape());
+  if (!byGroup)
+    y = n.create<AddOp>(n.create<MulOp>(y, scale), bias);
+  n.setOutput(0, y);
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateNormalizationConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "LayerNormalization", 17, convertNorm<true>);
   r.add(onnx, "RMSNormalization", 23, convertNorm<false>);
+  r.add(onnx, "InstanceNormalization", 6, convertInstanceNorm);
+  r.add(onnx, "GroupNormalization", 18, convertGroupNorm);
   // ONNX Runtime registers SimplifiedLayerNormalization in the default domain.
   r.add(onnx, "SimplifiedLayerNormalization", 1, convertNorm<false>);
 

@@ -363,11 +363,26 @@ LogicalResult GraphImporter::checkNodes() {
       users.names.push_back(nodeName(i));
       continue;
     }
+    // Converters register the first version of their op they import;
+    // versions are the opsets that changed the op, so comparing the model's
+    // opset with it tells whether the version in effect is one of them.
     if (opset->second < entry->sinceVersion) {
-      emitError(nodeLoc(i)) << kind << " exists from opset "
-                            << entry->sinceVersion
-                            << ", but the model imports opset "
-                            << opset->second << " of its domain";
+      const onnx::OpSchema *old =
+          domain.empty() && opset->second <= 17
+              ? onnx::OpSchemaRegistry::Schema(
+                    node.op_type(), static_cast<int>(opset->second), "")
+              : nullptr;
+      if (old)
+        emitError(nodeLoc(i))
+            << kind << " version " << old->since_version() << " (opset "
+            << opset->second << ") is not supported: tfmc imports " << kind
+            << " from version " << entry->sinceVersion << " (opset "
+            << entry->sinceVersion << ") on";
+      else
+        emitError(nodeLoc(i))
+            << kind << " exists from opset " << entry->sinceVersion
+            << ", but the model imports opset " << opset->second
+            << " of its domain";
       failed = true;
       continue;
     }

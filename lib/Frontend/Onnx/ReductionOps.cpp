@@ -124,38 +124,62 @@ static LogicalResult convertCompositeReduce(NodeImporter &n) {
   return n.finish();
 }
 
-/// Softmax and LogSoftmax: one axis since opset 13; before, the input is
+namespace {
+/// The input of Softmax, LogSoftmax or Hardmax as the rows they normalize:
+/// since opset 13 the input itself along its one axis; before, the input
 /// seen as a matrix [prod(dims[:axis]), prod(dims[axis:])] normalized along
-/// its rows.
-template <typename OpTy>
-static LogicalResult convertSoftmax(NodeImporter &n) {
+/// its rows (no reshape when the axis is already the last one).
+struct AxisRows {
+  Value input;
+  RankedTensorType type;
+  Value rows;
+  int64_t axis;
+
+  /// The result computed on `rows` in the shape of the input.
+  Value restore(NodeImporter &n, Value y) const {
+    return rows == input ? y : n.reshape(y, type.getShape());
+  }
+};
+} // namespace
+
+static FailureOr<AxisRows> getAxisRows(NodeImporter &n) {
   if (failed(n.expectArity(1, 1, 1, 1)))
     return failure();
   bool coerced = n.opset < 13;
   int64_t axisAttr = n.intAttr("axis", coerced ? 1 : -1);
   if (n.failed())
     return failure();
-  Value x = n.input(0);
-  RankedTensorType type = NodeImporter::getType(x);
-  int64_t rank = type.getRank();
+  AxisRows r;
+  r.input = n.input(0);
+  r.type = NodeImporter::getType(r.input);
+  int64_t rank = r.type.getRank();
   if (rank == 0)
     return n.emitError() << "input must have rank 1 or more";
   std::optional<int64_t> axis = n.normalizeAxis(axisAttr, rank);
   if (!axis)
     return failure();
-  if (!coerced || *axis == rank - 1) {
-    n.setOutput(0, n.createTyped<OpTy>(type, x, *axis));
-    return n.finish();
-  }
+  r.rows = r.input;
+  r.axis = *axis;
+  if (!coerced || *axis == rank - 1)
+    return r;
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < rank; ++d)
-    (d < *axis ? outer : inner) *= type.getDimSize(d);
-  Value matrix = n.reshape(x, {outer, inner});
-  if (!matrix)
+    (d < *axis ? outer : inner) *= r.type.getDimSize(d);
+  r.rows = n.reshape(r.input, {outer, inner});
+  if (!r.rows)
     return failure();
-  Value normalized =
-      n.createTyped<OpTy>(NodeImporter::getType(matrix), matrix, int64_t(1));
-  n.setOutput(0, n.reshape(normalized, type.getShape()));
+  r.axis = 1;
+  return r;
+}
+
+/// Softmax and LogSoftmax along the rows of getAxisRows.
+template <typename OpTy> static LogicalResult convertSoftmax(NodeImporter &n) {
+  FailureOr<AxisRows> r = getAxisRows(n);
+  if (failed(r))
+    return failure();
+  Value y =
+      n.createTyped<OpTy>(NodeImporter::getType(r->rows), r->rows, r->axis);
+  n.setOutput(0, r->restore(n, y));
   return n.finish();
 }
 
@@ -184,54 +208,47 @@ static LogicalResult convertArgReduce(NodeImporter &n) {
   return n.finish();
 }
 
-/// Hardmax: 1 at the first maximum along the axis, 0 elsewhere, as
-/// argmax compared with the positions along the axis. Before opset 13 the
-/// input is seen as a matrix [prod(dims[:axis]), prod(dims[axis:])], as
-/// for Softmax.
+/// Hardmax: 1 at the first maximum along the rows of getAxisRows, 0
+/// elsewhere, as argmax compared with the positions along the axis.
 static LogicalResult convertHardmax(NodeImporter &n) {
-  if (failed(n.expectArity(1, 1, 1, 1)))
+  FailureOr<AxisRows> r = getAxisRows(n);
+  if (failed(r))
     return failure();
-  bool coerced = n.opset < 13;
-  int64_t axisAttr = n.intAttr("axis", coerced ? 1 : -1);
-  if (n.failed())
-    return failure();
-  Value x = n.input(0);
-  RankedTensorType type = NodeImporter::getType(x);
-  int64_t rank = type.getRank();
-  if (rank == 0)
-    return n.emitError() << "input must have rank 1 or more";
-  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, rank);
-  if (!axis)
-    return failure();
-  if (type.getNumElements() == 0) {
-    n.setOutput(0, x);
+  if (r->type.getNumElements() == 0) {
+    n.setOutput(0, r->input);
     return n.finish();
   }
-  Value rows = x;
-  int64_t along = *axis;
-  if (coerced && *axis != rank - 1) {
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < rank; ++d)
-      (d < *axis ? outer : inner) *= type.getDimSize(d);
-    rows = n.reshape(x, {outer, inner});
-    if (!rows)
-      return failure();
-    along = 1;
-  }
-  RankedTensorType rowsType = NodeImporter::getType(rows);
-  int64_t size = rowsType.getDimSize(along);
+  RankedTensorType rowsType = NodeImporter::getType(r->rows);
+  int64_t size = rowsType.getDimSize(r->axis);
   SmallVector<int64_t> positionShape(rowsType.getRank(), 1);
-  positionShape[along] = size;
+  positionShape[r->axis] = size;
   SmallVector<Attribute> positions;
   for (int64_t j = 0; j < size; ++j)
     positions.push_back(n.b.getI64IntegerAttr(j));
   Value iota = n.constant(DenseElementsAttr::get(
       RankedTensorType::get(positionShape, n.b.getI64Type()), positions));
-  Value best = n.create<ArgMaxOp>(rows, along, /*keepdims=*/true,
+  Value best = n.create<ArgMaxOp>(r->rows, r->axis, /*keepdims=*/true,
                                   /*select_last_index=*/false);
   Value hit = n.create<CompareOp>(ComparisonPredicate::eq, iota, best);
-  Value y = n.cast(hit, type.getElementType());
-  n.setOutput(0, rows == x ? y : n.reshape(y, type.getShape()));
+  Value y = n.cast(hit, r->type.getElementType());
+  n.setOutput(0, r->restore(n, y));
+  return n.finish();
+}
+
+/// GlobalAveragePool and GlobalMaxPool: the reduction over every spatial
+/// axis of an N x C x D1 x ... x Dn input, kept as size-1 axes.
+template <typename OpTy>
+static LogicalResult convertGlobalPool(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = NodeImporter::getType(x).getRank();
+  if (rank < 3)
+    return n.emitError() << "input must have rank 3 or more (N x C x D1 "
+                            "...), not "
+                         << rank;
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  n.setOutput(0, n.create<OpTy>(x, axes, /*keepdims=*/true));
   return n.finish();
 }
 
@@ -242,9 +259,9 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "ReduceMax", 1, convertReduce<ReduceMaxOp>);
   r.add(onnx, "ReduceProd", 1, convertReduce<ReduceProdOp>);
   r.add(onnx, "ReduceMin", 1, convertReduce<ReduceMinOp>);
-  r.add(onnx, "ArgMax", 11, convertArgReduce<ArgMaxOp>);
-  r.add(onnx, "ArgMin", 11, convertArgReduce<ArgMinOp>);
-  r.add(onnx, "Hardmax", 11, convertHardmax);
+  r.add(onnx, "ArgMax", 1, convertArgReduce<ArgMaxOp>);
+  r.add(onnx, "ArgMin", 1, convertArgReduce<ArgMinOp>);
+  r.add(onnx, "Hardmax", 1, convertHardmax);
   r.add(onnx, "ReduceSumSquare", 1,
         convertCompositeReduce<Composite::SumSquare>);
   r.add(onnx, "ReduceL1", 1, convertCompositeReduce<Composite::L1>);
@@ -252,6 +269,8 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "ReduceLogSum", 1, convertCompositeReduce<Composite::LogSum>);
   r.add(onnx, "ReduceLogSumExp", 1,
         convertCompositeReduce<Composite::LogSumExp>);
+  r.add(onnx, "GlobalAveragePool", 1, convertGlobalPool<ReduceMeanOp>);
+  r.add(onnx, "GlobalMaxPool", 1, convertGlobalPool<ReduceMaxOp>);
   r.add(onnx, "Softmax", 1, convertSoftmax<SoftmaxOp>);
   r.add(onnx, "LogSoftmax", 1, convertSoftmax<LogSoftmaxOp>);
 }
