@@ -126,6 +126,7 @@ void populateConstantConverters(ConverterRegistry &registry);
 void populateShapeConverters(ConverterRegistry &registry);
 void populateContractionConverters(ConverterRegistry &registry);
 void populateReductionConverters(ConverterRegistry &registry);
+void populateLossConverters(ConverterRegistry &registry);
 void populateNormalizationConverters(ConverterRegistry &registry);
 void populateAttentionConverters(ConverterRegistry &registry);
 void populateQuantizationConverters(ConverterRegistry &registry);

@@ -69,6 +69,7 @@ const ConverterRegistry &mlir::tfm::onnx_import::getConverterRegistry() {
     populateShapeConverters(r);
     populateContractionConverters(r);
     populateReductionConverters(r);
+    populateLossConverters(r);
     populateNormalizationConverters(r);
     populateAttentionConverters(r);
     populateQuantizationConverters(r);
