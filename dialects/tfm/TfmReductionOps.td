@@ -1,4 +1,4 @@
-//===- TfmReductionOps.td - reductions and softmax ---------*- tablegen -*-===//
+//===- TfmReductionOps.td - reductions, pools, softmax -----*- tablegen -*-===//
 
 #ifndef TFM_REDUCTION_OPS_TD
 #define TFM_REDUCTION_OPS_TD
@@ -107,6 +107,80 @@ def Tfm_ArgMaxOp : Tfm_ArgReductionOp<"argmax", "position of the maximum",
 def Tfm_ArgMinOp : Tfm_ArgReductionOp<"argmin", "position of the minimum",
     "Finds the position of the smallest element of `input` along `axis`; "
     "for floats a NaN counts as the smallest.">;
+
+class Tfm_PoolOp<string mnemonic, Type tensorType, string opSummary,
+                 string semantics, dag extraArgs, string extraFormat>
+    : Tfm_Op<mnemonic, [Pure, Tfm_InferTensorTypes<4>]> {
+  let summary = opSummary;
+  let description = "\n    " # semantics # [{
+
+    `input` is `[N, C, x1, ..., xd]`. Along spatial dimension `i` the
+    window has `kernel[i]` taps `dilations[i]` apart and moves by
+    `strides[i]`; the input is padded by `padding[i]` before and
+    `padding[d + i]` after (padded positions never win a maximum and are
+    left out of an average unless `count_include_pad`). With `eff_i =
+    dilations[i]·(kernel[i] - 1) + 1` and `p_i = x_i + padding[i] +
+    padding[d + i]`:
+
+    `out_i = floor((p_i - eff_i) / strides[i]) + 1`
+
+    or, with `ceil_mode`, `ceil((p_i - eff_i) / strides[i]) + 1`, less one
+    when the last window would start past the input and its leading
+    padding (as PyTorch and ONNX Runtime). Windows that reach past the
+    padded input in `ceil_mode` see only their positions inside it.
+
+    Constraints:
+    * (}] # mnemonic # [{_c1) `input` has rank 3 or more.
+    * (}] # mnemonic # [{_c2) `kernel`, `strides` and `dilations` have `d`
+      positive entries and `padding` has `2d` non-negative ones.
+    * (}] # mnemonic # [{_c3) every output size `out_i` is at least 1.
+    * (}] # mnemonic # [{_c4) `result` has the element type of `input` and
+      shape `[N, C, out_1, ..., out_d]`.
+
+    Example:
+
+    ```mlir
+    %p = tfm.}] # mnemonic # [{ %x kernel = [3, 3] strides = [2, 2]
+        padding = [1, 1, 1, 1] dilations = [1, 1]
+        : (tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32>
+    ```
+  }];
+  let arguments = !con((ins tensorType:$input, DenseI64ArrayAttr:$kernel,
+                            DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$padding,
+                            DenseI64ArrayAttr:$dilations, UnitAttr:$ceil_mode),
+                       extraArgs);
+  let results = (outs tensorType:$result);
+  let assemblyFormat = "$input `kernel` `=` $kernel `strides` `=` $strides "
+                       "`padding` `=` $padding `dilations` `=` $dilations "
+                       "(`ceil_mode` $ceil_mode^)? " # extraFormat #
+                       "attr-dict `:` functional-type(operands, results)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return ::mlir::tfm::detail::inferPoolType(
+          getOperationName(), location, adaptor.getInput().getType(),
+          adaptor.getKernel(), adaptor.getStrides(), adaptor.getPadding(),
+          adaptor.getDilations(), adaptor.getCeilMode(), inferred);
+    }
+  }];
+}
+
+def Tfm_MaxPoolOp : Tfm_PoolOp<"max_pool", Tfm_NumericTensor,
+    "maximum over sliding windows (channels first)",
+    "Takes the maximum of each window of `input` (ONNX MaxPool, "
+    "`torch.nn.MaxPoolNd`); for floats a NaN in the window gives NaN.",
+    (ins), "">;
+
+def Tfm_AvgPoolOp : Tfm_PoolOp<"avg_pool", Tfm_FloatTensor,
+    "mean over sliding windows (channels first)",
+    "Averages each window of `input` (ONNX AveragePool, "
+    "`torch.nn.AvgPoolNd`), accumulating in f32 for f16/bf16. The divisor "
+    "counts the window's positions inside the input, or with "
+    "`count_include_pad` inside the padded input.",
+    (ins UnitAttr:$count_include_pad),
+    "(`count_include_pad` $count_include_pad^)? ">;
 
 def Tfm_SoftmaxOp : Tfm_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "softmax along one axis";

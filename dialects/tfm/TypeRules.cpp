@@ -100,6 +100,73 @@ LogicalResult inferArgReductionType(StringRef opName,
   return success();
 }
 
+std::optional<int64_t> getPoolOutputSize(int64_t in, int64_t kernel,
+                                         int64_t stride, int64_t padLow,
+                                         int64_t padHigh, int64_t dilation,
+                                         bool ceilMode) {
+  int64_t extent = dilation * (kernel - 1) + 1;
+  int64_t span = in + padLow + padHigh - extent;
+  if (span < 0)
+    return std::nullopt;
+  if (!ceilMode)
+    return span / stride + 1;
+  int64_t out = llvm::divideCeil(span, stride) + 1;
+  // The last window starts inside the input or its leading padding.
+  if ((out - 1) * stride >= in + padLow)
+    --out;
+  return out;
+}
+
+LogicalResult inferPoolType(StringRef opName, std::optional<Location> loc,
+                            Type inputType, ArrayRef<int64_t> kernel,
+                            ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> padding,
+                            ArrayRef<int64_t> dilations, bool ceilMode,
+                            SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(inputType);
+  if (!input)
+    return failure();
+  int64_t rank = input.getRank();
+  if (rank < 3)
+    return violation(loc, opName, 1, "input ", input,
+                     " must have rank 3 or more (N x C x spatial)");
+  int64_t d = rank - 2;
+  // Bounded so that the size arithmetic cannot overflow.
+  auto positive = [](int64_t v) { return v > 0 && v <= (int64_t(1) << 32); };
+  auto size = [](ArrayRef<int64_t> list) {
+    return static_cast<int64_t>(list.size());
+  };
+  if (size(kernel) != d || size(strides) != d || size(dilations) != d ||
+      size(padding) != 2 * d || !llvm::all_of(kernel, positive) ||
+      !llvm::all_of(strides, positive) || !llvm::all_of(dilations, positive) ||
+      llvm::any_of(padding,
+                   [](int64_t p) { return p < 0 || p > (int64_t(1) << 32); }))
+    return violation(loc, opName, 2, "kernel ", formatShape(kernel),
+                     ", strides ", formatShape(strides), " and dilations ",
+                     formatShape(dilations), " need ", d,
+                     " positive entries and padding ", formatShape(padding),
+                     " ", 2 * d, " non-negative ones");
+  SmallVector<int64_t> shape(input.getShape().take_front(2));
+  for (int64_t i = 0; i < d; ++i) {
+    int64_t in = input.getDimSize(2 + i);
+    if (ShapedType::isDynamic(in)) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    std::optional<int64_t> out =
+        getPoolOutputSize(in, kernel[i], strides[i], padding[i], padding[d + i],
+                          dilations[i], ceilMode);
+    if (!out)
+      return violation(loc, opName, 3, "the window of spatial dimension ", i,
+                       " (", dilations[i] * (kernel[i] - 1) + 1,
+                       " positions) is larger than its padded size ",
+                       in + padding[i] + padding[d + i]);
+    shape.push_back(*out);
+  }
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
 LogicalResult verifyResultTypes(Operation *op, TypeRange inferred,
                                 unsigned resultConstraint) {
   if (areCompatibleTensorTypes(inferred, op->getResultTypes()))

@@ -68,6 +68,21 @@ LogicalResult inferArgReductionType(StringRef opName,
                                     int64_t axis, bool keepdims,
                                     SmallVectorImpl<Type> &inferred);
 
+/// The output size of a pool window along one spatial dimension (see
+/// tfm.max_pool), or nullopt when no window fits.
+std::optional<int64_t> getPoolOutputSize(int64_t in, int64_t kernel,
+                                         int64_t stride, int64_t padLow,
+                                         int64_t padHigh, int64_t dilation,
+                                         bool ceilMode);
+
+/// max_pool/avg_pool: `[N, C, out...]` (constraints 1 to 3).
+LogicalResult inferPoolType(StringRef opName, std::optional<Location> loc,
+                            Type inputType, ArrayRef<int64_t> kernel,
+                            ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> padding,
+                            ArrayRef<int64_t> dilations, bool ceilMode,
+                            SmallVectorImpl<Type> &inferred);
+
 } // namespace mlir::tfm::detail
 
 #endif // TFM_DIALECTS_TFM_TYPERULES_H

@@ -1,8 +1,9 @@
-//===- Reduction.cpp - reductions and softmax to linalg.generic -----------===//
+//===- Reduction.cpp - reductions, pools and softmax to linalg.generic ----===//
 //
 // Reductions accumulate in the compute type (f32 for f16/bf16). Softmax and
 // log-softmax take the numerically stable three-step form: the row maximum,
-// the sum of exp(x - max), then the normalized result.
+// the sum of exp(x - max), then the normalized result. Pools reduce each
+// window of the padded input in one generic.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -293,6 +295,180 @@ struct SoftmaxOpLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// How many of the `kernel` taps of window `o` (taps `dilation` apart,
+/// windows `stride` apart) fall in [lo, hi), for each of `out` windows.
+SmallVector<int64_t> countTaps(int64_t out, int64_t stride, int64_t kernel,
+                               int64_t dilation, int64_t lo, int64_t hi) {
+  SmallVector<int64_t> counts;
+  for (int64_t o = 0; o < out; ++o) {
+    int64_t count = 0;
+    for (int64_t j = 0; j < kernel; ++j) {
+      int64_t position = o * stride + j * dilation;
+      count += position >= lo && position < hi;
+    }
+    counts.push_back(count);
+  }
+  return counts;
+}
+
+/// max_pool and avg_pool as one generic over [n, c, out..., kernel...] on
+/// the padded input (the lowest value for max, zeros for avg; ceil-mode
+/// windows reaching past the explicit padding get more of it); the average
+/// then divides by a per-position constant of its counted taps.
+template <typename OpTy, bool IsMax>
+struct PoolOpLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    Type originalType = getElementTypeOrSelf(op.getInput().getType());
+    Type elementType = inputType.getElementType();
+    Type accType = IsMax ? elementType : getComputeType(elementType);
+    int64_t d = inputType.getRank() - 2;
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                      padding = op.getPadding(), dilations = op.getDilations();
+    ArrayRef<int64_t> outShape = type->getShape().drop_front(2);
+
+    // Padding: the explicit one, and past it what ceil-mode windows reach.
+    SmallVector<OpFoldResult> low(2, rewriter.getIndexAttr(0)),
+        high(2, rewriter.getIndexAttr(0));
+    SmallVector<int64_t> paddedShape(inputType.getShape().take_front(2));
+    bool padded = false;
+    for (int64_t i = 0; i < d; ++i) {
+      int64_t in = inputType.getDimSize(2 + i);
+      int64_t reach =
+          (outShape[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1;
+      int64_t after = std::max(padding[d + i], reach - in - padding[i]);
+      low.push_back(rewriter.getIndexAttr(padding[i]));
+      high.push_back(rewriter.getIndexAttr(after));
+      paddedShape.push_back(padding[i] + in + after);
+      padded |= padding[i] != 0 || after != 0;
+    }
+    if (padded) {
+      TypedAttr fill = IsMax ? getLowestValue(elementType, originalType)
+                             : rewriter.getZeroAttr(elementType);
+      input = tensor::PadOp::create(
+          rewriter, loc, inputType.clone(paddedShape), input, low, high,
+          Value(arith::ConstantOp::create(rewriter, loc, fill)));
+    }
+
+    // Loops: n, c, out_0..out_{d-1}, k_0..k_{d-1}; the kernel-shaped empty
+    // tensor gives the window loops their sizes.
+    int64_t numLoops = 2 + 2 * d;
+    auto dim = [&](int64_t i) { return rewriter.getAffineDimExpr(i); };
+    SmallVector<AffineExpr> inExprs = {dim(0), dim(1)},
+                            outExprs = {dim(0), dim(1)}, windowExprs;
+    for (int64_t i = 0; i < d; ++i) {
+      inExprs.push_back(dim(2 + i) * strides[i] +
+                        dim(2 + d + i) * dilations[i]);
+      outExprs.push_back(dim(2 + i));
+      windowExprs.push_back(dim(2 + d + i));
+    }
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, inExprs, ctx),
+        AffineMap::get(numLoops, 0, windowExprs, ctx),
+        AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(2 + d,
+                                               utils::IteratorType::parallel);
+    iterators.append(d, utils::IteratorType::reduction);
+    Value window = createEmpty(rewriter, loc, kernel, elementType);
+    TypedAttr initAttr = IsMax ? getLowestValue(accType, originalType)
+                               : rewriter.getZeroAttr(accType);
+    Value init =
+        createFilled(rewriter, loc, type->getShape(),
+                     arith::ConstantOp::create(rewriter, loc, initAttr));
+    bool isFloat = isa<FloatType>(elementType);
+    bool isUnsigned =
+        isUnsignedInteger(originalType) || elementType.isInteger(1);
+    Value result =
+        buildGeneric(rewriter, loc, ValueRange{input, window}, init, maps,
+                     iterators,
+                     [&](OpBuilder &b, Location l,
+                         ValueRange args) -> SmallVector<Value> {
+                       Value x = args[0], acc = args[2];
+                       if (!IsMax)
+                         return {arith::AddFOp::create(
+                             b, l, acc, extendTo(b, l, x, accType))};
+                       if (isFloat)
+                         return {arith::MaximumFOp::create(b, l, acc, x)};
+                       if (isUnsigned)
+                         return {arith::MaxUIOp::create(b, l, acc, x)};
+                       return {arith::MaxSIOp::create(b, l, acc, x)};
+                     })
+            .front();
+    if (!IsMax)
+      result = divideByTaps(rewriter, loc, op, result, *type, accType);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// The window sums divided by each window's counted taps: those inside
+  /// the input, or with count_include_pad inside the explicitly padded
+  /// input. (The divisor depends on the shapes only: a constant.)
+  Value divideByTaps(ConversionPatternRewriter &rewriter, Location loc, OpTy op,
+                     Value sums, RankedTensorType type, Type accType) const {
+    int64_t d = type.getRank() - 2;
+    ArrayRef<int64_t> outShape = type.getShape().drop_front(2);
+    ArrayRef<int64_t> padding = op.getPadding();
+    ArrayRef<int64_t> inputShape =
+        cast<RankedTensorType>(op.getInput().getType()).getShape();
+    bool includePad = false;
+    if constexpr (!IsMax)
+      includePad = op.getCountIncludePad();
+    SmallVector<SmallVector<int64_t>> counts;
+    for (int64_t i = 0; i < d; ++i) {
+      int64_t in = inputShape[2 + i];
+      int64_t lo = includePad ? 0 : padding[i];
+      int64_t hi =
+          includePad ? padding[i] + in + padding[d + i] : padding[i] + in;
+      counts.push_back(countTaps(outShape[i], op.getStrides()[i],
+                                 op.getKernel()[i], op.getDilations()[i], lo,
+                                 hi));
+    }
+    SmallVector<Attribute> divisors;
+    SmallVector<int64_t> strides = computeStrides(outShape);
+    for (int64_t flat = 0, e = computeProduct(outShape); flat < e; ++flat) {
+      SmallVector<int64_t> position = delinearize(flat, strides);
+      double product = 1;
+      for (int64_t i = 0; i < d; ++i)
+        product *= static_cast<double>(counts[i][position[i]]);
+      divisors.push_back(rewriter.getFloatAttr(accType, product));
+    }
+    auto divisorType = RankedTensorType::get(outShape, accType);
+    Value divisor = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(divisorType, divisors));
+    Type elementType = type.getElementType();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank();
+    SmallVector<AffineExpr> spatial;
+    for (int64_t i = 0; i < d; ++i)
+      spatial.push_back(rewriter.getAffineDimExpr(2 + i));
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   AffineMap::get(rank, 0, spatial, ctx),
+                                   rewriter.getMultiDimIdentityMap(rank)};
+    Value init = createEmpty(rewriter, loc, type.getShape(), elementType);
+    return buildGeneric(rewriter, loc, ValueRange{sums, divisor}, init, maps,
+                        SmallVector<utils::IteratorType>(
+                            rank, utils::IteratorType::parallel),
+                        [&](OpBuilder &b, Location l,
+                            ValueRange args) -> SmallVector<Value> {
+                          Value v =
+                              arith::DivFOp::create(b, l, args[0], args[1]);
+                          if (accType != elementType)
+                            v = arith::TruncFOp::create(b, l, elementType, v);
+                          return {v};
+                        })
+        .front();
+  }
+};
+
 } // namespace
 
 void mlir::tfm::populateReductionToLinalgPatterns(
@@ -305,6 +481,8 @@ void mlir::tfm::populateReductionToLinalgPatterns(
                ArgReductionOpLowering<ArgMaxOp, /*IsMax=*/true>,
                ArgReductionOpLowering<ArgMinOp, /*IsMax=*/false>,
                SoftmaxOpLowering<SoftmaxOp, /*IsLog=*/false>,
-               SoftmaxOpLowering<LogSoftmaxOp, /*IsLog=*/true>>(
+               SoftmaxOpLowering<LogSoftmaxOp, /*IsLog=*/true>,
+               PoolOpLowering<MaxPoolOp, /*IsMax=*/true>,
+               PoolOpLowering<AvgPoolOp, /*IsMax=*/false>>(
       converter, patterns.getContext());
 }

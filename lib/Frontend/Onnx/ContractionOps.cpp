@@ -272,13 +272,7 @@ static LogicalResult convertConv(NodeImporter &n) {
   if (spatial < 1 || wType.getRank() != xType.getRank())
     return n.emitError() << "input " << xType << " and weight " << wType
                          << " must have the same rank, at least 3";
-  SmallVector<int64_t> ones(spatial, 1), zeros(2 * spatial, 0);
-  SmallVector<int64_t> strides = n.intsAttr("strides", ArrayRef<int64_t>(ones));
-  SmallVector<int64_t> dilations =
-      n.intsAttr("dilations", ArrayRef<int64_t>(ones));
-  SmallVector<int64_t> pads = n.intsAttr("pads", ArrayRef<int64_t>(zeros));
   int64_t group = n.intAttr("group", 1);
-  std::string autoPad = n.stringAttr("auto_pad", StringRef("NOTSET"));
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
   if (n.hasAttr("kernel_shape") &&
       n.intsAttr("kernel_shape", std::nullopt) != kernel)
@@ -286,37 +280,12 @@ static LogicalResult convertConv(NodeImporter &n) {
                          << wType;
   if (n.failed())
     return failure();
-  if (static_cast<int64_t>(strides.size()) != spatial ||
-      static_cast<int64_t>(dilations.size()) != spatial ||
-      static_cast<int64_t>(pads.size()) != 2 * spatial)
-    return n.emitError() << "strides, dilations and pads need " << spatial
-                         << ", " << spatial << " and " << 2 * spatial
-                         << " entries";
-  // Checked here because SAME padding divides by the strides; tfm.conv
-  // checks the rest (conv_c2).
-  auto positive = [](int64_t v) { return v > 0 && v <= (int64_t(1) << 32); };
-  if (!llvm::all_of(strides, positive) || !llvm::all_of(dilations, positive))
-    return n.emitError() << "strides " << formatShape(strides)
-                         << " and dilations " << formatShape(dilations)
-                         << " must be positive (and at most 2^32)";
-  if (autoPad == "VALID") {
-    pads.assign(2 * spatial, 0);
-  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int64_t i = 0; i < spatial; ++i) {
-      int64_t in = xType.getDimSize(2 + i);
-      int64_t out = llvm::divideCeil(in, strides[i]);
-      int64_t total = std::max<int64_t>(
-          0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in);
-      int64_t small = total / 2;
-      pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
-      pads[spatial + i] = total - pads[i];
-    }
-  } else if (autoPad != "NOTSET") {
-    return n.emitError() << "attribute 'auto_pad' has unknown value '"
-                         << autoPad << "'";
-  }
-  n.setOutput(0, n.create<ConvOp>(x, w, MaybeValue{n.input(2)}, strides, pads,
-                                  dilations, group));
+  FailureOr<WindowAttrs> window =
+      getWindowAttrs(n, xType.getShape().drop_front(2), kernel);
+  if (failed(window))
+    return failure();
+  n.setOutput(0, n.create<ConvOp>(x, w, MaybeValue{n.input(2)}, window->strides,
+                                  window->pads, window->dilations, group));
   return n.finish();
 }
 

@@ -349,6 +349,17 @@ private:
 /// dimension dropped), as MatMul and the quantized products import it.
 Value createMatmul(NodeImporter &n, Value a, Value b);
 
+/// The sliding-window attributes of Conv, MaxPool and AveragePool for
+/// spatial sizes `spatial` and window `kernel`: strides and dilations (1
+/// where absent), and pads (2d entries: befores, then afters), computed
+/// from auto_pad (SAME_UPPER, SAME_LOWER, VALID) where it is set.
+struct WindowAttrs {
+  SmallVector<int64_t> strides, dilations, pads;
+};
+FailureOr<WindowAttrs> getWindowAttrs(NodeImporter &n,
+                                      ArrayRef<int64_t> spatial,
+                                      ArrayRef<int64_t> kernel);
+
 } // namespace mlir::tfm::onnx_import
 
 #endif // TFM_LIB_FRONTEND_ONNX_IMPORTER_H

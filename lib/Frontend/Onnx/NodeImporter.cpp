@@ -424,3 +424,51 @@ std::optional<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
   }
   return axis < 0 ? axis + rank : axis;
 }
+
+FailureOr<WindowAttrs> mlir::tfm::onnx_import::getWindowAttrs(
+    NodeImporter &n, ArrayRef<int64_t> spatial, ArrayRef<int64_t> kernel) {
+  int64_t d = spatial.size();
+  SmallVector<int64_t> ones(d, 1), zeros(2 * d, 0);
+  WindowAttrs w;
+  w.strides = n.intsAttr("strides", ArrayRef<int64_t>(ones));
+  w.dilations = n.intsAttr("dilations", ArrayRef<int64_t>(ones));
+  w.pads = n.intsAttr("pads", ArrayRef<int64_t>(zeros));
+  std::string autoPad = n.stringAttr("auto_pad", StringRef("NOTSET"));
+  if (n.failed())
+    return failure();
+  if (static_cast<int64_t>(w.strides.size()) != d ||
+      static_cast<int64_t>(w.dilations.size()) != d ||
+      static_cast<int64_t>(w.pads.size()) != 2 * d)
+    return n.emitError() << "strides, dilations and pads need " << d << ", "
+                         << d << " and " << 2 * d << " entries";
+  // Checked here because SAME padding divides by the strides; the tfm op
+  // checks the rest.
+  auto positive = [](int64_t v) { return v > 0 && v <= (int64_t(1) << 32); };
+  if (!llvm::all_of(w.strides, positive) ||
+      !llvm::all_of(w.dilations, positive))
+    return n.emitError() << "strides " << formatShape(w.strides)
+                         << " and dilations " << formatShape(w.dilations)
+                         << " must be positive (and at most 2^32)";
+  if (autoPad == "VALID") {
+    w.pads.assign(2 * d, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int64_t i = 0; i < d; ++i) {
+      int64_t in = spatial[i];
+      if (ShapedType::isDynamic(in))
+        return n.emitError()
+               << "auto_pad " << autoPad << " needs static spatial sizes, got "
+               << formatShape(spatial);
+      int64_t out = llvm::divideCeil(in, w.strides[i]);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[i] +
+                                   (kernel[i] - 1) * w.dilations[i] + 1 - in);
+      int64_t small = total / 2;
+      w.pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
+      w.pads[d + i] = total - w.pads[i];
+    }
+  } else if (autoPad != "NOTSET") {
+    return n.emitError() << "attribute 'auto_pad' has unknown value '"
+                         << autoPad << "'";
+  }
+  return w;
+}

@@ -2,6 +2,8 @@
 
 #include "Importer.h"
 
+#include "tfm/Dialect/Tfm/ShapeUtils.h"
+
 using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::onnx_import;
@@ -252,6 +254,42 @@ static LogicalResult convertGlobalPool(NodeImporter &n) {
   return n.finish();
 }
 
+/// MaxPool and AveragePool over N x C x spatial: kernel_shape, strides,
+/// pads or auto_pad, dilations (MaxPool 10, AveragePool 19), ceil_mode
+/// (10) and count_include_pad (AveragePool).
+template <bool IsMax> static LogicalResult convertPool(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, IsMax ? 2 : 1)))
+    return failure();
+  if (n.hasOutput(1))
+    return n.emitError() << "output #1 (Indices) is not supported";
+  SmallVector<int64_t> kernel = n.intsAttr("kernel_shape", std::nullopt);
+  bool ceilMode = n.intAttr("ceil_mode", 0) != 0;
+  bool includePad = !IsMax && n.intAttr("count_include_pad", 0) != 0;
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  if (type.getRank() < 3)
+    return n.emitError() << "input must have rank 3 or more (N x C x D1 "
+                            "...), got "
+                         << type;
+  ArrayRef<int64_t> spatial = type.getShape().drop_front(2);
+  if (kernel.size() != spatial.size())
+    return n.emitError() << "kernel_shape " << formatShape(kernel) << " needs "
+                         << spatial.size() << " entries, one per spatial axis";
+  FailureOr<WindowAttrs> window = getWindowAttrs(n, spatial, kernel);
+  if (failed(window))
+    return failure();
+  if constexpr (IsMax)
+    n.setOutput(0, n.create<MaxPoolOp>(x, kernel, window->strides, window->pads,
+                                       window->dilations, ceilMode));
+  else
+    n.setOutput(0,
+                n.create<AvgPoolOp>(x, kernel, window->strides, window->pads,
+                                    window->dilations, ceilMode, includePad));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "ReduceSum", 1, convertReduce<ReduceSumOp>);
@@ -269,6 +307,8 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "ReduceLogSum", 1, convertCompositeReduce<Composite::LogSum>);
   r.add(onnx, "ReduceLogSumExp", 1,
         convertCompositeReduce<Composite::LogSumExp>);
+  r.add(onnx, "MaxPool", 1, convertPool</*IsMax=*/true>);
+  r.add(onnx, "AveragePool", 1, convertPool</*IsMax=*/false>);
   r.add(onnx, "GlobalAveragePool", 1, convertGlobalPool<ReduceMeanOp>);
   r.add(onnx, "GlobalMaxPool", 1, convertGlobalPool<ReduceMaxOp>);
   r.add(onnx, "Softmax", 1, convertSoftmax<SoftmaxOp>);

@@ -128,3 +128,50 @@ func.func @reduce_prod(%x: tensor<4x5xf16>, %i: tensor<4x5xi32>) -> (tensor<4xf1
   %1 = tfm.reduce_prod %i axes = [0] : (tensor<4x5xi32>) -> tensor<5xi32>
   return %0, %1 : tensor<4xf16>, tensor<5xi32>
 }
+
+// -----
+
+// avg_pool: the zero-padded input summed per window (the kernel-shaped empty
+// tensor sizes the window loop), then divided by each window's taps inside
+// the input: the first window sees the padding and one element.
+// CHECK-DAG: #[[WIN_IN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 2 + d3)>
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @avg_pool
+// CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 1] high[0, 0, 0]
+// CHECK: %[[K:.*]] = tensor.empty() : tensor<2xf32>
+// CHECK: %[[S:.*]] = linalg.generic {indexing_maps = [#[[WIN_IN]], #[[WIN]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[P]], %[[K]] : tensor<1x2x6xf32>, tensor<2xf32>)
+// CHECK: arith.addf
+// CHECK: %[[D:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[S]], %[[D]] : tensor<1x2x3xf32>, tensor<3xf32>)
+// CHECK: arith.divf
+func.func @avg_pool(%x: tensor<1x2x5xf32>) -> tensor<1x2x3xf32> {
+  %0 = tfm.avg_pool %x kernel = [2] strides = [2] padding = [1, 0] dilations = [1] ceil_mode : (tensor<1x2x5xf32>) -> tensor<1x2x3xf32>
+  return %0 : tensor<1x2x3xf32>
+}
+
+// -----
+
+// max_pool on unsigned bytes: no padding, 0 is the lowest value, maxui.
+// CHECK-LABEL: func.func @max_pool_unsigned
+// CHECK-NOT: tensor.pad
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i8
+// CHECK: linalg.fill ins(%[[ZERO]] : i8)
+// CHECK: arith.maxui
+func.func @max_pool_unsigned(%x: tensor<1x2x5xui8>) -> tensor<1x2x2xui8> {
+  %0 = tfm.max_pool %x kernel = [2] strides = [2] padding = [0, 0] dilations = [1] : (tensor<1x2x5xui8>) -> tensor<1x2x2xui8>
+  return %0 : tensor<1x2x2xui8>
+}
+
+// -----
+
+// max_pool on floats pads with -inf; a ceil-mode window reaching past the
+// explicit padding gets more of it (4 + 1 + 1 = 6, the last window needs 7).
+// CHECK-LABEL: func.func @max_pool_ceil
+// CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1] high[0, 0, 2]
+// CHECK: tensor.yield %[[NINF]]
+// CHECK: arith.maximumf
+func.func @max_pool_ceil(%x: tensor<1x1x4xf32>) -> tensor<1x1x3xf32> {
+  %0 = tfm.max_pool %x kernel = [3] strides = [2] padding = [1, 1] dilations = [1] ceil_mode : (tensor<1x1x4xf32>) -> tensor<1x1x3xf32>
+  return %0 : tensor<1x1x3xf32>
+}

@@ -141,3 +141,46 @@ func.func @argmax_result_type(%x: tensor<2x3xf32>) {
   %0 = tfm.argmax %x axis = 1 : (tensor<2x3xf32>) -> tensor<2xi32>
   return
 }
+
+// -----
+
+func.func @max_pool_c1(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{'tfm.max_pool' op max_pool_c1: input 'tensor<4x4xf32>' must have rank 3 or more (N x C x spatial)}}
+  %0 = tfm.max_pool %x kernel = [2] strides = [1] padding = [0, 0] dilations = [1] : (tensor<4x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_c2(%x: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{'tfm.max_pool' op max_pool_c2: kernel [2], strides [0] and dilations [1] need 1 positive entries and padding [0, 0] 2 non-negative ones}}
+  %0 = tfm.max_pool %x kernel = [2] strides = [0] padding = [0, 0] dilations = [1] : (tensor<1x4x4xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @avg_pool_c3(%x: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{'tfm.avg_pool' op avg_pool_c3: the window of spatial dimension 0 (7 positions) is larger than its padded size 6}}
+  %0 = tfm.avg_pool %x kernel = [4] strides = [1] padding = [1, 1] dilations = [2] : (tensor<1x4x4xf32>) -> tensor<1x4x1xf32>
+  return
+}
+
+// -----
+
+// avg_pool_c4: with ceil_mode the last window may not start past the input
+// and its leading padding: 5 + 0 - 2 = 3 positions left, ceil(3 / 3) + 1 =
+// 3 windows, the third starting at 6 >= 5, so 2.
+func.func @avg_pool_c4(%x: tensor<1x4x5xf32>) {
+  // expected-error @+1 {{'tfm.avg_pool' op avg_pool_c4: result type 'tensor<1x4x3xf32>' differs from the inferred type 'tensor<1x4x2xf32>'}}
+  %0 = tfm.avg_pool %x kernel = [2] strides = [3] padding = [0, 0] dilations = [1] ceil_mode : (tensor<1x4x5xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @avg_pool_of_integers(%x: tensor<1x4x4xi32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of f16, bf16, f32 or f64 values}}
+  %0 = tfm.avg_pool %x kernel = [2] strides = [1] padding = [0, 0] dilations = [1] : (tensor<1x4x4xi32>) -> tensor<1x4x3xi32>
+  return
+}

@@ -59,3 +59,16 @@ func.func @arg_reductions(%x: tensor<2x8x50xf32>, %u: tensor<4x5xui8>) -> (tenso
   %1 = tfm.argmin %u axis = 0 keepdims select_last_index : (tensor<4x5xui8>) -> tensor<1x5xi64>
   return %0, %1 : tensor<2x8xi64>, tensor<1x5xi64>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @pools
+// CHECK: tfm.max_pool %{{.*}} kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] : (tensor<1x8x9x9xf32>) -> tensor<1x8x5x5xf32>
+// CHECK: tfm.max_pool %{{.*}} kernel = [2] strides = [2] padding = [0, 0] dilations = [1] ceil_mode : (tensor<2x3x5xi8>) -> tensor<2x3x3xi8>
+// CHECK: tfm.avg_pool %{{.*}} kernel = [2, 2] strides = [1, 1] padding = [1, 0, 1, 0] dilations = [2, 1] count_include_pad : (tensor<1x8x9x9xf16>) -> tensor<1x8x9x8xf16>
+func.func @pools(%x: tensor<1x8x9x9xf32>, %i: tensor<2x3x5xi8>, %h: tensor<1x8x9x9xf16>) -> (tensor<1x8x5x5xf32>, tensor<2x3x3xi8>, tensor<1x8x9x8xf16>) {
+  %0 = tfm.max_pool %x kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] : (tensor<1x8x9x9xf32>) -> tensor<1x8x5x5xf32>
+  %1 = tfm.max_pool %i kernel = [2] strides = [2] padding = [0, 0] dilations = [1] ceil_mode : (tensor<2x3x5xi8>) -> tensor<2x3x3xi8>
+  %2 = tfm.avg_pool %h kernel = [2, 2] strides = [1, 1] padding = [1, 0, 1, 0] dilations = [2, 1] count_include_pad : (tensor<1x8x9x9xf16>) -> tensor<1x8x9x8xf16>
+  return %0, %1, %2 : tensor<1x8x5x5xf32>, tensor<2x3x3xi8>, tensor<1x8x9x8xf16>
+}
