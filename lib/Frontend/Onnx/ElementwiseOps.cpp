@@ -136,6 +136,26 @@ static LogicalResult convertClip(NodeImporter &n) {
   return n.finish();
 }
 
+/// Sign: 1, -1 or 0 by the sign of x; NaN stays NaN.
+static LogicalResult convertSign(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  Value x = n.input(0);
+  Type elementType = NodeImporter::getType(x).getElementType();
+  Value zero = n.scalar(elementType, 0);
+  Value y = n.create<WhereOp>(
+      n.create<CompareOp>(ComparisonPredicate::gt, x, zero),
+      n.scalar(elementType, 1),
+      n.create<WhereOp>(n.create<CompareOp>(ComparisonPredicate::lt, x, zero),
+                        n.scalar(elementType, -1), zero));
+  // (Unsigned types have no -1; x < 0 never holds for them.)
+  if (isa<FloatType>(elementType))
+    y = n.create<WhereOp>(n.create<CompareOp>(ComparisonPredicate::ne, x, x), x,
+                          y);
+  n.setOutput(0, y);
+  return n.finish();
+}
+
 /// IsNaN: x != x, which holds exactly for NaN.
 static LogicalResult convertIsNaN(NodeImporter &n) {
   if (failed(n.expectArity(1, 1, 1, 1)))
@@ -477,6 +497,7 @@ void mlir::tfm::onnx_import::populateElementwiseConverters(
   r.add(onnx, "Where", 9, convertWhere);
   r.add(onnx, "Clip", 6, convertClip);
   r.add(onnx, "IsNaN", 9, convertIsNaN);
+  r.add(onnx, "Sign", 9, convertSign);
   r.add(onnx, "IsInf", 10, convertIsInf);
   r.add(onnx, "Identity", 1, convertIdentity);
   r.add(onnx, "Dropout", 10, convertDropout);

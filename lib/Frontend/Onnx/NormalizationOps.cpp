@@ -1,9 +1,9 @@
-//===- NormalizationOps.cpp - layer, RMS, instance and group norms --------===//
+//===- NormalizationOps.cpp - layer, RMS, batch, instance, group norms ----===//
 //
 // LayerNormalization, RMSNormalization, InstanceNormalization,
-// GroupNormalization, ONNX Runtime's
-// SimplifiedLayerNormalization (registered in the default domain), and the
-// com.microsoft fusions SkipLayerNormalization,
+// GroupNormalization, BatchNormalization, MeanVarianceNormalization, ONNX
+// Runtime's SimplifiedLayerNormalization (registered in the default
+// domain), and the com.microsoft fusions SkipLayerNormalization,
 // SkipSimplifiedLayerNormalization and EmbedLayerNormalization.
 //
 //===----------------------------------------------------------------------===//
@@ -307,12 +307,110 @@ static LogicalResult convertGroupNorm(NodeImporter &n) {
   return n.finish();
 }
 
+/// BatchNormalization: per channel, (x - mean) / sqrt(var + epsilon) *
+/// scale + B. For inference the given running statistics, folded into one
+/// scale and shift; with training_mode (opset 14) the batch's own (mean and
+/// population variance over every axis but the channels), and the running
+/// statistics updated by momentum as outputs #1 and #2.
+static LogicalResult convertBatchNorm(NodeImporter &n) {
+  if (failed(n.expectArity(5, 5, 1, 3)))
+    return failure();
+  double epsilon = n.floatAttr("epsilon", 1e-5);
+  double momentum = n.floatAttr("momentum", 0.9);
+  bool training = n.opset >= 14 && n.intAttr("training_mode", 0) != 0;
+  if (n.opset < 9 && n.intAttr("spatial", 1) == 0)
+    return n.emitError() << "spatial = 0 (statistics per element) is not "
+                            "supported";
+  if (n.failed())
+    return failure();
+  FailureOr<RankedTensorType> type = getChannelsInput(n, 2);
+  if (failed(type))
+    return failure();
+  if (!training && (n.hasOutput(1) || n.hasOutput(2)))
+    return n.emitError() << "outputs #1 and #2 (running mean and variance) "
+                            "exist only in training mode";
+  int64_t rank = type->getRank(), channels = type->getDimSize(1);
+  Type elementType = type->getElementType();
+  auto param = [&](unsigned i, StringRef name) {
+    return perChannel(n, n.input(i), channels, rank - 2, name, "channel");
+  };
+  Value scale = param(1, "scale"), bias = param(2, "B"),
+        mean = param(3, "input_mean"), var = param(4, "input_var");
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  Value eps = n.scalar(elementType, epsilon);
+  if (!training) {
+    // y = x * a + (B - mean * a), a = scale / sqrt(var + epsilon).
+    Value a =
+        n.create<DivOp>(scale, n.create<SqrtOp>(n.create<AddOp>(var, eps)));
+    Value shift = n.create<SubOp>(bias, n.create<MulOp>(mean, a));
+    n.setOutput(0, n.create<AddOp>(n.create<MulOp>(x, a), shift));
+    return n.finish();
+  }
+  SmallVector<int64_t> axes = {0};
+  llvm::append_range(axes, llvm::seq<int64_t>(2, rank));
+  Value batchMean = n.create<ReduceMeanOp>(x, axes, /*keepdims=*/true);
+  Value centred = n.create<SubOp>(x, batchMean);
+  Value batchVar = n.create<ReduceMeanOp>(n.create<MulOp>(centred, centred),
+                                          axes, /*keepdims=*/true);
+  Value normalized = n.create<DivOp>(
+      centred, n.create<SqrtOp>(n.create<AddOp>(batchVar, eps)));
+  n.setOutput(0, n.create<AddOp>(n.create<MulOp>(normalized, scale), bias));
+  auto running = [&](unsigned i, Value batch) {
+    Value kept = n.create<MulOp>(n.input(i), n.scalar(elementType, momentum));
+    Value added = n.create<MulOp>(n.reshape(batch, {channels}),
+                                  n.scalar(elementType, 1 - momentum));
+    return n.create<AddOp>(kept, added);
+  };
+  if (n.hasOutput(1))
+    n.setOutput(1, running(3, batchMean));
+  if (n.hasOutput(2))
+    n.setOutput(2, running(4, batchVar));
+  return n.finish();
+}
+
+/// MeanVarianceNormalization: (x - mean) / sqrt(variance + 1e-9) over
+/// `axes` (default [0, 2, 3]), as ONNX's function body.
+static LogicalResult convertMeanVarianceNorm(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  SmallVector<int64_t> axesAttr =
+      n.intsAttr("axes", ArrayRef<int64_t>({0, 2, 3}));
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = NodeImporter::getType(x).getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t axis : axesAttr) {
+    std::optional<int64_t> a = n.normalizeAxis(axis, rank);
+    if (!a)
+      return failure();
+    axes.push_back(*a);
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return n.emitError() << "axes " << formatShape(axesAttr)
+                         << " name an axis twice";
+  Type elementType = NodeImporter::getType(x).getElementType();
+  Value centred =
+      n.create<SubOp>(x, n.create<ReduceMeanOp>(x, axes, /*keepdims=*/true));
+  Value variance = n.create<ReduceMeanOp>(n.create<MulOp>(centred, centred),
+                                          axes, /*keepdims=*/true);
+  n.setOutput(
+      0, n.create<DivOp>(centred, n.create<SqrtOp>(n.create<AddOp>(
+                                      variance, n.scalar(elementType, 1e-9)))));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateNormalizationConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "LayerNormalization", 17, convertNorm<true>);
   r.add(onnx, "RMSNormalization", 23, convertNorm<false>);
   r.add(onnx, "InstanceNormalization", 6, convertInstanceNorm);
+  r.add(onnx, "BatchNormalization", 7, convertBatchNorm);
+  r.add(onnx, "MeanVarianceNormalization", 9, convertMeanVarianceNorm);
   r.add(onnx, "GroupNormalization", 18, convertGroupNorm);
   // ONNX Runtime registers SimplifiedLayerNormalization in the default domain.
   r.add(onnx, "SimplifiedLayerNormalization", 1, convertNorm<false>);

@@ -8,6 +8,8 @@
 
 #include "Importer.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include "tfm/Dialect/Tfm/ShapeUtils.h"
 
 #include "llvm/ADT/SmallBitVector.h"
@@ -421,6 +423,99 @@ static LogicalResult convertTranspose(NodeImporter &n) {
   return n.finish();
 }
 
+/// DepthToSpace (DCR or CRD channel order) and SpaceToDepth on N x C x H
+/// x W: one reshape to 6 dimensions, a transpose, a reshape back.
+template <bool ToSpace>
+static LogicalResult convertDepthSpace(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  int64_t b = n.intAttr("blocksize", std::nullopt);
+  std::string mode =
+      ToSpace ? n.stringAttr("mode", StringRef("DCR")) : std::string("DCR");
+  if (n.failed())
+    return failure();
+  if (mode != "DCR" && mode != "CRD")
+    return n.emitError() << "attribute 'mode' must be \"DCR\" or \"CRD\", "
+                            "not \""
+                         << mode << "\"";
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  if (type.getRank() != 4 || !type.hasStaticShape())
+    return n.emitError() << "input must be a static N x C x H x W tensor, got "
+                         << type;
+  int64_t batch = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  if (b <= 0 || (ToSpace ? c % (b * b) : h % b + w % b) != 0)
+    return n.emitError() << "blocksize " << b << " must be positive and divide "
+                         << (ToSpace ? "the channels by its square"
+                                     : "the height and width")
+                         << ", got " << type;
+  Value y;
+  if (ToSpace) {
+    int64_t cb = c / (b * b);
+    if (mode == "DCR")
+      y = n.transpose(n.reshape(x, {batch, b, b, cb, h, w}),
+                      {0, 3, 4, 1, 5, 2});
+    else
+      y = n.transpose(n.reshape(x, {batch, cb, b, b, h, w}),
+                      {0, 1, 4, 2, 5, 3});
+    y = n.reshape(y, {batch, cb, h * b, w * b});
+  } else {
+    y = n.transpose(n.reshape(x, {batch, c, h / b, b, w / b, b}),
+                    {0, 3, 5, 1, 2, 4});
+    y = n.reshape(y, {batch, c * b * b, h / b, w / b});
+  }
+  n.setOutput(0, y);
+  return n.finish();
+}
+
+/// OneHot(indices, depth, values): values[1] where the index (negative ones
+/// counted from depth) equals the position along the new `axis`, values[0]
+/// elsewhere (and everywhere for an index out of range).
+static LogicalResult convertOneHot(NodeImporter &n) {
+  if (failed(n.expectArity(3, 3, 1, 1)))
+    return failure();
+  int64_t axisAttr = n.intAttr("axis", -1);
+  if (n.failed())
+    return failure();
+  std::optional<double> depthValue = n.requireConstantScalar(1, "depth");
+  if (!depthValue)
+    return failure();
+  if (!(*depthValue >= 1 && *depthValue <= double(int64_t(1) << 32)))
+    return n.emitError() << "depth must be at least 1 (and at most 2^32), "
+                            "got "
+                         << llvm::formatv("{0}", *depthValue);
+  int64_t depth = static_cast<int64_t>(*depthValue);
+  Value indices = n.input(0), values = n.input(2);
+  RankedTensorType indicesType = NodeImporter::getType(indices);
+  RankedTensorType valuesType = NodeImporter::getType(values);
+  if (valuesType.getRank() != 1 || valuesType.getDimSize(0) != 2)
+    return n.emitError() << "values must be [off, on], got " << valuesType;
+  int64_t rank = indicesType.getRank() + 1;
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, rank);
+  if (!axis)
+    return failure();
+  Type i64 = n.b.getI64Type();
+  Value index = n.cast(indices, i64);
+  Value depthScalar = n.scalar(i64, static_cast<double>(depth));
+  index = n.create<WhereOp>(
+      n.create<CompareOp>(ComparisonPredicate::lt, index, n.scalar(i64, 0)),
+      n.create<AddOp>(index, depthScalar), index);
+  SmallVector<int64_t> unsqueezed(indicesType.getShape());
+  unsqueezed.insert(unsqueezed.begin() + *axis, 1);
+  SmallVector<int64_t> positionShape(rank, 1);
+  positionShape[*axis] = depth;
+  Value positions = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get(positionShape, i64),
+      ArrayRef<int64_t>(llvm::to_vector(llvm::seq<int64_t>(0, depth)))));
+  Value hit = n.create<CompareOp>(ComparisonPredicate::eq,
+                                  n.reshape(index, unsqueezed), positions);
+  Value off = n.reshape(n.sliceAxis(values, 0, 0, 1), {});
+  Value on = n.reshape(n.sliceAxis(values, 0, 1, 1), {});
+  n.setOutput(0, n.create<WhereOp>(hit, on, off));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "Reshape", 5, convertReshape);
@@ -435,4 +530,7 @@ void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   r.add(onnx, "Expand", 8, convertExpand);
   r.add(onnx, "Tile", 6, convertTile);
   r.add(onnx, "Transpose", 1, convertTranspose);
+  r.add(onnx, "DepthToSpace", 1, convertDepthSpace</*ToSpace=*/true>);
+  r.add(onnx, "SpaceToDepth", 1, convertDepthSpace</*ToSpace=*/false>);
+  r.add(onnx, "OneHot", 9, convertOneHot);
 }
