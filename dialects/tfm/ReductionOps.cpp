@@ -35,7 +35,7 @@ OpFoldResult ReduceMinOp::fold(FoldAdaptor) {
   return foldTrivialReduction(*this);
 }
 
-/// Softmax-like ops normalize along one axis (constraint 1).
+/// Softmax-like ops and cumsum work along one axis (constraint 1).
 template <typename OpTy>
 static LogicalResult verifySoftmaxAxis(OpTy op) {
   int64_t rank = op.getInput().getType().getRank();
@@ -47,3 +47,11 @@ static LogicalResult verifySoftmaxAxis(OpTy op) {
 
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
 LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
+LogicalResult CumsumOp::verify() { return verifySoftmaxAxis(*this); }
+
+/// A running sum over one element is that element (or zero, exclusive).
+OpFoldResult CumsumOp::fold(FoldAdaptor) {
+  if (!getExclusive() && getType().getDimSize(getAxis()) == 1)
+    return getInput();
+  return {};
+}

@@ -226,4 +226,32 @@ def Tfm_LogSoftmaxOp : Tfm_Op<"log_softmax", [Pure, SameOperandsAndResultType]> 
   let hasVerifier = 1;
 }
 
+def Tfm_CumsumOp : Tfm_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+  let summary = "running sum along one axis";
+  let description = [{
+    Sums `input` along `axis` cumulatively (ONNX CumSum, `torch.cumsum`):
+    element `i` of the result holds the sum of elements `[0, i]`, or
+    `[0, i)` with `exclusive`; with `reverse` the sums run from the end
+    (`[i, n)`, or `(i, n)`). Floats of 16 bits accumulate in f32; integers
+    wrap. Exporters compute position ids from padding masks this way.
+
+    Constraints:
+    * (cumsum_c1) `axis` is in `[0, rank(input))`.
+    * (cumsum_c2) `result` has the type of `input`.
+
+    Example:
+
+    ```mlir
+    %c = tfm.cumsum %mask axis = 1 : tensor<1x?xi64>
+    ```
+  }];
+  let arguments = (ins Tfm_NumericTensor:$input, Tfm_I64Attr:$axis,
+                       UnitAttr:$exclusive, UnitAttr:$reverse);
+  let results = (outs Tfm_NumericTensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis (`exclusive` $exclusive^)? "
+                       "(`reverse` $reverse^)? attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 #endif // TFM_REDUCTION_OPS_TD

@@ -3,7 +3,8 @@
 // Reductions accumulate in the compute type (f32 for f16/bf16). Softmax and
 // log-softmax take the numerically stable three-step form: the row maximum,
 // the sum of exp(x - max), then the normalized result. Pools reduce each
-// window of the padded input in one generic.
+// window of the padded input in one generic; cumsum is a loop along its
+// axis carrying the running sum.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,8 +14,10 @@
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -469,6 +472,71 @@ struct PoolOpLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// cumsum as an scf.for along the axis carrying the running sum (a slice
+/// of the input's shape without the axis, in the compute type) and the
+/// result: each step adds one input slice and writes one result slice.
+/// Sizes may be dynamic, the axis's included.
+struct CumsumOpLowering : OpConversionPattern<CumsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    Type elementType = type.getElementType();
+    Type accType = getComputeType(elementType);
+    bool isFloat = isa<FloatType>(elementType);
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input);
+    SmallVector<int64_t> rowShape = dropEntries(type.getShape(), {axis});
+    Value acc0 =
+        createFilled(rewriter, loc, dropEntries<OpFoldResult>(sizes, {axis}),
+                     arith::ConstantOp::create(rewriter, loc,
+                                               rewriter.getZeroAttr(accType)));
+    Value out0 = createEmpty(rewriter, loc, sizes, elementType);
+    Value count = getValueOrCreateConstantIndexOp(rewriter, loc, sizes[axis]);
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value last = arith::SubIOp::create(rewriter, loc, count, one);
+    auto rowType = RankedTensorType::get(rowShape, elementType);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, zero, count, one, ValueRange{acc0, out0},
+        [&](OpBuilder &b, Location l, Value i, ValueRange iter) {
+          Value index = reverse ? arith::SubIOp::create(b, l, last, i) : i;
+          SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+          offsets[axis] = index;
+          SmallVector<OpFoldResult> sliceSizes = sizes;
+          sliceSizes[axis] = b.getIndexAttr(1);
+          SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+          Value row = tensor::ExtractSliceOp::create(
+              b, l, rowType, input, offsets, sliceSizes, strides);
+          Value sum = buildElementwise(
+              b, l, rowShape, accType, ValueRange{iter[0], row},
+              [&](OpBuilder &eb, Location el, ValueRange args) -> Value {
+                if (isFloat)
+                  return arith::AddFOp::create(
+                      eb, el, args[0], extendTo(eb, el, args[1], accType));
+                return arith::AddIOp::create(eb, el, args[0], args[1]);
+              });
+          Value written = exclusive ? iter[0] : sum;
+          if (accType != elementType)
+            written = buildElementwise(
+                b, l, rowShape, elementType, written,
+                [&](OpBuilder &eb, Location el, ValueRange args) -> Value {
+                  return arith::TruncFOp::create(eb, el, elementType, args[0]);
+                });
+          Value out = tensor::InsertSliceOp::create(
+              b, l, written, iter[1], offsets, sliceSizes, strides);
+          scf::YieldOp::create(b, l, ValueRange{sum, out});
+        });
+    rewriter.replaceOp(op, loop.getResult(1));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::tfm::populateReductionToLinalgPatterns(
@@ -483,6 +551,6 @@ void mlir::tfm::populateReductionToLinalgPatterns(
                SoftmaxOpLowering<SoftmaxOp, /*IsLog=*/false>,
                SoftmaxOpLowering<LogSoftmaxOp, /*IsLog=*/true>,
                PoolOpLowering<MaxPoolOp, /*IsMax=*/true>,
-               PoolOpLowering<AvgPoolOp, /*IsMax=*/false>>(
+               PoolOpLowering<AvgPoolOp, /*IsMax=*/false>, CumsumOpLowering>(
       converter, patterns.getContext());
 }

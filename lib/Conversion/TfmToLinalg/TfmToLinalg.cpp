@@ -70,7 +70,8 @@ bool mlir::tfm::supportsDynamicShapes(Operation *op, bool batchedAttention) {
           RoundOp, SinOp, CosOp, TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp,
           AsinhOp, AcoshOp, AtanhOp, ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp,
           ErfOp, SigmoidOp, SiluOp, SwigluOp, GeluOp, CastOp, WhereOp,
-          SoftmaxOp, LogSoftmaxOp, ReduceSumOp, ReduceMaxOp, ReduceMinOp>(op))
+          SoftmaxOp, LogSoftmaxOp, ReduceSumOp, ReduceMaxOp, ReduceMinOp,
+          CumsumOp>(op))
     return true;
   // The mean divides by a count, and the norms by theirs, known statically.
   if (auto mean = dyn_cast<ReduceMeanOp>(op))

@@ -290,6 +290,29 @@ template <bool IsMax> static LogicalResult convertPool(NodeImporter &n) {
   return n.finish();
 }
 
+/// CumSum(x, axis): the axis a constant input; exclusive and reverse.
+static LogicalResult convertCumSum(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  bool exclusive = n.intAttr("exclusive", 0) != 0;
+  bool reverse = n.intAttr("reverse", 0) != 0;
+  if (n.failed())
+    return failure();
+  std::optional<double> axisValue = n.requireConstantScalar(1, "axis");
+  if (!axisValue)
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = NodeImporter::getType(x).getRank();
+  if (rank == 0)
+    return n.emitError() << "input must have rank 1 or more";
+  std::optional<int64_t> axis =
+      n.normalizeAxis(static_cast<int64_t>(*axisValue), rank);
+  if (!axis)
+    return failure();
+  n.setOutput(0, n.create<CumsumOp>(x, *axis, exclusive, reverse));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "ReduceSum", 1, convertReduce<ReduceSumOp>);
@@ -311,6 +334,7 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "AveragePool", 1, convertPool</*IsMax=*/false>);
   r.add(onnx, "GlobalAveragePool", 1, convertGlobalPool<ReduceMeanOp>);
   r.add(onnx, "GlobalMaxPool", 1, convertGlobalPool<ReduceMaxOp>);
+  r.add(onnx, "CumSum", 11, convertCumSum);
   r.add(onnx, "Softmax", 1, convertSoftmax<SoftmaxOp>);
   r.add(onnx, "LogSoftmax", 1, convertSoftmax<LogSoftmaxOp>);
 }

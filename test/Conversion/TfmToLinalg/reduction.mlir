@@ -175,3 +175,39 @@ func.func @max_pool_ceil(%x: tensor<1x1x4xf32>) -> tensor<1x1x3xf32> {
   %0 = tfm.max_pool %x kernel = [3] strides = [2] padding = [1, 1] dilations = [1] ceil_mode : (tensor<1x1x4xf32>) -> tensor<1x1x3xf32>
   return %0 : tensor<1x1x3xf32>
 }
+
+// -----
+
+// cumsum: a loop along the (dynamic) axis carrying the running sum and the
+// result; each step adds one slice and writes one.
+// CHECK-LABEL: func.func @cumsum
+// CHECK-SAME: (%[[X:.*]]: tensor<2x?xi64>)
+// CHECK: %[[ACC:.*]] = linalg.fill {{.*}} -> tensor<2xi64>
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %c1
+// CHECK: scf.for %[[I:.*]] = %c0{{.*}} to %[[N]] step %c1{{.*}} iter_args(%[[A:.*]] = %[[ACC]], %[[O:.*]] = %{{.*}}) -> (tensor<2xi64>, tensor<2x?xi64>)
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %[[X]][0, %[[I]]] [2, 1] [1, 1] : tensor<2x?xi64> to tensor<2xi64>
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[A]], %[[ROW]] : tensor<2xi64>, tensor<2xi64>)
+// CHECK: arith.addi
+// CHECK: %[[W:.*]] = tensor.insert_slice %[[SUM]] into %[[O]][0, %[[I]]] [2, 1] [1, 1]
+// CHECK: scf.yield %[[SUM]], %[[W]]
+func.func @cumsum(%x: tensor<2x?xi64>) -> tensor<2x?xi64> {
+  %0 = tfm.cumsum %x axis = 1 : tensor<2x?xi64>
+  return %0 : tensor<2x?xi64>
+}
+
+// -----
+
+// Exclusive and reverse: the slice index counts down from the end and the
+// written slice is the sum before the step; f16 sums in f32.
+// CHECK-LABEL: func.func @cumsum_exclusive_reverse
+// CHECK: scf.for %[[I:.*]] = {{.*}} iter_args(%[[A:.*]] = %{{.*}}, %[[O:.*]] = %{{.*}}) -> (tensor<3xf32>, tensor<4x3xf16>)
+// CHECK: %[[J:.*]] = arith.subi %{{.*}}, %[[I]]
+// CHECK: tensor.extract_slice %{{.*}}[%[[J]], 0] [1, 3] [1, 1] : tensor<4x3xf16> to tensor<3xf16>
+// CHECK: arith.extf
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} ins(%[[A]] : tensor<3xf32>)
+// CHECK: arith.truncf
+// CHECK: tensor.insert_slice %[[T]] into %[[O]][%[[J]], 0]
+func.func @cumsum_exclusive_reverse(%x: tensor<4x3xf16>) -> tensor<4x3xf16> {
+  %0 = tfm.cumsum %x axis = 0 exclusive reverse : tensor<4x3xf16>
+  return %0 : tensor<4x3xf16>
+}

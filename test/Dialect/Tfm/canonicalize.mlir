@@ -438,3 +438,18 @@ func.func @fold_trigonometric() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>,
   %4 = tfm.atanh %e : tensor<2xf32>
   return %0, %1, %2, %3, %4 : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+// A running sum over one element is the element; exclusive, it is not.
+// CHECK-LABEL: func.func @fold_cumsum
+// CHECK-SAME: (%[[X:.*]]: tensor<3x1xf32>)
+// CHECK: %[[E:.*]] = tfm.cumsum %[[X]] axis = 1 exclusive
+// CHECK: %[[R:.*]] = tfm.cumsum %[[X]] axis = 0
+// CHECK: return %[[X]], %[[E]], %[[R]]
+func.func @fold_cumsum(%x: tensor<3x1xf32>) -> (tensor<3x1xf32>, tensor<3x1xf32>, tensor<3x1xf32>) {
+  %0 = tfm.cumsum %x axis = 1 reverse : tensor<3x1xf32>
+  %1 = tfm.cumsum %x axis = 1 exclusive : tensor<3x1xf32>
+  %2 = tfm.cumsum %x axis = 0 : tensor<3x1xf32>
+  return %0, %1, %2 : tensor<3x1xf32>, tensor<3x1xf32>, tensor<3x1xf32>
+}

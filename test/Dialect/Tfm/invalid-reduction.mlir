@@ -184,3 +184,11 @@ func.func @avg_pool_of_integers(%x: tensor<1x4x4xi32>) {
   %0 = tfm.avg_pool %x kernel = [2] strides = [1] padding = [0, 0] dilations = [1] : (tensor<1x4x4xi32>) -> tensor<1x4x3xi32>
   return
 }
+
+// -----
+
+func.func @cumsum_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.cumsum' op cumsum_c1: axis 2 is out of range [0, 2)}}
+  %0 = tfm.cumsum %x axis = 2 : tensor<2x3xf32>
+  return
+}

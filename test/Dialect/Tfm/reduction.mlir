@@ -72,3 +72,14 @@ func.func @pools(%x: tensor<1x8x9x9xf32>, %i: tensor<2x3x5xi8>, %h: tensor<1x8x9
   %2 = tfm.avg_pool %h kernel = [2, 2] strides = [1, 1] padding = [1, 0, 1, 0] dilations = [2, 1] count_include_pad : (tensor<1x8x9x9xf16>) -> tensor<1x8x9x8xf16>
   return %0, %1, %2 : tensor<1x8x5x5xf32>, tensor<2x3x3xi8>, tensor<1x8x9x8xf16>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @cumsum
+// CHECK: tfm.cumsum %{{.*}} axis = 1 : tensor<1x?xi64>
+// CHECK: tfm.cumsum %{{.*}} axis = 0 exclusive reverse : tensor<4x3xf16>
+func.func @cumsum(%m: tensor<1x?xi64>, %x: tensor<4x3xf16>) -> (tensor<1x?xi64>, tensor<4x3xf16>) {
+  %0 = tfm.cumsum %m axis = 1 : tensor<1x?xi64>
+  %1 = tfm.cumsum %x axis = 0 exclusive reverse : tensor<4x3xf16>
+  return %0, %1 : tensor<1x?xi64>, tensor<4x3xf16>
+}
