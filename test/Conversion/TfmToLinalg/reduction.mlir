@@ -182,8 +182,8 @@ func.func @max_pool_ceil(%x: tensor<1x1x4xf32>) -> tensor<1x1x3xf32> {
 // result; each step adds one slice and writes one.
 // CHECK-LABEL: func.func @cumsum
 // CHECK-SAME: (%[[X:.*]]: tensor<2x?xi64>)
-// CHECK: %[[ACC:.*]] = linalg.fill {{.*}} -> tensor<2xi64>
 // CHECK: %[[N:.*]] = tensor.dim %[[X]], %c1
+// CHECK: %[[ACC:.*]] = linalg.fill {{.*}} -> tensor<2xi64>
 // CHECK: scf.for %[[I:.*]] = %c0{{.*}} to %[[N]] step %c1{{.*}} iter_args(%[[A:.*]] = %[[ACC]], %[[O:.*]] = %{{.*}}) -> (tensor<2xi64>, tensor<2x?xi64>)
 // CHECK: %[[ROW:.*]] = tensor.extract_slice %[[X]][0, %[[I]]] [2, 1] [1, 1] : tensor<2x?xi64> to tensor<2xi64>
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[A]], %[[ROW]] : tensor<2xi64>, tensor<2xi64>)
