@@ -571,3 +571,64 @@ OpFoldResult ReverseOp::fold(FoldAdaptor adaptor) {
   });
   return pickElements(source, getType(), indices);
 }
+
+//===----------------------------------------------------------------------===//
+// pad
+//===----------------------------------------------------------------------===//
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> location,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  if (!input)
+    return failure();
+  StringRef name = getOperationName();
+  ArrayRef<int64_t> low = adaptor.getLow(), high = adaptor.getHigh();
+  int64_t rank = input.getRank();
+  auto valid = [](int64_t p) { return p >= 0 && p <= (int64_t(1) << 32); };
+  if (static_cast<int64_t>(low.size()) != rank ||
+      static_cast<int64_t>(high.size()) != rank || !llvm::all_of(low, valid) ||
+      !llvm::all_of(high, valid))
+    return violation(location, name, 1, "low ", formatShape(low), " and high ",
+                     formatShape(high), " need ", rank,
+                     " non-negative entries (at most 2^32)");
+  PadMode mode = adaptor.getMode();
+  if (Value value = adaptor.getValue()) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (type.getRank() != 0 ||
+        type.getElementType() != input.getElementType() ||
+        mode != PadMode::constant)
+      return violation(location, name, 2, "value ", type,
+                       " must be a scalar of ", input.getElementType(),
+                       ", given only in constant mode");
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = input.getDimSize(d);
+    if (ShapedType::isDynamic(dim)) {
+      shape.push_back(dim);
+      continue;
+    }
+    bool padded = low[d] != 0 || high[d] != 0;
+    bool fits = true;
+    if (mode == PadMode::reflect)
+      fits = !padded || (low[d] < dim && high[d] < dim);
+    else if (mode != PadMode::constant)
+      fits = !padded || dim > 0;
+    if (!fits)
+      return violation(location, name, 3, "dimension ", d, " of size ", dim,
+                       " cannot be padded by ", low[d], " and ", high[d],
+                       " in ", stringifyPadMode(mode), " mode");
+    shape.push_back(dim + low[d] + high[d]);
+  }
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (llvm::all_of(getLow(), [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(getHigh(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}

@@ -47,6 +47,19 @@ def Tfm_ComparisonPredicate : I32EnumAttr<"ComparisonPredicate",
 def Tfm_ComparisonPredicateAttr
     : EnumAttr<Tfm_Dialect, Tfm_ComparisonPredicate, "comparison_predicate">;
 
+def Tfm_PadMode : I32EnumAttr<"PadMode",
+    "what `tfm.pad` fills its border with", [
+      I32EnumAttrCase<"constant", 0>,
+      I32EnumAttrCase<"edge", 1>,
+      I32EnumAttrCase<"reflect", 2>,
+      I32EnumAttrCase<"wrap", 3>
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::tfm";
+}
+
+def Tfm_PadModeAttr : EnumAttr<Tfm_Dialect, Tfm_PadMode, "pad_mode">;
+
 //===----------------------------------------------------------------------===//
 // Targets
 //===----------------------------------------------------------------------===//

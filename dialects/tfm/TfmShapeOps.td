@@ -317,4 +317,41 @@ def Tfm_ReverseOp : Tfm_Op<"reverse", [Pure, SameOperandsAndResultType]> {
   let hasFolder = 1;
 }
 
+def Tfm_PadOp : Tfm_Op<"pad", [Pure, Tfm_InferTensorTypes<4>]> {
+  let summary = "pads a tensor's borders";
+  let description = [{
+    Adds `low[d]` elements before and `high[d]` after dimension `d` of
+    `input` (ONNX Pad, `numpy.pad`), filled by `mode`: `constant` with the
+    scalar `value` (zero when absent), `edge` with the nearest element,
+    `reflect` with the elements mirrored about the edge (not repeating
+    it), `wrap` with the elements from the other end.
+
+    Constraints:
+    * (pad_c1) `low` and `high` have one non-negative entry per dimension.
+    * (pad_c2) `value`, when present, is a scalar of the input's element
+      type, and only in `constant` mode.
+    * (pad_c3) a padded dimension of an `edge` or `wrap` pad has at least
+      one element, and a `reflect` pad adds fewer elements on each side
+      than the dimension has.
+    * (pad_c4) `result` has the element type of `input` and its shape
+      grown by `low + high`.
+
+    Example:
+
+    ```mlir
+    %p = tfm.pad %x low = [0, 0, 1] high = [0, 0, 1] mode = reflect
+        : (tensor<1x80x3000xf32>) -> tensor<1x80x3002xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, Optional<Tfm_Tensor>:$value,
+                       DenseI64ArrayAttr:$low, DenseI64ArrayAttr:$high,
+                       Tfm_PadModeAttr:$mode);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`,` $value^)? `low` `=` $low `high` `=` $high `mode` `=` $mode
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+}
+
 #endif // TFM_SHAPE_OPS_TD

@@ -436,13 +436,108 @@ struct ReverseOpLowering : OpConversionPattern<ReverseOp> {
   }
 };
 
+/// pad: constant mode as tensor.pad; edge, reflect and wrap as a copy that
+/// reads each output position's source element through tensor.extract at
+/// the index the mode maps it to (as reverse reads).
+struct PadOpLowering : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
+    if (failed(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    Type elementType = inputType.getElementType();
+    ArrayRef<int64_t> low = op.getLow(), high = op.getHigh();
+    PadMode mode = op.getMode();
+    if (mode == PadMode::constant) {
+      Value fill = adaptor.getValue()
+                       ? Value(tensor::ExtractOp::create(
+                             rewriter, loc, adaptor.getValue(), ValueRange()))
+                       : Value(arith::ConstantOp::create(
+                             rewriter, loc, rewriter.getZeroAttr(elementType)));
+      SmallVector<OpFoldResult> lowFold, highFold;
+      for (auto [lo, hi] : llvm::zip(low, high)) {
+        lowFold.push_back(rewriter.getIndexAttr(lo));
+        highFold.push_back(rewriter.getIndexAttr(hi));
+      }
+      rewriter.replaceOpWithNewOp<tensor::PadOp>(
+          op, type->clone(elementType), input, lowFold, highFold, fill);
+      return success();
+    }
+    int64_t rank = type->getRank();
+    Value init = createEmpty(rewriter, loc, type->getShape(), elementType);
+    Value result =
+        buildGeneric(
+            rewriter, loc, ValueRange(), init,
+            {rewriter.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
+              auto constant = [&](int64_t v) -> Value {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              SmallVector<Value> coords;
+              for (int64_t d = 0; d < rank; ++d) {
+                Value index = linalg::IndexOp::create(b, l, d);
+                int64_t n = inputType.getDimSize(d);
+                if (low[d] == 0 && high[d] == 0) {
+                  coords.push_back(index);
+                  continue;
+                }
+                // i = o - low, then mapped into [0, n).
+                Value i = arith::SubIOp::create(b, l, index, constant(low[d]));
+                Value first = constant(0), last = constant(n - 1);
+                switch (mode) {
+                case PadMode::edge:
+                  i = arith::MinSIOp::create(
+                      b, l, arith::MaxSIOp::create(b, l, i, first), last);
+                  break;
+                case PadMode::reflect: {
+                  // -i before the start; 2(n - 1) - i past the end.
+                  Value before = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::slt, i, first);
+                  Value after = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::sgt, i, last);
+                  Value mirrored = arith::SubIOp::create(b, l, first, i);
+                  Value folded =
+                      arith::SubIOp::create(b, l, constant(2 * (n - 1)), i);
+                  i = arith::SelectOp::create(
+                      b, l, before, mirrored,
+                      arith::SelectOp::create(b, l, after, folded, i));
+                  break;
+                }
+                case PadMode::wrap: {
+                  // ((i mod n) + n) mod n, with i + low >= 0.
+                  Value size = constant(n);
+                  Value rem = arith::RemSIOp::create(b, l, i, size);
+                  i = arith::RemSIOp::create(
+                      b, l, arith::AddIOp::create(b, l, rem, size), size);
+                  break;
+                }
+                case PadMode::constant:
+                  llvm_unreachable("handled above");
+                }
+                coords.push_back(i);
+              }
+              return {tensor::ExtractOp::create(b, l, input, coords)};
+            })
+            .front();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::tfm::populateDataMovementToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns
-      .add<TransposeOpLowering, ReshapeOpLowering, ExpandOpLowering,
-           ConcatOpLowering, SplitOpLowering, SliceOpLowering, SelectOpLowering,
-           GatherOpLowering, GatherElementsOpLowering, ReverseOpLowering>(
-          converter, patterns.getContext());
+  patterns.add<TransposeOpLowering, ReshapeOpLowering, ExpandOpLowering,
+               ConcatOpLowering, SplitOpLowering, SliceOpLowering,
+               SelectOpLowering, GatherOpLowering, GatherElementsOpLowering,
+               ReverseOpLowering, PadOpLowering>(converter,
+                                                 patterns.getContext());
 }

@@ -516,6 +516,97 @@ static LogicalResult convertOneHot(NodeImporter &n) {
   return n.finish();
 }
 
+/// Pad: pads as an attribute (before opset 11) or a constant input, over
+/// every axis or those of `axes` (18), the fill from `value` or
+/// constant_value, mode constant, edge, reflect or wrap (19). Negative pads
+/// crop: a slice before the pad.
+static LogicalResult convertPad(NodeImporter &n) {
+  bool asInputs = n.opset >= 11;
+  if (failed(n.expectArity(1, asInputs ? 4 : 1, 1, 1)))
+    return failure();
+  std::string modeName = n.stringAttr("mode", StringRef("constant"));
+  std::optional<SmallVector<int64_t>> pads;
+  double attrValue = 0;
+  if (!asInputs) {
+    pads = n.intsAttr("pads", std::nullopt);
+    attrValue = n.floatAttr("value", 0.0);
+  }
+  if (n.failed())
+    return failure();
+  std::optional<PadMode> mode = symbolizePadMode(modeName);
+  if (!mode || (*mode == PadMode::wrap && n.opset < 19))
+    return n.emitError() << "mode '" << modeName << "' is not supported";
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t rank = type.getRank();
+  Type elementType = type.getElementType();
+  Value value;
+  if (asInputs) {
+    pads = n.requireConstantInts(1, "pads");
+    if (!pads)
+      return failure();
+    if (n.hasInput(2)) {
+      value = n.input(2);
+      if (NodeImporter::getType(value).getNumElements() != 1)
+        return n.emitError() << "constant_value must hold one element, got "
+                             << NodeImporter::getType(value);
+      value = n.reshape(value, {});
+    }
+  } else if (attrValue != 0) {
+    value = n.scalar(elementType, attrValue);
+  }
+  // The axes the pads cover (opset 18): the others get none.
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  if (n.hasInput(3)) {
+    std::optional<SmallVector<int64_t>> given =
+        n.requireConstantInts(3, "axes");
+    if (!given)
+      return failure();
+    axes.clear();
+    for (int64_t axis : *given) {
+      std::optional<int64_t> a = n.normalizeAxis(axis, rank);
+      if (!a)
+        return failure();
+      axes.push_back(*a);
+    }
+  }
+  int64_t count = axes.size();
+  if (static_cast<int64_t>(pads->size()) != 2 * count)
+    return n.emitError() << "pads " << formatShape(*pads) << " need "
+                         << 2 * count << " entries, two per padded axis";
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    low[axis] = (*pads)[i];
+    high[axis] = (*pads)[count + i];
+  }
+  // Negative pads remove elements.
+  if (llvm::any_of(low, [](int64_t p) { return p < 0; }) ||
+      llvm::any_of(high, [](int64_t p) { return p < 0; })) {
+    SmallVector<int64_t> starts(rank, 0), limits(type.getShape()),
+        strides(rank, 1);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (low[d] >= 0 && high[d] >= 0)
+        continue;
+      int64_t dim = type.getDimSize(d);
+      if (ShapedType::isDynamic(dim))
+        return n.emitError() << "negative pads need a static dimension " << d;
+      starts[d] = std::max<int64_t>(0, -low[d]);
+      limits[d] = dim - std::max<int64_t>(0, -high[d]);
+      if (starts[d] > limits[d])
+        return n.emitError()
+               << "pads " << formatShape(*pads) << " remove more than the "
+               << dim << " elements of dimension " << d;
+      low[d] = std::max<int64_t>(0, low[d]);
+      high[d] = std::max<int64_t>(0, high[d]);
+    }
+    x = n.create<SliceOp>(x, starts, limits, strides, ValueRange());
+  }
+  if (*mode != PadMode::constant)
+    value = Value();
+  n.setOutput(0, n.create<PadOp>(x, MaybeValue{value}, low, high, *mode));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "Reshape", 5, convertReshape);
@@ -533,4 +624,5 @@ void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   r.add(onnx, "DepthToSpace", 1, convertDepthSpace</*ToSpace=*/true>);
   r.add(onnx, "SpaceToDepth", 1, convertDepthSpace</*ToSpace=*/false>);
   r.add(onnx, "OneHot", 9, convertOneHot);
+  r.add(onnx, "Pad", 2, convertPad);
 }

@@ -120,3 +120,35 @@ func.func @gather_four_bit(%ids: tensor<3xi64>) -> (tensor<3x3xui4>, tensor<3x4x
   %b = tfm.gather %s, %ids axis = 0 : (tensor<1x4xi4>, tensor<3xi64>) -> tensor<3x4xi4>
   return %a, %b : tensor<3x3xui4>, tensor<3x4xi4>
 }
+
+// -----
+
+// pad in constant mode is tensor.pad yielding the value.
+// CHECK-LABEL: func.func @pad_constant
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>, %[[V:.*]]: tensor<f32>)
+// CHECK: %[[FILL:.*]] = tensor.extract %[[V]][] : tensor<f32>
+// CHECK: tensor.pad %[[X]] low[0, 1] high[2, 0]
+// CHECK: tensor.yield %[[FILL]]
+func.func @pad_constant(%x: tensor<2x3xf32>, %v: tensor<f32>) -> tensor<4x4xf32> {
+  %0 = tfm.pad %x, %v low = [0, 1] high = [2, 0] mode = constant : (tensor<2x3xf32>, tensor<f32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+// reflect reads o - low mirrored about both edges; unpadded axes read o.
+// CHECK-LABEL: func.func @pad_reflect
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK: linalg.generic
+// CHECK: %[[R:.*]] = linalg.index 0
+// CHECK: %[[C:.*]] = linalg.index 1
+// CHECK: %[[I:.*]] = arith.subi %[[C]], %c2
+// CHECK: arith.cmpi slt, %[[I]]
+// CHECK: arith.cmpi sgt, %[[I]]
+// CHECK: arith.select
+// CHECK: %[[J:.*]] = arith.select
+// CHECK: tensor.extract %[[X]][%[[R]], %[[J]]]
+func.func @pad_reflect(%x: tensor<2x3xf32>) -> tensor<2x7xf32> {
+  %0 = tfm.pad %x low = [0, 2] high = [0, 2] mode = reflect : (tensor<2x3xf32>) -> tensor<2x7xf32>
+  return %0 : tensor<2x7xf32>
+}

@@ -278,3 +278,35 @@ func.func @reverse_c2(%x: tensor<2x5xf32>) {
   %0 = "tfm.reverse"(%x) <{axes = array<i64: 0>}> : (tensor<2x5xf32>) -> tensor<5x2xf32>
   return
 }
+
+// -----
+
+func.func @pad_c1(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.pad' op pad_c1: low [0, -1] and high [0, 0] need 2 non-negative entries (at most 2^32)}}
+  %0 = tfm.pad %x low = [0, -1] high = [0, 0] mode = constant : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @pad_c2(%x: tensor<2x3xf32>, %v: tensor<f32>) {
+  // expected-error @+1 {{'tfm.pad' op pad_c2: value 'tensor<f32>' must be a scalar of 'f32', given only in constant mode}}
+  %0 = tfm.pad %x, %v low = [0, 1] high = [0, 0] mode = edge : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_c3(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.pad' op pad_c3: dimension 1 of size 3 cannot be padded by 3 and 0 in reflect mode}}
+  %0 = tfm.pad %x low = [0, 3] high = [0, 0] mode = reflect : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @pad_c4(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tfm.pad' op pad_c4: result type 'tensor<2x5xf32>' differs from the inferred type 'tensor<2x4xf32>'}}
+  %0 = tfm.pad %x low = [0, 1] high = [0, 0] mode = wrap : (tensor<2x3xf32>) -> tensor<2x5xf32>
+  return
+}

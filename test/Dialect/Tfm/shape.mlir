@@ -90,3 +90,16 @@ func.func @gather_elements_reverse(%x: tensor<2x5xf32>, %i: tensor<2x3xi64>) -> 
   %1 = tfm.reverse %x axes = [0, 1] : tensor<2x5xf32>
   return %0, %1 : tensor<2x3xf32>, tensor<2x5xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @pad
+// CHECK: tfm.pad %{{.*}}, %{{.*}} low = [0, 1] high = [2, 0] mode = constant : (tensor<2x3xf32>, tensor<f32>) -> tensor<4x4xf32>
+// CHECK: tfm.pad %{{.*}} low = [0, 2] high = [0, 2] mode = reflect : (tensor<2x3xf32>) -> tensor<2x7xf32>
+// CHECK: tfm.pad %{{.*}} low = [1, 0] high = [0, 0] mode = edge : (tensor<?x3xi8>) -> tensor<?x3xi8>
+func.func @pad(%x: tensor<2x3xf32>, %v: tensor<f32>, %i: tensor<?x3xi8>) -> (tensor<4x4xf32>, tensor<2x7xf32>, tensor<?x3xi8>) {
+  %0 = tfm.pad %x, %v low = [0, 1] high = [2, 0] mode = constant : (tensor<2x3xf32>, tensor<f32>) -> tensor<4x4xf32>
+  %1 = tfm.pad %x low = [0, 2] high = [0, 2] mode = reflect : (tensor<2x3xf32>) -> tensor<2x7xf32>
+  %2 = tfm.pad %i low = [1, 0] high = [0, 0] mode = edge : (tensor<?x3xi8>) -> tensor<?x3xi8>
+  return %0, %1, %2 : tensor<4x4xf32>, tensor<2x7xf32>, tensor<?x3xi8>
+}
