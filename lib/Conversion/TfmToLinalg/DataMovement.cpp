@@ -394,6 +394,29 @@ struct GatherElementsOpLowering : OpConversionPattern<GatherElementsOp> {
   }
 };
 
+/// A copy of shape `type` whose element at each position is `input`'s at
+/// the coordinates `coordinate` computes from that position's indices, one
+/// dimension at a time: a generic reading through tensor.extract.
+Value buildExtractCopy(
+    OpBuilder &b, Location loc, Value input, RankedTensorType type,
+    function_ref<Value(OpBuilder &, Location, int64_t, Value)> coordinate) {
+  int64_t rank = type.getRank();
+  Value init =
+      createEmpty(b, loc, type.getShape(), toSignless(type.getElementType()));
+  return buildGeneric(
+             b, loc, ValueRange(), init, {b.getMultiDimIdentityMap(rank)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange) -> SmallVector<Value> {
+               SmallVector<Value> coords;
+               for (int64_t d = 0; d < rank; ++d)
+                 coords.push_back(
+                     coordinate(nb, l, d, linalg::IndexOp::create(nb, l, d)));
+               return {tensor::ExtractOp::create(nb, l, input, coords)};
+             })
+      .front();
+}
+
 /// A copy that reads reversed axes at `size - 1 - d`, through
 /// tensor.extract: an indexing map with a negative coefficient would be
 /// simpler, but upstream's tiling sizes operand slices for increasing maps
@@ -406,32 +429,18 @@ struct ReverseOpLowering : OpConversionPattern<ReverseOp> {
     FailureOr<RankedTensorType> type = getStaticResultType(op, rewriter);
     if (failed(type))
       return failure();
-    int64_t rank = type->getRank();
-    Value input = adaptor.getInput();
-    Value init = createEmpty(rewriter, op.getLoc(), type->getShape(),
-                             toSignless(type->getElementType()));
-    Value result =
-        buildGeneric(
-            rewriter, op.getLoc(), ValueRange(), init,
-            {rewriter.getMultiDimIdentityMap(rank)},
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
-              SmallVector<Value> coords;
-              for (int64_t i = 0; i < rank; ++i) {
-                Value index = linalg::IndexOp::create(b, l, i);
-                if (llvm::is_contained(op.getAxes(), i))
-                  index =
-                      arith::SubIOp::create(b, l,
-                                            arith::ConstantIndexOp::create(
-                                                b, l, type->getDimSize(i) - 1),
-                                            index);
-                coords.push_back(index);
-              }
-              return {tensor::ExtractOp::create(b, l, input, coords)};
-            })
-            .front();
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op,
+        buildExtractCopy(
+            rewriter, op.getLoc(), adaptor.getInput(), *type,
+            [&](OpBuilder &b, Location l, int64_t d, Value index) {
+              if (!llvm::is_contained(op.getAxes(), d))
+                return index;
+              return Value(arith::SubIOp::create(
+                  b, l,
+                  arith::ConstantIndexOp::create(b, l, type->getDimSize(d) - 1),
+                  index));
+            }));
     return success();
   }
 };
@@ -468,64 +477,46 @@ struct PadOpLowering : OpConversionPattern<PadOp> {
           op, type->clone(elementType), input, lowFold, highFold, fill);
       return success();
     }
-    int64_t rank = type->getRank();
-    Value init = createEmpty(rewriter, loc, type->getShape(), elementType);
-    Value result =
-        buildGeneric(
-            rewriter, loc, ValueRange(), init,
-            {rewriter.getMultiDimIdentityMap(rank)},
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
-              auto constant = [&](int64_t v) -> Value {
-                return arith::ConstantIndexOp::create(b, l, v);
-              };
-              SmallVector<Value> coords;
-              for (int64_t d = 0; d < rank; ++d) {
-                Value index = linalg::IndexOp::create(b, l, d);
-                int64_t n = inputType.getDimSize(d);
-                if (low[d] == 0 && high[d] == 0) {
-                  coords.push_back(index);
-                  continue;
-                }
-                // i = o - low, then mapped into [0, n).
-                Value i = arith::SubIOp::create(b, l, index, constant(low[d]));
-                Value first = constant(0), last = constant(n - 1);
-                switch (mode) {
-                case PadMode::edge:
-                  i = arith::MinSIOp::create(
-                      b, l, arith::MaxSIOp::create(b, l, i, first), last);
-                  break;
-                case PadMode::reflect: {
-                  // -i before the start; 2(n - 1) - i past the end.
-                  Value before = arith::CmpIOp::create(
-                      b, l, arith::CmpIPredicate::slt, i, first);
-                  Value after = arith::CmpIOp::create(
-                      b, l, arith::CmpIPredicate::sgt, i, last);
-                  Value mirrored = arith::SubIOp::create(b, l, first, i);
-                  Value folded =
-                      arith::SubIOp::create(b, l, constant(2 * (n - 1)), i);
-                  i = arith::SelectOp::create(
-                      b, l, before, mirrored,
-                      arith::SelectOp::create(b, l, after, folded, i));
-                  break;
-                }
-                case PadMode::wrap: {
-                  // ((i mod n) + n) mod n, with i + low >= 0.
-                  Value size = constant(n);
-                  Value rem = arith::RemSIOp::create(b, l, i, size);
-                  i = arith::RemSIOp::create(
-                      b, l, arith::AddIOp::create(b, l, rem, size), size);
-                  break;
-                }
-                case PadMode::constant:
-                  llvm_unreachable("handled above");
-                }
-                coords.push_back(i);
-              }
-              return {tensor::ExtractOp::create(b, l, input, coords)};
-            })
-            .front();
+    // Each padded dimension reads i = o - low mapped into [0, n).
+    auto coordinate = [&](OpBuilder &b, Location l, int64_t d,
+                          Value index) -> Value {
+      if (low[d] == 0 && high[d] == 0)
+        return index;
+      auto constant = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(b, l, v);
+      };
+      int64_t n = inputType.getDimSize(d);
+      Value i = arith::SubIOp::create(b, l, index, constant(low[d]));
+      Value first = constant(0), last = constant(n - 1);
+      switch (mode) {
+      case PadMode::edge:
+        return arith::MinSIOp::create(
+            b, l, arith::MaxSIOp::create(b, l, i, first), last);
+      case PadMode::reflect: {
+        // -i before the start; 2(n - 1) - i past the end.
+        Value before =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, first);
+        Value after =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, i, last);
+        Value mirrored = arith::SubIOp::create(b, l, first, i);
+        Value folded = arith::SubIOp::create(b, l, constant(2 * (n - 1)), i);
+        return arith::SelectOp::create(
+            b, l, before, mirrored,
+            arith::SelectOp::create(b, l, after, folded, i));
+      }
+      case PadMode::wrap: {
+        // ((i mod n) + n) mod n, as i >= -low may be negative.
+        Value size = constant(n);
+        Value rem = arith::RemSIOp::create(b, l, i, size);
+        return arith::RemSIOp::create(
+            b, l, arith::AddIOp::create(b, l, rem, size), size);
+      }
+      case PadMode::constant:
+        break;
+      }
+      llvm_unreachable("constant pads lower to tensor.pad");
+    };
+    Value result = buildExtractCopy(rewriter, loc, input, *type, coordinate);
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -143,12 +143,15 @@ static LogicalResult convertSign(NodeImporter &n) {
   Value x = n.input(0);
   Type elementType = NodeImporter::getType(x).getElementType();
   Value zero = n.scalar(elementType, 0);
-  Value y = n.create<WhereOp>(
-      n.create<CompareOp>(ComparisonPredicate::gt, x, zero),
-      n.scalar(elementType, 1),
-      n.create<WhereOp>(n.create<CompareOp>(ComparisonPredicate::lt, x, zero),
-                        n.scalar(elementType, -1), zero));
-  // (Unsigned types have no -1; x < 0 never holds for them.)
+  // (Unsigned types have no -1, and x < 0 never holds for them.)
+  Value below = elementType.isUnsignedInteger()
+                    ? zero
+                    : n.create<WhereOp>(
+                          n.create<CompareOp>(ComparisonPredicate::lt, x, zero),
+                          n.scalar(elementType, -1), zero);
+  Value y =
+      n.create<WhereOp>(n.create<CompareOp>(ComparisonPredicate::gt, x, zero),
+                        n.scalar(elementType, 1), below);
   if (isa<FloatType>(elementType))
     y = n.create<WhereOp>(n.create<CompareOp>(ComparisonPredicate::ne, x, x), x,
                           y);
