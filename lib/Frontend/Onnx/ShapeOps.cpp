@@ -255,18 +255,33 @@ static LogicalResult convertSplit(NodeImporter &n) {
   return n.finish();
 }
 
+/// Slice: starts, ends, axes and steps as constant inputs (opset 10 on),
+/// or starts, ends and axes as attributes (Slice-1, unit steps).
 static LogicalResult convertSlice(NodeImporter &n) {
-  if (failed(n.expectArity(3, 5, 1, 1)))
+  bool asInputs = n.opset >= 10;
+  if (failed(asInputs ? n.expectArity(3, 5, 1, 1) : n.expectArity(1, 1, 1, 1)))
     return failure();
   Value data = n.input(0);
   RankedTensorType type = NodeImporter::getType(data);
   int64_t rank = type.getRank();
-  std::optional<SmallVector<int64_t>> starts = n.requireConstantInts(1, "starts");
-  std::optional<SmallVector<int64_t>> ends = n.requireConstantInts(2, "ends");
+  std::optional<SmallVector<int64_t>> starts, ends;
+  if (asInputs) {
+    starts = n.requireConstantInts(1, "starts");
+    ends = n.requireConstantInts(2, "ends");
+  } else {
+    starts = n.intsAttr("starts", std::nullopt);
+    ends = n.intsAttr("ends", std::nullopt);
+    if (n.failed())
+      return failure();
+  }
   if (!starts || !ends)
     return failure();
   SmallVector<int64_t> axes, steps(starts->size(), 1);
-  if (n.hasInput(3)) {
+  if (!asInputs && n.hasAttr("axes")) {
+    axes = n.intsAttr("axes", std::nullopt);
+    if (n.failed())
+      return failure();
+  } else if (n.hasInput(3)) {
     std::optional<SmallVector<int64_t>> given = n.requireConstantInts(3, "axes");
     if (!given)
       return failure();
@@ -615,7 +630,7 @@ void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   r.add(onnx, "Unsqueeze", 1, convertUnsqueeze);
   r.add(onnx, "Concat", 4, convertConcat);
   r.add(onnx, "Split", 2, convertSplit);
-  r.add(onnx, "Slice", 10, convertSlice);
+  r.add(onnx, "Slice", 1, convertSlice);
   r.add(onnx, "Gather", 1, convertGather<GatherOp>);
   r.add(onnx, "GatherElements", 11, convertGather<GatherElementsOp>);
   r.add(onnx, "Expand", 8, convertExpand);
