@@ -42,6 +42,7 @@ struct FusePass : tfm::impl::FusePassBase<FusePass> {
 
 void mlir::tfm::populateAllFusionPatterns(RewritePatternSet &patterns) {
   populateFuseNormsPatterns(patterns);
+  populateFuseSoftmaxPatterns(patterns);
   populateFuseActivationsPatterns(patterns);
   populateFuseLinearPatterns(patterns);
   populateFuseQuantizedPatterns(patterns);

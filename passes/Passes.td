@@ -380,6 +380,17 @@ def FuseRopePass : Pass<"tfm-fuse-rope", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FuseSoftmaxPass : Pass<"tfm-fuse-softmax", "::mlir::func::FuncOp"> {
+  let summary = "Fuses softmax and log-softmax spelled out in primitives";
+  let description = [{
+    With `d = x - reduce_max(x)` and `s = reduce_sum(exp(d))` along one
+    axis (both keeping it), as ONNX's Softmax-13 and LogSoftmax-13 function
+    bodies and hand-written stable softmaxes compute them, `exp(d) / s`
+    becomes `tfm.softmax` and `d - log(s)` `tfm.log_softmax` along that
+    axis. The intermediates' other users, if any, keep them.
+  }];
+}
+
 def FuseKvCachePass : Pass<"tfm-fuse-kv-cache", "::mlir::func::FuncOp"> {
   let summary = "Reads a key/value cache in place in attention";
   let description = [{
@@ -407,9 +418,10 @@ def PresentNewRowsPass : Pass<"tfm-present-new-rows", "::mlir::func::FuncOp"> {
 def FusePass : Pass<"tfm-fuse", "::mlir::func::FuncOp"> {
   let summary = "Runs every graph fusion together to a fixed point";
   let description = [{
-    The patterns of `tfm-fuse-norms`, `tfm-fuse-activations`,
-    `tfm-fuse-linear`, `tfm-fuse-quantized`, `tfm-merge-linears`,
-    `tfm-fuse-attention`, `tfm-fuse-kv-cache` and `tfm-fuse-rope`, with the
+    The patterns of `tfm-fuse-norms`, `tfm-fuse-softmax`,
+    `tfm-fuse-activations`, `tfm-fuse-linear`, `tfm-fuse-quantized`,
+    `tfm-merge-linears`, `tfm-fuse-attention`, `tfm-fuse-kv-cache` and
+    `tfm-fuse-rope`, with the
     tfm ops' canonicalizations, applied together
     until none applies; then, with `tfm-fuse-skip-norms` added, again, so
     that a residual add goes into a norm only when no linear's epilogue

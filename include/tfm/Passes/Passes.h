@@ -62,6 +62,7 @@ inline constexpr llvm::StringLiteral kInputRangeAttrName = "tfm.input_range";
 
 /// The patterns of each fusion pass, for drivers that combine them.
 void populateFuseNormsPatterns(RewritePatternSet &patterns);
+void populateFuseSoftmaxPatterns(RewritePatternSet &patterns);
 void populateFuseSkipNormsPatterns(RewritePatternSet &patterns);
 void populateFuseActivationsPatterns(RewritePatternSet &patterns);
 void populateFuseLinearPatterns(RewritePatternSet &patterns);
