@@ -40,6 +40,20 @@ SmallVector<utils::IteratorType> getIterators(int64_t rank,
   return iterators;
 }
 
+/// The larger (`isMax`) or smaller of `acc` and `x`: NaN wins for floats;
+/// integers compare unsigned when `isUnsigned` (`ui*`, `i1`).
+Value buildMinMax(OpBuilder &b, Location l, Value acc, Value x, bool isMax,
+                  bool isUnsigned) {
+  if (isa<FloatType>(x.getType()))
+    return isMax ? Value(arith::MaximumFOp::create(b, l, acc, x))
+                 : Value(arith::MinimumFOp::create(b, l, acc, x));
+  if (isUnsigned)
+    return isMax ? Value(arith::MaxUIOp::create(b, l, acc, x))
+                 : Value(arith::MinUIOp::create(b, l, acc, x));
+  return isMax ? Value(arith::MaxSIOp::create(b, l, acc, x))
+               : Value(arith::MinSIOp::create(b, l, acc, x));
+}
+
 template <typename OpTy, ReductionKind Kind>
 struct ReductionOpLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -99,17 +113,10 @@ struct ReductionOpLowering : OpConversionPattern<OpTy> {
                            return {arith::MulFOp::create(b, l, acc, x)};
                          return {arith::MulIOp::create(b, l, acc, x)};
                        case ReductionKind::Max:
-                         if (isFloat)
-                           return {arith::MaximumFOp::create(b, l, acc, x)};
-                         if (isUnsigned || elementType.isInteger(1))
-                           return {arith::MaxUIOp::create(b, l, acc, x)};
-                         return {arith::MaxSIOp::create(b, l, acc, x)};
                        case ReductionKind::Min:
-                         if (isFloat)
-                           return {arith::MinimumFOp::create(b, l, acc, x)};
-                         if (isUnsigned || elementType.isInteger(1))
-                           return {arith::MinUIOp::create(b, l, acc, x)};
-                         return {arith::MinSIOp::create(b, l, acc, x)};
+                         return {buildMinMax(
+                             b, l, acc, x, Kind == ReductionKind::Max,
+                             isUnsigned || elementType.isInteger(1))};
                        }
                        llvm_unreachable("unknown reduction");
                      })
@@ -387,7 +394,6 @@ struct PoolOpLowering : OpConversionPattern<OpTy> {
     Value init =
         createFilled(rewriter, loc, type->getShape(),
                      arith::ConstantOp::create(rewriter, loc, initAttr));
-    bool isFloat = isa<FloatType>(elementType);
     bool isUnsigned =
         isUnsignedInteger(originalType) || elementType.isInteger(1);
     Value result =
@@ -399,11 +405,8 @@ struct PoolOpLowering : OpConversionPattern<OpTy> {
                        if (!IsMax)
                          return {arith::AddFOp::create(
                              b, l, acc, extendTo(b, l, x, accType))};
-                       if (isFloat)
-                         return {arith::MaximumFOp::create(b, l, acc, x)};
-                       if (isUnsigned)
-                         return {arith::MaxUIOp::create(b, l, acc, x)};
-                       return {arith::MaxSIOp::create(b, l, acc, x)};
+                       return {buildMinMax(b, l, acc, x, /*isMax=*/true,
+                                           isUnsigned)};
                      })
             .front();
     if (!IsMax)

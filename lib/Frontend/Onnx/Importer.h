@@ -305,6 +305,10 @@ public:
   Value scalar(Type elementType, double value);
   /// A 1-D i64 constant.
   Value int64s(ArrayRef<int64_t> values);
+  /// The i64 positions 0 .. size-1 along `axis` of a rank-`rank` constant
+  /// whose other dimensions are 1, to compare with indices along that axis;
+  /// null (reported) when it would be too large a constant.
+  Value positionsAlong(int64_t rank, int64_t axis, int64_t size);
 
   //===--------------------------------------------------------------------===//
   // Common compositions

@@ -30,8 +30,7 @@ InFlightDiagnostic NodeImporter::emitError() {
 
 /// Number of entries up to the last named one: trailing omitted optional
 /// inputs or outputs do not count.
-template <typename Names>
-static int countPresent(const Names &names) {
+template <typename Names> static int countPresent(const Names &names) {
   int n = names.size();
   while (n > 0 && names[n - 1].empty())
     --n;
@@ -239,7 +238,7 @@ const onnx::TensorProto *NodeImporter::tensorAttr(StringRef name) {
 }
 
 ElementsAttr NodeImporter::importTensorAttr(StringRef name,
-                                           const onnx::TensorProto &tensor) {
+                                            const onnx::TensorProto &tensor) {
   std::string error;
   ElementsAttr value = importTensor(context, tensor, graph.baseDir,
                                     graph.maxInlineElements, error);
@@ -379,6 +378,16 @@ Value NodeImporter::int64s(ArrayRef<int64_t> values) {
   return constant(DenseElementsAttr::get(type, values));
 }
 
+Value NodeImporter::positionsAlong(int64_t rank, int64_t axis, int64_t size) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = size;
+  auto type = RankedTensorType::get(shape, b.getI64Type());
+  if (mlir::failed(checkConstantSize(type, /*isSplat=*/false, "positions")))
+    return {};
+  return constant(DenseElementsAttr::get(
+      type, ArrayRef<int64_t>(llvm::to_vector(llvm::seq<int64_t>(0, size)))));
+}
+
 Value NodeImporter::reshape(Value value, ArrayRef<int64_t> shape) {
   if (!value)
     return createTyped<ReshapeOp>(Type(), value);
@@ -418,8 +427,8 @@ Value NodeImporter::expand(Value value, ArrayRef<int64_t> shape) {
 std::optional<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
                                                    StringRef what) {
   if (axis < -rank || axis >= rank) {
-    emitError() << what << " " << axis << " is out of range [" << -rank
-                << ", " << rank << ") for rank " << rank;
+    emitError() << what << " " << axis << " is out of range [" << -rank << ", "
+                << rank << ") for rank " << rank;
     return std::nullopt;
   }
   return axis < 0 ? axis + rank : axis;

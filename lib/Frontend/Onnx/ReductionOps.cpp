@@ -221,14 +221,8 @@ static LogicalResult convertHardmax(NodeImporter &n) {
     return n.finish();
   }
   RankedTensorType rowsType = NodeImporter::getType(r->rows);
-  int64_t size = rowsType.getDimSize(r->axis);
-  SmallVector<int64_t> positionShape(rowsType.getRank(), 1);
-  positionShape[r->axis] = size;
-  SmallVector<Attribute> positions;
-  for (int64_t j = 0; j < size; ++j)
-    positions.push_back(n.b.getI64IntegerAttr(j));
-  Value iota = n.constant(DenseElementsAttr::get(
-      RankedTensorType::get(positionShape, n.b.getI64Type()), positions));
+  Value iota = n.positionsAlong(rowsType.getRank(), r->axis,
+                                rowsType.getDimSize(r->axis));
   Value best = n.create<ArgMaxOp>(r->rows, r->axis, /*keepdims=*/true,
                                   /*select_last_index=*/false);
   Value hit = n.create<CompareOp>(ComparisonPredicate::eq, iota, best);

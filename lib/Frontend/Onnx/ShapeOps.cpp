@@ -518,11 +518,7 @@ static LogicalResult convertOneHot(NodeImporter &n) {
       n.create<AddOp>(index, depthScalar), index);
   SmallVector<int64_t> unsqueezed(indicesType.getShape());
   unsqueezed.insert(unsqueezed.begin() + *axis, 1);
-  SmallVector<int64_t> positionShape(rank, 1);
-  positionShape[*axis] = depth;
-  Value positions = n.constant(DenseElementsAttr::get(
-      RankedTensorType::get(positionShape, i64),
-      ArrayRef<int64_t>(llvm::to_vector(llvm::seq<int64_t>(0, depth)))));
+  Value positions = n.positionsAlong(rank, *axis, depth);
   Value hit = n.create<CompareOp>(ComparisonPredicate::eq,
                                   n.reshape(index, unsqueezed), positions);
   Value off = n.reshape(n.sliceAxis(values, 0, 0, 1), {});
