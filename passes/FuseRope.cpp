@@ -11,6 +11,8 @@
 #include "FusionUtils.h"
 #include "tfm/Passes/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -25,19 +27,34 @@ using namespace mlir::tfm::fusion;
 
 namespace {
 
+/// True when `size` is `x`'s run-time size along `axis` (`tensor.dim`).
+bool isDimOf(Value size, Value x, int64_t axis) {
+  auto dim = size.getDefiningOp<tensor::DimOp>();
+  return dim && dim.getSource() == x &&
+         getConstantIntValue(dim.getIndex()) == std::optional<int64_t>(axis);
+}
+
 /// True when `slice` takes [begin, end) of the last dimension of `x` and
-/// all of the others.
+/// all of the others (a dynamic one up to its `tensor.dim`).
 bool isLastDimSlice(SliceOp slice, Value x, int64_t begin, int64_t end) {
-  // (A run-time limit may stop short of a dimension's end.)
-  if (!slice || slice.getInput() != x || !slice.getDynamicLimits().empty())
+  if (!slice || slice.getInput() != x)
     return false;
   ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
   int64_t last = shape.size() - 1;
+  OperandRange dynamicLimits = slice.getDynamicLimits();
+  unsigned nextDynamic = 0;
   for (int64_t i = 0; i <= last; ++i) {
     int64_t lo = i == last ? begin : 0, hi = i == last ? end : shape[i];
-    if (slice.getStarts()[i] != lo || slice.getLimits()[i] != hi ||
-        slice.getStrides()[i] != 1)
+    if (slice.getStarts()[i] != lo || slice.getStrides()[i] != 1)
       return false;
+    int64_t limit = slice.getLimits()[i];
+    if (ShapedType::isDynamic(limit)) {
+      // (A run-time limit may stop short of a dimension's end.)
+      if (i == last || !isDimOf(dynamicLimits[nextDynamic++], x, i))
+        return false;
+    } else if (limit != hi || ShapedType::isDynamic(hi)) {
+      return false;
+    }
   }
   return true;
 }
@@ -103,13 +120,15 @@ HalfTable findHalfTable(Value table, int64_t s, int64_t d) {
         (concat.getAxis() == concatType.getRank() - 1 ||
          concat.getAxis() == -1)) {
       Value half = concat.getInputs()[0];
-      if (cast<RankedTensorType>(half.getType()).getNumElements() != s * d / 2)
+      int64_t halfShape[] = {s, d / 2};
+      if (dropLeadingOnes(cast<RankedTensorType>(half.getType()).getShape()) !=
+          dropLeadingOnes(halfShape))
         return {};
       return {half, nullptr, unary};
     }
   }
   DenseElementsAttr attr;
-  if (!matchPattern(table, m_Constant(&attr)))
+  if (ShapedType::isDynamic(s) || !matchPattern(table, m_Constant(&attr)))
     return {};
   SmallVector<Attribute> values(attr.getValues<Attribute>());
   SmallVector<Attribute> half;
@@ -141,8 +160,10 @@ struct FuseRotateHalfRope : OpRewritePattern<AddOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AddOp op,
                                 PatternRewriter &rewriter) const override {
+    // Heads [B, H, S, D]; the sequence S may be dynamic.
     auto type = cast<RankedTensorType>(op.getType());
-    if (type.getRank() != 4 || !type.hasStaticShape())
+    if (type.getRank() != 4 || type.getNumDynamicDims() > 1 ||
+        (type.getNumDynamicDims() == 1 && !type.isDynamicDim(2)))
       return failure();
     int64_t s = type.getDimSize(2), d = type.getDimSize(3);
     for (unsigned i = 0; i < 2; ++i) {

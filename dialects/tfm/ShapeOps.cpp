@@ -5,6 +5,8 @@
 #include "ConstantFolding.h"
 #include "TypeRules.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -384,12 +386,25 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
 
 OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> starts = getStarts(), strides = getStrides();
-  // A run-time limit may stop short of the input's end.
-  if (!getDynamicLimits().empty())
-    return {};
-  if (getInput().getType() == getType() &&
-      llvm::all_of(starts, [](int64_t s) { return s == 0; }) &&
-      llvm::all_of(strides, [](int64_t s) { return s == 1; }))
+  bool fromOrigin = llvm::all_of(starts, [](int64_t s) { return s == 0; }) &&
+                    llvm::all_of(strides, [](int64_t s) { return s == 1; });
+  // A run-time limit may stop short of the input's end, unless it is the
+  // input's own size along that axis.
+  if (!getDynamicLimits().empty()) {
+    if (!fromOrigin || getInput().getType() != getType())
+      return {};
+    unsigned next = 0;
+    for (auto [axis, limit] : llvm::enumerate(getLimits())) {
+      if (!ShapedType::isDynamic(limit))
+        continue;
+      auto dim = getDynamicLimits()[next++].getDefiningOp<tensor::DimOp>();
+      if (!dim || dim.getSource() != getInput() ||
+          getConstantIntValue(dim.getIndex()) != std::optional<int64_t>(axis))
+        return {};
+    }
+    return getInput();
+  }
+  if (getInput().getType() == getType() && fromOrigin)
     return getInput();
   DenseElementsAttr source = getFoldableSource(adaptor.getInput(), getType());
   if (!source)

@@ -267,7 +267,23 @@ LogicalResult Merger::mergeSlice(SliceOp op,
     if (size->isConstant())
       continue;
     limits[d] = ShapedType::kDynamic;
-    dynamicLimits.push_back(materialize(*size, op.getLoc()));
+    // A limit that is the input's size in every import (both affine in the
+    // symbols, so equal at the base too) reads that size, which says to
+    // later passes that the slice keeps all of dimension d.
+    bool wholeDim =
+        op.getStarts()[d] == 0 && op.getStrides()[d] == 1 &&
+        llvm::all_of(probes, [&](const std::array<Operation *, 2> &p) {
+          return llvm::all_of(p, [&](Operation *probe) {
+            auto other = cast<SliceOp>(probe);
+            return other.getLimits()[d] ==
+                   other.getInput().getType().getDimSize(d);
+          });
+        });
+    if (wholeDim && op.getInput().getType().isDynamicDim(d))
+      dynamicLimits.push_back(
+          tensor::DimOp::create(b, op.getLoc(), op.getInput(), d));
+    else
+      dynamicLimits.push_back(materialize(*size, op.getLoc()));
   }
   op.setLimits(limits);
   op.getDynamicLimitsMutable().assign(dynamicLimits);

@@ -412,6 +412,24 @@ func.func @slice_dynamic_limit_kept(%x: tensor<?x4xf32>, %n: index) -> (tensor<?
 
 // -----
 
+// A run-time limit that is the input's own size along its axis keeps all of
+// it: the slice folds to its input (not when it reads another axis' size).
+// CHECK-LABEL: func.func @slice_to_own_dim
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?xf32>)
+// CHECK: %[[S:.*]] = tfm.slice %[[X]]
+// CHECK: return %[[X]], %[[S]]
+func.func @slice_to_own_dim(%x: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %0 = tfm.slice %x starts = [0, 0] limits = [%d0, %d1] strides = [1, 1] : tensor<?x?xf32> -> tensor<?x?xf32>
+  %1 = tfm.slice %x starts = [0, 0] limits = [%d1, %d0] strides = [1, 1] : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
+}
+
+// -----
+
 // The trigonometric and hyperbolic functions fold on constants; NaN where
 // the argument is outside the domain.
 // CHECK-LABEL: func.func @fold_trigonometric
