@@ -150,6 +150,79 @@ def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
   ];
 }
 
+def PrunePass : Pass<"tfm-prune", "::mlir::func::FuncOp"> {
+  let summary = "Prunes the constant weights of linear layers";
+  let description = [{
+    Sets weights of `tfm.linear` ops (and of `tfm.matmul` by a constant 2-D
+    matrix) to zero, chosen at compile time by their magnitude, or removes
+    whole FFN channels:
+
+    * `magnitude` (unstructured): the `sparsity` fraction of each weight's
+      elements with the smallest |w| (`global`: of all pruned weights
+      together, one threshold for the model) become 0;
+    * `block`: the weight `[N, K]` is cut into blocks of `block-rows` x
+      `block-cols` (the last ones smaller where they do not divide N or K);
+      the `sparsity` fraction of the blocks with the smallest root mean
+      square (per weight, or over all with `global`) become 0;
+    * `n-m`: in every run of `m` consecutive weights along K, the `m - n`
+      of smallest |w| become 0 (2:4, 4:8; `sparsity` is not used); a
+      weight whose K is not a multiple of `m` is left alone;
+    * `ffn-channels` (structured): in every feed-forward block, a linear
+      (any activation epilogue) or a linear into `tfm.swiglu` whose result
+      only the next linear reads, the `sparsity` fraction of the hidden
+      channels with the smallest score is removed: the rows of the first
+      weight and bias (both halves' rows for SwiGLU) and the columns of the
+      second weight. The score of channel c is the product of the L2 norms
+      of its rows in the first weight and of its column in the second.
+      The FFN is smaller, so it is faster without sparse kernels.
+
+    Zeroed weights stay dense constants (pruning before `tfm-quantize`
+    keeps them zero: 0 is exact in every quantized form). A weight that
+    something other than linears reads (a tied embedding table) is left
+    alone, as are those `exclude` names (node or weight names containing
+    one of the strings, or the op kinds `linear`, `matmul`) and weights in
+    the panel layout (run it before `tfm-pack-weights`). Ties at the
+    threshold are pruned in storage order, so that exactly the requested
+    count goes.
+
+    Example (`method=n-m n=2 m=4`): a weight row `[0.1, -3, 0.5, 2, ...]`
+    becomes `[0, -3, 0, 2, ...]`.
+  }];
+  let options = [
+    Option<"method", "method", "::mlir::tfm::PruningMethod",
+           "::mlir::tfm::PruningMethod::Magnitude", "The pruning method",
+           "TFM_PRUNING_METHOD_VALUES">,
+    Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
+           "Fraction of the weights (magnitude), blocks (block) or FFN "
+           "channels (ffn-channels) to prune, in [0, 1)">,
+    Option<"global", "global", "bool", /*default=*/"false",
+           "magnitude and block: one threshold over all pruned weights "
+           "instead of the same fraction of each">,
+    Option<"blockRows", "block-rows", "int64_t", /*default=*/"1",
+           "Rows (output features) of a block">,
+    Option<"blockCols", "block-cols", "int64_t", /*default=*/"16",
+           "Columns (elements of K) of a block">,
+    Option<"n", "n", "int64_t", /*default=*/"2",
+           "n-m: weights kept in every group of m">,
+    Option<"m", "m", "int64_t", /*default=*/"4",
+           "n-m: size of a group along K">,
+    ListOption<"exclude", "exclude", "std::string",
+               "Leave linears alone whose node or weight name contains one "
+               "of these strings, or whose op kind (linear, matmul) is one "
+               "of them">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Report each pruned weight (a remark): name, shape and the "
+           "fraction of zeros, or the FFN's channels before and after">
+  ];
+  let statistics = [
+    Statistic<"numPruned", "num-pruned", "Weights pruned">,
+    Statistic<"numFfns", "num-ffns", "FFN blocks made narrower">,
+    Statistic<"numSkipped", "num-skipped",
+              "Weights left alone: shared with a non-linear user, excluded, "
+              "or (n-m) with a K that m does not divide">
+  ];
+}
+
 def QuantizePass : Pass<"tfm-quantize", "::mlir::func::FuncOp"> {
   let summary = "Quantizes (or narrows) the constant weights of linear layers";
   let description = [{

@@ -35,6 +35,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "WeightUtils.h"
 #include "tfm/Passes/Passes.h"
 
 #include "tfm/Dialect/Tfm/Folding.h"
@@ -61,68 +62,9 @@ namespace mlir::tfm {
 
 using namespace mlir;
 using namespace mlir::tfm;
+using namespace mlir::tfm::weights;
 
 namespace {
-
-/// The names a location carries (node names, fused ones included).
-void collectNames(Location loc, SmallVectorImpl<StringRef> &names) {
-  loc->walk([&](Location inner) {
-    if (auto name = dyn_cast<NameLoc>(inner))
-      names.push_back(name.getName().getValue());
-    return WalkResult::advance();
-  });
-}
-
-/// A float weight to quantize: the constant holding it and whether it is
-/// stored as [K, N] (the transpose of the [N, K] weight a linear reads).
-struct WeightSource {
-  Value constant;
-  Attribute value;
-  bool isTransposed;
-};
-
-std::optional<WeightSource> getConstantWeight(Value weight, bool isTransposed) {
-  if (auto transpose = weight.getDefiningOp<TransposeOp>()) {
-    if (transpose.getPerm() != ArrayRef<int64_t>{1, 0})
-      return std::nullopt;
-    weight = transpose.getInput();
-    isTransposed = !isTransposed;
-  }
-  auto type = dyn_cast<RankedTensorType>(weight.getType());
-  Attribute value;
-  if (!type || type.getRank() != 2 || !type.hasStaticShape() ||
-      !isa<FloatType>(type.getElementType()) ||
-      !matchPattern(weight, m_Constant(&value)))
-    return std::nullopt;
-  return WeightSource{weight, value, isTransposed};
-}
-
-/// The name of a weight constant (its blob's), or "".
-StringRef getWeightName(Attribute value) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    return resource.getRawHandle().getKey();
-  return "";
-}
-
-/// The [N, K] weight of `source` row by row (transposed when it is stored
-/// as [K, N]), N and K in `n` and `k`.
-FailureOr<SmallVector<float>> getWeightRows(const WeightSource &source,
-                                            int64_t &n, int64_t &k) {
-  auto type = cast<RankedTensorType>(source.constant.getType());
-  FailureOr<SmallVector<float>> values = getConstantFloats(source.value);
-  if (failed(values))
-    return failure();
-  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  n = source.isTransposed ? cols : rows;
-  k = source.isTransposed ? rows : cols;
-  if (!source.isTransposed)
-    return values;
-  SmallVector<float> weight(n * k);
-  for (int64_t r = 0; r < n; ++r)
-    for (int64_t c = 0; c < k; ++c)
-      weight[r * k + c] = (*values)[c * n + r];
-  return weight;
-}
 
 struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
   using Base::Base;
@@ -516,18 +458,7 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
   }
 
   bool isExcluded(Operation *op, Attribute weight, StringRef kind) {
-    SmallVector<StringRef> names;
-    collectNames(op->getLoc(), names);
-    if (StringRef name = getWeightName(weight); !name.empty())
-      names.push_back(name);
-    for (const std::string &pattern : exclude) {
-      if (pattern == kind)
-        return true;
-      for (StringRef name : names)
-        if (name.contains(pattern))
-          return true;
-    }
-    return false;
+    return weights::isExcluded(op, weight, kind, exclude);
   }
 
   /// The narrow float (bf16 or f16) of the mixed-precision modes.

@@ -283,6 +283,13 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.numThreads = options.numThreads;
     pipeline.fuseEpilogues = options.fuseEpilogues;
     pipeline.attentionBatched = options.attentionBatched.value_or(false);
+    pipeline.prune = options.prune.method;
+    pipeline.pruneSparsity = options.prune.sparsity;
+    pipeline.pruneGlobal = options.prune.global;
+    pipeline.pruneBlock = {options.prune.blockRows, options.prune.blockCols};
+    pipeline.pruneNM = {options.prune.n, options.prune.m};
+    pipeline.pruneExclude = options.prune.exclude;
+    pipeline.pruneReport = options.prune.report;
     pipeline.quantize = options.quantize;
     pipeline.quantizeExclude = options.quantizeExclude;
     pipeline.quantizeBlockSize = options.quantizeBlockSize;

@@ -25,6 +25,15 @@ static void addQuantization(OpPassManager &funcPm,
   funcPm.addPass(mlir::tfm::createQuantizePass(quantize));
 }
 
+/// Pruning, before quantization (zeros stay exact in every quantized form)
+/// and after the fusions (FFN channels are found in fused linears).
+static void addPruning(OpPassManager &funcPm,
+                       const mlir::tfm::GraphPipelineOptions &options) {
+  if (options.prune == mlir::tfm::PruningMethod::None)
+    return;
+  funcPm.addPass(mlir::tfm::createPrunePass(getPruneOptions(options)));
+}
+
 void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
                                    const GraphPipelineOptions &options) {
   pm.addPass(createRefineShapesPass());
@@ -35,6 +44,7 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
     funcPm.addPass(createPresentNewRowsPass());
   funcPm.addPass(createFoldEmptyTensorsPass());
   if (options.optLevel == 0) {
+    addPruning(funcPm, options);
     addQuantization(funcPm, options);
     return;
   }
@@ -44,6 +54,7 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   funcPm.addPass(createEliminateDeadNodesPass());
   funcPm.addPass(createFoldConstantsPass());
   if (options.optLevel == 1) {
+    addPruning(funcPm, options);
     addQuantization(funcPm, options);
     return;
   }
@@ -52,6 +63,7 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   funcPm.addPass(createFusePass());
   funcPm.addPass(createEliminateDeadNodesPass());
   funcPm.addPass(createFoldConstantsPass());
+  addPruning(funcPm, options);
   addQuantization(funcPm, options);
   if (options.optLevel == 2)
     return;

@@ -151,6 +151,41 @@ cl::opt<AttentionForm> attentionForm(
                           "whole-tensor ops over every head: scores, "
                           "softmax, weighted values")),
     cl::cat(category));
+cl::opt<PruningMethod>
+    prune("prune",
+          cl::desc("Prune the weights of linear layers (before --quantize)"),
+          cl::init(PruningMethod::None), cl::value_desc("method"),
+          TFM_PRUNING_METHOD_VALUES, cl::cat(category));
+cl::opt<double> pruneSparsity(
+    "prune-sparsity",
+    cl::desc("Fraction of the weights (magnitude), blocks (block) or FFN "
+             "channels (ffn-channels) --prune removes, in [0, 1) (default "
+             "0.5)"),
+    cl::init(0.5), cl::value_desc("f"), cl::cat(category));
+cl::opt<bool> pruneGlobal(
+    "prune-global",
+    cl::desc("--prune=magnitude|block: one threshold over all weights "
+             "instead of the same fraction of each"),
+    cl::init(false), cl::cat(category));
+cl::opt<std::string> pruneBlock(
+    "prune-block",
+    cl::desc("--prune=block: rows x columns of a block (default 1x16)"),
+    cl::init("1x16"), cl::value_desc("RxC"), cl::cat(category));
+cl::opt<std::string>
+    pruneNM("prune-n-m",
+            cl::desc("--prune=n-m: n kept of every m weights along K "
+                     "(default 2:4)"),
+            cl::init("2:4"), cl::value_desc("N:M"), cl::cat(category));
+cl::list<std::string> pruneExclude(
+    "prune-exclude",
+    cl::desc("Leave linears unpruned whose node or weight name contains one "
+             "of these strings, or whose op kind (linear, matmul) is listed"),
+    cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category));
+cl::opt<bool> pruneReport(
+    "prune-report",
+    cl::desc("Print, for every weight --prune prunes, its name, shape and "
+             "fraction of zeros (or an FFN's channels before and after)"),
+    cl::init(false), cl::cat(category));
 cl::opt<bool> quantReport(
     "quant-report",
     cl::desc("Print, for every weight --quantize quantizes, its name, "
@@ -247,6 +282,60 @@ static int fail(const Twine &message) {
   llvm::errs() << "tfmc: error: " << escapeControlCharacters(message.str())
                << "\n";
   return 1;
+}
+
+/// Two positive integers "AsepB" (as "4x4" or "2:4").
+static std::optional<std::pair<int64_t, int64_t>> parsePair(StringRef text,
+                                                            char sep) {
+  auto [a, b] = text.split(sep);
+  int64_t first, second;
+  if (a.getAsInteger(10, first) || b.getAsInteger(10, second) || first < 1 ||
+      second < 1)
+    return std::nullopt;
+  return std::make_pair(first, second);
+}
+
+/// The --prune* flags as tfm-prune's options; failure after an error.
+static LogicalResult setPruneOptions(PrunePassOptions &options) {
+  options.method = prune;
+  bool pruning = prune != PruningMethod::None;
+  auto given = [](const cl::Option &flag) { return flag.getNumOccurrences(); };
+  for (const cl::Option *flag : std::initializer_list<const cl::Option *>{
+           &pruneSparsity, &pruneGlobal, &pruneBlock, &pruneNM,
+           std::addressof(pruneExclude), &pruneReport})
+    if (given(*flag) && !pruning)
+      return failure(fail("--" + flag->ArgStr + ": needs a --prune method"));
+  if (!(pruneSparsity >= 0 && pruneSparsity < 1))
+    return failure(fail("--prune-sparsity=" + std::to_string(pruneSparsity) +
+                        ": expected a fraction in [0, 1)"));
+  if (given(pruneSparsity) && prune == PruningMethod::NM)
+    return failure(fail("--prune-sparsity: --prune=n-m prunes m - n of every "
+                        "m (set --prune-n-m instead)"));
+  if (given(pruneGlobal) && prune != PruningMethod::Magnitude &&
+      prune != PruningMethod::Block)
+    return failure(fail("--prune-global: only --prune=magnitude or block "
+                        "have a global threshold"));
+  std::optional<std::pair<int64_t, int64_t>> block = parsePair(pruneBlock, 'x');
+  if (!block || block->first > 4096 || block->second > 4096)
+    return failure(fail("--prune-block=" + pruneBlock +
+                        ": expected ROWSxCOLUMNS, each 1 to 4096 (as 1x16)"));
+  std::optional<std::pair<int64_t, int64_t>> nm = parsePair(pruneNM, ':');
+  if (!nm || nm->first >= nm->second || nm->second > 64)
+    return failure(fail("--prune-n-m=" + pruneNM +
+                        ": expected N:M with 1 <= N < M <= 64 (as 2:4)"));
+  if (given(pruneBlock) && prune != PruningMethod::Block)
+    return failure(fail("--prune-block: needs --prune=block"));
+  if (given(pruneNM) && prune != PruningMethod::NM)
+    return failure(fail("--prune-n-m: needs --prune=n-m"));
+  options.sparsity = pruneSparsity;
+  options.global = pruneGlobal;
+  options.blockRows = block->first;
+  options.blockCols = block->second;
+  options.n = nm->first;
+  options.m = nm->second;
+  options.exclude.assign(pruneExclude.begin(), pruneExclude.end());
+  options.report = pruneReport;
+  return success();
 }
 
 /// Most threads a parallel loop is partitioned for: beyond any machine tfmc
@@ -350,6 +439,8 @@ int main(int argc, char **argv) {
   if (optLevel > 3)
     return fail("-O" + Twine(optLevel) + ": expected -O0 to -O3");
   options.optLevel = optLevel;
+  if (failed(setPruneOptions(options.prune)))
+    return 1;
   options.quantize = quantize;
   options.quantizeExclude.assign(quantizeExclude.begin(),
                                  quantizeExclude.end());
@@ -438,6 +529,9 @@ int main(int argc, char **argv) {
   else if (std::optional<std::string> home =
                llvm::sys::Process::GetEnv("CUDA_HOME"))
     options.gpu.cudaPath = *home;
+  if (targetKind == TargetKind::Cuda && prune != PruningMethod::None)
+    return fail("--prune: not supported with --target=cuda yet (the GPU "
+                "pipeline has no pruning)");
   if (targetKind == TargetKind::Cuda &&
       !llvm::sys::fs::is_directory(options.gpu.cudaPath + "/bin"))
     return fail("--target=cuda: no CUDA toolkit at '" + options.gpu.cudaPath +

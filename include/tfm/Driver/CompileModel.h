@@ -70,6 +70,12 @@ struct CompileOptions {
   /// Path of the model file, which no output may overwrite.
   std::string inputPath;
   unsigned optLevel = 2;
+  /// Weight pruning (tfm-prune; method None: none).
+  PrunePassOptions prune = [] {
+    PrunePassOptions none;
+    none.method = PruningMethod::None;
+    return none;
+  }();
   /// Weight quantization (tfm-quantize) and the linears it leaves alone.
   QuantizationMode quantize = QuantizationMode::None;
   std::vector<std::string> quantizeExclude;

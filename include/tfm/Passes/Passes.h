@@ -57,6 +57,30 @@ inline constexpr llvm::StringLiteral kInputRangeAttrName = "tfm.input_range";
                  "f16 weights and linear inputs, products accumulated in "     \
                  "f32; norms, softmax and the residual stream stay f32"))
 
+/// The pruning methods of tfm-prune.
+enum class PruningMethod {
+  None,        // weights stay as they are
+  Magnitude,   // unstructured: the smallest |w| of a layer (or of all)
+  Block,       // blocks of block-rows x block-cols with the smallest norms
+  NM,          // N:M: n nonzeros in every m consecutive weights along K
+  FfnChannels, // structured: whole FFN channels removed (a smaller FFN)
+};
+
+#define TFM_PRUNING_METHOD_VALUES                                              \
+  llvm::cl::values(                                                            \
+      clEnumValN(::mlir::tfm::PruningMethod::None, "none",                     \
+                 "weights stay as they are"),                                  \
+      clEnumValN(::mlir::tfm::PruningMethod::Magnitude, "magnitude",           \
+                 "unstructured: zero the weights of smallest magnitude"),      \
+      clEnumValN(::mlir::tfm::PruningMethod::Block, "block",                   \
+                 "zero the blocks of smallest L2 norm"),                       \
+      clEnumValN(::mlir::tfm::PruningMethod::NM, "n-m",                        \
+                 "keep the n largest of every m consecutive weights along "    \
+                 "K (2:4, 4:8)"),                                              \
+      clEnumValN(::mlir::tfm::PruningMethod::FfnChannels, "ffn-channels",      \
+                 "structured: remove the FFN channels of smallest weight "     \
+                 "norms, shrinking both linears"))
+
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"
 

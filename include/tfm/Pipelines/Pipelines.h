@@ -35,6 +35,32 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
                      "also every fusion (tfm-fuse); 3: also the weight "
                      "layout decisions (tfm-pack-weights)"),
       llvm::cl::init(2)};
+  Option<PruningMethod> prune{
+      *this, "prune",
+      llvm::cl::desc("Prune linear weights (tfm-prune) after the fusions, "
+                     "before quantization"),
+      llvm::cl::init(PruningMethod::None), TFM_PRUNING_METHOD_VALUES};
+  Option<double> pruneSparsity{
+      *this, "prune-sparsity",
+      llvm::cl::desc("Fraction of weights, blocks or FFN channels pruned"),
+      llvm::cl::init(0.5)};
+  Option<bool> pruneGlobal{
+      *this, "prune-global",
+      llvm::cl::desc("One magnitude threshold over all pruned weights"),
+      llvm::cl::init(false)};
+  ListOption<int64_t> pruneBlock{
+      *this, "prune-block",
+      llvm::cl::desc("Rows and columns of a block of prune=block")};
+  ListOption<int64_t> pruneNM{*this, "prune-n-m",
+                              llvm::cl::desc("n and m of prune=n-m")};
+  ListOption<std::string> pruneExclude{
+      *this, "prune-exclude",
+      llvm::cl::desc("Linears tfm-prune leaves alone: node or weight names "
+                     "containing one of these, or op kinds")};
+  Option<bool> pruneReport{
+      *this, "prune-report",
+      llvm::cl::desc("Report each pruned weight (remarks)"),
+      llvm::cl::init(false)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "
@@ -58,6 +84,28 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
                      "their past input (tfm-present-new-rows)"),
       llvm::cl::init(false)};
 };
+
+/// The tfm-prune options that pipeline options with the prune* fields ask
+/// for (blocks and n:m from two-element lists, defaults when empty).
+template <typename OptionsT>
+PrunePassOptions getPruneOptions(const OptionsT &options) {
+  PrunePassOptions prune;
+  prune.method = options.prune;
+  prune.sparsity = options.pruneSparsity;
+  prune.global = options.pruneGlobal;
+  if (options.pruneBlock.size() == 2) {
+    prune.blockRows = options.pruneBlock[0];
+    prune.blockCols = options.pruneBlock[1];
+  }
+  if (options.pruneNM.size() == 2) {
+    prune.n = options.pruneNM[0];
+    prune.m = options.pruneNM[1];
+  }
+  prune.exclude.assign(options.pruneExclude.begin(),
+                       options.pruneExclude.end());
+  prune.report = options.pruneReport;
+  return prune;
+}
 
 /// Graph-level optimization of a module of tfm functions (the `graph` phase).
 void buildGraphPipeline(OpPassManager &pm, const GraphPipelineOptions &options);
@@ -137,6 +185,32 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Lower attention as whole-tensor ops over every head "
                      "instead of the tiled online softmax (for comparisons "
                      "with the GPU's form)"),
+      llvm::cl::init(false)};
+  Option<PruningMethod> prune{
+      *this, "prune",
+      llvm::cl::desc("Prune linear weights (tfm-prune) after the fusions, "
+                     "before quantization"),
+      llvm::cl::init(PruningMethod::None), TFM_PRUNING_METHOD_VALUES};
+  Option<double> pruneSparsity{
+      *this, "prune-sparsity",
+      llvm::cl::desc("Fraction of weights, blocks or FFN channels pruned"),
+      llvm::cl::init(0.5)};
+  Option<bool> pruneGlobal{
+      *this, "prune-global",
+      llvm::cl::desc("One magnitude threshold over all pruned weights"),
+      llvm::cl::init(false)};
+  ListOption<int64_t> pruneBlock{
+      *this, "prune-block",
+      llvm::cl::desc("Rows and columns of a block of prune=block")};
+  ListOption<int64_t> pruneNM{*this, "prune-n-m",
+                              llvm::cl::desc("n and m of prune=n-m")};
+  ListOption<std::string> pruneExclude{
+      *this, "prune-exclude",
+      llvm::cl::desc("Linears tfm-prune leaves alone: node or weight names "
+                     "containing one of these, or op kinds")};
+  Option<bool> pruneReport{
+      *this, "prune-report",
+      llvm::cl::desc("Report each pruned weight (remarks)"),
       llvm::cl::init(false)};
   Option<QuantizationMode> quantize{
       *this, "quantize",

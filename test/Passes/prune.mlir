@@ -1,0 +1,127 @@
+// RUN: tfm-opt %s --split-input-file --tfm-prune="method=magnitude sparsity=0.5" | FileCheck %s --check-prefix=MAG
+// RUN: tfm-opt %s --split-input-file --tfm-prune="method=magnitude sparsity=0.5 global=true" | FileCheck %s --check-prefix=GLOBAL
+// RUN: tfm-opt %s --split-input-file --tfm-prune="method=block sparsity=0.5 block-rows=1 block-cols=2" | FileCheck %s --check-prefix=BLOCK
+// RUN: tfm-opt %s --split-input-file --tfm-prune="method=n-m n=2 m=4" | FileCheck %s --check-prefix=NM
+// RUN: tfm-opt %s --split-input-file --tfm-prune="method=magnitude sparsity=0.5 exclude=keep" | FileCheck %s --check-prefix=EXCLUDE
+// RUN: tfm-opt %s --split-input-file --tfm-prune="method=ffn-channels sparsity=0.5" | FileCheck %s --check-prefix=FFN
+// RUN: not tfm-opt %s --split-input-file --tfm-prune="sparsity=1" 2>&1 | FileCheck %s --check-prefix=ERR-SPARSITY
+// RUN: not tfm-opt %s --split-input-file --tfm-prune="method=n-m n=4 m=4" 2>&1 | FileCheck %s --check-prefix=ERR-NM
+
+// ERR-SPARSITY: error: tfm-prune: sparsity 1 is not in [0, 1)
+// ERR-NM: error: tfm-prune: n-m needs 1 <= n < m <= 64 (got 4:4)
+
+// Two linears: per weight, half of each goes; globally, the half of all
+// with the smallest magnitudes (all of %w1, none of %w2).
+// MAG-LABEL: func.func @two_linears
+// MAG-DAG: tfm.constant dense<{{\[}}[0.000000e+00, -4.000000e+00, 0.000000e+00, 3.000000e+00], [5.000000e+00, 0.000000e+00, -6.000000e+00, 0.000000e+00]]> : tensor<2x4xf32>
+// MAG-DAG: tfm.constant dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [5.000000e+01, 6.000000e+01, 7.000000e+01, 8.000000e+01]]> : tensor<2x4xf32>
+// GLOBAL-LABEL: func.func @two_linears
+// GLOBAL-DAG: tfm.constant dense<0.000000e+00> : tensor<2x4xf32>
+// GLOBAL-DAG: tfm.constant dense<{{\[}}[1.000000e+01, 2.000000e+01, 3.000000e+01, 4.000000e+01], [5.000000e+01, 6.000000e+01, 7.000000e+01, 8.000000e+01]]> : tensor<2x4xf32>
+// Blocks of 1 x 2: per weight the two of four pairs with the smallest RMS
+// (in %w1 (2, 3) 2.55 and (1, -4) 2.92 against 3.69 and 4.26).
+// BLOCK-LABEL: func.func @two_linears
+// BLOCK-DAG: tfm.constant dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [5.000000e+00, 1.500000e+00, -6.000000e+00, 5.000000e-01]]> : tensor<2x4xf32>
+// BLOCK-DAG: tfm.constant dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [5.000000e+01, 6.000000e+01, 7.000000e+01, 8.000000e+01]]> : tensor<2x4xf32>
+// 2:4: the two largest of each group of four along K stay.
+// NM-LABEL: func.func @two_linears
+// NM-DAG: tfm.constant dense<{{\[}}[0.000000e+00, -4.000000e+00, 0.000000e+00, 3.000000e+00], [5.000000e+00, 0.000000e+00, -6.000000e+00, 0.000000e+00]]> : tensor<2x4xf32>
+// NM-DAG: tfm.constant dense<{{\[}}[0.000000e+00, 0.000000e+00, 3.000000e+01, 4.000000e+01], [0.000000e+00, 0.000000e+00, 7.000000e+01, 8.000000e+01]]> : tensor<2x4xf32>
+// A name in exclude leaves that linear alone.
+// EXCLUDE-LABEL: func.func @two_linears
+// EXCLUDE-DAG: tfm.constant dense<{{\[}}[0.000000e+00, -4.000000e+00, 0.000000e+00, 3.000000e+00], [5.000000e+00, 0.000000e+00, -6.000000e+00, 0.000000e+00]]> : tensor<2x4xf32>
+// EXCLUDE-DAG: tfm.constant dense<{{\[}}[1.000000e+01, 2.000000e+01, 3.000000e+01, 4.000000e+01], [5.000000e+01, 6.000000e+01, 7.000000e+01, 8.000000e+01]]> : tensor<2x4xf32>
+// FFN-LABEL: func.func @two_linears
+// FFN-COUNT-2: tfm.linear {{.*}} -> tensor<3x2xf32>
+func.func @two_linears(%x: tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
+  %w1 = tfm.constant dense<[[1.0, -4.0, 2.0, 3.0], [5.0, 1.5, -6.0, 0.5]]> : tensor<2x4xf32>
+  %w2 = tfm.constant dense<[[10.0, 20.0, 30.0, 40.0], [50.0, 60.0, 70.0, 80.0]]> : tensor<2x4xf32>
+  %a = tfm.linear %x, %w1 : (tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<3x2xf32>
+  %b = tfm.linear %x, %w2 : (tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<3x2xf32> loc("keep_me")
+  return %a, %b : tensor<3x2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// A matmul by a constant [K, N] matrix: the weight is stored transposed
+// (column n of the constant is row n of the linear's weight); n-m groups
+// run along K, down each column. Its K of 6 is not a multiple of 4 in
+// the second product, which n-m leaves alone.
+// NM-LABEL: func.func @matmul_by_constant
+// NM-DAG: tfm.constant dense<{{\[}}[0.000000e+00, 8.000000e+00], [7.000000e+00, 0.000000e+00], [0.000000e+00, 6.000000e+00], [5.000000e+00, 0.000000e+00]]> : tensor<4x2xf32>
+// NM-DAG: tfm.constant dense<1.000000e+00> : tensor<6x2xf32>
+func.func @matmul_by_constant(%x: tensor<3x4xf32>, %y: tensor<3x6xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
+  %w = tfm.constant dense<[[1.0, 8.0], [7.0, 2.0], [3.0, 6.0], [5.0, 4.0]]> : tensor<4x2xf32>
+  %a = tfm.matmul %x, %w : (tensor<3x4xf32>, tensor<4x2xf32>) -> tensor<3x2xf32>
+  %v = tfm.constant dense<1.0> : tensor<6x2xf32>
+  %b = tfm.matmul %y, %v : (tensor<3x6xf32>, tensor<6x2xf32>) -> tensor<3x2xf32>
+  return %a, %b : tensor<3x2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// A table both gathered (embedding) and read by a linear (tied output
+// projection) is left alone: pruning it would change the embedding.
+// MAG-LABEL: func.func @tied_embedding
+// MAG: tfm.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]>
+// MAG-NOT: 0.000000e+00
+func.func @tied_embedding(%ids: tensor<3xi64>) -> tensor<3x2xf32> {
+  %t = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %e = tfm.gather %t, %ids axis = 0 : (tensor<2x2xf32>, tensor<3xi64>) -> tensor<3x2xf32>
+  %l = tfm.linear %e, %t : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  return %l : tensor<3x2xf32>
+}
+
+// -----
+
+// FFN channels: the hidden channels scored ||W1 row|| · ||W2 column||
+// (channel 0: 1 · 1, 1: 3 · 2, 2: 0.5 · 8, 3: 2 · 0.25); half of them, the
+// lowest two (0 and 3), go from W1's rows, the bias and W2's columns.
+// FFN-LABEL: func.func @ffn
+// FFN-DAG: %[[W1:.*]] = tfm.constant dense<{{\[}}[0.000000e+00, 3.000000e+00], [5.000000e-01, 0.000000e+00]]> : tensor<2x2xf32>
+// FFN-DAG: %[[B1:.*]] = tfm.constant dense<[2.000000e+00, 3.000000e+00]> : tensor<2xf32>
+// FFN-DAG: %[[W2:.*]] = tfm.constant dense<{{\[}}[2.000000e+00, 0.000000e+00], [0.000000e+00, 8.000000e+00]]> : tensor<2x2xf32>
+// FFN: %[[H:.*]] = tfm.linear %{{.*}}, %[[W1]], %[[B1]] activation = gelu : (tensor<5x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<5x2xf32>
+// FFN: tfm.linear %[[H]], %[[W2]], %{{.*}} : (tensor<5x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<5x2xf32>
+// MAG-LABEL: func.func @ffn
+func.func @ffn(%x: tensor<5x2xf32>) -> tensor<5x2xf32> {
+  %w1 = tfm.constant dense<[[1.0, 0.0], [0.0, 3.0], [0.5, 0.0], [2.0, 0.0]]> : tensor<4x2xf32>
+  %b1 = tfm.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %w2 = tfm.constant dense<[[1.0, 2.0, 0.0, 0.25], [0.0, 0.0, 8.0, 0.0]]> : tensor<2x4xf32>
+  %b2 = tfm.constant dense<[0.5, 0.5]> : tensor<2xf32>
+  %h = tfm.linear %x, %w1, %b1 activation = gelu : (tensor<5x2xf32>, tensor<4x2xf32>, tensor<4xf32>) -> tensor<5x4xf32>
+  %y = tfm.linear %h, %w2, %b2 : (tensor<5x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<5x2xf32>
+  return %y : tensor<5x2xf32>
+}
+
+// -----
+
+// SwiGLU: channel c is rows c (gate) and 2 + c (up) of W1; the score
+// multiplies both rows' norms (channel 0: 1 · 1 · 1, 1: 2 · 3 · 1).
+// FFN-LABEL: func.func @swiglu
+// FFN-DAG: %[[W1:.*]] = tfm.constant dense<{{\[}}[2.000000e+00, 0.000000e+00], [0.000000e+00, 3.000000e+00]]> : tensor<2x2xf32>
+// FFN-DAG: %[[W2:.*]] = tfm.constant dense<1.000000e+00> : tensor<2x1xf32>
+// FFN: %[[G:.*]] = tfm.linear %{{.*}}, %[[W1]] : (tensor<5x2xf32>, tensor<2x2xf32>) -> tensor<5x2xf32>
+// FFN: %[[S:.*]] = tfm.swiglu %[[G]] : tensor<5x2xf32> -> tensor<5x1xf32>
+// FFN: tfm.linear %[[S]], %[[W2]] : (tensor<5x1xf32>, tensor<2x1xf32>) -> tensor<5x2xf32>
+func.func @swiglu(%x: tensor<5x2xf32>) -> tensor<5x2xf32> {
+  %w1 = tfm.constant dense<[[1.0, 0.0], [2.0, 0.0], [0.0, 1.0], [0.0, 3.0]]> : tensor<4x2xf32>
+  %w2 = tfm.constant dense<[[1.0, 1.0], [0.0, 1.0]]> : tensor<2x2xf32>
+  %g = tfm.linear %x, %w1 : (tensor<5x2xf32>, tensor<4x2xf32>) -> tensor<5x4xf32>
+  %s = tfm.swiglu %g : tensor<5x4xf32> -> tensor<5x2xf32>
+  %y = tfm.linear %s, %w2 : (tensor<5x2xf32>, tensor<2x2xf32>) -> tensor<5x2xf32>
+  return %y : tensor<5x2xf32>
+}
+
+// -----
+
+// Not an FFN to narrow: the hidden activations have another reader.
+// FFN-LABEL: func.func @hidden_read_twice
+// FFN: tfm.linear {{.*}} -> tensor<5x4xf32>
+func.func @hidden_read_twice(%x: tensor<5x2xf32>) -> (tensor<5x2xf32>, tensor<5x4xf32>) {
+  %w1 = tfm.constant dense<[[1.0, 0.0], [0.0, 3.0], [0.5, 0.0], [2.0, 0.0]]> : tensor<4x2xf32>
+  %w2 = tfm.constant dense<[[1.0, 2.0, 0.0, 0.25], [0.0, 0.0, 8.0, 0.0]]> : tensor<2x4xf32>
+  %h = tfm.linear %x, %w1 : (tensor<5x2xf32>, tensor<4x2xf32>) -> tensor<5x4xf32>
+  %y = tfm.linear %h, %w2 : (tensor<5x4xf32>, tensor<2x4xf32>) -> tensor<5x2xf32>
+  return %y, %h : tensor<5x2xf32>, tensor<5x4xf32>
+}
