@@ -3,7 +3,8 @@
 
 Compiles the byte-level language model of scripts/train_tiny_lm.py
 (test/Models/tinylm_bytes.onnx) with each --prune method at 50, 70 and 90 %
-(n-m at 2:4, 1:4 and 1:8: 50, 75 and 87.5 %), with no fine-tuning after
+(n-m at 2:4, 1:4 and 1:8: 50, 75 and 87.5 %; heads of 4 per layer: 2, 2 and
+3 of them), with no fine-tuning after
 pruning, runs each on the held-out text and prints the table of
 bench/quant_accuracy.py: cross entropy, perplexity, its increase over
 tfmc's unpruned fp32 model, top-1 agreement and the largest logit
@@ -39,6 +40,8 @@ for sparsity in (0.5, 0.7, 0.9):
           "--prune-sparsity=%g" % sparsity], None),
         ("ffn-channels " + percent,
          ["--prune=ffn-channels", "--prune-sparsity=%g" % sparsity], None),
+        ("heads " + percent,
+         ["--prune=heads", "--prune-sparsity=%g" % sparsity], None),
     ]
 for n, m, ceiling in ((2, 4, 1.2), (1, 4, None), (1, 8, None)):
     MODES.append(("n-m %d:%d" % (n, m),

@@ -175,6 +175,13 @@ def PrunePass : Pass<"tfm-prune", "::mlir::func::FuncOp"> {
       second weight. The score of channel c is the product of the L2 norms
       of its rows in the first weight and of its column in the second.
       The FFN is smaller, so it is faster without sparse kernels.
+    * `heads` (structured): in every multi-head attention fed by a merged
+      QKV linear split in three (rank-3 layout, no cache, as many key/value
+      heads as query heads, a mask without a head dimension) whose result
+      only an output linear reads, the `sparsity` fraction of the heads
+      with the smallest `||W_v rows of h|| · ||W_o columns of h||` is
+      removed: their Q, K and V rows (and bias) and output columns; the
+      attention keeps its scale (the head size does not change).
 
     Zeroed weights stay dense constants (pruning before `tfm-quantize`
     keeps them zero: 0 is exact in every quantized form). A weight that
@@ -193,8 +200,8 @@ def PrunePass : Pass<"tfm-prune", "::mlir::func::FuncOp"> {
            "::mlir::tfm::PruningMethod::Magnitude", "The pruning method",
            "TFM_PRUNING_METHOD_VALUES">,
     Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
-           "Fraction of the weights (magnitude), blocks (block) or FFN "
-           "channels (ffn-channels) to prune, in [0, 1)">,
+           "Fraction of the weights (magnitude), blocks (block), FFN "
+           "channels (ffn-channels) or heads (heads) to prune, in [0, 1)">,
     Option<"global", "global", "bool", /*default=*/"false",
            "magnitude and block: one threshold over all pruned weights "
            "instead of the same fraction of each">,
@@ -217,6 +224,8 @@ def PrunePass : Pass<"tfm-prune", "::mlir::func::FuncOp"> {
   let statistics = [
     Statistic<"numPruned", "num-pruned", "Weights pruned">,
     Statistic<"numFfns", "num-ffns", "FFN blocks made narrower">,
+    Statistic<"numAttentions", "num-attentions",
+              "Attention blocks given fewer heads">,
     Statistic<"numSkipped", "num-skipped",
               "Weights left alone: shared with a non-linear user, excluded, "
               "or (n-m) with a K that m does not divide">

@@ -13,7 +13,10 @@
 //   W1 [F, D] -> W1[kept, :], b1 -> b1[kept], W2 [D', F] -> W2[:, kept]
 //
 // (for SwiGLU, W1 is [2F, D] and both halves' rows of a channel go), the
-// channels scored by ||W1[c, :]|| · ||W2[:, c]||.
+// channels scored by ||W1[c, :]|| · ||W2[:, c]||. Structured head pruning
+// removes attention heads the same way from a merged QKV linear (the Q, K
+// and V rows of head h) and the output linear (its columns), the heads
+// scored by ||W_v rows of h|| · ||W_o columns of h||.
 //
 //===----------------------------------------------------------------------===//
 
@@ -116,11 +119,13 @@ int64_t storageIndex(const WeightSource &source, int64_t n, int64_t k,
   return source.isTransposed ? c * n + r : r * k + c;
 }
 
-/// The [rows.size(), cols.size()] constant of the chosen rows and columns
-/// of the [N, K] weight of `source`, in the [N, K] layout.
+/// A constant of the chosen rows and columns of the [N, K] weight of
+/// `source`, in the [N, K] layout, of shape `shape` (default
+/// [rows.size(), cols.size()]).
 FailureOr<Value> pickWeight(OpBuilder &builder, const WeightSource &source,
                             int64_t n, int64_t k, ArrayRef<int64_t> rows,
-                            ArrayRef<int64_t> cols) {
+                            ArrayRef<int64_t> cols,
+                            std::optional<SmallVector<int64_t>> shape = {}) {
   auto type = cast<RankedTensorType>(source.constant.getType());
   SmallVector<char> storage;
   FailureOr<ArrayRef<char>> bytes = getConstantBytes(source.value, storage);
@@ -135,9 +140,10 @@ FailureOr<Value> pickWeight(OpBuilder &builder, const WeightSource &source,
           bytes->data() + storageIndex(source, n, k, r, c) * size;
       picked.append(element, element + size);
     }
-  auto pickedType = RankedTensorType::get(
-      {static_cast<int64_t>(rows.size()), static_cast<int64_t>(cols.size())},
-      type.getElementType());
+  if (!shape)
+    shape = SmallVector<int64_t>{static_cast<int64_t>(rows.size()),
+                                 static_cast<int64_t>(cols.size())};
+  auto pickedType = RankedTensorType::get(*shape, type.getElementType());
   return ConstantOp::create(
              builder, source.constant.getLoc(),
              createConstantLike(source.value, pickedType, ".pruned", picked))
@@ -172,6 +178,9 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
       return;
     if (method == PruningMethod::FfnChannels) {
       if (failed(pruneFfnChannels()))
+        return signalPassFailure();
+    } else if (method == PruningMethod::Heads) {
+      if (failed(pruneHeads()))
         return signalPassFailure();
     } else if (failed(pruneElements())) {
       return signalPassFailure();
@@ -335,18 +344,168 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
     return name.empty() ? "<literal>" : name.str();
   }
 
-  /// The constant 1-D bias `bias` of `size` elements, if it is one that
-  /// only `user` reads.
-  static std::optional<Attribute> getPrivateBias(Value bias, int64_t size,
-                                                 Operation *user) {
-    Attribute value;
-    auto type = dyn_cast<RankedTensorType>(bias.getType());
-    if (!type || type.getRank() != 1 || type.getDimSize(0) != size ||
-        !matchPattern(bias, m_Constant(&value)) ||
-        llvm::any_of(bias.getUsers(),
-                     [&](Operation *other) { return other != user; }))
+  /// A linear feeding the next one (`first`'s result, possibly through a
+  /// per-channel op, is all `second` reads), both with constant weights
+  /// only they read: the two weights as [N, K] rows and `first`'s bias.
+  struct LinearPair {
+    LinearOp first, second;
+    WeightSource firstSource, secondSource;
+    int64_t n1 = 0, k1 = 0, n2 = 0, k2 = 0;
+    SmallVector<float> rows1, rows2;
+    std::optional<Attribute> bias;
+  };
+
+  /// The pair of `first` and `second`; none (counted as skipped where
+  /// only sharing or `exclude` stops it) when it is not one.
+  std::optional<LinearPair> getLinearPair(LinearOp first, LinearOp second) {
+    if (first.hasPackedWeight() || second.hasPackedWeight() ||
+        first.getResidual())
       return std::nullopt;
-    return value;
+    std::optional<WeightSource> firstSource =
+        getConstantWeight(first.getWeight(), false);
+    std::optional<WeightSource> secondSource =
+        getConstantWeight(second.getWeight(), false);
+    if (!firstSource || !secondSource)
+      return std::nullopt;
+    auto isPrivate = [](const WeightSource &source, Operation *user) {
+      return llvm::all_of(source.constant.getUsers(), [&](Operation *u) {
+        return u == user || (isa<TransposeOp>(u) &&
+                             llvm::all_of(u->getUsers(), [&](Operation *t) {
+                               return t == user;
+                             }));
+      });
+    };
+    if (!isPrivate(*firstSource, first) || !isPrivate(*secondSource, second) ||
+        isExcluded(first, firstSource->value) ||
+        isExcluded(second, secondSource->value)) {
+      ++numSkipped;
+      return std::nullopt;
+    }
+    LinearPair pair{first, second, *firstSource, *secondSource};
+    FailureOr<SmallVector<float>> rows1 =
+        getWeightRows(*firstSource, pair.n1, pair.k1);
+    FailureOr<SmallVector<float>> rows2 =
+        getWeightRows(*secondSource, pair.n2, pair.k2);
+    if (failed(rows1) || failed(rows2))
+      return std::nullopt;
+    pair.rows1 = std::move(*rows1);
+    pair.rows2 = std::move(*rows2);
+    if (Value bias = first.getBias()) {
+      Attribute value;
+      auto type = dyn_cast<RankedTensorType>(bias.getType());
+      if (!type || type.getRank() != 1 || type.getDimSize(0) != pair.n1 ||
+          !matchPattern(bias, m_Constant(&value)) ||
+          llvm::any_of(bias.getUsers(),
+                       [&](Operation *other) { return other != first; }))
+        return std::nullopt;
+      pair.bias = value;
+    }
+    return pair;
+  }
+
+  /// L2 norm of rows [row, row + count) of `pair`'s first weight.
+  static double firstRowsNorm(const LinearPair &pair, int64_t row,
+                              int64_t count) {
+    double sum = 0;
+    for (float v :
+         ArrayRef<float>(pair.rows1).slice(row * pair.k1, count * pair.k1))
+      sum += double(v) * v;
+    return std::sqrt(sum);
+  }
+
+  /// L2 norm of columns [col, col + count) of `pair`'s second weight.
+  static double secondColumnsNorm(const LinearPair &pair, int64_t col,
+                                  int64_t count) {
+    double sum = 0;
+    for (int64_t r = 0; r < pair.n2; ++r)
+      for (int64_t c = col; c < col + count; ++c)
+        sum +=
+            double(pair.rows2[r * pair.k2 + c]) * pair.rows2[r * pair.k2 + c];
+    return std::sqrt(sum);
+  }
+
+  /// The units to keep of `scores.size()` units: all but the `sparsity`
+  /// fraction of lowest score (at least one kept), in order; all of them
+  /// when none would go.
+  SmallVector<int64_t> keptUnits(ArrayRef<double> scores) {
+    int64_t units = scores.size();
+    int64_t removed =
+        std::min<int64_t>(static_cast<int64_t>(sparsity * units), units - 1);
+    SmallVector<int64_t> order(units);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+      return scores[a] < scores[b];
+    });
+    SmallVector<int64_t> kept(order.begin() + std::max<int64_t>(removed, 0),
+                              order.end());
+    llvm::sort(kept);
+    return kept;
+  }
+
+  /// Keeps rows `rows1` of the first weight and bias of `pair` and columns
+  /// `cols2` of the second weight; the old constants go to `dead`.
+  LogicalResult shrinkPair(OpBuilder &builder, LinearPair &pair,
+                           ArrayRef<int64_t> rows1, ArrayRef<int64_t> cols2,
+                           llvm::SetVector<Operation *> &dead) {
+    SmallVector<int64_t> allCols1(pair.k1), allRows2(pair.n2);
+    std::iota(allCols1.begin(), allCols1.end(), 0);
+    std::iota(allRows2.begin(), allRows2.end(), 0);
+    builder.setInsertionPoint(pair.first);
+    FailureOr<Value> first = pickWeight(builder, pair.firstSource, pair.n1,
+                                        pair.k1, rows1, allCols1);
+    FailureOr<Value> second = pickWeight(builder, pair.secondSource, pair.n2,
+                                         pair.k2, allRows2, cols2);
+    if (failed(first) || failed(second))
+      return pair.first.emitError("tfm-prune: the weight bytes are not "
+                                  "available (an elided constant?)");
+    Value bias;
+    if (pair.bias) {
+      // The [N] bias as an [N, 1] matrix.
+      WeightSource source{pair.first.getBias(), *pair.bias, false};
+      FailureOr<Value> picked =
+          pickWeight(builder, source, pair.n1, 1, rows1, {0},
+                     SmallVector<int64_t>{static_cast<int64_t>(rows1.size())});
+      if (failed(picked))
+        return pair.first.emitError("tfm-prune: the bias bytes are not "
+                                    "available (an elided constant?)");
+      bias = *picked;
+    }
+    for (Value old : {pair.first.getWeight(), pair.second.getWeight(),
+                      pair.first.getBias()})
+      if (old)
+        if (Operation *def = old.getDefiningOp())
+          dead.insert(def);
+    pair.first.getWeightMutable().assign(*first);
+    if (bias)
+      pair.first.getBiasMutable().assign(bias);
+    pair.second.getWeightMutable().assign(*second);
+    resizeLast(pair.first.getResult(), rows1.size());
+    return success();
+  }
+
+  /// Sets the last dimension of `value`'s type to `size`.
+  static void resizeLast(Value value, int64_t size) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.back() = size;
+    value.setType(type.clone(shape));
+  }
+
+  /// Erases the constants (and transposes of them) in `dead` that nothing
+  /// reads any more.
+  static void eraseDead(llvm::SetVector<Operation *> &dead) {
+    for (size_t i = 0; i < dead.size(); ++i) {
+      Operation *def = dead[i];
+      if (!def->use_empty() || !isa<ConstantOp, TransposeOp>(def))
+        continue;
+      for (Value operand : def->getOperands())
+        if (Operation *producer = operand.getDefiningOp())
+          dead.insert(producer);
+      def->dropAllReferences();
+    }
+    for (Operation *def : llvm::reverse(dead))
+      if (def->use_empty() && isa<ConstantOp, TransposeOp>(def))
+        def->erase();
   }
 
   /// Structured pruning of FFN channels.
@@ -361,146 +520,114 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
       auto swiglu = hidden.getDefiningOp<SwigluOp>();
       Value upResult = swiglu ? swiglu.getInput() : hidden;
       auto up = upResult.getDefiningOp<LinearOp>();
-      if (!up || down.hasPackedWeight() || up.hasPackedWeight() ||
-          up.getResidual() || !hidden.hasOneUse() ||
-          (swiglu && !upResult.hasOneUse()))
+      if (!up || !hidden.hasOneUse() || (swiglu && !upResult.hasOneUse()))
         continue;
-      std::optional<WeightSource> upSource =
-          getConstantWeight(up.getWeight(), false);
-      std::optional<WeightSource> downSource =
-          getConstantWeight(down.getWeight(), false);
-      if (!upSource || !downSource)
+      std::optional<LinearPair> pair = getLinearPair(up, down);
+      int64_t channels = pair ? pair->k2 : 0;
+      if (!pair || pair->n1 != (swiglu ? 2 * channels : channels))
         continue;
-      auto isPrivate = [](const WeightSource &source, Operation *user) {
-        return llvm::all_of(source.constant.getUsers(), [&](Operation *u) {
-          return u == user || (isa<TransposeOp>(u) &&
-                               llvm::all_of(u->getUsers(), [&](Operation *t) {
-                                 return t == user;
-                               }));
-        });
-      };
-      if (!isPrivate(*upSource, up) || !isPrivate(*downSource, down) ||
-          isExcluded(up, upSource->value) ||
-          isExcluded(down, downSource->value)) {
-        ++numSkipped;
-        continue;
-      }
-      int64_t upN, upK, downN, downK;
-      FailureOr<SmallVector<float>> upRows = getWeightRows(*upSource, upN, upK);
-      FailureOr<SmallVector<float>> downRows =
-          getWeightRows(*downSource, downN, downK);
-      if (failed(upRows) || failed(downRows))
-        continue;
-      int64_t channels = downK;
-      if (upN != (swiglu ? 2 * channels : channels))
-        continue;
-      std::optional<Attribute> bias;
-      if (up.getBias()) {
-        bias = getPrivateBias(up.getBias(), upN, up);
-        if (!bias)
-          continue;
-      }
       // Channel scores: ||W1 rows|| · ||W2 column||.
-      SmallVector<double> score(channels, 1.0);
-      auto rowNorm = [&](int64_t r) {
-        double sum = 0;
-        for (int64_t c = 0; c < upK; ++c)
-          sum += double((*upRows)[r * upK + c]) * (*upRows)[r * upK + c];
-        return std::sqrt(sum);
-      };
+      SmallVector<double> scores(channels);
       for (int64_t ch = 0; ch < channels; ++ch) {
-        double column = 0;
-        for (int64_t r = 0; r < downN; ++r)
-          column +=
-              double((*downRows)[r * downK + ch]) * (*downRows)[r * downK + ch];
-        score[ch] = rowNorm(ch) * std::sqrt(column);
+        scores[ch] =
+            firstRowsNorm(*pair, ch, 1) * secondColumnsNorm(*pair, ch, 1);
         if (swiglu)
-          score[ch] *= rowNorm(channels + ch);
+          scores[ch] *= firstRowsNorm(*pair, channels + ch, 1);
       }
-      int64_t removed = std::min<int64_t>(
-          static_cast<int64_t>(sparsity * channels), channels - 1);
-      if (removed == 0)
+      SmallVector<int64_t> kept = keptUnits(scores);
+      if (static_cast<int64_t>(kept.size()) == channels)
         continue;
-      SmallVector<int64_t> order(channels);
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-        return score[a] < score[b];
-      });
-      SmallVector<int64_t> kept(order.begin() + removed, order.end());
-      llvm::sort(kept);
       SmallVector<int64_t> upKept(kept);
       if (swiglu)
         for (int64_t ch : kept)
           upKept.push_back(channels + ch);
-      SmallVector<int64_t> allUpCols(upK), allDownRows(downN);
-      std::iota(allUpCols.begin(), allUpCols.end(), 0);
-      std::iota(allDownRows.begin(), allDownRows.end(), 0);
-
-      builder.setInsertionPoint(up);
-      FailureOr<Value> newUp =
-          pickWeight(builder, *upSource, upN, upK, upKept, allUpCols);
-      FailureOr<Value> newDown =
-          pickWeight(builder, *downSource, downN, downK, allDownRows, kept);
-      if (failed(newUp) || failed(newDown))
-        return up.emitError("tfm-prune: the FFN's weight bytes are not "
-                            "available (an elided constant?)");
-      Value newBias;
-      if (bias) {
-        WeightSource biasSource{up.getBias(), *bias, false};
-        // A [N] bias as an [N, 1] matrix: pick its kept rows.
-        SmallVector<char> storage;
-        FailureOr<ArrayRef<char>> bytes = getConstantBytes(*bias, storage);
-        auto biasType = cast<RankedTensorType>(up.getBias().getType());
-        int64_t size = getStorageBytes(biasType.getElementType());
-        if (failed(bytes) || size == 0)
-          return up.emitError("tfm-prune: the FFN's bias bytes are not "
-                              "available (an elided constant?)");
-        SmallVector<char> picked;
-        for (int64_t r : upKept)
-          picked.append(bytes->data() + r * size,
-                        bytes->data() + (r + 1) * size);
-        auto pickedType = RankedTensorType::get(
-            {static_cast<int64_t>(upKept.size())}, biasType.getElementType());
-        newBias = ConstantOp::create(
-            builder, biasSource.constant.getLoc(),
-            createConstantLike(*bias, pickedType, ".pruned", picked));
-      }
-      for (Value old : {up.getWeight(), down.getWeight(), up.getBias()})
-        if (old)
-          if (Operation *def = old.getDefiningOp())
-            dead.insert(def);
-      up.getWeightMutable().assign(*newUp);
-      if (newBias)
-        up.getBiasMutable().assign(newBias);
-      down.getWeightMutable().assign(*newDown);
-      auto resize = [](Value value, int64_t size) {
-        auto type = cast<RankedTensorType>(value.getType());
-        SmallVector<int64_t> shape(type.getShape());
-        shape.back() = size;
-        value.setType(type.clone(shape));
-      };
-      resize(up.getResult(), upKept.size());
+      if (failed(shrinkPair(builder, *pair, upKept, kept, dead)))
+        return failure();
       if (swiglu)
-        resize(swiglu.getResult(), kept.size());
+        resizeLast(swiglu.getResult(), kept.size());
       ++numFfns;
       if (report)
         emitRemark(up.getLoc())
-            << "pruned the FFN of '" << describe(upSource->value) << "' from "
-            << channels << " to " << kept.size() << " channels";
+            << "pruned the FFN of '" << describe(pair->firstSource.value)
+            << "' from " << channels << " to " << kept.size() << " channels";
     }
-    // The replaced weights (and transposes of them) nothing reads now.
-    for (size_t i = 0; i < dead.size(); ++i) {
-      Operation *def = dead[i];
-      if (!def->use_empty() || !isa<ConstantOp, TransposeOp>(def))
+    eraseDead(dead);
+    return success();
+  }
+
+  /// Structured pruning of attention heads: a merged QKV linear split in
+  /// three, multi-head attention without a cache, and the output linear.
+  LogicalResult pruneHeads() {
+    SmallVector<AttentionOp> attentions;
+    getOperation().walk([&](AttentionOp op) { attentions.push_back(op); });
+    OpBuilder builder(&getContext());
+    llvm::SetVector<Operation *> dead;
+    for (AttentionOp attention : attentions) {
+      int64_t heads = attention.getNumHeads();
+      auto queryType = cast<RankedTensorType>(attention.getQuery().getType());
+      if (queryType.getRank() != 3 || attention.getPastKey() ||
+          attention.getNumKvHeads() != heads || !attention->hasOneUse())
         continue;
-      for (Value operand : def->getOperands())
-        if (Operation *producer = operand.getDefiningOp())
-          dead.insert(producer);
-      def->dropAllReferences();
+      // A mask with a dimension of heads would need its own pruning.
+      if (Value mask = attention.getMask()) {
+        auto maskType = cast<RankedTensorType>(mask.getType());
+        if (maskType.getRank() == 4 && maskType.getDimSize(1) != 1)
+          continue;
+      }
+      auto split = attention.getQuery().getDefiningOp<SplitOp>();
+      if (!split || split->getNumResults() != 3 ||
+          attention.getKey() != split->getResult(1) ||
+          attention.getValue() != split->getResult(2) ||
+          attention.getQuery() != split->getResult(0) || split.getAxis() != 2 ||
+          llvm::any_of(split->getResults(),
+                       [](Value v) { return !v.hasOneUse(); }))
+        continue;
+      auto qkv = split.getInput().getDefiningOp<LinearOp>();
+      auto out = dyn_cast<LinearOp>(*attention->getUsers().begin());
+      if (!qkv || !out || out.getInput() != attention.getResult() ||
+          !split.getInput().hasOneUse())
+        continue;
+      int64_t width = queryType.getDimSize(2);
+      if (ShapedType::isDynamic(width) || width % heads != 0 ||
+          llvm::any_of(split->getResultTypes(),
+                       [&](Type t) { return t != queryType; }))
+        continue;
+      std::optional<LinearPair> pair = getLinearPair(qkv, out);
+      if (!pair || pair->n1 != 3 * width || pair->k2 != width)
+        continue;
+      // Head scores: ||its value rows|| · ||its output columns||.
+      int64_t size = width / heads;
+      SmallVector<double> scores(heads);
+      for (int64_t h = 0; h < heads; ++h)
+        scores[h] = firstRowsNorm(*pair, 2 * width + h * size, size) *
+                    secondColumnsNorm(*pair, h * size, size);
+      SmallVector<int64_t> kept = keptUnits(scores);
+      if (static_cast<int64_t>(kept.size()) == heads)
+        continue;
+      SmallVector<int64_t> rows, cols;
+      for (int64_t part = 0; part < 3; ++part)
+        for (int64_t h : kept)
+          for (int64_t i = 0; i < size; ++i)
+            rows.push_back(part * width + h * size + i);
+      for (int64_t h : kept)
+        for (int64_t i = 0; i < size; ++i)
+          cols.push_back(h * size + i);
+      // (The head size, and with it the default scale, stays.)
+      if (failed(shrinkPair(builder, *pair, rows, cols, dead)))
+        return failure();
+      int64_t newWidth = kept.size() * size;
+      for (Value part : split->getResults())
+        resizeLast(part, newWidth);
+      resizeLast(attention.getResult(), newWidth);
+      attention.setNumHeads(kept.size());
+      attention.setNumKvHeads(kept.size());
+      ++numAttentions;
+      if (report)
+        emitRemark(attention.getLoc())
+            << "pruned the attention of '" << describe(pair->firstSource.value)
+            << "' from " << heads << " to " << kept.size() << " heads";
     }
-    for (Operation *def : llvm::reverse(dead))
-      if (def->use_empty() && isa<ConstantOp, TransposeOp>(def))
-        def->erase();
+    eraseDead(dead);
     return success();
   }
 };

@@ -4,6 +4,7 @@
 // RUN: tfm-opt %s --split-input-file --tfm-prune="method=n-m n=2 m=4" | FileCheck %s --check-prefix=NM
 // RUN: tfm-opt %s --split-input-file --tfm-prune="method=magnitude sparsity=0.5 exclude=keep" | FileCheck %s --check-prefix=EXCLUDE
 // RUN: tfm-opt %s --split-input-file --tfm-prune="method=ffn-channels sparsity=0.5" | FileCheck %s --check-prefix=FFN
+// RUN: tfm-opt %s --split-input-file --tfm-prune="method=heads sparsity=0.5" | FileCheck %s --check-prefix=HEADS
 // RUN: not tfm-opt %s --split-input-file --tfm-prune="sparsity=1" 2>&1 | FileCheck %s --check-prefix=ERR-SPARSITY
 // RUN: not tfm-opt %s --split-input-file --tfm-prune="method=n-m n=4 m=4" 2>&1 | FileCheck %s --check-prefix=ERR-NM
 
@@ -124,4 +125,64 @@ func.func @hidden_read_twice(%x: tensor<5x2xf32>) -> (tensor<5x2xf32>, tensor<5x
   %h = tfm.linear %x, %w1 : (tensor<5x2xf32>, tensor<4x2xf32>) -> tensor<5x4xf32>
   %y = tfm.linear %h, %w2 : (tensor<5x4xf32>, tensor<2x4xf32>) -> tensor<5x2xf32>
   return %y, %h : tensor<5x2xf32>, tensor<5x4xf32>
+}
+
+// -----
+
+// Heads: a merged QKV linear [3 * H * D, E] split in three, attention with
+// 4 heads of 1, the output linear [E, H * D]. Head h scores
+// ||W_v row h|| * ||W_o column h||: 1, 6, 2, 0.5; heads 0 and 3 go from
+// the Q, K and V rows (and bias) and the output columns.
+// HEADS-LABEL: func.func @heads
+// HEADS-DAG: %[[WQKV:.*]] = tfm.constant dense<{{\[}}[1.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [3.000000e+00, 0.000000e+00], [4.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [0.000000e+00, 1.000000e+00]]> : tensor<6x2xf32>
+// HEADS-DAG: %[[BQKV:.*]] = tfm.constant dense<[1.000000e+00, 2.000000e+00, 5.000000e+00, 6.000000e+00, 9.000000e+00, 1.000000e+01]> : tensor<6xf32>
+// HEADS-DAG: %[[WO:.*]] = tfm.constant dense<{{\[}}[3.000000e+00, 0.000000e+00], [0.000000e+00, 1.000000e+00]]> : tensor<2x2xf32>
+// HEADS: %[[QKV:.*]] = tfm.linear %{{.*}}, %[[WQKV]], %[[BQKV]] : (tensor<1x3x2xf32>, tensor<6x2xf32>, tensor<6xf32>) -> tensor<1x3x6xf32>
+// HEADS: %[[S:.*]]:3 = tfm.split %[[QKV]] axis = 2 : tensor<1x3x6xf32> -> tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<1x3x2xf32>
+// HEADS: %[[A:.*]] = tfm.attention %[[S]]#0, %[[S]]#1, %[[S]]#2 heads = 2 kv_heads = 2 causal
+// HEADS: tfm.linear %[[A]], %[[WO]] residual(%{{.*}}) : (tensor<1x3x2xf32>, tensor<2x2xf32>, tensor<1x3x2xf32>) -> tensor<1x3x2xf32>
+func.func @heads(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
+  %wqkv = tfm.constant dense<[[9.0, 0.0], [1.0, 0.0], [2.0, 0.0], [9.0, 0.0],
+                              [9.0, 0.0], [3.0, 0.0], [4.0, 0.0], [9.0, 0.0],
+                              [1.0, 0.0], [2.0, 0.0], [0.0, 1.0], [0.0, 1.0]]> : tensor<12x2xf32>
+  %bqkv = tfm.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]> : tensor<12xf32>
+  %wo = tfm.constant dense<[[1.0, 3.0, 0.0, 0.5], [0.0, 0.0, 1.0, 0.0]]> : tensor<2x4xf32>
+  %qkv = tfm.linear %x, %wqkv, %bqkv : (tensor<1x3x2xf32>, tensor<12x2xf32>, tensor<12xf32>) -> tensor<1x3x12xf32>
+  %s:3 = tfm.split %qkv axis = 2 : tensor<1x3x12xf32> -> tensor<1x3x4xf32>, tensor<1x3x4xf32>, tensor<1x3x4xf32>
+  %a = tfm.attention %s#0, %s#1, %s#2 heads = 4 kv_heads = 4 causal : (tensor<1x3x4xf32>, tensor<1x3x4xf32>, tensor<1x3x4xf32>) -> tensor<1x3x4xf32>
+  %y = tfm.linear %a, %wo residual(%x) : (tensor<1x3x4xf32>, tensor<2x4xf32>, tensor<1x3x2xf32>) -> tensor<1x3x2xf32>
+  return %y : tensor<1x3x2xf32>
+}
+
+// -----
+
+// Not pruned: grouped-query attention (the key and value heads are shared
+// by several query heads).
+// HEADS-LABEL: func.func @grouped_query
+// HEADS: heads = 4 kv_heads = 2
+func.func @grouped_query(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
+  %wq = tfm.constant dense<1.0> : tensor<4x2xf32>
+  %wkv = tfm.constant dense<1.0> : tensor<4x2xf32>
+  %wo = tfm.constant dense<1.0> : tensor<2x4xf32>
+  %q = tfm.linear %x, %wq : (tensor<1x3x2xf32>, tensor<4x2xf32>) -> tensor<1x3x4xf32>
+  %kv = tfm.linear %x, %wkv : (tensor<1x3x2xf32>, tensor<4x2xf32>) -> tensor<1x3x4xf32>
+  %s:2 = tfm.split %kv axis = 2 : tensor<1x3x4xf32> -> tensor<1x3x2xf32>, tensor<1x3x2xf32>
+  %a = tfm.attention %q, %s#0, %s#1 heads = 4 kv_heads = 2 : (tensor<1x3x4xf32>, tensor<1x3x2xf32>, tensor<1x3x2xf32>) -> tensor<1x3x4xf32>
+  %y = tfm.linear %a, %wo : (tensor<1x3x4xf32>, tensor<2x4xf32>) -> tensor<1x3x2xf32>
+  return %y : tensor<1x3x2xf32>
+}
+
+// -----
+
+// Not pruned: a mask with a dimension of heads.
+// HEADS-LABEL: func.func @per_head_mask
+// HEADS: heads = 2 kv_heads = 2
+func.func @per_head_mask(%x: tensor<1x3x2xf32>, %m: tensor<1x2x3x3xf32>) -> tensor<1x3x2xf32> {
+  %wqkv = tfm.constant dense<1.0> : tensor<6x2xf32>
+  %wo = tfm.constant dense<1.0> : tensor<2x2xf32>
+  %qkv = tfm.linear %x, %wqkv : (tensor<1x3x2xf32>, tensor<6x2xf32>) -> tensor<1x3x6xf32>
+  %s:3 = tfm.split %qkv axis = 2 : tensor<1x3x6xf32> -> tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<1x3x2xf32>
+  %a = tfm.attention %s#0, %s#1, %s#2 mask(%m) heads = 2 kv_heads = 2 : (tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<1x2x3x3xf32>) -> tensor<1x3x2xf32>
+  %y = tfm.linear %a, %wo : (tensor<1x3x2xf32>, tensor<2x2xf32>) -> tensor<1x3x2xf32>
+  return %y : tensor<1x3x2xf32>
 }

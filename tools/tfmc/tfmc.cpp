@@ -158,9 +158,9 @@ cl::opt<PruningMethod>
           TFM_PRUNING_METHOD_VALUES, cl::cat(category));
 cl::opt<double> pruneSparsity(
     "prune-sparsity",
-    cl::desc("Fraction of the weights (magnitude), blocks (block) or FFN "
-             "channels (ffn-channels) --prune removes, in [0, 1) (default "
-             "0.5)"),
+    cl::desc("Fraction of the weights (magnitude), blocks (block), FFN "
+             "channels (ffn-channels) or attention heads (heads) --prune "
+             "removes, in [0, 1) (default 0.5)"),
     cl::init(0.5), cl::value_desc("f"), cl::cat(category));
 cl::opt<bool> pruneGlobal(
     "prune-global",
@@ -184,7 +184,8 @@ cl::list<std::string> pruneExclude(
 cl::opt<bool> pruneReport(
     "prune-report",
     cl::desc("Print, for every weight --prune prunes, its name, shape and "
-             "fraction of zeros (or an FFN's channels before and after)"),
+             "fraction of zeros (or an FFN's channels, an attention's heads, "
+             "before and after)"),
     cl::init(false), cl::cat(category));
 cl::opt<bool> quantReport(
     "quant-report",

@@ -64,6 +64,7 @@ enum class PruningMethod {
   Block,       // blocks of block-rows x block-cols with the smallest norms
   NM,          // N:M: n nonzeros in every m consecutive weights along K
   FfnChannels, // structured: whole FFN channels removed (a smaller FFN)
+  Heads,       // structured: whole attention heads removed
 };
 
 #define TFM_PRUNING_METHOD_VALUES                                              \
@@ -79,7 +80,10 @@ enum class PruningMethod {
                  "K (2:4, 4:8)"),                                              \
       clEnumValN(::mlir::tfm::PruningMethod::FfnChannels, "ffn-channels",      \
                  "structured: remove the FFN channels of smallest weight "     \
-                 "norms, shrinking both linears"))
+                 "norms, shrinking both linears"),                             \
+      clEnumValN(::mlir::tfm::PruningMethod::Heads, "heads",                   \
+                 "structured: remove the attention heads of smallest value "   \
+                 "and output weight norms"))
 
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"
