@@ -115,6 +115,41 @@ def FoldConstantsPass : Pass<"tfm-fold-constants", "::mlir::func::FuncOp"> {
   ];
 }
 
+def SparsifyWeightsPass : Pass<"tfm-sparsify-weights", "::mlir::func::FuncOp"> {
+  let summary = "Stores mostly-zero linear weights block-sparse";
+  let description = [{
+    An -O3 layout decision, before `tfm-pack-weights`. A `tfm.linear` with
+    a constant f32 weight `[N, K]` (and an f32 input of static shape) whose
+    output features
+    divide into panels of `block-width` becomes a `tfm.sparse_linear` when
+    at least `min-sparsity` of its `block-width x 1` blocks (the weights of
+    one input feature in one panel) are all zero: the panels keep only
+    their nonzero blocks, with the input feature of each and the range of
+    each panel's blocks. Exact (only zeros are dropped); bias, activation
+    and residual carry over. The CPU lowering then visits only the stored
+    blocks. Pruned models get there with `tfm-prune{method=block
+    block-rows=16 block-cols=1}` (any multiple of the width in rows), and
+    imported models whose weights are already sparse in such blocks are
+    detected the same way.
+
+    `block-width` 0 takes the module target's vector register: half its
+    weight panel width (16 lanes of f32 on AVX-512, 8 on AVX2).
+  }];
+  let options = [
+    Option<"minSparsity", "min-sparsity", "double", /*default=*/"0.5",
+           "Fraction of zero blocks from which a weight is stored sparse, "
+           "in (0, 1]">,
+    Option<"blockWidth", "block-width", "int64_t", /*default=*/"0",
+           "Output features per block (0: the target's vector lanes)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Report each weight made sparse (a remark): shape and blocks kept">
+  ];
+  let statistics = [
+    Statistic<"numSparsified", "num-sparsified",
+              "Linears given a block-sparse weight">
+  ];
+}
+
 def PackWeightsPass : Pass<"tfm-pack-weights", "::mlir::func::FuncOp"> {
   let summary = "Packs constant (or int8) linear weights into the CPU's panel layout";
   let description = [{

@@ -5,6 +5,12 @@
 
 #include "TypeRules.h"
 
+#include "tfm/Dialect/Tfm/Folding.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::detail;
@@ -46,6 +52,111 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   shape.push_back(lhsShape[lhsShape.size() - 2]);
   shape.push_back(rhsShape.back());
   inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// sparse_linear
+//===----------------------------------------------------------------------===//
+
+LogicalResult SparseLinearOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto values = dyn_cast<RankedTensorType>(adaptor.getValues().getType());
+  auto cols = dyn_cast<RankedTensorType>(adaptor.getCols().getType());
+  auto offsets = dyn_cast<RankedTensorType>(adaptor.getOffsets().getType());
+  if (!input || !values || !cols || !offsets)
+    return failure();
+  StringRef name = getOperationName();
+  if (values.getRank() != 2 || cols.getRank() != 1 || offsets.getRank() != 1)
+    return violation(location, name, 1,
+                     "values must have rank 2 [B, w] and cols and offsets "
+                     "rank 1, got ",
+                     values, ", ", cols, ", ", offsets);
+  if (values.getElementType() != input.getElementType())
+    return violation(
+        location, name, 1, "values element type ", values.getElementType(),
+        " differs from input element type ", input.getElementType());
+  if (!dimsAgree(values.getDimSize(0), cols.getDimSize(0)))
+    return violation(location, name, 1, "values has ", values.getDimSize(0),
+                     " blocks and cols ", cols.getDimSize(0));
+  int64_t width = values.getDimSize(1);
+  int64_t features = static_cast<int64_t>(adaptor.getOutFeatures());
+  if (ShapedType::isDynamic(width) || width <= 0 || features <= 0 ||
+      features % width != 0)
+    return violation(location, name, 2, "out_features = ", features,
+                     " must be a positive multiple of the block width ", width);
+  if (!dimsAgree(offsets.getDimSize(0), features / width + 1))
+    return violation(location, name, 1, "offsets must have ",
+                     features / width + 1, " elements (one per panel of ",
+                     width, ", plus one), got ", offsets);
+  if (input.getRank() < 1)
+    return violation(location, name, 3, "input must have rank >= 1, got ",
+                     input);
+  SmallVector<int64_t> shape(input.getShape());
+  shape.back() = features;
+  auto result = RankedTensorType::get(shape, input.getElementType());
+  if (Value bias = adaptor.getBias()) {
+    auto type = cast<RankedTensorType>(bias.getType());
+    if (type.getRank() != 1 || !dimsAgree(type.getDimSize(0), features) ||
+        type.getElementType() != input.getElementType())
+      return violation(location, name, 4, "bias must be [", features,
+                       "] of the input's element type, got ", type);
+  }
+  if (Value residual = adaptor.getResidual())
+    if (!areCompatibleTensorTypes(TypeRange{residual.getType()},
+                                  TypeRange{result}))
+      return violation(location, name, 4, "residual ", residual.getType(),
+                       " must have the result's type ", Type(result));
+  inferred.push_back(result);
+  return success();
+}
+
+/// The i32 elements of a constant (literal or blob), if `value` is one
+/// whose bytes are available.
+static std::optional<SmallVector<int32_t>> getConstantI32s(Value value) {
+  Attribute attr;
+  SmallVector<char> storage;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(attr, storage);
+  if (failed(bytes) || bytes->size() % sizeof(int32_t) != 0)
+    return std::nullopt;
+  SmallVector<int32_t> elements(bytes->size() / sizeof(int32_t));
+  std::memcpy(elements.data(), bytes->data(), bytes->size());
+  return elements;
+}
+
+LogicalResult SparseLinearOp::verify() {
+  std::optional<SmallVector<int32_t>> offsets = getConstantI32s(getOffsets());
+  std::optional<SmallVector<int32_t>> cols = getConstantI32s(getCols());
+  if (!offsets || !cols)
+    return success();
+  int64_t blocks = getValues().getType().getDimSize(0);
+  int64_t k = getInput().getType().getShape().back();
+  int64_t previous = 0, index = 0;
+  for (int64_t offset : *offsets) {
+    if ((index == 0 && offset != 0) || offset < previous ||
+        (!ShapedType::isDynamic(blocks) && offset > blocks))
+      return emitOpError("sparse_linear_c5: offsets[")
+             << index << "] = " << offset
+             << " breaks the panel ranges: offsets must start at 0, not "
+                "decrease and stay within the "
+             << blocks << " blocks";
+    previous = offset;
+    ++index;
+  }
+  if (!ShapedType::isDynamic(blocks) && previous != blocks)
+    return emitOpError("sparse_linear_c5: the last offset is ")
+           << previous << ", not the number of blocks " << blocks;
+  index = 0;
+  for (int64_t col : *cols) {
+    if (col < 0 || (!ShapedType::isDynamic(k) && col >= k))
+      return emitOpError("sparse_linear_c5: cols[")
+             << index << "] = " << col << " is outside the input's K = " << k;
+    ++index;
+  }
   return success();
 }
 

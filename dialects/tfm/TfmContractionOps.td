@@ -119,6 +119,60 @@ def Tfm_LinearOp : Tfm_Op<"linear",
   }];
 }
 
+def Tfm_SparseLinearOp : Tfm_Op<"sparse_linear",
+    [Pure, AttrSizedOperandSegments, Tfm_InferTensorTypes<6>]> {
+  let summary = "fully connected layer with a block-sparse weight";
+  let description = [{
+    `tfm.linear` with its weight `W [N, K]` stored block-sparse: the output
+    features in panels of `w` (the last dimension of `values`; N, given by
+    `out_features`, a multiple of w), and of each panel only the input
+    features k whose w weights are not all zero, as blocks of w x 1. Panel
+    p's blocks are `offsets[p]` to `offsets[p + 1]` (exclusive); block i is
+    `values[i, j] = W[p * w + j, cols[i]]`:
+
+    `result[..., n] = activation(bias[n] + sum_k input[..., k] W[n, k])
+                      + residual[..., n]`
+
+    `tfm-sparsify-weights` makes it from a linear whose constant weight is
+    mostly zero blocks; the CPU lowering visits only the stored blocks.
+
+    Constraints:
+    * (sparse_linear_c1) `values` has rank 2 `[B, w]` and the element type
+      of `input`, `cols` rank 1 `[B]` and `offsets` rank 1 `[N / w + 1]`,
+      both i32.
+    * (sparse_linear_c2) `out_features` is a positive multiple of w.
+    * (sparse_linear_c3) `input` has rank >= 1 and is a float tensor.
+    * (sparse_linear_c4) `bias`, if present, is `[N]` of the input's element
+      type; `residual`, if present, has the result's type.
+    * (sparse_linear_c5) when `offsets` and `cols` are constants: offsets
+      start at 0, do not decrease and end at B; every col is in [0, K).
+    * (sparse_linear_c6) `result` is `input[:-1] + [N]`.
+
+    Example (BERT-base's FFN at 90 % in blocks of 16 x 1):
+
+    ```mlir
+    %h = tfm.sparse_linear %x, %values, %cols, %offsets, %b activation = gelu
+        {out_features = 3072 : i64}
+        : (tensor<1x128x768xf32>, tensor<14746x16xf32>, tensor<14746xi32>,
+           tensor<193xi32>, tensor<3072xf32>) -> tensor<1x128x3072xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$values,
+                       RankedTensorOf<[I32]>:$cols,
+                       RankedTensorOf<[I32]>:$offsets,
+                       Optional<Tfm_FloatTensor>:$bias,
+                       Optional<Tfm_FloatTensor>:$residual,
+                       OptionalAttr<Tfm_ActivationAttr>:$activation,
+                       Tfm_I64Attr:$out_features);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $values `,` $cols `,` $offsets (`,` $bias^)?
+    (`residual` `(` $residual^ `)`)? (`activation` `=` $activation^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tfm_ConvOp : Tfm_Op<"conv", [Pure, Tfm_InferTensorTypes<6>]> {
   let summary = "N-dimensional grouped convolution (channels first)";
   let description = [{

@@ -290,6 +290,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.pruneNM = {options.prune.n, options.prune.m};
     pipeline.pruneExclude = options.prune.exclude;
     pipeline.pruneReport = options.prune.report;
+    pipeline.sparsifyWeights = options.sparseWeights;
     pipeline.quantize = options.quantize;
     pipeline.quantizeExclude = options.quantizeExclude;
     pipeline.quantizeBlockSize = options.quantizeBlockSize;

@@ -158,6 +158,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
     graph.pruneNM = options.pruneNM;
     graph.pruneExclude = options.pruneExclude;
     graph.pruneReport = options.pruneReport;
+    graph.sparsifyWeights = options.sparsifyWeights;
     graph.quantize = options.quantize;
     graph.quantizeExclude = options.quantizeExclude;
     graph.quantizeBlockSize = options.quantizeBlockSize;

@@ -187,6 +187,18 @@ cl::opt<bool> pruneReport(
              "fraction of zeros (or an FFN's channels, an attention's heads, "
              "before and after)"),
     cl::init(false), cl::cat(category));
+enum class SparseWeights { Auto, None };
+cl::opt<SparseWeights> sparse(
+    "sparse",
+    cl::desc("How -O3 stores linear weights whose blocks of one vector of "
+             "output features are mostly zero (pruned in 16x1 blocks, or "
+             "sparse in the model)"),
+    cl::init(SparseWeights::Auto),
+    cl::values(clEnumValN(SparseWeights::Auto, "auto",
+                          "block-sparse when at least half of the blocks "
+                          "are zero (default)"),
+               clEnumValN(SparseWeights::None, "none", "always dense")),
+    cl::cat(category));
 cl::opt<bool> quantReport(
     "quant-report",
     cl::desc("Print, for every weight --quantize quantizes, its name, "
@@ -442,6 +454,7 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   if (failed(setPruneOptions(options.prune)))
     return 1;
+  options.sparseWeights = sparse == SparseWeights::Auto;
   options.quantize = quantize;
   options.quantizeExclude.assign(quantizeExclude.begin(),
                                  quantizeExclude.end());

@@ -76,6 +76,8 @@ struct CompileOptions {
     none.method = PruningMethod::None;
     return none;
   }();
+  /// -O3: mostly-zero weights stored block-sparse (tfm-sparsify-weights).
+  bool sparseWeights = true;
   /// Weight quantization (tfm-quantize) and the linears it leaves alone.
   QuantizationMode quantize = QuantizationMode::None;
   std::vector<std::string> quantizeExclude;

@@ -61,6 +61,11 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       *this, "prune-report",
       llvm::cl::desc("Report each pruned weight (remarks)"),
       llvm::cl::init(false)};
+  Option<bool> sparsifyWeights{
+      *this, "sparsify-weights",
+      llvm::cl::desc("-O3: store weights whose blocks are mostly zero "
+                     "block-sparse (tfm-sparsify-weights)"),
+      llvm::cl::init(true)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "
@@ -212,6 +217,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "prune-report",
       llvm::cl::desc("Report each pruned weight (remarks)"),
       llvm::cl::init(false)};
+  Option<bool> sparsifyWeights{
+      *this, "sparsify-weights",
+      llvm::cl::desc("-O3: store weights whose blocks are mostly zero "
+                     "block-sparse (tfm-sparsify-weights)"),
+      llvm::cl::init(true)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize linear weights (tfm-quantize) after the "

@@ -1296,25 +1296,8 @@ struct LinearOpLowering : OpConversionPattern<LinearOp> {
           rewriter, loc, input2D, weightT,
           buildMatrixInit(rewriter, loc, adaptor.getBias(), mSize, n, accType));
     }
-    // The epilogue: activation, then the residual, in the compute type.
-    std::optional<Activation> activation = op.getActivation();
-    Value residual = adaptor.getResidual();
-    if (activation || residual) {
-      SmallVector<Value> operands = {result};
-      if (residual)
-        operands.push_back(reshapeTo(rewriter, loc, residual, {m, n}));
-      result =
-          buildElementwise(rewriter, loc, {m, n}, accType, operands,
-                           [&](OpBuilder &b, Location l, ValueRange args) {
-                             Value v = args[0];
-                             if (activation)
-                               v = buildActivation(b, l, v, *activation);
-                             if (residual)
-                               v = arith::AddFOp::create(
-                                   b, l, v, extendTo(b, l, args[1], accType));
-                             return v;
-                           });
-    }
+    result = buildLinearEpilogue(rewriter, loc, result, op.getActivation(),
+                                 adaptor.getResidual(), m, n);
     result = reshapeTo(rewriter, loc, result, type.getShape());
     rewriter.replaceOp(op, truncateTo(rewriter, loc, result, elementType));
     return success();

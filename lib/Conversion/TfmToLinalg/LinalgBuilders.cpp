@@ -386,3 +386,24 @@ Value lowering::buildActivation(OpBuilder &b, Location loc, Value x,
   }
   llvm_unreachable("unknown activation");
 }
+
+Value lowering::buildLinearEpilogue(OpBuilder &b, Location loc, Value result,
+                                    std::optional<Activation> activation,
+                                    Value residual, int64_t m, int64_t n) {
+  if (!activation && !residual)
+    return result;
+  Type accType = cast<RankedTensorType>(result.getType()).getElementType();
+  SmallVector<Value> operands = {result};
+  if (residual)
+    operands.push_back(reshapeTo(b, loc, residual, {m, n}));
+  return buildElementwise(b, loc, {m, n}, accType, operands,
+                          [&](OpBuilder &nb, Location l, ValueRange args) {
+                            Value v = args[0];
+                            if (activation)
+                              v = buildActivation(nb, l, v, *activation);
+                            if (residual)
+                              v = arith::AddFOp::create(
+                                  nb, l, v, extendTo(nb, l, args[1], accType));
+                            return v;
+                          });
+}

@@ -149,6 +149,11 @@ Value buildGelu(OpBuilder &b, Location loc, Value x,
 /// The activation a fused `tfm.linear` applies.
 Value buildActivation(OpBuilder &b, Location loc, Value x,
                       Activation activation);
+/// The epilogue of a linear's [m, n] product `result` (in the compute
+/// type): the activation, then the residual (any shape of m x n elements).
+Value buildLinearEpilogue(OpBuilder &b, Location loc, Value result,
+                          std::optional<Activation> activation, Value residual,
+                          int64_t m, int64_t n);
 
 } // namespace mlir::tfm::lowering
 

@@ -23,6 +23,9 @@ struct ContractionLoweringOptions {
 void populateContractionToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
     const ContractionLoweringOptions &options);
+/// sparse_linear (block-sparse weights).
+void populateSparseContractionToLinalgPatterns(const TypeConverter &converter,
+                                               RewritePatternSet &patterns);
 /// reduce_*, softmax, log_softmax.
 void populateReductionToLinalgPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns);

@@ -169,6 +169,7 @@ void mlir::tfm::populateTfmToLinalgConversionPatterns(
   contraction.bf16Dot = options.bf16Dot;
   contraction.int8Group = options.int8Group;
   populateContractionToLinalgPatterns(converter, patterns, contraction);
+  populateSparseContractionToLinalgPatterns(converter, patterns);
   populateReductionToLinalgPatterns(converter, patterns);
   populateNormalizationToLinalgPatterns(converter, patterns);
   AttentionLoweringOptions attention;
@@ -215,7 +216,7 @@ struct ConvertTfmToLinalgPass
     target.addIllegalDialect<TfmDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect,
-                           tensor::TensorDialect>();
+                           tensor::TensorDialect, vector::VectorDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType());
     });

@@ -83,3 +83,17 @@ func.func @conv(%img: tensor<1x3x224x224xf32>, %w: tensor<768x3x16x16xf32>, %b: 
   %2 = tfm.conv %mel, %dw strides = [1] padding = [2, 2] dilations = [2] groups = 80 : (tensor<1x80x3000xf32>, tensor<80x1x3xf32>) -> tensor<1x80x3000xf32>
   return %0, %1, %2 : tensor<1x768x14x14xf32>, tensor<1x384x1500xf32>, tensor<1x80x3000xf32>
 }
+
+// -----
+
+// A block-sparse weight: 2 panels of 4 features, 3 stored blocks of 4 x 1.
+// CHECK-LABEL: func.func @sparse_linear
+// CHECK: tfm.sparse_linear %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} residual(%{{.*}}) activation = gelu {out_features = 8 : i64} : (tensor<2x3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>, tensor<8xf32>, tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+// CHECK: tfm.sparse_linear %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
+func.func @sparse_linear(%x: tensor<2x3x6xf32>, %x2: tensor<3x6xf32>, %v: tensor<3x4xf32>, %b: tensor<8xf32>, %r: tensor<2x3x8xf32>) -> (tensor<2x3x8xf32>, tensor<3x8xf32>) {
+  %cols = tfm.constant dense<[0, 5, 2]> : tensor<3xi32>
+  %offsets = tfm.constant dense<[0, 2, 3]> : tensor<3xi32>
+  %0 = tfm.sparse_linear %x, %v, %cols, %offsets, %b residual(%r) activation = gelu {out_features = 8 : i64} : (tensor<2x3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>, tensor<8xf32>, tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+  %1 = tfm.sparse_linear %x2, %v, %cols, %offsets {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
+  return %0, %1 : tensor<2x3x8xf32>, tensor<3x8xf32>
+}

@@ -205,3 +205,72 @@ func.func @linear_c8_positive(%x: tensor<2x8xf32>, %w: tensor<0x8x16xf32>) {
   %0 = tfm.linear %x, %w {out_features = 0 : i64} : (tensor<2x8xf32>, tensor<0x8x16xf32>) -> tensor<2x0xf32>
   return
 }
+
+// -----
+
+// sparse_linear_c1: values is [B, w], cols [B].
+func.func @sparse_linear_c1_blocks(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>, %c: tensor<2xi32>, %o: tensor<3xi32>) {
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c1: values has 3 blocks and cols 2}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<2xi32>, tensor<3xi32>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// sparse_linear_c1: one offset per panel, plus one.
+func.func @sparse_linear_c1_offsets(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>, %c: tensor<3xi32>, %o: tensor<2xi32>) {
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c1: offsets must have 3 elements (one per panel of 4, plus one), got 'tensor<2xi32>'}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<2xi32>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// sparse_linear_c2: out_features is a multiple of the block width.
+func.func @sparse_linear_c2_width(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>, %c: tensor<3xi32>, %o: tensor<3xi32>) {
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c2: out_features = 6 must be a positive multiple of the block width 4}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 6 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x6xf32>
+  return
+}
+
+// -----
+
+// sparse_linear_c4: the bias has N elements.
+func.func @sparse_linear_c4_bias(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>, %c: tensor<3xi32>, %o: tensor<3xi32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c4: bias must be [8] of the input's element type, got 'tensor<4xf32>'}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o, %b {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>, tensor<4xf32>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// sparse_linear_c5: constant offsets start at 0 and do not decrease.
+func.func @sparse_linear_c5_offsets(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>) {
+  %c = tfm.constant dense<[0, 1, 2]> : tensor<3xi32>
+  %o = tfm.constant dense<[0, 3, 2]> : tensor<3xi32>
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c5: offsets[2] = 2 breaks the panel ranges: offsets must start at 0, not decrease and stay within the 3 blocks}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// sparse_linear_c5: the last offset is the number of blocks.
+func.func @sparse_linear_c5_last(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>) {
+  %c = tfm.constant dense<[0, 1, 2]> : tensor<3xi32>
+  %o = tfm.constant dense<[0, 1, 2]> : tensor<3xi32>
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c5: the last offset is 2, not the number of blocks 3}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// sparse_linear_c5: every stored block's input feature is in [0, K).
+func.func @sparse_linear_c5_cols(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>) {
+  %c = tfm.constant dense<[0, 6, 2]> : tensor<3xi32>
+  %o = tfm.constant dense<[0, 2, 3]> : tensor<3xi32>
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c5: cols[1] = 6 is outside the input's K = 6}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
+  return
+}

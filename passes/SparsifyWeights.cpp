@@ -1,0 +1,153 @@
+//===- SparsifyWeights.cpp - block-sparse weights for mostly-zero linears -===//
+//
+//   linear(x, W [N, K] constant, b) with most w x 1 blocks of W zero
+//     -> sparse_linear(x, values [B, w], cols [B], offsets [N/w + 1], b)
+//
+// The output features are cut into panels of w (one vector register of the
+// target); a panel keeps the input features whose w weights are not all
+// zero. Exact: only zeros are dropped.
+//
+//===----------------------------------------------------------------------===//
+
+#include "WeightUtils.h"
+#include "tfm/Passes/Passes.h"
+
+#include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/TfmOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <cstring>
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_SPARSIFYWEIGHTSPASS
+#include "tfm/Passes/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+using namespace mlir::tfm::weights;
+
+namespace {
+
+/// Block width when the module names no target: an AVX2 register.
+constexpr int64_t kDefaultBlockWidth = 8;
+
+struct SparsifyWeightsPass
+    : tfm::impl::SparsifyWeightsPassBase<SparsifyWeightsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (!(minSparsity > 0 && minSparsity <= 1) || blockWidth < 0) {
+      getOperation().emitError("tfm-sparsify-weights: min-sparsity must be "
+                               "in (0, 1] and block-width at least 0");
+      return signalPassFailure();
+    }
+    int64_t width = blockWidth;
+    if (width == 0) {
+      // A weight panel is two vector registers wide.
+      TargetAttrInterface target = getTarget(getOperation());
+      width = target ? target.getWeightPanelWidth() / 2 : kDefaultBlockWidth;
+      if (width <= 0)
+        return;
+    }
+    SmallVector<LinearOp> linears;
+    getOperation().walk([&](LinearOp op) { linears.push_back(op); });
+    for (LinearOp linear : linears)
+      if (failed(sparsify(linear, width)))
+        return signalPassFailure();
+  }
+
+  LogicalResult sparsify(LinearOp linear, int64_t width) {
+    if (linear.hasPackedWeight())
+      return success();
+    RankedTensorType inputType = linear.getInput().getType();
+    std::optional<WeightSource> source =
+        getConstantWeight(linear.getWeight(), /*isTransposed=*/false);
+    // (The sparse lowering takes static rows.)
+    if (!source || !inputType.hasStaticShape() ||
+        !inputType.getElementType().isF32() ||
+        !cast<RankedTensorType>(source->constant.getType())
+             .getElementType()
+             .isF32())
+      return success();
+    int64_t n, k;
+    FailureOr<SmallVector<float>> rows = getWeightRows(*source, n, k);
+    if (failed(rows) || n % width != 0)
+      return success();
+    // The nonzero blocks, panel by panel.
+    int64_t panels = n / width;
+    SmallVector<int32_t> offsets = {0}, cols;
+    SmallVector<float> values;
+    for (int64_t p = 0; p < panels; ++p) {
+      for (int64_t c = 0; c < k; ++c) {
+        bool zero = true;
+        for (int64_t j = 0; j < width && zero; ++j)
+          zero = (*rows)[(p * width + j) * k + c] == 0.0f;
+        if (zero)
+          continue;
+        cols.push_back(static_cast<int32_t>(c));
+        for (int64_t j = 0; j < width; ++j)
+          values.push_back((*rows)[(p * width + j) * k + c]);
+      }
+      offsets.push_back(static_cast<int32_t>(cols.size()));
+    }
+    int64_t blocks = cols.size();
+    double sparsity = 1.0 - static_cast<double>(blocks) / (panels * k);
+    if (sparsity < minSparsity)
+      return success();
+    OpBuilder builder(linear);
+    Location loc = source->constant.getLoc();
+    auto bytesOf = [](const auto &elements) {
+      return ArrayRef<char>(reinterpret_cast<const char *>(elements.data()),
+                            elements.size() * sizeof(elements[0]));
+    };
+    auto f32 = builder.getF32Type();
+    auto i32 = builder.getI32Type();
+    // (An all-zero weight keeps one block, so that no tensor is empty.)
+    if (blocks == 0) {
+      cols.push_back(0);
+      values.append(width, 0.0f);
+      for (int32_t &offset : llvm::drop_begin(offsets))
+        offset = 1;
+      blocks = 1;
+    }
+    Value valuesConstant = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source->value,
+                           RankedTensorType::get({blocks, width}, f32),
+                           ".sparse_values", bytesOf(values)));
+    Value colsConstant = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source->value, RankedTensorType::get({blocks}, i32),
+                           ".sparse_cols", bytesOf(cols)));
+    Value offsetsConstant = ConstantOp::create(
+        builder, loc,
+        createConstantLike(source->value,
+                           RankedTensorType::get({panels + 1}, i32),
+                           ".sparse_offsets", bytesOf(offsets)));
+    auto sparse = SparseLinearOp::create(
+        builder, linear.getLoc(), linear.getType(), linear.getInput(),
+        valuesConstant, colsConstant, offsetsConstant, linear.getBias(),
+        linear.getResidual(), linear.getActivationAttr(),
+        builder.getI64IntegerAttr(n));
+    Value weight = linear.getWeight();
+    linear.replaceAllUsesWith(sparse.getResult());
+    linear.erase();
+    // The dense weight (and its transpose) if nothing else reads it.
+    if (Operation *def = weight.getDefiningOp(); def && def->use_empty()) {
+      Value operand = isa<TransposeOp>(def) ? def->getOperand(0) : Value();
+      def->erase();
+      if (operand && operand.use_empty())
+        operand.getDefiningOp()->erase();
+    }
+    ++numSparsified;
+    if (report)
+      emitRemark(sparse.getLoc())
+          << "block-sparse weight [" << n << ", " << k << "]: " << blocks
+          << " of " << panels * k << " blocks of " << width << " x 1 kept";
+    return success();
+  }
+};
+
+} // namespace

@@ -1,0 +1,32 @@
+// RUN: tfm-opt %s --convert-tfm-to-linalg --split-input-file | FileCheck %s
+
+// The panels are the threads' work; each panel walks its stored blocks for
+// a tile of up to 8 rows (here 8 + 2), one vector FMA per row and block,
+// the bias as the accumulators' start; the activation and residual follow
+// as a linear's epilogue.
+// CHECK-LABEL: func.func @sparse_linear
+// CHECK: scf.forall (%[[P:.*]]) in (2) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<10x4xf32>)
+// CHECK:   %[[TILE:.*]] = tensor.extract_slice %[[OUT]][0, %{{.*}}] [10, 2] [1, 1]
+// CHECK:   %[[BEGIN:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:   %[[END:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:   %[[BIAS:.*]] = vector.transfer_read %{{.*}} : tensor<4xf32>, vector<2xf32>
+// CHECK:   scf.for %{{.*}} = %c0 to %c8 step %{{.*}} iter_args
+// CHECK:     scf.for %[[I:.*]] = %[[BEGIN]] to %[[END]] step %{{.*}} iter_args(%{{.*}} = %[[BIAS]],
+// CHECK:       tensor.extract %{{.*}}[%[[I]]] : tensor<3xi32>
+// CHECK:       vector.transfer_read %{{.*}}[%[[I]], %{{.*}}]{{.*}} : tensor<3x2xf32>, vector<2xf32>
+// CHECK-COUNT-8: vector.fma
+// CHECK:   scf.for %{{.*}} = %[[BEGIN]] to %[[END]]
+// CHECK-COUNT-2: vector.fma
+// CHECK:   scf.forall.in_parallel
+// CHECK:     tensor.parallel_insert_slice %{{.*}} into %[[OUT]][0, %{{.*}}] [10, 2] [1, 1]
+// CHECK: linalg.generic
+// CHECK:   math.erf
+// CHECK:   arith.addf
+func.func @sparse_linear(%x: tensor<10x6xf32>, %r: tensor<10x4xf32>) -> tensor<10x4xf32> {
+  %v = tfm.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %c = tfm.constant dense<[0, 5, 2]> : tensor<3xi32>
+  %o = tfm.constant dense<[0, 2, 3]> : tensor<3xi32>
+  %b = tfm.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %y = tfm.sparse_linear %x, %v, %c, %o, %b residual(%r) activation = gelu {out_features = 4 : i64} : (tensor<10x6xf32>, tensor<3x2xf32>, tensor<3xi32>, tensor<3xi32>, tensor<4xf32>, tensor<10x4xf32>) -> tensor<10x4xf32>
+  return %y : tensor<10x4xf32>
+}

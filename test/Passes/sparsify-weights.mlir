@@ -1,0 +1,55 @@
+// RUN: tfm-opt %s --tfm-sparsify-weights="block-width=2" --split-input-file | FileCheck %s
+// RUN: tfm-opt %s --tfm-sparsify-weights="block-width=2 min-sparsity=0.9" --split-input-file | FileCheck %s --check-prefix=STRICT
+
+// W [4, 3] in panels of 2 features: panel 0 keeps inputs 1 (rows 0-1 of
+// column 1), panel 1 keeps input 2; 4 of 6 blocks are zero. Bias,
+// activation and residual carry over.
+// CHECK-LABEL: func.func @mostly_zero
+// CHECK-DAG: %[[V:.*]] = tfm.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.000000e+00, 0.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[C:.*]] = tfm.constant dense<[1, 2]> : tensor<2xi32>
+// CHECK-DAG: %[[O:.*]] = tfm.constant dense<[0, 1, 2]> : tensor<3xi32>
+// CHECK: tfm.sparse_linear %{{.*}}, %[[V]], %[[C]], %[[O]], %{{.*}} residual(%{{.*}}) activation = gelu {out_features = 4 : i64}
+// CHECK-NOT: tfm.linear
+// STRICT-LABEL: func.func @mostly_zero
+// STRICT: tfm.linear
+func.func @mostly_zero(%x: tensor<5x3xf32>, %r: tensor<5x4xf32>) -> tensor<5x4xf32> {
+  %w = tfm.constant dense<[[0.0, 1.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0]]> : tensor<4x3xf32>
+  %b = tfm.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %y = tfm.linear %x, %w, %b residual(%r) activation = gelu : (tensor<5x3xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<5x4xf32>) -> tensor<5x4xf32>
+  return %y : tensor<5x4xf32>
+}
+
+// -----
+
+// A matmul's [K, N] weight as a linear's transpose: panels along N.
+// CHECK-LABEL: func.func @transposed
+// CHECK-DAG: tfm.constant dense<{{\[}}[5.000000e+00, 6.000000e+00]]> : tensor<1x2xf32>
+// CHECK-DAG: tfm.constant dense<2> : tensor<1xi32>
+// CHECK-DAG: tfm.constant dense<[0, 0, 1]> : tensor<3xi32>
+// CHECK: tfm.sparse_linear
+// CHECK-NOT: tfm.transpose
+func.func @transposed(%x: tensor<5x3xf32>) -> tensor<5x4xf32> {
+  %w = tfm.constant dense<[[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 5.0, 6.0]]> : tensor<3x4xf32>
+  %t = tfm.transpose %w perm = [1, 0] : tensor<3x4xf32> -> tensor<4x3xf32>
+  %y = tfm.linear %x, %t : (tensor<5x3xf32>, tensor<4x3xf32>) -> tensor<5x4xf32>
+  return %y : tensor<5x4xf32>
+}
+
+// -----
+
+// Left dense: a dense weight; features the block width does not divide;
+// an f16 weight; dynamic rows.
+// CHECK-LABEL: func.func @left_dense
+// CHECK-COUNT-4: tfm.linear
+// CHECK-NOT: tfm.sparse_linear
+func.func @left_dense(%x: tensor<5x3xf32>, %h: tensor<5x3xf16>, %d: tensor<?x3xf32>) -> (tensor<5x2xf32>, tensor<5x3xf32>, tensor<5x2xf16>, tensor<?x2xf32>) {
+  %w = tfm.constant dense<1.0> : tensor<2x3xf32>
+  %a = tfm.linear %x, %w : (tensor<5x3xf32>, tensor<2x3xf32>) -> tensor<5x2xf32>
+  %z = tfm.constant dense<[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 1.0]]> : tensor<3x3xf32>
+  %b = tfm.linear %x, %z : (tensor<5x3xf32>, tensor<3x3xf32>) -> tensor<5x3xf32>
+  %zh = tfm.constant dense<[[0.0, 0.0, 0.0], [0.0, 0.0, 1.0]]> : tensor<2x3xf16>
+  %c = tfm.linear %h, %zh : (tensor<5x3xf16>, tensor<2x3xf16>) -> tensor<5x2xf16>
+  %zd = tfm.constant dense<[[0.0, 0.0, 0.0], [0.0, 0.0, 1.0]]> : tensor<2x3xf32>
+  %e = tfm.linear %d, %zd : (tensor<?x3xf32>, tensor<2x3xf32>) -> tensor<?x2xf32>
+  return %a, %b, %c, %e : tensor<5x2xf32>, tensor<5x3xf32>, tensor<5x2xf16>, tensor<?x2xf32>
+}
