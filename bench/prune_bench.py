@@ -2,8 +2,9 @@
 """Speed of pruned models against their dense tfmc form (issue 19).
 
 Cases, each compiled at -O3 dense and pruned, timed with `tfm-run --bench`
-in alternating rounds (the median of each round's median; the ratio is
-dense / pruned, so above 1 is faster):
+in alternating rounds (the median of each round's median, each round at
+least --runs runs and ~0.3 s; the ratio is dense / pruned, so above 1 is
+faster):
 
   attention   one BERT-base attention block (seq 128, 12 heads of 64,
               merged QKV, softmax, output projection), --prune=heads 50 %
@@ -145,8 +146,9 @@ def main():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    print("CPU: %s; tfm-run --bench %d, %d alternating rounds, median of "
-          "the rounds' medians" % (cpu, args.runs, args.rounds))
+    print("CPU: %s; tfm-run --bench (at least %d runs and ~0.3 s), %d "
+          "alternating rounds, median of the rounds' medians" % (
+              cpu, args.runs, args.rounds))
     print("| case | variant | dense ms | pruned ms | dense / pruned |")
     print("|---|---|---|---|---|")
     for case in args.cases.split(","):
@@ -165,10 +167,15 @@ def main():
             subprocess.run([args.tfmc, model, "-O3", "--emit=lib", "-o",
                             library] + flags + extra, check=True)
             libraries.append(library)
+        # Each measurement runs for at least ~0.3 s: the first runs of a
+        # sub-millisecond model are slower (threads and caches warming up)
+        # and would weigh in a median over few runs.
+        runs = [max(args.runs, int(300 / median_ms(args.tfm_run, library, 5)))
+                for library in libraries]
         times = [[] for _ in libraries]
         for _ in range(args.rounds):
             for i, library in enumerate(libraries):
-                times[i].append(median_ms(args.tfm_run, library, args.runs))
+                times[i].append(median_ms(args.tfm_run, library, runs[i]))
         dense = float(np.median(times[0]))
         for (name, _), t in zip(variants, times[1:]):
             pruned = float(np.median(t))

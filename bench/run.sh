@@ -6,7 +6,8 @@
 # against its fp32 ones and the measured vpdpbusd peak; GPT-2 small's
 # decode step (tfm_model_generate) against ONNX Runtime's and the machine's
 # read bandwidth; a GPT-2 block compiled with a dynamic sequence length
-# against static compilations (dynamic_bench.py); then the
+# against static compilations (dynamic_bench.py); pruned models against
+# their dense form (prune_bench.py); then the
 # fork/join cost of a parallel loop under libomp and under a plain thread
 # pool (the measurement behind the choice of OpenMP, docs/architecture.md).
 # Options pass through to run_bench.py.
@@ -30,6 +31,11 @@ echo "GPT-2 small decode against ONNX Runtime and the memory-bandwidth limit:"
 echo
 echo "a decoder block compiled once for any sequence length against static compilations:"
 /usr/bin/python3 "$root/bench/dynamic_bench.py"
+
+echo
+echo "pruned models against their dense form (structured heads and FFN channels, block-sparse linears):"
+/usr/bin/python3 "$root/bench/prune_bench.py" --tfmc "$root/build/bin/tfmc" \
+  --tfm-run "$root/build/bin/tfm-run" --work "$root/build/bench/prune"
 
 echo
 echo "fork/join cost of one parallel loop:"
