@@ -35,6 +35,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
 namespace mlir::tfm {
@@ -77,6 +78,12 @@ bool onlyWeightUsers(Value constant) {
     return false;
   }
   return true;
+}
+
+/// A score that orders: NaN (a NaN weight) as the largest, never pruned
+/// first (the sorts need a strict weak order).
+double orderable(double score) {
+  return std::isnan(score) ? std::numeric_limits<double>::infinity() : score;
 }
 
 /// Marks in `zero[u]` the `count` units of smallest score over all of
@@ -256,11 +263,11 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
             ++counts[b];
           }
         for (auto [s, count] : llvm::zip_equal(w->scores, counts))
-          s = std::sqrt(s / count);
+          s = orderable(std::sqrt(s / count));
       } else {
         w->scores.resize(w->rows.size());
         for (auto [s, v] : llvm::zip_equal(w->scores, w->rows))
-          s = std::fabs(v);
+          s = orderable(std::fabs(v));
       }
     }
     // Units to zero.
@@ -427,7 +434,9 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
   /// The units to keep of `scores.size()` units: all but the `sparsity`
   /// fraction of lowest score (at least one kept), in order; all of them
   /// when none would go.
-  SmallVector<int64_t> keptUnits(ArrayRef<double> scores) {
+  SmallVector<int64_t> keptUnits(SmallVector<double> scores) {
+    for (double &score : scores)
+      score = orderable(score);
     int64_t units = scores.size();
     int64_t removed =
         std::min<int64_t>(static_cast<int64_t>(sparsity * units), units - 1);

@@ -186,3 +186,15 @@ func.func @per_head_mask(%x: tensor<1x3x2xf32>, %m: tensor<1x2x3x3xf32>) -> tens
   %y = tfm.linear %a, %wo : (tensor<1x3x2xf32>, tensor<2x2xf32>) -> tensor<1x3x2xf32>
   return %y : tensor<1x3x2xf32>
 }
+
+// -----
+
+// A NaN weight orders as the largest: it is never pruned first (and the
+// selection stays well defined).
+// MAG-LABEL: func.func @nan_weight
+// MAG: tfm.constant dense<{{\[}}[0x7FC00000, 0.000000e+00, 0.000000e+00, 3.000000e+00]]> : tensor<1x4xf32>
+func.func @nan_weight(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  %w = tfm.constant dense<[[0x7FC00000, 1.0, 2.0, 3.0]]> : tensor<1x4xf32>
+  %y = tfm.linear %x, %w : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x1xf32>
+  return %y : tensor<3x1xf32>
+}
