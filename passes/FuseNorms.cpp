@@ -8,6 +8,7 @@
 //   x / sqrt(mean(x²) + ε)              -> rms_norm(x)      (also x·rsqrt(..),
 //                                                            x·(1/sqrt(..)))
 //   rms_norm(x - mean(x))               -> layer_norm(x)
+//   (x - mean(x)) / sqrt(mean(x²) - mean(x)² + ε) -> layer_norm(x)
 //   norm(x) · γ, layer_norm(x) + β      -> scale / bias operands
 //
 //===----------------------------------------------------------------------===//
@@ -160,6 +161,57 @@ struct LayerNormFromCenteredRms : OpRewritePattern<RmsNormOp> {
   }
 };
 
+/// True when `value` is `x · x` or `x ^ 2`.
+bool isSquareOf(Value value, Value x) {
+  if (auto mul = value.getDefiningOp<MulOp>())
+    return mul.getLhs() == x && mul.getRhs() == x;
+  auto pow = value.getDefiningOp<PowOp>();
+  return pow && pow.getLhs() == x && isSplatFloat(pow.getRhs(), 2.0);
+}
+
+/// (x - mean(x)) / sqrt(mean(x²) - mean(x)² + ε) -> layer_norm(x): the
+/// variance as E[x²] - E[x]², as ONNX's LayerNormalization function body
+/// spells it (its `_expanded` node tests). The mean and the deviation may
+/// have other users (the function's Mean and InvStdDev outputs): they stay
+/// for them, as the LayerNormalization import computes them beside the
+/// norm.
+struct LayerNormFromMomentVariance : OpRewritePattern<DivOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DivOp op,
+                                PatternRewriter &rewriter) const override {
+    auto centered = op.getLhs().getDefiningOp<SubOp>();
+    auto sqrt = op.getRhs().getDefiningOp<SqrtOp>();
+    if (!centered || !sqrt)
+      return failure();
+    Value x = centered.getLhs();
+    auto mean = centered.getRhs().getDefiningOp<ReduceMeanOp>();
+    std::optional<SmallVector<int64_t>> axes = getMeanAxes(mean, x);
+    if (!axes || x.getType() != op.getType())
+      return failure();
+    // sqrt(mean(x²) - mean(x)² + ε), ε on either side.
+    auto add = sqrt.getInput().getDefiningOp<AddOp>();
+    if (!add)
+      return failure();
+    Value epsValue;
+    auto variance = matchOperand<SubOp>(add, epsValue);
+    std::optional<double> eps = getSplatFloat(epsValue);
+    if (!variance || !eps || *eps < 0)
+      return failure();
+    auto meanOfSquares = variance.getLhs().getDefiningOp<ReduceMeanOp>();
+    if (!meanOfSquares || !isSquareOf(variance.getRhs(), mean) ||
+        !isSquareOf(meanOfSquares.getInput(), x))
+      return failure();
+    std::optional<SmallVector<int64_t>> squareAxes =
+        getMeanAxes(meanOfSquares, meanOfSquares.getInput());
+    if (!squareAxes || *squareAxes != *axes)
+      return failure();
+    rewriter.replaceOpWithNewOp<LayerNormOp>(
+        op, x, /*residual=*/Value(), /*scale=*/Value(), /*bias=*/Value(), *axes,
+        APFloat(static_cast<float>(*eps)));
+    return success();
+  }
+};
+
 /// The normalized shape of a norm over trailing `axes` of `input`.
 ArrayRef<int64_t> getNormalizedShape(Value input, ArrayRef<int64_t> axes) {
   ArrayRef<int64_t> shape = cast<RankedTensorType>(input.getType()).getShape();
@@ -276,6 +328,7 @@ struct FuseNormsPass : tfm::impl::FuseNormsPassBase<FuseNormsPass> {
 } // namespace
 
 void mlir::tfm::populateFuseNormsPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseRmsNorm, LayerNormFromCenteredRms, AbsorbNormScale,
-               AbsorbNormBias>(patterns.getContext());
+  patterns.add<FuseRmsNorm, LayerNormFromCenteredRms,
+               LayerNormFromMomentVariance, AbsorbNormScale, AbsorbNormBias>(
+      patterns.getContext());
 }

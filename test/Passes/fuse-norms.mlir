@@ -166,3 +166,75 @@ func.func @layer_norm_dynamic_rows(%x: tensor<?x8xf32>, %g: tensor<8xf32>, %b: t
   %y = tfm.add %y0, %b : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+// ONNX's LayerNormalization function body (the `_expanded` node tests): the
+// variance as E[x²] - E[x]², the deviation divided by the deviation's
+// root; its affine parts then fold in as usual.
+// CHECK-LABEL: func.func @moment_variance
+// CHECK-SAME: (%[[X:.*]]: tensor<24x5xf32>, %[[W:.*]]: tensor<5xf32>, %[[B:.*]]: tensor<5xf32>)
+// CHECK: %[[Y:.*]] = tfm.layer_norm %[[X]] scale(%[[W]]) bias(%[[B]]) axes = [1] epsilon = 9.99999974E-6
+// CHECK-NOT: tfm.reduce_mean
+// CHECK: return %[[Y]]
+func.func @moment_variance(%x: tensor<24x5xf32>, %w: tensor<5xf32>, %b: tensor<5xf32>) -> tensor<24x5xf32> {
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %m = tfm.reduce_mean %x axes = [1] keepdims : (tensor<24x5xf32>) -> tensor<24x1xf32>
+  %sq = tfm.mul %x, %x : (tensor<24x5xf32>, tensor<24x5xf32>) -> tensor<24x5xf32>
+  %msq = tfm.reduce_mean %sq axes = [1] keepdims : (tensor<24x5xf32>) -> tensor<24x1xf32>
+  %m2 = tfm.mul %m, %m : (tensor<24x1xf32>, tensor<24x1xf32>) -> tensor<24x1xf32>
+  %var = tfm.sub %msq, %m2 : (tensor<24x1xf32>, tensor<24x1xf32>) -> tensor<24x1xf32>
+  %a = tfm.add %var, %eps : (tensor<24x1xf32>, tensor<f32>) -> tensor<24x1xf32>
+  %s = tfm.sqrt %a : tensor<24x1xf32>
+  %d = tfm.sub %x, %m : (tensor<24x5xf32>, tensor<24x1xf32>) -> tensor<24x5xf32>
+  %n = tfm.div %d, %s : (tensor<24x5xf32>, tensor<24x1xf32>) -> tensor<24x5xf32>
+  %w2 = tfm.reshape %w : tensor<5xf32> -> tensor<1x5xf32>
+  %g = tfm.mul %n, %w2 : (tensor<24x5xf32>, tensor<1x5xf32>) -> tensor<24x5xf32>
+  %b2 = tfm.reshape %b : tensor<5xf32> -> tensor<1x5xf32>
+  %y = tfm.add %g, %b2 : (tensor<24x5xf32>, tensor<1x5xf32>) -> tensor<24x5xf32>
+  return %y : tensor<24x5xf32>
+}
+
+// -----
+
+// The function's Mean and InvStdDev outputs keep their ops beside the norm
+// (as the LayerNormalization import computes them).
+// CHECK-LABEL: func.func @moment_variance_with_stats
+// CHECK-DAG: %[[Y:.*]] = tfm.layer_norm
+// CHECK-DAG: %[[M:.*]] = tfm.reduce_mean
+// CHECK-DAG: %[[S:.*]] = tfm.sqrt
+// CHECK: return %[[Y]], %[[M]], %[[S]]
+func.func @moment_variance_with_stats(%x: tensor<24x5xf32>) -> (tensor<24x5xf32>, tensor<24x1xf32>, tensor<24x1xf32>) {
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %two = tfm.constant dense<2.0> : tensor<f32>
+  %m = tfm.reduce_mean %x axes = [1] keepdims : (tensor<24x5xf32>) -> tensor<24x1xf32>
+  %sq = tfm.pow %x, %two : (tensor<24x5xf32>, tensor<f32>) -> tensor<24x5xf32>
+  %msq = tfm.reduce_mean %sq axes = [1] keepdims : (tensor<24x5xf32>) -> tensor<24x1xf32>
+  %m2 = tfm.mul %m, %m : (tensor<24x1xf32>, tensor<24x1xf32>) -> tensor<24x1xf32>
+  %var = tfm.sub %msq, %m2 : (tensor<24x1xf32>, tensor<24x1xf32>) -> tensor<24x1xf32>
+  %a = tfm.add %eps, %var : (tensor<f32>, tensor<24x1xf32>) -> tensor<24x1xf32>
+  %s = tfm.sqrt %a : tensor<24x1xf32>
+  %d = tfm.sub %x, %m : (tensor<24x5xf32>, tensor<24x1xf32>) -> tensor<24x5xf32>
+  %n = tfm.div %d, %s : (tensor<24x5xf32>, tensor<24x1xf32>) -> tensor<24x5xf32>
+  return %n, %m, %s : tensor<24x5xf32>, tensor<24x1xf32>, tensor<24x1xf32>
+}
+
+// -----
+
+// Negative: the square's mean over other axes than the mean's is not a
+// variance.
+// CHECK-LABEL: func.func @moment_variance_other_axes
+// CHECK-NOT: tfm.layer_norm
+func.func @moment_variance_other_axes(%x: tensor<4x5xf32>) -> tensor<4x5xf32> {
+  %eps = tfm.constant dense<1.0e-5> : tensor<f32>
+  %m = tfm.reduce_mean %x axes = [1] keepdims : (tensor<4x5xf32>) -> tensor<4x1xf32>
+  %sq = tfm.mul %x, %x : (tensor<4x5xf32>, tensor<4x5xf32>) -> tensor<4x5xf32>
+  %msq = tfm.reduce_mean %sq axes = [0, 1] keepdims : (tensor<4x5xf32>) -> tensor<1x1xf32>
+  %m2 = tfm.mul %m, %m : (tensor<4x1xf32>, tensor<4x1xf32>) -> tensor<4x1xf32>
+  %var = tfm.sub %msq, %m2 : (tensor<1x1xf32>, tensor<4x1xf32>) -> tensor<4x1xf32>
+  %a = tfm.add %var, %eps : (tensor<4x1xf32>, tensor<f32>) -> tensor<4x1xf32>
+  %s = tfm.sqrt %a : tensor<4x1xf32>
+  %d = tfm.sub %x, %m : (tensor<4x5xf32>, tensor<4x1xf32>) -> tensor<4x5xf32>
+  %n = tfm.div %d, %s : (tensor<4x5xf32>, tensor<4x1xf32>) -> tensor<4x5xf32>
+  return %n : tensor<4x5xf32>
+}
