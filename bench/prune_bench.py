@@ -12,6 +12,8 @@ faster):
               --prune=ffn-channels 50 %
   ffn-linear  one BERT-base FFN linear (128 x 768 -> 3072), 16x1 blocks
               at 90 % (--prune=block --prune-block=16x1)
+  ffn-linear-int8  the same with --quantize=int8-weights, against the
+              dense int8 linear
   bert        BERT-base (scripts/export_models.py --config full), seq 128:
               heads 50 %, ffn-channels 50 %, and the FFN linears at 90 %
               in 16x1 blocks (--prune-exclude=attention)
@@ -112,6 +114,9 @@ CASES = {
                                "--prune-sparsity=0.5"])]),
     "ffn-linear": (lambda p: make_ffn(p, linear_only=True), [], [
         ("16x1 blocks 90 %", BLOCK_90)]),
+    "ffn-linear-int8": (lambda p: make_ffn(p, linear_only=True),
+                        ["--quantize=int8-weights"], [
+        ("16x1 blocks 90 %, int8 weights", BLOCK_90)]),
     "bert": (None, ["--input-shape=input_ids=1x%d" % SEQ,
                     "--input-shape=attention_mask=1x%d" % SEQ], [
         ("heads 50 %", ["--prune=heads", "--prune-sparsity=0.5"]),

@@ -119,8 +119,9 @@ def SparsifyWeightsPass : Pass<"tfm-sparsify-weights", "::mlir::func::FuncOp"> {
   let summary = "Stores mostly-zero linear weights block-sparse";
   let description = [{
     An -O3 layout decision, before `tfm-pack-weights`. A `tfm.linear` with
-    a constant f32 weight `[N, K]` (and an f32 input of static shape) whose
-    output features
+    a constant f32 weight `[N, K]`, or int8 codes with one scale per output
+    feature (`tfm-quantize`'s int8-weights; the codes stay int8), and an
+    f32 input of static shape, whose output features
     divide into panels of `block-width` becomes a `tfm.sparse_linear` when
     at least `min-sparsity` of its `block-width x 1` blocks (the weights of
     one input feature in one panel) are all zero: the panels keep only

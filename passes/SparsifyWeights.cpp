@@ -5,7 +5,9 @@
 //
 // The output features are cut into panels of w (one vector register of the
 // target); a panel keeps the input features whose w weights are not all
-// zero. Exact: only zeros are dropped.
+// zero. Exact: only zeros are dropped. An int8-weights linear,
+// dequantize(Q, S) with one scale per feature, keeps its codes as values
+// and S as the op's scales.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,7 @@
 #include "tfm/Dialect/Tfm/TfmOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cstring>
 
@@ -58,23 +61,71 @@ struct SparsifyWeightsPass
         return signalPassFailure();
   }
 
+  /// The [N, K] weight of `linear` as rows of floats (int8 codes exactly),
+  /// the constant its storage follows, and for int8 weights the scales.
+  struct Weight {
+    SmallVector<float> rows;
+    int64_t n = 0, k = 0;
+    Attribute like;
+    Value scales;
+  };
+
+  /// A constant f32 weight, or int8 codes with one f32 scale per output
+  /// feature (tfm-quantize's int8-weights); none otherwise.
+  static std::optional<Weight> getWeight(LinearOp linear) {
+    Weight weight;
+    if (auto dequantize = linear.getWeight().getDefiningOp<DequantizeOp>()) {
+      RankedTensorType codes = dequantize.getInput().getType();
+      auto scaleType = cast<RankedTensorType>(dequantize.getScale().getType());
+      Attribute value;
+      SmallVector<char> storage;
+      if (dequantize.getZeroPoint() || dequantize.getBlockSize() ||
+          dequantize.getAxis() != std::optional<int64_t>(0) ||
+          !codes.getElementType().isSignlessInteger(8) ||
+          codes.getRank() != 2 || !codes.hasStaticShape() ||
+          scaleType.getRank() != 1 || !scaleType.getElementType().isF32() ||
+          !matchPattern(dequantize.getInput(), m_Constant(&value)) ||
+          // W8A8: the product is already an integer one.
+          linear.getInput().getDefiningOp<DequantizeOp>())
+        return std::nullopt;
+      FailureOr<ArrayRef<char>> bytes = getConstantBytes(value, storage);
+      if (failed(bytes))
+        return std::nullopt;
+      weight.n = codes.getDimSize(0);
+      weight.k = codes.getDimSize(1);
+      for (char byte : *bytes)
+        weight.rows.push_back(static_cast<float>(static_cast<int8_t>(byte)));
+      weight.like = value;
+      weight.scales = dequantize.getScale();
+      return weight;
+    }
+    std::optional<WeightSource> source =
+        getConstantWeight(linear.getWeight(), /*isTransposed=*/false);
+    if (!source || !cast<RankedTensorType>(source->constant.getType())
+                        .getElementType()
+                        .isF32())
+      return std::nullopt;
+    FailureOr<SmallVector<float>> rows =
+        getWeightRows(*source, weight.n, weight.k);
+    if (failed(rows))
+      return std::nullopt;
+    weight.rows = std::move(*rows);
+    weight.like = source->value;
+    return weight;
+  }
+
   LogicalResult sparsify(LinearOp linear, int64_t width) {
     if (linear.hasPackedWeight())
       return success();
     RankedTensorType inputType = linear.getInput().getType();
-    std::optional<WeightSource> source =
-        getConstantWeight(linear.getWeight(), /*isTransposed=*/false);
     // (The sparse lowering takes static rows.)
-    if (!source || !inputType.hasStaticShape() ||
-        !inputType.getElementType().isF32() ||
-        !cast<RankedTensorType>(source->constant.getType())
-             .getElementType()
-             .isF32())
+    if (!inputType.hasStaticShape() || !inputType.getElementType().isF32())
       return success();
-    int64_t n, k;
-    FailureOr<SmallVector<float>> rows = getWeightRows(*source, n, k);
-    if (failed(rows) || n % width != 0)
+    std::optional<Weight> weight = getWeight(linear);
+    if (!weight || weight->n % width != 0)
       return success();
+    int64_t n = weight->n, k = weight->k;
+    const SmallVector<float> *rows = &weight->rows;
     // The nonzero blocks, panel by panel.
     int64_t panels = n / width;
     SmallVector<int32_t> offsets = {0}, cols;
@@ -97,7 +148,7 @@ struct SparsifyWeightsPass
     if (sparsity < minSparsity)
       return success();
     OpBuilder builder(linear);
-    Location loc = source->constant.getLoc();
+    Location loc = linear.getWeight().getLoc();
     auto bytesOf = [](const auto &elements) {
       return ArrayRef<char>(reinterpret_cast<const char *>(elements.data()),
                             elements.size() * sizeof(elements[0]));
@@ -112,34 +163,46 @@ struct SparsifyWeightsPass
         offset = 1;
       blocks = 1;
     }
+    // int8 codes stay one byte each.
+    SmallVector<int8_t> codes;
+    if (weight->scales)
+      for (float value : values)
+        codes.push_back(static_cast<int8_t>(value));
     Value valuesConstant = ConstantOp::create(
         builder, loc,
-        createConstantLike(source->value,
-                           RankedTensorType::get({blocks, width}, f32),
-                           ".sparse_values", bytesOf(values)));
+        createConstantLike(weight->like,
+                           RankedTensorType::get({blocks, width},
+                                                 weight->scales
+                                                     ? Type(builder.getI8Type())
+                                                     : Type(f32)),
+                           ".sparse_values",
+                           weight->scales ? bytesOf(codes) : bytesOf(values)));
     Value colsConstant = ConstantOp::create(
         builder, loc,
-        createConstantLike(source->value, RankedTensorType::get({blocks}, i32),
+        createConstantLike(weight->like, RankedTensorType::get({blocks}, i32),
                            ".sparse_cols", bytesOf(cols)));
     Value offsetsConstant = ConstantOp::create(
         builder, loc,
-        createConstantLike(source->value,
+        createConstantLike(weight->like,
                            RankedTensorType::get({panels + 1}, i32),
                            ".sparse_offsets", bytesOf(offsets)));
     auto sparse = SparseLinearOp::create(
         builder, linear.getLoc(), linear.getType(), linear.getInput(),
-        valuesConstant, colsConstant, offsetsConstant, linear.getBias(),
-        linear.getResidual(), linear.getActivationAttr(),
+        valuesConstant, colsConstant, offsetsConstant, weight->scales,
+        linear.getBias(), linear.getResidual(), linear.getActivationAttr(),
         builder.getI64IntegerAttr(n));
-    Value weight = linear.getWeight();
+    Value denseWeight = linear.getWeight();
     linear.replaceAllUsesWith(sparse.getResult());
     linear.erase();
-    // The dense weight (and its transpose) if nothing else reads it.
-    if (Operation *def = weight.getDefiningOp(); def && def->use_empty()) {
-      Value operand = isa<TransposeOp>(def) ? def->getOperand(0) : Value();
+    // The dense weight (through its transpose or dequantize) if nothing
+    // else reads it.
+    if (Operation *def = denseWeight.getDefiningOp(); def && def->use_empty()) {
+      SmallVector<Value> operands(def->getOperands());
       def->erase();
-      if (operand && operand.use_empty())
-        operand.getDefiningOp()->erase();
+      for (Value operand : operands)
+        if (Operation *producer = operand.getDefiningOp();
+            producer && operand.use_empty() && isa<ConstantOp>(producer))
+          producer->erase();
     }
     ++numSparsified;
     if (report)

@@ -74,10 +74,15 @@ LogicalResult SparseLinearOp::inferReturnTypes(
                      "values must have rank 2 [B, w] and cols and offsets "
                      "rank 1, got ",
                      values, ", ", cols, ", ", offsets);
-  if (values.getElementType() != input.getElementType())
+  bool int8 = values.getElementType().isSignlessInteger(8);
+  if (!int8 && values.getElementType() != input.getElementType())
     return violation(
         location, name, 1, "values element type ", values.getElementType(),
         " differs from input element type ", input.getElementType());
+  if (int8 != static_cast<bool>(adaptor.getScales()))
+    return violation(location, name, 1,
+                     int8 ? "i8 values need scales"
+                          : "float values take no scales");
   if (!dimsAgree(values.getDimSize(0), cols.getDimSize(0)))
     return violation(location, name, 1, "values has ", values.getDimSize(0),
                      " blocks and cols ", cols.getDimSize(0));
@@ -97,6 +102,13 @@ LogicalResult SparseLinearOp::inferReturnTypes(
   SmallVector<int64_t> shape(input.getShape());
   shape.back() = features;
   auto result = RankedTensorType::get(shape, input.getElementType());
+  if (Value scales = adaptor.getScales()) {
+    auto type = cast<RankedTensorType>(scales.getType());
+    if (type.getRank() != 1 || !dimsAgree(type.getDimSize(0), features) ||
+        type.getElementType() != input.getElementType())
+      return violation(location, name, 1, "scales must be [", features,
+                       "] of the input's element type, got ", type);
+  }
   if (Value bias = adaptor.getBias()) {
     auto type = cast<RankedTensorType>(bias.getType());
     if (type.getRank() != 1 || !dimsAgree(type.getDimSize(0), features) ||

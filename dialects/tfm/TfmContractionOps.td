@@ -138,8 +138,10 @@ def Tfm_SparseLinearOp : Tfm_Op<"sparse_linear",
 
     Constraints:
     * (sparse_linear_c1) `values` has rank 2 `[B, w]` and the element type
-      of `input`, `cols` rank 1 `[B]` and `offsets` rank 1 `[N / w + 1]`,
-      both i32.
+      of `input`, or i8 with `scales` `[N]` of the input's element type
+      (int8 weights with one scale per output feature, `W[n, k] =
+      values[i, j] * scales[n]`); `cols` rank 1 `[B]` and `offsets` rank 1
+      `[N / w + 1]`, both i32.
     * (sparse_linear_c2) `out_features` is a positive multiple of w.
     * (sparse_linear_c3) `input` has rank >= 1 and is a float tensor.
     * (sparse_linear_c4) `bias`, if present, is `[N]` of the input's element
@@ -157,16 +159,19 @@ def Tfm_SparseLinearOp : Tfm_Op<"sparse_linear",
            tensor<193xi32>, tensor<3072xf32>) -> tensor<1x128x3072xf32>
     ```
   }];
-  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$values,
+  let arguments = (ins Tfm_FloatTensor:$input,
+                       RankedTensorOf<[Tfm_Float, I8]>:$values,
                        RankedTensorOf<[I32]>:$cols,
                        RankedTensorOf<[I32]>:$offsets,
+                       Optional<Tfm_FloatTensor>:$scales,
                        Optional<Tfm_FloatTensor>:$bias,
                        Optional<Tfm_FloatTensor>:$residual,
                        OptionalAttr<Tfm_ActivationAttr>:$activation,
                        Tfm_I64Attr:$out_features);
   let results = (outs Tfm_FloatTensor:$result);
   let assemblyFormat = [{
-    $input `,` $values `,` $cols `,` $offsets (`,` $bias^)?
+    $input `,` $values `,` $cols `,` $offsets
+    (`scales` `(` $scales^ `)`)? (`,` $bias^)?
     (`residual` `(` $residual^ `)`)? (`activation` `=` $activation^)?
     attr-dict `:` functional-type(operands, results)
   }];

@@ -53,3 +53,20 @@ func.func @left_dense(%x: tensor<5x3xf32>, %h: tensor<5x3xf16>, %d: tensor<?x3xf
   %e = tfm.linear %d, %zd : (tensor<?x3xf32>, tensor<2x3xf32>) -> tensor<?x2xf32>
   return %a, %b, %c, %e : tensor<5x2xf32>, tensor<5x3xf32>, tensor<5x2xf16>, tensor<?x2xf32>
 }
+
+// -----
+
+// int8 weights (tfm-quantize's int8-weights): the codes' zero blocks go,
+// the codes stay int8 and the scales ride along.
+// CHECK-LABEL: func.func @int8_weights
+// CHECK-DAG: %[[S:.*]] = tfm.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>
+// CHECK-DAG: %[[V:.*]] = tfm.constant dense<{{\[}}[5, 6], [7, 0]]> : tensor<2x2xi8>
+// CHECK: tfm.sparse_linear %{{.*}}, %[[V]], %{{.*}}, %{{.*}} scales(%[[S]]) {out_features = 4 : i64}
+// CHECK-NOT: tfm.dequantize
+func.func @int8_weights(%x: tensor<5x3xf32>) -> tensor<5x4xf32> {
+  %q = tfm.constant dense<[[0, 5, 0], [0, 6, 0], [0, 0, 7], [0, 0, 0]]> : tensor<4x3xi8>
+  %s = tfm.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %w = tfm.dequantize %q, %s {axis = 0 : i64} : (tensor<4x3xi8>, tensor<4xf32>) -> tensor<4x3xf32>
+  %y = tfm.linear %x, %w : (tensor<5x3xf32>, tensor<4x3xf32>) -> tensor<5x4xf32>
+  return %y : tensor<5x4xf32>
+}

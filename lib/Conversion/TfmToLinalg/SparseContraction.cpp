@@ -11,6 +11,9 @@
 //     for r: acc[r] = fma(broadcast(x[m + r, cols[i]]), wv, acc[r])
 //   out[m + r, p*w : p*w + w] = acc[r]
 //
+// (int8 values: wv converted from 16 bytes, acc from 0, then
+// acc * scales[p*w : p*w + w] + bias once after the blocks.)
+//
 // the block's weights loaded once for the tile's rows. The epilogue
 // (activation, residual) follows as the linear's does.
 //
@@ -63,6 +66,7 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
     Value cols = adaptor.getCols();
     Value offsets = adaptor.getOffsets();
     Value bias = adaptor.getBias();
+    Value scales = adaptor.getScales();
 
     auto index = [&](OpBuilder &b, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
@@ -95,13 +99,28 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
       Value begin = readOffset(panel);
       Value end = readOffset(
           arith::AddIOp::create(b, loc, panel, index(b, 1)).getResult());
+      // int8 codes accumulate unscaled from 0; the panel's scales (and
+      // bias) apply once after the blocks.
       Value init;
-      if (bias) {
+      if (scales) {
+        init = vector::BroadcastOp::create(b, loc, vectorType, zero);
+      } else if (bias) {
         init = vector::TransferReadOp::create(b, loc, vectorType, bias,
                                               ValueRange{n0}, zero,
                                               ArrayRef<bool>{true});
       } else {
         init = vector::BroadcastOp::create(b, loc, vectorType, zero);
+      }
+
+      Value scaleVector, biasVector;
+      if (scales) {
+        scaleVector = vector::TransferReadOp::create(b, loc, vectorType, scales,
+                                                     ValueRange{n0}, zero,
+                                                     ArrayRef<bool>{true});
+        if (bias)
+          biasVector = vector::TransferReadOp::create(b, loc, vectorType, bias,
+                                                      ValueRange{n0}, zero,
+                                                      ArrayRef<bool>{true});
       }
 
       // Rows [m0, m0 + rows) of the panel, written into `tile`.
@@ -112,10 +131,19 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
             [&](OpBuilder &lb, Location l, Value i, ValueRange iterArgs) {
               Value col = tensor::ExtractOp::create(lb, l, cols, i);
               col = arith::IndexCastOp::create(lb, l, lb.getIndexType(), col);
-              Value weights = vector::TransferReadOp::create(
-                  lb, l, vectorType, values,
-                  ValueRange{i, arith::ConstantIndexOp::create(lb, l, 0)},
-                  zero, ArrayRef<bool>{true});
+              Value weights;
+              SmallVector<Value, 2> at = {
+                  i, arith::ConstantIndexOp::create(lb, l, 0)};
+              if (scales) {
+                Value codes = vector::TransferReadOp::create(
+                    lb, l, VectorType::get({width}, lb.getI8Type()), values, at,
+                    arith::ConstantIntOp::create(lb, l, 0, 8),
+                    ArrayRef<bool>{true});
+                weights = arith::SIToFPOp::create(lb, l, vectorType, codes);
+              } else {
+                weights = vector::TransferReadOp::create(
+                    lb, l, vectorType, values, at, zero, ArrayRef<bool>{true});
+              }
               SmallVector<Value> next;
               for (int64_t r = 0; r < rows; ++r) {
                 Value row = arith::AddIOp::create(
@@ -131,9 +159,16 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
         Value result = tileIn;
         for (int64_t r = 0; r < rows; ++r) {
           Value row = arith::AddIOp::create(b, loc, m0, index(b, r));
-          result = vector::TransferWriteOp::create(
-                       b, loc, loop.getResult(r), result,
-                       ValueRange{row, index(b, 0)}, ArrayRef<bool>{true})
+          Value acc = loop.getResult(r);
+          if (scales)
+            acc = bias ? vector::FMAOp::create(b, loc, acc, scaleVector,
+                                               biasVector)
+                             .getResult()
+                       : arith::MulFOp::create(b, loc, acc, scaleVector)
+                             .getResult();
+          result = vector::TransferWriteOp::create(b, loc, acc, result,
+                                                   ValueRange{row, index(b, 0)},
+                                                   ArrayRef<bool>{true})
                        .getResult();
         }
         return result;

@@ -30,3 +30,26 @@ func.func @sparse_linear(%x: tensor<10x6xf32>, %r: tensor<10x4xf32>) -> tensor<1
   %y = tfm.sparse_linear %x, %v, %c, %o, %b residual(%r) activation = gelu {out_features = 4 : i64} : (tensor<10x6xf32>, tensor<3x2xf32>, tensor<3xi32>, tensor<3xi32>, tensor<4xf32>, tensor<10x4xf32>) -> tensor<10x4xf32>
   return %y : tensor<10x4xf32>
 }
+
+// -----
+
+// int8 blocks: the codes widen in registers, the accumulators start at 0
+// and take the panel's scales and bias once after the blocks.
+// CHECK-LABEL: func.func @sparse_linear_int8
+// CHECK: scf.forall
+// CHECK:   %[[SCALE:.*]] = vector.transfer_read %{{.*}} : tensor<4xf32>, vector<2xf32>
+// CHECK:   %[[BIAS:.*]] = vector.transfer_read %{{.*}} : tensor<4xf32>, vector<2xf32>
+// CHECK:   scf.for
+// CHECK:     vector.transfer_read %{{.*}} : tensor<3x2xi8>, vector<2xi8>
+// CHECK:     arith.sitofp %{{.*}} : vector<2xi8> to vector<2xf32>
+// CHECK:     vector.fma
+// CHECK:   vector.fma %{{.*}}, %[[SCALE]], %[[BIAS]] : vector<2xf32>
+func.func @sparse_linear_int8(%x: tensor<3x6xf32>) -> tensor<3x4xf32> {
+  %v = tfm.constant dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xi8>
+  %c = tfm.constant dense<[0, 5, 2]> : tensor<3xi32>
+  %o = tfm.constant dense<[0, 2, 3]> : tensor<3xi32>
+  %s = tfm.constant dense<[0.5, 0.25, 2.0, 1.0]> : tensor<4xf32>
+  %b = tfm.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %y = tfm.sparse_linear %x, %v, %c, %o scales(%s), %b {out_features = 4 : i64} : (tensor<3x6xf32>, tensor<3x2xi8>, tensor<3xi32>, tensor<3xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}

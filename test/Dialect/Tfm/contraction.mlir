@@ -97,3 +97,15 @@ func.func @sparse_linear(%x: tensor<2x3x6xf32>, %x2: tensor<3x6xf32>, %v: tensor
   %1 = tfm.sparse_linear %x2, %v, %cols, %offsets {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
   return %0, %1 : tensor<2x3x8xf32>, tensor<3x8xf32>
 }
+
+// -----
+
+// int8 blocks with one scale per output feature.
+// CHECK-LABEL: func.func @sparse_linear_int8
+// CHECK: tfm.sparse_linear %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} scales(%{{.*}}), %{{.*}} {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xi8>, tensor<3xi32>, tensor<3xi32>, tensor<8xf32>, tensor<8xf32>) -> tensor<3x8xf32>
+func.func @sparse_linear_int8(%x: tensor<3x6xf32>, %v: tensor<3x4xi8>, %s: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<3x8xf32> {
+  %cols = tfm.constant dense<[0, 5, 2]> : tensor<3xi32>
+  %offsets = tfm.constant dense<[0, 2, 3]> : tensor<3xi32>
+  %0 = tfm.sparse_linear %x, %v, %cols, %offsets scales(%s), %b {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xi8>, tensor<3xi32>, tensor<3xi32>, tensor<8xf32>, tensor<8xf32>) -> tensor<3x8xf32>
+  return %0 : tensor<3x8xf32>
+}

@@ -274,3 +274,12 @@ func.func @sparse_linear_c5_cols(%x: tensor<3x6xf32>, %v: tensor<3x4xf32>) {
   %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
   return
 }
+
+// -----
+
+// sparse_linear_c1: int8 values carry one scale per output feature.
+func.func @sparse_linear_c1_int8_scales(%x: tensor<3x6xf32>, %v: tensor<3x4xi8>, %c: tensor<3xi32>, %o: tensor<3xi32>) {
+  // expected-error @+1 {{'tfm.sparse_linear' op sparse_linear_c1: i8 values need scales}}
+  %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xi8>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
+  return
+}
