@@ -70,9 +70,36 @@ struct SparsifyWeightsPass
     Value scales;
   };
 
+  /// Whether at least `fraction` of the elements of the constant `value`
+  /// (f32 or i8) are zero, read in place: a weight with that many zero
+  /// blocks has that many zero elements, so dense weights stop here
+  /// without being copied (the scan ends once too many are nonzero).
+  static bool hasZeroFraction(Attribute value, Type elementType,
+                              double fraction) {
+    SmallVector<char> storage;
+    FailureOr<ArrayRef<char>> bytes = getConstantBytes(value, storage);
+    if (failed(bytes))
+      return false;
+    int64_t size = elementType.isF32() ? 4 : 1;
+    int64_t total = bytes->size() / size;
+    int64_t allowed = static_cast<int64_t>((1.0 - fraction) * total);
+    int64_t nonzero = 0;
+    for (int64_t i = 0; i < total && nonzero <= allowed; ++i) {
+      if (size == 4) {
+        float v;
+        std::memcpy(&v, bytes->data() + i * size, size);
+        nonzero += v != 0.0f;
+      } else {
+        nonzero += (*bytes)[i] != 0;
+      }
+    }
+    return nonzero <= allowed;
+  }
+
   /// A constant f32 weight, or int8 codes with one f32 scale per output
-  /// feature (tfm-quantize's int8-weights); none otherwise.
-  static std::optional<Weight> getWeight(LinearOp linear) {
+  /// feature (tfm-quantize's int8-weights); none otherwise, or when fewer
+  /// than `minSparsity` of its elements are zero.
+  static std::optional<Weight> getWeight(LinearOp linear, double minSparsity) {
     Weight weight;
     if (auto dequantize = linear.getWeight().getDefiningOp<DequantizeOp>()) {
       RankedTensorType codes = dequantize.getInput().getType();
@@ -89,7 +116,8 @@ struct SparsifyWeightsPass
           linear.getInput().getDefiningOp<DequantizeOp>())
         return std::nullopt;
       FailureOr<ArrayRef<char>> bytes = getConstantBytes(value, storage);
-      if (failed(bytes))
+      if (failed(bytes) ||
+          !hasZeroFraction(value, codes.getElementType(), minSparsity))
         return std::nullopt;
       weight.n = codes.getDimSize(0);
       weight.k = codes.getDimSize(1);
@@ -101,9 +129,14 @@ struct SparsifyWeightsPass
     }
     std::optional<WeightSource> source =
         getConstantWeight(linear.getWeight(), /*isTransposed=*/false);
-    if (!source || !cast<RankedTensorType>(source->constant.getType())
-                        .getElementType()
-                        .isF32())
+    if (!source ||
+        !cast<RankedTensorType>(source->constant.getType())
+             .getElementType()
+             .isF32() ||
+        !hasZeroFraction(
+            source->value,
+            cast<RankedTensorType>(source->constant.getType()).getElementType(),
+            minSparsity))
       return std::nullopt;
     FailureOr<SmallVector<float>> rows =
         getWeightRows(*source, weight.n, weight.k);
@@ -121,7 +154,7 @@ struct SparsifyWeightsPass
     // (The sparse lowering takes static rows.)
     if (!inputType.hasStaticShape() || !inputType.getElementType().isF32())
       return success();
-    std::optional<Weight> weight = getWeight(linear);
+    std::optional<Weight> weight = getWeight(linear, minSparsity);
     if (!weight || weight->n % width != 0)
       return success();
     int64_t n = weight->n, k = weight->k;
