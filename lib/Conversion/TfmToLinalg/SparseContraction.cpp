@@ -74,9 +74,11 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
     Value zero = arith::ConstantOp::create(rewriter, loc, f32,
                                            rewriter.getF32FloatAttr(0));
     Value out = createEmpty(rewriter, loc, {m, n}, f32);
-    auto forall = scf::ForallOp::create(
-        rewriter, loc, getAsIndexOpFoldResult(rewriter.getContext(), ArrayRef<int64_t>{panels}),
-        out, std::nullopt);
+    auto forall =
+        scf::ForallOp::create(rewriter, loc,
+                              getAsIndexOpFoldResult(rewriter.getContext(),
+                                                     ArrayRef<int64_t>{panels}),
+                              out, std::nullopt);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       OpBuilder &b = rewriter;
@@ -148,8 +150,7 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
               for (int64_t r = 0; r < rows; ++r) {
                 Value row = arith::AddIOp::create(
                     lb, l, m0, arith::ConstantIndexOp::create(lb, l, r));
-                Value x =
-                    tensor::ExtractOp::create(lb, l, input2D, {row, col});
+                Value x = tensor::ExtractOp::create(lb, l, input2D, {row, col});
                 Value xs = vector::BroadcastOp::create(lb, l, vectorType, x);
                 next.push_back(
                     vector::FMAOp::create(lb, l, xs, weights, iterArgs[r]));
@@ -193,9 +194,9 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
       tensor::ParallelInsertSliceOp::create(b, loc, tile, shared, tileOffsets,
                                             tileSizes, unitStrides);
     }
-    Value result = buildLinearEpilogue(rewriter, loc, forall.getResult(0),
-                                       op.getActivation(),
-                                       adaptor.getResidual(), m, n);
+    Value result =
+        buildLinearEpilogue(rewriter, loc, forall.getResult(0),
+                            op.getActivation(), adaptor.getResidual(), m, n);
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, type->getShape()));
     return success();
   }
