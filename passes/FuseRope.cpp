@@ -11,8 +11,6 @@
 #include "FusionUtils.h"
 #include "tfm/Passes/Passes.h"
 
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -27,36 +25,17 @@ using namespace mlir::tfm::fusion;
 
 namespace {
 
-/// True when `size` is `x`'s run-time size along `axis` (`tensor.dim`).
-bool isDimOf(Value size, Value x, int64_t axis) {
-  auto dim = size.getDefiningOp<tensor::DimOp>();
-  return dim && dim.getSource() == x &&
-         getConstantIntValue(dim.getIndex()) == std::optional<int64_t>(axis);
-}
-
 /// True when `slice` takes [begin, end) of the last dimension of `x` and
-/// all of the others (a dynamic one up to its `tensor.dim`).
+/// all of the others.
 bool isLastDimSlice(SliceOp slice, Value x, int64_t begin, int64_t end) {
   if (!slice || slice.getInput() != x)
     return false;
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
-  int64_t last = shape.size() - 1;
-  OperandRange dynamicLimits = slice.getDynamicLimits();
-  unsigned nextDynamic = 0;
-  for (int64_t i = 0; i <= last; ++i) {
-    int64_t lo = i == last ? begin : 0, hi = i == last ? end : shape[i];
-    if (slice.getStarts()[i] != lo || slice.getStrides()[i] != 1)
+  unsigned last = cast<RankedTensorType>(x.getType()).getRank() - 1;
+  for (unsigned axis = 0; axis < last; ++axis)
+    if (!slice.keepsWholeDim(axis))
       return false;
-    int64_t limit = slice.getLimits()[i];
-    if (ShapedType::isDynamic(limit)) {
-      // (A run-time limit may stop short of a dimension's end.)
-      if (i == last || !isDimOf(dynamicLimits[nextDynamic++], x, i))
-        return false;
-    } else if (limit != hi || ShapedType::isDynamic(hi)) {
-      return false;
-    }
-  }
-  return true;
+  return slice.getStarts()[last] == begin && slice.getLimits()[last] == end &&
+         slice.getStrides()[last] == 1;
 }
 
 /// x when `value` is rotate_half(x) = concat(-x[.., D/2:], x[.., :D/2]).

@@ -65,19 +65,10 @@ struct PrunedWeight {
 /// linear or matmul (directly or through a transpose): pruning it changes
 /// no other op (a tied embedding table is also gathered).
 bool onlyWeightUsers(Value constant) {
-  for (OpOperand &use : constant.getUses()) {
-    Operation *user = use.getOwner();
-    if (isa<LinearOp, MatmulOp>(user) && use.getOperandNumber() == 1)
-      continue;
-    if (auto transpose = dyn_cast<TransposeOp>(user))
-      if (llvm::all_of(transpose->getUses(), [](OpOperand &inner) {
-            return isa<LinearOp, MatmulOp>(inner.getOwner()) &&
-                   inner.getOperandNumber() == 1;
-          }))
-        continue;
-    return false;
-  }
-  return true;
+  return allUsesThroughTranspose(constant, [](OpOperand &use) {
+    return isa<LinearOp, MatmulOp>(use.getOwner()) &&
+           use.getOperandNumber() == 1;
+  });
 }
 
 /// A score that orders: NaN (a NaN weight) as the largest, never pruned
@@ -375,11 +366,8 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
     if (!firstSource || !secondSource)
       return std::nullopt;
     auto isPrivate = [](const WeightSource &source, Operation *user) {
-      return llvm::all_of(source.constant.getUsers(), [&](Operation *u) {
-        return u == user || (isa<TransposeOp>(u) &&
-                             llvm::all_of(u->getUsers(), [&](Operation *t) {
-                               return t == user;
-                             }));
+      return allUsesThroughTranspose(source.constant, [&](OpOperand &use) {
+        return use.getOwner() == user;
       });
     };
     if (!isPrivate(*firstSource, first) || !isPrivate(*secondSource, second) ||
@@ -500,23 +488,6 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
     value.setType(type.clone(shape));
   }
 
-  /// Erases the constants (and transposes of them) in `dead` that nothing
-  /// reads any more.
-  static void eraseDead(llvm::SetVector<Operation *> &dead) {
-    for (size_t i = 0; i < dead.size(); ++i) {
-      Operation *def = dead[i];
-      if (!def->use_empty() || !isa<ConstantOp, TransposeOp>(def))
-        continue;
-      for (Value operand : def->getOperands())
-        if (Operation *producer = operand.getDefiningOp())
-          dead.insert(producer);
-      def->dropAllReferences();
-    }
-    for (Operation *def : llvm::reverse(dead))
-      if (def->use_empty() && isa<ConstantOp, TransposeOp>(def))
-        def->erase();
-  }
-
   /// Structured pruning of FFN channels.
   LogicalResult pruneFfnChannels() {
     SmallVector<LinearOp> downs;
@@ -560,7 +531,7 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
             << "pruned the FFN of '" << describe(pair->firstSource.value)
             << "' from " << channels << " to " << kept.size() << " channels";
     }
-    eraseDead(dead);
+    eraseUnusedWeightOps(dead);
     return success();
   }
 
@@ -636,7 +607,7 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
             << "pruned the attention of '" << describe(pair->firstSource.value)
             << "' from " << heads << " to " << kept.size() << " heads";
     }
-    eraseDead(dead);
+    eraseUnusedWeightOps(dead);
     return success();
   }
 };

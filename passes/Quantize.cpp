@@ -658,21 +658,7 @@ struct QuantizePass : tfm::impl::QuantizePassBase<QuantizePass> {
         replaced.insert(weight.getDefiningOp());
 
     // Float weights (and their transposes) nothing reads any more.
-    // Each op is erased once, after every user it had in the set.
-    for (size_t i = 0; i < replaced.size(); ++i) {
-      Operation *def = replaced[i];
-      if (!def->use_empty() ||
-          !isa<ConstantOp, TransposeOp, DequantizeOp, CastOp>(def))
-        continue;
-      for (Value operand : def->getOperands())
-        if (Operation *producer = operand.getDefiningOp())
-          replaced.insert(producer);
-      def->dropAllReferences();
-    }
-    for (Operation *def : llvm::reverse(replaced))
-      if (def->use_empty() &&
-          isa<ConstantOp, TransposeOp, DequantizeOp, CastOp>(def))
-        def->erase();
+    eraseUnusedWeightOps(replaced);
     replaced.clear();
     cache.clear();
     roundedInputs.clear();

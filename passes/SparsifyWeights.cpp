@@ -70,27 +70,22 @@ struct SparsifyWeightsPass
     Value scales;
   };
 
-  /// Whether at least `fraction` of the elements of the constant `value`
-  /// (f32 or i8) are zero, read in place: a weight with that many zero
-  /// blocks has that many zero elements, so dense weights stop here
+  /// Whether at least `fraction` of the `elementBytes`-wide elements (f32
+  /// or i8) of `bytes` are zero, read in place: a weight with that many
+  /// zero blocks has that many zero elements, so dense weights stop here
   /// without being copied (the scan ends once too many are nonzero).
-  static bool hasZeroFraction(Attribute value, Type elementType,
+  static bool hasZeroFraction(ArrayRef<char> bytes, int64_t elementBytes,
                               double fraction) {
-    SmallVector<char> storage;
-    FailureOr<ArrayRef<char>> bytes = getConstantBytes(value, storage);
-    if (failed(bytes))
-      return false;
-    int64_t size = elementType.isF32() ? 4 : 1;
-    int64_t total = bytes->size() / size;
+    int64_t total = bytes.size() / elementBytes;
     int64_t allowed = static_cast<int64_t>((1.0 - fraction) * total);
     int64_t nonzero = 0;
     for (int64_t i = 0; i < total && nonzero <= allowed; ++i) {
-      if (size == 4) {
+      if (elementBytes == 4) {
         float v;
-        std::memcpy(&v, bytes->data() + i * size, size);
+        std::memcpy(&v, bytes.data() + i * elementBytes, elementBytes);
         nonzero += v != 0.0f;
       } else {
-        nonzero += (*bytes)[i] != 0;
+        nonzero += bytes[i] != 0;
       }
     }
     return nonzero <= allowed;
@@ -116,8 +111,7 @@ struct SparsifyWeightsPass
           linear.getInput().getDefiningOp<DequantizeOp>())
         return std::nullopt;
       FailureOr<ArrayRef<char>> bytes = getConstantBytes(value, storage);
-      if (failed(bytes) ||
-          !hasZeroFraction(value, codes.getElementType(), minSparsity))
+      if (failed(bytes) || !hasZeroFraction(*bytes, 1, minSparsity))
         return std::nullopt;
       weight.n = codes.getDimSize(0);
       weight.k = codes.getDimSize(1);
@@ -129,14 +123,13 @@ struct SparsifyWeightsPass
     }
     std::optional<WeightSource> source =
         getConstantWeight(linear.getWeight(), /*isTransposed=*/false);
-    if (!source ||
-        !cast<RankedTensorType>(source->constant.getType())
-             .getElementType()
-             .isF32() ||
-        !hasZeroFraction(
-            source->value,
-            cast<RankedTensorType>(source->constant.getType()).getElementType(),
-            minSparsity))
+    if (!source || !cast<RankedTensorType>(source->constant.getType())
+                        .getElementType()
+                        .isF32())
+      return std::nullopt;
+    SmallVector<char> storage;
+    FailureOr<ArrayRef<char>> bytes = getConstantBytes(source->value, storage);
+    if (failed(bytes) || !hasZeroFraction(*bytes, 4, minSparsity))
       return std::nullopt;
     FailureOr<SmallVector<float>> rows =
         getWeightRows(*source, weight.n, weight.k);
@@ -229,13 +222,10 @@ struct SparsifyWeightsPass
     linear.erase();
     // The dense weight (through its transpose or dequantize) if nothing
     // else reads it.
-    if (Operation *def = denseWeight.getDefiningOp(); def && def->use_empty()) {
-      SmallVector<Value> operands(def->getOperands());
-      def->erase();
-      for (Value operand : operands)
-        if (Operation *producer = operand.getDefiningOp();
-            producer && operand.use_empty() && isa<ConstantOp>(producer))
-          producer->erase();
+    if (Operation *def = denseWeight.getDefiningOp()) {
+      llvm::SetVector<Operation *> unused;
+      unused.insert(def);
+      eraseUnusedWeightOps(unused);
     }
     ++numSparsified;
     if (report)

@@ -77,3 +77,31 @@ bool weights::isExcluded(Operation *op, Attribute weight, StringRef kind,
   }
   return false;
 }
+
+bool weights::allUsesThroughTranspose(Value weight,
+                                      function_ref<bool(OpOperand &)> accept) {
+  return llvm::all_of(weight.getUses(), [&](OpOperand &use) {
+    if (accept(use))
+      return true;
+    auto transpose = dyn_cast<TransposeOp>(use.getOwner());
+    return transpose && llvm::all_of(transpose->getUses(), accept);
+  });
+}
+
+void weights::eraseUnusedWeightOps(llvm::SetVector<Operation *> &candidates) {
+  auto isWeightForm = [](Operation *op) {
+    return isa<ConstantOp, TransposeOp, DequantizeOp, CastOp>(op);
+  };
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    Operation *def = candidates[i];
+    if (!def->use_empty() || !isWeightForm(def))
+      continue;
+    for (Value operand : def->getOperands())
+      if (Operation *producer = operand.getDefiningOp())
+        candidates.insert(producer);
+    def->dropAllReferences();
+  }
+  for (Operation *def : llvm::reverse(candidates))
+    if (def->use_empty() && isWeightForm(def))
+      def->erase();
+}

@@ -10,6 +10,8 @@
 
 #include "mlir/IR/Value.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
@@ -45,6 +47,17 @@ FailureOr<SmallVector<float>> getWeightRows(const WeightSource &source,
 /// contained in a node name of its location or in the weight's name.
 bool isExcluded(Operation *op, Attribute weight, StringRef kind,
                 ArrayRef<std::string> patterns);
+
+/// True when every use of `weight` satisfies `accept`, directly or through
+/// a transpose all of whose uses do.
+bool allUsesThroughTranspose(Value weight,
+                             function_ref<bool(OpOperand &)> accept);
+
+/// Erases the ops of `candidates` (constants, transposes, dequantizes,
+/// casts: a weight's forms) that nothing reads any more, and then those
+/// of their producers that this leaves unread. Each op is erased once,
+/// after every user it had in the set.
+void eraseUnusedWeightOps(llvm::SetVector<Operation *> &candidates);
 
 } // namespace mlir::tfm::weights
 

@@ -5,11 +5,9 @@
 
 #include "TypeRules.h"
 
-#include "tfm/Dialect/Tfm/Folding.h"
+#include "tfm/Dialect/Tfm/Quantization.h"
 
 #include "mlir/IR/Matchers.h"
-
-#include <cstring>
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -102,20 +100,18 @@ LogicalResult SparseLinearOp::inferReturnTypes(
   SmallVector<int64_t> shape(input.getShape());
   shape.back() = features;
   auto result = RankedTensorType::get(shape, input.getElementType());
-  if (Value scales = adaptor.getScales()) {
-    auto type = cast<RankedTensorType>(scales.getType());
-    if (type.getRank() != 1 || !dimsAgree(type.getDimSize(0), features) ||
-        type.getElementType() != input.getElementType())
-      return violation(location, name, 1, "scales must be [", features,
-                       "] of the input's element type, got ", type);
-  }
-  if (Value bias = adaptor.getBias()) {
-    auto type = cast<RankedTensorType>(bias.getType());
-    if (type.getRank() != 1 || !dimsAgree(type.getDimSize(0), features) ||
-        type.getElementType() != input.getElementType())
-      return violation(location, name, 4, "bias must be [", features,
-                       "] of the input's element type, got ", type);
-  }
+  // Scales and bias: one value per output feature, [N].
+  auto isPerFeature = [&](Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    return type.getRank() == 1 && dimsAgree(type.getDimSize(0), features) &&
+           type.getElementType() == input.getElementType();
+  };
+  if (Value scales = adaptor.getScales(); scales && !isPerFeature(scales))
+    return violation(location, name, 1, "scales must be [", features,
+                     "] of the input's element type, got ", scales.getType());
+  if (Value bias = adaptor.getBias(); bias && !isPerFeature(bias))
+    return violation(location, name, 4, "bias must be [", features,
+                     "] of the input's element type, got ", bias.getType());
   if (Value residual = adaptor.getResidual())
     if (!areCompatibleTensorTypes(TypeRange{residual.getType()},
                                   TypeRange{result}))
@@ -125,24 +121,21 @@ LogicalResult SparseLinearOp::inferReturnTypes(
   return success();
 }
 
-/// The i32 elements of a constant (literal or blob), if `value` is one
-/// whose bytes are available.
-static std::optional<SmallVector<int32_t>> getConstantI32s(Value value) {
+/// The elements of the integer constant `value` (literal or blob), if it
+/// is one whose bytes are available.
+static std::optional<SmallVector<int64_t>> getIndexConstant(Value value) {
   Attribute attr;
-  SmallVector<char> storage;
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
-  FailureOr<ArrayRef<char>> bytes = getConstantBytes(attr, storage);
-  if (failed(bytes) || bytes->size() % sizeof(int32_t) != 0)
+  FailureOr<SmallVector<int64_t>> elements = getConstantInts(attr);
+  if (failed(elements))
     return std::nullopt;
-  SmallVector<int32_t> elements(bytes->size() / sizeof(int32_t));
-  std::memcpy(elements.data(), bytes->data(), bytes->size());
-  return elements;
+  return std::move(*elements);
 }
 
 LogicalResult SparseLinearOp::verify() {
-  std::optional<SmallVector<int32_t>> offsets = getConstantI32s(getOffsets());
-  std::optional<SmallVector<int32_t>> cols = getConstantI32s(getCols());
+  std::optional<SmallVector<int64_t>> offsets = getIndexConstant(getOffsets());
+  std::optional<SmallVector<int64_t>> cols = getIndexConstant(getCols());
   if (!offsets || !cols)
     return success();
   int64_t blocks = getValues().getType().getDimSize(0);

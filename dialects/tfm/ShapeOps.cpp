@@ -384,28 +384,30 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
-  ArrayRef<int64_t> starts = getStarts(), strides = getStrides();
-  bool fromOrigin = llvm::all_of(starts, [](int64_t s) { return s == 0; }) &&
-                    llvm::all_of(strides, [](int64_t s) { return s == 1; });
+bool SliceOp::keepsWholeDim(unsigned axis) {
+  if (getStarts()[axis] != 0 || getStrides()[axis] != 1)
+    return false;
+  ArrayRef<int64_t> limits = getLimits();
+  if (!ShapedType::isDynamic(limits[axis]))
+    return limits[axis] == getInput().getType().getDimSize(axis);
   // A run-time limit may stop short of the input's end, unless it is the
   // input's own size along that axis.
-  if (!getDynamicLimits().empty()) {
-    if (!fromOrigin || getInput().getType() != getType())
-      return {};
-    unsigned next = 0;
-    for (auto [axis, limit] : llvm::enumerate(getLimits())) {
-      if (!ShapedType::isDynamic(limit))
-        continue;
-      auto dim = getDynamicLimits()[next++].getDefiningOp<tensor::DimOp>();
-      if (!dim || dim.getSource() != getInput() ||
-          getConstantIntValue(dim.getIndex()) != std::optional<int64_t>(axis))
-        return {};
-    }
+  unsigned index =
+      llvm::count_if(limits.take_front(axis), ShapedType::isDynamic);
+  auto dim = getDynamicLimits()[index].getDefiningOp<tensor::DimOp>();
+  return dim && dim.getSource() == getInput() &&
+         getConstantIntValue(dim.getIndex()) ==
+             std::optional<int64_t>(static_cast<int64_t>(axis));
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> starts = getStarts(), strides = getStrides();
+  if (getInput().getType() == getType() &&
+      llvm::all_of(llvm::seq<unsigned>(0, getType().getRank()),
+                   [&](unsigned axis) { return keepsWholeDim(axis); }))
     return getInput();
-  }
-  if (getInput().getType() == getType() && fromOrigin)
-    return getInput();
+  if (!getDynamicLimits().empty())
+    return {};
   DenseElementsAttr source = getFoldableSource(adaptor.getInput(), getType());
   if (!source)
     return {};

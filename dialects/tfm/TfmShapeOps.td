@@ -192,6 +192,12 @@ def Tfm_SliceOp : Tfm_Op<"slice", [Pure, Tfm_InferTensorTypes<3>]> {
       build($_builder, $_state, input, starts, limits, strides, ValueRange());
     }]>
   ];
+  let extraClassDeclaration = [{
+    /// True when the slice keeps all of dimension `axis` of its input:
+    /// start 0, stride 1 and a limit that is the input's size there (the
+    /// static size, or at run time the input's own `tensor.dim`).
+    bool keepsWholeDim(unsigned axis);
+  }];
   let hasFolder = 1;
 }
 
