@@ -363,7 +363,11 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
     cache line of its row) to the
     reduction loops of products by weights in the panel layout (every row
     tile when two to four share a panel, else the first, peeled; none where
-    a single tile streams each panel, as in a one-row decode product), hoists
+    a single tile streams each panel, as in a one-row decode product);
+    where a single tile streams a weight of integer codes (int8, packed
+    int4), prefetches its storage `weight-prefetch-bytes` ahead of each
+    read, since the codes' conversions slow the stream below what keeps
+    enough cache misses in flight; hoists
     loop-invariant vector transfers out of loops (keeping a contraction's
     accumulator in registers across its reduction loop), forwards stores
     to loads, and unrolls a reduction loop whose accumulator has fewer than
@@ -406,7 +410,11 @@ def LowerVectorsPass : Pass<"tfm-cpu-lower-vectors", "func::FuncOp"> {
            "AVX-VNNI, or AVX-512 VNNI with VL, at 256)">,
     Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
            "The target has vdpbf16ps at `vector-bits` (AVX-512 BF16; at 256 "
-           "with AVX-512 VL)">
+           "with AVX-512 VL)">,
+    Option<"weightPrefetchBytes", "weight-prefetch-bytes", "int64_t",
+           /*default=*/"2048",
+           "How far ahead a one-tile product prefetches the integer weight "
+           "codes it streams, in bytes (0: no prefetch)">
   ];
 }
 

@@ -282,6 +282,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.entryName = entryName;
     pipeline.numThreads = options.numThreads;
     pipeline.fuseEpilogues = options.fuseEpilogues;
+    pipeline.weightPrefetchBytes = options.weightPrefetchBytes;
     pipeline.attentionBatched = options.attentionBatched.value_or(false);
     pipeline.prune = options.prune.method;
     pipeline.pruneSparsity = options.prune.sparsity;

@@ -116,6 +116,7 @@ static void buildLlvmPhase(OpPassManager &pm,
   vectors.vectorBits = options.vectorBits;
   vectors.vnni = options.vnni;
   vectors.bf16Dot = options.bf16Dot;
+  vectors.weightPrefetchBytes = options.weightPrefetchBytes;
   funcPm.addPass(createLowerVectorsPass(vectors));
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createForallToParallelLoopPass());

@@ -4,6 +4,7 @@
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=256 vnni}))" --split-input-file | FileCheck %s --check-prefix=VNNI256
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=512 bf16-dot}))" --split-input-file | FileCheck %s --check-prefix=BF16DOT
 // RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=256 bf16-dot}))" --split-input-file | FileCheck %s --check-prefix=BF16DOT256
+// RUN: tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{weight-prefetch-bytes=0}))" --split-input-file | FileCheck %s --check-prefix=NOPF
 // RUN: not tfm-opt %s --pass-pipeline="builtin.module(func.func(tfm-cpu-lower-vectors{vector-bits=0}))" --split-input-file 2>&1 | FileCheck %s --check-prefix=BADBITS
 // BADBITS: error: tfm-cpu-lower-vectors: vector-bits must be 128, 256 or 512, got 0
 
@@ -160,6 +161,106 @@ func.func @single_tile_panel_no_prefetch(%x: memref<1x768xf32>, %w: memref<24x76
     scf.yield %c : vector<1x32xf32>
   }
   return %r : vector<1x32xf32>
+}
+
+// -----
+
+// One row by int8 codes (a decode step's int8-weights product): the
+// conversions slow the stream, so each read prefetches the weight's storage
+// 2048 bytes ahead (flattened, clamped to its last byte: 96 * 768 * 32 - 1).
+// NOPF selects weight-prefetch-bytes=0: nothing is prefetched.
+// CHECK-LABEL: func.func @int8_stream_prefetch
+// CHECK-SAME: (%{{.*}}: memref<1x768xi8>{{.*}}, %[[W:.*]]: memref<96x768x32xi8>, %[[P:.*]]: index
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[W]] {{\[}}[0, 1, 2]] : memref<96x768x32xi8> into memref<2359296xi8>
+// CHECK: scf.for %[[K:.*]] = %c0 to %c768 step %c2
+// CHECK: %[[AT:.*]] = affine.linearize_index disjoint [%[[P]], %[[K]], %c0] by (96, 768, 32) : index
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[AT]], %c2048 : index
+// CHECK: %[[CLAMPED:.*]] = arith.minui %[[AHEAD]], %c2359295 : index
+// CHECK: memref.prefetch %[[FLAT]][%[[CLAMPED]]], read, locality<3>, data : memref<2359296xi8>
+// CHECK: vector.load %[[W]][%[[P]], %[[K]], %c0]
+// The second copy of the loop body (two FMA chains) prefetches its own row.
+// CHECK: memref.prefetch %[[FLAT]]
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+// NOPF-LABEL: func.func @int8_stream_prefetch
+// NOPF-NOT: memref.prefetch
+// NOPF: return
+func.func @int8_stream_prefetch(%unused: memref<1x768xi8>, %x: memref<1x768xf32>, %w: memref<96x768x32xi8>, %p: index, %acc0: vector<1x32xf32>) -> vector<1x32xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  %zero = arith.constant 0 : i8
+  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<1x32xf32>) {
+    %a = vector.transfer_read %x[%c0, %k], %pad {in_bounds = [true, true]} : memref<1x768xf32>, vector<1x1xf32>
+    %codes = vector.transfer_read %w[%p, %k, %c0], %zero {in_bounds = [true, true]} : memref<96x768x32xi8>, vector<1x32xi8>
+    %b = arith.sitofp %codes : vector<1x32xi8> to vector<1x32xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+    scf.yield %c : vector<1x32xf32>
+  }
+  return %r : vector<1x32xf32>
+}
+
+// -----
+
+// Packed int4 codes (two per byte, the low nibble masked, the high one
+// shifted) are prefetched the same way.
+// CHECK-LABEL: func.func @int4_stream_prefetch
+// CHECK: memref.collapse_shape %{{.*}} {{\[}}[0, 1, 2, 3]] : memref<96x12x16x32xi8> into memref<589824xi8>
+// CHECK: scf.for
+// CHECK: affine.linearize_index disjoint [%{{.*}}, %{{.*}}, %{{.*}}, %c0] by (96, 12, 16, 32)
+// CHECK: memref.prefetch %{{.*}}, read, locality<3>, data : memref<589824xi8>
+// CHECK: memref.prefetch %{{.*}}, read, locality<3>, data : memref<589824xi8>
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @int4_stream_prefetch(%x: memref<1x12x16x2xf32>, %w: memref<96x12x16x32xi8>, %p: index, %kb: index, %acc0: vector<1x32xf32>) -> vector<1x32xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %pad = arith.constant 0.0 : f32
+  %zero = arith.constant 0 : i8
+  %mask = arith.constant dense<15> : vector<1x32xi32>
+  %r = scf.for %k = %c0 to %c16 step %c1 iter_args(%acc = %acc0) -> (vector<1x32xf32>) {
+    %a = vector.transfer_read %x[%c0, %kb, %k, %c0], %pad {in_bounds = [true, true]} : memref<1x12x16x2xf32>, vector<1x1xf32>
+    %codes = vector.transfer_read %w[%p, %kb, %k, %c0], %zero {in_bounds = [true, true]} : memref<96x12x16x32xi8>, vector<1x32xi8>
+    %wide = arith.extui %codes : vector<1x32xi8> to vector<1x32xi32>
+    %low = arith.andi %wide, %mask : vector<1x32xi32>
+    %b = arith.sitofp %low : vector<1x32xi32> to vector<1x32xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+    scf.yield %c : vector<1x32xf32>
+  }
+  return %r : vector<1x32xf32>
+}
+
+// -----
+
+// Six rows of int8 codes: every row tile re-reads the panel from cache
+// (here a single tile, but the product has rows beyond it), and a dynamic
+// row count may be large: neither prefetches.
+// CHECK-LABEL: func.func @int8_rows_no_stream_prefetch
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @int8_rows_no_stream_prefetch(%x: memref<128x768xf32>, %xd: memref<?x768xf32>, %w: memref<96x768x32xi8>, %p: index, %m: index, %acc0: vector<6x32xf32>) -> vector<6x32xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  %zero = arith.constant 0 : i8
+  %r = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %acc0) -> (vector<6x32xf32>) {
+    %a = vector.transfer_read %x[%m, %k], %pad {in_bounds = [true, true]} : memref<128x768xf32>, vector<6x1xf32>
+    %codes = vector.transfer_read %w[%p, %k, %c0], %zero {in_bounds = [true, true]} : memref<96x768x32xi8>, vector<1x32xi8>
+    %b = arith.sitofp %codes : vector<1x32xi8> to vector<1x32xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<6x1xf32>, vector<1x32xf32> into vector<6x32xf32>
+    scf.yield %c : vector<6x32xf32>
+  }
+  %s = scf.for %k = %c0 to %c768 step %c1 iter_args(%acc = %r) -> (vector<6x32xf32>) {
+    %a = vector.transfer_read %xd[%m, %k], %pad {in_bounds = [true, true]} : memref<?x768xf32>, vector<6x1xf32>
+    %codes = vector.transfer_read %w[%p, %k, %c0], %zero {in_bounds = [true, true]} : memref<96x768x32xi8>, vector<1x32xi8>
+    %b = arith.sitofp %codes : vector<1x32xi8> to vector<1x32xf32>
+    %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<6x1xf32>, vector<1x32xf32> into vector<6x32xf32>
+    scf.yield %c : vector<6x32xf32>
+  }
+  return %s : vector<6x32xf32>
 }
 
 // -----

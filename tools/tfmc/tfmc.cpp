@@ -138,6 +138,12 @@ cl::opt<bool> fuseEpilogues(
              "activation, residual) in the product's register tiles "
              "(default on; --fuse-epilogues=false for comparisons)"),
     cl::init(true), cl::cat(category));
+cl::opt<int64_t> weightPrefetchBytes(
+    "weight-prefetch-bytes",
+    cl::desc("How far ahead a product of a row or a few (decode) prefetches "
+             "the int8 or int4 weight codes it streams, in bytes: 0 to "
+             "1048576 (default 2048; 0: no prefetch)"),
+    cl::init(2048), cl::value_desc("bytes"), cl::cat(category));
 enum class AttentionForm { Target, Tiled, Batched };
 cl::opt<AttentionForm> attentionForm(
     "attention",
@@ -472,6 +478,10 @@ int main(int argc, char **argv) {
                 std::to_string(maxSeq));
   options.maxSeq = maxSeq;
   options.fuseEpilogues = fuseEpilogues;
+  if (weightPrefetchBytes < 0 || weightPrefetchBytes > (1 << 20))
+    return fail("--weight-prefetch-bytes=" + Twine(weightPrefetchBytes) +
+                ": expected 0 to 1048576");
+  options.weightPrefetchBytes = weightPrefetchBytes;
   if (attentionForm != AttentionForm::Target)
     options.attentionBatched = attentionForm == AttentionForm::Batched;
   if (!calibrate.empty() && quantize != QuantizationMode::W8A8Static)

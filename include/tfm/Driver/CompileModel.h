@@ -106,6 +106,9 @@ struct CompileOptions {
   /// Compute products' epilogues in their register tiles (off: a pass of
   /// their own, for comparisons).
   bool fuseEpilogues = true;
+  /// How far ahead a one-row product prefetches integer weight codes, in
+  /// bytes (0: not at all).
+  int64_t weightPrefetchBytes = 2048;
   /// How attention is lowered: whole-tensor ops over every head, or the
   /// tiled online softmax; unset: the target's choice (tiled on the CPU,
   /// batched on a GPU).

@@ -185,6 +185,12 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "fuse-epilogues",
       llvm::cl::desc("Compute products' epilogues in their register tiles"),
       llvm::cl::init(true)};
+  Option<int64_t> weightPrefetchBytes{
+      *this, "weight-prefetch-bytes",
+      llvm::cl::desc("How far ahead a one-tile product prefetches the "
+                     "integer weight codes it streams, in bytes (0: no "
+                     "prefetch)"),
+      llvm::cl::init(2048)};
   Option<bool> attentionBatched{
       *this, "attention-batched",
       llvm::cl::desc("Lower attention as whole-tensor ops over every head "
