@@ -223,6 +223,18 @@ Value buildTileReduction(OpBuilder &b, Location loc, Value tile, Value init,
 /// -1e4 or -1e9 are never taken as hiding.
 constexpr double kHiddenMask = -1e30;
 
+/// acc / l, the output of a row whose exponentials sum to l; 0 for a row
+/// whose every key is hidden by -inf (l = 0: its exponentials are all 0),
+/// as ONNX Runtime and ONNX's reference give, rather than 0 / 0 = NaN.
+Value divideByRowSum(OpBuilder &b, Location loc, Value acc, Value l) {
+  Value zero = createScalar(b, loc, l.getType(), 0.0);
+  Value empty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l, zero);
+  return arith::SelectOp::create(b, loc, empty,
+                                 createScalar(b, loc, acc.getType(), 0.0),
+                                 arith::DivFOp::create(b, loc, acc, l));
+}
+
 /// The minimum of `tile` (every dimension), a scalar of type `f`.
 Value buildScalarMin(OpBuilder &b, Location loc, Value tile, Type f) {
   auto type = cast<RankedTensorType>(tile.getType());
@@ -457,7 +469,7 @@ Value lowerAttentionBatched(OpBuilder &b, Location loc, AttentionOp op,
                    {par, par, par, par},
                    [&](OpBuilder &nb, Location nl,
                        ValueRange args) -> SmallVector<Value> {
-                     Value y = arith::DivFOp::create(nb, nl, args[0], args[1]);
+                     Value y = divideByRowSum(nb, nl, args[0], args[1]);
                      if (y.getType() != elementType)
                        y = arith::TruncFOp::create(nb, nl, elementType, y);
                      return {y};
@@ -876,7 +888,7 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             b, loc, {rows, dv}, elementType,
             ValueRange{loop.getResult(2), lCol},
             [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-              Value y = arith::DivFOp::create(nb, nl, args[0], args[1]);
+              Value y = divideByRowSum(nb, nl, args[0], args[1]);
               if (y.getType() != elementType)
                 y = arith::TruncFOp::create(nb, nl, elementType, y);
               return y;
