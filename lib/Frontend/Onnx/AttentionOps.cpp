@@ -137,21 +137,85 @@ static Value positionRange(NodeImporter &n, int64_t offset, int64_t seq) {
 // ONNX Attention-23
 //===----------------------------------------------------------------------===//
 
+/// Attention written out op by op, for the features tfm.attention does not
+/// have: a softcap on the scores, and the scores as an output
+/// (`qk_matmul_output`). Operands in the split layout; `mask` additive
+/// (null: none), causal already folded into it. As ONNX Runtime computes
+/// it: scores = (q k^T) * scale; capped = c * tanh(scores / c) with a
+/// softcap c; biased = capped + mask; probs = softmax(biased), where a row
+/// whose keys are all hidden gives zeros (not NaN); out = probs v. Key and
+/// value heads repeat for grouped queries (each for its group of query
+/// heads, in order). Returns the output and the scores at `qkMode` (0:
+/// scaled product, 1: capped, 2: biased, 3: probabilities).
+static std::pair<Value, Value>
+writeOutAttention(NodeImporter &n, const Heads &q, const Heads &k,
+                  const Heads &v, Value mask, FloatAttr scale, double softcap,
+                  int64_t qkMode) {
+  Type elementType = NodeImporter::getType(q.value).getElementType();
+  auto repeatHeads = [&](const Heads &kv) {
+    if (kv.heads == q.heads)
+      return kv.value;
+    int64_t group = q.heads / kv.heads;
+    Value wide = n.reshape(kv.value, {kv.batch, kv.heads, 1, kv.seq, kv.dim});
+    wide = n.expand(wide, {kv.batch, kv.heads, group, kv.seq, kv.dim});
+    return n.reshape(wide, {kv.batch, q.heads, kv.seq, kv.dim});
+  };
+  Value keys = repeatHeads(k), values = repeatHeads(v);
+  double factor = scale ? scale.getValueAsDouble()
+                        : 1.0 / std::sqrt(static_cast<double>(q.dim));
+  Value scores = n.create<MatmulOp>(q.value, n.transpose(keys, {0, 1, 3, 2}));
+  scores = n.create<MulOp>(scores, n.scalar(elementType, factor));
+  Value qk = scores;
+  if (softcap > 0.0) {
+    Value cap = n.scalar(elementType, softcap);
+    scores =
+        n.create<MulOp>(n.create<TanhOp>(n.create<DivOp>(scores, cap)), cap);
+  }
+  if (qkMode == 1)
+    qk = scores;
+  if (mask)
+    scores = n.create<AddOp>(scores, mask);
+  if (qkMode == 2)
+    qk = scores;
+  // A softmax whose fully hidden rows are zeros: the maximum of such a row
+  // (-inf) is replaced by 0, so that every exponential is 0, and the sum
+  // by 1.
+  SmallVector<int64_t> lastAxis{3};
+  Value maximum = n.create<ReduceMaxOp>(scores, lastAxis, /*keepdims=*/true);
+  Value negInf = n.scalar(elementType, -INFINITY);
+  Value zero = n.scalar(elementType, 0.0);
+  Value hiddenRow =
+      n.create<CompareOp>(ComparisonPredicate::eq, maximum, negInf);
+  maximum = n.create<WhereOp>(hiddenRow, zero, maximum);
+  Value exps = n.create<ExpOp>(n.create<SubOp>(scores, maximum));
+  Value sum = n.create<ReduceSumOp>(exps, lastAxis, /*keepdims=*/true);
+  Value emptyRow = n.create<CompareOp>(ComparisonPredicate::eq, sum, zero);
+  sum = n.create<WhereOp>(emptyRow, n.scalar(elementType, 1.0), sum);
+  Value probs = n.create<DivOp>(exps, sum);
+  if (qkMode == 3)
+    qk = probs;
+  return {n.create<MatmulOp>(probs, values), qk};
+}
+
 static LogicalResult convertAttention(NodeImporter &n) {
   if (failed(n.expectArity(3, 7, 1, 4)))
     return failure();
   bool causal = n.intAttr("is_causal", 0) != 0;
   FloatAttr scale = getScaleAttr(n);
   double softcap = n.floatAttr("softcap", 0.0);
+  int64_t qkMode = n.intAttr("qk_matmul_output_mode", 0);
   if (n.failed())
     return failure();
-  if (softcap != 0.0)
-    return n.emitError() << "softcap is not supported";
-  if (n.hasInput(6))
-    return n.emitError() << "input #6 (nonpad_kv_seqlen) is not supported";
+  if (softcap < 0.0 || std::isnan(softcap))
+    return n.emitError() << "softcap is " << softcap
+                         << "; it must be 0 (none) or positive";
+  if (qkMode < 0 || qkMode > 3)
+    return n.emitError() << "qk_matmul_output_mode is " << qkMode
+                         << "; expected 0 to 3";
   if (n.hasInput(4) != n.hasInput(5))
     return n.emitError() << "past_key and past_value must be given together";
-  n.rejectOutput(3, "qk_matmul_output");
+  // A softcap or the scores as an output: attention written out op by op.
+  bool writeOut = softcap > 0.0 || n.hasOutput(3);
 
   Value q = n.input(0), k = n.input(1), v = n.input(2);
   RankedTensorType qType = NodeImporter::getType(q);
@@ -174,7 +238,7 @@ static LogicalResult convertAttention(NodeImporter &n) {
 
   // With a cache, or present outputs, work in the split layout.
   bool needSplit = rank == 4 || n.hasInput(4) || n.hasOutput(1) ||
-                   n.hasOutput(2);
+                   n.hasOutput(2) || writeOut;
   Heads qs, ks, vs;
   if (rank == 3 && needSplit) {
     qs = splitHeads(n, q, qHeads);
@@ -213,17 +277,72 @@ static LogicalResult convertAttention(NodeImporter &n) {
     }
     mask = isBool ? boolToAdditive(n, given, elementType, -INFINITY) : given;
   }
+  // Attention-24's nonpad_kv_seqlen [B]: the keys of batch b from its
+  // length on are padding. Without a past cache, it also places the causal
+  // diagonal of each batch at its length: query i sees key j <= i +
+  // length - Sq (as ONNX's reference and ONNX Runtime compute it).
+  Value lengths = n.input(6);
+  bool lengthCausal = causal && lengths && past == 0;
+  if (lengths) {
+    RankedTensorType lengthsType = NodeImporter::getType(lengths);
+    if (lengthsType.getRank() != 1 ||
+        !lengthsType.getElementType().isInteger(64))
+      return n.emitError() << "nonpad_kv_seqlen must be an int64 vector, got "
+                           << lengthsType;
+    if (ShapedType::isDynamic(skv))
+      return n.emitError() << "nonpad_kv_seqlen with a run-time key length "
+                              "is not supported";
+    mask =
+        addMasks(n, mask, lengthMask(n, lengths, skv, elementType, -INFINITY));
+    if (lengthCausal) {
+      if (ShapedType::isDynamic(sq))
+        return n.emitError() << "nonpad_kv_seqlen with is_causal and a "
+                                "run-time query length is not supported";
+      int64_t batch = lengthsType.getDimSize(0);
+      Value keys = n.positionsAlong(4, 3, skv);
+      Value queries = n.positionsAlong(4, 2, sq);
+      if (!keys || !queries)
+        return failure();
+      Value frontier = n.create<AddOp>(
+          queries, n.reshape(n.create<SubOp>(
+                                 lengths, n.scalar(lengthsType.getElementType(),
+                                                   static_cast<double>(sq))),
+                             {batch, 1, 1, 1}));
+      Value keep = n.create<CompareOp>(ComparisonPredicate::le, keys, frontier);
+      mask = addMasks(n, mask, boolToAdditive(n, keep, elementType, -INFINITY));
+    }
+    if (n.failed())
+      return failure();
+  }
   // Attention-23 aligns the causal diagonal at the top left unless a past
   // cache is given; tfm aligns it bottom right. They agree when Sq == Skv or
   // with the cache, else an explicit mask carries the ONNX rule.
-  bool tfmCausal = causal && (sq == skv || past > 0);
-  if (causal && !tfmCausal)
+  bool tfmCausal = causal && !lengthCausal && (sq == skv || past > 0);
+  if (causal && !tfmCausal && !lengthCausal)
     mask = addMasks(n, mask,
                     constantMask(n, elementType, sq, skv,
                                  [](int64_t i, int64_t j) { return j <= i; }));
 
   Value out;
-  if (needSplit) {
+  if (writeOut) {
+    if (ShapedType::isDynamic(sq) || ShapedType::isDynamic(skv))
+      return n.emitError() << "softcap or qk_matmul_output with a run-time "
+                              "sequence length is not supported";
+    if (tfmCausal)
+      mask = addMasks(
+          n, mask,
+          constantMask(n, elementType, sq, skv, [&](int64_t i, int64_t j) {
+            return j <= i + (skv - sq);
+          }));
+    if (n.failed())
+      return failure();
+    Value qk;
+    std::tie(out, qk) =
+        writeOutAttention(n, qs, ks, vs, mask, scale, softcap, qkMode);
+    if (rank == 3)
+      out = mergeHeads(n, out);
+    n.setOutput(3, qk);
+  } else if (needSplit) {
     out = n.create<AttentionOp>(qs.value, ks.value, vs.value, MaybeValue{},
                                 MaybeValue{}, MaybeValue{mask}, qHeads, kvHeads,
                                 tfmCausal, scale);
