@@ -649,3 +649,45 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
     return getInput();
   return {};
 }
+
+//===----------------------------------------------------------------------===//
+// scatter_nd
+//===----------------------------------------------------------------------===//
+
+LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto indices = dyn_cast<RankedTensorType>(adaptor.getIndices().getType());
+  auto updates = dyn_cast<RankedTensorType>(adaptor.getUpdates().getType());
+  if (!input || !indices || !updates)
+    return failure();
+  StringRef name = getOperationName();
+  int64_t rank = input.getRank();
+  int64_t k =
+      indices.getRank() > 0 ? indices.getShape().back() : ShapedType::kDynamic;
+  if (indices.getRank() < 1 || ShapedType::isDynamic(k) || k < 1 || k > rank)
+    return violation(location, name, 1, "indices ",
+                     formatShape(indices.getShape()),
+                     " must end in a static tuple size from 1 to ", rank);
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected, input.getShape().drop_front(k));
+  bool shapeMatches =
+      updates.getRank() == static_cast<int64_t>(expected.size()) &&
+      llvm::all_of(llvm::seq<size_t>(0, expected.size()), [&](size_t d) {
+        int64_t a = updates.getDimSize(d), e = expected[d];
+        return ShapedType::isDynamic(a) || ShapedType::isDynamic(e) || a == e;
+      });
+  if (!shapeMatches || updates.getElementType() != input.getElementType())
+    return violation(location, name, 2, "updates ", updates, " must be ",
+                     formatShape(expected), " of ", input.getElementType());
+  ScatterReduction reduction = adaptor.getReduction();
+  if (input.getElementType().isInteger(1) &&
+      reduction != ScatterReduction::none)
+    return violation(location, name, 3, stringifyScatterReduction(reduction),
+                     " needs a numeric element type, got ",
+                     input.getElementType());
+  inferred.push_back(input);
+  return success();
+}

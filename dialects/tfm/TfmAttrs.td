@@ -47,6 +47,21 @@ def Tfm_ComparisonPredicate : I32EnumAttr<"ComparisonPredicate",
 def Tfm_ComparisonPredicateAttr
     : EnumAttr<Tfm_Dialect, Tfm_ComparisonPredicate, "comparison_predicate">;
 
+def Tfm_ScatterReduction : I32EnumAttr<"ScatterReduction",
+    "how `tfm.scatter_nd` combines an update with the element it lands on", [
+      I32EnumAttrCase<"none", 0>,
+      I32EnumAttrCase<"add", 1>,
+      I32EnumAttrCase<"mul", 2>,
+      I32EnumAttrCase<"max", 3>,
+      I32EnumAttrCase<"min", 4>
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::tfm";
+}
+
+def Tfm_ScatterReductionAttr
+    : EnumAttr<Tfm_Dialect, Tfm_ScatterReduction, "scatter_reduction">;
+
 def Tfm_PadMode : I32EnumAttr<"PadMode",
     "what `tfm.pad` fills its border with", [
       I32EnumAttrCase<"constant", 0>,

@@ -360,4 +360,43 @@ def Tfm_PadOp : Tfm_Op<"pad", [Pure, Tfm_InferTensorTypes<4>]> {
   let hasFolder = 1;
 }
 
+def Tfm_ScatterNDOp : Tfm_Op<"scatter_nd", [Pure, Tfm_InferTensorTypes<4>]> {
+  let summary = "writes slices of updates at index tuples of a copy of input";
+  let description = [{
+    ONNX ScatterND: a copy of `input` in which, for every tuple position
+    `u` of `indices` (all its dimensions but the last), the slice
+    `input[indices[u]]` (the last dimension of `indices` holds k
+    coordinates into the first k dimensions of `input`; negative ones count
+    from the end) becomes `updates[u]`, or is combined with it by
+    `reduction` (`add`, `mul`, `max`, `min`), in the order of `u`.
+    ScatterElements imports as a `scatter_nd` with one tuple per element.
+    Coordinates outside their dimension are clamped to it (ONNX leaves
+    them undefined); with `none`, the last of repeated tuples wins.
+
+    Constraints:
+    * (scatter_nd_c1) `indices` has rank 1 or more, and its last dimension
+      k is static, at least 1 and at most rank(`input`).
+    * (scatter_nd_c2) `updates` has the shape `indices[:-1] + input[k:]`
+      and the element type of `input`.
+    * (scatter_nd_c3) a reduction needs a numeric (not i1) element type.
+    * (scatter_nd_c4) `result` has the type of `input`.
+
+    Example:
+
+    ```mlir
+    %r = tfm.scatter_nd %cache, %rows, %new reduction = none
+        : (tensor<16x64xf32>, tensor<2x1xi64>, tensor<2x64xf32>)
+        -> tensor<16x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_Tensor:$input, Tfm_IndexTensor:$indices,
+                       Tfm_Tensor:$updates,
+                       Tfm_ScatterReductionAttr:$reduction);
+  let results = (outs Tfm_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices `,` $updates `reduction` `=` $reduction attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
 #endif // TFM_SHAPE_OPS_TD

@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
@@ -522,6 +523,108 @@ struct PadOpLowering : OpConversionPattern<PadOp> {
   }
 };
 
+/// The element `reduction` makes of an input element and an update.
+Value combineScatter(OpBuilder &b, Location loc, ScatterReduction reduction,
+                     Type elementType, Value old, Value update) {
+  bool isFloat = isa<FloatType>(elementType);
+  bool isUnsigned = elementType.isUnsignedInteger();
+  switch (reduction) {
+  case ScatterReduction::none:
+    return update;
+  case ScatterReduction::add:
+    return isFloat ? arith::AddFOp::create(b, loc, old, update).getResult()
+                   : arith::AddIOp::create(b, loc, old, update).getResult();
+  case ScatterReduction::mul:
+    return isFloat ? arith::MulFOp::create(b, loc, old, update).getResult()
+                   : arith::MulIOp::create(b, loc, old, update).getResult();
+  case ScatterReduction::max:
+    if (isFloat)
+      return arith::MaximumFOp::create(b, loc, old, update);
+    return isUnsigned ? arith::MaxUIOp::create(b, loc, old, update).getResult()
+                      : arith::MaxSIOp::create(b, loc, old, update).getResult();
+  case ScatterReduction::min:
+    if (isFloat)
+      return arith::MinimumFOp::create(b, loc, old, update);
+    return isUnsigned ? arith::MinUIOp::create(b, loc, old, update).getResult()
+                      : arith::MinSIOp::create(b, loc, old, update).getResult();
+  }
+  llvm_unreachable("unknown scatter reduction");
+}
+
+/// A loop over the update tuples on a copy of the input, seen as rows (the
+/// dimensions the tuples index) of elements (the rest): each tuple's row,
+/// its coordinates counted from the end when negative and clamped to their
+/// dimensions, becomes the update's row, or its combination with the row.
+struct ScatterNDOpLowering : OpConversionPattern<ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
+    auto updatesType = cast<RankedTensorType>(adaptor.getUpdates().getType());
+    if (!inputType.hasStaticShape() || !indicesType.hasStaticShape() ||
+        !updatesType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    ArrayRef<int64_t> dims = inputType.getShape();
+    int64_t k = indicesType.getShape().back();
+    int64_t rows = 1, rowSize = 1, tuples = 1;
+    for (int64_t d = 0; d < inputType.getRank(); ++d)
+      (d < k ? rows : rowSize) *= dims[d];
+    for (int64_t size : indicesType.getShape().drop_back())
+      tuples *= size;
+    Value table = reshapeTo(b, loc, adaptor.getInput(), {rows, rowSize});
+    Value indices = reshapeTo(b, loc, adaptor.getIndices(), {tuples, k});
+    Value updates = reshapeTo(b, loc, adaptor.getUpdates(), {tuples, rowSize});
+    Type elementType = getElementTypeOrSelf(op.getInput().getType());
+    ScatterReduction reduction = op.getReduction();
+    SmallVector<OpFoldResult> unit = {b.getIndexAttr(1), b.getIndexAttr(1)};
+    SmallVector<OpFoldResult> rowSizes = {b.getIndexAttr(1),
+                                          b.getIndexAttr(rowSize)};
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    auto loop = scf::ForOp::create(
+        b, loc, zero, arith::ConstantIndexOp::create(b, loc, tuples),
+        arith::ConstantIndexOp::create(b, loc, 1), ValueRange{table},
+        [&](OpBuilder &nb, Location l, Value tuple, ValueRange acc) {
+          Value row = arith::ConstantIndexOp::create(nb, l, 0);
+          for (int64_t j = 0; j < k; ++j) {
+            Value coordinate = tensor::ExtractOp::create(
+                nb, l, indices,
+                ValueRange{tuple, arith::ConstantIndexOp::create(nb, l, j)});
+            coordinate =
+                normalizeIndex(nb, l, coordinate, nb.getIndexAttr(dims[j]));
+            row = arith::AddIOp::create(
+                nb, l,
+                arith::MulIOp::create(
+                    nb, l, row, arith::ConstantIndexOp::create(nb, l, dims[j])),
+                coordinate);
+          }
+          SmallVector<OpFoldResult> updateOffsets = {tuple, nb.getIndexAttr(0)};
+          SmallVector<OpFoldResult> rowOffsets = {row, nb.getIndexAttr(0)};
+          Value update = tensor::ExtractSliceOp::create(
+              nb, l, updates, updateOffsets, rowSizes, unit);
+          if (reduction != ScatterReduction::none) {
+            Value old = tensor::ExtractSliceOp::create(
+                nb, l, acc[0], rowOffsets, rowSizes, unit);
+            update = buildElementwise(
+                nb, l, {1, rowSize}, toSignless(elementType),
+                ValueRange{old, update},
+                [&](OpBuilder &eb, Location el, ValueRange args) {
+                  return combineScatter(eb, el, reduction, elementType, args[0],
+                                        args[1]);
+                });
+          }
+          Value next = tensor::InsertSliceOp::create(
+              nb, l, update, acc[0], rowOffsets, rowSizes, unit);
+          scf::YieldOp::create(nb, l, next);
+        });
+    rewriter.replaceOp(op, reshapeTo(b, loc, loop.getResult(0), dims));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::tfm::populateDataMovementToLinalgPatterns(
@@ -529,6 +632,6 @@ void mlir::tfm::populateDataMovementToLinalgPatterns(
   patterns.add<TransposeOpLowering, ReshapeOpLowering, ExpandOpLowering,
                ConcatOpLowering, SplitOpLowering, SliceOpLowering,
                SelectOpLowering, GatherOpLowering, GatherElementsOpLowering,
-               ReverseOpLowering, PadOpLowering>(converter,
-                                                 patterns.getContext());
+               ReverseOpLowering, PadOpLowering, ScatterNDOpLowering>(
+      converter, patterns.getContext());
 }

@@ -374,6 +374,140 @@ static LogicalResult convertGather(NodeImporter &n) {
   return n.finish();
 }
 
+/// GatherND as a Gather along the first axis of the data with its leading
+/// dimensions flattened: the last axis of `indices` holds k coordinates
+/// into data's dimensions b .. b + k - 1 (after `batch_dims` = b shared
+/// leading dimensions); each tuple, negative coordinates counted from the
+/// end, linearizes with those dimensions' strides, plus its batch's offset.
+/// The gathered rows are the slices of the remaining dimensions.
+static LogicalResult convertGatherND(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  int64_t batchDims = n.intAttr("batch_dims", 0);
+  if (n.failed())
+    return failure();
+  Value data = n.input(0), indices = n.input(1);
+  RankedTensorType dataType = NodeImporter::getType(data);
+  RankedTensorType indicesType = NodeImporter::getType(indices);
+  if (!dataType.hasStaticShape() || !indicesType.hasStaticShape())
+    return n.emitError() << "data and indices must have static shapes, got "
+                         << dataType << " and " << indicesType;
+  ArrayRef<int64_t> dims = dataType.getShape();
+  ArrayRef<int64_t> indexDims = indicesType.getShape();
+  int64_t rank = dims.size(), indexRank = indexDims.size();
+  if (indexRank < 1)
+    return n.emitError() << "indices must have rank 1 or more";
+  int64_t k = indexDims.back();
+  if (batchDims < 0 || batchDims >= std::min(rank, indexRank))
+    return n.emitError() << "batch_dims " << batchDims
+                         << " must be in [0, min(rank(data), rank(indices)))";
+  if (k < 1 || batchDims + k > rank)
+    return n.emitError() << "index tuples of " << k << " coordinates do not "
+                         << "fit data of rank " << rank << " after "
+                         << batchDims << " batch dimensions";
+  for (int64_t d = 0; d < batchDims; ++d)
+    if (dims[d] != indexDims[d])
+      return n.emitError() << "batch dimension " << d << " is " << dims[d]
+                           << " in data and " << indexDims[d] << " in indices";
+  Type indexType = indicesType.getElementType();
+  // Coordinates, negatives counted from the end of their dimension.
+  SmallVector<int64_t> sizes(dims.begin() + batchDims,
+                             dims.begin() + batchDims + k);
+  Value sizesValue = n.int64s(sizes);
+  Value zero = n.scalar(indexType, 0.0);
+  Value coords = n.create<WhereOp>(
+      n.create<CompareOp>(ComparisonPredicate::lt, indices, zero),
+      n.create<AddOp>(indices, sizesValue), indices);
+  // Row-major strides of those dimensions; a batch adds its rows' count.
+  SmallVector<int64_t> strides(k, 1);
+  for (int64_t j = k - 2; j >= 0; --j)
+    strides[j] = strides[j + 1] * sizes[j + 1];
+  int64_t rowsPerBatch = strides[0] * sizes[0];
+  Value flat = n.create<ReduceSumOp>(n.create<MulOp>(coords, n.int64s(strides)),
+                                     SmallVector<int64_t>{indexRank - 1},
+                                     /*keepdims=*/false);
+  int64_t batches = 1;
+  for (int64_t d = 0; d < batchDims; ++d)
+    batches *= dims[d];
+  if (batchDims > 0) {
+    SmallVector<int64_t> offsets;
+    for (int64_t b = 0; b < batches; ++b)
+      offsets.push_back(b * rowsPerBatch);
+    SmallVector<int64_t> offsetShape(indexDims.begin(),
+                                     indexDims.begin() + batchDims);
+    offsetShape.append(indexRank - 1 - batchDims, 1);
+    flat = n.create<AddOp>(flat, n.reshape(n.int64s(offsets), offsetShape));
+  }
+  SmallVector<int64_t> rowsShape{batches * rowsPerBatch};
+  rowsShape.append(dims.begin() + batchDims + k, dims.end());
+  Value rows = n.reshape(data, rowsShape);
+  n.setOutput(0, n.create<GatherOp>(rows, flat, int64_t(0)));
+  return n.finish();
+}
+
+/// The `reduction` attribute of ScatterND and ScatterElements (from opset
+/// 16; max and min from 18).
+static std::optional<ScatterReduction> scatterReduction(NodeImporter &n) {
+  std::string name = n.stringAttr("reduction", StringRef("none"));
+  if (n.failed())
+    return std::nullopt;
+  std::optional<ScatterReduction> reduction = symbolizeScatterReduction(name);
+  if (!reduction)
+    n.emitError() << "reduction '" << name
+                  << "' is not one of none, add, mul, max, min";
+  return reduction;
+}
+
+/// ScatterND: tfm.scatter_nd.
+static LogicalResult convertScatterND(NodeImporter &n) {
+  if (failed(n.expectArity(3, 3, 1, 1)))
+    return failure();
+  std::optional<ScatterReduction> reduction = scatterReduction(n);
+  if (!reduction)
+    return failure();
+  n.setOutput(
+      0, n.create<ScatterNDOp>(n.input(0), n.input(1), n.input(2), *reduction));
+  return n.finish();
+}
+
+/// ScatterElements (and Scatter-9, its former name): a tfm.scatter_nd with
+/// one tuple per element of `indices`, its own position with the index
+/// along `axis` in place of that coordinate.
+static LogicalResult convertScatterElements(NodeImporter &n) {
+  if (failed(n.expectArity(3, 3, 1, 1)))
+    return failure();
+  std::optional<ScatterReduction> reduction = scatterReduction(n);
+  int64_t axisAttr = n.intAttr("axis", 0);
+  if (!reduction || n.failed())
+    return failure();
+  Value data = n.input(0), indices = n.input(1), updates = n.input(2);
+  RankedTensorType dataType = NodeImporter::getType(data);
+  RankedTensorType indicesType = NodeImporter::getType(indices);
+  int64_t rank = dataType.getRank();
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, rank);
+  if (!axis)
+    return failure();
+  if (!indicesType.hasStaticShape() || indicesType.getRank() != rank ||
+      NodeImporter::getType(updates).getShape() != indicesType.getShape())
+    return n.emitError() << "indices " << indicesType << " and updates "
+                         << NodeImporter::getType(updates)
+                         << " must have one static shape of the rank of data";
+  ArrayRef<int64_t> shape = indicesType.getShape();
+  SmallVector<int64_t> column(shape);
+  column.push_back(1);
+  SmallVector<Value> coordinates;
+  for (int64_t d = 0; d < rank; ++d) {
+    Value coordinate =
+        d == *axis ? n.cast(indices, n.b.getI64Type())
+                   : n.expand(n.positionsAlong(rank, d, shape[d]), shape);
+    coordinates.push_back(n.reshape(coordinate, column));
+  }
+  Value tuples =
+      rank == 1 ? coordinates.front() : n.create<ConcatOp>(coordinates, rank);
+  n.setOutput(0, n.create<ScatterNDOp>(data, tuples, updates, *reduction));
+  return n.finish();
+}
+
 static LogicalResult convertExpand(NodeImporter &n) {
   if (failed(n.expectArity(2, 2, 1, 1)))
     return failure();
@@ -629,6 +763,10 @@ void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   r.add(onnx, "Slice", 1, convertSlice);
   r.add(onnx, "Gather", 1, convertGather<GatherOp>);
   r.add(onnx, "GatherElements", 11, convertGather<GatherElementsOp>);
+  r.add(onnx, "GatherND", 11, convertGatherND);
+  r.add(onnx, "ScatterND", 11, convertScatterND);
+  r.add(onnx, "ScatterElements", 11, convertScatterElements);
+  r.add(onnx, "Scatter", 9, convertScatterElements);
   r.add(onnx, "Expand", 8, convertExpand);
   r.add(onnx, "Tile", 6, convertTile);
   r.add(onnx, "Transpose", 1, convertTranspose);

@@ -152,3 +152,42 @@ func.func @pad_reflect(%x: tensor<2x3xf32>) -> tensor<2x7xf32> {
   %0 = tfm.pad %x low = [0, 2] high = [0, 2] mode = reflect : (tensor<2x3xf32>) -> tensor<2x7xf32>
   return %0 : tensor<2x7xf32>
 }
+
+// -----
+
+// ScatterND: a loop over the update tuples on the input, seen as [rows,
+// row size]; each tuple's coordinates, counted from the end when negative
+// and clamped to their dimension, pick a row that takes the update's.
+// CHECK-LABEL: func.func @scatter_nd_rows
+// CHECK-SAME: (%[[C:.*]]: tensor<16x64xf32>, %[[R:.*]]: tensor<2x1xi64>, %[[U:.*]]: tensor<2x64xf32>)
+// CHECK: scf.for %[[T:.*]] = %c0 to %c2 step %c1 iter_args(%[[ACC:.*]] = %[[C]]) -> (tensor<16x64xf32>)
+// CHECK: %[[I:.*]] = tensor.extract %[[R]][%[[T]], %{{.*}}] : tensor<2x1xi64>
+// CHECK: arith.cmpi slt
+// CHECK: arith.minsi
+// CHECK: %[[ROW:.*]] = arith.addi
+// CHECK: %[[NEW:.*]] = tensor.extract_slice %[[U]][%[[T]], 0] [1, 64] [1, 1]
+// CHECK-NOT: linalg.generic
+// CHECK: tensor.insert_slice %[[NEW]] into %[[ACC]][%[[ROW]], 0] [1, 64] [1, 1]
+func.func @scatter_nd_rows(%c: tensor<16x64xf32>, %r: tensor<2x1xi64>, %u: tensor<2x64xf32>) -> tensor<16x64xf32> {
+  %0 = tfm.scatter_nd %c, %r, %u reduction = none : (tensor<16x64xf32>, tensor<2x1xi64>, tensor<2x64xf32>) -> tensor<16x64xf32>
+  return %0 : tensor<16x64xf32>
+}
+
+// -----
+
+// Element tuples with a reduction: the row (one element) is read, combined
+// and written back; the flat row is coordinate 0 times 5 plus coordinate 1.
+// CHECK-LABEL: func.func @scatter_nd_max
+// CHECK: scf.for
+// CHECK: %[[FIRST:.*]] = arith.minsi
+// CHECK: %[[SECOND:.*]] = arith.minsi
+// CHECK: %[[SCALED:.*]] = arith.muli %{{.*}}, %c5
+// CHECK: %[[ROW:.*]] = arith.addi %[[SCALED]], %[[SECOND]]
+// CHECK: %[[OLD:.*]] = tensor.extract_slice %{{.*}}[%[[ROW]], 0] [1, 1] [1, 1]
+// CHECK: linalg.generic
+// CHECK: arith.maxsi
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%[[ROW]], 0] [1, 1] [1, 1]
+func.func @scatter_nd_max(%x: tensor<4x5xi32>, %e: tensor<3x2xi64>, %v: tensor<3xi32>) -> tensor<4x5xi32> {
+  %1 = tfm.scatter_nd %x, %e, %v reduction = max : (tensor<4x5xi32>, tensor<3x2xi64>, tensor<3xi32>) -> tensor<4x5xi32>
+  return %1 : tensor<4x5xi32>
+}

@@ -310,3 +310,39 @@ func.func @pad_c4(%x: tensor<2x3xf32>) {
   %0 = tfm.pad %x low = [0, 1] high = [0, 0] mode = wrap : (tensor<2x3xf32>) -> tensor<2x5xf32>
   return
 }
+
+// -----
+
+// scatter_nd_c1: the index tuples fit the input's rank.
+func.func @scatter_nd_c1(%x: tensor<4x5xf32>, %i: tensor<2x3xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{'tfm.scatter_nd' op scatter_nd_c1: indices [2, 3] must end in a static tuple size from 1 to 2}}
+  %0 = tfm.scatter_nd %x, %i, %u reduction = none : (tensor<4x5xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+// scatter_nd_c2: updates are the indexed slices.
+func.func @scatter_nd_c2(%x: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) {
+  // expected-error @+1 {{'tfm.scatter_nd' op scatter_nd_c2: updates 'tensor<2x4xf32>' must be [2, 5] of 'f32'}}
+  %0 = tfm.scatter_nd %x, %i, %u reduction = add : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+// scatter_nd_c3: reductions need numbers.
+func.func @scatter_nd_c3(%x: tensor<4xi1>, %i: tensor<2x1xi64>, %u: tensor<2xi1>) {
+  // expected-error @+1 {{'tfm.scatter_nd' op scatter_nd_c3: mul needs a numeric element type, got 'i1'}}
+  %0 = tfm.scatter_nd %x, %i, %u reduction = mul : (tensor<4xi1>, tensor<2x1xi64>, tensor<2xi1>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// scatter_nd_c4: the result has the input's type.
+func.func @scatter_nd_c4(%x: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2x5xf32>) {
+  // expected-error @+1 {{'tfm.scatter_nd' op scatter_nd_c4: result type 'tensor<5x4xf32>' differs from the inferred type 'tensor<4x5xf32>'}}
+  %0 = tfm.scatter_nd %x, %i, %u reduction = none : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x5xf32>) -> tensor<5x4xf32>
+  return
+}

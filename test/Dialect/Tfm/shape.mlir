@@ -103,3 +103,14 @@ func.func @pad(%x: tensor<2x3xf32>, %v: tensor<f32>, %i: tensor<?x3xi8>) -> (ten
   %2 = tfm.pad %i low = [1, 0] high = [0, 0] mode = edge : (tensor<?x3xi8>) -> tensor<?x3xi8>
   return %0, %1, %2 : tensor<4x4xf32>, tensor<2x7xf32>, tensor<?x3xi8>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK: tfm.scatter_nd %{{.*}}, %{{.*}}, %{{.*}} reduction = none : (tensor<16x64xf32>, tensor<2x1xi64>, tensor<2x64xf32>) -> tensor<16x64xf32>
+// CHECK: tfm.scatter_nd %{{.*}}, %{{.*}}, %{{.*}} reduction = max : (tensor<4x5xi32>, tensor<3x2xi64>, tensor<3xi32>) -> tensor<4x5xi32>
+func.func @scatter_nd(%c: tensor<16x64xf32>, %r: tensor<2x1xi64>, %u: tensor<2x64xf32>, %x: tensor<4x5xi32>, %e: tensor<3x2xi64>, %v: tensor<3xi32>) -> (tensor<16x64xf32>, tensor<4x5xi32>) {
+  %0 = tfm.scatter_nd %c, %r, %u reduction = none : (tensor<16x64xf32>, tensor<2x1xi64>, tensor<2x64xf32>) -> tensor<16x64xf32>
+  %1 = tfm.scatter_nd %x, %e, %v reduction = max : (tensor<4x5xi32>, tensor<3x2xi64>, tensor<3xi32>) -> tensor<4x5xi32>
+  return %0, %1 : tensor<16x64xf32>, tensor<4x5xi32>
+}
