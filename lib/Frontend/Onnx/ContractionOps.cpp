@@ -289,6 +289,158 @@ static LogicalResult convertConv(NodeImporter &n) {
   return n.finish();
 }
 
+//===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+/// ConvTranspose as a stride-1 convolution: the input with strides[i] - 1
+/// zeros inserted between its elements along each spatial axis, padded by
+/// dilations[i] * (k_i - 1) minus the transposed convolution's own pads
+/// (output_padding more at the end; negative amounts crop the input), by
+/// the kernel flipped along its spatial axes with its channel roles swapped
+/// within each group ([C, M/g, k...] -> [M, C/g, k...]). An output_shape
+/// (or SAME auto padding) sets the pads, and extends output_padding where
+/// it asks for more than the input reaches.
+static LogicalResult convertConvTranspose(NodeImporter &n) {
+  if (failed(n.expectArity(2, 3, 1, 1)))
+    return failure();
+  Value x = n.input(0), w = n.input(1);
+  RankedTensorType xType = NodeImporter::getType(x);
+  RankedTensorType wType = NodeImporter::getType(w);
+  int64_t d = xType.getRank() - 2;
+  if (d < 1 || wType.getRank() != xType.getRank())
+    return n.emitError() << "input " << xType << " and weight " << wType
+                         << " must have the same rank, at least 3";
+  if (!xType.hasStaticShape() || !wType.hasStaticShape())
+    return n.emitError() << "input " << xType << " and weight " << wType
+                         << " must have static shapes";
+  int64_t group = n.intAttr("group", 1);
+  SmallVector<int64_t> ones(d, 1), zeros(2 * d, 0), noOutput(d, 0);
+  SmallVector<int64_t> strides = n.intsAttr("strides", ArrayRef(ones));
+  SmallVector<int64_t> dilations = n.intsAttr("dilations", ArrayRef(ones));
+  SmallVector<int64_t> pads = n.intsAttr("pads", ArrayRef(zeros));
+  SmallVector<int64_t> outputPadding =
+      n.intsAttr("output_padding", ArrayRef(noOutput));
+  SmallVector<int64_t> outputShape =
+      n.intsAttr("output_shape", ArrayRef<int64_t>{});
+  std::string autoPad = n.stringAttr("auto_pad", StringRef("NOTSET"));
+  SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
+  if (n.hasAttr("kernel_shape") &&
+      n.intsAttr("kernel_shape", std::nullopt) != kernel)
+    return n.emitError() << "attribute 'kernel_shape' contradicts weight "
+                         << wType;
+  if (n.failed())
+    return failure();
+  int64_t channels = xType.getDimSize(1);
+  auto positive = [](int64_t v) { return v > 0 && v <= (int64_t(1) << 20); };
+  if (static_cast<int64_t>(strides.size()) != d ||
+      static_cast<int64_t>(dilations.size()) != d ||
+      static_cast<int64_t>(pads.size()) != 2 * d ||
+      static_cast<int64_t>(outputPadding.size()) != d ||
+      !llvm::all_of(strides, positive) || !llvm::all_of(dilations, positive))
+    return n.emitError() << "strides, dilations and output_padding need " << d
+                         << " positive entries (output_padding non-negative) "
+                         << "and pads " << 2 * d;
+  if (group < 1 || channels % group != 0 || wType.getDimSize(0) != channels)
+    return n.emitError() << "group " << group << " must divide the " << channels
+                         << " input channels, the weight's "
+                         << "first dimension";
+  for (int64_t i = 0; i < d; ++i)
+    if (outputPadding[i] < 0 || pads[i] < 0 || pads[d + i] < 0 ||
+        outputPadding[i] >= std::max(strides[i], dilations[i]))
+      return n.emitError() << "pads " << formatShape(pads)
+                           << " must be non-negative and output_padding "
+                           << formatShape(outputPadding)
+                           << " smaller than the stride or the dilation";
+  // Pads from output_shape (spatial sizes, or the whole shape), or from
+  // SAME auto padding (output = input * stride).
+  if (!outputShape.empty() && static_cast<int64_t>(outputShape.size()) == d + 2)
+    outputShape.erase(outputShape.begin(), outputShape.begin() + 2);
+  bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  if (!same && autoPad != "NOTSET" && autoPad != "VALID")
+    return n.emitError() << "attribute 'auto_pad' has unknown value '"
+                         << autoPad << "'";
+  if (autoPad == "VALID")
+    pads.assign(2 * d, 0);
+  if (!outputShape.empty() || same) {
+    if (!outputShape.empty() && static_cast<int64_t>(outputShape.size()) != d)
+      return n.emitError() << "output_shape " << formatShape(outputShape)
+                           << " needs " << d << " spatial sizes";
+    for (int64_t i = 0; i < d; ++i) {
+      int64_t in = xType.getDimSize(2 + i);
+      int64_t out = outputShape.empty() ? in * strides[i] : outputShape[i];
+      int64_t total = strides[i] * (in - 1) + outputPadding[i] +
+                      (kernel[i] - 1) * dilations[i] + 1 - out;
+      // A larger output than the input reaches grows at the end, as
+      // output_padding does.
+      if (total < 0) {
+        outputPadding[i] -= total;
+        total = 0;
+      }
+      int64_t half = total / 2;
+      bool upper = autoPad == "SAME_UPPER";
+      pads[i] = upper ? half : total - half;
+      pads[d + i] = total - pads[i];
+    }
+  }
+  // Zeros between the input's elements.
+  Type elementType = xType.getElementType();
+  for (int64_t i = 0; i < d; ++i) {
+    int64_t s = strides[i], axis = 2 + i;
+    if (s == 1)
+      continue;
+    ArrayRef<int64_t> shape = NodeImporter::getType(x).getShape();
+    SmallVector<int64_t> split(shape.begin(), shape.begin() + axis + 1);
+    split.push_back(1);
+    split.append(shape.begin() + axis + 1, shape.end());
+    Value column = n.reshape(x, split);
+    SmallVector<int64_t> gapShape(split);
+    gapShape[axis + 1] = s - 1;
+    Value gap = n.splat(RankedTensorType::get(gapShape, elementType), 0.0);
+    Value spread = n.create<ConcatOp>(ValueRange{column, gap}, axis + 1);
+    SmallVector<int64_t> merged(shape);
+    merged[axis] = shape[axis] * s;
+    x = n.sliceAxis(n.reshape(spread, merged), axis, 0,
+                    (shape[axis] - 1) * s + 1);
+  }
+  // The convolution's padding; a negative amount crops the input.
+  SmallVector<int64_t> convPads(2 * d, 0);
+  for (int64_t i = 0; i < d; ++i) {
+    int64_t reach = dilations[i] * (kernel[i] - 1);
+    int64_t before = reach - pads[i];
+    int64_t after = reach - pads[d + i] + outputPadding[i];
+    int64_t size = NodeImporter::getType(x).getDimSize(2 + i);
+    int64_t cropBefore = std::max<int64_t>(0, -before);
+    int64_t cropAfter = std::max<int64_t>(0, -after);
+    if (cropBefore + cropAfter >= size)
+      return n.emitError() << "pads " << formatShape(pads)
+                           << " leave no input along spatial axis " << i;
+    if (cropBefore || cropAfter)
+      x = n.sliceAxis(x, 2 + i, cropBefore, size - cropBefore - cropAfter);
+    convPads[i] = std::max<int64_t>(0, before);
+    convPads[d + i] = std::max<int64_t>(0, after);
+  }
+  // [C, M/g, k...] -> [g, C/g, M/g, k...] -> [g, M/g, C/g, k...] ->
+  // [M, C/g, k...], flipped along k.
+  int64_t perGroupIn = channels / group, perGroupOut = wType.getDimSize(1);
+  SmallVector<int64_t> grouped{group, perGroupIn, perGroupOut};
+  grouped.append(kernel);
+  SmallVector<int64_t> perm{0, 2, 1};
+  for (int64_t i = 0; i < d; ++i)
+    perm.push_back(3 + i);
+  SmallVector<int64_t> flat{group * perGroupOut, perGroupIn};
+  flat.append(kernel);
+  Value kernelValue = n.reshape(n.transpose(n.reshape(w, grouped), perm), flat);
+  SmallVector<int64_t> spatialAxes;
+  for (int64_t i = 0; i < d; ++i)
+    spatialAxes.push_back(2 + i);
+  kernelValue = n.create<ReverseOp>(kernelValue, spatialAxes);
+  n.setOutput(0, n.create<ConvOp>(x, kernelValue, MaybeValue{n.input(2)},
+                                  SmallVector<int64_t>(ones), convPads,
+                                  dilations, group));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateContractionConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
@@ -296,4 +448,5 @@ void mlir::tfm::onnx_import::populateContractionConverters(
   r.add(onnx, "Gemm", 1, convertGemm);
   r.add(onnx, "Einsum", 12, convertEinsum);
   r.add(onnx, "Conv", 1, convertConv);
+  r.add(onnx, "ConvTranspose", 1, convertConvTranspose);
 }
