@@ -231,6 +231,100 @@ static LogicalResult convertHardmax(NodeImporter &n) {
   return n.finish();
 }
 
+/// TopK with a constant K: K rounds, each taking the first position of the
+/// largest (smallest) element not yet taken along the axis, its value
+/// gathered from the input; the rounds' positions and values concatenated
+/// along the axis, in order (sorted). A taken position is hidden behind the
+/// type's lowest (highest) value, and among the positions that hold the
+/// round's best value the first one not taken wins: equal values come out
+/// lowest index first, as ONNX asks, even when they equal the hiding value.
+static LogicalResult convertTopK(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 2, 2)))
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t axisAttr = n.intAttr("axis", -1);
+  bool largest = n.intAttr("largest", 1) != 0;
+  if (n.failed())
+    return failure();
+  std::optional<int64_t> axis = n.normalizeAxis(axisAttr, type.getRank());
+  if (!axis)
+    return failure();
+  std::optional<SmallVector<int64_t>> k = n.requireConstantInts(1, "K");
+  if (!k)
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  if (k->size() != 1 || (*k)[0] < 0 ||
+      (!ShapedType::isDynamic(size) && (*k)[0] > size))
+    return n.emitError() << "K " << formatShape(*k)
+                         << " must be one number from 0 to the axis' size "
+                         << size;
+  if (ShapedType::isDynamic(size))
+    return n.emitError() << "TopK needs a static size along axis " << *axis
+                         << ", got " << type;
+  int64_t count = (*k)[0];
+  if (count > 256)
+    return n.emitError() << "K " << count << " is more than 256, the most "
+                         << "TopK imports (one pass over the axis each)";
+  Type elementType = type.getElementType();
+  auto scalarType = RankedTensorType::get({}, elementType);
+  Attribute hideValue;
+  if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    hideValue = n.b.getFloatAttr(
+        floatType, APFloat::getInf(floatType.getFloatSemantics(), largest));
+  } else if (auto intType = dyn_cast<IntegerType>(elementType);
+             intType && intType.getWidth() > 1) {
+    unsigned width = intType.getWidth();
+    bool isUnsigned = intType.isUnsigned();
+    APInt value = largest ? (isUnsigned ? APInt::getMinValue(width)
+                                        : APInt::getSignedMinValue(width))
+                          : (isUnsigned ? APInt::getMaxValue(width)
+                                        : APInt::getSignedMaxValue(width));
+    hideValue = n.b.getIntegerAttr(intType, value);
+  } else {
+    return n.emitError() << "TopK of " << type << " is not supported";
+  }
+  Value hidden =
+      n.constant(DenseElementsAttr::get(scalarType, ArrayRef{hideValue}));
+  Value positions = n.positionsAlong(type.getRank(), *axis, size);
+  SmallVector<int64_t> takenShape(type.getShape());
+  Value taken =
+      n.splat(RankedTensorType::get(takenShape, n.b.getI1Type()), 0.0);
+  SmallVector<int64_t> axes{*axis};
+  SmallVector<Value> indices, values;
+  for (int64_t round = 0; round < count && !n.failed(); ++round) {
+    Value masked = n.create<WhereOp>(taken, hidden, x);
+    Value best = largest ? n.create<ReduceMaxOp>(masked, axes, true)
+                         : n.create<ReduceMinOp>(masked, axes, true);
+    Value candidate = n.create<AndOp>(
+        n.create<CompareOp>(ComparisonPredicate::eq, masked, best),
+        n.create<NotOp>(taken));
+    Value index = n.create<ArgMaxOp>(n.cast(candidate, n.b.getI32Type()), *axis,
+                                     /*keepdims=*/true,
+                                     /*select_last_index=*/false);
+    indices.push_back(index);
+    values.push_back(n.create<GatherElementsOp>(x, index, *axis));
+    taken = n.create<OrOp>(
+        taken, n.create<CompareOp>(ComparisonPredicate::eq, positions, index));
+  }
+  if (n.failed())
+    return failure();
+  if (count == 0) {
+    SmallVector<int64_t> emptyShape(type.getShape());
+    emptyShape[*axis] = 0;
+    n.setOutput(0,
+                n.splat(RankedTensorType::get(emptyShape, elementType), 0.0));
+    n.setOutput(
+        1, n.splat(RankedTensorType::get(emptyShape, n.b.getI64Type()), 0.0));
+    return n.finish();
+  }
+  n.setOutput(0, values.size() == 1 ? values.front()
+                                    : n.create<ConcatOp>(values, *axis));
+  n.setOutput(1, indices.size() == 1 ? indices.front()
+                                     : n.create<ConcatOp>(indices, *axis));
+  return n.finish();
+}
+
 /// GlobalAveragePool and GlobalMaxPool: the reduction over every spatial
 /// axis of an N x C x D1 x ... x Dn input, kept as size-1 axes.
 template <typename OpTy>
@@ -317,6 +411,7 @@ void mlir::tfm::onnx_import::populateReductionConverters(ConverterRegistry &r) {
   r.add(onnx, "ArgMax", 1, convertArgReduce<ArgMaxOp>);
   r.add(onnx, "ArgMin", 1, convertArgReduce<ArgMinOp>);
   r.add(onnx, "Hardmax", 1, convertHardmax);
+  r.add(onnx, "TopK", 10, convertTopK);
   r.add(onnx, "ReduceSumSquare", 1,
         convertCompositeReduce<Composite::SumSquare>);
   r.add(onnx, "ReduceL1", 1, convertCompositeReduce<Composite::L1>);
