@@ -231,6 +231,26 @@ OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
   return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
 }
 
+OpFoldResult ShlOp::fold(FoldAdaptor adaptor) {
+  auto onInts = [](ArrayRef<APInt> a, bool) -> std::optional<APInt> {
+    unsigned width = a[0].getBitWidth();
+    if (a[1].uge(width))
+      return APInt(width, 0);
+    return a[0].shl(a[1].getZExtValue());
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
+}
+
+OpFoldResult ShrOp::fold(FoldAdaptor adaptor) {
+  auto onInts = [](ArrayRef<APInt> a, bool isUnsigned) -> std::optional<APInt> {
+    unsigned width = a[0].getBitWidth();
+    if (isUnsigned)
+      return a[1].uge(width) ? APInt(width, 0) : a[0].lshr(a[1].getZExtValue());
+    return a[0].ashr(a[1].uge(width) ? width - 1 : a[1].getZExtValue());
+  };
+  return foldElementwise(adaptor.getOperands(), getType(), {nullptr, onInts});
+}
+
 //===----------------------------------------------------------------------===//
 // compare
 //===----------------------------------------------------------------------===//

@@ -65,6 +65,7 @@ def Tfm_FloatTensor : RankedTensorOf<[Tfm_Float]>;
 def Tfm_NumericTensor : RankedTensorOf<[Tfm_Float, Tfm_Integer]>;
 def Tfm_SignedTensor : RankedTensorOf<[Tfm_Float, Tfm_SignedInt]>;
 def Tfm_BoolTensor : RankedTensorOf<[I1]>;
+def Tfm_IntegerTensor : RankedTensorOf<[Tfm_Integer]>;
 def Tfm_IndexTensor : RankedTensorOf<[Tfm_Index]>;
 
 //===----------------------------------------------------------------------===//

@@ -88,6 +88,18 @@ def Tfm_MinOp : Tfm_BinaryOp<"min", "elementwise minimum",
     "operand gives NaN.",
     [Commutative]>;
 
+def Tfm_ShlOp : Tfm_BinaryOp<"shl", "elementwise shift left",
+    "Shifts the bits of `lhs` left by `rhs` elementwise (ONNX BitShift "
+    "LEFT), dropping those shifted out; a shift by the type's width or "
+    "more (or a negative one) gives 0.",
+    [], Tfm_IntegerTensor>;
+def Tfm_ShrOp : Tfm_BinaryOp<"shr", "elementwise shift right",
+    "Shifts the bits of `lhs` right by `rhs` elementwise (ONNX BitShift "
+    "RIGHT): logically for unsigned types, arithmetically (the sign "
+    "repeated) for signed ones; a shift by the type's width or more (or a "
+    "negative one) gives 0, or -1 for a negative signed `lhs`.",
+    [], Tfm_IntegerTensor>;
+
 def Tfm_AndOp : Tfm_BinaryOp<"and", "elementwise logical and",
     "Computes `lhs && rhs` elementwise on booleans.", [Commutative],
     Tfm_BoolTensor>;

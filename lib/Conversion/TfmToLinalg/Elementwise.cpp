@@ -165,6 +165,29 @@ static arith::CmpIPredicate getIntegerPredicate(ComparisonPredicate predicate,
   llvm_unreachable("unknown comparison");
 }
 
+/// lhs shifted by rhs bits; a shift by the width or more (rhs compared as
+/// unsigned, so negative ones too), which arith leaves undefined, gives 0,
+/// or the sign for an arithmetic right shift.
+static Value buildShift(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                        bool left, bool isUnsigned) {
+  unsigned width = lhs.getType().getIntOrFloatBitWidth();
+  Value widthValue =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(lhs.getType(), width));
+  Value tooFar =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, rhs, widthValue);
+  if (left || isUnsigned) {
+    Value shifted = left ? arith::ShLIOp::create(b, loc, lhs, rhs).getResult()
+                         : arith::ShRUIOp::create(b, loc, lhs, rhs).getResult();
+    Value zero =
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(lhs.getType(), 0));
+    return arith::SelectOp::create(b, loc, tooFar, zero, shifted);
+  }
+  Value last = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(lhs.getType(), width - 1));
+  Value amount = arith::SelectOp::create(b, loc, tooFar, last, rhs);
+  return arith::ShRSIOp::create(b, loc, lhs, amount);
+}
+
 static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
                          Type originalType, Value lhs, Value rhs) {
   bool isFloat = isa<FloatType>(lhs.getType());
@@ -217,6 +240,12 @@ static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
         if (isUnsigned)
           return arith::MinUIOp::create(b, loc, lhs, rhs);
         return arith::MinSIOp::create(b, loc, lhs, rhs);
+      })
+      .Case([&](ShlOp) -> Value {
+        return buildShift(b, loc, lhs, rhs, true, false);
+      })
+      .Case([&](ShrOp) -> Value {
+        return buildShift(b, loc, lhs, rhs, false, isUnsigned);
       })
       .Case([&](AndOp) -> Value {
         return arith::AndIOp::create(b, loc, lhs, rhs);
@@ -535,6 +564,7 @@ void mlir::tfm::populateElementwiseToLinalgPatterns(
       BinaryOpLowering<DivOp>, BinaryOpLowering<RemOp>, BinaryOpLowering<ModOp>,
       BinaryOpLowering<PowOp>, BinaryOpLowering<MaxOp>, BinaryOpLowering<MinOp>,
       BinaryOpLowering<AndOp>, BinaryOpLowering<OrOp>, BinaryOpLowering<XorOp>,
+      BinaryOpLowering<ShlOp>, BinaryOpLowering<ShrOp>,
       BinaryOpLowering<CompareOp>>(converter, ctx);
   patterns.add<
       UnaryOpLowering<NegOp>, UnaryOpLowering<ReluOp>, UnaryOpLowering<AbsOp>,

@@ -66,12 +66,12 @@ static bool hasStaticBatch(Type type) {
 
 bool mlir::tfm::supportsDynamicShapes(Operation *op, bool batchedAttention) {
   if (isa<AddOp, SubOp, MulOp, DivOp, RemOp, ModOp, PowOp, MaxOp, MinOp, AndOp,
-          OrOp, XorOp, CompareOp, NegOp, ReluOp, AbsOp, NotOp, FloorOp, CeilOp,
-          RoundOp, SinOp, CosOp, TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp,
-          AsinhOp, AcoshOp, AtanhOp, ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp,
-          ErfOp, SigmoidOp, SiluOp, SwigluOp, GeluOp, CastOp, WhereOp,
-          SoftmaxOp, LogSoftmaxOp, ReduceSumOp, ReduceMaxOp, ReduceMinOp,
-          CumsumOp>(op))
+          OrOp, XorOp, ShlOp, ShrOp, CompareOp, NegOp, ReluOp, AbsOp, NotOp,
+          FloorOp, CeilOp, RoundOp, SinOp, CosOp, TanOp, AsinOp, AcosOp, AtanOp,
+          SinhOp, CoshOp, AsinhOp, AcoshOp, AtanhOp, ExpOp, LogOp, SqrtOp,
+          RsqrtOp, TanhOp, ErfOp, SigmoidOp, SiluOp, SwigluOp, GeluOp, CastOp,
+          WhereOp, SoftmaxOp, LogSoftmaxOp, ReduceSumOp, ReduceMaxOp,
+          ReduceMinOp, CumsumOp>(op))
     return true;
   // The mean divides by a count, and the norms by theirs, known statically.
   if (auto mean = dyn_cast<ReduceMeanOp>(op))

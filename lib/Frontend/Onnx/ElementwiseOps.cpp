@@ -21,6 +21,21 @@ static LogicalResult convertBinary(NodeImporter &n) {
   return n.finish();
 }
 
+/// BitShift: tfm.shl or tfm.shr by `direction`.
+static LogicalResult convertBitShift(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  std::string direction = n.stringAttr("direction", std::nullopt);
+  if (n.failed())
+    return failure();
+  if (direction != "LEFT" && direction != "RIGHT")
+    return n.emitError() << "direction '" << direction
+                         << "' is neither LEFT nor RIGHT";
+  n.setOutput(0, direction == "LEFT" ? n.create<ShlOp>(n.input(0), n.input(1))
+                                     : n.create<ShrOp>(n.input(0), n.input(1)));
+  return n.finish();
+}
+
 template <typename OpTy>
 static LogicalResult convertUnary(NodeImporter &n) {
   if (failed(n.expectArity(1, 1, 1, 1)))
@@ -461,6 +476,7 @@ void mlir::tfm::onnx_import::populateElementwiseConverters(
   r.add(onnx, "And", 7, convertBinary<AndOp>);
   r.add(onnx, "Or", 7, convertBinary<OrOp>);
   r.add(onnx, "Xor", 7, convertBinary<XorOp>);
+  r.add(onnx, "BitShift", 11, convertBitShift);
   r.add(onnx, "Max", 6, convertVariadic<MaxOp>);
   r.add(onnx, "Min", 6, convertVariadic<MinOp>);
   r.add(onnx, "Sum", 6, convertVariadic<AddOp>);

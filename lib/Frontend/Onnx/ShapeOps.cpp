@@ -508,6 +508,47 @@ static LogicalResult convertScatterElements(NodeImporter &n) {
   return n.finish();
 }
 
+/// ReverseSequence: a GatherElements along the time axis whose index at
+/// time t of batch b is lens[b] - 1 - t below lens[b], else t (the padding
+/// keeps its place).
+static LogicalResult convertReverseSequence(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  int64_t timeAttr = n.intAttr("time_axis", 0);
+  int64_t batchAttr = n.intAttr("batch_axis", 1);
+  if (n.failed())
+    return failure();
+  Value x = n.input(0), lengths = n.input(1);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t rank = type.getRank();
+  if (rank < 2 || !type.hasStaticShape())
+    return n.emitError() << "input " << type
+                         << " must have a static shape of rank 2 or more";
+  if (!((timeAttr == 0 && batchAttr == 1) || (timeAttr == 1 && batchAttr == 0)))
+    return n.emitError() << "time_axis " << timeAttr << " and batch_axis "
+                         << batchAttr << " must be 0 and 1, in either order";
+  int64_t time = timeAttr, batch = batchAttr;
+  RankedTensorType lengthsType = NodeImporter::getType(lengths);
+  if (lengthsType.getRank() != 1 ||
+      lengthsType.getDimSize(0) != type.getDimSize(batch) ||
+      !lengthsType.getElementType().isInteger(64))
+    return n.emitError() << "sequence_lens " << lengthsType << " must be "
+                         << type.getDimSize(batch)
+                         << " int64 lengths, one per batch";
+  Value steps = n.positionsAlong(rank, time, type.getDimSize(time));
+  SmallVector<int64_t> lengthsShape(rank, 1);
+  lengthsShape[batch] = type.getDimSize(batch);
+  Value perBatch = n.reshape(lengths, lengthsShape);
+  Value reversed = n.create<SubOp>(
+      n.create<SubOp>(perBatch, n.scalar(n.b.getI64Type(), 1.0)), steps);
+  Value index = n.create<WhereOp>(
+      n.create<CompareOp>(ComparisonPredicate::lt, steps, perBatch), reversed,
+      steps);
+  index = n.expand(index, type.getShape());
+  n.setOutput(0, n.create<GatherElementsOp>(x, index, time));
+  return n.finish();
+}
+
 static LogicalResult convertExpand(NodeImporter &n) {
   if (failed(n.expectArity(2, 2, 1, 1)))
     return failure();
@@ -764,6 +805,7 @@ void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   r.add(onnx, "Gather", 1, convertGather<GatherOp>);
   r.add(onnx, "GatherElements", 11, convertGather<GatherElementsOp>);
   r.add(onnx, "GatherND", 11, convertGatherND);
+  r.add(onnx, "ReverseSequence", 10, convertReverseSequence);
   r.add(onnx, "ScatterND", 11, convertScatterND);
   r.add(onnx, "ScatterElements", 11, convertScatterElements);
   r.add(onnx, "Scatter", 9, convertScatterElements);

@@ -349,3 +349,23 @@ func.func @trigonometric(%x: tensor<8xf32>) -> tensor<8xf32> {
   %8 = tfm.atanh %7 : tensor<8xf32>
   return %8 : tensor<8xf32>
 }
+
+// -----
+
+// Shifts guard the amounts arith leaves undefined: by the width or more,
+// a left or logical right shift gives 0, an arithmetic one shifts by
+// width - 1 (the sign).
+// CHECK-LABEL: func.func @shifts
+// CHECK: linalg.generic
+// CHECK: %[[FAR:.*]] = arith.cmpi uge, %[[S:.*]], %c8_i8 : i8
+// CHECK: %[[SHL:.*]] = arith.shli %{{.*}}, %[[S]] : i8
+// CHECK: arith.select %[[FAR]], %c0_i8, %[[SHL]] : i8
+// CHECK: linalg.generic
+// CHECK: %[[FAR2:.*]] = arith.cmpi uge, %[[T:.*]], %c32_i32 : i32
+// CHECK: %[[AMOUNT:.*]] = arith.select %[[FAR2]], %c31_i32, %[[T]] : i32
+// CHECK: arith.shrsi %{{.*}}, %[[AMOUNT]] : i32
+func.func @shifts(%a: tensor<4xui8>, %s: tensor<4xui8>, %b: tensor<4xi32>, %t: tensor<4xi32>) -> (tensor<4xui8>, tensor<4xi32>) {
+  %0 = tfm.shl %a, %s : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %1 = tfm.shr %b, %t : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0, %1 : tensor<4xui8>, tensor<4xi32>
+}

@@ -471,3 +471,23 @@ func.func @fold_cumsum(%x: tensor<3x1xf32>) -> (tensor<3x1xf32>, tensor<3x1xf32>
   %2 = tfm.cumsum %x axis = 0 : tensor<3x1xf32>
   return %0, %1, %2 : tensor<3x1xf32>, tensor<3x1xf32>, tensor<3x1xf32>
 }
+
+// -----
+
+// Shifts fold; by the width or more, to 0 (or the sign, arithmetically).
+// CHECK-LABEL: func.func @shift_folds
+// CHECK-DAG: tfm.constant dense<[6, 192, 0, 0]> : tensor<4xui8>
+// CHECK-DAG: tfm.constant dense<[1, 12, 0, 0]> : tensor<4xui8>
+// CHECK-DAG: tfm.constant dense<[-2, -1, 1, 0]> : tensor<4xi8>
+func.func @shift_folds() -> (tensor<4xui8>, tensor<4xui8>, tensor<4xi8>) {
+  %x = tfm.constant dense<[3, 99, 1, 255]> : tensor<4xui8>
+  %s = tfm.constant dense<[1, 6, 8, 200]> : tensor<4xui8>
+  %0 = tfm.shl %x, %s : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %r = tfm.constant dense<[3, 200, 8, 255]> : tensor<4xui8>
+  %t = tfm.constant dense<[1, 4, 9, 8]> : tensor<4xui8>
+  %1 = tfm.shr %r, %t : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %n = tfm.constant dense<[-4, -100, 64, 64]> : tensor<4xi8>
+  %m = tfm.constant dense<[1, 100, 6, 7]> : tensor<4xi8>
+  %2 = tfm.shr %n, %m : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %0, %1, %2 : tensor<4xui8>, tensor<4xui8>, tensor<4xi8>
+}

@@ -187,3 +187,14 @@ func.func @trigonometric(%x: tensor<8xf32>) -> tensor<8xf32> {
   %8 = tfm.atanh %7 : tensor<8xf32>
   return %8 : tensor<8xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @shifts
+// CHECK: tfm.shl %{{.*}}, %{{.*}} : (tensor<4xui8>, tensor<ui8>) -> tensor<4xui8>
+// CHECK: tfm.shr %{{.*}}, %{{.*}} : (tensor<2x4xi32>, tensor<4xi32>) -> tensor<2x4xi32>
+func.func @shifts(%a: tensor<4xui8>, %s: tensor<ui8>, %b: tensor<2x4xi32>, %t: tensor<4xi32>) -> (tensor<4xui8>, tensor<2x4xi32>) {
+  %0 = tfm.shl %a, %s : (tensor<4xui8>, tensor<ui8>) -> tensor<4xui8>
+  %1 = tfm.shr %b, %t : (tensor<2x4xi32>, tensor<4xi32>) -> tensor<2x4xi32>
+  return %0, %1 : tensor<4xui8>, tensor<2x4xi32>
+}

@@ -637,3 +637,12 @@ func.func @acosh_of_integers(%x: tensor<4xi32>) -> tensor<4xi32> {
   %0 = "tfm.acosh"(%x) : (tensor<4xi32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+// Shifts take integers only.
+func.func @shl_float(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.shl' op operand #0 must be ranked tensor of integer values}}
+  %0 = tfm.shl %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
