@@ -130,6 +130,7 @@ void populateLossConverters(ConverterRegistry &registry);
 void populateNormalizationConverters(ConverterRegistry &registry);
 void populateAttentionConverters(ConverterRegistry &registry);
 void populateQuantizationConverters(ConverterRegistry &registry);
+void populateRecurrentConverters(ConverterRegistry &registry);
 
 /// The registry with every converter; built once.
 const ConverterRegistry &getConverterRegistry();
@@ -241,6 +242,8 @@ public:
                          std::optional<StringRef> defaultValue);
   SmallVector<int64_t> intsAttr(StringRef name,
                                 std::optional<ArrayRef<int64_t>> defaultValue);
+  /// A list of strings; absent, empty.
+  SmallVector<std::string> stringsAttr(StringRef name);
   const onnx::TensorProto *tensorAttr(StringRef name);
   /// Imports a tensor held by attribute `name` under the import's settings;
   /// reports errors and returns null.

@@ -210,6 +210,18 @@ std::string NodeImporter::stringAttr(StringRef name,
   return attr->s();
 }
 
+SmallVector<std::string> NodeImporter::stringsAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return {};
+  if (attr->type() != onnx::AttributeProto::STRINGS) {
+    badAttr(*attr, "a list of strings");
+    return {};
+  }
+  return SmallVector<std::string>(attr->strings().begin(),
+                                  attr->strings().end());
+}
+
 SmallVector<int64_t>
 NodeImporter::intsAttr(StringRef name,
                        std::optional<ArrayRef<int64_t>> defaultValue) {

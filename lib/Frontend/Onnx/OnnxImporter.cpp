@@ -73,6 +73,7 @@ const ConverterRegistry &mlir::tfm::onnx_import::getConverterRegistry() {
     populateNormalizationConverters(r);
     populateAttentionConverters(r);
     populateQuantizationConverters(r);
+    populateRecurrentConverters(r);
     return r;
   }();
   return registry;
