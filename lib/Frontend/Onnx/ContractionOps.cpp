@@ -139,9 +139,6 @@ static LogicalResult convertEinsum(NodeImporter &n) {
   if (n.failed())
     return failure();
   equation.erase(llvm::remove_if(equation, llvm::isSpace), equation.end());
-  if (StringRef(equation).contains("..."))
-    return n.emitError() << "equation '" << equation
-                         << "': ellipses are not supported";
   auto [lhs, output] = StringRef(equation).split("->");
   SmallVector<StringRef> operandLabels;
   lhs.split(operandLabels, ',');
@@ -153,18 +150,65 @@ static LogicalResult convertEinsum(NodeImporter &n) {
       llvm::to_vector(llvm::seq<unsigned>(0, n.numInputs()));
   if (failed(n.requireInputs(all)))
     return failure();
+
+  // An ellipsis stands for the dimensions the labels leave, aligned at the
+  // right across operands: each becomes fresh labels (letters the equation
+  // does not use), the output's ellipsis all of them, in front.
+  std::string unused;
+  for (char c = 'A'; c <= 'Z'; ++c)
+    if (!StringRef(equation).contains(c))
+      unused.push_back(c);
+  for (char c = 'a'; c <= 'z'; ++c)
+    if (!StringRef(equation).contains(c))
+      unused.push_back(c);
+  SmallVector<std::string> labelsOf;
+  int64_t ellipsisRank = 0;
+  for (auto [i, labels] : llvm::enumerate(operandLabels)) {
+    int64_t rank = NodeImporter::getType(n.input(i)).getRank();
+    size_t at = labels.find("...");
+    if (at == StringRef::npos) {
+      labelsOf.push_back(labels.str());
+      continue;
+    }
+    int64_t named = static_cast<int64_t>(labels.size()) - 3;
+    if (named > rank || labels.substr(at + 3).contains("..."))
+      return n.emitError() << "equation '" << equation << "' gives operand #"
+                           << i << " more labels than its rank " << rank;
+    ellipsisRank = std::max(ellipsisRank, rank - named);
+    labelsOf.push_back(labels.str());
+  }
+  if (ellipsisRank > static_cast<int64_t>(unused.size()))
+    return n.emitError() << "equation '" << equation
+                         << "': too many dimensions under the ellipsis";
+  std::string ellipsis = unused.substr(0, ellipsisRank);
+  for (auto [i, labels] : llvm::enumerate(labelsOf)) {
+    size_t at = labels.find("...");
+    if (at == std::string::npos)
+      continue;
+    int64_t rank = NodeImporter::getType(n.input(i)).getRank();
+    int64_t covered = rank - (static_cast<int64_t>(labels.size()) - 3);
+    labels.replace(at, 3, ellipsis.substr(ellipsisRank - covered));
+  }
   std::string out = output.str();
+  if (size_t at = out.find("..."); at != std::string::npos)
+    out.replace(at, 3, ellipsis);
   if (!StringRef(equation).contains("->")) {
-    // Implicit output: labels used once, in alphabetical order.
-    std::string all = lhs.str();
-    for (char c : all)
-      if (llvm::isAlpha(c) && llvm::count(all, c) == 1)
-        out.push_back(c);
-    llvm::sort(out);
+    // Implicit output: the ellipsis, then the labels used once, in
+    // alphabetical order.
+    std::string named;
+    for (const std::string &labels : labelsOf)
+      named += labels;
+    std::string once;
+    for (char c : named)
+      if (llvm::isAlpha(c) && llvm::count(named, c) == 1 &&
+          !StringRef(ellipsis).contains(c))
+        once.push_back(c);
+    llvm::sort(once);
+    out = ellipsis + once;
   }
 
   SmallVector<Term> terms;
-  for (auto [i, labels] : llvm::enumerate(operandLabels)) {
+  for (auto [i, labels] : llvm::enumerate(labelsOf)) {
     Value value = n.input(i);
     RankedTensorType type = NodeImporter::getType(value);
     if (static_cast<int64_t>(labels.size()) != type.getRank())
@@ -172,11 +216,43 @@ static LogicalResult convertEinsum(NodeImporter &n) {
                            << i << " " << labels.size() << " labels, but it is "
                            << type;
     for (char c : labels)
-      if (!llvm::isAlpha(c) || llvm::count(labels, c) != 1)
-        return n.emitError() << "equation '" << equation
-                             << "': only distinct letters per operand are "
-                                "supported (no diagonals)";
-    terms.push_back({value, labels.str()});
+      if (!llvm::isAlpha(c))
+        return n.emitError()
+               << "equation '" << equation << "': labels must be letters";
+    // A repeated label takes the diagonal: the product with the identity
+    // over its two axes, summed over the second.
+    Term term{value, labels};
+    for (size_t p = 0; p < term.labels.size(); ++p) {
+      size_t q;
+      while ((q = term.labels.find(term.labels[p], p + 1)) !=
+             std::string::npos) {
+        RankedTensorType termType = NodeImporter::getType(term.value);
+        int64_t size = termType.getDimSize(p);
+        if (ShapedType::isDynamic(size) || size != termType.getDimSize(q))
+          return n.emitError() << "equation '" << equation << "': label '"
+                               << term.labels[p] << "' of operand #" << i
+                               << " spans dimensions of different sizes";
+        if (!isa<FloatType>(termType.getElementType()))
+          return n.emitError() << "equation '" << equation << "': diagonals of "
+                               << termType << " are not supported";
+        SmallVector<int64_t> eyeShape(termType.getRank(), 1);
+        eyeShape[p] = eyeShape[q] = size;
+        SmallVector<Attribute> eye;
+        for (int64_t r = 0; r < size; ++r)
+          for (int64_t c = 0; c < size; ++c)
+            eye.push_back(n.b.getFloatAttr(termType.getElementType(),
+                                           r == c ? 1.0 : 0.0));
+        Value identity = n.constant(DenseElementsAttr::get(
+            RankedTensorType::get(eyeShape, termType.getElementType()), eye));
+        term.value = n.create<ReduceSumOp>(
+            n.create<MulOp>(term.value, identity),
+            SmallVector<int64_t>{static_cast<int64_t>(q)}, /*keepdims=*/false);
+        term.labels.erase(q, 1);
+        if (!term.value)
+          return failure();
+      }
+    }
+    terms.push_back(term);
   }
   for (char c : out)
     if (llvm::none_of(terms, [&](const Term &t) {
