@@ -1,7 +1,8 @@
 //===- ConstantOps.cpp - ONNX ops that produce constants ------------------===//
 //
 // Constant, ConstantOfShape, Range, Shape, Size and Trilu. With input shapes
-// fixed, all but Trilu on a run-time input become constants while importing.
+// fixed, all but Trilu on a run-time input become constants while importing
+// (Trilu's diagonal k may be computed at run time too).
 //
 //===----------------------------------------------------------------------===//
 
@@ -245,16 +246,6 @@ static LogicalResult convertTrilu(NodeImporter &n) {
   if (failed(n.expectArity(1, 2, 1, 1)))
     return failure();
   bool upper = n.intAttr("upper", 1) != 0;
-  int64_t k = 0;
-  if (n.hasInput(1)) {
-    std::optional<SmallVector<int64_t>> diagonal =
-        n.requireConstantInts(1, "k");
-    if (!diagonal)
-      return failure();
-    if (diagonal->size() != 1)
-      return n.emitError() << "k must hold one value, got " << diagonal->size();
-    k = diagonal->front();
-  }
   if (n.failed())
     return failure();
   Value x = n.input(0);
@@ -262,12 +253,33 @@ static LogicalResult convertTrilu(NodeImporter &n) {
   if (type.getRank() < 2)
     return n.emitError() << "input must have rank 2 or more, got " << type;
   // The kept triangle is {(i, j) : j - i >= k} (upper) or j - i <= k: a
-  // comparison of a [rows, cols] difference of iotas with k, clamped to
-  // the range j - i spans so that k = INT64_MAX keeps nothing (upper)
-  // rather than wrapping around.
+  // comparison of a [rows, cols] difference of iotas with k.
   int64_t rows = type.getDimSize(type.getRank() - 2);
   int64_t cols = type.getDimSize(type.getRank() - 1);
-  k = std::clamp<int64_t>(k, -rows - 1, cols + 1);
+  Value diagonal;
+  if (!n.hasInput(1) || n.constantInput(1)) {
+    int64_t k = 0;
+    if (n.hasInput(1)) {
+      std::optional<SmallVector<int64_t>> given = n.requireConstantInts(1, "k");
+      if (!given)
+        return failure();
+      if (given->size() != 1)
+        return n.emitError() << "k must hold one value, got " << given->size();
+      k = given->front();
+    }
+    // Clamped to the range j - i spans, so that k = INT64_MAX keeps nothing
+    // (upper) rather than wrapping around as a double.
+    k = std::clamp<int64_t>(k, -rows - 1, cols + 1);
+    diagonal = n.scalar(n.b.getI64Type(), static_cast<double>(k));
+  } else {
+    // A k computed at run time: compared as it is (int64, no arithmetic).
+    diagonal = n.input(1);
+    RankedTensorType kType = NodeImporter::getType(diagonal);
+    if (kType.getNumElements() != 1 || kType.getRank() > 1 ||
+        !kType.getElementType().isInteger(64))
+      return n.emitError() << "k must be one int64, got " << kType;
+    diagonal = n.reshape(diagonal, {});
+  }
   SmallVector<int64_t> rowIds, colIds;
   for (int64_t i = 0; i < rows; ++i)
     rowIds.push_back(i);
@@ -277,7 +289,7 @@ static LogicalResult convertTrilu(NodeImporter &n) {
                                n.reshape(n.int64s(rowIds), {rows, 1}));
   Value mask = n.create<CompareOp>(
       upper ? ComparisonPredicate::ge : ComparisonPredicate::le, diff,
-      n.scalar(n.b.getI64Type(), static_cast<double>(k)));
+      diagonal);
   Value zero = n.scalar(type.getElementType(), 0);
   n.setOutput(0, n.create<WhereOp>(mask, x, zero));
   return n.finish();
