@@ -386,13 +386,37 @@ static LogicalResult convertCumSum(NodeImporter &n) {
   bool reverse = n.intAttr("reverse", 0) != 0;
   if (n.failed())
     return failure();
-  std::optional<double> axisValue = n.requireConstantScalar(1, "axis");
-  if (!axisValue)
-    return failure();
   Value x = n.input(0);
   int64_t rank = NodeImporter::getType(x).getRank();
   if (rank == 0)
     return n.emitError() << "input must have rank 1 or more";
+  if (!n.constantInput(1)) {
+    // An axis computed at run time: the sum along each axis, the one it
+    // names selected (an axis outside [-rank, rank) selects none: zeros).
+    Value axisValue = n.input(1);
+    RankedTensorType axisType = NodeImporter::getType(axisValue);
+    if (axisType.getNumElements() != 1 || axisType.getRank() > 1 ||
+        !isa<IntegerType>(axisType.getElementType()))
+      return n.emitError() << "axis must be one integer, got " << axisType;
+    axisValue = n.reshape(axisValue, {});
+    Type indexType = axisType.getElementType();
+    Value result = n.splat(NodeImporter::getType(x), 0.0);
+    for (int64_t d = 0; d < rank; ++d) {
+      Value named = n.create<OrOp>(
+          n.create<CompareOp>(ComparisonPredicate::eq, axisValue,
+                              n.scalar(indexType, static_cast<double>(d))),
+          n.create<CompareOp>(
+              ComparisonPredicate::eq, axisValue,
+              n.scalar(indexType, static_cast<double>(d - rank))));
+      result = n.create<WhereOp>(
+          named, n.create<CumsumOp>(x, d, exclusive, reverse), result);
+    }
+    n.setOutput(0, result);
+    return n.finish();
+  }
+  std::optional<double> axisValue = n.requireConstantScalar(1, "axis");
+  if (!axisValue)
+    return failure();
   std::optional<int64_t> axis =
       n.normalizeAxis(static_cast<int64_t>(*axisValue), rank);
   if (!axis)
