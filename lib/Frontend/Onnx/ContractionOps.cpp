@@ -7,6 +7,8 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::onnx_import;
@@ -517,6 +519,55 @@ static LogicalResult convertConvTranspose(NodeImporter &n) {
   return n.finish();
 }
 
+//===----------------------------------------------------------------------===//
+// Det
+//===----------------------------------------------------------------------===//
+
+/// Det of [..., n, n] matrices up to 4 x 4, by the permutation expansion:
+/// the sum over permutations p of sign(p) * prod_i A[i, p(i)].
+static LogicalResult convertDet(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t rank = type.getRank();
+  if (rank < 2 || !isa<FloatType>(type.getElementType()) ||
+      type.isDynamicDim(rank - 1) ||
+      type.getDimSize(rank - 1) != type.getDimSize(rank - 2))
+    return n.emitError() << "input must be float square matrices [..., n, "
+                         << "n], got " << type;
+  int64_t size = type.getDimSize(rank - 1);
+  if (size < 1 || size > 4)
+    return n.emitError() << "determinants of " << size << " x " << size
+                         << " matrices are not supported (1 to 4)";
+  SmallVector<int64_t> batchShape(type.getShape().drop_back(2));
+  SmallVector<SmallVector<Value>> entries(size, SmallVector<Value>(size));
+  for (int64_t i = 0; i < size; ++i)
+    for (int64_t j = 0; j < size; ++j)
+      entries[i][j] =
+          n.reshape(n.sliceAxis(n.sliceAxis(x, rank - 2, i, 1), rank - 1, j, 1),
+                    batchShape);
+  SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, size));
+  Value det;
+  do {
+    // The sign: the parity of the permutation's inversions.
+    int64_t inversions = 0;
+    for (int64_t a = 0; a < size; ++a)
+      for (int64_t b = a + 1; b < size; ++b)
+        inversions += perm[a] > perm[b];
+    Value term = entries[0][perm[0]];
+    for (int64_t i = 1; i < size; ++i)
+      term = n.create<MulOp>(term, entries[i][perm[i]]);
+    if (!det)
+      det = inversions % 2 ? n.create<NegOp>(term) : term;
+    else
+      det = inversions % 2 ? n.create<SubOp>(det, term)
+                           : n.create<AddOp>(det, term);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  n.setOutput(0, det);
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateContractionConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
@@ -525,4 +576,5 @@ void mlir::tfm::onnx_import::populateContractionConverters(
   r.add(onnx, "Einsum", 12, convertEinsum);
   r.add(onnx, "Conv", 1, convertConv);
   r.add(onnx, "ConvTranspose", 1, convertConvTranspose);
+  r.add(onnx, "Det", 11, convertDet);
 }

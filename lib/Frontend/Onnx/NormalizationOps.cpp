@@ -403,6 +403,48 @@ static LogicalResult convertMeanVarianceNorm(NodeImporter &n) {
   return n.finish();
 }
 
+/// LRN: x / (bias + alpha / size * s)^beta, s the sum of squares over the
+/// channels c - floor((size - 1) / 2) .. c + ceil((size - 1) / 2): the
+/// squares padded with zeros along the channels, `size` shifted slices
+/// added.
+static LogicalResult convertLrn(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  double alpha = n.floatAttr("alpha", 0.0001);
+  double beta = n.floatAttr("beta", 0.75);
+  double bias = n.floatAttr("bias", 1.0);
+  int64_t size = n.intAttr("size", std::nullopt);
+  if (n.failed())
+    return failure();
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  if (type.getRank() < 3 || !isa<FloatType>(type.getElementType()) ||
+      type.isDynamicDim(1))
+    return n.emitError() << "input must be a float [N, C, ...] tensor with "
+                         << "static channels, got " << type;
+  if (size < 1 || size > 1024)
+    return n.emitError() << "size must be from 1 to 1024, got " << size;
+  int64_t channels = type.getDimSize(1);
+  SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
+  low[1] = (size - 1) / 2;
+  high[1] = size - 1 - low[1];
+  Value squares = n.create<MulOp>(x, x);
+  Value padded =
+      n.create<PadOp>(squares, MaybeValue{}, low, high, PadMode::constant);
+  Value sum;
+  for (int64_t o = 0; o < size; ++o) {
+    Value shifted = n.sliceAxis(padded, 1, o, channels);
+    sum = sum ? n.create<AddOp>(sum, shifted) : shifted;
+  }
+  Type elementType = type.getElementType();
+  Value scale = n.create<AddOp>(
+      n.scalar(elementType, bias),
+      n.create<MulOp>(sum, n.scalar(elementType, alpha / size)));
+  n.setOutput(0, n.create<DivOp>(
+                     x, n.create<PowOp>(scale, n.scalar(elementType, beta))));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateNormalizationConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
@@ -412,6 +454,7 @@ void mlir::tfm::onnx_import::populateNormalizationConverters(
   r.add(onnx, "BatchNormalization", 7, convertBatchNorm);
   r.add(onnx, "MeanVarianceNormalization", 9, convertMeanVarianceNorm);
   r.add(onnx, "GroupNormalization", 18, convertGroupNorm);
+  r.add(onnx, "LRN", 1, convertLrn);
   // ONNX Runtime registers SimplifiedLayerNormalization in the default domain.
   r.add(onnx, "SimplifiedLayerNormalization", 1, convertNorm<false>);
 

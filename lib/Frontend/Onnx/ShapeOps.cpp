@@ -549,6 +549,63 @@ static LogicalResult convertReverseSequence(NodeImporter &n) {
   return n.finish();
 }
 
+/// MaxUnpool: zeros of the unpooled shape with X's values written at the
+/// flat positions I holds (as MaxPool's Indices give them), a scatter_nd
+/// into the flattened output.
+static LogicalResult convertMaxUnpool(NodeImporter &n) {
+  if (failed(n.expectArity(2, 3, 1, 1)))
+    return failure();
+  Value x = n.input(0), indices = n.input(1);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t d = type.getRank() - 2;
+  if (d < 1 || !type.hasStaticShape() ||
+      NodeImporter::getType(indices).getShape() != type.getShape())
+    return n.emitError() << "X " << type << " and I "
+                         << NodeImporter::getType(indices)
+                         << " must share one static [N, C, ...] shape";
+  SmallVector<int64_t> kernel = n.intsAttr("kernel_shape", std::nullopt);
+  SmallVector<int64_t> ones(d, 1), zeros(2 * d, 0);
+  SmallVector<int64_t> strides = n.intsAttr("strides", ArrayRef(ones));
+  SmallVector<int64_t> pads = n.intsAttr("pads", ArrayRef(zeros));
+  if (n.failed())
+    return failure();
+  if (static_cast<int64_t>(kernel.size()) != d ||
+      static_cast<int64_t>(strides.size()) != d ||
+      static_cast<int64_t>(pads.size()) != 2 * d)
+    return n.emitError() << "kernel_shape, strides and pads need " << d << ", "
+                         << d << " and " << 2 * d << " entries";
+  SmallVector<int64_t> shape(type.getShape().take_front(2));
+  if (n.hasInput(2)) {
+    std::optional<SmallVector<int64_t>> given =
+        n.requireConstantInts(2, "output_shape");
+    if (!given)
+      return failure();
+    if (static_cast<int64_t>(given->size()) != d + 2)
+      return n.emitError() << "output_shape " << formatShape(*given)
+                           << " needs " << d + 2 << " sizes";
+    shape = *given;
+  } else {
+    for (int64_t i = 0; i < d; ++i)
+      shape.push_back((type.getDimSize(2 + i) - 1) * strides[i] - pads[i] -
+                      pads[d + i] + kernel[i]);
+  }
+  int64_t total = 1;
+  for (int64_t size : shape) {
+    if (size < 1 || size > (int64_t(1) << 31))
+      return n.emitError() << "output shape " << formatShape(shape)
+                           << " is not a valid shape";
+    total *= size;
+  }
+  Value flat =
+      n.splat(RankedTensorType::get({total}, type.getElementType()), 0.0);
+  int64_t count = type.getNumElements();
+  Value tuples = n.reshape(n.cast(indices, n.b.getI64Type()), {count, 1});
+  Value scattered = n.create<ScatterNDOp>(flat, tuples, n.reshape(x, {count}),
+                                          ScatterReduction::none);
+  n.setOutput(0, n.reshape(scattered, shape));
+  return n.finish();
+}
+
 static LogicalResult convertExpand(NodeImporter &n) {
   if (failed(n.expectArity(2, 2, 1, 1)))
     return failure();
@@ -806,6 +863,7 @@ void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   r.add(onnx, "GatherElements", 11, convertGather<GatherElementsOp>);
   r.add(onnx, "GatherND", 11, convertGatherND);
   r.add(onnx, "ReverseSequence", 10, convertReverseSequence);
+  r.add(onnx, "MaxUnpool", 9, convertMaxUnpool);
   r.add(onnx, "ScatterND", 11, convertScatterND);
   r.add(onnx, "ScatterElements", 11, convertScatterElements);
   r.add(onnx, "Scatter", 9, convertScatterElements);
