@@ -340,17 +340,14 @@ static LogicalResult convertEinsum(NodeImporter &n) {
 // Conv
 //===----------------------------------------------------------------------===//
 
-static LogicalResult convertConv(NodeImporter &n) {
-  if (failed(n.expectArity(2, 3, 1, 1)))
-    return failure();
-  Value x = n.input(0), w = n.input(1);
-  RankedTensorType xType = NodeImporter::getType(x);
-  RankedTensorType wType = NodeImporter::getType(w);
-  int64_t spatial = xType.getRank() - 2;
-  if (spatial < 1 || wType.getRank() != xType.getRank())
+/// The spatial sizes of a Conv or ConvTranspose kernel, after checking that
+/// input and weight share a rank of at least 3 and that `kernel_shape`, if
+/// given, agrees; reports otherwise.
+static FailureOr<SmallVector<int64_t>>
+getConvKernel(NodeImporter &n, RankedTensorType xType, RankedTensorType wType) {
+  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
     return n.emitError() << "input " << xType << " and weight " << wType
                          << " must have the same rank, at least 3";
-  int64_t group = n.intAttr("group", 1);
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
   if (n.hasAttr("kernel_shape") &&
       n.intsAttr("kernel_shape", std::nullopt) != kernel)
@@ -358,8 +355,21 @@ static LogicalResult convertConv(NodeImporter &n) {
                          << wType;
   if (n.failed())
     return failure();
+  return kernel;
+}
+
+static LogicalResult convertConv(NodeImporter &n) {
+  if (failed(n.expectArity(2, 3, 1, 1)))
+    return failure();
+  Value x = n.input(0), w = n.input(1);
+  RankedTensorType xType = NodeImporter::getType(x);
+  RankedTensorType wType = NodeImporter::getType(w);
+  FailureOr<SmallVector<int64_t>> kernel = getConvKernel(n, xType, wType);
+  int64_t group = n.intAttr("group", 1);
+  if (failed(kernel) || n.failed())
+    return failure();
   FailureOr<WindowAttrs> window =
-      getWindowAttrs(n, xType.getShape().drop_front(2), kernel);
+      getWindowAttrs(n, xType.getShape().drop_front(2), *kernel);
   if (failed(window))
     return failure();
   n.setOutput(0, n.create<ConvOp>(x, w, MaybeValue{n.input(2)}, window->strides,
@@ -385,10 +395,11 @@ static LogicalResult convertConvTranspose(NodeImporter &n) {
   Value x = n.input(0), w = n.input(1);
   RankedTensorType xType = NodeImporter::getType(x);
   RankedTensorType wType = NodeImporter::getType(w);
+  FailureOr<SmallVector<int64_t>> kernelSizes = getConvKernel(n, xType, wType);
+  if (failed(kernelSizes))
+    return failure();
+  SmallVector<int64_t> kernel = std::move(*kernelSizes);
   int64_t d = xType.getRank() - 2;
-  if (d < 1 || wType.getRank() != xType.getRank())
-    return n.emitError() << "input " << xType << " and weight " << wType
-                         << " must have the same rank, at least 3";
   if (!xType.hasStaticShape() || !wType.hasStaticShape())
     return n.emitError() << "input " << xType << " and weight " << wType
                          << " must have static shapes";
@@ -402,11 +413,6 @@ static LogicalResult convertConvTranspose(NodeImporter &n) {
   SmallVector<int64_t> outputShape =
       n.intsAttr("output_shape", ArrayRef<int64_t>{});
   std::string autoPad = n.stringAttr("auto_pad", StringRef("NOTSET"));
-  SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
-  if (n.hasAttr("kernel_shape") &&
-      n.intsAttr("kernel_shape", std::nullopt) != kernel)
-    return n.emitError() << "attribute 'kernel_shape' contradicts weight "
-                         << wType;
   if (n.failed())
     return failure();
   int64_t channels = xType.getDimSize(1);
