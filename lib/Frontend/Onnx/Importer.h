@@ -131,6 +131,7 @@ void populateNormalizationConverters(ConverterRegistry &registry);
 void populateAttentionConverters(ConverterRegistry &registry);
 void populateQuantizationConverters(ConverterRegistry &registry);
 void populateRecurrentConverters(ConverterRegistry &registry);
+void populateResizeConverters(ConverterRegistry &registry);
 
 /// The registry with every converter; built once.
 const ConverterRegistry &getConverterRegistry();
@@ -244,6 +245,8 @@ public:
                                 std::optional<ArrayRef<int64_t>> defaultValue);
   /// A list of strings; absent, empty.
   SmallVector<std::string> stringsAttr(StringRef name);
+  /// A list of floats; absent, empty.
+  SmallVector<double> floatsAttr(StringRef name);
   const onnx::TensorProto *tensorAttr(StringRef name);
   /// Imports a tensor held by attribute `name` under the import's settings;
   /// reports errors and returns null.

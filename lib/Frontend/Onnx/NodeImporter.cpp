@@ -222,6 +222,17 @@ SmallVector<std::string> NodeImporter::stringsAttr(StringRef name) {
                                   attr->strings().end());
 }
 
+SmallVector<double> NodeImporter::floatsAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return {};
+  if (attr->type() != onnx::AttributeProto::FLOATS) {
+    badAttr(*attr, "a list of floats");
+    return {};
+  }
+  return SmallVector<double>(attr->floats().begin(), attr->floats().end());
+}
+
 SmallVector<int64_t>
 NodeImporter::intsAttr(StringRef name,
                        std::optional<ArrayRef<int64_t>> defaultValue) {

@@ -74,6 +74,7 @@ const ConverterRegistry &mlir::tfm::onnx_import::getConverterRegistry() {
     populateAttentionConverters(r);
     populateQuantizationConverters(r);
     populateRecurrentConverters(r);
+    populateResizeConverters(r);
     return r;
   }();
   return registry;

@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""Writes ONNX Resize and Upsample models with constant scales or sizes for
+comparison with ONNX Runtime (each name tells the mode and coordinate
+rule).
+
+    make_resize.py OUT_DIR
+"""
+
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+# name, x shape, y shape, attributes, scales or None, sizes or None
+CASES = [
+    ("nearest_2x_floor", [1, 3, 4, 5], [1, 3, 8, 10],
+     dict(mode="nearest", coordinate_transformation_mode="asymmetric",
+          nearest_mode="floor"), [1.0, 1.0, 2.0, 2.0], None),
+    ("linear_pytorch_down", [2, 2, 7, 9], [2, 2, 4, 5],
+     dict(mode="linear", coordinate_transformation_mode="pytorch_half_pixel"),
+     [1.0, 1.0, 0.6, 0.6], None),
+    ("linear_align_corners_sizes", [1, 2, 5, 4], [1, 2, 9, 7],
+     dict(mode="linear", coordinate_transformation_mode="align_corners"),
+     None, [1, 2, 9, 7]),
+    ("cubic_half_pixel", [1, 1, 6, 6], [1, 1, 9, 4],
+     dict(mode="cubic", coordinate_transformation_mode="half_pixel"),
+     None, [1, 1, 9, 4]),
+    ("cubic_exclude_outside", [1, 1, 5, 7], [1, 1, 8, 11],
+     dict(mode="cubic", cubic_coeff_a=-0.5, exclude_outside=1),
+     [1.0, 1.0, 1.6, 1.6], None),
+    ("nearest_ceil_tf", [1, 2, 5, 3], [1, 2, 8, 7],
+     dict(mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn",
+          nearest_mode="round_prefer_ceil"), None, [1, 2, 8, 7]),
+]
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name, x_shape, y_shape, attrs, scales, sizes in CASES:
+        inits = []
+        inputs = ["x", ""]
+        if scales is not None:
+            inits.append(numpy_helper.from_array(
+                np.array(scales, np.float32), "scales"))
+            inputs.append("scales")
+        else:
+            inputs.append("")
+            inits.append(numpy_helper.from_array(
+                np.array(sizes, np.int64), "sizes"))
+            inputs.append("sizes")
+        graph = helper.make_graph(
+            [helper.make_node("Resize", inputs, ["y"], **attrs)], name,
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)],
+            inits)
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 13)])
+        model.ir_version = 8
+        onnx.save(model, os.path.join(out, name + ".onnx"))
+    # Upsample-9, nearest, scales as a constant input.
+    graph = helper.make_graph(
+        [helper.make_node("Upsample", ["x", "scales"], ["y"],
+                          mode="nearest")], "upsample9",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 3, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 6, 12])],
+        [numpy_helper.from_array(np.array([1, 1, 2, 3], np.float32),
+                                 "scales")])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 9)])
+    model.ir_version = 8
+    onnx.save(model, os.path.join(out, "upsample9.onnx"))
+
+
+if __name__ == "__main__":
+    main()
