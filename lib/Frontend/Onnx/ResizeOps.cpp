@@ -1,6 +1,8 @@
 //===- ResizeOps.cpp - Resize and Upsample --------------------------------===//
 //
-// ONNX Resize (and Upsample, its asymmetric predecessor) with constant
+// ONNX GridSample (the taps at run-time grid positions, read through the
+// padding mode by GatherElements) and Resize (and Upsample, its asymmetric
+// predecessor) with constant
 // scales or sizes, one resized axis at a time: each output position's
 // source coordinate, computed at import by the coordinate transformation
 // mode, gives the taps to gather along the axis and their weights (one tap
@@ -341,8 +343,224 @@ static LogicalResult convertUpsample(NodeImporter &n) {
   return resize(n, attrs, x, outSizes, scales);
 }
 
+//===----------------------------------------------------------------------===//
+// GridSample
+//===----------------------------------------------------------------------===//
+
+namespace {
+enum class GridPadding { Zeros, Border, Reflection };
+} // namespace
+
+/// `x` reflected by the nearer border into [lo, hi] until inside (ONNX's
+/// and PyTorch's rule), elementwise.
+static Value reflectInto(NodeImporter &n, Value x, double lo, double hi) {
+  Type f = NodeImporter::getType(x).getElementType();
+  double range = hi - lo;
+  auto fold = [&](Value distance, bool fromLow) {
+    // distance = n * range + r: even n lands r inside the near border,
+    // odd n r inside the far one.
+    Value count =
+        n.create<FloorOp>(n.create<DivOp>(distance, n.scalar(f, range)));
+    Value rest =
+        n.create<SubOp>(distance, n.create<MulOp>(count, n.scalar(f, range)));
+    Value odd = n.create<CompareOp>(ComparisonPredicate::eq,
+                                    n.create<ModOp>(count, n.scalar(f, 2.0)),
+                                    n.scalar(f, 1.0));
+    Value nearSide = fromLow ? n.create<AddOp>(n.scalar(f, lo), rest)
+                             : n.create<SubOp>(n.scalar(f, hi), rest);
+    Value farSide = fromLow ? n.create<SubOp>(n.scalar(f, hi), rest)
+                            : n.create<AddOp>(n.scalar(f, lo), rest);
+    return n.create<WhereOp>(odd, farSide, nearSide);
+  };
+  Value below =
+      n.create<CompareOp>(ComparisonPredicate::lt, x, n.scalar(f, lo));
+  Value above =
+      n.create<CompareOp>(ComparisonPredicate::gt, x, n.scalar(f, hi));
+  Value fromLow = fold(n.create<SubOp>(n.scalar(f, lo), x), true);
+  Value fromHigh = fold(n.create<SubOp>(x, n.scalar(f, hi)), false);
+  return n.create<WhereOp>(below, fromLow,
+                           n.create<WhereOp>(above, fromHigh, x));
+}
+
+/// GridSample of 4-D inputs: each output position's source (x, y) from
+/// the grid, denormalized, fixed by the padding mode when outside the
+/// borders (not for bicubic); then the taps around it (1, 2 x 2 or 4 x 4), each
+/// read through the padding mode (zeros: a hidden tap; border: clamped;
+/// reflection: reflected) with a GatherElements over the flattened spatial
+/// positions, weighted and summed.
+static LogicalResult convertGridSample(NodeImporter &n) {
+  if (failed(n.expectArity(2, 2, 1, 1)))
+    return failure();
+  std::string mode = n.stringAttr("mode", StringRef("bilinear"));
+  std::string padding = n.stringAttr("padding_mode", StringRef("zeros"));
+  bool alignCorners = n.intAttr("align_corners", 0) != 0;
+  if (n.failed())
+    return failure();
+  Interpolation interpolation;
+  if (mode == "nearest")
+    interpolation = Interpolation::Nearest;
+  else if (mode == "bilinear" || mode == "linear")
+    interpolation = Interpolation::Linear;
+  else if (mode == "bicubic" || mode == "cubic")
+    interpolation = Interpolation::Cubic;
+  else
+    return n.emitError() << "mode '" << mode << "' is not supported";
+  GridPadding pad;
+  if (padding == "zeros")
+    pad = GridPadding::Zeros;
+  else if (padding == "border")
+    pad = GridPadding::Border;
+  else if (padding == "reflection")
+    pad = GridPadding::Reflection;
+  else
+    return n.emitError() << "padding_mode '" << padding << "' is not supported";
+  Value x = n.input(0), grid = n.input(1);
+  RankedTensorType type = NodeImporter::getType(x);
+  RankedTensorType gridType = NodeImporter::getType(grid);
+  if (type.getRank() != 4 || !type.hasStaticShape() ||
+      !isa<FloatType>(type.getElementType()) || gridType.getRank() != 4 ||
+      !gridType.hasStaticShape() || gridType.getDimSize(3) != 2 ||
+      gridType.getDimSize(0) != type.getDimSize(0) ||
+      gridType.getElementType() != type.getElementType())
+    return n.emitError() << "X " << type << " and grid " << gridType
+                         << " must be static [N, C, H, W] floats and "
+                         << "[N, Ho, Wo, 2] of the same type";
+  Type f = type.getElementType();
+  int64_t batch = type.getDimSize(0), channels = type.getDimSize(1);
+  int64_t height = type.getDimSize(2), width = type.getDimSize(3);
+  int64_t outH = gridType.getDimSize(1), outW = gridType.getDimSize(2);
+  SmallVector<int64_t> pointShape{batch, outH, outW};
+
+  // Source coordinates; the grid's last axis holds (x, y).
+  auto coordinate = [&](int64_t component, int64_t size) {
+    Value g = n.reshape(n.sliceAxis(grid, 3, component, 1), pointShape);
+    Value plusOne = n.create<AddOp>(g, n.scalar(f, 1.0));
+    if (alignCorners)
+      return n.create<MulOp>(plusOne, n.scalar(f, (size - 1) / 2.0));
+    return n.create<DivOp>(
+        n.create<SubOp>(n.create<MulOp>(plusOne, n.scalar(f, size)),
+                        n.scalar(f, 1.0)),
+        n.scalar(f, 2.0));
+  };
+  auto borders = [&](int64_t size) {
+    return alignCorners ? std::pair<double, double>{0.0, size - 1.0}
+                        : std::pair<double, double>{-0.5, size - 0.5};
+  };
+  auto fixOutside = [&](Value c, int64_t size) {
+    if (pad == GridPadding::Zeros)
+      return c;
+    auto [lo, hi] = borders(size);
+    if (pad == GridPadding::Reflection)
+      return reflectInto(n, c, lo, hi);
+    Value outside = n.create<OrOp>(
+        n.create<CompareOp>(ComparisonPredicate::lt, c, n.scalar(f, lo)),
+        n.create<CompareOp>(ComparisonPredicate::gt, c, n.scalar(f, hi)));
+    Value clamped = n.create<MinOp>(n.create<MaxOp>(c, n.scalar(f, 0.0)),
+                                    n.scalar(f, size - 1.0));
+    return n.create<WhereOp>(outside, clamped, c);
+  };
+  Value xs = coordinate(0, width), ys = coordinate(1, height);
+  if (interpolation == Interpolation::Nearest) {
+    xs = n.create<RoundOp>(xs);
+    ys = n.create<RoundOp>(ys);
+  }
+  // Bicubic reads its taps through the padding mode only (as PyTorch and
+  // ONNX Runtime do); the others first bring the source inside.
+  if (interpolation != Interpolation::Cubic) {
+    xs = fixOutside(xs, width);
+    ys = fixOutside(ys, height);
+  }
+
+  // Taps along one axis: (position, weight) pairs of floats.
+  auto taps = [&](Value c) {
+    SmallVector<std::pair<Value, Value>> result;
+    if (interpolation == Interpolation::Nearest) {
+      result.push_back({c, Value()});
+      return result;
+    }
+    Value base = n.create<FloorOp>(c);
+    Value t = n.create<SubOp>(c, base);
+    Value one = n.scalar(f, 1.0);
+    if (interpolation == Interpolation::Linear) {
+      result.push_back({base, n.create<SubOp>(one, t)});
+      result.push_back({n.create<AddOp>(base, one), t});
+      return result;
+    }
+    double a = -0.75;
+    auto near = [&](Value d) { // ((a + 2) d - (a + 3)) d^2 + 1
+      Value inner = n.create<SubOp>(n.create<MulOp>(d, n.scalar(f, a + 2)),
+                                    n.scalar(f, a + 3));
+      return n.create<AddOp>(n.create<MulOp>(inner, n.create<MulOp>(d, d)),
+                             one);
+    };
+    auto far = [&](Value d) { // ((a d - 5a) d + 8a) d - 4a
+      Value inner = n.create<SubOp>(n.create<MulOp>(d, n.scalar(f, a)),
+                                    n.scalar(f, 5 * a));
+      inner = n.create<AddOp>(n.create<MulOp>(inner, d), n.scalar(f, 8 * a));
+      return n.create<SubOp>(n.create<MulOp>(inner, d), n.scalar(f, 4 * a));
+    };
+    Value oneMinusT = n.create<SubOp>(one, t);
+    result.push_back(
+        {n.create<SubOp>(base, one), far(n.create<AddOp>(t, one))});
+    result.push_back({base, near(t)});
+    result.push_back({n.create<AddOp>(base, one), near(oneMinusT)});
+    result.push_back({n.create<AddOp>(base, n.scalar(f, 2.0)),
+                      far(n.create<AddOp>(oneMinusT, one))});
+    return result;
+  };
+  // A tap's integer index along an axis of `size`, and whether it reads
+  // the tensor (zeros padding hides the others).
+  auto tapIndex = [&](Value position, int64_t size) -> std::pair<Value, Value> {
+    Value valid;
+    if (pad == GridPadding::Zeros)
+      valid =
+          n.create<AndOp>(n.create<CompareOp>(ComparisonPredicate::ge, position,
+                                              n.scalar(f, 0.0)),
+                          n.create<CompareOp>(ComparisonPredicate::le, position,
+                                              n.scalar(f, size - 1.0)));
+    else if (pad == GridPadding::Reflection) {
+      auto [lo, hi] = borders(size);
+      position = reflectInto(n, position, lo, hi);
+    }
+    // Clamped (border padding; a safe read for the others), truncated.
+    position = n.create<MinOp>(n.create<MaxOp>(position, n.scalar(f, 0.0)),
+                               n.scalar(f, size - 1.0));
+    return {n.cast(position, n.b.getI64Type()), valid};
+  };
+  Value table = n.reshape(x, {batch, channels, height * width});
+  Value sum;
+  for (auto [yPos, yWeight] : taps(ys)) {
+    auto [row, rowValid] = tapIndex(yPos, height);
+    for (auto [xPos, xWeight] : taps(xs)) {
+      auto [col, colValid] = tapIndex(xPos, width);
+      Value flat = n.create<AddOp>(
+          n.create<MulOp>(row, n.scalar(n.b.getI64Type(), width)), col);
+      flat = n.expand(n.reshape(flat, {batch, 1, outH * outW}),
+                      {batch, channels, outH * outW});
+      Value pixels =
+          n.reshape(n.create<GatherElementsOp>(table, flat, int64_t(2)),
+                    {batch, channels, outH, outW});
+      Value weight =
+          yWeight && xWeight ? n.create<MulOp>(yWeight, xWeight) : Value();
+      if (rowValid) {
+        Value valid = n.cast(n.create<AndOp>(rowValid, colValid), f);
+        weight = weight ? n.create<MulOp>(weight, valid) : valid;
+      }
+      if (weight)
+        pixels =
+            n.create<MulOp>(pixels, n.reshape(weight, {batch, 1, outH, outW}));
+      sum = sum ? n.create<AddOp>(sum, pixels) : pixels;
+      if (n.failed())
+        return failure();
+    }
+  }
+  n.setOutput(0, sum);
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateResizeConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "Resize", 10, convertResize);
   r.add(onnx, "Upsample", 7, convertUpsample);
+  r.add(onnx, "GridSample", 16, convertGridSample);
 }
