@@ -295,6 +295,52 @@ static LogicalResult convertTrilu(NodeImporter &n) {
   return n.finish();
 }
 
+/// NonZero of a constant (its output's shape depends on the values, which
+/// only a constant fixes at import): the [rank, count] int64 coordinates
+/// of the nonzero elements, in row-major order.
+static LogicalResult convertNonZero(NodeImporter &n) {
+  if (failed(n.expectArity(1, 1, 1, 1)))
+    return failure();
+  DenseElementsAttr values = n.constantInput(0);
+  if (!values)
+    return n.emitError() << "NonZero of a value computed at run time is not "
+                            "supported: its shape depends on the values "
+                            "(only a constant input is)";
+  auto type = cast<RankedTensorType>(values.getType());
+  int64_t rank = type.getRank();
+  if (rank == 0)
+    return n.emitError() << "NonZero of a scalar is not supported";
+  Type elementType = type.getElementType();
+  SmallVector<int64_t> nonzero;
+  int64_t index = 0;
+  if (isa<FloatType>(elementType)) {
+    for (APFloat v : values.getValues<APFloat>()) {
+      if (!v.isZero())
+        nonzero.push_back(index);
+      ++index;
+    }
+  } else {
+    for (APInt v : values.getValues<APInt>()) {
+      if (!v.isZero())
+        nonzero.push_back(index);
+      ++index;
+    }
+  }
+  int64_t count = nonzero.size();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * type.getDimSize(d + 1);
+  SmallVector<int64_t> coordinates(rank * count);
+  for (int64_t d = 0; d < rank; ++d)
+    for (int64_t i = 0; i < count; ++i)
+      coordinates[d * count + i] =
+          (nonzero[i] / strides[d]) % type.getDimSize(d);
+  auto resultType = RankedTensorType::get({rank, count}, n.b.getI64Type());
+  n.setOutput(0, n.constant(DenseElementsAttr::get(
+                     resultType, ArrayRef<int64_t>(coordinates))));
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateConstantConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
   r.add(onnx, "Constant", 1, convertConstant);
@@ -304,4 +350,5 @@ void mlir::tfm::onnx_import::populateConstantConverters(ConverterRegistry &r) {
   r.add(onnx, "Shape", 1, convertShape);
   r.add(onnx, "Size", 1, convertSize);
   r.add(onnx, "Trilu", 14, convertTrilu);
+  r.add(onnx, "NonZero", 9, convertNonZero);
 }

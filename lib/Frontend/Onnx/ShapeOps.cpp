@@ -20,10 +20,16 @@ using namespace mlir::tfm;
 using namespace mlir::tfm::onnx_import;
 
 static LogicalResult convertReshape(NodeImporter &n) {
-  if (failed(n.expectArity(2, 2, 1, 1)))
+  // Reshape-1 takes the shape as an attribute, later versions as an input.
+  bool attributeForm = n.opset < 5;
+  if (failed(n.expectArity(attributeForm ? 1 : 2, attributeForm ? 1 : 2, 1, 1)))
     return failure();
   bool allowZero = n.opset >= 14 && n.intAttr("allowzero", 0) != 0;
-  std::optional<SmallVector<int64_t>> spec = n.requireConstantInts(1, "shape");
+  std::optional<SmallVector<int64_t>> spec;
+  if (attributeForm)
+    spec = n.intsAttr("shape", std::nullopt);
+  else
+    spec = n.requireConstantInts(1, "shape");
   if (!spec || n.failed())
     return failure();
   Value data = n.input(0);
@@ -205,7 +211,8 @@ static LogicalResult convertSplit(NodeImporter &n) {
   SmallVector<int64_t> sizes;
   if (n.opset < 13 && n.hasAttr("split")) {
     sizes = n.intsAttr("split", std::nullopt);
-  } else if (n.opset >= 13 && n.hasInput(1)) {
+  } else if ((n.opset >= 13 || n.opset < 2) && n.hasInput(1)) {
+    // Split-1 also took the sizes as a second input.
     std::optional<SmallVector<int64_t>> given =
         n.requireConstantInts(1, "split");
     if (!given)
@@ -852,12 +859,12 @@ static LogicalResult convertPad(NodeImporter &n) {
 
 void mlir::tfm::onnx_import::populateShapeConverters(ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
-  r.add(onnx, "Reshape", 5, convertReshape);
+  r.add(onnx, "Reshape", 1, convertReshape);
   r.add(onnx, "Flatten", 1, convertFlatten);
   r.add(onnx, "Squeeze", 1, convertSqueeze);
   r.add(onnx, "Unsqueeze", 1, convertUnsqueeze);
   r.add(onnx, "Concat", 4, convertConcat);
-  r.add(onnx, "Split", 2, convertSplit);
+  r.add(onnx, "Split", 1, convertSplit);
   r.add(onnx, "Slice", 1, convertSlice);
   r.add(onnx, "Gather", 1, convertGather<GatherOp>);
   r.add(onnx, "GatherElements", 11, convertGather<GatherElementsOp>);
