@@ -522,7 +522,12 @@ static LogicalResult convertGridSample(NodeImporter &n) {
       auto [lo, hi] = borders(size);
       position = reflectInto(n, position, lo, hi);
     }
-    // Clamped (border padding; a safe read for the others), truncated.
+    // Clamped (border padding; a safe read for the others), truncated; a
+    // NaN coordinate (a NaN in the grid) reads position 0 rather than an
+    // undefined index.
+    Value isNaN =
+        n.create<CompareOp>(ComparisonPredicate::ne, position, position);
+    position = n.create<WhereOp>(isNaN, n.scalar(f, 0.0), position);
     position = n.create<MinOp>(n.create<MaxOp>(position, n.scalar(f, 0.0)),
                                n.scalar(f, size - 1.0));
     return {n.cast(position, n.b.getI64Type()), valid};
