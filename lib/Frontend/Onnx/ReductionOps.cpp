@@ -345,11 +345,103 @@ static LogicalResult convertGlobalPool(NodeImporter &n) {
 /// MaxPool and AveragePool over N x C x spatial: kernel_shape, strides,
 /// pads or auto_pad, dilations (MaxPool 10, AveragePool 19), ceil_mode
 /// (10) and count_include_pad (AveragePool).
+/// MaxPool's Indices: for every window offset in scan order, the strided
+/// slice of the input padded with -inf and the flat input position it
+/// reads (over [N, C, spatial], the spatial part row-major, or column-major
+/// with storage_order 1); a later offset wins only with a larger value, so
+/// ties keep the first.
+static Value buildPoolIndices(NodeImporter &n, Value x,
+                              ArrayRef<int64_t> kernel,
+                              const WindowAttrs &window,
+                              ArrayRef<int64_t> outShape, bool columnMajor) {
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t d = kernel.size(), rank = type.getRank();
+  ArrayRef<int64_t> spatial = type.getShape().drop_front(2);
+  // Padded enough for every window, ceil mode's partial ones included.
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (int64_t i = 0; i < d; ++i) {
+    low[2 + i] = window.pads[i];
+    int64_t reach = (outShape[2 + i] - 1) * window.strides[i] +
+                    (kernel[i] - 1) * window.dilations[i] + 1;
+    high[2 + i] = std::max<int64_t>(0, reach - spatial[i] - window.pads[i]);
+  }
+  Type f = type.getElementType();
+  Value padded = n.create<PadOp>(x, MaybeValue{n.scalar(f, -INFINITY)}, low,
+                                 high, PadMode::constant);
+  // The [N, C] part of the flat positions.
+  int64_t plane = 1;
+  for (int64_t size : spatial)
+    plane *= size;
+  SmallVector<int64_t> bases;
+  for (int64_t nc = 0; nc < type.getDimSize(0) * type.getDimSize(1); ++nc)
+    bases.push_back(nc * plane);
+  SmallVector<int64_t> baseShape{type.getDimSize(0), type.getDimSize(1)};
+  baseShape.append(d, 1);
+  Value base = n.reshape(n.int64s(bases), baseShape);
+  // Spatial strides of the flat position.
+  SmallVector<int64_t> strides(d, 1);
+  if (columnMajor)
+    for (int64_t i = 1; i < d; ++i)
+      strides[i] = strides[i - 1] * spatial[i - 1];
+  else
+    for (int64_t i = d - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * spatial[i + 1];
+  Value best, index;
+  SmallVector<int64_t> offset(d, 0);
+  while (true) {
+    SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
+    SmallVector<int64_t> limits(NodeImporter::getType(padded).getShape());
+    SmallVector<int64_t> spatialOut(outShape.drop_front(2));
+    for (int64_t i = 0; i < d; ++i) {
+      starts[2 + i] = offset[i] * window.dilations[i];
+      steps[2 + i] = window.strides[i];
+      limits[2 + i] = starts[2 + i] + (spatialOut[i] - 1) * steps[2 + i] + 1;
+    }
+    Value values =
+        n.create<SliceOp>(padded, starts, limits, steps, ValueRange());
+    // The input position each output reads at this offset.
+    SmallVector<int64_t> positions;
+    int64_t count = 1;
+    for (int64_t size : spatialOut)
+      count *= size;
+    for (int64_t flat = 0; flat < count; ++flat) {
+      int64_t rest = flat, position = 0;
+      for (int64_t i = d - 1; i >= 0; --i) {
+        int64_t o = rest % spatialOut[i];
+        rest /= spatialOut[i];
+        int64_t p = o * window.strides[i] + offset[i] * window.dilations[i] -
+                    window.pads[i];
+        position += std::clamp<int64_t>(p, 0, spatial[i] - 1) * strides[i];
+      }
+      positions.push_back(position);
+    }
+    SmallVector<int64_t> positionShape{1, 1};
+    positionShape.append(spatialOut);
+    Value candidate =
+        n.create<AddOp>(base, n.reshape(n.int64s(positions), positionShape));
+    if (!best) {
+      best = values;
+      index = candidate;
+    } else {
+      Value better = n.create<CompareOp>(ComparisonPredicate::gt, values, best);
+      best = n.create<WhereOp>(better, values, best);
+      index = n.create<WhereOp>(better, candidate, index);
+    }
+    if (n.failed())
+      return Value();
+    int64_t i = d - 1;
+    while (i >= 0 && ++offset[i] == kernel[i])
+      offset[i--] = 0;
+    if (i < 0)
+      break;
+  }
+  return index;
+}
+
 template <bool IsMax> static LogicalResult convertPool(NodeImporter &n) {
   if (failed(n.expectArity(1, 1, 1, IsMax ? 2 : 1)))
     return failure();
-  if (n.hasOutput(1))
-    return n.emitError() << "output #1 (Indices) is not supported";
+  bool columnMajor = IsMax && n.intAttr("storage_order", 0) != 0;
   SmallVector<int64_t> kernel = n.intsAttr("kernel_shape", std::nullopt);
   bool ceilMode = n.intAttr("ceil_mode", 0) != 0;
   bool includePad = !IsMax && n.intAttr("count_include_pad", 0) != 0;
@@ -368,13 +460,29 @@ template <bool IsMax> static LogicalResult convertPool(NodeImporter &n) {
   FailureOr<WindowAttrs> window = getWindowAttrs(n, spatial, kernel);
   if (failed(window))
     return failure();
-  if constexpr (IsMax)
-    n.setOutput(0, n.create<MaxPoolOp>(x, kernel, window->strides, window->pads,
-                                       window->dilations, ceilMode));
-  else
+  if constexpr (IsMax) {
+    Value y = n.create<MaxPoolOp>(x, kernel, window->strides, window->pads,
+                                  window->dilations, ceilMode);
+    n.setOutput(0, y);
+    if (n.hasOutput(1) && y) {
+      int64_t windowSize = 1;
+      for (int64_t k : kernel)
+        windowSize *= k;
+      if (!type.hasStaticShape() || !isa<FloatType>(type.getElementType()) ||
+          windowSize > 1024)
+        return n.emitError() << "output #1 (Indices) is not supported for "
+                             << type << " and windows of " << windowSize
+                             << " elements (static float inputs, windows "
+                             << "up to 1024)";
+      n.setOutput(1, buildPoolIndices(n, x, kernel, *window,
+                                      NodeImporter::getType(y).getShape(),
+                                      columnMajor));
+    }
+  } else {
     n.setOutput(0,
                 n.create<AvgPoolOp>(x, kernel, window->strides, window->pads,
                                     window->dilations, ceilMode, includePad));
+  }
   return n.finish();
 }
 

@@ -7,6 +7,9 @@ Runtime:
   maxunpool_pads MaxUnpool with pads and a constant output_shape, the flat
                  indices one position of each pooling window (as MaxPool's
                  Indices output would give them)
+  maxpool_indices MaxPool's values and Indices (pads, dilations, ceil_mode;
+                 then storage_order 1 with strides), and the first pair
+                 unpooled again by MaxUnpool
 
     make_misc_ops.py OUT_DIR
 """
@@ -61,6 +64,21 @@ def main():
          [numpy_helper.from_array(indices, "i"),
           numpy_helper.from_array(np.array([1, 2, 6, 7], np.int64),
                                   "shape")])
+    # [2, 3, 8, 6]: the first pool 5 x 3 (ceil mode adds the fifth row), the
+    # second 4 x 5, unpooled back to 8 x 6.
+    save(out, "maxpool_indices",
+         [helper.make_node("MaxPool", ["x"], ["v", "i"], kernel_shape=[3, 2],
+                           pads=[1, 0, 1, 1], dilations=[1, 2], ceil_mode=1,
+                           strides=[2, 2]),
+          helper.make_node("MaxPool", ["x"], ["w", "j"], kernel_shape=[2, 2],
+                           strides=[2, 1], storage_order=1),
+          helper.make_node("MaxUnpool", ["w", "j", "shape"], ["u"],
+                           kernel_shape=[2, 2], strides=[2, 1])],
+         [value("x", [2, 3, 8, 6])],
+         [value("v", [2, 3, 5, 3]), value("i", [2, 3, 5, 3], TensorProto.INT64),
+          value("w", [2, 3, 4, 5]), value("j", [2, 3, 4, 5], TensorProto.INT64),
+          value("u", [2, 3, 8, 6])],
+         [numpy_helper.from_array(np.array([2, 3, 8, 6], np.int64), "shape")])
 
 if __name__ == "__main__":
     main()
