@@ -538,15 +538,9 @@ Value combineScatter(OpBuilder &b, Location loc, ScatterReduction reduction,
     return isFloat ? arith::MulFOp::create(b, loc, old, update).getResult()
                    : arith::MulIOp::create(b, loc, old, update).getResult();
   case ScatterReduction::max:
-    if (isFloat)
-      return arith::MaximumFOp::create(b, loc, old, update);
-    return isUnsigned ? arith::MaxUIOp::create(b, loc, old, update).getResult()
-                      : arith::MaxSIOp::create(b, loc, old, update).getResult();
   case ScatterReduction::min:
-    if (isFloat)
-      return arith::MinimumFOp::create(b, loc, old, update);
-    return isUnsigned ? arith::MinUIOp::create(b, loc, old, update).getResult()
-                      : arith::MinSIOp::create(b, loc, old, update).getResult();
+    return buildMinMax(b, loc, old, update, reduction == ScatterReduction::max,
+                       isUnsigned);
   }
   llvm_unreachable("unknown scatter reduction");
 }

@@ -228,18 +228,10 @@ static Value buildBinary(Operation *op, OpBuilder &b, Location loc,
         return math::IPowIOp::create(b, loc, lhs, rhs);
       })
       .Case([&](MaxOp) -> Value {
-        if (isFloat)
-          return arith::MaximumFOp::create(b, loc, lhs, rhs);
-        if (isUnsigned)
-          return arith::MaxUIOp::create(b, loc, lhs, rhs);
-        return arith::MaxSIOp::create(b, loc, lhs, rhs);
+        return buildMinMax(b, loc, lhs, rhs, /*isMax=*/true, isUnsigned);
       })
       .Case([&](MinOp) -> Value {
-        if (isFloat)
-          return arith::MinimumFOp::create(b, loc, lhs, rhs);
-        if (isUnsigned)
-          return arith::MinUIOp::create(b, loc, lhs, rhs);
-        return arith::MinSIOp::create(b, loc, lhs, rhs);
+        return buildMinMax(b, loc, lhs, rhs, /*isMax=*/false, isUnsigned);
       })
       .Case([&](ShlOp) -> Value {
         return buildShift(b, loc, lhs, rhs, true, false);

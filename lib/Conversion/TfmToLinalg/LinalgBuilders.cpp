@@ -102,6 +102,18 @@ Value lowering::createScalar(OpBuilder &b, Location loc, Type type,
       b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
+Value lowering::buildMinMax(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                            bool isMax, bool isUnsigned) {
+  if (isa<FloatType>(lhs.getType()))
+    return isMax ? Value(arith::MaximumFOp::create(b, loc, lhs, rhs))
+                 : Value(arith::MinimumFOp::create(b, loc, lhs, rhs));
+  if (isUnsigned)
+    return isMax ? Value(arith::MaxUIOp::create(b, loc, lhs, rhs))
+                 : Value(arith::MinUIOp::create(b, loc, lhs, rhs));
+  return isMax ? Value(arith::MaxSIOp::create(b, loc, lhs, rhs))
+               : Value(arith::MinSIOp::create(b, loc, lhs, rhs));
+}
+
 TypedAttr lowering::getLowestValue(Type type, Type originalType) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return FloatAttr::get(floatType,

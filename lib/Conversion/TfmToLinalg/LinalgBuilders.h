@@ -82,6 +82,11 @@ SmallVector<T> dropEntries(ArrayRef<T> values, ArrayRef<int64_t> dropped) {
 /// A scalar constant of `type` (float or signless integer) holding `value`.
 Value createScalar(OpBuilder &b, Location loc, Type type, double value);
 
+/// The larger (`isMax`) or smaller of `lhs` and `rhs`: NaN wins for floats;
+/// integers compare unsigned when `isUnsigned` (`ui*`, `i1`).
+Value buildMinMax(OpBuilder &b, Location loc, Value lhs, Value rhs, bool isMax,
+                  bool isUnsigned);
+
 /// The identity (0 for sums) or the neutral element of a max/min reduction
 /// for element type `type`, signedness taken from `originalType`.
 TypedAttr getLowestValue(Type type, Type originalType);

@@ -40,20 +40,6 @@ SmallVector<utils::IteratorType> getIterators(int64_t rank,
   return iterators;
 }
 
-/// The larger (`isMax`) or smaller of `acc` and `x`: NaN wins for floats;
-/// integers compare unsigned when `isUnsigned` (`ui*`, `i1`).
-Value buildMinMax(OpBuilder &b, Location l, Value acc, Value x, bool isMax,
-                  bool isUnsigned) {
-  if (isa<FloatType>(x.getType()))
-    return isMax ? Value(arith::MaximumFOp::create(b, l, acc, x))
-                 : Value(arith::MinimumFOp::create(b, l, acc, x));
-  if (isUnsigned)
-    return isMax ? Value(arith::MaxUIOp::create(b, l, acc, x))
-                 : Value(arith::MinUIOp::create(b, l, acc, x));
-  return isMax ? Value(arith::MaxSIOp::create(b, l, acc, x))
-               : Value(arith::MinSIOp::create(b, l, acc, x));
-}
-
 template <typename OpTy, ReductionKind Kind>
 struct ReductionOpLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
