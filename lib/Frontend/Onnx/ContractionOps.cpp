@@ -546,13 +546,12 @@ static LogicalResult convertDet(NodeImporter &n) {
   if (size < 1 || size > 4)
     return n.emitError() << "determinants of " << size << " x " << size
                          << " matrices are not supported (1 to 4)";
-  SmallVector<int64_t> batchShape(type.getShape().drop_back(2));
   SmallVector<SmallVector<Value>> entries(size, SmallVector<Value>(size));
-  for (int64_t i = 0; i < size; ++i)
+  for (int64_t i = 0; i < size; ++i) {
+    Value row = n.create<SelectOp>(x, rank - 2, i);
     for (int64_t j = 0; j < size; ++j)
-      entries[i][j] =
-          n.reshape(n.sliceAxis(n.sliceAxis(x, rank - 2, i, 1), rank - 1, j, 1),
-                    batchShape);
+      entries[i][j] = n.create<SelectOp>(row, rank - 2, j);
+  }
   SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, size));
   Value det;
   do {

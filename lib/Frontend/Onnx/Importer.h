@@ -227,6 +227,10 @@ public:
   /// it is not a constant.
   std::optional<SmallVector<int64_t>> requireConstantInts(unsigned i,
                                                           StringRef what);
+  /// The floats of constant input `i`; reports an error naming `what` when
+  /// it is not a float constant.
+  std::optional<SmallVector<double>> requireConstantFloats(unsigned i,
+                                                           StringRef what);
   /// The single number of constant input `i` as a double.
   std::optional<double> requireConstantScalar(unsigned i, StringRef what);
 

@@ -131,6 +131,22 @@ NodeImporter::requireConstantInts(unsigned i, StringRef what) {
   return values;
 }
 
+std::optional<SmallVector<double>>
+NodeImporter::requireConstantFloats(unsigned i, StringRef what) {
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr || !isa<FloatType>(attr.getElementType())) {
+    emitError() << "input #" << i << " (" << what
+                << ") must be a float constant once input shapes are "
+                   "fixed, but it is computed at run time; run-time shape "
+                   "operands are not supported";
+    return std::nullopt;
+  }
+  SmallVector<double> values;
+  for (const APFloat &v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
+}
+
 std::optional<double> NodeImporter::requireConstantScalar(unsigned i,
                                                           StringRef what) {
   DenseElementsAttr attr = constantInput(i);

@@ -58,17 +58,6 @@ static Value applyActivation(NodeImporter &n, CellFunction f, Value x) {
   llvm_unreachable("unknown activation");
 }
 
-/// Slice `[index, index + 1)` of `axis`, that axis dropped.
-static Value takeAt(NodeImporter &n, Value value, int64_t axis,
-                    int64_t index) {
-  Value slice = n.sliceAxis(value, axis, index, 1);
-  if (!slice)
-    return slice;
-  SmallVector<int64_t> shape(NodeImporter::getType(slice).getShape());
-  shape.erase(shape.begin() + axis);
-  return n.reshape(slice, shape);
-}
-
 template <Cell kind>
 static LogicalResult convertRecurrent(NodeImporter &n) {
   RecurrentSpec spec = getSpec(kind);
@@ -214,53 +203,64 @@ static LogicalResult convertRecurrent(NodeImporter &n) {
     return n.sliceAxis(v, 1, g * hidden, hidden);
   };
 
+  // Entry `index` of a value's leading axis (a direction, a step).
+  auto entryOf = [&](Value value, int64_t index) {
+    return n.create<SelectOp>(value, int64_t(0), index);
+  };
   SmallVector<Value> outputs(directions), lastH(directions),
       lastC(directions);
   for (int64_t d = 0; d < directions && !n.failed(); ++d) {
     bool reverse = direction == "reverse" || d == 1;
     ArrayRef<CellFunction> f = activations[d];
-    Value wd = takeAt(n, w, 0, d), rd = takeAt(n, r, 0, d);
+    Value wd = entryOf(w, d), rd = entryOf(r, d);
     Value rT = n.transpose(rd, {1, 0});
     // Input projections of every step: [S, B, I] x [I, G*H] (+ Wb).
     Value projected = n.create<MatmulOp>(x, n.transpose(wd, {1, 0}));
     Value recurrentBias;
     if (Value b = n.input(3)) {
-      Value bd = takeAt(n, b, 0, d);
+      Value bd = entryOf(b, d);
       projected = n.create<AddOp>(projected, n.sliceAxis(bd, 0, 0, gated));
       recurrentBias = n.sliceAxis(bd, 0, gated, gated);
     }
-    Value peep = peepholes ? takeAt(n, peepholes, 0, d) : Value();
-    Value h = initialH ? takeAt(n, initialH, 0, d) : zeroState;
-    Value c = initialC ? takeAt(n, initialC, 0, d) : zeroState;
+    // GRU's candidate without linear_before_reset multiplies (r * h) by its
+    // recurrent weights: the per-step product covers the other two gates,
+    // the candidate's weights and bias are applied on their own.
+    bool resetFirst = kind == Cell::Gru && !linearBeforeReset;
+    Value rStep = rT, biasStep = recurrentBias, rCandidate, biasCandidate;
+    if (resetFirst) {
+      rStep = n.sliceAxis(rT, 1, 0, 2 * hidden);
+      rCandidate = n.sliceAxis(rT, 1, 2 * hidden, hidden);
+      if (recurrentBias) {
+        biasStep = n.sliceAxis(recurrentBias, 0, 0, 2 * hidden);
+        biasCandidate = n.sliceAxis(recurrentBias, 0, 2 * hidden, hidden);
+      }
+    }
+    Value peep = peepholes ? entryOf(peepholes, d) : Value();
+    Value h = initialH ? entryOf(initialH, d) : zeroState;
+    Value c = initialC ? entryOf(initialC, d) : zeroState;
     SmallVector<Value> ys(steps);
     for (int64_t i = 0; i < steps && !n.failed(); ++i) {
       int64_t t = reverse ? steps - 1 - i : i;
-      Value xw = takeAt(n, projected, 0, t);
-      Value hr = n.create<MatmulOp>(h, rT);
-      if (recurrentBias && !(kind == Cell::Gru && !linearBeforeReset))
-        hr = n.create<AddOp>(hr, recurrentBias);
+      Value xw = entryOf(projected, t);
+      Value hr = n.create<MatmulOp>(h, rStep);
+      if (biasStep)
+        hr = n.create<AddOp>(hr, biasStep);
       Value newH, newC;
       if (kind == Cell::Rnn) {
         newH = applyActivation(n, f[0], clipped(n.create<AddOp>(xw, hr)));
       } else if (kind == Cell::Gru) {
-        // The reset-free gates take both biases either way.
-        Value hrGates = hr;
-        if (recurrentBias && !linearBeforeReset)
-          hrGates = n.create<AddOp>(hr, recurrentBias);
         Value z = applyActivation(
-            n, f[0], clipped(n.create<AddOp>(gate(xw, 0), gate(hrGates, 0))));
+            n, f[0], clipped(n.create<AddOp>(gate(xw, 0), gate(hr, 0))));
         Value rGate = applyActivation(
-            n, f[0], clipped(n.create<AddOp>(gate(xw, 1), gate(hrGates, 1))));
+            n, f[0], clipped(n.create<AddOp>(gate(xw, 1), gate(hr, 1))));
         Value candidateIn;
-        if (linearBeforeReset) {
-          candidateIn = n.create<MulOp>(rGate, gate(hr, 2));
+        if (resetFirst) {
+          candidateIn =
+              n.create<MatmulOp>(n.create<MulOp>(rGate, h), rCandidate);
+          if (biasCandidate)
+            candidateIn = n.create<AddOp>(candidateIn, biasCandidate);
         } else {
-          Value rh = n.create<MulOp>(rGate, h);
-          Value rT2 = n.sliceAxis(rT, 1, 2 * hidden, hidden);
-          candidateIn = n.create<MatmulOp>(rh, rT2);
-          if (recurrentBias)
-            candidateIn = n.create<AddOp>(
-                candidateIn, n.sliceAxis(recurrentBias, 0, 2 * hidden, hidden));
+          candidateIn = n.create<MulOp>(rGate, gate(hr, 2));
         }
         Value candidate = applyActivation(
             n, f[1], clipped(n.create<AddOp>(gate(xw, 2), candidateIn)));

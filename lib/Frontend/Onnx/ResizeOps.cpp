@@ -179,23 +179,6 @@ static LogicalResult resize(NodeImporter &n, const ResizeAttrs &attrs,
   return n.finish();
 }
 
-/// The float values of constant input `i`, or an error naming `what`.
-static std::optional<SmallVector<double>>
-requireConstantFloats(NodeImporter &n, unsigned i, StringRef what) {
-  DenseElementsAttr values = n.constantInput(i);
-  if (!values || !isa<FloatType>(values.getElementType())) {
-    n.emitError() << "input #" << i << " (" << what
-                  << ") must be a float constant once input shapes are "
-                     "fixed, but it is computed at run time; run-time shape "
-                     "operands are not supported";
-    return std::nullopt;
-  }
-  SmallVector<double> result;
-  for (APFloat v : values.getValues<APFloat>())
-    result.push_back(v.convertToDouble());
-  return result;
-}
-
 static LogicalResult convertResize(NodeImporter &n) {
   if (failed(n.expectArity(1, 4, 1, 1)))
     return failure();
@@ -270,7 +253,7 @@ static LogicalResult convertResize(NodeImporter &n) {
     }
   } else if (n.hasInput(scalesInput)) {
     std::optional<SmallVector<double>> given =
-        requireConstantFloats(n, scalesInput, "scales");
+        n.requireConstantFloats(scalesInput, "scales");
     if (!given)
       return failure();
     if (given->size() != axes.size())
@@ -319,7 +302,7 @@ static LogicalResult convertUpsample(NodeImporter &n) {
   SmallVector<double> scales;
   if (n.hasInput(1)) {
     std::optional<SmallVector<double>> given =
-        requireConstantFloats(n, 1, "scales");
+        n.requireConstantFloats(1, "scales");
     if (!given)
       return failure();
     scales = *given;
@@ -429,11 +412,10 @@ static LogicalResult convertGridSample(NodeImporter &n) {
   int64_t batch = type.getDimSize(0), channels = type.getDimSize(1);
   int64_t height = type.getDimSize(2), width = type.getDimSize(3);
   int64_t outH = gridType.getDimSize(1), outW = gridType.getDimSize(2);
-  SmallVector<int64_t> pointShape{batch, outH, outW};
 
   // Source coordinates; the grid's last axis holds (x, y).
   auto coordinate = [&](int64_t component, int64_t size) {
-    Value g = n.reshape(n.sliceAxis(grid, 3, component, 1), pointShape);
+    Value g = n.create<SelectOp>(grid, int64_t(3), component);
     Value plusOne = n.create<AddOp>(g, n.scalar(f, 1.0));
     if (alignCorners)
       return n.create<MulOp>(plusOne, n.scalar(f, (size - 1) / 2.0));
