@@ -206,15 +206,17 @@ func.func @row_sum(%x: tensor<128x384xf32>) -> tensor<128xf32> {
 
 // An op that reads its input transposed is tiled to 8x8 blocks (each read
 // as rows and transposed in registers by tfm-cpu-lower-vectors), not to
-// one-row vectors that would gather a column; the 10 rows of a thread are a
-// block of 8 and a peeled block of 2.
+// one-row vectors that would gather a column; the blocks are walked in the
+// input's storage order (its rows outer), and the 10 columns of a thread
+// are a block of 8 and a peeled block of 2.
 // CHECK-LABEL: func.func @transposed_read
 // CHECK: scf.forall (%[[R:.*]]) = (0) to (20) step (10)
 // CHECK: scf.for %[[C:.*]] = %c0 to %c64 step %c8
 // CHECK: vector.transfer_read %{{.*}}[%[[C]], %[[R]]], %{{.*}} {in_bounds = [true, true], permutation_map = #{{.*}}} : tensor<64x20xf32>, vector<8x8xf32>
 // CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<8x8xf32>
-// CHECK: scf.for
-// CHECK: vector.transfer_read {{.*}} : tensor<64x20xf32>, vector<2x8xf32>
+// CHECK-NOT: scf.for
+// CHECK: vector.transfer_read %{{.*}}[%[[C]], %{{.*}}], {{.*}} : tensor<64x20xf32>, vector<2x8xf32>
+// CHECK: scf.yield
 func.func @transposed_read(%x: tensor<64x20xf32>) -> tensor<20x64xf32> {
   %e = tensor.empty() : tensor<20x64xf32>
   %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<64x20xf32>) outs(%e : tensor<20x64xf32>) {
@@ -264,6 +266,29 @@ func.func @one_row_long_k(%a: tensor<1x1536xf32>, %b: tensor<1536x32xf32>) -> te
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32xf32>) -> tensor<1x32xf32>
   %0 = linalg.matmul ins(%a, %b : tensor<1x1536xf32>, tensor<1536x32xf32>) outs(%f : tensor<1x32xf32>) -> tensor<1x32xf32>
   return %0 : tensor<1x32xf32>
+}
+
+// -----
+
+// A single row (attention's p v in a decode step) takes register tiles
+// four times as wide as a micro-tile's: eight vectors of accumulators, each
+// K step reading a whole row of the thread's 128 columns at 512 bits.
+// CHECK-LABEL: func.func @one_row_wide
+// CHECK: scf.forall (%{{.*}}) = (0) to (256) step (128)
+// CHECK: scf.for %{{.*}} = %c0 to %c128 step %c64
+// CHECK: scf.for %{{.*}} = %c0 to %c128 step %c1
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x64xf32> into vector<1x64xf32>
+// V512-LABEL: func.func @one_row_wide
+// V512: scf.forall (%{{.*}}) = (0) to (256) step (128)
+// V512-NOT: step %c64
+// V512: scf.for %{{.*}} = %c0 to %c128 step %c1
+// V512: vector.contract {{.*}} : vector<1x1xf32>, vector<1x128xf32> into vector<1x128xf32>
+func.func @one_row_wide(%a: tensor<1x128xf32>, %b: tensor<128x256xf32>) -> tensor<1x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x256xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x256xf32>) -> tensor<1x256xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<1x128xf32>, tensor<128x256xf32>) outs(%f : tensor<1x256xf32>) -> tensor<1x256xf32>
+  return %0 : tensor<1x256xf32>
 }
 
 // -----

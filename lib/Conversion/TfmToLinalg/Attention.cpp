@@ -223,6 +223,10 @@ Value buildTileReduction(OpBuilder &b, Location loc, Value tile, Value init,
 /// -1e4 or -1e9 are never taken as hiding.
 constexpr double kHiddenMask = -1e30;
 
+/// The tile of the cache rows past its last whole tile of the key tile's
+/// size (the rest are walked one row at a time).
+constexpr int64_t kCacheRemainderTile = 8;
+
 /// acc / l, the output of a row whose exponentials sum to l; 0 for a row
 /// whose every key is hidden by -inf (l = 0: its exponentials are all 0),
 /// as ONNX Runtime and ONNX's reference give, rather than 0 / 0 = NaN.
@@ -552,8 +556,17 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     // Cache tiles no longer than the key tile, even for a cache that would
     // make one tile: the loop over the cache stops after the last tile the
     // mask shows, so smaller tiles skip more of a cache that is filling.
-    int64_t pastTile =
-        past ? pickTile(past, options.keyTile, options.keyTile) : 0;
+    // Tiles are a power of two whether or not they divide the cache: a
+    // cache of 255 rows took tiles of its divisor 85, which vectorized into
+    // scalar remainders (attention was 85 us a layer in a GPT-2 decode
+    // step); the rows past the last whole tile take tiles of
+    // kCacheRemainderTile, then single rows.
+    int64_t pastTile = 0;
+    if (past) {
+      pastTile = 1;
+      while (pastTile * 2 <= std::min(past, options.keyTile))
+        pastTile *= 2;
+    }
     // One query per head (decode) with grouped queries: a block holds the
     // query heads of one key/value head, one row each, so that the group
     // reads its key and value tiles once rather than once per head.
@@ -868,19 +881,39 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
             Value pastMask = sliceMask(
                 b, loc, arith::ConstantIndexOp::create(b, loc, 0), past);
             Value visibleEnd = buildVisibleKeyEnd(b, loc, pastMask, f);
-            // Up to the end of its tile.
-            Value tile = arith::ConstantIndexOp::create(b, loc, pastTile);
-            Value tiles = arith::CeilDivUIOp::create(b, loc, visibleEnd, tile);
-            Value rounded = arith::MinUIOp::create(
-                b, loc, arith::MulIOp::create(b, loc, tiles, tile), pastEnd);
             Value rowsMin = buildScalarMin(b, loc, loop.getResult(0), f);
             Value seen = arith::CmpFOp::create(
                 b, loc, arith::CmpFPredicate::OGT, rowsMin,
                 createScalar(b, loc, f, kHiddenMask));
-            pastEnd = arith::SelectOp::create(b, loc, seen, rounded, pastEnd);
+            pastEnd =
+                arith::SelectOp::create(b, loc, seen, visibleEnd, pastEnd);
           }
-          loop =
-              keyLoop(*pastK, *pastV, 0, pastTile, pastEnd, loop.getResults());
+          // Tiers of tiles over [start, end): whole tiles of `tile` that fit
+          // below the static `limit`, ending with the tile that holds the
+          // last row before `end` (the rows the mask hides inside it weigh
+          // exactly 0).
+          int64_t start = 0;
+          for (int64_t tile : {pastTile, kCacheRemainderTile, int64_t(1)}) {
+            if (tile > pastTile)
+              continue;
+            int64_t limit = start + (past - start) / tile * tile;
+            if (limit == start)
+              continue;
+            Value tileValue = arith::ConstantIndexOp::create(b, loc, tile);
+            Value rounded =
+                tile == 1
+                    ? pastEnd
+                    : arith::MulIOp::create(b, loc,
+                                            arith::CeilDivUIOp::create(
+                                                b, loc, pastEnd, tileValue),
+                                            tileValue);
+            Value end = arith::MinUIOp::create(
+                b, loc, rounded, arith::ConstantIndexOp::create(b, loc, limit));
+            Value first = arith::ConstantIndexOp::create(b, loc, start);
+            loop =
+                keyLoop(*pastK, *pastV, 0, tile, end, loop.getResults(), first);
+            start = limit;
+          }
         }
 
         Value lCol = reshapeTo(b, loc, loop.getResult(1), {rows, 1});

@@ -127,6 +127,32 @@ func.func @attention_decode_past(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x1x16xf
 
 // -----
 
+// A cache of 27 rows, which no power of two divides: a tile of 16, one of
+// 8, then single rows, each tier from where the last one ended up to the
+// tile holding the last row the mask shows (all 27 when some row has seen
+// no visible key).
+// CHECK-LABEL: func.func @attention_decode_uneven_cache
+// CHECK: %[[END:.*]] = arith.select %{{.*}}, %{{.*}}, %c27{{.*}} : index
+// CHECK: %[[T16:.*]] = arith.ceildivui %[[END]], %c16
+// CHECK: %[[R16:.*]] = arith.muli %[[T16]], %c16
+// CHECK: %[[E16:.*]] = arith.minui %[[R16]], %c16
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[E16]] step %c16
+// CHECK: tensor.extract_slice %arg3[%{{.*}}, %{{.*}}, %{{.*}}, 0] [1, 1, 16, 16]
+// CHECK: %[[T8:.*]] = arith.ceildivui %[[END]], %c8
+// CHECK: %[[R8:.*]] = arith.muli %[[T8]], %c8
+// CHECK: %[[E8:.*]] = arith.minui %[[R8]], %c24
+// CHECK: scf.for %{{.*}} = %c16{{.*}} to %[[E8]] step %c8
+// CHECK: tensor.extract_slice %arg3[%{{.*}}, %{{.*}}, %{{.*}}, 0] [1, 1, 8, 16]
+// CHECK: %[[E1:.*]] = arith.minui %[[END]], %c27
+// CHECK: scf.for %{{.*}} = %c24{{.*}} to %[[E1]] step %c1
+// CHECK: tensor.extract_slice %arg3[%{{.*}}, %{{.*}}, %{{.*}}, 0] [1, 1, 1, 16]
+func.func @attention_decode_uneven_cache(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x1x16xf32>, %v: tensor<1x2x1x16xf32>, %pk: tensor<1x2x27x16xf32>, %pv: tensor<1x2x27x16xf32>, %m: tensor<1x1x1x28xf32>) -> tensor<1x2x1x16xf32> {
+  %0 = tfm.attention %q, %k, %v past(%pk, %pv) mask(%m) heads = 2 kv_heads = 2 : (tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x27x16xf32>, tensor<1x2x27x16xf32>, tensor<1x1x1x28xf32>) -> tensor<1x2x1x16xf32>
+  return %0 : tensor<1x2x1x16xf32>
+}
+
+// -----
+
 // Grouped queries with one query per head: a block holds the query heads
 // of one key/value head (two here), one row each, so that the group reads
 // its key and value tiles once; a mask that varies along heads is sliced

@@ -1,4 +1,5 @@
-// Four queries over a cache of 255 rows (three key tiles of 85) and their
+// Four queries over a cache of 255 rows (a key tile of 128, fifteen of 8
+// and seven single rows) and their
 // own four keys, with the mask as a prefill step sees it: the cache rows
 // not filled yet hidden by the lowest f32. The tiled form visits the new
 // keys first and skips the cache tiles that the mask hides; the batched

@@ -1,5 +1,7 @@
 """Inputs of hidden-cache.mlir: queries, keys and values, a cache of 255
-rows (100 filled), and three masks (see attention-past.test)."""
+rows (100 filled), and three masks; and those of decode-cache.mlir: one
+query over the same cache, filled up to each tier of its tiles (see
+attention-past.test)."""
 import os
 import sys
 
@@ -25,3 +27,16 @@ masks["b"] = np.where(hidden_row, 0, lowest)
 masks["c"] = np.where(visible, 0, -1e9)
 for name, mask in masks.items():
     np.save(os.path.join(out, "m_%s.npy" % name), mask.astype(np.float32))
+
+# One query: the cache filled to 0, 100 (the tile of 128), 201 (the tiles
+# of 8), 251 (single rows) and 255 rows; its own key always visible.
+for name, shape in (("dq", [1, 2, 1, 8]), ("dk", [1, 2, 1, 8]),
+                    ("dv", [1, 2, 1, 8])):
+    np.save(os.path.join(out, name + ".npy"),
+            rng.standard_normal(shape).astype(np.float32))
+for filled in (0, 100, 201, 251, 255):
+    visible = np.zeros([1, 1, 1, 256], dtype=bool)
+    visible[..., :filled] = True
+    visible[..., 255] = True
+    np.save(os.path.join(out, "dm_%d.npy" % filled),
+            np.where(visible, 0, lowest).astype(np.float32))
