@@ -312,8 +312,12 @@ def TileAndVectorizePass
     vector registers along their innermost loop. At both levels the fill or
     broadcast that initializes an output is tiled into the output's tiles;
     a thread tile also computes the reductions its op reads (a norm's
-    statistics) for its own rows, so that a norm is one parallel loop.
-    Partial tiles are peeled so that every tile is static. A contraction
+    statistics) for its own rows, so that a norm is one parallel loop. An
+    op (other than a product) whose parallelism lies in a dynamic loop is
+    distributed over chunks of that loop: `num-threads` of them when its
+    run-time size brings `min-parallel-work` points, else one chunk of
+    every row, which `tfm-cpu-guard-parallel-regions` runs on the calling
+    thread. Partial tiles are peeled so that every tile is static. A contraction
     tile that is not a plain matmul (a product by a weight in the panel
     layout, a batched or 4-D product, a transposed operand) has its unit
     loops dropped and becomes a `linalg.matmul` with its indexing maps, so
@@ -444,6 +448,25 @@ def FactorBlockScalesPass
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
            "Bits of the target's vector registers (128, 256 or 512)">
+  ];
+}
+
+def GuardParallelRegionsPass
+    : Pass<"tfm-cpu-guard-parallel-regions", "func::FuncOp"> {
+  let summary = "Runs a parallel region of one loop iteration on the calling "
+                "thread";
+  let description = [{
+    After `convert-scf-to-openmp`: an `omp.parallel` whose body is one
+    `omp.wsloop` with a trip count that is not a constant of at least two
+    gets the `if` clause `trip count > 1`, so that a loop of one iteration
+    at run time runs on the calling thread instead of starting the team.
+    `tfm-cpu-tile-and-vectorize` gives an op over a run-time number of rows
+    one chunk of every row when they are too few to be worth the threads
+    (a decode step's single row): it pays no fork and join.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::omp::OpenMPDialect",
   ];
 }
 

@@ -121,6 +121,7 @@ static void buildLlvmPhase(OpPassManager &pm,
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createForallToParallelLoopPass());
   pm.addPass(createConvertSCFToOpenMPPass());
+  pm.nest<func::FuncOp>().addPass(createGuardParallelRegionsPass());
   pm.nest<func::FuncOp>().addPass(createApproximateMathPass());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -663,12 +663,25 @@ func.func @matmul_dynamic_rows(%a: tensor<?x32xf32>, %b: tensor<32x64xf32>) -> t
 
 // -----
 
-// An elementwise op over dynamic rows takes a row of vectors per step; a
-// dynamic innermost loop takes whole vectors, then single elements.
+// An elementwise op over dynamic rows, whose static loop (64 points a row)
+// is too small to split, is spread over the threads in chunks of its rows:
+// half of them each when the rows bring at least min-parallel-work points,
+// else one chunk of every row (the loop's single iteration then runs on
+// the calling thread, tfm-cpu-guard-parallel-regions). Each chunk takes a
+// row of vectors per step; a dynamic innermost loop takes whole vectors,
+// then single elements.
 // CHECK-LABEL: func.func @elementwise_dynamic
-// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: tensor.dim %{{.*}}, %c0
+// CHECK: %[[POINTS:.*]] = arith.muli %{{.*}}, %c64
+// CHECK: %[[WORTH:.*]] = arith.cmpi sge, %[[POINTS]], %c1024
+// CHECK: %[[ALL:.*]] = arith.maxui %{{.*}}, %c1
+// CHECK: %[[CHUNK:.*]] = arith.select %[[WORTH]], %{{.*}}, %[[ALL]] : index
+// CHECK: scf.forall (%[[I:.*]]) = (0) to (%{{.*}}) step (%[[CHUNK]])
+// CHECK: %[[N:.*]] = affine.min #{{.*}}(%[[I]])
+// CHECK: scf.for %{{.*}} = %c0 to %[[N]] step %c1
 // CHECK: vector.transfer_read {{.*}} : tensor<?x64xf32>, vector<1x32xf32>
 // CHECK: math.exp {{.*}} : vector<1x32xf32>
+// CHECK: scf.forall.in_parallel
 // CHECK-LABEL: func.func @innermost_dynamic
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c32
 // CHECK: math.exp {{.*}} : vector<1x32xf32>
@@ -730,3 +743,37 @@ func.func @row_sums_dynamic(%x: tensor<?x64xf32>) -> tensor<?xf32> {
 // crashed the pass.
 // CHECK-LABEL: func.func private @rtclock() -> f64
 func.func private @rtclock() -> f64
+
+// -----
+
+// A norm over dynamic rows: the normalization is spread over the threads in
+// chunks of rows, and each chunk computes the row sums it reads (the
+// statistic is fused into the chunk, not left a serial pass before it).
+// CHECK-LABEL: func.func @norm_dynamic_rows
+// CHECK: scf.forall (%[[I:.*]]) = (0) to (%{{.*}}) step (%{{.*}})
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: vector.multi_reduction <add>, %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: arith.divf %{{.*}} : vector<1x32xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @norm_dynamic_rows(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty(%n) : tensor<?xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e1 : tensor<?xf32>) -> tensor<?xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<?x64xf32>) outs(%f : tensor<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<?xf32>
+  %e2 = tensor.empty(%n) : tensor<?x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %sum : tensor<?x64xf32>, tensor<?xf32>) outs(%e2 : tensor<?x64xf32>) {
+  ^bb0(%in: f32, %t: f32, %out: f32):
+    %y = arith.divf %in, %t : f32
+    linalg.yield %y : f32
+  } -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}

@@ -25,8 +25,10 @@
 //    more rows than one micro-tile walks K in blocks, outermost, so that
 //    the left operand's block stays in L2.
 //
-// Dynamic loops (a sequence length known at run time) are never split over
-// threads; the static ones around them are. A contraction's dynamic rows
+// Dynamic loops (a sequence length known at run time) are split over
+// threads only in ops without static parallelism to split (a norm over a
+// prompt's rows): in chunks of rows, all of them in one chunk when they are
+// too few to be worth the threads (see distributeDynamicRows). A contraction's dynamic rows
 // are split into whole register tiles up to the last multiple of the tile
 // height and one-row tiles after it, each with K innermost; other dynamic
 // loops take whole tiles, and their peeled remainder is walked one step at
@@ -668,9 +670,12 @@ scf::SCFTileAndFuseOptions::ControlFnTy fuseStatisticsAndDestinations() {
     if (isDestination)
       return fuseDestinationProducers()(slice, producer, isDestination);
     auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+    // (A slice of dynamic sizes is a part: a chunk of a run-time number of
+    // rows.)
     if (!linalgOp || isContraction(linalgOp) ||
         linalgOp.getNumReductionLoops() == 0 ||
-        slice.getSourceType().getShape() == slice.getResultType().getShape())
+        (slice.getSourceType().hasStaticShape() &&
+         slice.getSourceType().getShape() == slice.getResultType().getShape()))
       return std::nullopt;
     return scf::SCFTileAndFuseOptions::ControlFnResult{};
   };
@@ -822,6 +827,9 @@ private:
   LogicalResult tileForRegisters(RewriterBase &rewriter, linalg::LinalgOp op,
                                  SmallVectorImpl<scf::ForOp> &loops,
                                  int64_t rowTile = 0);
+  FailureOr<bool> distributeDynamicRows(RewriterBase &rewriter,
+                                        linalg::LinalgOp op,
+                                        SmallVectorImpl<Block *> &blocks);
 
   /// The weight dequantizers of the function (isWeightDequantizer).
   DenseSet<Operation *> dequantizers;
@@ -1020,6 +1028,87 @@ TileAndVectorizePass::distribute(RewriterBase &rewriter, linalg::LinalgOp op,
   if (loops)
     llvm::append_range(*loops, result->loops);
   return success();
+}
+
+/// Spreads over the threads an op whose parallelism lies in a dynamic loop
+/// (a norm or elementwise op over a prompt's rows, whose static loops the
+/// threads would not split): an scf.forall over chunks of that loop, each
+/// computing the statistics (reductions) its rows need. When the rows at
+/// run time bring fewer than min-parallel-work points (a decode step's one
+/// row), the chunk is every row: the loop has one iteration, and its
+/// parallel region runs on the calling thread (tfm-cpu-guard-parallel-
+/// regions), which starting the threads would cost more than it saves.
+/// Returns whether `op` was distributed; `blocks` receives the bodies of
+/// its loops.
+FailureOr<bool>
+TileAndVectorizePass::distributeDynamicRows(RewriterBase &rewriter,
+                                            linalg::LinalgOp op,
+                                            SmallVectorImpl<Block *> &blocks) {
+  if (numThreads <= 1 || isContraction(op) || op->getNumResults() == 0 ||
+      !op.hasPureTensorSemantics())
+    return false;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  std::optional<unsigned> dim;
+  int64_t work = 1;
+  for (auto [i, range] : llvm::enumerate(ranges)) {
+    if (!ShapedType::isDynamic(range))
+      work *= range;
+    else if (!dim && iterators[i] == utils::IteratorType::parallel)
+      dim = i;
+  }
+  // The static loops carry enough work on their own: distributed as usual.
+  if (!dim || work == 0 ||
+      (work >= minParallelWork &&
+       llvm::any_of(chooseThreadTiles(op), [](int64_t t) { return t != 0; })))
+    return false;
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<Range> domain =
+      cast<TilingInterface>(op.getOperation()).getIterationDomain(rewriter);
+  Value rows =
+      getValueOrCreateConstantIndexOp(rewriter, loc, domain[*dim].size);
+  Value worth = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::sge,
+      arith::MulIOp::create(
+          rewriter, loc, rows,
+          arith::ConstantIndexOp::create(rewriter, loc, work)),
+      arith::ConstantIndexOp::create(rewriter, loc, minParallelWork));
+  AffineExpr n;
+  bindSymbols(rewriter.getContext(), n);
+  Value chunk = getValueOrCreateConstantIndexOp(
+      rewriter, loc,
+      affine::makeComposedFoldedAffineApply(rewriter, loc,
+                                            n.ceilDiv(numThreads), {rows}));
+  // (At least 1: a loop of step 0 would not end.)
+  Value whole = arith::MaxUIOp::create(
+      rewriter, loc, rows, arith::ConstantIndexOp::create(rewriter, loc, 1));
+  SmallVector<OpFoldResult> tiles(ranges.size(), rewriter.getIndexAttr(0));
+  tiles[*dim] =
+      arith::SelectOp::create(rewriter, loc, worth, chunk, whole).getResult();
+
+  scf::SCFTilingOptions tiling;
+  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  tiling.setTileSizes(tiles);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(fuseStatisticsAndDestinations());
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(result))
+    return op->emitError("cannot distribute dynamic rows over threads");
+  for (OpResult value : op->getResults())
+    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  rewriter.eraseOp(op);
+  fuseInitializers(rewriter,
+                   cast<linalg::LinalgOp>(result->tiledAndFusedOps.front()),
+                   result->loops);
+  for (LoopLikeOpInterface loop : result->loops)
+    if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
+      blocks.push_back(forall.getBody());
+  return true;
 }
 
 /// Tiles `op` with scf.for loops of `sizes` (0: not tiled) and replaces it
@@ -1321,12 +1410,48 @@ void TileAndVectorizePass::runOnOperation() {
     }
   }
 
+  //    An epilogue reads its product directly: a collapse of the product's
+  //    result between them is folded by expanding the epilogue.
+  if (fuseEpilogues) {
+    RewritePatternSet patterns(ctx);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(
+        patterns, isCollapsedProductOperand);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+
+  //    Ops whose parallelism lies in a dynamic loop are spread over the
+  //    threads when the rows at run time are worth it, before their
+  //    reductions are walked row by row below (consumers first: each
+  //    chunk computes the statistics its rows need).
+  SmallVector<Block *> blocks = {&func.getBody().front()};
+  {
+    DenseSet<Operation *> skip;
+    for (Operation &op : func.getBody().front())
+      if (isWeightDequantizer(&op) || isFusableInit(&op) ||
+          (fuseEpilogues && getEpilogueProduct(&op)))
+        skip.insert(&op);
+    SmallVector<linalg::LinalgOp> roots;
+    for (Operation &op : func.getBody().front())
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
+        if (!skip.contains(&op) && !isInnermostRowReduction(linalgOp))
+          roots.push_back(linalgOp);
+    for (linalg::LinalgOp op : llvm::reverse(roots)) {
+      // (A statistic fused into its consumer's chunks may be left unused.)
+      if (op->use_empty())
+        continue;
+      if (failed(distributeDynamicRows(rewriter, op, blocks)))
+        return signalPassFailure();
+    }
+  }
+
   //    Row reductions accumulate in vector lanes.
   SmallVector<linalg::LinalgOp> reductions;
-  for (Operation &op : func.getBody().front())
-    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
-      if (isInnermostRowReduction(linalgOp))
-        reductions.push_back(linalgOp);
+  for (Block *block : blocks)
+    for (Operation &op : *block)
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
+        if (isInnermostRowReduction(linalgOp))
+          reductions.push_back(linalgOp);
   for (linalg::LinalgOp op : reductions) {
     // Over dynamic rows, one row at a time: linalg::splitReduction would
     // size its partial results statically (an empty tensor without its
@@ -1339,16 +1464,6 @@ void TileAndVectorizePass::runOnOperation() {
       op = *row;
     }
     splitRowReduction(rewriter, op);
-  }
-
-  //    An epilogue reads its product directly: a collapse of the product's
-  //    result between them is folded by expanding the epilogue.
-  if (fuseEpilogues) {
-    RewritePatternSet patterns(ctx);
-    linalg::populateFoldReshapeOpsByExpansionPatterns(
-        patterns, isCollapsedProductOperand);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
-      return signalPassFailure();
   }
 
   // 1. Threads: top-level ops, consumers first. An initializer the tiling
