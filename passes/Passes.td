@@ -211,13 +211,16 @@ def PrunePass : Pass<"tfm-prune", "::mlir::func::FuncOp"> {
       second weight. The score of channel c is the product of the L2 norms
       of its rows in the first weight and of its column in the second.
       The FFN is smaller, so it is faster without sparse kernels.
-    * `heads` (structured): in every multi-head attention fed by a merged
-      QKV linear split in three (rank-3 layout, no cache, as many key/value
-      heads as query heads, a mask without a head dimension) whose result
-      only an output linear reads, the `sparsity` fraction of the heads
-      with the smallest `||W_v rows of h|| · ||W_o columns of h||` is
-      removed: their Q, K and V rows (and bias) and output columns; the
-      attention keeps its scale (the head size does not change).
+    * `heads` (structured): in every attention fed by a merged QKV linear
+      split in three (rank-3 layout, no cache, a mask without a head
+      dimension; the queries and keys possibly rotated by `tfm.rope`)
+      whose result only an output linear reads, the `sparsity` fraction of
+      the heads with the smallest `||W_v rows of h|| · ||W_o columns of
+      h||` is removed: their Q, K and V rows (and bias) and output
+      columns; the attention keeps its scale (the head size does not
+      change). With grouped queries the unit is a key/value head with the
+      query heads that read it, scored by its value rows and those query
+      heads' output columns.
 
     Zeroed weights stay dense constants (pruning before `tfm-quantize`
     keeps them zero: 0 is exact in every quantized form). A weight that

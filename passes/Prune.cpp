@@ -16,7 +16,8 @@
 // channels scored by ||W1[c, :]|| · ||W2[:, c]||. Structured head pruning
 // removes attention heads the same way from a merged QKV linear (the Q, K
 // and V rows of head h) and the output linear (its columns), the heads
-// scored by ||W_v rows of h|| · ||W_o columns of h||.
+// scored by ||W_v rows of h|| · ||W_o columns of h||; with grouped queries
+// a key/value head goes with all the query heads that read it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -536,7 +537,9 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
   }
 
   /// Structured pruning of attention heads: a merged QKV linear split in
-  /// three, multi-head attention without a cache, and the output linear.
+  /// three (the queries and keys possibly through `tfm.rope`), attention
+  /// without a cache, and the output linear. With grouped queries the unit
+  /// is a group: a key/value head with the query heads that read it.
   LogicalResult pruneHeads() {
     SmallVector<AttentionOp> attentions;
     getOperation().walk([&](AttentionOp op) { attentions.push_back(op); });
@@ -544,21 +547,33 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
     llvm::SetVector<Operation *> dead;
     for (AttentionOp attention : attentions) {
       int64_t heads = attention.getNumHeads();
+      int64_t kvHeads = attention.getNumKvHeads();
       auto queryType = cast<RankedTensorType>(attention.getQuery().getType());
-      if (queryType.getRank() != 3 || attention.getPastKey() ||
-          attention.getNumKvHeads() != heads || !attention->hasOneUse())
+      auto keyType = cast<RankedTensorType>(attention.getKey().getType());
+      if (queryType.getRank() != 3 || attention.getPastKey() || kvHeads <= 0 ||
+          heads % kvHeads != 0 || !attention->hasOneUse())
         continue;
+      int64_t group = heads / kvHeads;
       // A mask with a dimension of heads would need its own pruning.
       if (Value mask = attention.getMask()) {
         auto maskType = cast<RankedTensorType>(mask.getType());
         if (maskType.getRank() == 4 && maskType.getDimSize(1) != 1)
           continue;
       }
-      auto split = attention.getQuery().getDefiningOp<SplitOp>();
+      // The queries and keys, each a result of the split or its rotation
+      // (read by nothing else).
+      auto throughRope = [](Value operand) -> std::pair<Value, RopeOp> {
+        auto rope = operand.getDefiningOp<RopeOp>();
+        if (!rope || !operand.hasOneUse())
+          return {operand, RopeOp()};
+        return {rope.getInput(), rope};
+      };
+      auto [queryPart, queryRope] = throughRope(attention.getQuery());
+      auto [keyPart, keyRope] = throughRope(attention.getKey());
+      auto split = queryPart.getDefiningOp<SplitOp>();
       if (!split || split->getNumResults() != 3 ||
-          attention.getKey() != split->getResult(1) ||
-          attention.getValue() != split->getResult(2) ||
-          attention.getQuery() != split->getResult(0) || split.getAxis() != 2 ||
+          queryPart != split->getResult(0) || keyPart != split->getResult(1) ||
+          attention.getValue() != split->getResult(2) || split.getAxis() != 2 ||
           llvm::any_of(split->getResults(),
                        [](Value v) { return !v.hasOneUse(); }))
         continue;
@@ -568,44 +583,70 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
           !split.getInput().hasOneUse())
         continue;
       int64_t width = queryType.getDimSize(2);
-      if (ShapedType::isDynamic(width) || width % heads != 0 ||
-          llvm::any_of(split->getResultTypes(),
-                       [&](Type t) { return t != queryType; }))
+      int64_t kvWidth = keyType.getDimSize(2);
+      if (ShapedType::isDynamic(width) || ShapedType::isDynamic(kvWidth) ||
+          width % heads != 0 || kvWidth * heads != width * kvHeads ||
+          split->getResult(0).getType() != queryType ||
+          split->getResult(1).getType() != keyType ||
+          split->getResult(2).getType() != keyType)
+        continue;
+      // The rotations' heads follow the pruning (a rank-3 rope's count).
+      if ((queryRope && queryRope.getNumHeads() != heads) ||
+          (keyRope && keyRope.getNumHeads() != kvHeads))
         continue;
       std::optional<LinearPair> pair = getLinearPair(qkv, out);
-      if (!pair || pair->n1 != 3 * width || pair->k2 != width)
+      if (!pair || pair->n1 != width + 2 * kvWidth || pair->k2 != width)
         continue;
-      // Head scores: ||its value rows|| · ||its output columns||.
+      // Group scores: ||its value rows|| · ||its query heads' output
+      // columns||.
       int64_t size = width / heads;
-      SmallVector<double> scores(heads);
-      for (int64_t h = 0; h < heads; ++h)
-        scores[h] = firstRowsNorm(*pair, 2 * width + h * size, size) *
-                    secondColumnsNorm(*pair, h * size, size);
+      SmallVector<double> scores(kvHeads);
+      for (int64_t g = 0; g < kvHeads; ++g)
+        scores[g] = firstRowsNorm(*pair, width + kvWidth + g * size, size) *
+                    secondColumnsNorm(*pair, g * group * size, group * size);
       SmallVector<int64_t> kept = keptUnits(scores);
-      if (static_cast<int64_t>(kept.size()) == heads)
+      if (static_cast<int64_t>(kept.size()) == kvHeads)
         continue;
       SmallVector<int64_t> rows, cols;
-      for (int64_t part = 0; part < 3; ++part)
-        for (int64_t h : kept)
+      for (int64_t g : kept)
+        for (int64_t i = 0; i < group * size; ++i)
+          rows.push_back(g * group * size + i);
+      for (int64_t base : {width, width + kvWidth})
+        for (int64_t g : kept)
           for (int64_t i = 0; i < size; ++i)
-            rows.push_back(part * width + h * size + i);
-      for (int64_t h : kept)
-        for (int64_t i = 0; i < size; ++i)
-          cols.push_back(h * size + i);
+            rows.push_back(base + g * size + i);
+      for (int64_t g : kept)
+        for (int64_t i = 0; i < group * size; ++i)
+          cols.push_back(g * group * size + i);
       // (The head size, and with it the default scale, stays.)
       if (failed(shrinkPair(builder, *pair, rows, cols, dead)))
         return failure();
-      int64_t newWidth = kept.size() * size;
-      for (Value part : split->getResults())
-        resizeLast(part, newWidth);
+      int64_t keptHeads = kept.size() * group;
+      int64_t newWidth = keptHeads * size, newKvWidth = kept.size() * size;
+      resizeLast(split->getResult(0), newWidth);
+      resizeLast(split->getResult(1), newKvWidth);
+      resizeLast(split->getResult(2), newKvWidth);
+      if (queryRope) {
+        resizeLast(queryRope.getResult(), newWidth);
+        queryRope.setNumHeads(keptHeads);
+      }
+      if (keyRope) {
+        resizeLast(keyRope.getResult(), newKvWidth);
+        keyRope.setNumHeads(kept.size());
+      }
       resizeLast(attention.getResult(), newWidth);
-      attention.setNumHeads(kept.size());
+      attention.setNumHeads(keptHeads);
       attention.setNumKvHeads(kept.size());
       ++numAttentions;
-      if (report)
-        emitRemark(attention.getLoc())
+      if (report) {
+        InFlightDiagnostic remark =
+            emitRemark(attention.getLoc())
             << "pruned the attention of '" << describe(pair->firstSource.value)
-            << "' from " << heads << " to " << kept.size() << " heads";
+            << "' from " << heads << " to " << keptHeads << " heads";
+        if (group > 1)
+          remark << " (" << kvHeads << " to " << kept.size()
+                 << " key/value heads)";
+      }
     }
     eraseUnusedWeightOps(dead);
     return success();

@@ -156,8 +156,41 @@ func.func @heads(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
 
 // -----
 
-// Not pruned: grouped-query attention (the key and value heads are shared
-// by several query heads).
+// Grouped queries (4 query heads of 2 over 2 key/value heads), the queries
+// and keys rotated: a group (a key/value head and its 2 query heads) is the
+// unit. Group g scores ||W_v rows of g|| * ||W_o columns of its query
+// heads||: 1 * 2 and 3 * 2; group 0 goes: query rows 0-3, key rows 8-9,
+// value rows 12-13 and output columns 0-3; the rotations and the attention
+// keep 2 query heads over 1 key/value head.
+// HEADS-LABEL: func.func @grouped_query_rope
+// HEADS-DAG: %[[WQKV:.*]] = tfm.constant dense<{{\[}}[4.000000e+00, 0.000000e+00], [5.000000e+00, 0.000000e+00], [6.000000e+00, 0.000000e+00], [7.000000e+00, 0.000000e+00], [1.200000e+01, 0.000000e+00], [1.300000e+01, 0.000000e+00], [0.000000e+00, 3.000000e+00], [0.000000e+00, 0.000000e+00]]> : tensor<8x2xf32>
+// HEADS-DAG: %[[WO:.*]] = tfm.constant dense<{{\[}}[1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<2x4xf32>
+// HEADS: %[[QKV:.*]] = tfm.linear %{{.*}}, %[[WQKV]] : (tensor<1x3x2xf32>, tensor<8x2xf32>) -> tensor<1x3x8xf32>
+// HEADS: %[[S:.*]]:3 = tfm.split %[[QKV]] axis = 2 : tensor<1x3x8xf32> -> tensor<1x3x4xf32>, tensor<1x3x2xf32>, tensor<1x3x2xf32>
+// HEADS: %[[Q:.*]] = tfm.rope %[[S]]#0, %{{.*}}, %{{.*}} heads = 2 : (tensor<1x3x4xf32>, tensor<3x1xf32>, tensor<3x1xf32>) -> tensor<1x3x4xf32>
+// HEADS: %[[K:.*]] = tfm.rope %[[S]]#1, %{{.*}}, %{{.*}} heads = 1 : (tensor<1x3x2xf32>, tensor<3x1xf32>, tensor<3x1xf32>) -> tensor<1x3x2xf32>
+// HEADS: %[[A:.*]] = tfm.attention %[[Q]], %[[K]], %[[S]]#2 heads = 2 kv_heads = 1 causal : (tensor<1x3x4xf32>, tensor<1x3x2xf32>, tensor<1x3x2xf32>) -> tensor<1x3x4xf32>
+// HEADS: tfm.linear %[[A]], %[[WO]] : (tensor<1x3x4xf32>, tensor<2x4xf32>) -> tensor<1x3x2xf32>
+func.func @grouped_query_rope(%x: tensor<1x3x2xf32>, %cos: tensor<3x1xf32>, %sin: tensor<3x1xf32>) -> tensor<1x3x2xf32> {
+  %wqkv = tfm.constant dense<[[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0],
+                              [4.0, 0.0], [5.0, 0.0], [6.0, 0.0], [7.0, 0.0],
+                              [10.0, 0.0], [11.0, 0.0], [12.0, 0.0], [13.0, 0.0],
+                              [1.0, 0.0], [0.0, 0.0], [0.0, 3.0], [0.0, 0.0]]> : tensor<16x2xf32>
+  %wo = tfm.constant dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+                            [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<2x8xf32>
+  %qkv = tfm.linear %x, %wqkv : (tensor<1x3x2xf32>, tensor<16x2xf32>) -> tensor<1x3x16xf32>
+  %s:3 = tfm.split %qkv axis = 2 : tensor<1x3x16xf32> -> tensor<1x3x8xf32>, tensor<1x3x4xf32>, tensor<1x3x4xf32>
+  %q = tfm.rope %s#0, %cos, %sin heads = 4 : (tensor<1x3x8xf32>, tensor<3x1xf32>, tensor<3x1xf32>) -> tensor<1x3x8xf32>
+  %k = tfm.rope %s#1, %cos, %sin heads = 2 : (tensor<1x3x4xf32>, tensor<3x1xf32>, tensor<3x1xf32>) -> tensor<1x3x4xf32>
+  %a = tfm.attention %q, %k, %s#2 heads = 4 kv_heads = 2 causal : (tensor<1x3x8xf32>, tensor<1x3x4xf32>, tensor<1x3x4xf32>) -> tensor<1x3x8xf32>
+  %y = tfm.linear %a, %wo : (tensor<1x3x8xf32>, tensor<2x8xf32>) -> tensor<1x3x2xf32>
+  return %y : tensor<1x3x2xf32>
+}
+
+// -----
+
+// Not pruned: queries from a linear of their own (not one QKV linear split
+// in three).
 // HEADS-LABEL: func.func @grouped_query
 // HEADS: heads = 4 kv_heads = 2
 func.func @grouped_query(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
