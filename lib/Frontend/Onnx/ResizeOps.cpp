@@ -57,6 +57,13 @@ static double sourceCoordinate(StringRef mode, int64_t o, int64_t in,
                           static_cast<double>(out - 1);
   if (mode == "tf_half_pixel_for_nn")
     return (x + 0.5) / scale;
+  if (mode == "half_pixel_symmetric") {
+    // Centered on the input: the whole output's extent (out, against the
+    // in * scale the scale asks for) maps onto the input symmetrically.
+    double adjustment = static_cast<double>(out) / (in * scale);
+    double offset = in / 2.0 * (1.0 - adjustment);
+    return offset + (x + 0.5) / scale - 0.5;
+  }
   return x / scale; // asymmetric
 }
 
@@ -205,8 +212,10 @@ static LogicalResult convertResize(NodeImporter &n) {
     return n.emitError() << "mode '" << mode << "' is not nearest, linear or "
                          << "cubic";
   if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
-                           "asymmetric", "tf_half_pixel_for_nn"},
-                          attrs.coordinates))
+                           "asymmetric", "tf_half_pixel_for_nn",
+                           "half_pixel_symmetric"},
+                          attrs.coordinates) ||
+      (attrs.coordinates == "half_pixel_symmetric" && n.opset < 19))
     return n.emitError() << "coordinate_transformation_mode '"
                          << attrs.coordinates << "' is not supported";
   if (!llvm::is_contained(
@@ -216,9 +225,9 @@ static LogicalResult convertResize(NodeImporter &n) {
                          << "' is not supported";
   if (antialias != 0)
     return n.emitError() << "antialias is not supported";
-  if (policy != "stretch")
+  if (!llvm::is_contained({"stretch", "not_larger", "not_smaller"}, policy))
     return n.emitError() << "keep_aspect_ratio_policy '" << policy
-                         << "' is not supported";
+                         << "' is not stretch, not_larger or not_smaller";
   Value x = n.input(0);
   RankedTensorType type = NodeImporter::getType(x);
   if (!type.hasStaticShape())
@@ -247,10 +256,30 @@ static LogicalResult convertResize(NodeImporter &n) {
       return n.emitError() << "sizes " << formatShape(*sizes) << " needs "
                            << axes.size() << " entries";
     for (auto [axis, size] : llvm::zip(axes, *sizes)) {
+      if (size < 1)
+        return n.emitError()
+               << "size " << size << " of axis " << axis << " must be positive";
       outSizes[axis] = size;
       scales[axis] = static_cast<double>(size) /
                      static_cast<double>(type.getDimSize(axis));
     }
+    // Keeping the aspect ratio: one scale for every resized axis, the
+    // smallest (no extent larger than asked) or the largest; the sizes
+    // are the scaled extents rounded half up.
+    if (policy != "stretch") {
+      double scale = scales[axes.front()];
+      for (int64_t axis : axes)
+        scale = policy == "not_larger" ? std::min(scale, scales[axis])
+                                       : std::max(scale, scales[axis]);
+      for (int64_t axis : axes) {
+        scales[axis] = scale;
+        outSizes[axis] = static_cast<int64_t>(std::floor(
+            scale * static_cast<double>(type.getDimSize(axis)) + 0.5));
+      }
+    }
+  } else if (policy != "stretch") {
+    return n.emitError() << "keep_aspect_ratio_policy '" << policy
+                         << "' needs sizes";
   } else if (n.hasInput(scalesInput)) {
     std::optional<SmallVector<double>> given =
         n.requireConstantFloats(scalesInput, "scales");

@@ -13,7 +13,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-# name, x shape, y shape, attributes, scales or None, sizes or None
+# name, x shape, y shape, attributes, scales or None, sizes or None[,
+# opset (13 unless given)]
 CASES = [
     ("nearest_2x_floor", [1, 3, 4, 5], [1, 3, 8, 10],
      dict(mode="nearest", coordinate_transformation_mode="asymmetric",
@@ -33,13 +34,30 @@ CASES = [
     ("nearest_ceil_tf", [1, 2, 5, 3], [1, 2, 8, 7],
      dict(mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn",
           nearest_mode="round_prefer_ceil"), None, [1, 2, 8, 7]),
+    # Resize-19's half_pixel_symmetric: 5 x 0.6 = 3 rows and 7 x 0.7 = 4.9
+    # columns, of which 4 (the extent centered on the input's).
+    ("linear_symmetric_down", [1, 1, 5, 7], [1, 1, 3, 4],
+     dict(mode="linear", coordinate_transformation_mode="half_pixel_symmetric"),
+     [1.0, 1.0, 0.6, 0.7], None, 19),
+    ("cubic_symmetric_up", [1, 2, 4, 3], [1, 2, 6, 7],
+     dict(mode="cubic", coordinate_transformation_mode="half_pixel_symmetric"),
+     [1.0, 1.0, 1.7, 2.5], None, 19),
+    # Resize-18's keep_aspect_ratio_policy over axes 2 and 3: not_larger
+    # takes min(5/6, 5/4), 6 x 5/6 = 5 and 4 x 5/6 = 3.33 -> 3; not_smaller
+    # max(3/4, 3/6), 4 x 0.75 = 3 and 6 x 0.75 = 4.5 -> 5 (half up).
+    ("linear_not_larger", [1, 1, 6, 4], [1, 1, 5, 3],
+     dict(mode="linear", keep_aspect_ratio_policy="not_larger", axes=[2, 3]),
+     None, [5, 5], 18),
+    ("nearest_not_smaller", [1, 2, 4, 6], [1, 2, 3, 5],
+     dict(mode="nearest", keep_aspect_ratio_policy="not_smaller",
+          axes=[2, 3]), None, [3, 3], 18),
 ]
 
 
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, x_shape, y_shape, attrs, scales, sizes in CASES:
+    for name, x_shape, y_shape, attrs, scales, sizes, *opset in CASES:
         inits = []
         inputs = ["x", ""]
         if scales is not None:
@@ -57,7 +75,8 @@ def main():
             [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)],
             inits)
         model = helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", 13)])
+            graph,
+            opset_imports=[helper.make_opsetid("", opset[0] if opset else 13)])
         model.ir_version = 8
         onnx.save(model, os.path.join(out, name + ".onnx"))
     # Upsample-9, nearest, scales as a constant input.
