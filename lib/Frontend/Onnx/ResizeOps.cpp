@@ -31,6 +31,7 @@ struct ResizeAttrs {
   std::string nearest = "round_prefer_floor";
   double cubicA = -0.75;
   bool excludeOutside = false;
+  bool antialias = false;
 };
 
 /// One tap of every output position along an axis: the source index and its
@@ -137,12 +138,76 @@ static SmallVector<Tap> computeTaps(const ResizeAttrs &attrs, int64_t in,
   return taps;
 }
 
+/// The taps of every output position along an axis with Resize-18's
+/// antialiasing (linear and cubic): the filter (the triangle of support 1,
+/// or the cubic kernel of support 2) stretched by 1 / scale when it shrinks
+/// the axis, over the source positions of the window around each output
+/// position's center (in float, as ONNX Runtime computes it), weighted by
+/// the filter and normalized to sum 1; positions outside the input read its
+/// edge, or are dropped with exclude_outside. Positions whose window is
+/// shorter than the longest get taps of weight 0.
+static SmallVector<Tap> computeAntialiasTaps(const ResizeAttrs &attrs,
+                                             int64_t in, int64_t out,
+                                             double scale) {
+  float inPerOut = 1.0f / static_cast<float>(scale);
+  float halfSupport = attrs.mode == Interpolation::Linear ? 1.0f : 2.0f;
+  float support = inPerOut >= 1.0f ? halfSupport * inPerOut : halfSupport;
+  float stretch = inPerOut >= 1.0f ? 1.0f / inPerOut : 1.0f;
+  double a = attrs.cubicA;
+  auto filter = [&](double d) {
+    d = std::fabs(d);
+    if (attrs.mode == Interpolation::Linear)
+      return d < 1.0 ? 1.0 - d : 0.0;
+    if (d < 1.0)
+      return ((a + 2) * d - (a + 3)) * d * d + 1;
+    if (d < 2.0)
+      return (((d - 5) * d + 8) * d - 4) * a;
+    return 0.0;
+  };
+  SmallVector<SmallVector<std::pair<int64_t, double>>> windows;
+  size_t longest = 0;
+  for (int64_t o = 0; o < out; ++o) {
+    float center =
+        0.5f + (inPerOut == 1.0f ? static_cast<float>(o)
+                                 : static_cast<float>(sourceCoordinate(
+                                       attrs.coordinates, o, in, out, scale)));
+    auto lo = static_cast<int64_t>(std::floor(center - support + 0.5f));
+    auto hi = static_cast<int64_t>(std::floor(center + support + 0.5f));
+    if (attrs.excludeOutside) {
+      lo = std::max<int64_t>(lo, 0);
+      hi = std::min<int64_t>(hi, in);
+    }
+    SmallVector<std::pair<int64_t, double>> window;
+    double total = 0.0;
+    for (int64_t x = lo; x < hi; ++x) {
+      double w = filter((static_cast<float>(x) - center + 0.5f) * stretch);
+      window.push_back({std::clamp<int64_t>(x, 0, in - 1), w});
+      total += w;
+    }
+    if (total != 0.0)
+      for (auto &tap : window)
+        tap.second /= total;
+    longest = std::max(longest, window.size());
+    windows.push_back(std::move(window));
+  }
+  SmallVector<Tap> taps(longest);
+  for (const auto &window : windows)
+    for (size_t k = 0; k < longest; ++k) {
+      taps[k].index.push_back(k < window.size() ? window[k].first : 0);
+      taps[k].weight.push_back(k < window.size() ? window[k].second : 0.0);
+    }
+  return taps;
+}
+
 /// Resizes `x` along `axis` to `out` elements.
 static Value resizeAxis(NodeImporter &n, const ResizeAttrs &attrs, Value x,
                         int64_t axis, int64_t out, double scale) {
   RankedTensorType type = NodeImporter::getType(x);
   int64_t in = type.getDimSize(axis);
-  SmallVector<Tap> taps = computeTaps(attrs, in, out, scale);
+  SmallVector<Tap> taps =
+      attrs.antialias && attrs.mode != Interpolation::Nearest
+          ? computeAntialiasTaps(attrs, in, out, scale)
+          : computeTaps(attrs, in, out, scale);
   SmallVector<int64_t> weightShape(type.getRank(), 1);
   weightShape[axis] = out;
   auto weightType = RankedTensorType::get(weightShape, type.getElementType());
@@ -223,8 +288,7 @@ static LogicalResult convertResize(NodeImporter &n) {
           attrs.nearest))
     return n.emitError() << "nearest_mode '" << attrs.nearest
                          << "' is not supported";
-  if (antialias != 0)
-    return n.emitError() << "antialias is not supported";
+  attrs.antialias = antialias != 0;
   if (!llvm::is_contained({"stretch", "not_larger", "not_smaller"}, policy))
     return n.emitError() << "keep_aspect_ratio_policy '" << policy
                          << "' is not stretch, not_larger or not_smaller";

@@ -51,6 +51,17 @@ CASES = [
     ("nearest_not_smaller", [1, 2, 4, 6], [1, 2, 3, 5],
      dict(mode="nearest", keep_aspect_ratio_policy="not_smaller",
           axes=[2, 3]), None, [3, 3], 18),
+    # Resize-18's antialias: the filter stretched by 1 / scale when
+    # shrinking (windows of 5 and 4 here), the plain taps' window when
+    # growing; edge positions read the edge, or are dropped with
+    # exclude_outside.
+    ("linear_antialias_down", [1, 1, 8, 9], [1, 1, 4, 5],
+     dict(mode="linear", antialias=1), [1.0, 1.0, 0.5, 0.6], None, 18),
+    ("cubic_antialias_down", [1, 2, 7, 10], [1, 2, 3, 4],
+     dict(mode="cubic", antialias=1), None, [1, 2, 3, 4], 18),
+    ("cubic_antialias_exclude_up", [1, 1, 4, 5], [1, 1, 6, 10],
+     dict(mode="cubic", antialias=1, exclude_outside=1),
+     [1.0, 1.0, 1.5, 2.0], None, 18),
 ]
 
 
