@@ -32,6 +32,10 @@ struct ResizeAttrs {
   double cubicA = -0.75;
   bool excludeOutside = false;
   bool antialias = false;
+  /// tf_crop_and_resize: the region of interest of every axis, in [0, 1]
+  /// of the input's extent, and the value of positions outside the input.
+  SmallVector<double> roiStart, roiEnd;
+  double extrapolation = 0.0;
 };
 
 /// One tap of every output position along an axis: the source index and its
@@ -44,10 +48,15 @@ struct Tap {
 } // namespace
 
 /// The source coordinate of output position `o` along an axis of `in`
-/// elements resized to `out` by `scale`.
+/// elements resized to `out` by `scale` (for tf_crop_and_resize, of its
+/// region of interest [start, end]).
 static double sourceCoordinate(StringRef mode, int64_t o, int64_t in,
-                               int64_t out, double scale) {
+                               int64_t out, double scale, double start = 0.0,
+                               double end = 1.0) {
   double x = static_cast<double>(o);
+  if (mode == "tf_crop_and_resize")
+    return out > 1 ? start * (in - 1) + x * (end - start) * (in - 1) / (out - 1)
+                   : 0.5 * (start + end) * (in - 1);
   if (mode == "half_pixel")
     return (x + 0.5) / scale - 0.5;
   if (mode == "pytorch_half_pixel")
@@ -91,8 +100,8 @@ static std::array<double, 4> cubicWeights(double a, double t) {
 
 /// The taps of every output position along an axis of `in` elements
 /// resized to `out` by `scale`.
-static SmallVector<Tap> computeTaps(const ResizeAttrs &attrs, int64_t in,
-                                    int64_t out, double scale) {
+static SmallVector<Tap> computeTaps(const ResizeAttrs &attrs, int64_t axis,
+                                    int64_t in, int64_t out, double scale) {
   auto clampIndex = [&](int64_t i) {
     return std::clamp<int64_t>(i, 0, in - 1);
   };
@@ -101,7 +110,8 @@ static SmallVector<Tap> computeTaps(const ResizeAttrs &attrs, int64_t in,
                                                         : 4;
   SmallVector<Tap> taps(count);
   for (int64_t o = 0; o < out; ++o) {
-    double x = sourceCoordinate(attrs.coordinates, o, in, out, scale);
+    double x = sourceCoordinate(attrs.coordinates, o, in, out, scale,
+                                attrs.roiStart[axis], attrs.roiEnd[axis]);
     if (attrs.mode == Interpolation::Nearest) {
       taps[0].index.push_back(clampIndex(roundNearest(attrs.nearest, x)));
       taps[0].weight.push_back(1.0);
@@ -147,8 +157,8 @@ static SmallVector<Tap> computeTaps(const ResizeAttrs &attrs, int64_t in,
 /// edge, or are dropped with exclude_outside. Positions whose window is
 /// shorter than the longest get taps of weight 0.
 static SmallVector<Tap> computeAntialiasTaps(const ResizeAttrs &attrs,
-                                             int64_t in, int64_t out,
-                                             double scale) {
+                                             int64_t axis, int64_t in,
+                                             int64_t out, double scale) {
   float inPerOut = 1.0f / static_cast<float>(scale);
   float halfSupport = attrs.mode == Interpolation::Linear ? 1.0f : 2.0f;
   float support = inPerOut >= 1.0f ? halfSupport * inPerOut : halfSupport;
@@ -168,9 +178,11 @@ static SmallVector<Tap> computeAntialiasTaps(const ResizeAttrs &attrs,
   size_t longest = 0;
   for (int64_t o = 0; o < out; ++o) {
     float center =
-        0.5f + (inPerOut == 1.0f ? static_cast<float>(o)
-                                 : static_cast<float>(sourceCoordinate(
-                                       attrs.coordinates, o, in, out, scale)));
+        0.5f + (inPerOut == 1.0f
+                    ? static_cast<float>(o)
+                    : static_cast<float>(sourceCoordinate(
+                          attrs.coordinates, o, in, out, scale,
+                          attrs.roiStart[axis], attrs.roiEnd[axis])));
     auto lo = static_cast<int64_t>(std::floor(center - support + 0.5f));
     auto hi = static_cast<int64_t>(std::floor(center + support + 0.5f));
     if (attrs.excludeOutside) {
@@ -206,15 +218,32 @@ static Value resizeAxis(NodeImporter &n, const ResizeAttrs &attrs, Value x,
   int64_t in = type.getDimSize(axis);
   SmallVector<Tap> taps =
       attrs.antialias && attrs.mode != Interpolation::Nearest
-          ? computeAntialiasTaps(attrs, in, out, scale)
-          : computeTaps(attrs, in, out, scale);
+          ? computeAntialiasTaps(attrs, axis, in, out, scale)
+          : computeTaps(attrs, axis, in, out, scale);
+  // tf_crop_and_resize: a position whose source lies outside the input is
+  // the extrapolation value (its taps weigh 0, a constant adds the value).
+  SmallVector<bool> outside(out, false);
+  bool anyOutside = false;
+  if (attrs.coordinates == "tf_crop_and_resize")
+    for (int64_t o = 0; o < out; ++o) {
+      double source =
+          sourceCoordinate(attrs.coordinates, o, in, out, scale,
+                           attrs.roiStart[axis], attrs.roiEnd[axis]);
+      outside[o] = source < 0.0 || source > static_cast<double>(in - 1);
+      anyOutside |= outside[o];
+    }
+  if (anyOutside)
+    for (Tap &tap : taps)
+      for (int64_t o = 0; o < out; ++o)
+        if (outside[o])
+          tap.weight[o] = 0.0;
   SmallVector<int64_t> weightShape(type.getRank(), 1);
   weightShape[axis] = out;
   auto weightType = RankedTensorType::get(weightShape, type.getElementType());
   Value sum;
   for (const Tap &tap : taps) {
     Value gathered = n.create<GatherOp>(x, n.int64s(tap.index), axis);
-    if (attrs.mode != Interpolation::Nearest) {
+    if (attrs.mode != Interpolation::Nearest || anyOutside) {
       SmallVector<Attribute> weights;
       for (double w : tap.weight)
         weights.push_back(n.b.getFloatAttr(type.getElementType(), w));
@@ -222,6 +251,14 @@ static Value resizeAxis(NodeImporter &n, const ResizeAttrs &attrs, Value x,
           gathered, n.constant(DenseElementsAttr::get(weightType, weights)));
     }
     sum = sum ? n.create<AddOp>(sum, gathered) : gathered;
+  }
+  if (anyOutside) {
+    SmallVector<Attribute> values;
+    for (bool o : outside)
+      values.push_back(n.b.getFloatAttr(type.getElementType(),
+                                        o ? attrs.extrapolation : 0.0));
+    sum = n.create<AddOp>(
+        sum, n.constant(DenseElementsAttr::get(weightType, values)));
   }
   return sum;
 }
@@ -238,7 +275,9 @@ static LogicalResult resize(NodeImporter &n, const ResizeAttrs &attrs,
                          << type;
   for (int64_t axis = 0; axis < type.getRank(); ++axis) {
     int64_t in = type.getDimSize(axis), out = outSizes[axis];
-    if (out == in && scales[axis] == 1.0)
+    bool wholeAxis = attrs.coordinates != "tf_crop_and_resize" ||
+                     (attrs.roiStart[axis] == 0.0 && attrs.roiEnd[axis] == 1.0);
+    if (out == in && scales[axis] == 1.0 && wholeAxis)
       continue;
     if (in < 1 || out < 1)
       return n.emitError() << "axis " << axis << " resizes " << in << " to "
@@ -278,7 +317,7 @@ static LogicalResult convertResize(NodeImporter &n) {
                          << "cubic";
   if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
                            "asymmetric", "tf_half_pixel_for_nn",
-                           "half_pixel_symmetric"},
+                           "half_pixel_symmetric", "tf_crop_and_resize"},
                           attrs.coordinates) ||
       (attrs.coordinates == "half_pixel_symmetric" && n.opset < 19))
     return n.emitError() << "coordinate_transformation_mode '"
@@ -289,6 +328,7 @@ static LogicalResult convertResize(NodeImporter &n) {
     return n.emitError() << "nearest_mode '" << attrs.nearest
                          << "' is not supported";
   attrs.antialias = antialias != 0;
+  attrs.extrapolation = n.floatAttr("extrapolation_value", 0.0);
   if (!llvm::is_contained({"stretch", "not_larger", "not_smaller"}, policy))
     return n.emitError() << "keep_aspect_ratio_policy '" << policy
                          << "' is not stretch, not_larger or not_smaller";
@@ -368,8 +408,27 @@ static LogicalResult convertResize(NodeImporter &n) {
     attrs.coordinates = "asymmetric";
     attrs.nearest = "floor";
   }
-  if (!tenForm && attrs.coordinates == "tf_crop_and_resize")
-    return n.emitError() << "tf_crop_and_resize is not supported";
+  attrs.roiStart.assign(rank, 0.0);
+  attrs.roiEnd.assign(rank, 1.0);
+  if (!tenForm && attrs.coordinates == "tf_crop_and_resize") {
+    // roi: the starts of the axes (all of them, or `axes`), then their
+    // ends, in [0, 1] of each extent.
+    if (!n.hasInput(1))
+      return n.emitError() << "tf_crop_and_resize needs roi";
+    std::optional<SmallVector<double>> roi = n.requireConstantFloats(1, "roi");
+    if (!roi)
+      return failure();
+    if (roi->size() != 2 * axes.size())
+      return n.emitError() << "roi needs " << 2 * axes.size()
+                           << " entries, got " << roi->size();
+    // (Resized by scales, an axis keeps floor(extent * scale) elements, as
+    // ONNX Runtime and ONNX's shape inference compute it, whatever the
+    // region.)
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      attrs.roiStart[axis] = (*roi)[i];
+      attrs.roiEnd[axis] = (*roi)[axes.size() + i];
+    }
+  }
   return resize(n, attrs, x, outSizes, scales);
 }
 
@@ -409,6 +468,8 @@ static LogicalResult convertUpsample(NodeImporter &n) {
   if (static_cast<int64_t>(scales.size()) != type.getRank())
     return n.emitError() << "scales needs " << type.getRank()
                          << " entries, got " << scales.size();
+  attrs.roiStart.assign(type.getRank(), 0.0);
+  attrs.roiEnd.assign(type.getRank(), 1.0);
   SmallVector<int64_t> outSizes;
   for (auto [size, scale] : llvm::zip(type.getShape(), scales)) {
     if (!(scale > 0.0))

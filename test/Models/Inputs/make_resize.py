@@ -62,6 +62,21 @@ CASES = [
     ("cubic_antialias_exclude_up", [1, 1, 4, 5], [1, 1, 6, 10],
      dict(mode="cubic", antialias=1, exclude_outside=1),
      [1.0, 1.0, 1.5, 2.0], None, 18),
+    # tf_crop_and_resize over a constant region of interest (`_roi`: the
+    # axes' starts, then their ends): inside the input; reaching past it
+    # (those positions are extrapolation_value); over `axes` by scales (the
+    # extents are floor(6 x 0.8) = 4 and floor(6 x 1.5) = 9, as ONNX
+    # Runtime computes them, not scaled by the region's extent).
+    ("linear_crop_sizes", [1, 1, 4, 5], [1, 1, 3, 3],
+     dict(mode="linear", coordinate_transformation_mode="tf_crop_and_resize",
+          _roi=[0, 0, 0.4, 0.6, 1, 1, 0.6, 0.8]), None, [1, 1, 3, 3]),
+    ("nearest_crop_extrapolate", [1, 1, 5, 5], [1, 1, 4, 4],
+     dict(mode="nearest", coordinate_transformation_mode="tf_crop_and_resize",
+          extrapolation_value=10.0,
+          _roi=[0, 0, -0.2, 0.1, 1, 1, 1.3, 0.9]), None, [1, 1, 4, 4]),
+    ("cubic_crop_axes_scales", [1, 2, 6, 6], [1, 2, 4, 9],
+     dict(mode="cubic", coordinate_transformation_mode="tf_crop_and_resize",
+          axes=[2, 3], _roi=[0.1, 0.2, 0.9, 0.7]), [0.8, 1.5], None, 18),
 ]
 
 
@@ -71,6 +86,12 @@ def main():
     for name, x_shape, y_shape, attrs, scales, sizes, *opset in CASES:
         inits = []
         inputs = ["x", ""]
+        attrs = dict(attrs)
+        roi = attrs.pop("_roi", None)
+        if roi is not None:
+            inits.append(numpy_helper.from_array(
+                np.array(roi, np.float32), "roi"))
+            inputs[1] = "roi"
         if scales is not None:
             inits.append(numpy_helper.from_array(
                 np.array(scales, np.float32), "scales"))
