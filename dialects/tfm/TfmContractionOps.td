@@ -190,7 +190,8 @@ def Tfm_ConvOp : Tfm_Op<"conv", [Pure, Tfm_InferTensorTypes<6>]> {
     `out_i = floor((x_i + padding[i] + padding[d+i] - dilations[i]·(k_i - 1) - 1) / strides[i]) + 1`.
 
     Input channels are split into `groups` groups; output channel `m` reads
-    group `m / (M / groups)`.
+    group `m / (M / groups)`. Integer operands (ONNX `ConvInteger`, i32
+    after the zero points' subtraction) accumulate exactly in their type.
 
     Constraints:
     * (conv_c1) `input` and `weight` have the same rank, at least 3.
@@ -212,11 +213,11 @@ def Tfm_ConvOp : Tfm_Op<"conv", [Pure, Tfm_InferTensorTypes<6>]> {
         -> tensor<1x768x14x14xf32>
     ```
   }];
-  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$weight,
-                       Optional<Tfm_FloatTensor>:$bias,
+  let arguments = (ins Tfm_NumericTensor:$input, Tfm_NumericTensor:$weight,
+                       Optional<Tfm_NumericTensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
                        DenseI64ArrayAttr:$dilations, Tfm_I64Attr:$groups);
-  let results = (outs Tfm_FloatTensor:$result);
+  let results = (outs Tfm_NumericTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? `strides` `=` $strides
     `padding` `=` $padding `dilations` `=` $dilations `groups` `=` $groups

@@ -377,6 +377,60 @@ static LogicalResult convertConv(NodeImporter &n) {
   return n.finish();
 }
 
+/// ConvInteger: (x - x_zero_point) convolved with (w - w_zero_point) in
+/// int32, exactly; w's zero point is one value or one per output channel.
+static LogicalResult convertConvInteger(NodeImporter &n) {
+  if (failed(n.expectArity(2, 4, 1, 1)))
+    return failure();
+  Value x = n.input(0), w = n.input(1);
+  RankedTensorType xType = NodeImporter::getType(x);
+  RankedTensorType wType = NodeImporter::getType(w);
+  auto isByte = [](Type t) { return t.isInteger(8); };
+  if (!isByte(xType.getElementType()) || !isByte(wType.getElementType()))
+    return n.emitError() << "x and w must be 8-bit integers, got " << xType
+                         << " and " << wType;
+  FailureOr<SmallVector<int64_t>> kernel = getConvKernel(n, xType, wType);
+  int64_t group = n.intAttr("group", 1);
+  if (failed(kernel) || n.failed())
+    return failure();
+  FailureOr<WindowAttrs> window =
+      getWindowAttrs(n, xType.getShape().drop_front(2), *kernel);
+  if (failed(window))
+    return failure();
+  Type i32 = n.b.getI32Type();
+  Value input = n.cast(x, i32), weight = n.cast(w, i32);
+  if (n.hasInput(2)) {
+    Value zero = n.input(2);
+    RankedTensorType zeroType = NodeImporter::getType(zero);
+    if (zeroType.getNumElements() != 1 ||
+        zeroType.getElementType() != xType.getElementType())
+      return n.emitError() << "x_zero_point must be one value of x's type, "
+                           << "got " << zeroType;
+    input = n.create<SubOp>(input, n.cast(n.reshape(zero, {}), i32));
+  }
+  if (n.hasInput(3)) {
+    Value zero = n.input(3);
+    RankedTensorType zeroType = NodeImporter::getType(zero);
+    int64_t outChannels = wType.getDimSize(0);
+    if (zeroType.getElementType() != wType.getElementType() ||
+        (zeroType.getNumElements() != 1 &&
+         (zeroType.getRank() != 1 || zeroType.getDimSize(0) != outChannels)))
+      return n.emitError() << "w_zero_point must be one value or one per "
+                           << "output channel (" << outChannels
+                           << ") of w's type, got " << zeroType;
+    // Per output channel: [M, 1, ...] against w's [M, C/g, k...].
+    SmallVector<int64_t> shape;
+    if (zeroType.getNumElements() != 1 || zeroType.getRank() == 1) {
+      shape.assign(wType.getRank(), 1);
+      shape[0] = zeroType.getNumElements();
+    }
+    weight = n.create<SubOp>(weight, n.cast(n.reshape(zero, shape), i32));
+  }
+  n.setOutput(0, n.create<ConvOp>(input, weight, MaybeValue{}, window->strides,
+                                  window->pads, window->dilations, group));
+  return n.finish();
+}
+
 //===----------------------------------------------------------------------===//
 // ConvTranspose
 //===----------------------------------------------------------------------===//
@@ -573,6 +627,129 @@ static LogicalResult convertDet(NodeImporter &n) {
   return n.finish();
 }
 
+//===----------------------------------------------------------------------===//
+// DFT
+//===----------------------------------------------------------------------===//
+
+/// DFT-17 and -20 of real ([..., 1]) or complex ([..., 2]) signals along a
+/// signal axis, by a constant matrix: the axis moved next to the components,
+/// [..., N, C] flattened to N·C features, one linear to 2K features (each
+/// output frequency's real and imaginary parts, interleaved), moved back.
+/// Frequency k of a signal of length L (dft_length; the signal is cut or
+/// zero-padded to it) weighs x[n] by e^{-2πi·kn/L}, or e^{+2πi·kn/L} / L
+/// inverse; onesided keeps frequencies 0 .. L/2 of a real signal.
+static LogicalResult convertDft(NodeImporter &n) {
+  if (failed(n.expectArity(1, 3, 1, 1)))
+    return failure();
+  bool inverse = n.intAttr("inverse", 0) != 0;
+  bool onesided = n.intAttr("onesided", 0) != 0;
+  // DFT-20 takes the axis as an input (default -2, the last signal axis);
+  // DFT-17 as an attribute (default 1).
+  int64_t axisValue = n.opset >= 20 ? -2 : n.intAttr("axis", 1);
+  if (n.failed())
+    return failure();
+  if (n.opset >= 20 && n.hasInput(2)) {
+    std::optional<SmallVector<int64_t>> axis = n.requireConstantInts(2, "axis");
+    if (!axis)
+      return failure();
+    if (axis->size() != 1)
+      return n.emitError() << "axis must hold one value, got " << axis->size();
+    axisValue = axis->front();
+  }
+  Value x = n.input(0);
+  RankedTensorType type = NodeImporter::getType(x);
+  int64_t rank = type.getRank();
+  if (rank < 3 || !type.hasStaticShape() ||
+      !isa<FloatType>(type.getElementType()) ||
+      (type.getDimSize(rank - 1) != 1 && type.getDimSize(rank - 1) != 2))
+    return n.emitError() << "input must be a static float [batch, signal..., "
+                         << "1 or 2], got " << type;
+  int64_t components = type.getDimSize(rank - 1);
+  // An axis of the signal dimensions (not the components').
+  int64_t axis = axisValue < 0 ? axisValue + rank : axisValue;
+  if (axis < 1 || axis > rank - 2)
+    return n.emitError() << "axis " << axisValue << " is not a signal axis of "
+                         << "a rank-" << rank << " input";
+  if (onesided && (inverse || components == 2))
+    return n.emitError() << "onesided needs a real input and a forward DFT";
+  int64_t size = type.getDimSize(axis);
+  int64_t length = size;
+  if (n.hasInput(1)) {
+    std::optional<SmallVector<int64_t>> given =
+        n.requireConstantInts(1, "dft_length");
+    if (!given)
+      return failure();
+    if (given->size() != 1 || given->front() < 1)
+      return n.emitError() << "dft_length must be one positive value";
+    length = given->front();
+  }
+  int64_t frequencies = onesided ? length / 2 + 1 : length;
+  Type f = type.getElementType();
+  auto weightType =
+      RankedTensorType::get({2 * frequencies, size * components}, f);
+  if (failed(
+          n.checkConstantSize(weightType, /*isSplat=*/false, "the DFT matrix")))
+    return failure();
+
+  // The matrix: row 2k + c_out (the real or imaginary part of frequency
+  // k), column n·C + c_in.
+  SmallVector<Attribute> weights;
+  weights.reserve(weightType.getNumElements());
+  double norm = inverse ? 1.0 / static_cast<double>(length) : 1.0;
+  double sign = inverse ? 1.0 : -1.0;
+  for (int64_t k = 0; k < frequencies; ++k)
+    for (int64_t cOut = 0; cOut < 2; ++cOut)
+      for (int64_t i = 0; i < size; ++i)
+        for (int64_t cIn = 0; cIn < components; ++cIn) {
+          double w = 0.0;
+          if (i < length) {
+            // e^{sign·iθ} = cos θ + i·sign·sin θ, θ = 2π·((k·i) mod L)/L.
+            double theta = 2.0 * M_PI * static_cast<double>((k * i) % length) /
+                           static_cast<double>(length);
+            double re = std::cos(theta), im = sign * std::sin(theta);
+            // (a + ib)(re + i·im): real a·re - b·im, imaginary a·im + b·re.
+            if (cOut == 0)
+              w = cIn == 0 ? re : -im;
+            else
+              w = cIn == 0 ? im : re;
+            w *= norm;
+          }
+          weights.push_back(n.b.getFloatAttr(f, w));
+        }
+
+  // [..., N, C] with the axis next to the components, flattened.
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  perm.push_back(rank - 1);
+  bool moved = axis != rank - 2;
+  Value signal = moved ? n.transpose(x, perm) : x;
+  SmallVector<int64_t> outer;
+  for (int64_t d : ArrayRef<int64_t>(perm).drop_back(2))
+    outer.push_back(type.getDimSize(d));
+  SmallVector<int64_t> flatShape(outer);
+  flatShape.push_back(size * components);
+  Value y = n.create<LinearOp>(
+      n.reshape(signal, flatShape),
+      n.constant(DenseElementsAttr::get(weightType, weights)), MaybeValue{},
+      MaybeValue{}, ActivationAttr(), IntegerAttr());
+  SmallVector<int64_t> spectrumShape(outer);
+  spectrumShape.push_back(frequencies);
+  spectrumShape.push_back(2);
+  y = n.reshape(y, spectrumShape);
+  if (moved) {
+    // Back: the frequencies to the axis's position.
+    SmallVector<int64_t> back(rank);
+    for (int64_t d = 0; d < rank; ++d)
+      back[perm[d]] = d;
+    y = n.transpose(y, back);
+  }
+  n.setOutput(0, y);
+  return n.finish();
+}
+
 void mlir::tfm::onnx_import::populateContractionConverters(
     ConverterRegistry &r) {
   StringRef onnx = kDefaultDomain;
@@ -581,5 +758,7 @@ void mlir::tfm::onnx_import::populateContractionConverters(
   r.add(onnx, "Einsum", 12, convertEinsum);
   r.add(onnx, "Conv", 1, convertConv);
   r.add(onnx, "ConvTranspose", 1, convertConvTranspose);
+  r.add(onnx, "ConvInteger", 10, convertConvInteger);
   r.add(onnx, "Det", 11, convertDet);
+  r.add(onnx, "DFT", 17, convertDft);
 }
