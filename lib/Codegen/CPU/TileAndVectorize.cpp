@@ -741,6 +741,31 @@ void fuseInitializers(RewriterBase &rewriter, linalg::LinalgOp tiled,
   }
 }
 
+/// Tiles `op` with `tiling`, fusing the producers `control` accepts into
+/// the loops, replaces `op` with the loops' results and fuses its outputs'
+/// initializers into its tiles (fuseInitializers).
+FailureOr<scf::SCFTileAndFuseResult>
+tileFuseAndReplace(RewriterBase &rewriter, linalg::LinalgOp op,
+                   const scf::SCFTilingOptions &tiling,
+                   scf::SCFTileAndFuseOptions::ControlFnTy control,
+                   StringRef what) {
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(control);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(result))
+    return op->emitError("cannot ") << what;
+  for (OpResult value : op->getResults())
+    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  rewriter.eraseOp(op);
+  fuseInitializers(rewriter,
+                   cast<linalg::LinalgOp>(result->tiledAndFusedOps.front()),
+                   result->loops);
+  return result;
+}
+
 /// Rewrites a register tile of a contraction that is not a plain 2-D matmul
 /// (a product with packed operands, or with batch or tiled-away outer
 /// dimensions) as `linalg.matmul`: every unit loop except the tile's
@@ -1010,21 +1035,12 @@ TileAndVectorizePass::distribute(RewriterBase &rewriter, linalg::LinalgOp op,
   scf::SCFTilingOptions tiling;
   tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));
-  scf::SCFTileAndFuseOptions options;
-  options.setTilingOptions(tiling);
-  options.setFusionControlFn(fuseStatisticsAndDestinations());
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTileAndFuseResult> result =
-      scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      tileFuseAndReplace(rewriter, op, tiling, fuseStatisticsAndDestinations(),
+                         "distribute over threads");
   if (failed(result))
-    return op->emitError("cannot distribute over threads");
-  for (OpResult value : op->getResults())
-    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
-  rewriter.eraseOp(op);
-  fuseInitializers(rewriter,
-                   cast<linalg::LinalgOp>(result->tiledAndFusedOps.front()),
-                   result->loops);
+    return failure();
   if (loops)
     llvm::append_range(*loops, result->loops);
   return success();
@@ -1091,20 +1107,11 @@ TileAndVectorizePass::distributeDynamicRows(RewriterBase &rewriter,
   scf::SCFTilingOptions tiling;
   tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   tiling.setTileSizes(tiles);
-  scf::SCFTileAndFuseOptions options;
-  options.setTilingOptions(tiling);
-  options.setFusionControlFn(fuseStatisticsAndDestinations());
   FailureOr<scf::SCFTileAndFuseResult> result =
-      scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      tileFuseAndReplace(rewriter, op, tiling, fuseStatisticsAndDestinations(),
+                         "distribute dynamic rows over threads");
   if (failed(result))
-    return op->emitError("cannot distribute dynamic rows over threads");
-  for (OpResult value : op->getResults())
-    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
-  rewriter.eraseOp(op);
-  fuseInitializers(rewriter,
-                   cast<linalg::LinalgOp>(result->tiledAndFusedOps.front()),
-                   result->loops);
+    return failure();
   for (LoopLikeOpInterface loop : result->loops)
     if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
       blocks.push_back(forall.getBody());
@@ -1241,19 +1248,11 @@ LogicalResult TileAndVectorizePass::tileForRegisters(
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(getAsIndexOpFoldResult(ctx, tiles));
     tiling.setInterchange(interchange);
-    scf::SCFTileAndFuseOptions options;
-    options.setTilingOptions(tiling);
-    options.setFusionControlFn(fuseDestinationProducers());
-    FailureOr<scf::SCFTileAndFuseResult> result =
-        scf::tileConsumerAndFuseProducersUsingSCF(
-            rewriter, cast<TilingInterface>(op.getOperation()), options);
+    FailureOr<scf::SCFTileAndFuseResult> result = tileFuseAndReplace(
+        rewriter, op, tiling, fuseDestinationProducers(), "tile for registers");
     if (failed(result))
-      return op->emitError("cannot tile for registers");
-    for (OpResult value : op->getResults())
-      rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
-    rewriter.eraseOp(op);
+      return failure();
     auto tiled = cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
-    fuseInitializers(rewriter, tiled, result->loops);
     // The epilogue (fused into the thread tile with the product) computed
     // per register tile, on the accumulators.
     // (Fusing replaces the loops: `nestLoops` holds the new ones.)

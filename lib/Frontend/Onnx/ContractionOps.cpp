@@ -358,12 +358,10 @@ getConvKernel(NodeImporter &n, RankedTensorType xType, RankedTensorType wType) {
   return kernel;
 }
 
-static LogicalResult convertConv(NodeImporter &n) {
-  if (failed(n.expectArity(2, 3, 1, 1)))
-    return failure();
-  Value x = n.input(0), w = n.input(1);
-  RankedTensorType xType = NodeImporter::getType(x);
-  RankedTensorType wType = NodeImporter::getType(w);
+/// The windows (strides, pads, dilations) and the group of a Conv-like node
+/// over `x` by `w`.
+static FailureOr<std::pair<WindowAttrs, int64_t>>
+getConvWindow(NodeImporter &n, RankedTensorType xType, RankedTensorType wType) {
   FailureOr<SmallVector<int64_t>> kernel = getConvKernel(n, xType, wType);
   int64_t group = n.intAttr("group", 1);
   if (failed(kernel) || n.failed())
@@ -372,8 +370,20 @@ static LogicalResult convertConv(NodeImporter &n) {
       getWindowAttrs(n, xType.getShape().drop_front(2), *kernel);
   if (failed(window))
     return failure();
-  n.setOutput(0, n.create<ConvOp>(x, w, MaybeValue{n.input(2)}, window->strides,
-                                  window->pads, window->dilations, group));
+  return std::make_pair(*window, group);
+}
+
+static LogicalResult convertConv(NodeImporter &n) {
+  if (failed(n.expectArity(2, 3, 1, 1)))
+    return failure();
+  Value x = n.input(0), w = n.input(1);
+  FailureOr<std::pair<WindowAttrs, int64_t>> conv =
+      getConvWindow(n, NodeImporter::getType(x), NodeImporter::getType(w));
+  if (failed(conv))
+    return failure();
+  auto &[window, group] = *conv;
+  n.setOutput(0, n.create<ConvOp>(x, w, MaybeValue{n.input(2)}, window.strides,
+                                  window.pads, window.dilations, group));
   return n.finish();
 }
 
@@ -389,14 +399,11 @@ static LogicalResult convertConvInteger(NodeImporter &n) {
   if (!isByte(xType.getElementType()) || !isByte(wType.getElementType()))
     return n.emitError() << "x and w must be 8-bit integers, got " << xType
                          << " and " << wType;
-  FailureOr<SmallVector<int64_t>> kernel = getConvKernel(n, xType, wType);
-  int64_t group = n.intAttr("group", 1);
-  if (failed(kernel) || n.failed())
+  FailureOr<std::pair<WindowAttrs, int64_t>> conv =
+      getConvWindow(n, xType, wType);
+  if (failed(conv))
     return failure();
-  FailureOr<WindowAttrs> window =
-      getWindowAttrs(n, xType.getShape().drop_front(2), *kernel);
-  if (failed(window))
-    return failure();
+  auto &[window, group] = *conv;
   Type i32 = n.b.getI32Type();
   Value input = n.cast(x, i32), weight = n.cast(w, i32);
   if (n.hasInput(2)) {
@@ -426,8 +433,8 @@ static LogicalResult convertConvInteger(NodeImporter &n) {
     }
     weight = n.create<SubOp>(weight, n.cast(n.reshape(zero, shape), i32));
   }
-  n.setOutput(0, n.create<ConvOp>(input, weight, MaybeValue{}, window->strides,
-                                  window->pads, window->dilations, group));
+  n.setOutput(0, n.create<ConvOp>(input, weight, MaybeValue{}, window.strides,
+                                  window.pads, window.dilations, group));
   return n.finish();
 }
 
