@@ -131,6 +131,7 @@ void populateNormalizationConverters(ConverterRegistry &registry);
 void populateAttentionConverters(ConverterRegistry &registry);
 void populateQuantizationConverters(ConverterRegistry &registry);
 void populateRecurrentConverters(ConverterRegistry &registry);
+void populateControlFlowConverters(ConverterRegistry &registry);
 void populateResizeConverters(ConverterRegistry &registry);
 
 /// The registry with every converter; built once.
@@ -255,6 +256,12 @@ public:
   /// Imports a tensor held by attribute `name` under the import's settings;
   /// reports errors and returns null.
   ElementsAttr importTensorAttr(StringRef name, const onnx::TensorProto &tensor);
+  /// The subgraph held by attribute `name`; reports and returns null when it
+  /// is absent or not a graph.
+  const onnx::GraphProto *graphAttr(StringRef name);
+  /// The import's state: the values by name of the enclosing scope, where a
+  /// control-flow converter imports a subgraph's nodes.
+  GraphState &getGraphState() { return graph; }
 
   //===--------------------------------------------------------------------===//
   // Building tfm ops

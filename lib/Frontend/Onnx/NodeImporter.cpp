@@ -286,6 +286,19 @@ ElementsAttr NodeImporter::importTensorAttr(StringRef name,
   return value;
 }
 
+const onnx::GraphProto *NodeImporter::graphAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    emitError() << "needs the graph attribute '" << name << "'";
+    return nullptr;
+  }
+  if (attr->type() != onnx::AttributeProto::GRAPH) {
+    badAttr(*attr, "a graph");
+    return nullptr;
+  }
+  return &attr->g();
+}
+
 //===----------------------------------------------------------------------===//
 // Building
 //===----------------------------------------------------------------------===//

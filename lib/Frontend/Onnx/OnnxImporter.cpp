@@ -75,6 +75,7 @@ const ConverterRegistry &mlir::tfm::onnx_import::getConverterRegistry() {
     populateQuantizationConverters(r);
     populateRecurrentConverters(r);
     populateResizeConverters(r);
+    populateControlFlowConverters(r);
     return r;
   }();
   return registry;
