@@ -554,22 +554,36 @@ static LogicalResult convertGridSample(NodeImporter &n) {
   Value x = n.input(0), grid = n.input(1);
   RankedTensorType type = NodeImporter::getType(x);
   RankedTensorType gridType = NodeImporter::getType(grid);
-  if (type.getRank() != 4 || !type.hasStaticShape() ||
-      !isa<FloatType>(type.getElementType()) || gridType.getRank() != 4 ||
-      !gridType.hasStaticShape() || gridType.getDimSize(3) != 2 ||
+  int64_t rank = type.getRank();
+  // 4-D (an image) or, from GridSample-20, 5-D (a volume).
+  bool volume = rank == 5 && n.opset >= 20;
+  if ((rank != 4 && !volume) || !type.hasStaticShape() ||
+      !isa<FloatType>(type.getElementType()) || gridType.getRank() != rank ||
+      !gridType.hasStaticShape() || gridType.getDimSize(rank - 1) != rank - 2 ||
       gridType.getDimSize(0) != type.getDimSize(0) ||
       gridType.getElementType() != type.getElementType())
     return n.emitError() << "X " << type << " and grid " << gridType
                          << " must be static [N, C, H, W] floats and "
-                         << "[N, Ho, Wo, 2] of the same type";
+                         << "[N, Ho, Wo, 2] of the same type (or, from "
+                         << "opset 20, [N, C, D, H, W] and [N, Do, Ho, Wo, 3])";
+  if (volume && interpolation == Interpolation::Cubic)
+    return n.emitError() << "cubic mode is for 4-D inputs only";
   Type f = type.getElementType();
   int64_t batch = type.getDimSize(0), channels = type.getDimSize(1);
-  int64_t height = type.getDimSize(2), width = type.getDimSize(3);
-  int64_t outH = gridType.getDimSize(1), outW = gridType.getDimSize(2);
+  int64_t spatial = rank - 2;
+  // The input's spatial sizes (D,) H, W and the output positions'.
+  ArrayRef<int64_t> sizes = type.getShape().drop_front(2);
+  ArrayRef<int64_t> outSizes = gridType.getShape().slice(1, spatial);
+  int64_t outPositions = 1, inPositions = 1;
+  for (int64_t d = 0; d < spatial; ++d) {
+    outPositions *= outSizes[d];
+    inPositions *= sizes[d];
+  }
 
-  // Source coordinates; the grid's last axis holds (x, y).
+  // Source coordinates; the grid's last axis holds (x, y[, z]): component
+  // c is spatial axis spatial - 1 - c.
   auto coordinate = [&](int64_t component, int64_t size) {
-    Value g = n.create<SelectOp>(grid, int64_t(3), component);
+    Value g = n.create<SelectOp>(grid, rank - 1, component);
     Value plusOne = n.create<AddOp>(g, n.scalar(f, 1.0));
     if (alignCorners)
       return n.create<MulOp>(plusOne, n.scalar(f, (size - 1) / 2.0));
@@ -595,16 +609,16 @@ static LogicalResult convertGridSample(NodeImporter &n) {
                                     n.scalar(f, size - 1.0));
     return n.create<WhereOp>(outside, clamped, c);
   };
-  Value xs = coordinate(0, width), ys = coordinate(1, height);
-  if (interpolation == Interpolation::Nearest) {
-    xs = n.create<RoundOp>(xs);
-    ys = n.create<RoundOp>(ys);
-  }
-  // Bicubic reads its taps through the padding mode only (as PyTorch and
-  // ONNX Runtime do); the others first bring the source inside.
-  if (interpolation != Interpolation::Cubic) {
-    xs = fixOutside(xs, width);
-    ys = fixOutside(ys, height);
+  // Per spatial axis (outermost first), its source coordinates.
+  SmallVector<Value> coords(spatial);
+  for (int64_t d = 0; d < spatial; ++d) {
+    coords[d] = coordinate(spatial - 1 - d, sizes[d]);
+    if (interpolation == Interpolation::Nearest)
+      coords[d] = n.create<RoundOp>(coords[d]);
+    // Bicubic reads its taps through the padding mode only (as PyTorch and
+    // ONNX Runtime do); the others first bring the source inside.
+    if (interpolation != Interpolation::Cubic)
+      coords[d] = fixOutside(coords[d], sizes[d]);
   }
 
   // Taps along one axis: (position, weight) pairs of floats.
@@ -668,32 +682,54 @@ static LogicalResult convertGridSample(NodeImporter &n) {
                                n.scalar(f, size - 1.0));
     return {n.cast(position, n.b.getI64Type()), valid};
   };
-  Value table = n.reshape(x, {batch, channels, height * width});
+  // Every combination of one tap per axis: the flattened source index, the
+  // product of the taps' weights and, with zeros padding, whether every
+  // tap reads the tensor.
+  SmallVector<SmallVector<std::pair<Value, Value>>> axisTaps;
+  for (Value c : coords)
+    axisTaps.push_back(taps(c));
+  SmallVector<int64_t> outShape = {batch, channels};
+  llvm::append_range(outShape, outSizes);
+  SmallVector<int64_t> weightShape = {batch, 1};
+  llvm::append_range(weightShape, outSizes);
+  Value table = n.reshape(x, {batch, channels, inPositions});
+  Type i64 = n.b.getI64Type();
   Value sum;
-  for (auto [yPos, yWeight] : taps(ys)) {
-    auto [row, rowValid] = tapIndex(yPos, height);
-    for (auto [xPos, xWeight] : taps(xs)) {
-      auto [col, colValid] = tapIndex(xPos, width);
-      Value flat = n.create<AddOp>(
-          n.create<MulOp>(row, n.scalar(n.b.getI64Type(), width)), col);
-      flat = n.expand(n.reshape(flat, {batch, 1, outH * outW}),
-                      {batch, channels, outH * outW});
-      Value pixels =
-          n.reshape(n.create<GatherElementsOp>(table, flat, int64_t(2)),
-                    {batch, channels, outH, outW});
-      Value weight =
-          yWeight && xWeight ? n.create<MulOp>(yWeight, xWeight) : Value();
-      if (rowValid) {
-        Value valid = n.cast(n.create<AndOp>(rowValid, colValid), f);
-        weight = weight ? n.create<MulOp>(weight, valid) : valid;
-      }
-      if (weight)
-        pixels =
-            n.create<MulOp>(pixels, n.reshape(weight, {batch, 1, outH, outW}));
-      sum = sum ? n.create<AddOp>(sum, pixels) : pixels;
-      if (n.failed())
-        return failure();
+  SmallVector<size_t> choice(spatial, 0);
+  while (true) {
+    Value flat, weight, valid;
+    int64_t stride = inPositions;
+    for (int64_t d = 0; d < spatial; ++d) {
+      stride /= sizes[d];
+      auto [position, tapWeight] = axisTaps[d][choice[d]];
+      auto [index, tapValid] = tapIndex(position, sizes[d]);
+      Value term =
+          stride == 1 ? index : n.create<MulOp>(index, n.scalar(i64, stride));
+      flat = flat ? n.create<AddOp>(flat, term) : term;
+      if (tapWeight)
+        weight = weight ? n.create<MulOp>(weight, tapWeight) : tapWeight;
+      if (tapValid)
+        valid = valid ? n.create<AndOp>(valid, tapValid) : tapValid;
     }
+    flat = n.expand(n.reshape(flat, {batch, 1, outPositions}),
+                    {batch, channels, outPositions});
+    Value pixels = n.reshape(
+        n.create<GatherElementsOp>(table, flat, int64_t(2)), outShape);
+    if (valid) {
+      Value visible = n.cast(valid, f);
+      weight = weight ? n.create<MulOp>(weight, visible) : visible;
+    }
+    if (weight)
+      pixels = n.create<MulOp>(pixels, n.reshape(weight, weightShape));
+    sum = sum ? n.create<AddOp>(sum, pixels) : pixels;
+    if (n.failed())
+      return failure();
+    // The next combination, the innermost axis fastest.
+    int64_t d = spatial - 1;
+    while (d >= 0 && ++choice[d] == axisTaps[d].size())
+      choice[d--] = 0;
+    if (d < 0)
+      break;
   }
   n.setOutput(0, sum);
   return n.finish();
