@@ -576,6 +576,8 @@ static LogicalResult convertGridSample(NodeImporter &n) {
   ArrayRef<int64_t> outSizes = gridType.getShape().slice(1, spatial);
   int64_t outPositions = 1, inPositions = 1;
   for (int64_t d = 0; d < spatial; ++d) {
+    if (sizes[d] < 1)
+      return n.emitError() << "X " << type << " has an empty spatial axis";
     outPositions *= outSizes[d];
     inPositions *= sizes[d];
   }
@@ -685,9 +687,14 @@ static LogicalResult convertGridSample(NodeImporter &n) {
   // Every combination of one tap per axis: the flattened source index, the
   // product of the taps' weights and, with zeros padding, whether every
   // tap reads the tensor.
-  SmallVector<SmallVector<std::pair<Value, Value>>> axisTaps;
-  for (Value c : coords)
+  // Per axis and tap: (position, weight) and its (index, validity).
+  SmallVector<SmallVector<std::pair<Value, Value>>> axisTaps, axisIndices;
+  for (auto [d, c] : llvm::enumerate(coords)) {
     axisTaps.push_back(taps(c));
+    axisIndices.emplace_back();
+    for (auto [position, tapWeight] : axisTaps.back())
+      axisIndices.back().push_back(tapIndex(position, sizes[d]));
+  }
   SmallVector<int64_t> outShape = {batch, channels};
   llvm::append_range(outShape, outSizes);
   SmallVector<int64_t> weightShape = {batch, 1};
@@ -701,8 +708,8 @@ static LogicalResult convertGridSample(NodeImporter &n) {
     int64_t stride = inPositions;
     for (int64_t d = 0; d < spatial; ++d) {
       stride /= sizes[d];
-      auto [position, tapWeight] = axisTaps[d][choice[d]];
-      auto [index, tapValid] = tapIndex(position, sizes[d]);
+      Value tapWeight = axisTaps[d][choice[d]].second;
+      auto [index, tapValid] = axisIndices[d][choice[d]];
       Value term =
           stride == 1 ? index : n.create<MulOp>(index, n.scalar(i64, stride));
       flat = flat ? n.create<AddOp>(flat, term) : term;
