@@ -28,11 +28,11 @@
 // Dynamic loops (a sequence length known at run time) are split over
 // threads only in ops without static parallelism to split (a norm over a
 // prompt's rows): in chunks of rows, all of them in one chunk when they are
-// too few to be worth the threads (see distributeDynamicRows). A contraction's dynamic rows
-// are split into whole register tiles up to the last multiple of the tile
-// height and one-row tiles after it, each with K innermost; other dynamic
-// loops take whole tiles, and their peeled remainder is walked one step at
-// a time, so that every vectorized tile is static.
+// too few to be worth the threads (see distributeDynamicRows). A
+// contraction's dynamic rows are split into whole register tiles up to the last
+// multiple of the tile height and one-row tiles after it, each with K
+// innermost; other dynamic loops take whole tiles, and their peeled remainder
+// is walked one step at a time, so that every vectorized tile is static.
 //
 // Ops the vectorizer does not handle (non-projected indexing maps, i1
 // buffers whose bytes LLVM would bit-pack) stay scalar and become loops.
@@ -650,6 +650,16 @@ int64_t largestDivisorAtMost(int64_t size, int64_t limit) {
   return 1;
 }
 
+/// The points of `op`'s iteration space over its static loops (a dynamic
+/// loop counts as one iteration).
+int64_t getStaticWork(linalg::LinalgOp op) {
+  int64_t work = 1;
+  for (int64_t size : op.getStaticLoopRanges())
+    if (!ShapedType::isDynamic(size))
+      work *= size;
+  return work;
+}
+
 scf::SCFTileAndFuseOptions::ControlFnTy fuseDestinationProducers() {
   return [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
@@ -852,9 +862,9 @@ private:
   LogicalResult tileForRegisters(RewriterBase &rewriter, linalg::LinalgOp op,
                                  SmallVectorImpl<scf::ForOp> &loops,
                                  int64_t rowTile = 0);
-  FailureOr<bool> distributeDynamicRows(RewriterBase &rewriter,
-                                        linalg::LinalgOp op,
-                                        SmallVectorImpl<Block *> &blocks);
+  LogicalResult distributeDynamicRows(RewriterBase &rewriter,
+                                      linalg::LinalgOp op,
+                                      SmallVectorImpl<Block *> &blocks);
 
   /// The weight dequantizers of the function (isWeightDequantizer).
   DenseSet<Operation *> dequantizers;
@@ -1021,12 +1031,7 @@ TileAndVectorizePass::distribute(RewriterBase &rewriter, linalg::LinalgOp op,
   }
   // A dynamic loop counts as one iteration: only static loops are split,
   // and a one-row decode step must still be worth the threads.
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t work = 1;
-  for (int64_t size : ranges)
-    if (!ShapedType::isDynamic(size))
-      work *= size;
-  if (numThreads <= 1 || work < minParallelWork)
+  if (numThreads <= 1 || getStaticWork(op) < minParallelWork)
     return success();
   SmallVector<int64_t> tiles = chooseThreadTiles(op);
   if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
@@ -1054,30 +1059,27 @@ TileAndVectorizePass::distribute(RewriterBase &rewriter, linalg::LinalgOp op,
 /// row), the chunk is every row: the loop has one iteration, and its
 /// parallel region runs on the calling thread (tfm-cpu-guard-parallel-
 /// regions), which starting the threads would cost more than it saves.
-/// Returns whether `op` was distributed; `blocks` receives the bodies of
-/// its loops.
-FailureOr<bool>
+/// `blocks` receives the bodies of its loops.
+LogicalResult
 TileAndVectorizePass::distributeDynamicRows(RewriterBase &rewriter,
                                             linalg::LinalgOp op,
                                             SmallVectorImpl<Block *> &blocks) {
   if (numThreads <= 1 || isContraction(op) || op->getNumResults() == 0 ||
       !op.hasPureTensorSemantics())
-    return false;
+    return success();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   std::optional<unsigned> dim;
-  int64_t work = 1;
-  for (auto [i, range] : llvm::enumerate(ranges)) {
-    if (!ShapedType::isDynamic(range))
-      work *= range;
-    else if (!dim && iterators[i] == utils::IteratorType::parallel)
+  for (auto [i, range] : llvm::enumerate(ranges))
+    if (!dim && ShapedType::isDynamic(range) &&
+        iterators[i] == utils::IteratorType::parallel)
       dim = i;
-  }
   // The static loops carry enough work on their own: distributed as usual.
+  int64_t work = getStaticWork(op);
   if (!dim || work == 0 ||
       (work >= minParallelWork &&
        llvm::any_of(chooseThreadTiles(op), [](int64_t t) { return t != 0; })))
-    return false;
+    return success();
 
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
@@ -1115,7 +1117,7 @@ TileAndVectorizePass::distributeDynamicRows(RewriterBase &rewriter,
   for (LoopLikeOpInterface loop : result->loops)
     if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
       blocks.push_back(forall.getBody());
-  return true;
+  return success();
 }
 
 /// Tiles `op` with scf.for loops of `sizes` (0: not tiled) and replaces it
@@ -1425,15 +1427,15 @@ void TileAndVectorizePass::runOnOperation() {
   //    chunk computes the statistics its rows need).
   SmallVector<Block *> blocks = {&func.getBody().front()};
   {
-    DenseSet<Operation *> skip;
-    for (Operation &op : func.getBody().front())
-      if (isWeightDequantizer(&op) || isFusableInit(&op) ||
-          (fuseEpilogues && getEpilogueProduct(&op)))
-        skip.insert(&op);
+    // (Not the ops computed inside others' tiles: weight dequantizers,
+    // fusable initializers, epilogues; nor the statistics, which their
+    // consumers' chunks compute.)
     SmallVector<linalg::LinalgOp> roots;
     for (Operation &op : func.getBody().front())
       if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
-        if (!skip.contains(&op) && !isInnermostRowReduction(linalgOp))
+        if (!isWeightDequantizer(&op) && !isFusableInit(&op) &&
+            !(fuseEpilogues && getEpilogueProduct(&op)) &&
+            !isInnermostRowReduction(linalgOp))
           roots.push_back(linalgOp);
     for (linalg::LinalgOp op : llvm::reverse(roots)) {
       // (A statistic fused into its consumer's chunks may be left unused.)

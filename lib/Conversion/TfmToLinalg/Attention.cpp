@@ -41,6 +41,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include "llvm/ADT/bit.h"
+
 using namespace mlir;
 using namespace mlir::tfm;
 using namespace mlir::tfm::lowering;
@@ -561,12 +563,10 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
     // scalar remainders (attention was 85 us a layer in a GPT-2 decode
     // step); the rows past the last whole tile take tiles of
     // kCacheRemainderTile, then single rows.
-    int64_t pastTile = 0;
-    if (past) {
-      pastTile = 1;
-      while (pastTile * 2 <= std::min(past, options.keyTile))
-        pastTile *= 2;
-    }
+    int64_t pastTile =
+        past ? static_cast<int64_t>(llvm::bit_floor(
+                   static_cast<uint64_t>(std::min(past, options.keyTile))))
+             : 0;
     // One query per head (decode) with grouped queries: a block holds the
     // query heads of one key/value head, one row each, so that the group
     // reads its key and value tiles once rather than once per head.
