@@ -54,9 +54,15 @@ static double sourceCoordinate(StringRef mode, int64_t o, int64_t in,
                                int64_t out, double scale, double start = 0.0,
                                double end = 1.0) {
   double x = static_cast<double>(o);
-  if (mode == "tf_crop_and_resize")
-    return out > 1 ? start * (in - 1) + x * (end - start) * (in - 1) / (out - 1)
-                   : 0.5 * (start + end) * (in - 1);
+  if (mode == "tf_crop_and_resize") {
+    // A region reaching far past the input (roi of +-1e30) puts sources
+    // there; they are outside, extrapolated, and kept near the input so
+    // that their taps' indices stay representable.
+    double source =
+        out > 1 ? start * (in - 1) + x * (end - start) * (in - 1) / (out - 1)
+                : 0.5 * (start + end) * (in - 1);
+    return std::clamp(source, -4.0, in + 4.0);
+  }
   if (mode == "half_pixel")
     return (x + 0.5) / scale - 0.5;
   if (mode == "pytorch_half_pixel")
@@ -89,13 +95,20 @@ static int64_t roundNearest(StringRef mode, double x) {
   return static_cast<int64_t>(std::round(x));
 }
 
+/// The cubic convolution kernel with coefficient `a` at distance `d`.
+static double cubicKernel(double a, double d) {
+  d = std::fabs(d);
+  if (d < 1.0)
+    return ((a + 2) * d - (a + 3)) * d * d + 1;
+  if (d < 2.0)
+    return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+  return 0.0;
+}
+
 /// The cubic convolution weights of the four taps around a fraction t.
 static std::array<double, 4> cubicWeights(double a, double t) {
-  auto near = [&](double d) { return ((a + 2) * d - (a + 3)) * d * d + 1; };
-  auto far = [&](double d) {
-    return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
-  };
-  return {far(t + 1), near(t), near(1 - t), far(2 - t)};
+  return {cubicKernel(a, t + 1), cubicKernel(a, t), cubicKernel(a, 1 - t),
+          cubicKernel(a, 2 - t)};
 }
 
 /// The taps of every output position along an axis of `in` elements
@@ -148,6 +161,10 @@ static SmallVector<Tap> computeTaps(const ResizeAttrs &attrs, int64_t axis,
   return taps;
 }
 
+/// The most taps an antialiased output position may read (a 4x cubic or a
+/// 32x linear shrink reads about 17 and 65).
+constexpr size_t kMaxAntialiasTaps = 256;
+
 /// The taps of every output position along an axis with Resize-18's
 /// antialiasing (linear and cubic): the filter (the triangle of support 1,
 /// or the cubic kernel of support 2) stretched by 1 / scale when it shrinks
@@ -163,16 +180,10 @@ static SmallVector<Tap> computeAntialiasTaps(const ResizeAttrs &attrs,
   float halfSupport = attrs.mode == Interpolation::Linear ? 1.0f : 2.0f;
   float support = inPerOut >= 1.0f ? halfSupport * inPerOut : halfSupport;
   float stretch = inPerOut >= 1.0f ? 1.0f / inPerOut : 1.0f;
-  double a = attrs.cubicA;
   auto filter = [&](double d) {
-    d = std::fabs(d);
     if (attrs.mode == Interpolation::Linear)
-      return d < 1.0 ? 1.0 - d : 0.0;
-    if (d < 1.0)
-      return ((a + 2) * d - (a + 3)) * d * d + 1;
-    if (d < 2.0)
-      return (((d - 5) * d + 8) * d - 4) * a;
-    return 0.0;
+      return std::max(0.0, 1.0 - std::fabs(d));
+    return cubicKernel(attrs.cubicA, d);
   };
   SmallVector<SmallVector<std::pair<int64_t, double>>> windows;
   size_t longest = 0;
@@ -202,6 +213,10 @@ static SmallVector<Tap> computeAntialiasTaps(const ResizeAttrs &attrs,
     longest = std::max(longest, window.size());
     windows.push_back(std::move(window));
   }
+  // Each tap is a Gather over the whole output: a window of thousands of
+  // taps (shrinking an axis thousands of times) would import as many.
+  if (longest > kMaxAntialiasTaps)
+    return {};
   SmallVector<Tap> taps(longest);
   for (const auto &window : windows)
     for (size_t k = 0; k < longest; ++k) {
@@ -220,6 +235,12 @@ static Value resizeAxis(NodeImporter &n, const ResizeAttrs &attrs, Value x,
       attrs.antialias && attrs.mode != Interpolation::Nearest
           ? computeAntialiasTaps(attrs, axis, in, out, scale)
           : computeTaps(attrs, axis, in, out, scale);
+  if (taps.empty()) {
+    n.emitError() << "antialiasing axis " << axis << " from " << in << " to "
+                  << out << " elements would read more than "
+                  << kMaxAntialiasTaps << " inputs per output";
+    return Value();
+  }
   // tf_crop_and_resize: a position whose source lies outside the input is
   // the extrapolation value (its taps weigh 0, a constant adds the value).
   SmallVector<bool> outside(out, false);
@@ -424,6 +445,8 @@ static LogicalResult convertResize(NodeImporter &n) {
     // (Resized by scales, an axis keeps floor(extent * scale) elements, as
     // ONNX Runtime and ONNX's shape inference compute it, whatever the
     // region.)
+    if (!llvm::all_of(*roi, [](double v) { return std::isfinite(v); }))
+      return n.emitError() << "roi must be finite";
     for (auto [i, axis] : llvm::enumerate(axes)) {
       attrs.roiStart[axis] = (*roi)[i];
       attrs.roiEnd[axis] = (*roi)[axes.size() + i];

@@ -77,6 +77,14 @@ CASES = [
     ("cubic_crop_axes_scales", [1, 2, 6, 6], [1, 2, 4, 9],
      dict(mode="cubic", coordinate_transformation_mode="tf_crop_and_resize",
           axes=[2, 3], _roi=[0.1, 0.2, 0.9, 0.7]), [0.8, 1.5], None, 18),
+    # A region of +-1e30: every position but the middle row is far outside.
+    ("linear_crop_huge_roi", [1, 1, 4, 4], [1, 1, 3, 3],
+     dict(mode="linear", coordinate_transformation_mode="tf_crop_and_resize",
+          _roi=[0, 0, -1e30, 0, 1, 1, 1e30, 1]), None, [1, 1, 3, 3]),
+    # A NaN in the region: refused (bad input, see resize.test).
+    ("linear_crop_nan_roi", [1, 1, 4, 4], [1, 1, 3, 3],
+     dict(mode="linear", coordinate_transformation_mode="tf_crop_and_resize",
+          _roi=[0, 0, float("nan"), 0, 1, 1, 1, 1]), None, [1, 1, 3, 3]),
 ]
 
 
