@@ -19,7 +19,10 @@ own quantized form of the export with the same bytes per weight: its
 dynamic int8 graph for int8-weights (scripts/quantize_ort_dynamic.py;
 ONNX Runtime's 8-bit MatMulNBits has no optimized kernel on x86 and ran
 GPT-2 at 664 ms/token), its 4-bit MatMulNBits graph for int4-weights
-(scripts/quantize_ort_nbits.py, blocks of 32). Prefill: the same prompt run
+(scripts/quantize_ort_nbits.py, blocks of 32). With --kv-cache (default
+f16) the fp32 decoder and each mode are also timed with the cache stored
+in that type (tfmc --kv-cache), whose tokens are compared with the same
+ONNX Runtime peer. Prefill: the same prompt run
 one token per step by the decode model, --prefill-seq tokens per step and
 the whole prompt in one step by prefill models (the export compiled with
 that sequence length and the same cache, passed as tfm-run
@@ -30,6 +33,7 @@ alternate tfmc and ORT; medians of the rounds are printed with the ratios.
 
     /usr/bin/python3 bench/generate_bench.py [--threads N] [--rounds 3]
         [--prompt 128] [--tokens 16] [--prefill-seq 64] [--quantize MODES]
+        [--kv-cache TYPES]
 """
 
 import argparse
@@ -76,6 +80,19 @@ def product_weight_bytes(path):
     return total
 
 
+def cache_bytes_per_row(path):
+    """Bytes one position adds to the key/value cache (f32): every past
+    input's heads x head size."""
+    model = onnx.load(path, load_external_data=False)
+    total = 0
+    for value in model.graph.input:
+        if "past" not in value.name:
+            continue
+        dims = value.type.tensor_type.shape.dim
+        total += dims[1].dim_value * dims[3].dim_value * 4
+    return total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=os.cpu_count())
@@ -94,6 +111,10 @@ def main():
     parser.add_argument("--quantize", default="int8-weights,int4-weights",
                         help="comma-separated weight modes also timed "
                         "(int8-weights, int4-weights; '' for none)")
+    parser.add_argument("--kv-cache", default="f16",
+                        help="comma-separated cache types (tfmc --kv-cache: "
+                        "f16, bf16; '' for none) with which the fp32 "
+                        "decoder and each --quantize mode are also timed")
     parser.add_argument("--json")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -156,6 +177,21 @@ def main():
         print("compiling (--quantize=%s) ..." % mode, flush=True)
         run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows",
              "--quantize=" + mode, "-o", libs[mode]] + dims)
+
+    caches = [c for c in args.kv_cache.split(",") if c]
+    for cache in caches:
+        if cache not in ("f16", "bf16"):
+            sys.exit("generate_bench: unknown --kv-cache type '%s' (known: "
+                     "f16, bf16)" % cache)
+        for mode in ["new-rows"] + modes:
+            key = "%s+%s" % (mode, cache)
+            libs[key] = os.path.join(args.work, "gpt2_decode_%s_%s.so" %
+                                     (mode, cache))
+            print("compiling (%s, --kv-cache=%s) ..." % (mode, cache),
+                  flush=True)
+            quantize = [] if mode == "new-rows" else ["--quantize=" + mode]
+            run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows",
+                 "--kv-cache=" + cache, "-o", libs[key]] + quantize + dims)
 
     ort_models = {"ort": model}
     for mode in modes:
@@ -240,6 +276,12 @@ def main():
     print("read bandwidth %.1f GB/s; product weights %.1f MB per token: "
           "limit %.2f ms/token" % (med["bandwidth"], weight_bytes / 1e6,
                                    limit_ms))
+    context = args.prompt + args.tokens / 2
+    row_bytes = cache_bytes_per_row(model)
+    print("key/value cache read per token at the mean context (%d rows): "
+          "%.1f MB in f32, %.1f MB in f16/bf16 (not in the limit)" % (
+              context, row_bytes * context / 1e6,
+              row_bytes * context / 2e6))
     header = ("decoder", "ms/token", "limit ms", "/ limit", "ORT fp32 / it",
               "ORT same weights / it")
     print("| " + " | ".join(header) + " |")
@@ -251,6 +293,13 @@ def main():
     rows += [(mode, "tfmc -O3 --present=new-rows --quantize=" + mode,
               limit_ms * BYTES_PER_WEIGHT[mode] / 4, "ort-" + mode)
              for mode in modes]
+    for cache in caches:
+        rows.append(("new-rows+" + cache, "tfmc -O3 --present=new-rows "
+                     "--kv-cache=" + cache, limit_ms, "ort"))
+        rows += [("%s+%s" % (mode, cache), "tfmc -O3 --present=new-rows "
+                  "--quantize=%s --kv-cache=%s" % (mode, cache),
+                  limit_ms * BYTES_PER_WEIGHT[mode] / 4, "ort-" + mode)
+                 for mode in modes]
     rows.append(("ort", "ONNX Runtime (fp32)", limit_ms, "ort"))
     rows += [("ort-" + mode, "ONNX Runtime, %s" % ORT_PEER[mode][1],
               limit_ms * BYTES_PER_WEIGHT[mode] / 4, "ort-" + mode)
@@ -279,6 +328,16 @@ def main():
             pre[key] / pre["forward"], pre["ort"] / pre[key]))
     print("greedy tokens identical across tfmc's fp32 decoders and ORT fp32: "
           "%s" % same)
+    for cache in caches:
+        for mode in ["new-rows"] + modes:
+            peer = "ort" if mode == "new-rows" else "ort-" + mode
+            key = "%s+%s" % (mode, cache)
+            print("greedy tokens of %s --kv-cache=%s and %s: %d of %d the "
+                  "same" % ("fp32" if mode == "new-rows" else
+                            "--quantize=" + mode, cache, peer,
+                            sum(a == b for a, b in zip(tokens[key],
+                                                       tokens[peer])),
+                            len(tokens[key])))
     for mode in modes:
         print("greedy tokens of --quantize=%s and ORT's %s form: %d of "
               "%d the same" % (mode, ORT_PEER[mode][1],

@@ -7,7 +7,8 @@
 //
 // the exporters' cache append (Concat along the sequence) read by attention
 // in place; the concatenation stays only while something else (the present
-// output) uses it.
+// output) uses it. A past extended from f16 or bf16 (tfm-narrow-kv-cache)
+// is read narrow, in place.
 //
 // tfm-present-new-rows:
 //
@@ -36,32 +37,16 @@ using namespace mlir::tfm;
 
 namespace {
 
-/// The sequence axis of attention operands of `rank`: [B, H, S, D] or
-/// packed [B, S, H·D].
-int64_t sequenceAxis(int64_t rank) { return rank == 4 ? 2 : 1; }
-
-/// (past, new) when `value` is concat(past, new) along the sequence axis.
-std::optional<std::pair<Value, Value>> matchAppend(Value value) {
-  auto concat = value.getDefiningOp<ConcatOp>();
-  if (!concat || concat.getInputs().size() != 2)
-    return std::nullopt;
-  int64_t rank = cast<RankedTensorType>(concat.getType()).getRank();
-  int64_t axis = concat.getAxis();
-  if (axis < 0)
-    axis += rank;
-  if ((rank != 3 && rank != 4) || axis != sequenceAxis(rank))
-    return std::nullopt;
-  return std::make_pair(concat.getInputs()[0], concat.getInputs()[1]);
-}
-
 struct FoldCacheAppend : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
     if (op.getPastKey())
       return rewriter.notifyMatchFailure(op, "already reads a past");
-    std::optional<std::pair<Value, Value>> key = matchAppend(op.getKey());
-    std::optional<std::pair<Value, Value>> value = matchAppend(op.getValue());
+    std::optional<std::pair<Value, Value>> key =
+        fusion::matchCacheAppend(op.getKey());
+    std::optional<std::pair<Value, Value>> value =
+        fusion::matchCacheAppend(op.getValue());
     if (!key || !value)
       return rewriter.notifyMatchFailure(op, "keys are not an append");
     auto fused = AttentionOp::create(
@@ -75,6 +60,41 @@ struct FoldCacheAppend : OpRewritePattern<AttentionOp> {
       return rewriter.notifyMatchFailure(op, "unexpected result type");
     }
     rewriter.replaceOp(op, fused);
+    return success();
+  }
+};
+
+/// The f16 or bf16 cache `value` extends to f32, if it is one.
+Value getNarrowCache(Value value) {
+  auto cast = value.getDefiningOp<CastOp>();
+  if (!cast)
+    return {};
+  Type from = getElementTypeOrSelf(cast.getInput().getType());
+  Type to = getElementTypeOrSelf(cast.getType());
+  if (!isa<Float16Type, BFloat16Type>(from) || !to.isF32())
+    return {};
+  return cast.getInput();
+}
+
+/// attention(.., past(ext(pk16), ext(pv16))) -> attention(.., past(pk16,
+/// pv16)): a cache stored narrow (tfm-narrow-kv-cache) is read in place,
+/// each tile extended as it is read, rather than extended whole per step.
+struct ReadNarrowCache : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getPastKey())
+      return rewriter.notifyMatchFailure(op, "reads no past");
+    Value pk = getNarrowCache(op.getPastKey());
+    Value pv = getNarrowCache(op.getPastValue());
+    if (!pk || !pv ||
+        getElementTypeOrSelf(pk.getType()) !=
+            getElementTypeOrSelf(pv.getType()))
+      return rewriter.notifyMatchFailure(op, "no narrow cache");
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getPastKeyMutable().assign(pk);
+      op.getPastValueMutable().assign(pv);
+    });
     return success();
   }
 };
@@ -98,7 +118,7 @@ struct PresentNewRowsPass
     func.walk([&](func::ReturnOp ret) {
       for (OpOperand &operand : ret->getOpOperands()) {
         std::optional<std::pair<Value, Value>> append =
-            matchAppend(operand.get());
+            fusion::matchCacheAppend(operand.get());
         auto past =
             append ? dyn_cast<BlockArgument>(append->first) : BlockArgument();
         if (!past || past.getOwner() != &func.getBody().front())
@@ -119,5 +139,5 @@ struct PresentNewRowsPass
 } // namespace
 
 void mlir::tfm::populateFuseKvCachePatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldCacheAppend>(patterns.getContext());
+  patterns.add<FoldCacheAppend, ReadNarrowCache>(patterns.getContext());
 }

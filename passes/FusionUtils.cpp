@@ -88,3 +88,16 @@ ArrayRef<int64_t> fusion::dropLeadingOnes(ArrayRef<int64_t> shape) {
     shape = shape.drop_front();
   return shape;
 }
+
+std::optional<std::pair<Value, Value>> fusion::matchCacheAppend(Value value) {
+  auto concat = value.getDefiningOp<ConcatOp>();
+  if (!concat || concat.getInputs().size() != 2)
+    return std::nullopt;
+  int64_t rank = cast<RankedTensorType>(concat.getType()).getRank();
+  int64_t axis = concat.getAxis();
+  if (axis < 0)
+    axis += rank;
+  if ((rank != 3 && rank != 4) || axis != (rank == 4 ? 2 : 1))
+    return std::nullopt;
+  return std::make_pair(concat.getInputs()[0], concat.getInputs()[1]);
+}

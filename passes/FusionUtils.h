@@ -56,6 +56,11 @@ void populateTfmCanonicalizationPatterns(RewritePatternSet &patterns);
 Value createSplat(PatternRewriter &rewriter, Location loc,
                   RankedTensorType type, double value);
 
+/// (past, new) when `value` is concat(past, new) along the sequence axis
+/// of an attention operand ([B, H, S, D] axis 2, packed [B, S, H·D] axis
+/// 1): how exporters append to a key/value cache.
+std::optional<std::pair<Value, Value>> matchCacheAppend(Value value);
+
 /// The shape of `type` without its leading unit dimensions.
 ArrayRef<int64_t> dropLeadingOnes(ArrayRef<int64_t> shape);
 

@@ -523,6 +523,28 @@ def FuseKvCachePass : Pass<"tfm-fuse-kv-cache", "::mlir::func::FuncOp"> {
   }];
 }
 
+def NarrowKvCachePass : Pass<"tfm-narrow-kv-cache", "::mlir::func::FuncOp"> {
+  let summary = "Stores a key/value cache in f16 or bf16";
+  let description = [{
+    A decoder export's cache is an f32 argument `past` and a result
+    `concat(past, new)` along the sequence axis of an attention operand
+    (rank 4 axis 2, rank 3 axis 1; the `present` outputs). Each such
+    argument takes the narrow `type`, the result appends `new` rounded to
+    it (to nearest, ties to even), and the argument's readers see it
+    extended to f32: `tfm.attention` reads the narrow cache in place
+    (`tfm-fuse-kv-cache` drops the extension) and extends each tile it
+    reads. A decode step then reads half the cache bytes; the rows the
+    step appends are used at f32 in that step and rounded in the cache for
+    the next ones. Run before `tfm-present-new-rows`. Enabled by
+    `tfmc --kv-cache=f16|bf16`.
+  }];
+  let options = [
+    Option<"type", "type", "::mlir::tfm::KvCacheType",
+           "::mlir::tfm::KvCacheType::F16", "The cache's element type",
+           "TFM_KV_CACHE_TYPE_VALUES">,
+  ];
+}
+
 def PresentNewRowsPass : Pass<"tfm-present-new-rows", "::mlir::func::FuncOp"> {
   let summary = "Returns only the rows a cache output appends to its input";
   let description = [{

@@ -104,11 +104,21 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
     auto pv = dyn_cast<RankedTensorType>(adaptor.getPastValue().getType());
     if (!pk || !pv)
       return failure();
+    // A cache may be stored narrower than the keys it receives (an f16 or
+    // bf16 cache of f32 keys): its rows are extended when read.
+    auto storable = [&](Type cacheType, Type keyType) {
+      return cacheType == keyType ||
+             ((isa<Float16Type, BFloat16Type>(cacheType)) && keyType.isF32());
+    };
     if (pk.getRank() != rank || pv.getRank() != rank ||
-        pk.getElementType() != k.getElementType() ||
-        pv.getElementType() != k.getElementType())
+        pk.getElementType() != pv.getElementType() ||
+        !storable(pk.getElementType(), k.getElementType()) ||
+        !storable(pv.getElementType(), v.getElementType()))
       return violation(location, name, 8, "past_key ", pk, " and past_value ",
-                       pv, " must have the rank and element type of key ", k);
+                       pv,
+                       " must have the rank of key and its element type (f16 "
+                       "or bf16 for f32 keys), the same for both; key ",
+                       k);
     HeadLayout pkl = getHeadLayout(pk, kvHeads),
                pvl = getHeadLayout(pv, kvHeads);
     bool agree =

@@ -63,8 +63,10 @@ def Tfm_AttentionOp : Tfm_Op<"attention",
     * (attention_c7) `result` has the element type of `query` and the
       layout's result shape.
     * (attention_c8) `past_key` and `past_value` are given together; they
-      have the rank and element type of `key`, and `key`'s and `value`'s
-      batch size, head count and head size; both have the same length P.
+      have the rank of `key` and its element type, or both f16 or both bf16
+      for f32 keys (a cache stored narrow, extended as it is read); and
+      `key`'s and `value`'s batch size, head count and head size; both have
+      the same length P.
 
     Example (BERT-base self-attention on packed heads):
 

@@ -267,6 +267,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     gpuPipeline.attentionBatched = options.attentionBatched.value_or(true);
     gpuPipeline.quantize = options.quantize;
     gpuPipeline.presentNewRows = options.presentNewRows;
+    gpuPipeline.kvCache = options.kvCache;
     gpuPipeline.chip = target.getChip().str();
     gpuPipeline.features = target.getFeatures().str();
     // Cubins from ptxas: the driver loads them without a JIT step.
@@ -297,6 +298,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.quantizeBlockSize = options.quantizeBlockSize;
     pipeline.quantizeReport = options.quantizeReport;
     pipeline.presentNewRows = options.presentNewRows;
+    pipeline.kvCache = options.kvCache;
     pipeline.maxSeq = options.maxSeq;
   }
   ArrayRef<StringRef> phaseNames =

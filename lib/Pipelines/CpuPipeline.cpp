@@ -166,6 +166,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
     graph.quantizeBlockSize = options.quantizeBlockSize;
     graph.quantizeReport = options.quantizeReport;
     graph.presentNewRows = options.presentNewRows;
+    graph.kvCache = options.kvCache;
     buildGraphPipeline(pm, graph);
     return;
   }

@@ -68,6 +68,7 @@ static void buildGraphPhase(OpPassManager &pm,
   graph.optLevel = std::min<unsigned>(options.optLevel, 2);
   graph.quantize = options.quantize;
   graph.presentNewRows = options.presentNewRows;
+  graph.kvCache = options.kvCache;
   if (options.quantize == QuantizationMode::None) {
     if (options.precision == GpuPrecision::Fp16)
       graph.quantize = QuantizationMode::Fp16;

@@ -40,6 +40,9 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   // Zero-element tensors become constants at every level: code generation
   // never sees an empty iteration space.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  // The cache's type first: present-new-rows then returns the rounded rows.
+  if (options.kvCache != KvCacheType::Model)
+    funcPm.addPass(createNarrowKvCachePass({options.kvCache}));
   if (options.presentNewRows)
     funcPm.addPass(createPresentNewRowsPass());
   funcPm.addPass(createFoldEmptyTensorsPass());

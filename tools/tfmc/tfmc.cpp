@@ -122,6 +122,12 @@ cl::opt<PresentOutputs> presentOutputs(
                           "only the new rows: the caller keeps the cache "
                           "(tfm_model_generate), and no step copies it")),
     cl::cat(category));
+cl::opt<KvCacheType> kvCache(
+    "kv-cache",
+    cl::desc("Element type of a decoder's key/value cache (its past inputs "
+             "and present outputs); attention extends what it reads to f32"),
+    cl::init(KvCacheType::Model), cl::value_desc("type"),
+    TFM_KV_CACHE_TYPE_VALUES, cl::cat(category));
 cl::list<std::string> quantizeExclude(
     "quantize-exclude",
     cl::desc("Leave linears in float whose node or weight name contains one "
@@ -473,6 +479,7 @@ int main(int argc, char **argv) {
     return fail("--quant-report: needs a --quantize mode");
   options.quantizeReport = quantReport;
   options.presentNewRows = presentOutputs == PresentOutputs::NewRows;
+  options.kvCache = kvCache;
   if (maxSeq < 0)
     return fail("--max-seq: expected a positive bound, got " +
                 std::to_string(maxSeq));

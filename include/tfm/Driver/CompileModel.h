@@ -87,6 +87,8 @@ struct CompileOptions {
   bool quantizeReport = false;
   /// Cache outputs (present = concat(past, new)) return only the new rows.
   bool presentNewRows = false;
+  /// The element type of decoder caches (past inputs, present outputs).
+  KvCacheType kvCache = KvCacheType::Model;
   /// Upper bound of the dynamic input dimensions that have none (0: such a
   /// dimension is an error).
   int64_t maxSeq = 0;

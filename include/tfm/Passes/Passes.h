@@ -85,6 +85,22 @@ enum class PruningMethod {
                  "structured: remove the attention heads of smallest value "   \
                  "and output weight norms"))
 
+/// The element types tfm-narrow-kv-cache stores a key/value cache in.
+enum class KvCacheType {
+  Model, // as the model declares it
+  F16,
+  Bf16,
+};
+
+#define TFM_KV_CACHE_TYPE_VALUES                                               \
+  llvm::cl::values(                                                            \
+      clEnumValN(::mlir::tfm::KvCacheType::Model, "model",                     \
+                 "as the model declares it"),                                  \
+      clEnumValN(::mlir::tfm::KvCacheType::F16, "f16",                         \
+                 "f16 (10-bit mantissa): half the bytes of an f32 cache"),     \
+      clEnumValN(::mlir::tfm::KvCacheType::Bf16, "bf16",                       \
+                 "bf16 (8-bit exponent, 7-bit mantissa): half the bytes"))
+
 #define GEN_PASS_DECL
 #include "tfm/Passes/Passes.h.inc"
 

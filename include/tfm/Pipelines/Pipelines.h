@@ -88,6 +88,11 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       llvm::cl::desc("Cache outputs return only the rows they append to "
                      "their past input (tfm-present-new-rows)"),
       llvm::cl::init(false)};
+  Option<KvCacheType> kvCache{
+      *this, "kv-cache",
+      llvm::cl::desc("Element type of a decoder's key/value cache "
+                     "(tfm-narrow-kv-cache)"),
+      llvm::cl::init(KvCacheType::Model), TFM_KV_CACHE_TYPE_VALUES};
 };
 
 /// The tfm-prune options that pipeline options with the prune* fields ask
@@ -250,6 +255,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Cache outputs return only the rows they append to "
                      "their past input (tfm-present-new-rows)"),
       llvm::cl::init(false)};
+  Option<KvCacheType> kvCache{
+      *this, "kv-cache",
+      llvm::cl::desc("Element type of a decoder's key/value cache "
+                     "(tfm-narrow-kv-cache)"),
+      llvm::cl::init(KvCacheType::Model), TFM_KV_CACHE_TYPE_VALUES};
   Option<int64_t> maxSeq{
       *this, "max-seq",
       llvm::cl::desc("Upper bound of the dynamic input dimensions that have "
@@ -375,6 +385,11 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
       llvm::cl::desc("Cache outputs return only the rows they append to "
                      "their past input (tfm-present-new-rows)"),
       llvm::cl::init(false)};
+  Option<KvCacheType> kvCache{
+      *this, "kv-cache",
+      llvm::cl::desc("Element type of a decoder's key/value cache "
+                     "(tfm-narrow-kv-cache)"),
+      llvm::cl::init(KvCacheType::Model), TFM_KV_CACHE_TYPE_VALUES};
 };
 
 /// Adds the passes of one GPU phase, which continues from the output of the

@@ -84,11 +84,26 @@ HeadView viewHeads(OpBuilder &b, Location loc, Value operand, int64_t heads) {
   return {expanded, 2, 1, type.getDimSize(1), headDim};
 }
 
+/// A cache stored narrower than the new keys (an f16 or bf16 cache of f32
+/// keys) extended whole to their type `f`, for the batched form's
+/// concatenation; a cache of type `f` as it is. (The tiled form extends
+/// each tile where a product reads it.)
+Value extendCache(OpBuilder &b, Location loc, Value cache, Type f) {
+  auto type = cast<RankedTensorType>(cache.getType());
+  if (type.getElementType() == f)
+    return cache;
+  return buildElementwise(b, loc, type.getShape(), f, cache,
+                          [&](OpBuilder &nb, Location nl, ValueRange args) {
+                            return extendTo(nb, nl, args[0], f);
+                          });
+}
+
 /// `past` followed by `fresh` along the sequence axis of attention operands
 /// (2 for [B, H, S, D], 1 for packed [B, S, H·D]).
 Value concatSequence(OpBuilder &b, Location loc, Value past, Value fresh) {
   auto pastType = cast<RankedTensorType>(past.getType());
   auto freshType = cast<RankedTensorType>(fresh.getType());
+  past = extendCache(b, loc, past, freshType.getElementType());
   int64_t axis = pastType.getRank() == 4 ? 2 : 1;
   SmallVector<int64_t> shape(freshType.getShape());
   shape[axis] += pastType.getDimSize(axis);
@@ -145,9 +160,27 @@ Value scaleQuery(OpBuilder &b, Location loc, Value q, Type f, Type keyElement,
   return scaled;
 }
 
-/// The [cols, rows] transpose of a [rows, cols] tile.
-Value transposeTile(OpBuilder &b, Location loc, Value tile) {
+/// The [cols, rows] transpose of a [rows, cols] tile, extended to `f` when
+/// it is narrower (a tile of an f16 or bf16 cache): one op, whose
+/// transposed reads the CPU pipeline vectorizes as blocks transposed in
+/// registers, each extended as it is read.
+Value transposeTile(OpBuilder &b, Location loc, Value tile, Type f = {}) {
   auto type = cast<RankedTensorType>(tile.getType());
+  if (f && f != type.getElementType()) {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+    return buildGeneric(
+               b, loc, tile,
+               createEmpty(b, loc, {type.getDimSize(1), type.getDimSize(0)}, f),
+               {AffineMap::get(2, 0, {j, i}, ctx),
+                AffineMap::get(2, 0, {i, j}, ctx)},
+               {utils::IteratorType::parallel, utils::IteratorType::parallel},
+               [&](OpBuilder &nb, Location l,
+                   ValueRange args) -> SmallVector<Value> {
+                 return {extendTo(nb, l, args[0], f)};
+               })
+        .front();
+  }
   return linalg::TransposeOp::create(
              b, loc, tile,
              createEmpty(b, loc, {type.getDimSize(1), type.getDimSize(0)},
@@ -162,6 +195,30 @@ Value transposeTile(OpBuilder &b, Location loc, Value tile) {
 /// be vectorized over its broadcast iteration space instead).
 Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        Value acc) {
+  Type f = getElementTypeOrSelf(acc.getType());
+  if (getElementTypeOrSelf(lhs.getType()) !=
+      getElementTypeOrSelf(rhs.getType())) {
+    // Operands of two types (a narrow cache's value tile): a contraction
+    // that extends each element as it reads it.
+    MLIRContext *ctx = b.getContext();
+    AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
+               k = getAffineDimExpr(2, ctx);
+    return buildGeneric(
+               b, loc, ValueRange{lhs, rhs}, acc,
+               {AffineMap::get(3, 0, {i, k}, ctx),
+                AffineMap::get(3, 0, {k, j}, ctx),
+                AffineMap::get(3, 0, {i, j}, ctx)},
+               {utils::IteratorType::parallel, utils::IteratorType::parallel,
+                utils::IteratorType::reduction},
+               [&](OpBuilder &nb, Location l,
+                   ValueRange args) -> SmallVector<Value> {
+                 Value product =
+                     arith::MulFOp::create(nb, l, extendTo(nb, l, args[0], f),
+                                           extendTo(nb, l, args[1], f));
+                 return {arith::AddFOp::create(nb, l, args[2], product)};
+               })
+        .front();
+  }
   return linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
                                   ValueRange{lhs, rhs}, ValueRange{acc})
       .getResult(0);
@@ -740,6 +797,9 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
               init,
               [&](OpBuilder &lb, Location l, Value j, ValueRange iterArgs) {
                 Value m = iterArgs[0], lsum = iterArgs[1], acc = iterArgs[2];
+                // (Tiles of a cache stored narrow are extended as the
+                // products read them.)
+                Type keyType = getElementTypeOrSelf(k.value.getType());
                 Value kTile = extractTile(lb, l, kSeg, bIv, kvHead, j, tk);
                 Value vTile = extractTile(lb, l, vSeg, bIv, kvHead, j, tk);
                 // The tile's first key position across the segments.
@@ -802,8 +862,9 @@ struct AttentionOpLowering : OpConversionPattern<AttentionOp> {
                       });
                 Value scores;
                 if (rowScores) {
-                  scores = buildTileProduct(lb, l, qScaled,
-                                            transposeTile(lb, l, kTile), sInit);
+                  scores = buildTileProduct(
+                      lb, l, qScaled, transposeTile(lb, l, kTile, keyType),
+                      sInit);
                 } else {
                   scores = buildTileProduct(lb, l, kTile, qScaled, sInit);
                 }

@@ -153,6 +153,30 @@ func.func @attention_decode_uneven_cache(%q: tensor<1x2x1x16xf32>, %k: tensor<1x
 
 // -----
 
+// A cache stored in f16 for f32 keys: each cache tile is extended as it
+// is read (the new keys' are not), the key tile by its transpose, the
+// value tile by the product; the batched form extends the whole cache
+// before its concatenation with the new keys.
+// CHECK-LABEL: func.func @attention_decode_f16_cache
+// CHECK: %[[KT:.*]] = tensor.extract_slice %arg3{{.*}} : tensor<1x2x16x16xf16> to tensor<16x16xf16>
+// CHECK: %[[VT:.*]] = tensor.extract_slice %arg4{{.*}} : tensor<1x2x16x16xf16> to tensor<16x16xf16>
+// CHECK: %[[KTT:.*]] = linalg.generic {{.*}} ins(%[[KT]] : tensor<16x16xf16>) outs(%{{.*}} : tensor<16x16xf32>)
+// CHECK-NEXT: ^bb0(%{{.*}}: f16, %{{.*}}: f32):
+// CHECK-NEXT: arith.extf
+// CHECK: linalg.matmul ins(%{{.*}}, %[[KTT]] : tensor<1x16xf32>, tensor<16x16xf32>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[VT]] : tensor<1x16xf32>, tensor<16x16xf16>) outs(%{{.*}} : tensor<1x16xf32>)
+// CHECK-NEXT: ^bb0(%{{.*}}: f32, %{{.*}}: f16, %{{.*}}: f32):
+// CHECK-NEXT: arith.extf
+// BATCHED-LABEL: func.func @attention_decode_f16_cache
+// BATCHED: linalg.generic {{.*}} ins(%arg3 : tensor<1x2x16x16xf16>) outs(%{{.*}} : tensor<1x2x16x16xf32>)
+// BATCHED: linalg.generic {{.*}} ins(%arg4 : tensor<1x2x16x16xf16>) outs(%{{.*}} : tensor<1x2x16x16xf32>)
+func.func @attention_decode_f16_cache(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x1x16xf32>, %v: tensor<1x2x1x16xf32>, %pk: tensor<1x2x16x16xf16>, %pv: tensor<1x2x16x16xf16>) -> tensor<1x2x1x16xf32> {
+  %0 = tfm.attention %q, %k, %v past(%pk, %pv) heads = 2 kv_heads = 2 : (tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>, tensor<1x2x16x16xf16>, tensor<1x2x16x16xf16>) -> tensor<1x2x1x16xf32>
+  return %0 : tensor<1x2x1x16xf32>
+}
+
+// -----
+
 // Grouped queries with one query per head: a block holds the query heads
 // of one key/value head (two here), one row each, so that the group reads
 // its key and value tiles once; a mask that varies along heads is sliced

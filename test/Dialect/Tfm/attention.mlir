@@ -64,3 +64,13 @@ func.func @attention_past(%q: tensor<1x12x1x64xf32>, %k: tensor<1x12x1x64xf32>, 
   %0 = tfm.attention %q, %k, %v past(%pk, %pv) mask(%m) heads = 12 kv_heads = 12 : (tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x127x64xf32>, tensor<1x12x127x64xf32>, tensor<1x1x1x128xf32>) -> tensor<1x12x1x64xf32>
   return %0 : tensor<1x12x1x64xf32>
 }
+
+// -----
+
+// A cache stored in bf16 for f32 keys (tfm-narrow-kv-cache).
+// CHECK-LABEL: func.func @attention_narrow_past
+func.func @attention_narrow_past(%q: tensor<1x4x1x8xf32>, %k: tensor<1x2x1x8xf32>, %pk: tensor<1x2x15x8xbf16>) -> tensor<1x4x1x8xf32> {
+  // CHECK: tfm.attention {{.*}} past({{.*}}) heads = 4 kv_heads = 2 : (tensor<1x4x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x15x8xbf16>, tensor<1x2x15x8xbf16>) -> tensor<1x4x1x8xf32>
+  %0 = tfm.attention %q, %k, %k past(%pk, %pk) heads = 4 kv_heads = 2 : (tensor<1x4x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x15x8xbf16>, tensor<1x2x15x8xbf16>) -> tensor<1x4x1x8xf32>
+  return %0 : tensor<1x4x1x8xf32>
+}

@@ -181,10 +181,20 @@ func.func @attention_c8_length(%q: tensor<1x2x1x8xf32>, %pk: tensor<1x2x9x8xf32>
 
 // -----
 
-// attention_c8: the past has the keys' element type.
-func.func @attention_c8_type(%q: tensor<1x2x1x8xf32>, %pk: tensor<1x2x9x8xf16>) {
-  // expected-error @+1 {{'tfm.attention' op attention_c8: past_key 'tensor<1x2x9x8xf16>' and past_value 'tensor<1x2x9x8xf16>' must have the rank and element type of key 'tensor<1x2x1x8xf32>'}}
-  %0 = tfm.attention %q, %q, %q past(%pk, %pk) heads = 2 kv_heads = 2 : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x9x8xf16>, tensor<1x2x9x8xf16>) -> tensor<1x2x1x8xf32>
+// attention_c8: the past has the keys' element type, or f16/bf16 for f32
+// keys; not a wider one.
+func.func @attention_c8_type(%q: tensor<1x2x1x8xf16>, %pk: tensor<1x2x9x8xf32>) {
+  // expected-error @+1 {{'tfm.attention' op attention_c8: past_key 'tensor<1x2x9x8xf32>' and past_value 'tensor<1x2x9x8xf32>' must have the rank of key and its element type (f16 or bf16 for f32 keys), the same for both; key 'tensor<1x2x1x8xf16>'}}
+  %0 = tfm.attention %q, %q, %q past(%pk, %pk) heads = 2 kv_heads = 2 : (tensor<1x2x1x8xf16>, tensor<1x2x1x8xf16>, tensor<1x2x1x8xf16>, tensor<1x2x9x8xf32>, tensor<1x2x9x8xf32>) -> tensor<1x2x1x8xf16>
+  return
+}
+
+// -----
+
+// attention_c8: a key cache and a value cache of one type.
+func.func @attention_c8_mixed(%q: tensor<1x2x1x8xf32>, %pk: tensor<1x2x9x8xf16>, %pv: tensor<1x2x9x8xbf16>) {
+  // expected-error @+1 {{'tfm.attention' op attention_c8: past_key 'tensor<1x2x9x8xf16>' and past_value 'tensor<1x2x9x8xbf16>' must have the rank of key and its element type (f16 or bf16 for f32 keys), the same for both}}
+  %0 = tfm.attention %q, %q, %q past(%pk, %pv) heads = 2 kv_heads = 2 : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x9x8xf16>, tensor<1x2x9x8xbf16>) -> tensor<1x2x1x8xf32>
   return
 }
 

@@ -1,7 +1,7 @@
 """Inputs of hidden-cache.mlir: queries, keys and values, a cache of 255
 rows (100 filled), and three masks; and those of decode-cache.mlir: one
-query over the same cache, filled up to each tier of its tiles (see
-attention-past.test)."""
+query over the same cache, filled up to each tier of its tiles, and that
+cache in f16 with its f32 value (see attention-past.test)."""
 import os
 import sys
 
@@ -40,3 +40,11 @@ for filled in (0, 100, 201, 251, 255):
     visible[..., 255] = True
     np.save(os.path.join(out, "dm_%d.npy" % filled),
             np.where(visible, 0, lowest).astype(np.float32))
+
+# The cache stored in f16 (decode-cache-f16.mlir), and the f32 values it
+# holds, for the f32 model.
+for name in ("pk", "pv"):
+    narrow = np.load(os.path.join(out, name + ".npy")).astype(np.float16)
+    np.save(os.path.join(out, name + "_f16.npy"), narrow)
+    np.save(os.path.join(out, name + "_f16_in_f32.npy"),
+            narrow.astype(np.float32))
