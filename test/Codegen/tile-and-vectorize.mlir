@@ -777,3 +777,54 @@ func.func @norm_dynamic_rows(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
   } -> tensor<?x64xf32>
   return %r : tensor<?x64xf32>
 }
+
+// -----
+
+// A product over dynamic rows and its epilogue behind a collapse (a panel
+// layout's result, as a linear lowers): the epilogue's sizes, read from
+// the collapse, are read from the product's `tensor.empty`, so the
+// collapse folds and the epilogue shares the product's thread tiles (one
+// scf.forall), after its whole register tiles (K in blocks of 768 over
+// 3072) and its one-row tiles (K unblocked).
+// CHECK-LABEL: func.func @dynamic_rows_epilogue
+// CHECK: %[[ROWS:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [%[[ROWS]], 24, 32]
+// CHECK: scf.forall (%{{.*}}) = (0) to (24) step (12)
+// CHECK: scf.for %{{.*}} = %c0 to %c3072 step %c768
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c3072 step %c1
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x16xf32> into vector<1x16xf32>
+// CHECK: math.tanh
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
+// CHECK: return
+#bias = affine_map<(m, p, w) -> (p, w)>
+#id3 = affine_map<(m, p, w) -> (m, p, w)>
+#x = affine_map<(m, p, w, k) -> (m, k)>
+#wt = affine_map<(m, p, w, k) -> (p, k, w)>
+#y = affine_map<(m, p, w, k) -> (m, p, w)>
+#id2 = affine_map<(m, n) -> (m, n)>
+func.func @dynamic_rows_epilogue(%x: tensor<?x3072xf32>, %w: tensor<24x3072x32xf32>, %b: tensor<24x32xf32>) -> tensor<?x768xf32> {
+  %c0 = arith.constant 0 : index
+  %rows = tensor.dim %x, %c0 : tensor<?x3072xf32>
+  %e = tensor.empty(%rows) : tensor<?x24x32xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%b : tensor<24x32xf32>) outs(%e : tensor<?x24x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<?x24x32xf32>
+  %p = linalg.generic {indexing_maps = [#x, #wt, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x3072xf32>, tensor<24x3072x32xf32>) outs(%init : tensor<?x24x32xf32>) {
+  ^bb0(%in: f32, %in_w: f32, %out: f32):
+    %m = arith.mulf %in, %in_w : f32
+    %s = arith.addf %out, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<?x24x32xf32>
+  %c = tensor.collapse_shape %p [[0], [1, 2]] : tensor<?x24x32xf32> into tensor<?x768xf32>
+  %n = tensor.dim %c, %c0 : tensor<?x768xf32>
+  %e2 = tensor.empty(%n) : tensor<?x768xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%c : tensor<?x768xf32>) outs(%e2 : tensor<?x768xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %t = math.tanh %in : f32
+    linalg.yield %t : f32
+  } -> tensor<?x768xf32>
+  return %r : tensor<?x768xf32>
+}

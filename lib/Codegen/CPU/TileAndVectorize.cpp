@@ -514,6 +514,42 @@ linalg::LinalgOp getEpilogueProduct(Operation *op) {
   return nullptr;
 }
 
+/// Rewrites each `tensor.dim` of a dynamic dimension of a destination-style
+/// op's result (or of a collapse that keeps that dimension) into the
+/// `tensor.empty` size its init chain starts from: a product and the
+/// collapse of its result keep their one consumer (the epilogue), rather
+/// than a size query each.
+void resolveProductSizes(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<tensor::DimOp> dims;
+  func.walk([&](tensor::DimOp dim) { dims.push_back(dim); });
+  for (tensor::DimOp dim : dims) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!index)
+      continue;
+    int64_t d = *index;
+    Value source = dim.getSource();
+    if (auto collapse = source.getDefiningOp<tensor::CollapseShapeOp>()) {
+      ReassociationIndices group = collapse.getReassociationIndices()[d];
+      if (group.size() != 1)
+        continue;
+      d = group.front();
+      source = collapse.getSrc();
+    }
+    bool throughOp = false;
+    while (auto result = dyn_cast<OpResult>(source)) {
+      auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
+      if (!dps)
+        break;
+      source = dps.getDpsInitOperand(result.getResultNumber())->get();
+      throughOp = true;
+    }
+    auto empty = source.getDefiningOp<tensor::EmptyOp>();
+    if (!throughOp || !empty || !empty.getType().isDynamicDim(d))
+      continue;
+    rewriter.replaceOp(dim, empty.getDynamicSize(d));
+  }
+}
+
 /// Whether `fused` (an operand of an epilogue, defined by a collapse of a
 /// product's result) should be folded by expanding the epilogue to the
 /// product's shape: then the epilogue reads the product directly.
@@ -1207,13 +1243,17 @@ LogicalResult TileAndVectorizePass::tileForRegisters(
     // unblocked, each panel streams whole (the blocks broke a one-row
     // decode product's panels into short streams, each restarting the
     // hardware prefetcher: GPT-2's int8 FFN-down at 29 GB/s).
-    // Dynamic rows are not blocked: decode steps have one.
+    // Of dynamic rows, only the whole register tiles are blocked (a prompt's
+    // rows); the one-row remainder is not (a decode step's single row has
+    // no whole tile, and its panels stream whole).
     unsigned kDim = dims.k.back();
     int64_t rows = 1;
     for (unsigned m : dims.m)
       rows = ShapedType::isDynamic(ranges[m]) ? 0 : rows * ranges[m];
+    bool manyRows = rows > getMicroTile(vectorBits).rows ||
+                    (rows == 0 && rowTile > 1);
     if (dims.k.size() == 1 && ranges[kDim] > kMaxUnblockedK &&
-        ranges[kDim] % kKBlock == 0 && rows > getMicroTile(vectorBits).rows) {
+        ranges[kDim] % kKBlock == 0 && manyRows) {
       SmallVector<int64_t> blocks(ranges.size(), 0);
       blocks[kDim] = kKBlock;
       FailureOr<scf::SCFTilingResult> blocked =
@@ -1414,11 +1454,17 @@ void TileAndVectorizePass::runOnOperation() {
   //    An epilogue reads its product directly: a collapse of the product's
   //    result between them is folded by expanding the epilogue.
   if (fuseEpilogues) {
+    // Over dynamic rows the epilogue's sizes are read from the collapse,
+    // and the fold reads them from the product: both are read where the
+    // product's were, so that the product and the collapse have the
+    // epilogue as their only use.
+    resolveProductSizes(rewriter, func);
     RewritePatternSet patterns(ctx);
     linalg::populateFoldReshapeOpsByExpansionPatterns(
         patterns, isCollapsedProductOperand);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+    resolveProductSizes(rewriter, func);
   }
 
   //    Ops whose parallelism lies in a dynamic loop are spread over the
@@ -1507,7 +1553,15 @@ void TileAndVectorizePass::runOnOperation() {
     if (threadLoops.size() == 1 &&
         llvm::is_contained(epilogue->getOperands(),
                            threadLoops.front()->getResult(0))) {
+      // Its other operands are needed inside the loop: defined before it
+      // (over dynamic rows, its init is sized after the product).
+      SmallVector<Value> others;
+      for (Value operand : epilogue->getOperands())
+        if (operand != threadLoops.front()->getResult(0))
+          others.push_back(operand);
       fused =
+          succeeded(moveValueDefinitions(rewriter, others,
+                                         threadLoops.front())) &&
           succeeded(scf::tileAndFuseConsumer(rewriter, epilogue, threadLoops));
       if (fused)
         rewriter.eraseOp(epilogue);
