@@ -241,6 +241,24 @@ def AccumulateInRegistersPass
                            "::mlir::scf::SCFDialect"];
 }
 
+def SerialKernelsPass : Pass<"tfm-gpu-serial-kernels", "func::FuncOp"> {
+  let summary = "Gives host code that touches buffers a one-point parallel loop";
+  let description = [{
+    An op with no parallel dimension left (a reduction to one element: a
+    decode step's layer norm statistics over a [1, 1, D] row, the fill of
+    its one-element result) becomes loops with no `scf.parallel` around
+    them once single-trip parallel loops are folded, and would run on the
+    host, where the buffers (device memory) cannot be touched. Each
+    maximal run of such top-level ops (with the pure ops between them) is
+    wrapped in a one-point `scf.parallel`, which the GPU mapping turns
+    into a kernel like any other. A pure op of the run that something
+    after it uses (a buffer view) is hoisted before it; a run whose other
+    results are used after it is left as it is (and reported by
+    `tfm-gpu-check-host-code`).
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def InnermostLoopsFirstPass
     : Pass<"tfm-gpu-innermost-loops-first", "func::FuncOp"> {
   let summary = "Reverses the dimensions of outermost scf.parallel loops";

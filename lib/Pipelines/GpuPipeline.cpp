@@ -144,6 +144,9 @@ static void buildKernelsPhase(OpPassManager &pm) {
   // have a constant size; constant propagation folds the tile sizes into
   // their bounds, which the mapping needs as constants (the canonicalizer
   // would also drop single-trip tile loops, leaving blocks of one thread).
+  // Loops over buffers left outside any parallel loop (one-element
+  // reductions) get a one-point parallel loop: kernels of one thread.
+  funcPm.addPass(createSerialKernelsPass());
   funcPm.addPass(createInnermostLoopsFirstPass());
   funcPm.addPass(createParallelLoopTilingPass({kBlockColumns, kBlockRows},
                                               /*noMinMaxBounds=*/true));
