@@ -45,7 +45,13 @@ struct NarrowKvCachePass
 
     // The caches: f32 arguments appended to by a result (found before any
     // rewrite, since a result may repeat another).
-    SmallVector<OpOperand *> appends;
+    struct Append {
+      OpOperand *result;
+      ConcatOp concat;
+      BlockArgument past;
+      Value rows;
+    };
+    SmallVector<Append> appends;
     for (OpOperand &result : ret->getOpOperands()) {
       std::optional<std::pair<Value, Value>> append =
           fusion::matchCacheAppend(result.get());
@@ -54,19 +60,17 @@ struct NarrowKvCachePass
       if (past && past.getOwner() == &entry &&
           getElementTypeOrSelf(past.getType()).isF32() &&
           getElementTypeOrSelf(append->second.getType()).isF32())
-        appends.push_back(&result);
+        appends.push_back({&result, result.get().getDefiningOp<ConcatOp>(),
+                           past, append->second});
     }
     // Each argument is narrowed once, each append rewritten once.
     llvm::SmallDenseSet<BlockArgument> narrowed;
     llvm::SmallDenseMap<Operation *, Value> rewritten;
-    for (OpOperand *result : appends) {
-      auto concat = result->get().getDefiningOp<ConcatOp>();
+    for (auto [result, concat, past, rows] : appends) {
       if (Value done = rewritten.lookup(concat)) {
         result->set(done);
         continue;
       }
-      auto past = cast<BlockArgument>(concat.getInputs()[0]);
-      Value rows = concat.getInputs()[1];
       if (narrowed.insert(past).second) {
         // Every reader of the argument sees it extended to f32.
         auto pastType = cast<RankedTensorType>(past.getType());

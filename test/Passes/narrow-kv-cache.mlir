@@ -42,6 +42,21 @@ func.func @packed_twice(%k: tensor<1x3x16xf32>, %pk: tensor<1x5x16xf32>) -> (ten
 
 // -----
 
+// Two results appending different rows to one argument: it is narrowed
+// once, and both results append to it.
+// CHECK-LABEL: func.func @two_appends
+// CHECK-SAME: %[[PK:[^:]*]]: tensor<1x2x5x8xf16>) -> (tensor<1x2x6x8xf16>, tensor<1x2x6x8xf16>)
+// CHECK: tfm.concat %[[PK]], %{{.*}} axis = 2
+// CHECK: tfm.concat %[[PK]], %{{.*}} axis = 2
+func.func @two_appends(%k: tensor<1x2x1x8xf32>, %pk: tensor<1x2x5x8xf32>) -> (tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>) {
+  %neg = tfm.neg %k : tensor<1x2x1x8xf32>
+  %a = tfm.concat %pk, %k axis = 2 : (tensor<1x2x5x8xf32>, tensor<1x2x1x8xf32>) -> tensor<1x2x6x8xf32>
+  %b = tfm.concat %pk, %neg axis = 2 : (tensor<1x2x5x8xf32>, tensor<1x2x1x8xf32>) -> tensor<1x2x6x8xf32>
+  return %a, %b : tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>
+}
+
+// -----
+
 // Not caches: an append to a computed value, an append along another axis,
 // and an f16 cache already. A function with none is warned about.
 // CHECK-LABEL: func.func @not_caches
