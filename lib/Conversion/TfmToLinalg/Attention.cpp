@@ -190,53 +190,21 @@ Value transposeTile(OpBuilder &b, Location loc, Value tile, Type f = {}) {
       .front();
 }
 
-/// acc[i, j] += sum_k lhs[i, k] * rhs[k, j], as a named matmul: the CPU
-/// pipeline vectorizes it into outer products (a generic contraction would
-/// be vectorized over its broadcast iteration space instead).
-Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                       Value acc) {
-  Type f = getElementTypeOrSelf(acc.getType());
-  if (getElementTypeOrSelf(lhs.getType()) !=
-      getElementTypeOrSelf(rhs.getType())) {
-    // Operands of two types (a narrow cache's value tile): a contraction
-    // that extends each element as it reads it.
-    MLIRContext *ctx = b.getContext();
-    AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
-               k = getAffineDimExpr(2, ctx);
-    return buildGeneric(
-               b, loc, ValueRange{lhs, rhs}, acc,
-               {AffineMap::get(3, 0, {i, k}, ctx),
-                AffineMap::get(3, 0, {k, j}, ctx),
-                AffineMap::get(3, 0, {i, j}, ctx)},
-               {utils::IteratorType::parallel, utils::IteratorType::parallel,
-                utils::IteratorType::reduction},
-               [&](OpBuilder &nb, Location l,
-                   ValueRange args) -> SmallVector<Value> {
-                 Value product =
-                     arith::MulFOp::create(nb, l, extendTo(nb, l, args[0], f),
-                                           extendTo(nb, l, args[1], f));
-                 return {arith::AddFOp::create(nb, l, args[2], product)};
-               })
-        .front();
-  }
-  return linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
-                                  ValueRange{lhs, rhs}, ValueRange{acc})
-      .getResult(0);
-}
-
-/// acc[i, j] += sum_k lhsT[k, i] * rhs[k, j]: a product whose left operand
-/// is stored transposed. Its register tiles read a row of `lhsT` per K step,
-/// which is as cheap as the column of a row-major operand: each element is
-/// broadcast on its own.
-Value buildTransposedLhsProduct(OpBuilder &b, Location loc, Value lhsT,
-                                Value rhs, Value acc) {
+/// acc[i, j] += sum_k lhs[i, k] * rhs[k, j] as a generic contraction that
+/// extends each operand element to the accumulator's type as it reads it;
+/// with `lhsTransposed`, `lhs` is stored [k, i].
+Value buildExtendingProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                            Value acc, bool lhsTransposed) {
   MLIRContext *ctx = b.getContext();
   AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
              k = getAffineDimExpr(2, ctx);
   Type f = getElementTypeOrSelf(acc.getType());
+  SmallVector<AffineExpr> lhsExprs = lhsTransposed
+                                         ? SmallVector<AffineExpr>{k, i}
+                                         : SmallVector<AffineExpr>{i, k};
   return buildGeneric(
-             b, loc, ValueRange{lhsT, rhs}, acc,
-             {AffineMap::get(3, 0, {k, i}, ctx),
+             b, loc, ValueRange{lhs, rhs}, acc,
+             {AffineMap::get(3, 0, lhsExprs, ctx),
               AffineMap::get(3, 0, {k, j}, ctx),
               AffineMap::get(3, 0, {i, j}, ctx)},
              {utils::IteratorType::parallel, utils::IteratorType::parallel,
@@ -249,6 +217,32 @@ Value buildTransposedLhsProduct(OpBuilder &b, Location loc, Value lhsT,
                return {arith::AddFOp::create(nb, l, args[2], product)};
              })
       .front();
+}
+
+/// acc[i, j] += sum_k lhs[i, k] * rhs[k, j], as a named matmul: the CPU
+/// pipeline vectorizes it into outer products (a generic contraction would
+/// be vectorized over its broadcast iteration space instead).
+/// Operands of two types (a narrow cache's value tile) take the
+/// extending contraction instead.
+Value buildTileProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       Value acc) {
+  if (getElementTypeOrSelf(lhs.getType()) !=
+      getElementTypeOrSelf(rhs.getType()))
+    return buildExtendingProduct(b, loc, lhs, rhs, acc,
+                                 /*lhsTransposed=*/false);
+  return linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
+                                  ValueRange{lhs, rhs}, ValueRange{acc})
+      .getResult(0);
+}
+
+/// acc[i, j] += sum_k lhsT[k, i] * rhs[k, j]: a product whose left operand
+/// is stored transposed. Its register tiles read a row of `lhsT` per K step,
+/// which is as cheap as the column of a row-major operand: each element is
+/// broadcast on its own.
+Value buildTransposedLhsProduct(OpBuilder &b, Location loc, Value lhsT,
+                                Value rhs, Value acc) {
+  return buildExtendingProduct(b, loc, lhsT, rhs, acc,
+                               /*lhsTransposed=*/true);
 }
 
 /// Max or sum of a [rows, cols] tile over dimension `reduced` into `init`
