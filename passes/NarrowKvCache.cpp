@@ -63,6 +63,15 @@ struct NarrowKvCachePass
         appends.push_back({&result, result.get().getDefiningOp<ConcatOp>(),
                            past, append->second});
     }
+    if (appends.empty()) {
+      // Asked for and not applicable: say so rather than compile the model
+      // as it is without a word.
+      if (func.isPublic())
+        func.emitWarning("tfm-narrow-kv-cache: no key/value cache to "
+                         "narrow (no f32 argument that a result appends to "
+                         "along a sequence axis)");
+      return;
+    }
     // Each argument is narrowed once, each append rewritten once.
     llvm::SmallDenseSet<BlockArgument> narrowed;
     llvm::SmallDenseMap<Operation *, Value> rewritten;
@@ -93,15 +102,6 @@ struct NarrowKvCachePass
     for (auto &[concat, appended] : rewritten)
       if (concat->use_empty())
         concat->erase();
-    if (appends.empty()) {
-      // Asked for and not applicable: say so rather than compile the model
-      // as it is without a word.
-      if (func.isPublic())
-        func.emitWarning("tfm-narrow-kv-cache: no key/value cache to "
-                         "narrow (no f32 argument that a result appends to "
-                         "along a sequence axis)");
-      return;
-    }
     func.setType(FunctionType::get(ctx, entry.getArgumentTypes(),
                                    ret.getOperandTypes()));
   }

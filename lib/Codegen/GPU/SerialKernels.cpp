@@ -26,27 +26,30 @@ using namespace mlir::tfm;
 
 namespace {
 
+/// Whether `op` is, or holds, an op of one of the types `Ops`.
+template <typename... Ops> bool containsAny(Operation *op) {
+  return op
+      ->walk([](Operation *inner) {
+        return isa<Ops...>(inner) ? WalkResult::interrupt()
+                                  : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 /// Whether `op` holds a parallel loop (or is one): a host loop around
 /// kernels (attention's loop over heads), which stays on the host.
 bool launchesKernels(Operation *op) {
-  WalkResult result = op->walk([](Operation *inner) {
-    if (isa<scf::ParallelOp, gpu::LaunchOp, gpu::LaunchFuncOp>(inner))
-      return WalkResult::interrupt();
-    return WalkResult::advance();
-  });
-  return result.wasInterrupted();
+  return containsAny<scf::ParallelOp, gpu::LaunchOp, gpu::LaunchFuncOp>(op);
 }
 
 /// Whether `op` (a top-level op of a host function, holding no parallel
-/// loop) reads or writes a buffer element itself or in its regions.
+/// loop) reads or writes a buffer element itself or in its regions. (The
+/// accesses a kernel body can hold, by name: other buffer effects, such as
+/// an allocation, keep the op on the host for tfm-gpu-check-host-code.)
 bool touchesBuffers(Operation *op) {
-  WalkResult result = op->walk([](Operation *inner) {
-    if (isa<memref::LoadOp, memref::StoreOp, vector::TransferReadOp,
-            vector::TransferWriteOp, vector::LoadOp, vector::StoreOp>(inner))
-      return WalkResult::interrupt();
-    return WalkResult::advance();
-  });
-  return result.wasInterrupted();
+  return containsAny<memref::LoadOp, memref::StoreOp, vector::TransferReadOp,
+                     vector::TransferWriteOp, vector::LoadOp, vector::StoreOp>(
+      op);
 }
 
 /// Whether `op` may sit inside a run: a buffer access, or a pure op.
