@@ -14,6 +14,10 @@ faster):
               at 90 % (--prune=block --prune-block=16x1)
   ffn-linear-int8  the same with --quantize=int8-weights, against the
               dense int8 linear
+  ffn-decode  twelve BERT-base FFN blocks (each with its residual) at one
+              row, a decode step's shape (225 MB of f32 weights, so the
+              products wait on memory), 2:4 (--prune=n-m): N:M linears
+  ffn-decode-avx2  the same compiled for x86-64-v3 (8-lane panels)
   bert        BERT-base (scripts/export_models.py --config full), seq 128:
               heads 50 %, ffn-channels 50 %, and the FFN linears at 90 %
               in 16x1 blocks (--prune-exclude=attention)
@@ -103,6 +107,32 @@ def make_ffn(path, linear_only=False):
     save(path, nodes, inits, HIDDEN)
 
 
+def make_ffn_stack(path, layers=12, rows=1):
+    rng = np.random.default_rng(2)
+    nodes, inits, x = [], [], "x"
+    for i in range(layers):
+        w1, b1, w2, b2 = ("%s%d" % (n, i) for n in ("w1_", "b1_", "w2_", "b2_"))
+        inits += [weight(rng, w1, (HIDDEN, FFN)), weight(rng, b1, (FFN,)),
+                  weight(rng, w2, (FFN, HIDDEN)), weight(rng, b2, (HIDDEN,))]
+        t = ["t%d_%d" % (i, j) for j in range(5)]
+        y = "y" if i == layers - 1 else "x%d" % (i + 1)
+        nodes += [helper.make_node("MatMul", [x, w1], [t[0]]),
+                  helper.make_node("Add", [t[0], b1], [t[1]]),
+                  helper.make_node("Gelu", [t[1]], [t[2]]),
+                  helper.make_node("MatMul", [t[2], w2], [t[3]]),
+                  helper.make_node("Add", [t[3], b2], [t[4]]),
+                  helper.make_node("Add", [t[4], x], [y])]
+        x = y
+    graph = helper.make_graph(
+        nodes, "ffn_stack",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       [1, rows, HIDDEN])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [1, rows, HIDDEN])], inits)
+    onnx.save(helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 20)]), path)
+
+
 BLOCK_90 = ["--prune=block", "--prune-block=16x1", "--prune-sparsity=0.9"]
 
 # case -> (model maker or None for BERT-base, tfmc input flags, variants)
@@ -117,6 +147,10 @@ CASES = {
     "ffn-linear-int8": (lambda p: make_ffn(p, linear_only=True),
                         ["--quantize=int8-weights"], [
         ("16x1 blocks 90 %, int8 weights", BLOCK_90)]),
+    "ffn-decode": (make_ffn_stack, [], [
+        ("2:4, one row", ["--prune=n-m", "--prune-n-m=2:4"])]),
+    "ffn-decode-avx2": (make_ffn_stack, ["--target-cpu=x86-64-v3"], [
+        ("2:4, one row, x86-64-v3", ["--prune=n-m", "--prune-n-m=2:4"])]),
     "bert": (None, ["--input-shape=input_ids=1x%d" % SEQ,
                     "--input-shape=attention_mask=1x%d" % SEQ], [
         ("heads 50 %", ["--prune=heads", "--prune-sparsity=0.5"]),

@@ -133,6 +133,17 @@ def SparsifyWeightsPass : Pass<"tfm-sparsify-weights", "::mlir::func::FuncOp"> {
     imported models whose weights are already sparse in such blocks are
     detected the same way.
 
+    Otherwise, when the linear has at most `nm-max-rows` input rows (a
+    decode step's), an f32 weight with at most n nonzeros in every group of m
+    consecutive input features (m in 2, 4, 8, 16; n / m at most 1 -
+    `min-sparsity`; the smallest n / m, then the smallest m) becomes a
+    `tfm.nm_sparse_linear` in the same panels: each group's n kept
+    weights and their places. That reads n / m of the weights plus the
+    places, which speeds up products that wait on memory; picking each
+    weight's input costs selects, so products of many rows (about 16 and
+    more on AVX-512) and int8 codes stay dense.
+    2:4 and 4:8 pruning (`tfm-prune{method=n-m}`) give such weights.
+
     `block-width` 0 takes the module target's vector register: half its
     weight panel width (16 lanes of f32 on AVX-512, 8 on AVX2).
   }];
@@ -142,12 +153,17 @@ def SparsifyWeightsPass : Pass<"tfm-sparsify-weights", "::mlir::func::FuncOp"> {
            "in (0, 1]">,
     Option<"blockWidth", "block-width", "int64_t", /*default=*/"0",
            "Output features per block (0: the target's vector lanes)">,
+    Option<"nmMaxRows", "nm-max-rows", "int64_t", /*default=*/"8",
+           "Most input rows of a linear given an N:M weight (0: none)">,
     Option<"report", "report", "bool", /*default=*/"false",
-           "Report each weight made sparse (a remark): shape and blocks kept">
+           "Report each weight made sparse (a remark): shape and blocks or "
+           "pattern kept">
   ];
   let statistics = [
     Statistic<"numSparsified", "num-sparsified",
-              "Linears given a block-sparse weight">
+              "Linears given a block-sparse weight">,
+    Statistic<"numNmSparsified", "num-nm-sparsified",
+              "Linears given an N:M weight">
   ];
 }
 

@@ -5,7 +5,10 @@
 
 #include "TypeRules.h"
 
+#include "tfm/Dialect/Tfm/Folding.h"
 #include "tfm/Dialect/Tfm/Quantization.h"
+
+#include <cstring>
 
 #include "mlir/IR/Matchers.h"
 
@@ -57,6 +60,31 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
 // sparse_linear
 //===----------------------------------------------------------------------===//
 
+/// Whether `type` is one value per output feature: `[features]` of
+/// `elementType` (a sparse linear's bias or scales).
+static bool isPerFeatureVector(Type type, int64_t features, Type elementType) {
+  auto tensor = cast<RankedTensorType>(type);
+  return tensor.getRank() == 1 && dimsAgree(tensor.getDimSize(0), features) &&
+         tensor.getElementType() == elementType;
+}
+
+/// Checks a sparse linear's bias (`[features]` of the input's element type)
+/// and residual (the result's type), constraint 4 of both ops.
+static LogicalResult verifyEpilogueOperands(std::optional<Location> location,
+                                            StringRef name, Value bias,
+                                            Value residual, int64_t features,
+                                            RankedTensorType result) {
+  if (bias &&
+      !isPerFeatureVector(bias.getType(), features, result.getElementType()))
+    return violation(location, name, 4, "bias must be [", features,
+                     "] of the input's element type, got ", bias.getType());
+  if (residual && !areCompatibleTensorTypes(TypeRange{residual.getType()},
+                                            TypeRange{result}))
+    return violation(location, name, 4, "residual ", residual.getType(),
+                     " must have the result's type ", Type(result));
+  return success();
+}
+
 LogicalResult SparseLinearOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> location, Adaptor adaptor,
     SmallVectorImpl<Type> &inferred) {
@@ -101,22 +129,14 @@ LogicalResult SparseLinearOp::inferReturnTypes(
   shape.back() = features;
   auto result = RankedTensorType::get(shape, input.getElementType());
   // Scales and bias: one value per output feature, [N].
-  auto isPerFeature = [&](Value value) {
-    auto type = cast<RankedTensorType>(value.getType());
-    return type.getRank() == 1 && dimsAgree(type.getDimSize(0), features) &&
-           type.getElementType() == input.getElementType();
-  };
-  if (Value scales = adaptor.getScales(); scales && !isPerFeature(scales))
+  if (Value scales = adaptor.getScales();
+      scales &&
+      !isPerFeatureVector(scales.getType(), features, input.getElementType()))
     return violation(location, name, 1, "scales must be [", features,
                      "] of the input's element type, got ", scales.getType());
-  if (Value bias = adaptor.getBias(); bias && !isPerFeature(bias))
-    return violation(location, name, 4, "bias must be [", features,
-                     "] of the input's element type, got ", bias.getType());
-  if (Value residual = adaptor.getResidual())
-    if (!areCompatibleTensorTypes(TypeRange{residual.getType()},
-                                  TypeRange{result}))
-      return violation(location, name, 4, "residual ", residual.getType(),
-                       " must have the result's type ", Type(result));
+  if (failed(verifyEpilogueOperands(location, name, adaptor.getBias(),
+                                    adaptor.getResidual(), features, result)))
+    return failure();
   inferred.push_back(result);
   return success();
 }
@@ -161,6 +181,107 @@ LogicalResult SparseLinearOp::verify() {
       return emitOpError("sparse_linear_c5: cols[")
              << index << "] = " << col << " is outside the input's K = " << k;
     ++index;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// nm_sparse_linear
+//===----------------------------------------------------------------------===//
+
+LogicalResult NmSparseLinearOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto values = dyn_cast<RankedTensorType>(adaptor.getValues().getType());
+  auto meta = dyn_cast<RankedTensorType>(adaptor.getMeta().getType());
+  if (!input || !values || !meta)
+    return failure();
+  StringRef name = getOperationName();
+  int64_t n = static_cast<int64_t>(adaptor.getN());
+  int64_t m = static_cast<int64_t>(adaptor.getM());
+  if (!(0 < n && n < m && m <= 16))
+    return violation(location, name, 2, "needs 0 < n < m <= 16, got ", n, ":",
+                     m);
+  if (values.getRank() != 3 || meta.getRank() != 3)
+    return violation(location, name, 1,
+                     "values must have rank 3 [P, G * n, w] and meta rank 3 "
+                     "[P, G, w], got ",
+                     values, " and ", meta);
+  if (values.getElementType() != input.getElementType())
+    return violation(
+        location, name, 1, "values element type ", values.getElementType(),
+        " differs from input element type ", input.getElementType());
+  int64_t bits = getPlaceBits(m);
+  if (meta.getElementTypeBitWidth() < n * bits)
+    return violation(location, name, 1, "meta element type ",
+                     meta.getElementType(), " cannot hold ", n, " places of ",
+                     bits, " bits");
+  int64_t width = values.getDimSize(2);
+  if (ShapedType::isDynamic(width) ||
+      !dimsAgree(values.getDimSize(0), meta.getDimSize(0)) ||
+      !dimsAgree(values.getDimSize(2), meta.getDimSize(2)) ||
+      (!ShapedType::isDynamic(meta.getDimSize(1)) &&
+       !dimsAgree(values.getDimSize(1), meta.getDimSize(1) * n)))
+    return violation(location, name, 1, "values ",
+                     formatShape(values.getShape()), " and meta ",
+                     formatShape(meta.getShape()),
+                     " must be [P, G * n, w] and [P, G, w] with n = ", n);
+  if (input.getRank() < 1)
+    return violation(location, name, 3, "input must have rank >= 1, got ",
+                     input);
+  int64_t groups = meta.getDimSize(1);
+  if (!ShapedType::isDynamic(groups) &&
+      !dimsAgree(input.getShape().back(), groups * m))
+    return violation(location, name, 3, "input ", formatShape(input.getShape()),
+                     " must have K = ", groups * m, " (", groups, " groups of ",
+                     m, ")");
+  int64_t panels = values.getDimSize(0);
+  int64_t features =
+      ShapedType::isDynamic(panels) ? ShapedType::kDynamic : panels * width;
+  SmallVector<int64_t> shape(input.getShape());
+  shape.back() = features;
+  auto result = RankedTensorType::get(shape, input.getElementType());
+  if (failed(verifyEpilogueOperands(location, name, adaptor.getBias(),
+                                    adaptor.getResidual(), features, result)))
+    return failure();
+  inferred.push_back(result);
+  return success();
+}
+
+LogicalResult NmSparseLinearOp::verify() {
+  // The places are read from the constant's bytes in place: a weight's
+  // metadata has as many words as its kept weights over n.
+  Attribute attr;
+  if (!matchPattern(getMeta(), m_Constant(&attr)))
+    return success();
+  SmallVector<char> storage;
+  FailureOr<ArrayRef<char>> bytes = getConstantBytes(attr, storage);
+  if (failed(bytes))
+    return success();
+  RankedTensorType metaType = getMeta().getType();
+  int64_t wordBytes = getStorageBytes(metaType.getElementType());
+  ArrayRef<int64_t> shape = metaType.getShape();
+  int64_t n = getN(), m = getM();
+  int64_t bits = getPlaceBits(m);
+  uint64_t mask = (uint64_t{1} << bits) - 1;
+  int64_t words = static_cast<int64_t>(bytes->size()) / wordBytes;
+  for (int64_t index = 0; index < words; ++index) {
+    uint64_t word = 0;
+    std::memcpy(&word, bytes->data() + index * wordBytes, wordBytes);
+    int64_t previous = -1;
+    for (int64_t t = 0; t < n; ++t) {
+      auto place = static_cast<int64_t>((word >> (t * bits)) & mask);
+      if (place < m && place > previous) {
+        previous = place;
+        continue;
+      }
+      int64_t group = index / shape[2];
+      return emitOpError("nm_sparse_linear_c5: meta[")
+             << group / shape[1] << ", " << group % shape[1] << ", "
+             << index % shape[2] << "] places weight " << t << " at " << place
+             << ": places must be below m = " << m << " and increase";
+    }
   }
   return success();
 }

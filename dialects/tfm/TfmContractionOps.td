@@ -178,6 +178,74 @@ def Tfm_SparseLinearOp : Tfm_Op<"sparse_linear",
   let hasVerifier = 1;
 }
 
+def Tfm_NmSparseLinearOp : Tfm_Op<"nm_sparse_linear",
+    [Pure, AttrSizedOperandSegments, Tfm_InferTensorTypes<6>]> {
+  let summary = "fully connected layer with an N:M sparse weight";
+  let description = [{
+    `tfm.linear` with its weight `W [N, K]` stored N:M sparse: in every
+    group of `m` consecutive input features, each output feature keeps
+    `n` weights (the others are zero), as 2:4 and 4:8 pruning leave them.
+    The output features come in panels of `w` (the last dimension of
+    `values` and `meta`, one vector register); group `g` of feature
+    `p * w + j` keeps
+
+    `W[p * w + j, g * m + i_t] = values[p, g * n + t, j]`, `t` in [0, n),
+
+    where `i_t = (meta[p, g, j] >> (t * b)) & (2^b - 1)` is the kept
+    weight's place in its group, `b = ceil(log2(m))` bits per place
+    (2:4 packs its two places into four bits of an i8), in increasing
+    order. The lowering picks each kept weight's input in registers; the
+    weight reads are `n / m` of the dense ones plus the places.
+
+    `result[..., n] = activation(bias[n] + sum_k input[..., k] W[n, k])
+                      + residual[..., n]`
+
+    Constraints:
+    * (nm_sparse_linear_c1) `values` has rank 3 `[P, G * n, w]` and the
+      element type of `input`; `meta` is a signless integer tensor
+      `[P, G, w]` wide enough for `n` places of `b` bits.
+    * (nm_sparse_linear_c2) `0 < n < m <= 16`.
+    * (nm_sparse_linear_c3) `input` is a float tensor of rank >= 1 whose
+      last dimension is `K = G * m`.
+    * (nm_sparse_linear_c4) `bias`, if present, is `[N]` (`N = P * w`) of
+      the input's element type; `residual`, if present, has the result's
+      type.
+    * (nm_sparse_linear_c5) when `meta` is a constant, each group's places
+      are below `m` and increase.
+    * (nm_sparse_linear_c6) `result` is `input[:-1] + [N]`.
+
+    Example (a 2:4 FFN-up of GPT-2 in one decode step, 16-lane panels):
+
+    ```mlir
+    %h = tfm.nm_sparse_linear %x, %values, %meta, %b activation = gelu
+        {n = 2 : i64, m = 4 : i64}
+        : (tensor<1x1x768xf32>, tensor<192x384x16xf32>, tensor<192x192x16xi8>,
+           tensor<3072xf32>) -> tensor<1x1x3072xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input,
+                       Tfm_FloatTensor:$values,
+                       RankedTensorOf<[I8, I16, I32]>:$meta,
+                       Optional<Tfm_FloatTensor>:$bias,
+                       Optional<Tfm_FloatTensor>:$residual,
+                       OptionalAttr<Tfm_ActivationAttr>:$activation,
+                       Tfm_I64Attr:$n,
+                       Tfm_I64Attr:$m);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $values `,` $meta (`,` $bias^)?
+    (`residual` `(` $residual^ `)`)? (`activation` `=` $activation^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Bits of `meta` per kept weight's place: ceil(log2(m)).
+    static int64_t getPlaceBits(int64_t m) {
+      return llvm::Log2_64_Ceil(static_cast<uint64_t>(m));
+    }
+  }];
+  let hasVerifier = 1;
+}
+
 def Tfm_ConvOp : Tfm_Op<"conv", [Pure, Tfm_InferTensorTypes<6>]> {
   let summary = "N-dimensional grouped convolution (channels first)";
   let description = [{

@@ -71,8 +71,9 @@ void mlir::tfm::buildGraphPipeline(OpPassManager &pm,
   if (options.optLevel == 2)
     return;
   // -O3: layout decisions, on the final graph (the fusions leave linears
-  // with a packed weight alone): mostly-zero weights block-sparse, the
-  // others in panels as wide as the module target's register tiles.
+  // with a packed weight alone): mostly-zero weights block-sparse (or N:M
+  // in products of a few rows), the others in panels as wide as the module
+  // target's register tiles.
   if (options.sparsifyWeights)
     funcPm.addPass(createSparsifyWeightsPass());
   funcPm.addPass(createPackWeightsPass());

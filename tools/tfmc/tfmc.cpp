@@ -202,13 +202,14 @@ cl::opt<bool> pruneReport(
 enum class SparseWeights { Auto, None };
 cl::opt<SparseWeights> sparse(
     "sparse",
-    cl::desc("How -O3 stores linear weights whose blocks of one vector of "
-             "output features are mostly zero (pruned in 16x1 blocks, or "
-             "sparse in the model)"),
+    cl::desc("How -O3 stores linear weights that are mostly zero in blocks "
+             "of one vector of output features (pruned in 16x1 blocks) or "
+             "N:M (pruned 2:4), or sparse so in the model"),
     cl::init(SparseWeights::Auto),
     cl::values(clEnumValN(SparseWeights::Auto, "auto",
                           "block-sparse when at least half of the blocks "
-                          "are zero (default)"),
+                          "are zero, else N:M (at most half kept) in "
+                          "linears of up to 8 rows (default)"),
                clEnumValN(SparseWeights::None, "none", "always dense")),
     cl::cat(category));
 cl::opt<bool> quantReport(

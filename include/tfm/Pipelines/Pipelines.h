@@ -63,8 +63,8 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       llvm::cl::init(false)};
   Option<bool> sparsifyWeights{
       *this, "sparsify-weights",
-      llvm::cl::desc("-O3: store weights whose blocks are mostly zero "
-                     "block-sparse (tfm-sparsify-weights)"),
+      llvm::cl::desc("-O3: store weights of mostly zero blocks, or N:M, "
+                     "sparse (tfm-sparsify-weights)"),
       llvm::cl::init(true)};
   Option<QuantizationMode> quantize{
       *this, "quantize",
@@ -230,8 +230,8 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::init(false)};
   Option<bool> sparsifyWeights{
       *this, "sparsify-weights",
-      llvm::cl::desc("-O3: store weights whose blocks are mostly zero "
-                     "block-sparse (tfm-sparsify-weights)"),
+      llvm::cl::desc("-O3: store weights of mostly zero blocks, or N:M, "
+                     "sparse (tfm-sparsify-weights)"),
       llvm::cl::init(true)};
   Option<QuantizationMode> quantize{
       *this, "quantize",

@@ -23,7 +23,7 @@ struct ContractionLoweringOptions {
 void populateContractionToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
     const ContractionLoweringOptions &options);
-/// sparse_linear (block-sparse weights).
+/// sparse_linear (block-sparse weights), nm_sparse_linear (N:M weights).
 void populateSparseContractionToLinalgPatterns(const TypeConverter &converter,
                                                RewritePatternSet &patterns);
 /// reduce_*, softmax, log_softmax.

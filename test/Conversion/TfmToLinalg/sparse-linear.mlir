@@ -53,3 +53,52 @@ func.func @sparse_linear_int8(%x: tensor<3x6xf32>) -> tensor<3x4xf32> {
   %y = tfm.sparse_linear %x, %v, %c, %o scales(%s), %b {out_features = 4 : i64} : (tensor<3x6xf32>, tensor<3x2xi8>, tensor<3xi32>, tensor<3xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
   return %y : tensor<3x4xf32>
 }
+
+// -----
+
+// 2:4: the panels are the threads' work; each walks the K / 4 groups for a
+// tile of rows (here 1), unpacking the two places from the group's meta
+// vector (place 0 in [0, 2], place 1 in [1, 3]: two compares each), picking
+// each lane's input with selects and multiplying the kept weights.
+// CHECK-LABEL: func.func @nm_sparse_linear
+// CHECK: scf.forall (%[[P:.*]]) in (2) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<1x4xf32>)
+// CHECK:   %[[BIAS:.*]] = vector.transfer_read %{{.*}} : tensor<4xf32>, vector<2xf32>
+// CHECK:   scf.for %[[G:.*]] = %c0{{.*}} to %c2{{.*}} step %c1{{.*}} iter_args(%[[ACC:.*]] = %[[BIAS]]) -> (vector<2xf32>)
+// CHECK:     %[[WORD:.*]] = vector.transfer_read %{{.*}}[%[[P]], %[[G]], %{{.*}}]{{.*}} : tensor<2x2x2xi8>, vector<2xi8>
+// CHECK:     %[[PLACE0:.*]] = arith.andi %[[WORD]], %{{.*}} : vector<2xi8>
+// CHECK:     %[[AT1:.*]] = arith.cmpi eq, %[[PLACE0]]
+// CHECK:     %[[AT2:.*]] = arith.cmpi eq, %[[PLACE0]]
+// CHECK:     arith.shrui %[[WORD]]
+// CHECK:     %[[W0:.*]] = vector.transfer_read %{{.*}} : tensor<2x4x2xf32>, vector<2xf32>
+// CHECK:     %[[W1:.*]] = vector.transfer_read %{{.*}} : tensor<2x4x2xf32>, vector<2xf32>
+// CHECK-COUNT-4: tensor.extract %{{.*}} : tensor<1x8xf32>
+// CHECK:     %[[S1:.*]] = arith.select %[[AT1]]
+// CHECK:     %[[S2:.*]] = arith.select %[[AT2]], %{{.*}}, %[[S1]]
+// CHECK:     %[[F0:.*]] = vector.fma %[[S2]], %[[W0]], %[[ACC]]
+// CHECK:     arith.select
+// CHECK:     arith.select
+// CHECK:     vector.fma %{{.*}}, %[[W1]], %[[F0]]
+// CHECK:   scf.forall.in_parallel
+// CHECK: linalg.generic
+// CHECK:   math.erf
+func.func @nm_sparse_linear(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
+  %v = tfm.constant dense<1.0> : tensor<2x4x2xf32>
+  %meta = tfm.constant dense<[[[8, 9], [12, 4]], [[14, 4], [4, 14]]]> : tensor<2x2x2xi8>
+  %b = tfm.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %y = tfm.nm_sparse_linear %x, %v, %meta, %b activation = gelu {n = 2 : i64, m = 4 : i64} : (tensor<1x8xf32>, tensor<2x4x2xf32>, tensor<2x2x2xi8>, tensor<4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// Rows in tiles of 8 (here 8 + 1), one accumulator per row.
+// CHECK-LABEL: func.func @nm_sparse_linear_rows
+// CHECK: scf.forall
+// CHECK:   scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c8
+// CHECK:     scf.for {{.*}} -> (vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>)
+// CHECK-COUNT-8: vector.fma
+// CHECK:   scf.for {{.*}} -> (vector<2xf32>)
+func.func @nm_sparse_linear_rows(%x: tensor<9x4xf32>, %v: tensor<2x1x2xf32>, %meta: tensor<2x1x2xi8>) -> tensor<9x4xf32> {
+  %y = tfm.nm_sparse_linear %x, %v, %meta {n = 1 : i64, m = 4 : i64} : (tensor<9x4xf32>, tensor<2x1x2xf32>, tensor<2x1x2xi8>) -> tensor<9x4xf32>
+  return %y : tensor<9x4xf32>
+}

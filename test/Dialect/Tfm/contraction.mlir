@@ -109,3 +109,17 @@ func.func @sparse_linear_int8(%x: tensor<3x6xf32>, %v: tensor<3x4xi8>, %s: tenso
   %0 = tfm.sparse_linear %x, %v, %cols, %offsets scales(%s), %b {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xi8>, tensor<3xi32>, tensor<3xi32>, tensor<8xf32>, tensor<8xf32>) -> tensor<3x8xf32>
   return %0 : tensor<3x8xf32>
 }
+
+// -----
+
+// An N:M weight: 2 panels of 4 features, K = 8 in 2 groups of 4, two kept
+// weights per group (places packed two bits each: 0b1000 = places 0, 2).
+// CHECK-LABEL: func.func @nm_sparse_linear
+// CHECK: tfm.nm_sparse_linear %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} residual(%{{.*}}) activation = gelu {m = 4 : i64, n = 2 : i64} : (tensor<2x3x8xf32>, tensor<2x4x4xf32>, tensor<2x2x4xi8>, tensor<8xf32>, tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+// CHECK: tfm.nm_sparse_linear %{{.*}}, %{{.*}}, %{{.*}} {m = 8 : i64, n = 4 : i64} : (tensor<1x16xf32>, tensor<2x8x4xf32>, tensor<2x2x4xi16>) -> tensor<1x8xf32>
+func.func @nm_sparse_linear(%x: tensor<2x3x8xf32>, %v: tensor<2x4x4xf32>, %b: tensor<8xf32>, %r: tensor<2x3x8xf32>, %x2: tensor<1x16xf32>, %v2: tensor<2x8x4xf32>, %meta2: tensor<2x2x4xi16>) -> (tensor<2x3x8xf32>, tensor<1x8xf32>) {
+  %meta = tfm.constant dense<8> : tensor<2x2x4xi8>
+  %0 = tfm.nm_sparse_linear %x, %v, %meta, %b residual(%r) activation = gelu {n = 2 : i64, m = 4 : i64} : (tensor<2x3x8xf32>, tensor<2x4x4xf32>, tensor<2x2x4xi8>, tensor<8xf32>, tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+  %1 = tfm.nm_sparse_linear %x2, %v2, %meta2 {n = 4 : i64, m = 8 : i64} : (tensor<1x16xf32>, tensor<2x8x4xf32>, tensor<2x2x4xi16>) -> tensor<1x8xf32>
+  return %0, %1 : tensor<2x3x8xf32>, tensor<1x8xf32>
+}

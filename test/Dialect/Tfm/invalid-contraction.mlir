@@ -283,3 +283,88 @@ func.func @sparse_linear_c1_int8_scales(%x: tensor<3x6xf32>, %v: tensor<3x4xi8>,
   %0 = tfm.sparse_linear %x, %v, %c, %o {out_features = 8 : i64} : (tensor<3x6xf32>, tensor<3x4xi8>, tensor<3xi32>, tensor<3xi32>) -> tensor<3x8xf32>
   return
 }
+
+// -----
+
+// nm_sparse_linear_c2: 0 < n < m <= 16.
+func.func @nm_sparse_linear_c2(%x: tensor<3x8xf32>, %v: tensor<2x8x4xf32>, %meta: tensor<2x2x4xi8>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c2: needs 0 < n < m <= 16, got 4:4}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 4 : i64, m = 4 : i64} : (tensor<3x8xf32>, tensor<2x8x4xf32>, tensor<2x2x4xi8>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c1: values [P, G * n, w] and meta [P, G, w].
+func.func @nm_sparse_linear_c1_shapes(%x: tensor<3x8xf32>, %v: tensor<2x3x4xf32>, %meta: tensor<2x2x4xi8>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c1: values [2, 3, 4] and meta [2, 2, 4] must be [P, G * n, w] and [P, G, w] with n = 2}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 2 : i64, m = 4 : i64} : (tensor<3x8xf32>, tensor<2x3x4xf32>, tensor<2x2x4xi8>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c1: 4:8 needs four places of three bits, more than i8.
+func.func @nm_sparse_linear_c1_meta_width(%x: tensor<3x16xf32>, %v: tensor<2x8x4xf32>, %meta: tensor<2x2x4xi8>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c1: meta element type 'i8' cannot hold 4 places of 3 bits}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 4 : i64, m = 8 : i64} : (tensor<3x16xf32>, tensor<2x8x4xf32>, tensor<2x2x4xi8>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c1: values of the input's element type.
+func.func @nm_sparse_linear_c1_type(%x: tensor<3x8xf32>, %v: tensor<2x4x4xf16>, %meta: tensor<2x2x4xi8>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c1: values element type 'f16' differs from input element type 'f32'}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 2 : i64, m = 4 : i64} : (tensor<3x8xf32>, tensor<2x4x4xf16>, tensor<2x2x4xi8>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c3: the input's K is the groups times m.
+func.func @nm_sparse_linear_c3(%x: tensor<3x6xf32>, %v: tensor<2x4x4xf32>, %meta: tensor<2x2x4xi8>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c3: input [3, 6] must have K = 8 (2 groups of 4)}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 2 : i64, m = 4 : i64} : (tensor<3x6xf32>, tensor<2x4x4xf32>, tensor<2x2x4xi8>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c4: the bias has N = P * w elements.
+func.func @nm_sparse_linear_c4(%x: tensor<3x8xf32>, %v: tensor<2x4x4xf32>, %meta: tensor<2x2x4xi8>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c4: bias must be [8] of the input's element type, got 'tensor<4xf32>'}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta, %b {n = 2 : i64, m = 4 : i64} : (tensor<3x8xf32>, tensor<2x4x4xf32>, tensor<2x2x4xi8>, tensor<4xf32>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c5: constant places increase within a group (0b0101
+// places both kept weights at 1).
+func.func @nm_sparse_linear_c5_order(%x: tensor<3x8xf32>, %v: tensor<2x4x4xf32>) {
+  %meta = tfm.constant dense<[[[8, 8, 8, 8], [8, 8, 8, 8]], [[8, 8, 8, 8], [8, 8, 5, 8]]]> : tensor<2x2x4xi8>
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c5: meta[1, 1, 2] places weight 1 at 1: places must be below m = 4 and increase}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 2 : i64, m = 4 : i64} : (tensor<3x8xf32>, tensor<2x4x4xf32>, tensor<2x2x4xi8>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c5: places stay below m (place 6 in groups of 6, whose
+// places take three bits).
+func.func @nm_sparse_linear_c5_range(%x: tensor<3x12xf32>, %v: tensor<2x2x4xf32>) {
+  %meta = tfm.constant dense<[[[0, 6, 0, 0], [0, 0, 0, 0]], [[0, 0, 0, 0], [0, 0, 0, 0]]]> : tensor<2x2x4xi8>
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c5: meta[0, 0, 1] places weight 0 at 6: places must be below m = 6 and increase}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 1 : i64, m = 6 : i64} : (tensor<3x12xf32>, tensor<2x2x4xf32>, tensor<2x2x4xi8>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// nm_sparse_linear_c6: the result is the input's rows by N = P * w.
+func.func @nm_sparse_linear_c6(%x: tensor<3x8xf32>, %v: tensor<2x4x4xf32>, %meta: tensor<2x2x4xi8>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c6}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 2 : i64, m = 4 : i64} : (tensor<3x8xf32>, tensor<2x4x4xf32>, tensor<2x2x4xi8>) -> tensor<3x4xf32>
+  return
+}
