@@ -228,15 +228,22 @@ def PrunePass : Pass<"tfm-prune", "::mlir::func::FuncOp"> {
       of its rows in the first weight and of its column in the second.
       The FFN is smaller, so it is faster without sparse kernels.
     * `heads` (structured): in every attention fed by a merged QKV linear
-      split in three (rank-3 layout, no cache, a mask without a head
-      dimension; the queries and keys possibly rotated by `tfm.rope`)
-      whose result only an output linear reads, the `sparsity` fraction of
-      the heads with the smallest `||W_v rows of h|| · ||W_o columns of
-      h||` is removed: their Q, K and V rows (and bias) and output
-      columns; the attention keeps its scale (the head size does not
-      change). With grouped queries the unit is a key/value head with the
-      query heads that read it, scored by its value rows and those query
-      heads' output columns.
+      split in three (a mask without a head dimension; the queries and
+      keys possibly rotated by `tfm.rope`) whose result only an output
+      linear reads, the `sparsity` fraction of the heads with the smallest
+      `||W_v rows of h|| · ||W_o columns of h||` is removed: their Q, K
+      and V rows (and bias) and output columns; the attention keeps its
+      scale (the head size does not change). The attention takes the
+      three either `[B, S, H * D]`, or split into heads by reshape and
+      transpose `[B, H, S, D]` (merged back the same way), then possibly
+      with a key/value cache: function arguments (past) that only the
+      attention and the present read, the present being the new rows
+      (possibly cast to the cache's type) alone or concatenated to the
+      past, returned by the function. The cache's arguments and results
+      then lose the pruned heads too (the function's type changes: a
+      prefill model must be pruned alike). With grouped queries the unit
+      is a key/value head with the query heads that read it, scored by
+      its value rows and those query heads' output columns.
 
     Zeroed weights stay dense constants (pruning before `tfm-quantize`
     keeps them zero: 0 is exact in every quantized form). A weight that

@@ -17,7 +17,8 @@
 // removes attention heads the same way from a merged QKV linear (the Q, K
 // and V rows of head h) and the output linear (its columns), the heads
 // scored by ||W_v rows of h|| · ||W_o columns of h||; with grouped queries
-// a key/value head goes with all the query heads that read it.
+// a key/value head goes with all the query heads that read it. A decoder's
+// key/value cache (function arguments and results) loses the heads too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -536,21 +537,110 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
     return success();
   }
 
+  /// A value whose dimension `dim` counts heads: `perHead` elements of each
+  /// query head, or of each key/value head (`kv`).
+  struct HeadDim {
+    Value value;
+    int64_t dim;
+    int64_t perHead;
+    bool kv;
+  };
+
+  /// The rank-3 `[B, S, H * D]` value that `operand` splits into heads as
+  /// `transpose(reshape(x) : [B, S, H, D], [0, 2, 1, 3])`, each op read by
+  /// `uses` ops (the transpose) or one (the reshape); records both. Null
+  /// otherwise.
+  static Value unsplitHeads(Value operand, unsigned uses,
+                            SmallVectorImpl<HeadDim> &dims, bool kv) {
+    auto transpose = operand.getDefiningOp<TransposeOp>();
+    if (!transpose || transpose.getPerm() != ArrayRef<int64_t>{0, 2, 1, 3} ||
+        !llvm::hasNItems(operand.getUses(), uses))
+      return nullptr;
+    auto reshape = transpose.getInput().getDefiningOp<ReshapeOp>();
+    if (!reshape || !reshape.getResult().hasOneUse())
+      return nullptr;
+    auto type = cast<RankedTensorType>(reshape.getInput().getType());
+    RankedTensorType split = reshape.getType();
+    if (type.getRank() != 3 || split.getRank() != 4 ||
+        split.getDimSize(0) != type.getDimSize(0) ||
+        split.getDimSize(1) != type.getDimSize(1) ||
+        ShapedType::isDynamic(split.getDimSize(2)) ||
+        split.getDimSize(2) * split.getDimSize(3) != type.getDimSize(2))
+      return nullptr;
+    dims.push_back({reshape.getResult(), 2, 1, kv});
+    dims.push_back({transpose.getResult(), 1, 1, kv});
+    return reshape.getInput();
+  }
+
+  /// Whether the cache operand `past` (with heads in dimension 1) is a
+  /// function argument that only `attention` and the present read, where
+  /// the present, which the function returns, is the new `rows` (possibly
+  /// cast to the cache's type) either alone (tfm-present-new-rows) or
+  /// concatenated to `past` along the sequence; records the values.
+  static bool isPrunableCache(Value past, Value rows, AttentionOp attention,
+                              SmallVectorImpl<HeadDim> &dims) {
+    auto argument = dyn_cast<BlockArgument>(past);
+    if (!argument || !isa<func::FuncOp>(argument.getOwner()->getParentOp()))
+      return false;
+    auto isReturned = [](Value value) {
+      return llvm::all_of(value.getUsers(), [](Operation *op) {
+        return isa<func::ReturnOp>(op);
+      });
+    };
+    SmallVector<Operation *> rowUsers;
+    for (Operation *user : rows.getUsers())
+      if (user != attention)
+        rowUsers.push_back(user);
+    if (rowUsers.size() != 1)
+      return false;
+    Operation *next = rowUsers.front();
+    Value present = rows;
+    if (auto cast = dyn_cast<CastOp>(next)) {
+      present = cast.getResult();
+      if (!present.hasOneUse())
+        return false;
+      dims.push_back({present, 1, 1, /*kv=*/true});
+      next = *present.getUsers().begin();
+    }
+    auto concat = dyn_cast<ConcatOp>(next);
+    if (concat) {
+      if (concat.getAxis() != 2 || concat->getNumOperands() != 2 ||
+          concat->getOperand(0) != past || concat->getOperand(1) != present ||
+          !isReturned(concat.getResult()))
+        return false;
+      dims.push_back({concat.getResult(), 1, 1, /*kv=*/true});
+    } else if (!isa<func::ReturnOp>(next)) {
+      return false;
+    }
+    if (!llvm::all_of(past.getUsers(), [&](Operation *op) {
+          return op == attention || op == concat;
+        }))
+      return false;
+    dims.push_back({past, 1, 1, /*kv=*/true});
+    return true;
+  }
+
   /// Structured pruning of attention heads: a merged QKV linear split in
-  /// three (the queries and keys possibly through `tfm.rope`), attention
-  /// without a cache, and the output linear. With grouped queries the unit
-  /// is a group: a key/value head with the query heads that read it.
+  /// three (the queries and keys possibly through `tfm.rope`), attention,
+  /// and the output linear. Attention takes the three either as
+  /// `[B, S, H * D]` without a cache, or split into heads, `[B, H, S, D]`,
+  /// with or without a cache: function arguments (past) and the present
+  /// the function returns (the new keys and values, alone or concatenated
+  /// to the past), as decoder exports have them; the cache loses the
+  /// pruned heads too. With grouped queries the unit is a group: a key/value
+  /// head with the query heads that read it.
   LogicalResult pruneHeads() {
     SmallVector<AttentionOp> attentions;
     getOperation().walk([&](AttentionOp op) { attentions.push_back(op); });
     OpBuilder builder(&getContext());
     llvm::SetVector<Operation *> dead;
+    bool signatureChanged = false;
     for (AttentionOp attention : attentions) {
       int64_t heads = attention.getNumHeads();
       int64_t kvHeads = attention.getNumKvHeads();
       auto queryType = cast<RankedTensorType>(attention.getQuery().getType());
-      auto keyType = cast<RankedTensorType>(attention.getKey().getType());
-      if (queryType.getRank() != 3 || attention.getPastKey() || kvHeads <= 0 ||
+      bool headsSplit = queryType.getRank() == 4;
+      if ((queryType.getRank() != 3 && !headsSplit) || kvHeads <= 0 ||
           heads % kvHeads != 0 || !attention->hasOneUse())
         continue;
       int64_t group = heads / kvHeads;
@@ -560,6 +650,29 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
         if (maskType.getRank() == 4 && maskType.getDimSize(1) != 1)
           continue;
       }
+      SmallVector<HeadDim> dims;
+      Value query = attention.getQuery(), key = attention.getKey(),
+            value = attention.getValue();
+      Value pastKey = attention.getPastKey(),
+            pastValue = attention.getPastValue();
+      if (headsSplit) {
+        // The new keys and values also feed the present's concatenations.
+        unsigned cacheUses = pastKey ? 2 : 1;
+        query = unsplitHeads(query, 1, dims, /*kv=*/false);
+        key = unsplitHeads(key, cacheUses, dims, /*kv=*/true);
+        value = unsplitHeads(value, cacheUses, dims, /*kv=*/true);
+        if (!query || !key || !value)
+          continue;
+        if (pastKey &&
+            (!isPrunableCache(pastKey, attention.getKey(), attention, dims) ||
+             !isPrunableCache(pastValue, attention.getValue(), attention,
+                              dims)))
+          continue;
+      } else if (pastKey) {
+        continue;
+      }
+      auto keyType = cast<RankedTensorType>(key.getType());
+      auto rank3QueryType = cast<RankedTensorType>(query.getType());
       // The queries and keys, each a result of the split or its rotation
       // (read by nothing else).
       auto throughRope = [](Value operand) -> std::pair<Value, RopeOp> {
@@ -568,25 +681,41 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
           return {operand, RopeOp()};
         return {rope.getInput(), rope};
       };
-      auto [queryPart, queryRope] = throughRope(attention.getQuery());
-      auto [keyPart, keyRope] = throughRope(attention.getKey());
+      auto [queryPart, queryRope] = throughRope(query);
+      auto [keyPart, keyRope] = throughRope(key);
       auto split = queryPart.getDefiningOp<SplitOp>();
       if (!split || split->getNumResults() != 3 ||
           queryPart != split->getResult(0) || keyPart != split->getResult(1) ||
-          attention.getValue() != split->getResult(2) || split.getAxis() != 2 ||
+          value != split->getResult(2) || split.getAxis() != 2 ||
           llvm::any_of(split->getResults(),
                        [](Value v) { return !v.hasOneUse(); }))
         continue;
+      // The output linear, through the merge of the heads when split.
+      Value attended = attention.getResult();
+      if (headsSplit) {
+        auto transpose = dyn_cast<TransposeOp>(*attended.getUsers().begin());
+        if (!transpose ||
+            transpose.getPerm() != ArrayRef<int64_t>{0, 2, 1, 3} ||
+            !transpose.getResult().hasOneUse())
+          continue;
+        auto merge = dyn_cast<ReshapeOp>(*transpose->getUsers().begin());
+        if (!merge || merge.getType().getRank() != 3 ||
+            !merge.getResult().hasOneUse())
+          continue;
+        dims.push_back({attended, 1, 1, /*kv=*/false});
+        dims.push_back({transpose.getResult(), 2, 1, /*kv=*/false});
+        attended = merge.getResult();
+      }
       auto qkv = split.getInput().getDefiningOp<LinearOp>();
-      auto out = dyn_cast<LinearOp>(*attention->getUsers().begin());
-      if (!qkv || !out || out.getInput() != attention.getResult() ||
+      auto out = dyn_cast<LinearOp>(*attended.getUsers().begin());
+      if (!qkv || !out || out.getInput() != attended ||
           !split.getInput().hasOneUse())
         continue;
-      int64_t width = queryType.getDimSize(2);
+      int64_t width = rank3QueryType.getDimSize(2);
       int64_t kvWidth = keyType.getDimSize(2);
       if (ShapedType::isDynamic(width) || ShapedType::isDynamic(kvWidth) ||
           width % heads != 0 || kvWidth * heads != width * kvHeads ||
-          split->getResult(0).getType() != queryType ||
+          split->getResult(0).getType() != rank3QueryType ||
           split->getResult(1).getType() != keyType ||
           split->getResult(2).getType() != keyType)
         continue;
@@ -622,19 +751,26 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
       if (failed(shrinkPair(builder, *pair, rows, cols, dead)))
         return failure();
       int64_t keptHeads = kept.size() * group;
-      int64_t newWidth = keptHeads * size, newKvWidth = kept.size() * size;
-      resizeLast(split->getResult(0), newWidth);
-      resizeLast(split->getResult(1), newKvWidth);
-      resizeLast(split->getResult(2), newKvWidth);
+      // The rank-3 values carry each head's D features.
+      dims.push_back({split->getResult(0), 2, size, /*kv=*/false});
+      dims.push_back({split->getResult(1), 2, size, /*kv=*/true});
+      dims.push_back({split->getResult(2), 2, size, /*kv=*/true});
       if (queryRope) {
-        resizeLast(queryRope.getResult(), newWidth);
+        dims.push_back({queryRope.getResult(), 2, size, /*kv=*/false});
         queryRope.setNumHeads(keptHeads);
       }
       if (keyRope) {
-        resizeLast(keyRope.getResult(), newKvWidth);
+        dims.push_back({keyRope.getResult(), 2, size, /*kv=*/true});
         keyRope.setNumHeads(kept.size());
       }
-      resizeLast(attention.getResult(), newWidth);
+      dims.push_back({attended, 2, size, /*kv=*/false});
+      for (HeadDim &dim : dims) {
+        auto type = cast<RankedTensorType>(dim.value.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[dim.dim] = (dim.kv ? kept.size() : keptHeads) * dim.perHead;
+        dim.value.setType(type.clone(shape));
+      }
+      signatureChanged |= static_cast<bool>(pastKey);
       attention.setNumHeads(keptHeads);
       attention.setNumKvHeads(kept.size());
       ++numAttentions;
@@ -646,9 +782,19 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
         if (group > 1)
           remark << " (" << kvHeads << " to " << kept.size()
                  << " key/value heads)";
+        if (pastKey)
+          remark << " and its cache";
       }
     }
     eraseUnusedWeightOps(dead);
+    // The cache's arguments and results lost heads.
+    if (signatureChanged) {
+      func::FuncOp func = getOperation();
+      auto ret = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+      func.setType(FunctionType::get(&getContext(),
+                                     func.getBody().getArgumentTypes(),
+                                     ret.getOperandTypes()));
+    }
     return success();
   }
 };

@@ -220,7 +220,79 @@ func.func @per_head_mask(%x: tensor<1x3x2xf32>, %m: tensor<1x2x3x3xf32>) -> tens
   return %y : tensor<1x3x2xf32>
 }
 
+// A decode step's attention over a cache (the heads split out of the
+// merged QKV linear by reshape and transpose, the past keys and values
+// function arguments whose concatenations with the new ones the function
+// returns): @heads' weights keep heads 1 and 2, and the cache loses the
+// other two; the arguments, the present results and the function's type
+// follow.
+// HEADS-LABEL: func.func @cached_heads
+// HEADS-SAME: (%{{.*}}: tensor<1x1x2xf32>, %[[PK:.*]]: tensor<1x2x2x1xf32>, %[[PV:.*]]: tensor<1x2x2x1xf32>) -> (tensor<1x1x2xf32>, tensor<1x2x3x1xf32>, tensor<1x2x3x1xf32>)
+// HEADS: tfm.split %{{.*}} axis = 2 : tensor<1x1x6xf32> -> tensor<1x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x2xf32>
+// HEADS: %[[Q:.*]] = tfm.transpose %{{.*}} perm = [0, 2, 1, 3] : tensor<1x1x2x1xf32> -> tensor<1x2x1x1xf32>
+// HEADS: %[[K:.*]] = tfm.transpose %{{.*}} perm = [0, 2, 1, 3] : tensor<1x1x2x1xf32> -> tensor<1x2x1x1xf32>
+// HEADS: %[[V:.*]] = tfm.transpose %{{.*}} perm = [0, 2, 1, 3] : tensor<1x1x2x1xf32> -> tensor<1x2x1x1xf32>
+// HEADS: %[[PRESK:.*]] = tfm.concat %[[PK]], %[[K]] axis = 2 : (tensor<1x2x2x1xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x3x1xf32>
+// HEADS: %[[PRESV:.*]] = tfm.concat %[[PV]], %[[V]] axis = 2
+// HEADS: %[[A:.*]] = tfm.attention %[[Q]], %[[K]], %[[V]] past(%[[PK]], %[[PV]]) heads = 2 kv_heads = 2 : (tensor<1x2x1x1xf32>, tensor<1x2x1x1xf32>, tensor<1x2x1x1xf32>, tensor<1x2x2x1xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x1x1xf32>
+// HEADS: tfm.transpose %[[A]] perm = [0, 2, 1, 3] : tensor<1x2x1x1xf32> -> tensor<1x1x2x1xf32>
+// HEADS: tfm.reshape %{{.*}} : tensor<1x1x2x1xf32> -> tensor<1x1x2xf32>
+// HEADS: tfm.linear {{.*}} : (tensor<1x1x2xf32>, tensor<2x2xf32>, tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
+// HEADS: return %{{.*}}, %[[PRESK]], %[[PRESV]] : tensor<1x1x2xf32>, tensor<1x2x3x1xf32>, tensor<1x2x3x1xf32>
+func.func @cached_heads(%x: tensor<1x1x2xf32>, %pk: tensor<1x4x2x1xf32>, %pv: tensor<1x4x2x1xf32>) -> (tensor<1x1x2xf32>, tensor<1x4x3x1xf32>, tensor<1x4x3x1xf32>) {
+  %wqkv = tfm.constant dense<[[9.0, 0.0], [1.0, 0.0], [2.0, 0.0], [9.0, 0.0],
+                              [9.0, 0.0], [3.0, 0.0], [4.0, 0.0], [9.0, 0.0],
+                              [1.0, 0.0], [2.0, 0.0], [0.0, 1.0], [0.0, 1.0]]> : tensor<12x2xf32>
+  %bqkv = tfm.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]> : tensor<12xf32>
+  %wo = tfm.constant dense<[[1.0, 3.0, 0.0, 0.5], [0.0, 0.0, 1.0, 0.0]]> : tensor<2x4xf32>
+  %qkv = tfm.linear %x, %wqkv, %bqkv : (tensor<1x1x2xf32>, tensor<12x2xf32>, tensor<12xf32>) -> tensor<1x1x12xf32>
+  %s:3 = tfm.split %qkv axis = 2 : tensor<1x1x12xf32> -> tensor<1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>
+  %q4 = tfm.reshape %s#0 : tensor<1x1x4xf32> -> tensor<1x1x4x1xf32>
+  %q = tfm.transpose %q4 perm = [0, 2, 1, 3] : tensor<1x1x4x1xf32> -> tensor<1x4x1x1xf32>
+  %k4 = tfm.reshape %s#1 : tensor<1x1x4xf32> -> tensor<1x1x4x1xf32>
+  %k = tfm.transpose %k4 perm = [0, 2, 1, 3] : tensor<1x1x4x1xf32> -> tensor<1x4x1x1xf32>
+  %v4 = tfm.reshape %s#2 : tensor<1x1x4xf32> -> tensor<1x1x4x1xf32>
+  %v = tfm.transpose %v4 perm = [0, 2, 1, 3] : tensor<1x1x4x1xf32> -> tensor<1x4x1x1xf32>
+  %presk = tfm.concat %pk, %k axis = 2 : (tensor<1x4x2x1xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x3x1xf32>
+  %presv = tfm.concat %pv, %v axis = 2 : (tensor<1x4x2x1xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x3x1xf32>
+  %a = tfm.attention %q, %k, %v past(%pk, %pv) heads = 4 kv_heads = 4 : (tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>, tensor<1x4x2x1xf32>, tensor<1x4x2x1xf32>) -> tensor<1x4x1x1xf32>
+  %at = tfm.transpose %a perm = [0, 2, 1, 3] : tensor<1x4x1x1xf32> -> tensor<1x1x4x1xf32>
+  %m = tfm.reshape %at : tensor<1x1x4x1xf32> -> tensor<1x1x4xf32>
+  %y = tfm.linear %m, %wo residual(%x) : (tensor<1x1x4xf32>, tensor<2x4xf32>, tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
+  return %y, %presk, %presv : tensor<1x1x2xf32>, tensor<1x4x3x1xf32>, tensor<1x4x3x1xf32>
+}
+
 // -----
+
+// Left alone: a cache that something else reads too (here returned as it
+// is) keeps its heads, and so does the attention.
+// HEADS-LABEL: func.func @cache_read_elsewhere
+// HEADS: tfm.attention {{.*}} heads = 4 kv_heads = 4
+func.func @cache_read_elsewhere(%x: tensor<1x1x2xf32>, %pk: tensor<1x4x2x1xf32>, %pv: tensor<1x4x2x1xf32>) -> (tensor<1x1x2xf32>, tensor<1x4x3x1xf32>, tensor<1x4x3x1xf32>, tensor<1x4x2x1xf32>) {
+  %wqkv = tfm.constant dense<[[9.0, 0.0], [1.0, 0.0], [2.0, 0.0], [9.0, 0.0],
+                              [9.0, 0.0], [3.0, 0.0], [4.0, 0.0], [9.0, 0.0],
+                              [1.0, 0.0], [2.0, 0.0], [0.0, 1.0], [0.0, 1.0]]> : tensor<12x2xf32>
+  %bqkv = tfm.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]> : tensor<12xf32>
+  %wo = tfm.constant dense<[[1.0, 3.0, 0.0, 0.5], [0.0, 0.0, 1.0, 0.0]]> : tensor<2x4xf32>
+  %qkv = tfm.linear %x, %wqkv, %bqkv : (tensor<1x1x2xf32>, tensor<12x2xf32>, tensor<12xf32>) -> tensor<1x1x12xf32>
+  %s:3 = tfm.split %qkv axis = 2 : tensor<1x1x12xf32> -> tensor<1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>
+  %q4 = tfm.reshape %s#0 : tensor<1x1x4xf32> -> tensor<1x1x4x1xf32>
+  %q = tfm.transpose %q4 perm = [0, 2, 1, 3] : tensor<1x1x4x1xf32> -> tensor<1x4x1x1xf32>
+  %k4 = tfm.reshape %s#1 : tensor<1x1x4xf32> -> tensor<1x1x4x1xf32>
+  %k = tfm.transpose %k4 perm = [0, 2, 1, 3] : tensor<1x1x4x1xf32> -> tensor<1x4x1x1xf32>
+  %v4 = tfm.reshape %s#2 : tensor<1x1x4xf32> -> tensor<1x1x4x1xf32>
+  %v = tfm.transpose %v4 perm = [0, 2, 1, 3] : tensor<1x1x4x1xf32> -> tensor<1x4x1x1xf32>
+  %presk = tfm.concat %pk, %k axis = 2 : (tensor<1x4x2x1xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x3x1xf32>
+  %presv = tfm.concat %pv, %v axis = 2 : (tensor<1x4x2x1xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x3x1xf32>
+  %a = tfm.attention %q, %k, %v past(%pk, %pv) heads = 4 kv_heads = 4 : (tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>, tensor<1x4x2x1xf32>, tensor<1x4x2x1xf32>) -> tensor<1x4x1x1xf32>
+  %at = tfm.transpose %a perm = [0, 2, 1, 3] : tensor<1x4x1x1xf32> -> tensor<1x1x4x1xf32>
+  %m = tfm.reshape %at : tensor<1x1x4x1xf32> -> tensor<1x1x4xf32>
+  %y = tfm.linear %m, %wo residual(%x) : (tensor<1x1x4xf32>, tensor<2x4xf32>, tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
+  return %y, %presk, %presv, %pk : tensor<1x1x2xf32>, tensor<1x4x3x1xf32>, tensor<1x4x3x1xf32>, tensor<1x4x2x1xf32>
+}
+
+// -----
+
 
 // A NaN weight orders as the largest: it is never pruned first (and the
 // selection stays well defined).

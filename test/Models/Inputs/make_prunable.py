@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Makes a BERT or LLaMA export whose structured pruning is exact: in every
+"""Makes a BERT, GPT-2 or LLaMA export whose structured pruning is exact: in every
 layer the attention output projection reads nothing from half of the heads
 (the rows of its [H*D, E] weight for heads 1, 3, ... are zero; with
 --group G, query heads per key/value head, for the query heads of groups
@@ -34,9 +34,11 @@ def main():
             continue
         name = node.name
         kind = ("attention" if name.endswith("/attention_output/MatMul") or
-                name.endswith("/attn/o_proj/MatMul")
+                name.endswith("/attn/o_proj/MatMul") or
+                name.endswith("/attn/c_proj/MatMul")
                 else "ffn" if name.endswith("/output/MatMul") or
-                name.endswith("/down/MatMul") else None)
+                name.endswith("/down/MatMul") or
+                name.endswith("/c_proj/MatMul") else None)
         if kind is None:
             continue
         init = inits[node.input[1]]
