@@ -22,7 +22,11 @@ GPT-2 at 664 ms/token), its 4-bit MatMulNBits graph for int4-weights
 (scripts/quantize_ort_nbits.py, blocks of 32). With --kv-cache (default
 f16) the fp32 decoder and each mode are also timed with the cache stored
 in that type (tfmc --kv-cache), whose tokens are compared with the same
-ONNX Runtime peer. Prefill: the same prompt run
+ONNX Runtime peer. With --prune (default n-m,heads) the fp32 decoder is
+also timed pruned: 2:4 (--prune=n-m, N:M linears; the tied embedding
+stays dense) and half the heads (--prune=heads --prune-sparsity=0.5, the
+cache halved too), against the dense fp32 decoder (speed only: the
+pruned models' tokens differ). Prefill: the same prompt run
 one token per step by the decode model, --prefill-seq tokens per step and
 the whole prompt in one step by prefill models (the export compiled with
 that sequence length and the same cache, passed as tfm-run
@@ -33,7 +37,7 @@ alternate tfmc and ORT; medians of the rounds are printed with the ratios.
 
     /usr/bin/python3 bench/generate_bench.py [--threads N] [--rounds 3]
         [--prompt 128] [--tokens 16] [--prefill-seq 64] [--quantize MODES]
-        [--kv-cache TYPES]
+        [--kv-cache TYPES] [--prune METHODS]
 """
 
 import argparse
@@ -115,6 +119,9 @@ def main():
                         help="comma-separated cache types (tfmc --kv-cache: "
                         "f16, bf16; '' for none) with which the fp32 "
                         "decoder and each --quantize mode are also timed")
+    parser.add_argument("--prune", default="n-m,heads",
+                        help="pruned fp32 decoders to time (n-m: 2:4, "
+                        "heads: half the heads; empty: none)")
     parser.add_argument("--json")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -192,6 +199,19 @@ def main():
             quantize = [] if mode == "new-rows" else ["--quantize=" + mode]
             run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows",
                  "--kv-cache=" + cache, "-o", libs[key]] + quantize + dims)
+
+    prunings = {"n-m": ["--prune=n-m", "--prune-n-m=2:4"],
+                "heads": ["--prune=heads", "--prune-sparsity=0.5"]}
+    prune_modes = [p for p in args.prune.split(",") if p]
+    for method in prune_modes:
+        if method not in prunings:
+            sys.exit("generate_bench: unknown --prune method '%s' (known: "
+                     "%s)" % (method, ", ".join(prunings)))
+        key = "prune-" + method
+        libs[key] = os.path.join(args.work, "gpt2_decode_%s.so" % key)
+        print("compiling (%s) ..." % " ".join(prunings[method]), flush=True)
+        run([tfmc, "-O3", "--emit=lib", model, "--present=new-rows", "-o",
+             libs[key]] + prunings[method] + dims)
 
     ort_models = {"ort": model}
     for mode in modes:
@@ -308,6 +328,14 @@ def main():
         print("| %s | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
             title, med[key], limit, med[key] / limit,
             med["ort"] / med[key], med[peer] / med[key]))
+    if prune_modes:
+        print("\n| pruned fp32 decoder | ms/token | fp32 / it |")
+        print("|---|---|---|")
+        for method in prune_modes:
+            key = "prune-" + method
+            print("| tfmc -O3 --present=new-rows %s | %.2f | %.2f |" % (
+                " ".join(prunings[method]), med[key],
+                med["new-rows"] / med[key]))
     print("\nPrefill of the %d-token prompt (median of round medians)" %
           args.prompt)
     header = ("prefill", "ms", "tokens/s", "/ fixed-length forward",

@@ -296,7 +296,8 @@ struct SparsifyWeightsPass
         continue;
       auto limit = static_cast<int64_t>((1.0 - minSparsity) * m + 1e-9);
       int64_t n = std::max<int64_t>(1, getMostNonzeros(weight, m, limit));
-      if (n > limit || n >= m)
+      // (The places of a group fill at most an i32.)
+      if (n > limit || n >= m || n * NmSparseLinearOp::getPlaceBits(m) > 32)
         continue;
       // The sparsest pattern; of equal ones, the smallest groups.
       if (!groupSize || n * groupSize < kept * m)

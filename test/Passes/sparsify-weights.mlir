@@ -2,6 +2,7 @@
 // RUN: tfm-opt %s --tfm-sparsify-weights="block-width=2 min-sparsity=0.9" --split-input-file | FileCheck %s --check-prefix=STRICT
 // RUN: tfm-opt %s --tfm-sparsify-weights="block-width=2 nm-max-rows=0" --split-input-file | FileCheck %s --check-prefix=NO-NM
 // RUN: tfm-opt %s --tfm-sparsify-weights="block-width=2 min-sparsity=0.75" --split-input-file | FileCheck %s --check-prefix=QUARTER
+// RUN: tfm-opt %s --tfm-sparsify-weights="block-width=2 min-sparsity=0.1" --split-input-file | FileCheck %s --check-prefix=LOOSE
 
 // W [4, 3] in panels of 2 features: panel 0 keeps inputs 1 (rows 0-1 of
 // column 1), panel 1 keeps input 2; 4 of 6 blocks are zero. Bias,
@@ -137,4 +138,18 @@ func.func @not_n_of_m(%x: tensor<9x8xf32>, %x1: tensor<1x8xf32>) -> (tensor<9x2x
   %w3 = tfm.constant dense<[[1.0, 2.0, 3.0, 0.0, 4.0, 0.0, 5.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]]> : tensor<2x8xf32>
   %c = tfm.linear %x1, %w3 : (tensor<1x8xf32>, tensor<2x8xf32>) -> tensor<1x2xf32>
   return %a, %b, %c : tensor<9x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>
+}
+
+// -----
+
+// At 10 %, 14 of 16 would do, but 14 places of 4 bits do not fit the
+// widest word (i32): left dense (no other pattern holds, and no block of
+// 2 x 1 is zero).
+// LOOSE-LABEL: func.func @places_too_wide
+// LOOSE: tfm.linear
+// LOOSE-NOT: tfm.nm_sparse_linear
+func.func @places_too_wide(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
+  %w = tfm.constant dense<[[0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0], [1.0, 2.0, 0.0, 0.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0]]> : tensor<2x16xf32>
+  %y = tfm.linear %x, %w : (tensor<1x16xf32>, tensor<2x16xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
 }
