@@ -546,11 +546,11 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
     bool kv;
   };
 
-  /// The rank-3 `[B, S, H * D]` value that `operand` splits into heads as
-  /// `transpose(reshape(x) : [B, S, H, D], [0, 2, 1, 3])`, each op read by
-  /// `uses` ops (the transpose) or one (the reshape); records both. Null
-  /// otherwise.
-  static Value unsplitHeads(Value operand, unsigned uses,
+  /// The rank-3 `[B, S, H * D]` value that `operand` splits into its
+  /// `heads` heads as `transpose(reshape(x) : [B, S, H, D], [0, 2, 1, 3])`,
+  /// each op read by `uses` ops (the transpose) or one (the reshape);
+  /// records both. Null otherwise.
+  static Value unsplitHeads(Value operand, int64_t heads, unsigned uses,
                             SmallVectorImpl<HeadDim> &dims, bool kv) {
     auto transpose = operand.getDefiningOp<TransposeOp>();
     if (!transpose || transpose.getPerm() != ArrayRef<int64_t>{0, 2, 1, 3} ||
@@ -564,7 +564,7 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
     if (type.getRank() != 3 || split.getRank() != 4 ||
         split.getDimSize(0) != type.getDimSize(0) ||
         split.getDimSize(1) != type.getDimSize(1) ||
-        ShapedType::isDynamic(split.getDimSize(2)) ||
+        split.getDimSize(2) != heads ||
         split.getDimSize(2) * split.getDimSize(3) != type.getDimSize(2))
       return nullptr;
     dims.push_back({reshape.getResult(), 2, 1, kv});
@@ -658,9 +658,9 @@ struct PrunePass : tfm::impl::PrunePassBase<PrunePass> {
       if (headsSplit) {
         // The new keys and values also feed the present's concatenations.
         unsigned cacheUses = pastKey ? 2 : 1;
-        query = unsplitHeads(query, 1, dims, /*kv=*/false);
-        key = unsplitHeads(key, cacheUses, dims, /*kv=*/true);
-        value = unsplitHeads(value, cacheUses, dims, /*kv=*/true);
+        query = unsplitHeads(query, heads, 1, dims, /*kv=*/false);
+        key = unsplitHeads(key, kvHeads, cacheUses, dims, /*kv=*/true);
+        value = unsplitHeads(value, kvHeads, cacheUses, dims, /*kv=*/true);
         if (!query || !key || !value)
           continue;
         if (pastKey &&

@@ -268,6 +268,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     gpuPipeline.quantize = options.quantize;
     gpuPipeline.presentNewRows = options.presentNewRows;
     gpuPipeline.kvCache = options.kvCache;
+    setPruneOptions(gpuPipeline, options.prune);
     gpuPipeline.chip = target.getChip().str();
     gpuPipeline.features = target.getFeatures().str();
     // Cubins from ptxas: the driver loads them without a JIT step.
@@ -285,13 +286,7 @@ LogicalResult mlir::tfm::compileModel(ModuleOp module,
     pipeline.fuseEpilogues = options.fuseEpilogues;
     pipeline.weightPrefetchBytes = options.weightPrefetchBytes;
     pipeline.attentionBatched = options.attentionBatched.value_or(false);
-    pipeline.prune = options.prune.method;
-    pipeline.pruneSparsity = options.prune.sparsity;
-    pipeline.pruneGlobal = options.prune.global;
-    pipeline.pruneBlock = {options.prune.blockRows, options.prune.blockCols};
-    pipeline.pruneNM = {options.prune.n, options.prune.m};
-    pipeline.pruneExclude = options.prune.exclude;
-    pipeline.pruneReport = options.prune.report;
+    setPruneOptions(pipeline, options.prune);
     pipeline.sparsifyWeights = options.sparseWeights;
     pipeline.quantize = options.quantize;
     pipeline.quantizeExclude = options.quantizeExclude;

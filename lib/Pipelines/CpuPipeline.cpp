@@ -153,13 +153,7 @@ void mlir::tfm::buildCpuPhase(OpPassManager &pm, CpuPhase phase,
   case CpuPhase::Graph: {
     GraphPipelineOptions graph;
     graph.optLevel = options.optLevel;
-    graph.prune = options.prune;
-    graph.pruneSparsity = options.pruneSparsity;
-    graph.pruneGlobal = options.pruneGlobal;
-    graph.pruneBlock = options.pruneBlock;
-    graph.pruneNM = options.pruneNM;
-    graph.pruneExclude = options.pruneExclude;
-    graph.pruneReport = options.pruneReport;
+    setPruneOptions(graph, getPruneOptions(options));
     graph.sparsifyWeights = options.sparsifyWeights;
     graph.quantize = options.quantize;
     graph.quantizeExclude = options.quantizeExclude;

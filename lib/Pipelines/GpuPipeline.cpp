@@ -69,6 +69,7 @@ static void buildGraphPhase(OpPassManager &pm,
   graph.quantize = options.quantize;
   graph.presentNewRows = options.presentNewRows;
   graph.kvCache = options.kvCache;
+  setPruneOptions(graph, getPruneOptions(options));
   if (options.quantize == QuantizationMode::None) {
     if (options.precision == GpuPrecision::Fp16)
       graph.quantize = QuantizationMode::Fp16;

@@ -561,9 +561,18 @@ int main(int argc, char **argv) {
   else if (std::optional<std::string> home =
                llvm::sys::Process::GetEnv("CUDA_HOME"))
     options.gpu.cudaPath = *home;
-  if (targetKind == TargetKind::Cuda && prune != PruningMethod::None)
-    return fail("--prune: not supported with --target=cuda yet (the GPU "
-                "pipeline has no pruning)");
+  // The zeros of unstructured, block and N:M pruning only pay through the
+  // CPU's sparse kernels; structured pruning shrinks the products anywhere.
+  if (targetKind == TargetKind::Cuda &&
+      (prune == PruningMethod::Magnitude || prune == PruningMethod::Block ||
+       prune == PruningMethod::NM))
+    llvm::errs() << "tfmc: warning: --prune="
+                 << (prune == PruningMethod::Magnitude ? "magnitude"
+                     : prune == PruningMethod::Block   ? "block"
+                                                       : "n-m")
+                 << " with --target=cuda: the GPU runs the zeroed weights "
+                    "dense (sparse kernels are CPU-only); --prune=heads or "
+                    "ffn-channels shrink the model\n";
   if (targetKind == TargetKind::Cuda &&
       !llvm::sys::fs::is_directory(options.gpu.cudaPath + "/bin"))
     return fail("--target=cuda: no CUDA toolkit at '" + options.gpu.cudaPath +

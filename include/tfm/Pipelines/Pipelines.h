@@ -26,15 +26,9 @@ class OpPassManager;
 
 namespace mlir::tfm {
 
-/// Options of the graph-level pipeline on tfm.
-struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
-  Option<unsigned> optLevel{
-      *this, "opt-level",
-      llvm::cl::desc("0: shape refinement only; 1: also canonicalization, "
-                     "CSE, dead-node elimination and constant folding; 2: "
-                     "also every fusion (tfm-fuse); 3: also the weight "
-                     "layout decisions (tfm-pack-weights)"),
-      llvm::cl::init(2)};
+/// tfm-prune's options, shared by the pipelines that prune (graph, CPU
+/// and GPU) through the virtual PassOptions base.
+struct PruningOptions : public virtual mlir::detail::PassOptions {
   Option<PruningMethod> prune{
       *this, "prune",
       llvm::cl::desc("Prune linear weights (tfm-prune) after the fusions, "
@@ -61,6 +55,18 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       *this, "prune-report",
       llvm::cl::desc("Report each pruned weight (remarks)"),
       llvm::cl::init(false)};
+};
+
+/// Options of the graph-level pipeline on tfm.
+struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions>,
+                              public PruningOptions {
+  Option<unsigned> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("0: shape refinement only; 1: also canonicalization, "
+                     "CSE, dead-node elimination and constant folding; 2: "
+                     "also every fusion (tfm-fuse); 3: also the weight "
+                     "layout decisions (tfm-pack-weights)"),
+      llvm::cl::init(2)};
   Option<bool> sparsifyWeights{
       *this, "sparsify-weights",
       llvm::cl::desc("-O3: store weights of mostly zero blocks, or N:M, "
@@ -95,10 +101,9 @@ struct GraphPipelineOptions : public PassPipelineOptions<GraphPipelineOptions> {
       llvm::cl::init(KvCacheType::Model), TFM_KV_CACHE_TYPE_VALUES};
 };
 
-/// The tfm-prune options that pipeline options with the prune* fields ask
-/// for (blocks and n:m from two-element lists, defaults when empty).
-template <typename OptionsT>
-PrunePassOptions getPruneOptions(const OptionsT &options) {
+/// The tfm-prune options that pipeline options ask for (blocks and n:m
+/// from two-element lists, defaults when empty).
+inline PrunePassOptions getPruneOptions(const PruningOptions &options) {
   PrunePassOptions prune;
   prune.method = options.prune;
   prune.sparsity = options.pruneSparsity;
@@ -115,6 +120,18 @@ PrunePassOptions getPruneOptions(const OptionsT &options) {
                        options.pruneExclude.end());
   prune.report = options.pruneReport;
   return prune;
+}
+
+/// Sets the prune* fields of pipeline options from tfm-prune's options.
+inline void setPruneOptions(PruningOptions &options,
+                            const PrunePassOptions &prune) {
+  options.prune = prune.method;
+  options.pruneSparsity = prune.sparsity;
+  options.pruneGlobal = prune.global;
+  options.pruneBlock = {prune.blockRows, prune.blockCols};
+  options.pruneNM = {prune.n, prune.m};
+  options.pruneExclude = prune.exclude;
+  options.pruneReport = prune.report;
 }
 
 /// Graph-level optimization of a module of tfm functions (the `graph` phase).
@@ -148,7 +165,8 @@ StringRef getCpuPhaseName(CpuPhase phase);
 /// Every phase name, in order, for help texts.
 ArrayRef<StringRef> getCpuPhaseNames();
 
-struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions>,
+                            public PruningOptions {
   Option<unsigned> optLevel{
       *this, "opt-level",
       llvm::cl::desc("0: no graph optimization or vectorization; 1-3: all"),
@@ -201,32 +219,6 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Lower attention as whole-tensor ops over every head "
                      "instead of the tiled online softmax (for comparisons "
                      "with the GPU's form)"),
-      llvm::cl::init(false)};
-  Option<PruningMethod> prune{
-      *this, "prune",
-      llvm::cl::desc("Prune linear weights (tfm-prune) after the fusions, "
-                     "before quantization"),
-      llvm::cl::init(PruningMethod::None), TFM_PRUNING_METHOD_VALUES};
-  Option<double> pruneSparsity{
-      *this, "prune-sparsity",
-      llvm::cl::desc("Fraction of weights, blocks or FFN channels pruned"),
-      llvm::cl::init(0.5)};
-  Option<bool> pruneGlobal{
-      *this, "prune-global",
-      llvm::cl::desc("One magnitude threshold over all pruned weights"),
-      llvm::cl::init(false)};
-  ListOption<int64_t> pruneBlock{
-      *this, "prune-block",
-      llvm::cl::desc("Rows and columns of a block of prune=block")};
-  ListOption<int64_t> pruneNM{*this, "prune-n-m",
-                              llvm::cl::desc("n and m of prune=n-m")};
-  ListOption<std::string> pruneExclude{
-      *this, "prune-exclude",
-      llvm::cl::desc("Linears tfm-prune leaves alone: node or weight names "
-                     "containing one of these, or op kinds")};
-  Option<bool> pruneReport{
-      *this, "prune-report",
-      llvm::cl::desc("Report each pruned weight (remarks)"),
       llvm::cl::init(false)};
   Option<bool> sparsifyWeights{
       *this, "sparsify-weights",
@@ -329,7 +321,8 @@ enum class GpuPrecision {
                  "the model's own float precision"))
 
 /// Options of the GPU pipeline.
-struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
+struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions>,
+                            public PruningOptions {
   Option<unsigned> optLevel{
       *this, "opt-level",
       llvm::cl::desc("Graph optimization level, 0-2 (-O3's weight panels "
