@@ -218,7 +218,7 @@ LogicalResult NmSparseLinearOp::inferReturnTypes(
                      meta.getElementType(), " cannot hold ", n, " places of ",
                      bits, " bits");
   int64_t width = values.getDimSize(2);
-  if (ShapedType::isDynamic(width) ||
+  if (ShapedType::isDynamic(width) || width <= 0 ||
       !dimsAgree(values.getDimSize(0), meta.getDimSize(0)) ||
       !dimsAgree(values.getDimSize(2), meta.getDimSize(2)) ||
       (!ShapedType::isDynamic(meta.getDimSize(1)) &&

@@ -201,7 +201,7 @@ def Tfm_NmSparseLinearOp : Tfm_Op<"nm_sparse_linear",
                       + residual[..., n]`
 
     Constraints:
-    * (nm_sparse_linear_c1) `values` has rank 3 `[P, G * n, w]` and the
+    * (nm_sparse_linear_c1) `values` has rank 3 `[P, G * n, w]` (w > 0) and the
       element type of `input`; `meta` is a signless integer tensor
       `[P, G, w]` wide enough for `n` places of `b` bits.
     * (nm_sparse_linear_c2) `0 < n < m <= 16`.

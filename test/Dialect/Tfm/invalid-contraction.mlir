@@ -304,6 +304,15 @@ func.func @nm_sparse_linear_c1_shapes(%x: tensor<3x8xf32>, %v: tensor<2x3x4xf32>
 
 // -----
 
+// nm_sparse_linear_c1: panels of at least one feature.
+func.func @nm_sparse_linear_c1_width(%x: tensor<3x8xf32>, %v: tensor<2x4x0xf32>, %meta: tensor<2x2x0xi8>) {
+  // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c1: values [2, 4, 0] and meta [2, 2, 0] must be [P, G * n, w] and [P, G, w] with n = 2}}
+  %0 = tfm.nm_sparse_linear %x, %v, %meta {n = 2 : i64, m = 4 : i64} : (tensor<3x8xf32>, tensor<2x4x0xf32>, tensor<2x2x0xi8>) -> tensor<3x0xf32>
+  return
+}
+
+// -----
+
 // nm_sparse_linear_c1: 4:8 needs four places of three bits, more than i8.
 func.func @nm_sparse_linear_c1_meta_width(%x: tensor<3x16xf32>, %v: tensor<2x8x4xf32>, %meta: tensor<2x2x4xi8>) {
   // expected-error @+1 {{'tfm.nm_sparse_linear' op nm_sparse_linear_c1: meta element type 'i8' cannot hold 4 places of 3 bits}}
