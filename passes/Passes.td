@@ -141,7 +141,11 @@ def SparsifyWeightsPass : Pass<"tfm-sparsify-weights", "::mlir::func::FuncOp"> {
     weights and their places. That reads n / m of the weights plus the
     places, which speeds up products that wait on memory; picking each
     weight's input costs selects, so products of many rows (about 16 and
-    more on AVX-512) and int8 codes stay dense.
+    more on AVX-512) and int8 codes stay dense. Kept weight t picks among
+    m - n + 1 inputs, so a pattern costs `n (m - n) / m` selects per input
+    feature (2:4: 1, 4:8: 2); patterns above `nm-max-selects` stay dense:
+    measured, 4:8 is 1.45x dense in 16-lane panels (AVX-512) but slower
+    than dense in 8-lane ones (AVX2), where 2:4 is 1.42x.
     2:4 and 4:8 pruning (`tfm-prune{method=n-m}`) give such weights.
 
     `block-width` 0 takes the module target's vector register: half its
@@ -155,6 +159,9 @@ def SparsifyWeightsPass : Pass<"tfm-sparsify-weights", "::mlir::func::FuncOp"> {
            "Output features per block (0: the target's vector lanes)">,
     Option<"nmMaxRows", "nm-max-rows", "int64_t", /*default=*/"8",
            "Most input rows of a linear given an N:M weight (0: none)">,
+    Option<"nmMaxSelects", "nm-max-selects", "double", /*default=*/"0",
+           "Most selects per input feature an N:M pattern may cost, "
+           "n (m - n) / m (0: 2 in panels of 16 lanes or more, else 1)">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Report each weight made sparse (a remark): shape and blocks or "
            "pattern kept">

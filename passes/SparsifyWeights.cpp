@@ -44,9 +44,11 @@ struct SparsifyWeightsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (!(minSparsity > 0 && minSparsity <= 1) || blockWidth < 0) {
+    if (!(minSparsity > 0 && minSparsity <= 1) || blockWidth < 0 ||
+        !(nmMaxSelects >= 0)) {
       getOperation().emitError("tfm-sparsify-weights: min-sparsity must be "
-                               "in (0, 1] and block-width at least 0");
+                               "in (0, 1], block-width and nm-max-selects at "
+                               "least 0");
       return signalPassFailure();
     }
     int64_t width = blockWidth;
@@ -290,6 +292,11 @@ struct SparsifyWeightsPass
   /// nonzeros with n / m at most 1 - `minSparsity`.
   Operation *makeNmSparse(LinearOp linear, const Weight &weight,
                           int64_t width) {
+    // The selects a pattern may cost per input feature (measured: 4:8's 2
+    // pay in 16-lane panels, not in 8-lane ones).
+    double maxSelects = nmMaxSelects > 0 ? double(nmMaxSelects)
+                        : width >= 16    ? 2.0
+                                         : 1.0;
     int64_t kept = 0, groupSize = 0;
     for (int64_t m : {2, 4, 8, 16}) {
       if (weight.k % m != 0)
@@ -297,7 +304,8 @@ struct SparsifyWeightsPass
       auto limit = static_cast<int64_t>((1.0 - minSparsity) * m + 1e-9);
       int64_t n = std::max<int64_t>(1, getMostNonzeros(weight, m, limit));
       // (The places of a group fill at most an i32.)
-      if (n > limit || n >= m || n * NmSparseLinearOp::getPlaceBits(m) > 32)
+      if (n > limit || n >= m || n * NmSparseLinearOp::getPlaceBits(m) > 32 ||
+          static_cast<double>(n * (m - n)) / m > maxSelects)
         continue;
       // The sparsest pattern; of equal ones, the smallest groups.
       if (!groupSize || n * groupSize < kept * m)
