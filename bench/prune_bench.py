@@ -48,13 +48,13 @@ def weight(rng, name, shape):
         (rng.standard_normal(shape) * 0.02).astype(np.float32), name)
 
 
-def save(path, nodes, inits, out_dim):
+def save(path, nodes, inits, out_dim, rows=SEQ):
     graph = helper.make_graph(
         nodes, "block",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                       [1, SEQ, HIDDEN])],
+                                       [1, rows, HIDDEN])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT,
-                                       [1, SEQ, out_dim])], inits)
+                                       [1, rows, out_dim])], inits)
     onnx.save(helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", 20)]), path)
 
@@ -123,14 +123,7 @@ def make_ffn_stack(path, layers=12, rows=1):
                   helper.make_node("Add", [t[3], b2], [t[4]]),
                   helper.make_node("Add", [t[4], x], [y])]
         x = y
-    graph = helper.make_graph(
-        nodes, "ffn_stack",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                       [1, rows, HIDDEN])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
-                                       [1, rows, HIDDEN])], inits)
-    onnx.save(helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", 20)]), path)
+    save(path, nodes, inits, HIDDEN, rows)
 
 
 BLOCK_90 = ["--prune=block", "--prune-block=16x1", "--prune-sparsity=0.9"]

@@ -50,63 +50,6 @@ namespace {
 /// register each).
 constexpr int64_t kRowTile = 8;
 
-/// Fills rows [m0, m0 + rows) of a panel's [M, w] tile; returns the tile.
-using RowTileBuilder =
-    function_ref<Value(OpBuilder &, Value tile, Value m0, int64_t rows)>;
-
-/// The [m, n] f32 product of a sparse linear as an scf.forall over its
-/// panels of `width` output features; `buildPanel` fills panel `panel`
-/// (features from `n0`) through `tileRows`.
-Value buildPanels(
-    OpBuilder &b, Location loc, int64_t m, int64_t n, int64_t width,
-    function_ref<Value(OpBuilder &, Value panel, Value n0, Value tile)>
-        buildPanel) {
-  Type f32 = b.getF32Type();
-  Value out = createEmpty(b, loc, {m, n}, f32);
-  auto forall = scf::ForallOp::create(
-      b, loc,
-      getAsIndexOpFoldResult(b.getContext(), ArrayRef<int64_t>{n / width}), out,
-      std::nullopt);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(forall.getBody());
-  Value panel = forall.getInductionVar(0);
-  Value n0 = arith::MulIOp::create(
-      b, loc, panel, arith::ConstantIndexOp::create(b, loc, width));
-  Value shared = forall.getRegionIterArgs().front();
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), n0};
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m), b.getIndexAttr(width)};
-  SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
-  Value tile = tensor::ExtractSliceOp::create(
-      b, loc, RankedTensorType::get({m, width}, f32), shared, offsets, sizes,
-      strides);
-  tile = buildPanel(b, panel, n0, tile);
-  b.setInsertionPointToStart(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, tile, shared, offsets, sizes,
-                                        strides);
-  return forall.getResult(0);
-}
-
-/// `tile`'s m rows in tiles of kRowTile (an scf.for) and the rest.
-Value tileRows(OpBuilder &b, Location loc, Value tile, int64_t m,
-               RowTileBuilder buildRows) {
-  int64_t fullRows = m / kRowTile * kRowTile;
-  if (fullRows > 0) {
-    auto rowLoop = scf::ForOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-        arith::ConstantIndexOp::create(b, loc, fullRows),
-        arith::ConstantIndexOp::create(b, loc, kRowTile), ValueRange{tile},
-        [&](OpBuilder &lb, Location l, Value m0, ValueRange iterArgs) {
-          scf::YieldOp::create(lb, l,
-                               buildRows(lb, iterArgs.front(), m0, kRowTile));
-        });
-    tile = rowLoop.getResult(0);
-  }
-  if (m > fullRows)
-    tile = buildRows(b, tile, arith::ConstantIndexOp::create(b, loc, fullRows),
-                     m - fullRows);
-  return tile;
-}
-
 /// A panel's bias and int8 scales as vectors, the accumulators' start, and
 /// the accumulators' finish.
 struct PanelScaling {
@@ -202,24 +145,81 @@ Value broadcastInput(OpBuilder &b, Location loc, Value input, Value row,
   return vector::BroadcastOp::create(b, loc, type, x);
 }
 
-/// Computes the accumulators after one step `iv` of a row tile's loop,
-/// from the current ones (one per row from `m0`).
+/// A panel's steps run over [begin, end) (loop bounds built in the panel).
+using PanelBounds =
+    function_ref<std::pair<Value, Value>(OpBuilder &, Location, Value panel)>;
+
+/// Computes the accumulators after step `iv` of panel `panel`, from the
+/// current ones (one per row from `m0`).
 using AccumulateStep = function_ref<SmallVector<Value>(
-    OpBuilder &, Location, Value iv, Value m0, ValueRange accs)>;
+    OpBuilder &, Location, Value panel, Value iv, Value m0, ValueRange accs)>;
 
 /// Rows [m0, m0 + rows) of a panel: an scf.for over [begin, end) carrying
 /// one accumulator per row from the panel's start, advanced by `step`; the
 /// finished rows are written into `tile`.
-Value accumulateRows(OpBuilder &b, Location loc, Value tile, Value m0,
-                     int64_t rows, Value begin, Value end,
+Value accumulateRows(OpBuilder &b, Location loc, Value tile, Value panel,
+                     Value m0, int64_t rows, Value begin, Value end,
                      const PanelScaling &scaling, AccumulateStep step) {
   SmallVector<Value> accs(rows, scaling.init);
   auto loop = scf::ForOp::create(
       b, loc, begin, end, arith::ConstantIndexOp::create(b, loc, 1), accs,
       [&](OpBuilder &lb, Location l, Value iv, ValueRange iterArgs) {
-        scf::YieldOp::create(lb, l, step(lb, l, iv, m0, iterArgs));
+        scf::YieldOp::create(lb, l, step(lb, l, panel, iv, m0, iterArgs));
       });
   return writeRows(b, loc, tile, m0, loop.getResults(), scaling);
+}
+
+/// The [M, N] f32 product of a sparse linear: an scf.forall over its panels
+/// of `width` output features, each filling its [M, w] tile in row tiles of
+/// kRowTile (an scf.for) and the rest, each row tile accumulating `step`s
+/// over the panel's `bounds` from the panel's bias (or 0 with int8
+/// `scales`).
+Value buildPanels(OpBuilder &b, Location loc, const SparseProduct &product,
+                  int64_t width, Value scales, Value bias, PanelBounds bounds,
+                  AccumulateStep step) {
+  int64_t m = product.m, n = product.type.getShape().back();
+  Type f32 = b.getF32Type();
+  Value out = createEmpty(b, loc, {m, n}, f32);
+  auto forall = scf::ForallOp::create(
+      b, loc,
+      getAsIndexOpFoldResult(b.getContext(), ArrayRef<int64_t>{n / width}), out,
+      std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  Value panel = forall.getInductionVar(0);
+  Value n0 = arith::MulIOp::create(
+      b, loc, panel, arith::ConstantIndexOp::create(b, loc, width));
+  Value shared = forall.getRegionIterArgs().front();
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), n0};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m), b.getIndexAttr(width)};
+  SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
+  Value tile = tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({m, width}, f32), shared, offsets, sizes,
+      strides);
+  auto [begin, end] = bounds(b, loc, panel);
+  PanelScaling scaling(b, loc, VectorType::get({width}, f32), scales, bias, n0);
+  int64_t fullRows = m / kRowTile * kRowTile;
+  if (fullRows > 0) {
+    auto rowLoop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+        arith::ConstantIndexOp::create(b, loc, fullRows),
+        arith::ConstantIndexOp::create(b, loc, kRowTile), ValueRange{tile},
+        [&](OpBuilder &lb, Location l, Value m0, ValueRange iterArgs) {
+          scf::YieldOp::create(lb, l,
+                               accumulateRows(lb, l, iterArgs.front(), panel,
+                                              m0, kRowTile, begin, end, scaling,
+                                              step));
+        });
+    tile = rowLoop.getResult(0);
+  }
+  if (m > fullRows)
+    tile = accumulateRows(b, loc, tile, panel,
+                          arith::ConstantIndexOp::create(b, loc, fullRows),
+                          m - fullRows, begin, end, scaling, step);
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, tile, shared, offsets, sizes,
+                                        strides);
+  return forall.getResult(0);
 }
 
 /// Replaces `op` by the [M, N] `product2D` through the linear's epilogue
@@ -253,7 +253,7 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
     Value cols = adaptor.getCols();
     Value offsets = adaptor.getOffsets();
     // One stored block: its weights loaded once, one FMA per row.
-    auto step = [&](OpBuilder &b, Location l, Value i, Value m0,
+    auto step = [&](OpBuilder &b, Location l, Value panel, Value i, Value m0,
                     ValueRange accs) {
       Value col = tensor::ExtractOp::create(b, l, cols, i);
       col = arith::IndexCastOp::create(b, l, b.getIndexType(), col);
@@ -269,25 +269,20 @@ struct SparseLinearOpLowering : OpConversionPattern<SparseLinearOp> {
       }
       return next;
     };
-    Value result = buildPanels(
-        rewriter, loc, product->m, op.getOutFeatures(), width,
-        [&](OpBuilder &b, Value panel, Value n0, Value tile) -> Value {
-          auto readOffset = [&](Value at) -> Value {
-            Value offset = tensor::ExtractOp::create(b, loc, offsets, at);
-            return arith::IndexCastOp::create(b, loc, b.getIndexType(), offset);
-          };
-          Value begin = readOffset(panel);
-          Value end = readOffset(arith::AddIOp::create(
-              b, loc, panel, arith::ConstantIndexOp::create(b, loc, 1)));
-          PanelScaling scaling(b, loc, vectorType, adaptor.getScales(),
-                               adaptor.getBias(), n0);
-          return tileRows(
-              b, loc, tile, product->m,
-              [&](OpBuilder &rb, Value tileIn, Value m0, int64_t rows) {
-                return accumulateRows(rb, loc, tileIn, m0, rows, begin, end,
-                                      scaling, step);
-              });
-        });
+    // The panel's stored blocks.
+    auto bounds = [&](OpBuilder &b, Location l, Value panel) {
+      auto readOffset = [&](Value at) -> Value {
+        Value offset = tensor::ExtractOp::create(b, l, offsets, at);
+        return arith::IndexCastOp::create(b, l, b.getIndexType(), offset);
+      };
+      return std::make_pair(
+          readOffset(panel),
+          readOffset(arith::AddIOp::create(
+              b, l, panel, arith::ConstantIndexOp::create(b, l, 1))));
+    };
+    Value result =
+        buildPanels(rewriter, loc, *product, width, adaptor.getScales(),
+                    adaptor.getBias(), bounds, step);
     replaceWithEpilogue(op, result, adaptor.getResidual(), *product, rewriter);
     return success();
   }
@@ -338,13 +333,10 @@ struct NmSparseLinearOpLowering : OpConversionPattern<NmSparseLinearOp> {
     auto vectorType = VectorType::get({width}, rewriter.getF32Type());
     auto wordType = VectorType::get({width}, metaType.getElementType());
     Value meta = adaptor.getMeta();
-    // The panel's index, set by the panel's body before it builds the loops
-    // that call `step`.
-    Value panel;
     // One group of m input features: its places unpacked and its kept
     // weights loaded once; per row, each lane's input picked among the
     // group's m with selects, one FMA per kept weight.
-    auto step = [&](OpBuilder &b, Location l, Value g, Value m0,
+    auto step = [&](OpBuilder &b, Location l, Value panel, Value g, Value m0,
                     ValueRange accs) {
       Value c0 = arith::ConstantIndexOp::create(b, l, 0);
       Value word = vector::TransferReadOp::create(
@@ -387,22 +379,16 @@ struct NmSparseLinearOpLowering : OpConversionPattern<NmSparseLinearOp> {
       }
       return next;
     };
-    Value result = buildPanels(
-        rewriter, loc, product->m, product->type.getShape().back(), width,
-        [&](OpBuilder &b, Value panelIndex, Value n0, Value tile) -> Value {
-          panel = panelIndex;
-          PanelScaling scaling(b, loc, vectorType, /*scaleTensor=*/nullptr,
-                               adaptor.getBias(), n0);
-          Value begin = arith::ConstantIndexOp::create(b, loc, 0);
-          Value end =
-              arith::ConstantIndexOp::create(b, loc, metaType.getDimSize(1));
-          return tileRows(
-              b, loc, tile, product->m,
-              [&](OpBuilder &rb, Value tileIn, Value m0, int64_t rows) {
-                return accumulateRows(rb, loc, tileIn, m0, rows, begin, end,
-                                      scaling, step);
-              });
-        });
+    // Every group of m input features.
+    auto bounds = [&](OpBuilder &b, Location l, Value) {
+      return std::make_pair(
+          arith::ConstantIndexOp::create(b, l, 0).getResult(),
+          arith::ConstantIndexOp::create(b, l, metaType.getDimSize(1))
+              .getResult());
+    };
+    Value result =
+        buildPanels(rewriter, loc, *product, width, /*scales=*/nullptr,
+                    adaptor.getBias(), bounds, step);
     replaceWithEpilogue(op, result, adaptor.getResidual(), *product, rewriter);
     return success();
   }
